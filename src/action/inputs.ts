@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/**
+ * The Action's inputs and outputs: the one source action.yml and the README table are
+ * generated from (`npm run generate`); a test fails when they drift.
+ */
+export const ACTION_INPUTS = {
+  token: {
+    description:
+      "A GitHub App installation token (for example from actions/create-github-app-token) with secret scanning alerts: read, issues: write, contents: read and members: read. The workflow's GITHUB_TOKEN cannot read secret scanning alerts.",
+    required: true,
+  },
+  scope: {
+    description: "What to sweep: `repository` (the repository the workflow runs in) or `organization` (every repository of its owner).",
+    required: false,
+    default: "repository",
+  },
+  "dry-run": {
+    description: "`true` to plan and report without writing anything to GitHub.",
+    required: false,
+    default: "false",
+  },
+  "max-operations": {
+    description: "The most GitHub writes one run may make. Work that does not fit waits for the next run, never half-done.",
+    required: false,
+    default: "200",
+  },
+} as const;
+
+export const ACTION_OUTPUTS = {
+  opened: { description: "How many response issues this run opened." },
+  updated: { description: "How many response issues this run updated." },
+  plan: { description: "The plan this run made, as JSON: one change per alert, with its operations and status." },
+} as const;
+
+export type InputName = keyof typeof ACTION_INPUTS;
+
+const inputSchema = z.object({
+  token: z.string().min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`"),
+  scope: z.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
+  "dry-run": z.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
+  "max-operations": z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .refine((n) => n > 0, "must be at least 1"),
+});
+
+export type ActionInputs = z.output<typeof inputSchema>;
+
+/** Reads and validates the inputs; every problem is named with the input it concerns. */
+export function readInputs(get: (name: InputName) => string): ActionInputs {
+  const raw = Object.fromEntries(
+    (Object.keys(ACTION_INPUTS) as InputName[]).map((name) => {
+      const value = get(name).trim();
+      const def = "default" in ACTION_INPUTS[name] ? (ACTION_INPUTS[name] as { default: string }).default : "";
+      return [name, value === "" ? def : value];
+    }),
+  );
+  const parsed = inputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `input \`${String(i.path[0])}\` ${i.message}`);
+    throw new Error(`nhi-steward: ${problems.join("; ")}.`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,55 @@
+import * as core from "@actions/core";
+import { createOctokit } from "../github/octokit.ts";
+import { OctokitPort } from "../github/octokit-port.ts";
+import { parseRepo, type AlertScope } from "../github/port.ts";
+import { planJson, summaryMarkdown } from "../core/plan-report.ts";
+import { Run } from "../handlers/run.ts";
+import { sweep } from "../handlers/sweep.ts";
+import type { Logger } from "../log.ts";
+import { systemClock } from "../system-clock.ts";
+import { readInputs } from "./inputs.ts";
+
+const SWEEP_EVENTS = ["schedule", "workflow_dispatch"];
+
+const actionsLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warn: (m) => core.warning(m),
+  error: (m) => core.error(m),
+};
+
+/** The Action: on schedule or workflow_dispatch, sweep open alerts into response issues. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    core.setSecret(inputs.token);
+    const event = env.GITHUB_EVENT_NAME ?? "";
+    if (!SWEEP_EVENTS.includes(event)) {
+      core.info(`nhi-steward sweeps on ${SWEEP_EVENTS.join(" and ")}; the ${event || "(unknown)"} event has nothing for it to do.`);
+      core.setOutput("opened", 0);
+      core.setOutput("updated", 0);
+      core.setOutput("plan", JSON.stringify({ dryRun: inputs["dry-run"], changes: [] }));
+      return;
+    }
+    if (!env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: run nhi-steward as a step of a GitHub Actions workflow.");
+    const here = parseRepo(env.GITHUB_REPOSITORY);
+    const scope: AlertScope = inputs.scope === "organization" ? { kind: "organization", org: here.owner } : { kind: "repository", repo: here };
+
+    const octokit = createOctokit({ token: inputs.token, log: actionsLogger, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
+    const runState = new Run({ github: new OctokitPort(octokit), clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+    const report = await sweep(runState, scope);
+
+    core.setOutput("opened", report.opened);
+    core.setOutput("updated", report.updated);
+    core.setOutput("plan", JSON.stringify(planJson(report.results, { dryRun: report.dryRun })));
+    const heading = `nhi-steward${report.dryRun ? " (dry run)" : ""}: ${report.alerts} open alert(s), ${report.opened} issue(s) opened, ${report.updated} updated${report.deferred ? `, ${report.deferred} deferred to the next run` : ""}`;
+    core.info(heading);
+    if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report.results, heading)).write();
+
+    if (report.failed || report.unreadable) {
+      core.setFailed(`nhi-steward: ${report.failed + report.unreadable} alert(s) could not be handled; the log says why. The next run retries them.`);
+    }
+  } catch (e) {
+    core.setFailed(e instanceof Error ? e.message : String(e));
+  }
+}

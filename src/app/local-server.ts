@@ -1,0 +1,66 @@
+import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import type { Clock } from "../core/clock.ts";
+import type { Logger } from "../log.ts";
+import { nhiStewardApp } from "./app.ts";
+
+export interface LocalAppServer {
+  /** Where GitHub would send webhooks, e.g. http://127.0.0.1:PORT/api/github/webhooks */
+  webhookUrl: string;
+  secret: string;
+  /** Sends a delivery signed the way GitHub signs it; returns the HTTP status. */
+  deliver(name: string, payload: object, options?: { id?: string; signature?: string | null }): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function signPayload(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+/**
+ * The real Probot app behind a real HTTP server on loopback, talking to `baseUrl` as its GitHub
+ * (the sandbox in tests and `simulate`). A throwaway RSA key signs its app JWTs.
+ */
+export async function startLocalAppServer(options: { baseUrl: string; clock?: Clock; log?: Logger; secret?: string; appId?: number; retries?: boolean }): Promise<LocalAppServer> {
+  const secret = options.secret ?? "nhi-steward-local-webhook-secret";
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const probot = new Probot({
+    appId: options.appId ?? 1,
+    privateKey,
+    secret,
+    baseUrl: options.baseUrl,
+    logLevel: "fatal",
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: options.retries ?? true }, throttle: { enabled: false } }),
+  });
+  const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) }), { probot });
+  const server: Server = createServer((req, res) => {
+    void middleware(req, res, () => {
+      res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+
+  return {
+    webhookUrl,
+    secret,
+    async deliver(name, payload, deliverOptions = {}) {
+      const body = JSON.stringify(payload);
+      const headers: Record<string, string> = {
+        "content-type": "application/json",
+        "x-github-event": name,
+        "x-github-delivery": deliverOptions.id ?? randomUUID(),
+        "user-agent": "GitHub-Hookshot/nhi-steward-local",
+      };
+      const signature = deliverOptions.signature === undefined ? signPayload(secret, body) : deliverOptions.signature;
+      if (signature !== null) headers["x-hub-signature-256"] = signature;
+      const res = await fetch(webhookUrl, { method: "POST", headers, body });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}

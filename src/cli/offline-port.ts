@@ -1,0 +1,60 @@
+import type { RepoRef } from "../core/alert/types.ts";
+import { CODEOWNERS_LOCATIONS } from "../core/codeowners/index.ts";
+import { POLICY_FILE } from "../core/policy/schema.ts";
+import type { ExistingIssue } from "../core/plan.ts";
+import type { AlertScope, FileContent, GitHubPort, ListedAlert, RepositoryInfo } from "../github/port.ts";
+
+/**
+ * A GitHubPort made of local files, for `nhi-steward plan`: it touches no network. Every user is
+ * taken as assignable, teams cannot be expanded (they are mentioned), and no issue exists yet.
+ */
+export class OfflinePort implements GitHubPort {
+  private readonly files: { codeowners?: string; policy?: string };
+
+  constructor(files: { codeowners?: string; policy?: string }) {
+    this.files = files;
+  }
+
+  async getRepository(repo: RepoRef): Promise<RepositoryInfo> {
+    return { repo, visibility: "private", defaultBranch: "main", hasIssues: true };
+  }
+  async getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown> {
+    throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber} cannot be read offline: fix the payload file instead.`);
+  }
+  async listSecretScanningAlertLocations(): Promise<unknown[]> {
+    return [];
+  }
+  // eslint-disable-next-line require-yield
+  async *listOpenSecretScanningAlerts(_scope: AlertScope): AsyncIterable<ListedAlert> {
+    return;
+  }
+  async readFile(_repo: RepoRef, path: string): Promise<FileContent | null> {
+    const text = path === CODEOWNERS_LOCATIONS[0] ? this.files.codeowners : path === POLICY_FILE && _repo.name !== ".github" ? this.files.policy : undefined;
+    if (text === undefined) return null;
+    return { path, text, sha: "offline", size: Buffer.byteLength(text) };
+  }
+  async listTeamMembers(): Promise<string[] | null> {
+    return null;
+  }
+  async isAssignable(): Promise<boolean> {
+    return true;
+  }
+  async findResponseIssue(): Promise<ExistingIssue | null> {
+    return null;
+  }
+  createIssue(): never {
+    throw new Error("offline: plan never writes");
+  }
+  updateIssue(): never {
+    throw new Error("offline: plan never writes");
+  }
+  addLabels(): never {
+    throw new Error("offline: plan never writes");
+  }
+  createComment(): never {
+    throw new Error("offline: plan never writes");
+  }
+  ensureLabel(): never {
+    throw new Error("offline: plan never writes");
+  }
+}

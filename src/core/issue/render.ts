@@ -1,0 +1,115 @@
+import { leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
+import { RUNBOOKS } from "../policy/default-pack.generated.ts";
+import type { Decision } from "../decide.ts";
+import { encodeMarker, type Marker } from "./marker.ts";
+import { cell, code } from "./markdown.ts";
+import { locationId } from "../alert/secret-scanning.ts";
+
+export interface RenderedIssue {
+  title: string;
+  body: string;
+  marker: Marker;
+}
+
+const VALIDITY_TEXT: Record<Alert["validity"], string> = {
+  active: "**Yes.** GitHub checked with the provider: the secret still works. Treat it as compromised.",
+  inactive: "No. The provider reports it inactive. Confirm it was revoked, then close this issue.",
+  unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works.",
+};
+
+export function issueTitle(alert: Alert): string {
+  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (secret scanning alert #${alert.number})`;
+}
+
+function describeLocation(l: AlertLocation): string {
+  if (l.type === "commit" && "path" in l) {
+    const line = l.startLine ? ` line ${l.startLine}` : "";
+    const commit = l.commitSha ? ` in commit ${code(l.commitSha.slice(0, 12))}` : "";
+    const link = l.blobUrl ? ` ([view](${l.blobUrl}))` : "";
+    return `${code(l.path)}${line}${commit}${link}`;
+  }
+  const where = l.type.replace(/_/g, " ");
+  return "url" in l && l.url ? `[${where}](${l.url})` : where;
+}
+
+function ownerLine(decision: Decision): string {
+  const r = decision.routing;
+  const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
+  const who = people.length ? people.join(", ") : "nobody yet";
+  return `${who} (${r.why})`;
+}
+
+/** The whole issue for a decision: title, Markdown body for a developer, and the hidden marker. */
+export function renderIssue(decision: Decision): RenderedIssue {
+  const { alert, routing, classification } = decision;
+  const file = leakedFile(alert);
+  const marker: Marker = {
+    v: 1,
+    key: alert.key,
+    repo: repoName(alert.repo),
+    alert: alert.number,
+    identityClass: classification.identityClass,
+    validity: alert.validity,
+    publiclyLeaked: alert.publiclyLeaked,
+    locations: alert.locations.map(locationId),
+    routing,
+    openedAt: decision.openedAt,
+  };
+
+  const headline =
+    alert.validity === "inactive"
+      ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`
+      : `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+
+  const where = alert.locations.length
+    ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
+    : "not reported yet (see the alert)";
+
+  const rows: [string, string][] = [
+    ["What leaked", `${alert.secretTypeDisplayName} (${code(alert.secretType)}): ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Where", where],
+    ["Still active?", VALIDITY_TEXT[alert.validity]],
+    ["Publicly leaked?", alert.publiclyLeaked ? "**Yes**, it was also found in public sources." : "No public leak reported."],
+    ...(alert.multiRepo ? ([["Other repositories", "**Yes**, the same secret was found in other repositories."]] as [string, string][]) : []),
+    ...(alert.pushProtectionBypassed ? ([["Push protection", "Bypassed: someone pushed it past push protection."]] as [string, string][]) : []),
+    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
+    ["Owner", ownerLine(decision)],
+  ];
+
+  const runbook = RUNBOOKS[classification.identityClass];
+  const why = [
+    `- Owner: ${routing.why}${file ? ` for ${code(file.path)}` : ""}.`,
+    `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
+    ...routing.notes.map((n) => `- ${n}`),
+  ];
+
+  const body = [
+    `> [!CAUTION]`,
+    `> ${headline}`,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([k, v]) => `| **${k}** | ${cell(v)} |`),
+    "",
+    "## What to do",
+    "",
+    demoteHeadings(runbook).trim(),
+    "",
+    "<details><summary>Why you? How nhi-steward routed this alert</summary>",
+    "",
+    ...why,
+    "",
+    "</details>",
+    "",
+    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here.</sub>`,
+    "",
+    encodeMarker(marker),
+  ].join("\n");
+
+  return { title: issueTitle(alert), body, marker };
+}
+
+/** Runbooks start at `#`; inside the issue they sit under "What to do". */
+function demoteHeadings(markdown: string): string {
+  return markdown.replace(/^(#{1,5}) /gm, "#$1# ");
+}

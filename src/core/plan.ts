@@ -1,0 +1,106 @@
+import { repoName } from "./alert/types.ts";
+import type { Decision } from "./decide.ts";
+import { labelSpec, type LabelSpec } from "./issue/labels.ts";
+import { carryCheckedBoxes } from "./issue/markdown.ts";
+import { decodeMarker } from "./issue/marker.ts";
+import { renderIssue } from "./issue/render.ts";
+
+/** One GitHub write. The executor applies these; nothing else writes to GitHub. */
+export type Op =
+  | { op: "create-issue"; title: string; body: string; labels: string[]; assignees: string[] }
+  | { op: "update-issue"; issue: number; title?: string; body?: string }
+  | { op: "add-labels"; issue: number; labels: string[] }
+  | { op: "comment"; issue: number; body: string };
+
+/** Everything to do for one alert: applied whole or not at all (the operations budget never splits it). */
+export interface Change {
+  key: string;
+  /** The repository the response issue lives in, `owner/name`. */
+  repo: string;
+  action: "open" | "update" | "none";
+  /** The existing issue, when there is one. */
+  issue: number | null;
+  summary: string;
+  assignees: string[];
+  why: string;
+  /** Labels that must exist before the ops run (created with colour and description when missing). */
+  labels: LabelSpec[];
+  ops: Op[];
+}
+
+export interface Plan {
+  changes: Change[];
+}
+
+/** A response issue as found on GitHub. */
+export interface ExistingIssue {
+  number: number;
+  state: "open" | "closed";
+  title: string;
+  body: string;
+  labels: string[];
+}
+
+/** Plans the writes that bring GitHub to the decision: open an issue, or update the one that exists. */
+export function planChange(decision: Decision, existing: ExistingIssue | null): Change {
+  const rendered = renderIssue(decision);
+  const base = {
+    key: decision.alert.key,
+    repo: repoName(decision.issueRepo),
+    assignees: decision.routing.assignees,
+    why: decision.routing.why,
+  };
+  if (!existing) {
+    return {
+      ...base,
+      action: "open",
+      issue: null,
+      summary: `open an issue for ${decision.alert.key}, assigned to ${who(decision)}`,
+      labels: decision.labels.map(labelSpec),
+      ops: [{ op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees }],
+    };
+  }
+
+  const ops: Op[] = [];
+  const body = carryCheckedBoxes(existing.body, rendered.body);
+  if (body !== existing.body || rendered.title !== existing.title) {
+    ops.push({ op: "update-issue", issue: existing.number, ...(rendered.title !== existing.title ? { title: rendered.title } : {}), ...(body !== existing.body ? { body } : {}) });
+  }
+  const missing = decision.labels.filter((l) => !existing.labels.includes(l));
+  if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  const news = whatChanged(existing.body, rendered.marker);
+  if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
+
+  return {
+    ...base,
+    action: ops.length ? "update" : "none",
+    issue: existing.number,
+    summary: ops.length ? `update #${existing.number} for ${decision.alert.key}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}` : `#${existing.number} for ${decision.alert.key} is up to date`,
+    labels: missing.map(labelSpec),
+    ops,
+  };
+}
+
+function who(decision: Decision): string {
+  const r = decision.routing;
+  const names = [...r.assignees.map((a) => `@${a}`), ...r.mentions];
+  return names.length ? names.join(", ") : "nobody (no owner and no fallback owner)";
+}
+
+/** The news an owner should be notified of, comparing the old marker with the new one. */
+function whatChanged(oldBody: string, next: ReturnType<typeof renderIssue>["marker"]): string[] {
+  const old = decodeMarker(oldBody);
+  if (!old) return [];
+  const news: string[] = [];
+  if (old.validity !== next.validity) {
+    news.push(
+      next.validity === "active"
+        ? `**The secret is active**: GitHub now reports it works (was ${old.validity}). Revoke it now.`
+        : `Validity changed from ${old.validity} to **${next.validity}**.`,
+    );
+  }
+  if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
+  const added = next.locations.filter((l) => !old.locations.includes(l));
+  if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
+  return news;
+}

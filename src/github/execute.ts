@@ -1,0 +1,134 @@
+import type { RepoRef } from "../core/alert/types.ts";
+import type { Change, Op, Plan } from "../core/plan.ts";
+import type { Logger } from "../log.ts";
+import type { OperationsBudget } from "./budget.ts";
+import { parseRepo, type GitHubPort } from "./port.ts";
+
+export type ChangeStatus = "applied" | "planned" | "deferred" | "failed" | "unchanged";
+
+export interface ChangeResult {
+  change: Change;
+  status: ChangeStatus;
+  /** The issue the change opened or touched. */
+  issue: number | null;
+  url: string | null;
+  error?: string;
+}
+
+export interface ExecutionReport {
+  results: ChangeResult[];
+  opened: number;
+  updated: number;
+  deferred: number;
+  failed: number;
+  /** GitHub writes made (label creations included). */
+  writes: number;
+  dryRun: boolean;
+}
+
+export interface ExecuteOptions {
+  dryRun: boolean;
+  budget: OperationsBudget;
+  log: Logger;
+}
+
+/** The most writes a change can cost: its ops, plus a write for each label it may have to create. */
+export function worstCaseCost(change: Change): number {
+  return change.ops.length + change.labels.length;
+}
+
+/**
+ * Applies a plan: the only code that writes to GitHub. Honours dry-run (plans and reports, writes
+ * nothing) and the operations budget (a change that does not fit is deferred whole, never half-done).
+ * Idempotent: before opening an issue it looks for one with the same alert key.
+ */
+export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOptions): Promise<ExecutionReport> {
+  const { dryRun, budget, log } = options;
+  const knownLabels = new Set<string>();
+  const results: ChangeResult[] = [];
+  let writes = 0;
+
+  for (const change of plan.changes) {
+    if (change.ops.length === 0) {
+      results.push({ change, status: "unchanged", issue: change.issue, url: null });
+      continue;
+    }
+    if (dryRun) {
+      log.info(`${change.key}: dry run, would ${change.summary}`);
+      results.push({ change, status: "planned", issue: change.issue, url: null });
+      continue;
+    }
+    if (!budget.canAfford(worstCaseCost(change))) {
+      log.warn(`${change.key}: deferred to the next run: the operations budget (${budget.max}) is spent; raise max-operations to do more per run.`);
+      results.push({ change, status: "deferred", issue: change.issue, url: null });
+      continue;
+    }
+
+    const repo = parseRepo(change.repo);
+    let issue = change.issue;
+    let url: string | null = null;
+    try {
+      for (const label of change.labels) {
+        const id = `${change.repo}:${label.name}`;
+        if (knownLabels.has(id)) continue;
+        if ((await port.ensureLabel(repo, label)) === "created") {
+          budget.spend();
+          writes++;
+        }
+        knownLabels.add(id);
+      }
+      let wrote = false;
+      for (const op of change.ops) {
+        const done = await apply(op, repo, change.key, port);
+        if (done.issue !== undefined) ({ issue, url } = { issue: done.issue, url: done.url ?? null });
+        if (!done.wrote) {
+          log.info(`${change.key}: already has ${change.repo}#${issue}; nothing opened.`);
+          break;
+        }
+        wrote = true;
+        budget.spend();
+        writes++;
+      }
+      if (wrote) log.info(`${change.key}: ${change.summary}${issue ? ` (${change.repo}#${issue})` : ""}`);
+      results.push({ change, status: wrote ? "applied" : "unchanged", issue, url });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log.error(`${change.key}: could not ${change.summary}: ${message}. The next delivery or sweep retries it.`);
+      results.push({ change, status: "failed", issue, url, error: message });
+    }
+  }
+
+  const applied = results.filter((r) => r.status === "applied");
+  return {
+    results,
+    opened: applied.filter((r) => r.change.action === "open").length,
+    updated: applied.filter((r) => r.change.action === "update").length,
+    deferred: results.filter((r) => r.status === "deferred").length,
+    failed: results.filter((r) => r.status === "failed").length,
+    writes,
+    dryRun,
+  };
+}
+
+type Applied = { wrote: boolean; issue?: number; url?: string | null };
+
+async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort): Promise<Applied> {
+  switch (op.op) {
+    case "create-issue": {
+      // Idempotency: another delivery or run may have opened it since the plan was made.
+      const existing = await port.findResponseIssue(repo, key);
+      if (existing) return { wrote: false, issue: existing.number };
+      const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
+      return { wrote: true, issue: created.number, url: created.url };
+    }
+    case "update-issue":
+      await port.updateIssue(repo, op.issue, { ...(op.title !== undefined ? { title: op.title } : {}), ...(op.body !== undefined ? { body: op.body } : {}) });
+      return { wrote: true };
+    case "add-labels":
+      await port.addLabels(repo, op.issue, op.labels);
+      return { wrote: true };
+    case "comment":
+      await port.createComment(repo, op.issue, op.body);
+      return { wrote: true };
+  }
+}

@@ -1,0 +1,237 @@
+import type { Octokit } from "@octokit/core";
+import type { PaginateInterface } from "@octokit/plugin-paginate-rest";
+import type { RepoRef, Visibility } from "../core/alert/types.ts";
+import { LABELS, type LabelSpec } from "../core/issue/labels.ts";
+import { decodeMarker } from "../core/issue/marker.ts";
+import type { ExistingIssue } from "../core/plan.ts";
+import { Lru } from "../core/lru.ts";
+import type { AlertScope, FileContent, GitHubPort, ListedAlert, RepositoryInfo } from "./port.ts";
+
+/** What we need of an Octokit: Probot's and the Action's both fit. */
+export type OctokitLike = Pick<Octokit, "request"> & { paginate: PaginateInterface };
+
+function status(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
+}
+
+const key = (repo: RepoRef) => `${repo.owner}/${repo.name}`;
+
+/** Files read, by `owner/repo:path`, with the ETag GitHub sent (null content: the file was missing). */
+export type FileCache = Lru<{ etag: string; file: FileContent | null }>;
+export const newFileCache = (max = 5000): FileCache => new Lru(max);
+
+/**
+ * GitHubPort over the REST API. One instance serves one run (a delivery or a sweep) and caches
+ * what does not change within it: repositories, team members, assignability, the response-issue index.
+ */
+export class OctokitPort implements GitHubPort {
+  private readonly octokit: OctokitLike;
+  private readonly repos = new Map<string, Promise<RepositoryInfo>>();
+  private readonly teams = new Map<string, Promise<string[] | null>>();
+  private readonly assignable = new Map<string, Promise<boolean>>();
+  private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
+  private readonly files: FileCache;
+
+  /**
+   * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
+   * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
+   */
+  constructor(octokit: OctokitLike, options: { files?: FileCache } = {}) {
+    this.octokit = octokit;
+    this.files = options.files ?? newFileCache();
+  }
+
+  getRepository(repo: RepoRef): Promise<RepositoryInfo> {
+    const k = key(repo);
+    let p = this.repos.get(k);
+    if (!p) {
+      p = this.octokit.request("GET /repos/{owner}/{repo}", { owner: repo.owner, repo: repo.name }).then(({ data }) => ({
+        repo,
+        visibility: ((data as { visibility?: string }).visibility ?? (data.private ? "private" : "public")) as Visibility,
+        defaultBranch: data.default_branch,
+        hasIssues: data.has_issues,
+      }));
+      this.repos.set(k, p);
+      p.catch(() => this.repos.delete(k));
+    }
+    return p;
+  }
+
+  async getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {
+      owner: repo.owner,
+      repo: repo.name,
+      alert_number: alertNumber,
+      hide_secret: true,
+    });
+    return data;
+  }
+
+  async listSecretScanningAlertLocations(repo: RepoRef, alertNumber: number): Promise<unknown[]> {
+    return this.octokit.paginate("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations", {
+      owner: repo.owner,
+      repo: repo.name,
+      alert_number: alertNumber,
+      per_page: 100,
+    });
+  }
+
+  async *listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert> {
+    if (scope.kind === "organization") {
+      const pages = this.octokit.paginate.iterator("GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
+      for await (const page of pages) for (const alert of page.data) yield { repository: alert.repository, alert };
+      return;
+    }
+    const info = await this.getRepository(scope.repo);
+    const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info.visibility, private: info.visibility !== "public" };
+    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/secret-scanning/alerts", {
+      owner: scope.repo.owner,
+      repo: scope.repo.name,
+      state: "open",
+      hide_secret: true,
+      per_page: 100,
+    });
+    for await (const page of pages) for (const alert of page.data) yield { repository, alert };
+  }
+
+  async readFile(repo: RepoRef, path: string): Promise<FileContent | null> {
+    const cacheKey = `${key(repo)}:${path}`;
+    const cached = this.files.get(cacheKey);
+    try {
+      const response = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+        owner: repo.owner,
+        repo: repo.name,
+        path,
+        ...(cached ? { headers: { "if-none-match": cached.etag } } : {}),
+      });
+      const data = response.data;
+      const file = Array.isArray(data) || data.type !== "file" || !("content" in data) ? null : { path, text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha, size: data.size };
+      const etag = response.headers.etag;
+      if (etag) this.files.set(cacheKey, { etag, file });
+      return file;
+    } catch (e) {
+      if (status(e) === 304 && cached) return cached.file;
+      if (status(e) === 404) {
+        const etag = (e as { response?: { headers?: Record<string, string> } }).response?.headers?.etag;
+        if (etag) this.files.set(cacheKey, { etag, file: null });
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  listTeamMembers(org: string, slug: string): Promise<string[] | null> {
+    const k = `${org}/${slug}`;
+    let p = this.teams.get(k);
+    if (!p) {
+      p = this.octokit
+        .paginate("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100 })
+        .then((members) => members.map((m) => m.login))
+        .catch((e: unknown) => {
+          if (status(e) === 404 || status(e) === 403) return null;
+          throw e;
+        });
+      this.teams.set(k, p);
+    }
+    return p;
+  }
+
+  isAssignable(repo: RepoRef, login: string): Promise<boolean> {
+    const k = `${key(repo)}:${login}`;
+    let p = this.assignable.get(k);
+    if (!p) {
+      p = this.octokit
+        .request("GET /repos/{owner}/{repo}/assignees/{assignee}", { owner: repo.owner, repo: repo.name, assignee: login })
+        .then(() => true)
+        .catch((e: unknown) => {
+          if (status(e) === 404) return false;
+          throw e;
+        });
+      this.assignable.set(k, p);
+    }
+    return p;
+  }
+
+  async findResponseIssue(repo: RepoRef, alertKey: string): Promise<ExistingIssue | null> {
+    const index = await this.responseIssues(repo);
+    return index.get(alertKey) ?? null;
+  }
+
+  /** All issues labelled nhi-response in a repository, by alert key: one paginated read per run. */
+  private responseIssues(repo: RepoRef): Promise<Map<string, ExistingIssue>> {
+    const k = key(repo);
+    let p = this.issueIndex.get(k);
+    if (!p) {
+      p = (async () => {
+        const index = new Map<string, ExistingIssue>();
+        const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", {
+          owner: repo.owner,
+          repo: repo.name,
+          labels: LABELS.response.name,
+          state: "all",
+          per_page: 100,
+        });
+        for await (const page of pages) {
+          for (const issue of page.data) {
+            if (issue.pull_request) continue;
+            const marker = decodeMarker(issue.body);
+            if (!marker) continue;
+            const existing: ExistingIssue = {
+              number: issue.number,
+              state: issue.state === "closed" ? "closed" : "open",
+              title: issue.title,
+              body: issue.body ?? "",
+              labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+            };
+            // The oldest issue for a key is the record; later ones are duplicates.
+            const prior = index.get(marker.key);
+            if (!prior || prior.number > existing.number) index.set(marker.key, existing);
+          }
+        }
+        return index;
+      })();
+      this.issueIndex.set(k, p);
+      p.catch(() => this.issueIndex.delete(k));
+    }
+    return p;
+  }
+
+  async createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }> {
+    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue });
+    const marker = decodeMarker(issue.body);
+    const index = this.issueIndex.get(key(repo));
+    if (marker && index) {
+      (await index).set(marker.key, { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels });
+    }
+    return { number: data.number, url: data.html_url };
+  }
+
+  async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string }): Promise<void> {
+    await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
+  }
+
+  async addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void> {
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, labels });
+  }
+
+  async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void> {
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body });
+  }
+
+  async ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists"> {
+    try {
+      await this.octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: repo.owner, repo: repo.name, name: label.name });
+      return "exists";
+    } catch (e) {
+      if (status(e) !== 404) throw e;
+    }
+    try {
+      await this.octokit.request("POST /repos/{owner}/{repo}/labels", { owner: repo.owner, repo: repo.name, ...label });
+      return "created";
+    } catch (e) {
+      // Created meanwhile by another run: that is the state we wanted.
+      if (status(e) === 422) return "exists";
+      throw e;
+    }
+  }
+}

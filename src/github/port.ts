@@ -1,0 +1,59 @@
+import type { RepoRef, Visibility } from "../core/alert/types.ts";
+import type { LabelSpec } from "../core/issue/labels.ts";
+import type { ExistingIssue } from "../core/plan.ts";
+
+export interface RepositoryInfo {
+  repo: RepoRef;
+  visibility: Visibility;
+  defaultBranch: string;
+  hasIssues: boolean;
+}
+
+export interface FileContent {
+  path: string;
+  text: string;
+  /** Git blob SHA, the cache key for parsed files. */
+  sha: string;
+  size: number;
+}
+
+export type AlertScope = { kind: "repository"; repo: RepoRef } | { kind: "organization"; org: string };
+
+/** An open alert as the list endpoints return it: raw, validated later by the normaliser. */
+export interface ListedAlert {
+  repository: unknown;
+  alert: unknown;
+}
+
+/**
+ * The domain verbs nhi-steward needs from GitHub. `octokit-port.ts` implements them over REST;
+ * the CLI's offline port implements them from local files. Reads may be called from anywhere in
+ * src/handlers; writes are called only by `execute.ts`.
+ */
+export interface GitHubPort {
+  getRepository(repo: RepoRef): Promise<RepositoryInfo>;
+  /** The alert without its secret (`hide_secret=true`). */
+  getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown>;
+  listSecretScanningAlertLocations(repo: RepoRef, alertNumber: number): Promise<unknown[]>;
+  listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert>;
+  /** A file on the default branch; null when it does not exist. */
+  readFile(repo: RepoRef, path: string): Promise<FileContent | null>;
+  /** Logins of a team's members; null when the team cannot be read. */
+  listTeamMembers(org: string, slug: string): Promise<string[] | null>;
+  isAssignable(repo: RepoRef, login: string): Promise<boolean>;
+  /** The response issue for an alert key, found by its hidden marker; null when none exists. */
+  findResponseIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null>;
+
+  createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }>;
+  updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string }): Promise<void>;
+  addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void>;
+  createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void>;
+  /** Creates the label when it is missing; returns whether a write happened. */
+  ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists">;
+}
+
+export function parseRepo(fullName: string): RepoRef {
+  const [owner, name, ...rest] = fullName.split("/");
+  if (!owner || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
+  return { owner, name };
+}

@@ -1,0 +1,47 @@
+import type { Clock } from "../core/clock.ts";
+import type { Codeowners } from "../core/codeowners/index.ts";
+import type { PolicyLoad } from "../core/policy/load.ts";
+import type { GitHubPort } from "../github/port.ts";
+import { OperationsBudget } from "../github/budget.ts";
+import type { Logger } from "../log.ts";
+import type { Lru } from "../core/lru.ts";
+
+/** What every handler is given: GitHub, time and a logger come in from outside. */
+export interface Deps {
+  github: GitHubPort;
+  clock: Clock;
+  log: Logger;
+  /** Parsed CODEOWNERS by blob SHA, kept across runs by a long-lived app. */
+  parsedCodeowners?: Lru<Codeowners>;
+}
+
+export interface RunOptions {
+  dryRun: boolean;
+  /** Most GitHub writes this run may make; null for no limit. */
+  maxOperations: number | null;
+}
+
+/** One delivery or one sweep: its dependencies, options, budget, and what it has read so far. */
+export class Run {
+  readonly deps: Deps;
+  readonly options: RunOptions;
+  readonly budget: OperationsBudget;
+  readonly policies = new Map<string, Promise<PolicyLoad>>();
+  readonly codeowners = new Map<string, Promise<{ codeowners: Codeowners | null; problem?: string }>>();
+
+  constructor(deps: Deps, options: Partial<RunOptions> = {}) {
+    this.deps = deps;
+    this.options = { dryRun: options.dryRun ?? false, maxOperations: options.maxOperations ?? null };
+    this.budget = new OperationsBudget(this.options.maxOperations);
+  }
+
+  /** Reads through a per-run cache so a sweep reads each repository's files once. */
+  cached<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let p = map.get(key);
+    if (!p) {
+      p = load();
+      map.set(key, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,20 @@
+/** An in-memory GitHub served over real HTTP on 127.0.0.1, validated against GitHub's REST description. */
+export { startSandbox, ROUTES, DEFAULT_START, type Sandbox } from "./server.ts";
+export { SandboxState } from "./state.ts";
+export type { AlertRecord, IssueRecord, LabelRecord, RepoRecord, UserRecord, TeamRecord, InstallationRecord, LocationRecord, DispatchRecord } from "./state.ts";
+export type {
+  Fault,
+  RequestLogEntry,
+  SandboxAlertInput,
+  SandboxAlertPatch,
+  SandboxComment,
+  SandboxIssue,
+  SandboxLabel,
+  SandboxLocationInput,
+  SandboxOptions,
+  ValidationErrorEntry,
+  ValidationErrorKind,
+} from "./types.ts";
+export type { WebhookDelivery, WebhookEvent, WebhookRef } from "./webhooks.ts";
+export { OpenApi } from "./openapi.ts";
+export { seedDemo, DEMO_SECRETS, DEMO_SECRET_VALUES, DEMO_ALERTS, type DemoAlert, type DemoSeed } from "./demo.ts";

@@ -1,0 +1,298 @@
+/**
+ * Checks requests (and optionally responses and webhook payloads) against GitHub's official REST
+ * description, @octokit/openapi's api.github.com.json. The 13 MB document is parsed once per process,
+ * on first use; validators are compiled per operation on first use, each with only the component
+ * schemas it references (OpenAPI 3.0 `nullable` rewritten to JSON Schema).
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsImport from "ajv-formats";
+import { Router, type RouteMatch } from "./router.ts";
+import type { ValidationErrorKind } from "./types.ts";
+import { isRecord } from "./util.ts";
+
+type Json = Record<string, unknown>;
+
+interface Spec {
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, unknown>; parameters: Record<string, unknown>; responses: Record<string, unknown> };
+}
+
+export interface SpecParam {
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  required: boolean;
+  schema: unknown;
+}
+
+export interface SpecOperation {
+  method: string;
+  template: string;
+  operationId: string;
+  docs: string;
+  params: SpecParam[];
+  body: { required: boolean; schema: unknown } | undefined;
+  responses: Json;
+}
+
+export interface Problem {
+  kind: ValidationErrorKind;
+  reason: string;
+}
+
+export interface RequestCheck {
+  route: string | null;
+  docs: string | undefined;
+  problems: Problem[];
+  /** The status GitHub would answer the first problem with. */
+  status: number;
+}
+
+/**
+ * Response schemas of the description that GitHub itself does not follow; errors under these paths are not reported.
+ * GET /app/installations: the inline item schema says `account` is `allOf: [simple-user, enterprise]` (both at once);
+ * GitHub sends a simple-user.
+ */
+const RESPONSE_QUIRKS: Record<string, RegExp> = {
+  "GET /app/installations": /^response\/\d+\/account\b/,
+};
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+type FormatsPlugin = (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ?? addFormatsImport) as unknown as FormatsPlugin;
+
+let shared: OpenApi | undefined;
+
+export class OpenApi {
+  private readonly spec: Spec;
+  private readonly router = new Router<SpecOperation>();
+  private readonly ajv: Ajv;
+  private readonly ajvCoerce: Ajv;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly byRoute = new Map<string, SpecOperation>();
+  private readonly registered = new Set<string>();
+
+  /** The process-wide instance (parses the description on the first call, ~0.3 s). */
+  static shared(): OpenApi {
+    shared ??= new OpenApi(loadSpec());
+    return shared;
+  }
+
+  private constructor(spec: Spec) {
+    this.spec = spec;
+    for (const [template, item] of Object.entries(spec.paths)) {
+      const common = Array.isArray(item.parameters) ? item.parameters : [];
+      for (const method of HTTP_METHODS) {
+        const op = item[method];
+        if (!isRecord(op)) continue;
+        const params = [...common, ...(Array.isArray(op.parameters) ? op.parameters : [])].map((p) => this.deref(p, "parameters") as unknown as SpecParam);
+        const requestBody = isRecord(op.requestBody) ? op.requestBody : undefined;
+        const bodySchema = requestBody && isRecord(requestBody.content) ? (requestBody.content["application/json"] as Json | undefined)?.schema : undefined;
+        const operation: SpecOperation = {
+          method: method.toUpperCase(),
+          template,
+          operationId: String(op.operationId ?? ""),
+          docs: isRecord(op.externalDocs) ? String(op.externalDocs.url) : "https://docs.github.com/rest",
+          params,
+          body: requestBody && bodySchema ? { required: requestBody.required === true, schema: bodySchema } : undefined,
+          responses: isRecord(op.responses) ? op.responses : {},
+        };
+        this.router.add(operation.method, template, operation);
+        this.byRoute.set(`${operation.method} ${template}`, operation);
+      }
+    }
+    this.ajv = makeAjv(false);
+    this.ajvCoerce = makeAjv(true);
+  }
+
+  operation(method: string, path: string): RouteMatch<SpecOperation> | undefined {
+    return this.router.match(method, path);
+  }
+
+  /** The operation for an exact template, e.g. ("POST", "/repos/{owner}/{repo}/issues"). */
+  operationFor(method: string, template: string): SpecOperation | undefined {
+    return this.byRoute.get(`${method.toUpperCase()} ${template}`);
+  }
+
+  checkRequest(method: string, path: string, query: URLSearchParams, body: unknown, hasBody: boolean): RequestCheck {
+    const match = this.router.match(method, path);
+    if (!match) {
+      return { route: null, docs: undefined, status: 404, problems: [{ kind: "unknown-route", reason: `no path of GitHub's REST API matches ${path}` }] };
+    }
+    const op = match.value;
+    if (!op) {
+      return {
+        route: `${method} ${match.template}`,
+        docs: undefined,
+        status: 404,
+        problems: [{ kind: "method", reason: `${match.template} has no ${method} operation (it has ${match.methods.join(", ")})` }],
+      };
+    }
+    const route = `${op.method} ${op.template}`;
+    const problems: Problem[] = [];
+
+    // Path parameters (e.g. an issue_number that is not an integer).
+    const pathParams = op.params.filter((p) => p.in === "path");
+    problems.push(...this.checkParams(op, "path", pathParams, match.params).map((reason) => ({ kind: "path" as const, reason })));
+    if (problems.length) return { route, docs: op.docs, status: 404, problems };
+
+    // Query parameters: unknown names, missing required ones, types and enums.
+    const queryParams = op.params.filter((p) => p.in === "query");
+    const known = new Set(queryParams.map((p) => p.name));
+    for (const name of new Set(query.keys())) {
+      if (!known.has(name)) problems.push({ kind: "query", reason: `unknown query parameter '${name}' for ${route}` });
+    }
+    const values: Record<string, unknown> = {};
+    for (const p of queryParams) {
+      const all = query.getAll(p.name);
+      if (all.length === 0) continue;
+      values[p.name] = isRecord(p.schema) && p.schema.type === "array" ? all.flatMap((v) => v.split(",")) : all.at(-1);
+    }
+    problems.push(...this.checkParams(op, "query", queryParams, values).map((reason) => ({ kind: "query" as const, reason })));
+
+    // JSON body against the operation's requestBody schema.
+    if (op.body) {
+      if (!hasBody) {
+        if (op.body.required) problems.push({ kind: "body", reason: `${route} requires a JSON body` });
+      } else {
+        const validate = this.compiled(`body ${route}`, () => this.toJsonSchema(op.body!.schema), false);
+        if (!validate(body)) problems.push(...formatErrors("body", validate.errors).map((reason) => ({ kind: "body" as const, reason })));
+      }
+    }
+    return { route, docs: op.docs, status: 422, problems };
+  }
+
+  /** Problems with a JSON response the sandbox is about to send (for validateResponses). */
+  checkResponse(method: string, template: string, status: number, body: unknown): string[] {
+    const op = this.operationFor(method, template);
+    if (!op) return [`${method} ${template} is not in GitHub's REST description`];
+    const declared = op.responses[String(status)];
+    if (declared === undefined) return status < 300 ? [`status ${status} is not documented for ${method} ${template}`] : [];
+    const res = this.deref(declared, "responses");
+    const content = isRecord(res.content) ? res.content : undefined;
+    if (!content) return [];
+    const media = (content["application/json"] ?? Object.values(content)[0]) as Json | undefined;
+    if (!media?.schema) return [];
+    const validate = this.compiled(`response ${status} ${method} ${template}`, () => this.toJsonSchema(media.schema), false);
+    if (validate(body)) return [];
+    const quirk = RESPONSE_QUIRKS[`${op.method} ${template}`];
+    const errors = (validate.errors ?? []).filter((e) => !quirk?.test(`response${e.instancePath}`));
+    return errors.length ? formatErrors("response", errors) : [];
+  }
+
+  /** Problems with a webhook payload, against the description's `webhook-<event>-<action>` schema. */
+  checkWebhook(event: string, action: string, payload: unknown): string[] {
+    const name = `webhook-${event.replace(/_/g, "-")}-${action.replace(/_/g, "-")}`;
+    if (!this.spec.components.schemas[name]) return [`no schema ${name} in GitHub's description`];
+    const validate = this.compiled(`webhook ${name}`, () => this.toJsonSchema({ $ref: `#/components/schemas/${name}` }), false);
+    return validate(payload) ? [] : formatErrors("payload", validate.errors);
+  }
+
+  private checkParams(op: SpecOperation, where: string, params: SpecParam[], values: Record<string, unknown>): string[] {
+    const problems: string[] = [];
+    for (const p of params) if (p.required && values[p.name] === undefined) problems.push(`missing required ${where} parameter '${p.name}'`);
+    const present = params.filter((p) => values[p.name] !== undefined);
+    if (present.length === 0) return problems;
+    const validate = this.compiled(`${where} ${op.method} ${op.template}`, () => {
+      const properties: Json = {};
+      for (const p of params) properties[p.name] = p.schema ?? {};
+      return this.toJsonSchema({ type: "object", properties });
+    }, true);
+    const copy = { ...values };
+    if (!validate(copy)) problems.push(...formatErrors(where, validate.errors));
+    return problems;
+  }
+
+  private compiled(cacheKey: string, schema: () => unknown, coerce: boolean): ValidateFunction {
+    let v = this.validators.get(cacheKey);
+    if (!v) {
+      v = (coerce ? this.ajvCoerce : this.ajv).compile(schema() as Json);
+      this.validators.set(cacheKey, v);
+    }
+    return v;
+  }
+
+  private deref(value: unknown, section: "parameters" | "responses"): Json {
+    let v = value;
+    for (let i = 0; i < 5 && isRecord(v) && typeof v.$ref === "string"; i++) {
+      v = this.spec.components[section][v.$ref.split("/").pop()!];
+    }
+    return isRecord(v) ? v : {};
+  }
+
+  /**
+   * OpenAPI 3.0 schema → JSON Schema with `nullable` made explicit. Each referenced component is converted and
+   * registered once (as COMPONENT_BASE + name) in both Ajv instances, so every validator shares its compiled code.
+   */
+  private toJsonSchema(root: unknown): Json {
+    const schemas = this.spec.components.schemas;
+    const convert = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(convert);
+      if (!isRecord(v)) return v;
+      if (typeof v.$ref === "string") {
+        const name = v.$ref.split("/").pop()!;
+        const id = COMPONENT_BASE + encodeURIComponent(name);
+        if (!this.registered.has(name)) {
+          this.registered.add(name);
+          const converted = { ...(convert(schemas[name]) as Json), $id: id };
+          this.ajv.addSchema(converted);
+          this.ajvCoerce.addSchema(structuredClone(converted));
+        }
+        return { $ref: id };
+      }
+      const out: Json = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === "example" || k === "examples" || k === "description" || k === "nullable" || k === "discriminator") continue;
+        if ((k === "properties" || k === "patternProperties") && isRecord(x)) {
+          out[k] = Object.fromEntries(Object.entries(x).map(([name, s]) => [name, convert(s)]));
+        } else out[k] = convert(x);
+      }
+      if (v.nullable === true) {
+        if (typeof out.type === "string") {
+          out.type = [out.type, "null"];
+          if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+        } else return { anyOf: [{ type: "null" }, out] };
+      }
+      return out;
+    };
+    const schema = convert(root);
+    return isRecord(schema) ? schema : {};
+  }
+}
+
+const COMPONENT_BASE = "https://sandbox.invalid/components/schemas/";
+
+function loadSpec(): Spec {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve("@octokit/openapi/generated/api.github.com.json");
+  return JSON.parse(readFileSync(file, "utf8")) as Spec;
+}
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, inlineRefs: false, coerceTypes: coerce ? "array" : false });
+  addFormats(ajv);
+  ajv.addFormat("int64", true);
+  ajv.addFormat("uri-template", true);
+  return ajv;
+}
+
+function formatErrors(where: string, errors: ErrorObject[] | null | undefined): string[] {
+  if (!errors?.length) return [`${where} is invalid`];
+  const lines = errors.map((e) => {
+    const at = `${where}${e.instancePath}`;
+    const params = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case "required":
+        return `${at} must have required property '${String(params.missingProperty)}'`;
+      case "enum":
+        return `${at} must be one of ${JSON.stringify(params.allowedValues)}`;
+      case "additionalProperties":
+        return `${at} must not have additional property '${String(params.additionalProperty)}'`;
+      default:
+        return `${at} ${e.message ?? "is invalid"}`;
+    }
+  });
+  return [...new Set(lines)].slice(0, 8);
+}

@@ -1,0 +1,16 @@
+/** Lookups shared by the route files. */
+import { HttpError, notFound, type RouteContext } from "../http.ts";
+import type { RepoRecord } from "../state.ts";
+
+export function repoOf(ctx: RouteContext): RepoRecord {
+  const r = ctx.state.repo(ctx.params.owner ?? "", ctx.params.repo ?? "");
+  if (!r) throw notFound();
+  return r;
+}
+
+/** The repository, or 410 Gone when its issues are disabled (as GitHub answers issue endpoints). */
+export function repoWithIssues(ctx: RouteContext): RepoRecord {
+  const r = repoOf(ctx);
+  if (!r.hasIssues) throw new HttpError(410, "Issues are disabled for this repo");
+  return r;
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ACTION_INPUTS, readInputs, type InputName } from "../../src/action/inputs.ts";
+
+const given = (values: Partial<Record<InputName, string>>) => (name: InputName) => values[name] ?? "";
+
+describe("Action inputs", () => {
+  it("applies the defaults action.yml declares", () => {
+    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", scope: "repository", "dry-run": false, "max-operations": 200 });
+  });
+
+  it.each([
+    [{ token: "t", scope: "organization", "dry-run": "true", "max-operations": "5" }, { scope: "organization", "dry-run": true, "max-operations": 5 }],
+    [{ token: "t", "dry-run": " false " }, { "dry-run": false }],
+  ])("accepts %j", (values, expected) => {
+    expect(readInputs(given(values))).toMatchObject(expected);
+  });
+
+  it.each([
+    [{}, "input `token` is required"],
+    [{ token: "t", scope: "enterprise" }, "input `scope` must be `repository` or `organization`"],
+    [{ token: "t", "dry-run": "yes" }, "input `dry-run` must be `true` or `false`"],
+    [{ token: "t", "max-operations": "ten" }, "input `max-operations` must be a whole number"],
+    [{ token: "t", "max-operations": "0" }, "input `max-operations` must be at least 1"],
+  ])("rejects %j with %s", (values, message) => {
+    expect(() => readInputs(given(values))).toThrow(message);
+  });
+
+  it("matches action.yml, which runs on node24 from dist/", () => {
+    const yml = parse(readFileSync("action.yml", "utf8"));
+    expect(Object.keys(yml.inputs)).toEqual(Object.keys(ACTION_INPUTS));
+    expect(yml.runs).toEqual({ using: "node24", main: "dist/index.js" });
+  });
+});

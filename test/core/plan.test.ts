@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { normalizeSecretScanningAlert } from "../../src/core/alert/secret-scanning.ts";
+import type { Alert } from "../../src/core/alert/types.ts";
+import { decide } from "../../src/core/decide.ts";
+import { decodeMarker } from "../../src/core/issue/marker.ts";
+import { planChange, type ExistingIssue } from "../../src/core/plan.ts";
+import type { Routing } from "../../src/core/routing/types.ts";
+import { rawAlert } from "../fixtures/webhooks.ts";
+
+const NOW = new Date("2026-11-26T09:00:00Z");
+const repo = { owner: "acme", name: "api" };
+const routing: Routing = { source: "codeowners", why: ".github/CODEOWNERS line 3: `/infra/ @alice`", assignees: ["alice"], mentions: [], unowned: false, notes: [] };
+
+function alert(over: Parameters<typeof rawAlert>[0] = {}, paths = ["infra/deploy.sh"]): Alert {
+  return normalizeSecretScanningAlert(rawAlert(over), repo, "private", paths.map((path, i) => ({ type: "commit", path, startLine: 3 + i, endLine: 3 + i, commitSha: "9f2c1d4e8b7a6f5e4d3c", blobUrl: `https://github.com/acme/api/blob/9f2c/${path}` })));
+}
+
+function opened(a: Alert, r: Routing = routing) {
+  const change = planChange(decide(a, r, {}, NOW), null);
+  const op = change.ops[0];
+  if (op?.op !== "create-issue") throw new Error("expected create-issue");
+  return { change, op };
+}
+
+function asExisting(a: Alert, number = 7): ExistingIssue {
+  const { op } = opened(a);
+  return { number, state: "open", title: op.title, body: op.body, labels: op.labels };
+}
+
+describe("opening a response issue", () => {
+  it("tells a developer what leaked, where, whether it is active, who owns it and why", () => {
+    const { op, change } = opened(alert({ publicly_leaked: true }));
+    expect(change.action).toBe("open");
+    expect(op.title).toBe("Leaked GitHub Personal Access Token in acme/api (secret scanning alert #12)");
+    expect(op.body).toContain("GitHub Personal Access Token (`github_personal_access_token`)");
+    expect(op.body).toContain("`infra/deploy.sh` line 3 in commit `9f2c1d4e8b7a`");
+    expect(op.body).toContain("**Yes.** GitHub checked with the provider: the secret still works");
+    expect(op.body).toContain("**Yes**, it was also found in public sources.");
+    expect(op.body).toContain("[acme/api secret scanning alert #12](https://github.com/acme/api/security/secret-scanning/12)");
+    expect(op.body).toContain("@alice (.github/CODEOWNERS line 3: `/infra/ @alice`)");
+    expect(op.assignees).toEqual(["alice"]);
+    expect(op.labels).toEqual(["nhi-response"]);
+  });
+
+  it("carries the runbook for the credential's class as a checklist", () => {
+    const pat = opened(alert()).op.body;
+    expect(pat).toContain("### Personal access token");
+    expect(pat).toMatch(/^- \[ \] \*\*Revoke\*\*/m);
+    const aws = opened(alert({ secret_type: "aws_access_key_id", secret_type_display_name: "AWS Access Key ID" })).op.body;
+    expect(aws).toContain("cloud access key");
+    expect(aws).not.toContain("### Personal access token");
+  });
+
+  it("says when the secret is inactive or its validity unknown", () => {
+    expect(opened(alert({ validity: "inactive" })).op.body).toContain("The provider reports it inactive");
+    expect(opened(alert({ validity: "unknown" })).op.body).toContain("**Unknown.**");
+  });
+
+  it("labels unowned alerts and explains the fallback", () => {
+    const { op } = opened(alert(), { source: "fallback", why: "fallback owner `@acme/security` from the policy", assignees: ["erin"], mentions: ["@acme/security"], unowned: true, notes: ["No line of CODEOWNERS matches `x`."] });
+    expect(op.labels).toEqual(["nhi-response", "nhi:unowned"]);
+    expect(op.body).toContain("@erin, @acme/security (fallback owner `@acme/security` from the policy)");
+    expect(op.body).toContain("- No line of CODEOWNERS matches `x`.");
+  });
+
+  it("hides the alert's identity in a marker that reads back", () => {
+    const m = decodeMarker(opened(alert()).op.body);
+    expect(m).toMatchObject({ key: "secret-scanning:acme/api#12", validity: "active", routing: { assignees: ["alice"] }, openedAt: NOW.toISOString() });
+  });
+
+  it("opens issues for public repositories in the response repository when configured", () => {
+    const pub = normalizeSecretScanningAlert(rawAlert(), repo, "public");
+    expect(planChange(decide(pub, routing, { response_repository: "acme/security-response" }, NOW), null).repo).toBe("acme/security-response");
+    const warned = planChange(decide(pub, routing, {}, NOW), null);
+    expect(warned.repo).toBe("acme/api");
+    expect((warned.ops[0] as { body: string }).body).toContain("This repository is public");
+  });
+});
+
+describe("updating the existing issue", () => {
+  it("does nothing when the same alert arrives again", () => {
+    const a = alert();
+    const change = planChange(decide(a, routing, {}, NOW, "2026-11-26T09:00:00.000Z"), asExisting(a));
+    expect(change).toMatchObject({ action: "none", ops: [] });
+  });
+
+  it("updates the body and tells the owner when the secret turns active", () => {
+    const before = alert({ validity: "unknown" });
+    const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, NOW.toISOString()), asExisting(before));
+    expect(change.action).toBe("update");
+    expect(change.ops.map((o) => o.op)).toEqual(["update-issue", "comment"]);
+    expect((change.ops[1] as { body: string }).body).toContain("**The secret is active**");
+  });
+
+  it("reports new locations once", () => {
+    const before = alert();
+    const after = alert({}, ["infra/deploy.sh", "scripts/ci.sh"]);
+    const change = planChange(decide(after, routing, {}, NOW, NOW.toISOString()), asExisting(before));
+    const updated = change.ops.find((o) => o.op === "update-issue") as { body: string };
+    expect(updated.body).toContain("`scripts/ci.sh` line 4");
+    expect((change.ops.find((o) => o.op === "comment") as { body: string }).body).toContain("found in 1 more location");
+    const again = planChange(decide(after, routing, {}, NOW, NOW.toISOString()), { ...asExisting(before), body: updated.body });
+    expect(again.ops).toEqual([]);
+  });
+
+  it("keeps the checkboxes the owner ticked", () => {
+    const before = alert({ validity: "unknown" });
+    const existing = asExisting(before);
+    existing.body = existing.body.replace("- [ ] **Revoke**", "- [x] **Revoke**");
+    const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, NOW.toISOString()), existing);
+    expect((change.ops[0] as { body: string }).body).toContain("- [x] **Revoke**");
+  });
+
+  it("puts back a label someone removed", () => {
+    const a = alert();
+    const change = planChange(decide(a, { ...routing, unowned: true }, {}, NOW, NOW.toISOString()), { ...asExisting(a), labels: [] });
+    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["nhi-response", "nhi:unowned"] });
+    expect(change.labels.map((l) => l.name)).toEqual(["nhi-response", "nhi:unowned"]);
+  });
+});

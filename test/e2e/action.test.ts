@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
+import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+
+let world: World;
+const runs: ActionRun[] = [];
+beforeEach(async () => {
+  world = await startWorld();
+  runs.length = 0;
+});
+afterEach(async () => {
+  expect(world.sandbox.validationErrors).toEqual([]);
+  expect(leaks(world, runs.map((r) => r.stdout + r.summary + JSON.stringify(r.outputs)).join("\n"))).toEqual([]);
+  await world.close();
+});
+
+async function action(inputs: Record<string, string>, repository = "acme/api", event = "schedule"): Promise<ActionRun> {
+  const run = await runActionBundle({ apiUrl: world.sandbox.url, repository, event, inputs: { token: "ghs_test_installation_token", ...inputs } });
+  runs.push(run);
+  return run;
+}
+
+function seedAlerts() {
+  const s = world.sandbox.state;
+  const a = s.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secretTypeDisplayName: "GitHub Personal Access Token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/deploy.sh", startLine: 12 }] }).number;
+  const b = s.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secretTypeDisplayName: "Amazon AWS Access Key ID", secret: PLANTED.aws, validity: "unknown", locations: [{ path: "src/config.ts", startLine: 4 }] }).number;
+  const c = s.addSecretScanningAlert("acme", "site", { secretType: "npm_access_token", secretTypeDisplayName: "npm Access Token", secret: PLANTED.npm, locations: [{ path: "index.html", startLine: 1 }] }).number;
+  s.addSecretScanningAlert("acme", "api", { secretType: "stripe_api_key", secret: "sk_live_resolved_long_ago", state: "resolved", resolution: "revoked" });
+  return { a, b, c };
+}
+
+const writes = (w: World) => w.sandbox.requests.filter((r) => r.method !== "GET");
+
+describe("the Action (dist/index.js run as a runner runs it)", () => {
+  it("sweeps the repository's open alerts into assigned issues, with outputs and a job summary", async () => {
+    const { a, b } = seedAlerts();
+    const run = await action({});
+    expect(run.code).toBe(0);
+    expect(run.outputs.opened).toBe("2");
+    expect(run.outputs.updated).toBe("0");
+    const issues = responseIssues(world, "acme/api");
+    expect(issues.map((i) => [i.title, i.assignees]).sort()).toEqual([
+      [`Leaked Amazon AWS Access Key ID in acme/api (secret scanning alert #${b})`, ["carol", "dave"]],
+      [`Leaked GitHub Personal Access Token in acme/api (secret scanning alert #${a})`, ["alice"]],
+    ]);
+    expect(responseIssues(world, "acme/site")).toEqual([]);
+    const plan = JSON.parse(run.outputs.plan!);
+    expect(plan.changes.map((c: { status: string; action: string }) => `${c.action}:${c.status}`)).toEqual(["open:applied", "open:applied"]);
+    expect(run.summary).toContain("| Alert | Issue | Result | Assigned | Why |");
+    expect(run.summary).toContain(`| \`secret-scanning:acme/api#${a}\` |`);
+    // Every REST read of alerts hides the secret.
+    const alertReads = world.sandbox.requests.filter((r) => r.path.includes("/secret-scanning/alerts") && !r.path.endsWith("/locations"));
+    expect(alertReads.length).toBeGreaterThan(0);
+    for (const r of alertReads) expect(r.query.hide_secret).toBe("true");
+  });
+
+  it("changes nothing when run again", async () => {
+    seedAlerts();
+    await action({ scope: "organization" });
+    const before = writes(world).length;
+    const again = await action({ scope: "organization" });
+    expect(again.outputs).toMatchObject({ opened: "0", updated: "0" });
+    expect(writes(world).length).toBe(before);
+    expect(responseIssues(world, "acme/api")).toHaveLength(2);
+    expect(responseIssues(world, "acme/site")).toHaveLength(1);
+  });
+
+  it("in dry-run plans and reports but writes nothing", async () => {
+    seedAlerts();
+    const run = await action({ "dry-run": "true", scope: "organization" });
+    expect(run.code).toBe(0);
+    expect(writes(world)).toEqual([]);
+    expect(JSON.parse(run.outputs.plan!)).toMatchObject({ dryRun: true, changes: [{ status: "planned" }, { status: "planned" }, { status: "planned" }] });
+    expect(run.summary).toContain("(dry run)");
+  });
+
+  it("stops at max-operations without leaving an issue half-done, and the next run finishes", async () => {
+    seedAlerts();
+    // Two writes fit one owned alert (its label + its issue); the rest wait, whole.
+    const first = await action({ scope: "organization", "max-operations": "2" });
+    expect(first.outputs.opened).toBe("1");
+    expect(JSON.parse(first.outputs.plan!).changes.map((c: { status: string }) => c.status).sort()).toEqual(["applied", "deferred", "deferred"]);
+    expect(first.stdout).toContain("deferred to the next run");
+    const second = await action({ scope: "organization" });
+    expect(second.outputs.opened).toBe("2");
+    expect([...responseIssues(world, "acme/api"), ...responseIssues(world, "acme/site")]).toHaveLength(3);
+  });
+
+  it("does nothing on events it does not sweep on", async () => {
+    seedAlerts();
+    const run = await action({}, "acme/api", "push");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("the push event has nothing for it to do");
+    expect(world.sandbox.requests).toEqual([]);
+  });
+
+  it("fails with a message that names the bad input", async () => {
+    const run = await action({ scope: "enterprise" });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain("input `scope` must be `repository` or `organization`");
+  });
+});

@@ -1,0 +1,79 @@
+import { startLocalAppServer, type LocalAppServer } from "../../src/app/local-server.ts";
+import { VirtualClock } from "../../src/core/clock.ts";
+import { MemoryLogger } from "../../src/log.ts";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+
+/** A planted secret: tests assert it never appears in anything nhi-steward writes. */
+export const PLANTED = {
+  pat: "ghp_NHIPLANTEDpatVALUE0000000000000000001",
+  aws: "AKIANHIPLANTEDAWS002",
+  npm: "npm_NHIPLANTEDnpmVALUE00000000000000003",
+};
+
+export interface World {
+  clock: VirtualClock;
+  sandbox: Sandbox;
+  log: MemoryLogger;
+  app: LocalAppServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Organisation `acme`: alice, bob, carol, dave, erin; team `acme/platform` (carol, dave), team
+ * `acme/security` (erin), fallback owner @acme/security from the org policy; repository `acme/api`
+ * with `.github/CODEOWNERS`, and `acme/site` without one.
+ */
+export function seedAcme(sandbox: Sandbox): void {
+  const s = sandbox.state;
+  s.addOrg("acme");
+  for (const u of ["alice", "bob", "carol", "dave", "erin", "mallory"]) s.addUser(u);
+  s.addTeam("acme", "platform", ["carol", "dave"]);
+  s.addTeam("acme", "security", ["erin"]);
+  s.addInstallation({ id: 1, account: "acme", repositories: "all" });
+  s.addRepo({ owner: "acme", name: ".github", visibility: "private", files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\n' }, assignable: ["erin"] });
+  s.addRepo({
+    owner: "acme",
+    name: "api",
+    visibility: "private",
+    files: { ".github/CODEOWNERS": "# API owners\n* @acme/platform\n/infra/ @alice\n/legacy/ @mallory\n", "infra/deploy.sh": "#!/bin/sh\n" },
+    assignable: ["alice", "bob", "carol", "dave", "erin"],
+  });
+  s.addRepo({ owner: "acme", name: "site", visibility: "private", files: { "index.html": "<html></html>" }, assignable: ["erin", "bob"] });
+}
+
+export async function startWorld(options: { seed?: (sandbox: Sandbox) => void } = {}): Promise<World> {
+  const clock = new VirtualClock("2026-11-23T08:55:00Z");
+  const sandbox = await startSandbox({ clock });
+  (options.seed ?? seedAcme)(sandbox);
+  const log = new MemoryLogger();
+  const app = await startLocalAppServer({ baseUrl: sandbox.url, clock, log });
+  return {
+    clock,
+    sandbox,
+    log,
+    app,
+    async close() {
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** Delivers a secret scanning webhook built from the sandbox's current state. */
+export async function deliver(world: World, event: "secret_scanning_alert" | "secret_scanning_alert_location", action: string, repo: string, alertNumber: number): Promise<number> {
+  const [owner, name] = repo.split("/") as [string, string];
+  const d = world.sandbox.webhook(event, action, { owner, repo: name, alertNumber, installationId: 1 });
+  return world.app.deliver(d.name, d.payload, { id: d.id });
+}
+
+/** Response issues (those with nhi-steward's marker) in a repository. */
+export function responseIssues(world: World, repo: string) {
+  const [owner, name] = repo.split("/") as [string, string];
+  return world.sandbox.state.listIssues(owner, name).filter((i) => i.body?.includes("<!-- nhi-steward:v1"));
+}
+
+/** Asserts-friendly: every planted value found in anything written or logged. */
+export function leaks(world: World, extra = ""): string[] {
+  const written = world.sandbox.state.everythingWritten() + "\n" + world.log.text() + "\n" + extra;
+  return Object.values(PLANTED).filter((v) => written.includes(v));
+}
