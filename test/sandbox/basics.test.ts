@@ -76,7 +76,7 @@ describe("contents", () => {
     if (Array.isArray(data) || data.type !== "file") throw new Error("expected a file");
     expect(Buffer.from(data.content, "base64").toString("utf8")).toBe("* @acme/platform\n");
     expect(data).toMatchObject({ encoding: "base64", path: ".github/CODEOWNERS", name: "CODEOWNERS", size: 17, sha: blobSha("* @acme/platform\n") });
-    // git hash-object of "* @acme/platform\n"
+    // The sha is git's: `printf 'hello\n' | git hash-object --stdin`.
     expect(blobSha("hello\n")).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
   });
 

@@ -8,8 +8,8 @@ import { patternMatches } from "../../../src/core/codeowners/reference.ts";
 import { answer } from "./helpers.ts";
 
 // A small alphabet, so that generated patterns and paths actually meet.
-const NAMES = ["a", "b", "ab", "a.js", "b.md", "x y", "a+b", "A", "lib", ".js"];
-const PATTERN_SEGMENTS = [...NAMES, "x\\ y", "*", "*", "**", "**", "?", "*.js", "*.md", "a*", "*b", "*a*", "a*b", "?.md", "a?", "*.*", "l*b", "\\*", "\\?"];
+const NAMES = ["a", "b", "ab", "a.js", "ba.js", "b.md", "x y", "a+b", "A", "lib", ".js"];
+const PATTERN_SEGMENTS = [...NAMES, "x\\ y", "*", "*", "**", "**", "?", "*.js", "*a.js", "*.md", "a*", "*b", "*a*", "a*b", "a*a", "?.md", "a?", "*.*", "l*b", "\\*", "\\?"];
 const OWNERS = ["@u1", "@org/t", "me@x.io", "bad-owner"];
 
 const patternArb = fc
