@@ -3320,18 +3320,18 @@ var require_data_url = __commonJS({
       assert2(dataURL.protocol === "data:");
       let input2 = URLSerializer(dataURL, true);
       input2 = input2.slice(5);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
         input2,
-        position
+        position2
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input2.length) {
+      if (position2.position >= input2.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
@@ -3365,23 +3365,23 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input2, position) {
+    function collectASequenceOfCodePoints(condition, input2, position2) {
       let result = "";
-      while (position.position < input2.length && condition(input2[position.position])) {
-        result += input2[position.position];
-        position.position++;
+      while (position2.position < input2.length && condition(input2[position2.position])) {
+        result += input2[position2.position];
+        position2.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position) {
-      const idx = input2.indexOf(char, position.position);
-      const start = position.position;
+    function collectASequenceOfCodePointsFast(char, input2, position2) {
+      const idx = input2.indexOf(char, position2.position);
+      const start = position2.position;
       if (idx === -1) {
-        position.position = input2.length;
+        position2.position = input2.length;
         return input2.slice(start);
       }
-      position.position = idx;
-      return input2.slice(start, position.position);
+      position2.position = idx;
+      return input2.slice(start, position2.position);
     }
     function stringPercentDecode(input2) {
       const bytes = encoder.encode(input2);
@@ -3415,23 +3415,23 @@ var require_data_url = __commonJS({
     }
     function parseMIMEType(input2) {
       input2 = removeHTTPWhitespace(input2, true, true);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
         input2,
-        position
+        position2
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input2.length) {
+      if (position2.position > input2.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
         input2,
-        position
+        position2
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
@@ -3447,42 +3447,42 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input2.length) {
-        position.position++;
+      while (position2.position < input2.length) {
+        position2.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
           input2,
-          position
+          position2
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
           input2,
-          position
+          position2
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input2.length) {
-          if (input2[position.position] === ";") {
+        if (position2.position < input2.length) {
+          if (input2[position2.position] === ";") {
             continue;
           }
-          position.position++;
+          position2.position++;
         }
-        if (position.position > input2.length) {
+        if (position2.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input2[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input2, position, true);
+        if (input2[position2.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position2, true);
           collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position
+            position2
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position
+            position2
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
           if (parameterValue.length === 0) {
@@ -3515,29 +3515,29 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input2, position, extractValue) {
-      const positionStart = position.position;
+    function collectAnHTTPQuotedString(input2, position2, extractValue) {
+      const positionStart = position2.position;
       let value = "";
-      assert2(input2[position.position] === '"');
-      position.position++;
+      assert2(input2[position2.position] === '"');
+      position2.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
-          position
+          position2
         );
-        if (position.position >= input2.length) {
+        if (position2.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input2[position.position];
-        position.position++;
+        const quoteOrBackslash = input2[position2.position];
+        position2.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input2.length) {
+          if (position2.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input2[position.position];
-          position.position++;
+          value += input2[position2.position];
+          position2.position++;
         } else {
           assert2(quoteOrBackslash === '"');
           break;
@@ -3546,7 +3546,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input2.slice(positionStart, position.position);
+      return input2.slice(positionStart, position2.position);
     }
     function serializeAMimeType(mimeType) {
       assert2(mimeType !== "failure");
@@ -4514,9 +4514,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4565,8 +4565,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -4694,23 +4694,23 @@ var require_util2 = __commonJS({
       if (!data.startsWith("bytes")) {
         return "failure";
       }
-      const position = { position: 5 };
+      const position2 = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data.charCodeAt(position2.position) !== 61) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeStart = collectASequenceOfCodePoints(
@@ -4719,25 +4719,25 @@ var require_util2 = __commonJS({
           return code2 >= 48 && code2 <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data.charCodeAt(position2.position) !== 45) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeEnd = collectASequenceOfCodePoints(
@@ -4746,10 +4746,10 @@ var require_util2 = __commonJS({
           return code2 >= 48 && code2 <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position2.position < data.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -4831,27 +4831,27 @@ var require_util2 = __commonJS({
     }
     function gettingDecodingSplitting(value) {
       const input2 = value;
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input2.length) {
+      while (position2.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
           input2,
-          position
+          position2
         );
-        if (position.position < input2.length) {
-          if (input2.charCodeAt(position.position) === 34) {
+        if (position2.position < input2.length) {
+          if (input2.charCodeAt(position2.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
               input2,
-              position
+              position2
             );
-            if (position.position < input2.length) {
+            if (position2.position < input2.length) {
               continue;
             }
           } else {
-            assert2(input2.charCodeAt(position.position) === 44);
-            position.position++;
+            assert2(input2.charCodeAt(position2.position) === 44);
+            position2.position++;
           }
         }
         temporaryValue = removeChars(temporaryValue, true, true, (char) => char === 9 || char === 32);
@@ -4860,8 +4860,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5216,9 +5216,9 @@ var require_formdata_parser = __commonJS({
       }
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
-      const position = { position: 0 };
-      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-        position.position += 2;
+      const position2 = { position: 0 };
+      while (input2[position2.position] === 13 && input2[position2.position + 1] === 10) {
+        position2.position += 2;
       }
       let trailing = input2.length;
       while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
@@ -5228,40 +5228,40 @@ var require_formdata_parser = __commonJS({
         input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
-          position.position += boundary.length;
+        if (input2.subarray(position2.position, position2.position + boundary.length).equals(boundary)) {
+          position2.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
+        if (position2.position === input2.length - 2 && bufferStartsWith(input2, dd, position2) || position2.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position2)) {
           return entryList;
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           return "failure";
         }
-        position.position += 2;
-        const result = parseMultipartFormDataHeaders(input2, position);
+        position2.position += 2;
+        const result = parseMultipartFormDataHeaders(input2, position2);
         if (result === "failure") {
           return "failure";
         }
         let { name, filename, contentType, encoding } = result;
-        position.position += 2;
+        position2.position += 2;
         let body;
         {
-          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position2.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input2.subarray(position.position, boundaryIndex - 4);
-          position.position += body.length;
+          body = input2.subarray(position2.position, boundaryIndex - 4);
+          position2.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           return "failure";
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
         let value;
         if (filename !== null) {
@@ -5278,13 +5278,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input2, position) {
+    function parseMultipartFormDataHeaders(input2, position2) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
+        if (input2[position2.position] === 13 && input2[position2.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5293,43 +5293,43 @@ var require_formdata_parser = __commonJS({
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
           input2,
-          position
+          position2
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input2[position.position] !== 58) {
+        if (input2[position2.position] !== 58) {
           return "failure";
         }
-        position.position++;
+        position2.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
           input2,
-          position
+          position2
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position2)) {
               return "failure";
             }
-            position.position += 17;
-            name = parseMultipartFormDataName(input2, position);
+            position2.position += 17;
+            name = parseMultipartFormDataName(input2, position2);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input2, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
+            if (bufferStartsWith(input2, filenameBuffer, position2)) {
+              let check2 = position2.position + filenameBuffer.length;
               if (input2[check2] === 42) {
-                position.position += 1;
+                position2.position += 1;
                 check2 += 1;
               }
               if (input2[check2] !== 61 || input2[check2 + 1] !== 34) {
                 return "failure";
               }
-              position.position += 12;
-              filename = parseMultipartFormDataName(input2, position);
+              position2.position += 12;
+              filename = parseMultipartFormDataName(input2, position2);
               if (filename === null) {
                 return "failure";
               }
@@ -5340,7 +5340,7 @@ var require_formdata_parser = __commonJS({
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
             contentType = isomorphicDecode(headerValue);
@@ -5350,7 +5350,7 @@ var require_formdata_parser = __commonJS({
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
             encoding = isomorphicDecode(headerValue);
@@ -5360,38 +5360,38 @@ var require_formdata_parser = __commonJS({
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
           }
         }
-        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 && input2[position2.position + 1] !== 10) {
           return "failure";
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input2, position) {
-      assert2(input2[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position2) {
+      assert2(input2[position2.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
-        position
+        position2
       );
-      if (input2[position.position] !== 34) {
+      if (input2[position2.position] !== 34) {
         return null;
       } else {
-        position.position++;
+        position2.position++;
       }
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input2, position) {
-      let start = position.position;
+    function collectASequenceOfBytes(condition, input2, position2) {
+      let start = position2.position;
       while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input2.subarray(position.position, position.position = start);
+      return input2.subarray(position2.position, position2.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5404,12 +5404,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
+    function bufferStartsWith(buffer, start, position2) {
       if (buffer.length < start.length) {
         return false;
       }
       for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+        if (start[i] !== buffer[position2.position + i]) {
           return false;
         }
       }
@@ -11785,13 +11785,13 @@ var require_dns = __commonJS({
         } else {
           family.offset++;
         }
-        const position = family.offset % family.ips.length;
-        ip = family.ips[position] ?? null;
+        const position2 = family.offset % family.ips.length;
+        ip = family.ips[position2] ?? null;
         if (ip == null) {
           return ip;
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
-          family.ips.splice(position, 1);
+          family.ips.splice(position2, 1);
           return this.pick(origin, hostnameRecords, affinity);
         }
         return ip;
@@ -12273,9 +12273,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12315,8 +12315,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13284,13 +13284,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -16321,22 +16321,22 @@ var require_parse = __commonJS({
       let name = "";
       let value = "";
       if (header.includes(";")) {
-        const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        const position2 = { position: 0 };
+        nameValuePair = collectASequenceOfCodePointsFast(";", header, position2);
+        unparsedAttributes = header.slice(position2.position);
       } else {
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
       } else {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
-          position
+          position2
         );
-        value = nameValuePair.slice(position.position + 1);
+        value = nameValuePair.slice(position2.position + 1);
       }
       name = name.trim();
       value = value.trim();
@@ -16370,13 +16370,13 @@ var require_parse = __commonJS({
       let attributeName = "";
       let attributeValue = "";
       if (cookieAv.includes("=")) {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         attributeName = collectASequenceOfCodePointsFast(
           "=",
           cookieAv,
-          position
+          position2
         );
-        attributeValue = cookieAv.slice(position.position + 1);
+        attributeValue = cookieAv.slice(position2.position + 1);
       } else {
         attributeName = cookieAv;
       }
@@ -17027,16 +17027,16 @@ var require_util7 = __commonJS({
       return isTextBinaryFrame(opcode) || isContinuationFrame(opcode) || isControlFrame(opcode);
     }
     function parseExtensions(extensions) {
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
-      while (position.position < extensions.length) {
-        const pair = collectASequenceOfCodePointsFast(";", extensions, position);
+      while (position2.position < extensions.length) {
+        const pair = collectASequenceOfCodePointsFast(";", extensions, position2);
         const [name, value = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
           removeHTTPWhitespace(value, false, true)
         );
-        position.position++;
+        position2.position++;
       }
       return extensionList;
     }
@@ -19397,16 +19397,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
+          return this._lists.forEach(function(list2) {
+            return list2.forEachShift(fn);
           });
         }
         getFirst(arr = this._lists) {
-          var j, len, list;
+          var j, len, list2;
           for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
+            list2 = arr[j];
+            if (list2.length > 0) {
+              return list2;
             }
           }
           return [];
@@ -20473,6 +20473,1782 @@ var require_light = __commonJS({
   }
 });
 
+// node_modules/picomatch/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR2 = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR: STAR2,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants6();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform2 = navigator.platform.toLowerCase();
+        return platform2 === "win32" || platform2 === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input2, char, lastIdx) => {
+      const idx = input2.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input2;
+      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
+      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
+    };
+    exports.removePrefix = (input2, state = {}) => {
+      let output2 = input2;
+      if (output2.startsWith("./")) {
+        output2 = output2.slice(2);
+        state.prefix = "./";
+      }
+      return output2;
+    };
+    exports.wrapOutput = (input2, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output2 = `${prepend}(?:${input2})${append}`;
+      if (state.negated === true) {
+        output2 = `(?:^(?!${output2}).*$)`;
+      }
+      return output2;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils2();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants6();
+    var isPathSeparator = (code2) => {
+      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input2, options) => {
+      const opts = options || {};
+      const length = input2.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input2;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code2;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code2;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code2 = advance();
+        let next;
+        if (code2 === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code2 = advance();
+          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code2 = advance())) {
+            if (code2 === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code2 = advance())) {
+                if (code2 === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code2 === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code2 === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code2 = advance())) {
+              if (code2 === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code2 === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob3 = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob3 = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob3 = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob3) glob3 = utils.removeBackslashes(glob3);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input: input2,
+        start,
+        base,
+        glob: glob3,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code2)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input2.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants3 = require_constants6();
+    var utils = require_utils2();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants3;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input2) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input2) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal2 = normalizeSimpleBranch(branch);
+        if (literal2 && literal2.length === 1) {
+          safeChars.push(literal2);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse5 = (input2, options) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR: STAR2,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR2;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input: input2,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input2 = utils.removePrefix(input2, state);
+      len = input2.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const advance = state.advance = () => input2[++state.index] || "";
+      const remaining = () => input2.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output2 = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output: output2 });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal2 = input2.slice(token.startIndex, state.index + 1);
+        const body = input2.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal2;
+          open3.output = safeOutput || utils.escapeRegex(literal2);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open3.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output2 = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output2 = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
+            output2 = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output: output2 });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
+        let backslashes = false;
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc2) {
+              return esc2 + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc2) {
+              return esc2 + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc2 ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output2 = output2.replace(/\\/g, "");
+          } else {
+            output2 = output2.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output2 === input2 && opts.contains === true) {
+          state.output = input2;
+          return state;
+        }
+        state.output = utils.wrapOutput(output2, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open3 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open3);
+          push(open3);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output2 = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output2 = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output2 = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output: output2 });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output2 = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output2 = "|";
+          }
+          push({ type: "comma", value, output: output2 });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output2 = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output2 = `\\${value}`;
+            }
+            push({ type: "text", value, output: output2 });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input2[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse5.fastpaths = (input2, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input2.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input2 = REPLACEMENTS[input2] || input2;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR: STAR2,
+        START_ANCHOR
+      } = constants3.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR2;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output2 = utils.removePrefix(input2, state);
+      let source = create(output2);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse5;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse5 = require_parse2();
+    var utils = require_utils2();
+    var constants3 = require_constants6();
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch2 = (glob3, options, returnState = false) => {
+      if (Array.isArray(glob3)) {
+        const fns = glob3.map((input2) => picomatch2(input2, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject3(glob3) && glob3.tokens && glob3.input;
+      if (glob3 === "" || typeof glob3 !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex2 = isState ? picomatch2.compileRe(glob3, options) : picomatch2.makeRe(glob3, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input2, returnObject = false) => {
+        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob: glob3, posix });
+        const result = { glob: glob3, state, regex: regex2, posix, input: input2, output: output2, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input2)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch2.test = (input2, regex2, options, { glob: glob3, posix } = {}) => {
+      if (typeof input2 !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input2 === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input2 === glob3;
+      let output2 = match && format ? format(input2) : input2;
+      if (match === false) {
+        output2 = format ? format(input2) : input2;
+        match = output2 === glob3;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch2.matchBase(input2, regex2, options, posix);
+        } else {
+          match = regex2.exec(output2);
+        }
+      }
+      return { isMatch: Boolean(match), match, output: output2 };
+    };
+    picomatch2.matchBase = (input2, glob3, options, posix = options && options.windows) => {
+      const regex2 = glob3 instanceof RegExp ? glob3 : picomatch2.makeRe(glob3, options);
+      return regex2.test(utils.basename(input2, { windows: posix }));
+    };
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+      return parse5(pattern, { ...options, fastpaths: false });
+    };
+    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch2.toRegex(source, options);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+      if (!input2 || typeof input2 !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
+        parsed.output = parse5.fastpaths(input2, options);
+      }
+      if (!parsed.output) {
+        parsed = parse5(input2, options);
+      }
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch2.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils2();
+    function picomatch2(glob3, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob3, options, returnState);
+    }
+    Object.assign(picomatch2, pico);
+    module.exports = picomatch2;
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -20486,9 +22262,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
-    var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
+    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
     var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
@@ -20510,7 +22286,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20522,10 +22298,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar;
+    exports.isPair = isPair2;
+    exports.isScalar = isScalar2;
     exports.isSeq = isSeq;
   }
 });
@@ -24634,9 +26410,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -24672,7 +26448,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
               key2,
               // checked by containsNewline()
@@ -24712,7 +26488,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
+        if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -24735,7 +26511,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep2)
                 for (const st of sep2) {
                   if (st === valueProps.found)
@@ -24767,7 +26543,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -24783,7 +26559,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -26070,7 +27846,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -26154,7 +27930,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
+    exports.isScalar = isScalar2;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -26753,7 +28529,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -26776,7 +28552,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -26787,15 +28563,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -27684,7 +29460,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -27703,14 +29479,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -27744,9 +29520,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse6;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -28340,17 +30116,17 @@ function register(state, name, method, options) {
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
+function addHook(state, kind2, name, hook2) {
   const orig = hook2;
   if (!state.registry[name]) {
     state.registry[name] = [];
   }
-  if (kind === "before") {
+  if (kind2 === "before") {
     hook2 = (method, options) => {
       return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
     };
   }
-  if (kind === "after") {
+  if (kind2 === "after") {
     hook2 = (method, options) => {
       let result;
       return Promise.resolve().then(method.bind(null, options)).then((result_) => {
@@ -28361,7 +30137,7 @@ function addHook(state, kind, name, hook2) {
       });
     };
   }
-  if (kind === "error") {
+  if (kind2 === "error") {
     hook2 = (method, options) => {
       return Promise.resolve().then(method.bind(null, options)).catch((error64) => {
         return orig(error64, options);
@@ -28398,9 +30174,9 @@ function bindApi(hook2, state, name) {
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  ["before", "error", "after", "wrap"].forEach((kind2) => {
+    const args = name ? [state, kind2, name] : [state, kind2];
+    hook2[kind2] = hook2.api[kind2] = bindable(addHook, null).apply(null, args);
   });
 }
 function Singular() {
@@ -28939,8 +30715,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key2, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key2);
     }
@@ -32643,16 +34419,6 @@ function createOctokit(options) {
   });
 }
 
-// src/core/issue/labels.ts
-var LABELS = {
-  response: { name: "nhi-response", color: "b60205", description: "Non-human identity alert to remediate (nhi-steward)" },
-  unowned: { name: "nhi:unowned", color: "fbca04", description: "No owner found for this credential; routed to the fallback owner" }
-};
-function labelSpec(name) {
-  const found = Object.values(LABELS).find((l) => l.name === name);
-  return found ?? { name, color: "ededed", description: "" };
-}
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -34511,18 +36277,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -35142,9 +36908,9 @@ var $ZodCheckEndsWith = /* @__PURE__ */ $constructor("$ZodCheckEndsWith", (inst,
     });
   };
 });
-function handleCheckPropertyResult(result, payload, property) {
+function handleCheckPropertyResult(result, payload, property2) {
   if (result.issues.length) {
-    payload.issues.push(...prefixIssues(property, result.issues));
+    payload.issues.push(...prefixIssues(property2, result.issues));
   }
 }
 var $ZodCheckProperty = /* @__PURE__ */ $constructor("$ZodCheckProperty", (inst, def) => {
@@ -36017,7 +37783,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -36031,7 +37797,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -36215,7 +37981,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -36223,7 +37989,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -36359,7 +38125,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -36368,7 +38134,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -37752,8 +39518,8 @@ function isRecursive(inst, stack, resolve) {
       result = answer;
   };
   const def = inst._zod.def;
-  const kind = def.type;
-  switch (kind) {
+  const kind2 = def.type;
+  switch (kind2) {
     case "object": {
       const raw = rawShape(def);
       merge3(raw ? shape(raw, true) : ASSUMED);
@@ -37833,7 +39599,7 @@ function isRecursive(inst, stack, resolve) {
     case "custom":
       break;
     default: {
-      kind;
+      kind2;
       for (const key2 in def) {
         const desc = Object.getOwnPropertyDescriptor(def, key2);
         if (!desc || desc.get)
@@ -47858,10 +49624,10 @@ function _endsWith(suffix, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _property(property, schema, params) {
+function _property(property2, schema, params) {
   return new $ZodCheckProperty({
     check: "property",
-    property,
+    property: property2,
     schema,
     ...normalizeParams(params)
   });
@@ -48858,8 +50624,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -52174,8 +53940,8 @@ function visit(schema, fnOrHandlers) {
   }
   function mapInner(s) {
     const def = s._zod.def;
-    const kind = def.type;
-    switch (kind) {
+    const kind2 = def.type;
+    switch (kind2) {
       case "object": {
         const oldShape = def.shape;
         const keys = Object.keys(oldShape);
@@ -52295,7 +54061,7 @@ function visit(schema, fnOrHandlers) {
       case "custom":
         return s;
       default: {
-        kind;
+        kind2;
         return s;
       }
     }
@@ -52370,6 +54136,28 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/routing/types.ts
+var ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"];
+var MAX_ASSIGNEES = 10;
+function ownerText(owner2) {
+  switch (owner2.kind) {
+    case "user":
+      return `@${owner2.login}`;
+    case "team":
+      return `@${owner2.org}/${owner2.slug}`;
+    case "email":
+      return owner2.email;
+  }
+}
+function parseOwner(text) {
+  const team2 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text);
+  if (team2) return { kind: "team", org: team2[1], slug: team2[2] };
+  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text);
+  if (user) return { kind: "user", login: user[1] };
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) return { kind: "email", email: text };
+  return null;
+}
+
 // src/core/issue/marker.ts
 var markerSchema = external_exports.object({
   v: external_exports.literal(1),
@@ -52379,9 +54167,11 @@ var markerSchema = external_exports.object({
   identityClass: external_exports.string(),
   validity: external_exports.enum(["active", "inactive", "unknown"]),
   publiclyLeaked: external_exports.boolean(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  system: external_exports.string().nullable(),
   locations: external_exports.array(external_exports.string()),
   routing: external_exports.object({
-    source: external_exports.enum(["codeowners", "fallback", "none"]),
+    source: external_exports.enum([...ROUTING_SOURCES, "none"]),
     why: external_exports.string(),
     assignees: external_exports.array(external_exports.string()),
     mentions: external_exports.array(external_exports.string()),
@@ -52394,6 +54184,19 @@ var MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
 function encodeMarker(marker) {
   const json2 = JSON.stringify(marker).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json2} -->`;
+}
+function markerKey(body) {
+  const m = body ? MARKER_RE.exec(body) : null;
+  if (!m) return null;
+  try {
+    const key2 = JSON.parse(m[1]).key;
+    return typeof key2 === "string" ? key2 : null;
+  } catch {
+    return null;
+  }
+}
+function encodeKeyMarker(key2, kind2) {
+  return `<!-- nhi-steward:v1 ${JSON.stringify({ v: 1, key: key2, kind: kind2 }).replace(/--/g, "-\\u002d")} -->`;
 }
 function decodeMarker(body) {
   const m = body ? MARKER_RE.exec(body) : null;
@@ -52501,6 +54304,17 @@ var OctokitPort = class {
     });
     for await (const page of pages) for (const alert of page.data) yield { repository, alert };
   }
+  async getRepositoryProperties(repo) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/properties/values", { owner: repo.owner, repo: repo.name });
+      const out = {};
+      for (const p of data) if (p.value !== null && p.value !== void 0) out[p.property_name] = Array.isArray(p.value) ? p.value.join(",") : String(p.value);
+      return out;
+    } catch (e) {
+      if (status(e) === 404 || status(e) === 403) return {};
+      throw e;
+    }
+  }
   async readFile(repo, path) {
     const cacheKey = `${key(repo)}:${path}`;
     const cached2 = this.files.get(cacheKey);
@@ -52550,13 +54364,13 @@ var OctokitPort = class {
     }
     return p;
   }
-  async findResponseIssue(repo, alertKey2) {
-    const index = await this.responseIssues(repo);
-    return index.get(alertKey2) ?? null;
+  async findIssue(repo, issueKey, label) {
+    const index = await this.issuesByKey(repo, label);
+    return index.get(issueKey) ?? null;
   }
-  /** All issues labelled nhi-response in a repository, by alert key: one paginated read per run. */
-  responseIssues(repo) {
-    const k = key(repo);
+  /** All issues with a label in a repository, by marker key: one paginated read per run. */
+  issuesByKey(repo, label) {
+    const k = `${key(repo)}|${label}`;
     let p = this.issueIndex.get(k);
     if (!p) {
       p = (async () => {
@@ -52564,15 +54378,15 @@ var OctokitPort = class {
         const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", {
           owner: repo.owner,
           repo: repo.name,
-          labels: LABELS.response.name,
+          labels: label,
           state: "all",
           per_page: 100
         });
         for await (const page of pages) {
           for (const issue3 of page.data) {
             if (issue3.pull_request) continue;
-            const marker = decodeMarker(issue3.body);
-            if (!marker) continue;
+            const markerKeyValue = markerKey(issue3.body);
+            if (!markerKeyValue) continue;
             const existing = {
               number: issue3.number,
               state: issue3.state === "closed" ? "closed" : "open",
@@ -52580,8 +54394,8 @@ var OctokitPort = class {
               body: issue3.body ?? "",
               labels: issue3.labels.map((l) => typeof l === "string" ? l : l.name ?? "")
             };
-            const prior = index.get(marker.key);
-            if (!prior || prior.number > existing.number) index.set(marker.key, existing);
+            const prior = index.get(markerKeyValue);
+            if (!prior || prior.number > existing.number) index.set(markerKeyValue, existing);
           }
         }
         return index;
@@ -52593,10 +54407,10 @@ var OctokitPort = class {
   }
   async createIssue(repo, issue3) {
     const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue3 });
-    const marker = decodeMarker(issue3.body);
-    const index = this.issueIndex.get(key(repo));
-    if (marker && index) {
-      (await index).set(marker.key, { number: data.number, state: "open", title: issue3.title, body: issue3.body, labels: issue3.labels });
+    const issueKey = markerKey(issue3.body);
+    const index = this.issueIndex.get(`${key(repo)}|${issue3.labels[0]}`);
+    if (issueKey && index) {
+      (await index).set(issueKey, { number: data.number, state: "open", title: issue3.title, body: issue3.body, labels: issue3.labels });
     }
     return { number: data.number, url: data.html_url };
   }
@@ -52605,6 +54419,13 @@ var OctokitPort = class {
   }
   async addLabels(repo, issueNumber, labels) {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, labels });
+  }
+  async removeLabel(repo, issueNumber, label) {
+    try {
+      await this.octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, name: label });
+    } catch (e) {
+      if (status(e) !== 404) throw e;
+    }
   }
   async createComment(repo, issueNumber, body) {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body });
@@ -52628,9 +54449,9 @@ var OctokitPort = class {
 
 // src/github/port.ts
 function parseRepo(fullName) {
-  const [owner, name, ...rest] = fullName.split("/");
-  if (!owner || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
-  return { owner, name };
+  const [owner2, name, ...rest] = fullName.split("/");
+  if (!owner2 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
+  return { owner: owner2, name };
 }
 
 // src/core/plan-report.ts
@@ -52664,9 +54485,9 @@ function describeOp(op, bodies) {
 function summaryMarkdown(outcomes, heading) {
   const rows = outcomes.map(({ change, status: status2, issue: issue3, url: url2, error: error64 }) => {
     const issueCell = issue3 ? url2 ? `[#${issue3}](${url2})` : `${change.repo}#${issue3}` : "\u2014";
-    const owner = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
+    const owner2 = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
     const what = error64 ? `${status2}: ${error64}` : status2 === "unchanged" ? "up to date" : `${status2}: ${change.action}`;
-    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner} | ${change.why.replace(/\|/g, "\\|")} |`;
+    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner2} | ${change.why.replace(/\|/g, "\\|")} |`;
   });
   return [`### ${heading}`, "", "| Alert | Issue | Result | Assigned | Why |", "|---|---|---|---|---|", ...rows.length ? rows : ["| \u2014 | \u2014 | no open alerts | \u2014 | \u2014 |"], ""].join("\n");
 }
@@ -52699,6 +54520,9 @@ var Run = class {
   budget;
   policies = /* @__PURE__ */ new Map();
   codeowners = /* @__PURE__ */ new Map();
+  properties = /* @__PURE__ */ new Map();
+  /** Changes found along the way that are not about one alert (config-error issues), by key. */
+  sideChanges = /* @__PURE__ */ new Map();
   constructor(deps, options = {}) {
     this.deps = deps;
     this.options = { dryRun: options.dryRun ?? false, maxOperations: options.maxOperations ?? null };
@@ -52712,6 +54536,11 @@ var Run = class {
       map2.set(key2, p);
     }
     return p;
+  }
+  /** The side changes planned so far (each once), to execute with the run's plan. */
+  async drainSideChanges() {
+    const all = await Promise.all(this.sideChanges.values());
+    return all.filter((c) => c !== null);
   }
 };
 
@@ -52842,8 +54671,8 @@ function normalizeLocation(raw) {
 function mergeLocations(...lists) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
-  for (const list of lists) {
-    for (const l of list) {
+  for (const list2 of lists) {
+    for (const l of list2) {
       const id = locationId(l);
       if (seen.has(id)) continue;
       seen.add(id);
@@ -52855,6 +54684,21 @@ function mergeLocations(...lists) {
 function locationId(l) {
   if (l.type === "commit" && "path" in l) return `commit:${l.path}:${l.startLine ?? ""}:${l.commitSha ?? ""}`;
   return `${l.type}:${"url" in l ? l.url ?? "" : ""}`;
+}
+
+// src/core/issue/labels.ts
+var LABELS = {
+  response: { name: "nhi-response", color: "b60205", description: "Non-human identity alert to remediate (nhi-steward)" },
+  unowned: { name: "nhi:unowned", color: "fbca04", description: "No owner found for this credential; routed to the fallback owner" },
+  configError: { name: "nhi-steward:config-error", color: "d93f0b", description: "The nhi-steward policy file is invalid; defaults apply until it is fixed" },
+  critical: { name: "severity:critical", color: "b60205", description: "Active credential with public exposure: act now" },
+  high: { name: "severity:high", color: "d93f0b", description: "Likely usable credential: act today" },
+  medium: { name: "severity:medium", color: "fbca04", description: "Credential of uncertain risk: act this week" },
+  low: { name: "severity:low", color: "0e8a16", description: "Inactive or low-impact credential: confirm and close" }
+};
+function labelSpec(name) {
+  const found = Object.values(LABELS).find((l) => l.name === name);
+  return found ?? { name, color: "ededed", description: "" };
 }
 
 // src/github/execute.ts
@@ -52928,16 +54772,19 @@ async function execute(plan, port, options) {
 async function apply(op, repo, key2, port) {
   switch (op.op) {
     case "create-issue": {
-      const existing = await port.findResponseIssue(repo, key2);
+      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name);
       if (existing) return { wrote: false, issue: existing.number };
       const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
       return { wrote: true, issue: created.number, url: created.url };
     }
     case "update-issue":
-      await port.updateIssue(repo, op.issue, { ...op.title !== void 0 ? { title: op.title } : {}, ...op.body !== void 0 ? { body: op.body } : {} });
+      await port.updateIssue(repo, op.issue, { ...op.title !== void 0 ? { title: op.title } : {}, ...op.body !== void 0 ? { body: op.body } : {}, ...op.state ? { state: op.state } : {} });
       return { wrote: true };
     case "add-labels":
       await port.addLabels(repo, op.issue, op.labels);
+      return { wrote: true };
+    case "remove-label":
+      await port.removeLabel(repo, op.issue, op.label);
       return { wrote: true };
     case "comment":
       await port.createComment(repo, op.issue, op.body);
@@ -53735,34 +55582,180 @@ var RUNBOOKS = {
 };
 
 // src/core/policy/classify.ts
-function classify(alert) {
+function classify(alert, policy) {
+  for (const [cls, types] of Object.entries(policy?.identity_classes ?? {})) {
+    if (types?.includes(alert.secretType)) return { identityClass: cls, reason: `secret type \`${alert.secretType}\`, mapped by the policy` };
+  }
   const byType = SECRET_TYPE_CLASSES[alert.secretType];
   if (byType) return { identityClass: byType, reason: `secret type \`${alert.secretType}\`` };
   const byProvider = alert.provider ? PROVIDER_CLASSES[alert.provider] : void 0;
   if (byProvider) return { identityClass: byProvider, reason: `provider ${alert.provider} (secret type \`${alert.secretType}\` is not in the default pack)` };
-  return { identityClass: "generic", reason: `secret type \`${alert.secretType}\` is not in the default pack, so it is treated as generic` };
+  return { identityClass: "generic", reason: `secret type \`${alert.secretType}\` is not in the default pack or the policy, so it is treated as generic` };
+}
+
+// src/core/policy/select.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+var matchers = /* @__PURE__ */ new Map();
+function glob(pattern) {
+  let m = matchers.get(pattern);
+  if (!m) {
+    m = (0, import_picomatch.default)(pattern, { dot: true });
+    matchers.set(pattern, m);
+  }
+  return m;
+}
+function repoMatches(patterns, fullName) {
+  const name = fullName.slice(fullName.indexOf("/") + 1);
+  return patterns.some((p) => glob(p)(p.includes("/") ? fullName : name));
+}
+function propertyMatches(property2, properties) {
+  const actual = properties?.[property2.name];
+  if (actual === void 0) return false;
+  return Array.isArray(property2.value) ? property2.value.includes(actual) : property2.value === actual;
+}
+function selectorMatches(s, f) {
+  if (s.secret_types && !s.secret_types.includes(f.secretType)) return false;
+  if (s.providers && !(f.provider && s.providers.includes(f.provider))) return false;
+  if (s.identity_classes && !s.identity_classes.includes(f.identityClass)) return false;
+  if (s.repositories && !repoMatches(s.repositories, f.repo)) return false;
+  if (s.paths && !(f.path && s.paths.some((p) => glob(p)(f.path)))) return false;
+  if (s.visibility && !(f.visibility && s.visibility.includes(f.visibility))) return false;
+  if (s.sources && !s.sources.includes(f.source)) return false;
+  if (s.property && !propertyMatches(s.property, f.properties)) return false;
+  return true;
+}
+function usesProperties(policy) {
+  return policy.systems.some((s) => s.credentials.some((c) => c.property)) || policy.owners.some((r) => r.match.property) || (policy.severity?.rules.some((r) => r.when.property) ?? false);
+}
+
+// src/core/policy/severity.ts
+var DEFAULT_SEVERITY_RULES = [
+  { when: { validity: ["active"], publicly_leaked: true }, severity: "critical" },
+  { when: { validity: ["active"], visibility: ["public"] }, severity: "critical" },
+  { when: { validity: ["active"] }, severity: "high" },
+  { when: { validity: ["unknown"], publicly_leaked: true }, severity: "high" },
+  { when: { validity: ["unknown"], visibility: ["public"] }, severity: "high" },
+  { when: { push_protection_bypassed: true }, severity: "high" },
+  { when: { validity: ["inactive"] }, severity: "low" }
+];
+function holds(rule, alert, facts) {
+  const w = rule.when;
+  if (w.validity && !w.validity.includes(alert.validity)) return false;
+  if (w.publicly_leaked !== void 0 && w.publicly_leaked !== alert.publiclyLeaked) return false;
+  if (w.multi_repo !== void 0 && w.multi_repo !== alert.multiRepo) return false;
+  if (w.push_protection_bypassed !== void 0 && w.push_protection_bypassed !== alert.pushProtectionBypassed) return false;
+  if (w.identity_classes && !w.identity_classes.includes(facts.identityClass)) return false;
+  if (w.visibility && !(facts.visibility && w.visibility.includes(facts.visibility))) return false;
+  if (w.property && !propertyMatches(w.property, facts.properties)) return false;
+  return true;
+}
+function describe3(rule) {
+  const parts = Object.entries(rule.when).map(([k, v]) => `${k.replace(/_/g, " ")} ${Array.isArray(v) ? v.join("/") : typeof v === "object" ? `${v.name}=${JSON.stringify(v.value)}` : v}`);
+  return parts.length ? parts.join(", ") : "always";
+}
+function severityOf(alert, facts, policy) {
+  const own2 = policy.severity?.rules ?? [];
+  for (const [i, rule] of own2.entries()) if (holds(rule, alert, facts)) return { severity: rule.severity, reason: `policy severity rule ${i + 1} (${describe3(rule)})` };
+  for (const rule of DEFAULT_SEVERITY_RULES) if (holds(rule, alert, facts)) return { severity: rule.severity, reason: `default rule (${describe3(rule)})` };
+  const fallback = policy.severity?.default ?? "medium";
+  return { severity: fallback, reason: "no rule matched; the default severity" };
+}
+
+// src/core/routing/candidates.ts
+function alertFacts(alert, sources) {
+  return {
+    source: alert.source,
+    secretType: alert.secretType,
+    provider: alert.provider,
+    identityClass: sources.classification.identityClass,
+    repo: repoName(alert.repo),
+    path: leakedFile(alert)?.path ?? null,
+    visibility: alert.visibility,
+    properties: sources.properties
+  };
+}
+var owners = (list2) => list2.map(parseOwner).filter((o) => o !== null);
+function ownerCandidates(alert, sources) {
+  const { policy } = sources;
+  const facts = alertFacts(alert, sources);
+  const steps = [];
+  const notes = [];
+  const notify = [...policy.team_mentions];
+  const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
+  if (system) steps.push({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
+  const ruleIndex = policy.owners.findIndex((r) => selectorMatches(r.match, facts));
+  const rule = policy.owners[ruleIndex];
+  if (rule) {
+    steps.push({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `\u201C${rule.name}\u201D` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
+    notify.push(...rule.notify);
+  }
+  const file2 = leakedFile(alert);
+  if (!file2) {
+    notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
+  } else if (!sources.codeowners) {
+    notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");
+  } else {
+    const co = sources.codeowners;
+    const match = co.match(file2.path);
+    if (match.kind === "owned") {
+      steps.push({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
+    } else if (match.kind === "no-owners") {
+      notes.push(`${co.path} line ${match.rule.line} (\`${match.rule.text}\`) matches \`${file2.path}\` but names no owners.`);
+    } else {
+      notes.push(`No line of ${co.path} matches \`${file2.path}\`.`);
+    }
+    for (const error64 of co.errors.slice(0, 5)) notes.push(`${co.path} line ${error64.line} was skipped: ${error64.message}`);
+    if (co.errors.length > 5) notes.push(`${co.path} has ${co.errors.length - 5} more invalid lines; run \`nhi-steward owners --check\`.`);
+  }
+  const propertyValue = sources.properties?.[policy.owner_property];
+  if (propertyValue) {
+    const named = propertyValue.split(/[\s,]+/).filter(Boolean);
+    const parsed = owners(named.map((n) => n.startsWith("@") || n.includes("@") ? n : `@${n}`));
+    if (parsed.length) steps.push({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
+    else notes.push(`The repository property \`${policy.owner_property}\` is \`${propertyValue}\`, which names no \`@user\` or \`@org/team\`.`);
+  }
+  const fallback = policy.fallback_owner ? parseOwner(policy.fallback_owner) : null;
+  if (fallback) steps.push({ source: "fallback", owners: [fallback], why: `fallback owner \`${ownerText(fallback)}\` from the policy` });
+  return { steps, notify: [...new Set(notify)], system, notes };
 }
 
 // src/core/decide.ts
 function issueRepository(alert, policy) {
-  if (alert.visibility === "public" && policy.response_repository) {
-    const [owner, name] = policy.response_repository.split("/");
-    return { owner, name };
+  const response = policy.response_repository;
+  if (response && (policy.issues_in === "response-repository" || alert.visibility === "public")) {
+    const [owner2, name] = response.split("/");
+    return { owner: owner2, name };
   }
   return alert.repo;
 }
-function decide(alert, routing, policy, now, openedAt) {
+function decide(alert, routing, inputs) {
+  const { policy, now } = inputs;
+  const properties = inputs.properties ?? null;
+  const classification = classify(alert, policy);
+  const facts = alertFacts(alert, { classification, properties });
+  const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
+  const severity = severityOf(alert, facts, policy);
   const issueRepo = issueRepository(alert, policy);
-  const extraNotes = alert.visibility === "public" && !policy.response_repository ? ["This repository is public, so this issue is public too. Set `response_repository` in the policy to open such issues in a private repository."] : [];
+  const publicSafe = alert.visibility === "public" && repoName(issueRepo) === repoName(alert.repo);
+  const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
   const labels = [LABELS.response.name];
+  if (policy.severity_labels) labels.push(`severity:${severity.severity}`);
   if (routing.unowned) labels.push(LABELS.unowned.name);
+  const cls = classification.identityClass;
+  const [runbook, runbookSource] = system?.runbook ? [system.runbook, `the runbook of system ${system.name}`] : policy.runbooks[cls] ? [policy.runbooks[cls], `the policy's runbook for ${cls}`] : [RUNBOOKS[cls], `the default runbook for ${cls}`];
   return {
     alert,
     issueRepo,
-    classification: classify(alert),
-    routing: extraNotes.length ? { ...routing, notes: [...routing.notes, ...extraNotes] } : routing,
+    classification,
+    severity,
+    system,
+    routing: notes.length ? { ...routing, notes: [...routing.notes, ...notes] } : routing,
+    runbook,
+    runbookSource,
+    standards: policy.standards,
     labels,
-    openedAt: openedAt ?? now.toISOString()
+    publicSafe,
+    openedAt: inputs.openedAt ?? now.toISOString()
   };
 }
 
@@ -53801,6 +55794,10 @@ function describeLocation(l) {
   const where = l.type.replace(/_/g, " ");
   return "url" in l && l.url ? `[${where}](${l.url})` : where;
 }
+function ownerOrNull(decision) {
+  const r = decision.routing;
+  return r.assignees.length ? r.assignees.map((a) => `@${a}`).join(", ") : r.mentions[0] ?? null;
+}
 function ownerLine(decision) {
   const r = decision.routing;
   const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
@@ -53818,30 +55815,48 @@ function renderIssue(decision) {
     identityClass: classification.identityClass,
     validity: alert.validity,
     publiclyLeaked: alert.publiclyLeaked,
+    severity: decision.severity.severity,
+    system: decision.system?.name ?? null,
     locations: alert.locations.map(locationId),
     routing,
     openedAt: decision.openedAt
   };
-  const headline = alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
-  const where = alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
+  const sev = decision.severity.severity;
+  const headline = alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+  const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
+  const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
+  const exposure = [
+    alert.publiclyLeaked ? "**found in public sources**" : "no public leak reported",
+    alert.multiRepo ? "**also in other repositories**" : null,
+    alert.pushProtectionBypassed ? "pushed past push protection" : null,
+    alert.visibility ? `${alert.visibility} repository` : null
+  ].filter(Boolean).join("; ");
+  const system = decision.system;
+  const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x) => Boolean(x));
   const rows = [
-    ["What leaked", `${alert.secretTypeDisplayName} (${code(alert.secretType)}): ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Severity", `**${sev}** (${decision.severity.reason})`],
     ["Where", where],
-    ["Still active?", VALIDITY_TEXT[alert.validity]],
-    ["Publicly leaked?", alert.publiclyLeaked ? "**Yes**, it was also found in public sources." : "No public leak reported."],
-    ...alert.multiRepo ? [["Other repositories", "**Yes**, the same secret was found in other repositories."]] : [],
-    ...alert.pushProtectionBypassed ? [["Push protection", "Bypassed: someone pushed it past push protection."]] : [],
+    ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
+    ["Exposure", decision.publicSafe ? hidden : exposure],
+    ...system ? [
+      ["Owning system", `**${system.name}**${system.description ? ` (${system.description})` : ""}, steward ${system.steward}${system.manager ? `, manager ${system.manager}` : ""}`],
+      ["Revoking this affects", system.dependents.length ? system.dependents.join(", ") : "no dependents declared"],
+      ...system.depends_on.length ? [["Depends on", system.depends_on.join(", ")]] : [],
+      ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"]
+    ] : [],
     ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
-    ["Owner", ownerLine(decision)]
+    ["Owner", ownerLine(decision)],
+    ...escalation.length > 1 ? [["Escalation path", escalation.join(" \u2192 ")]] : []
   ];
-  const runbook = RUNBOOKS[classification.identityClass];
   const why = [
-    `- Owner: ${routing.why}${file2 ? ` for ${code(file2.path)}` : ""}.`,
+    `- Owner: ${routing.why}${file2 && !decision.publicSafe ? ` for ${code(file2.path)}` : ""}.`,
     `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
+    `- Runbook: ${decision.runbookSource}.`,
     ...routing.notes.map((n) => `- ${n}`)
   ];
   const body = [
-    `> [!CAUTION]`,
+    alert.validity === "inactive" ? "> [!NOTE]" : "> [!CAUTION]",
     `> ${headline}`,
     "",
     "| | |",
@@ -53850,7 +55865,7 @@ function renderIssue(decision) {
     "",
     "## What to do",
     "",
-    demoteHeadings(runbook).trim(),
+    demoteHeadings(decision.runbook).trim(),
     "",
     "<details><summary>Why you? How nhi-steward routed this alert</summary>",
     "",
@@ -53858,7 +55873,7 @@ function renderIssue(decision) {
     "",
     "</details>",
     "",
-    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here.</sub>`,
+    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.join("; ")}.</sub>`,
     "",
     encodeMarker(marker)
   ].join("\n");
@@ -53894,6 +55909,9 @@ function planChange(decision, existing) {
   }
   const missing = decision.labels.filter((l) => !existing.labels.includes(l));
   if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  for (const stale of existing.labels.filter((l) => l.startsWith("severity:") && !decision.labels.includes(l))) {
+    ops.push({ op: "remove-label", issue: existing.number, label: stale });
+  }
   const news = whatChanged(existing.body, rendered.marker);
   if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
   return {
@@ -53919,31 +55937,11 @@ function whatChanged(oldBody, next) {
       next.validity === "active" ? `**The secret is active**: GitHub now reports it works (was ${old.validity}). Revoke it now.` : `Validity changed from ${old.validity} to **${next.validity}**.`
     );
   }
+  if (old.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${old.severity}).`);
   if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
   const added = next.locations.filter((l) => !old.locations.includes(l));
   if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
   return news;
-}
-
-// src/core/routing/types.ts
-var MAX_ASSIGNEES = 10;
-function ownerText(owner) {
-  switch (owner.kind) {
-    case "user":
-      return `@${owner.login}`;
-    case "team":
-      return `@${owner.org}/${owner.slug}`;
-    case "email":
-      return owner.email;
-  }
-}
-function parseOwner(text) {
-  const team = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text);
-  if (team) return { kind: "team", org: team[1], slug: team[2] };
-  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text);
-  if (user) return { kind: "user", login: user[1] };
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) return { kind: "email", email: text };
-  return null;
 }
 
 // src/core/routing/assign.ts
@@ -53958,14 +55956,14 @@ function assignStep(step, lookup2) {
   const add = (login) => {
     if (!assignees.includes(login) && assignees.length < MAX_ASSIGNEES) assignees.push(login);
   };
-  for (const owner of step.owners) {
-    if (owner.kind === "user") {
-      if (lookup2.assignable.get(owner.login)) add(owner.login);
-      else notes.push(`@${owner.login} cannot be assigned in this repository (no access or not a member); skipped.`);
-    } else if (owner.kind === "team") {
-      const name = ownerText(owner);
+  for (const owner2 of step.owners) {
+    if (owner2.kind === "user") {
+      if (lookup2.assignable.get(owner2.login)) add(owner2.login);
+      else notes.push(`@${owner2.login} cannot be assigned in this repository (no access or not a member); skipped.`);
+    } else if (owner2.kind === "team") {
+      const name = ownerText(owner2);
       mentions.push(name);
-      const members2 = lookup2.teamMembers.get(`${owner.org}/${owner.slug}`);
+      const members2 = lookup2.teamMembers.get(`${owner2.org}/${owner2.slug}`);
       if (members2 === null || members2 === void 0) {
         notes.push(`The members of ${name} could not be read (no such team, or no Members permission); the team is mentioned instead.`);
         unreadableTeams.push(name);
@@ -53975,8 +55973,8 @@ function assignStep(step, lookup2) {
       if (ok.length === 0) notes.push(`No member of ${name} can be assigned in this repository.`);
       ok.forEach(add);
     } else {
-      notes.push(`${owner.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
-      mentions.push(owner.email);
+      notes.push(`${owner2.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
+      mentions.push(owner2.email);
     }
   }
   return { assignees, mentions, unreadableTeams, notes };
@@ -53993,54 +55991,26 @@ function decideRouting(candidates, results) {
         source: step.source,
         why: step.why,
         assignees: result.assignees,
-        mentions: result.mentions,
-        unowned: step.source !== "codeowners",
+        mentions: [.../* @__PURE__ */ new Set([...result.mentions, ...candidates.notify])],
+        unowned: step.source === "fallback",
         notes
       };
     }
-    if (step.source === "codeowners") notes.push(`Nobody named by ${step.why} can be assigned, so the alert goes to the next step.`);
+    if (step.source !== "fallback") notes.push(`Nobody named by ${step.why} can be assigned, so the alert goes to the next step.`);
   }
   return {
     source: "none",
     why: "no owner found and no fallback owner is configured",
     assignees: [],
-    mentions: [],
+    mentions: candidates.notify,
     unowned: true,
     notes: [...notes, "Set `fallback_owner` in `.github/nhi-steward.yml` of the organisation's `.github` repository so unowned alerts always reach a person."]
   };
 }
 
-// src/core/routing/candidates.ts
-function ownerCandidates(alert, sources) {
-  const steps = [];
-  const notes = [];
-  const file2 = leakedFile(alert);
-  if (!file2) {
-    notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
-  } else if (!sources.codeowners) {
-    notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");
-  } else {
-    const co = sources.codeowners;
-    const match = co.match(file2.path);
-    if (match.kind === "owned") {
-      const owners = match.owners.map(parseOwner).filter((o) => o !== null);
-      steps.push({ source: "codeowners", owners, why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
-    } else if (match.kind === "no-owners") {
-      notes.push(`${co.path} line ${match.rule.line} (\`${match.rule.text}\`) matches \`${file2.path}\` but names no owners.`);
-    } else {
-      notes.push(`No line of ${co.path} matches \`${file2.path}\`.`);
-    }
-    for (const error64 of co.errors.slice(0, 5)) notes.push(`${co.path} line ${error64.line} was skipped: ${error64.message}`);
-    if (co.errors.length > 5) notes.push(`${co.path} has ${co.errors.length - 5} more invalid lines; run \`nhi-steward owners --check\`.`);
-  }
-  const fallback = sources.policy.fallback_owner ? parseOwner(sources.policy.fallback_owner) : null;
-  if (fallback) steps.push({ source: "fallback", owners: [fallback], why: `fallback owner \`${sources.policy.fallback_owner}\` from the policy` });
-  return { steps, notes };
-}
-
 // src/core/codeowners/pattern.ts
 var GLOBSTAR = { kind: "globstar" };
-function compilePattern(raw) {
+function compilePattern(raw, shared) {
   if (raw.startsWith("!")) {
     const rest = raw.slice(1);
     return fail(
@@ -54058,7 +56028,7 @@ function compilePattern(raw) {
       `Did you mean \`${fixed}\`?`
     );
   }
-  return raw.includes("\\") ? compileEscaped(raw) : compilePlain(raw);
+  return raw.includes("\\") ? compileEscaped(raw) : compilePlain(raw, shared);
 }
 function compileEscaped(raw) {
   const toks = [];
@@ -54100,7 +56070,7 @@ function compileEscaped(raw) {
   if (current.length > 0) addSegment(segments, tokSegment(current));
   return finish(segments, trailingSlash);
 }
-function compilePlain(raw) {
+function compilePlain(raw, shared) {
   const bracket = BRACKET.exec(raw);
   if (bracket) return bracketProblem(raw, bracket.index);
   let end = raw.length;
@@ -54113,7 +56083,13 @@ function compilePlain(raw) {
   const texts = (end < raw.length ? raw.slice(0, end) : raw).split("/");
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i];
-    if (text.length > 0) addSegment(segments, textSegment(text));
+    if (text.length === 0) continue;
+    let segment = shared?.get(text);
+    if (segment === void 0) {
+      segment = textSegment(text);
+      if (shared !== void 0 && segment.kind === "glob") shared.set(text, segment);
+    }
+    addSegment(segments, segment);
   }
   return finish(segments, trailingSlash);
 }
@@ -54212,11 +56188,15 @@ var DEFAULT_CODEOWNERS_PATH = ".github/CODEOWNERS";
 var USER = /^@[A-Za-z0-9][A-Za-z0-9_-]*$/;
 var TEAM = /^@[A-Za-z0-9][A-Za-z0-9_-]*\/[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 var EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-var OWNER_AT = new RegExp(`(?:${USER.source.slice(1, -1)}|${TEAM.source.slice(1, -1)}|${EMAIL.source.slice(1, -1)})(?=[ 	\r
-]|$)`, "y");
-function isValidOwner(owner) {
-  if (owner.charCodeAt(0) === 64) return USER.test(owner) || TEAM.test(owner);
-  return EMAIL.test(owner);
+var OWNER_AT_SOURCE = `(?:${USER.source.slice(1, -1)}|${TEAM.source.slice(1, -1)}|${EMAIL.source.slice(1, -1)})(?=[ 	\r
+]|$)`;
+var VALID_OWNERS = new RegExp(`(?:[ 	]+${OWNER_AT_SOURCE})*[ 	]*(?:#[^\r
+]*)?`, "y");
+var PLAIN_RUN = /[^ \t\r\n\\*?[\]]*/y;
+var SLASHES = /^\/*$/;
+function isValidOwner(owner2) {
+  if (owner2.charCodeAt(0) === 64) return USER.test(owner2) || TEAM.test(owner2);
+  return EMAIL.test(owner2);
 }
 function isBlank(code2) {
   return code2 === 32 || code2 === 9;
@@ -54240,6 +56220,7 @@ var RuleTable = class {
     if (text.charCodeAt(0) === 65279) text = text.slice(1);
     this.#text = text;
     const len = text.length;
+    const shared = /* @__PURE__ */ new Map();
     let lineStart = 0;
     let lineNo = 0;
     while (lineStart <= len) {
@@ -54252,23 +56233,21 @@ var RuleTable = class {
       while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
       if (i < lineEnd && text.charCodeAt(i) !== 35) {
         const patternStart = i;
-        let plain = text.charCodeAt(i) !== 33;
-        let slashesOnly = true;
-        while (i < lineEnd) {
-          const c = text.charCodeAt(i);
-          if (c === 32 || c === 9) break;
-          if (c === 92) {
-            plain = false;
-            i += 2;
-            continue;
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(text);
+        i = PLAIN_RUN.lastIndex;
+        let plain = i >= lineEnd || text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9;
+        if (!plain) {
+          while (i < lineEnd) {
+            const c = text.charCodeAt(i);
+            if (c === 32 || c === 9) break;
+            i += c === 92 ? 2 : 1;
           }
-          if (c === 42 || c === 63 || c === 91 || c === 93) plain = false;
-          else if (c !== 47) slashesOnly = false;
-          i++;
+          if (i > lineEnd) i = lineEnd;
         }
-        if (i > lineEnd) i = lineEnd;
         const pattern = text.slice(patternStart, i);
-        const compiled = plain && !slashesOnly ? null : compilePattern(pattern);
+        if (plain && (text.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
+        const compiled = plain ? null : compilePattern(pattern, shared);
         if (compiled === null || compiled.ok) {
           const index = this.#lineNo.length;
           this.#lineNo.push(lineNo);
@@ -54312,21 +56291,11 @@ var RuleTable = class {
     }
     return this.#errors;
   }
-  /** Does a line have an invalid owner? Tests each token in place, without building strings. */
+  /** Does a line have an invalid owner? Tests its owners in place, without building strings. */
   #hasInvalidOwner(index) {
-    const text = this.#text;
-    const lineEnd = this.#lineEnd[index];
-    let i = this.#patternEnd[index];
-    while (i < lineEnd) {
-      let c = text.charCodeAt(i);
-      while (c === 32 || c === 9) c = text.charCodeAt(++i);
-      if (i >= lineEnd || c === 35) return false;
-      const start = i;
-      while (i < lineEnd && c !== 32 && c !== 9) c = text.charCodeAt(++i);
-      OWNER_AT.lastIndex = start;
-      if (!OWNER_AT.test(text) || OWNER_AT.lastIndex !== i) return true;
-    }
-    return false;
+    VALID_OWNERS.lastIndex = this.#patternEnd[index];
+    VALID_OWNERS.test(this.#text);
+    return VALID_OWNERS.lastIndex !== this.#lineEnd[index];
   }
   /** Reads the owners of rule `index`; reports their errors into `errors` when given. */
   #build(index, errors) {
@@ -54336,48 +56305,48 @@ var RuleTable = class {
     const lineEnd = this.#lineEnd[index];
     let i = this.#patternEnd[index];
     let textEnd = i;
-    const owners = [];
+    const owners2 = [];
     while (i < lineEnd) {
       while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
       if (i === lineEnd || text.charCodeAt(i) === 35) break;
       const start = i;
       while (i < lineEnd && !isBlank(text.charCodeAt(i))) i++;
-      const owner = text.slice(start, i);
+      const owner2 = text.slice(start, i);
       textEnd = i;
-      let kind;
+      let kind2;
       let message = "";
       let suggestion = null;
-      if (!isValidOwner(owner)) {
-        kind = "Invalid owner";
-        message = `Invalid owner \`${owner}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
-        suggestion = ownerSuggestion(owner);
-      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner)) {
-        kind = "Unknown owner";
-        message = `Unknown owner \`${owner}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
-      } else if (!hasOwner(owners, owner)) {
-        owners.push(owner);
+      if (!isValidOwner(owner2)) {
+        kind2 = "Invalid owner";
+        message = `Invalid owner \`${owner2}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
+        suggestion = ownerSuggestion(owner2);
+      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner2)) {
+        kind2 = "Unknown owner";
+        message = `Unknown owner \`${owner2}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
+      } else if (!hasOwner(owners2, owner2)) {
+        owners2.push(owner2);
       }
-      if (kind !== void 0 && errors !== void 0) {
+      if (kind2 !== void 0 && errors !== void 0) {
         const lineStart = text.lastIndexOf("\n", patternStart) + 1;
-        errors.push(error63(this.path, lineNo, text.slice(lineStart, lineEnd), start - lineStart + 1, kind, message, suggestion));
+        errors.push(error63(this.path, lineNo, text.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
       }
     }
     let rule = this.#rule[index];
     if (rule === void 0) {
-      rule = { line: lineNo, pattern: text.slice(patternStart, this.#patternEnd[index]), owners, text: text.slice(patternStart, textEnd) };
+      rule = { line: lineNo, pattern: text.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text.slice(patternStart, textEnd) };
       this.#rule[index] = rule;
     }
     return rule;
   }
 };
-function error63(path, line, source, column, kind, message, suggestion) {
-  return { line, column, kind, source: trimEnd(source), suggestion, message, path };
+function error63(path, line, source, column, kind2, message, suggestion) {
+  return { line, column, kind: kind2, source: trimEnd(source), suggestion, message, path };
 }
-function hasOwner(owners, owner) {
-  if (owners.length === 0) return false;
-  if (owners.includes(owner)) return true;
-  const lower = owner.toLowerCase();
-  for (const o of owners) if (o.length === owner.length && o.toLowerCase() === lower) return true;
+function hasOwner(owners2, owner2) {
+  if (owners2.length === 0) return false;
+  if (owners2.includes(owner2)) return true;
+  const lower = owner2.toLowerCase();
+  for (const o of owners2) if (o.length === owner2.length && o.toLowerCase() === lower) return true;
   return false;
 }
 function trimEnd(s) {
@@ -54385,12 +56354,12 @@ function trimEnd(s) {
   while (e > 0 && isBlank(s.charCodeAt(e - 1))) e--;
   return e === s.length ? s : s.slice(0, e);
 }
-function ownerSuggestion(owner) {
+function ownerSuggestion(owner2) {
   const candidates = [];
-  const trimmed = owner.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
-  if (trimmed && trimmed !== owner) candidates.push(trimmed);
-  if (!owner.includes("@")) candidates.push(`@${owner}`, `@${trimmed}`);
-  if (owner.startsWith("@@")) candidates.push(owner.replace(/^@+/, "@"));
+  const trimmed = owner2.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
+  if (trimmed && trimmed !== owner2) candidates.push(trimmed);
+  if (!owner2.includes("@")) candidates.push(`@${owner2}`, `@${trimmed}`);
+  if (owner2.startsWith("@@")) candidates.push(owner2.replace(/^@+/, "@"));
   const fix = candidates.find((c) => c !== "@" && isValidOwner(c));
   return fix ? `Did you mean \`${fix}\`?` : null;
 }
@@ -54489,6 +56458,9 @@ var IndexedCodeowners = class {
   #mode = [];
   /** T_SUFFIX*: the suffix; T_SEGMENTS: the pattern's segments, turned into tests when first used. */
   #extra = [];
+  /** Tests made so far, by segment: lines share equal segments (see compilePattern). */
+  #segmentTests = /* @__PURE__ */ new Map();
+  /** 1 once #extra holds SegmentTest[] rather than Segment[]. */
   #compiled = [];
   /** Literal leading segments joined with `/` (e.g. "types/pkg") -> trie node. */
   #trie = /* @__PURE__ */ new Map();
@@ -54508,6 +56480,7 @@ var IndexedCodeowners = class {
       this.#count.push(0);
       this.#mode.push(MODE_ANY);
       this.#extra.push(void 0);
+      this.#compiled.push(0);
       if (compiled !== null || !this.#placeLiteral(index, pattern)) this.#place(index, compiled ?? compilePattern(pattern).pattern);
     });
     this.path = this.#table.path;
@@ -54518,6 +56491,9 @@ var IndexedCodeowners = class {
   get errors() {
     return this.#table.errors;
   }
+  /** The directory prefixes of the last literal pattern placed, by depth, and their nodes. */
+  #recentKeys = [];
+  #recentNodes = [];
   /** Trie node for a prefix ("a/b"), created when missing; the node above it is marked as having deeper nodes. */
   #node(key2, above) {
     let node2 = this.#trie.get(key2);
@@ -54552,7 +56528,14 @@ var IndexedCodeowners = class {
     let node2 = -1;
     let depth = 1;
     for (let slash = body.indexOf("/"); slash >= 0; slash = body.indexOf("/", slash + 1)) {
-      node2 = this.#node(body.slice(0, slash), node2);
+      const recent = this.#recentKeys[depth - 1];
+      if (recent !== void 0 && recent.length === slash && body.startsWith(recent)) node2 = this.#recentNodes[depth - 1];
+      else {
+        const key2 = body.slice(0, slash);
+        node2 = this.#node(key2, node2);
+        this.#recentKeys[depth - 1] = key2;
+        this.#recentNodes[depth - 1] = node2;
+      }
       depth++;
     }
     node2 = this.#node(body, node2);
@@ -54646,7 +56629,11 @@ var IndexedCodeowners = class {
         const start = this.#count[i];
         let tests = this.#extra[i];
         if (this.#compiled[i] !== 1) {
-          tests = this.#extra[i] = this.#extra[i].map(segmentTest);
+          tests = this.#extra[i] = this.#extra[i].map((seg) => {
+            let t = this.#segmentTests.get(seg);
+            if (t === void 0) this.#segmentTests.set(seg, t = segmentTest(seg));
+            return t;
+          });
           this.#compiled[i] = 1;
         }
         return segmentsMatch(tests, start, segs, start, n, this.#mode[i]);
@@ -54750,95 +56737,482 @@ function loadCodeowners(run2, repo) {
   });
 }
 
-// src/core/policy/load.ts
-var import_yaml = __toESM(require_dist(), 1);
+// src/core/issue/config-error.ts
+function configErrorKey(repo, path) {
+  return `config-error:${repoName(repo)}:${path}`;
+}
+function planConfigError(repo, path, problems, existing) {
+  const key2 = configErrorKey(repo, path);
+  const title = `nhi-steward: ${path} is invalid, so the default policy applies`;
+  const body = [
+    "> [!WARNING]",
+    `> nhi-steward could not use \`${path}\` in \`${repoName(repo)}\`. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
+    "",
+    "## Problems",
+    "",
+    ...problems.map((p) => `- ${p.replace(/\n/g, " ")}`),
+    "",
+    "## How to fix",
+    "",
+    `Fix \`${path}\` on the default branch. Check it locally first with \`npx nhi-steward validate ${path}\`; add \`# yaml-language-server: $schema=\u2026/policies/schema.json\` at the top for completion in your editor.`,
+    "",
+    "<sub>This issue is updated each time the policy fails to load. Close it once the file is fixed.</sub>",
+    "",
+    encodeKeyMarker(key2, "config-error")
+  ].join("\n");
+  const base = { key: key2, repo: repoName(repo), assignees: [], why: "invalid policy file" };
+  if (!existing) {
+    return { ...base, action: "open", issue: null, summary: `report the invalid policy ${repoName(repo)}:${path}`, labels: [LABELS.configError], ops: [{ op: "create-issue", title, body, labels: [LABELS.configError.name], assignees: [] }] };
+  }
+  const changed = existing.body !== body || existing.title !== title || existing.state === "closed";
+  return {
+    ...base,
+    action: changed ? "update" : "none",
+    issue: existing.number,
+    summary: changed ? `update the config-error issue #${existing.number} for ${repoName(repo)}:${path}` : `config-error issue #${existing.number} is up to date`,
+    labels: [],
+    ops: changed ? [{ op: "update-issue", issue: existing.number, title, body, ...existing.state === "closed" ? { state: "open" } : {} }] : []
+  };
+}
+
+// src/core/policy/identity-classes.ts
+var IDENTITY_CLASSES = [
+  "personal-access-token",
+  "oauth-token",
+  "github-app-credential",
+  "ci-cd-token",
+  "cloud-access-key",
+  "service-account-key",
+  "api-key",
+  "database-credential",
+  "private-key",
+  "webhook-secret",
+  "generic"
+];
 
 // src/core/policy/schema.ts
-var ownerPattern = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
-var repoPattern = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+var OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
+var TEAM2 = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
+var REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+var SEVERITIES = ["critical", "high", "medium", "low"];
+var VISIBILITIES = ["public", "private", "internal"];
+var VALIDITIES = ["active", "inactive", "unknown"];
+var SOURCES = ["secret-scanning"];
+var owner = external_exports.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
+var team = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
+var identityClass = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
+var list = (item) => external_exports.array(item).min(1, "must list at least one value");
+var glob2 = external_exports.string().min(1, "must not be empty");
+var property = external_exports.object({
+  name: external_exports.string().min(1).describe("The repository custom property's name."),
+  value: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).describe("The value, or any of several values.")
+}).strict().describe("Matches a repository custom property (Settings \u2192 Custom properties).");
+var selectorFields = {
+  secret_types: list(external_exports.string()).optional().describe("Secret scanning `secret_type` values, e.g. `stripe_api_key`."),
+  providers: list(external_exports.string()).optional().describe("Providers as GitHub names them, e.g. `Stripe`."),
+  identity_classes: list(identityClass).optional().describe("Identity classes, e.g. `ci-cd-token`."),
+  repositories: list(glob2).optional().describe("Repository globs: `payments-*` (name) or `acme/payments-*` (owner/name)."),
+  paths: list(glob2).optional().describe("Path globs of the leaked file, e.g. `deploy/**`."),
+  visibility: list(external_exports.enum(VISIBILITIES)).optional().describe("Repository visibility: public, private, internal."),
+  sources: list(external_exports.enum(SOURCES)).optional().describe("Where the alert came from."),
+  property: property.optional()
+};
+var nonEmptySelector = (s) => Object.values(s).some((v) => v !== void 0);
+var selectorSchema = external_exports.object(selectorFields).strict().refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
+var systemSchema = external_exports.object({
+  name: external_exports.string().min(1).describe("The system's name, shown in the issue."),
+  description: external_exports.string().optional().describe("One line on what the system is."),
+  steward: owner.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
+  manager: owner.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
+  credentials: list(selectorSchema).describe("Which credentials belong to the system; an alert matching any of these selectors is the system's."),
+  depends_on: external_exports.array(external_exports.string()).default([]).describe("Systems this one depends on."),
+  dependents: external_exports.array(external_exports.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as \u201Crevoking this affects \u2026\u201D."),
+  revocation: external_exports.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
+  runbook: external_exports.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts.")
+}).strict();
+var ownerRuleSchema = external_exports.object({
+  name: external_exports.string().optional().describe("A name for the rule, shown as the reason in the issue."),
+  match: selectorSchema.describe("What the alert must be; every key given must match."),
+  owners: list(owner).describe("Who gets the alert: `@user` or `@org/team`."),
+  notify: external_exports.array(owner).default([]).describe("Also mentioned (not assigned), e.g. vendor risk.")
+}).strict();
+var severityRuleSchema = external_exports.object({
+  when: external_exports.object({
+    validity: list(external_exports.enum(VALIDITIES)).optional().describe("The secret's validity."),
+    publicly_leaked: external_exports.boolean().optional(),
+    multi_repo: external_exports.boolean().optional(),
+    push_protection_bypassed: external_exports.boolean().optional(),
+    identity_classes: list(identityClass).optional(),
+    visibility: list(external_exports.enum(VISIBILITIES)).optional(),
+    property: property.optional().describe("A repository custom property, e.g. `{ name: criticality, value: high }`.")
+  }).strict().describe("Conditions; all given must hold. `{}` always holds."),
+  severity: external_exports.enum(SEVERITIES)
+}).strict();
+var OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes"];
+var DEFAULT_STANDARDS = [
+  "OWASP Non-Human Identities Top 10 (2025): NHI2 Secret Leakage, NHI7 Long-Lived Secrets",
+  "NIST CSF 2.0 RS.CO (incident response reporting and communication)",
+  "CSA MAESTRO GOV-03 (accountable ownership of agent and workload identities)"
+];
 var policySchema = external_exports.object({
-  fallback_owner: external_exports.string().regex(ownerPattern, "must be a user (`@login`) or a team (`@org/team`)").optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
-  response_repository: external_exports.string().regex(repoPattern, "must be `owner/name`").optional().describe("A private repository (`owner/name`) where issues for alerts in public repositories are opened, so an unrevoked secret is never described in public.")
+  fallback_owner: owner.optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
+  response_repository: external_exports.string().regex(REPO, "must be `owner/name`").optional().describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
+  issues_in: external_exports.enum(["alert-repository", "response-repository"]).default("alert-repository").describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
+  owner_property: external_exports.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
+  repository_overrides: external_exports.array(external_exports.enum(OVERRIDABLE_KEYS)).default([]).describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}.`),
+  identity_classes: external_exports.partialRecord(identityClass, external_exports.array(external_exports.string())).default({}).describe("Extra `secret_type` \u2192 identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
+  systems: external_exports.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
+  owners: external_exports.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property; the first matching rule applies after systems."),
+  severity: external_exports.object({
+    rules: external_exports.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
+    default: external_exports.enum(SEVERITIES).default("medium").describe("Severity when no rule matches.")
+  }).strict().optional().describe("Severity rules over validity, exposure, identity class and repository; labels `severity:*`."),
+  runbooks: external_exports.partialRecord(identityClass, external_exports.string().min(1)).default({}).describe("Markdown that replaces the shipped runbook of an identity class."),
+  standards: external_exports.array(external_exports.string()).default(DEFAULT_STANDARDS).describe("Standards each response answers to, listed in the issue."),
+  severity_labels: external_exports.boolean().default(true).describe("Label issues `severity:critical|high|medium|low`."),
+  team_mentions: external_exports.array(team).default([]).describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned.")
 }).strict();
 var POLICY_FILE = ".github/nhi-steward.yml";
 
 // src/core/policy/load.ts
-var DEFAULT_POLICY = {};
-function parsePolicy(text, source) {
-  let data;
-  try {
-    data = (0, import_yaml.parse)(text) ?? {};
-  } catch (e) {
-    return { ok: false, policy: DEFAULT_POLICY, source, errors: [`${source} is not valid YAML: ${e.message}`] };
+var DEFAULT_POLICY = policySchema.parse({});
+
+// src/core/policy/merge.ts
+var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function mergePolicyData(base, over) {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = base[k];
+    if (Array.isArray(v) && Array.isArray(b)) out[k] = [...v, ...b];
+    else if (isObject2(v) && isObject2(b)) out[k] = mergePolicyData(b, v);
+    else out[k] = v;
+  }
+  return out;
+}
+function allowedOverrides(repoData, allowed) {
+  const out = {};
+  const refused = [];
+  for (const [k, v] of Object.entries(repoData)) {
+    if (allowed.includes(k)) out[k] = v;
+    else refused.push(k);
+  }
+  return { allowed: out, refused };
+}
+function parseExtends(value, owner2, defaultPath) {
+  const m = /^(?:([A-Za-z0-9-]+)\/)?([A-Za-z0-9._-]+)(?::(.+))?$/.exec(value.trim());
+  if (!m) return null;
+  return { owner: m[1] ?? owner2, name: m[2], path: m[3] ?? defaultPath };
+}
+
+// src/core/policy/validate.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/core/policy/did-you-mean.ts
+function distance(a, b) {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+function didYouMean(word, known) {
+  let best = null;
+  let bestScore = Infinity;
+  for (const k of known) {
+    const d = distance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestScore) {
+      best = k;
+      bestScore = d;
+    }
+  }
+  return best !== null && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+// src/core/policy/validate.ts
+var CLASS_KEYED = /* @__PURE__ */ new Set(["identity_classes", "runbooks"]);
+function describePath(path) {
+  return path.reduce((acc, p) => typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p), "");
+}
+function unwrap(schema) {
+  let s = schema;
+  for (; ; ) {
+    const def = s._zod.def;
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType) s = def.innerType;
+    else if (def.type === "pipe" && def.in) s = def.in;
+    else return s;
+  }
+}
+function knownKeysAt(path) {
+  let s = unwrap(policySchema);
+  for (const p of path) {
+    const def2 = s._zod.def;
+    if (def2.type === "object" && typeof p === "string" && def2.shape?.[p]) s = unwrap(def2.shape[p]);
+    else if (def2.type === "array" && typeof p === "number" && def2.element) s = unwrap(def2.element);
+    else if (def2.type === "record" && def2.valueType) s = unwrap(def2.valueType);
+    else return [];
+  }
+  const def = s._zod.def;
+  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+function position(doc, counter, path, key2) {
+  let node2 = doc.contents;
+  let at = 0;
+  const setAt = (n) => {
+    const r = n?.range;
+    if (r) at = r[0];
+  };
+  setAt(node2);
+  for (const p of [...path, ...key2 !== void 0 ? [key2] : []]) {
+    if ((0, import_yaml.isMap)(node2)) {
+      const pair = node2.items.find((i) => (0, import_yaml.isPair)(i) && (0, import_yaml.isScalar)(i.key) && String(i.key.value) === String(p));
+      if (!pair) break;
+      setAt(pair.key);
+      node2 = pair.value;
+      if (p !== key2) setAt(node2);
+    } else if (node2 && typeof node2 === "object" && "items" in node2 && typeof p === "number") {
+      node2 = node2.items[p];
+      setAt(node2);
+    } else break;
+  }
+  return counter.linePos(at);
+}
+function explain(issue3, data) {
+  const where = describePath(issue3.path);
+  const prefix = where ? `${where}: ` : "";
+  if (issue3.code === "unrecognized_keys") {
+    return issue3.keys.map((k) => {
+      const parentKey = issue3.path[issue3.path.length - 1];
+      if (typeof parentKey === "string" && CLASS_KEYED.has(parentKey)) {
+        const hint2 = didYouMean(k, IDENTITY_CLASSES);
+        return `${prefix}"${k}" is not an identity class.${hint2 ? ` Did you mean "${hint2}"?` : ""} Use one of ${IDENTITY_CLASSES.join(", ")}.`;
+      }
+      const known = knownKeysAt(issue3.path);
+      const hint = didYouMean(k, known);
+      return `${prefix}unknown key "${k}".${hint ? ` Did you mean "${hint}"?` : ""}${known.length ? ` Known keys here: ${known.join(", ")}.` : ""}`;
+    }).join("\n");
+  }
+  if (issue3.code === "invalid_type") {
+    const got = valueAt(data, issue3.path);
+    if (got === void 0) return `${prefix}is required (${issue3.expected}).`;
+    const asList = issue3.expected === "array" && (typeof got === "string" || typeof got === "number") ? ` Write it as a list: [${JSON.stringify(got)}].` : "";
+    return `${prefix}expected ${article(issue3.expected)}, got ${kind(got)} (${JSON.stringify(got)}).${asList}`;
+  }
+  if (issue3.code === "invalid_value" && "values" in issue3) {
+    const got = valueAt(data, issue3.path);
+    const hint = typeof got === "string" ? didYouMean(got, issue3.values.map(String)) : null;
+    const isClass = issue3.values.length === IDENTITY_CLASSES.length && IDENTITY_CLASSES.every((c) => issue3.values.includes(c));
+    return `${prefix}${JSON.stringify(got)} is not ${isClass ? "an identity class" : "allowed"}.${hint ? ` Did you mean "${hint}"?` : ""} Use one of ${issue3.values.map(String).join(", ")}.`;
+  }
+  return `${prefix}${issue3.message}${/[.!?]$/.test(issue3.message) ? "" : "."}`;
+}
+function article(t) {
+  return t === "array" || t === "object" ? `an ${t}` : `a ${t}`;
+}
+function kind(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+function valueAt(data, path) {
+  let v = data;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+function validatePolicyText(text, file2) {
+  const counter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const problems = [];
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    problems.push({ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}` });
+  }
+  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
+  const raw = doc.toJS() ?? {};
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
+  }
+  const { _extends, ...data } = raw;
+  if (_extends !== void 0 && typeof _extends !== "string") {
+    const pos = position(doc, counter, ["_extends"]);
+    problems.push({ file: file2, line: pos.line, column: pos.col, message: "_extends: must name a repository, like `.github`, `acme/policies` or `acme/policies:path/file.yml`." });
   }
   const parsed = policySchema.safeParse(data);
   if (!parsed.success) {
-    return { ok: false, policy: DEFAULT_POLICY, source, errors: describeIssues(parsed.error.issues).map((p) => `${source}: ${p}`) };
+    const unknownAt = new Set(parsed.error.issues.filter((i) => i.code === "unrecognized_keys").map((i) => describePath(i.path)));
+    const issues = parsed.error.issues.filter((i) => !(i.code === "custom" && unknownAt.has(describePath(i.path))));
+    for (const issue3 of issues) {
+      const keys = issue3.code === "unrecognized_keys" ? issue3.keys : [void 0];
+      const messages = explain(issue3, data).split("\n");
+      keys.forEach((k, i) => {
+        const pos = position(doc, counter, issue3.path, k);
+        problems.push({ file: file2, line: pos.line, column: pos.col, message: messages[i] ?? messages[0] });
+      });
+    }
   }
-  return { ok: true, policy: parsed.data, source };
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return {
+    policy: problems.length ? null : parsed.data,
+    data,
+    extendsFrom: typeof _extends === "string" ? _extends : null,
+    problems
+  };
+}
+function formatProblem(p) {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
 // src/handlers/load-policy.ts
+var MAX_EXTENDS = 3;
+async function loadFile(run2, repo, path, depth = 0, seen = /* @__PURE__ */ new Set()) {
+  const { github } = run2.deps;
+  const source = `${repo.owner}/${repo.name}:${path}`;
+  const file2 = await github.readFile(repo, path);
+  if (!file2) return depth === 0 ? { found: false } : { found: true, ok: false, source, problems: [`${source} does not exist, but a policy \`_extends\` it.`] };
+  const checked = validatePolicyText(file2.text, path);
+  if (checked.problems.length) return { found: true, ok: false, source, problems: checked.problems.map((p) => formatProblem({ ...p, file: source })) };
+  let data = checked.data ?? {};
+  if (checked.extendsFrom) {
+    const target = parseExtends(checked.extendsFrom, repo.owner, POLICY_FILE);
+    const id = target ? `${target.owner}/${target.name}:${target.path}` : "";
+    if (!target) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" is not a repository; write \`.github\`, \`owner/repo\` or \`owner/repo:path.yml\`.`] };
+    if (seen.has(id) || depth >= MAX_EXTENDS) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" goes in a circle or deeper than ${MAX_EXTENDS} files.`] };
+    const base = await loadFile(run2, { owner: target.owner, name: target.name }, target.path, depth + 1, /* @__PURE__ */ new Set([...seen, source]));
+    if (!base.found || !base.ok) return { found: true, ok: false, source, problems: base.found && !base.ok ? base.problems : [`${id} was not found.`] };
+    data = mergePolicyData(base.data, data);
+  }
+  const merged = policySchema.safeParse(data);
+  if (!merged.success) return { found: true, ok: false, source, problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`) };
+  return { found: true, ok: true, data, source };
+}
+function reportInvalid(run2, repo, problems) {
+  const key2 = `${repo.owner}/${repo.name}:${POLICY_FILE}`;
+  run2.deps.log.error(`${key2} is invalid, the default policy applies: ${problems.join(" | ")}`);
+  void run2.cached(run2.sideChanges, `config-error:${key2}`, async () => {
+    try {
+      const existing = await run2.deps.github.findIssue(repo, `config-error:${repo.owner}/${repo.name}:${POLICY_FILE}`, LABELS.configError.name);
+      return planConfigError(repo, POLICY_FILE, problems, existing);
+    } catch (e) {
+      run2.deps.log.warn(`${key2}: could not look for the config-error issue (${e.message}).`);
+      return null;
+    }
+  });
+}
 function loadPolicy(run2, repo) {
   return run2.cached(run2.policies, `${repo.owner}/${repo.name}`, async () => {
-    const { github, log } = run2.deps;
-    const candidates = [repo];
-    if (repo.name !== ".github") candidates.push({ owner: repo.owner, name: ".github" });
-    for (const where of candidates) {
-      const file2 = await readOrNull(run2, where);
-      if (!file2) continue;
-      const loaded = parsePolicy(file2, `${where.owner}/${where.name}:${POLICY_FILE}`);
-      if (!loaded.ok) log.error(`${repo.owner}/${repo.name}: policy ignored, defaults apply: ${loaded.errors.join("; ")}`);
-      return loaded;
-    }
-    return { ok: true, policy: DEFAULT_POLICY, source: null };
-    async function readOrNull(_run, where) {
+    const { log } = run2.deps;
+    const orgRepo = { owner: repo.owner, name: ".github" };
+    const safeLoad = async (where) => {
       try {
-        return (await github.readFile(where, POLICY_FILE))?.text ?? null;
+        return await loadFile(run2, where, POLICY_FILE);
       } catch (e) {
-        log.warn(`${where.owner}/${where.name}: could not read ${POLICY_FILE} (${e.message}); trying the next place.`);
-        return null;
+        log.warn(`${where.owner}/${where.name}: could not read ${POLICY_FILE} (${e.message}); the default policy applies for now.`);
+        return { found: false };
+      }
+    };
+    const org = await safeLoad(orgRepo);
+    let data = {};
+    let source = null;
+    let allowed = null;
+    if (org.found && org.ok) {
+      data = org.data;
+      source = org.source;
+      allowed = policySchema.parse(org.data).repository_overrides;
+    } else if (org.found) {
+      reportInvalid(run2, orgRepo, org.problems);
+      allowed = [];
+    }
+    if (repo.name !== ".github") {
+      const own2 = await safeLoad(repo);
+      if (own2.found && !own2.ok) reportInvalid(run2, repo, own2.problems);
+      if (own2.found && own2.ok) {
+        const { allowed: ok, refused } = allowed === null ? { allowed: own2.data, refused: [] } : allowedOverrides(own2.data, allowed);
+        if (refused.length) {
+          reportInvalid(run2, repo, [
+            `${own2.source}: ${refused.map((k) => `\`${k}\``).join(", ")} may not be set by a repository: the organisation policy (${orgRepo.owner}/.github:${POLICY_FILE}) allows ${allowed?.length ? allowed.map((k) => `\`${k}\``).join(", ") : "no keys"} in \`repository_overrides\`. Remove them here, or ask the policy's owners to allow them.`
+          ]);
+        }
+        if (Object.keys(ok).length) {
+          data = mergePolicyData(data, ok);
+          source = source ? `${source} + ${own2.source}` : own2.source;
+        }
       }
     }
+    const parsed = policySchema.safeParse(data);
+    if (!parsed.success) {
+      log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
+      return { policy: DEFAULT_POLICY, source: null };
+    }
+    return { policy: parsed.data, source };
   });
 }
 
 // src/handlers/plan-alert.ts
+function loadProperties(run2, repo) {
+  return run2.cached(run2.properties, `${repo.owner}/${repo.name}`, async () => {
+    try {
+      return await run2.deps.github.getRepositoryProperties(repo);
+    } catch (e) {
+      run2.deps.log.warn(`${repo.owner}/${repo.name}: could not read custom properties (${e.message}); rules that use them do not match.`);
+      return {};
+    }
+  });
+}
 async function planAlert(run2, alert) {
   const { github, clock, log } = run2.deps;
   const { policy } = await loadPolicy(run2, alert.repo);
   const issueRepo = issueRepository(alert, policy);
-  const existing = await github.findResponseIssue(issueRepo, alert.key);
+  const properties = usesProperties(policy) ? await loadProperties(run2, alert.repo) : null;
+  const existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
   const marker = existing ? decodeMarker(existing.body) : null;
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, policy, clock.now(), marker.openedAt);
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), openedAt: marker.openedAt });
     return planChange(decision, existing);
   }
-  const routing = await route(run2, alert, issueRepo);
+  const routing = await route(run2, alert, issueRepo, policy, properties);
   for (const note of routing.notes) log.info(`${alertContext(alert)}: ${note}`);
-  return planChange(decide(alert, routing, policy, clock.now()), null);
+  return planChange(decide(alert, routing, { policy, properties, now: clock.now() }), null);
 }
-async function route(run2, alert, issueRepo) {
-  const { policy } = await loadPolicy(run2, alert.repo);
+async function route(run2, alert, issueRepo, policy, known) {
   const { codeowners, problem } = await loadCodeowners(run2, alert.repo);
-  const candidates = ownerCandidates(alert, { codeowners, ...problem ? { codeownersProblem: problem } : {}, policy });
+  const classification = classify(alert, policy);
+  const candidatesWith = (properties) => ownerCandidates(alert, { codeowners, ...problem ? { codeownersProblem: problem } : {}, policy, classification, properties });
+  let candidates = candidatesWith(known);
+  let results = await walk(run2, candidates.steps, issueRepo);
+  const taker = results.some(stepTakesIt) ? candidates.steps[results.length - 1] : void 0;
+  if (known === null && (!taker || taker.source === "fallback")) {
+    candidates = candidatesWith(await loadProperties(run2, alert.repo));
+    results = await walk(run2, candidates.steps, issueRepo);
+  }
+  return decideRouting(candidates, results);
+}
+async function walk(run2, steps, issueRepo) {
   const results = [];
-  for (const step of candidates.steps) {
+  for (const step of steps) {
     const result = assignStep(step, await lookup(run2, step, issueRepo));
     results.push(result);
     if (stepTakesIt(result)) break;
   }
-  return decideRouting(candidates, results);
+  return results;
 }
 async function lookup(run2, step, issueRepo) {
   const { github } = run2.deps;
   const teamMembers = /* @__PURE__ */ new Map();
   const logins = /* @__PURE__ */ new Set();
-  for (const owner of step.owners) {
-    if (owner.kind === "user") logins.add(owner.login);
-    if (owner.kind === "team") {
-      const members2 = await github.listTeamMembers(owner.org, owner.slug);
-      teamMembers.set(`${owner.org}/${owner.slug}`, members2);
+  for (const owner2 of step.owners) {
+    if (owner2.kind === "user") logins.add(owner2.login);
+    if (owner2.kind === "team") {
+      const members2 = await github.listTeamMembers(owner2.org, owner2.slug);
+      teamMembers.set(`${owner2.org}/${owner2.slug}`, members2);
       members2?.forEach((m) => logins.add(m));
     }
   }
@@ -54872,7 +57246,8 @@ async function sweep(run2, scope) {
   }
   const where = scope.kind === "organization" ? `organization ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${changes.filter((c) => c.ops.length).length} to act on.`);
-  const report = await execute({ changes }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log });
+  const side = await run2.drainSideChanges();
+  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log });
   return { ...report, alerts, unreadable };
 }
 

@@ -32,7 +32,8 @@ export async function startLocalAppServer(options: { baseUrl: string; clock?: Cl
     secret,
     baseUrl: options.baseUrl,
     logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: options.retries ?? true }, throttle: { enabled: false } }),
+    // No pacing against a local GitHub (GitHub.com wants writes spaced; the sandbox does not).
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: options.retries ?? true }, throttle: { ...(o.throttle as object), enabled: false } })),
   });
   const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) }), { probot });
   const server: Server = createServer((req, res) => {

@@ -9,6 +9,7 @@ Commands:
   simulate   run the app and the Action against an in-memory GitHub with a demo organisation
   plan       print the plan the app would execute for a webhook payload (no network)
   owners     resolve paths against a CODEOWNERS file; --check it; --coverage of a checkout
+  validate   check policy files (.github/nhi-steward.yml) and say what to fix
   sweep      open the missing response issues for open alerts (needs GITHUB_TOKEN)
 
 Run \`nhi-steward <command> --help\` for a command's options.`;
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import("./commands/simulate.ts")).simulateCommand,
   plan: async () => (await import("./commands/plan.ts")).planCommand,
   owners: async () => (await import("./commands/owners.ts")).ownersCommand,
+  validate: async () => (await import("./commands/validate.ts")).validateCommand,
   sweep: async () => (await import("./commands/sweep.ts")).sweepCommand,
 };
 

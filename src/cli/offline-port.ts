@@ -28,6 +28,9 @@ export class OfflinePort implements GitHubPort {
   async *listOpenSecretScanningAlerts(_scope: AlertScope): AsyncIterable<ListedAlert> {
     return;
   }
+  async getRepositoryProperties(): Promise<Record<string, string>> {
+    return {};
+  }
   async readFile(_repo: RepoRef, path: string): Promise<FileContent | null> {
     const text = path === CODEOWNERS_LOCATIONS[0] ? this.files.codeowners : path === POLICY_FILE && _repo.name !== ".github" ? this.files.policy : undefined;
     if (text === undefined) return null;
@@ -39,7 +42,7 @@ export class OfflinePort implements GitHubPort {
   async isAssignable(): Promise<boolean> {
     return true;
   }
-  async findResponseIssue(): Promise<ExistingIssue | null> {
+  async findIssue(): Promise<ExistingIssue | null> {
     return null;
   }
   createIssue(): never {
@@ -49,6 +52,9 @@ export class OfflinePort implements GitHubPort {
     throw new Error("offline: plan never writes");
   }
   addLabels(): never {
+    throw new Error("offline: plan never writes");
+  }
+  removeLabel(): never {
     throw new Error("offline: plan never writes");
   }
   createComment(): never {

@@ -8,8 +8,9 @@ import { renderIssue } from "./issue/render.ts";
 /** One GitHub write. The executor applies these; nothing else writes to GitHub. */
 export type Op =
   | { op: "create-issue"; title: string; body: string; labels: string[]; assignees: string[] }
-  | { op: "update-issue"; issue: number; title?: string; body?: string }
+  | { op: "update-issue"; issue: number; title?: string; body?: string; state?: "open" | "closed" }
   | { op: "add-labels"; issue: number; labels: string[] }
+  | { op: "remove-label"; issue: number; label: string }
   | { op: "comment"; issue: number; body: string };
 
 /** Everything to do for one alert: applied whole or not at all (the operations budget never splits it). */
@@ -68,6 +69,10 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
   }
   const missing = decision.labels.filter((l) => !existing.labels.includes(l));
   if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  // Labels nhi-steward owns (one severity at a time) are taken off when they no longer hold.
+  for (const stale of existing.labels.filter((l) => l.startsWith("severity:") && !decision.labels.includes(l))) {
+    ops.push({ op: "remove-label", issue: existing.number, label: stale });
+  }
   const news = whatChanged(existing.body, rendered.marker);
   if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
 
@@ -99,6 +104,7 @@ function whatChanged(oldBody: string, next: ReturnType<typeof renderIssue>["mark
         : `Validity changed from ${old.validity} to **${next.validity}**.`,
     );
   }
+  if (old.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${old.severity}).`);
   if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
   const added = next.locations.filter((l) => !old.locations.includes(l));
   if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);

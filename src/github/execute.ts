@@ -1,4 +1,5 @@
 import type { RepoRef } from "../core/alert/types.ts";
+import { LABELS } from "../core/issue/labels.ts";
 import type { Change, Op, Plan } from "../core/plan.ts";
 import type { Logger } from "../log.ts";
 import type { OperationsBudget } from "./budget.ts";
@@ -116,16 +117,19 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort): Prom
   switch (op.op) {
     case "create-issue": {
       // Idempotency: another delivery or run may have opened it since the plan was made.
-      const existing = await port.findResponseIssue(repo, key);
+      const existing = await port.findIssue(repo, key, op.labels[0] ?? LABELS.response.name);
       if (existing) return { wrote: false, issue: existing.number };
       const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
       return { wrote: true, issue: created.number, url: created.url };
     }
     case "update-issue":
-      await port.updateIssue(repo, op.issue, { ...(op.title !== undefined ? { title: op.title } : {}), ...(op.body !== undefined ? { body: op.body } : {}) });
+      await port.updateIssue(repo, op.issue, { ...(op.title !== undefined ? { title: op.title } : {}), ...(op.body !== undefined ? { body: op.body } : {}), ...(op.state ? { state: op.state } : {}) });
       return { wrote: true };
     case "add-labels":
       await port.addLabels(repo, op.issue, op.labels);
+      return { wrote: true };
+    case "remove-label":
+      await port.removeLabel(repo, op.issue, op.label);
       return { wrote: true };
     case "comment":
       await port.createComment(repo, op.issue, op.body);

@@ -1,8 +1,8 @@
 import type { Octokit } from "@octokit/core";
 import type { PaginateInterface } from "@octokit/plugin-paginate-rest";
 import type { RepoRef, Visibility } from "../core/alert/types.ts";
-import { LABELS, type LabelSpec } from "../core/issue/labels.ts";
-import { decodeMarker } from "../core/issue/marker.ts";
+import type { LabelSpec } from "../core/issue/labels.ts";
+import { markerKey } from "../core/issue/marker.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
 import type { AlertScope, FileContent, GitHubPort, ListedAlert, RepositoryInfo } from "./port.ts";
@@ -94,6 +94,19 @@ export class OctokitPort implements GitHubPort {
     for await (const page of pages) for (const alert of page.data) yield { repository, alert };
   }
 
+  async getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>> {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/properties/values", { owner: repo.owner, repo: repo.name });
+      const out: Record<string, string> = {};
+      for (const p of data) if (p.value !== null && p.value !== undefined) out[p.property_name] = Array.isArray(p.value) ? p.value.join(",") : String(p.value);
+      return out;
+    } catch (e) {
+      // Custom properties need the "Custom properties: read" permission and an organisation.
+      if (status(e) === 404 || status(e) === 403) return {};
+      throw e;
+    }
+  }
+
   async readFile(repo: RepoRef, path: string): Promise<FileContent | null> {
     const cacheKey = `${key(repo)}:${path}`;
     const cached = this.files.get(cacheKey);
@@ -152,14 +165,14 @@ export class OctokitPort implements GitHubPort {
     return p;
   }
 
-  async findResponseIssue(repo: RepoRef, alertKey: string): Promise<ExistingIssue | null> {
-    const index = await this.responseIssues(repo);
-    return index.get(alertKey) ?? null;
+  async findIssue(repo: RepoRef, issueKey: string, label: string): Promise<ExistingIssue | null> {
+    const index = await this.issuesByKey(repo, label);
+    return index.get(issueKey) ?? null;
   }
 
-  /** All issues labelled nhi-response in a repository, by alert key: one paginated read per run. */
-  private responseIssues(repo: RepoRef): Promise<Map<string, ExistingIssue>> {
-    const k = key(repo);
+  /** All issues with a label in a repository, by marker key: one paginated read per run. */
+  private issuesByKey(repo: RepoRef, label: string): Promise<Map<string, ExistingIssue>> {
+    const k = `${key(repo)}|${label}`;
     let p = this.issueIndex.get(k);
     if (!p) {
       p = (async () => {
@@ -167,15 +180,15 @@ export class OctokitPort implements GitHubPort {
         const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", {
           owner: repo.owner,
           repo: repo.name,
-          labels: LABELS.response.name,
+          labels: label,
           state: "all",
           per_page: 100,
         });
         for await (const page of pages) {
           for (const issue of page.data) {
             if (issue.pull_request) continue;
-            const marker = decodeMarker(issue.body);
-            if (!marker) continue;
+            const markerKeyValue = markerKey(issue.body);
+            if (!markerKeyValue) continue;
             const existing: ExistingIssue = {
               number: issue.number,
               state: issue.state === "closed" ? "closed" : "open",
@@ -184,8 +197,8 @@ export class OctokitPort implements GitHubPort {
               labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
             };
             // The oldest issue for a key is the record; later ones are duplicates.
-            const prior = index.get(marker.key);
-            if (!prior || prior.number > existing.number) index.set(marker.key, existing);
+            const prior = index.get(markerKeyValue);
+            if (!prior || prior.number > existing.number) index.set(markerKeyValue, existing);
           }
         }
         return index;
@@ -198,20 +211,28 @@ export class OctokitPort implements GitHubPort {
 
   async createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }> {
     const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue });
-    const marker = decodeMarker(issue.body);
-    const index = this.issueIndex.get(key(repo));
-    if (marker && index) {
-      (await index).set(marker.key, { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels });
+    const issueKey = markerKey(issue.body);
+    const index = this.issueIndex.get(`${key(repo)}|${issue.labels[0]}`);
+    if (issueKey && index) {
+      (await index).set(issueKey, { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels });
     }
     return { number: data.number, url: data.html_url };
   }
 
-  async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string }): Promise<void> {
+  async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void> {
     await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
   }
 
   async addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void> {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, labels });
+  }
+
+  async removeLabel(repo: RepoRef, issueNumber: number, label: string): Promise<void> {
+    try {
+      await this.octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, name: label });
+    } catch (e) {
+      if (status(e) !== 404) throw e;
+    }
   }
 
   async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void> {

@@ -36,17 +36,24 @@ export interface GitHubPort {
   getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown>;
   listSecretScanningAlertLocations(repo: RepoRef, alertNumber: number): Promise<unknown[]>;
   listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert>;
+  /** Repository custom properties as name → value (multi-select values joined with commas). */
+  getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>>;
   /** A file on the default branch; null when it does not exist. */
   readFile(repo: RepoRef, path: string): Promise<FileContent | null>;
   /** Logins of a team's members; null when the team cannot be read. */
   listTeamMembers(org: string, slug: string): Promise<string[] | null>;
   isAssignable(repo: RepoRef, login: string): Promise<boolean>;
-  /** The response issue for an alert key, found by its hidden marker; null when none exists. */
-  findResponseIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null>;
+  /**
+   * The issue for a key (an alert's, or a config error's), found by its hidden marker among the
+   * issues carrying `label`; null when none exists.
+   */
+  findIssue(repo: RepoRef, key: string, label: string): Promise<ExistingIssue | null>;
 
   createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }>;
-  updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string }): Promise<void>;
+  updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;
   addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void>;
+  /** Takes a label off an issue; a label already gone is fine. */
+  removeLabel(repo: RepoRef, issueNumber: number, label: string): Promise<void>;
   createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void>;
   /** Creates the label when it is missing; returns whether a write happened. */
   ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists">;

@@ -36,5 +36,6 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
   const alert = await gatherAlert(run, payload.alert, repo, visibility, payload.location ? [payload.location] : []);
   log.info(`${alertContext(alert)}: ${event.name}.${action}${event.id ? ` (delivery ${event.id})` : ""}`);
   const change = await planAlert(run, alert);
-  return execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  const side = await run.drainSideChanges();
+  return execute({ changes: [...side, change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
 }

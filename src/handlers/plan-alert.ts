@@ -1,13 +1,29 @@
 import { alertContext, type Alert, type RepoRef } from "../core/alert/types.ts";
 import { decide, issueRepository } from "../core/decide.ts";
+import { LABELS } from "../core/issue/labels.ts";
 import { decodeMarker } from "../core/issue/marker.ts";
 import { planChange, type Change } from "../core/plan.ts";
+import { classify } from "../core/policy/classify.ts";
+import type { Policy } from "../core/policy/schema.ts";
+import { usesProperties } from "../core/policy/select.ts";
 import { assignStep, decideRouting, stepTakesIt, type StepLookup, type StepResult } from "../core/routing/assign.ts";
 import { ownerCandidates } from "../core/routing/candidates.ts";
 import type { OwnerStep, Routing } from "../core/routing/types.ts";
 import { loadCodeowners } from "./load-codeowners.ts";
 import { loadPolicy } from "./load-policy.ts";
 import type { Run } from "./run.ts";
+
+/** Repository custom properties, read once per repository per run. */
+function loadProperties(run: Run, repo: RepoRef): Promise<Record<string, string>> {
+  return run.cached(run.properties, `${repo.owner}/${repo.name}`, async () => {
+    try {
+      return await run.deps.github.getRepositoryProperties(repo);
+    } catch (e) {
+      run.deps.log.warn(`${repo.owner}/${repo.name}: could not read custom properties (${(e as Error).message}); rules that use them do not match.`);
+      return {};
+    }
+  });
+}
 
 /**
  * Plans the response to one alert: find its issue; if there is none, route it to an owner.
@@ -17,29 +33,45 @@ export async function planAlert(run: Run, alert: Alert): Promise<Change> {
   const { github, clock, log } = run.deps;
   const { policy } = await loadPolicy(run, alert.repo);
   const issueRepo = issueRepository(alert, policy);
-  const existing = await github.findResponseIssue(issueRepo, alert.key);
+  const properties = usesProperties(policy) ? await loadProperties(run, alert.repo) : null;
+  const existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
   const marker = existing ? decodeMarker(existing.body) : null;
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, policy, clock.now(), marker.openedAt);
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), openedAt: marker.openedAt });
     return planChange(decision, existing);
   }
 
-  const routing = await route(run, alert, issueRepo);
+  const routing = await route(run, alert, issueRepo, policy, properties);
   for (const note of routing.notes) log.info(`${alertContext(alert)}: ${note}`);
-  return planChange(decide(alert, routing, policy, clock.now()), null);
+  return planChange(decide(alert, routing, { policy, properties, now: clock.now() }), null);
 }
 
-async function route(run: Run, alert: Alert, issueRepo: RepoRef): Promise<Routing> {
-  const { policy } = await loadPolicy(run, alert.repo);
+/** Walks the precedence chain until a step names someone who can be assigned. */
+async function route(run: Run, alert: Alert, issueRepo: RepoRef, policy: Policy, known: Record<string, string> | null): Promise<Routing> {
   const { codeowners, problem } = await loadCodeowners(run, alert.repo);
-  const candidates = ownerCandidates(alert, { codeowners, ...(problem ? { codeownersProblem: problem } : {}), policy });
+  const classification = classify(alert, policy);
+  const candidatesWith = (properties: Record<string, string> | null) =>
+    ownerCandidates(alert, { codeowners, ...(problem ? { codeownersProblem: problem } : {}), policy, classification, properties });
+
+  let candidates = candidatesWith(known);
+  let results = await walk(run, candidates.steps, issueRepo);
+  // The owner property comes before the fallback: read properties only when nothing earlier took it.
+  const taker = results.some(stepTakesIt) ? candidates.steps[results.length - 1] : undefined;
+  if (known === null && (!taker || taker.source === "fallback")) {
+    candidates = candidatesWith(await loadProperties(run, alert.repo));
+    results = await walk(run, candidates.steps, issueRepo);
+  }
+  return decideRouting(candidates, results);
+}
+
+async function walk(run: Run, steps: OwnerStep[], issueRepo: RepoRef): Promise<StepResult[]> {
   const results: StepResult[] = [];
-  for (const step of candidates.steps) {
+  for (const step of steps) {
     const result = assignStep(step, await lookup(run, step, issueRepo));
     results.push(result);
     if (stepTakesIt(result)) break;
   }
-  return decideRouting(candidates, results);
+  return results;
 }
 
 /** Asks GitHub who is in each team and who can be assigned in the issue's repository. */

@@ -1,10 +1,11 @@
 import type { Clock } from "../core/clock.ts";
 import type { Codeowners } from "../core/codeowners/index.ts";
-import type { PolicyLoad } from "../core/policy/load.ts";
+import type { Lru } from "../core/lru.ts";
+import type { Change } from "../core/plan.ts";
+import type { Policy } from "../core/policy/schema.ts";
 import type { GitHubPort } from "../github/port.ts";
 import { OperationsBudget } from "../github/budget.ts";
 import type { Logger } from "../log.ts";
-import type { Lru } from "../core/lru.ts";
 
 /** What every handler is given: GitHub, time and a logger come in from outside. */
 export interface Deps {
@@ -21,13 +22,22 @@ export interface RunOptions {
   maxOperations: number | null;
 }
 
+export interface LoadedPolicy {
+  policy: Policy;
+  /** Where it came from, e.g. `acme/.github:.github/nhi-steward.yml` (+ repository overrides); null for the defaults. */
+  source: string | null;
+}
+
 /** One delivery or one sweep: its dependencies, options, budget, and what it has read so far. */
 export class Run {
   readonly deps: Deps;
   readonly options: RunOptions;
   readonly budget: OperationsBudget;
-  readonly policies = new Map<string, Promise<PolicyLoad>>();
+  readonly policies = new Map<string, Promise<LoadedPolicy>>();
   readonly codeowners = new Map<string, Promise<{ codeowners: Codeowners | null; problem?: string }>>();
+  readonly properties = new Map<string, Promise<Record<string, string>>>();
+  /** Changes found along the way that are not about one alert (config-error issues), by key. */
+  readonly sideChanges = new Map<string, Promise<Change | null>>();
 
   constructor(deps: Deps, options: Partial<RunOptions> = {}) {
     this.deps = deps;
@@ -43,5 +53,11 @@ export class Run {
       map.set(key, p);
     }
     return p;
+  }
+
+  /** The side changes planned so far (each once), to execute with the run's plan. */
+  async drainSideChanges(): Promise<Change[]> {
+    const all = await Promise.all(this.sideChanges.values());
+    return all.filter((c): c is Change => c !== null);
   }
 }

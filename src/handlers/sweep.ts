@@ -35,6 +35,7 @@ export async function sweep(run: Run, scope: AlertScope): Promise<SweepReport> {
   }
   const where = scope.kind === "organization" ? `organization ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${changes.filter((c) => c.ops.length).length} to act on.`);
-  const report = await execute({ changes }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  const side = await run.drainSideChanges();
+  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
   return { ...report, alerts, unreadable };
 }

@@ -137,6 +137,8 @@ export interface RepoRecord {
   issues: IssueRecord[];
   alerts: AlertRecord[];
   dispatches: DispatchRecord[];
+  /** Custom property values (Settings → Custom properties). */
+  properties: Map<string, string | string[]>;
   createdAt: string;
   updatedAt: string;
   pushedAt: string;
@@ -385,6 +387,7 @@ export class SandboxState {
     description?: string;
     files?: Record<string, string>;
     assignable?: string[];
+    properties?: Record<string, string | string[]>;
   }): void {
     const owner = this.users.get(key(opts.owner));
     if (!owner) throw new Error(`sandbox: unknown owner ${opts.owner} (addOrg/addUser first)`);
@@ -405,6 +408,7 @@ export class SandboxState {
       issues: [],
       alerts: [],
       dispatches: [],
+      properties: new Map(Object.entries(opts.properties ?? {})),
       createdAt: now,
       updatedAt: now,
       pushedAt: now,
@@ -435,6 +439,10 @@ export class SandboxState {
 
   file(owner: string, repo: string, path: string): string | undefined {
     return this.repo(owner, repo)?.files.get(normalisePath(path));
+  }
+
+  setProperties(owner: string, repo: string, properties: Record<string, string | string[]>): void {
+    this.requireRepo(owner, repo).properties = new Map(Object.entries(properties));
   }
 
   setAssignable(owner: string, repo: string, logins: string[]): void {

@@ -9,6 +9,8 @@ const marker: Marker = {
   identityClass: "personal-access-token",
   validity: "active",
   publiclyLeaked: false,
+  severity: "high",
+  system: "pay--ments",
   locations: ["commit:a-->b.txt:3:abc"],
   routing: { source: "codeowners", why: "line 3: `/a--> @x`", assignees: ["alice"], mentions: [], unowned: false, notes: [] },
   openedAt: "2026-11-26T09:00:00.000Z",

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { normalizeSecretScanningAlert } from "../../src/core/alert/secret-scanning.ts";
 import type { Alert } from "../../src/core/alert/types.ts";
-import { decide } from "../../src/core/decide.ts";
+import { decide as decideWith } from "../../src/core/decide.ts";
+import { policyFrom } from "../../src/core/policy/load.ts";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { planChange, type ExistingIssue } from "../../src/core/plan.ts";
 import type { Routing } from "../../src/core/routing/types.ts";
 import { rawAlert } from "../fixtures/webhooks.ts";
 
 const NOW = new Date("2026-11-26T09:00:00Z");
+/** decide() with a policy given as plain data. */
+const decide = (a: Alert, r: Routing, policy: object, now: Date, openedAt?: string) => decideWith(a, r, { policy: policyFrom(policy), now, ...(openedAt ? { openedAt } : {}) });
 const repo = { owner: "acme", name: "api" };
 const routing: Routing = { source: "codeowners", why: ".github/CODEOWNERS line 3: `/infra/ @alice`", assignees: ["alice"], mentions: [], unowned: false, notes: [] };
 
@@ -32,14 +35,15 @@ describe("opening a response issue", () => {
     const { op, change } = opened(alert({ publicly_leaked: true }));
     expect(change.action).toBe("open");
     expect(op.title).toBe("Leaked GitHub Personal Access Token in acme/api (secret scanning alert #12)");
-    expect(op.body).toContain("GitHub Personal Access Token (`github_personal_access_token`)");
+    expect(op.body).toContain("GitHub Personal Access Token (`github_personal_access_token`), class personal access token");
+    expect(op.body).toContain("**critical** (default rule (validity active, publicly leaked true))");
     expect(op.body).toContain("`infra/deploy.sh` line 3 in commit `9f2c1d4e8b7a`");
     expect(op.body).toContain("**Yes.** GitHub checked with the provider: the secret still works");
-    expect(op.body).toContain("**Yes**, it was also found in public sources.");
+    expect(op.body).toContain("**found in public sources**; private repository");
     expect(op.body).toContain("[acme/api secret scanning alert #12](https://github.com/acme/api/security/secret-scanning/12)");
     expect(op.body).toContain("@alice (.github/CODEOWNERS line 3: `/infra/ @alice`)");
     expect(op.assignees).toEqual(["alice"]);
-    expect(op.labels).toEqual(["nhi-response"]);
+    expect(op.labels).toEqual(["nhi-response", "severity:critical"]);
   });
 
   it("carries the runbook for the credential's class as a checklist", () => {
@@ -47,7 +51,7 @@ describe("opening a response issue", () => {
     expect(pat).toContain("### Personal access token");
     expect(pat).toMatch(/^- \[ \] \*\*Revoke\*\*/m);
     const aws = opened(alert({ secret_type: "aws_access_key_id", secret_type_display_name: "AWS Access Key ID" })).op.body;
-    expect(aws).toContain("cloud access key");
+    expect(aws).toContain("class cloud access key");
     expect(aws).not.toContain("### Personal access token");
   });
 
@@ -58,7 +62,7 @@ describe("opening a response issue", () => {
 
   it("labels unowned alerts and explains the fallback", () => {
     const { op } = opened(alert(), { source: "fallback", why: "fallback owner `@acme/security` from the policy", assignees: ["erin"], mentions: ["@acme/security"], unowned: true, notes: ["No line of CODEOWNERS matches `x`."] });
-    expect(op.labels).toEqual(["nhi-response", "nhi:unowned"]);
+    expect(op.labels).toEqual(["nhi-response", "severity:high", "nhi:unowned"]);
     expect(op.body).toContain("@erin, @acme/security (fallback owner `@acme/security` from the policy)");
     expect(op.body).toContain("- No line of CODEOWNERS matches `x`.");
   });
@@ -73,7 +77,10 @@ describe("opening a response issue", () => {
     expect(planChange(decide(pub, routing, { response_repository: "acme/security-response" }, NOW), null).repo).toBe("acme/security-response");
     const warned = planChange(decide(pub, routing, {}, NOW), null);
     expect(warned.repo).toBe("acme/api");
-    expect((warned.ops[0] as { body: string }).body).toContain("This repository is public");
+    const body = (warned.ops[0] as { body: string }).body;
+    expect(body).toContain("This repository is public, so this issue is public too");
+    expect(body).not.toContain("infra/deploy.sh");
+    expect(body).not.toContain("the secret still works");
   });
 });
 
@@ -88,8 +95,12 @@ describe("updating the existing issue", () => {
     const before = alert({ validity: "unknown" });
     const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, NOW.toISOString()), asExisting(before));
     expect(change.action).toBe("update");
-    expect(change.ops.map((o) => o.op)).toEqual(["update-issue", "comment"]);
-    expect((change.ops[1] as { body: string }).body).toContain("**The secret is active**");
+    expect(change.ops.map((o) => o.op)).toEqual(["update-issue", "add-labels", "remove-label", "comment"]);
+    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["severity:high"] });
+    expect(change.ops).toContainEqual({ op: "remove-label", issue: 7, label: "severity:medium" });
+    const comment = (change.ops[3] as { body: string }).body;
+    expect(comment).toContain("**The secret is active**");
+    expect(comment).toContain("Severity is now **high** (was medium)");
   });
 
   it("reports new locations once", () => {
@@ -114,7 +125,7 @@ describe("updating the existing issue", () => {
   it("puts back a label someone removed", () => {
     const a = alert();
     const change = planChange(decide(a, { ...routing, unowned: true }, {}, NOW, NOW.toISOString()), { ...asExisting(a), labels: [] });
-    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["nhi-response", "nhi:unowned"] });
-    expect(change.labels.map((l) => l.name)).toEqual(["nhi-response", "nhi:unowned"]);
+    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["nhi-response", "severity:high", "nhi:unowned"] });
+    expect(change.labels.map((l) => l.name)).toEqual(["nhi-response", "severity:high", "nhi:unowned"]);
   });
 });

@@ -4,6 +4,8 @@ import type { AlertLocation } from "../../src/core/alert/types.ts";
 import { parseCodeowners } from "../../src/core/codeowners/index.ts";
 import { assignStep, decideRouting, type StepLookup } from "../../src/core/routing/assign.ts";
 import { ownerCandidates } from "../../src/core/routing/candidates.ts";
+import { classify } from "../../src/core/policy/classify.ts";
+import { policyFrom } from "../../src/core/policy/load.ts";
 import { rawAlert } from "../fixtures/webhooks.ts";
 
 const repo = { owner: "acme", name: "api" };
@@ -21,7 +23,9 @@ function lookup(teams: Record<string, string[] | null>, assignable: string[]): S
 /** Runs the whole precedence chain with a fixed directory. */
 function route(path: string | null, opts: { codeowners?: string | null; fallback?: string; teams?: Record<string, string[] | null>; assignable?: string[] }) {
   const codeowners = opts.codeowners === null ? null : parseCodeowners(opts.codeowners ?? CODEOWNERS, { path: ".github/CODEOWNERS" });
-  const candidates = ownerCandidates(alertIn(path), { codeowners, policy: opts.fallback ? { fallback_owner: opts.fallback } : {} });
+  const alert = alertIn(path);
+  const policy = policyFrom(opts.fallback ? { fallback_owner: opts.fallback } : {});
+  const candidates = ownerCandidates(alert, { codeowners, policy, classification: classify(alert, policy), properties: null });
   const dir = lookup(opts.teams ?? { "acme/platform": ["carol", "dave"], "acme/security": ["erin"] }, opts.assignable ?? ["alice", "bob", "carol", "dave", "erin"]);
   return decideRouting(candidates, candidates.steps.map((s) => assignStep(s, dir)));
 }

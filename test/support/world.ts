@@ -66,10 +66,10 @@ export async function deliver(world: World, event: "secret_scanning_alert" | "se
   return world.app.deliver(d.name, d.payload, { id: d.id });
 }
 
-/** Response issues (those with nhi-steward's marker) in a repository. */
+/** Response issues (labelled nhi-response, with nhi-steward's marker) in a repository. */
 export function responseIssues(world: World, repo: string) {
   const [owner, name] = repo.split("/") as [string, string];
-  return world.sandbox.state.listIssues(owner, name).filter((i) => i.body?.includes("<!-- nhi-steward:v1"));
+  return world.sandbox.state.listIssues(owner, name).filter((i) => i.labels.includes("nhi-response") && i.body?.includes("<!-- nhi-steward:v1"));
 }
 
 /** Asserts-friendly: every planted value found in anything written or logged. */

@@ -126,6 +126,9 @@ class IndexedCodeowners implements Codeowners {
   readonly #mode: number[] = [];
   /** T_SUFFIX*: the suffix; T_SEGMENTS: the pattern's segments, turned into tests when first used. */
   readonly #extra: (string | Segment[] | SegmentTest[] | undefined)[] = [];
+  /** Tests made so far, by segment: lines share equal segments (see compilePattern). */
+  readonly #segmentTests = new Map<Segment, SegmentTest>();
+  /** 1 once #extra holds SegmentTest[] rather than Segment[]. */
   readonly #compiled: number[] = [];
 
   /** Literal leading segments joined with `/` (e.g. "types/pkg") -> trie node. */
@@ -147,6 +150,7 @@ class IndexedCodeowners implements Codeowners {
       this.#count.push(0);
       this.#mode.push(MODE_ANY);
       this.#extra.push(undefined);
+      this.#compiled.push(0);
       if (compiled !== null || !this.#placeLiteral(index, pattern)) this.#place(index, compiled ?? (compilePattern(pattern) as { pattern: CompiledPattern }).pattern);
     });
     this.path = this.#table.path;
@@ -159,6 +163,10 @@ class IndexedCodeowners implements Codeowners {
   get errors(): readonly CodeownersError[] {
     return this.#table.errors;
   }
+
+  /** The directory prefixes of the last literal pattern placed, by depth, and their nodes. */
+  readonly #recentKeys: (string | undefined)[] = [];
+  readonly #recentNodes: number[] = [];
 
   /** Trie node for a prefix ("a/b"), created when missing; the node above it is marked as having deeper nodes. */
   #node(key: string, above: number): number {
@@ -196,7 +204,15 @@ class IndexedCodeowners implements Codeowners {
     let node = -1;
     let depth = 1;
     for (let slash = body.indexOf("/"); slash >= 0; slash = body.indexOf("/", slash + 1)) {
-      node = this.#node(body.slice(0, slash), node);
+      // Neighbouring lines often share leading directories: reuse the last line's nodes.
+      const recent = this.#recentKeys[depth - 1];
+      if (recent !== undefined && recent.length === slash && body.startsWith(recent)) node = this.#recentNodes[depth - 1]!;
+      else {
+        const key = body.slice(0, slash);
+        node = this.#node(key, node);
+        this.#recentKeys[depth - 1] = key;
+        this.#recentNodes[depth - 1] = node;
+      }
       depth++;
     }
     node = this.#node(body, node);
@@ -301,7 +317,11 @@ class IndexedCodeowners implements Codeowners {
         const start = this.#count[i]!;
         let tests = this.#extra[i] as SegmentTest[];
         if (this.#compiled[i] !== 1) {
-          tests = this.#extra[i] = (this.#extra[i] as Segment[]).map(segmentTest);
+          tests = this.#extra[i] = (this.#extra[i] as Segment[]).map((seg) => {
+            let t = this.#segmentTests.get(seg);
+            if (t === undefined) this.#segmentTests.set(seg, (t = segmentTest(seg)));
+            return t;
+          });
           this.#compiled[i] = 1;
         }
         return segmentsMatch(tests, start, segs, start, n, this.#mode[i]!);

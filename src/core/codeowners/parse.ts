@@ -4,7 +4,7 @@
  *      it to a sink; a line whose pattern is invalid is reported and skipped;
  *   2. owners, rule objects and owner errors are read from the kept line offsets when first asked for.
  */
-import { compilePattern, type CompiledPattern } from "./pattern.ts";
+import { compilePattern, type CompiledPattern, type Segment } from "./pattern.ts";
 import type { CodeownersError, CodeownersRule, ParseOptions } from "./types.ts";
 
 export const DEFAULT_CODEOWNERS_PATH = ".github/CODEOWNERS";
@@ -22,7 +22,12 @@ const TEAM = /^@[A-Za-z0-9][A-Za-z0-9_-]*\/[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 /** The same owner forms, matched in place in a longer text (sticky) up to the next blank. */
-const OWNER_AT = new RegExp(`(?:${USER.source.slice(1, -1)}|${TEAM.source.slice(1, -1)}|${EMAIL.source.slice(1, -1)})(?=[ \t\r\n]|$)`, "y");
+const OWNER_AT_SOURCE = `(?:${USER.source.slice(1, -1)}|${TEAM.source.slice(1, -1)}|${EMAIL.source.slice(1, -1)})(?=[ \t\r\n]|$)`;
+/** What follows a pattern when every owner is valid: owners, then perhaps an inline comment. */
+const VALID_OWNERS = new RegExp(`(?:[ \t]+${OWNER_AT_SOURCE})*[ \t]*(?:#[^\r\n]*)?`, "y");
+/** Text without whitespace, `\\`, wildcards or brackets: a plain pattern, up to where it ends. */
+const PLAIN_RUN = /[^ \t\r\n\\*?[\]]*/y;
+const SLASHES = /^\/*$/;
 
 /** True for the owner forms GitHub accepts: `@user`, `@org/team`, or an email address. */
 export function isValidOwner(owner: string): boolean {
@@ -56,6 +61,7 @@ export class RuleTable {
     this.#text = text;
 
     const len = text.length;
+    const shared = new Map<string, Segment>();
     let lineStart = 0;
     let lineNo = 0;
     while (lineStart <= len) {
@@ -68,25 +74,24 @@ export class RuleTable {
       let i = lineStart;
       while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
       if (i < lineEnd && text.charCodeAt(i) !== 35 /* # */) {
-        // The pattern runs to the first whitespace that is not escaped.
+        // The pattern runs to the first whitespace that is not escaped. Most patterns are plain
+        // text, found by one regular expression; the others are scanned for escapes.
         const patternStart = i;
-        let plain = text.charCodeAt(i) !== 33; /* ! */
-        let slashesOnly = true;
-        while (i < lineEnd) {
-          const c = text.charCodeAt(i);
-          if (c === 32 || c === 9) break;
-          if (c === 92 /* \ */) {
-            plain = false;
-            i += 2;
-            continue;
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(text);
+        i = PLAIN_RUN.lastIndex;
+        let plain = i >= lineEnd || text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9;
+        if (!plain) {
+          while (i < lineEnd) {
+            const c = text.charCodeAt(i);
+            if (c === 32 || c === 9) break;
+            i += c === 92 /* \ */ ? 2 : 1;
           }
-          if (c === 42 /* * */ || c === 63 /* ? */ || c === 91 /* [ */ || c === 93 /* ] */) plain = false;
-          else if (c !== 47 /* / */) slashesOnly = false;
-          i++;
+          if (i > lineEnd) i = lineEnd;
         }
-        if (i > lineEnd) i = lineEnd;
         const pattern = text.slice(patternStart, i);
-        const compiled = plain && !slashesOnly ? null : compilePattern(pattern);
+        if (plain && (text.charCodeAt(patternStart) === 33 /* ! */ || SLASHES.test(pattern))) plain = false;
+        const compiled = plain ? null : compilePattern(pattern, shared);
         if (compiled === null || compiled.ok) {
           const index = this.#lineNo.length;
           this.#lineNo.push(lineNo);
@@ -135,21 +140,11 @@ export class RuleTable {
     return this.#errors;
   }
 
-  /** Does a line have an invalid owner? Tests each token in place, without building strings. */
+  /** Does a line have an invalid owner? Tests its owners in place, without building strings. */
   #hasInvalidOwner(index: number): boolean {
-    const text = this.#text;
-    const lineEnd = this.#lineEnd[index]!;
-    let i = this.#patternEnd[index]!;
-    while (i < lineEnd) {
-      let c = text.charCodeAt(i);
-      while (c === 32 || c === 9) c = text.charCodeAt(++i);
-      if (i >= lineEnd || c === 35 /* # */) return false;
-      const start = i;
-      while (i < lineEnd && c !== 32 && c !== 9) c = text.charCodeAt(++i);
-      OWNER_AT.lastIndex = start;
-      if (!OWNER_AT.test(text) || OWNER_AT.lastIndex !== i) return true;
-    }
-    return false;
+    VALID_OWNERS.lastIndex = this.#patternEnd[index]!;
+    VALID_OWNERS.test(this.#text);
+    return VALID_OWNERS.lastIndex !== this.#lineEnd[index]!;
   }
 
   /** Reads the owners of rule `index`; reports their errors into `errors` when given. */

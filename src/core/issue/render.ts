@@ -1,5 +1,4 @@
 import { leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
-import { RUNBOOKS } from "../policy/default-pack.generated.ts";
 import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
 import { cell, code } from "./markdown.ts";
@@ -32,6 +31,11 @@ function describeLocation(l: AlertLocation): string {
   return "url" in l && l.url ? `[${where}](${l.url})` : where;
 }
 
+function ownerOrNull(decision: Decision): string | null {
+  const r = decision.routing;
+  return r.assignees.length ? r.assignees.map((a) => `@${a}`).join(", ") : (r.mentions[0] ?? null);
+}
+
 function ownerLine(decision: Decision): string {
   const r = decision.routing;
   const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
@@ -51,40 +55,62 @@ export function renderIssue(decision: Decision): RenderedIssue {
     identityClass: classification.identityClass,
     validity: alert.validity,
     publiclyLeaked: alert.publiclyLeaked,
+    severity: decision.severity.severity,
+    system: decision.system?.name ?? null,
     locations: alert.locations.map(locationId),
     routing,
     openedAt: decision.openedAt,
   };
 
+  const sev = decision.severity.severity;
   const headline =
     alert.validity === "inactive"
       ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`
-      : `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+      : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
 
-  const where = alert.locations.length
-    ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
-    : "not reported yet (see the alert)";
+  const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
+  const where = decision.publicSafe
+    ? hidden
+    : alert.locations.length
+      ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
+      : "not reported yet (see the alert)";
+  const exposure = [
+    alert.publiclyLeaked ? "**found in public sources**" : "no public leak reported",
+    alert.multiRepo ? "**also in other repositories**" : null,
+    alert.pushProtectionBypassed ? "pushed past push protection" : null,
+    alert.visibility ? `${alert.visibility} repository` : null,
+  ].filter(Boolean).join("; ");
+  const system = decision.system;
+  const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x): x is string => Boolean(x));
 
   const rows: [string, string][] = [
-    ["What leaked", `${alert.secretTypeDisplayName} (${code(alert.secretType)}): ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Severity", `**${sev}** (${decision.severity.reason})`],
     ["Where", where],
-    ["Still active?", VALIDITY_TEXT[alert.validity]],
-    ["Publicly leaked?", alert.publiclyLeaked ? "**Yes**, it was also found in public sources." : "No public leak reported."],
-    ...(alert.multiRepo ? ([["Other repositories", "**Yes**, the same secret was found in other repositories."]] as [string, string][]) : []),
-    ...(alert.pushProtectionBypassed ? ([["Push protection", "Bypassed: someone pushed it past push protection."]] as [string, string][]) : []),
+    ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
+    ["Exposure", decision.publicSafe ? hidden : exposure],
+    ...(system
+      ? ([
+          ["Owning system", `**${system.name}**${system.description ? ` (${system.description})` : ""}, steward ${system.steward}${system.manager ? `, manager ${system.manager}` : ""}`],
+          ["Revoking this affects", system.dependents.length ? system.dependents.join(", ") : "no dependents declared"],
+          ...(system.depends_on.length ? ([["Depends on", system.depends_on.join(", ")]] as [string, string][]) : []),
+          ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"],
+        ] as [string, string][])
+      : []),
     ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
     ["Owner", ownerLine(decision)],
+    ...(escalation.length > 1 ? ([["Escalation path", escalation.join(" → ")]] as [string, string][]) : []),
   ];
 
-  const runbook = RUNBOOKS[classification.identityClass];
   const why = [
-    `- Owner: ${routing.why}${file ? ` for ${code(file.path)}` : ""}.`,
+    `- Owner: ${routing.why}${file && !decision.publicSafe ? ` for ${code(file.path)}` : ""}.`,
     `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
+    `- Runbook: ${decision.runbookSource}.`,
     ...routing.notes.map((n) => `- ${n}`),
   ];
 
   const body = [
-    `> [!CAUTION]`,
+    alert.validity === "inactive" ? "> [!NOTE]" : "> [!CAUTION]",
     `> ${headline}`,
     "",
     "| | |",
@@ -93,7 +119,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
     "",
     "## What to do",
     "",
-    demoteHeadings(runbook).trim(),
+    demoteHeadings(decision.runbook).trim(),
     "",
     "<details><summary>Why you? How nhi-steward routed this alert</summary>",
     "",
@@ -101,7 +127,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
     "",
     "</details>",
     "",
-    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here.</sub>`,
+    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.join("; ")}.</sub>`,
     "",
     encodeMarker(marker),
   ].join("\n");

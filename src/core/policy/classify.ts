@@ -1,6 +1,7 @@
 import type { Alert } from "../alert/types.ts";
 import { PROVIDER_CLASSES, SECRET_TYPE_CLASSES } from "./default-pack.generated.ts";
 import type { IdentityClass } from "./identity-classes.ts";
+import type { Policy } from "./schema.ts";
 
 export interface Classification {
   identityClass: IdentityClass;
@@ -8,11 +9,14 @@ export interface Classification {
   reason: string;
 }
 
-/** Sorts an alert into an identity class: exact secret type, then provider, then `generic`. */
-export function classify(alert: Pick<Alert, "secretType" | "provider">): Classification {
+/** Sorts an alert into an identity class: the policy's mapping, the default pack, the provider, else `generic`. */
+export function classify(alert: Pick<Alert, "secretType" | "provider">, policy?: Pick<Policy, "identity_classes">): Classification {
+  for (const [cls, types] of Object.entries(policy?.identity_classes ?? {})) {
+    if (types?.includes(alert.secretType)) return { identityClass: cls as IdentityClass, reason: `secret type \`${alert.secretType}\`, mapped by the policy` };
+  }
   const byType = SECRET_TYPE_CLASSES[alert.secretType];
   if (byType) return { identityClass: byType, reason: `secret type \`${alert.secretType}\`` };
   const byProvider = alert.provider ? PROVIDER_CLASSES[alert.provider] : undefined;
   if (byProvider) return { identityClass: byProvider, reason: `provider ${alert.provider} (secret type \`${alert.secretType}\` is not in the default pack)` };
-  return { identityClass: "generic", reason: `secret type \`${alert.secretType}\` is not in the default pack, so it is treated as generic` };
+  return { identityClass: "generic", reason: `secret type \`${alert.secretType}\` is not in the default pack or the policy, so it is treated as generic` };
 }

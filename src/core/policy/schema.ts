@@ -1,27 +1,144 @@
 import { z } from "zod";
+import { IDENTITY_CLASSES } from "./identity-classes.ts";
 
-const ownerPattern = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
-const repoPattern = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
+const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
+const REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const VISIBILITIES = ["public", "private", "internal"] as const;
+export const VALIDITIES = ["active", "inactive", "unknown"] as const;
+export const SOURCES = ["secret-scanning"] as const;
+
+const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
+const team = z.string().regex(TEAM, "must be a team written `@org/team`");
+const identityClass = z.enum(IDENTITY_CLASSES, { error: (issue) => `${JSON.stringify(issue.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
+const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one value");
+const glob = z.string().min(1, "must not be empty");
+const property = z
+  .object({
+    name: z.string().min(1).describe("The repository custom property's name."),
+    value: z.union([z.string(), z.array(z.string())]).describe("The value, or any of several values."),
+  })
+  .strict()
+  .describe("Matches a repository custom property (Settings → Custom properties).");
+
+/** What an alert must be for a selector to match it; every key given must match. */
+const selectorFields = {
+  secret_types: list(z.string()).optional().describe("Secret scanning `secret_type` values, e.g. `stripe_api_key`."),
+  providers: list(z.string()).optional().describe("Providers as GitHub names them, e.g. `Stripe`."),
+  identity_classes: list(identityClass).optional().describe("Identity classes, e.g. `ci-cd-token`."),
+  repositories: list(glob).optional().describe("Repository globs: `payments-*` (name) or `acme/payments-*` (owner/name)."),
+  paths: list(glob).optional().describe("Path globs of the leaked file, e.g. `deploy/**`."),
+  visibility: list(z.enum(VISIBILITIES)).optional().describe("Repository visibility: public, private, internal."),
+  sources: list(z.enum(SOURCES)).optional().describe("Where the alert came from."),
+  property: property.optional(),
+};
+
+const nonEmptySelector = (s: Record<string, unknown>) => Object.values(s).some((v) => v !== undefined);
+export const selectorSchema = z.object(selectorFields).strict().refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
+export type Selector = z.infer<typeof selectorSchema>;
+
+export const systemSchema = z
+  .object({
+    name: z.string().min(1).describe("The system's name, shown in the issue."),
+    description: z.string().optional().describe("One line on what the system is."),
+    steward: owner.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
+    manager: owner.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
+    credentials: list(selectorSchema).describe("Which credentials belong to the system; an alert matching any of these selectors is the system's."),
+    depends_on: z.array(z.string()).default([]).describe("Systems this one depends on."),
+    dependents: z.array(z.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as “revoking this affects …”."),
+    revocation: z.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
+    runbook: z.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts."),
+  })
+  .strict();
+export type System = z.infer<typeof systemSchema>;
+
+export const ownerRuleSchema = z
+  .object({
+    name: z.string().optional().describe("A name for the rule, shown as the reason in the issue."),
+    match: selectorSchema.describe("What the alert must be; every key given must match."),
+    owners: list(owner).describe("Who gets the alert: `@user` or `@org/team`."),
+    notify: z.array(owner).default([]).describe("Also mentioned (not assigned), e.g. vendor risk."),
+  })
+  .strict();
+export type OwnerRule = z.infer<typeof ownerRuleSchema>;
+
+export const severityRuleSchema = z
+  .object({
+    when: z
+      .object({
+        validity: list(z.enum(VALIDITIES)).optional().describe("The secret's validity."),
+        publicly_leaked: z.boolean().optional(),
+        multi_repo: z.boolean().optional(),
+        push_protection_bypassed: z.boolean().optional(),
+        identity_classes: list(identityClass).optional(),
+        visibility: list(z.enum(VISIBILITIES)).optional(),
+        property: property.optional().describe("A repository custom property, e.g. `{ name: criticality, value: high }`."),
+      })
+      .strict()
+      .describe("Conditions; all given must hold. `{}` always holds."),
+    severity: z.enum(SEVERITIES),
+  })
+  .strict();
+export type SeverityRule = z.infer<typeof severityRuleSchema>;
+
+/** Keys a repository's own `.github/nhi-steward.yml` may change, when the organisation allows it. */
+export const OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes"] as const;
+
+export const DEFAULT_STANDARDS = [
+  "OWASP Non-Human Identities Top 10 (2025): NHI2 Secret Leakage, NHI7 Long-Lived Secrets",
+  "NIST CSF 2.0 RS.CO (incident response reporting and communication)",
+  "CSA MAESTRO GOV-03 (accountable ownership of agent and workload identities)",
+];
 
 /**
  * The policy an organisation declares in `.github/nhi-steward.yml`. This zod schema is the single
- * source of its types, defaults and descriptions.
+ * source of its types, defaults and descriptions; the JSON Schema and README table are generated.
  */
 export const policySchema = z
   .object({
-    fallback_owner: z
-      .string()
-      .regex(ownerPattern, "must be a user (`@login`) or a team (`@org/team`)")
-      .optional()
-      .describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
+    fallback_owner: owner.optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
     response_repository: z
       .string()
-      .regex(repoPattern, "must be `owner/name`")
+      .regex(REPO, "must be `owner/name`")
       .optional()
-      .describe("A private repository (`owner/name`) where issues for alerts in public repositories are opened, so an unrevoked secret is never described in public."),
+      .describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
+    issues_in: z
+      .enum(["alert-repository", "response-repository"])
+      .default("alert-repository")
+      .describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
+    owner_property: z.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
+    repository_overrides: z
+      .array(z.enum(OVERRIDABLE_KEYS))
+      .default([])
+      .describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}.`),
+    identity_classes: z
+      .partialRecord(identityClass, z.array(z.string()))
+      .default({})
+      .describe("Extra `secret_type` → identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
+    systems: z.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
+    owners: z.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property; the first matching rule applies after systems."),
+    severity: z
+      .object({
+        rules: z.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
+        default: z.enum(SEVERITIES).default("medium").describe("Severity when no rule matches."),
+      })
+      .strict()
+      .optional()
+      .describe("Severity rules over validity, exposure, identity class and repository; labels `severity:*`."),
+    runbooks: z
+      .partialRecord(identityClass, z.string().min(1))
+      .default({})
+      .describe("Markdown that replaces the shipped runbook of an identity class."),
+    standards: z.array(z.string()).default(DEFAULT_STANDARDS).describe("Standards each response answers to, listed in the issue."),
+    severity_labels: z.boolean().default(true).describe("Label issues `severity:critical|high|medium|low`."),
+    team_mentions: z.array(team).default([]).describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned."),
   })
   .strict();
 
-export type Policy = z.infer<typeof policySchema>;
+export type Policy = z.output<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
 
 export const POLICY_FILE = ".github/nhi-steward.yml";

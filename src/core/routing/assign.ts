@@ -68,18 +68,18 @@ export function decideRouting(candidates: Candidates, results: StepResult[]): Ro
         source: step.source,
         why: step.why,
         assignees: result.assignees,
-        mentions: result.mentions,
-        unowned: step.source !== "codeowners",
+        mentions: [...new Set([...result.mentions, ...candidates.notify])],
+        unowned: step.source === "fallback",
         notes,
       };
     }
-    if (step.source === "codeowners") notes.push(`Nobody named by ${step.why} can be assigned, so the alert goes to the next step.`);
+    if (step.source !== "fallback") notes.push(`Nobody named by ${step.why} can be assigned, so the alert goes to the next step.`);
   }
   return {
     source: "none",
     why: "no owner found and no fallback owner is configured",
     assignees: [],
-    mentions: [],
+    mentions: candidates.notify,
     unowned: true,
     notes: [...notes, "Set `fallback_owner` in `.github/nhi-steward.yml` of the organisation's `.github` repository so unowned alerts always reach a person."],
   };

@@ -1,7 +1,9 @@
 import type { Codeowners } from "../codeowners/index.ts";
-import { leakedFile, type Alert } from "../alert/types.ts";
-import type { Policy } from "../policy/schema.ts";
-import { parseOwner, type OwnerRef, type OwnerStep } from "./types.ts";
+import { leakedFile, repoName, type Alert } from "../alert/types.ts";
+import type { Classification } from "../policy/classify.ts";
+import type { Policy, System } from "../policy/schema.ts";
+import { selectorMatches, type AlertFacts } from "../policy/select.ts";
+import { ownerText, parseOwner, type OwnerRef, type OwnerStep } from "./types.ts";
 
 /** What ownership data was found for the alert's repository. */
 export interface OwnershipSources {
@@ -10,20 +12,59 @@ export interface OwnershipSources {
   /** Why CODEOWNERS is missing or unusable, when it is. */
   codeownersProblem?: string;
   policy: Policy;
+  classification: Classification;
+  /** Repository custom properties; null when not read (yet). */
+  properties: Record<string, string> | null;
 }
 
 export interface Candidates {
   /** Steps in precedence order; the first one with an assignable owner wins. */
   steps: OwnerStep[];
+  /** People mentioned whoever is assigned (owner rule `notify`, policy `team_mentions`). */
+  notify: string[];
+  /** The system the credential belongs to, if the policy declares one. */
+  system: System | null;
   notes: string[];
 }
 
-/** Lists who could own the alert, in precedence order: CODEOWNERS of the leaked file, then the fallback owner. */
+export function alertFacts(alert: Alert, sources: Pick<OwnershipSources, "classification" | "properties">): AlertFacts {
+  return {
+    source: alert.source,
+    secretType: alert.secretType,
+    provider: alert.provider,
+    identityClass: sources.classification.identityClass,
+    repo: repoName(alert.repo),
+    path: leakedFile(alert)?.path ?? null,
+    visibility: alert.visibility,
+    properties: sources.properties,
+  };
+}
+
+const owners = (list: string[]) => list.map(parseOwner).filter((o): o is OwnerRef => o !== null);
+
+/**
+ * Lists who could own the alert, in precedence order: the steward of the system the credential
+ * belongs to, the first matching owner rule, CODEOWNERS of the leaked file, the repository's owner
+ * property, then the fallback owner. Each step records why it applies.
+ */
 export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candidates {
+  const { policy } = sources;
+  const facts = alertFacts(alert, sources);
   const steps: OwnerStep[] = [];
   const notes: string[] = [];
-  const file = leakedFile(alert);
+  const notify = [...policy.team_mentions];
 
+  const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
+  if (system) steps.push({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
+
+  const ruleIndex = policy.owners.findIndex((r) => selectorMatches(r.match, facts));
+  const rule = policy.owners[ruleIndex];
+  if (rule) {
+    steps.push({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `“${rule.name}”` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
+    notify.push(...rule.notify);
+  }
+
+  const file = leakedFile(alert);
   if (!file) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
   } else if (!sources.codeowners) {
@@ -32,8 +73,7 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     const co = sources.codeowners;
     const match = co.match(file.path);
     if (match.kind === "owned") {
-      const owners = match.owners.map(parseOwner).filter((o): o is OwnerRef => o !== null);
-      steps.push({ source: "codeowners", owners, why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
+      steps.push({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
     } else if (match.kind === "no-owners") {
       notes.push(`${co.path} line ${match.rule.line} (\`${match.rule.text}\`) matches \`${file.path}\` but names no owners.`);
     } else {
@@ -43,7 +83,15 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     if (co.errors.length > 5) notes.push(`${co.path} has ${co.errors.length - 5} more invalid lines; run \`nhi-steward owners --check\`.`);
   }
 
-  const fallback = sources.policy.fallback_owner ? parseOwner(sources.policy.fallback_owner) : null;
-  if (fallback) steps.push({ source: "fallback", owners: [fallback], why: `fallback owner \`${sources.policy.fallback_owner}\` from the policy` });
-  return { steps, notes };
+  const propertyValue = sources.properties?.[policy.owner_property];
+  if (propertyValue) {
+    const named = propertyValue.split(/[\s,]+/).filter(Boolean);
+    const parsed = owners(named.map((n) => (n.startsWith("@") || n.includes("@") ? n : `@${n}`)));
+    if (parsed.length) steps.push({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
+    else notes.push(`The repository property \`${policy.owner_property}\` is \`${propertyValue}\`, which names no \`@user\` or \`@org/team\`.`);
+  }
+
+  const fallback = policy.fallback_owner ? parseOwner(policy.fallback_owner) : null;
+  if (fallback) steps.push({ source: "fallback", owners: [fallback], why: `fallback owner \`${ownerText(fallback)}\` from the policy` });
+  return { steps, notify: [...new Set(notify)], system, notes };
 }

@@ -4,8 +4,10 @@ export type OwnerRef =
   | { kind: "email"; email: string };
 
 /** One step of the precedence chain that named owners, and why. */
+export const ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"] as const;
+
 export interface OwnerStep {
-  source: "codeowners" | "fallback";
+  source: (typeof ROUTING_SOURCES)[number];
   owners: OwnerRef[];
   /** Provenance shown in the issue, e.g. "CODEOWNERS line 3: `/infra/ @alice`". */
   why: string;
@@ -18,7 +20,7 @@ export interface Routing {
   assignees: string[];
   /** Teams (and owners who cannot be assigned) named in the issue so they are notified. */
   mentions: string[];
-  /** True when no rule named an owner who could take it (the fallback or nobody got it). */
+  /** True when no rule named an owner who could take it (the fallback, or nobody, got it). */
   unowned: boolean;
   /** What was skipped or wrong along the way, for the "why you" section and the log. */
   notes: string[];

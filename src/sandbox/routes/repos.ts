@@ -70,6 +70,9 @@ const ORG_REPO_TYPES = ["all", "public", "private", "forks", "sources", "member"
 const ORG_REPO_SORTS = ["created", "updated", "pushed", "full_name"] as const;
 
 export const repoRoutes: Route[] = [
+  route("GET", "/repos/{owner}/{repo}/properties/values", "repos/custom-properties#get-all-custom-property-values-for-a-repository", (ctx) =>
+    json(200, [...repoOf(ctx).properties.entries()].map(([property_name, value]) => ({ property_name, value }))),
+  ),
   route("GET", "/repos/{owner}/{repo}", "repos/repos#get-a-repository", (ctx) => json(200, fullRepository(ctx.state, repoOf(ctx), ctx.urls))),
 
   route("GET", "/orgs/{org}", "orgs/orgs#get-an-organization", (ctx) => {

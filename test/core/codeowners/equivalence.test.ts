@@ -12,8 +12,15 @@ const NAMES = ["a", "b", "ab", "a.js", "ba.js", "b.md", "x y", "a+b", "A", "lib"
 const PATTERN_SEGMENTS = [...NAMES, "x\\ y", "*", "*", "**", "**", "?", "*.js", "*a.js", "*.md", "a*", "*b", "*a*", "a*b", "a*a", "?.md", "a?", "*.*", "l*b", "\\*", "\\?"];
 const OWNERS = ["@u1", "@org/t", "me@x.io", "bad-owner"];
 
+const segmentsArb = fc.oneof(
+  fc.array(fc.constantFrom(...PATTERN_SEGMENTS), { minLength: 1, maxLength: 4 }),
+  // Plain directory paths (`/a/ab/`) take the index's literal shortcut; make them common.
+  fc.array(fc.constantFrom("a", "ab", "b", "lib", "a.js"), { minLength: 1, maxLength: 4 }),
+  // An empty segment writes `a//b`.
+  fc.array(fc.constantFrom("a", "b", "", "*"), { minLength: 2, maxLength: 4 }),
+);
 const patternArb = fc
-  .tuple(fc.boolean(), fc.array(fc.constantFrom(...PATTERN_SEGMENTS), { minLength: 1, maxLength: 4 }), fc.boolean())
+  .tuple(fc.boolean(), segmentsArb, fc.boolean())
   .map(([lead, segs, trail]) => `${lead ? "/" : ""}${segs.join("/")}${trail ? "/" : ""}`);
 // Now and then a line GitHub rejects, to check that skipped lines do not shift answers.
 const lineArb = fc
@@ -36,6 +43,22 @@ describe("the index never changes an answer", () => {
         expect(fast.errors).toEqual(slow.errors);
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  it("agrees with the reference on files of plain directory patterns (the trie's shortcuts)", () => {
+    const literalLine = fc
+      .tuple(fc.constantFrom("", "/"), fc.array(fc.constantFrom("a", "b", "ab", ""), { minLength: 1, maxLength: 4 }), fc.constantFrom("", "/"), fc.subarray(["@u1", "@u2"]))
+      .map(([lead, segs, trail, owners]) => [`${lead}${segs.join("/")}${trail}`, ...owners].join(" "));
+    const smallPath = fc.array(fc.constantFrom("a", "b", "ab"), { minLength: 1, maxLength: 4 }).map((s) => s.join("/"));
+    fc.assert(
+      fc.property(fc.array(literalLine, { maxLength: 10 }), fc.array(smallPath, { minLength: 1, maxLength: 20 }), (lines, paths) => {
+        const file = lines.join("\n");
+        const fast = parseCodeowners(file);
+        const slow = parseCodeownersReference(file);
+        for (const path of paths) expect([path, fast.match(path)]).toEqual([path, slow.match(path)]);
+      }),
+      { numRuns: 1000 },
     );
   });
 
