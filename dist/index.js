@@ -19,9 +19,9 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
+var __export = (target2, all) => {
   for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+    __defProp(target2, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -31,12 +31,12 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod, isNodeMode, target2) => (target2 = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target2, "default", { value: mod, enumerable: true }) : target2,
   mod
 ));
 
@@ -236,7 +236,7 @@ var require_tunnel = __commonJS({
       }
       return host;
     }
-    function mergeOptions(target) {
+    function mergeOptions(target2) {
       for (var i = 1, len = arguments.length; i < len; ++i) {
         var overrides = arguments[i];
         if (typeof overrides === "object") {
@@ -244,12 +244,12 @@ var require_tunnel = __commonJS({
           for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
             var k = keys[j];
             if (overrides[k] !== void 0) {
-              target[k] = overrides[k];
+              target2[k] = overrides[k];
             }
           }
         }
       }
-      return target;
+      return target2;
     }
     var debug2;
     if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
@@ -436,7 +436,7 @@ var require_errors = __commonJS({
       [kResponseStatusCodeError] = true;
     };
     var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
-    var InvalidArgumentError = class extends UndiciError {
+    var InvalidArgumentError2 = class extends UndiciError {
       constructor(message) {
         super(message);
         this.name = "InvalidArgumentError";
@@ -689,7 +689,7 @@ var require_errors = __commonJS({
       RequestContentLengthMismatchError,
       ConnectTimeoutError,
       ResponseStatusCodeError,
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       InvalidReturnValueError,
       RequestAbortedError,
       ClientDestroyedError,
@@ -976,7 +976,7 @@ var require_util = __commonJS({
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
@@ -1051,31 +1051,31 @@ var require_util = __commonJS({
       if (typeof url2 === "string") {
         url2 = new URL(url2);
         if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
-          throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+          throw new InvalidArgumentError2("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
         return url2;
       }
       if (!url2 || typeof url2 !== "object") {
-        throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.");
+        throw new InvalidArgumentError2("Invalid URL: The URL argument must be a non-null object.");
       }
       if (!(url2 instanceof URL)) {
         if (url2.port != null && url2.port !== "" && isValidPort(url2.port) === false) {
-          throw new InvalidArgumentError("Invalid URL: port must be a valid integer or a string representation of an integer.");
+          throw new InvalidArgumentError2("Invalid URL: port must be a valid integer or a string representation of an integer.");
         }
         if (url2.path != null && typeof url2.path !== "string") {
-          throw new InvalidArgumentError("Invalid URL path: the path must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL path: the path must be a string or null/undefined.");
         }
         if (url2.pathname != null && typeof url2.pathname !== "string") {
-          throw new InvalidArgumentError("Invalid URL pathname: the pathname must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL pathname: the pathname must be a string or null/undefined.");
         }
         if (url2.hostname != null && typeof url2.hostname !== "string") {
-          throw new InvalidArgumentError("Invalid URL hostname: the hostname must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL hostname: the hostname must be a string or null/undefined.");
         }
         if (url2.origin != null && typeof url2.origin !== "string") {
-          throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
+          throw new InvalidArgumentError2("Invalid URL origin: the origin must be a string or null/undefined.");
         }
         if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
-          throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+          throw new InvalidArgumentError2("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
@@ -1089,14 +1089,14 @@ var require_util = __commonJS({
         return new URL(`${origin}${path}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
-        throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
+        throw new InvalidArgumentError2("Invalid URL protocol: the URL must start with `http:` or `https:`.");
       }
       return url2;
     }
     function parseOrigin(url2) {
       url2 = parseURL(url2);
       if (url2.pathname !== "/" || url2.search || url2.hash) {
-        throw new InvalidArgumentError("invalid url");
+        throw new InvalidArgumentError2("invalid url");
       }
       return url2;
     }
@@ -1208,19 +1208,19 @@ var require_util = __commonJS({
       let key2;
       let val;
       let kLen = 0;
-      for (let n = 0; n < headers.length; n += 2) {
-        key2 = headers[n];
-        val = headers[n + 1];
+      for (let n2 = 0; n2 < headers.length; n2 += 2) {
+        key2 = headers[n2];
+        val = headers[n2 + 1];
         typeof key2 !== "string" && (key2 = key2.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
         kLen = key2.length;
         if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
           hasContentLength = true;
         } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
-          contentDispositionIdx = n + 1;
+          contentDispositionIdx = n2 + 1;
         }
-        ret[n] = key2;
-        ret[n + 1] = val;
+        ret[n2] = key2;
+        ret[n2 + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
         ret[contentDispositionIdx] = Buffer.from(ret[contentDispositionIdx]).toString("latin1");
@@ -1232,30 +1232,30 @@ var require_util = __commonJS({
     }
     function validateHandler(handler2, method, upgrade) {
       if (!handler2 || typeof handler2 !== "object") {
-        throw new InvalidArgumentError("handler must be an object");
+        throw new InvalidArgumentError2("handler must be an object");
       }
       if (typeof handler2.onConnect !== "function") {
-        throw new InvalidArgumentError("invalid onConnect method");
+        throw new InvalidArgumentError2("invalid onConnect method");
       }
       if (typeof handler2.onError !== "function") {
-        throw new InvalidArgumentError("invalid onError method");
+        throw new InvalidArgumentError2("invalid onError method");
       }
       if (typeof handler2.onBodySent !== "function" && handler2.onBodySent !== void 0) {
-        throw new InvalidArgumentError("invalid onBodySent method");
+        throw new InvalidArgumentError2("invalid onBodySent method");
       }
       if (upgrade || method === "CONNECT") {
         if (typeof handler2.onUpgrade !== "function") {
-          throw new InvalidArgumentError("invalid onUpgrade method");
+          throw new InvalidArgumentError2("invalid onUpgrade method");
         }
       } else {
         if (typeof handler2.onHeaders !== "function") {
-          throw new InvalidArgumentError("invalid onHeaders method");
+          throw new InvalidArgumentError2("invalid onHeaders method");
         }
         if (typeof handler2.onData !== "function") {
-          throw new InvalidArgumentError("invalid onData method");
+          throw new InvalidArgumentError2("invalid onData method");
         }
         if (typeof handler2.onComplete !== "function") {
-          throw new InvalidArgumentError("invalid onComplete method");
+          throw new InvalidArgumentError2("invalid onComplete method");
         }
       }
     }
@@ -1659,7 +1659,7 @@ var require_request = __commonJS({
   "node_modules/undici/lib/core/request.js"(exports, module) {
     "use strict";
     var {
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       NotSupportedError
     } = require_errors();
     var assert2 = __require("node:assert");
@@ -1699,34 +1699,34 @@ var require_request = __commonJS({
         servername
       }, handler2) {
         if (typeof path !== "string") {
-          throw new InvalidArgumentError("path must be a string");
+          throw new InvalidArgumentError2("path must be a string");
         } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
-          throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
+          throw new InvalidArgumentError2("path must be an absolute URL or start with a slash");
         } else if (invalidPathRegex.test(path)) {
-          throw new InvalidArgumentError("invalid request path");
+          throw new InvalidArgumentError2("invalid request path");
         }
         if (typeof method !== "string") {
-          throw new InvalidArgumentError("method must be a string");
+          throw new InvalidArgumentError2("method must be a string");
         } else if (normalizedMethodRecords[method] === void 0 && !isValidHTTPToken(method)) {
-          throw new InvalidArgumentError("invalid request method");
+          throw new InvalidArgumentError2("invalid request method");
         }
         if (upgrade && typeof upgrade !== "string") {
-          throw new InvalidArgumentError("upgrade must be a string");
+          throw new InvalidArgumentError2("upgrade must be a string");
         }
         if (upgrade && !isValidHeaderValue(upgrade)) {
-          throw new InvalidArgumentError("invalid upgrade header");
+          throw new InvalidArgumentError2("invalid upgrade header");
         }
         if (headersTimeout != null && (!Number.isFinite(headersTimeout) || headersTimeout < 0)) {
-          throw new InvalidArgumentError("invalid headersTimeout");
+          throw new InvalidArgumentError2("invalid headersTimeout");
         }
         if (bodyTimeout != null && (!Number.isFinite(bodyTimeout) || bodyTimeout < 0)) {
-          throw new InvalidArgumentError("invalid bodyTimeout");
+          throw new InvalidArgumentError2("invalid bodyTimeout");
         }
         if (reset != null && typeof reset !== "boolean") {
-          throw new InvalidArgumentError("invalid reset");
+          throw new InvalidArgumentError2("invalid reset");
         }
         if (expectContinue != null && typeof expectContinue !== "boolean") {
-          throw new InvalidArgumentError("invalid expectContinue");
+          throw new InvalidArgumentError2("invalid expectContinue");
         }
         this.headersTimeout = headersTimeout;
         this.bodyTimeout = bodyTimeout;
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         } else if (isFormDataLike(body) || isIterable(body) || isBlobLike(body)) {
           this.body = body;
         } else {
-          throw new InvalidArgumentError("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
+          throw new InvalidArgumentError2("body must be a string, a Buffer, a Readable stream, an iterable, or an async iterable");
         }
         this.completed = false;
         this.aborted = false;
@@ -1780,7 +1780,7 @@ var require_request = __commonJS({
         this.expectContinue = expectContinue != null ? expectContinue : false;
         if (Array.isArray(headers)) {
           if (headers.length % 2 !== 0) {
-            throw new InvalidArgumentError("headers array must be even");
+            throw new InvalidArgumentError2("headers array must be even");
           }
           for (let i = 0; i < headers.length; i += 2) {
             processHeader(this, headers[i], headers[i + 1]);
@@ -1789,7 +1789,7 @@ var require_request = __commonJS({
           if (headers[Symbol.iterator]) {
             for (const header of headers) {
               if (!Array.isArray(header) || header.length !== 2) {
-                throw new InvalidArgumentError("headers must be in key-value pair format");
+                throw new InvalidArgumentError2("headers must be in key-value pair format");
               }
               processHeader(this, header[0], header[1]);
             }
@@ -1800,7 +1800,7 @@ var require_request = __commonJS({
             }
           }
         } else if (headers != null) {
-          throw new InvalidArgumentError("headers must be an object or an array");
+          throw new InvalidArgumentError2("headers must be an object or an array");
         }
         validateHandler(handler2, method, upgrade);
         this.servername = servername || getServerName(this.host);
@@ -1967,7 +1967,7 @@ var require_request = __commonJS({
     };
     function processHeader(request2, key2, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key2} header`);
+        throw new InvalidArgumentError2(`invalid ${key2} header`);
       } else if (val === void 0) {
         return;
       }
@@ -1975,7 +1975,7 @@ var require_request = __commonJS({
       if (headerName === void 0) {
         headerName = key2.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
-          throw new InvalidArgumentError("invalid header key");
+          throw new InvalidArgumentError2("invalid header key");
         }
       }
       if (Array.isArray(val)) {
@@ -1983,17 +1983,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError2(`invalid ${key2} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key2} header`);
+            throw new InvalidArgumentError2(`invalid ${key2} header`);
           } else {
             const str = `${val[i]}`;
             if (!isValidHeaderValue(str)) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError2(`invalid ${key2} header`);
             }
             arr.push(str);
           }
@@ -2001,41 +2001,41 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError2(`invalid ${key2} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError2(`invalid ${key2} header`);
         }
       }
       if (headerName === "host") {
         if (request2.host !== null) {
-          throw new InvalidArgumentError("duplicate host header");
+          throw new InvalidArgumentError2("duplicate host header");
         }
         if (typeof val !== "string") {
-          throw new InvalidArgumentError("invalid host header");
+          throw new InvalidArgumentError2("invalid host header");
         }
         request2.host = val;
       } else if (headerName === "content-length") {
         if (request2.contentLength !== null) {
-          throw new InvalidArgumentError("duplicate content-length header");
+          throw new InvalidArgumentError2("duplicate content-length header");
         }
         request2.contentLength = parseInt(val, 10);
         if (!Number.isFinite(request2.contentLength)) {
-          throw new InvalidArgumentError("invalid content-length header");
+          throw new InvalidArgumentError2("invalid content-length header");
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
         request2.headers.push(key2, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
-        throw new InvalidArgumentError(`invalid ${headerName} header`);
+        throw new InvalidArgumentError2(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
         const value = typeof val === "string" ? val.toLowerCase() : null;
         if (value !== "close" && value !== "keep-alive") {
-          throw new InvalidArgumentError("invalid connection header");
+          throw new InvalidArgumentError2("invalid connection header");
         }
         if (value === "close") {
           request2.reset = true;
@@ -2114,7 +2114,7 @@ var require_dispatcher_base = __commonJS({
     var {
       ClientDestroyedError,
       ClientClosedError,
-      InvalidArgumentError
+      InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = require_symbols();
     var kOnDestroyed = /* @__PURE__ */ Symbol("onDestroyed");
@@ -2157,7 +2157,7 @@ var require_dispatcher_base = __commonJS({
           for (let i = newInterceptors.length - 1; i >= 0; i--) {
             const interceptor = this[kInterceptors][i];
             if (typeof interceptor !== "function") {
-              throw new InvalidArgumentError("interceptor must be an function");
+              throw new InvalidArgumentError2("interceptor must be an function");
             }
           }
         }
@@ -2172,7 +2172,7 @@ var require_dispatcher_base = __commonJS({
           });
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
           queueMicrotask(() => callback(new ClientDestroyedError(), null));
@@ -2215,7 +2215,7 @@ var require_dispatcher_base = __commonJS({
           });
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
           if (this[kOnDestroyed]) {
@@ -2256,11 +2256,11 @@ var require_dispatcher_base = __commonJS({
       }
       dispatch(opts, handler2) {
         if (!handler2 || typeof handler2 !== "object") {
-          throw new InvalidArgumentError("handler must be an object");
+          throw new InvalidArgumentError2("handler must be an object");
         }
         try {
           if (!opts || typeof opts !== "object") {
-            throw new InvalidArgumentError("opts must be an object.");
+            throw new InvalidArgumentError2("opts must be an object.");
           }
           if (this[kDestroyed] || this[kOnDestroyed]) {
             throw new ClientDestroyedError();
@@ -2271,7 +2271,7 @@ var require_dispatcher_base = __commonJS({
           return this[kInterceptedDispatch](opts, handler2);
         } catch (err) {
           if (typeof handler2.onError !== "function") {
-            throw new InvalidArgumentError("invalid onError method");
+            throw new InvalidArgumentError2("invalid onError method");
           }
           handler2.onError(err);
           return false;
@@ -2520,7 +2520,7 @@ var require_connect = __commonJS({
     var net = __require("node:net");
     var assert2 = __require("node:assert");
     var util = require_util();
-    var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop4() {
     }
@@ -2576,7 +2576,7 @@ var require_connect = __commonJS({
     }
     function buildConnector({ allowH2, maxCachedSessions, socketPath, timeout, session: customSession, ...opts }) {
       if (maxCachedSessions != null && (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0)) {
-        throw new InvalidArgumentError("maxCachedSessions must be a positive integer or zero");
+        throw new InvalidArgumentError2("maxCachedSessions must be a positive integer or zero");
       }
       const options = { path: socketPath, ...opts };
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
@@ -3796,9 +3796,9 @@ var require_webidl = __commonJS({
       }
       return x;
     };
-    webidl.util.IntegerPart = function(n) {
-      const r = Math.floor(Math.abs(n));
-      if (n < 0) {
+    webidl.util.IntegerPart = function(n2) {
+      const r = Math.floor(Math.abs(n2));
+      if (n2 < 0) {
         return -1 * r;
       }
       return r;
@@ -4514,8 +4514,8 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind2) {
-          this.#target = target;
+        constructor(target2, kind2) {
+          this.#target = target2;
           this.#kind = kind2;
           this.#index = 0;
         }
@@ -4565,8 +4565,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind2) {
-        return new FastIterableIterator(target, kind2);
+      return function(target2, kind2) {
+        return new FastIterableIterator(target2, kind2);
       };
     }
     function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -4970,12 +4970,12 @@ var require_file = __commonJS({
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
       constructor(blobLike, fileName, options = {}) {
-        const n = fileName;
+        const n2 = fileName;
         const t = options.type;
         const d = options.lastModified ?? Date.now();
         this[kState] = {
           blobLike,
-          name: n,
+          name: n2,
           type: t,
           lastModified: d
         };
@@ -5748,7 +5748,7 @@ var require_client_h1 = __commonJS({
       RequestContentLengthMismatchError,
       ResponseContentLengthMismatchError,
       RequestAbortedError,
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       HeadersTimeoutError,
       HeadersOverflowError,
       SocketError,
@@ -5959,9 +5959,9 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
+          const offset2 = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants3.ERROR.OK) {
-            const body = data.subarray(offset);
+            const body = data.subarray(offset2);
             if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
             } else if (ret === constants3.ERROR.PAUSED) {
@@ -6479,7 +6479,7 @@ var require_client_h1 = __commonJS({
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request2, new InvalidArgumentError2("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6560,9 +6560,9 @@ upgrade: ${upgrade}\r
         header += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
-        for (let n = 0; n < headers.length; n += 2) {
-          const key2 = headers[n + 0];
-          const val = headers[n + 1];
+        for (let n2 = 0; n2 < headers.length; n2 += 2) {
+          const key2 = headers[n2 + 0];
+          const val = headers[n2 + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
               header += `${key2}: ${val[i]}\r
@@ -7078,9 +7078,9 @@ var require_client_h2 = __commonJS({
         return false;
       }
       const headers = {};
-      for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key2 = reqHeaders[n + 0];
-        const val = reqHeaders[n + 1];
+      for (let n2 = 0; n2 < reqHeaders.length; n2 += 2) {
+        const key2 = reqHeaders[n2 + 0];
+        const val = reqHeaders[n2 + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
             if (headers[key2]) {
@@ -7447,7 +7447,7 @@ var require_redirect_handler = __commonJS({
     var util = require_util();
     var { kBodyUsed } = require_symbols();
     var assert2 = __require("node:assert");
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var EE = __require("node:events");
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
@@ -7465,7 +7465,7 @@ var require_redirect_handler = __commonJS({
     var RedirectHandler = class {
       constructor(dispatch, maxRedirections, opts, handler2) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
-          throw new InvalidArgumentError("maxRedirections must be a positive number");
+          throw new InvalidArgumentError2("maxRedirections must be a positive number");
         }
         util.validateHandler(handler2, opts.method, opts.upgrade);
         this.dispatch = dispatch;
@@ -7633,7 +7633,7 @@ var require_client = __commonJS({
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
     var {
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       InformationalError,
       ClientDestroyedError
     } = require_errors();
@@ -7729,67 +7729,67 @@ var require_client = __commonJS({
       } = {}) {
         super({ webSocket, eventSource });
         if (keepAlive !== void 0) {
-          throw new InvalidArgumentError("unsupported keepAlive, use pipelining=0 instead");
+          throw new InvalidArgumentError2("unsupported keepAlive, use pipelining=0 instead");
         }
         if (socketTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported socketTimeout, use headersTimeout & bodyTimeout instead");
+          throw new InvalidArgumentError2("unsupported socketTimeout, use headersTimeout & bodyTimeout instead");
         }
         if (requestTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported requestTimeout, use headersTimeout & bodyTimeout instead");
+          throw new InvalidArgumentError2("unsupported requestTimeout, use headersTimeout & bodyTimeout instead");
         }
         if (idleTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported idleTimeout, use keepAliveTimeout instead");
+          throw new InvalidArgumentError2("unsupported idleTimeout, use keepAliveTimeout instead");
         }
         if (maxKeepAliveTimeout !== void 0) {
-          throw new InvalidArgumentError("unsupported maxKeepAliveTimeout, use keepAliveMaxTimeout instead");
+          throw new InvalidArgumentError2("unsupported maxKeepAliveTimeout, use keepAliveMaxTimeout instead");
         }
         if (maxHeaderSize != null && !Number.isFinite(maxHeaderSize)) {
-          throw new InvalidArgumentError("invalid maxHeaderSize");
+          throw new InvalidArgumentError2("invalid maxHeaderSize");
         }
         if (socketPath != null && typeof socketPath !== "string") {
-          throw new InvalidArgumentError("invalid socketPath");
+          throw new InvalidArgumentError2("invalid socketPath");
         }
         if (connectTimeout != null && (!Number.isFinite(connectTimeout) || connectTimeout < 0)) {
-          throw new InvalidArgumentError("invalid connectTimeout");
+          throw new InvalidArgumentError2("invalid connectTimeout");
         }
         if (keepAliveTimeout != null && (!Number.isFinite(keepAliveTimeout) || keepAliveTimeout <= 0)) {
-          throw new InvalidArgumentError("invalid keepAliveTimeout");
+          throw new InvalidArgumentError2("invalid keepAliveTimeout");
         }
         if (keepAliveMaxTimeout != null && (!Number.isFinite(keepAliveMaxTimeout) || keepAliveMaxTimeout <= 0)) {
-          throw new InvalidArgumentError("invalid keepAliveMaxTimeout");
+          throw new InvalidArgumentError2("invalid keepAliveMaxTimeout");
         }
         if (keepAliveTimeoutThreshold != null && !Number.isFinite(keepAliveTimeoutThreshold)) {
-          throw new InvalidArgumentError("invalid keepAliveTimeoutThreshold");
+          throw new InvalidArgumentError2("invalid keepAliveTimeoutThreshold");
         }
         if (headersTimeout != null && (!Number.isInteger(headersTimeout) || headersTimeout < 0)) {
-          throw new InvalidArgumentError("headersTimeout must be a positive integer or zero");
+          throw new InvalidArgumentError2("headersTimeout must be a positive integer or zero");
         }
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
-          throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
+          throw new InvalidArgumentError2("bodyTimeout must be a positive integer or zero");
         }
         if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
-          throw new InvalidArgumentError("connect must be a function or an object");
+          throw new InvalidArgumentError2("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
-          throw new InvalidArgumentError("maxRedirections must be a positive number");
+          throw new InvalidArgumentError2("maxRedirections must be a positive number");
         }
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
-          throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
+          throw new InvalidArgumentError2("maxRequestsPerClient must be a positive number");
         }
         if (localAddress != null && (typeof localAddress !== "string" || net.isIP(localAddress) === 0)) {
-          throw new InvalidArgumentError("localAddress must be valid string IP address");
+          throw new InvalidArgumentError2("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
-          throw new InvalidArgumentError("maxResponseSize must be a positive number");
+          throw new InvalidArgumentError2("maxResponseSize must be a positive number");
         }
         if (autoSelectFamilyAttemptTimeout != null && (!Number.isInteger(autoSelectFamilyAttemptTimeout) || autoSelectFamilyAttemptTimeout < -1)) {
-          throw new InvalidArgumentError("autoSelectFamilyAttemptTimeout must be a positive number");
+          throw new InvalidArgumentError2("autoSelectFamilyAttemptTimeout must be a positive number");
         }
         if (allowH2 != null && typeof allowH2 !== "boolean") {
-          throw new InvalidArgumentError("allowH2 must be a valid boolean value");
+          throw new InvalidArgumentError2("allowH2 must be a valid boolean value");
         }
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
-          throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
+          throw new InvalidArgumentError2("maxConcurrentStreams must be a positive integer, greater than 0");
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
@@ -8380,7 +8380,7 @@ var require_pool = __commonJS({
     } = require_pool_base();
     var Client = require_client();
     var {
-      InvalidArgumentError
+      InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var util = require_util();
     var { kUrl, kInterceptors } = require_symbols();
@@ -8406,13 +8406,13 @@ var require_pool = __commonJS({
         ...options
       } = {}) {
         if (connections != null && (!Number.isFinite(connections) || connections < 0)) {
-          throw new InvalidArgumentError("invalid connections");
+          throw new InvalidArgumentError2("invalid connections");
         }
         if (typeof factory !== "function") {
-          throw new InvalidArgumentError("factory must be a function.");
+          throw new InvalidArgumentError2("factory must be a function.");
         }
         if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
-          throw new InvalidArgumentError("connect must be a function or an object");
+          throw new InvalidArgumentError2("connect must be a function or an object");
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
@@ -8433,8 +8433,8 @@ var require_pool = __commonJS({
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error64) => {
-          for (const target of targets) {
-            const idx = this[kClients].indexOf(target);
+          for (const target2 of targets) {
+            const idx = this[kClients].indexOf(target2);
             if (idx !== -1) {
               this[kClients].splice(idx, 1);
             }
@@ -8464,7 +8464,7 @@ var require_balanced_pool = __commonJS({
     "use strict";
     var {
       BalancedPoolMissingUpstreamError,
-      InvalidArgumentError
+      InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var {
       PoolBase,
@@ -8509,7 +8509,7 @@ var require_balanced_pool = __commonJS({
           upstreams = [upstreams];
         }
         if (typeof factory !== "function") {
-          throw new InvalidArgumentError("factory must be a function.");
+          throw new InvalidArgumentError2("factory must be a function.");
         }
         this[kInterceptors] = opts.interceptors?.BalancedPool && Array.isArray(opts.interceptors.BalancedPool) ? opts.interceptors.BalancedPool : [];
         this[kFactory] = factory;
@@ -8606,7 +8606,7 @@ var require_balanced_pool = __commonJS({
 var require_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
     "use strict";
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
@@ -8626,13 +8626,13 @@ var require_agent = __commonJS({
     var Agent = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
-          throw new InvalidArgumentError("factory must be a function.");
+          throw new InvalidArgumentError2("factory must be a function.");
         }
         if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
-          throw new InvalidArgumentError("connect must be a function or an object");
+          throw new InvalidArgumentError2("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
-          throw new InvalidArgumentError("maxRedirections must be a positive number");
+          throw new InvalidArgumentError2("maxRedirections must be a positive number");
         }
         super(options);
         if (connect && typeof connect !== "function") {
@@ -8672,7 +8672,7 @@ var require_agent = __commonJS({
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
           key2 = String(opts.origin);
         } else {
-          throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
+          throw new InvalidArgumentError2("opts.origin must be a non-empty string or URL.");
         }
         let dispatcher = this[kClients].get(key2);
         if (!dispatcher) {
@@ -8711,7 +8711,7 @@ var require_proxy_agent = __commonJS({
     var Agent = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
-    var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, RequestAbortedError, SecureProxyConnectionError } = require_errors();
     var buildConnector = require_connect();
     var Client = require_client();
     var kAgent = /* @__PURE__ */ Symbol("proxy agent");
@@ -8740,7 +8740,7 @@ var require_proxy_agent = __commonJS({
       constructor(proxyUrl, { headers = {}, connect, factory }) {
         super();
         if (!proxyUrl) {
-          throw new InvalidArgumentError("Proxy URL is mandatory");
+          throw new InvalidArgumentError2("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
@@ -8754,7 +8754,7 @@ var require_proxy_agent = __commonJS({
         handler2.onHeaders = function(statusCode, data, resume) {
           if (statusCode === 407) {
             if (typeof handler2.onError === "function") {
-              handler2.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
+              handler2.onError(new InvalidArgumentError2("Proxy Authentication Required (407)"));
             }
             return;
           }
@@ -8784,11 +8784,11 @@ var require_proxy_agent = __commonJS({
       constructor(opts) {
         super();
         if (!opts || typeof opts === "object" && !(opts instanceof URL2) && !opts.uri) {
-          throw new InvalidArgumentError("Proxy uri is mandatory");
+          throw new InvalidArgumentError2("Proxy uri is mandatory");
         }
         const { clientFactory = defaultFactory } = opts;
         if (typeof clientFactory !== "function") {
-          throw new InvalidArgumentError("Proxy opts.clientFactory must be a function.");
+          throw new InvalidArgumentError2("Proxy opts.clientFactory must be a function.");
         }
         const { proxyTunnel = true } = opts;
         const url2 = this.#getUrl(opts);
@@ -8800,7 +8800,7 @@ var require_proxy_agent = __commonJS({
         this[kProxyHeaders] = opts.headers || {};
         this[kTunnelProxy] = proxyTunnel;
         if (opts.auth && opts.token) {
-          throw new InvalidArgumentError("opts.auth cannot be used in combination with opts.token");
+          throw new InvalidArgumentError2("opts.auth cannot be used in combination with opts.token");
         } else if (opts.auth) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}`;
         } else if (opts.token) {
@@ -8918,7 +8918,7 @@ var require_proxy_agent = __commonJS({
     function throwIfProxyAuthIsSent(headers) {
       const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
-        throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
+        throw new InvalidArgumentError2("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
     }
     module.exports = ProxyAgent2;
@@ -9451,7 +9451,7 @@ var require_readable = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { Readable } = __require("node:stream");
-    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
+    var { RequestAbortedError, NotSupportedError, InvalidArgumentError: InvalidArgumentError2, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
@@ -9571,7 +9571,7 @@ var require_readable = __commonJS({
         let limit = Number.isFinite(opts?.limit) ? opts.limit : 128 * 1024;
         const signal = opts?.signal;
         if (signal != null && (typeof signal !== "object" || !("aborted" in signal))) {
-          throw new InvalidArgumentError("signal must be an AbortSignal");
+          throw new InvalidArgumentError2("signal must be an AbortSignal");
         }
         signal?.throwIfAborted();
         if (this._readableState.closeEmitted) {
@@ -9651,8 +9651,8 @@ var require_readable = __commonJS({
       if (state.bufferIndex) {
         const start = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
-          consumePush(consume2, state.buffer[n]);
+        for (let n2 = start; n2 < end; n2++) {
+          consumePush(consume2, state.buffer[n2]);
         }
       } else {
         for (const chunk of state.buffer) {
@@ -9687,11 +9687,11 @@ var require_readable = __commonJS({
         return new Uint8Array(chunks[0]);
       }
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
-      let offset = 0;
+      let offset2 = 0;
       for (let i = 0; i < chunks.length; ++i) {
         const chunk = chunks[i];
-        buffer.set(chunk, offset);
-        offset += chunk.length;
+        buffer.set(chunk, offset2);
+        offset2 += chunk.length;
       }
       return buffer;
     }
@@ -9805,31 +9805,31 @@ var require_api_request = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { Readable } = require_readable();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError, highWaterMark } = opts;
         try {
           if (typeof callback !== "function") {
-            throw new InvalidArgumentError("invalid callback");
+            throw new InvalidArgumentError2("invalid callback");
           }
           if (highWaterMark && (typeof highWaterMark !== "number" || highWaterMark < 0)) {
-            throw new InvalidArgumentError("invalid highWaterMark");
+            throw new InvalidArgumentError2("invalid highWaterMark");
           }
           if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
-            throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+            throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
-            throw new InvalidArgumentError("invalid method");
+            throw new InvalidArgumentError2("invalid method");
           }
           if (onInfo && typeof onInfo !== "function") {
-            throw new InvalidArgumentError("invalid onInfo callback");
+            throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
         } catch (err) {
@@ -10042,7 +10042,7 @@ var require_api_stream = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { finished, PassThrough } = __require("node:stream");
-    var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
@@ -10050,24 +10050,24 @@ var require_api_stream = __commonJS({
     var StreamHandler = class extends AsyncResource {
       constructor(opts, factory, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         const { signal, method, opaque, body, onInfo, responseHeaders, throwOnError } = opts;
         try {
           if (typeof callback !== "function") {
-            throw new InvalidArgumentError("invalid callback");
+            throw new InvalidArgumentError2("invalid callback");
           }
           if (typeof factory !== "function") {
-            throw new InvalidArgumentError("invalid factory");
+            throw new InvalidArgumentError2("invalid factory");
           }
           if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
-            throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+            throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
           }
           if (method === "CONNECT") {
-            throw new InvalidArgumentError("invalid method");
+            throw new InvalidArgumentError2("invalid method");
           }
           if (onInfo && typeof onInfo !== "function") {
-            throw new InvalidArgumentError("invalid onInfo callback");
+            throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
         } catch (err) {
@@ -10219,7 +10219,7 @@ var require_api_pipeline = __commonJS({
       PassThrough
     } = __require("node:stream");
     var {
-      InvalidArgumentError,
+      InvalidArgumentError: InvalidArgumentError2,
       InvalidReturnValueError,
       RequestAbortedError
     } = require_errors();
@@ -10263,20 +10263,20 @@ var require_api_pipeline = __commonJS({
     var PipelineHandler = class extends AsyncResource {
       constructor(opts, handler2) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (typeof handler2 !== "function") {
-          throw new InvalidArgumentError("invalid handler");
+          throw new InvalidArgumentError2("invalid handler");
         }
         const { signal, method, opaque, onInfo, responseHeaders } = opts;
         if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
-          throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+          throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
         }
         if (method === "CONNECT") {
-          throw new InvalidArgumentError("invalid method");
+          throw new InvalidArgumentError2("invalid method");
         }
         if (onInfo && typeof onInfo !== "function") {
-          throw new InvalidArgumentError("invalid onInfo callback");
+          throw new InvalidArgumentError2("invalid onInfo callback");
         }
         super("UNDICI_PIPELINE");
         this.opaque = opaque || null;
@@ -10413,7 +10413,7 @@ var require_api_pipeline = __commonJS({
 var require_api_upgrade = __commonJS({
   "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
-    var { InvalidArgumentError, SocketError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, SocketError } = require_errors();
     var { AsyncResource } = __require("node:async_hooks");
     var util = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
@@ -10421,14 +10421,14 @@ var require_api_upgrade = __commonJS({
     var UpgradeHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         const { signal, opaque, responseHeaders } = opts;
         if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
-          throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+          throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_UPGRADE");
         this.responseHeaders = responseHeaders || null;
@@ -10507,20 +10507,20 @@ var require_api_connect = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { InvalidArgumentError, SocketError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, SocketError } = require_errors();
     var util = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (typeof callback !== "function") {
-          throw new InvalidArgumentError("invalid callback");
+          throw new InvalidArgumentError2("invalid callback");
         }
         const { signal, opaque, responseHeaders } = opts;
         if (signal && typeof signal.on !== "function" && typeof signal.addEventListener !== "function") {
-          throw new InvalidArgumentError("signal must be an EventEmitter or EventTarget");
+          throw new InvalidArgumentError2("signal must be an EventEmitter or EventTarget");
         }
         super("UNDICI_CONNECT");
         this.opaque = opaque || null;
@@ -10675,15 +10675,15 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
-      if (typeof match === "string") {
-        return match === value;
+    function matchValue(match2, value) {
+      if (typeof match2 === "string") {
+        return match2 === value;
       }
-      if (match instanceof RegExp) {
-        return match.test(value);
+      if (match2 instanceof RegExp) {
+        return match2.test(value);
       }
-      if (typeof match === "function") {
-        return match(value) === true;
+      if (typeof match2 === "function") {
+        return match2(value) === true;
       }
       return false;
     }
@@ -10709,10 +10709,10 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildHeadersFromArray(headers) {
-      const clone2 = headers.slice();
+      const clone3 = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone2.length; index += 2) {
-        entries.push([clone2[index], clone2[index + 1]]);
+      for (let index = 0; index < clone3.length; index += 2) {
+        entries.push([clone3[index], clone3[index + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -10965,7 +10965,7 @@ var require_mock_interceptor = __commonJS({
       kContentLength,
       kMockDispatch
     } = require_mock_symbols();
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var { buildURL } = require_util();
     var MockScope = class {
       constructor(mockDispatch) {
@@ -10976,7 +10976,7 @@ var require_mock_interceptor = __commonJS({
        */
       delay(waitInMs) {
         if (typeof waitInMs !== "number" || !Number.isInteger(waitInMs) || waitInMs <= 0) {
-          throw new InvalidArgumentError("waitInMs must be a valid integer > 0");
+          throw new InvalidArgumentError2("waitInMs must be a valid integer > 0");
         }
         this[kMockDispatch].delay = waitInMs;
         return this;
@@ -10993,7 +10993,7 @@ var require_mock_interceptor = __commonJS({
        */
       times(repeatTimes) {
         if (typeof repeatTimes !== "number" || !Number.isInteger(repeatTimes) || repeatTimes <= 0) {
-          throw new InvalidArgumentError("repeatTimes must be a valid integer > 0");
+          throw new InvalidArgumentError2("repeatTimes must be a valid integer > 0");
         }
         this[kMockDispatch].times = repeatTimes;
         return this;
@@ -11002,10 +11002,10 @@ var require_mock_interceptor = __commonJS({
     var MockInterceptor = class {
       constructor(opts, mockDispatches) {
         if (typeof opts !== "object") {
-          throw new InvalidArgumentError("opts must be an object");
+          throw new InvalidArgumentError2("opts must be an object");
         }
         if (typeof opts.path === "undefined") {
-          throw new InvalidArgumentError("opts.path must be defined");
+          throw new InvalidArgumentError2("opts.path must be defined");
         }
         if (typeof opts.method === "undefined") {
           opts.method = "GET";
@@ -11036,10 +11036,10 @@ var require_mock_interceptor = __commonJS({
       }
       validateReplyParameters(replyParameters) {
         if (typeof replyParameters.statusCode === "undefined") {
-          throw new InvalidArgumentError("statusCode must be defined");
+          throw new InvalidArgumentError2("statusCode must be defined");
         }
         if (typeof replyParameters.responseOptions !== "object" || replyParameters.responseOptions === null) {
-          throw new InvalidArgumentError("responseOptions must be an object");
+          throw new InvalidArgumentError2("responseOptions must be an object");
         }
       }
       /**
@@ -11050,7 +11050,7 @@ var require_mock_interceptor = __commonJS({
           const wrappedDefaultsCallback = (opts) => {
             const resolvedData = replyOptionsCallbackOrStatusCode(opts);
             if (typeof resolvedData !== "object" || resolvedData === null) {
-              throw new InvalidArgumentError("reply options callback must return an object");
+              throw new InvalidArgumentError2("reply options callback must return an object");
             }
             const replyParameters2 = { data: "", responseOptions: {}, ...resolvedData };
             this.validateReplyParameters(replyParameters2);
@@ -11076,7 +11076,7 @@ var require_mock_interceptor = __commonJS({
        */
       replyWithError(error64) {
         if (typeof error64 === "undefined") {
-          throw new InvalidArgumentError("error must be defined");
+          throw new InvalidArgumentError2("error must be defined");
         }
         const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error64 });
         return new MockScope(newMockDispatch);
@@ -11086,7 +11086,7 @@ var require_mock_interceptor = __commonJS({
        */
       defaultReplyHeaders(headers) {
         if (typeof headers === "undefined") {
-          throw new InvalidArgumentError("headers must be defined");
+          throw new InvalidArgumentError2("headers must be defined");
         }
         this[kDefaultHeaders] = headers;
         return this;
@@ -11096,7 +11096,7 @@ var require_mock_interceptor = __commonJS({
        */
       defaultReplyTrailers(trailers) {
         if (typeof trailers === "undefined") {
-          throw new InvalidArgumentError("trailers must be defined");
+          throw new InvalidArgumentError2("trailers must be defined");
         }
         this[kDefaultTrailers] = trailers;
         return this;
@@ -11132,12 +11132,12 @@ var require_mock_client = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var MockClient = class extends Client {
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
-          throw new InvalidArgumentError("Argument opts.agent must implement Agent");
+          throw new InvalidArgumentError2("Argument opts.agent must implement Agent");
         }
         this[kMockAgent] = opts.agent;
         this[kOrigin] = origin;
@@ -11185,12 +11185,12 @@ var require_mock_pool = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var MockPool = class extends Pool {
       constructor(origin, opts) {
         super(origin, opts);
         if (!opts || !opts.agent || typeof opts.agent.dispatch !== "function") {
-          throw new InvalidArgumentError("Argument opts.agent must implement Agent");
+          throw new InvalidArgumentError2("Argument opts.agent must implement Agent");
         }
         this[kMockAgent] = opts.agent;
         this[kOrigin] = origin;
@@ -11312,7 +11312,7 @@ var require_mock_agent = __commonJS({
     var MockClient = require_mock_client();
     var MockPool = require_mock_pool();
     var { matchValue, buildMockOptions } = require_mock_utils();
-    var { InvalidArgumentError, UndiciError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var Dispatcher = require_dispatcher();
     var Pluralizer = require_pluralizer();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
@@ -11322,7 +11322,7 @@ var require_mock_agent = __commonJS({
         this[kNetConnect] = true;
         this[kIsMockActive] = true;
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
-          throw new InvalidArgumentError("Argument opts.agent must implement Agent");
+          throw new InvalidArgumentError2("Argument opts.agent must implement Agent");
         }
         const agent = opts?.agent ? opts.agent : new Agent(opts);
         this[kAgent] = agent;
@@ -11361,7 +11361,7 @@ var require_mock_agent = __commonJS({
         } else if (typeof matcher === "undefined") {
           this[kNetConnect] = true;
         } else {
-          throw new InvalidArgumentError("Unsupported matcher. Must be one of String|Function|RegExp.");
+          throw new InvalidArgumentError2("Unsupported matcher. Must be one of String|Function|RegExp.");
         }
       }
       disableNetConnect() {
@@ -11427,14 +11427,14 @@ var require_global2 = __commonJS({
   "node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
-    var { InvalidArgumentError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var Agent = require_agent();
     if (getGlobalDispatcher() === void 0) {
       setGlobalDispatcher(new Agent());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
-        throw new InvalidArgumentError("Argument agent must implement Agent");
+        throw new InvalidArgumentError2("Argument agent must implement Agent");
       }
       Object.defineProperty(globalThis, globalDispatcher, {
         value: agent,
@@ -11548,7 +11548,7 @@ var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
     var util = require_util();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
       #maxSize = 1024 * 1024;
@@ -11561,7 +11561,7 @@ var require_dump = __commonJS({
       constructor({ maxSize }, handler2) {
         super(handler2);
         if (maxSize != null && (!Number.isFinite(maxSize) || maxSize < 1)) {
-          throw new InvalidArgumentError("maxSize must be a number greater than 0");
+          throw new InvalidArgumentError2("maxSize must be a number greater than 0");
         }
         this.#maxSize = maxSize ?? this.#maxSize;
         this.#handler = handler2;
@@ -11648,7 +11648,7 @@ var require_dns = __commonJS({
     var { isIP } = __require("node:net");
     var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
-    var { InvalidArgumentError, InformationalError } = require_errors();
+    var { InvalidArgumentError: InvalidArgumentError2, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
     var DNSInstance = class {
       #maxTTL = 0;
@@ -11757,11 +11757,11 @@ var require_dns = __commonJS({
       }
       #defaultPick(origin, hostnameRecords, affinity) {
         let ip = null;
-        const { records, offset } = hostnameRecords;
+        const { records, offset: offset2 } = hostnameRecords;
         let family;
         if (this.dualStack) {
           if (affinity == null) {
-            if (offset == null || offset === maxInt) {
+            if (offset2 == null || offset2 === maxInt) {
               hostnameRecords.offset = 0;
               affinity = 4;
             } else {
@@ -11861,24 +11861,24 @@ var require_dns = __commonJS({
     };
     module.exports = (interceptorOpts) => {
       if (interceptorOpts?.maxTTL != null && (typeof interceptorOpts?.maxTTL !== "number" || interceptorOpts?.maxTTL < 0)) {
-        throw new InvalidArgumentError("Invalid maxTTL. Must be a positive number");
+        throw new InvalidArgumentError2("Invalid maxTTL. Must be a positive number");
       }
       if (interceptorOpts?.maxItems != null && (typeof interceptorOpts?.maxItems !== "number" || interceptorOpts?.maxItems < 1)) {
-        throw new InvalidArgumentError(
+        throw new InvalidArgumentError2(
           "Invalid maxItems. Must be a positive number and greater than zero"
         );
       }
       if (interceptorOpts?.affinity != null && interceptorOpts?.affinity !== 4 && interceptorOpts?.affinity !== 6) {
-        throw new InvalidArgumentError("Invalid affinity. Must be either 4 or 6");
+        throw new InvalidArgumentError2("Invalid affinity. Must be either 4 or 6");
       }
       if (interceptorOpts?.dualStack != null && typeof interceptorOpts?.dualStack !== "boolean") {
-        throw new InvalidArgumentError("Invalid dualStack. Must be a boolean");
+        throw new InvalidArgumentError2("Invalid dualStack. Must be a boolean");
       }
       if (interceptorOpts?.lookup != null && typeof interceptorOpts?.lookup !== "function") {
-        throw new InvalidArgumentError("Invalid lookup. Must be a function");
+        throw new InvalidArgumentError2("Invalid lookup. Must be a function");
       }
       if (interceptorOpts?.pick != null && typeof interceptorOpts?.pick !== "function") {
-        throw new InvalidArgumentError("Invalid pick. Must be a function");
+        throw new InvalidArgumentError2("Invalid pick. Must be a function");
       }
       const dualStack = interceptorOpts?.dualStack ?? true;
       let affinity;
@@ -12621,12 +12621,12 @@ var require_response = __commonJS({
         ...state
       };
       return new Proxy(response, {
-        get(target, p) {
-          return p in state ? state[p] : target[p];
+        get(target2, p) {
+          return p in state ? state[p] : target2[p];
         },
-        set(target, p, value) {
+        set(target2, p, value) {
           assert2(!(p in state));
-          target[p] = value;
+          target2[p] = value;
           return true;
         }
       });
@@ -15114,10 +15114,10 @@ var require_util4 = __commonJS({
       const size = sequences.reduce((a, b) => {
         return a + b.byteLength;
       }, 0);
-      let offset = 0;
+      let offset2 = 0;
       return sequences.reduce((a, b) => {
-        a.set(b, offset);
-        offset += b.byteLength;
+        a.set(b, offset2);
+        offset2 += b.byteLength;
         return a;
       }, new Uint8Array(size));
     }
@@ -16930,9 +16930,9 @@ var require_util7 = __commonJS({
     function isClosed(ws) {
       return ws[kReadyState] === states.CLOSED;
     }
-    function fireEvent(e, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
+    function fireEvent(e, target2, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
       const event = eventFactory(e, eventInitDict);
-      target.dispatchEvent(event);
+      target2.dispatchEvent(event);
     }
     function websocketMessageReceived(ws, type, data) {
       if (ws[kReadyState] !== states.OPEN) {
@@ -17123,22 +17123,22 @@ var require_frame = __commonJS({
         const maskKey = generateMask();
         const bodyLength = frameData?.byteLength ?? 0;
         let payloadLength = bodyLength;
-        let offset = 6;
+        let offset2 = 6;
         if (bodyLength > maxUnsigned16Bit) {
-          offset += 8;
+          offset2 += 8;
           payloadLength = 127;
         } else if (bodyLength > 125) {
-          offset += 2;
+          offset2 += 2;
           payloadLength = 126;
         }
-        const buffer2 = Buffer.allocUnsafe(bodyLength + offset);
+        const buffer2 = Buffer.allocUnsafe(bodyLength + offset2);
         buffer2[0] = buffer2[1] = 0;
         buffer2[0] |= 128;
         buffer2[0] = (buffer2[0] & 240) + opcode;
-        buffer2[offset - 4] = maskKey[0];
-        buffer2[offset - 3] = maskKey[1];
-        buffer2[offset - 2] = maskKey[2];
-        buffer2[offset - 1] = maskKey[3];
+        buffer2[offset2 - 4] = maskKey[0];
+        buffer2[offset2 - 3] = maskKey[1];
+        buffer2[offset2 - 2] = maskKey[2];
+        buffer2[offset2 - 1] = maskKey[3];
         buffer2[1] = payloadLength;
         if (payloadLength === 126) {
           buffer2.writeUInt16BE(bodyLength, 2);
@@ -17148,7 +17148,7 @@ var require_frame = __commonJS({
         }
         buffer2[1] |= 128;
         for (let i = 0; i < bodyLength; ++i) {
-          buffer2[offset + i] = frameData[i] ^ maskKey[i & 3];
+          buffer2[offset2 + i] = frameData[i] ^ maskKey[i & 3];
         }
         return buffer2;
       }
@@ -17672,34 +17672,34 @@ var require_receiver = __commonJS({
        * @param {number} n
        * @returns {Buffer}
        */
-      consume(n) {
-        if (n > this.#byteOffset) {
+      consume(n2) {
+        if (n2 > this.#byteOffset) {
           throw new Error("Called consume() before buffers satiated.");
-        } else if (n === 0) {
+        } else if (n2 === 0) {
           return emptyBuffer;
         }
-        if (this.#buffers[0].length === n) {
+        if (this.#buffers[0].length === n2) {
           this.#byteOffset -= this.#buffers[0].length;
           return this.#buffers.shift();
         }
-        const buffer = Buffer.allocUnsafe(n);
-        let offset = 0;
-        while (offset !== n) {
+        const buffer = Buffer.allocUnsafe(n2);
+        let offset2 = 0;
+        while (offset2 !== n2) {
           const next = this.#buffers[0];
           const { length } = next;
-          if (length + offset === n) {
-            buffer.set(this.#buffers.shift(), offset);
+          if (length + offset2 === n2) {
+            buffer.set(this.#buffers.shift(), offset2);
             break;
-          } else if (length + offset > n) {
-            buffer.set(next.subarray(0, n - offset), offset);
-            this.#buffers[0] = next.subarray(n - offset);
+          } else if (length + offset2 > n2) {
+            buffer.set(next.subarray(0, n2 - offset2), offset2);
+            this.#buffers[0] = next.subarray(n2 - offset2);
             break;
           } else {
-            buffer.set(this.#buffers.shift(), offset);
-            offset += next.length;
+            buffer.set(this.#buffers.shift(), offset2);
+            offset2 += next.length;
           }
         }
-        this.#byteOffset -= n;
+        this.#byteOffset -= n2;
         return buffer;
       }
       writeFragments(fragment) {
@@ -18318,7 +18318,7 @@ var require_eventsource_stream = __commonJS({
     var LF = 10;
     var CR = 13;
     var COLON = 58;
-    var SPACE = 32;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18510,7 +18510,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -18650,16 +18650,16 @@ ${value}`;
         }
         return Buffer.concat(chunks, length);
       }
-      peekBufferedByte(offset) {
+      peekBufferedByte(offset2) {
         let chunkIndex = this.lineChunkIndex;
         let pos = this.linePos;
         while (chunkIndex < this.chunks.length) {
           const chunk = this.chunks[chunkIndex];
           const remaining = chunk.length - pos;
-          if (offset < remaining) {
-            return chunk[pos + offset];
+          if (offset2 < remaining) {
+            return chunk[pos + offset2];
           }
-          offset -= remaining;
+          offset2 -= remaining;
           chunkIndex++;
           pos = 0;
         }
@@ -19026,7 +19026,7 @@ var require_undici = __commonJS({
     var RetryAgent = require_retry_agent();
     var errors = require_errors();
     var util = require_util();
-    var { InvalidArgumentError } = errors;
+    var { InvalidArgumentError: InvalidArgumentError2 } = errors;
     var api = require_api();
     var buildConnector = require_connect();
     var MockClient = require_mock_client();
@@ -19070,14 +19070,14 @@ var require_undici = __commonJS({
           opts = null;
         }
         if (!url2 || typeof url2 !== "string" && typeof url2 !== "object" && !(url2 instanceof URL)) {
-          throw new InvalidArgumentError("invalid url");
+          throw new InvalidArgumentError2("invalid url");
         }
         if (opts != null && typeof opts !== "object") {
-          throw new InvalidArgumentError("invalid opts");
+          throw new InvalidArgumentError2("invalid opts");
         }
         if (opts && opts.path != null) {
           if (typeof opts.path !== "string") {
-            throw new InvalidArgumentError("invalid opts.path");
+            throw new InvalidArgumentError2("invalid opts.path");
           }
           let path = opts.path;
           if (!opts.path.startsWith("/")) {
@@ -19092,7 +19092,7 @@ var require_undici = __commonJS({
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
-          throw new InvalidArgumentError("unsupported opts.agent. Did you mean opts.client?");
+          throw new InvalidArgumentError2("unsupported opts.agent. Did you mean opts.client?");
         }
         return fn.call(dispatcher, {
           ...opts,
@@ -19162,8 +19162,8 @@ var require_light = __commonJS({
     })(exports, (function() {
       "use strict";
       var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
+      function getCjsExportFromNamespace(n2) {
+        return n2 && n2["default"] || n2;
       }
       var load = function(received, defaults, onto = {}) {
         var k, ref, v;
@@ -19572,20 +19572,20 @@ var require_light = __commonJS({
           var base;
           if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
             return typeof (base = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
+              var amount, incr, maximum, now2, reservoir;
+              now2 = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now2 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now2;
                 this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
                 this.instance._drainAll(this.computeCapacity());
               }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+              if (this.storeOptions.reservoirIncreaseInterval != null && now2 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
                 ({
                   reservoirIncreaseAmount: amount,
                   reservoirIncreaseMaximum: maximum,
                   reservoir
                 } = this.storeOptions);
-                this._lastReservoirIncrease = now;
+                this._lastReservoirIncrease = now2;
                 incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
                 if (incr > 0) {
                   this.storeOptions.reservoir += incr;
@@ -19667,29 +19667,29 @@ var require_light = __commonJS({
           await this.yieldLoop();
           return this.storeOptions.reservoir;
         }
-        isBlocked(now) {
-          return this._unblockTime >= now;
+        isBlocked(now2) {
+          return this._unblockTime >= now2;
         }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        check(weight, now2) {
+          return this.conditionsCheck(weight) && this._nextRequest - now2 <= 0;
         }
         async __check__(weight) {
-          var now;
+          var now2;
           await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
+          now2 = Date.now();
+          return this.check(weight, now2);
         }
         async __register__(index, weight, expiration) {
-          var now, wait;
+          var now2, wait;
           await this.yieldLoop();
-          now = Date.now();
+          now2 = Date.now();
           if (this.conditionsCheck(weight)) {
             this._running += weight;
             if (this.storeOptions.reservoir != null) {
               this.storeOptions.reservoir -= weight;
             }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
+            wait = Math.max(this._nextRequest - now2, 0);
+            this._nextRequest = now2 + wait + this.storeOptions.minTime;
             return {
               success: true,
               wait,
@@ -19705,16 +19705,16 @@ var require_light = __commonJS({
           return this.storeOptions.strategy === 3;
         }
         async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
+          var blocked, now2, reachedHWM;
           await this.yieldLoop();
           if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
             throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
           }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          now2 = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now2);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now2));
           if (blocked) {
-            this._unblockTime = now + this.computePenalty();
+            this._unblockTime = now2 + this.computePenalty();
             this._nextRequest = this._unblockTime + this.storeOptions.minTime;
             this.instance._dropAllQueued();
           }
@@ -20701,8 +20701,8 @@ var require_utils2 = __commonJS({
       return false;
     };
     exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
+        return match2 === "\\" ? "" : match2;
       });
     };
     exports.escapeLast = (input2, char, lastIdx) => {
@@ -21042,9 +21042,9 @@ var require_scan = __commonJS({
       if (opts.parts === true || opts.tokens === true) {
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i = slashes[idx];
-          const value2 = input2.slice(n2, i);
+          const value2 = input2.slice(n3, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
@@ -21060,8 +21060,8 @@ var require_scan = __commonJS({
             prevIndex = i;
           }
         }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input2.slice(n);
+        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input2.slice(n2);
         parts.push(value);
         if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
           tokens[tokens.length - 1].value = value;
@@ -21263,11 +21263,11 @@ var require_parse2 = __commonJS({
       let index = 0;
       const chars = [];
       while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
+        const match2 = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match2 || match2.type !== "*") {
           return;
         }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        const branches = splitTopLevel(match2.body).map((branch2) => branch2.trim());
         if (branches.length !== 1) {
           return;
         }
@@ -21276,7 +21276,7 @@ var require_parse2 = __commonJS({
           return;
         }
         chars.push(branch);
-        index += match.end + 1;
+        index += match2.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -21286,11 +21286,11 @@ var require_parse2 = __commonJS({
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
       let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
+      let match2 = parseRepeatedExtglob(value);
+      while (match2) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value = match2.body.trim();
+        match2 = parseRepeatedExtglob(value);
       }
       return depth;
     };
@@ -21330,7 +21330,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse5 = (input2, options) => {
+    var parse6 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -21397,7 +21397,7 @@ var require_parse2 = __commonJS({
       let prev = bos;
       let value;
       const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const peek = state.peek = (n2 = 1) => input2[state.index + n2];
       const advance = state.advance = () => input2[++state.index] || "";
       const remaining = () => input2.slice(state.index + 1);
       const consume = (value2 = "", num = 0) => {
@@ -21500,7 +21500,7 @@ var require_parse2 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse5(rest, { ...options, fastpaths: false }).output;
+            const expression = parse6(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -21571,10 +21571,10 @@ var require_parse2 = __commonJS({
             push({ type: "text", value });
             continue;
           }
-          const match = /^\\+/.exec(remaining());
+          const match2 = /^\\+/.exec(remaining());
           let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
+          if (match2 && match2[0].length > 2) {
+            slashes = match2[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
@@ -21859,10 +21859,10 @@ var require_parse2 = __commonJS({
           if (value === "$" || value === "^") {
             value = `\\${value}`;
           }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
+          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match2) {
+            value += match2[0];
+            state.index += match2[0].length;
           }
           push({ type: "text", value });
           continue;
@@ -22023,7 +22023,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse5.fastpaths = (input2, options) => {
+    parse6.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -22073,11 +22073,11 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
+            const match2 = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match2) return;
+            const source2 = create(match2[1]);
             if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
+            return source2 + DOT_LITERAL + match2[2];
           }
         }
       };
@@ -22088,7 +22088,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -22097,7 +22097,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var utils = require_utils2();
     var constants3 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -22128,8 +22128,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input2, regex2, options, { glob: glob3, posix });
-        const result = { glob: glob3, state, regex: regex2, posix, input: input2, output: output2, match, isMatch };
+        const { isMatch, match: match2, output: output2 } = picomatch2.test(input2, regex2, options, { glob: glob3, posix });
+        const result = { glob: glob3, state, regex: regex2, posix, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -22163,20 +22163,20 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input2 === glob3;
-      let output2 = match && format ? format(input2) : input2;
-      if (match === false) {
+      let match2 = input2 === glob3;
+      let output2 = match2 && format ? format(input2) : input2;
+      if (match2 === false) {
         output2 = format ? format(input2) : input2;
-        match = output2 === glob3;
+        match2 = output2 === glob3;
       }
-      if (match === false || opts.capture === true) {
+      if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex2, options, posix);
+          match2 = picomatch2.matchBase(input2, regex2, options, posix);
         } else {
-          match = regex2.exec(output2);
+          match2 = regex2.exec(output2);
         }
       }
-      return { isMatch: Boolean(match), match, output: output2 };
+      return { isMatch: Boolean(match2), match: match2, output: output2 };
     };
     picomatch2.matchBase = (input2, glob3, options, posix = options && options.windows) => {
       const regex2 = glob3 instanceof RegExp ? glob3 : picomatch2.makeRe(glob3, options);
@@ -22185,7 +22185,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse5(pattern, { ...options, fastpaths: false });
+      return parse6(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input2, options) => scan(input2, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -22211,10 +22211,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse5.fastpaths(input2, options);
+        parsed.output = parse6.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse5(input2, options);
+        parsed = parse6(input2, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -22984,8 +22984,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === tagName);
+        const tagObj = match2.find((t) => !t.format) ?? match2[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -23153,8 +23153,8 @@ var require_Collection = __commonJS({
         return this.items.every((node2) => {
           if (!identity.isPair(node2))
             return false;
-          const n = node2.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          const n2 = node2.value;
+          return n2 == null || allowScalar && identity.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
         });
       }
       /**
@@ -23680,21 +23680,21 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
-        if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === item.tag);
+        if (match2.length > 0)
+          return match2.find((t) => t.format === item.format) ?? match2[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
-        if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
+        let match2 = tags.filter((t) => t.identify?.(obj));
+        if (match2.length > 1) {
+          const testMatch = match2.filter((t) => t.test);
           if (testMatch.length > 0)
-            match = testMatch;
+            match2 = testMatch;
         }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -24597,18 +24597,18 @@ var require_stringifyNumber = __commonJS({
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
-        let i = n.indexOf(".");
+      let n2 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n2) && !n2.includes("e")) {
+        let i = n2.indexOf(".");
         if (i < 0) {
-          i = n.length;
-          n += ".";
+          i = n2.length;
+          n2 += ".";
         }
-        let d = minFractionDigits - (n.length - i - 1);
+        let d = minFractionDigits - (n2.length - i - 1);
         while (d-- > 0)
-          n += "0";
+          n2 += "0";
       }
-      return n;
+      return n2;
     }
     exports.stringifyNumber = stringifyNumber;
   }
@@ -24666,7 +24666,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str, offset2, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset2), radix);
     function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value) && value >= 0)
@@ -24682,7 +24682,7 @@ var require_int = __commonJS({
       resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
       stringify: (node2) => intStringify(node2, 8, "0o")
     };
-    var int2 = {
+    var int3 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
@@ -24699,7 +24699,7 @@ var require_int = __commonJS({
       resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
-    exports.int = int2;
+    exports.int = int3;
     exports.intHex = intHex;
     exports.intOct = intOct;
   }
@@ -24715,16 +24715,16 @@ var require_schema = __commonJS({
     var string4 = require_string();
     var bool = require_bool();
     var float = require_float();
-    var int2 = require_int();
+    var int3 = require_int();
     var schema = [
       map2.map,
       seq.seq,
       string4.string,
       _null4.nullTag,
       bool.boolTag,
-      int2.intOct,
-      int2.int,
-      int2.intHex,
+      int3.intOct,
+      int3.int,
+      int3.intHex,
       float.floatNaN,
       float.floatExp,
       float.float
@@ -24842,19 +24842,19 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
-          let s = "";
+          let s2 = "";
           for (let i = 0; i < buf.length; ++i)
-            s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+            s2 += String.fromCharCode(buf[i]);
+          str = btoa(s2);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
-          const lines = new Array(n);
-          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+          const n2 = Math.ceil(str.length / lineWidth);
+          const lines = new Array(n2);
+          for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
@@ -25109,11 +25109,11 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
+    function intResolve(str, offset2, radix, { intAsBigInt }) {
       const sign = str[0];
       if (sign === "-" || sign === "+")
-        offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+        offset2 += 1;
+      str = str.substring(offset2).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
@@ -25126,11 +25126,11 @@ var require_int2 = __commonJS({
             str = `0x${str}`;
             break;
         }
-        const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        const n3 = BigInt(str);
+        return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      const n2 = parseInt(str, radix);
+      return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node2, radix, prefix) {
       const { value } = node2;
@@ -25158,7 +25158,7 @@ var require_int2 = __commonJS({
       resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
       stringify: (node2) => intStringify(node2, 8, "0")
     };
-    var int2 = {
+    var int3 = {
       identify: intIdentify,
       default: true,
       tag: "tag:yaml.org,2002:int",
@@ -25175,7 +25175,7 @@ var require_int2 = __commonJS({
       resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
-    exports.int = int2;
+    exports.int = int3;
     exports.intBin = intBin;
     exports.intHex = intHex;
     exports.intOct = intOct;
@@ -25279,15 +25279,15 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str, asBigInt) {
       const sign = str[0];
       const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
+      const num = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num = (n) => n;
+      let num = (n2) => n2;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num = (n2) => BigInt(n2);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
@@ -25307,7 +25307,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts.map((n2) => String(n2).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -25336,13 +25336,13 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp.test);
-        if (!match)
+        const match2 = str.match(timestamp.test);
+        if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
-        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
         let date5 = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match[8];
+        const tz = match2[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -25370,7 +25370,7 @@ var require_schema3 = __commonJS({
     var binary = require_binary();
     var bool = require_bool2();
     var float = require_float2();
-    var int2 = require_int2();
+    var int3 = require_int2();
     var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
@@ -25383,10 +25383,10 @@ var require_schema3 = __commonJS({
       _null4.nullTag,
       bool.trueTag,
       bool.falseTag,
-      int2.intBin,
-      int2.intOct,
-      int2.int,
-      int2.intHex,
+      int3.intBin,
+      int3.intOct,
+      int3.int,
+      int3.intHex,
       float.floatNaN,
       float.floatExp,
       float.float,
@@ -25413,7 +25413,7 @@ var require_tags = __commonJS({
     var string4 = require_string();
     var bool = require_bool();
     var float = require_float();
-    var int2 = require_int();
+    var int3 = require_int();
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
@@ -25437,9 +25437,9 @@ var require_tags = __commonJS({
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
       floatTime: timestamp.floatTime,
-      int: int2.int,
-      intHex: int2.intHex,
-      intOct: int2.intOct,
+      int: int3.int,
+      intHex: int3.intHex,
+      intOct: int3.intOct,
       intTime: timestamp.intTime,
       map: map2.map,
       merge: merge3.merge,
@@ -25903,8 +25903,8 @@ var require_Document = __commonJS({
         if (this.errors.length > 0)
           throw new Error("Document with errors cannot be stringified");
         if ("indent" in options && (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
-          const s = JSON.stringify(options.indent);
-          throw new Error(`"indent" option must be a positive integer, not ${s}`);
+          const s2 = JSON.stringify(options.indent);
+          throw new Error(`"indent" option must be a positive integer, not ${s2}`);
         }
         return stringifyDocument.stringifyDocument(this, options);
       }
@@ -25987,7 +25987,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow, indicator, next, offset: offset2, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -26094,7 +26094,7 @@ var require_resolve_props = __commonJS({
         }
       }
       const last = tokens[tokens.length - 1];
-      const end = last ? last.offset + last.source.length : offset;
+      const end = last ? last.offset + last.source.length : offset2;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
       }
@@ -26209,14 +26209,14 @@ var require_resolve_block_map = __commonJS({
       const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
-      let offset = bm.offset;
+      let offset2 = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
         const { start, key: key2, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key2 ?? sep2?.[0],
-          offset,
+          offset: offset2,
           onError,
           parentIndent: bm.indent,
           startOnNewline: true
@@ -26225,9 +26225,9 @@ var require_resolve_block_map = __commonJS({
         if (implicitKey) {
           if (key2) {
             if (key2.type === "block-seq")
-              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
+              onError(offset2, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
             else if ("indent" in key2 && key2.indent !== bm.indent)
-              onError(offset, "BAD_INDENT", startColMsg);
+              onError(offset2, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
@@ -26243,7 +26243,7 @@ var require_resolve_block_map = __commonJS({
             onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
-          onError(offset, "BAD_INDENT", startColMsg);
+          onError(offset2, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
@@ -26261,18 +26261,18 @@ var require_resolve_block_map = __commonJS({
           parentIndent: bm.indent,
           startOnNewline: !key2 || key2.type === "block-scalar"
         });
-        offset = valueProps.end;
+        offset2 = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
             if (value?.type === "block-map" && !valueProps.hasNewline)
-              onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
+              onError(offset2, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset2, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
-          offset = valueNode.range[2];
+          offset2 = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
@@ -26292,9 +26292,9 @@ var require_resolve_block_map = __commonJS({
           map2.items.push(pair);
         }
       }
-      if (commentEnd && commentEnd < offset)
+      if (commentEnd && commentEnd < offset2)
         onError(commentEnd, "IMPOSSIBLE", "Map comment with trailing content");
-      map2.range = [bm.offset, offset, commentEnd ?? offset];
+      map2.range = [bm.offset, offset2, commentEnd ?? offset2];
       return map2;
     }
     exports.resolveBlockMap = resolveBlockMap;
@@ -26315,13 +26315,13 @@ var require_resolve_block_seq = __commonJS({
         ctx.atRoot = false;
       if (ctx.atKey)
         ctx.atKey = false;
-      let offset = bs.offset;
+      let offset2 = bs.offset;
       let commentEnd = null;
       for (const { start, value } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
           next: value,
-          offset,
+          offset: offset2,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
@@ -26331,7 +26331,7 @@ var require_resolve_block_seq = __commonJS({
             if (value?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
-              onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
+              onError(offset2, "MISSING_CHAR", "Sequence item without - indicator");
           } else {
             commentEnd = props.end;
             if (props.comment)
@@ -26342,10 +26342,10 @@ var require_resolve_block_seq = __commonJS({
         const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
-        offset = node2.range[2];
+        offset2 = node2.range[2];
         seq.items.push(node2);
       }
-      seq.range = [bs.offset, offset, commentEnd ?? offset];
+      seq.range = [bs.offset, offset2, commentEnd ?? offset2];
       return seq;
     }
     exports.resolveBlockSeq = resolveBlockSeq;
@@ -26356,7 +26356,7 @@ var require_resolve_block_seq = __commonJS({
 var require_resolve_end = __commonJS({
   "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
     "use strict";
-    function resolveEnd(end, offset, reqSpace, onError) {
+    function resolveEnd(end, offset2, reqSpace, onError) {
       let comment = "";
       if (end) {
         let hasSpace = false;
@@ -26386,10 +26386,10 @@ var require_resolve_end = __commonJS({
             default:
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
           }
-          offset += source.length;
+          offset2 += source.length;
         }
       }
-      return { comment, offset };
+      return { comment, offset: offset2 };
     }
     exports.resolveEnd = resolveEnd;
   }
@@ -26420,7 +26420,7 @@ var require_resolve_flow_collection = __commonJS({
         ctx.atRoot = false;
       if (ctx.atKey)
         ctx.atKey = false;
-      let offset = fc.offset + fc.start.source.length;
+      let offset2 = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
         const { start, key: key2, sep: sep2, value } = collItem;
@@ -26428,7 +26428,7 @@ var require_resolve_flow_collection = __commonJS({
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key2 ?? sep2?.[0],
-          offset,
+          offset: offset2,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
@@ -26445,7 +26445,7 @@ var require_resolve_flow_collection = __commonJS({
               else
                 coll.comment = props.comment;
             }
-            offset = props.end;
+            offset2 = props.end;
             continue;
           }
           if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
@@ -26491,7 +26491,7 @@ var require_resolve_flow_collection = __commonJS({
         if (!isMap2 && !sep2 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
-          offset = valueNode.range[2];
+          offset2 = valueNode.range[2];
           if (isBlock(value))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
@@ -26556,18 +26556,18 @@ var require_resolve_flow_collection = __commonJS({
             map2.range = [keyNode.range[0], endRange[1], endRange[2]];
             coll.items.push(map2);
           }
-          offset = valueNode ? valueNode.range[2] : valueProps.end;
+          offset2 = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
       const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
-      let cePos = offset;
+      let cePos = offset2;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
         const name = fcName[0].toUpperCase() + fcName.substring(1);
         const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
-        onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
+        onError(offset2, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
       }
@@ -26682,7 +26682,7 @@ var require_resolve_block_scalar = __commonJS({
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let offset2 = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -26692,18 +26692,18 @@ var require_resolve_block_scalar = __commonJS({
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset2 + indent.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            onError(offset2, "BAD_INDENT", message);
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset2 += indent.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
@@ -26716,14 +26716,14 @@ var require_resolve_block_scalar = __commonJS({
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        offset2 += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          onError(offset2 - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -26763,7 +26763,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    function parseBlockScalarHeader({ offset: offset2, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
@@ -26778,11 +26778,11 @@ var require_resolve_block_scalar = __commonJS({
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
-          const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          const n2 = Number(ch);
+          if (!indent && n2)
+            indent = n2;
           else if (error64 === -1)
-            error64 = offset + i;
+            error64 = offset2 + i;
         }
       }
       if (error64 !== -1)
@@ -26844,10 +26844,10 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+      const { offset: offset2, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      const _onError = (rel, code2, msg) => onError(offset2 + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -26868,16 +26868,16 @@ var require_resolve_flow_scalar = __commonJS({
             value: "",
             type: null,
             comment: "",
-            range: [offset, offset + source.length, offset + source.length]
+            range: [offset2, offset2 + source.length, offset2 + source.length]
           };
       }
-      const valueEnd = offset + source.length;
+      const valueEnd = offset2 + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
         comment: re.comment,
-        range: [offset, valueEnd, re.offset]
+        range: [offset2, valueEnd, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -26915,8 +26915,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
-      if (!match)
+      let match2 = line.exec(source);
+      if (!match2)
         return source;
       let trimEnd2, trimBoth;
       try {
@@ -26926,11 +26926,11 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd2 = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd2, "");
+      let res = match2[1].replace(trimEnd2, "");
       let sep2 = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
-        const lm = match[1].replace(trimBoth, "");
+      while (match2 = line.exec(source)) {
+        const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep2 === "\n")
             res += sep2;
@@ -26944,8 +26944,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      match2 = last.exec(source);
+      return res + sep2 + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -26954,9 +26954,9 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
+          const { fold, offset: offset2 } = foldNewline(source, i);
           res += fold;
-          i = offset;
+          i = offset2;
         } else if (ch === "\\") {
           let next = source[++i];
           const cc = escapeCodes[next];
@@ -26994,20 +26994,20 @@ var require_resolve_flow_scalar = __commonJS({
         onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
-    function foldNewline(source, offset) {
+    function foldNewline(source, offset2) {
       let fold = "";
-      let ch = source[offset + 1];
+      let ch = source[offset2 + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source[offset + 2] !== "\n")
+        if (ch === "\r" && source[offset2 + 2] !== "\n")
           break;
         if (ch === "\n")
           fold += "\n";
-        offset += 1;
-        ch = source[offset + 1];
+        offset2 += 1;
+        ch = source[offset2 + 1];
       }
       if (!fold)
         fold = " ";
-      return { fold, offset };
+      return { fold, offset: offset2 };
     }
     var escapeCodes = {
       "0": "\0",
@@ -27042,15 +27042,15 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length, onError) {
-      const cc = source.substr(offset, length);
+    function parseCharCode(source, offset2, length, onError) {
+      const cc = source.substr(offset2, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code2);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+        const raw = source.substr(offset2 - 2, length + 2);
+        onError(offset2 - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
     }
@@ -27143,7 +27143,7 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
+    function emptyScalarPosition(offset2, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
         for (let i = pos - 1; i >= 0; --i) {
@@ -27152,18 +27152,18 @@ var require_util_empty_scalar_position = __commonJS({
             case "space":
             case "comment":
             case "newline":
-              offset -= st.source.length;
+              offset2 -= st.source.length;
               continue;
           }
           st = before[++i];
           while (st?.type === "space") {
-            offset += st.source.length;
+            offset2 += st.source.length;
             st = before[++i];
           }
           break;
         }
       }
-      return offset;
+      return offset2;
     }
     exports.emptyScalarPosition = emptyScalarPosition;
   }
@@ -27236,10 +27236,10 @@ var require_compose_node = __commonJS({
         node2.srcToken = token;
       return node2;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset2, before, pos, { spaceBefore, comment, anchor: anchor2, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset2, before, pos),
         indent: -1,
         source: ""
       };
@@ -27257,15 +27257,15 @@ var require_compose_node = __commonJS({
       }
       return node2;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
+    function composeAlias({ options }, { offset: offset2, source, end }, onError) {
       const alias = new Alias.Alias(source.substring(1));
       if (alias.source === "")
-        onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
+        onError(offset2, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
-        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
+        onError(offset2 + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset2 + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re.offset];
+      alias.range = [offset2, valueEnd, re.offset];
       if (re.comment)
         alias.comment = re.comment;
       return alias;
@@ -27283,7 +27283,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset: offset2, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -27296,7 +27296,7 @@ var require_compose_doc = __commonJS({
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
         next: value ?? end?.[0],
-        offset,
+        offset: offset2,
         onError,
         parentIndent: 0,
         startOnNewline: true
@@ -27311,7 +27311,7 @@ var require_compose_doc = __commonJS({
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
         doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
+      doc.range = [offset2, contentEnd, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -27334,8 +27334,8 @@ var require_composer = __commonJS({
         return [src, src + 1];
       if (Array.isArray(src))
         return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
-      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+      const { offset: offset2, source } = src;
+      return [offset2, offset2 + (typeof source === "string" ? source.length : 1)];
     }
     function parsePrelude(prelude) {
       let comment = "";
@@ -27444,9 +27444,9 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset2, message, warning2) => {
               const pos = getErrorPos(token);
-              pos[0] += offset;
+              pos[0] += offset2;
               this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
@@ -27537,11 +27537,11 @@ var require_cst_scalar = __commonJS({
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
         const _onError = (pos, code2, message) => {
-          const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+          const offset2 = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code2, message);
+            onError(offset2, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+            throw new errors.YAMLParseError([offset2, offset2 + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -27555,7 +27555,7 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent, inFlow = false, offset: offset2 = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
@@ -27572,18 +27572,18 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset: offset2, indent, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+          return { type: "block-scalar", offset: offset2, indent, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset: offset2, indent, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset: offset2, indent, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset: offset2, indent, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
@@ -27641,10 +27641,10 @@ var require_cst_scalar = __commonJS({
         header.source = head;
         token.source = body;
       } else {
-        const { offset } = token;
+        const { offset: offset2 } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset: offset2, indent, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -27689,8 +27689,8 @@ var require_cst_scalar = __commonJS({
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
-          const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
+          const offset2 = token.offset + source.length;
+          const nl = { type: "newline", offset: offset2, indent: token.indent, source: "\n" };
           delete token.items;
           Object.assign(token, { type, source, end: [nl] });
           break;
@@ -28001,28 +28001,28 @@ var require_lexer = __commonJS({
           return this.buffer[i + 1] === "\n";
         return false;
       }
-      charAt(n) {
-        return this.buffer[this.pos + n];
+      charAt(n2) {
+        return this.buffer[this.pos + n2];
       }
-      continueScalar(offset) {
-        let ch = this.buffer[offset];
+      continueScalar(offset2) {
+        let ch = this.buffer[offset2];
         if (this.indentNext > 0) {
           let indent = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent + offset2];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent + offset2 + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset2 + indent + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset2 + indent : -1;
         }
         if (ch === "-" || ch === ".") {
-          const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          const dt = this.buffer.substr(offset2, 3);
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset2 + 3]))
             return -1;
         }
-        return offset;
+        return offset2;
       }
       getLine() {
         let end = this.lineEndPos;
@@ -28036,8 +28036,8 @@ var require_lexer = __commonJS({
           end -= 1;
         return this.buffer.substring(this.pos, end);
       }
-      hasChars(n) {
-        return this.pos + n <= this.buffer.length;
+      hasChars(n2) {
+        return this.pos + n2 <= this.buffer.length;
       }
       setNext(state) {
         this.buffer = this.buffer.substring(this.pos);
@@ -28046,8 +28046,8 @@ var require_lexer = __commonJS({
         this.next = state;
         return null;
       }
-      peek(n) {
-        return this.buffer.substr(this.pos, n);
+      peek(n2) {
+        return this.buffer.substr(this.pos, n2);
       }
       *parseNext(next) {
         switch (next) {
@@ -28096,8 +28096,8 @@ var require_lexer = __commonJS({
             else
               break;
           }
-          const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          const n2 = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+          yield* this.pushCount(line.length - n2);
           this.pushNewline();
           return "stream";
         }
@@ -28117,12 +28117,12 @@ var require_lexer = __commonJS({
         if (ch === "-" || ch === ".") {
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
-          const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+          const s2 = this.peek(3);
+          if ((s2 === "---" || s2 === "...") && isEmpty(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
-            return s === "---" ? "doc" : "stream";
+            return s2 === "---" ? "doc" : "stream";
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
@@ -28135,9 +28135,9 @@ var require_lexer = __commonJS({
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
         if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
-          const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+          const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
-          this.indentValue += n;
+          this.indentValue += n2;
           return "block-start";
         }
         return "doc";
@@ -28147,10 +28147,10 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("doc");
-        let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        let n2 = yield* this.pushIndicators();
+        switch (line[n2]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line.length - n2);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -28173,9 +28173,9 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case "|":
           case ">":
-            n += yield* this.parseBlockScalarHeader();
-            n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            n2 += yield* this.parseBlockScalarHeader();
+            n2 += yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - n2);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -28206,18 +28206,18 @@ var require_lexer = __commonJS({
             return yield* this.parseLineStart();
           }
         }
-        let n = 0;
-        while (line[n] === ",") {
-          n += yield* this.pushCount(1);
-          n += yield* this.pushSpaces(true);
+        let n2 = 0;
+        while (line[n2] === ",") {
+          n2 += yield* this.pushCount(1);
+          n2 += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
-        n += yield* this.pushIndicators();
-        switch (line[n]) {
+        n2 += yield* this.pushIndicators();
+        switch (line[n2]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line.length - n2);
             return "flow";
           case "{":
           case "[":
@@ -28261,10 +28261,10 @@ var require_lexer = __commonJS({
             end = this.buffer.indexOf("'", end + 2);
         } else {
           while (end !== -1) {
-            let n = 0;
-            while (this.buffer[end - 1 - n] === "\\")
-              n += 1;
-            if (n % 2 === 0)
+            let n2 = 0;
+            while (this.buffer[end - 1 - n2] === "\\")
+              n2 += 1;
+            if (n2 % 2 === 0)
               break;
             end = this.buffer.indexOf('"', end + 1);
           }
@@ -28418,35 +28418,35 @@ var require_lexer = __commonJS({
         yield* this.pushToIndex(end + 1, true);
         return inFlow ? "flow" : "doc";
       }
-      *pushCount(n) {
-        if (n > 0) {
-          yield this.buffer.substr(this.pos, n);
-          this.pos += n;
-          return n;
+      *pushCount(n2) {
+        if (n2 > 0) {
+          yield this.buffer.substr(this.pos, n2);
+          this.pos += n2;
+          return n2;
         }
         return 0;
       }
       *pushToIndex(i, allowEmpty) {
-        const s = this.buffer.slice(this.pos, i);
-        if (s) {
-          yield s;
-          this.pos += s.length;
-          return s.length;
+        const s2 = this.buffer.slice(this.pos, i);
+        if (s2) {
+          yield s2;
+          this.pos += s2.length;
+          return s2.length;
         } else if (allowEmpty)
           yield "";
         return 0;
       }
       *pushIndicators() {
-        let n = 0;
+        let n2 = 0;
         loop: while (true) {
           switch (this.charAt(0)) {
             case "!":
-              n += yield* this.pushTag();
-              n += yield* this.pushSpaces(true);
+              n2 += yield* this.pushTag();
+              n2 += yield* this.pushSpaces(true);
               continue loop;
             case "&":
-              n += yield* this.pushUntil(isNotAnchorChar);
-              n += yield* this.pushSpaces(true);
+              n2 += yield* this.pushUntil(isNotAnchorChar);
+              n2 += yield* this.pushSpaces(true);
               continue loop;
             case "-":
             // this is an error
@@ -28460,15 +28460,15 @@ var require_lexer = __commonJS({
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
                   this.flowKey = false;
-                n += yield* this.pushCount(1);
-                n += yield* this.pushSpaces(true);
+                n2 += yield* this.pushCount(1);
+                n2 += yield* this.pushSpaces(true);
                 continue loop;
               }
             }
           }
           break loop;
         }
-        return n;
+        return n2;
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
@@ -28506,12 +28506,12 @@ var require_lexer = __commonJS({
         do {
           ch = this.buffer[++i];
         } while (ch === " " || allowTabs && ch === "	");
-        const n = i - this.pos;
-        if (n > 0) {
-          yield this.buffer.substr(this.pos, n);
+        const n2 = i - this.pos;
+        if (n2 > 0) {
+          yield this.buffer.substr(this.pos, n2);
           this.pos = i;
         }
-        return n;
+        return n2;
       }
       *pushUntil(test) {
         let i = this.pos;
@@ -28532,23 +28532,23 @@ var require_line_counter = __commonJS({
     var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
-        this.addNewLine = (offset) => this.lineStarts.push(offset);
-        this.linePos = (offset) => {
+        this.addNewLine = (offset2) => this.lineStarts.push(offset2);
+        this.linePos = (offset2) => {
           let low = 0;
           let high = this.lineStarts.length;
           while (low < high) {
             const mid = low + high >> 1;
-            if (this.lineStarts[mid] < offset)
+            if (this.lineStarts[mid] < offset2)
               low = mid + 1;
             else
               high = mid;
           }
-          if (this.lineStarts[low] === offset)
+          if (this.lineStarts[low] === offset2)
             return { line: low + 1, col: 1 };
           if (low === 0)
-            return { line: 0, col: offset };
+            return { line: 0, col: offset2 };
           const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          return { line: low, col: offset2 - start + 1 };
         };
       }
     };
@@ -28627,12 +28627,12 @@ var require_parser = __commonJS({
       }
       return prev.splice(i, prev.length);
     }
-    function arrayPushArray(target, source) {
+    function arrayPushArray(target2, source) {
       if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+        Array.prototype.push.apply(target2, source);
       else
         for (let i = 0; i < source.length; ++i)
-          target.push(source[i]);
+          target2.push(source[i]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -28786,8 +28786,8 @@ var require_parser = __commonJS({
         }
         yield* this.pop();
       }
-      peek(n) {
-        return this.stack[this.stack.length - n];
+      peek(n2) {
+        return this.stack[this.stack.length - n2];
       }
       *pop(error64) {
         const token = error64 ?? this.stack.pop();
@@ -29479,7 +29479,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -29520,7 +29520,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -29643,11 +29643,11 @@ var Command = class {
     return cmdStr;
   }
 };
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData(s2) {
+  return toCommandValue(s2).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(s2) {
+  return toCommandValue(s2).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 // node_modules/@actions/core/lib/file-command.js
@@ -30939,9 +30939,9 @@ var convertMarkedBigIntsReviver = (key2, value, context, userReviver) => {
 };
 var JSONParseV2 = (text, reviver) => {
   return JSON.parse(text, (key2, value, context) => {
-    const isNumber = typeof value === "number";
+    const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
+    const isBigNumber = isNumber2 && isOutOfBounds;
     const isInt = context && intRegex.test(context.source);
     const isBigInt = isBigNumber && isInt;
     if (isBigInt) return BigInt(context.source);
@@ -30999,15 +30999,15 @@ var applyReviverIteratively = (parsed, userReviver) => {
 var serializeBigInts = (text) => {
   return text.replace(
     stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
+    (match2, digits, fractional, exponential) => {
+      const isString2 = match2[0] === '"';
+      const isNoise = isString2 && noiseValueWithQuotes.test(match2);
+      if (isNoise) return match2.substring(0, match2.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
       const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-      if (isStandardValue) return match;
-      return '"' + match + 'n"';
+      const isStandardValue = isString2 || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      if (isStandardValue) return match2;
+      return '"' + match2 + 'n"';
     }
   );
 };
@@ -33982,28 +33982,28 @@ var handler = {
   has({ scope }, methodName) {
     return endpointMethodsMap.get(scope).has(methodName);
   },
-  getOwnPropertyDescriptor(target, methodName) {
+  getOwnPropertyDescriptor(target2, methodName) {
     return {
-      value: this.get(target, methodName),
+      value: this.get(target2, methodName),
       // ensures method is in the cache
       configurable: true,
       writable: true,
       enumerable: true
     };
   },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
+  defineProperty(target2, methodName, descriptor) {
+    Object.defineProperty(target2.cache, methodName, descriptor);
     return true;
   },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
+  deleteProperty(target2, methodName) {
+    delete target2.cache[methodName];
     return true;
   },
   ownKeys({ scope }) {
     return [...endpointMethodsMap.get(scope).keys()];
   },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
+  set(target2, methodName, value) {
+    return target2.cache[methodName] = value;
   },
   get({ octokit, scope, cache }, methodName) {
     if (cache[methodName]) {
@@ -35167,8 +35167,8 @@ function defineLazy(object2, key2, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
-  Object.defineProperty(target, prop, {
+function assignProp(target2, prop, value) {
+  Object.defineProperty(target2, prop, {
     value,
     writable: true,
     enumerable: true,
@@ -35182,8 +35182,8 @@ function rawShape(def) {
 function sourceShape(schema) {
   return rawShape(schema._zod.def) ?? schema._zod.def.shape;
 }
-function deferProp(target, key2, getter) {
-  Object.defineProperty(target, key2, {
+function deferProp(target2, key2, getter) {
+  Object.defineProperty(target2, key2, {
     get() {
       const value = getter();
       assignProp(this, key2, value);
@@ -35193,36 +35193,36 @@ function deferProp(target, key2, getter) {
     configurable: true
   });
 }
-function putProp(target, key2, value) {
-  if (key2 in target)
-    assignProp(target, key2, value);
+function putProp(target2, key2, value) {
+  if (key2 in target2)
+    assignProp(target2, key2, value);
   else
-    target[key2] = value;
+    target2[key2] = value;
 }
-function mirrorShape(target, source, keys, wrap) {
+function mirrorShape(target2, source, keys, wrap) {
   const raw = sourceShape(source);
   for (const key2 of keys) {
     const desc = Object.getOwnPropertyDescriptor(raw, key2);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
-      deferProp(target, key2, () => {
+      deferProp(target2, key2, () => {
         const value = source._zod.def.shape[key2];
         return wrap ? wrap(value, key2) : value;
       });
     } else
-      putProp(target, key2, wrap ? wrap(desc.value, key2) : desc.value);
+      putProp(target2, key2, wrap ? wrap(desc.value, key2) : desc.value);
   }
 }
-function mirrorProps(target, source) {
+function mirrorProps(target2, source) {
   for (const key2 of Reflect.ownKeys(source)) {
     const desc = Object.getOwnPropertyDescriptor(source, key2);
     if (!desc.enumerable)
       continue;
     if (desc.get)
-      deferProp(target, key2, () => source[key2]);
+      deferProp(target2, key2, () => source[key2]);
     else
-      putProp(target, key2, desc.value);
+      putProp(target2, key2, desc.value);
   }
 }
 function mergeDefs(...defs) {
@@ -35401,35 +35401,35 @@ function normalizeParams(_params) {
   return params;
 }
 function createTransparentProxy(getter) {
-  let target;
+  let target2;
   return new Proxy({}, {
     get(_, prop, receiver) {
-      target ?? (target = getter());
-      return Reflect.get(target, prop, receiver);
+      target2 ?? (target2 = getter());
+      return Reflect.get(target2, prop, receiver);
     },
     set(_, prop, value, receiver) {
-      target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      target2 ?? (target2 = getter());
+      return Reflect.set(target2, prop, value, receiver);
     },
     has(_, prop) {
-      target ?? (target = getter());
-      return Reflect.has(target, prop);
+      target2 ?? (target2 = getter());
+      return Reflect.has(target2, prop);
     },
     deleteProperty(_, prop) {
-      target ?? (target = getter());
-      return Reflect.deleteProperty(target, prop);
+      target2 ?? (target2 = getter());
+      return Reflect.deleteProperty(target2, prop);
     },
     ownKeys(_) {
-      target ?? (target = getter());
-      return Reflect.ownKeys(target);
+      target2 ?? (target2 = getter());
+      return Reflect.ownKeys(target2);
     },
     getOwnPropertyDescriptor(_, prop) {
-      target ?? (target = getter());
-      return Reflect.getOwnPropertyDescriptor(target, prop);
+      target2 ?? (target2 = getter());
+      return Reflect.getOwnPropertyDescriptor(target2, prop);
     },
     defineProperty(_, prop, descriptor) {
-      target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor);
+      target2 ?? (target2 = getter());
+      return Reflect.defineProperty(target2, prop, descriptor);
     }
   });
 }
@@ -35912,10 +35912,10 @@ function $constructor(name, initializer3, proto, params) {
       let up = own2;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
-      if (!initialized.has(target)) {
-        initialized.add(target);
-        members(target, protoMembers);
+      const target2 = up ?? own2;
+      if (!initialized.has(target2)) {
+        initialized.add(target2);
+        members(target2, protoMembers);
       }
     }
     const proto2 = _.prototype;
@@ -36277,18 +36277,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -36450,8 +36450,8 @@ function anchor(source) {
 }
 var date = /* @__PURE__ */ anchor(dateSource);
 function timeSource(args) {
-  const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-  const regex2 = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+  const hhmm2 = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
+  const regex2 = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm2}` : args.precision === 0 ? `${hhmm2}:[0-5]\\d` : `${hhmm2}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm2}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm2}(?::[0-5]\\d(?:\\.\\d+)?)?`;
   return regex2;
 }
 function time(args) {
@@ -37764,15 +37764,15 @@ var $ZodDate = /* @__PURE__ */ $constructor("$ZodDate", (inst, def) => {
       }
     }
     const input2 = payload.value;
-    const isDate = input2 instanceof Date;
-    const isValidDate = isDate && !Number.isNaN(input2.getTime());
+    const isDate2 = input2 instanceof Date;
+    const isValidDate = isDate2 && !Number.isNaN(input2.getTime());
     if (isValidDate)
       return payload;
     payload.issues.push({
       expected: "date",
       code: "invalid_type",
       input: input2,
-      ...isDate ? { received: "Invalid Date" } : {},
+      ...isDate2 ? { received: "Invalid Date" } : {},
       inst
     });
     return payload;
@@ -37783,12 +37783,12 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
-    const n = size(payload.value);
-    if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
+    const n2 = size(payload.value);
+    if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
-        if (n > max && ch._zod.def.when(payload)) {
+        if (n2 > max && ch._zod.def.when(payload)) {
           const start = payload.issues.length;
           ch._zod.check(payload);
           payload.issues[start].continue = false;
@@ -37797,7 +37797,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -39288,7 +39288,7 @@ function partPattern(schema) {
   if (def.options) {
     const sources = def.options.map(partPattern);
     if (sources.every(Boolean))
-      return `^(${sources.map((s) => cleanRegex(s)).join("|")})$`;
+      return `^(${sources.map((s2) => cleanRegex(s2)).join("|")})$`;
   }
   return leafPattern(schema);
 }
@@ -47387,9 +47387,9 @@ function compileValidator(schema, parser) {
 function compile(schema, options) {
   try {
     const parser = compileFn(schema);
-    const clone2 = withParser(schema, parser);
-    clone2._zod.bag.validator = compileValidator(schema, parser);
-    return clone2;
+    const clone3 = withParser(schema, parser);
+    clone3._zod.bag.validator = compileValidator(schema, parser);
+    return clone3;
   } catch (err) {
     if (options?.strict)
       throw err;
@@ -47400,7 +47400,7 @@ function withParser(schema, parser) {
   if (isRecursiveSchema(schema)) {
     throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
   }
-  const clone2 = clone(schema);
+  const clone3 = clone(schema);
   const liveRun = schema._zod.run;
   const originalRun = liveRun.__originalRun ?? liveRun;
   const wrapped = (payload, ctx) => {
@@ -47420,15 +47420,15 @@ function withParser(schema, parser) {
     return originalRun(payload, ctx);
   };
   wrapped.__originalRun = originalRun;
-  clone2._zod.bag.fallbackRun = originalRun;
-  clone2._zod.bag.validator = parser;
-  clone2._zod.run = wrapped;
+  clone3._zod.bag.fallbackRun = originalRun;
+  clone3._zod.bag.validator = parser;
+  clone3._zod.run = wrapped;
   if (!liveRun.__originalRun)
-    installCompiledUserMethods(clone2, schema, parser);
-  return clone2;
+    installCompiledUserMethods(clone3, schema, parser);
+  return clone3;
 }
-function installCompiledUserMethods(target, source, parser) {
-  const targetAny = target;
+function installCompiledUserMethods(target2, source, parser) {
+  const targetAny = target2;
   const sourceAny = source;
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
@@ -50031,26 +50031,26 @@ function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
 }
 
 // node_modules/zod/v4/core/to-json-schema.js
-function assignProps(target, ...sources) {
+function assignProps(target2, ...sources) {
   for (const source of sources) {
     for (const key2 of Reflect.ownKeys(source)) {
       if (Object.prototype.propertyIsEnumerable.call(source, key2)) {
-        assignProp(target, key2, source[key2]);
+        assignProp(target2, key2, source[key2]);
       }
     }
   }
-  return target;
+  return target2;
 }
 function initializeContext(params) {
-  let target = params?.target ?? "draft-2020-12";
-  if (target === "draft-4")
-    target = "draft-04";
-  if (target === "draft-7")
-    target = "draft-07";
+  let target2 = params?.target ?? "draft-2020-12";
+  if (target2 === "draft-4")
+    target2 = "draft-04";
+  if (target2 === "draft-7")
+    target2 = "draft-07";
   return {
     processors: params.processors ?? {},
     metadataRegistry: params?.metadata ?? globalRegistry,
-    target,
+    target: target2,
     unrepresentable: params?.unrepresentable ?? "throw",
     override: params?.override ?? (() => {
     }),
@@ -50553,8 +50553,8 @@ var createToJSONSchemaMethod = (schema, processors = {}) => (params) => {
   return finalize(ctx, schema);
 };
 var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) => {
-  const { libraryOptions, target } = params ?? {};
-  const ctx = initializeContext({ ...libraryOptions ?? {}, target, io, processors });
+  const { libraryOptions, target: target2 } = params ?? {};
+  const ctx = initializeContext({ ...libraryOptions ?? {}, target: target2, io, processors });
   processSchema(schema, ctx);
   extractDefs(ctx, schema);
   return finalize(ctx, schema);
@@ -51748,8 +51748,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   catch(params) {
     return _catch2(this, params);
   },
-  pipe(target) {
-    return pipe(this, target);
+  pipe(target2) {
+    return pipe(this, target2);
   },
   readonly() {
     return readonly(this);
@@ -52454,17 +52454,17 @@ var ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
   inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
   inst.element = def.element;
 }, {
-  min(n, params) {
-    return this.check(_minLength(n, params));
+  min(n2, params) {
+    return this.check(_minLength(n2, params));
   },
   nonempty(params) {
     return this.check(_minLength(1, params));
   },
-  max(n, params) {
-    return this.check(_maxLength(n, params));
+  max(n2, params) {
+    return this.check(_maxLength(n2, params));
   },
-  length(n, params) {
-    return this.check(_length(n, params));
+  length(n2, params) {
+    return this.check(_length(n2, params));
   },
   unwrap() {
     return this.element;
@@ -53421,8 +53421,8 @@ function containsRef(value) {
     return Object.values(sub).some(containsRef);
   });
 }
-function plural(n) {
-  return n === 1 ? "element" : "elements";
+function plural(n2) {
+  return n2 === 1 ? "element" : "elements";
 }
 function checkArrayGuards(arraySchema, guards) {
   const guard = z.transform((value) => value).check((payload) => {
@@ -53817,12 +53817,12 @@ function convertSchema(schema, ctx) {
   let baseSchema = convertBaseSchema(schema, ctx);
   const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
   if (schema.anyOf && Array.isArray(schema.anyOf)) {
-    const options = schema.anyOf.map((s) => convertSchema(s, ctx));
+    const options = schema.anyOf.map((s2) => convertSchema(s2, ctx));
     const anyOfUnion = z.union(options);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
   }
   if (schema.oneOf && Array.isArray(schema.oneOf)) {
-    const options = schema.oneOf.map((s) => convertSchema(s, ctx));
+    const options = schema.oneOf.map((s2) => convertSchema(s2, ctx));
     const oneOfUnion = z.xor(options);
     baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
   }
@@ -53922,24 +53922,24 @@ function visit(schema, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run2(s) {
-    const cached2 = cache.get(s);
+  function run2(s2) {
+    const cached2 = cache.get(s2);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache.get(s2)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
-    const inner = mapInner(s);
-    const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache.set(s2, RESOLVING);
+    const inner = mapInner(s2);
+    const mapped = fn(inner, inner !== s2);
+    cache.set(s2, mapped);
     return mapped;
   }
-  function mapInner(s) {
-    const def = s._zod.def;
+  function mapInner(s2) {
+    const def = s2._zod.def;
     const kind2 = def.type;
     switch (kind2) {
       case "object": {
@@ -53959,11 +53959,11 @@ function visit(schema, fnOrHandlers) {
           if (newCatchall !== def.catchall)
             changed = true;
         }
-        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+        return changed ? clone(s2, { ...def, shape: newShape, catchall: newCatchall }) : s2;
       }
       case "array": {
         const mapped = run2(def.element);
-        return mapped === def.element ? s : clone(s, { ...def, element: mapped });
+        return mapped === def.element ? s2 : clone(s2, { ...def, element: mapped });
       }
       case "tuple": {
         const oldItems = def.items;
@@ -53981,17 +53981,17 @@ function visit(schema, fnOrHandlers) {
           if (newRest !== def.rest)
             changed = true;
         }
-        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+        return changed ? clone(s2, { ...def, items: newItems, rest: newRest }) : s2;
       }
       case "record":
       case "map": {
         const newKey = run2(def.keyType);
         const newVal = run2(def.valueType);
-        return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
+        return newKey === def.keyType && newVal === def.valueType ? s2 : clone(s2, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
         const newVal = run2(def.valueType);
-        return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
+        return newVal === def.valueType ? s2 : clone(s2, { ...def, valueType: newVal });
       }
       case "union": {
         const oldOptions = def.options;
@@ -54003,12 +54003,12 @@ function visit(schema, fnOrHandlers) {
             changed = true;
           newOptions.push(mapped);
         }
-        return changed ? clone(s, { ...def, options: newOptions }) : s;
+        return changed ? clone(s2, { ...def, options: newOptions }) : s2;
       }
       case "intersection": {
         const newLeft = run2(def.left);
         const newRight = run2(def.right);
-        return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
+        return newLeft === def.left && newRight === def.right ? s2 : clone(s2, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
       case "nullable":
@@ -54020,22 +54020,22 @@ function visit(schema, fnOrHandlers) {
       case "promise":
       case "success": {
         const newInner = run2(def.innerType);
-        return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
+        return newInner === def.innerType ? s2 : clone(s2, { ...def, innerType: newInner });
       }
       case "pipe": {
         const newIn = run2(def.in);
         const newOut = run2(def.out);
-        return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
+        return newIn === def.in && newOut === def.out ? s2 : clone(s2, { ...def, in: newIn, out: newOut });
       }
       case "function": {
         const newInput = run2(def.input);
         const newOutput = run2(def.output);
-        return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
+        return newInput === def.input && newOutput === def.output ? s2 : clone(s2, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run2(original()) });
+        return clone(s2, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -54059,10 +54059,10 @@ function visit(schema, fnOrHandlers) {
       case "file":
       case "transform":
       case "custom":
-        return s;
+        return s2;
       default: {
         kind2;
-        return s;
+        return s2;
       }
     }
   }
@@ -54072,11 +54072,11 @@ function visit(schema, fnOrHandlers) {
 // node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
   return visit(schema, {
-    object: (s) => s.partial(),
+    object: (s2) => s2.partial(),
     // Every partialed option now admits `undefined`, which the constructor rejects as a duplicate.
-    union: (s) => {
-      const def = s._zod.def;
-      return def.discriminator === void 0 ? s : union(def.options);
+    union: (s2) => {
+      const def = s2._zod.def;
+      return def.discriminator === void 0 ? s2 : union(def.options);
     }
   });
 }
@@ -54096,18 +54096,18 @@ function inSide(def) {
 }
 function input(schema) {
   return visit(schema, {
-    pipe: (s) => inSide(s._zod.def),
+    pipe: (s2) => inSide(s2._zod.def),
     // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
-    default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
+    default: (s2, rewritten) => rewritten ? optional(s2._zod.def.innerType) : s2,
     // A catch value is output-side too, but `.catch()` leaves the declared input type alone, so the inner schema stands on its own.
-    catch: (s, rewritten) => rewritten ? s._zod.def.innerType : s
+    catch: (s2, rewritten) => rewritten ? s2._zod.def.innerType : s2
   });
 }
 function output(schema) {
   return visit(schema, {
-    pipe: (s) => outSide(s._zod.def),
+    pipe: (s2) => outSide(s2._zod.def),
     // A prefault value is fed through the schema, which makes it input-side, so a rewritten inner type leaves it stranded.
-    prefault: (s, rewritten) => rewritten ? s._zod.def.innerType : s
+    prefault: (s2, rewritten) => rewritten ? s2._zod.def.innerType : s2
   });
 }
 
@@ -54139,19 +54139,19 @@ function date4(params) {
 // src/core/routing/types.ts
 var ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"];
 var MAX_ASSIGNEES = 10;
-function ownerText(owner2) {
-  switch (owner2.kind) {
+function ownerText(owner3) {
+  switch (owner3.kind) {
     case "user":
-      return `@${owner2.login}`;
+      return `@${owner3.login}`;
     case "team":
-      return `@${owner2.org}/${owner2.slug}`;
+      return `@${owner3.org}/${owner3.slug}`;
     case "email":
-      return owner2.email;
+      return owner3.email;
   }
 }
 function parseOwner(text) {
-  const team2 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text);
-  if (team2) return { kind: "team", org: team2[1], slug: team2[2] };
+  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text);
+  if (team3) return { kind: "team", org: team3[1], slug: team3[2] };
   const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text);
   if (user) return { kind: "user", login: user[1] };
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) return { kind: "email", email: text };
@@ -54159,6 +54159,32 @@ function parseOwner(text) {
 }
 
 // src/core/issue/marker.ts
+var TIMELINE_EVENTS = [
+  "opened",
+  "acknowledged",
+  "severity-changed",
+  "at-risk",
+  "breached",
+  "escalated",
+  "after-hours",
+  "handed-back",
+  "snoozed",
+  "snooze-expired",
+  "handoff",
+  "revocation-requested",
+  "auto-revoked",
+  "revocation-failed",
+  "closed-without-resolution",
+  "resolved",
+  "reopened"
+];
+var timelineEntrySchema = external_exports.object({
+  at: external_exports.string(),
+  event: external_exports.enum(TIMELINE_EVENTS),
+  by: external_exports.string().nullable().default(null),
+  detail: external_exports.string().nullable().default(null)
+});
+var MAX_TIMELINE = 100;
 var markerSchema = external_exports.object({
   v: external_exports.literal(1),
   key: external_exports.string(),
@@ -54178,12 +54204,36 @@ var markerSchema = external_exports.object({
     unowned: external_exports.boolean(),
     notes: external_exports.array(external_exports.string())
   }),
-  openedAt: external_exports.string()
+  openedAt: external_exports.string(),
+  /** The SLA clock: deadlines computed when the issue opened (or severity changed). */
+  sla: external_exports.object({
+    acknowledgeBy: external_exports.string(),
+    remediateBy: external_exports.string(),
+    /** The calendar, as the policy names it: `24x7` or `business:<time zone>`. */
+    calendar: external_exports.string(),
+    timeZone: external_exports.string(),
+    /** When the clock started (differs from openedAt after a severity change). */
+    startedAt: external_exports.string()
+  }).nullable().default(null),
+  acknowledged: external_exports.object({ at: external_exports.string(), by: external_exports.string() }).nullable().default(null),
+  escalation: external_exports.object({ level: external_exports.number().int().min(0), at: external_exports.string().nullable() }).default({ level: 0, at: null }),
+  snooze: external_exports.object({ until: external_exports.string(), by: external_exports.string(), reason: external_exports.string() }).nullable().default(null),
+  resolution: external_exports.object({ resolution: external_exports.string(), at: external_exports.string(), by: external_exports.string(), comment: external_exports.string().nullable() }).nullable().default(null),
+  autoRevoked: external_exports.object({ at: external_exports.string(), method: external_exports.string() }).nullable().default(null),
+  timeline: external_exports.array(timelineEntrySchema).default([])
 });
 var MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
 function encodeMarker(marker) {
-  const json2 = JSON.stringify(marker).replace(/--/g, "-\\u002d");
+  const json2 = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline) } : marker).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json2} -->`;
+}
+function replaceMarker(body, marker) {
+  return MARKER_RE.test(body) ? body.replace(MARKER_RE, () => encodeMarker(marker)) : `${body}
+
+${encodeMarker(marker)}`;
+}
+function capTimeline(timeline) {
+  return timeline.length <= MAX_TIMELINE ? timeline : [timeline[0], ...timeline.slice(-(MAX_TIMELINE - 1))];
 }
 function markerKey(body) {
   const m = body ? MARKER_RE.exec(body) : null;
@@ -54368,6 +54418,9 @@ var OctokitPort = class {
     const index = await this.issuesByKey(repo, label);
     return index.get(issueKey) ?? null;
   }
+  async listIssues(repo, label) {
+    return [...(await this.issuesByKey(repo, label)).values()];
+  }
   /** All issues with a label in a repository, by marker key: one paginated read per run. */
   issuesByKey(repo, label) {
     const k = `${key(repo)}|${label}`;
@@ -54392,7 +54445,9 @@ var OctokitPort = class {
               state: issue3.state === "closed" ? "closed" : "open",
               title: issue3.title,
               body: issue3.body ?? "",
-              labels: issue3.labels.map((l) => typeof l === "string" ? l : l.name ?? "")
+              labels: issue3.labels.map((l2) => typeof l2 === "string" ? l2 : l2.name ?? ""),
+              assignees: (issue3.assignees ?? []).map((a) => a.login),
+              url: issue3.html_url
             };
             const prior = index.get(markerKeyValue);
             if (!prior || prior.number > existing.number) index.set(markerKeyValue, existing);
@@ -54410,9 +54465,28 @@ var OctokitPort = class {
     const issueKey = markerKey(issue3.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue3.labels[0]}`);
     if (issueKey && index) {
-      (await index).set(issueKey, { number: data.number, state: "open", title: issue3.title, body: issue3.body, labels: issue3.labels });
+      (await index).set(issueKey, { number: data.number, state: "open", title: issue3.title, body: issue3.body, labels: issue3.labels, assignees: issue3.assignees, url: data.html_url });
     }
     return { number: data.number, url: data.html_url };
+  }
+  async resolveAlert(repo, alertNumber, resolution, comment) {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {
+        owner: repo.owner,
+        repo: repo.name,
+        alert_number: alertNumber,
+        state: "resolved",
+        resolution,
+        resolution_comment: comment.slice(0, 270)
+      });
+    } catch (e) {
+      if (status(e) === 403) {
+        throw new Error(
+          "GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal, so closing it needs a reviewer's approval in GitHub; or the app lacks the secret scanning alerts: write permission. Request the dismissal from the alert page."
+        );
+      }
+      throw e;
+    }
   }
   async updateIssue(repo, issueNumber, patch) {
     await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
@@ -54426,6 +54500,9 @@ var OctokitPort = class {
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
+  }
+  async addAssignees(repo, issueNumber, assignees) {
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, assignees });
   }
   async createComment(repo, issueNumber, body) {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body });
@@ -54449,9 +54526,9 @@ var OctokitPort = class {
 
 // src/github/port.ts
 function parseRepo(fullName) {
-  const [owner2, name, ...rest] = fullName.split("/");
-  if (!owner2 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
-  return { owner: owner2, name };
+  const [owner3, name, ...rest] = fullName.split("/");
+  if (!owner3 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
+  return { owner: owner3, name };
 }
 
 // src/core/plan-report.ts
@@ -54469,7 +54546,7 @@ function planJson(outcomes, options = {}) {
       assignees: change.assignees,
       why: change.why,
       ...error64 ? { error: error64 } : {},
-      labelsToEnsure: change.labels.map((l) => l.name),
+      labelsToEnsure: change.labels.map((l2) => l2.name),
       operations: change.ops.map((op) => describeOp(op, options.bodies ?? false))
     }))
   };
@@ -54485,9 +54562,9 @@ function describeOp(op, bodies) {
 function summaryMarkdown(outcomes, heading) {
   const rows = outcomes.map(({ change, status: status2, issue: issue3, url: url2, error: error64 }) => {
     const issueCell = issue3 ? url2 ? `[#${issue3}](${url2})` : `${change.repo}#${issue3}` : "\u2014";
-    const owner2 = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
+    const owner3 = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
     const what = error64 ? `${status2}: ${error64}` : status2 === "unchanged" ? "up to date" : `${status2}: ${change.action}`;
-    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner2} | ${change.why.replace(/\|/g, "\\|")} |`;
+    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner3} | ${change.why.replace(/\|/g, "\\|")} |`;
   });
   return [`### ${heading}`, "", "| Alert | Issue | Result | Assigned | Why |", "|---|---|---|---|---|", ...rows.length ? rows : ["| \u2014 | \u2014 | no open alerts | \u2014 | \u2014 |"], ""].join("\n");
 }
@@ -54650,8 +54727,8 @@ function normalizeSecretScanningAlert(rawAlert, repo, visibility, locations = []
   };
 }
 function alertNumberOf(rawAlert) {
-  const n = rawAlert?.number;
-  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : null;
+  const n2 = rawAlert?.number;
+  return typeof n2 === "number" && Number.isInteger(n2) && n2 > 0 ? n2 : null;
 }
 function normalizeLocation(raw) {
   const parsed = rawLocationSchema.safeParse(raw);
@@ -54672,146 +54749,18 @@ function mergeLocations(...lists) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
   for (const list2 of lists) {
-    for (const l of list2) {
-      const id = locationId(l);
+    for (const l2 of list2) {
+      const id = locationId(l2);
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push(l);
+      out.push(l2);
     }
   }
   return out;
 }
-function locationId(l) {
-  if (l.type === "commit" && "path" in l) return `commit:${l.path}:${l.startLine ?? ""}:${l.commitSha ?? ""}`;
-  return `${l.type}:${"url" in l ? l.url ?? "" : ""}`;
-}
-
-// src/core/issue/labels.ts
-var LABELS = {
-  response: { name: "nhi-response", color: "b60205", description: "Non-human identity alert to remediate (nhi-steward)" },
-  unowned: { name: "nhi:unowned", color: "fbca04", description: "No owner found for this credential; routed to the fallback owner" },
-  configError: { name: "nhi-steward:config-error", color: "d93f0b", description: "The nhi-steward policy file is invalid; defaults apply until it is fixed" },
-  critical: { name: "severity:critical", color: "b60205", description: "Active credential with public exposure: act now" },
-  high: { name: "severity:high", color: "d93f0b", description: "Likely usable credential: act today" },
-  medium: { name: "severity:medium", color: "fbca04", description: "Credential of uncertain risk: act this week" },
-  low: { name: "severity:low", color: "0e8a16", description: "Inactive or low-impact credential: confirm and close" }
-};
-function labelSpec(name) {
-  const found = Object.values(LABELS).find((l) => l.name === name);
-  return found ?? { name, color: "ededed", description: "" };
-}
-
-// src/github/execute.ts
-function worstCaseCost(change) {
-  return change.ops.length + change.labels.length;
-}
-async function execute(plan, port, options) {
-  const { dryRun, budget, log } = options;
-  const knownLabels = /* @__PURE__ */ new Set();
-  const results = [];
-  let writes = 0;
-  for (const change of plan.changes) {
-    if (change.ops.length === 0) {
-      results.push({ change, status: "unchanged", issue: change.issue, url: null });
-      continue;
-    }
-    if (dryRun) {
-      log.info(`${change.key}: dry run, would ${change.summary}`);
-      results.push({ change, status: "planned", issue: change.issue, url: null });
-      continue;
-    }
-    if (!budget.canAfford(worstCaseCost(change))) {
-      log.warn(`${change.key}: deferred to the next run: the operations budget (${budget.max}) is spent; raise max-operations to do more per run.`);
-      results.push({ change, status: "deferred", issue: change.issue, url: null });
-      continue;
-    }
-    const repo = parseRepo(change.repo);
-    let issue3 = change.issue;
-    let url2 = null;
-    try {
-      for (const label of change.labels) {
-        const id = `${change.repo}:${label.name}`;
-        if (knownLabels.has(id)) continue;
-        if (await port.ensureLabel(repo, label) === "created") {
-          budget.spend();
-          writes++;
-        }
-        knownLabels.add(id);
-      }
-      let wrote = false;
-      for (const op of change.ops) {
-        const done = await apply(op, repo, change.key, port);
-        if (done.issue !== void 0) ({ issue: issue3, url: url2 } = { issue: done.issue, url: done.url ?? null });
-        if (!done.wrote) {
-          log.info(`${change.key}: already has ${change.repo}#${issue3}; nothing opened.`);
-          break;
-        }
-        wrote = true;
-        budget.spend();
-        writes++;
-      }
-      if (wrote) log.info(`${change.key}: ${change.summary}${issue3 ? ` (${change.repo}#${issue3})` : ""}`);
-      results.push({ change, status: wrote ? "applied" : "unchanged", issue: issue3, url: url2 });
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      log.error(`${change.key}: could not ${change.summary}: ${message}. The next delivery or sweep retries it.`);
-      results.push({ change, status: "failed", issue: issue3, url: url2, error: message });
-    }
-  }
-  const applied = results.filter((r) => r.status === "applied");
-  return {
-    results,
-    opened: applied.filter((r) => r.change.action === "open").length,
-    updated: applied.filter((r) => r.change.action === "update").length,
-    deferred: results.filter((r) => r.status === "deferred").length,
-    failed: results.filter((r) => r.status === "failed").length,
-    writes,
-    dryRun
-  };
-}
-async function apply(op, repo, key2, port) {
-  switch (op.op) {
-    case "create-issue": {
-      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name);
-      if (existing) return { wrote: false, issue: existing.number };
-      const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
-      return { wrote: true, issue: created.number, url: created.url };
-    }
-    case "update-issue":
-      await port.updateIssue(repo, op.issue, { ...op.title !== void 0 ? { title: op.title } : {}, ...op.body !== void 0 ? { body: op.body } : {}, ...op.state ? { state: op.state } : {} });
-      return { wrote: true };
-    case "add-labels":
-      await port.addLabels(repo, op.issue, op.labels);
-      return { wrote: true };
-    case "remove-label":
-      await port.removeLabel(repo, op.issue, op.label);
-      return { wrote: true };
-    case "comment":
-      await port.createComment(repo, op.issue, op.body);
-      return { wrote: true };
-  }
-}
-
-// src/handlers/gather-alert.ts
-async function gatherAlert(run2, raw, repo, visibility, extraLocations = []) {
-  const { github, log } = run2.deps;
-  let alert;
-  try {
-    alert = normalizeSecretScanningAlert(raw, repo, visibility);
-  } catch (e) {
-    const number4 = alertNumberOf(raw);
-    if (!(e instanceof InputError) || number4 === null) throw e;
-    log.warn(`${repo.owner}/${repo.name} alert#${number4}: ${e.message} Reading it from the REST API instead.`);
-    alert = normalizeSecretScanningAlert(await github.getSecretScanningAlert(repo, number4), repo, visibility);
-  }
-  const fromEvent = extraLocations.map(normalizeLocation).filter((l) => l !== null);
-  let listed = [];
-  try {
-    listed = (await github.listSecretScanningAlertLocations(repo, alert.number)).map(normalizeLocation).filter((l) => l !== null);
-  } catch (e) {
-    log.warn(`${alertContext(alert)}: could not list the alert's locations (${e.message}); routing with what the event says.`);
-  }
-  return { ...alert, locations: mergeLocations(listed, fromEvent, alert.locations) };
+function locationId(l2) {
+  if (l2.type === "commit" && "path" in l2) return `commit:${l2.path}:${l2.startLine ?? ""}:${l2.commitSha ?? ""}`;
+  return `${l2.type}:${"url" in l2 ? l2.url ?? "" : ""}`;
 }
 
 // src/core/policy/default-pack.generated.ts
@@ -55613,19 +55562,19 @@ function propertyMatches(property2, properties) {
   if (actual === void 0) return false;
   return Array.isArray(property2.value) ? property2.value.includes(actual) : property2.value === actual;
 }
-function selectorMatches(s, f) {
-  if (s.secret_types && !s.secret_types.includes(f.secretType)) return false;
-  if (s.providers && !(f.provider && s.providers.includes(f.provider))) return false;
-  if (s.identity_classes && !s.identity_classes.includes(f.identityClass)) return false;
-  if (s.repositories && !repoMatches(s.repositories, f.repo)) return false;
-  if (s.paths && !(f.path && s.paths.some((p) => glob(p)(f.path)))) return false;
-  if (s.visibility && !(f.visibility && s.visibility.includes(f.visibility))) return false;
-  if (s.sources && !s.sources.includes(f.source)) return false;
-  if (s.property && !propertyMatches(s.property, f.properties)) return false;
+function selectorMatches(s2, f) {
+  if (s2.secret_types && !s2.secret_types.includes(f.secretType)) return false;
+  if (s2.providers && !(f.provider && s2.providers.includes(f.provider))) return false;
+  if (s2.identity_classes && !s2.identity_classes.includes(f.identityClass)) return false;
+  if (s2.repositories && !repoMatches(s2.repositories, f.repo)) return false;
+  if (s2.paths && !(f.path && s2.paths.some((p) => glob(p)(f.path)))) return false;
+  if (s2.visibility && !(f.visibility && s2.visibility.includes(f.visibility))) return false;
+  if (s2.sources && !s2.sources.includes(f.source)) return false;
+  if (s2.property && !propertyMatches(s2.property, f.properties)) return false;
   return true;
 }
 function usesProperties(policy) {
-  return policy.systems.some((s) => s.credentials.some((c) => c.property)) || policy.owners.some((r) => r.match.property) || (policy.severity?.rules.some((r) => r.when.property) ?? false);
+  return policy.systems.some((s2) => s2.credentials.some((c) => c.property)) || policy.owners.some((r) => r.match.property) || (policy.severity?.rules.some((r) => r.when.property) ?? false);
 }
 
 // src/core/policy/severity.ts
@@ -55681,7 +55630,7 @@ function ownerCandidates(alert, sources) {
   const steps = [];
   const notes = [];
   const notify = [...policy.team_mentions];
-  const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
+  const system = policy.systems.find((s2) => s2.credentials.some((c) => selectorMatches(c, facts))) ?? null;
   if (system) steps.push({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
   const ruleIndex = policy.owners.findIndex((r) => selectorMatches(r.match, facts));
   const rule = policy.owners[ruleIndex];
@@ -55696,11 +55645,11 @@ function ownerCandidates(alert, sources) {
     notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");
   } else {
     const co = sources.codeowners;
-    const match = co.match(file2.path);
-    if (match.kind === "owned") {
-      steps.push({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
-    } else if (match.kind === "no-owners") {
-      notes.push(`${co.path} line ${match.rule.line} (\`${match.rule.text}\`) matches \`${file2.path}\` but names no owners.`);
+    const match2 = co.match(file2.path);
+    if (match2.kind === "owned") {
+      steps.push({ source: "codeowners", owners: owners(match2.owners), why: `${co.path} line ${match2.rule.line}: \`${match2.rule.text}\`` });
+    } else if (match2.kind === "no-owners") {
+      notes.push(`${co.path} line ${match2.rule.line} (\`${match2.rule.text}\`) matches \`${file2.path}\` but names no owners.`);
     } else {
       notes.push(`No line of ${co.path} matches \`${file2.path}\`.`);
     }
@@ -55710,7 +55659,7 @@ function ownerCandidates(alert, sources) {
   const propertyValue = sources.properties?.[policy.owner_property];
   if (propertyValue) {
     const named = propertyValue.split(/[\s,]+/).filter(Boolean);
-    const parsed = owners(named.map((n) => n.startsWith("@") || n.includes("@") ? n : `@${n}`));
+    const parsed = owners(named.map((n2) => n2.startsWith("@") || n2.includes("@") ? n2 : `@${n2}`));
     if (parsed.length) steps.push({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
     else notes.push(`The repository property \`${policy.owner_property}\` is \`${propertyValue}\`, which names no \`@user\` or \`@org/team\`.`);
   }
@@ -55719,29 +55668,7119 @@ function ownerCandidates(alert, sources) {
   return { steps, notify: [...new Set(notify)], system, notes };
 }
 
+// src/core/issue/labels.ts
+var LABELS = {
+  response: { name: "nhi-response", color: "b60205", description: "Non-human identity alert to remediate (nhi-steward)" },
+  unowned: { name: "nhi:unowned", color: "fbca04", description: "No owner found for this credential; routed to the fallback owner" },
+  configError: { name: "nhi-steward:config-error", color: "d93f0b", description: "The nhi-steward policy file is invalid; defaults apply until it is fixed" },
+  critical: { name: "severity:critical", color: "b60205", description: "Active credential with public exposure: act now" },
+  high: { name: "severity:high", color: "d93f0b", description: "Likely usable credential: act today" },
+  medium: { name: "severity:medium", color: "fbca04", description: "Credential of uncertain risk: act this week" },
+  low: { name: "severity:low", color: "0e8a16", description: "Inactive or low-impact credential: confirm and close" },
+  onTrack: { name: "sla:on-track", color: "0e8a16", description: "Within the SLA window" },
+  atRisk: { name: "sla:at-risk", color: "fbca04", description: "Most of the SLA window is used: act now" },
+  breached: { name: "sla:breached", color: "b60205", description: "The SLA deadline has passed" },
+  acknowledged: { name: "nhi:acknowledged", color: "1d76db", description: "An owner has acknowledged this alert (/ack)" },
+  snoozed: { name: "nhi:snoozed", color: "c5def5", description: "Escalation paused by an accepted, time-boxed risk (/snooze)" },
+  needsResolution: { name: "nhi:needs-resolution", color: "d93f0b", description: "Closed without saying how: add a resolution:* label or /resolve" },
+  autoRevoked: { name: "nhi:auto-revoked", color: "5319e7", description: "nhi-steward revoked this credential after its SLA lapsed" }
+};
+function labelSpec(name) {
+  const found = Object.values(LABELS).find((l2) => l2.name === name);
+  if (found) return found;
+  const level = /^escalation:L(\d+)$/.exec(name);
+  if (level) return { name, color: "d93f0b", description: `Escalated to level ${level[1]}` };
+  if (name.startsWith("resolution:")) return { name, color: "0e8a16", description: `Closed as ${name.slice(11)}` };
+  return { name, color: "ededed", description: "" };
+}
+function isManagedStateLabel(name) {
+  return /^(severity|sla|escalation):/.test(name) || name === LABELS.acknowledged.name || name === LABELS.snoozed.name;
+}
+
+// node_modules/luxon/build/es6/luxon.mjs
+var LuxonError = class extends Error {
+};
+var InvalidDateTimeError = class extends LuxonError {
+  constructor(reason) {
+    super(`Invalid DateTime: ${reason.toMessage()}`);
+  }
+};
+var InvalidIntervalError = class extends LuxonError {
+  constructor(reason) {
+    super(`Invalid Interval: ${reason.toMessage()}`);
+  }
+};
+var InvalidDurationError = class extends LuxonError {
+  constructor(reason) {
+    super(`Invalid Duration: ${reason.toMessage()}`);
+  }
+};
+var ConflictingSpecificationError = class extends LuxonError {
+};
+var InvalidUnitError = class extends LuxonError {
+  constructor(unit) {
+    super(`Invalid unit ${unit}`);
+  }
+};
+var InvalidArgumentError = class extends LuxonError {
+};
+var ZoneIsAbstractError = class extends LuxonError {
+  constructor() {
+    super("Zone is an abstract class");
+  }
+};
+var n = "numeric";
+var s = "short";
+var l = "long";
+var DATE_SHORT = {
+  year: n,
+  month: n,
+  day: n
+};
+var DATE_MED = {
+  year: n,
+  month: s,
+  day: n
+};
+var DATE_MED_WITH_WEEKDAY = {
+  year: n,
+  month: s,
+  day: n,
+  weekday: s
+};
+var DATE_FULL = {
+  year: n,
+  month: l,
+  day: n
+};
+var DATE_HUGE = {
+  year: n,
+  month: l,
+  day: n,
+  weekday: l
+};
+var TIME_SIMPLE = {
+  hour: n,
+  minute: n
+};
+var TIME_WITH_SECONDS = {
+  hour: n,
+  minute: n,
+  second: n
+};
+var TIME_WITH_SHORT_OFFSET = {
+  hour: n,
+  minute: n,
+  second: n,
+  timeZoneName: s
+};
+var TIME_WITH_LONG_OFFSET = {
+  hour: n,
+  minute: n,
+  second: n,
+  timeZoneName: l
+};
+var TIME_24_SIMPLE = {
+  hour: n,
+  minute: n,
+  hourCycle: "h23"
+};
+var TIME_24_WITH_SECONDS = {
+  hour: n,
+  minute: n,
+  second: n,
+  hourCycle: "h23"
+};
+var TIME_24_WITH_SHORT_OFFSET = {
+  hour: n,
+  minute: n,
+  second: n,
+  hourCycle: "h23",
+  timeZoneName: s
+};
+var TIME_24_WITH_LONG_OFFSET = {
+  hour: n,
+  minute: n,
+  second: n,
+  hourCycle: "h23",
+  timeZoneName: l
+};
+var DATETIME_SHORT = {
+  year: n,
+  month: n,
+  day: n,
+  hour: n,
+  minute: n
+};
+var DATETIME_SHORT_WITH_SECONDS = {
+  year: n,
+  month: n,
+  day: n,
+  hour: n,
+  minute: n,
+  second: n
+};
+var DATETIME_MED = {
+  year: n,
+  month: s,
+  day: n,
+  hour: n,
+  minute: n
+};
+var DATETIME_MED_WITH_SECONDS = {
+  year: n,
+  month: s,
+  day: n,
+  hour: n,
+  minute: n,
+  second: n
+};
+var DATETIME_MED_WITH_WEEKDAY = {
+  year: n,
+  month: s,
+  day: n,
+  weekday: s,
+  hour: n,
+  minute: n
+};
+var DATETIME_FULL = {
+  year: n,
+  month: l,
+  day: n,
+  hour: n,
+  minute: n,
+  timeZoneName: s
+};
+var DATETIME_FULL_WITH_SECONDS = {
+  year: n,
+  month: l,
+  day: n,
+  hour: n,
+  minute: n,
+  second: n,
+  timeZoneName: s
+};
+var DATETIME_HUGE = {
+  year: n,
+  month: l,
+  day: n,
+  weekday: l,
+  hour: n,
+  minute: n,
+  timeZoneName: l
+};
+var DATETIME_HUGE_WITH_SECONDS = {
+  year: n,
+  month: l,
+  day: n,
+  weekday: l,
+  hour: n,
+  minute: n,
+  second: n,
+  timeZoneName: l
+};
+var Zone = class {
+  /**
+   * The type of zone
+   * @abstract
+   * @type {string}
+   */
+  get type() {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * The name of this zone.
+   * @abstract
+   * @type {string}
+   */
+  get name() {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * The IANA name of this zone.
+   * Defaults to `name` if not overwritten by a subclass.
+   * @abstract
+   * @type {string}
+   */
+  get ianaName() {
+    return this.name;
+  }
+  /**
+   * Returns whether the offset is known to be fixed for the whole year.
+   * @abstract
+   * @type {boolean}
+   */
+  get isUniversal() {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * Returns the offset's common name (such as EST) at the specified timestamp
+   * @abstract
+   * @param {number} ts - Epoch milliseconds for which to get the name
+   * @param {Object} opts - Options to affect the format
+   * @param {string} opts.format - What style of offset to return. Accepts 'long' or 'short'.
+   * @param {string} opts.locale - What locale to return the offset name in.
+   * @return {string}
+   */
+  offsetName(ts, opts) {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * Returns the offset's value as a string
+   * @abstract
+   * @param {number} ts - Epoch milliseconds for which to get the offset
+   * @param {string} format - What style of offset to return.
+   *                          Accepts 'narrow', 'short', or 'techie'. Returning '+6', '+06:00', or '+0600' respectively
+   * @return {string}
+   */
+  formatOffset(ts, format) {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * Return the offset in minutes for this zone at the specified timestamp.
+   * @abstract
+   * @param {number} ts - Epoch milliseconds for which to compute the offset
+   * @return {number}
+   */
+  offset(ts) {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * Return whether this Zone is equal to another zone
+   * @abstract
+   * @param {Zone} otherZone - the zone to compare
+   * @return {boolean}
+   */
+  equals(otherZone) {
+    throw new ZoneIsAbstractError();
+  }
+  /**
+   * Return whether this Zone is valid.
+   * @abstract
+   * @type {boolean}
+   */
+  get isValid() {
+    throw new ZoneIsAbstractError();
+  }
+};
+var singleton$1 = null;
+var SystemZone = class _SystemZone extends Zone {
+  /**
+   * Get a singleton instance of the local zone
+   * @return {SystemZone}
+   */
+  static get instance() {
+    if (singleton$1 === null) {
+      singleton$1 = new _SystemZone();
+    }
+    return singleton$1;
+  }
+  /** @override **/
+  get type() {
+    return "system";
+  }
+  /** @override **/
+  get name() {
+    return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+  /** @override **/
+  get isUniversal() {
+    return false;
+  }
+  /** @override **/
+  offsetName(ts, { format, locale }) {
+    return parseZoneInfo(ts, format, locale);
+  }
+  /** @override **/
+  formatOffset(ts, format) {
+    return formatOffset(this.offset(ts), format);
+  }
+  /** @override **/
+  offset(ts) {
+    return -new Date(ts).getTimezoneOffset();
+  }
+  /** @override **/
+  equals(otherZone) {
+    return otherZone.type === "system";
+  }
+  /** @override **/
+  get isValid() {
+    return true;
+  }
+};
+var dtfCache = /* @__PURE__ */ new Map();
+function makeDTF(zoneName2) {
+  let dtf = dtfCache.get(zoneName2);
+  if (dtf === void 0) {
+    dtf = new Intl.DateTimeFormat("en-US", {
+      hour12: false,
+      timeZone: zoneName2,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      era: "short"
+    });
+    dtfCache.set(zoneName2, dtf);
+  }
+  return dtf;
+}
+var typeToPos = {
+  year: 0,
+  month: 1,
+  day: 2,
+  era: 3,
+  hour: 4,
+  minute: 5,
+  second: 6
+};
+function hackyOffset(dtf, date5) {
+  const formatted = dtf.format(date5).replace(/\u200E/g, ""), parsed = /(\d+)\/(\d+)\/(\d+) (AD|BC),? (\d+):(\d+):(\d+)/.exec(formatted), [, fMonth, fDay, fYear, fadOrBc, fHour, fMinute, fSecond] = parsed;
+  return [fYear, fMonth, fDay, fadOrBc, fHour, fMinute, fSecond];
+}
+function partsOffset(dtf, date5) {
+  const formatted = dtf.formatToParts(date5);
+  const filled = [];
+  for (let i = 0; i < formatted.length; i++) {
+    const { type, value } = formatted[i];
+    const pos = typeToPos[type];
+    if (type === "era") {
+      filled[pos] = value;
+    } else if (!isUndefined(pos)) {
+      filled[pos] = parseInt(value, 10);
+    }
+  }
+  return filled;
+}
+var ianaZoneCache = /* @__PURE__ */ new Map();
+var IANAZone = class _IANAZone extends Zone {
+  /**
+   * @param {string} name - Zone name
+   * @return {IANAZone}
+   */
+  static create(name) {
+    let zone = ianaZoneCache.get(name);
+    if (zone === void 0) {
+      ianaZoneCache.set(name, zone = new _IANAZone(name));
+    }
+    return zone;
+  }
+  /**
+   * Reset local caches. Should only be necessary in testing scenarios.
+   * @return {void}
+   */
+  static resetCache() {
+    ianaZoneCache.clear();
+    dtfCache.clear();
+  }
+  /**
+   * Returns whether the provided string is a valid specifier. This only checks the string's format, not that the specifier identifies a known zone; see isValidZone for that.
+   * @param {string} s - The string to check validity on
+   * @example IANAZone.isValidSpecifier("America/New_York") //=> true
+   * @example IANAZone.isValidSpecifier("Sport~~blorp") //=> false
+   * @deprecated For backward compatibility, this forwards to isValidZone, better use `isValidZone()` directly instead.
+   * @return {boolean}
+   */
+  static isValidSpecifier(s2) {
+    return this.isValidZone(s2);
+  }
+  /**
+   * Returns whether the provided string identifies a real zone
+   * @param {string} zone - The string to check
+   * @example IANAZone.isValidZone("America/New_York") //=> true
+   * @example IANAZone.isValidZone("Fantasia/Castle") //=> false
+   * @example IANAZone.isValidZone("Sport~~blorp") //=> false
+   * @return {boolean}
+   */
+  static isValidZone(zone) {
+    if (!zone) {
+      return false;
+    }
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone }).format();
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+  constructor(name) {
+    super();
+    this.zoneName = name;
+    this.valid = _IANAZone.isValidZone(name);
+  }
+  /**
+   * The type of zone. `iana` for all instances of `IANAZone`.
+   * @override
+   * @type {string}
+   */
+  get type() {
+    return "iana";
+  }
+  /**
+   * The name of this zone (i.e. the IANA zone name).
+   * @override
+   * @type {string}
+   */
+  get name() {
+    return this.zoneName;
+  }
+  /**
+   * Returns whether the offset is known to be fixed for the whole year:
+   * Always returns false for all IANA zones.
+   * @override
+   * @type {boolean}
+   */
+  get isUniversal() {
+    return false;
+  }
+  /**
+   * Returns the offset's common name (such as EST) at the specified timestamp
+   * @override
+   * @param {number} ts - Epoch milliseconds for which to get the name
+   * @param {Object} opts - Options to affect the format
+   * @param {string} opts.format - What style of offset to return. Accepts 'long' or 'short'.
+   * @param {string} opts.locale - What locale to return the offset name in.
+   * @return {string}
+   */
+  offsetName(ts, { format, locale }) {
+    return parseZoneInfo(ts, format, locale, this.name);
+  }
+  /**
+   * Returns the offset's value as a string
+   * @override
+   * @param {number} ts - Epoch milliseconds for which to get the offset
+   * @param {string} format - What style of offset to return.
+   *                          Accepts 'narrow', 'short', or 'techie'. Returning '+6', '+06:00', or '+0600' respectively
+   * @return {string}
+   */
+  formatOffset(ts, format) {
+    return formatOffset(this.offset(ts), format);
+  }
+  /**
+   * Return the offset in minutes for this zone at the specified timestamp.
+   * @override
+   * @param {number} ts - Epoch milliseconds for which to compute the offset
+   * @return {number}
+   */
+  offset(ts) {
+    if (!this.valid) return NaN;
+    const date5 = new Date(ts);
+    if (isNaN(date5)) return NaN;
+    const dtf = makeDTF(this.name);
+    let [year, month, day, adOrBc, hour, minute, second] = dtf.formatToParts ? partsOffset(dtf, date5) : hackyOffset(dtf, date5);
+    if (adOrBc === "BC") {
+      year = -Math.abs(year) + 1;
+    }
+    const adjustedHour = hour === 24 ? 0 : hour;
+    const asUTC = objToLocalTS({
+      year,
+      month,
+      day,
+      hour: adjustedHour,
+      minute,
+      second,
+      millisecond: 0
+    });
+    let asTS = +date5;
+    const over = asTS % 1e3;
+    asTS -= over >= 0 ? over : 1e3 + over;
+    return (asUTC - asTS) / (60 * 1e3);
+  }
+  /**
+   * Return whether this Zone is equal to another zone
+   * @override
+   * @param {Zone} otherZone - the zone to compare
+   * @return {boolean}
+   */
+  equals(otherZone) {
+    return otherZone.type === "iana" && otherZone.name === this.name;
+  }
+  /**
+   * Return whether this Zone is valid.
+   * @override
+   * @type {boolean}
+   */
+  get isValid() {
+    return this.valid;
+  }
+};
+var intlLFCache = {};
+function getCachedLF(locString, opts = {}) {
+  const key2 = JSON.stringify([locString, opts]);
+  let dtf = intlLFCache[key2];
+  if (!dtf) {
+    dtf = new Intl.ListFormat(locString, opts);
+    intlLFCache[key2] = dtf;
+  }
+  return dtf;
+}
+var intlDTCache = /* @__PURE__ */ new Map();
+function getCachedDTF(locString, opts = {}) {
+  const key2 = JSON.stringify([locString, opts]);
+  let dtf = intlDTCache.get(key2);
+  if (dtf === void 0) {
+    dtf = new Intl.DateTimeFormat(locString, opts);
+    intlDTCache.set(key2, dtf);
+  }
+  return dtf;
+}
+var intlNumCache = /* @__PURE__ */ new Map();
+function getCachedINF(locString, opts = {}) {
+  const key2 = JSON.stringify([locString, opts]);
+  let inf = intlNumCache.get(key2);
+  if (inf === void 0) {
+    inf = new Intl.NumberFormat(locString, opts);
+    intlNumCache.set(key2, inf);
+  }
+  return inf;
+}
+var intlRelCache = /* @__PURE__ */ new Map();
+function getCachedRTF(locString, opts = {}) {
+  const { base, ...cacheKeyOpts } = opts;
+  const key2 = JSON.stringify([locString, cacheKeyOpts]);
+  let inf = intlRelCache.get(key2);
+  if (inf === void 0) {
+    inf = new Intl.RelativeTimeFormat(locString, opts);
+    intlRelCache.set(key2, inf);
+  }
+  return inf;
+}
+var sysLocaleCache = null;
+function systemLocale() {
+  if (sysLocaleCache) {
+    return sysLocaleCache;
+  } else {
+    sysLocaleCache = new Intl.DateTimeFormat().resolvedOptions().locale;
+    return sysLocaleCache;
+  }
+}
+var intlResolvedOptionsCache = /* @__PURE__ */ new Map();
+function getCachedIntResolvedOptions(locString) {
+  let opts = intlResolvedOptionsCache.get(locString);
+  if (opts === void 0) {
+    opts = new Intl.DateTimeFormat(locString).resolvedOptions();
+    intlResolvedOptionsCache.set(locString, opts);
+  }
+  return opts;
+}
+var weekInfoCache = /* @__PURE__ */ new Map();
+function getCachedWeekInfo(locString) {
+  let data = weekInfoCache.get(locString);
+  if (!data) {
+    const locale = new Intl.Locale(locString);
+    data = "getWeekInfo" in locale ? locale.getWeekInfo() : locale.weekInfo;
+    if (!("minimalDays" in data)) {
+      data = { ...fallbackWeekSettings, ...data };
+    }
+    weekInfoCache.set(locString, data);
+  }
+  return data;
+}
+function parseLocaleString(localeStr) {
+  const xIndex = localeStr.indexOf("-x-");
+  if (xIndex !== -1) {
+    localeStr = localeStr.substring(0, xIndex);
+  }
+  const uIndex = localeStr.indexOf("-u-");
+  if (uIndex === -1) {
+    return [localeStr];
+  } else {
+    let options;
+    let selectedStr;
+    try {
+      options = getCachedDTF(localeStr).resolvedOptions();
+      selectedStr = localeStr;
+    } catch (e) {
+      const smaller = localeStr.substring(0, uIndex);
+      options = getCachedDTF(smaller).resolvedOptions();
+      selectedStr = smaller;
+    }
+    const { numberingSystem, calendar } = options;
+    return [selectedStr, numberingSystem, calendar];
+  }
+}
+function intlConfigString(localeStr, numberingSystem, outputCalendar) {
+  if (outputCalendar || numberingSystem) {
+    if (!localeStr.includes("-u-")) {
+      localeStr += "-u";
+    }
+    if (outputCalendar) {
+      localeStr += `-ca-${outputCalendar}`;
+    }
+    if (numberingSystem) {
+      localeStr += `-nu-${numberingSystem}`;
+    }
+    return localeStr;
+  } else {
+    return localeStr;
+  }
+}
+function mapMonths(f) {
+  const ms = [];
+  for (let i = 1; i <= 12; i++) {
+    const dt = DateTime.utc(2009, i, 1);
+    ms.push(f(dt));
+  }
+  return ms;
+}
+function mapWeekdays(f) {
+  const ms = [];
+  for (let i = 1; i <= 7; i++) {
+    const dt = DateTime.utc(2016, 11, 13 + i);
+    ms.push(f(dt));
+  }
+  return ms;
+}
+function listStuff(loc, length, englishFn, intlFn) {
+  const mode = loc.listingMode();
+  if (mode === "error") {
+    return null;
+  } else if (mode === "en") {
+    return englishFn(length);
+  } else {
+    return intlFn(length);
+  }
+}
+function supportsFastNumbers(loc) {
+  if (loc.numberingSystem && loc.numberingSystem !== "latn") {
+    return false;
+  } else {
+    return loc.numberingSystem === "latn" || !loc.locale || loc.locale.startsWith("en") || getCachedIntResolvedOptions(loc.locale).numberingSystem === "latn";
+  }
+}
+var PolyNumberFormatter = class {
+  constructor(intl, forceSimple, opts) {
+    this.padTo = opts.padTo || 0;
+    this.floor = opts.floor || false;
+    const { padTo, floor, ...otherOpts } = opts;
+    if (!forceSimple || Object.keys(otherOpts).length > 0) {
+      const intlOpts = { useGrouping: false, ...opts };
+      if (opts.padTo > 0) intlOpts.minimumIntegerDigits = opts.padTo;
+      this.inf = getCachedINF(intl, intlOpts);
+    }
+  }
+  format(i) {
+    if (this.inf) {
+      const fixed = this.floor ? Math.floor(i) : i;
+      return this.inf.format(fixed);
+    } else {
+      const fixed = this.floor ? Math.floor(i) : roundTo(i, 3);
+      return padStart(fixed, this.padTo);
+    }
+  }
+};
+var PolyDateFormatter = class {
+  constructor(dt, intl, opts) {
+    this.opts = opts;
+    this.originalZone = void 0;
+    let z2 = void 0;
+    if (this.opts.timeZone) {
+      this.dt = dt;
+    } else if (dt.zone.type === "fixed") {
+      const gmtOffset = -1 * (dt.offset / 60);
+      const offsetZ = gmtOffset >= 0 ? `Etc/GMT+${gmtOffset}` : `Etc/GMT${gmtOffset}`;
+      if (dt.offset !== 0 && IANAZone.create(offsetZ).valid) {
+        z2 = offsetZ;
+        this.dt = dt;
+      } else {
+        z2 = "UTC";
+        this.dt = dt.offset === 0 ? dt : dt.setZone("UTC").plus({ minutes: dt.offset });
+        this.originalZone = dt.zone;
+      }
+    } else if (dt.zone.type === "system") {
+      this.dt = dt;
+    } else if (dt.zone.type === "iana") {
+      this.dt = dt;
+      z2 = dt.zone.name;
+    } else {
+      z2 = "UTC";
+      this.dt = dt.setZone("UTC").plus({ minutes: dt.offset });
+      this.originalZone = dt.zone;
+    }
+    const intlOpts = { ...this.opts };
+    intlOpts.timeZone = intlOpts.timeZone || z2;
+    this.dtf = getCachedDTF(intl, intlOpts);
+  }
+  format() {
+    if (this.originalZone) {
+      return this.formatToParts().map(({ value }) => value).join("");
+    }
+    return this.dtf.format(this.dt.toJSDate());
+  }
+  formatToParts() {
+    const parts = this.dtf.formatToParts(this.dt.toJSDate());
+    if (this.originalZone) {
+      return parts.map((part) => {
+        if (part.type === "timeZoneName") {
+          const offsetName = this.originalZone.offsetName(this.dt.ts, {
+            locale: this.dt.locale,
+            format: this.opts.timeZoneName
+          });
+          return {
+            ...part,
+            value: offsetName
+          };
+        } else {
+          return part;
+        }
+      });
+    }
+    return parts;
+  }
+  resolvedOptions() {
+    return this.dtf.resolvedOptions();
+  }
+};
+var PolyRelFormatter = class {
+  constructor(intl, isEnglish, opts) {
+    this.opts = { style: "long", ...opts };
+    if (!isEnglish && hasRelative()) {
+      this.rtf = getCachedRTF(intl, opts);
+    }
+  }
+  format(count, unit) {
+    if (this.rtf) {
+      return this.rtf.format(count, unit);
+    } else {
+      return formatRelativeTime(unit, count, this.opts.numeric, this.opts.style !== "long");
+    }
+  }
+  formatToParts(count, unit) {
+    if (this.rtf) {
+      return this.rtf.formatToParts(count, unit);
+    } else {
+      return [];
+    }
+  }
+};
+var fallbackWeekSettings = {
+  firstDay: 1,
+  minimalDays: 4,
+  weekend: [6, 7]
+};
+var Locale = class _Locale {
+  static fromOpts(opts) {
+    return _Locale.create(
+      opts.locale,
+      opts.numberingSystem,
+      opts.outputCalendar,
+      opts.weekSettings,
+      opts.defaultToEN
+    );
+  }
+  static create(locale, numberingSystem, outputCalendar, weekSettings, defaultToEN = false) {
+    const specifiedLocale = locale || Settings.defaultLocale;
+    const localeR = specifiedLocale || (defaultToEN ? "en-US" : systemLocale());
+    const numberingSystemR = numberingSystem || Settings.defaultNumberingSystem;
+    const outputCalendarR = outputCalendar || Settings.defaultOutputCalendar;
+    const weekSettingsR = validateWeekSettings(weekSettings) || Settings.defaultWeekSettings;
+    return new _Locale(localeR, numberingSystemR, outputCalendarR, weekSettingsR, specifiedLocale);
+  }
+  static resetCache() {
+    sysLocaleCache = null;
+    intlDTCache.clear();
+    intlNumCache.clear();
+    intlRelCache.clear();
+    intlResolvedOptionsCache.clear();
+    weekInfoCache.clear();
+  }
+  static fromObject({ locale, numberingSystem, outputCalendar, weekSettings } = {}) {
+    return _Locale.create(locale, numberingSystem, outputCalendar, weekSettings);
+  }
+  constructor(locale, numbering, outputCalendar, weekSettings, specifiedLocale) {
+    const [parsedLocale, parsedNumberingSystem, parsedOutputCalendar] = parseLocaleString(locale);
+    this.locale = parsedLocale;
+    this.numberingSystem = numbering || parsedNumberingSystem || null;
+    this.outputCalendar = outputCalendar || parsedOutputCalendar || null;
+    this.weekSettings = weekSettings;
+    this.intl = intlConfigString(this.locale, this.numberingSystem, this.outputCalendar);
+    this.weekdaysCache = { format: {}, standalone: {} };
+    this.monthsCache = { format: {}, standalone: {} };
+    this.meridiemCache = null;
+    this.eraCache = {};
+    this.specifiedLocale = specifiedLocale;
+    this.fastNumbersCached = null;
+  }
+  get fastNumbers() {
+    if (this.fastNumbersCached == null) {
+      this.fastNumbersCached = supportsFastNumbers(this);
+    }
+    return this.fastNumbersCached;
+  }
+  listingMode() {
+    const isActuallyEn = this.isEnglish();
+    const hasNoWeirdness = (this.numberingSystem === null || this.numberingSystem === "latn") && (this.outputCalendar === null || this.outputCalendar === "gregory");
+    return isActuallyEn && hasNoWeirdness ? "en" : "intl";
+  }
+  clone(alts) {
+    if (!alts || Object.getOwnPropertyNames(alts).length === 0) {
+      return this;
+    } else {
+      return _Locale.create(
+        alts.locale || this.specifiedLocale,
+        alts.numberingSystem || this.numberingSystem,
+        alts.outputCalendar || this.outputCalendar,
+        validateWeekSettings(alts.weekSettings) || this.weekSettings,
+        alts.defaultToEN || false
+      );
+    }
+  }
+  redefaultToEN(alts = {}) {
+    return this.clone({ ...alts, defaultToEN: true });
+  }
+  redefaultToSystem(alts = {}) {
+    return this.clone({ ...alts, defaultToEN: false });
+  }
+  months(length, format = false) {
+    return listStuff(this, length, months, () => {
+      const monthSpecialCase = this.intl === "ja" || this.intl.startsWith("ja-");
+      format &= !monthSpecialCase;
+      const intl = format ? { month: length, day: "numeric" } : { month: length }, formatStr = format ? "format" : "standalone";
+      if (!this.monthsCache[formatStr][length]) {
+        const mapper = !monthSpecialCase ? (dt) => this.extract(dt, intl, "month") : (dt) => this.dtFormatter(dt, intl).format();
+        this.monthsCache[formatStr][length] = mapMonths(mapper);
+      }
+      return this.monthsCache[formatStr][length];
+    });
+  }
+  weekdays(length, format = false) {
+    return listStuff(this, length, weekdays, () => {
+      const intl = format ? { weekday: length, year: "numeric", month: "long", day: "numeric" } : { weekday: length }, formatStr = format ? "format" : "standalone";
+      if (!this.weekdaysCache[formatStr][length]) {
+        this.weekdaysCache[formatStr][length] = mapWeekdays(
+          (dt) => this.extract(dt, intl, "weekday")
+        );
+      }
+      return this.weekdaysCache[formatStr][length];
+    });
+  }
+  meridiems() {
+    return listStuff(
+      this,
+      void 0,
+      () => meridiems,
+      () => {
+        if (!this.meridiemCache) {
+          const intl = { hour: "numeric", hourCycle: "h12" };
+          this.meridiemCache = [DateTime.utc(2016, 11, 13, 9), DateTime.utc(2016, 11, 13, 19)].map(
+            (dt) => this.extract(dt, intl, "dayperiod")
+          );
+        }
+        return this.meridiemCache;
+      }
+    );
+  }
+  eras(length) {
+    return listStuff(this, length, eras, () => {
+      const intl = { era: length };
+      if (!this.eraCache[length]) {
+        this.eraCache[length] = [DateTime.utc(-40, 1, 1), DateTime.utc(2017, 1, 1)].map(
+          (dt) => this.extract(dt, intl, "era")
+        );
+      }
+      return this.eraCache[length];
+    });
+  }
+  extract(dt, intlOpts, field) {
+    const df = this.dtFormatter(dt, intlOpts), results = df.formatToParts(), matching = results.find((m) => m.type.toLowerCase() === field);
+    return matching ? matching.value : null;
+  }
+  numberFormatter(opts = {}) {
+    return new PolyNumberFormatter(this.intl, opts.forceSimple || this.fastNumbers, opts);
+  }
+  dtFormatter(dt, intlOpts = {}) {
+    return new PolyDateFormatter(dt, this.intl, intlOpts);
+  }
+  relFormatter(opts = {}) {
+    return new PolyRelFormatter(this.intl, this.isEnglish(), opts);
+  }
+  listFormatter(opts = {}) {
+    return getCachedLF(this.intl, opts);
+  }
+  isEnglish() {
+    return this.locale === "en" || this.locale.toLowerCase() === "en-us" || getCachedIntResolvedOptions(this.intl).locale.startsWith("en-us");
+  }
+  getWeekSettings() {
+    if (this.weekSettings) {
+      return this.weekSettings;
+    } else if (!hasLocaleWeekInfo()) {
+      return fallbackWeekSettings;
+    } else {
+      return getCachedWeekInfo(this.locale);
+    }
+  }
+  getStartOfWeek() {
+    return this.getWeekSettings().firstDay;
+  }
+  getMinDaysInFirstWeek() {
+    return this.getWeekSettings().minimalDays;
+  }
+  getWeekendDays() {
+    return this.getWeekSettings().weekend;
+  }
+  equals(other) {
+    return this.locale === other.locale && this.numberingSystem === other.numberingSystem && this.outputCalendar === other.outputCalendar;
+  }
+  toString() {
+    return `Locale(${this.locale}, ${this.numberingSystem}, ${this.outputCalendar})`;
+  }
+};
+var singleton = null;
+var FixedOffsetZone = class _FixedOffsetZone extends Zone {
+  /**
+   * Get a singleton instance of UTC
+   * @return {FixedOffsetZone}
+   */
+  static get utcInstance() {
+    if (singleton === null) {
+      singleton = new _FixedOffsetZone(0);
+    }
+    return singleton;
+  }
+  /**
+   * Get an instance with a specified offset
+   * @param {number} offset - The offset in minutes
+   * @return {FixedOffsetZone}
+   */
+  static instance(offset2) {
+    return offset2 === 0 ? _FixedOffsetZone.utcInstance : new _FixedOffsetZone(offset2);
+  }
+  /**
+   * Get an instance of FixedOffsetZone from a UTC offset string, like "UTC+6"
+   * @param {string} s - The offset string to parse
+   * @example FixedOffsetZone.parseSpecifier("UTC+6")
+   * @example FixedOffsetZone.parseSpecifier("UTC+06")
+   * @example FixedOffsetZone.parseSpecifier("UTC-6:00")
+   * @return {FixedOffsetZone}
+   */
+  static parseSpecifier(s2) {
+    if (s2) {
+      const r = s2.match(/^utc(?:([+-]\d{1,2})(?::(\d{2}))?)?$/i);
+      if (r) {
+        return new _FixedOffsetZone(signedOffset(r[1], r[2]));
+      }
+    }
+    return null;
+  }
+  constructor(offset2) {
+    super();
+    this.fixed = offset2;
+  }
+  /**
+   * The type of zone. `fixed` for all instances of `FixedOffsetZone`.
+   * @override
+   * @type {string}
+   */
+  get type() {
+    return "fixed";
+  }
+  /**
+   * The name of this zone.
+   * All fixed zones' names always start with "UTC" (plus optional offset)
+   * @override
+   * @type {string}
+   */
+  get name() {
+    return this.fixed === 0 ? "UTC" : `UTC${formatOffset(this.fixed, "narrow")}`;
+  }
+  /**
+   * The IANA name of this zone, i.e. `Etc/UTC` or `Etc/GMT+/-nn`
+   *
+   * @override
+   * @type {string}
+   */
+  get ianaName() {
+    if (this.fixed === 0) {
+      return "Etc/UTC";
+    } else {
+      return `Etc/GMT${formatOffset(-this.fixed, "narrow")}`;
+    }
+  }
+  /**
+   * Returns the offset's common name at the specified timestamp.
+   *
+   * For fixed offset zones this equals to the zone name.
+   * @override
+   */
+  offsetName() {
+    return this.name;
+  }
+  /**
+   * Returns the offset's value as a string
+   * @override
+   * @param {number} ts - Epoch milliseconds for which to get the offset
+   * @param {string} format - What style of offset to return.
+   *                          Accepts 'narrow', 'short', or 'techie'. Returning '+6', '+06:00', or '+0600' respectively
+   * @return {string}
+   */
+  formatOffset(ts, format) {
+    return formatOffset(this.fixed, format);
+  }
+  /**
+   * Returns whether the offset is known to be fixed for the whole year:
+   * Always returns true for all fixed offset zones.
+   * @override
+   * @type {boolean}
+   */
+  get isUniversal() {
+    return true;
+  }
+  /**
+   * Return the offset in minutes for this zone at the specified timestamp.
+   *
+   * For fixed offset zones, this is constant and does not depend on a timestamp.
+   * @override
+   * @return {number}
+   */
+  offset() {
+    return this.fixed;
+  }
+  /**
+   * Return whether this Zone is equal to another zone (i.e. also fixed and same offset)
+   * @override
+   * @param {Zone} otherZone - the zone to compare
+   * @return {boolean}
+   */
+  equals(otherZone) {
+    return otherZone.type === "fixed" && otherZone.fixed === this.fixed;
+  }
+  /**
+   * Return whether this Zone is valid:
+   * All fixed offset zones are valid.
+   * @override
+   * @type {boolean}
+   */
+  get isValid() {
+    return true;
+  }
+};
+var InvalidZone = class extends Zone {
+  constructor(zoneName2) {
+    super();
+    this.zoneName = zoneName2;
+  }
+  /** @override **/
+  get type() {
+    return "invalid";
+  }
+  /** @override **/
+  get name() {
+    return this.zoneName;
+  }
+  /** @override **/
+  get isUniversal() {
+    return false;
+  }
+  /** @override **/
+  offsetName() {
+    return null;
+  }
+  /** @override **/
+  formatOffset() {
+    return "";
+  }
+  /** @override **/
+  offset() {
+    return NaN;
+  }
+  /** @override **/
+  equals() {
+    return false;
+  }
+  /** @override **/
+  get isValid() {
+    return false;
+  }
+};
+function normalizeZone(input2, defaultZone2) {
+  if (isUndefined(input2) || input2 === null) {
+    return defaultZone2;
+  } else if (input2 instanceof Zone) {
+    return input2;
+  } else if (isString(input2)) {
+    const lowered = input2.toLowerCase();
+    if (lowered === "default") return defaultZone2;
+    else if (lowered === "local" || lowered === "system") return SystemZone.instance;
+    else if (lowered === "utc" || lowered === "gmt") return FixedOffsetZone.utcInstance;
+    else return FixedOffsetZone.parseSpecifier(lowered) || IANAZone.create(input2);
+  } else if (isNumber(input2)) {
+    return FixedOffsetZone.instance(input2);
+  } else if (typeof input2 === "object" && "offset" in input2 && typeof input2.offset === "function") {
+    return input2;
+  } else {
+    return new InvalidZone(input2);
+  }
+}
+var numberingSystems = {
+  arab: "[\u0660-\u0669]",
+  arabext: "[\u06F0-\u06F9]",
+  bali: "[\u1B50-\u1B59]",
+  beng: "[\u09E6-\u09EF]",
+  deva: "[\u0966-\u096F]",
+  fullwide: "[\uFF10-\uFF19]",
+  gujr: "[\u0AE6-\u0AEF]",
+  hanidec: "[\u3007|\u4E00|\u4E8C|\u4E09|\u56DB|\u4E94|\u516D|\u4E03|\u516B|\u4E5D]",
+  khmr: "[\u17E0-\u17E9]",
+  knda: "[\u0CE6-\u0CEF]",
+  laoo: "[\u0ED0-\u0ED9]",
+  limb: "[\u1946-\u194F]",
+  mlym: "[\u0D66-\u0D6F]",
+  mong: "[\u1810-\u1819]",
+  mymr: "[\u1040-\u1049]",
+  orya: "[\u0B66-\u0B6F]",
+  tamldec: "[\u0BE6-\u0BEF]",
+  telu: "[\u0C66-\u0C6F]",
+  thai: "[\u0E50-\u0E59]",
+  tibt: "[\u0F20-\u0F29]",
+  latn: "\\d"
+};
+var numberingSystemsUTF16 = {
+  arab: [1632, 1641],
+  arabext: [1776, 1785],
+  bali: [6992, 7001],
+  beng: [2534, 2543],
+  deva: [2406, 2415],
+  fullwide: [65296, 65303],
+  gujr: [2790, 2799],
+  khmr: [6112, 6121],
+  knda: [3302, 3311],
+  laoo: [3792, 3801],
+  limb: [6470, 6479],
+  mlym: [3430, 3439],
+  mong: [6160, 6169],
+  mymr: [4160, 4169],
+  orya: [2918, 2927],
+  tamldec: [3046, 3055],
+  telu: [3174, 3183],
+  thai: [3664, 3673],
+  tibt: [3872, 3881]
+};
+var hanidecChars = numberingSystems.hanidec.replace(/[\[|\]]/g, "").split("");
+function parseDigits(str) {
+  let value = parseInt(str, 10);
+  if (isNaN(value)) {
+    value = "";
+    for (let i = 0; i < str.length; i++) {
+      const code2 = str.charCodeAt(i);
+      if (str[i].search(numberingSystems.hanidec) !== -1) {
+        value += hanidecChars.indexOf(str[i]);
+      } else {
+        for (const key2 in numberingSystemsUTF16) {
+          const [min, max] = numberingSystemsUTF16[key2];
+          if (code2 >= min && code2 <= max) {
+            value += code2 - min;
+          }
+        }
+      }
+    }
+    return parseInt(value, 10);
+  } else {
+    return value;
+  }
+}
+var digitRegexCache = /* @__PURE__ */ new Map();
+function resetDigitRegexCache() {
+  digitRegexCache.clear();
+}
+function digitRegex({ numberingSystem }, append = "") {
+  const ns = numberingSystem || "latn";
+  let appendCache = digitRegexCache.get(ns);
+  if (appendCache === void 0) {
+    appendCache = /* @__PURE__ */ new Map();
+    digitRegexCache.set(ns, appendCache);
+  }
+  let regex2 = appendCache.get(append);
+  if (regex2 === void 0) {
+    regex2 = new RegExp(`${numberingSystems[ns]}${append}`);
+    appendCache.set(append, regex2);
+  }
+  return regex2;
+}
+var now = () => Date.now();
+var defaultZone = "system";
+var defaultLocale = null;
+var defaultNumberingSystem = null;
+var defaultOutputCalendar = null;
+var twoDigitCutoffYear = 60;
+var throwOnInvalid;
+var defaultWeekSettings = null;
+var Settings = class {
+  /**
+   * Get the callback for returning the current timestamp.
+   * @type {function}
+   */
+  static get now() {
+    return now;
+  }
+  /**
+   * Set the callback for returning the current timestamp.
+   * The function should return a number, which will be interpreted as an Epoch millisecond count
+   * @type {function}
+   * @example Settings.now = () => Date.now() + 3000 // pretend it is 3 seconds in the future
+   * @example Settings.now = () => 0 // always pretend it's Jan 1, 1970 at midnight in UTC time
+   */
+  static set now(n2) {
+    now = n2;
+  }
+  /**
+   * Set the default time zone to create DateTimes in. Does not affect existing instances.
+   * Use the value "system" to reset this value to the system's time zone.
+   * @type {string}
+   */
+  static set defaultZone(zone) {
+    defaultZone = zone;
+  }
+  /**
+   * Get the default time zone object currently used to create DateTimes. Does not affect existing instances.
+   * The default value is the system's time zone (the one set on the machine that runs this code).
+   * @type {Zone}
+   */
+  static get defaultZone() {
+    return normalizeZone(defaultZone, SystemZone.instance);
+  }
+  /**
+   * Get the default locale to create DateTimes with. Does not affect existing instances.
+   * @type {string}
+   */
+  static get defaultLocale() {
+    return defaultLocale;
+  }
+  /**
+   * Set the default locale to create DateTimes with. Does not affect existing instances.
+   * @type {string}
+   */
+  static set defaultLocale(locale) {
+    defaultLocale = locale;
+  }
+  /**
+   * Get the default numbering system to create DateTimes with. Does not affect existing instances.
+   * @type {string}
+   */
+  static get defaultNumberingSystem() {
+    return defaultNumberingSystem;
+  }
+  /**
+   * Set the default numbering system to create DateTimes with. Does not affect existing instances.
+   * @type {string}
+   */
+  static set defaultNumberingSystem(numberingSystem) {
+    defaultNumberingSystem = numberingSystem;
+  }
+  /**
+   * Get the default output calendar to create DateTimes with. Does not affect existing instances.
+   * @type {string}
+   */
+  static get defaultOutputCalendar() {
+    return defaultOutputCalendar;
+  }
+  /**
+   * Set the default output calendar to create DateTimes with. Does not affect existing instances.
+   * @type {string}
+   */
+  static set defaultOutputCalendar(outputCalendar) {
+    defaultOutputCalendar = outputCalendar;
+  }
+  /**
+   * @typedef {Object} WeekSettings
+   * @property {number} firstDay
+   * @property {number} minimalDays
+   * @property {number[]} weekend
+   */
+  /**
+   * @return {WeekSettings|null}
+   */
+  static get defaultWeekSettings() {
+    return defaultWeekSettings;
+  }
+  /**
+   * Allows overriding the default locale week settings, i.e. the start of the week, the weekend and
+   * how many days are required in the first week of a year.
+   * Does not affect existing instances.
+   *
+   * @param {WeekSettings|null} weekSettings
+   */
+  static set defaultWeekSettings(weekSettings) {
+    defaultWeekSettings = validateWeekSettings(weekSettings);
+  }
+  /**
+   * Get the cutoff year for whether a 2-digit year string is interpreted in the current or previous century. Numbers higher than the cutoff will be considered to mean 19xx and numbers lower or equal to the cutoff will be considered 20xx.
+   * @type {number}
+   */
+  static get twoDigitCutoffYear() {
+    return twoDigitCutoffYear;
+  }
+  /**
+   * Set the cutoff year for whether a 2-digit year string is interpreted in the current or previous century. Numbers higher than the cutoff will be considered to mean 19xx and numbers lower or equal to the cutoff will be considered 20xx.
+   * @type {number}
+   * @example Settings.twoDigitCutoffYear = 0 // all 'yy' are interpreted as 20th century
+   * @example Settings.twoDigitCutoffYear = 99 // all 'yy' are interpreted as 21st century
+   * @example Settings.twoDigitCutoffYear = 50 // '49' -> 2049; '50' -> 1950
+   * @example Settings.twoDigitCutoffYear = 1950 // interpreted as 50
+   * @example Settings.twoDigitCutoffYear = 2050 // ALSO interpreted as 50
+   */
+  static set twoDigitCutoffYear(cutoffYear) {
+    twoDigitCutoffYear = cutoffYear % 100;
+  }
+  /**
+   * Get whether Luxon will throw when it encounters invalid DateTimes, Durations, or Intervals
+   * @type {boolean}
+   */
+  static get throwOnInvalid() {
+    return throwOnInvalid;
+  }
+  /**
+   * Set whether Luxon will throw when it encounters invalid DateTimes, Durations, or Intervals
+   * @type {boolean}
+   */
+  static set throwOnInvalid(t) {
+    throwOnInvalid = t;
+  }
+  /**
+   * Reset Luxon's global caches. Should only be necessary in testing scenarios.
+   * @return {void}
+   */
+  static resetCaches() {
+    Locale.resetCache();
+    IANAZone.resetCache();
+    DateTime.resetCache();
+    resetDigitRegexCache();
+  }
+};
+var Invalid = class {
+  constructor(reason, explanation) {
+    this.reason = reason;
+    this.explanation = explanation;
+  }
+  toMessage() {
+    if (this.explanation) {
+      return `${this.reason}: ${this.explanation}`;
+    } else {
+      return this.reason;
+    }
+  }
+};
+var nonLeapLadder = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+var leapLadder = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+function unitOutOfRange(unit, value) {
+  return new Invalid(
+    "unit out of range",
+    `you specified ${value} (of type ${typeof value}) as a ${unit}, which is invalid`
+  );
+}
+function dayOfWeek(year, month, day) {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (year < 100 && year >= 0) {
+    d.setUTCFullYear(d.getUTCFullYear() - 1900);
+  }
+  const js = d.getUTCDay();
+  return js === 0 ? 7 : js;
+}
+function computeOrdinal(year, month, day) {
+  return day + (isLeapYear(year) ? leapLadder : nonLeapLadder)[month - 1];
+}
+function uncomputeOrdinal(year, ordinal) {
+  const table = isLeapYear(year) ? leapLadder : nonLeapLadder, month0 = table.findIndex((i) => i < ordinal), day = ordinal - table[month0];
+  return { month: month0 + 1, day };
+}
+function isoWeekdayToLocal(isoWeekday2, startOfWeek) {
+  return (isoWeekday2 - startOfWeek + 7) % 7 + 1;
+}
+function gregorianToWeek(gregObj, minDaysInFirstWeek = 4, startOfWeek = 1) {
+  const { year, month, day } = gregObj, ordinal = computeOrdinal(year, month, day), weekday = isoWeekdayToLocal(dayOfWeek(year, month, day), startOfWeek);
+  let weekNumber = Math.floor((ordinal - weekday + 14 - minDaysInFirstWeek) / 7), weekYear;
+  if (weekNumber < 1) {
+    weekYear = year - 1;
+    weekNumber = weeksInWeekYear(weekYear, minDaysInFirstWeek, startOfWeek);
+  } else if (weekNumber > weeksInWeekYear(year, minDaysInFirstWeek, startOfWeek)) {
+    weekYear = year + 1;
+    weekNumber = 1;
+  } else {
+    weekYear = year;
+  }
+  return { weekYear, weekNumber, weekday, ...timeObject(gregObj) };
+}
+function weekToGregorian(weekData, minDaysInFirstWeek = 4, startOfWeek = 1) {
+  const { weekYear, weekNumber, weekday } = weekData, weekdayOfJan4 = isoWeekdayToLocal(dayOfWeek(weekYear, 1, minDaysInFirstWeek), startOfWeek), yearInDays = daysInYear(weekYear);
+  let ordinal = weekNumber * 7 + weekday - weekdayOfJan4 - 7 + minDaysInFirstWeek, year;
+  if (ordinal < 1) {
+    year = weekYear - 1;
+    ordinal += daysInYear(year);
+  } else if (ordinal > yearInDays) {
+    year = weekYear + 1;
+    ordinal -= daysInYear(weekYear);
+  } else {
+    year = weekYear;
+  }
+  const { month, day } = uncomputeOrdinal(year, ordinal);
+  return { year, month, day, ...timeObject(weekData) };
+}
+function gregorianToOrdinal(gregData) {
+  const { year, month, day } = gregData;
+  const ordinal = computeOrdinal(year, month, day);
+  return { year, ordinal, ...timeObject(gregData) };
+}
+function ordinalToGregorian(ordinalData) {
+  const { year, ordinal } = ordinalData;
+  const { month, day } = uncomputeOrdinal(year, ordinal);
+  return { year, month, day, ...timeObject(ordinalData) };
+}
+function usesLocalWeekValues(obj, loc) {
+  const hasLocaleWeekData = !isUndefined(obj.localWeekday) || !isUndefined(obj.localWeekNumber) || !isUndefined(obj.localWeekYear);
+  if (hasLocaleWeekData) {
+    const hasIsoWeekData = !isUndefined(obj.weekday) || !isUndefined(obj.weekNumber) || !isUndefined(obj.weekYear);
+    if (hasIsoWeekData) {
+      throw new ConflictingSpecificationError(
+        "Cannot mix locale-based week fields with ISO-based week fields"
+      );
+    }
+    if (!isUndefined(obj.localWeekday)) obj.weekday = obj.localWeekday;
+    if (!isUndefined(obj.localWeekNumber)) obj.weekNumber = obj.localWeekNumber;
+    if (!isUndefined(obj.localWeekYear)) obj.weekYear = obj.localWeekYear;
+    delete obj.localWeekday;
+    delete obj.localWeekNumber;
+    delete obj.localWeekYear;
+    return {
+      minDaysInFirstWeek: loc.getMinDaysInFirstWeek(),
+      startOfWeek: loc.getStartOfWeek()
+    };
+  } else {
+    return { minDaysInFirstWeek: 4, startOfWeek: 1 };
+  }
+}
+function hasInvalidWeekData(obj, minDaysInFirstWeek = 4, startOfWeek = 1) {
+  const validYear = isInteger(obj.weekYear), validWeek = integerBetween(
+    obj.weekNumber,
+    1,
+    weeksInWeekYear(obj.weekYear, minDaysInFirstWeek, startOfWeek)
+  ), validWeekday = integerBetween(obj.weekday, 1, 7);
+  if (!validYear) {
+    return unitOutOfRange("weekYear", obj.weekYear);
+  } else if (!validWeek) {
+    return unitOutOfRange("week", obj.weekNumber);
+  } else if (!validWeekday) {
+    return unitOutOfRange("weekday", obj.weekday);
+  } else return false;
+}
+function hasInvalidOrdinalData(obj) {
+  const validYear = isInteger(obj.year), validOrdinal = integerBetween(obj.ordinal, 1, daysInYear(obj.year));
+  if (!validYear) {
+    return unitOutOfRange("year", obj.year);
+  } else if (!validOrdinal) {
+    return unitOutOfRange("ordinal", obj.ordinal);
+  } else return false;
+}
+function hasInvalidGregorianData(obj) {
+  const validYear = isInteger(obj.year), validMonth = integerBetween(obj.month, 1, 12), validDay = integerBetween(obj.day, 1, daysInMonth(obj.year, obj.month));
+  if (!validYear) {
+    return unitOutOfRange("year", obj.year);
+  } else if (!validMonth) {
+    return unitOutOfRange("month", obj.month);
+  } else if (!validDay) {
+    return unitOutOfRange("day", obj.day);
+  } else return false;
+}
+function hasInvalidTimeData(obj) {
+  const { hour, minute, second, millisecond } = obj;
+  const validHour = integerBetween(hour, 0, 23) || hour === 24 && minute === 0 && second === 0 && millisecond === 0, validMinute = integerBetween(minute, 0, 59), validSecond = integerBetween(second, 0, 59), validMillisecond = integerBetween(millisecond, 0, 999);
+  if (!validHour) {
+    return unitOutOfRange("hour", hour);
+  } else if (!validMinute) {
+    return unitOutOfRange("minute", minute);
+  } else if (!validSecond) {
+    return unitOutOfRange("second", second);
+  } else if (!validMillisecond) {
+    return unitOutOfRange("millisecond", millisecond);
+  } else return false;
+}
+function isUndefined(o) {
+  return typeof o === "undefined";
+}
+function isNumber(o) {
+  return typeof o === "number";
+}
+function isInteger(o) {
+  return typeof o === "number" && o % 1 === 0;
+}
+function isString(o) {
+  return typeof o === "string";
+}
+function isDate(o) {
+  return Object.prototype.toString.call(o) === "[object Date]";
+}
+function hasRelative() {
+  try {
+    return typeof Intl !== "undefined" && !!Intl.RelativeTimeFormat;
+  } catch (e) {
+    return false;
+  }
+}
+function hasLocaleWeekInfo() {
+  try {
+    return typeof Intl !== "undefined" && !!Intl.Locale && ("weekInfo" in Intl.Locale.prototype || "getWeekInfo" in Intl.Locale.prototype);
+  } catch (e) {
+    return false;
+  }
+}
+function maybeArray(thing) {
+  return Array.isArray(thing) ? thing : [thing];
+}
+function bestBy(arr, by, compare) {
+  if (arr.length === 0) {
+    return void 0;
+  }
+  return arr.reduce((best, next) => {
+    const pair = [by(next), next];
+    if (!best) {
+      return pair;
+    } else if (compare(best[0], pair[0]) === best[0]) {
+      return best;
+    } else {
+      return pair;
+    }
+  }, null)[1];
+}
+function pick2(obj, keys) {
+  return keys.reduce((a, k) => {
+    a[k] = obj[k];
+    return a;
+  }, {});
+}
+function hasOwnProperty(obj, prop) {
+  return Object.prototype.hasOwnProperty.call(obj, prop);
+}
+function validateWeekSettings(settings) {
+  if (settings == null) {
+    return null;
+  } else if (typeof settings !== "object") {
+    throw new InvalidArgumentError("Week settings must be an object");
+  } else {
+    if (!integerBetween(settings.firstDay, 1, 7) || !integerBetween(settings.minimalDays, 1, 7) || !Array.isArray(settings.weekend) || settings.weekend.some((v) => !integerBetween(v, 1, 7))) {
+      throw new InvalidArgumentError("Invalid week settings");
+    }
+    return {
+      firstDay: settings.firstDay,
+      minimalDays: settings.minimalDays,
+      weekend: Array.from(settings.weekend)
+    };
+  }
+}
+function integerBetween(thing, bottom, top) {
+  return isInteger(thing) && thing >= bottom && thing <= top;
+}
+function floorMod(x, n2) {
+  return x - n2 * Math.floor(x / n2);
+}
+function padStart(input2, n2 = 2) {
+  const isNeg = input2 < 0;
+  let padded;
+  if (isNeg) {
+    padded = "-" + ("" + -input2).padStart(n2, "0");
+  } else {
+    padded = ("" + input2).padStart(n2, "0");
+  }
+  return padded;
+}
+function parseInteger(string4) {
+  if (isUndefined(string4) || string4 === null || string4 === "") {
+    return void 0;
+  } else {
+    return parseInt(string4, 10);
+  }
+}
+function parseFloating(string4) {
+  if (isUndefined(string4) || string4 === null || string4 === "") {
+    return void 0;
+  } else {
+    return parseFloat(string4);
+  }
+}
+function parseMillis(fraction) {
+  if (isUndefined(fraction) || fraction === null || fraction === "") {
+    return void 0;
+  } else {
+    const f = parseFloat("0." + fraction) * 1e3;
+    return Math.floor(f);
+  }
+}
+function roundTo(number4, digits, rounding = "round") {
+  const factor = 10 ** digits;
+  switch (rounding) {
+    case "expand":
+      return number4 > 0 ? Math.ceil(number4 * factor) / factor : Math.floor(number4 * factor) / factor;
+    case "trunc":
+      return Math.trunc(number4 * factor) / factor;
+    case "round":
+      return Math.round(number4 * factor) / factor;
+    case "floor":
+      return Math.floor(number4 * factor) / factor;
+    case "ceil":
+      return Math.ceil(number4 * factor) / factor;
+    default:
+      throw new RangeError(`Value rounding ${rounding} is out of range`);
+  }
+}
+function isLeapYear(year) {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+function daysInYear(year) {
+  return isLeapYear(year) ? 366 : 365;
+}
+function daysInMonth(year, month) {
+  const modMonth = floorMod(month - 1, 12) + 1, modYear = year + (month - modMonth) / 12;
+  if (modMonth === 2) {
+    return isLeapYear(modYear) ? 29 : 28;
+  } else {
+    return [31, null, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][modMonth - 1];
+  }
+}
+function objToLocalTS(obj) {
+  let d = Date.UTC(
+    obj.year,
+    obj.month - 1,
+    obj.day,
+    obj.hour,
+    obj.minute,
+    obj.second,
+    obj.millisecond
+  );
+  if (obj.year < 100 && obj.year >= 0) {
+    d = new Date(d);
+    d.setUTCFullYear(obj.year, obj.month - 1, obj.day);
+  }
+  return +d;
+}
+function firstWeekOffset(year, minDaysInFirstWeek, startOfWeek) {
+  const fwdlw = isoWeekdayToLocal(dayOfWeek(year, 1, minDaysInFirstWeek), startOfWeek);
+  return -fwdlw + minDaysInFirstWeek - 1;
+}
+function weeksInWeekYear(weekYear, minDaysInFirstWeek = 4, startOfWeek = 1) {
+  const weekOffset = firstWeekOffset(weekYear, minDaysInFirstWeek, startOfWeek);
+  const weekOffsetNext = firstWeekOffset(weekYear + 1, minDaysInFirstWeek, startOfWeek);
+  return (daysInYear(weekYear) - weekOffset + weekOffsetNext) / 7;
+}
+function untruncateYear(year) {
+  if (year > 99) {
+    return year;
+  } else return year > Settings.twoDigitCutoffYear ? 1900 + year : 2e3 + year;
+}
+function parseZoneInfo(ts, offsetFormat, locale, timeZone = null) {
+  const date5 = new Date(ts), intlOpts = {
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit"
+  };
+  if (timeZone) {
+    intlOpts.timeZone = timeZone;
+  }
+  const modified = { timeZoneName: offsetFormat, ...intlOpts };
+  const parsed = new Intl.DateTimeFormat(locale, modified).formatToParts(date5).find((m) => m.type.toLowerCase() === "timezonename");
+  return parsed ? parsed.value : null;
+}
+function signedOffset(offHourStr, offMinuteStr) {
+  let offHour = parseInt(offHourStr, 10);
+  if (Number.isNaN(offHour)) {
+    offHour = 0;
+  }
+  const offMin = parseInt(offMinuteStr, 10) || 0, offMinSigned = offHour < 0 || Object.is(offHour, -0) ? -offMin : offMin;
+  return offHour * 60 + offMinSigned;
+}
+function asNumber(value) {
+  const numericValue = Number(value);
+  if (typeof value === "boolean" || value === "" || !Number.isFinite(numericValue))
+    throw new InvalidArgumentError(`Invalid unit value ${value}`);
+  return numericValue;
+}
+function normalizeObject(obj, normalizer) {
+  const normalized = {};
+  for (const u in obj) {
+    if (hasOwnProperty(obj, u)) {
+      const v = obj[u];
+      if (v === void 0 || v === null) continue;
+      normalized[normalizer(u)] = asNumber(v);
+    }
+  }
+  return normalized;
+}
+function formatOffset(offset2, format) {
+  const hours2 = Math.trunc(Math.abs(offset2 / 60)), minutes = Math.trunc(Math.abs(offset2 % 60)), sign = offset2 >= 0 ? "+" : "-";
+  switch (format) {
+    case "short":
+      return `${sign}${padStart(hours2, 2)}:${padStart(minutes, 2)}`;
+    case "narrow":
+      return `${sign}${hours2}${minutes > 0 ? `:${minutes}` : ""}`;
+    case "techie":
+      return `${sign}${padStart(hours2, 2)}${padStart(minutes, 2)}`;
+    default:
+      throw new RangeError(`Value format ${format} is out of range for property format`);
+  }
+}
+function timeObject(obj) {
+  return pick2(obj, ["hour", "minute", "second", "millisecond"]);
+}
+var monthsLong = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+var monthsShort = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec"
+];
+var monthsNarrow = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"];
+function months(length) {
+  switch (length) {
+    case "narrow":
+      return [...monthsNarrow];
+    case "short":
+      return [...monthsShort];
+    case "long":
+      return [...monthsLong];
+    case "numeric":
+      return ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"];
+    case "2-digit":
+      return ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"];
+    default:
+      return null;
+  }
+}
+var weekdaysLong = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday"
+];
+var weekdaysShort = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+var weekdaysNarrow = ["M", "T", "W", "T", "F", "S", "S"];
+function weekdays(length) {
+  switch (length) {
+    case "narrow":
+      return [...weekdaysNarrow];
+    case "short":
+      return [...weekdaysShort];
+    case "long":
+      return [...weekdaysLong];
+    case "numeric":
+      return ["1", "2", "3", "4", "5", "6", "7"];
+    default:
+      return null;
+  }
+}
+var meridiems = ["AM", "PM"];
+var erasLong = ["Before Christ", "Anno Domini"];
+var erasShort = ["BC", "AD"];
+var erasNarrow = ["B", "A"];
+function eras(length) {
+  switch (length) {
+    case "narrow":
+      return [...erasNarrow];
+    case "short":
+      return [...erasShort];
+    case "long":
+      return [...erasLong];
+    default:
+      return null;
+  }
+}
+function meridiemForDateTime(dt) {
+  return meridiems[dt.hour < 12 ? 0 : 1];
+}
+function weekdayForDateTime(dt, length) {
+  return weekdays(length)[dt.weekday - 1];
+}
+function monthForDateTime(dt, length) {
+  return months(length)[dt.month - 1];
+}
+function eraForDateTime(dt, length) {
+  return eras(length)[dt.year < 0 ? 0 : 1];
+}
+function formatRelativeTime(unit, count, numeric = "always", narrow = false) {
+  const units = {
+    years: ["year", "yr."],
+    quarters: ["quarter", "qtr."],
+    months: ["month", "mo."],
+    weeks: ["week", "wk."],
+    days: ["day", "day", "days"],
+    hours: ["hour", "hr."],
+    minutes: ["minute", "min."],
+    seconds: ["second", "sec."]
+  };
+  const lastable = ["hours", "minutes", "seconds"].indexOf(unit) === -1;
+  if (numeric === "auto" && lastable) {
+    const isDay = unit === "days";
+    switch (count) {
+      case 1:
+        return isDay ? "tomorrow" : `next ${units[unit][0]}`;
+      case -1:
+        return isDay ? "yesterday" : `last ${units[unit][0]}`;
+      case 0:
+        return isDay ? "today" : `this ${units[unit][0]}`;
+    }
+  }
+  const isInPast = Object.is(count, -0) || count < 0, fmtValue = Math.abs(count), singular = fmtValue === 1, lilUnits = units[unit], fmtUnit = narrow ? singular ? lilUnits[1] : lilUnits[2] || lilUnits[1] : singular ? units[unit][0] : unit;
+  return isInPast ? `${fmtValue} ${fmtUnit} ago` : `in ${fmtValue} ${fmtUnit}`;
+}
+function stringifyTokens(splits, tokenToString) {
+  let s2 = "";
+  for (const token of splits) {
+    if (token.literal) {
+      s2 += token.val;
+    } else {
+      s2 += tokenToString(token.val);
+    }
+  }
+  return s2;
+}
+var macroTokenToFormatOpts = {
+  D: DATE_SHORT,
+  DD: DATE_MED,
+  DDD: DATE_FULL,
+  DDDD: DATE_HUGE,
+  t: TIME_SIMPLE,
+  tt: TIME_WITH_SECONDS,
+  ttt: TIME_WITH_SHORT_OFFSET,
+  tttt: TIME_WITH_LONG_OFFSET,
+  T: TIME_24_SIMPLE,
+  TT: TIME_24_WITH_SECONDS,
+  TTT: TIME_24_WITH_SHORT_OFFSET,
+  TTTT: TIME_24_WITH_LONG_OFFSET,
+  f: DATETIME_SHORT,
+  ff: DATETIME_MED,
+  fff: DATETIME_FULL,
+  ffff: DATETIME_HUGE,
+  F: DATETIME_SHORT_WITH_SECONDS,
+  FF: DATETIME_MED_WITH_SECONDS,
+  FFF: DATETIME_FULL_WITH_SECONDS,
+  FFFF: DATETIME_HUGE_WITH_SECONDS
+};
+var Formatter = class _Formatter {
+  static create(locale, opts = {}) {
+    return new _Formatter(locale, opts);
+  }
+  static parseFormat(fmt) {
+    let current = null, currentFull = "", bracketed = false;
+    const splits = [];
+    for (let i = 0; i < fmt.length; i++) {
+      const c = fmt.charAt(i);
+      if (c === "'") {
+        if (currentFull.length > 0 || bracketed) {
+          splits.push({
+            literal: bracketed || /^\s+$/.test(currentFull),
+            val: currentFull === "" ? "'" : currentFull
+          });
+        }
+        current = null;
+        currentFull = "";
+        bracketed = !bracketed;
+      } else if (bracketed) {
+        currentFull += c;
+      } else if (c === current) {
+        currentFull += c;
+      } else {
+        if (currentFull.length > 0) {
+          splits.push({ literal: /^\s+$/.test(currentFull), val: currentFull });
+        }
+        currentFull = c;
+        current = c;
+      }
+    }
+    if (currentFull.length > 0) {
+      splits.push({ literal: bracketed || /^\s+$/.test(currentFull), val: currentFull });
+    }
+    return splits;
+  }
+  static macroTokenToFormatOpts(token) {
+    return macroTokenToFormatOpts[token];
+  }
+  constructor(locale, formatOpts) {
+    this.opts = formatOpts;
+    this.loc = locale;
+    this.systemLoc = null;
+  }
+  formatWithSystemDefault(dt, opts) {
+    if (this.systemLoc === null) {
+      this.systemLoc = this.loc.redefaultToSystem();
+    }
+    const df = this.systemLoc.dtFormatter(dt, { ...this.opts, ...opts });
+    return df.format();
+  }
+  dtFormatter(dt, opts = {}) {
+    return this.loc.dtFormatter(dt, { ...this.opts, ...opts });
+  }
+  formatDateTime(dt, opts) {
+    return this.dtFormatter(dt, opts).format();
+  }
+  formatDateTimeParts(dt, opts) {
+    return this.dtFormatter(dt, opts).formatToParts();
+  }
+  formatInterval(interval, opts) {
+    const df = this.dtFormatter(interval.start, opts);
+    return df.dtf.formatRange(interval.start.toJSDate(), interval.end.toJSDate());
+  }
+  resolvedOptions(dt, opts) {
+    return this.dtFormatter(dt, opts).resolvedOptions();
+  }
+  num(n2, p = 0, signDisplay = void 0) {
+    if (this.opts.forceSimple) {
+      return padStart(n2, p);
+    }
+    const opts = { ...this.opts };
+    if (p > 0) {
+      opts.padTo = p;
+    }
+    if (signDisplay) {
+      opts.signDisplay = signDisplay;
+    }
+    return this.loc.numberFormatter(opts).format(n2);
+  }
+  formatDateTimeFromString(dt, fmt) {
+    const knownEnglish = this.loc.listingMode() === "en", useDateTimeFormatter = this.loc.outputCalendar && this.loc.outputCalendar !== "gregory", string4 = (opts, extract) => this.loc.extract(dt, opts, extract), formatOffset2 = (opts) => {
+      if (dt.isOffsetFixed && dt.offset === 0 && opts.allowZ) {
+        return "Z";
+      }
+      return dt.isValid ? dt.zone.formatOffset(dt.ts, opts.format) : "";
+    }, meridiem = () => knownEnglish ? meridiemForDateTime(dt) : string4({ hour: "numeric", hourCycle: "h12" }, "dayperiod"), month = (length, standalone) => knownEnglish ? monthForDateTime(dt, length) : string4(standalone ? { month: length } : { month: length, day: "numeric" }, "month"), weekday = (length, standalone) => knownEnglish ? weekdayForDateTime(dt, length) : string4(
+      standalone ? { weekday: length } : { weekday: length, month: "long", day: "numeric" },
+      "weekday"
+    ), maybeMacro = (token) => {
+      const formatOpts = _Formatter.macroTokenToFormatOpts(token);
+      if (formatOpts) {
+        return this.formatWithSystemDefault(dt, formatOpts);
+      } else {
+        return token;
+      }
+    }, era = (length) => knownEnglish ? eraForDateTime(dt, length) : string4({ era: length }, "era"), tokenToString = (token) => {
+      switch (token) {
+        // ms
+        case "S":
+          return this.num(dt.millisecond);
+        case "u":
+        // falls through
+        case "SSS":
+          return this.num(dt.millisecond, 3);
+        // seconds
+        case "s":
+          return this.num(dt.second);
+        case "ss":
+          return this.num(dt.second, 2);
+        // fractional seconds
+        case "uu":
+          return this.num(Math.floor(dt.millisecond / 10), 2);
+        case "uuu":
+          return this.num(Math.floor(dt.millisecond / 100));
+        // minutes
+        case "m":
+          return this.num(dt.minute);
+        case "mm":
+          return this.num(dt.minute, 2);
+        // hours
+        case "h":
+          return this.num(dt.hour % 12 === 0 ? 12 : dt.hour % 12);
+        case "hh":
+          return this.num(dt.hour % 12 === 0 ? 12 : dt.hour % 12, 2);
+        case "H":
+          return this.num(dt.hour);
+        case "HH":
+          return this.num(dt.hour, 2);
+        // offset
+        case "Z":
+          return formatOffset2({ format: "narrow", allowZ: this.opts.allowZ });
+        case "ZZ":
+          return formatOffset2({ format: "short", allowZ: this.opts.allowZ });
+        case "ZZZ":
+          return formatOffset2({ format: "techie", allowZ: this.opts.allowZ });
+        case "ZZZZ":
+          return dt.zone.offsetName(dt.ts, { format: "short", locale: this.loc.locale });
+        case "ZZZZZ":
+          return dt.zone.offsetName(dt.ts, { format: "long", locale: this.loc.locale });
+        // zone
+        case "z":
+          return dt.zoneName;
+        // meridiems
+        case "a":
+          return meridiem();
+        // dates
+        case "d":
+          return useDateTimeFormatter ? string4({ day: "numeric" }, "day") : this.num(dt.day);
+        case "dd":
+          return useDateTimeFormatter ? string4({ day: "2-digit" }, "day") : this.num(dt.day, 2);
+        // weekdays - standalone
+        case "c":
+          return this.num(dt.weekday);
+        case "ccc":
+          return weekday("short", true);
+        case "cccc":
+          return weekday("long", true);
+        case "ccccc":
+          return weekday("narrow", true);
+        // weekdays - format
+        case "E":
+          return this.num(dt.weekday);
+        case "EEE":
+          return weekday("short", false);
+        case "EEEE":
+          return weekday("long", false);
+        case "EEEEE":
+          return weekday("narrow", false);
+        // months - standalone
+        case "L":
+          return useDateTimeFormatter ? string4({ month: "numeric", day: "numeric" }, "month") : this.num(dt.month);
+        case "LL":
+          return useDateTimeFormatter ? string4({ month: "2-digit", day: "numeric" }, "month") : this.num(dt.month, 2);
+        case "LLL":
+          return month("short", true);
+        case "LLLL":
+          return month("long", true);
+        case "LLLLL":
+          return month("narrow", true);
+        // months - format
+        case "M":
+          return useDateTimeFormatter ? string4({ month: "numeric" }, "month") : this.num(dt.month);
+        case "MM":
+          return useDateTimeFormatter ? string4({ month: "2-digit" }, "month") : this.num(dt.month, 2);
+        case "MMM":
+          return month("short", false);
+        case "MMMM":
+          return month("long", false);
+        case "MMMMM":
+          return month("narrow", false);
+        // years
+        case "y":
+          return useDateTimeFormatter ? string4({ year: "numeric" }, "year") : this.num(dt.year);
+        case "yy":
+          return useDateTimeFormatter ? string4({ year: "2-digit" }, "year") : this.num(dt.year.toString().slice(-2), 2);
+        case "yyyy":
+          return useDateTimeFormatter ? string4({ year: "numeric" }, "year") : this.num(dt.year, 4);
+        case "yyyyyy":
+          return useDateTimeFormatter ? string4({ year: "numeric" }, "year") : this.num(dt.year, 6);
+        // eras
+        case "G":
+          return era("short");
+        case "GG":
+          return era("long");
+        case "GGGGG":
+          return era("narrow");
+        case "kk":
+          return this.num(dt.weekYear.toString().slice(-2), 2);
+        case "kkkk":
+          return this.num(dt.weekYear, 4);
+        case "W":
+          return this.num(dt.weekNumber);
+        case "WW":
+          return this.num(dt.weekNumber, 2);
+        case "n":
+          return this.num(dt.localWeekNumber);
+        case "nn":
+          return this.num(dt.localWeekNumber, 2);
+        case "ii":
+          return this.num(dt.localWeekYear.toString().slice(-2), 2);
+        case "iiii":
+          return this.num(dt.localWeekYear, 4);
+        case "o":
+          return this.num(dt.ordinal);
+        case "ooo":
+          return this.num(dt.ordinal, 3);
+        case "q":
+          return this.num(dt.quarter);
+        case "qq":
+          return this.num(dt.quarter, 2);
+        case "X":
+          return this.num(Math.floor(dt.ts / 1e3));
+        case "x":
+          return this.num(dt.ts);
+        default:
+          return maybeMacro(token);
+      }
+    };
+    return stringifyTokens(_Formatter.parseFormat(fmt), tokenToString);
+  }
+  formatDurationFromString(dur, fmt) {
+    const invertLargest = this.opts.signMode === "negativeLargestOnly" ? -1 : 1;
+    const tokenToField = (token) => {
+      switch (token[0]) {
+        case "S":
+          return "milliseconds";
+        case "s":
+          return "seconds";
+        case "m":
+          return "minutes";
+        case "h":
+          return "hours";
+        case "d":
+          return "days";
+        case "w":
+          return "weeks";
+        case "M":
+          return "months";
+        case "y":
+          return "years";
+        default:
+          return null;
+      }
+    }, tokenToString = (lildur, info2) => (token) => {
+      const mapped = tokenToField(token);
+      if (mapped) {
+        const inversionFactor = info2.isNegativeDuration && mapped !== info2.largestUnit ? invertLargest : 1;
+        let signDisplay;
+        if (this.opts.signMode === "negativeLargestOnly" && mapped !== info2.largestUnit) {
+          signDisplay = "never";
+        } else if (this.opts.signMode === "all") {
+          signDisplay = "always";
+        } else {
+          signDisplay = "auto";
+        }
+        return this.num(lildur.get(mapped) * inversionFactor, token.length, signDisplay);
+      } else {
+        return token;
+      }
+    }, tokens = _Formatter.parseFormat(fmt), realTokens = tokens.reduce(
+      (found, { literal: literal2, val }) => literal2 ? found : found.concat(val),
+      []
+    ), collapsed = dur.shiftTo(...realTokens.map(tokenToField).filter((t) => t)), durationInfo = {
+      isNegativeDuration: collapsed < 0,
+      // this relies on "collapsed" being based on "shiftTo", which builds up the object
+      // in order
+      largestUnit: Object.keys(collapsed.values)[0]
+    };
+    return stringifyTokens(tokens, tokenToString(collapsed, durationInfo));
+  }
+};
+var ianaRegex = /[A-Za-z_+-]{1,256}(?::?\/[A-Za-z0-9_+-]{1,256}(?:\/[A-Za-z0-9_+-]{1,256})?)?/;
+function combineRegexes(...regexes) {
+  const full = regexes.reduce((f, r) => f + r.source, "");
+  return RegExp(`^${full}$`);
+}
+function combineExtractors(...extractors) {
+  return (m) => extractors.reduce(
+    ([mergedVals, mergedZone, cursor], ex) => {
+      const [val, zone, next] = ex(m, cursor);
+      return [{ ...mergedVals, ...val }, zone || mergedZone, next];
+    },
+    [{}, null, 1]
+  ).slice(0, 2);
+}
+function parse5(s2, ...patterns) {
+  if (s2 == null) {
+    return [null, null];
+  }
+  for (const [regex2, extractor] of patterns) {
+    const m = regex2.exec(s2);
+    if (m) {
+      return extractor(m);
+    }
+  }
+  return [null, null];
+}
+function simpleParse(...keys) {
+  return (match2, cursor) => {
+    const ret = {};
+    let i;
+    for (i = 0; i < keys.length; i++) {
+      ret[keys[i]] = parseInteger(match2[cursor + i]);
+    }
+    return [ret, null, cursor + i];
+  };
+}
+var offsetRegex = /(?:([Zz])|([+-]\d\d)(?::?(\d\d))?)/;
+var isoExtendedZone = `(?:${offsetRegex.source}?(?:\\[(${ianaRegex.source})\\])?)?`;
+var isoTimeBaseRegex = /(\d\d)(?::?(\d\d)(?::?(\d\d)(?:[.,](\d{1,30}))?)?)?/;
+var isoTimeRegex = RegExp(`${isoTimeBaseRegex.source}${isoExtendedZone}`);
+var isoTimeExtensionRegex = RegExp(`(?:[Tt]${isoTimeRegex.source})?`);
+var isoYmdRegex = /([+-]\d{6}|\d{4})(?:-?(\d\d)(?:-?(\d\d))?)?/;
+var isoWeekRegex = /(\d{4})-?W(\d\d)(?:-?(\d))?/;
+var isoOrdinalRegex = /(\d{4})-?(\d{3})/;
+var extractISOWeekData = simpleParse("weekYear", "weekNumber", "weekDay");
+var extractISOOrdinalData = simpleParse("year", "ordinal");
+var sqlYmdRegex = /(\d{4})-(\d\d)-(\d\d)/;
+var sqlTimeRegex = RegExp(
+  `${isoTimeBaseRegex.source} ?(?:${offsetRegex.source}|(${ianaRegex.source}))?`
+);
+var sqlTimeExtensionRegex = RegExp(`(?: ${sqlTimeRegex.source})?`);
+function int2(match2, pos, fallback) {
+  const m = match2[pos];
+  return isUndefined(m) ? fallback : parseInteger(m);
+}
+function extractISOYmd(match2, cursor) {
+  const item = {
+    year: int2(match2, cursor),
+    month: int2(match2, cursor + 1, 1),
+    day: int2(match2, cursor + 2, 1)
+  };
+  return [item, null, cursor + 3];
+}
+function extractISOTime(match2, cursor) {
+  const item = {
+    hours: int2(match2, cursor, 0),
+    minutes: int2(match2, cursor + 1, 0),
+    seconds: int2(match2, cursor + 2, 0),
+    milliseconds: parseMillis(match2[cursor + 3])
+  };
+  return [item, null, cursor + 4];
+}
+function extractISOOffset(match2, cursor) {
+  const local = !match2[cursor] && !match2[cursor + 1], fullOffset = signedOffset(match2[cursor + 1], match2[cursor + 2]), zone = local ? null : FixedOffsetZone.instance(fullOffset);
+  return [{}, zone, cursor + 3];
+}
+function extractIANAZone(match2, cursor) {
+  const zone = match2[cursor] ? IANAZone.create(match2[cursor]) : null;
+  return [{}, zone, cursor + 1];
+}
+var isoTimeOnly = RegExp(`^T?${isoTimeBaseRegex.source}$`);
+var isoDuration = /^-?P(?:(?:(-?\d{1,20}(?:\.\d{1,20})?)Y)?(?:(-?\d{1,20}(?:\.\d{1,20})?)M)?(?:(-?\d{1,20}(?:\.\d{1,20})?)W)?(?:(-?\d{1,20}(?:\.\d{1,20})?)D)?(?:T(?:(-?\d{1,20}(?:\.\d{1,20})?)H)?(?:(-?\d{1,20}(?:\.\d{1,20})?)M)?(?:(-?\d{1,20})(?:[.,](-?\d{1,20}))?S)?)?)$/;
+function extractISODuration(match2) {
+  const [s2, yearStr, monthStr, weekStr, dayStr, hourStr, minuteStr, secondStr, millisecondsStr] = match2;
+  const hasNegativePrefix = s2[0] === "-";
+  const negativeSeconds = secondStr && secondStr[0] === "-";
+  const maybeNegate = (num, force = false) => num !== void 0 && (force || num && hasNegativePrefix) ? -num : num;
+  return [
+    {
+      years: maybeNegate(parseFloating(yearStr)),
+      months: maybeNegate(parseFloating(monthStr)),
+      weeks: maybeNegate(parseFloating(weekStr)),
+      days: maybeNegate(parseFloating(dayStr)),
+      hours: maybeNegate(parseFloating(hourStr)),
+      minutes: maybeNegate(parseFloating(minuteStr)),
+      seconds: maybeNegate(parseFloating(secondStr), secondStr === "-0"),
+      milliseconds: maybeNegate(parseMillis(millisecondsStr), negativeSeconds)
+    }
+  ];
+}
+var obsOffsets = {
+  GMT: 0,
+  EDT: -4 * 60,
+  EST: -5 * 60,
+  CDT: -5 * 60,
+  CST: -6 * 60,
+  MDT: -6 * 60,
+  MST: -7 * 60,
+  PDT: -7 * 60,
+  PST: -8 * 60
+};
+function fromStrings(weekdayStr, yearStr, monthStr, dayStr, hourStr, minuteStr, secondStr) {
+  const result = {
+    year: yearStr.length === 2 ? untruncateYear(parseInteger(yearStr)) : parseInteger(yearStr),
+    month: monthsShort.indexOf(monthStr) + 1,
+    day: parseInteger(dayStr),
+    hour: parseInteger(hourStr),
+    minute: parseInteger(minuteStr)
+  };
+  if (secondStr) result.second = parseInteger(secondStr);
+  if (weekdayStr) {
+    result.weekday = weekdayStr.length > 3 ? weekdaysLong.indexOf(weekdayStr) + 1 : weekdaysShort.indexOf(weekdayStr) + 1;
+  }
+  return result;
+}
+var rfc2822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s)?(\d{1,2})\s(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s(\d{2,4})\s(\d\d):(\d\d)(?::(\d\d))?\s(?:(UT|GMT|[ECMP][SD]T)|([Zz])|(?:([+-]\d\d)(\d\d)))$/;
+function extractRFC2822(match2) {
+  const [
+    ,
+    weekdayStr,
+    dayStr,
+    monthStr,
+    yearStr,
+    hourStr,
+    minuteStr,
+    secondStr,
+    obsOffset,
+    milOffset,
+    offHourStr,
+    offMinuteStr
+  ] = match2, result = fromStrings(weekdayStr, yearStr, monthStr, dayStr, hourStr, minuteStr, secondStr);
+  let offset2;
+  if (obsOffset) {
+    offset2 = obsOffsets[obsOffset];
+  } else if (milOffset) {
+    offset2 = 0;
+  } else {
+    offset2 = signedOffset(offHourStr, offMinuteStr);
+  }
+  return [result, new FixedOffsetZone(offset2)];
+}
+function preprocessRFC2822(s2) {
+  return s2.replace(/\([^()]*\)|[\n\t]/g, " ").replace(/(\s\s+)/g, " ").trim();
+}
+var rfc1123 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+var rfc850 = /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d\d)-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(\d\d) (\d\d):(\d\d):(\d\d) GMT$/;
+var ascii = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ( \d|\d\d) (\d\d):(\d\d):(\d\d) (\d{4})$/;
+function extractRFC1123Or850(match2) {
+  const [, weekdayStr, dayStr, monthStr, yearStr, hourStr, minuteStr, secondStr] = match2, result = fromStrings(weekdayStr, yearStr, monthStr, dayStr, hourStr, minuteStr, secondStr);
+  return [result, FixedOffsetZone.utcInstance];
+}
+function extractASCII(match2) {
+  const [, weekdayStr, monthStr, dayStr, hourStr, minuteStr, secondStr, yearStr] = match2, result = fromStrings(weekdayStr, yearStr, monthStr, dayStr, hourStr, minuteStr, secondStr);
+  return [result, FixedOffsetZone.utcInstance];
+}
+var isoYmdWithTimeExtensionRegex = combineRegexes(isoYmdRegex, isoTimeExtensionRegex);
+var isoWeekWithTimeExtensionRegex = combineRegexes(isoWeekRegex, isoTimeExtensionRegex);
+var isoOrdinalWithTimeExtensionRegex = combineRegexes(isoOrdinalRegex, isoTimeExtensionRegex);
+var isoTimeCombinedRegex = combineRegexes(isoTimeRegex);
+var extractISOYmdTimeAndOffset = combineExtractors(
+  extractISOYmd,
+  extractISOTime,
+  extractISOOffset,
+  extractIANAZone
+);
+var extractISOWeekTimeAndOffset = combineExtractors(
+  extractISOWeekData,
+  extractISOTime,
+  extractISOOffset,
+  extractIANAZone
+);
+var extractISOOrdinalDateAndTime = combineExtractors(
+  extractISOOrdinalData,
+  extractISOTime,
+  extractISOOffset,
+  extractIANAZone
+);
+var extractISOTimeAndOffset = combineExtractors(
+  extractISOTime,
+  extractISOOffset,
+  extractIANAZone
+);
+function parseISODate(s2) {
+  return parse5(
+    s2,
+    [isoYmdWithTimeExtensionRegex, extractISOYmdTimeAndOffset],
+    [isoWeekWithTimeExtensionRegex, extractISOWeekTimeAndOffset],
+    [isoOrdinalWithTimeExtensionRegex, extractISOOrdinalDateAndTime],
+    [isoTimeCombinedRegex, extractISOTimeAndOffset]
+  );
+}
+function parseRFC2822Date(s2) {
+  return parse5(preprocessRFC2822(s2), [rfc2822, extractRFC2822]);
+}
+function parseHTTPDate(s2) {
+  return parse5(
+    s2,
+    [rfc1123, extractRFC1123Or850],
+    [rfc850, extractRFC1123Or850],
+    [ascii, extractASCII]
+  );
+}
+function parseISODuration(s2) {
+  return parse5(s2, [isoDuration, extractISODuration]);
+}
+var extractISOTimeOnly = combineExtractors(extractISOTime);
+function parseISOTimeOnly(s2) {
+  return parse5(s2, [isoTimeOnly, extractISOTimeOnly]);
+}
+var sqlYmdWithTimeExtensionRegex = combineRegexes(sqlYmdRegex, sqlTimeExtensionRegex);
+var sqlTimeCombinedRegex = combineRegexes(sqlTimeRegex);
+var extractISOTimeOffsetAndIANAZone = combineExtractors(
+  extractISOTime,
+  extractISOOffset,
+  extractIANAZone
+);
+function parseSQL(s2) {
+  return parse5(
+    s2,
+    [sqlYmdWithTimeExtensionRegex, extractISOYmdTimeAndOffset],
+    [sqlTimeCombinedRegex, extractISOTimeOffsetAndIANAZone]
+  );
+}
+var INVALID$2 = "Invalid Duration";
+var lowOrderMatrix = {
+  weeks: {
+    days: 7,
+    hours: 7 * 24,
+    minutes: 7 * 24 * 60,
+    seconds: 7 * 24 * 60 * 60,
+    milliseconds: 7 * 24 * 60 * 60 * 1e3
+  },
+  days: {
+    hours: 24,
+    minutes: 24 * 60,
+    seconds: 24 * 60 * 60,
+    milliseconds: 24 * 60 * 60 * 1e3
+  },
+  hours: { minutes: 60, seconds: 60 * 60, milliseconds: 60 * 60 * 1e3 },
+  minutes: { seconds: 60, milliseconds: 60 * 1e3 },
+  seconds: { milliseconds: 1e3 }
+};
+var casualMatrix = {
+  years: {
+    quarters: 4,
+    months: 12,
+    weeks: 52,
+    days: 365,
+    hours: 365 * 24,
+    minutes: 365 * 24 * 60,
+    seconds: 365 * 24 * 60 * 60,
+    milliseconds: 365 * 24 * 60 * 60 * 1e3
+  },
+  quarters: {
+    months: 3,
+    weeks: 13,
+    days: 91,
+    hours: 91 * 24,
+    minutes: 91 * 24 * 60,
+    seconds: 91 * 24 * 60 * 60,
+    milliseconds: 91 * 24 * 60 * 60 * 1e3
+  },
+  months: {
+    weeks: 4,
+    days: 30,
+    hours: 30 * 24,
+    minutes: 30 * 24 * 60,
+    seconds: 30 * 24 * 60 * 60,
+    milliseconds: 30 * 24 * 60 * 60 * 1e3
+  },
+  ...lowOrderMatrix
+};
+var daysInYearAccurate = 146097 / 400;
+var daysInMonthAccurate = 146097 / 4800;
+var accurateMatrix = {
+  years: {
+    quarters: 4,
+    months: 12,
+    weeks: daysInYearAccurate / 7,
+    days: daysInYearAccurate,
+    hours: daysInYearAccurate * 24,
+    minutes: daysInYearAccurate * 24 * 60,
+    seconds: daysInYearAccurate * 24 * 60 * 60,
+    milliseconds: daysInYearAccurate * 24 * 60 * 60 * 1e3
+  },
+  quarters: {
+    months: 3,
+    weeks: daysInYearAccurate / 28,
+    days: daysInYearAccurate / 4,
+    hours: daysInYearAccurate * 24 / 4,
+    minutes: daysInYearAccurate * 24 * 60 / 4,
+    seconds: daysInYearAccurate * 24 * 60 * 60 / 4,
+    milliseconds: daysInYearAccurate * 24 * 60 * 60 * 1e3 / 4
+  },
+  months: {
+    weeks: daysInMonthAccurate / 7,
+    days: daysInMonthAccurate,
+    hours: daysInMonthAccurate * 24,
+    minutes: daysInMonthAccurate * 24 * 60,
+    seconds: daysInMonthAccurate * 24 * 60 * 60,
+    milliseconds: daysInMonthAccurate * 24 * 60 * 60 * 1e3
+  },
+  ...lowOrderMatrix
+};
+var orderedUnits$1 = [
+  "years",
+  "quarters",
+  "months",
+  "weeks",
+  "days",
+  "hours",
+  "minutes",
+  "seconds",
+  "milliseconds"
+];
+var reverseUnits = orderedUnits$1.slice(0).reverse();
+function clone$1(dur, alts, clear = false) {
+  const conf = {
+    values: clear ? alts.values : { ...dur.values, ...alts.values || {} },
+    loc: dur.loc.clone(alts.loc),
+    conversionAccuracy: alts.conversionAccuracy || dur.conversionAccuracy,
+    matrix: alts.matrix || dur.matrix
+  };
+  return new Duration(conf);
+}
+function durationToMillis(matrix, vals) {
+  let sum = vals.milliseconds ?? 0;
+  for (const unit of reverseUnits.slice(1)) {
+    if (vals[unit]) {
+      sum += vals[unit] * matrix[unit]["milliseconds"];
+    }
+  }
+  return sum;
+}
+function normalizeValues(matrix, vals) {
+  const factor = durationToMillis(matrix, vals) < 0 ? -1 : 1;
+  orderedUnits$1.reduceRight((previous, current) => {
+    if (!isUndefined(vals[current])) {
+      if (previous) {
+        const previousVal = vals[previous] * factor;
+        const conv = matrix[current][previous];
+        const rollUp = Math.floor(previousVal / conv);
+        vals[current] += rollUp * factor;
+        vals[previous] -= rollUp * conv * factor;
+      }
+      return current;
+    } else {
+      return previous;
+    }
+  }, null);
+  orderedUnits$1.reduce((previous, current) => {
+    if (!isUndefined(vals[current])) {
+      if (previous) {
+        const fraction = vals[previous] % 1;
+        vals[previous] -= fraction;
+        vals[current] += fraction * matrix[previous][current];
+      }
+      return current;
+    } else {
+      return previous;
+    }
+  }, null);
+}
+function removeZeroes(vals) {
+  const newVals = {};
+  for (const [key2, value] of Object.entries(vals)) {
+    if (value !== 0) {
+      newVals[key2] = value;
+    }
+  }
+  return newVals;
+}
+var Duration = class _Duration {
+  /**
+   * @private
+   */
+  constructor(config2) {
+    const accurate = config2.conversionAccuracy === "longterm" || false;
+    let matrix = accurate ? accurateMatrix : casualMatrix;
+    if (config2.matrix) {
+      matrix = config2.matrix;
+    }
+    this.values = config2.values;
+    this.loc = config2.loc || Locale.create();
+    this.conversionAccuracy = accurate ? "longterm" : "casual";
+    this.invalid = config2.invalid || null;
+    this.matrix = matrix;
+    this.isLuxonDuration = true;
+  }
+  /**
+   * Create Duration from a number of milliseconds.
+   * @param {number} count of milliseconds
+   * @param {Object} opts - options for parsing
+   * @param {string} [opts.locale='en-US'] - the locale to use
+   * @param {string} opts.numberingSystem - the numbering system to use
+   * @param {string} [opts.conversionAccuracy='casual'] - the conversion system to use
+   * @return {Duration}
+   */
+  static fromMillis(count, opts) {
+    return _Duration.fromObject({ milliseconds: count }, opts);
+  }
+  /**
+   * Create a Duration from a JavaScript object with keys like 'years' and 'hours'.
+   * If this object is empty then a zero milliseconds duration is returned.
+   * @param {Object} obj - the object to create the DateTime from
+   * @param {number} obj.years
+   * @param {number} obj.quarters
+   * @param {number} obj.months
+   * @param {number} obj.weeks
+   * @param {number} obj.days
+   * @param {number} obj.hours
+   * @param {number} obj.minutes
+   * @param {number} obj.seconds
+   * @param {number} obj.milliseconds
+   * @param {Object} [opts=[]] - options for creating this Duration
+   * @param {string} [opts.locale='en-US'] - the locale to use
+   * @param {string} opts.numberingSystem - the numbering system to use
+   * @param {string} [opts.conversionAccuracy='casual'] - the preset conversion system to use
+   * @param {string} [opts.matrix=Object] - the custom conversion system to use
+   * @return {Duration}
+   */
+  static fromObject(obj, opts = {}) {
+    if (obj == null || typeof obj !== "object") {
+      throw new InvalidArgumentError(
+        `Duration.fromObject: argument expected to be an object, got ${obj === null ? "null" : typeof obj}`
+      );
+    }
+    return new _Duration({
+      values: normalizeObject(obj, _Duration.normalizeUnit),
+      loc: Locale.fromObject(opts),
+      conversionAccuracy: opts.conversionAccuracy,
+      matrix: opts.matrix
+    });
+  }
+  /**
+   * Create a Duration from DurationLike.
+   *
+   * @param {Object | number | Duration} durationLike
+   * One of:
+   * - object with keys like 'years' and 'hours'.
+   * - number representing milliseconds
+   * - Duration instance
+   * @return {Duration}
+   */
+  static fromDurationLike(durationLike) {
+    if (isNumber(durationLike)) {
+      return _Duration.fromMillis(durationLike);
+    } else if (_Duration.isDuration(durationLike)) {
+      return durationLike;
+    } else if (typeof durationLike === "object") {
+      return _Duration.fromObject(durationLike);
+    } else {
+      throw new InvalidArgumentError(
+        `Unknown duration argument ${durationLike} of type ${typeof durationLike}`
+      );
+    }
+  }
+  /**
+   * Create a Duration from an ISO 8601 duration string.
+   * @param {string} text - text to parse
+   * @param {Object} opts - options for parsing
+   * @param {string} [opts.locale='en-US'] - the locale to use
+   * @param {string} opts.numberingSystem - the numbering system to use
+   * @param {string} [opts.conversionAccuracy='casual'] - the preset conversion system to use
+   * @param {string} [opts.matrix=Object] - the preset conversion system to use
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Durations
+   * @example Duration.fromISO('P3Y6M1W4DT12H30M5S').toObject() //=> { years: 3, months: 6, weeks: 1, days: 4, hours: 12, minutes: 30, seconds: 5 }
+   * @example Duration.fromISO('PT23H').toObject() //=> { hours: 23 }
+   * @example Duration.fromISO('P5Y3M').toObject() //=> { years: 5, months: 3 }
+   * @return {Duration}
+   */
+  static fromISO(text, opts) {
+    const [parsed] = parseISODuration(text);
+    if (parsed) {
+      return _Duration.fromObject(parsed, opts);
+    } else {
+      return _Duration.invalid("unparsable", `the input "${text}" can't be parsed as ISO 8601`);
+    }
+  }
+  /**
+   * Create a Duration from an ISO 8601 time string.
+   * @param {string} text - text to parse
+   * @param {Object} opts - options for parsing
+   * @param {string} [opts.locale='en-US'] - the locale to use
+   * @param {string} opts.numberingSystem - the numbering system to use
+   * @param {string} [opts.conversionAccuracy='casual'] - the preset conversion system to use
+   * @param {string} [opts.matrix=Object] - the conversion system to use
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Times
+   * @example Duration.fromISOTime('11:22:33.444').toObject() //=> { hours: 11, minutes: 22, seconds: 33, milliseconds: 444 }
+   * @example Duration.fromISOTime('11:00').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
+   * @example Duration.fromISOTime('T11:00').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
+   * @example Duration.fromISOTime('1100').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
+   * @example Duration.fromISOTime('T1100').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
+   * @return {Duration}
+   */
+  static fromISOTime(text, opts) {
+    const [parsed] = parseISOTimeOnly(text);
+    if (parsed) {
+      return _Duration.fromObject(parsed, opts);
+    } else {
+      return _Duration.invalid("unparsable", `the input "${text}" can't be parsed as ISO 8601`);
+    }
+  }
+  /**
+   * Create an invalid Duration.
+   * @param {string} reason - simple string of why this datetime is invalid. Should not contain parameters or anything else data-dependent
+   * @param {string} [explanation=null] - longer explanation, may include parameters and other useful debugging information
+   * @return {Duration}
+   */
+  static invalid(reason, explanation = null) {
+    if (!reason) {
+      throw new InvalidArgumentError("need to specify a reason the Duration is invalid");
+    }
+    const invalid = reason instanceof Invalid ? reason : new Invalid(reason, explanation);
+    if (Settings.throwOnInvalid) {
+      throw new InvalidDurationError(invalid);
+    } else {
+      return new _Duration({ invalid });
+    }
+  }
+  /**
+   * @private
+   */
+  static normalizeUnit(unit) {
+    const normalized = {
+      year: "years",
+      years: "years",
+      quarter: "quarters",
+      quarters: "quarters",
+      month: "months",
+      months: "months",
+      week: "weeks",
+      weeks: "weeks",
+      day: "days",
+      days: "days",
+      hour: "hours",
+      hours: "hours",
+      minute: "minutes",
+      minutes: "minutes",
+      second: "seconds",
+      seconds: "seconds",
+      millisecond: "milliseconds",
+      milliseconds: "milliseconds"
+    }[unit ? unit.toLowerCase() : unit];
+    if (!normalized) throw new InvalidUnitError(unit);
+    return normalized;
+  }
+  /**
+   * Check if an object is a Duration. Works across context boundaries
+   * @param {object} o
+   * @return {boolean}
+   */
+  static isDuration(o) {
+    return o && o.isLuxonDuration || false;
+  }
+  /**
+   * Get  the locale of a Duration, such 'en-GB'
+   * @type {string}
+   */
+  get locale() {
+    return this.isValid ? this.loc.locale : null;
+  }
+  /**
+   * Get the numbering system of a Duration, such 'beng'. The numbering system is used when formatting the Duration
+   *
+   * @type {string}
+   */
+  get numberingSystem() {
+    return this.isValid ? this.loc.numberingSystem : null;
+  }
+  /**
+   * Returns a string representation of this Duration formatted according to the specified format string. You may use these tokens:
+   * * `S` for milliseconds
+   * * `s` for seconds
+   * * `m` for minutes
+   * * `h` for hours
+   * * `d` for days
+   * * `w` for weeks
+   * * `M` for months
+   * * `y` for years
+   * Notes:
+   * * Add padding by repeating the token, e.g. "yy" pads the years to two digits, "hhhh" pads the hours out to four digits
+   * * Tokens can be escaped by wrapping with single quotes.
+   * * The duration will be converted to the set of units in the format string using {@link Duration#shiftTo} and the Durations's conversion accuracy setting.
+   * @param {string} fmt - the format string
+   * @param {Object} opts - options
+   * @param {boolean} [opts.floor=true] - floor numerical values
+   * @param {'negative'|'all'|'negativeLargestOnly'} [opts.signMode=negative] - How to handle signs
+   * @example Duration.fromObject({ years: 1, days: 6, seconds: 2 }).toFormat("y d s") //=> "1 6 2"
+   * @example Duration.fromObject({ years: 1, days: 6, seconds: 2 }).toFormat("yy dd sss") //=> "01 06 002"
+   * @example Duration.fromObject({ years: 1, days: 6, seconds: 2 }).toFormat("M S") //=> "12 518402000"
+   * @example Duration.fromObject({ days: 6, seconds: 2 }).toFormat("d s", { signMode: "all" }) //=> "+6 +2"
+   * @example Duration.fromObject({ days: -6, seconds: -2 }).toFormat("d s", { signMode: "all" }) //=> "-6 -2"
+   * @example Duration.fromObject({ days: -6, seconds: -2 }).toFormat("d s", { signMode: "negativeLargestOnly" }) //=> "-6 2"
+   * @return {string}
+   */
+  toFormat(fmt, opts = {}) {
+    const fmtOpts = {
+      ...opts,
+      floor: opts.round !== false && opts.floor !== false
+    };
+    return this.isValid ? Formatter.create(this.loc, fmtOpts).formatDurationFromString(this, fmt) : INVALID$2;
+  }
+  /**
+   * Returns a string representation of a Duration with all units included.
+   * To modify its behavior, use `listStyle` and any Intl.NumberFormat option, though `unitDisplay` is especially relevant.
+   * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Intl/NumberFormat/NumberFormat#options
+   * @param {Object} opts - Formatting options. Accepts the same keys as the options parameter of the native `Intl.NumberFormat` constructor, as well as `listStyle`.
+   * @param {string} [opts.listStyle='narrow'] - How to format the merged list. Corresponds to the `style` property of the options parameter of the native `Intl.ListFormat` constructor.
+   * @param {boolean} [opts.showZeros=true] - Show all units previously used by the duration even if they are zero
+   * @example
+   * ```js
+   * var dur = Duration.fromObject({ months: 1, weeks: 0, hours: 5, minutes: 6 })
+   * dur.toHuman() //=> '1 month, 0 weeks, 5 hours, 6 minutes'
+   * dur.toHuman({ listStyle: "long" }) //=> '1 month, 0 weeks, 5 hours, and 6 minutes'
+   * dur.toHuman({ unitDisplay: "short" }) //=> '1 mth, 0 wks, 5 hr, 6 min'
+   * dur.toHuman({ showZeros: false }) //=> '1 month, 5 hours, 6 minutes'
+   * ```
+   */
+  toHuman(opts = {}) {
+    if (!this.isValid) return INVALID$2;
+    const showZeros = opts.showZeros !== false;
+    const l2 = orderedUnits$1.map((unit) => {
+      const val = this.values[unit];
+      if (isUndefined(val) || val === 0 && !showZeros) {
+        return null;
+      }
+      return this.loc.numberFormatter({ style: "unit", unitDisplay: "long", ...opts, unit: unit.slice(0, -1) }).format(val);
+    }).filter((n2) => n2);
+    return this.loc.listFormatter({ type: "conjunction", style: opts.listStyle || "narrow", ...opts }).format(l2);
+  }
+  /**
+   * Returns a JavaScript object with this Duration's values.
+   * @example Duration.fromObject({ years: 1, days: 6, seconds: 2 }).toObject() //=> { years: 1, days: 6, seconds: 2 }
+   * @return {Object}
+   */
+  toObject() {
+    if (!this.isValid) return {};
+    return { ...this.values };
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this Duration.
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Durations
+   * @example Duration.fromObject({ years: 3, seconds: 45 }).toISO() //=> 'P3YT45S'
+   * @example Duration.fromObject({ months: 4, seconds: 45 }).toISO() //=> 'P4MT45S'
+   * @example Duration.fromObject({ months: 5 }).toISO() //=> 'P5M'
+   * @example Duration.fromObject({ minutes: 5 }).toISO() //=> 'PT5M'
+   * @example Duration.fromObject({ milliseconds: 6 }).toISO() //=> 'PT0.006S'
+   * @return {string}
+   */
+  toISO() {
+    if (!this.isValid) return null;
+    let s2 = "P";
+    if (this.years !== 0) s2 += this.years + "Y";
+    if (this.months !== 0 || this.quarters !== 0) s2 += this.months + this.quarters * 3 + "M";
+    if (this.weeks !== 0) s2 += this.weeks + "W";
+    if (this.days !== 0) s2 += this.days + "D";
+    if (this.hours !== 0 || this.minutes !== 0 || this.seconds !== 0 || this.milliseconds !== 0)
+      s2 += "T";
+    if (this.hours !== 0) s2 += this.hours + "H";
+    if (this.minutes !== 0) s2 += this.minutes + "M";
+    if (this.seconds !== 0 || this.milliseconds !== 0)
+      s2 += roundTo(this.seconds + this.milliseconds / 1e3, 3) + "S";
+    if (s2 === "P") s2 += "T0S";
+    return s2;
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this Duration, formatted as a time of day.
+   * Note that this will return null if the duration is invalid, negative, or equal to or greater than 24 hours.
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Times
+   * @param {Object} opts - options
+   * @param {boolean} [opts.suppressMilliseconds=false] - exclude milliseconds from the format if they're 0
+   * @param {boolean} [opts.suppressSeconds=false] - exclude seconds from the format if they're 0
+   * @param {boolean} [opts.includePrefix=false] - include the `T` prefix
+   * @param {string} [opts.format='extended'] - choose between the basic and extended format
+   * @example Duration.fromObject({ hours: 11 }).toISOTime() //=> '11:00:00.000'
+   * @example Duration.fromObject({ hours: 11 }).toISOTime({ suppressMilliseconds: true }) //=> '11:00:00'
+   * @example Duration.fromObject({ hours: 11 }).toISOTime({ suppressSeconds: true }) //=> '11:00'
+   * @example Duration.fromObject({ hours: 11 }).toISOTime({ includePrefix: true }) //=> 'T11:00:00.000'
+   * @example Duration.fromObject({ hours: 11 }).toISOTime({ format: 'basic' }) //=> '110000.000'
+   * @return {string}
+   */
+  toISOTime(opts = {}) {
+    if (!this.isValid) return null;
+    const millis = this.toMillis();
+    if (millis < 0 || millis >= 864e5) return null;
+    opts = {
+      suppressMilliseconds: false,
+      suppressSeconds: false,
+      includePrefix: false,
+      format: "extended",
+      ...opts,
+      includeOffset: false
+    };
+    const dateTime = DateTime.fromMillis(millis, { zone: "UTC" });
+    return dateTime.toISOTime(opts);
+  }
+  /**
+   * Returns an ISO 8601 representation of this Duration appropriate for use in JSON.
+   * @return {string}
+   */
+  toJSON() {
+    return this.toISO();
+  }
+  /**
+   * Returns an ISO 8601 representation of this Duration appropriate for use in debugging.
+   * @return {string}
+   */
+  toString() {
+    return this.toISO();
+  }
+  /**
+   * Returns a string representation of this Duration appropriate for the REPL.
+   * @return {string}
+   */
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    if (this.isValid) {
+      return `Duration { values: ${JSON.stringify(this.values)} }`;
+    } else {
+      return `Duration { Invalid, reason: ${this.invalidReason} }`;
+    }
+  }
+  /**
+   * Returns an milliseconds value of this Duration.
+   * @return {number}
+   */
+  toMillis() {
+    if (!this.isValid) return NaN;
+    return durationToMillis(this.matrix, this.values);
+  }
+  /**
+   * Returns an milliseconds value of this Duration. Alias of {@link toMillis}
+   * @return {number}
+   */
+  valueOf() {
+    return this.toMillis();
+  }
+  /**
+   * Make this Duration longer by the specified amount. Return a newly-constructed Duration.
+   * @param {Duration|Object|number} duration - The amount to add. Either a Luxon Duration, a number of milliseconds, the object argument to Duration.fromObject()
+   * @return {Duration}
+   */
+  plus(duration3) {
+    if (!this.isValid) return this;
+    const dur = _Duration.fromDurationLike(duration3), result = {};
+    for (const k of orderedUnits$1) {
+      if (hasOwnProperty(dur.values, k) || hasOwnProperty(this.values, k)) {
+        result[k] = dur.get(k) + this.get(k);
+      }
+    }
+    return clone$1(this, { values: result }, true);
+  }
+  /**
+   * Make this Duration shorter by the specified amount. Return a newly-constructed Duration.
+   * @param {Duration|Object|number} duration - The amount to subtract. Either a Luxon Duration, a number of milliseconds, the object argument to Duration.fromObject()
+   * @return {Duration}
+   */
+  minus(duration3) {
+    if (!this.isValid) return this;
+    const dur = _Duration.fromDurationLike(duration3);
+    return this.plus(dur.negate());
+  }
+  /**
+   * Scale this Duration by the specified amount. Return a newly-constructed Duration.
+   * @param {function} fn - The function to apply to each unit. Arity is 1 or 2: the value of the unit and, optionally, the unit name. Must return a number.
+   * @example Duration.fromObject({ hours: 1, minutes: 30 }).mapUnits(x => x * 2) //=> { hours: 2, minutes: 60 }
+   * @example Duration.fromObject({ hours: 1, minutes: 30 }).mapUnits((x, u) => u === "hours" ? x * 2 : x) //=> { hours: 2, minutes: 30 }
+   * @return {Duration}
+   */
+  mapUnits(fn) {
+    if (!this.isValid) return this;
+    const result = {};
+    for (const k of Object.keys(this.values)) {
+      result[k] = asNumber(fn(this.values[k], k));
+    }
+    return clone$1(this, { values: result }, true);
+  }
+  /**
+   * Get the value of unit.
+   * @param {string} unit - a unit such as 'minute' or 'day'
+   * @example Duration.fromObject({years: 2, days: 3}).get('years') //=> 2
+   * @example Duration.fromObject({years: 2, days: 3}).get('months') //=> 0
+   * @example Duration.fromObject({years: 2, days: 3}).get('days') //=> 3
+   * @return {number}
+   */
+  get(unit) {
+    return this[_Duration.normalizeUnit(unit)];
+  }
+  /**
+   * "Set" the values of specified units. Return a newly-constructed Duration.
+   * @param {Object} values - a mapping of units to numbers
+   * @example dur.set({ years: 2017 })
+   * @example dur.set({ hours: 8, minutes: 30 })
+   * @return {Duration}
+   */
+  set(values) {
+    if (!this.isValid) return this;
+    const mixed = { ...this.values, ...normalizeObject(values, _Duration.normalizeUnit) };
+    return clone$1(this, { values: mixed });
+  }
+  /**
+   * "Set" the locale and/or numberingSystem.  Returns a newly-constructed Duration.
+   * @example dur.reconfigure({ locale: 'en-GB' })
+   * @return {Duration}
+   */
+  reconfigure({ locale, numberingSystem, conversionAccuracy, matrix } = {}) {
+    const loc = this.loc.clone({ locale, numberingSystem });
+    const opts = { loc, matrix, conversionAccuracy };
+    return clone$1(this, opts);
+  }
+  /**
+   * Return the length of the duration in the specified unit.
+   * @param {string} unit - a unit such as 'minutes' or 'days'
+   * @example Duration.fromObject({years: 1}).as('days') //=> 365
+   * @example Duration.fromObject({years: 1}).as('months') //=> 12
+   * @example Duration.fromObject({hours: 60}).as('days') //=> 2.5
+   * @return {number}
+   */
+  as(unit) {
+    return this.isValid ? this.shiftTo(unit).get(unit) : NaN;
+  }
+  /**
+   * Reduce this Duration to its canonical representation in its current units.
+   * Assuming the overall value of the Duration is positive, this means:
+   * - excessive values for lower-order units are converted to higher-order units (if possible, see first and second example)
+   * - negative lower-order units are converted to higher order units (there must be such a higher order unit, otherwise
+   *   the overall value would be negative, see third example)
+   * - fractional values for higher-order units are converted to lower-order units (if possible, see fourth example)
+   *
+   * If the overall value is negative, the result of this method is equivalent to `this.negate().normalize().negate()`.
+   * @example Duration.fromObject({ years: 2, days: 5000 }).normalize().toObject() //=> { years: 15, days: 255 }
+   * @example Duration.fromObject({ days: 5000 }).normalize().toObject() //=> { days: 5000 }
+   * @example Duration.fromObject({ hours: 12, minutes: -45 }).normalize().toObject() //=> { hours: 11, minutes: 15 }
+   * @example Duration.fromObject({ years: 2.5, days: 0, hours: 0 }).normalize().toObject() //=> { years: 2, days: 182, hours: 12 }
+   * @return {Duration}
+   */
+  normalize() {
+    if (!this.isValid) return this;
+    const vals = this.toObject();
+    normalizeValues(this.matrix, vals);
+    return clone$1(this, { values: vals }, true);
+  }
+  /**
+   * Rescale units to its largest representation
+   * @example Duration.fromObject({ milliseconds: 90000 }).rescale().toObject() //=> { minutes: 1, seconds: 30 }
+   * @return {Duration}
+   */
+  rescale() {
+    if (!this.isValid) return this;
+    const vals = removeZeroes(this.normalize().shiftToAll().toObject());
+    return clone$1(this, { values: vals }, true);
+  }
+  /**
+   * Convert this Duration into its representation in a different set of units.
+   * @example Duration.fromObject({ hours: 1, seconds: 30 }).shiftTo('minutes', 'milliseconds').toObject() //=> { minutes: 60, milliseconds: 30000 }
+   * @return {Duration}
+   */
+  shiftTo(...units) {
+    if (!this.isValid) return this;
+    if (units.length === 0) {
+      return this;
+    }
+    units = units.map((u) => _Duration.normalizeUnit(u));
+    const built = {}, accumulated = {}, vals = this.toObject();
+    let lastUnit;
+    for (const k of orderedUnits$1) {
+      if (units.indexOf(k) >= 0) {
+        lastUnit = k;
+        let own2 = 0;
+        for (const ak in accumulated) {
+          own2 += this.matrix[ak][k] * accumulated[ak];
+          accumulated[ak] = 0;
+        }
+        if (isNumber(vals[k])) {
+          own2 += vals[k];
+        }
+        const i = Math.trunc(own2);
+        built[k] = i;
+        accumulated[k] = (own2 * 1e3 - i * 1e3) / 1e3;
+      } else if (isNumber(vals[k])) {
+        accumulated[k] = vals[k];
+      }
+    }
+    for (const key2 in accumulated) {
+      if (accumulated[key2] !== 0) {
+        built[lastUnit] += key2 === lastUnit ? accumulated[key2] : accumulated[key2] / this.matrix[lastUnit][key2];
+      }
+    }
+    normalizeValues(this.matrix, built);
+    return clone$1(this, { values: built }, true);
+  }
+  /**
+   * Shift this Duration to all available units.
+   * Same as shiftTo("years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds")
+   * @return {Duration}
+   */
+  shiftToAll() {
+    if (!this.isValid) return this;
+    return this.shiftTo(
+      "years",
+      "months",
+      "weeks",
+      "days",
+      "hours",
+      "minutes",
+      "seconds",
+      "milliseconds"
+    );
+  }
+  /**
+   * Return the negative of this Duration.
+   * @example Duration.fromObject({ hours: 1, seconds: 30 }).negate().toObject() //=> { hours: -1, seconds: -30 }
+   * @return {Duration}
+   */
+  negate() {
+    if (!this.isValid) return this;
+    const negated = {};
+    for (const k of Object.keys(this.values)) {
+      negated[k] = this.values[k] === 0 ? 0 : -this.values[k];
+    }
+    return clone$1(this, { values: negated }, true);
+  }
+  /**
+   * Removes all units with values equal to 0 from this Duration.
+   * @example Duration.fromObject({ years: 2, days: 0, hours: 0, minutes: 0 }).removeZeros().toObject() //=> { years: 2 }
+   * @return {Duration}
+   */
+  removeZeros() {
+    if (!this.isValid) return this;
+    const vals = removeZeroes(this.values);
+    return clone$1(this, { values: vals }, true);
+  }
+  /**
+   * Get the years.
+   * @type {number}
+   */
+  get years() {
+    return this.isValid ? this.values.years || 0 : NaN;
+  }
+  /**
+   * Get the quarters.
+   * @type {number}
+   */
+  get quarters() {
+    return this.isValid ? this.values.quarters || 0 : NaN;
+  }
+  /**
+   * Get the months.
+   * @type {number}
+   */
+  get months() {
+    return this.isValid ? this.values.months || 0 : NaN;
+  }
+  /**
+   * Get the weeks
+   * @type {number}
+   */
+  get weeks() {
+    return this.isValid ? this.values.weeks || 0 : NaN;
+  }
+  /**
+   * Get the days.
+   * @type {number}
+   */
+  get days() {
+    return this.isValid ? this.values.days || 0 : NaN;
+  }
+  /**
+   * Get the hours.
+   * @type {number}
+   */
+  get hours() {
+    return this.isValid ? this.values.hours || 0 : NaN;
+  }
+  /**
+   * Get the minutes.
+   * @type {number}
+   */
+  get minutes() {
+    return this.isValid ? this.values.minutes || 0 : NaN;
+  }
+  /**
+   * Get the seconds.
+   * @return {number}
+   */
+  get seconds() {
+    return this.isValid ? this.values.seconds || 0 : NaN;
+  }
+  /**
+   * Get the milliseconds.
+   * @return {number}
+   */
+  get milliseconds() {
+    return this.isValid ? this.values.milliseconds || 0 : NaN;
+  }
+  /**
+   * Returns whether the Duration is invalid. Invalid durations are returned by diff operations
+   * on invalid DateTimes or Intervals.
+   * @return {boolean}
+   */
+  get isValid() {
+    return this.invalid === null;
+  }
+  /**
+   * Returns an error code if this Duration became invalid, or null if the Duration is valid
+   * @return {string}
+   */
+  get invalidReason() {
+    return this.invalid ? this.invalid.reason : null;
+  }
+  /**
+   * Returns an explanation of why this Duration became invalid, or null if the Duration is valid
+   * @type {string}
+   */
+  get invalidExplanation() {
+    return this.invalid ? this.invalid.explanation : null;
+  }
+  /**
+   * Equality check
+   * Two Durations are equal iff they have the same units and the same values for each unit.
+   * @param {Duration} other
+   * @return {boolean}
+   */
+  equals(other) {
+    if (!this.isValid || !other.isValid) {
+      return false;
+    }
+    if (!this.loc.equals(other.loc)) {
+      return false;
+    }
+    function eq(v1, v2) {
+      if (v1 === void 0 || v1 === 0) return v2 === void 0 || v2 === 0;
+      return v1 === v2;
+    }
+    for (const u of orderedUnits$1) {
+      if (!eq(this.values[u], other.values[u])) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+var INVALID$1 = "Invalid Interval";
+function validateStartEnd(start, end) {
+  if (!start || !start.isValid) {
+    return Interval.invalid("missing or invalid start");
+  } else if (!end || !end.isValid) {
+    return Interval.invalid("missing or invalid end");
+  } else if (end < start) {
+    return Interval.invalid(
+      "end before start",
+      `The end of an interval must be after its start, but you had start=${start.toISO()} and end=${end.toISO()}`
+    );
+  } else {
+    return null;
+  }
+}
+var Interval = class _Interval {
+  /**
+   * @private
+   */
+  constructor(config2) {
+    this.s = config2.start;
+    this.e = config2.end;
+    this.invalid = config2.invalid || null;
+    this.isLuxonInterval = true;
+  }
+  /**
+   * Create an invalid Interval.
+   * @param {string} reason - simple string of why this Interval is invalid. Should not contain parameters or anything else data-dependent
+   * @param {string} [explanation=null] - longer explanation, may include parameters and other useful debugging information
+   * @return {Interval}
+   */
+  static invalid(reason, explanation = null) {
+    if (!reason) {
+      throw new InvalidArgumentError("need to specify a reason the Interval is invalid");
+    }
+    const invalid = reason instanceof Invalid ? reason : new Invalid(reason, explanation);
+    if (Settings.throwOnInvalid) {
+      throw new InvalidIntervalError(invalid);
+    } else {
+      return new _Interval({ invalid });
+    }
+  }
+  /**
+   * Create an Interval from a start DateTime and an end DateTime. Inclusive of the start but not the end.
+   * @param {DateTime|Date|Object} start
+   * @param {DateTime|Date|Object} end
+   * @return {Interval}
+   */
+  static fromDateTimes(start, end) {
+    const builtStart = friendlyDateTime(start), builtEnd = friendlyDateTime(end);
+    const validateError = validateStartEnd(builtStart, builtEnd);
+    if (validateError == null) {
+      return new _Interval({
+        start: builtStart,
+        end: builtEnd
+      });
+    } else {
+      return validateError;
+    }
+  }
+  /**
+   * Create an Interval from a start DateTime and a Duration to extend to.
+   * @param {DateTime|Date|Object} start
+   * @param {Duration|Object|number} duration - the length of the Interval.
+   * @return {Interval}
+   */
+  static after(start, duration3) {
+    const dur = Duration.fromDurationLike(duration3), dt = friendlyDateTime(start);
+    return _Interval.fromDateTimes(dt, dt.plus(dur));
+  }
+  /**
+   * Create an Interval from an end DateTime and a Duration to extend backwards to.
+   * @param {DateTime|Date|Object} end
+   * @param {Duration|Object|number} duration - the length of the Interval.
+   * @return {Interval}
+   */
+  static before(end, duration3) {
+    const dur = Duration.fromDurationLike(duration3), dt = friendlyDateTime(end);
+    return _Interval.fromDateTimes(dt.minus(dur), dt);
+  }
+  /**
+   * Create an Interval from an ISO 8601 string.
+   * Accepts `<start>/<end>`, `<start>/<duration>`, and `<duration>/<end>` formats.
+   * @param {string} text - the ISO string to parse
+   * @param {Object} [opts] - options to pass {@link DateTime#fromISO} and optionally {@link Duration#fromISO}
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
+   * @return {Interval}
+   */
+  static fromISO(text, opts) {
+    const [s2, e] = (text || "").split("/", 2);
+    if (s2 && e) {
+      let start, startIsValid;
+      try {
+        start = DateTime.fromISO(s2, opts);
+        startIsValid = start.isValid;
+      } catch (e2) {
+        startIsValid = false;
+      }
+      let end, endIsValid;
+      try {
+        end = DateTime.fromISO(e, opts);
+        endIsValid = end.isValid;
+      } catch (e2) {
+        endIsValid = false;
+      }
+      if (startIsValid && endIsValid) {
+        return _Interval.fromDateTimes(start, end);
+      }
+      if (startIsValid) {
+        const dur = Duration.fromISO(e, opts);
+        if (dur.isValid) {
+          return _Interval.after(start, dur);
+        }
+      } else if (endIsValid) {
+        const dur = Duration.fromISO(s2, opts);
+        if (dur.isValid) {
+          return _Interval.before(end, dur);
+        }
+      }
+    }
+    return _Interval.invalid("unparsable", `the input "${text}" can't be parsed as ISO 8601`);
+  }
+  /**
+   * Check if an object is an Interval. Works across context boundaries
+   * @param {object} o
+   * @return {boolean}
+   */
+  static isInterval(o) {
+    return o && o.isLuxonInterval || false;
+  }
+  /**
+   * Returns the start of the Interval
+   * @type {DateTime}
+   */
+  get start() {
+    return this.isValid ? this.s : null;
+  }
+  /**
+   * Returns the end of the Interval. This is the first instant which is not part of the interval
+   * (Interval is half-open).
+   * @type {DateTime}
+   */
+  get end() {
+    return this.isValid ? this.e : null;
+  }
+  /**
+   * Returns the last DateTime included in the interval (since end is not part of the interval)
+   * @type {DateTime}
+   */
+  get lastDateTime() {
+    return this.isValid ? this.e ? this.e.minus(1) : null : null;
+  }
+  /**
+   * Returns whether this Interval's end is at least its start, meaning that the Interval isn't 'backwards'.
+   * @type {boolean}
+   */
+  get isValid() {
+    return this.invalidReason === null;
+  }
+  /**
+   * Returns an error code if this Interval is invalid, or null if the Interval is valid
+   * @type {string}
+   */
+  get invalidReason() {
+    return this.invalid ? this.invalid.reason : null;
+  }
+  /**
+   * Returns an explanation of why this Interval became invalid, or null if the Interval is valid
+   * @type {string}
+   */
+  get invalidExplanation() {
+    return this.invalid ? this.invalid.explanation : null;
+  }
+  /**
+   * Returns the length of the Interval in the specified unit.
+   * @param {string} unit - the unit (such as 'hours' or 'days') to return the length in.
+   * @return {number}
+   */
+  length(unit = "milliseconds") {
+    return this.isValid ? this.toDuration(...[unit]).get(unit) : NaN;
+  }
+  /**
+   * Returns the count of minutes, hours, days, months, or years included in the Interval, even in part.
+   * Unlike {@link Interval#length} this counts sections of the calendar, not periods of time, e.g. specifying 'day'
+   * asks 'what dates are included in this interval?', not 'how many days long is this interval?'
+   * @param {string} [unit='milliseconds'] - the unit of time to count.
+   * @param {Object} opts - options
+   * @param {boolean} [opts.useLocaleWeeks=false] - If true, use weeks based on the locale, i.e. use the locale-dependent start of the week; this operation will always use the locale of the start DateTime
+   * @return {number}
+   */
+  count(unit = "milliseconds", opts) {
+    if (!this.isValid) return NaN;
+    const start = this.start.startOf(unit, opts);
+    let end;
+    if (opts?.useLocaleWeeks) {
+      end = this.end.reconfigure({ locale: start.locale });
+    } else {
+      end = this.end;
+    }
+    end = end.startOf(unit, opts);
+    return Math.floor(end.diff(start, unit).get(unit)) + (end.valueOf() !== this.end.valueOf());
+  }
+  /**
+   * Returns whether this Interval's start and end are both in the same unit of time
+   * @param {string} unit - the unit of time to check sameness on
+   * @return {boolean}
+   */
+  hasSame(unit) {
+    return this.isValid ? this.isEmpty() || this.e.minus(1).hasSame(this.s, unit) : false;
+  }
+  /**
+   * Return whether this Interval has the same start and end DateTimes.
+   * @return {boolean}
+   */
+  isEmpty() {
+    return this.s.valueOf() === this.e.valueOf();
+  }
+  /**
+   * Return whether this Interval's start is after the specified DateTime.
+   * @param {DateTime} dateTime
+   * @return {boolean}
+   */
+  isAfter(dateTime) {
+    if (!this.isValid) return false;
+    return this.s > dateTime;
+  }
+  /**
+   * Return whether this Interval's end is before the specified DateTime.
+   * @param {DateTime} dateTime
+   * @return {boolean}
+   */
+  isBefore(dateTime) {
+    if (!this.isValid) return false;
+    return this.e <= dateTime;
+  }
+  /**
+   * Return whether this Interval contains the specified DateTime.
+   * @param {DateTime} dateTime
+   * @return {boolean}
+   */
+  contains(dateTime) {
+    if (!this.isValid) return false;
+    return this.s <= dateTime && this.e > dateTime;
+  }
+  /**
+   * "Sets" the start and/or end dates. Returns a newly-constructed Interval.
+   * @param {Object} values - the values to set
+   * @param {DateTime} values.start - the starting DateTime
+   * @param {DateTime} values.end - the ending DateTime
+   * @return {Interval}
+   */
+  set({ start, end } = {}) {
+    if (!this.isValid) return this;
+    return _Interval.fromDateTimes(start || this.s, end || this.e);
+  }
+  /**
+   * Split this Interval at each of the specified DateTimes
+   * @param {...DateTime} dateTimes - the unit of time to count.
+   * @return {Array}
+   */
+  splitAt(...dateTimes) {
+    if (!this.isValid) return [];
+    const sorted = dateTimes.map(friendlyDateTime).filter((d) => this.contains(d)).sort((a, b) => a.toMillis() - b.toMillis()), results = [];
+    let { s: s2 } = this, i = 0;
+    while (s2 < this.e) {
+      const added = sorted[i] || this.e, next = +added > +this.e ? this.e : added;
+      results.push(_Interval.fromDateTimes(s2, next));
+      s2 = next;
+      i += 1;
+    }
+    return results;
+  }
+  /**
+   * Split this Interval into smaller Intervals, each of the specified length.
+   * Left over time is grouped into a smaller interval
+   * @param {Duration|Object|number} duration - The length of each resulting interval.
+   * @return {Array}
+   */
+  splitBy(duration3) {
+    const dur = Duration.fromDurationLike(duration3);
+    if (!this.isValid || !dur.isValid || dur.as("milliseconds") === 0) {
+      return [];
+    }
+    let { s: s2 } = this, idx = 1, next;
+    const results = [];
+    while (s2 < this.e) {
+      const added = this.start.plus(dur.mapUnits((x) => x * idx));
+      next = +added > +this.e ? this.e : added;
+      results.push(_Interval.fromDateTimes(s2, next));
+      s2 = next;
+      idx += 1;
+    }
+    return results;
+  }
+  /**
+   * Split this Interval into the specified number of smaller intervals.
+   * @param {number} numberOfParts - The number of Intervals to divide the Interval into.
+   * @return {Array}
+   */
+  divideEqually(numberOfParts) {
+    if (!this.isValid) return [];
+    return this.splitBy(this.length() / numberOfParts).slice(0, numberOfParts);
+  }
+  /**
+   * Return whether this Interval overlaps with the specified Interval
+   * @param {Interval} other
+   * @return {boolean}
+   */
+  overlaps(other) {
+    return this.e > other.s && this.s < other.e;
+  }
+  /**
+   * Return whether this Interval's end is adjacent to the specified Interval's start.
+   * @param {Interval} other
+   * @return {boolean}
+   */
+  abutsStart(other) {
+    if (!this.isValid) return false;
+    return +this.e === +other.s;
+  }
+  /**
+   * Return whether this Interval's start is adjacent to the specified Interval's end.
+   * @param {Interval} other
+   * @return {boolean}
+   */
+  abutsEnd(other) {
+    if (!this.isValid) return false;
+    return +other.e === +this.s;
+  }
+  /**
+   * Returns true if this Interval fully contains the specified Interval, specifically if the intersect (of this Interval and the other Interval) is equal to the other Interval; false otherwise.
+   * @param {Interval} other
+   * @return {boolean}
+   */
+  engulfs(other) {
+    if (!this.isValid) return false;
+    return this.s <= other.s && this.e >= other.e;
+  }
+  /**
+   * Return whether this Interval has the same start and end as the specified Interval.
+   * @param {Interval} other
+   * @return {boolean}
+   */
+  equals(other) {
+    if (!this.isValid || !other.isValid) {
+      return false;
+    }
+    return this.s.equals(other.s) && this.e.equals(other.e);
+  }
+  /**
+   * Return an Interval representing the intersection of this Interval and the specified Interval.
+   * Specifically, the resulting Interval has the maximum start time and the minimum end time of the two Intervals.
+   * Returns null if the intersection is empty, meaning, the intervals don't intersect.
+   * @param {Interval} other
+   * @return {Interval}
+   */
+  intersection(other) {
+    if (!this.isValid) return this;
+    const s2 = this.s > other.s ? this.s : other.s, e = this.e < other.e ? this.e : other.e;
+    if (s2 >= e) {
+      return null;
+    } else {
+      return _Interval.fromDateTimes(s2, e);
+    }
+  }
+  /**
+   * Return an Interval representing the union of this Interval and the specified Interval.
+   * Specifically, the resulting Interval has the minimum start time and the maximum end time of the two Intervals.
+   * @param {Interval} other
+   * @return {Interval}
+   */
+  union(other) {
+    if (!this.isValid) return this;
+    const s2 = this.s < other.s ? this.s : other.s, e = this.e > other.e ? this.e : other.e;
+    return _Interval.fromDateTimes(s2, e);
+  }
+  /**
+   * Merge an array of Intervals into an equivalent minimal set of Intervals.
+   * Combines overlapping and adjacent Intervals.
+   * The resulting array will contain the Intervals in ascending order, that is, starting with the earliest Interval
+   * and ending with the latest.
+   *
+   * @param {Array} intervals
+   * @return {Array}
+   */
+  static merge(intervals) {
+    const [found, final] = intervals.sort((a, b) => a.s - b.s).reduce(
+      ([sofar, current], item) => {
+        if (!current) {
+          return [sofar, item];
+        } else if (current.overlaps(item) || current.abutsStart(item)) {
+          return [sofar, current.union(item)];
+        } else {
+          return [sofar.concat([current]), item];
+        }
+      },
+      [[], null]
+    );
+    if (final) {
+      found.push(final);
+    }
+    return found;
+  }
+  /**
+   * Return an array of Intervals representing the spans of time that only appear in one of the specified Intervals.
+   * @param {Array} intervals
+   * @return {Array}
+   */
+  static xor(intervals) {
+    let start = null, currentCount = 0;
+    const results = [], ends = intervals.map((i) => [
+      { time: i.s, type: "s" },
+      { time: i.e, type: "e" }
+    ]), flattened = Array.prototype.concat(...ends), arr = flattened.sort((a, b) => a.time - b.time);
+    for (const i of arr) {
+      currentCount += i.type === "s" ? 1 : -1;
+      if (currentCount === 1) {
+        start = i.time;
+      } else {
+        if (start && +start !== +i.time) {
+          results.push(_Interval.fromDateTimes(start, i.time));
+        }
+        start = null;
+      }
+    }
+    return _Interval.merge(results);
+  }
+  /**
+   * Return an Interval representing the span of time in this Interval that doesn't overlap with any of the specified Intervals.
+   * @param {...Interval} intervals
+   * @return {Array}
+   */
+  difference(...intervals) {
+    return _Interval.xor([this].concat(intervals)).map((i) => this.intersection(i)).filter((i) => i && !i.isEmpty());
+  }
+  /**
+   * Returns a string representation of this Interval appropriate for debugging.
+   * @return {string}
+   */
+  toString() {
+    if (!this.isValid) return INVALID$1;
+    return `[${this.s.toISO()} \u2013 ${this.e.toISO()})`;
+  }
+  /**
+   * Returns a string representation of this Interval appropriate for the REPL.
+   * @return {string}
+   */
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    if (this.isValid) {
+      return `Interval { start: ${this.s.toISO()}, end: ${this.e.toISO()} }`;
+    } else {
+      return `Interval { Invalid, reason: ${this.invalidReason} }`;
+    }
+  }
+  /**
+   * Returns a localized string representing this Interval. Accepts the same options as the
+   * Intl.DateTimeFormat constructor and any presets defined by Luxon, such as
+   * {@link DateTime.DATE_FULL} or {@link DateTime.TIME_SIMPLE}. The exact behavior of this method
+   * is browser-specific, but in general it will return an appropriate representation of the
+   * Interval in the assigned locale. Defaults to the system's locale if no locale has been
+   * specified.
+   * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/DateTimeFormat
+   * @param {Object} [formatOpts=DateTime.DATE_SHORT] - Either a DateTime preset or
+   * Intl.DateTimeFormat constructor options.
+   * @param {Object} opts - Options to override the configuration of the start DateTime.
+   * @example Interval.fromISO('2022-11-07T09:00Z/2022-11-08T09:00Z').toLocaleString(); //=> 11/7/2022 – 11/8/2022
+   * @example Interval.fromISO('2022-11-07T09:00Z/2022-11-08T09:00Z').toLocaleString(DateTime.DATE_FULL); //=> November 7 – 8, 2022
+   * @example Interval.fromISO('2022-11-07T09:00Z/2022-11-08T09:00Z').toLocaleString(DateTime.DATE_FULL, { locale: 'fr-FR' }); //=> 7–8 novembre 2022
+   * @example Interval.fromISO('2022-11-07T17:00Z/2022-11-07T19:00Z').toLocaleString(DateTime.TIME_SIMPLE); //=> 6:00 – 8:00 PM
+   * @example Interval.fromISO('2022-11-07T17:00Z/2022-11-07T19:00Z').toLocaleString({ weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' }); //=> Mon, Nov 07, 6:00 – 8:00 p
+   * @return {string}
+   */
+  toLocaleString(formatOpts = DATE_SHORT, opts = {}) {
+    return this.isValid ? Formatter.create(this.s.loc.clone(opts), formatOpts).formatInterval(this) : INVALID$1;
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this Interval.
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
+   * @param {Object} opts - The same options as {@link DateTime#toISO}
+   * @return {string}
+   */
+  toISO(opts) {
+    if (!this.isValid) return INVALID$1;
+    return `${this.s.toISO(opts)}/${this.e.toISO(opts)}`;
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of date of this Interval.
+   * The time components are ignored.
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
+   * @return {string}
+   */
+  toISODate() {
+    if (!this.isValid) return INVALID$1;
+    return `${this.s.toISODate()}/${this.e.toISODate()}`;
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of time of this Interval.
+   * The date components are ignored.
+   * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
+   * @param {Object} opts - The same options as {@link DateTime#toISO}
+   * @return {string}
+   */
+  toISOTime(opts) {
+    if (!this.isValid) return INVALID$1;
+    return `${this.s.toISOTime(opts)}/${this.e.toISOTime(opts)}`;
+  }
+  /**
+   * Returns a string representation of this Interval formatted according to the specified format
+   * string. **You may not want this.** See {@link Interval#toLocaleString} for a more flexible
+   * formatting tool.
+   * @param {string} dateFormat - The format string. This string formats the start and end time.
+   * See {@link DateTime#toFormat} for details.
+   * @param {Object} opts - Options.
+   * @param {string} [opts.separator =  ' – '] - A separator to place between the start and end
+   * representations.
+   * @return {string}
+   */
+  toFormat(dateFormat, { separator = " \u2013 " } = {}) {
+    if (!this.isValid) return INVALID$1;
+    return `${this.s.toFormat(dateFormat)}${separator}${this.e.toFormat(dateFormat)}`;
+  }
+  /**
+   * Return a Duration representing the time spanned by this interval.
+   * @param {string|string[]} [unit=['milliseconds']] - the unit or units (such as 'hours' or 'days') to include in the duration.
+   * @param {Object} opts - options that affect the creation of the Duration
+   * @param {string} [opts.conversionAccuracy='casual'] - the conversion system to use
+   * @example Interval.fromDateTimes(dt1, dt2).toDuration().toObject() //=> { milliseconds: 88489257 }
+   * @example Interval.fromDateTimes(dt1, dt2).toDuration('days').toObject() //=> { days: 1.0241812152777778 }
+   * @example Interval.fromDateTimes(dt1, dt2).toDuration(['hours', 'minutes']).toObject() //=> { hours: 24, minutes: 34.82095 }
+   * @example Interval.fromDateTimes(dt1, dt2).toDuration(['hours', 'minutes', 'seconds']).toObject() //=> { hours: 24, minutes: 34, seconds: 49.257 }
+   * @example Interval.fromDateTimes(dt1, dt2).toDuration('seconds').toObject() //=> { seconds: 88489.257 }
+   * @return {Duration}
+   */
+  toDuration(unit, opts) {
+    if (!this.isValid) {
+      return Duration.invalid(this.invalidReason);
+    }
+    return this.e.diff(this.s, unit, opts);
+  }
+  /**
+   * Run mapFn on the interval start and end, returning a new Interval from the resulting DateTimes
+   * @param {function} mapFn
+   * @return {Interval}
+   * @example Interval.fromDateTimes(dt1, dt2).mapEndpoints(endpoint => endpoint.toUTC())
+   * @example Interval.fromDateTimes(dt1, dt2).mapEndpoints(endpoint => endpoint.plus({ hours: 2 }))
+   */
+  mapEndpoints(mapFn) {
+    return _Interval.fromDateTimes(mapFn(this.s), mapFn(this.e));
+  }
+};
+var Info = class {
+  /**
+   * Return whether the specified zone contains a DST.
+   * @param {string|Zone} [zone='local'] - Zone to check. Defaults to the environment's local zone.
+   * @return {boolean}
+   */
+  static hasDST(zone = Settings.defaultZone) {
+    const proto = DateTime.now().setZone(zone).set({ month: 12 });
+    return !zone.isUniversal && proto.offset !== proto.set({ month: 6 }).offset;
+  }
+  /**
+   * Return whether the specified zone is a valid IANA specifier.
+   * @param {string} zone - Zone to check
+   * @return {boolean}
+   */
+  static isValidIANAZone(zone) {
+    return IANAZone.isValidZone(zone);
+  }
+  /**
+   * Converts the input into a {@link Zone} instance.
+   *
+   * * If `input` is already a Zone instance, it is returned unchanged.
+   * * If `input` is a string containing a valid time zone name, a Zone instance
+   *   with that name is returned.
+   * * If `input` is a string that doesn't refer to a known time zone, a Zone
+   *   instance with {@link Zone#isValid} == false is returned.
+   * * If `input is a number, a Zone instance with the specified fixed offset
+   *   in minutes is returned.
+   * * If `input` is `null` or `undefined`, the default zone is returned.
+   * @param {string|Zone|number} [input] - the value to be converted
+   * @return {Zone}
+   */
+  static normalizeZone(input2) {
+    return normalizeZone(input2, Settings.defaultZone);
+  }
+  /**
+   * Get the weekday on which the week starts according to the given locale.
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @returns {number} the start of the week, 1 for Monday through 7 for Sunday
+   */
+  static getStartOfWeek({ locale = null, locObj = null } = {}) {
+    return (locObj || Locale.create(locale)).getStartOfWeek();
+  }
+  /**
+   * Get the minimum number of days necessary in a week before it is considered part of the next year according
+   * to the given locale.
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @returns {number}
+   */
+  static getMinimumDaysInFirstWeek({ locale = null, locObj = null } = {}) {
+    return (locObj || Locale.create(locale)).getMinDaysInFirstWeek();
+  }
+  /**
+   * Get the weekdays, which are considered the weekend according to the given locale
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @returns {number[]} an array of weekdays, 1 for Monday through 7 for Sunday
+   */
+  static getWeekendWeekdays({ locale = null, locObj = null } = {}) {
+    return (locObj || Locale.create(locale)).getWeekendDays().slice();
+  }
+  /**
+   * Return an array of standalone month names.
+   * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/DateTimeFormat
+   * @param {string} [length='long'] - the length of the month representation, such as "numeric", "2-digit", "narrow", "short", "long"
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @param {string} [opts.numberingSystem=null] - the numbering system
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @param {string} [opts.outputCalendar='gregory'] - the calendar
+   * @example Info.months()[0] //=> 'January'
+   * @example Info.months('short')[0] //=> 'Jan'
+   * @example Info.months('numeric')[0] //=> '1'
+   * @example Info.months('short', { locale: 'fr-CA' } )[0] //=> 'janv.'
+   * @example Info.months('numeric', { locale: 'ar' })[0] //=> '١'
+   * @example Info.months('long', { outputCalendar: 'islamic' })[0] //=> 'Rabiʻ I'
+   * @return {Array}
+   */
+  static months(length = "long", { locale = null, numberingSystem = null, locObj = null, outputCalendar = "gregory" } = {}) {
+    return (locObj || Locale.create(locale, numberingSystem, outputCalendar)).months(length);
+  }
+  /**
+   * Return an array of format month names.
+   * Format months differ from standalone months in that they're meant to appear next to the day of the month. In some languages, that
+   * changes the string.
+   * See {@link Info#months}
+   * @param {string} [length='long'] - the length of the month representation, such as "numeric", "2-digit", "narrow", "short", "long"
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @param {string} [opts.numberingSystem=null] - the numbering system
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @param {string} [opts.outputCalendar='gregory'] - the calendar
+   * @return {Array}
+   */
+  static monthsFormat(length = "long", { locale = null, numberingSystem = null, locObj = null, outputCalendar = "gregory" } = {}) {
+    return (locObj || Locale.create(locale, numberingSystem, outputCalendar)).months(length, true);
+  }
+  /**
+   * Return an array of standalone week names.
+   * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/DateTimeFormat
+   * @param {string} [length='long'] - the length of the weekday representation, such as "narrow", "short", "long".
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @param {string} [opts.numberingSystem=null] - the numbering system
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @example Info.weekdays()[0] //=> 'Monday'
+   * @example Info.weekdays('short')[0] //=> 'Mon'
+   * @example Info.weekdays('short', { locale: 'fr-CA' })[0] //=> 'lun.'
+   * @example Info.weekdays('short', { locale: 'ar' })[0] //=> 'الاثنين'
+   * @return {Array}
+   */
+  static weekdays(length = "long", { locale = null, numberingSystem = null, locObj = null } = {}) {
+    return (locObj || Locale.create(locale, numberingSystem, null)).weekdays(length);
+  }
+  /**
+   * Return an array of format week names.
+   * Format weekdays differ from standalone weekdays in that they're meant to appear next to more date information. In some languages, that
+   * changes the string.
+   * See {@link Info#weekdays}
+   * @param {string} [length='long'] - the length of the month representation, such as "narrow", "short", "long".
+   * @param {Object} opts - options
+   * @param {string} [opts.locale=null] - the locale code
+   * @param {string} [opts.numberingSystem=null] - the numbering system
+   * @param {string} [opts.locObj=null] - an existing locale object to use
+   * @return {Array}
+   */
+  static weekdaysFormat(length = "long", { locale = null, numberingSystem = null, locObj = null } = {}) {
+    return (locObj || Locale.create(locale, numberingSystem, null)).weekdays(length, true);
+  }
+  /**
+   * Return an array of meridiems.
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @example Info.meridiems() //=> [ 'AM', 'PM' ]
+   * @example Info.meridiems({ locale: 'my' }) //=> [ 'နံနက်', 'ညနေ' ]
+   * @return {Array}
+   */
+  static meridiems({ locale = null } = {}) {
+    return Locale.create(locale).meridiems();
+  }
+  /**
+   * Return an array of eras, such as ['BC', 'AD']. The locale can be specified, but the calendar system is always Gregorian.
+   * @param {string} [length='short'] - the length of the era representation, such as "short" or "long".
+   * @param {Object} opts - options
+   * @param {string} [opts.locale] - the locale code
+   * @example Info.eras() //=> [ 'BC', 'AD' ]
+   * @example Info.eras('long') //=> [ 'Before Christ', 'Anno Domini' ]
+   * @example Info.eras('long', { locale: 'fr' }) //=> [ 'avant Jésus-Christ', 'après Jésus-Christ' ]
+   * @return {Array}
+   */
+  static eras(length = "short", { locale = null } = {}) {
+    return Locale.create(locale, null, "gregory").eras(length);
+  }
+  /**
+   * Return the set of available features in this environment.
+   * Some features of Luxon are not available in all environments. For example, on older browsers, relative time formatting support is not available. Use this function to figure out if that's the case.
+   * Keys:
+   * * `relative`: whether this environment supports relative time formatting
+   * * `localeWeek`: whether this environment supports different weekdays for the start of the week based on the locale
+   * @example Info.features() //=> { relative: false, localeWeek: true }
+   * @return {Object}
+   */
+  static features() {
+    return { relative: hasRelative(), localeWeek: hasLocaleWeekInfo() };
+  }
+};
+function dayDiff(earlier, later) {
+  const utcDayStart = (dt) => dt.toUTC(0, { keepLocalTime: true }).startOf("day").valueOf(), ms = utcDayStart(later) - utcDayStart(earlier);
+  return Math.floor(Duration.fromMillis(ms).as("days"));
+}
+function highOrderDiffs(cursor, later, units) {
+  const differs = [
+    ["years", (a, b) => b.year - a.year],
+    ["quarters", (a, b) => b.quarter - a.quarter + (b.year - a.year) * 4],
+    ["months", (a, b) => b.month - a.month + (b.year - a.year) * 12],
+    [
+      "weeks",
+      (a, b) => {
+        const days = dayDiff(a, b);
+        return (days - days % 7) / 7;
+      }
+    ],
+    ["days", dayDiff]
+  ];
+  const results = {};
+  const earlier = cursor;
+  let lowestOrder, highWater;
+  for (const [unit, differ] of differs) {
+    if (units.indexOf(unit) >= 0) {
+      lowestOrder = unit;
+      results[unit] = differ(cursor, later);
+      highWater = earlier.plus(results);
+      if (highWater > later) {
+        results[unit]--;
+        cursor = earlier.plus(results);
+        if (cursor > later) {
+          highWater = cursor;
+          results[unit]--;
+          cursor = earlier.plus(results);
+        }
+      } else {
+        cursor = highWater;
+      }
+    }
+  }
+  return [cursor, results, highWater, lowestOrder];
+}
+function diff(earlier, later, units, opts) {
+  let [cursor, results, highWater, lowestOrder] = highOrderDiffs(earlier, later, units);
+  const remainingMillis = later - cursor;
+  const lowerOrderUnits = units.filter(
+    (u) => ["hours", "minutes", "seconds", "milliseconds"].indexOf(u) >= 0
+  );
+  if (lowerOrderUnits.length === 0) {
+    if (highWater < later) {
+      highWater = cursor.plus({ [lowestOrder]: 1 });
+    }
+    if (highWater !== cursor) {
+      results[lowestOrder] = (results[lowestOrder] || 0) + remainingMillis / (highWater - cursor);
+    }
+  }
+  const duration3 = Duration.fromObject(results, opts);
+  if (lowerOrderUnits.length > 0) {
+    return Duration.fromMillis(remainingMillis, opts).shiftTo(...lowerOrderUnits).plus(duration3);
+  } else {
+    return duration3;
+  }
+}
+var MISSING_FTP = "missing Intl.DateTimeFormat.formatToParts support";
+function intUnit(regex2, post = (i) => i) {
+  return { regex: regex2, deser: ([s2]) => post(parseDigits(s2)) };
+}
+var NBSP = String.fromCharCode(160);
+var spaceOrNBSP = `[ ${NBSP}]`;
+var spaceOrNBSPRegExp = new RegExp(spaceOrNBSP, "g");
+function fixListRegex(s2) {
+  return s2.replace(/\./g, "\\.?").replace(spaceOrNBSPRegExp, spaceOrNBSP);
+}
+function stripInsensitivities(s2) {
+  return s2.replace(/\./g, "").replace(spaceOrNBSPRegExp, " ").toLowerCase();
+}
+function oneOf(strings, startIndex) {
+  if (strings === null) {
+    return null;
+  } else {
+    return {
+      regex: RegExp(strings.map(fixListRegex).join("|")),
+      deser: ([s2]) => strings.findIndex((i) => stripInsensitivities(s2) === stripInsensitivities(i)) + startIndex
+    };
+  }
+}
+function offset(regex2, groups2) {
+  return { regex: regex2, deser: ([, h, m]) => signedOffset(h, m), groups: groups2 };
+}
+function simple(regex2) {
+  return { regex: regex2, deser: ([s2]) => s2 };
+}
+function escapeToken(value) {
+  return value.replace(/[\-\[\]{}()*+?.,\\\^$|#\s]/g, "\\$&");
+}
+function unitForToken(token, loc) {
+  const one = digitRegex(loc), two = digitRegex(loc, "{2}"), three = digitRegex(loc, "{3}"), four = digitRegex(loc, "{4}"), six = digitRegex(loc, "{6}"), oneOrTwo = digitRegex(loc, "{1,2}"), oneToThree = digitRegex(loc, "{1,3}"), oneToSix = digitRegex(loc, "{1,6}"), oneToNine = digitRegex(loc, "{1,9}"), twoToFour = digitRegex(loc, "{2,4}"), fourToSix = digitRegex(loc, "{4,6}"), literal2 = (t) => ({ regex: RegExp(escapeToken(t.val)), deser: ([s2]) => s2, literal: true }), unitate = (t) => {
+    if (token.literal) {
+      return literal2(t);
+    }
+    switch (t.val) {
+      // era
+      case "G":
+        return oneOf(loc.eras("short"), 0);
+      case "GG":
+        return oneOf(loc.eras("long"), 0);
+      // years
+      case "y":
+        return intUnit(oneToSix);
+      case "yy":
+        return intUnit(twoToFour, untruncateYear);
+      case "yyyy":
+        return intUnit(four);
+      case "yyyyy":
+        return intUnit(fourToSix);
+      case "yyyyyy":
+        return intUnit(six);
+      // months
+      case "M":
+        return intUnit(oneOrTwo);
+      case "MM":
+        return intUnit(two);
+      case "MMM":
+        return oneOf(loc.months("short", true), 1);
+      case "MMMM":
+        return oneOf(loc.months("long", true), 1);
+      case "L":
+        return intUnit(oneOrTwo);
+      case "LL":
+        return intUnit(two);
+      case "LLL":
+        return oneOf(loc.months("short", false), 1);
+      case "LLLL":
+        return oneOf(loc.months("long", false), 1);
+      // dates
+      case "d":
+        return intUnit(oneOrTwo);
+      case "dd":
+        return intUnit(two);
+      // ordinals
+      case "o":
+        return intUnit(oneToThree);
+      case "ooo":
+        return intUnit(three);
+      // time
+      case "HH":
+        return intUnit(two);
+      case "H":
+        return intUnit(oneOrTwo);
+      case "hh":
+        return intUnit(two);
+      case "h":
+        return intUnit(oneOrTwo);
+      case "mm":
+        return intUnit(two);
+      case "m":
+        return intUnit(oneOrTwo);
+      case "q":
+        return intUnit(oneOrTwo);
+      case "qq":
+        return intUnit(two);
+      case "s":
+        return intUnit(oneOrTwo);
+      case "ss":
+        return intUnit(two);
+      case "S":
+        return intUnit(oneToThree);
+      case "SSS":
+        return intUnit(three);
+      case "u":
+        return simple(oneToNine);
+      case "uu":
+        return simple(oneOrTwo);
+      case "uuu":
+        return intUnit(one);
+      // meridiem
+      case "a":
+        return oneOf(loc.meridiems(), 0);
+      // weekYear (k)
+      case "kkkk":
+        return intUnit(four);
+      case "kk":
+        return intUnit(twoToFour, untruncateYear);
+      // weekNumber (W)
+      case "W":
+        return intUnit(oneOrTwo);
+      case "WW":
+        return intUnit(two);
+      // weekdays
+      case "E":
+      case "c":
+        return intUnit(one);
+      case "EEE":
+        return oneOf(loc.weekdays("short", false), 1);
+      case "EEEE":
+        return oneOf(loc.weekdays("long", false), 1);
+      case "ccc":
+        return oneOf(loc.weekdays("short", true), 1);
+      case "cccc":
+        return oneOf(loc.weekdays("long", true), 1);
+      // offset/zone
+      case "Z":
+      case "ZZ":
+        return offset(new RegExp(`([+-]${oneOrTwo.source})(?::(${two.source}))?`), 2);
+      case "ZZZ":
+        return offset(new RegExp(`([+-]${oneOrTwo.source})(${two.source})?`), 2);
+      // we don't support ZZZZ (PST) or ZZZZZ (Pacific Standard Time) in parsing
+      // because we don't have any way to figure out what they are
+      case "z":
+        return simple(/[a-z_+-/]{1,256}?/i);
+      // this special-case "token" represents a place where a macro-token expanded into a white-space literal
+      // in this case we accept any non-newline white-space
+      case " ":
+        return simple(/[^\S\n\r]/);
+      default:
+        return literal2(t);
+    }
+  };
+  const unit = unitate(token) || {
+    invalidReason: MISSING_FTP
+  };
+  unit.token = token;
+  return unit;
+}
+var partTypeStyleToTokenVal = {
+  year: {
+    "2-digit": "yy",
+    numeric: "yyyyy"
+  },
+  month: {
+    numeric: "M",
+    "2-digit": "MM",
+    short: "MMM",
+    long: "MMMM"
+  },
+  day: {
+    numeric: "d",
+    "2-digit": "dd"
+  },
+  weekday: {
+    short: "EEE",
+    long: "EEEE"
+  },
+  dayperiod: "a",
+  dayPeriod: "a",
+  hour12: {
+    numeric: "h",
+    "2-digit": "hh"
+  },
+  hour24: {
+    numeric: "H",
+    "2-digit": "HH"
+  },
+  minute: {
+    numeric: "m",
+    "2-digit": "mm"
+  },
+  second: {
+    numeric: "s",
+    "2-digit": "ss"
+  },
+  timeZoneName: {
+    long: "ZZZZZ",
+    short: "ZZZ"
+  }
+};
+function tokenForPart(part, formatOpts, resolvedOpts) {
+  const { type, value } = part;
+  if (type === "literal") {
+    const isSpace = /^\s+$/.test(value);
+    return {
+      literal: !isSpace,
+      val: isSpace ? " " : value
+    };
+  }
+  const style = formatOpts[type];
+  let actualType = type;
+  if (type === "hour") {
+    if (formatOpts.hour12 != null) {
+      actualType = formatOpts.hour12 ? "hour12" : "hour24";
+    } else if (formatOpts.hourCycle != null) {
+      if (formatOpts.hourCycle === "h11" || formatOpts.hourCycle === "h12") {
+        actualType = "hour12";
+      } else {
+        actualType = "hour24";
+      }
+    } else {
+      actualType = resolvedOpts.hour12 ? "hour12" : "hour24";
+    }
+  }
+  let val = partTypeStyleToTokenVal[actualType];
+  if (typeof val === "object") {
+    val = val[style];
+  }
+  if (val) {
+    return {
+      literal: false,
+      val
+    };
+  }
+  return void 0;
+}
+function buildRegex(units) {
+  const re = units.map((u) => u.regex).reduce((f, r) => `${f}(${r.source})`, "");
+  return [`^${re}$`, units];
+}
+function match(input2, regex2, handlers) {
+  const matches = input2.match(regex2);
+  if (matches) {
+    const all = {};
+    let matchIndex = 1;
+    for (const i in handlers) {
+      if (hasOwnProperty(handlers, i)) {
+        const h = handlers[i], groups2 = h.groups ? h.groups + 1 : 1;
+        if (!h.literal && h.token) {
+          all[h.token.val[0]] = h.deser(matches.slice(matchIndex, matchIndex + groups2));
+        }
+        matchIndex += groups2;
+      }
+    }
+    return [matches, all];
+  } else {
+    return [matches, {}];
+  }
+}
+function dateTimeFromMatches(matches) {
+  const toField = (token) => {
+    switch (token) {
+      case "S":
+        return "millisecond";
+      case "s":
+        return "second";
+      case "m":
+        return "minute";
+      case "h":
+      case "H":
+        return "hour";
+      case "d":
+        return "day";
+      case "o":
+        return "ordinal";
+      case "L":
+      case "M":
+        return "month";
+      case "y":
+        return "year";
+      case "E":
+      case "c":
+        return "weekday";
+      case "W":
+        return "weekNumber";
+      case "k":
+        return "weekYear";
+      case "q":
+        return "quarter";
+      default:
+        return null;
+    }
+  };
+  let zone = null;
+  let specificOffset;
+  if (!isUndefined(matches.z)) {
+    zone = IANAZone.create(matches.z);
+  }
+  if (!isUndefined(matches.Z)) {
+    if (!zone) {
+      zone = new FixedOffsetZone(matches.Z);
+    }
+    specificOffset = matches.Z;
+  }
+  if (!isUndefined(matches.q)) {
+    matches.M = (matches.q - 1) * 3 + 1;
+  }
+  if (!isUndefined(matches.h)) {
+    if (matches.h < 12 && matches.a === 1) {
+      matches.h += 12;
+    } else if (matches.h === 12 && matches.a === 0) {
+      matches.h = 0;
+    }
+  }
+  if (matches.G === 0 && matches.y) {
+    matches.y = -matches.y;
+  }
+  if (!isUndefined(matches.u)) {
+    matches.S = parseMillis(matches.u);
+  }
+  const vals = Object.keys(matches).reduce((r, k) => {
+    const f = toField(k);
+    if (f) {
+      r[f] = matches[k];
+    }
+    return r;
+  }, {});
+  return [vals, zone, specificOffset];
+}
+var dummyDateTimeCache = null;
+function getDummyDateTime() {
+  if (!dummyDateTimeCache) {
+    dummyDateTimeCache = DateTime.fromMillis(1555555555555);
+  }
+  return dummyDateTimeCache;
+}
+function maybeExpandMacroToken(token, locale) {
+  if (token.literal) {
+    return token;
+  }
+  const formatOpts = Formatter.macroTokenToFormatOpts(token.val);
+  const tokens = formatOptsToTokens(formatOpts, locale);
+  if (tokens == null || tokens.includes(void 0)) {
+    return token;
+  }
+  return tokens;
+}
+function expandMacroTokens(tokens, locale) {
+  return Array.prototype.concat(...tokens.map((t) => maybeExpandMacroToken(t, locale)));
+}
+var TokenParser = class {
+  constructor(locale, format) {
+    this.locale = locale;
+    this.format = format;
+    this.tokens = expandMacroTokens(Formatter.parseFormat(format), locale);
+    this.units = this.tokens.map((t) => unitForToken(t, locale));
+    this.disqualifyingUnit = this.units.find((t) => t.invalidReason);
+    if (!this.disqualifyingUnit) {
+      const [regexString, handlers] = buildRegex(this.units);
+      this.regex = RegExp(regexString, "i");
+      this.handlers = handlers;
+    }
+  }
+  explainFromTokens(input2) {
+    if (!this.isValid) {
+      return { input: input2, tokens: this.tokens, invalidReason: this.invalidReason };
+    } else {
+      const [rawMatches, matches] = match(input2, this.regex, this.handlers), [result, zone, specificOffset] = matches ? dateTimeFromMatches(matches) : [null, null, void 0];
+      if (hasOwnProperty(matches, "a") && hasOwnProperty(matches, "H")) {
+        throw new ConflictingSpecificationError(
+          "Can't include meridiem when specifying 24-hour format"
+        );
+      }
+      return {
+        input: input2,
+        tokens: this.tokens,
+        regex: this.regex,
+        rawMatches,
+        matches,
+        result,
+        zone,
+        specificOffset
+      };
+    }
+  }
+  get isValid() {
+    return !this.disqualifyingUnit;
+  }
+  get invalidReason() {
+    return this.disqualifyingUnit ? this.disqualifyingUnit.invalidReason : null;
+  }
+};
+function explainFromTokens(locale, input2, format) {
+  const parser = new TokenParser(locale, format);
+  return parser.explainFromTokens(input2);
+}
+function parseFromTokens(locale, input2, format) {
+  const { result, zone, specificOffset, invalidReason } = explainFromTokens(locale, input2, format);
+  return [result, zone, specificOffset, invalidReason];
+}
+function formatOptsToTokens(formatOpts, locale) {
+  if (!formatOpts) {
+    return null;
+  }
+  const formatter = Formatter.create(locale, formatOpts);
+  const df = formatter.dtFormatter(getDummyDateTime());
+  const parts = df.formatToParts();
+  const resolvedOpts = df.resolvedOptions();
+  return parts.map((p) => tokenForPart(p, formatOpts, resolvedOpts));
+}
+var INVALID2 = "Invalid DateTime";
+var MAX_DATE = 864e13;
+function unsupportedZone(zone) {
+  return new Invalid("unsupported zone", `the zone "${zone.name}" is not supported`);
+}
+function possiblyCachedWeekData(dt) {
+  if (dt.weekData === null) {
+    dt.weekData = gregorianToWeek(dt.c);
+  }
+  return dt.weekData;
+}
+function possiblyCachedLocalWeekData(dt) {
+  if (dt.localWeekData === null) {
+    dt.localWeekData = gregorianToWeek(
+      dt.c,
+      dt.loc.getMinDaysInFirstWeek(),
+      dt.loc.getStartOfWeek()
+    );
+  }
+  return dt.localWeekData;
+}
+function clone2(inst, alts) {
+  const current = {
+    ts: inst.ts,
+    zone: inst.zone,
+    c: inst.c,
+    o: inst.o,
+    loc: inst.loc,
+    invalid: inst.invalid
+  };
+  return new DateTime({ ...current, ...alts, old: current });
+}
+function fixOffset(localTS, o, tz) {
+  let utcGuess = localTS - o * 60 * 1e3;
+  const o2 = tz.offset(utcGuess);
+  if (o === o2) {
+    return [utcGuess, o];
+  }
+  utcGuess -= (o2 - o) * 60 * 1e3;
+  const o3 = tz.offset(utcGuess);
+  if (o2 === o3) {
+    return [utcGuess, o2];
+  }
+  return [localTS - Math.min(o2, o3) * 60 * 1e3, Math.max(o2, o3)];
+}
+function tsToObj(ts, offset2) {
+  ts += offset2 * 60 * 1e3;
+  const d = new Date(ts);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    millisecond: d.getUTCMilliseconds()
+  };
+}
+function objToTS(obj, offset2, zone) {
+  return fixOffset(objToLocalTS(obj), offset2, zone);
+}
+function adjustTime(inst, dur) {
+  const oPre = inst.o, year = inst.c.year + Math.trunc(dur.years), month = inst.c.month + Math.trunc(dur.months) + Math.trunc(dur.quarters) * 3, c = {
+    ...inst.c,
+    year,
+    month,
+    day: Math.min(inst.c.day, daysInMonth(year, month)) + Math.trunc(dur.days) + Math.trunc(dur.weeks) * 7
+  }, millisToAdd = Duration.fromObject({
+    years: dur.years - Math.trunc(dur.years),
+    quarters: dur.quarters - Math.trunc(dur.quarters),
+    months: dur.months - Math.trunc(dur.months),
+    weeks: dur.weeks - Math.trunc(dur.weeks),
+    days: dur.days - Math.trunc(dur.days),
+    hours: dur.hours,
+    minutes: dur.minutes,
+    seconds: dur.seconds,
+    milliseconds: dur.milliseconds
+  }).as("milliseconds"), localTS = objToLocalTS(c);
+  let [ts, o] = fixOffset(localTS, oPre, inst.zone);
+  if (millisToAdd !== 0) {
+    ts += millisToAdd;
+    o = inst.zone.offset(ts);
+  }
+  return { ts, o };
+}
+function parseDataToDateTime(parsed, parsedZone, opts, format, text, specificOffset) {
+  const { setZone, zone } = opts;
+  if (parsed && Object.keys(parsed).length !== 0 || parsedZone) {
+    const interpretationZone = parsedZone || zone, inst = DateTime.fromObject(parsed, {
+      ...opts,
+      zone: interpretationZone,
+      specificOffset
+    });
+    return setZone ? inst : inst.setZone(zone);
+  } else {
+    return DateTime.invalid(
+      new Invalid("unparsable", `the input "${text}" can't be parsed as ${format}`)
+    );
+  }
+}
+function toTechFormat(dt, format, allowZ = true) {
+  return dt.isValid ? Formatter.create(Locale.create("en-US"), {
+    allowZ,
+    forceSimple: true
+  }).formatDateTimeFromString(dt, format) : null;
+}
+function toISODate(o, extended2, precision) {
+  const longFormat = o.c.year > 9999 || o.c.year < 0;
+  let c = "";
+  if (longFormat && o.c.year >= 0) c += "+";
+  c += padStart(o.c.year, longFormat ? 6 : 4);
+  if (precision === "year") return c;
+  if (extended2) {
+    c += "-";
+    c += padStart(o.c.month);
+    if (precision === "month") return c;
+    c += "-";
+  } else {
+    c += padStart(o.c.month);
+    if (precision === "month") return c;
+  }
+  c += padStart(o.c.day);
+  return c;
+}
+function toISOTime(o, extended2, suppressSeconds, suppressMilliseconds, includeOffset, extendedZone, precision) {
+  let showSeconds = !suppressSeconds || o.c.millisecond !== 0 || o.c.second !== 0, c = "";
+  switch (precision) {
+    case "day":
+    case "month":
+    case "year":
+      break;
+    default:
+      c += padStart(o.c.hour);
+      if (precision === "hour") break;
+      if (extended2) {
+        c += ":";
+        c += padStart(o.c.minute);
+        if (precision === "minute") break;
+        if (showSeconds) {
+          c += ":";
+          c += padStart(o.c.second);
+        }
+      } else {
+        c += padStart(o.c.minute);
+        if (precision === "minute") break;
+        if (showSeconds) {
+          c += padStart(o.c.second);
+        }
+      }
+      if (precision === "second") break;
+      if (showSeconds && (!suppressMilliseconds || o.c.millisecond !== 0)) {
+        c += ".";
+        c += padStart(o.c.millisecond, 3);
+      }
+  }
+  if (includeOffset) {
+    if (o.isOffsetFixed && o.offset === 0 && !extendedZone) {
+      c += "Z";
+    } else if (o.o < 0) {
+      c += "-";
+      c += padStart(Math.trunc(-o.o / 60));
+      c += ":";
+      c += padStart(Math.trunc(-o.o % 60));
+    } else {
+      c += "+";
+      c += padStart(Math.trunc(o.o / 60));
+      c += ":";
+      c += padStart(Math.trunc(o.o % 60));
+    }
+  }
+  if (extendedZone) {
+    c += "[" + o.zone.ianaName + "]";
+  }
+  return c;
+}
+var defaultUnitValues = {
+  month: 1,
+  day: 1,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  millisecond: 0
+};
+var defaultWeekUnitValues = {
+  weekNumber: 1,
+  weekday: 1,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  millisecond: 0
+};
+var defaultOrdinalUnitValues = {
+  ordinal: 1,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  millisecond: 0
+};
+var orderedUnits = ["year", "month", "day", "hour", "minute", "second", "millisecond"];
+var orderedWeekUnits = [
+  "weekYear",
+  "weekNumber",
+  "weekday",
+  "hour",
+  "minute",
+  "second",
+  "millisecond"
+];
+var orderedOrdinalUnits = ["year", "ordinal", "hour", "minute", "second", "millisecond"];
+function normalizeUnit(unit) {
+  const normalized = {
+    year: "year",
+    years: "year",
+    month: "month",
+    months: "month",
+    day: "day",
+    days: "day",
+    hour: "hour",
+    hours: "hour",
+    minute: "minute",
+    minutes: "minute",
+    quarter: "quarter",
+    quarters: "quarter",
+    second: "second",
+    seconds: "second",
+    millisecond: "millisecond",
+    milliseconds: "millisecond",
+    weekday: "weekday",
+    weekdays: "weekday",
+    weeknumber: "weekNumber",
+    weeksnumber: "weekNumber",
+    weeknumbers: "weekNumber",
+    weekyear: "weekYear",
+    weekyears: "weekYear",
+    ordinal: "ordinal"
+  }[unit.toLowerCase()];
+  if (!normalized) throw new InvalidUnitError(unit);
+  return normalized;
+}
+function normalizeUnitWithLocalWeeks(unit) {
+  switch (unit.toLowerCase()) {
+    case "localweekday":
+    case "localweekdays":
+      return "localWeekday";
+    case "localweeknumber":
+    case "localweeknumbers":
+      return "localWeekNumber";
+    case "localweekyear":
+    case "localweekyears":
+      return "localWeekYear";
+    default:
+      return normalizeUnit(unit);
+  }
+}
+function guessOffsetForZone(zone) {
+  if (zoneOffsetTs === void 0) {
+    zoneOffsetTs = Settings.now();
+  }
+  if (zone.type !== "iana") {
+    return zone.offset(zoneOffsetTs);
+  }
+  const zoneName2 = zone.name;
+  let offsetGuess = zoneOffsetGuessCache.get(zoneName2);
+  if (offsetGuess === void 0) {
+    offsetGuess = zone.offset(zoneOffsetTs);
+    zoneOffsetGuessCache.set(zoneName2, offsetGuess);
+  }
+  return offsetGuess;
+}
+function quickDT(obj, opts) {
+  const zone = normalizeZone(opts.zone, Settings.defaultZone);
+  if (!zone.isValid) {
+    return DateTime.invalid(unsupportedZone(zone));
+  }
+  const loc = Locale.fromObject(opts);
+  let ts, o;
+  if (!isUndefined(obj.year)) {
+    for (const u of orderedUnits) {
+      if (isUndefined(obj[u])) {
+        obj[u] = defaultUnitValues[u];
+      }
+    }
+    const invalid = hasInvalidGregorianData(obj) || hasInvalidTimeData(obj);
+    if (invalid) {
+      return DateTime.invalid(invalid);
+    }
+    const offsetProvis = guessOffsetForZone(zone);
+    [ts, o] = objToTS(obj, offsetProvis, zone);
+  } else {
+    ts = Settings.now();
+  }
+  return new DateTime({ ts, zone, loc, o });
+}
+function diffRelative(start, end, opts) {
+  const round = isUndefined(opts.round) ? true : opts.round, rounding = isUndefined(opts.rounding) ? "trunc" : opts.rounding, format = (c, unit) => {
+    c = roundTo(c, round || opts.calendary ? 0 : 2, opts.calendary ? "round" : rounding);
+    const formatter = end.loc.clone(opts).relFormatter(opts);
+    return formatter.format(c, unit);
+  }, differ = (unit) => {
+    if (opts.calendary) {
+      if (!end.hasSame(start, unit)) {
+        return end.startOf(unit).diff(start.startOf(unit), unit).get(unit);
+      } else return 0;
+    } else {
+      return end.diff(start, unit).get(unit);
+    }
+  };
+  if (opts.unit) {
+    return format(differ(opts.unit), opts.unit);
+  }
+  for (const unit of opts.units) {
+    const count = differ(unit);
+    if (Math.abs(count) >= 1) {
+      return format(count, unit);
+    }
+  }
+  return format(start > end ? -0 : 0, opts.units[opts.units.length - 1]);
+}
+function lastOpts(argList) {
+  let opts = {}, args;
+  if (argList.length > 0 && typeof argList[argList.length - 1] === "object") {
+    opts = argList[argList.length - 1];
+    args = Array.from(argList).slice(0, argList.length - 1);
+  } else {
+    args = Array.from(argList);
+  }
+  return [opts, args];
+}
+var zoneOffsetTs;
+var zoneOffsetGuessCache = /* @__PURE__ */ new Map();
+var DateTime = class _DateTime {
+  /**
+   * @access private
+   */
+  constructor(config2) {
+    const zone = config2.zone || Settings.defaultZone;
+    let invalid = config2.invalid || (Number.isNaN(config2.ts) ? new Invalid("invalid input") : null) || (!zone.isValid ? unsupportedZone(zone) : null);
+    this.ts = isUndefined(config2.ts) ? Settings.now() : config2.ts;
+    let c = null, o = null;
+    if (!invalid) {
+      const unchanged = config2.old && config2.old.ts === this.ts && config2.old.zone.equals(zone);
+      if (unchanged) {
+        [c, o] = [config2.old.c, config2.old.o];
+      } else {
+        const ot = isNumber(config2.o) && !config2.old ? config2.o : zone.offset(this.ts);
+        c = tsToObj(this.ts, ot);
+        invalid = Number.isNaN(c.year) ? new Invalid("invalid input") : null;
+        c = invalid ? null : c;
+        o = invalid ? null : ot;
+      }
+    }
+    this._zone = zone;
+    this.loc = config2.loc || Locale.create();
+    this.invalid = invalid;
+    this.weekData = null;
+    this.localWeekData = null;
+    this.c = c;
+    this.o = o;
+    this.isLuxonDateTime = true;
+  }
+  // CONSTRUCT
+  /**
+   * Create a DateTime for the current instant, in the system's time zone.
+   *
+   * Use Settings to override these default values if needed.
+   * @example DateTime.now().toISO() //~> now in the ISO format
+   * @return {DateTime}
+   */
+  static now() {
+    return new _DateTime({});
+  }
+  /**
+   * Create a local DateTime
+   * @param {number} [year] - The calendar year. If omitted (as in, call `local()` with no arguments), the current time will be used
+   * @param {number} [month=1] - The month, 1-indexed
+   * @param {number} [day=1] - The day of the month, 1-indexed
+   * @param {number} [hour=0] - The hour of the day, in 24-hour time
+   * @param {number} [minute=0] - The minute of the hour, meaning a number between 0 and 59
+   * @param {number} [second=0] - The second of the minute, meaning a number between 0 and 59
+   * @param {number} [millisecond=0] - The millisecond of the second, meaning a number between 0 and 999
+   * @example DateTime.local()                                  //~> now
+   * @example DateTime.local({ zone: "America/New_York" })      //~> now, in US east coast time
+   * @example DateTime.local(2017)                              //~> 2017-01-01T00:00:00
+   * @example DateTime.local(2017, 3)                           //~> 2017-03-01T00:00:00
+   * @example DateTime.local(2017, 3, 12, { locale: "fr" })     //~> 2017-03-12T00:00:00, with a French locale
+   * @example DateTime.local(2017, 3, 12, 5)                    //~> 2017-03-12T05:00:00
+   * @example DateTime.local(2017, 3, 12, 5, { zone: "utc" })   //~> 2017-03-12T05:00:00, in UTC
+   * @example DateTime.local(2017, 3, 12, 5, 45)                //~> 2017-03-12T05:45:00
+   * @example DateTime.local(2017, 3, 12, 5, 45, 10)            //~> 2017-03-12T05:45:10
+   * @example DateTime.local(2017, 3, 12, 5, 45, 10, 765)       //~> 2017-03-12T05:45:10.765
+   * @return {DateTime}
+   */
+  static local() {
+    const [opts, args] = lastOpts(arguments), [year, month, day, hour, minute, second, millisecond] = args;
+    return quickDT({ year, month, day, hour, minute, second, millisecond }, opts);
+  }
+  /**
+   * Create a DateTime in UTC
+   * @param {number} [year] - The calendar year. If omitted (as in, call `utc()` with no arguments), the current time will be used
+   * @param {number} [month=1] - The month, 1-indexed
+   * @param {number} [day=1] - The day of the month
+   * @param {number} [hour=0] - The hour of the day, in 24-hour time
+   * @param {number} [minute=0] - The minute of the hour, meaning a number between 0 and 59
+   * @param {number} [second=0] - The second of the minute, meaning a number between 0 and 59
+   * @param {number} [millisecond=0] - The millisecond of the second, meaning a number between 0 and 999
+   * @param {Object} options - configuration options for the DateTime
+   * @param {string} [options.locale] - a locale to set on the resulting DateTime instance
+   * @param {string} [options.outputCalendar] - the output calendar to set on the resulting DateTime instance
+   * @param {string} [options.numberingSystem] - the numbering system to set on the resulting DateTime instance
+   * @param {string} [options.weekSettings] - the week settings to set on the resulting DateTime instance
+   * @example DateTime.utc()                                              //~> now
+   * @example DateTime.utc(2017)                                          //~> 2017-01-01T00:00:00Z
+   * @example DateTime.utc(2017, 3)                                       //~> 2017-03-01T00:00:00Z
+   * @example DateTime.utc(2017, 3, 12)                                   //~> 2017-03-12T00:00:00Z
+   * @example DateTime.utc(2017, 3, 12, 5)                                //~> 2017-03-12T05:00:00Z
+   * @example DateTime.utc(2017, 3, 12, 5, 45)                            //~> 2017-03-12T05:45:00Z
+   * @example DateTime.utc(2017, 3, 12, 5, 45, { locale: "fr" })          //~> 2017-03-12T05:45:00Z with a French locale
+   * @example DateTime.utc(2017, 3, 12, 5, 45, 10)                        //~> 2017-03-12T05:45:10Z
+   * @example DateTime.utc(2017, 3, 12, 5, 45, 10, 765, { locale: "fr" }) //~> 2017-03-12T05:45:10.765Z with a French locale
+   * @return {DateTime}
+   */
+  static utc() {
+    const [opts, args] = lastOpts(arguments), [year, month, day, hour, minute, second, millisecond] = args;
+    opts.zone = FixedOffsetZone.utcInstance;
+    return quickDT({ year, month, day, hour, minute, second, millisecond }, opts);
+  }
+  /**
+   * Create a DateTime from a JavaScript Date object. Uses the default zone.
+   * @param {Date} date - a JavaScript Date object
+   * @param {Object} options - configuration options for the DateTime
+   * @param {string|Zone} [options.zone='local'] - the zone to place the DateTime into
+   * @return {DateTime}
+   */
+  static fromJSDate(date5, options = {}) {
+    const ts = isDate(date5) ? date5.valueOf() : NaN;
+    if (Number.isNaN(ts)) {
+      return _DateTime.invalid("invalid input");
+    }
+    const zoneToUse = normalizeZone(options.zone, Settings.defaultZone);
+    if (!zoneToUse.isValid) {
+      return _DateTime.invalid(unsupportedZone(zoneToUse));
+    }
+    return new _DateTime({
+      ts,
+      zone: zoneToUse,
+      loc: Locale.fromObject(options)
+    });
+  }
+  /**
+   * Create a DateTime from a number of milliseconds since the epoch (meaning since 1 January 1970 00:00:00 UTC). Uses the default zone.
+   * @param {number} milliseconds - a number of milliseconds since 1970 UTC
+   * @param {Object} options - configuration options for the DateTime
+   * @param {string|Zone} [options.zone='local'] - the zone to place the DateTime into
+   * @param {string} [options.locale] - a locale to set on the resulting DateTime instance
+   * @param {string} options.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @param {string} options.numberingSystem - the numbering system to set on the resulting DateTime instance
+   * @param {string} options.weekSettings - the week settings to set on the resulting DateTime instance
+   * @return {DateTime}
+   */
+  static fromMillis(milliseconds, options = {}) {
+    if (!isNumber(milliseconds)) {
+      throw new InvalidArgumentError(
+        `fromMillis requires a numerical input, but received a ${typeof milliseconds} with value ${milliseconds}`
+      );
+    } else if (milliseconds < -MAX_DATE || milliseconds > MAX_DATE) {
+      return _DateTime.invalid("Timestamp out of range");
+    } else {
+      return new _DateTime({
+        ts: milliseconds,
+        zone: normalizeZone(options.zone, Settings.defaultZone),
+        loc: Locale.fromObject(options)
+      });
+    }
+  }
+  /**
+   * Create a DateTime from a number of seconds since the epoch (meaning since 1 January 1970 00:00:00 UTC). Uses the default zone.
+   * @param {number} seconds - a number of seconds since 1970 UTC
+   * @param {Object} options - configuration options for the DateTime
+   * @param {string|Zone} [options.zone='local'] - the zone to place the DateTime into
+   * @param {string} [options.locale] - a locale to set on the resulting DateTime instance
+   * @param {string} options.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @param {string} options.numberingSystem - the numbering system to set on the resulting DateTime instance
+   * @param {string} options.weekSettings - the week settings to set on the resulting DateTime instance
+   * @return {DateTime}
+   */
+  static fromSeconds(seconds, options = {}) {
+    if (!isNumber(seconds)) {
+      throw new InvalidArgumentError("fromSeconds requires a numerical input");
+    } else {
+      return new _DateTime({
+        ts: seconds * 1e3,
+        zone: normalizeZone(options.zone, Settings.defaultZone),
+        loc: Locale.fromObject(options)
+      });
+    }
+  }
+  /**
+   * Create a DateTime from a JavaScript object with keys like 'year' and 'hour' with reasonable defaults.
+   * @param {Object} obj - the object to create the DateTime from
+   * @param {number} obj.year - a year, such as 1987
+   * @param {number} obj.month - a month, 1-12
+   * @param {number} obj.day - a day of the month, 1-31, depending on the month
+   * @param {number} obj.ordinal - day of the year, 1-365 or 366
+   * @param {number} obj.weekYear - an ISO week year
+   * @param {number} obj.weekNumber - an ISO week number, between 1 and 52 or 53, depending on the year
+   * @param {number} obj.weekday - an ISO weekday, 1-7, where 1 is Monday and 7 is Sunday
+   * @param {number} obj.localWeekYear - a week year, according to the locale
+   * @param {number} obj.localWeekNumber - a week number, between 1 and 52 or 53, depending on the year, according to the locale
+   * @param {number} obj.localWeekday - a weekday, 1-7, where 1 is the first and 7 is the last day of the week, according to the locale
+   * @param {number} obj.hour - hour of the day, 0-23
+   * @param {number} obj.minute - minute of the hour, 0-59
+   * @param {number} obj.second - second of the minute, 0-59
+   * @param {number} obj.millisecond - millisecond of the second, 0-999
+   * @param {Object} opts - options for creating this DateTime
+   * @param {string|Zone} [opts.zone='local'] - interpret the numbers in the context of a particular zone. Can take any value taken as the first argument to setZone()
+   * @param {string} [opts.locale='system\'s locale'] - a locale to set on the resulting DateTime instance
+   * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @param {string} opts.numberingSystem - the numbering system to set on the resulting DateTime instance
+   * @param {string} opts.weekSettings - the week settings to set on the resulting DateTime instance
+   * @example DateTime.fromObject({ year: 1982, month: 5, day: 25}).toISODate() //=> '1982-05-25'
+   * @example DateTime.fromObject({ year: 1982 }).toISODate() //=> '1982-01-01'
+   * @example DateTime.fromObject({ hour: 10, minute: 26, second: 6 }) //~> today at 10:26:06
+   * @example DateTime.fromObject({ hour: 10, minute: 26, second: 6 }, { zone: 'utc' }),
+   * @example DateTime.fromObject({ hour: 10, minute: 26, second: 6 }, { zone: 'local' })
+   * @example DateTime.fromObject({ hour: 10, minute: 26, second: 6 }, { zone: 'America/New_York' })
+   * @example DateTime.fromObject({ weekYear: 2016, weekNumber: 2, weekday: 3 }).toISODate() //=> '2016-01-13'
+   * @example DateTime.fromObject({ localWeekYear: 2022, localWeekNumber: 1, localWeekday: 1 }, { locale: "en-US" }).toISODate() //=> '2021-12-26'
+   * @return {DateTime}
+   */
+  static fromObject(obj, opts = {}) {
+    obj = obj || {};
+    const zoneToUse = normalizeZone(opts.zone, Settings.defaultZone);
+    if (!zoneToUse.isValid) {
+      return _DateTime.invalid(unsupportedZone(zoneToUse));
+    }
+    const loc = Locale.fromObject(opts);
+    const normalized = normalizeObject(obj, normalizeUnitWithLocalWeeks);
+    const { minDaysInFirstWeek, startOfWeek } = usesLocalWeekValues(normalized, loc);
+    const tsNow = Settings.now(), offsetProvis = !isUndefined(opts.specificOffset) ? opts.specificOffset : zoneToUse.offset(tsNow), containsOrdinal = !isUndefined(normalized.ordinal), containsGregorYear = !isUndefined(normalized.year), containsGregorMD = !isUndefined(normalized.month) || !isUndefined(normalized.day), containsGregor = containsGregorYear || containsGregorMD, definiteWeekDef = normalized.weekYear || normalized.weekNumber;
+    if ((containsGregor || containsOrdinal) && definiteWeekDef) {
+      throw new ConflictingSpecificationError(
+        "Can't mix weekYear/weekNumber units with year/month/day or ordinals"
+      );
+    }
+    if (containsGregorMD && containsOrdinal) {
+      throw new ConflictingSpecificationError("Can't mix ordinal dates with month/day");
+    }
+    const useWeekData = definiteWeekDef || normalized.weekday && !containsGregor;
+    let units, defaultValues, objNow = tsToObj(tsNow, offsetProvis);
+    if (useWeekData) {
+      units = orderedWeekUnits;
+      defaultValues = defaultWeekUnitValues;
+      objNow = gregorianToWeek(objNow, minDaysInFirstWeek, startOfWeek);
+    } else if (containsOrdinal) {
+      units = orderedOrdinalUnits;
+      defaultValues = defaultOrdinalUnitValues;
+      objNow = gregorianToOrdinal(objNow);
+    } else {
+      units = orderedUnits;
+      defaultValues = defaultUnitValues;
+    }
+    let foundFirst = false;
+    for (const u of units) {
+      const v = normalized[u];
+      if (!isUndefined(v)) {
+        foundFirst = true;
+      } else if (foundFirst) {
+        normalized[u] = defaultValues[u];
+      } else {
+        normalized[u] = objNow[u];
+      }
+    }
+    const higherOrderInvalid = useWeekData ? hasInvalidWeekData(normalized, minDaysInFirstWeek, startOfWeek) : containsOrdinal ? hasInvalidOrdinalData(normalized) : hasInvalidGregorianData(normalized), invalid = higherOrderInvalid || hasInvalidTimeData(normalized);
+    if (invalid) {
+      return _DateTime.invalid(invalid);
+    }
+    const gregorian = useWeekData ? weekToGregorian(normalized, minDaysInFirstWeek, startOfWeek) : containsOrdinal ? ordinalToGregorian(normalized) : normalized, [tsFinal, offsetFinal] = objToTS(gregorian, offsetProvis, zoneToUse), inst = new _DateTime({
+      ts: tsFinal,
+      zone: zoneToUse,
+      o: offsetFinal,
+      loc
+    });
+    if (normalized.weekday && containsGregor && obj.weekday !== inst.weekday) {
+      return _DateTime.invalid(
+        "mismatched weekday",
+        `you can't specify both a weekday of ${normalized.weekday} and a date of ${inst.toISO()}`
+      );
+    }
+    if (!inst.isValid) {
+      return _DateTime.invalid(inst.invalid);
+    }
+    return inst;
+  }
+  /**
+   * Create a DateTime from an ISO 8601 string
+   * @param {string} text - the ISO string
+   * @param {Object} opts - options to affect the creation
+   * @param {string|Zone} [opts.zone='local'] - use this zone if no offset is specified in the input string itself. Will also convert the time to this zone
+   * @param {boolean} [opts.setZone=false] - override the zone with a fixed-offset zone specified in the string itself, if it specifies one
+   * @param {string} [opts.locale='system's locale'] - a locale to set on the resulting DateTime instance
+   * @param {string} [opts.outputCalendar] - the output calendar to set on the resulting DateTime instance
+   * @param {string} [opts.numberingSystem] - the numbering system to set on the resulting DateTime instance
+   * @param {string} [opts.weekSettings] - the week settings to set on the resulting DateTime instance
+   * @example DateTime.fromISO('2016-05-25T09:08:34.123')
+   * @example DateTime.fromISO('2016-05-25T09:08:34.123+06:00')
+   * @example DateTime.fromISO('2016-05-25T09:08:34.123+06:00', {setZone: true})
+   * @example DateTime.fromISO('2016-05-25T09:08:34.123', {zone: 'utc'})
+   * @example DateTime.fromISO('2016-W05-4')
+   * @return {DateTime}
+   */
+  static fromISO(text, opts = {}) {
+    const [vals, parsedZone] = parseISODate(text);
+    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text);
+  }
+  /**
+   * Create a DateTime from an RFC 2822 string
+   * @param {string} text - the RFC 2822 string
+   * @param {Object} opts - options to affect the creation
+   * @param {string|Zone} [opts.zone='local'] - convert the time to this zone. Since the offset is always specified in the string itself, this has no effect on the interpretation of string, merely the zone the resulting DateTime is expressed in.
+   * @param {boolean} [opts.setZone=false] - override the zone with a fixed-offset zone specified in the string itself, if it specifies one
+   * @param {string} [opts.locale='system's locale'] - a locale to set on the resulting DateTime instance
+   * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @param {string} opts.numberingSystem - the numbering system to set on the resulting DateTime instance
+   * @param {string} opts.weekSettings - the week settings to set on the resulting DateTime instance
+   * @example DateTime.fromRFC2822('25 Nov 2016 13:23:12 GMT')
+   * @example DateTime.fromRFC2822('Fri, 25 Nov 2016 13:23:12 +0600')
+   * @example DateTime.fromRFC2822('25 Nov 2016 13:23 Z')
+   * @return {DateTime}
+   */
+  static fromRFC2822(text, opts = {}) {
+    const [vals, parsedZone] = parseRFC2822Date(text);
+    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text);
+  }
+  /**
+   * Create a DateTime from an HTTP header date
+   * @see https://www.w3.org/Protocols/rfc2616/rfc2616-sec3.html#sec3.3.1
+   * @param {string} text - the HTTP header date
+   * @param {Object} opts - options to affect the creation
+   * @param {string|Zone} [opts.zone='local'] - convert the time to this zone. Since HTTP dates are always in UTC, this has no effect on the interpretation of string, merely the zone the resulting DateTime is expressed in.
+   * @param {boolean} [opts.setZone=false] - override the zone with the fixed-offset zone specified in the string. For HTTP dates, this is always UTC, so this option is equivalent to setting the `zone` option to 'utc', but this option is included for consistency with similar methods.
+   * @param {string} [opts.locale='system's locale'] - a locale to set on the resulting DateTime instance
+   * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @param {string} opts.numberingSystem - the numbering system to set on the resulting DateTime instance
+   * @param {string} opts.weekSettings - the week settings to set on the resulting DateTime instance
+   * @example DateTime.fromHTTP('Sun, 06 Nov 1994 08:49:37 GMT')
+   * @example DateTime.fromHTTP('Sunday, 06-Nov-94 08:49:37 GMT')
+   * @example DateTime.fromHTTP('Sun Nov  6 08:49:37 1994')
+   * @return {DateTime}
+   */
+  static fromHTTP(text, opts = {}) {
+    const [vals, parsedZone] = parseHTTPDate(text);
+    return parseDataToDateTime(vals, parsedZone, opts, "HTTP", opts);
+  }
+  /**
+   * Create a DateTime from an input string and format string.
+   * Defaults to en-US if no locale has been specified, regardless of the system's locale. For a table of tokens and their interpretations, see [here](https://moment.github.io/luxon/#/parsing?id=table-of-tokens).
+   * @param {string} text - the string to parse
+   * @param {string} fmt - the format the string is expected to be in (see the link below for the formats)
+   * @param {Object} opts - options to affect the creation
+   * @param {string|Zone} [opts.zone='local'] - use this zone if no offset is specified in the input string itself. Will also convert the DateTime to this zone
+   * @param {boolean} [opts.setZone=false] - override the zone with a zone specified in the string itself, if it specifies one
+   * @param {string} [opts.locale='en-US'] - a locale string to use when parsing. Will also set the DateTime to this locale
+   * @param {string} opts.numberingSystem - the numbering system to use when parsing. Will also set the resulting DateTime to this numbering system
+   * @param {string} opts.weekSettings - the week settings to set on the resulting DateTime instance
+   * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @return {DateTime}
+   */
+  static fromFormat(text, fmt, opts = {}) {
+    if (isUndefined(text) || isUndefined(fmt)) {
+      throw new InvalidArgumentError("fromFormat requires an input string and a format");
+    }
+    const { locale = null, numberingSystem = null } = opts, localeToUse = Locale.fromOpts({
+      locale,
+      numberingSystem,
+      defaultToEN: true
+    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text, fmt);
+    if (invalid) {
+      return _DateTime.invalid(invalid);
+    } else {
+      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text, specificOffset);
+    }
+  }
+  /**
+   * @deprecated use fromFormat instead
+   */
+  static fromString(text, fmt, opts = {}) {
+    return _DateTime.fromFormat(text, fmt, opts);
+  }
+  /**
+   * Create a DateTime from a SQL date, time, or datetime
+   * Defaults to en-US if no locale has been specified, regardless of the system's locale
+   * @param {string} text - the string to parse
+   * @param {Object} opts - options to affect the creation
+   * @param {string|Zone} [opts.zone='local'] - use this zone if no offset is specified in the input string itself. Will also convert the DateTime to this zone
+   * @param {boolean} [opts.setZone=false] - override the zone with a zone specified in the string itself, if it specifies one
+   * @param {string} [opts.locale='en-US'] - a locale string to use when parsing. Will also set the DateTime to this locale
+   * @param {string} opts.numberingSystem - the numbering system to use when parsing. Will also set the resulting DateTime to this numbering system
+   * @param {string} opts.weekSettings - the week settings to set on the resulting DateTime instance
+   * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
+   * @example DateTime.fromSQL('2017-05-15')
+   * @example DateTime.fromSQL('2017-05-15 09:12:34')
+   * @example DateTime.fromSQL('2017-05-15 09:12:34.342')
+   * @example DateTime.fromSQL('2017-05-15 09:12:34.342+06:00')
+   * @example DateTime.fromSQL('2017-05-15 09:12:34.342 America/Los_Angeles')
+   * @example DateTime.fromSQL('2017-05-15 09:12:34.342 America/Los_Angeles', { setZone: true })
+   * @example DateTime.fromSQL('2017-05-15 09:12:34.342', { zone: 'America/Los_Angeles' })
+   * @example DateTime.fromSQL('09:12:34.342')
+   * @return {DateTime}
+   */
+  static fromSQL(text, opts = {}) {
+    const [vals, parsedZone] = parseSQL(text);
+    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text);
+  }
+  /**
+   * Create an invalid DateTime.
+   * @param {string} reason - simple string of why this DateTime is invalid. Should not contain parameters or anything else data-dependent.
+   * @param {string} [explanation=null] - longer explanation, may include parameters and other useful debugging information
+   * @return {DateTime}
+   */
+  static invalid(reason, explanation = null) {
+    if (!reason) {
+      throw new InvalidArgumentError("need to specify a reason the DateTime is invalid");
+    }
+    const invalid = reason instanceof Invalid ? reason : new Invalid(reason, explanation);
+    if (Settings.throwOnInvalid) {
+      throw new InvalidDateTimeError(invalid);
+    } else {
+      return new _DateTime({ invalid });
+    }
+  }
+  /**
+   * Check if an object is an instance of DateTime. Works across context boundaries
+   * @param {object} o
+   * @return {boolean}
+   */
+  static isDateTime(o) {
+    return o && o.isLuxonDateTime || false;
+  }
+  /**
+   * Produce the format string for a set of options
+   * @param formatOpts
+   * @param localeOpts
+   * @returns {string}
+   */
+  static parseFormatForOpts(formatOpts, localeOpts = {}) {
+    const tokenList = formatOptsToTokens(formatOpts, Locale.fromObject(localeOpts));
+    return !tokenList ? null : tokenList.map((t) => t ? t.val : null).join("");
+  }
+  /**
+   * Produce the the fully expanded format token for the locale
+   * Does NOT quote characters, so quoted tokens will not round trip correctly
+   * @param fmt
+   * @param localeOpts
+   * @returns {string}
+   */
+  static expandFormat(fmt, localeOpts = {}) {
+    const expanded = expandMacroTokens(Formatter.parseFormat(fmt), Locale.fromObject(localeOpts));
+    return expanded.map((t) => t.val).join("");
+  }
+  static resetCache() {
+    zoneOffsetTs = void 0;
+    zoneOffsetGuessCache.clear();
+  }
+  // INFO
+  /**
+   * Get the value of unit.
+   * @param {string} unit - a unit such as 'minute' or 'day'
+   * @example DateTime.local(2017, 7, 4).get('month'); //=> 7
+   * @example DateTime.local(2017, 7, 4).get('day'); //=> 4
+   * @return {number}
+   */
+  get(unit) {
+    return this[unit];
+  }
+  /**
+   * Returns whether the DateTime is valid. Invalid DateTimes occur when:
+   * * The DateTime was created from invalid calendar information, such as the 13th month or February 30
+   * * The DateTime was created by an operation on another invalid date
+   * @type {boolean}
+   */
+  get isValid() {
+    return this.invalid === null;
+  }
+  /**
+   * Returns an error code if this DateTime is invalid, or null if the DateTime is valid
+   * @type {string}
+   */
+  get invalidReason() {
+    return this.invalid ? this.invalid.reason : null;
+  }
+  /**
+   * Returns an explanation of why this DateTime became invalid, or null if the DateTime is valid
+   * @type {string}
+   */
+  get invalidExplanation() {
+    return this.invalid ? this.invalid.explanation : null;
+  }
+  /**
+   * Get the locale of a DateTime, such 'en-GB'. The locale is used when formatting the DateTime
+   *
+   * @type {string}
+   */
+  get locale() {
+    return this.isValid ? this.loc.locale : null;
+  }
+  /**
+   * Get the numbering system of a DateTime, such 'beng'. The numbering system is used when formatting the DateTime
+   *
+   * @type {string}
+   */
+  get numberingSystem() {
+    return this.isValid ? this.loc.numberingSystem : null;
+  }
+  /**
+   * Get the output calendar of a DateTime, such 'islamic'. The output calendar is used when formatting the DateTime
+   *
+   * @type {string}
+   */
+  get outputCalendar() {
+    return this.isValid ? this.loc.outputCalendar : null;
+  }
+  /**
+   * Get the time zone associated with this DateTime.
+   * @type {Zone}
+   */
+  get zone() {
+    return this._zone;
+  }
+  /**
+   * Get the name of the time zone.
+   * @type {string}
+   */
+  get zoneName() {
+    return this.isValid ? this.zone.name : null;
+  }
+  /**
+   * Get the year
+   * @example DateTime.local(2017, 5, 25).year //=> 2017
+   * @type {number}
+   */
+  get year() {
+    return this.isValid ? this.c.year : NaN;
+  }
+  /**
+   * Get the quarter
+   * @example DateTime.local(2017, 5, 25).quarter //=> 2
+   * @type {number}
+   */
+  get quarter() {
+    return this.isValid ? Math.ceil(this.c.month / 3) : NaN;
+  }
+  /**
+   * Get the month (1-12).
+   * @example DateTime.local(2017, 5, 25).month //=> 5
+   * @type {number}
+   */
+  get month() {
+    return this.isValid ? this.c.month : NaN;
+  }
+  /**
+   * Get the day of the month (1-30ish).
+   * @example DateTime.local(2017, 5, 25).day //=> 25
+   * @type {number}
+   */
+  get day() {
+    return this.isValid ? this.c.day : NaN;
+  }
+  /**
+   * Get the hour of the day (0-23).
+   * @example DateTime.local(2017, 5, 25, 9).hour //=> 9
+   * @type {number}
+   */
+  get hour() {
+    return this.isValid ? this.c.hour : NaN;
+  }
+  /**
+   * Get the minute of the hour (0-59).
+   * @example DateTime.local(2017, 5, 25, 9, 30).minute //=> 30
+   * @type {number}
+   */
+  get minute() {
+    return this.isValid ? this.c.minute : NaN;
+  }
+  /**
+   * Get the second of the minute (0-59).
+   * @example DateTime.local(2017, 5, 25, 9, 30, 52).second //=> 52
+   * @type {number}
+   */
+  get second() {
+    return this.isValid ? this.c.second : NaN;
+  }
+  /**
+   * Get the millisecond of the second (0-999).
+   * @example DateTime.local(2017, 5, 25, 9, 30, 52, 654).millisecond //=> 654
+   * @type {number}
+   */
+  get millisecond() {
+    return this.isValid ? this.c.millisecond : NaN;
+  }
+  /**
+   * Get the week year
+   * @see https://en.wikipedia.org/wiki/ISO_week_date
+   * @example DateTime.local(2014, 12, 31).weekYear //=> 2015
+   * @type {number}
+   */
+  get weekYear() {
+    return this.isValid ? possiblyCachedWeekData(this).weekYear : NaN;
+  }
+  /**
+   * Get the week number of the week year (1-52ish).
+   * @see https://en.wikipedia.org/wiki/ISO_week_date
+   * @example DateTime.local(2017, 5, 25).weekNumber //=> 21
+   * @type {number}
+   */
+  get weekNumber() {
+    return this.isValid ? possiblyCachedWeekData(this).weekNumber : NaN;
+  }
+  /**
+   * Get the day of the week.
+   * 1 is Monday and 7 is Sunday
+   * @see https://en.wikipedia.org/wiki/ISO_week_date
+   * @example DateTime.local(2014, 11, 31).weekday //=> 4
+   * @type {number}
+   */
+  get weekday() {
+    return this.isValid ? possiblyCachedWeekData(this).weekday : NaN;
+  }
+  /**
+   * Returns true if this date is on a weekend according to the locale, false otherwise
+   * @returns {boolean}
+   */
+  get isWeekend() {
+    return this.isValid && this.loc.getWeekendDays().includes(this.weekday);
+  }
+  /**
+   * Get the day of the week according to the locale.
+   * 1 is the first day of the week and 7 is the last day of the week.
+   * If the locale assigns Sunday as the first day of the week, then a date which is a Sunday will return 1,
+   * @returns {number}
+   */
+  get localWeekday() {
+    return this.isValid ? possiblyCachedLocalWeekData(this).weekday : NaN;
+  }
+  /**
+   * Get the week number of the week year according to the locale. Different locales assign week numbers differently,
+   * because the week can start on different days of the week (see localWeekday) and because a different number of days
+   * is required for a week to count as the first week of a year.
+   * @returns {number}
+   */
+  get localWeekNumber() {
+    return this.isValid ? possiblyCachedLocalWeekData(this).weekNumber : NaN;
+  }
+  /**
+   * Get the week year according to the locale. Different locales assign week numbers (and therefor week years)
+   * differently, see localWeekNumber.
+   * @returns {number}
+   */
+  get localWeekYear() {
+    return this.isValid ? possiblyCachedLocalWeekData(this).weekYear : NaN;
+  }
+  /**
+   * Get the ordinal (meaning the day of the year)
+   * @example DateTime.local(2017, 5, 25).ordinal //=> 145
+   * @type {number|DateTime}
+   */
+  get ordinal() {
+    return this.isValid ? gregorianToOrdinal(this.c).ordinal : NaN;
+  }
+  /**
+   * Get the human readable short month name, such as 'Oct'.
+   * Defaults to the system's locale if no locale has been specified
+   * @example DateTime.local(2017, 10, 30).monthShort //=> Oct
+   * @type {string}
+   */
+  get monthShort() {
+    return this.isValid ? Info.months("short", { locObj: this.loc })[this.month - 1] : null;
+  }
+  /**
+   * Get the human readable long month name, such as 'October'.
+   * Defaults to the system's locale if no locale has been specified
+   * @example DateTime.local(2017, 10, 30).monthLong //=> October
+   * @type {string}
+   */
+  get monthLong() {
+    return this.isValid ? Info.months("long", { locObj: this.loc })[this.month - 1] : null;
+  }
+  /**
+   * Get the human readable short weekday, such as 'Mon'.
+   * Defaults to the system's locale if no locale has been specified
+   * @example DateTime.local(2017, 10, 30).weekdayShort //=> Mon
+   * @type {string}
+   */
+  get weekdayShort() {
+    return this.isValid ? Info.weekdays("short", { locObj: this.loc })[this.weekday - 1] : null;
+  }
+  /**
+   * Get the human readable long weekday, such as 'Monday'.
+   * Defaults to the system's locale if no locale has been specified
+   * @example DateTime.local(2017, 10, 30).weekdayLong //=> Monday
+   * @type {string}
+   */
+  get weekdayLong() {
+    return this.isValid ? Info.weekdays("long", { locObj: this.loc })[this.weekday - 1] : null;
+  }
+  /**
+   * Get the UTC offset of this DateTime in minutes
+   * @example DateTime.now().offset //=> -240
+   * @example DateTime.utc().offset //=> 0
+   * @type {number}
+   */
+  get offset() {
+    return this.isValid ? +this.o : NaN;
+  }
+  /**
+   * Get the short human name for the zone's current offset, for example "EST" or "EDT".
+   * Defaults to the system's locale if no locale has been specified
+   * @type {string}
+   */
+  get offsetNameShort() {
+    if (this.isValid) {
+      return this.zone.offsetName(this.ts, {
+        format: "short",
+        locale: this.locale
+      });
+    } else {
+      return null;
+    }
+  }
+  /**
+   * Get the long human name for the zone's current offset, for example "Eastern Standard Time" or "Eastern Daylight Time".
+   * Defaults to the system's locale if no locale has been specified
+   * @type {string}
+   */
+  get offsetNameLong() {
+    if (this.isValid) {
+      return this.zone.offsetName(this.ts, {
+        format: "long",
+        locale: this.locale
+      });
+    } else {
+      return null;
+    }
+  }
+  /**
+   * Get whether this zone's offset ever changes, as in a DST.
+   * @type {boolean}
+   */
+  get isOffsetFixed() {
+    return this.isValid ? this.zone.isUniversal : null;
+  }
+  /**
+   * Get whether the DateTime is in a DST.
+   * @type {boolean}
+   */
+  get isInDST() {
+    if (this.isOffsetFixed) {
+      return false;
+    } else {
+      return this.offset > this.set({ month: 1, day: 1 }).offset || this.offset > this.set({ month: 5 }).offset;
+    }
+  }
+  /**
+   * Get those DateTimes which have the same local time as this DateTime, but a different offset from UTC
+   * in this DateTime's zone. During DST changes local time can be ambiguous, for example
+   * `2023-10-29T02:30:00` in `Europe/Berlin` can have offset `+01:00` or `+02:00`.
+   * This method will return both possible DateTimes if this DateTime's local time is ambiguous.
+   * @returns {DateTime[]}
+   */
+  getPossibleOffsets() {
+    if (!this.isValid || this.isOffsetFixed) {
+      return [this];
+    }
+    const dayMs = 864e5;
+    const minuteMs = 6e4;
+    const localTS = objToLocalTS(this.c);
+    const oEarlier = this.zone.offset(localTS - dayMs);
+    const oLater = this.zone.offset(localTS + dayMs);
+    const o1 = this.zone.offset(localTS - oEarlier * minuteMs);
+    const o2 = this.zone.offset(localTS - oLater * minuteMs);
+    if (o1 === o2) {
+      return [this];
+    }
+    const ts1 = localTS - o1 * minuteMs;
+    const ts2 = localTS - o2 * minuteMs;
+    const c1 = tsToObj(ts1, o1);
+    const c2 = tsToObj(ts2, o2);
+    if (c1.hour === c2.hour && c1.minute === c2.minute && c1.second === c2.second && c1.millisecond === c2.millisecond) {
+      return [clone2(this, { ts: ts1 }), clone2(this, { ts: ts2 })];
+    }
+    return [this];
+  }
+  /**
+   * Returns true if this DateTime is in a leap year, false otherwise
+   * @example DateTime.local(2016).isInLeapYear //=> true
+   * @example DateTime.local(2013).isInLeapYear //=> false
+   * @type {boolean}
+   */
+  get isInLeapYear() {
+    return isLeapYear(this.year);
+  }
+  /**
+   * Returns the number of days in this DateTime's month
+   * @example DateTime.local(2016, 2).daysInMonth //=> 29
+   * @example DateTime.local(2016, 3).daysInMonth //=> 31
+   * @type {number}
+   */
+  get daysInMonth() {
+    return daysInMonth(this.year, this.month);
+  }
+  /**
+   * Returns the number of days in this DateTime's year
+   * @example DateTime.local(2016).daysInYear //=> 366
+   * @example DateTime.local(2013).daysInYear //=> 365
+   * @type {number}
+   */
+  get daysInYear() {
+    return this.isValid ? daysInYear(this.year) : NaN;
+  }
+  /**
+   * Returns the number of weeks in this DateTime's year
+   * @see https://en.wikipedia.org/wiki/ISO_week_date
+   * @example DateTime.local(2004).weeksInWeekYear //=> 53
+   * @example DateTime.local(2013).weeksInWeekYear //=> 52
+   * @type {number}
+   */
+  get weeksInWeekYear() {
+    return this.isValid ? weeksInWeekYear(this.weekYear) : NaN;
+  }
+  /**
+   * Returns the number of weeks in this DateTime's local week year
+   * @example DateTime.local(2020, 6, {locale: 'en-US'}).weeksInLocalWeekYear //=> 52
+   * @example DateTime.local(2020, 6, {locale: 'de-DE'}).weeksInLocalWeekYear //=> 53
+   * @type {number}
+   */
+  get weeksInLocalWeekYear() {
+    return this.isValid ? weeksInWeekYear(
+      this.localWeekYear,
+      this.loc.getMinDaysInFirstWeek(),
+      this.loc.getStartOfWeek()
+    ) : NaN;
+  }
+  /**
+   * Returns the resolved Intl options for this DateTime.
+   * This is useful in understanding the behavior of formatting methods
+   * @param {Object} opts - the same options as toLocaleString
+   * @return {Object}
+   */
+  resolvedLocaleOptions(opts = {}) {
+    const { locale, numberingSystem, calendar } = Formatter.create(
+      this.loc.clone(opts),
+      opts
+    ).resolvedOptions(this);
+    return { locale, numberingSystem, outputCalendar: calendar };
+  }
+  // TRANSFORM
+  /**
+   * "Set" the DateTime's zone to UTC. Returns a newly-constructed DateTime.
+   *
+   * Equivalent to {@link DateTime#setZone}('utc')
+   * @param {number} [offset=0] - optionally, an offset from UTC in minutes
+   * @param {Object} [opts={}] - options to pass to `setZone()`
+   * @return {DateTime}
+   */
+  toUTC(offset2 = 0, opts = {}) {
+    return this.setZone(FixedOffsetZone.instance(offset2), opts);
+  }
+  /**
+   * "Set" the DateTime's zone to the host's local zone. Returns a newly-constructed DateTime.
+   *
+   * Equivalent to `setZone('local')`
+   * @return {DateTime}
+   */
+  toLocal() {
+    return this.setZone(Settings.defaultZone);
+  }
+  /**
+   * "Set" the DateTime's zone to specified zone. Returns a newly-constructed DateTime.
+   *
+   * By default, the setter keeps the underlying time the same (as in, the same timestamp), but the new instance will report different local times and consider DSTs when making computations, as with {@link DateTime#plus}. You may wish to use {@link DateTime#toLocal} and {@link DateTime#toUTC} which provide simple convenience wrappers for commonly used zones.
+   * @param {string|Zone} [zone='local'] - a zone identifier. As a string, that can be any IANA zone supported by the host environment, or a fixed-offset name of the form 'UTC+3', or the strings 'local' or 'utc'. You may also supply an instance of a {@link DateTime#Zone} class.
+   * @param {Object} opts - options
+   * @param {boolean} [opts.keepLocalTime=false] - If true, adjust the underlying time so that the local time stays the same, but in the target zone. You should rarely need this.
+   * @return {DateTime}
+   */
+  setZone(zone, { keepLocalTime = false, keepCalendarTime = false } = {}) {
+    zone = normalizeZone(zone, Settings.defaultZone);
+    if (zone.equals(this.zone)) {
+      return this;
+    } else if (!zone.isValid) {
+      return _DateTime.invalid(unsupportedZone(zone));
+    } else {
+      let newTS = this.ts;
+      if (keepLocalTime || keepCalendarTime) {
+        const offsetGuess = zone.offset(this.ts);
+        const asObj = this.toObject();
+        [newTS] = objToTS(asObj, offsetGuess, zone);
+      }
+      return clone2(this, { ts: newTS, zone });
+    }
+  }
+  /**
+   * "Set" the locale, numberingSystem, or outputCalendar. Returns a newly-constructed DateTime.
+   * @param {Object} properties - the properties to set
+   * @example DateTime.local(2017, 5, 25).reconfigure({ locale: 'en-GB' })
+   * @return {DateTime}
+   */
+  reconfigure({ locale, numberingSystem, outputCalendar } = {}) {
+    const loc = this.loc.clone({ locale, numberingSystem, outputCalendar });
+    return clone2(this, { loc });
+  }
+  /**
+   * "Set" the locale. Returns a newly-constructed DateTime.
+   * Just a convenient alias for reconfigure({ locale })
+   * @example DateTime.local(2017, 5, 25).setLocale('en-GB')
+   * @return {DateTime}
+   */
+  setLocale(locale) {
+    return this.reconfigure({ locale });
+  }
+  /**
+   * "Set" the values of specified units. Returns a newly-constructed DateTime.
+   * You can only set units with this method; for "setting" metadata, see {@link DateTime#reconfigure} and {@link DateTime#setZone}.
+   *
+   * This method also supports setting locale-based week units, i.e. `localWeekday`, `localWeekNumber` and `localWeekYear`.
+   * They cannot be mixed with ISO-week units like `weekday`.
+   * @param {Object} values - a mapping of units to numbers
+   * @example dt.set({ year: 2017 })
+   * @example dt.set({ hour: 8, minute: 30 })
+   * @example dt.set({ weekday: 5 })
+   * @example dt.set({ year: 2005, ordinal: 234 })
+   * @return {DateTime}
+   */
+  set(values) {
+    if (!this.isValid) return this;
+    const normalized = normalizeObject(values, normalizeUnitWithLocalWeeks);
+    const { minDaysInFirstWeek, startOfWeek } = usesLocalWeekValues(normalized, this.loc);
+    const settingWeekStuff = !isUndefined(normalized.weekYear) || !isUndefined(normalized.weekNumber) || !isUndefined(normalized.weekday), containsOrdinal = !isUndefined(normalized.ordinal), containsGregorYear = !isUndefined(normalized.year), containsGregorMD = !isUndefined(normalized.month) || !isUndefined(normalized.day), containsGregor = containsGregorYear || containsGregorMD, definiteWeekDef = normalized.weekYear || normalized.weekNumber;
+    if ((containsGregor || containsOrdinal) && definiteWeekDef) {
+      throw new ConflictingSpecificationError(
+        "Can't mix weekYear/weekNumber units with year/month/day or ordinals"
+      );
+    }
+    if (containsGregorMD && containsOrdinal) {
+      throw new ConflictingSpecificationError("Can't mix ordinal dates with month/day");
+    }
+    let mixed;
+    if (settingWeekStuff) {
+      mixed = weekToGregorian(
+        { ...gregorianToWeek(this.c, minDaysInFirstWeek, startOfWeek), ...normalized },
+        minDaysInFirstWeek,
+        startOfWeek
+      );
+    } else if (!isUndefined(normalized.ordinal)) {
+      mixed = ordinalToGregorian({ ...gregorianToOrdinal(this.c), ...normalized });
+    } else {
+      mixed = { ...this.toObject(), ...normalized };
+      if (isUndefined(normalized.day)) {
+        mixed.day = Math.min(daysInMonth(mixed.year, mixed.month), mixed.day);
+      }
+    }
+    const [ts, o] = objToTS(mixed, this.o, this.zone);
+    return clone2(this, { ts, o });
+  }
+  /**
+   * Add a period of time to this DateTime and return the resulting DateTime
+   *
+   * Adding hours, minutes, seconds, or milliseconds increases the timestamp by the right number of milliseconds. Adding days, months, or years shifts the calendar, accounting for DSTs and leap years along the way. Thus, `dt.plus({ hours: 24 })` may result in a different time than `dt.plus({ days: 1 })` if there's a DST shift in between.
+   * @param {Duration|Object|number} duration - The amount to add. Either a Luxon Duration, a number of milliseconds, the object argument to Duration.fromObject()
+   * @example DateTime.now().plus(123) //~> in 123 milliseconds
+   * @example DateTime.now().plus({ minutes: 15 }) //~> in 15 minutes
+   * @example DateTime.now().plus({ days: 1 }) //~> this time tomorrow
+   * @example DateTime.now().plus({ days: -1 }) //~> this time yesterday
+   * @example DateTime.now().plus({ hours: 3, minutes: 13 }) //~> in 3 hr, 13 min
+   * @example DateTime.now().plus(Duration.fromObject({ hours: 3, minutes: 13 })) //~> in 3 hr, 13 min
+   * @return {DateTime}
+   */
+  plus(duration3) {
+    if (!this.isValid) return this;
+    const dur = Duration.fromDurationLike(duration3);
+    return clone2(this, adjustTime(this, dur));
+  }
+  /**
+   * Subtract a period of time to this DateTime and return the resulting DateTime
+   * See {@link DateTime#plus}
+   * @param {Duration|Object|number} duration - The amount to subtract. Either a Luxon Duration, a number of milliseconds, the object argument to Duration.fromObject()
+   @return {DateTime}
+   */
+  minus(duration3) {
+    if (!this.isValid) return this;
+    const dur = Duration.fromDurationLike(duration3).negate();
+    return clone2(this, adjustTime(this, dur));
+  }
+  /**
+   * "Set" this DateTime to the beginning of a unit of time.
+   * @param {string} unit - The unit to go to the beginning of. Can be 'year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', or 'millisecond'.
+   * @param {Object} opts - options
+   * @param {boolean} [opts.useLocaleWeeks=false] - If true, use weeks based on the locale, i.e. use the locale-dependent start of the week
+   * @example DateTime.local(2014, 3, 3).startOf('month').toISODate(); //=> '2014-03-01'
+   * @example DateTime.local(2014, 3, 3).startOf('year').toISODate(); //=> '2014-01-01'
+   * @example DateTime.local(2014, 3, 3).startOf('week').toISODate(); //=> '2014-03-03', weeks always start on Mondays
+   * @example DateTime.local(2014, 3, 3, 5, 30).startOf('day').toISOTime(); //=> '00:00.000-05:00'
+   * @example DateTime.local(2014, 3, 3, 5, 30).startOf('hour').toISOTime(); //=> '05:00:00.000-05:00'
+   * @return {DateTime}
+   */
+  startOf(unit, { useLocaleWeeks = false } = {}) {
+    if (!this.isValid) return this;
+    const o = {}, normalizedUnit = Duration.normalizeUnit(unit);
+    switch (normalizedUnit) {
+      case "years":
+        o.month = 1;
+      // falls through
+      case "quarters":
+      case "months":
+        o.day = 1;
+      // falls through
+      case "weeks":
+      case "days":
+        o.hour = 0;
+      // falls through
+      case "hours":
+        o.minute = 0;
+      // falls through
+      case "minutes":
+        o.second = 0;
+      // falls through
+      case "seconds":
+        o.millisecond = 0;
+        break;
+    }
+    if (normalizedUnit === "weeks") {
+      if (useLocaleWeeks) {
+        const startOfWeek = this.loc.getStartOfWeek();
+        const { weekday } = this;
+        if (weekday < startOfWeek) {
+          o.weekNumber = this.weekNumber - 1;
+        }
+        o.weekday = startOfWeek;
+      } else {
+        o.weekday = 1;
+      }
+    }
+    if (normalizedUnit === "quarters") {
+      const q = Math.ceil(this.month / 3);
+      o.month = (q - 1) * 3 + 1;
+    }
+    return this.set(o);
+  }
+  /**
+   * "Set" this DateTime to the end (meaning the last millisecond) of a unit of time
+   * @param {string} unit - The unit to go to the end of. Can be 'year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', or 'millisecond'.
+   * @param {Object} opts - options
+   * @param {boolean} [opts.useLocaleWeeks=false] - If true, use weeks based on the locale, i.e. use the locale-dependent start of the week
+   * @example DateTime.local(2014, 3, 3).endOf('month').toISO(); //=> '2014-03-31T23:59:59.999-05:00'
+   * @example DateTime.local(2014, 3, 3).endOf('year').toISO(); //=> '2014-12-31T23:59:59.999-05:00'
+   * @example DateTime.local(2014, 3, 3).endOf('week').toISO(); // => '2014-03-09T23:59:59.999-05:00', weeks start on Mondays
+   * @example DateTime.local(2014, 3, 3, 5, 30).endOf('day').toISO(); //=> '2014-03-03T23:59:59.999-05:00'
+   * @example DateTime.local(2014, 3, 3, 5, 30).endOf('hour').toISO(); //=> '2014-03-03T05:59:59.999-05:00'
+   * @return {DateTime}
+   */
+  endOf(unit, opts) {
+    return this.isValid ? this.plus({ [unit]: 1 }).startOf(unit, opts).minus(1) : this;
+  }
+  // OUTPUT
+  /**
+   * Returns a string representation of this DateTime formatted according to the specified format string.
+   * **You may not want this.** See {@link DateTime#toLocaleString} for a more flexible formatting tool. For a table of tokens and their interpretations, see [here](https://moment.github.io/luxon/#/formatting?id=table-of-tokens).
+   * Defaults to en-US if no locale has been specified, regardless of the system's locale.
+   * @param {string} fmt - the format string
+   * @param {Object} opts - opts to override the configuration options on this DateTime
+   * @example DateTime.now().toFormat('yyyy LLL dd') //=> '2017 Apr 22'
+   * @example DateTime.now().setLocale('fr').toFormat('yyyy LLL dd') //=> '2017 avr. 22'
+   * @example DateTime.now().toFormat('yyyy LLL dd', { locale: "fr" }) //=> '2017 avr. 22'
+   * @example DateTime.now().toFormat("HH 'hours and' mm 'minutes'") //=> '20 hours and 55 minutes'
+   * @return {string}
+   */
+  toFormat(fmt, opts = {}) {
+    return this.isValid ? Formatter.create(this.loc.redefaultToEN(opts)).formatDateTimeFromString(this, fmt) : INVALID2;
+  }
+  /**
+   * Returns a localized string representing this date. Accepts the same options as the Intl.DateTimeFormat constructor and any presets defined by Luxon, such as `DateTime.DATE_FULL` or `DateTime.TIME_SIMPLE`.
+   * The exact behavior of this method is browser-specific, but in general it will return an appropriate representation
+   * of the DateTime in the assigned locale.
+   * Defaults to the system's locale if no locale has been specified
+   * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/DateTimeFormat
+   * @param formatOpts {Object} - Intl.DateTimeFormat constructor options and configuration options
+   * @param {Object} opts - opts to override the configuration options on this DateTime
+   * @example DateTime.now().toLocaleString(); //=> 4/20/2017
+   * @example DateTime.now().setLocale('en-gb').toLocaleString(); //=> '20/04/2017'
+   * @example DateTime.now().toLocaleString(DateTime.DATE_FULL); //=> 'April 20, 2017'
+   * @example DateTime.now().toLocaleString(DateTime.DATE_FULL, { locale: 'fr' }); //=> '28 août 2022'
+   * @example DateTime.now().toLocaleString(DateTime.TIME_SIMPLE); //=> '11:32 AM'
+   * @example DateTime.now().toLocaleString(DateTime.DATETIME_SHORT); //=> '4/20/2017, 11:32 AM'
+   * @example DateTime.now().toLocaleString({ weekday: 'long', month: 'long', day: '2-digit' }); //=> 'Thursday, April 20'
+   * @example DateTime.now().toLocaleString({ weekday: 'short', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' }); //=> 'Thu, Apr 20, 11:27 AM'
+   * @example DateTime.now().toLocaleString({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }); //=> '11:32'
+   * @return {string}
+   */
+  toLocaleString(formatOpts = DATE_SHORT, opts = {}) {
+    return this.isValid ? Formatter.create(this.loc.clone(opts), formatOpts).formatDateTime(this) : INVALID2;
+  }
+  /**
+   * Returns an array of format "parts", meaning individual tokens along with metadata. This is allows callers to post-process individual sections of the formatted output.
+   * Defaults to the system's locale if no locale has been specified
+   * @see https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/DateTimeFormat/formatToParts
+   * @param opts {Object} - Intl.DateTimeFormat constructor options, same as `toLocaleString`.
+   * @example DateTime.now().toLocaleParts(); //=> [
+   *                                   //=>   { type: 'day', value: '25' },
+   *                                   //=>   { type: 'literal', value: '/' },
+   *                                   //=>   { type: 'month', value: '05' },
+   *                                   //=>   { type: 'literal', value: '/' },
+   *                                   //=>   { type: 'year', value: '1982' }
+   *                                   //=> ]
+   */
+  toLocaleParts(opts = {}) {
+    return this.isValid ? Formatter.create(this.loc.clone(opts), opts).formatDateTimeParts(this) : [];
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this DateTime
+   * @param {Object} opts - options
+   * @param {boolean} [opts.suppressMilliseconds=false] - exclude milliseconds from the format if they're 0
+   * @param {boolean} [opts.suppressSeconds=false] - exclude seconds from the format if they're 0
+   * @param {boolean} [opts.includeOffset=true] - include the offset, such as 'Z' or '-04:00'
+   * @param {boolean} [opts.extendedZone=false] - add the time zone format extension
+   * @param {string} [opts.format='extended'] - choose between the basic and extended format
+   * @param {string} [opts.precision='milliseconds'] - truncate output to desired presicion: 'years', 'months', 'days', 'hours', 'minutes', 'seconds' or 'milliseconds'. When precision and suppressSeconds or suppressMilliseconds are used together, precision sets the maximum unit shown in the output, however seconds or milliseconds will still be suppressed if they are 0.
+   * @example DateTime.utc(1983, 5, 25).toISO() //=> '1982-05-25T00:00:00.000Z'
+   * @example DateTime.now().toISO() //=> '2017-04-22T20:47:05.335-04:00'
+   * @example DateTime.now().toISO({ includeOffset: false }) //=> '2017-04-22T20:47:05.335'
+   * @example DateTime.now().toISO({ format: 'basic' }) //=> '20170422T204705.335-0400'
+   * @example DateTime.now().toISO({ precision: 'day' }) //=> '2017-04-22Z'
+   * @example DateTime.now().toISO({ precision: 'minute' }) //=> '2017-04-22T20:47Z'
+   * @return {string|null}
+   */
+  toISO({
+    format = "extended",
+    suppressSeconds = false,
+    suppressMilliseconds = false,
+    includeOffset = true,
+    extendedZone = false,
+    precision = "milliseconds"
+  } = {}) {
+    if (!this.isValid) {
+      return null;
+    }
+    precision = normalizeUnit(precision);
+    const ext = format === "extended";
+    let c = toISODate(this, ext, precision);
+    if (orderedUnits.indexOf(precision) >= 3) c += "T";
+    c += toISOTime(
+      this,
+      ext,
+      suppressSeconds,
+      suppressMilliseconds,
+      includeOffset,
+      extendedZone,
+      precision
+    );
+    return c;
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this DateTime's date component
+   * @param {Object} opts - options
+   * @param {string} [opts.format='extended'] - choose between the basic and extended format
+   * @param {string} [opts.precision='day'] - truncate output to desired precision: 'years', 'months', or 'days'.
+   * @example DateTime.utc(1982, 5, 25).toISODate() //=> '1982-05-25'
+   * @example DateTime.utc(1982, 5, 25).toISODate({ format: 'basic' }) //=> '19820525'
+   * @example DateTime.utc(1982, 5, 25).toISODate({ precision: 'month' }) //=> '1982-05'
+   * @return {string|null}
+   */
+  toISODate({ format = "extended", precision = "day" } = {}) {
+    if (!this.isValid) {
+      return null;
+    }
+    return toISODate(this, format === "extended", normalizeUnit(precision));
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this DateTime's week date
+   * @example DateTime.utc(1982, 5, 25).toISOWeekDate() //=> '1982-W21-2'
+   * @return {string}
+   */
+  toISOWeekDate() {
+    return toTechFormat(this, "kkkk-'W'WW-c");
+  }
+  /**
+   * Returns an ISO 8601-compliant string representation of this DateTime's time component
+   * @param {Object} opts - options
+   * @param {boolean} [opts.suppressMilliseconds=false] - exclude milliseconds from the format if they're 0
+   * @param {boolean} [opts.suppressSeconds=false] - exclude seconds from the format if they're 0
+   * @param {boolean} [opts.includeOffset=true] - include the offset, such as 'Z' or '-04:00'
+   * @param {boolean} [opts.extendedZone=true] - add the time zone format extension
+   * @param {boolean} [opts.includePrefix=false] - include the `T` prefix
+   * @param {string} [opts.format='extended'] - choose between the basic and extended format
+   * @param {string} [opts.precision='milliseconds'] - truncate output to desired presicion: 'hours', 'minutes', 'seconds' or 'milliseconds'. When precision and suppressSeconds or suppressMilliseconds are used together, precision sets the maximum unit shown in the output, however seconds or milliseconds will still be suppressed if they are 0.
+   * @example DateTime.utc().set({ hour: 7, minute: 34 }).toISOTime() //=> '07:34:19.361Z'
+   * @example DateTime.utc().set({ hour: 7, minute: 34, seconds: 0, milliseconds: 0 }).toISOTime({ suppressSeconds: true }) //=> '07:34Z'
+   * @example DateTime.utc().set({ hour: 7, minute: 34 }).toISOTime({ format: 'basic' }) //=> '073419.361Z'
+   * @example DateTime.utc().set({ hour: 7, minute: 34 }).toISOTime({ includePrefix: true }) //=> 'T07:34:19.361Z'
+   * @example DateTime.utc().set({ hour: 7, minute: 34, second: 56 }).toISOTime({ precision: 'minute' }) //=> '07:34Z'
+   * @return {string}
+   */
+  toISOTime({
+    suppressMilliseconds = false,
+    suppressSeconds = false,
+    includeOffset = true,
+    includePrefix = false,
+    extendedZone = false,
+    format = "extended",
+    precision = "milliseconds"
+  } = {}) {
+    if (!this.isValid) {
+      return null;
+    }
+    precision = normalizeUnit(precision);
+    let c = includePrefix && orderedUnits.indexOf(precision) >= 3 ? "T" : "";
+    return c + toISOTime(
+      this,
+      format === "extended",
+      suppressSeconds,
+      suppressMilliseconds,
+      includeOffset,
+      extendedZone,
+      precision
+    );
+  }
+  /**
+   * Returns an RFC 2822-compatible string representation of this DateTime
+   * @example DateTime.utc(2014, 7, 13).toRFC2822() //=> 'Sun, 13 Jul 2014 00:00:00 +0000'
+   * @example DateTime.local(2014, 7, 13).toRFC2822() //=> 'Sun, 13 Jul 2014 00:00:00 -0400'
+   * @return {string}
+   */
+  toRFC2822() {
+    return toTechFormat(this, "EEE, dd LLL yyyy HH:mm:ss ZZZ", false);
+  }
+  /**
+   * Returns a string representation of this DateTime appropriate for use in HTTP headers. The output is always expressed in GMT.
+   * Specifically, the string conforms to RFC 1123.
+   * @see https://www.w3.org/Protocols/rfc2616/rfc2616-sec3.html#sec3.3.1
+   * @example DateTime.utc(2014, 7, 13).toHTTP() //=> 'Sun, 13 Jul 2014 00:00:00 GMT'
+   * @example DateTime.utc(2014, 7, 13, 19).toHTTP() //=> 'Sun, 13 Jul 2014 19:00:00 GMT'
+   * @return {string}
+   */
+  toHTTP() {
+    return toTechFormat(this.toUTC(), "EEE, dd LLL yyyy HH:mm:ss 'GMT'");
+  }
+  /**
+   * Returns a string representation of this DateTime appropriate for use in SQL Date
+   * @example DateTime.utc(2014, 7, 13).toSQLDate() //=> '2014-07-13'
+   * @return {string|null}
+   */
+  toSQLDate() {
+    if (!this.isValid) {
+      return null;
+    }
+    return toISODate(this, true);
+  }
+  /**
+   * Returns a string representation of this DateTime appropriate for use in SQL Time
+   * @param {Object} opts - options
+   * @param {boolean} [opts.includeZone=false] - include the zone, such as 'America/New_York'. Overrides includeOffset.
+   * @param {boolean} [opts.includeOffset=true] - include the offset, such as 'Z' or '-04:00'
+   * @param {boolean} [opts.includeOffsetSpace=true] - include the space between the time and the offset, such as '05:15:16.345 -04:00'
+   * @example DateTime.utc().toSQL() //=> '05:15:16.345'
+   * @example DateTime.now().toSQL() //=> '05:15:16.345 -04:00'
+   * @example DateTime.now().toSQL({ includeOffset: false }) //=> '05:15:16.345'
+   * @example DateTime.now().toSQL({ includeZone: false }) //=> '05:15:16.345 America/New_York'
+   * @return {string}
+   */
+  toSQLTime({ includeOffset = true, includeZone = false, includeOffsetSpace = true } = {}) {
+    let fmt = "HH:mm:ss.SSS";
+    if (includeZone || includeOffset) {
+      if (includeOffsetSpace) {
+        fmt += " ";
+      }
+      if (includeZone) {
+        fmt += "z";
+      } else if (includeOffset) {
+        fmt += "ZZ";
+      }
+    }
+    return toTechFormat(this, fmt, true);
+  }
+  /**
+   * Returns a string representation of this DateTime appropriate for use in SQL DateTime
+   * @param {Object} opts - options
+   * @param {boolean} [opts.includeZone=false] - include the zone, such as 'America/New_York'. Overrides includeOffset.
+   * @param {boolean} [opts.includeOffset=true] - include the offset, such as 'Z' or '-04:00'
+   * @param {boolean} [opts.includeOffsetSpace=true] - include the space between the time and the offset, such as '05:15:16.345 -04:00'
+   * @example DateTime.utc(2014, 7, 13).toSQL() //=> '2014-07-13 00:00:00.000 Z'
+   * @example DateTime.local(2014, 7, 13).toSQL() //=> '2014-07-13 00:00:00.000 -04:00'
+   * @example DateTime.local(2014, 7, 13).toSQL({ includeOffset: false }) //=> '2014-07-13 00:00:00.000'
+   * @example DateTime.local(2014, 7, 13).toSQL({ includeZone: true }) //=> '2014-07-13 00:00:00.000 America/New_York'
+   * @return {string}
+   */
+  toSQL(opts = {}) {
+    if (!this.isValid) {
+      return null;
+    }
+    return `${this.toSQLDate()} ${this.toSQLTime(opts)}`;
+  }
+  /**
+   * Returns a string representation of this DateTime appropriate for debugging
+   * @return {string}
+   */
+  toString() {
+    return this.isValid ? this.toISO() : INVALID2;
+  }
+  /**
+   * Returns a string representation of this DateTime appropriate for the REPL.
+   * @return {string}
+   */
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    if (this.isValid) {
+      return `DateTime { ts: ${this.toISO()}, zone: ${this.zone.name}, locale: ${this.locale} }`;
+    } else {
+      return `DateTime { Invalid, reason: ${this.invalidReason} }`;
+    }
+  }
+  /**
+   * Returns the epoch milliseconds of this DateTime. Alias of {@link DateTime#toMillis}
+   * @return {number}
+   */
+  valueOf() {
+    return this.toMillis();
+  }
+  /**
+   * Returns the epoch milliseconds of this DateTime.
+   * @return {number}
+   */
+  toMillis() {
+    return this.isValid ? this.ts : NaN;
+  }
+  /**
+   * Returns the epoch seconds (including milliseconds in the fractional part) of this DateTime.
+   * @return {number}
+   */
+  toSeconds() {
+    return this.isValid ? this.ts / 1e3 : NaN;
+  }
+  /**
+   * Returns the epoch seconds (as a whole number) of this DateTime.
+   * @return {number}
+   */
+  toUnixInteger() {
+    return this.isValid ? Math.floor(this.ts / 1e3) : NaN;
+  }
+  /**
+   * Returns an ISO 8601 representation of this DateTime appropriate for use in JSON.
+   * @return {string}
+   */
+  toJSON() {
+    return this.toISO();
+  }
+  /**
+   * Returns a BSON serializable equivalent to this DateTime.
+   * @return {Date}
+   */
+  toBSON() {
+    return this.toJSDate();
+  }
+  /**
+   * Returns a JavaScript object with this DateTime's year, month, day, and so on.
+   * @param opts - options for generating the object
+   * @param {boolean} [opts.includeConfig=false] - include configuration attributes in the output
+   * @example DateTime.now().toObject() //=> { year: 2017, month: 4, day: 22, hour: 20, minute: 49, second: 42, millisecond: 268 }
+   * @return {Object}
+   */
+  toObject(opts = {}) {
+    if (!this.isValid) return {};
+    const base = { ...this.c };
+    if (opts.includeConfig) {
+      base.outputCalendar = this.outputCalendar;
+      base.numberingSystem = this.loc.numberingSystem;
+      base.locale = this.loc.locale;
+    }
+    return base;
+  }
+  /**
+   * Returns a JavaScript Date equivalent to this DateTime.
+   * @return {Date}
+   */
+  toJSDate() {
+    return new Date(this.isValid ? this.ts : NaN);
+  }
+  // COMPARE
+  /**
+   * Return the difference between two DateTimes as a Duration.
+   * @param {DateTime} otherDateTime - the DateTime to compare this one to
+   * @param {string|string[]} [unit=['milliseconds']] - the unit or array of units (such as 'hours' or 'days') to include in the duration.
+   * @param {Object} opts - options that affect the creation of the Duration
+   * @param {string} [opts.conversionAccuracy='casual'] - the conversion system to use
+   * @example
+   * var i1 = DateTime.fromISO('1982-05-25T09:45'),
+   *     i2 = DateTime.fromISO('1983-10-14T10:30');
+   * i2.diff(i1).toObject() //=> { milliseconds: 43807500000 }
+   * i2.diff(i1, 'hours').toObject() //=> { hours: 12168.75 }
+   * i2.diff(i1, ['months', 'days']).toObject() //=> { months: 16, days: 19.03125 }
+   * i2.diff(i1, ['months', 'days', 'hours']).toObject() //=> { months: 16, days: 19, hours: 0.75 }
+   * @return {Duration}
+   */
+  diff(otherDateTime, unit = "milliseconds", opts = {}) {
+    if (!this.isValid || !otherDateTime.isValid) {
+      return Duration.invalid("created by diffing an invalid DateTime");
+    }
+    const durOpts = { locale: this.locale, numberingSystem: this.numberingSystem, ...opts };
+    const units = maybeArray(unit).map(Duration.normalizeUnit), otherIsLater = otherDateTime.valueOf() > this.valueOf(), earlier = otherIsLater ? this : otherDateTime, later = otherIsLater ? otherDateTime : this, diffed = diff(earlier, later, units, durOpts);
+    return otherIsLater ? diffed.negate() : diffed;
+  }
+  /**
+   * Return the difference between this DateTime and right now.
+   * See {@link DateTime#diff}
+   * @param {string|string[]} [unit=['milliseconds']] - the unit or units units (such as 'hours' or 'days') to include in the duration
+   * @param {Object} opts - options that affect the creation of the Duration
+   * @param {string} [opts.conversionAccuracy='casual'] - the conversion system to use
+   * @return {Duration}
+   */
+  diffNow(unit = "milliseconds", opts = {}) {
+    return this.diff(_DateTime.now(), unit, opts);
+  }
+  /**
+   * Return an Interval spanning between this DateTime and another DateTime
+   * @param {DateTime} otherDateTime - the other end point of the Interval
+   * @return {Interval|DateTime}
+   */
+  until(otherDateTime) {
+    return this.isValid ? Interval.fromDateTimes(this, otherDateTime) : this;
+  }
+  /**
+   * Return whether this DateTime is in the same unit of time as another DateTime.
+   * Higher-order units must also be identical for this function to return `true`.
+   * Note that time zones are **ignored** in this comparison, which compares the **local** calendar time. Use {@link DateTime#setZone} to convert one of the dates if needed.
+   * @param {DateTime} otherDateTime - the other DateTime
+   * @param {string} unit - the unit of time to check sameness on
+   * @param {Object} opts - options
+   * @param {boolean} [opts.useLocaleWeeks=false] - If true, use weeks based on the locale, i.e. use the locale-dependent start of the week; only the locale of this DateTime is used
+   * @example DateTime.now().hasSame(otherDT, 'day'); //~> true if otherDT is in the same current calendar day
+   * @return {boolean}
+   */
+  hasSame(otherDateTime, unit, opts) {
+    if (!this.isValid) return false;
+    const inputMs = otherDateTime.valueOf();
+    const adjustedToZone = this.setZone(otherDateTime.zone, { keepLocalTime: true });
+    return adjustedToZone.startOf(unit, opts) <= inputMs && inputMs <= adjustedToZone.endOf(unit, opts);
+  }
+  /**
+   * Equality check
+   * Two DateTimes are equal if and only if they represent the same millisecond, have the same zone and location, and are both valid.
+   * To compare just the millisecond values, use `+dt1 === +dt2`.
+   * @param {DateTime} other - the other DateTime
+   * @return {boolean}
+   */
+  equals(other) {
+    return this.isValid && other.isValid && this.valueOf() === other.valueOf() && this.zone.equals(other.zone) && this.loc.equals(other.loc);
+  }
+  /**
+   * Returns a string representation of a this time relative to now, such as "in two days". Can only internationalize if your
+   * platform supports Intl.RelativeTimeFormat. Rounds towards zero by default.
+   * @param {Object} options - options that affect the output
+   * @param {DateTime} [options.base=DateTime.now()] - the DateTime to use as the basis to which this time is compared. Defaults to now.
+   * @param {string} [options.style="long"] - the style of units, must be "long", "short", or "narrow"
+   * @param {string|string[]} options.unit - use a specific unit or array of units; if omitted, or an array, the method will pick the best unit. Use an array or one of "years", "quarters", "months", "weeks", "days", "hours", "minutes", or "seconds"
+   * @param {boolean} [options.round=true] - whether to round the numbers in the output.
+   * @param {string} [options.rounding="trunc"] - rounding method to use when rounding the numbers in the output. Can be "trunc" (toward zero), "expand" (away from zero), "round", "floor", or "ceil".
+   * @param {number} [options.padding=0] - padding in milliseconds. This allows you to round up the result if it fits inside the threshold. Don't use in combination with {round: false} because the decimal output will include the padding.
+   * @param {string} options.locale - override the locale of this DateTime
+   * @param {string} options.numberingSystem - override the numberingSystem of this DateTime. The Intl system may choose not to honor this
+   * @example DateTime.now().plus({ days: 1 }).toRelative() //=> "in 1 day"
+   * @example DateTime.now().setLocale("es").toRelative({ days: 1 }) //=> "dentro de 1 día"
+   * @example DateTime.now().plus({ days: 1 }).toRelative({ locale: "fr" }) //=> "dans 23 heures"
+   * @example DateTime.now().minus({ days: 2 }).toRelative() //=> "2 days ago"
+   * @example DateTime.now().minus({ days: 2 }).toRelative({ unit: "hours" }) //=> "48 hours ago"
+   * @example DateTime.now().minus({ hours: 36 }).toRelative({ round: false }) //=> "1.5 days ago"
+   */
+  toRelative(options = {}) {
+    if (!this.isValid) return null;
+    const base = options.base || _DateTime.fromObject({}, { zone: this.zone }), padding = options.padding ? this < base ? -options.padding : options.padding : 0;
+    let units = ["years", "months", "days", "hours", "minutes", "seconds"];
+    let unit = options.unit;
+    if (Array.isArray(options.unit)) {
+      units = options.unit;
+      unit = void 0;
+    }
+    return diffRelative(base, this.plus(padding), {
+      ...options,
+      numeric: "always",
+      units,
+      unit
+    });
+  }
+  /**
+   * Returns a string representation of this date relative to today, such as "yesterday" or "next month".
+   * Only internationalizes on platforms that supports Intl.RelativeTimeFormat.
+   * @param {Object} options - options that affect the output
+   * @param {DateTime} [options.base=DateTime.now()] - the DateTime to use as the basis to which this time is compared. Defaults to now.
+   * @param {string} options.locale - override the locale of this DateTime
+   * @param {string} options.unit - use a specific unit; if omitted, the method will pick the unit. Use one of "years", "quarters", "months", "weeks", or "days"
+   * @param {string} options.numberingSystem - override the numberingSystem of this DateTime. The Intl system may choose not to honor this
+   * @example DateTime.now().plus({ days: 1 }).toRelativeCalendar() //=> "tomorrow"
+   * @example DateTime.now().setLocale("es").plus({ days: 1 }).toRelative() //=> ""mañana"
+   * @example DateTime.now().plus({ days: 1 }).toRelativeCalendar({ locale: "fr" }) //=> "demain"
+   * @example DateTime.now().minus({ days: 2 }).toRelativeCalendar() //=> "2 days ago"
+   */
+  toRelativeCalendar(options = {}) {
+    if (!this.isValid) return null;
+    return diffRelative(options.base || _DateTime.fromObject({}, { zone: this.zone }), this, {
+      ...options,
+      numeric: "auto",
+      units: ["years", "months", "days"],
+      calendary: true
+    });
+  }
+  /**
+   * Return the min of several date times
+   * @param {...DateTime} dateTimes - the DateTimes from which to choose the minimum
+   * @return {DateTime} the min DateTime, or undefined if called with no argument
+   */
+  static min(...dateTimes) {
+    if (!dateTimes.every(_DateTime.isDateTime)) {
+      throw new InvalidArgumentError("min requires all arguments be DateTimes");
+    }
+    return bestBy(dateTimes, (i) => i.valueOf(), Math.min);
+  }
+  /**
+   * Return the max of several date times
+   * @param {...DateTime} dateTimes - the DateTimes from which to choose the maximum
+   * @return {DateTime} the max DateTime, or undefined if called with no argument
+   */
+  static max(...dateTimes) {
+    if (!dateTimes.every(_DateTime.isDateTime)) {
+      throw new InvalidArgumentError("max requires all arguments be DateTimes");
+    }
+    return bestBy(dateTimes, (i) => i.valueOf(), Math.max);
+  }
+  // MISC
+  /**
+   * Explain how a string would be parsed by fromFormat()
+   * @param {string} text - the string to parse
+   * @param {string} fmt - the format the string is expected to be in (see description)
+   * @param {Object} options - options taken by fromFormat()
+   * @return {Object}
+   */
+  static fromFormatExplain(text, fmt, options = {}) {
+    const { locale = null, numberingSystem = null } = options, localeToUse = Locale.fromOpts({
+      locale,
+      numberingSystem,
+      defaultToEN: true
+    });
+    return explainFromTokens(localeToUse, text, fmt);
+  }
+  /**
+   * @deprecated use fromFormatExplain instead
+   */
+  static fromStringExplain(text, fmt, options = {}) {
+    return _DateTime.fromFormatExplain(text, fmt, options);
+  }
+  /**
+   * Build a parser for `fmt` using the given locale. This parser can be passed
+   * to {@link DateTime.fromFormatParser} to a parse a date in this format. This
+   * can be used to optimize cases where many dates need to be parsed in a
+   * specific format.
+   *
+   * @param {String} fmt - the format the string is expected to be in (see
+   * description)
+   * @param {Object} options - options used to set locale and numberingSystem
+   * for parser
+   * @returns {TokenParser} - opaque object to be used
+   */
+  static buildFormatParser(fmt, options = {}) {
+    const { locale = null, numberingSystem = null } = options, localeToUse = Locale.fromOpts({
+      locale,
+      numberingSystem,
+      defaultToEN: true
+    });
+    return new TokenParser(localeToUse, fmt);
+  }
+  /**
+   * Create a DateTime from an input string and format parser.
+   *
+   * The format parser must have been created with the same locale as this call.
+   *
+   * @param {String} text - the string to parse
+   * @param {TokenParser} formatParser - parser from {@link DateTime.buildFormatParser}
+   * @param {Object} opts - options taken by fromFormat()
+   * @returns {DateTime}
+   */
+  static fromFormatParser(text, formatParser, opts = {}) {
+    if (isUndefined(text) || isUndefined(formatParser)) {
+      throw new InvalidArgumentError(
+        "fromFormatParser requires an input string and a format parser"
+      );
+    }
+    const { locale = null, numberingSystem = null } = opts, localeToUse = Locale.fromOpts({
+      locale,
+      numberingSystem,
+      defaultToEN: true
+    });
+    if (!localeToUse.equals(formatParser.locale)) {
+      throw new InvalidArgumentError(
+        `fromFormatParser called with a locale of ${localeToUse}, but the format parser was created for ${formatParser.locale}`
+      );
+    }
+    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text);
+    if (invalidReason) {
+      return _DateTime.invalid(invalidReason);
+    } else {
+      return parseDataToDateTime(
+        result,
+        zone,
+        opts,
+        `format ${formatParser.format}`,
+        text,
+        specificOffset
+      );
+    }
+  }
+  // FORMAT PRESETS
+  /**
+   * {@link DateTime#toLocaleString} format like 10/14/1983
+   * @type {Object}
+   */
+  static get DATE_SHORT() {
+    return DATE_SHORT;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Oct 14, 1983'
+   * @type {Object}
+   */
+  static get DATE_MED() {
+    return DATE_MED;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Fri, Oct 14, 1983'
+   * @type {Object}
+   */
+  static get DATE_MED_WITH_WEEKDAY() {
+    return DATE_MED_WITH_WEEKDAY;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'October 14, 1983'
+   * @type {Object}
+   */
+  static get DATE_FULL() {
+    return DATE_FULL;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Tuesday, October 14, 1983'
+   * @type {Object}
+   */
+  static get DATE_HUGE() {
+    return DATE_HUGE;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get TIME_SIMPLE() {
+    return TIME_SIMPLE;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30:23 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get TIME_WITH_SECONDS() {
+    return TIME_WITH_SECONDS;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30:23 AM EDT'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get TIME_WITH_SHORT_OFFSET() {
+    return TIME_WITH_SHORT_OFFSET;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30:23 AM Eastern Daylight Time'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get TIME_WITH_LONG_OFFSET() {
+    return TIME_WITH_LONG_OFFSET;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30', always 24-hour.
+   * @type {Object}
+   */
+  static get TIME_24_SIMPLE() {
+    return TIME_24_SIMPLE;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30:23', always 24-hour.
+   * @type {Object}
+   */
+  static get TIME_24_WITH_SECONDS() {
+    return TIME_24_WITH_SECONDS;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30:23 EDT', always 24-hour.
+   * @type {Object}
+   */
+  static get TIME_24_WITH_SHORT_OFFSET() {
+    return TIME_24_WITH_SHORT_OFFSET;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '09:30:23 Eastern Daylight Time', always 24-hour.
+   * @type {Object}
+   */
+  static get TIME_24_WITH_LONG_OFFSET() {
+    return TIME_24_WITH_LONG_OFFSET;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '10/14/1983, 9:30 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_SHORT() {
+    return DATETIME_SHORT;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like '10/14/1983, 9:30:33 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_SHORT_WITH_SECONDS() {
+    return DATETIME_SHORT_WITH_SECONDS;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Oct 14, 1983, 9:30 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_MED() {
+    return DATETIME_MED;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Oct 14, 1983, 9:30:33 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_MED_WITH_SECONDS() {
+    return DATETIME_MED_WITH_SECONDS;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Fri, 14 Oct 1983, 9:30 AM'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_MED_WITH_WEEKDAY() {
+    return DATETIME_MED_WITH_WEEKDAY;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'October 14, 1983, 9:30 AM EDT'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_FULL() {
+    return DATETIME_FULL;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'October 14, 1983, 9:30:33 AM EDT'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_FULL_WITH_SECONDS() {
+    return DATETIME_FULL_WITH_SECONDS;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Friday, October 14, 1983, 9:30 AM Eastern Daylight Time'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_HUGE() {
+    return DATETIME_HUGE;
+  }
+  /**
+   * {@link DateTime#toLocaleString} format like 'Friday, October 14, 1983, 9:30:33 AM Eastern Daylight Time'. Only 12-hour if the locale is.
+   * @type {Object}
+   */
+  static get DATETIME_HUGE_WITH_SECONDS() {
+    return DATETIME_HUGE_WITH_SECONDS;
+  }
+};
+function friendlyDateTime(dateTimeish) {
+  if (DateTime.isDateTime(dateTimeish)) {
+    return dateTimeish;
+  } else if (dateTimeish && dateTimeish.valueOf && isNumber(dateTimeish.valueOf())) {
+    return DateTime.fromJSDate(dateTimeish);
+  } else if (dateTimeish && typeof dateTimeish === "object") {
+    return DateTime.fromObject(dateTimeish);
+  } else {
+    throw new InvalidArgumentError(
+      `Unknown datetime argument: ${dateTimeish}, of type ${typeof dateTimeish}`
+    );
+  }
+}
+
+// src/core/sla/duration.ts
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+var DAY_MS = 24 * HOUR_MS;
+var MAX_DAYS = 1e3;
+var EXAMPLES = "30m, 4h, 1h30m, 2d or 5 business days";
+var UNIT_MS = { week: 7 * DAY_MS, day: DAY_MS, hour: HOUR_MS, minute: MINUTE_MS };
+var TERM = /(\d+(?:\.\d+)?)\s*(business\s+days?|working\s+days?|bd|weeks?|w|days?|d|hours?|h|minutes?|mins?|m)(?![a-z])/y;
+var SEPARATOR = /\s*(?:(?:,|and(?![a-z]))\s*)?/y;
+var SPACE = /\s*/y;
+function unitOf(word) {
+  if (word.startsWith("business") || word.startsWith("working") || word === "bd") return "business-day";
+  if (word.startsWith("w")) return "week";
+  if (word.startsWith("d")) return "day";
+  if (word.startsWith("h")) return "hour";
+  return "minute";
+}
+function matchAt(re, text, at) {
+  re.lastIndex = at;
+  return re.exec(text);
+}
+function terms(text) {
+  const out = [];
+  let at = matchAt(SPACE, text, 0)?.[0].length ?? 0;
+  while (at < text.length) {
+    let from = at;
+    if (out.length > 0) from += matchAt(SEPARATOR, text, at)?.[0].length ?? 0;
+    const m = matchAt(TERM, text, from);
+    if (!m) return null;
+    out.push({ value: m[1] ?? "", unit: unitOf((m[2] ?? "").replace(/\s+/g, " ")) });
+    at = from + m[0].length;
+    at += matchAt(SPACE, text, at)?.[0].length ?? 0;
+  }
+  return out.length > 0 ? out : null;
+}
+function scaled(value, scale) {
+  const [whole = "0", fraction = ""] = value.split(".");
+  const denominator = 10 ** fraction.length;
+  const numerator = Number(whole) * denominator + Number(fraction || "0");
+  const product = numerator * scale;
+  return product % denominator === 0 ? product / denominator : null;
+}
+function parseDuration(text) {
+  const shown = JSON.stringify(text);
+  const fail2 = (why) => ({ ok: false, error: `${shown} ${why}` });
+  const normal = text.trim().toLowerCase();
+  const negative = /^[-\u2212]/.test(normal);
+  const body = negative ? normal.slice(1) : normal;
+  if (/^\d+(?:\.\d+)?$/.test(body)) return fail2(`has no unit; write it like ${EXAMPLES}`);
+  const parts = terms(body);
+  if (!parts) return fail2(`is not a duration; write it like ${EXAMPLES}`);
+  if (negative) return fail2(`is negative; an SLA needs a positive duration, like ${EXAMPLES}`);
+  const businessDays = parts.filter((t) => t.unit === "business-day");
+  if (businessDays.length > 0 && businessDays.length < parts.length) {
+    return fail2("mixes business days with elapsed time; write one or the other, like 5 business days or 4h");
+  }
+  if (businessDays.length > 0) {
+    let days = 0;
+    for (const t of businessDays) {
+      const n2 = scaled(t.value, 1);
+      if (n2 === null) return fail2("is not a whole number of business days; write it like 1 business day or 2 business days");
+      days += n2;
+    }
+    if (days === 0) return fail2(`is zero; an SLA needs a positive duration, like ${EXAMPLES}`);
+    if (days > MAX_DAYS) return fail2(`is longer than ${MAX_DAYS} business days, the longest SLA clock`);
+    return { ok: true, value: { kind: "working-days", days } };
+  }
+  let minutes = 0;
+  for (const t of parts) {
+    const n2 = scaled(t.value, UNIT_MS[t.unit] / MINUTE_MS);
+    if (n2 === null) return fail2("is not a whole number of minutes; write it like 1h30m or 90m");
+    minutes += n2;
+  }
+  if (minutes === 0) return fail2(`is zero; an SLA needs a positive duration, like ${EXAMPLES}`);
+  if (minutes * MINUTE_MS > MAX_DAYS * DAY_MS) return fail2(`is longer than ${MAX_DAYS} days, the longest SLA clock`);
+  return { ok: true, value: { kind: "elapsed", ms: minutes * MINUTE_MS } };
+}
+function notAString(input2) {
+  if (typeof input2 === "number") {
+    const parsed = parseDuration(String(input2));
+    if (!parsed.ok) return parsed.error;
+  }
+  if (input2 === void 0) return `a duration is required; write it like ${EXAMPLES}`;
+  const shown = typeof input2 === "boolean" || input2 === null ? JSON.stringify(input2) : Array.isArray(input2) ? "a list" : `a ${typeof input2}`;
+  return `${shown} is not a duration; write it like ${EXAMPLES}`;
+}
+var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text, ctx) => {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.error, input: text });
+    return external_exports.NEVER;
+  }
+  return parsed.value;
+}).meta({
+  description: `A duration, like ${EXAMPLES}. On a business-hours calendar hours and days count working time only.`,
+  examples: ["30m", "4h", "1h30m", "2d", "5 business days"]
+});
+
+// src/core/sla/calendar.ts
+var ALWAYS = Object.freeze({ kind: "24x7" });
+var CALENDAR_EXAMPLE = '{ time_zone: "Europe/Berlin", days: "mon-fri", hours: "09:00-17:00", holidays: ["2026-12-25"] }';
+var DAY_NAMES = {
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7
+};
+var DAYS_EXAMPLE = 'like "mon-fri" or ["mon", "tue", "wed"]';
+var HOURS_EXAMPLE = 'like "09:00-17:00"';
+var ZONE_EXAMPLE = 'like "Europe/Berlin", "America/New_York" or "UTC"';
+var KEYS = ["time_zone", "days", "hours", "holidays"];
+function show(value) {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
+}
+function zoneName(name) {
+  const resolved = new Intl.DateTimeFormat("en-GB", { timeZone: name }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
+}
+function parseTimeZone(input2, problems) {
+  const path = ["time_zone"];
+  if (input2 === void 0) {
+    problems.push({ path, message: `a business-hours calendar needs a time_zone, ${ZONE_EXAMPLE}` });
+    return null;
+  }
+  if (typeof input2 !== "string") {
+    problems.push({ path, message: `time_zone must be the name of an IANA time zone, ${ZONE_EXAMPLE}, not ${show(input2)}` });
+    return null;
+  }
+  const name = input2.trim();
+  if (!IANAZone.isValidZone(name)) {
+    problems.push({ path, message: `${JSON.stringify(input2)} is not a time zone; name an IANA time zone, ${ZONE_EXAMPLE}` });
+    return null;
+  }
+  return zoneName(name);
+}
+function parseDayItem(item, path, problems) {
+  const text = item.trim().toLowerCase();
+  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text);
+  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text];
+  const numbers = names.map((n2) => DAY_NAMES[n2]);
+  const bad = names.find((_, i) => numbers[i] === void 0);
+  if (bad !== void 0) {
+    problems.push({ path, message: `${JSON.stringify(bad === text ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
+    return null;
+  }
+  const [from = 1, to = from] = numbers;
+  const out = [];
+  for (let d = from; ; d = d % 7 + 1) {
+    out.push(d);
+    if (d === to) break;
+  }
+  return out;
+}
+function parseDays(input2, problems) {
+  if (input2 === void 0) return [1, 2, 3, 4, 5];
+  let items;
+  if (typeof input2 === "string") {
+    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text) => ({ text, path: ["days"] }));
+  } else if (Array.isArray(input2)) {
+    items = [];
+    for (const [i, item] of input2.entries()) {
+      if (typeof item !== "string") {
+        problems.push({ path: ["days", i], message: `${show(item)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
+        return null;
+      }
+      items.push({ text: item, path: ["days", i] });
+    }
+  } else {
+    problems.push({ path: ["days"], message: `days must be a range or a list of days, ${DAYS_EXAMPLE}, not ${show(input2)}` });
+    return null;
+  }
+  if (items.length === 0) {
+    problems.push({ path: ["days"], message: `days is empty; a business-hours calendar needs at least one working day, ${DAYS_EXAMPLE}` });
+    return null;
+  }
+  const days = /* @__PURE__ */ new Set();
+  let ok = true;
+  for (const item of items) {
+    const parsed = parseDayItem(item.text, item.path, problems);
+    if (parsed) for (const d of parsed) days.add(d);
+    else ok = false;
+  }
+  return ok ? [...days].sort((a, b) => a - b) : null;
+}
+function minutesOf(time3, closing) {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(time3);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (min > 59) return null;
+  if (h < 24 || closing && h === 24 && min === 0) return h * 60 + min;
+  return null;
+}
+function hhmm(minutes) {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+function parseHours(input2, problems) {
+  const path = ["hours"];
+  if (input2 === void 0) return { start: "09:00", end: "17:00" };
+  if (typeof input2 !== "string") {
+    problems.push({ path, message: `hours must be an opening and a closing time, ${HOURS_EXAMPLE}, not ${show(input2)}` });
+    return null;
+  }
+  const shown = JSON.stringify(input2);
+  const m = /^\s*(\S+?)\s*[-\u2013]\s*(\S+)\s*$/.exec(input2);
+  if (!m || !/^\d{1,2}:\d{2}$/.test(m[1] ?? "") || !/^\d{1,2}:\d{2}$/.test(m[2] ?? "")) {
+    problems.push({ path, message: `hours ${shown} is not an opening and a closing time; write HH:MM-HH:MM, ${HOURS_EXAMPLE}` });
+    return null;
+  }
+  const start = minutesOf(m[1] ?? "", false);
+  const end = minutesOf(m[2] ?? "", true);
+  if (start === null || end === null) {
+    const bad = start === null ? m[1] : m[2];
+    problems.push({ path, message: `hours ${shown}: ${bad} is not a time of day; write HH:MM-HH:MM on a 24-hour clock, ${HOURS_EXAMPLE}` });
+    return null;
+  }
+  if (start === end) {
+    problems.push({ path, message: `hours ${shown} open and close at the same time; write an opening time before the closing time, ${HOURS_EXAMPLE}` });
+    return null;
+  }
+  if (start > end) {
+    problems.push({ path, message: `hours ${shown} close before they open; write the opening time first, ${HOURS_EXAMPLE} (hours past midnight are not supported)` });
+    return null;
+  }
+  return { start: hhmm(start), end: hhmm(end) };
+}
+function parseHoliday(input2, i, problems) {
+  if (input2 instanceof Date && !Number.isNaN(input2.getTime())) return input2.toISOString().slice(0, 10);
+  if (typeof input2 === "string" && /^\d{4}-\d{2}-\d{2}$/.test(input2.trim())) {
+    const text = input2.trim();
+    if (DateTime.fromISO(text, { zone: "utc" }).isValid) return text;
+  }
+  problems.push({ path: ["holidays", i], message: `${show(input2)} is not a date; write holidays as YYYY-MM-DD, like "2026-12-25"` });
+  return null;
+}
+function parseHolidays(input2, problems) {
+  if (input2 === void 0 || input2 === null) return [];
+  if (!Array.isArray(input2)) {
+    problems.push({ path: ["holidays"], message: `holidays must be a list of dates, like ["2026-12-25", "2026-12-26"], not ${show(input2)}` });
+    return null;
+  }
+  const out = /* @__PURE__ */ new Set();
+  let ok = true;
+  for (const [i, item] of input2.entries()) {
+    const day = parseHoliday(item, i, problems);
+    if (day === null) ok = false;
+    else out.add(day);
+  }
+  return ok ? [...out].sort() : null;
+}
+function unknownKey(key2) {
+  const squashed = key2.toLowerCase().replace(/[^a-z]/g, "");
+  const meant = ["timezone", "tz", "zone"].includes(squashed) ? "time_zone" : KEYS.find((k) => k.replace(/_/g, "") === squashed || k.slice(0, -1) === squashed);
+  const hint = meant ? `did you mean ${meant}? ` : "";
+  return `${JSON.stringify(key2)} is not a calendar setting; ${hint}a business-hours calendar has time_zone, days, hours and holidays, like ${CALENDAR_EXAMPLE}`;
+}
+function parseCalendar(input2) {
+  if (typeof input2 === "string" && input2.trim().toLowerCase() === "24x7") return { ok: true, value: { kind: "24x7" } };
+  if (typeof input2 !== "object" || input2 === null || Array.isArray(input2) || input2 instanceof Date) {
+    const message = input2 === void 0 ? `a calendar is required; write "24x7" for round the clock, or business hours like ${CALENDAR_EXAMPLE}` : `${show(input2)} is not a calendar; write "24x7" for round the clock, or business hours like ${CALENDAR_EXAMPLE}`;
+    return { ok: false, problems: [{ path: [], message }] };
+  }
+  const fields = input2;
+  const problems = [];
+  for (const key2 of Object.keys(fields)) if (!KEYS.includes(key2)) problems.push({ path: [key2], message: unknownKey(key2) });
+  const timeZone = parseTimeZone(fields.time_zone, problems);
+  const days = parseDays(fields.days, problems);
+  const hours2 = parseHours(fields.hours, problems);
+  const holidays = parseHolidays(fields.holidays, problems);
+  if (problems.length > 0 || timeZone === null || days === null || hours2 === null || holidays === null) return { ok: false, problems };
+  return { ok: true, value: { kind: "business", timeZone, days, start: hours2.start, end: hours2.end, holidays } };
+}
+var calendarSchema = external_exports.unknown().transform((input2, ctx) => {
+  const parsed = parseCalendar(input2);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) ctx.addIssue({ code: "custom", message: p.message, path: p.path, input: input2 });
+    return external_exports.NEVER;
+  }
+  return parsed.value;
+}).meta({
+  description: 'When the SLA clock runs: "24x7", or business hours in a time zone (other time does not count).',
+  anyOf: [
+    { type: "string", const: "24x7" },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["time_zone"],
+      properties: {
+        time_zone: { type: "string", description: 'IANA time zone, like "Europe/Berlin" or "UTC".' },
+        days: {
+          description: 'Working days: a range like "mon-fri", a comma list like "mon,wed,fri", or a list of days or ranges. Default "mon-fri".',
+          anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }]
+        },
+        hours: { type: "string", pattern: "^\\s*\\d{1,2}:\\d{2}\\s*[-\\u2013]\\s*\\d{1,2}:\\d{2}\\s*$", description: 'Opening hours, local, like "09:00-17:00". Default "09:00-17:00".' },
+        holidays: { type: "array", items: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, description: "Whole days off, YYYY-MM-DD in the calendar's time zone." }
+      }
+    }
+  ]
+});
+var compiledCache = /* @__PURE__ */ new WeakMap();
+function compile2(cal) {
+  const cached2 = compiledCache.get(cal);
+  if (cached2) return cached2;
+  if (!IANAZone.isValidZone(cal.timeZone)) throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
+  const open3 = minutesOf(cal.start, false);
+  const close = minutesOf(cal.end, true);
+  if (open3 === null || close === null || open3 >= close) throw new RangeError(`calendar hours ${cal.start}-${cal.end} are not an opening and a later closing time, like 09:00-17:00`);
+  if (cal.days.length === 0 || cal.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new RangeError(`calendar days [${cal.days.join(", ")}] must be ISO weekdays 1 (Mon) to 7 (Sun), at least one`);
+  const badHoliday = cal.holidays.find((h) => !/^\d{4}-\d{2}-\d{2}$/.test(h) || !DateTime.fromISO(h, { zone: "utc" }).isValid);
+  if (badHoliday !== void 0) throw new RangeError(`calendar holiday ${JSON.stringify(badHoliday)} is not a date written YYYY-MM-DD, like "2026-12-25"`);
+  const compiled = { zone: IANAZone.create(cal.timeZone), days: new Set(cal.days), open: open3, close, holidays: new Set(cal.holidays), windows: /* @__PURE__ */ new Map() };
+  compiledCache.set(cal, compiled);
+  return compiled;
+}
+function msOf(at, name) {
+  const t = at.getTime();
+  if (Number.isNaN(t)) throw new RangeError(`${name} is not a valid date`);
+  return t;
+}
+function ymd(day) {
+  const d = new Date(day * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+function isoDate(day) {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+function isoWeekday(day) {
+  return (new Date(day * DAY_MS).getUTCDay() + 6) % 7 + 1;
+}
+function localDay(c, t) {
+  const local = DateTime.fromMillis(t, { zone: c.zone });
+  return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+}
+function isWorkingDay(c, day) {
+  return c.days.has(isoWeekday(day)) && !c.holidays.has(isoDate(day));
+}
+function localInstant(c, day, minutes, second = 0, millisecond = 0) {
+  if (minutes >= 1440) return DateTime.fromObject(ymd(day + 1), { zone: c.zone }).toMillis();
+  return DateTime.fromObject({ ...ymd(day), hour: Math.floor(minutes / 60), minute: minutes % 60, second, millisecond }, { zone: c.zone }).toMillis();
+}
+var WINDOW_CACHE_DAYS = 4096;
+function windowOn(c, day) {
+  const cached2 = c.windows.get(day);
+  if (cached2 !== void 0) return cached2;
+  const w = isWorkingDay(c, day) ? { day, open: localInstant(c, day, c.open), close: localInstant(c, day, c.close) } : null;
+  if (c.windows.size >= WINDOW_CACHE_DAYS) c.windows.clear();
+  c.windows.set(day, w);
+  return w;
+}
+function searchLimit(c) {
+  return 7 * (c.holidays.size + 2);
+}
+function* windowsFrom(c, t) {
+  let day = localDay(c, t) - 1;
+  let idle = 0;
+  for (; ; ) {
+    const w = windowOn(c, day++);
+    if (w && w.close > t) {
+      idle = 0;
+      yield w;
+    } else if (++idle > searchLimit(c)) {
+      throw new RangeError("calendar has no working time left");
+    }
+  }
+}
+function firstWindow(c, t) {
+  const next = windowsFrom(c, t).next();
+  if (next.done) throw new RangeError("calendar has no working time left");
+  return next.value;
+}
+function isWorkingTime(cal, at) {
+  const t = msOf(at, "at");
+  if (cal.kind === "24x7") return true;
+  const c = compile2(cal);
+  const w = firstWindow(c, t);
+  return w.open <= t;
+}
+function workingLength(cal, d) {
+  if (d.kind === "elapsed") return d.ms;
+  if (cal.kind === "24x7") return d.days * DAY_MS;
+  const c = compile2(cal);
+  return d.days * (c.close - c.open) * MINUTE_MS;
+}
+function checkDuration(d) {
+  const n2 = d.kind === "elapsed" ? d.ms : d.days;
+  if (!Number.isFinite(n2) || n2 < 0 || d.kind === "working-days" && !Number.isInteger(n2)) {
+    throw new RangeError(d.kind === "elapsed" ? `a duration of ${d.ms} ms cannot be added; it must be zero or more` : `${d.days} working days cannot be added; it must be a whole number, zero or more`);
+  }
+}
+function addWorkingTime(cal, start, d) {
+  const t = msOf(start, "start");
+  checkDuration(d);
+  if (cal.kind === "24x7") return new Date(t + workingLength(cal, d));
+  const c = compile2(cal);
+  if (d.kind === "elapsed") {
+    let left = d.ms;
+    for (const w of windowsFrom(c, t)) {
+      const from2 = Math.max(t, w.open);
+      if (left <= w.close - from2) return new Date(from2 + left);
+      left -= w.close - from2;
+    }
+    throw new RangeError("calendar has no working time left");
+  }
+  const first = firstWindow(c, t);
+  const from = Math.max(t, first.open);
+  if (d.days === 0) return new Date(from);
+  let day = first.day;
+  for (let counted = 0, idle = 0; counted < d.days; ) {
+    day += 1;
+    if (isWorkingDay(c, day)) {
+      counted += 1;
+      idle = 0;
+    } else if (++idle > searchLimit(c)) {
+      throw new RangeError("calendar has no working time left");
+    }
+  }
+  if (from === first.open) {
+    let before = day - 1;
+    while (!isWorkingDay(c, before)) before -= 1;
+    return new Date(localInstant(c, before, c.close));
+  }
+  const local = DateTime.fromMillis(from, { zone: c.zone });
+  return new Date(localInstant(c, day, local.hour * 60 + local.minute, local.second, local.millisecond));
+}
+function workingTimeBetween(cal, from, to) {
+  const a = msOf(from, "from");
+  const b = msOf(to, "to");
+  if (cal.kind === "24x7") return b - a;
+  if (b < a) return 0 - workingTimeBetween(cal, to, from);
+  const c = compile2(cal);
+  let total = 0;
+  for (const w of windowsFrom(c, a)) {
+    if (w.open >= b) break;
+    total += Math.min(b, w.close) - Math.max(a, w.open);
+  }
+  return total;
+}
+
+// src/core/sla/deadlines.ts
+function frozen(value) {
+  return Object.freeze(value);
+}
+var DEFAULT_BUSINESS_CALENDAR = frozen({
+  kind: "business",
+  timeZone: "UTC",
+  days: frozen([1, 2, 3, 4, 5]),
+  start: "09:00",
+  end: "17:00",
+  holidays: frozen([])
+});
+var hours = (n2) => frozen({ kind: "elapsed", ms: n2 * HOUR_MS });
+var workingDays = (n2) => frozen({ kind: "working-days", days: n2 });
+var DEFAULT_SLA = frozen({
+  critical: frozen({ acknowledge: hours(1), remediate: hours(4), calendar: ALWAYS }),
+  high: frozen({ acknowledge: hours(8), remediate: hours(24), calendar: ALWAYS }),
+  medium: frozen({ acknowledge: workingDays(1), remediate: workingDays(5), calendar: DEFAULT_BUSINESS_CALENDAR }),
+  low: frozen({ acknowledge: workingDays(2), remediate: workingDays(15), calendar: DEFAULT_BUSINESS_CALENDAR })
+});
+function computeDeadlines(start, target2) {
+  return {
+    acknowledgeBy: addWorkingTime(target2.calendar, start, target2.acknowledge),
+    remediateBy: addWorkingTime(target2.calendar, start, target2.remediate)
+  };
+}
+var DEFAULT_AT_RISK_SHARE = 0.75;
+var notAShare = (input2) => `${input2 === void 0 ? "nothing" : typeof input2 === "object" && input2 !== null ? "a list or an object" : JSON.stringify(input2)} is not a share; write a number above 0 and at most 1, like 0.75 for "at risk once 75% of the time is used"`;
+var atRiskShareSchema = external_exports.number({ error: (issue3) => notAShare(issue3.input) }).refine((n2) => n2 > 0 && n2 <= 1, { error: (issue3) => notAShare(issue3.input) }).meta({ description: "Share of the SLA window (working time) used after which an issue is labelled sla:at-risk, like 0.75." });
+function clockState(cal, start, deadline, now2, atRiskShare = DEFAULT_AT_RISK_SHARE) {
+  if (!(atRiskShare > 0 && atRiskShare <= 1)) throw new RangeError(`atRiskShare ${atRiskShare} must be above 0 and at most 1, like 0.75`);
+  if (now2.getTime() >= deadline.getTime()) return "breached";
+  const window2 = workingTimeBetween(cal, start, deadline);
+  if (window2 <= 0) return "at-risk";
+  const used = workingTimeBetween(cal, start, now2);
+  return used >= atRiskShare * window2 ? "at-risk" : "on-track";
+}
+
+// src/core/sla/targets.ts
+var ALWAYS2 = { kind: "24x7" };
+function calendarFor(name, policy) {
+  return name === "business" ? policy.sla.business_hours : ALWAYS2;
+}
+function displayZone(policy) {
+  const bh = policy.sla.business_hours;
+  return bh.kind === "business" ? bh.timeZone : "UTC";
+}
+function targetFor(policy, severity, cls) {
+  const byClass = policy.sla.by_class[cls]?.[severity];
+  if (byClass) return byClass;
+  const own2 = policy.sla.targets[severity];
+  if (own2) return own2;
+  const d = DEFAULT_SLA[severity];
+  return { acknowledge: d.acknowledge, remediate: d.remediate, calendar: d.calendar.kind === "24x7" ? "24x7" : "business" };
+}
+function startClock(policy, severity, cls, start) {
+  const t = targetFor(policy, severity, cls);
+  const { acknowledgeBy, remediateBy } = computeDeadlines(start, { acknowledge: t.acknowledge, remediate: t.remediate, calendar: calendarFor(t.calendar, policy) });
+  return { acknowledgeBy: acknowledgeBy.toISOString(), remediateBy: remediateBy.toISOString(), calendar: t.calendar, timeZone: displayZone(policy), startedAt: start.toISOString() };
+}
+function tightenClock(previous, policy, severity, cls, now2) {
+  const fresh = startClock(policy, severity, cls, now2);
+  const earlier = (a, b) => new Date(a) <= new Date(b) ? a : b;
+  return { ...fresh, acknowledgeBy: earlier(previous.acknowledgeBy, fresh.acknowledgeBy), remediateBy: earlier(previous.remediateBy, fresh.remediateBy), startedAt: previous.startedAt };
+}
+var RANK = { "on-track": 0, "at-risk": 1, breached: 2 };
+function stateOf(clock, policy, acknowledged, now2) {
+  const cal = calendarFor(clock.calendar, policy);
+  const start = new Date(clock.startedAt);
+  const rem = clockState(cal, start, new Date(clock.remediateBy), now2, policy.sla.at_risk);
+  if (acknowledged) return rem;
+  const ack = clockState(cal, start, new Date(clock.acknowledgeBy), now2, policy.sla.at_risk);
+  return RANK[ack] > RANK[rem] ? ack : rem;
+}
+
 // src/core/decide.ts
+var SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 };
+function emptyState() {
+  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, autoRevoked: null, timeline: [] };
+}
+function stateLabels(policy, severity, sla, state, unowned, now2) {
+  const labels = [LABELS.response.name];
+  if (policy.severity_labels) labels.push(`severity:${severity}`);
+  if (unowned) labels.push(LABELS.unowned.name);
+  labels.push(`sla:${stateOf(sla, policy, state.acknowledged !== null, now2)}`);
+  if (state.escalation.level > 0) labels.push(`escalation:L${state.escalation.level}`);
+  if (state.acknowledged) labels.push(LABELS.acknowledged.name);
+  if (state.snooze && new Date(state.snooze.until) > now2) labels.push(LABELS.snoozed.name);
+  if (state.autoRevoked) labels.push(LABELS.autoRevoked.name);
+  return labels;
+}
 function issueRepository(alert, policy) {
   const response = policy.response_repository;
   if (response && (policy.issues_in === "response-repository" || alert.visibility === "public")) {
-    const [owner2, name] = response.split("/");
-    return { owner: owner2, name };
+    const [owner3, name] = response.split("/");
+    return { owner: owner3, name };
   }
   return alert.repo;
 }
 function decide(alert, routing, inputs) {
-  const { policy, now } = inputs;
+  const { policy, now: now2 } = inputs;
   const properties = inputs.properties ?? null;
   const classification = classify(alert, policy);
   const facts = alertFacts(alert, { classification, properties });
-  const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
+  const system = policy.systems.find((s2) => s2.credentials.some((c) => selectorMatches(c, facts))) ?? null;
   const severity = severityOf(alert, facts, policy);
   const issueRepo = issueRepository(alert, policy);
   const publicSafe = alert.visibility === "public" && repoName(issueRepo) === repoName(alert.repo);
-  const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
-  const labels = [LABELS.response.name];
-  if (policy.severity_labels) labels.push(`severity:${severity.severity}`);
-  if (routing.unowned) labels.push(LABELS.unowned.name);
+  const previous = inputs.previous ?? null;
+  const openedAt = previous?.openedAt ?? now2.toISOString();
   const cls = classification.identityClass;
+  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
+  let sla;
+  if (!previous?.sla) {
+    sla = startClock(policy, severity.severity, cls, new Date(openedAt));
+    if (!previous) state.timeline.push({ at: now2.toISOString(), event: "opened", by: null, detail: routing.why });
+  } else if (SEVERITY_RANK[severity.severity] > SEVERITY_RANK[previous.severity]) {
+    sla = tightenClock(previous.sla, policy, severity.severity, cls, now2);
+    state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity.severity}` });
+  } else {
+    sla = previous.sla;
+    if (previous.severity !== severity.severity) state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity.severity}` });
+  }
+  const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
+  const labels = stateLabels(policy, severity.severity, sla, state, routing.unowned, now2);
   const [runbook, runbookSource] = system?.runbook ? [system.runbook, `the runbook of system ${system.name}`] : policy.runbooks[cls] ? [policy.runbooks[cls], `the policy's runbook for ${cls}`] : [RUNBOOKS[cls], `the default runbook for ${cls}`];
   return {
     alert,
@@ -55755,8 +62794,826 @@ function decide(alert, routing, inputs) {
     standards: policy.standards,
     labels,
     publicSafe,
-    openedAt: inputs.openedAt ?? now.toISOString()
+    openedAt,
+    sla,
+    state
   };
+}
+
+// src/core/sla/format.ts
+var WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+function formatSpan(ms) {
+  const total = Math.abs(ms);
+  if (total < MINUTE_MS) return "under a minute";
+  const days = Math.floor(total / DAY_MS);
+  const hours2 = Math.floor(total % DAY_MS / HOUR_MS);
+  const minutes = Math.floor(total % HOUR_MS / MINUTE_MS);
+  const parts = [];
+  if (days > 0) {
+    parts.push(`${days} ${days === 1 ? "day" : "days"}`);
+    if (hours2 > 0) parts.push(`${hours2} h`);
+  } else {
+    if (hours2 > 0) parts.push(`${hours2} h`);
+    if (minutes > 0) parts.push(`${minutes} min`);
+  }
+  return parts.join(" ");
+}
+function formatDeadline(deadline, timeZone, now2) {
+  if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`${JSON.stringify(timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
+  if (Number.isNaN(deadline.getTime()) || Number.isNaN(now2.getTime())) throw new RangeError("formatDeadline needs valid dates");
+  const local = DateTime.fromMillis(deadline.getTime(), { zone: timeZone });
+  const today = DateTime.fromMillis(now2.getTime(), { zone: timeZone });
+  const year = local.year === today.year ? "" : ` ${local.year}`;
+  const time3 = `${String(local.hour).padStart(2, "0")}:${String(local.minute).padStart(2, "0")}`;
+  const when = `${WEEKDAYS[local.weekday - 1]} ${local.day} ${MONTHS[local.month - 1]}${year} ${time3} ${timeZone}`;
+  const left = deadline.getTime() - now2.getTime();
+  const relative = left > 0 ? `in ${formatSpan(left)}` : left > -MINUTE_MS ? "just now" : `${formatSpan(left)} ago`;
+  return `${when}, ${relative}`;
+}
+
+// src/core/sla/escalate.ts
+var SEVERITY_UP = { low: "medium", medium: "high", high: "critical", critical: "critical" };
+function levelDueAt(level, sla, policy) {
+  const cal = calendarFor(sla.calendar, policy);
+  const start = new Date(sla.startedAt);
+  const deadline = new Date(level.from === "acknowledge" ? sla.acknowledgeBy : sla.remediateBy);
+  if (level.after.kind === "share") {
+    const window2 = workingTimeBetween(cal, start, deadline);
+    return addWorkingTime(cal, start, { kind: "elapsed", ms: Math.max(6e4, Math.round(window2 * level.after.share)) });
+  }
+  return level.after.duration ? new Date(deadline.getTime() + (level.after.duration.kind === "elapsed" ? level.after.duration.ms : workingLength(calendarFor("24x7", policy), level.after.duration))) : deadline;
+}
+function resolveTarget(level, marker, policy) {
+  const owners2 = (list2) => {
+    const assign = list2.map(parseOwner).flatMap((o) => o?.kind === "user" ? [o.login] : []);
+    return { mentions: list2, assign };
+  };
+  const system = policy.systems.find((s2) => s2.name === marker.system);
+  switch (level.target) {
+    case "owner": {
+      const people = [...marker.routing.assignees.map((a) => `@${a}`), ...marker.routing.mentions];
+      return { mentions: people, assign: [], describe: "the owner" };
+    }
+    case "steward":
+      return system ? { ...owners2([system.steward]), describe: `the steward of ${system.name}` } : { ...owners2(policy.fallback_owner ? [policy.fallback_owner] : []), describe: "the fallback owner (no system steward is declared)" };
+    case "manager":
+      if (system?.manager) return { ...owners2([system.manager]), describe: `the manager of ${system.name}` };
+      if (policy.escalation.incident_commander) return { ...owners2([policy.escalation.incident_commander]), describe: "the incident commander (no manager is declared)" };
+      return { ...owners2(policy.fallback_owner ? [policy.fallback_owner] : []), describe: "the fallback owner (no manager is declared)" };
+    case "incident-commander":
+      return { ...owners2(policy.escalation.incident_commander ? [policy.escalation.incident_commander] : policy.fallback_owner ? [policy.fallback_owner] : []), describe: "the incident commander" };
+    case "on-call":
+      return { ...owners2(policy.escalation.on_call ? [policy.escalation.on_call] : []), describe: "on-call" };
+    default:
+      return { ...owners2([level.target]), describe: level.target };
+  }
+}
+function planClock(issue3, marker, ctx) {
+  const { policy, now: now2 } = ctx;
+  const at = now2.toISOString();
+  const next = { ...marker, escalation: { ...marker.escalation }, timeline: [...marker.timeline] };
+  const sla = marker.sla ?? null;
+  const ops = [];
+  const comments = [];
+  const assign = /* @__PURE__ */ new Set();
+  let revokeRequested = false;
+  const event = (e, detail = null, by = null) => next.timeline.push({ at, event: e, by, detail });
+  if (!sla || marker.resolution) return { change: emptyChange(issue3, marker), revokeRequested: false, marker };
+  if (next.snooze && new Date(next.snooze.until) <= now2) {
+    comments.push(`The snooze by @${next.snooze.by} ended (${next.snooze.reason}). Escalation resumes.`);
+    event("snooze-expired", next.snooze.until);
+    next.snooze = null;
+  }
+  const snoozed = next.snooze !== null;
+  const state = stateOf(sla, policy, next.acknowledged !== null, now2);
+  const before = issue3.labels.find((l2) => l2.startsWith("sla:"))?.slice(4);
+  if (state !== before && (state === "at-risk" || state === "breached")) event(state, `remediate by ${sla.remediateBy}`);
+  const business = policy.sla.business_hours;
+  const afterHours = !isWorkingTime(business, now2);
+  const owner3 = [...marker.routing.assignees.map((a) => `@${a}`), ...marker.routing.mentions].join(" ") || "owner";
+  const fire = (index, level, repeat) => {
+    const target2 = resolveTarget(level, next, policy);
+    const toOnCall = afterHours && policy.escalation.on_call && level.target !== "on-call" && level.target !== "incident-commander";
+    const who2 = toOnCall ? [policy.escalation.on_call] : target2.mentions;
+    const name = `L${index + 1}${level.name ? ` (${level.name})` : ""}`;
+    const deadline = new Date(level.from === "acknowledge" ? sla.acknowledgeBy : sla.remediateBy);
+    const when = `${level.from === "acknowledge" ? "acknowledge" : "remediate"} deadline ${formatDeadline(deadline, sla.timeZone, now2)}`;
+    const lines = [
+      `**Escalation ${name}${repeat ? ", repeated" : ""}**: ${who2.join(" ") || "(nobody configured)"}, this ${next.severity} alert is not ${level.from === "acknowledge" ? "acknowledged" : "remediated"} (${when}).`
+    ];
+    if (toOnCall) {
+      lines.push(`It is outside business hours, so this goes to on-call instead of ${target2.describe}; the owner gets it back at the next business opening.`);
+      event("after-hours", `${name} \u2192 ${policy.escalation.on_call}`);
+    }
+    if (level.actions.includes("assign") && !toOnCall) target2.assign.forEach((a) => assign.add(a));
+    if (level.actions.includes("raise-severity") && next.severity !== "critical") {
+      const raised = SEVERITY_UP[next.severity];
+      lines.push(`Severity raised from ${next.severity} to **${raised}**.`);
+      event("severity-changed", `${next.severity} \u2192 ${raised} (escalation ${name})`);
+      next.severity = raised;
+    }
+    if ((level.actions.includes("page") || toOnCall) && ctx.pagerConfigured) {
+      ops.push({ op: "page", alertKey: marker.key, severity: next.severity, summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`, url: issue3.url ?? null });
+      lines.push("On-call has been paged.");
+    }
+    if (level.actions.includes("revoke")) {
+      revokeRequested = true;
+      lines.push("Automatic revocation was requested; its safety gates decide.");
+    }
+    if (level.actions.includes("comment") || toOnCall || lines.length > 1) comments.push(lines.join("\n"));
+    event("escalated", `${name}${repeat ? " (repeat)" : ""} \u2192 ${who2.join(" ")}`);
+  };
+  if (!snoozed) {
+    const levels = policy.escalation.levels;
+    let level = next.escalation.level;
+    for (let i = level; i < levels.length; i++) {
+      const l2 = levels[i];
+      if (levelDueAt(l2, sla, policy) > now2) break;
+      level = i + 1;
+      if (l2.from === "acknowledge" && next.acknowledged) continue;
+      fire(i, l2, false);
+      next.escalation = { level, at };
+    }
+    next.escalation.level = level;
+    const repeat = policy.escalation.repeat;
+    if (repeat && level === levels.length && levels.length && next.escalation.at) {
+      const every = repeat.kind === "elapsed" ? repeat.ms : workingLength({ kind: "24x7" }, repeat);
+      if (now2.getTime() - new Date(next.escalation.at).getTime() >= every) {
+        fire(levels.length - 1, levels[levels.length - 1], true);
+        next.escalation = { level, at };
+      }
+    }
+  }
+  const lastAfterHours = [...next.timeline].reverse().find((e) => e.event === "after-hours");
+  const lastHandback = [...next.timeline].reverse().find((e) => e.event === "handed-back");
+  if (lastAfterHours && !afterHours && (!lastHandback || lastHandback.at < lastAfterHours.at)) {
+    const overnight = next.timeline.filter((e) => e.at >= lastAfterHours.at && e.event !== "handed-back");
+    comments.push(
+      [`Good morning ${owner3}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${e.detail})` : ""}`)].join("\n")
+    );
+    event("handed-back", owner3);
+  }
+  const labels = stateLabels(policy, next.severity, sla, { ...emptyState(), ...pickState(next) }, marker.routing.unowned, now2);
+  const add = labels.filter((l2) => !issue3.labels.includes(l2));
+  const remove = issue3.labels.filter((l2) => isManagedStateLabel(l2) && !labels.includes(l2));
+  const changedMarker = JSON.stringify(next) !== JSON.stringify(marker);
+  if (changedMarker) ops.unshift({ op: "update-issue", issue: issue3.number, body: replaceMarker(issue3.body, next) });
+  if (add.length) ops.push({ op: "add-labels", issue: issue3.number, labels: add });
+  for (const l2 of remove) ops.push({ op: "remove-label", issue: issue3.number, label: l2 });
+  const newAssignees = [...assign].filter((a) => !(issue3.assignees ?? []).includes(a));
+  if (newAssignees.length) ops.push({ op: "add-assignees", issue: issue3.number, assignees: newAssignees });
+  for (const c of comments) ops.push({ op: "comment", issue: issue3.number, body: c });
+  return {
+    change: {
+      key: marker.key,
+      repo: "",
+      action: ops.length ? "update" : "none",
+      issue: issue3.number,
+      summary: ops.length ? `advance the clock of #${issue3.number} (${state}${next.escalation.level ? `, escalation L${next.escalation.level}` : ""})` : `#${issue3.number} clock unchanged (${state})`,
+      assignees: marker.routing.assignees,
+      why: marker.routing.why,
+      labels: add.map(labelSpec),
+      ops
+    },
+    revokeRequested,
+    marker: next
+  };
+}
+function pickState(m) {
+  return { acknowledged: m.acknowledged, escalation: m.escalation, snooze: m.snooze, resolution: m.resolution, autoRevoked: m.autoRevoked, timeline: m.timeline };
+}
+function emptyChange(issue3, marker) {
+  return { key: marker.key, repo: "", action: "none", issue: issue3.number, summary: `#${issue3.number} has no clock`, assignees: [], why: marker.routing.why, labels: [], ops: [] };
+}
+
+// src/github/execute.ts
+function worstCaseCost(change) {
+  return change.ops.length + change.labels.length;
+}
+async function execute(plan, port, options) {
+  const { dryRun, budget, log } = options;
+  const knownLabels = /* @__PURE__ */ new Set();
+  const results = [];
+  let writes = 0;
+  for (const change of plan.changes) {
+    if (change.ops.length === 0) {
+      results.push({ change, status: "unchanged", issue: change.issue, url: null });
+      continue;
+    }
+    if (dryRun) {
+      log.info(`${change.key}: dry run, would ${change.summary}`);
+      results.push({ change, status: "planned", issue: change.issue, url: null });
+      continue;
+    }
+    if (!budget.canAfford(worstCaseCost(change))) {
+      log.warn(`${change.key}: deferred to the next run: the operations budget (${budget.max}) is spent; raise max-operations to do more per run.`);
+      results.push({ change, status: "deferred", issue: change.issue, url: null });
+      continue;
+    }
+    const repo = parseRepo(change.repo);
+    let issue3 = change.issue;
+    let url2 = null;
+    try {
+      for (const label of change.labels) {
+        const id = `${change.repo}:${label.name}`;
+        if (knownLabels.has(id)) continue;
+        if (await port.ensureLabel(repo, label) === "created") {
+          budget.spend();
+          writes++;
+        }
+        knownLabels.add(id);
+      }
+      let wrote = false;
+      for (const op of change.ops) {
+        const done = await apply(op, repo, change.key, port, options.effects ?? {});
+        if (done.issue !== void 0) ({ issue: issue3, url: url2 } = { issue: done.issue, url: done.url ?? null });
+        if (!done.wrote) {
+          log.info(`${change.key}: already has ${change.repo}#${issue3}; nothing opened.`);
+          break;
+        }
+        wrote = true;
+        budget.spend();
+        writes++;
+      }
+      if (wrote) log.info(`${change.key}: ${change.summary}${issue3 ? ` (${change.repo}#${issue3})` : ""}`);
+      results.push({ change, status: wrote ? "applied" : "unchanged", issue: issue3, url: url2 });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log.error(`${change.key}: could not ${change.summary}: ${message}. The next delivery or sweep retries it.`);
+      results.push({ change, status: "failed", issue: issue3, url: url2, error: message });
+    }
+  }
+  const applied = results.filter((r) => r.status === "applied");
+  return {
+    results,
+    opened: applied.filter((r) => r.change.action === "open").length,
+    updated: applied.filter((r) => r.change.action === "update").length,
+    deferred: results.filter((r) => r.status === "deferred").length,
+    failed: results.filter((r) => r.status === "failed").length,
+    writes,
+    dryRun
+  };
+}
+async function apply(op, repo, key2, port, effects) {
+  switch (op.op) {
+    case "create-issue": {
+      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name);
+      if (existing) return { wrote: false, issue: existing.number };
+      const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
+      return { wrote: true, issue: created.number, url: created.url };
+    }
+    case "update-issue":
+      await port.updateIssue(repo, op.issue, { ...op.title !== void 0 ? { title: op.title } : {}, ...op.body !== void 0 ? { body: op.body } : {}, ...op.state ? { state: op.state } : {}, ...op.assignees ? { assignees: op.assignees } : {} });
+      return { wrote: true };
+    case "add-labels":
+      await port.addLabels(repo, op.issue, op.labels);
+      return { wrote: true };
+    case "remove-label":
+      await port.removeLabel(repo, op.issue, op.label);
+      return { wrote: true };
+    case "comment":
+      await port.createComment(repo, op.issue, op.body);
+      return { wrote: true };
+    case "resolve-alert":
+      await port.resolveAlert(parseRepo(op.repo), op.alert, op.resolution, op.comment);
+      return { wrote: true };
+    case "add-assignees":
+      await port.addAssignees(repo, op.issue, op.assignees);
+      return { wrote: true };
+    case "page":
+      if (!effects.page) throw new Error("a page was planned but no pager is configured");
+      await effects.page(op);
+      return { wrote: true };
+  }
+}
+
+// src/handlers/gather-alert.ts
+async function gatherAlert(run2, raw, repo, visibility, extraLocations = []) {
+  const { github, log } = run2.deps;
+  let alert;
+  try {
+    alert = normalizeSecretScanningAlert(raw, repo, visibility);
+  } catch (e) {
+    const number4 = alertNumberOf(raw);
+    if (!(e instanceof InputError) || number4 === null) throw e;
+    log.warn(`${repo.owner}/${repo.name} alert#${number4}: ${e.message} Reading it from the REST API instead.`);
+    alert = normalizeSecretScanningAlert(await github.getSecretScanningAlert(repo, number4), repo, visibility);
+  }
+  const fromEvent = extraLocations.map(normalizeLocation).filter((l2) => l2 !== null);
+  let listed = [];
+  try {
+    listed = (await github.listSecretScanningAlertLocations(repo, alert.number)).map(normalizeLocation).filter((l2) => l2 !== null);
+  } catch (e) {
+    log.warn(`${alertContext(alert)}: could not list the alert's locations (${e.message}); routing with what the event says.`);
+  }
+  return { ...alert, locations: mergeLocations(listed, fromEvent, alert.locations) };
+}
+
+// src/core/issue/config-error.ts
+function configErrorKey(repo, path) {
+  return `config-error:${repoName(repo)}:${path}`;
+}
+function planConfigError(repo, path, problems, existing) {
+  const key2 = configErrorKey(repo, path);
+  const title = `nhi-steward: ${path} is invalid, so the default policy applies`;
+  const body = [
+    "> [!WARNING]",
+    `> nhi-steward could not use \`${path}\` in \`${repoName(repo)}\`. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
+    "",
+    "## Problems",
+    "",
+    ...problems.map((p) => `- ${p.replace(/\n/g, " ")}`),
+    "",
+    "## How to fix",
+    "",
+    `Fix \`${path}\` on the default branch. Check it locally first with \`npx nhi-steward validate ${path}\`; add \`# yaml-language-server: $schema=\u2026/policies/schema.json\` at the top for completion in your editor.`,
+    "",
+    "<sub>This issue is updated each time the policy fails to load. Close it once the file is fixed.</sub>",
+    "",
+    encodeKeyMarker(key2, "config-error")
+  ].join("\n");
+  const base = { key: key2, repo: repoName(repo), assignees: [], why: "invalid policy file" };
+  if (!existing) {
+    return { ...base, action: "open", issue: null, summary: `report the invalid policy ${repoName(repo)}:${path}`, labels: [LABELS.configError], ops: [{ op: "create-issue", title, body, labels: [LABELS.configError.name], assignees: [] }] };
+  }
+  const changed = existing.body !== body || existing.title !== title || existing.state === "closed";
+  return {
+    ...base,
+    action: changed ? "update" : "none",
+    issue: existing.number,
+    summary: changed ? `update the config-error issue #${existing.number} for ${repoName(repo)}:${path}` : `config-error issue #${existing.number} is up to date`,
+    labels: [],
+    ops: changed ? [{ op: "update-issue", issue: existing.number, title, body, ...existing.state === "closed" ? { state: "open" } : {} }] : []
+  };
+}
+
+// src/core/policy/identity-classes.ts
+var IDENTITY_CLASSES = [
+  "personal-access-token",
+  "oauth-token",
+  "github-app-credential",
+  "ci-cd-token",
+  "cloud-access-key",
+  "service-account-key",
+  "api-key",
+  "database-credential",
+  "private-key",
+  "webhook-secret",
+  "generic"
+];
+
+// src/core/policy/schema-response.ts
+var OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
+var TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
+var owner = external_exports.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
+var team = external_exports.string().regex(TEAM, "must be a team written `@org/team`");
+var identityClass = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
+var target = external_exports.object({
+  acknowledge: durationSchema.describe("How long until someone must acknowledge (`/ack`), e.g. `1h` or `1 business day`."),
+  remediate: durationSchema.describe("How long until the credential must be revoked or rotated and the issue closed."),
+  calendar: external_exports.enum(["24x7", "business"]).describe("Count round the clock, or only in `sla.business_hours`.")
+}).strict();
+var slaSchema = external_exports.object({
+  business_hours: calendarSchema.prefault({ time_zone: "UTC" }).describe('The organisation\'s business hours: `{ time_zone: Europe/Berlin, days: mon-fri, hours: "09:00-17:00", holidays: [2026-12-25] }`. Business-day targets count in them; escalations outside them go to the after-hours route.'),
+  at_risk: external_exports.number().gt(0).max(1).default(0.75).describe("Share of the window used when `sla:on-track` becomes `sla:at-risk`."),
+  targets: external_exports.object({
+    critical: target.optional().describe("`{ acknowledge, remediate, calendar }` for critical alerts."),
+    high: target.optional().describe("The same for high."),
+    medium: target.optional().describe("The same for medium."),
+    low: target.optional().describe("The same for low.")
+  }).strict().default({}).describe("Acknowledge and remediate deadlines per severity; missing severities keep the defaults (critical 1h/4h 24x7, high 8h/24h 24x7, medium 1/5 business days, low 2/15 business days)."),
+  by_class: external_exports.partialRecord(identityClass, external_exports.object({ critical: target.optional(), high: target.optional(), medium: target.optional(), low: target.optional() }).strict()).default({}).describe("Targets for one identity class that replace the per-severity ones, e.g. `{ ci-cd-token: { high: {\u2026} } }`.")
+}).strict().prefault({});
+var ESCALATION_TARGETS = ["owner", "steward", "manager", "incident-commander", "on-call"];
+var ESCALATION_ACTIONS = ["comment", "assign", "raise-severity", "page", "revoke"];
+var ESCALATION_FROM = ["acknowledge", "remediate"];
+var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text, ctx) => {
+  const t = text.trim();
+  const share = /^(\d{1,3})%$/.exec(t);
+  if (share) {
+    const n2 = Number(share[1]);
+    if (n2 > 0 && n2 <= 100) return { kind: "share", share: n2 / 100 };
+    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text });
+    return external_exports.NEVER;
+  }
+  if (/^0\s*(m|min|h|d)?$/i.test(t)) return { kind: "past", duration: null };
+  const parsed = parseDuration(t);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text });
+    return external_exports.NEVER;
+  }
+  return { kind: "past", duration: parsed.value };
+});
+var escalationLevelSchema = external_exports.object({
+  name: external_exports.string().optional().describe("Shown in the issue, e.g. `reminder`."),
+  from: external_exports.enum(ESCALATION_FROM).default("remediate").describe("Which deadline `after` counts from."),
+  after: afterSchema.prefault("0m").describe("How long past the deadline (`2h`), or a share of the window (`75%`), before the level fires."),
+  target: external_exports.union([external_exports.enum(ESCALATION_TARGETS), owner]).describe("Who is engaged: owner, steward, manager, incident-commander, on-call, or a named `@user`/`@org/team`."),
+  actions: external_exports.array(external_exports.enum(ESCALATION_ACTIONS)).min(1).default(["comment"]).describe("comment (with mention), assign, raise-severity, page, revoke.")
+}).strict();
+var escalationSchema = external_exports.object({
+  levels: external_exports.array(escalationLevelSchema).prefault([
+    { from: "acknowledge", after: "0m", target: "owner", actions: ["comment"], name: "acknowledge reminder" },
+    { from: "remediate", after: "75%", target: "owner", actions: ["comment"], name: "at risk" },
+    { from: "remediate", after: "0m", target: "manager", actions: ["comment", "assign"], name: "breached" },
+    { from: "remediate", after: "4h", target: "incident-commander", actions: ["comment", "page"], name: "incident" }
+  ]).describe("Escalation levels, L1 first. Each fires once, when its time comes, unless the issue is closed or snoozed."),
+  repeat: durationSchema.optional().describe("Re-run the last level every interval until resolved, as a pager's escalation loop does."),
+  incident_commander: owner.optional().describe("Who `incident-commander` means."),
+  on_call: team.optional().describe("The team mentioned when a level fires outside business hours (the after-hours route)."),
+  pagerduty_routing_key_env: external_exports.string().optional().describe("Name of the environment variable that holds the PagerDuty Events API v2 routing key (never put the key in this file)."),
+  pager_webhook_url_env: external_exports.string().optional().describe("Name of the environment variable with the URL of a generic pager webhook (signed with `pager_webhook_secret_env`)."),
+  pager_webhook_secret_env: external_exports.string().optional().describe("Name of the environment variable with the pager webhook's signing secret.")
+}).strict().prefault({});
+var autoRevokeSchema = external_exports.object({
+  rules: external_exports.array(
+    external_exports.object({
+      identity_classes: external_exports.array(identityClass).optional(),
+      secret_types: external_exports.array(external_exports.string()).optional(),
+      systems: external_exports.array(external_exports.string()).optional(),
+      after: durationSchema.prefault("2h").describe("How long past the remediate deadline before revoking.")
+    }).strict()
+  ).default([]).describe("Which credentials nhi-steward may revoke by itself once their SLA lapsed. Empty: never."),
+  per_run: external_exports.number().int().min(0).default(5).describe("Most revocations one sweep may make."),
+  per_day: external_exports.number().int().min(0).default(20).describe("Most revocations in 24 hours."),
+  dry_run: external_exports.boolean().default(false).describe("Plan and report revocations without making them."),
+  webhook_url_env: external_exports.string().optional().describe("Environment variable with the URL of your rotation service, for credentials GitHub cannot revoke (it receives metadata, never the secret)."),
+  webhook_secret_env: external_exports.string().optional().describe("Environment variable with the rotation webhook's signing secret.")
+}).strict().prefault({});
+var commandsSchema = external_exports.object({
+  security_team: team.optional().describe("Members of this team may run every command and approve risk acceptance."),
+  snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed.")
+}).strict().prefault({});
+
+// src/core/policy/schema.ts
+var OWNER2 = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
+var TEAM2 = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
+var REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+var SEVERITIES = ["critical", "high", "medium", "low"];
+var VISIBILITIES = ["public", "private", "internal"];
+var VALIDITIES = ["active", "inactive", "unknown"];
+var SOURCES = ["secret-scanning"];
+var owner2 = external_exports.string().regex(OWNER2, "must be a user (`@login`) or a team (`@org/team`)");
+var team2 = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
+var identityClass2 = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
+var list = (item) => external_exports.array(item).min(1, "must list at least one value");
+var glob2 = external_exports.string().min(1, "must not be empty");
+var property = external_exports.object({
+  name: external_exports.string().min(1).describe("The repository custom property's name."),
+  value: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).describe("The value, or any of several values.")
+}).strict().describe("Matches a repository custom property (Settings \u2192 Custom properties).");
+var selectorFields = {
+  secret_types: list(external_exports.string()).optional().describe("Secret scanning `secret_type` values, e.g. `stripe_api_key`."),
+  providers: list(external_exports.string()).optional().describe("Providers as GitHub names them, e.g. `Stripe`."),
+  identity_classes: list(identityClass2).optional().describe("Identity classes, e.g. `ci-cd-token`."),
+  repositories: list(glob2).optional().describe("Repository globs: `payments-*` (name) or `acme/payments-*` (owner/name)."),
+  paths: list(glob2).optional().describe("Path globs of the leaked file, e.g. `deploy/**`."),
+  visibility: list(external_exports.enum(VISIBILITIES)).optional().describe("Repository visibility: public, private, internal."),
+  sources: list(external_exports.enum(SOURCES)).optional().describe("Where the alert came from."),
+  property: property.optional()
+};
+var nonEmptySelector = (s2) => Object.values(s2).some((v) => v !== void 0);
+var selectorSchema = external_exports.object(selectorFields).strict().refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
+var systemSchema = external_exports.object({
+  name: external_exports.string().min(1).describe("The system's name, shown in the issue."),
+  description: external_exports.string().optional().describe("One line on what the system is."),
+  steward: owner2.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
+  manager: owner2.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
+  credentials: list(selectorSchema).describe("Which credentials belong to the system; an alert matching any of these selectors is the system's."),
+  depends_on: external_exports.array(external_exports.string()).default([]).describe("Systems this one depends on."),
+  dependents: external_exports.array(external_exports.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as \u201Crevoking this affects \u2026\u201D."),
+  revocation: external_exports.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
+  runbook: external_exports.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts.")
+}).strict();
+var ownerRuleSchema = external_exports.object({
+  name: external_exports.string().optional().describe("A name for the rule, shown as the reason in the issue."),
+  match: selectorSchema.describe("What the alert must be; every key given must match."),
+  owners: list(owner2).describe("Who gets the alert: `@user` or `@org/team`."),
+  notify: external_exports.array(owner2).default([]).describe("Also mentioned (not assigned), e.g. vendor risk.")
+}).strict();
+var severityRuleSchema = external_exports.object({
+  when: external_exports.object({
+    validity: list(external_exports.enum(VALIDITIES)).optional().describe("The secret's validity."),
+    publicly_leaked: external_exports.boolean().optional(),
+    multi_repo: external_exports.boolean().optional(),
+    push_protection_bypassed: external_exports.boolean().optional(),
+    identity_classes: list(identityClass2).optional(),
+    visibility: list(external_exports.enum(VISIBILITIES)).optional(),
+    property: property.optional().describe("A repository custom property, e.g. `{ name: criticality, value: high }`.")
+  }).strict().describe("Conditions; all given must hold. `{}` always holds."),
+  severity: external_exports.enum(SEVERITIES)
+}).strict();
+var OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes", "sla", "escalation"];
+var DEFAULT_STANDARDS = [
+  "OWASP Non-Human Identities Top 10 (2025): NHI2 Secret Leakage, NHI7 Long-Lived Secrets",
+  "NIST CSF 2.0 RS.CO (incident response reporting and communication)",
+  "CSA MAESTRO GOV-03 (accountable ownership of agent and workload identities)"
+];
+var policySchema = external_exports.object({
+  fallback_owner: owner2.optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
+  response_repository: external_exports.string().regex(REPO, "must be `owner/name`").optional().describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
+  issues_in: external_exports.enum(["alert-repository", "response-repository"]).default("alert-repository").describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
+  owner_property: external_exports.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
+  repository_overrides: external_exports.array(external_exports.enum(OVERRIDABLE_KEYS)).default([]).describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}.`),
+  identity_classes: external_exports.partialRecord(identityClass2, external_exports.array(external_exports.string())).default({}).describe("Extra `secret_type` \u2192 identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
+  systems: external_exports.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
+  owners: external_exports.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property; the first matching rule applies after systems."),
+  severity: external_exports.object({
+    rules: external_exports.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
+    default: external_exports.enum(SEVERITIES).default("medium").describe("Severity when no rule matches.")
+  }).strict().optional().describe("Severity rules over validity, exposure, identity class and repository; labels `severity:*`."),
+  runbooks: external_exports.partialRecord(identityClass2, external_exports.string().min(1)).default({}).describe("Markdown that replaces the shipped runbook of an identity class."),
+  standards: external_exports.array(external_exports.string()).default(DEFAULT_STANDARDS).describe("Standards each response answers to, listed in the issue."),
+  severity_labels: external_exports.boolean().default(true).describe("Label issues `severity:critical|high|medium|low`."),
+  team_mentions: external_exports.array(team2).default([]).describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned."),
+  sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
+  escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
+  auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
+  commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits.")
+}).strict();
+var POLICY_FILE = ".github/nhi-steward.yml";
+
+// src/core/policy/load.ts
+var DEFAULT_POLICY = policySchema.parse({});
+
+// src/core/policy/merge.ts
+var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function mergePolicyData(base, over) {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = base[k];
+    if (Array.isArray(v) && Array.isArray(b)) out[k] = [...v, ...b];
+    else if (isObject2(v) && isObject2(b)) out[k] = mergePolicyData(b, v);
+    else out[k] = v;
+  }
+  return out;
+}
+function allowedOverrides(repoData, allowed) {
+  const out = {};
+  const refused = [];
+  for (const [k, v] of Object.entries(repoData)) {
+    if (allowed.includes(k)) out[k] = v;
+    else refused.push(k);
+  }
+  return { allowed: out, refused };
+}
+function parseExtends(value, owner3, defaultPath) {
+  const m = /^(?:([A-Za-z0-9-]+)\/)?([A-Za-z0-9._-]+)(?::(.+))?$/.exec(value.trim());
+  if (!m) return null;
+  return { owner: m[1] ?? owner3, name: m[2], path: m[3] ?? defaultPath };
+}
+
+// src/core/policy/validate.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/core/policy/did-you-mean.ts
+function distance(a, b) {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+function didYouMean(word, known) {
+  let best = null;
+  let bestScore = Infinity;
+  for (const k of known) {
+    const d = distance(word.toLowerCase(), k.toLowerCase());
+    if (d < bestScore) {
+      best = k;
+      bestScore = d;
+    }
+  }
+  return best !== null && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+// src/core/policy/validate.ts
+var CLASS_KEYED = /* @__PURE__ */ new Set(["identity_classes", "runbooks"]);
+function describePath(path) {
+  return path.reduce((acc, p) => typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p), "");
+}
+function unwrap(schema) {
+  let s2 = schema;
+  for (; ; ) {
+    const def = s2._zod.def;
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType) s2 = def.innerType;
+    else if (def.type === "pipe" && def.in) s2 = def.in;
+    else return s2;
+  }
+}
+function knownKeysAt(path) {
+  let s2 = unwrap(policySchema);
+  for (const p of path) {
+    const def2 = s2._zod.def;
+    if (def2.type === "object" && typeof p === "string" && def2.shape?.[p]) s2 = unwrap(def2.shape[p]);
+    else if (def2.type === "array" && typeof p === "number" && def2.element) s2 = unwrap(def2.element);
+    else if (def2.type === "record" && def2.valueType) s2 = unwrap(def2.valueType);
+    else return [];
+  }
+  const def = s2._zod.def;
+  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+function position(doc, counter, path, key2) {
+  let node2 = doc.contents;
+  let at = 0;
+  const setAt = (n2) => {
+    const r = n2?.range;
+    if (r) at = r[0];
+  };
+  setAt(node2);
+  for (const p of [...path, ...key2 !== void 0 ? [key2] : []]) {
+    if ((0, import_yaml.isMap)(node2)) {
+      const pair = node2.items.find((i) => (0, import_yaml.isPair)(i) && (0, import_yaml.isScalar)(i.key) && String(i.key.value) === String(p));
+      if (!pair) break;
+      setAt(pair.key);
+      node2 = pair.value;
+      if (p !== key2) setAt(node2);
+    } else if (node2 && typeof node2 === "object" && "items" in node2 && typeof p === "number") {
+      node2 = node2.items[p];
+      setAt(node2);
+    } else break;
+  }
+  return counter.linePos(at);
+}
+function explain(issue3, data) {
+  const where = describePath(issue3.path);
+  const prefix = where ? `${where}: ` : "";
+  if (issue3.code === "unrecognized_keys") {
+    return issue3.keys.map((k) => {
+      const parentKey = issue3.path[issue3.path.length - 1];
+      if (typeof parentKey === "string" && CLASS_KEYED.has(parentKey)) {
+        const hint2 = didYouMean(k, IDENTITY_CLASSES);
+        return `${prefix}"${k}" is not an identity class.${hint2 ? ` Did you mean "${hint2}"?` : ""} Use one of ${IDENTITY_CLASSES.join(", ")}.`;
+      }
+      const known = knownKeysAt(issue3.path);
+      const hint = didYouMean(k, known);
+      return `${prefix}unknown key "${k}".${hint ? ` Did you mean "${hint}"?` : ""}${known.length ? ` Known keys here: ${known.join(", ")}.` : ""}`;
+    }).join("\n");
+  }
+  if (issue3.code === "invalid_type") {
+    const got = valueAt(data, issue3.path);
+    if (got === void 0) return `${prefix}is required (${issue3.expected}).`;
+    const asList = issue3.expected === "array" && (typeof got === "string" || typeof got === "number") ? ` Write it as a list: [${JSON.stringify(got)}].` : "";
+    return `${prefix}expected ${article(issue3.expected)}, got ${kind(got)} (${JSON.stringify(got)}).${asList}`;
+  }
+  if (issue3.code === "invalid_value" && "values" in issue3) {
+    const got = valueAt(data, issue3.path);
+    const hint = typeof got === "string" ? didYouMean(got, issue3.values.map(String)) : null;
+    const isClass = issue3.values.length === IDENTITY_CLASSES.length && IDENTITY_CLASSES.every((c) => issue3.values.includes(c));
+    return `${prefix}${JSON.stringify(got)} is not ${isClass ? "an identity class" : "allowed"}.${hint ? ` Did you mean "${hint}"?` : ""} Use one of ${issue3.values.map(String).join(", ")}.`;
+  }
+  return `${prefix}${issue3.message}${/[.!?]$/.test(issue3.message) ? "" : "."}`;
+}
+function article(t) {
+  return t === "array" || t === "object" ? `an ${t}` : `a ${t}`;
+}
+function kind(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+function valueAt(data, path) {
+  let v = data;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return void 0;
+    v = v[p];
+  }
+  return v;
+}
+function validatePolicyText(text, file2) {
+  const counter = new import_yaml.LineCounter();
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const problems = [];
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+    problems.push({ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}` });
+  }
+  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
+  const raw = doc.toJS() ?? {};
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
+  }
+  const { _extends, ...data } = raw;
+  if (_extends !== void 0 && typeof _extends !== "string") {
+    const pos = position(doc, counter, ["_extends"]);
+    problems.push({ file: file2, line: pos.line, column: pos.col, message: "_extends: must name a repository, like `.github`, `acme/policies` or `acme/policies:path/file.yml`." });
+  }
+  const parsed = policySchema.safeParse(data);
+  if (!parsed.success) {
+    const unknownAt = new Set(parsed.error.issues.filter((i) => i.code === "unrecognized_keys").map((i) => describePath(i.path)));
+    const issues = parsed.error.issues.filter((i) => !(i.code === "custom" && unknownAt.has(describePath(i.path))));
+    for (const issue3 of issues) {
+      const keys = issue3.code === "unrecognized_keys" ? issue3.keys : [void 0];
+      const messages = explain(issue3, data).split("\n");
+      keys.forEach((k, i) => {
+        const pos = position(doc, counter, issue3.path, k);
+        problems.push({ file: file2, line: pos.line, column: pos.col, message: messages[i] ?? messages[0] });
+      });
+    }
+  }
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return {
+    policy: problems.length ? null : parsed.data,
+    data,
+    extendsFrom: typeof _extends === "string" ? _extends : null,
+    problems
+  };
+}
+function formatProblem(p) {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+// src/handlers/load-policy.ts
+var MAX_EXTENDS = 3;
+async function loadFile(run2, repo, path, depth = 0, seen = /* @__PURE__ */ new Set()) {
+  const { github } = run2.deps;
+  const source = `${repo.owner}/${repo.name}:${path}`;
+  const file2 = await github.readFile(repo, path);
+  if (!file2) return depth === 0 ? { found: false } : { found: true, ok: false, source, problems: [`${source} does not exist, but a policy \`_extends\` it.`] };
+  const checked = validatePolicyText(file2.text, path);
+  if (checked.problems.length) return { found: true, ok: false, source, problems: checked.problems.map((p) => formatProblem({ ...p, file: source })) };
+  let data = checked.data ?? {};
+  if (checked.extendsFrom) {
+    const target2 = parseExtends(checked.extendsFrom, repo.owner, POLICY_FILE);
+    const id = target2 ? `${target2.owner}/${target2.name}:${target2.path}` : "";
+    if (!target2) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" is not a repository; write \`.github\`, \`owner/repo\` or \`owner/repo:path.yml\`.`] };
+    if (seen.has(id) || depth >= MAX_EXTENDS) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" goes in a circle or deeper than ${MAX_EXTENDS} files.`] };
+    const base = await loadFile(run2, { owner: target2.owner, name: target2.name }, target2.path, depth + 1, /* @__PURE__ */ new Set([...seen, source]));
+    if (!base.found || !base.ok) return { found: true, ok: false, source, problems: base.found && !base.ok ? base.problems : [`${id} was not found.`] };
+    data = mergePolicyData(base.data, data);
+  }
+  const merged = policySchema.safeParse(data);
+  if (!merged.success) return { found: true, ok: false, source, problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`) };
+  return { found: true, ok: true, data, source };
+}
+function reportInvalid(run2, repo, problems) {
+  const key2 = `${repo.owner}/${repo.name}:${POLICY_FILE}`;
+  run2.deps.log.error(`${key2} is invalid, the default policy applies: ${problems.join(" | ")}`);
+  void run2.cached(run2.sideChanges, `config-error:${key2}`, async () => {
+    try {
+      const existing = await run2.deps.github.findIssue(repo, `config-error:${repo.owner}/${repo.name}:${POLICY_FILE}`, LABELS.configError.name);
+      return planConfigError(repo, POLICY_FILE, problems, existing);
+    } catch (e) {
+      run2.deps.log.warn(`${key2}: could not look for the config-error issue (${e.message}).`);
+      return null;
+    }
+  });
+}
+function loadPolicy(run2, repo) {
+  return run2.cached(run2.policies, `${repo.owner}/${repo.name}`, async () => {
+    const { log } = run2.deps;
+    const orgRepo = { owner: repo.owner, name: ".github" };
+    const safeLoad = async (where) => {
+      try {
+        return await loadFile(run2, where, POLICY_FILE);
+      } catch (e) {
+        log.warn(`${where.owner}/${where.name}: could not read ${POLICY_FILE} (${e.message}); the default policy applies for now.`);
+        return { found: false };
+      }
+    };
+    const org = await safeLoad(orgRepo);
+    let data = {};
+    let source = null;
+    let allowed = null;
+    if (org.found && org.ok) {
+      data = org.data;
+      source = org.source;
+      allowed = policySchema.parse(org.data).repository_overrides;
+    } else if (org.found) {
+      reportInvalid(run2, orgRepo, org.problems);
+      allowed = [];
+    }
+    if (repo.name !== ".github") {
+      const own2 = await safeLoad(repo);
+      if (own2.found && !own2.ok) reportInvalid(run2, repo, own2.problems);
+      if (own2.found && own2.ok) {
+        const { allowed: ok, refused } = allowed === null ? { allowed: own2.data, refused: [] } : allowedOverrides(own2.data, allowed);
+        if (refused.length) {
+          reportInvalid(run2, repo, [
+            `${own2.source}: ${refused.map((k) => `\`${k}\``).join(", ")} may not be set by a repository: the organisation policy (${orgRepo.owner}/.github:${POLICY_FILE}) allows ${allowed?.length ? allowed.map((k) => `\`${k}\``).join(", ") : "no keys"} in \`repository_overrides\`. Remove them here, or ask the policy's owners to allow them.`
+          ]);
+        }
+        if (Object.keys(ok).length) {
+          data = mergePolicyData(data, ok);
+          source = source ? `${source} + ${own2.source}` : own2.source;
+        }
+      }
+    }
+    const parsed = policySchema.safeParse(data);
+    if (!parsed.success) {
+      log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
+      return { policy: DEFAULT_POLICY, source: null };
+    }
+    return { policy: parsed.data, source };
+  });
 }
 
 // src/core/issue/markdown.ts
@@ -55784,15 +63641,15 @@ var VALIDITY_TEXT = {
 function issueTitle(alert) {
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (secret scanning alert #${alert.number})`;
 }
-function describeLocation(l) {
-  if (l.type === "commit" && "path" in l) {
-    const line = l.startLine ? ` line ${l.startLine}` : "";
-    const commit = l.commitSha ? ` in commit ${code(l.commitSha.slice(0, 12))}` : "";
-    const link = l.blobUrl ? ` ([view](${l.blobUrl}))` : "";
-    return `${code(l.path)}${line}${commit}${link}`;
+function describeLocation(l2) {
+  if (l2.type === "commit" && "path" in l2) {
+    const line = l2.startLine ? ` line ${l2.startLine}` : "";
+    const commit = l2.commitSha ? ` in commit ${code(l2.commitSha.slice(0, 12))}` : "";
+    const link = l2.blobUrl ? ` ([view](${l2.blobUrl}))` : "";
+    return `${code(l2.path)}${line}${commit}${link}`;
   }
-  const where = l.type.replace(/_/g, " ");
-  return "url" in l && l.url ? `[${where}](${l.url})` : where;
+  const where = l2.type.replace(/_/g, " ");
+  return "url" in l2 && l2.url ? `[${where}](${l2.url})` : where;
 }
 function ownerOrNull(decision) {
   const r = decision.routing;
@@ -55819,7 +63676,9 @@ function renderIssue(decision) {
     system: decision.system?.name ?? null,
     locations: alert.locations.map(locationId),
     routing,
-    openedAt: decision.openedAt
+    openedAt: decision.openedAt,
+    sla: decision.sla,
+    ...decision.state
   };
   const sev = decision.severity.severity;
   const headline = alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
@@ -55845,6 +63704,8 @@ function renderIssue(decision) {
       ...system.depends_on.length ? [["Depends on", system.depends_on.join(", ")]] : [],
       ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"]
     ] : [],
+    ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
+    ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
     ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
     ["Owner", ownerLine(decision)],
     ...escalation.length > 1 ? [["Escalation path", escalation.join(" \u2192 ")]] : []
@@ -55853,7 +63714,7 @@ function renderIssue(decision) {
     `- Owner: ${routing.why}${file2 && !decision.publicSafe ? ` for ${code(file2.path)}` : ""}.`,
     `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
     `- Runbook: ${decision.runbookSource}.`,
-    ...routing.notes.map((n) => `- ${n}`)
+    ...routing.notes.map((n2) => `- ${n2}`)
   ];
   const body = [
     alert.validity === "inactive" ? "> [!NOTE]" : "> [!CAUTION]",
@@ -55903,16 +63764,24 @@ function planChange(decision, existing) {
     };
   }
   const ops = [];
-  const body = carryCheckedBoxes(existing.body, rendered.body);
-  if (body !== existing.body || rendered.title !== existing.title) {
-    ops.push({ op: "update-issue", issue: existing.number, ...rendered.title !== existing.title ? { title: rendered.title } : {}, ...body !== existing.body ? { body } : {} });
+  const reopen = existing.state === "closed" && decision.alert.state === "open";
+  if (reopen) {
+    const resolved = decodeMarker(existing.body)?.resolution;
+    rendered.marker.resolution = null;
+    rendered.marker.timeline = [...rendered.marker.timeline, { at: rendered.marker.timeline.at(-1)?.at ?? decision.openedAt, event: "reopened", by: null, detail: resolved ? `alert still open after ${resolved.resolution}` : "alert open" }];
+    rendered.body = replaceMarker(rendered.body, rendered.marker);
   }
-  const missing = decision.labels.filter((l) => !existing.labels.includes(l));
+  const body = carryCheckedBoxes(existing.body, rendered.body);
+  if (body !== existing.body || rendered.title !== existing.title || reopen) {
+    ops.push({ op: "update-issue", issue: existing.number, ...rendered.title !== existing.title ? { title: rendered.title } : {}, ...body !== existing.body ? { body } : {}, ...reopen ? { state: "open" } : {} });
+  }
+  const missing = decision.labels.filter((l2) => !existing.labels.includes(l2));
   if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
-  for (const stale of existing.labels.filter((l) => l.startsWith("severity:") && !decision.labels.includes(l))) {
+  for (const stale of existing.labels.filter((l2) => isManagedStateLabel(l2) && !decision.labels.includes(l2))) {
     ops.push({ op: "remove-label", issue: existing.number, label: stale });
   }
   const news = whatChanged(existing.body, rendered.marker);
+  if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
   if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
   return {
     ...base,
@@ -55939,7 +63808,7 @@ function whatChanged(oldBody, next) {
   }
   if (old.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${old.severity}).`);
   if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
-  const added = next.locations.filter((l) => !old.locations.includes(l));
+  const added = next.locations.filter((l2) => !old.locations.includes(l2));
   if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
   return news;
 }
@@ -55956,14 +63825,14 @@ function assignStep(step, lookup2) {
   const add = (login) => {
     if (!assignees.includes(login) && assignees.length < MAX_ASSIGNEES) assignees.push(login);
   };
-  for (const owner2 of step.owners) {
-    if (owner2.kind === "user") {
-      if (lookup2.assignable.get(owner2.login)) add(owner2.login);
-      else notes.push(`@${owner2.login} cannot be assigned in this repository (no access or not a member); skipped.`);
-    } else if (owner2.kind === "team") {
-      const name = ownerText(owner2);
+  for (const owner3 of step.owners) {
+    if (owner3.kind === "user") {
+      if (lookup2.assignable.get(owner3.login)) add(owner3.login);
+      else notes.push(`@${owner3.login} cannot be assigned in this repository (no access or not a member); skipped.`);
+    } else if (owner3.kind === "team") {
+      const name = ownerText(owner3);
       mentions.push(name);
-      const members2 = lookup2.teamMembers.get(`${owner2.org}/${owner2.slug}`);
+      const members2 = lookup2.teamMembers.get(`${owner3.org}/${owner3.slug}`);
       if (members2 === null || members2 === void 0) {
         notes.push(`The members of ${name} could not be read (no such team, or no Members permission); the team is mentioned instead.`);
         unreadableTeams.push(name);
@@ -55973,8 +63842,8 @@ function assignStep(step, lookup2) {
       if (ok.length === 0) notes.push(`No member of ${name} can be assigned in this repository.`);
       ok.forEach(add);
     } else {
-      notes.push(`${owner2.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
-      mentions.push(owner2.email);
+      notes.push(`${owner3.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
+      mentions.push(owner3.email);
     }
   }
   return { assignees, mentions, unreadableTeams, notes };
@@ -56109,17 +63978,17 @@ function lonePatternSlash() {
 }
 var BRACKET = /[[\]]/;
 var WILDCARD = /[*?]/;
-function bracketProblem(raw, offset) {
+function bracketProblem(raw, offset2) {
   const escapedAll = raw.replace(/(\\.)|([[\]])/g, (m, esc2) => esc2 ? m : `\\${m}`);
   return fail(
-    offset,
+    offset2,
     "character ranges with `[ ]` are not supported in CODEOWNERS, so the line is ignored; list each path on its own line or use `?` or `*`, or escape the bracket as `\\[` to match it literally",
     `To match the brackets literally, write \`${escapedAll}\`.`
   );
 }
-function addSegment(segments, s) {
-  if (s.kind === "globstar" && segments.length > 0 && segments[segments.length - 1].kind === "globstar") return;
-  segments.push(s);
+function addSegment(segments, s2) {
+  if (s2.kind === "globstar" && segments.length > 0 && segments[segments.length - 1].kind === "globstar") return;
+  segments.push(s2);
 }
 function textSegment(text) {
   if (text === "**") return GLOBSTAR;
@@ -56159,18 +64028,18 @@ function tokSegment(toks) {
   if (text) parts.push({ kind: "text", text });
   return { kind: "glob", parts };
 }
-function isLoneStar(s) {
-  return s.kind === "glob" && s.parts.length === 1 && s.parts[0].kind === "star";
+function isLoneStar(s2) {
+  return s2.kind === "glob" && s2.parts.length === 1 && s2.parts[0].kind === "star";
 }
-function stripTrailingSlashes(s) {
-  return s.replace(/\/+$/, "");
+function stripTrailingSlashes(s2) {
+  return s2.replace(/\/+$/, "");
 }
-function fail(offset, message, suggestion) {
-  return { ok: false, problem: { offset, message, suggestion } };
+function fail(offset2, message, suggestion) {
+  return { ok: false, problem: { offset: offset2, message, suggestion } };
 }
 var REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
-function escapeRegex2(s) {
-  return s.replace(REGEX_SPECIAL, "\\$&");
+function escapeRegex2(s2) {
+  return s2.replace(REGEX_SPECIAL, "\\$&");
 }
 function globSegmentSource(seg) {
   switch (seg.kind) {
@@ -56186,17 +64055,17 @@ function globSegmentSource(seg) {
 // src/core/codeowners/parse.ts
 var DEFAULT_CODEOWNERS_PATH = ".github/CODEOWNERS";
 var USER = /^@[A-Za-z0-9][A-Za-z0-9_-]*$/;
-var TEAM = /^@[A-Za-z0-9][A-Za-z0-9_-]*\/[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+var TEAM3 = /^@[A-Za-z0-9][A-Za-z0-9_-]*\/[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 var EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-var OWNER_AT_SOURCE = `(?:${USER.source.slice(1, -1)}|${TEAM.source.slice(1, -1)}|${EMAIL.source.slice(1, -1)})(?=[ 	\r
+var OWNER_AT_SOURCE = `(?:${USER.source.slice(1, -1)}|${TEAM3.source.slice(1, -1)}|${EMAIL.source.slice(1, -1)})(?=[ 	\r
 ]|$)`;
 var VALID_OWNERS = new RegExp(`(?:[ 	]+${OWNER_AT_SOURCE})*[ 	]*(?:#[^\r
 ]*)?`, "y");
 var PLAIN_RUN = /[^ \t\r\n\\*?[\]]*/y;
 var SLASHES = /^\/*$/;
-function isValidOwner(owner2) {
-  if (owner2.charCodeAt(0) === 64) return USER.test(owner2) || TEAM.test(owner2);
-  return EMAIL.test(owner2);
+function isValidOwner(owner3) {
+  if (owner3.charCodeAt(0) === 64) return USER.test(owner3) || TEAM3.test(owner3);
+  return EMAIL.test(owner3);
 }
 function isBlank(code2) {
   return code2 === 32 || code2 === 9;
@@ -56266,9 +64135,6 @@ var RuleTable = class {
       lineStart = next;
     }
   }
-  get count() {
-    return this.#lineNo.length;
-  }
   /** The rule at an index (file order), built when first asked for. */
   rule(index) {
     return this.#rule[index] ?? this.#build(index, void 0);
@@ -56311,20 +64177,20 @@ var RuleTable = class {
       if (i === lineEnd || text.charCodeAt(i) === 35) break;
       const start = i;
       while (i < lineEnd && !isBlank(text.charCodeAt(i))) i++;
-      const owner2 = text.slice(start, i);
+      const owner3 = text.slice(start, i);
       textEnd = i;
       let kind2;
       let message = "";
       let suggestion = null;
-      if (!isValidOwner(owner2)) {
+      if (!isValidOwner(owner3)) {
         kind2 = "Invalid owner";
-        message = `Invalid owner \`${owner2}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
-        suggestion = ownerSuggestion(owner2);
-      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner2)) {
+        message = `Invalid owner \`${owner3}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
+        suggestion = ownerSuggestion(owner3);
+      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner3)) {
         kind2 = "Unknown owner";
-        message = `Unknown owner \`${owner2}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
-      } else if (!hasOwner(owners2, owner2)) {
-        owners2.push(owner2);
+        message = `Unknown owner \`${owner3}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
+      } else if (!hasOwner(owners2, owner3)) {
+        owners2.push(owner3);
       }
       if (kind2 !== void 0 && errors !== void 0) {
         const lineStart = text.lastIndexOf("\n", patternStart) + 1;
@@ -56342,24 +64208,24 @@ var RuleTable = class {
 function error63(path, line, source, column, kind2, message, suggestion) {
   return { line, column, kind: kind2, source: trimEnd(source), suggestion, message, path };
 }
-function hasOwner(owners2, owner2) {
+function hasOwner(owners2, owner3) {
   if (owners2.length === 0) return false;
-  if (owners2.includes(owner2)) return true;
-  const lower = owner2.toLowerCase();
-  for (const o of owners2) if (o.length === owner2.length && o.toLowerCase() === lower) return true;
+  if (owners2.includes(owner3)) return true;
+  const lower = owner3.toLowerCase();
+  for (const o of owners2) if (o.length === owner3.length && o.toLowerCase() === lower) return true;
   return false;
 }
-function trimEnd(s) {
-  let e = s.length;
-  while (e > 0 && isBlank(s.charCodeAt(e - 1))) e--;
-  return e === s.length ? s : s.slice(0, e);
+function trimEnd(s2) {
+  let e = s2.length;
+  while (e > 0 && isBlank(s2.charCodeAt(e - 1))) e--;
+  return e === s2.length ? s2 : s2.slice(0, e);
 }
-function ownerSuggestion(owner2) {
+function ownerSuggestion(owner3) {
   const candidates = [];
-  const trimmed = owner2.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
-  if (trimmed && trimmed !== owner2) candidates.push(trimmed);
-  if (!owner2.includes("@")) candidates.push(`@${owner2}`, `@${trimmed}`);
-  if (owner2.startsWith("@@")) candidates.push(owner2.replace(/^@+/, "@"));
+  const trimmed = owner3.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
+  if (trimmed && trimmed !== owner3) candidates.push(trimmed);
+  if (!owner3.includes("@")) candidates.push(`@${owner3}`, `@${trimmed}`);
+  if (owner3.startsWith("@@")) candidates.push(owner3.replace(/^@+/, "@"));
   const fix = candidates.find((c) => c !== "@" && isValidOwner(c));
   return fix ? `Did you mean \`${fix}\`?` : null;
 }
@@ -56394,25 +64260,25 @@ var MODE_EXACT = 2;
 function modeCode(m) {
   return m === "any" ? MODE_ANY : m === "dir" ? MODE_DIR : MODE_EXACT;
 }
-function segmentTest(s) {
+function segmentTest(s2) {
   const t = { k: K_REGEX, a: "", b: "", source: "", re: void 0 };
-  if (s.kind === "literal") {
+  if (s2.kind === "literal") {
     t.k = K_LITERAL;
-    t.a = s.text;
+    t.a = s2.text;
     return t;
   }
-  if (s.kind === "globstar") {
+  if (s2.kind === "globstar") {
     t.k = K_GLOBSTAR;
     return t;
   }
-  const [p0, p1, p2] = s.parts;
-  const len = s.parts.length;
+  const [p0, p1, p2] = s2.parts;
+  const len = s2.parts.length;
   if (len === 1 && p0.kind === "star") t.k = K_ANY;
   else if (len === 2 && p0.kind === "star" && p1.kind === "text") [t.k, t.a] = [K_SUFFIX, p1.text];
   else if (len === 2 && p0.kind === "text" && p1.kind === "star") [t.k, t.a] = [K_PREFIX, p0.text];
   else if (len === 3 && p0.kind === "text" && p1.kind === "star" && p2.kind === "text") [t.k, t.a, t.b] = [K_PREFIX_SUFFIX, p0.text, p2.text];
   else if (len === 3 && p0.kind === "star" && p1.kind === "text" && p2.kind === "star") [t.k, t.a] = [K_CONTAINS, p1.text];
-  else t.source = `^${globSegmentSource(s)}$`;
+  else t.source = `^${globSegmentSource(s2)}$`;
   return t;
 }
 function segmentPasses(t, seg) {
@@ -56433,18 +64299,18 @@ function segmentPasses(t, seg) {
       return (t.re ??= new RegExp(t.source, "u")).test(seg);
   }
 }
-function segmentsMatch(tests, si, segs, pi, n, mode) {
+function segmentsMatch(tests, si, segs, pi, n2, mode) {
   while (si < tests.length) {
     const t = tests[si];
     if (t.k === K_GLOBSTAR) {
-      for (let k = pi; k <= n; k++) if (segmentsMatch(tests, si + 1, segs, k, n, mode)) return true;
+      for (let k = pi; k <= n2; k++) if (segmentsMatch(tests, si + 1, segs, k, n2, mode)) return true;
       return false;
     }
-    if (pi >= n || !segmentPasses(t, segs[pi])) return false;
+    if (pi >= n2 || !segmentPasses(t, segs[pi])) return false;
     si++;
     pi++;
   }
-  return pi >= 1 && (mode === MODE_ANY ? pi <= n : mode === MODE_DIR ? pi < n : pi === n);
+  return pi >= 1 && (mode === MODE_ANY ? pi <= n2 : mode === MODE_DIR ? pi < n2 : pi === n2);
 }
 var IndexedCodeowners = class {
   path;
@@ -56573,7 +64439,7 @@ var IndexedCodeowners = class {
     }
     const floatingOne = segs.length === 2 && segs[0].kind === "globstar" ? segs[1] : void 0;
     let literal2;
-    for (const s of segs) if (s.kind === "literal") literal2 = s.text;
+    for (const s2 of segs) if (s2.kind === "literal") literal2 = s2.text;
     if (literal2 !== void 0) {
       this.#next[i] = this.#bySegment.get(literal2) ?? -1;
       this.#bySegment.set(literal2, i);
@@ -56582,7 +64448,7 @@ var IndexedCodeowners = class {
       return;
     }
     let ext;
-    for (const s of segs) ext = extensionOf(s) ?? ext;
+    for (const s2 of segs) ext = extensionOf(s2) ?? ext;
     if (ext !== void 0) {
       this.#next[i] = this.#byExtension.get(ext) ?? -1;
       this.#byExtension.set(ext, i);
@@ -56607,24 +64473,24 @@ var IndexedCodeowners = class {
     this.#extra[i] = p.segments;
   }
   /** Tests a candidate. `at` is the index of the path segment that led to it (trie: the depth). */
-  #passes(i, segs, n, at) {
+  #passes(i, segs, n2, at) {
     switch (this.#test[i]) {
       case T_ALWAYS:
         return true;
       case T_DEEPER:
-        return n > this.#count[i];
+        return n2 > this.#count[i];
       case T_COUNT_EXACT:
-        return n === this.#count[i];
+        return n2 === this.#count[i];
       case T_COUNT_DEEPER:
-        return n > this.#count[i];
+        return n2 > this.#count[i];
       case T_COUNT_ATLEAST:
-        return n >= this.#count[i];
+        return n2 >= this.#count[i];
       case T_SEGMENT_NOT_LAST:
-        return at < n - 1;
+        return at < n2 - 1;
       case T_SUFFIX:
         return segs[at].endsWith(this.#extra[i]);
       case T_SUFFIX_NOT_LAST:
-        return at < n - 1 && segs[at].endsWith(this.#extra[i]);
+        return at < n2 - 1 && segs[at].endsWith(this.#extra[i]);
       default: {
         const start = this.#count[i];
         let tests = this.#extra[i];
@@ -56636,63 +64502,63 @@ var IndexedCodeowners = class {
           });
           this.#compiled[i] = 1;
         }
-        return segmentsMatch(tests, start, segs, start, n, this.#mode[i]);
+        return segmentsMatch(tests, start, segs, start, n2, this.#mode[i]);
       }
     }
   }
   /** Follows a bucket's chain from `top` down: the first rule above `best` that passes, or `best`. */
-  #scan(top, best, segs, n, at) {
+  #scan(top, best, segs, n2, at) {
     const next = this.#next;
     for (let r = top; r > best; r = next[r]) {
-      if (this.#passes(r, segs, n, at)) return r;
+      if (this.#passes(r, segs, n2, at)) return r;
     }
     return best;
   }
   match(filePath) {
     if (filePath === "") return UNMATCHED;
     const segs = filePath.split("/");
-    const n = segs.length;
+    const n2 = segs.length;
     let best = -1;
     let end = -1;
-    for (let d = 0; d < n; d++) {
+    for (let d = 0; d < n2; d++) {
       end += segs[d].length + 1;
-      const node2 = this.#trie.get(d === n - 1 ? filePath : filePath.slice(0, end));
+      const node2 = this.#trie.get(d === n2 - 1 ? filePath : filePath.slice(0, end));
       if (node2 === void 0) break;
-      best = this.#scan(this.#nodeTop[node2], best, segs, n, d + 1);
+      best = this.#scan(this.#nodeTop[node2], best, segs, n2, d + 1);
       if (this.#nodeDeeper[node2] === 0) break;
     }
     const bySegment = this.#bySegment.size > 0 ? this.#bySegment : void 0;
     const byExtension = this.#byExtension.size > 0 ? this.#byExtension : void 0;
     if (bySegment !== void 0 || byExtension !== void 0) {
-      for (let j = 0; j < n; j++) {
+      for (let j = 0; j < n2; j++) {
         const seg = segs[j];
         if (bySegment !== void 0) {
           const top = bySegment.get(seg);
-          if (top !== void 0) best = this.#scan(top, best, segs, n, j);
+          if (top !== void 0) best = this.#scan(top, best, segs, n2, j);
         }
         if (byExtension !== void 0) {
           const dot = seg.lastIndexOf(".");
           if (dot >= 0) {
             const top = byExtension.get(seg.slice(dot + 1));
-            if (top !== void 0) best = this.#scan(top, best, segs, n, j);
+            if (top !== void 0) best = this.#scan(top, best, segs, n2, j);
           }
         }
       }
     }
-    if (this.#always > best) best = this.#scan(this.#always, best, segs, n, 0);
+    if (this.#always > best) best = this.#scan(this.#always, best, segs, n2, 0);
     return best < 0 ? UNMATCHED : matchResult(this.#table.rule(best));
   }
 };
-function extensionOf(s) {
-  if (s.kind !== "glob") return void 0;
-  const last = s.parts[s.parts.length - 1];
+function extensionOf(s2) {
+  if (s2.kind !== "glob") return void 0;
+  const last = s2.parts[s2.parts.length - 1];
   if (last.kind !== "text") return void 0;
   const dot = last.text.lastIndexOf(".");
   return dot < 0 ? void 0 : last.text.slice(dot + 1);
 }
-function starSuffix(s) {
-  if (s.kind !== "glob" || s.parts.length !== 2) return void 0;
-  const [a, b] = s.parts;
+function starSuffix(s2) {
+  if (s2.kind !== "glob" || s2.parts.length !== 2) return void 0;
+  const [a, b] = s2.parts;
   return a?.kind === "star" && b?.kind === "text" ? b.text : void 0;
 }
 function parseIndexed(text, options = {}) {
@@ -56737,425 +64603,6 @@ function loadCodeowners(run2, repo) {
   });
 }
 
-// src/core/issue/config-error.ts
-function configErrorKey(repo, path) {
-  return `config-error:${repoName(repo)}:${path}`;
-}
-function planConfigError(repo, path, problems, existing) {
-  const key2 = configErrorKey(repo, path);
-  const title = `nhi-steward: ${path} is invalid, so the default policy applies`;
-  const body = [
-    "> [!WARNING]",
-    `> nhi-steward could not use \`${path}\` in \`${repoName(repo)}\`. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
-    "",
-    "## Problems",
-    "",
-    ...problems.map((p) => `- ${p.replace(/\n/g, " ")}`),
-    "",
-    "## How to fix",
-    "",
-    `Fix \`${path}\` on the default branch. Check it locally first with \`npx nhi-steward validate ${path}\`; add \`# yaml-language-server: $schema=\u2026/policies/schema.json\` at the top for completion in your editor.`,
-    "",
-    "<sub>This issue is updated each time the policy fails to load. Close it once the file is fixed.</sub>",
-    "",
-    encodeKeyMarker(key2, "config-error")
-  ].join("\n");
-  const base = { key: key2, repo: repoName(repo), assignees: [], why: "invalid policy file" };
-  if (!existing) {
-    return { ...base, action: "open", issue: null, summary: `report the invalid policy ${repoName(repo)}:${path}`, labels: [LABELS.configError], ops: [{ op: "create-issue", title, body, labels: [LABELS.configError.name], assignees: [] }] };
-  }
-  const changed = existing.body !== body || existing.title !== title || existing.state === "closed";
-  return {
-    ...base,
-    action: changed ? "update" : "none",
-    issue: existing.number,
-    summary: changed ? `update the config-error issue #${existing.number} for ${repoName(repo)}:${path}` : `config-error issue #${existing.number} is up to date`,
-    labels: [],
-    ops: changed ? [{ op: "update-issue", issue: existing.number, title, body, ...existing.state === "closed" ? { state: "open" } : {} }] : []
-  };
-}
-
-// src/core/policy/identity-classes.ts
-var IDENTITY_CLASSES = [
-  "personal-access-token",
-  "oauth-token",
-  "github-app-credential",
-  "ci-cd-token",
-  "cloud-access-key",
-  "service-account-key",
-  "api-key",
-  "database-credential",
-  "private-key",
-  "webhook-secret",
-  "generic"
-];
-
-// src/core/policy/schema.ts
-var OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
-var TEAM2 = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
-var REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-var SEVERITIES = ["critical", "high", "medium", "low"];
-var VISIBILITIES = ["public", "private", "internal"];
-var VALIDITIES = ["active", "inactive", "unknown"];
-var SOURCES = ["secret-scanning"];
-var owner = external_exports.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
-var team = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
-var identityClass = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
-var list = (item) => external_exports.array(item).min(1, "must list at least one value");
-var glob2 = external_exports.string().min(1, "must not be empty");
-var property = external_exports.object({
-  name: external_exports.string().min(1).describe("The repository custom property's name."),
-  value: external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).describe("The value, or any of several values.")
-}).strict().describe("Matches a repository custom property (Settings \u2192 Custom properties).");
-var selectorFields = {
-  secret_types: list(external_exports.string()).optional().describe("Secret scanning `secret_type` values, e.g. `stripe_api_key`."),
-  providers: list(external_exports.string()).optional().describe("Providers as GitHub names them, e.g. `Stripe`."),
-  identity_classes: list(identityClass).optional().describe("Identity classes, e.g. `ci-cd-token`."),
-  repositories: list(glob2).optional().describe("Repository globs: `payments-*` (name) or `acme/payments-*` (owner/name)."),
-  paths: list(glob2).optional().describe("Path globs of the leaked file, e.g. `deploy/**`."),
-  visibility: list(external_exports.enum(VISIBILITIES)).optional().describe("Repository visibility: public, private, internal."),
-  sources: list(external_exports.enum(SOURCES)).optional().describe("Where the alert came from."),
-  property: property.optional()
-};
-var nonEmptySelector = (s) => Object.values(s).some((v) => v !== void 0);
-var selectorSchema = external_exports.object(selectorFields).strict().refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
-var systemSchema = external_exports.object({
-  name: external_exports.string().min(1).describe("The system's name, shown in the issue."),
-  description: external_exports.string().optional().describe("One line on what the system is."),
-  steward: owner.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
-  manager: owner.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
-  credentials: list(selectorSchema).describe("Which credentials belong to the system; an alert matching any of these selectors is the system's."),
-  depends_on: external_exports.array(external_exports.string()).default([]).describe("Systems this one depends on."),
-  dependents: external_exports.array(external_exports.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as \u201Crevoking this affects \u2026\u201D."),
-  revocation: external_exports.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
-  runbook: external_exports.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts.")
-}).strict();
-var ownerRuleSchema = external_exports.object({
-  name: external_exports.string().optional().describe("A name for the rule, shown as the reason in the issue."),
-  match: selectorSchema.describe("What the alert must be; every key given must match."),
-  owners: list(owner).describe("Who gets the alert: `@user` or `@org/team`."),
-  notify: external_exports.array(owner).default([]).describe("Also mentioned (not assigned), e.g. vendor risk.")
-}).strict();
-var severityRuleSchema = external_exports.object({
-  when: external_exports.object({
-    validity: list(external_exports.enum(VALIDITIES)).optional().describe("The secret's validity."),
-    publicly_leaked: external_exports.boolean().optional(),
-    multi_repo: external_exports.boolean().optional(),
-    push_protection_bypassed: external_exports.boolean().optional(),
-    identity_classes: list(identityClass).optional(),
-    visibility: list(external_exports.enum(VISIBILITIES)).optional(),
-    property: property.optional().describe("A repository custom property, e.g. `{ name: criticality, value: high }`.")
-  }).strict().describe("Conditions; all given must hold. `{}` always holds."),
-  severity: external_exports.enum(SEVERITIES)
-}).strict();
-var OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes"];
-var DEFAULT_STANDARDS = [
-  "OWASP Non-Human Identities Top 10 (2025): NHI2 Secret Leakage, NHI7 Long-Lived Secrets",
-  "NIST CSF 2.0 RS.CO (incident response reporting and communication)",
-  "CSA MAESTRO GOV-03 (accountable ownership of agent and workload identities)"
-];
-var policySchema = external_exports.object({
-  fallback_owner: owner.optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
-  response_repository: external_exports.string().regex(REPO, "must be `owner/name`").optional().describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
-  issues_in: external_exports.enum(["alert-repository", "response-repository"]).default("alert-repository").describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
-  owner_property: external_exports.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
-  repository_overrides: external_exports.array(external_exports.enum(OVERRIDABLE_KEYS)).default([]).describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}.`),
-  identity_classes: external_exports.partialRecord(identityClass, external_exports.array(external_exports.string())).default({}).describe("Extra `secret_type` \u2192 identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
-  systems: external_exports.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
-  owners: external_exports.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property; the first matching rule applies after systems."),
-  severity: external_exports.object({
-    rules: external_exports.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
-    default: external_exports.enum(SEVERITIES).default("medium").describe("Severity when no rule matches.")
-  }).strict().optional().describe("Severity rules over validity, exposure, identity class and repository; labels `severity:*`."),
-  runbooks: external_exports.partialRecord(identityClass, external_exports.string().min(1)).default({}).describe("Markdown that replaces the shipped runbook of an identity class."),
-  standards: external_exports.array(external_exports.string()).default(DEFAULT_STANDARDS).describe("Standards each response answers to, listed in the issue."),
-  severity_labels: external_exports.boolean().default(true).describe("Label issues `severity:critical|high|medium|low`."),
-  team_mentions: external_exports.array(team).default([]).describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned.")
-}).strict();
-var POLICY_FILE = ".github/nhi-steward.yml";
-
-// src/core/policy/load.ts
-var DEFAULT_POLICY = policySchema.parse({});
-
-// src/core/policy/merge.ts
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function mergePolicyData(base, over) {
-  const out = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = base[k];
-    if (Array.isArray(v) && Array.isArray(b)) out[k] = [...v, ...b];
-    else if (isObject2(v) && isObject2(b)) out[k] = mergePolicyData(b, v);
-    else out[k] = v;
-  }
-  return out;
-}
-function allowedOverrides(repoData, allowed) {
-  const out = {};
-  const refused = [];
-  for (const [k, v] of Object.entries(repoData)) {
-    if (allowed.includes(k)) out[k] = v;
-    else refused.push(k);
-  }
-  return { allowed: out, refused };
-}
-function parseExtends(value, owner2, defaultPath) {
-  const m = /^(?:([A-Za-z0-9-]+)\/)?([A-Za-z0-9._-]+)(?::(.+))?$/.exec(value.trim());
-  if (!m) return null;
-  return { owner: m[1] ?? owner2, name: m[2], path: m[3] ?? defaultPath };
-}
-
-// src/core/policy/validate.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/policy/did-you-mean.ts
-function distance(a, b) {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-function didYouMean(word, known) {
-  let best = null;
-  let bestScore = Infinity;
-  for (const k of known) {
-    const d = distance(word.toLowerCase(), k.toLowerCase());
-    if (d < bestScore) {
-      best = k;
-      bestScore = d;
-    }
-  }
-  return best !== null && bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
-}
-
-// src/core/policy/validate.ts
-var CLASS_KEYED = /* @__PURE__ */ new Set(["identity_classes", "runbooks"]);
-function describePath(path) {
-  return path.reduce((acc, p) => typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p), "");
-}
-function unwrap(schema) {
-  let s = schema;
-  for (; ; ) {
-    const def = s._zod.def;
-    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType) s = def.innerType;
-    else if (def.type === "pipe" && def.in) s = def.in;
-    else return s;
-  }
-}
-function knownKeysAt(path) {
-  let s = unwrap(policySchema);
-  for (const p of path) {
-    const def2 = s._zod.def;
-    if (def2.type === "object" && typeof p === "string" && def2.shape?.[p]) s = unwrap(def2.shape[p]);
-    else if (def2.type === "array" && typeof p === "number" && def2.element) s = unwrap(def2.element);
-    else if (def2.type === "record" && def2.valueType) s = unwrap(def2.valueType);
-    else return [];
-  }
-  const def = s._zod.def;
-  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
-}
-function position(doc, counter, path, key2) {
-  let node2 = doc.contents;
-  let at = 0;
-  const setAt = (n) => {
-    const r = n?.range;
-    if (r) at = r[0];
-  };
-  setAt(node2);
-  for (const p of [...path, ...key2 !== void 0 ? [key2] : []]) {
-    if ((0, import_yaml.isMap)(node2)) {
-      const pair = node2.items.find((i) => (0, import_yaml.isPair)(i) && (0, import_yaml.isScalar)(i.key) && String(i.key.value) === String(p));
-      if (!pair) break;
-      setAt(pair.key);
-      node2 = pair.value;
-      if (p !== key2) setAt(node2);
-    } else if (node2 && typeof node2 === "object" && "items" in node2 && typeof p === "number") {
-      node2 = node2.items[p];
-      setAt(node2);
-    } else break;
-  }
-  return counter.linePos(at);
-}
-function explain(issue3, data) {
-  const where = describePath(issue3.path);
-  const prefix = where ? `${where}: ` : "";
-  if (issue3.code === "unrecognized_keys") {
-    return issue3.keys.map((k) => {
-      const parentKey = issue3.path[issue3.path.length - 1];
-      if (typeof parentKey === "string" && CLASS_KEYED.has(parentKey)) {
-        const hint2 = didYouMean(k, IDENTITY_CLASSES);
-        return `${prefix}"${k}" is not an identity class.${hint2 ? ` Did you mean "${hint2}"?` : ""} Use one of ${IDENTITY_CLASSES.join(", ")}.`;
-      }
-      const known = knownKeysAt(issue3.path);
-      const hint = didYouMean(k, known);
-      return `${prefix}unknown key "${k}".${hint ? ` Did you mean "${hint}"?` : ""}${known.length ? ` Known keys here: ${known.join(", ")}.` : ""}`;
-    }).join("\n");
-  }
-  if (issue3.code === "invalid_type") {
-    const got = valueAt(data, issue3.path);
-    if (got === void 0) return `${prefix}is required (${issue3.expected}).`;
-    const asList = issue3.expected === "array" && (typeof got === "string" || typeof got === "number") ? ` Write it as a list: [${JSON.stringify(got)}].` : "";
-    return `${prefix}expected ${article(issue3.expected)}, got ${kind(got)} (${JSON.stringify(got)}).${asList}`;
-  }
-  if (issue3.code === "invalid_value" && "values" in issue3) {
-    const got = valueAt(data, issue3.path);
-    const hint = typeof got === "string" ? didYouMean(got, issue3.values.map(String)) : null;
-    const isClass = issue3.values.length === IDENTITY_CLASSES.length && IDENTITY_CLASSES.every((c) => issue3.values.includes(c));
-    return `${prefix}${JSON.stringify(got)} is not ${isClass ? "an identity class" : "allowed"}.${hint ? ` Did you mean "${hint}"?` : ""} Use one of ${issue3.values.map(String).join(", ")}.`;
-  }
-  return `${prefix}${issue3.message}${/[.!?]$/.test(issue3.message) ? "" : "."}`;
-}
-function article(t) {
-  return t === "array" || t === "object" ? `an ${t}` : `a ${t}`;
-}
-function kind(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  return `a ${typeof v}`;
-}
-function valueAt(data, path) {
-  let v = data;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return void 0;
-    v = v[p];
-  }
-  return v;
-}
-function validatePolicyText(text, file2) {
-  const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const problems = [];
-  for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    problems.push({ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}` });
-  }
-  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
-  const raw = doc.toJS() ?? {};
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
-  }
-  const { _extends, ...data } = raw;
-  if (_extends !== void 0 && typeof _extends !== "string") {
-    const pos = position(doc, counter, ["_extends"]);
-    problems.push({ file: file2, line: pos.line, column: pos.col, message: "_extends: must name a repository, like `.github`, `acme/policies` or `acme/policies:path/file.yml`." });
-  }
-  const parsed = policySchema.safeParse(data);
-  if (!parsed.success) {
-    const unknownAt = new Set(parsed.error.issues.filter((i) => i.code === "unrecognized_keys").map((i) => describePath(i.path)));
-    const issues = parsed.error.issues.filter((i) => !(i.code === "custom" && unknownAt.has(describePath(i.path))));
-    for (const issue3 of issues) {
-      const keys = issue3.code === "unrecognized_keys" ? issue3.keys : [void 0];
-      const messages = explain(issue3, data).split("\n");
-      keys.forEach((k, i) => {
-        const pos = position(doc, counter, issue3.path, k);
-        problems.push({ file: file2, line: pos.line, column: pos.col, message: messages[i] ?? messages[0] });
-      });
-    }
-  }
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return {
-    policy: problems.length ? null : parsed.data,
-    data,
-    extendsFrom: typeof _extends === "string" ? _extends : null,
-    problems
-  };
-}
-function formatProblem(p) {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
-}
-
-// src/handlers/load-policy.ts
-var MAX_EXTENDS = 3;
-async function loadFile(run2, repo, path, depth = 0, seen = /* @__PURE__ */ new Set()) {
-  const { github } = run2.deps;
-  const source = `${repo.owner}/${repo.name}:${path}`;
-  const file2 = await github.readFile(repo, path);
-  if (!file2) return depth === 0 ? { found: false } : { found: true, ok: false, source, problems: [`${source} does not exist, but a policy \`_extends\` it.`] };
-  const checked = validatePolicyText(file2.text, path);
-  if (checked.problems.length) return { found: true, ok: false, source, problems: checked.problems.map((p) => formatProblem({ ...p, file: source })) };
-  let data = checked.data ?? {};
-  if (checked.extendsFrom) {
-    const target = parseExtends(checked.extendsFrom, repo.owner, POLICY_FILE);
-    const id = target ? `${target.owner}/${target.name}:${target.path}` : "";
-    if (!target) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" is not a repository; write \`.github\`, \`owner/repo\` or \`owner/repo:path.yml\`.`] };
-    if (seen.has(id) || depth >= MAX_EXTENDS) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" goes in a circle or deeper than ${MAX_EXTENDS} files.`] };
-    const base = await loadFile(run2, { owner: target.owner, name: target.name }, target.path, depth + 1, /* @__PURE__ */ new Set([...seen, source]));
-    if (!base.found || !base.ok) return { found: true, ok: false, source, problems: base.found && !base.ok ? base.problems : [`${id} was not found.`] };
-    data = mergePolicyData(base.data, data);
-  }
-  const merged = policySchema.safeParse(data);
-  if (!merged.success) return { found: true, ok: false, source, problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`) };
-  return { found: true, ok: true, data, source };
-}
-function reportInvalid(run2, repo, problems) {
-  const key2 = `${repo.owner}/${repo.name}:${POLICY_FILE}`;
-  run2.deps.log.error(`${key2} is invalid, the default policy applies: ${problems.join(" | ")}`);
-  void run2.cached(run2.sideChanges, `config-error:${key2}`, async () => {
-    try {
-      const existing = await run2.deps.github.findIssue(repo, `config-error:${repo.owner}/${repo.name}:${POLICY_FILE}`, LABELS.configError.name);
-      return planConfigError(repo, POLICY_FILE, problems, existing);
-    } catch (e) {
-      run2.deps.log.warn(`${key2}: could not look for the config-error issue (${e.message}).`);
-      return null;
-    }
-  });
-}
-function loadPolicy(run2, repo) {
-  return run2.cached(run2.policies, `${repo.owner}/${repo.name}`, async () => {
-    const { log } = run2.deps;
-    const orgRepo = { owner: repo.owner, name: ".github" };
-    const safeLoad = async (where) => {
-      try {
-        return await loadFile(run2, where, POLICY_FILE);
-      } catch (e) {
-        log.warn(`${where.owner}/${where.name}: could not read ${POLICY_FILE} (${e.message}); the default policy applies for now.`);
-        return { found: false };
-      }
-    };
-    const org = await safeLoad(orgRepo);
-    let data = {};
-    let source = null;
-    let allowed = null;
-    if (org.found && org.ok) {
-      data = org.data;
-      source = org.source;
-      allowed = policySchema.parse(org.data).repository_overrides;
-    } else if (org.found) {
-      reportInvalid(run2, orgRepo, org.problems);
-      allowed = [];
-    }
-    if (repo.name !== ".github") {
-      const own2 = await safeLoad(repo);
-      if (own2.found && !own2.ok) reportInvalid(run2, repo, own2.problems);
-      if (own2.found && own2.ok) {
-        const { allowed: ok, refused } = allowed === null ? { allowed: own2.data, refused: [] } : allowedOverrides(own2.data, allowed);
-        if (refused.length) {
-          reportInvalid(run2, repo, [
-            `${own2.source}: ${refused.map((k) => `\`${k}\``).join(", ")} may not be set by a repository: the organisation policy (${orgRepo.owner}/.github:${POLICY_FILE}) allows ${allowed?.length ? allowed.map((k) => `\`${k}\``).join(", ") : "no keys"} in \`repository_overrides\`. Remove them here, or ask the policy's owners to allow them.`
-          ]);
-        }
-        if (Object.keys(ok).length) {
-          data = mergePolicyData(data, ok);
-          source = source ? `${source} + ${own2.source}` : own2.source;
-        }
-      }
-    }
-    const parsed = policySchema.safeParse(data);
-    if (!parsed.success) {
-      log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
-      return { policy: DEFAULT_POLICY, source: null };
-    }
-    return { policy: parsed.data, source };
-  });
-}
-
 // src/handlers/plan-alert.ts
 function loadProperties(run2, repo) {
   return run2.cached(run2.properties, `${repo.owner}/${repo.name}`, async () => {
@@ -57175,7 +64622,7 @@ async function planAlert(run2, alert) {
   const existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
   const marker = existing ? decodeMarker(existing.body) : null;
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), openedAt: marker.openedAt });
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker });
     return planChange(decision, existing);
   }
   const routing = await route(run2, alert, issueRepo, policy, properties);
@@ -57208,11 +64655,11 @@ async function lookup(run2, step, issueRepo) {
   const { github } = run2.deps;
   const teamMembers = /* @__PURE__ */ new Map();
   const logins = /* @__PURE__ */ new Set();
-  for (const owner2 of step.owners) {
-    if (owner2.kind === "user") logins.add(owner2.login);
-    if (owner2.kind === "team") {
-      const members2 = await github.listTeamMembers(owner2.org, owner2.slug);
-      teamMembers.set(`${owner2.org}/${owner2.slug}`, members2);
+  for (const owner3 of step.owners) {
+    if (owner3.kind === "user") logins.add(owner3.login);
+    if (owner3.kind === "team") {
+      const members2 = await github.listTeamMembers(owner3.org, owner3.slug);
+      teamMembers.set(`${owner3.org}/${owner3.slug}`, members2);
       members2?.forEach((m) => logins.add(m));
     }
   }
@@ -57227,10 +64674,49 @@ async function lookup(run2, step, issueRepo) {
   return { teamMembers, assignable };
 }
 
+// src/handlers/sync-alert.ts
+async function planResolvedOnGitHub(run2, issue3, marker, issueRepo) {
+  const { github, clock, log } = run2.deps;
+  const repo = parseRepo(marker.repo);
+  let raw;
+  try {
+    raw = await github.getSecretScanningAlert(repo, marker.alert);
+  } catch (e) {
+    log.warn(`${marker.repo} alert#${marker.alert}: could not read the alert to sync #${issue3.number} (${e.message}).`);
+    return null;
+  }
+  if (raw.state !== "resolved") return null;
+  const at = clock.now().toISOString();
+  const by = raw.resolved_by?.login ?? "someone";
+  const resolution = raw.resolution ?? "resolved";
+  const next = {
+    ...marker,
+    resolution: { resolution, at: raw.resolved_at ?? at, by, comment: raw.resolution_comment ?? null },
+    timeline: [...marker.timeline, { at, event: "resolved", by, detail: `on GitHub as ${resolution}` }]
+  };
+  return {
+    key: marker.key,
+    repo: `${issueRepo.owner}/${issueRepo.name}`,
+    action: "update",
+    issue: issue3.number,
+    summary: `close #${issue3.number}: the alert was resolved on GitHub as ${resolution}`,
+    assignees: [],
+    why: marker.routing.why,
+    labels: [],
+    ops: [
+      { op: "comment", issue: issue3.number, body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (\u201C${raw.resolution_comment}\u201D)` : ""}. Closing this issue to match.` },
+      { op: "update-issue", issue: issue3.number, body: replaceMarker(issue3.body, next), state: "closed" }
+    ]
+  };
+}
+
 // src/handlers/sweep.ts
-async function sweep(run2, scope) {
-  const { github, log } = run2.deps;
+async function sweep(run2, scope, options = {}) {
+  const { github, log, clock } = run2.deps;
+  const now2 = clock.now();
   const changes = [];
+  const openKeys = /* @__PURE__ */ new Set();
+  const issueRepos = /* @__PURE__ */ new Map();
   let alerts = 0;
   let unreadable = 0;
   for await (const listed of github.listOpenSecretScanningAlerts(scope)) {
@@ -57238,17 +64724,56 @@ async function sweep(run2, scope) {
     try {
       const { repo, visibility } = repositoryFrom(listed.repository);
       const alert = await gatherAlert(run2, listed.alert, repo, visibility);
+      openKeys.add(alert.key);
+      const { policy } = await loadPolicy(run2, alert.repo);
+      const where2 = issueRepository(alert, policy);
+      issueRepos.set(repoName(where2), where2);
       changes.push(await planAlert(run2, alert));
     } catch (e) {
       unreadable++;
       log.error(`sweep: an alert could not be planned: ${e.message}`);
     }
   }
-  const where = scope.kind === "organization" ? `organization ${scope.org}` : `${scope.repo.owner}/${scope.repo.name}`;
-  log.info(`sweep of ${where}: ${alerts} open alert(s), ${changes.filter((c) => c.ops.length).length} to act on.`);
+  if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
+  const touched = new Set(changes.filter((c) => c.ops.length).map((c) => c.key));
+  let clocks = 0;
+  for (const issueRepo of issueRepos.values()) {
+    let issues;
+    try {
+      issues = await github.listIssues(issueRepo, LABELS.response.name);
+    } catch (e) {
+      log.error(`sweep: could not list response issues in ${repoName(issueRepo)}: ${e.message}`);
+      continue;
+    }
+    for (const issue3 of issues) {
+      if (issue3.state !== "open" || touched.has(keyOf(issue3.body))) continue;
+      const marker = decodeMarker(issue3.body);
+      if (!marker) continue;
+      try {
+        if (!openKeys.has(marker.key) && marker.key.startsWith("secret-scanning:")) {
+          const closing = await planResolvedOnGitHub(run2, issue3, marker, issueRepo);
+          if (closing) {
+            changes.push(closing);
+            continue;
+          }
+        }
+        const { policy } = await loadPolicy(run2, parseRepo(marker.repo));
+        clocks++;
+        const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: options.pagerConfigured ?? false });
+        if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+      } catch (e) {
+        log.error(`sweep: ${marker.key}: could not advance the clock of ${repoName(issueRepo)}#${issue3.number}: ${e.message}`);
+      }
+    }
+  }
+  const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
+  log.info(`sweep of ${where}: ${alerts} open alert(s), ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run2.drainSideChanges();
-  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log });
-  return { ...report, alerts, unreadable };
+  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log, ...options.effects ? { effects: options.effects } : {} });
+  return { ...report, alerts, clocks, unreadable };
+}
+function keyOf(body) {
+  return decodeMarker(body)?.key ?? "";
 }
 
 // src/system-clock.ts
@@ -57280,7 +64805,7 @@ var inputSchema = external_exports.object({
   token: external_exports.string().min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`"),
   scope: external_exports.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
   "dry-run": external_exports.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
-  "max-operations": external_exports.string().regex(/^\d+$/, "must be a whole number").transform(Number).refine((n) => n > 0, "must be at least 1")
+  "max-operations": external_exports.string().regex(/^\d+$/, "must be a whole number").transform(Number).refine((n2) => n2 > 0, "must be at least 1")
 });
 function readInputs(get) {
   const raw = Object.fromEntries(

@@ -77,7 +77,7 @@ function actionYml(): string {
 }
 
 function policyJsonSchema(): string {
-  const schema = z.toJSONSchema(policySchema, { target: "draft-7" });
+  const schema = z.toJSONSchema(policySchema, { target: "draft-7", io: "input", unrepresentable: "any" });
   return JSON.stringify({ ...schema, $id: "https://nhi-steward.dev/policies/schema.json", title: "nhi-steward policy (.github/nhi-steward.yml)" }, null, 2) + "\n";
 }
 
@@ -91,13 +91,42 @@ function inputsTable(): string {
   return ["| Input | Required | Default | Description |", "|---|---|---|---|", ...rows, "", "| Output | Description |", "|---|---|", ...outs].join("\n");
 }
 
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType };
+const defOf = (t: z.ZodType) => (t as unknown as { _zod: { def: Def } })._zod.def;
+
+/** Unwraps optional/default/pipe layers, keeping the outermost description. */
+function unwrapField(t: z.ZodType): z.ZodType {
+  let cur = t;
+  for (;;) {
+    const d = defOf(cur);
+    if ((d.type === "optional" || d.type === "default" || d.type === "prefault" || d.type === "nullable") && d.innerType) cur = d.innerType;
+    else if (d.type === "pipe" && d.in && defOf(d.in).type !== "unknown" && defOf(d.in).type !== "string") cur = d.in;
+    else return cur;
+  }
+}
+
+/** One row per option, nested ones as `sla.business_hours` and `systems[].steward`. */
+function policyRows(shape: Record<string, z.ZodType>, prefix: string, depth: number): string[] {
+  const rows: string[] = [];
+  for (const [name, field] of Object.entries(shape)) {
+    const key = `${prefix}${name}`;
+    const json = z.toJSONSchema(field, { io: "input", unrepresentable: "any" }) as { type?: string; default?: unknown };
+    const def = json.default !== undefined ? ` Default: \`${JSON.stringify(json.default)}\`.` : "";
+    rows.push(`| \`${key}\` | ${json.type ?? "string"} | ${cell((field.description ?? "") + def)} |`);
+    if (depth >= 2) continue;
+    const inner = unwrapField(field);
+    const d = defOf(inner);
+    if (d.type === "object" && d.shape) rows.push(...policyRows(d.shape, `${key}.`, depth + 1));
+    if (d.type === "array" && d.element) {
+      const el = defOf(unwrapField(d.element));
+      if (el.type === "object" && el.shape) rows.push(...policyRows(el.shape, `${key}[].`, depth + 1));
+    }
+  }
+  return rows;
+}
+
 function policyTable(): string {
-  const shape = policySchema.shape as Record<string, z.ZodType>;
-  const rows = Object.entries(shape).map(([name, field]) => {
-    const json = z.toJSONSchema(field, { unrepresentable: "any" }) as { type?: string; pattern?: string };
-    return `| \`${name}\` | ${json.type ?? ""} | ${cell(field.description ?? "")} |`;
-  });
-  return ["| Key | Type | Description |", "|---|---|---|", ...rows].join("\n");
+  return ["| Key | Type | Description |", "|---|---|---|", ...policyRows(policySchema.shape as Record<string, z.ZodType>, "", 0)].join("\n");
 }
 
 function replaceBlock(text: string, name: string, content: string): string {

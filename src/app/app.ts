@@ -2,8 +2,11 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import type { Clock } from "../core/clock.ts";
 import type { Codeowners } from "../core/codeowners/index.ts";
 import { Lru } from "../core/lru.ts";
+import { MemoryLock, type AlertLock } from "../github/lock/index.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
-import { onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
+import { alertLockKey, onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
+import { onIssueComment } from "../handlers/on-comment.ts";
+import { onIssueClosed } from "../handlers/on-issue-closed.ts";
 import { Run } from "../handlers/run.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
@@ -14,6 +17,8 @@ export interface AppOptions {
   dryRun?: boolean;
   /** Where the handlers log; Probot's per-delivery logger when absent. */
   log?: Logger;
+  /** Serialises work per alert across deliveries and replicas (server.ts uses Redis when REDIS_URL is set). */
+  lock?: AlertLock;
 }
 
 function probotLogger(context: Context): Logger {
@@ -25,23 +30,38 @@ function probotLogger(context: Context): Logger {
   };
 }
 
-/** The Probot app: each alert delivery becomes one response issue, opened or updated. */
+/** The Probot app: alert deliveries open or update response issues; owners answer in the issue. */
 export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
   const clock = options.clock ?? systemClock;
   // Kept for the life of the process: repeat alerts in a repository cost 304s, and no re-parse.
   const files = newFileCache();
   const parsedCodeowners = new Lru<Codeowners>(1000);
   return (app: Probot) => {
-    const events = Object.keys(RESPOND_TO) as (keyof typeof RESPOND_TO)[];
-    app.on(events, async (context) => {
+    const lock = options.lock ?? new MemoryLock();
+    const runFor = (context: Context) => {
       const log = options.log ?? probotLogger(context);
-      const run = new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files }), clock, log, parsedCodeowners }, { dryRun: options.dryRun ?? false });
+      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files }), clock, log, parsedCodeowners }, { dryRun: options.dryRun ?? false });
+    };
+    const guarded = (what: string, handler: (context: Context) => Promise<unknown>) => async (context: Context) => {
       try {
-        await onAlertEvent(run, { name: context.name, id: context.id, payload: context.payload });
+        await handler(context);
       } catch (e) {
-        log.error(`${context.name} delivery ${context.id} failed: ${(e as Error).message}. GitHub may redeliver it; the Action's sweep heals it otherwise.`);
+        (options.log ?? probotLogger(context)).error(`${what} delivery ${context.id} failed: ${(e as Error).message}. GitHub may redeliver it; the sweep heals it otherwise.`);
         throw e;
       }
-    });
+    };
+
+    const events = Object.keys(RESPOND_TO) as (keyof typeof RESPOND_TO)[];
+    app.on(
+      events,
+      guarded("alert", async (context) => {
+        const event = { name: context.name, id: context.id, payload: context.payload };
+        const key = alertLockKey(event);
+        const work = () => onAlertEvent(runFor(context), event);
+        await (key ? lock.withLock(key, work) : work());
+      }),
+    );
+    app.on("issue_comment.created", guarded("issue_comment", (context) => onIssueComment(runFor(context), context.payload as never)));
+    app.on("issues.closed", guarded("issues.closed", (context) => onIssueClosed(runFor(context), context.payload as never)));
   };
 }

@@ -1,5 +1,9 @@
 import { run } from "probot";
+import { createLock } from "../github/lock/index.ts";
+import { consoleLogger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
 
 // Reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, PORT and friends from the environment.
-await run(nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true" }));
+// With REDIS_URL, replicas share a per-alert lock (and Probot shares rate limits through the same Redis).
+const lock = createLock({ redisUrl: process.env.REDIS_URL, log: consoleLogger() });
+await run(nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock }));

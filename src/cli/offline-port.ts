@@ -42,6 +42,9 @@ export class OfflinePort implements GitHubPort {
   async isAssignable(): Promise<boolean> {
     return true;
   }
+  async listIssues(): Promise<ExistingIssue[]> {
+    return [];
+  }
   async findIssue(): Promise<ExistingIssue | null> {
     return null;
   }
@@ -55,6 +58,12 @@ export class OfflinePort implements GitHubPort {
     throw new Error("offline: plan never writes");
   }
   removeLabel(): never {
+    throw new Error("offline: plan never writes");
+  }
+  resolveAlert(): never {
+    throw new Error("offline: plan never writes");
+  }
+  addAssignees(): never {
     throw new Error("offline: plan never writes");
   }
   createComment(): never {

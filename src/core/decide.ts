@@ -7,6 +7,9 @@ import { severityOf, type SeverityDecision } from "./policy/severity.ts";
 import { alertFacts } from "./routing/candidates.ts";
 import { LABELS } from "./issue/labels.ts";
 import type { Routing } from "./routing/types.ts";
+import type { Marker, TimelineEntry } from "./issue/marker.ts";
+import { startClock, stateOf, tightenClock, type SlaClock } from "./sla/targets.ts";
+import type { Severity } from "./sla/deadlines.ts";
 
 /** Everything that decides the response issue's content; `render` and `plan` take it from here. */
 export interface Decision {
@@ -26,6 +29,29 @@ export interface Decision {
   publicSafe: boolean;
   /** When the response began: kept from the existing issue, else now. */
   openedAt: string;
+  /** The SLA clock (deadlines), kept from the existing issue unless severity rose. */
+  sla: SlaClock;
+  /** Response state carried in the marker: acknowledgement, escalation, snooze, resolution, timeline. */
+  state: Pick<Marker, "acknowledged" | "escalation" | "snooze" | "resolution" | "autoRevoked" | "timeline">;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+export function emptyState(): Decision["state"] {
+  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, autoRevoked: null, timeline: [] };
+}
+
+/** The labels that show an issue's state: severity, SLA clock, escalation level, acknowledgement, snooze. */
+export function stateLabels(policy: Policy, severity: Severity, sla: SlaClock, state: Decision["state"], unowned: boolean, now: Date): string[] {
+  const labels: string[] = [LABELS.response.name];
+  if (policy.severity_labels) labels.push(`severity:${severity}`);
+  if (unowned) labels.push(LABELS.unowned.name);
+  labels.push(`sla:${stateOf(sla, policy, state.acknowledged !== null, now)}`);
+  if (state.escalation.level > 0) labels.push(`escalation:L${state.escalation.level}`);
+  if (state.acknowledged) labels.push(LABELS.acknowledged.name);
+  if (state.snooze && new Date(state.snooze.until) > now) labels.push(LABELS.snoozed.name);
+  if (state.autoRevoked) labels.push(LABELS.autoRevoked.name);
+  return labels;
 }
 
 export interface DecideInputs {
@@ -33,7 +59,8 @@ export interface DecideInputs {
   /** Repository custom properties, when read. */
   properties?: Record<string, string> | null;
   now: Date;
-  openedAt?: string;
+  /** The existing issue's marker: its start, clock and state carry over. */
+  previous?: Marker | null;
 }
 
 /** Where the response issue lives. Public repositories use the private response repository when there is one. */
@@ -56,12 +83,25 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const issueRepo = issueRepository(alert, policy);
   const publicSafe = alert.visibility === "public" && repoName(issueRepo) === repoName(alert.repo);
 
-  const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
-  const labels: string[] = [LABELS.response.name];
-  if (policy.severity_labels) labels.push(`severity:${severity.severity}`);
-  if (routing.unowned) labels.push(LABELS.unowned.name);
-
+  const previous = inputs.previous ?? null;
+  const openedAt = previous?.openedAt ?? now.toISOString();
   const cls = classification.identityClass;
+  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
+  let sla: SlaClock;
+  if (!previous?.sla) {
+    sla = startClock(policy, severity.severity, cls, new Date(openedAt));
+    if (!previous) state.timeline.push({ at: now.toISOString(), event: "opened", by: null, detail: routing.why } satisfies TimelineEntry);
+  } else if (SEVERITY_RANK[severity.severity] > SEVERITY_RANK[previous.severity as Severity]) {
+    sla = tightenClock(previous.sla as SlaClock, policy, severity.severity, cls, now);
+    state.timeline.push({ at: now.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} → ${severity.severity}` });
+  } else {
+    sla = previous.sla as SlaClock;
+    if (previous.severity !== severity.severity) state.timeline.push({ at: now.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} → ${severity.severity}` });
+  }
+
+  const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
+  const labels = stateLabels(policy, severity.severity, sla, state, routing.unowned, now);
+
   const [runbook, runbookSource] = system?.runbook
     ? [system.runbook, `the runbook of system ${system.name}`]
     : policy.runbooks[cls]
@@ -80,6 +120,8 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
     standards: policy.standards,
     labels,
     publicSafe,
-    openedAt: inputs.openedAt ?? now.toISOString(),
+    openedAt,
+    sla,
+    state,
   };
 }

@@ -1,16 +1,20 @@
 import { repoName } from "./alert/types.ts";
 import type { Decision } from "./decide.ts";
-import { labelSpec, type LabelSpec } from "./issue/labels.ts";
+import { isManagedStateLabel, labelSpec, type LabelSpec } from "./issue/labels.ts";
 import { carryCheckedBoxes } from "./issue/markdown.ts";
-import { decodeMarker } from "./issue/marker.ts";
+import { decodeMarker, replaceMarker } from "./issue/marker.ts";
 import { renderIssue } from "./issue/render.ts";
 
 /** One GitHub write. The executor applies these; nothing else writes to GitHub. */
 export type Op =
   | { op: "create-issue"; title: string; body: string; labels: string[]; assignees: string[] }
-  | { op: "update-issue"; issue: number; title?: string; body?: string; state?: "open" | "closed" }
+  | { op: "update-issue"; issue: number; title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }
+  | { op: "resolve-alert"; repo: string; alert: number; resolution: string; comment: string }
   | { op: "add-labels"; issue: number; labels: string[] }
   | { op: "remove-label"; issue: number; label: string }
+  | { op: "add-assignees"; issue: number; assignees: string[] }
+  /** Not a GitHub write, but a side effect all the same: dry-run and the budget apply. */
+  | { op: "page"; alertKey: string; severity: "critical" | "high" | "medium" | "low"; summary: string; url: string | null }
   | { op: "comment"; issue: number; body: string };
 
 /** Everything to do for one alert: applied whole or not at all (the operations budget never splits it). */
@@ -40,6 +44,9 @@ export interface ExistingIssue {
   title: string;
   body: string;
   labels: string[];
+  /** Logins assigned now (when known). */
+  assignees?: string[];
+  url?: string;
 }
 
 /** Plans the writes that bring GitHub to the decision: open an issue, or update the one that exists. */
@@ -63,17 +70,26 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
   }
 
   const ops: Op[] = [];
+  // The alert is open but its issue is closed: reopened on GitHub, or closed without fixing it.
+  const reopen = existing.state === "closed" && decision.alert.state === "open";
+  if (reopen) {
+    const resolved = decodeMarker(existing.body)?.resolution;
+    rendered.marker.resolution = null;
+    rendered.marker.timeline = [...rendered.marker.timeline, { at: rendered.marker.timeline.at(-1)?.at ?? decision.openedAt, event: "reopened", by: null, detail: resolved ? `alert still open after ${resolved.resolution}` : "alert open" }];
+    rendered.body = replaceMarker(rendered.body, rendered.marker);
+  }
   const body = carryCheckedBoxes(existing.body, rendered.body);
-  if (body !== existing.body || rendered.title !== existing.title) {
-    ops.push({ op: "update-issue", issue: existing.number, ...(rendered.title !== existing.title ? { title: rendered.title } : {}), ...(body !== existing.body ? { body } : {}) });
+  if (body !== existing.body || rendered.title !== existing.title || reopen) {
+    ops.push({ op: "update-issue", issue: existing.number, ...(rendered.title !== existing.title ? { title: rendered.title } : {}), ...(body !== existing.body ? { body } : {}), ...(reopen ? { state: "open" as const } : {}) });
   }
   const missing = decision.labels.filter((l) => !existing.labels.includes(l));
   if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
-  // Labels nhi-steward owns (one severity at a time) are taken off when they no longer hold.
-  for (const stale of existing.labels.filter((l) => l.startsWith("severity:") && !decision.labels.includes(l))) {
+  // State labels nhi-steward owns (one severity, one clock state…) are taken off when they no longer hold.
+  for (const stale of existing.labels.filter((l) => isManagedStateLabel(l) && !decision.labels.includes(l))) {
     ops.push({ op: "remove-label", issue: existing.number, label: stale });
   }
   const news = whatChanged(existing.body, rendered.marker);
+  if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
   if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
 
   return {

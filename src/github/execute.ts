@@ -27,10 +27,16 @@ export interface ExecutionReport {
   dryRun: boolean;
 }
 
+/** Side effects outside GitHub that plans may ask for (paging on-call). */
+export interface Effects {
+  page?(request: Extract<Op, { op: "page" }>): Promise<void>;
+}
+
 export interface ExecuteOptions {
   dryRun: boolean;
   budget: OperationsBudget;
   log: Logger;
+  effects?: Effects;
 }
 
 /** The most writes a change can cost: its ops, plus a write for each label it may have to create. */
@@ -80,7 +86,7 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
       }
       let wrote = false;
       for (const op of change.ops) {
-        const done = await apply(op, repo, change.key, port);
+        const done = await apply(op, repo, change.key, port, options.effects ?? {});
         if (done.issue !== undefined) ({ issue, url } = { issue: done.issue, url: done.url ?? null });
         if (!done.wrote) {
           log.info(`${change.key}: already has ${change.repo}#${issue}; nothing opened.`);
@@ -113,7 +119,7 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
 
 type Applied = { wrote: boolean; issue?: number; url?: string | null };
 
-async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort): Promise<Applied> {
+async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effects: Effects): Promise<Applied> {
   switch (op.op) {
     case "create-issue": {
       // Idempotency: another delivery or run may have opened it since the plan was made.
@@ -123,7 +129,7 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort): Prom
       return { wrote: true, issue: created.number, url: created.url };
     }
     case "update-issue":
-      await port.updateIssue(repo, op.issue, { ...(op.title !== undefined ? { title: op.title } : {}), ...(op.body !== undefined ? { body: op.body } : {}), ...(op.state ? { state: op.state } : {}) });
+      await port.updateIssue(repo, op.issue, { ...(op.title !== undefined ? { title: op.title } : {}), ...(op.body !== undefined ? { body: op.body } : {}), ...(op.state ? { state: op.state } : {}), ...(op.assignees ? { assignees: op.assignees } : {}) });
       return { wrote: true };
     case "add-labels":
       await port.addLabels(repo, op.issue, op.labels);
@@ -133,6 +139,16 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort): Prom
       return { wrote: true };
     case "comment":
       await port.createComment(repo, op.issue, op.body);
+      return { wrote: true };
+    case "resolve-alert":
+      await port.resolveAlert(parseRepo(op.repo), op.alert, op.resolution, op.comment);
+      return { wrote: true };
+    case "add-assignees":
+      await port.addAssignees(repo, op.issue, op.assignees);
+      return { wrote: true };
+    case "page":
+      if (!effects.page) throw new Error("a page was planned but no pager is configured");
+      await effects.page(op);
       return { wrote: true };
   }
 }

@@ -170,6 +170,10 @@ export class OctokitPort implements GitHubPort {
     return index.get(issueKey) ?? null;
   }
 
+  async listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]> {
+    return [...(await this.issuesByKey(repo, label)).values()];
+  }
+
   /** All issues with a label in a repository, by marker key: one paginated read per run. */
   private issuesByKey(repo: RepoRef, label: string): Promise<Map<string, ExistingIssue>> {
     const k = `${key(repo)}|${label}`;
@@ -195,6 +199,8 @@ export class OctokitPort implements GitHubPort {
               title: issue.title,
               body: issue.body ?? "",
               labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+              assignees: (issue.assignees ?? []).map((a) => a.login),
+              url: issue.html_url,
             };
             // The oldest issue for a key is the record; later ones are duplicates.
             const prior = index.get(markerKeyValue);
@@ -214,12 +220,32 @@ export class OctokitPort implements GitHubPort {
     const issueKey = markerKey(issue.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue.labels[0]}`);
     if (issueKey && index) {
-      (await index).set(issueKey, { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels });
+      (await index).set(issueKey, { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels, assignees: issue.assignees, url: data.html_url });
     }
     return { number: data.number, url: data.html_url };
   }
 
-  async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void> {
+  async resolveAlert(repo: RepoRef, alertNumber: number, resolution: string, comment: string): Promise<void> {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {
+        owner: repo.owner,
+        repo: repo.name,
+        alert_number: alertNumber,
+        state: "resolved",
+        resolution: resolution as "revoked",
+        resolution_comment: comment.slice(0, 270),
+      });
+    } catch (e) {
+      if (status(e) === 403) {
+        throw new Error(
+          "GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal, so closing it needs a reviewer's approval in GitHub; or the app lacks the secret scanning alerts: write permission. Request the dismissal from the alert page.",
+        );
+      }
+      throw e;
+    }
+  }
+
+  async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void> {
     await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
   }
 
@@ -233,6 +259,10 @@ export class OctokitPort implements GitHubPort {
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
+  }
+
+  async addAssignees(repo: RepoRef, issueNumber: number, assignees: string[]): Promise<void> {
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, assignees });
   }
 
   async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void> {

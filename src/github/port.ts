@@ -48,13 +48,18 @@ export interface GitHubPort {
    * issues carrying `label`; null when none exists.
    */
   findIssue(repo: RepoRef, key: string, label: string): Promise<ExistingIssue | null>;
+  /** Every issue with `label` and a marker (open and closed), read with the same paginated call as findIssue. */
+  listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]>;
 
   createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }>;
-  updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed" }): Promise<void>;
+  updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void>;
+  /** Resolves a secret scanning alert (GitHub resolution names: revoked, false_positive, used_in_tests, wont_fix). */
+  resolveAlert(repo: RepoRef, alertNumber: number, resolution: string, comment: string): Promise<void>;
   addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void>;
   /** Takes a label off an issue; a label already gone is fine. */
   removeLabel(repo: RepoRef, issueNumber: number, label: string): Promise<void>;
   createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void>;
+  addAssignees(repo: RepoRef, issueNumber: number, assignees: string[]): Promise<void>;
   /** Creates the label when it is missing; returns whether a write happened. */
   ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists">;
 }

@@ -20,6 +20,12 @@ export interface AlertEvent {
   payload: unknown;
 }
 
+/** The lock key for a delivery (`org/repo#12`), so concurrent deliveries of one alert run one at a time. */
+export function alertLockKey(event: AlertEvent): string | null {
+  const p = (event.payload ?? {}) as { alert?: { number?: unknown }; repository?: { full_name?: unknown } };
+  return typeof p.repository?.full_name === "string" && typeof p.alert?.number === "number" ? `${p.repository.full_name}#${p.alert.number}` : null;
+}
+
 /** Handles one `secret_scanning_alert` or `secret_scanning_alert_location` delivery. */
 export async function onAlertEvent(run: Run, event: AlertEvent): Promise<ExecutionReport | null> {
   const { log } = run.deps;

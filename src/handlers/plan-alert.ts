@@ -37,7 +37,7 @@ export async function planAlert(run: Run, alert: Alert): Promise<Change> {
   const existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
   const marker = existing ? decodeMarker(existing.body) : null;
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), openedAt: marker.openedAt });
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker });
     return planChange(decision, existing);
   }
 

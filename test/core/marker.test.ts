@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeMarker, encodeMarker, type Marker } from "../../src/core/issue/marker.ts";
+import { decodeMarker, encodeMarker, markerSchema, type MarkerInput } from "../../src/core/issue/marker.ts";
 
-const marker: Marker = {
+const marker: MarkerInput = {
   v: 1,
   key: "secret-scanning:acme/api#12",
   repo: "acme/api",
@@ -19,7 +19,8 @@ const marker: Marker = {
 describe("marker", () => {
   it("round-trips through an issue body", () => {
     const body = `# Title\n\ntext\n\n${encodeMarker(marker)}\n`;
-    expect(decodeMarker(body)).toEqual(marker);
+    expect(decodeMarker(body)).toEqual(markerSchema.parse(marker));
+    expect(decodeMarker(body)).toMatchObject({ escalation: { level: 0, at: null }, timeline: [], sla: null });
   });
   it("never closes the HTML comment early, whatever the strings hold", () => {
     const encoded = encodeMarker(marker);

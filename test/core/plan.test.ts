@@ -10,7 +10,7 @@ import { rawAlert } from "../fixtures/webhooks.ts";
 
 const NOW = new Date("2026-11-26T09:00:00Z");
 /** decide() with a policy given as plain data. */
-const decide = (a: Alert, r: Routing, policy: object, now: Date, openedAt?: string) => decideWith(a, r, { policy: policyFrom(policy), now, ...(openedAt ? { openedAt } : {}) });
+const decide = (a: Alert, r: Routing, policy: object, now: Date, previousBody?: string) => decideWith(a, r, { policy: policyFrom(policy), now, previous: previousBody ? decodeMarker(previousBody) : null });
 const repo = { owner: "acme", name: "api" };
 const routing: Routing = { source: "codeowners", why: ".github/CODEOWNERS line 3: `/infra/ @alice`", assignees: ["alice"], mentions: [], unowned: false, notes: [] };
 
@@ -43,7 +43,10 @@ describe("opening a response issue", () => {
     expect(op.body).toContain("[acme/api secret scanning alert #12](https://github.com/acme/api/security/secret-scanning/12)");
     expect(op.body).toContain("@alice (.github/CODEOWNERS line 3: `/infra/ @alice`)");
     expect(op.assignees).toEqual(["alice"]);
-    expect(op.labels).toEqual(["nhi-response", "severity:critical"]);
+    expect(op.labels).toEqual(["nhi-response", "severity:critical", "sla:on-track"]);
+    // critical: acknowledge 1 h, remediate 4 h, round the clock, from the moment it opened
+    expect(op.body).toContain("| **Acknowledge by** | Thu 26 Nov 10:00 UTC, in 1 h: comment `/ack` |");
+    expect(op.body).toContain("| **Remediate by** | Thu 26 Nov 13:00 UTC, in 4 h |");
   });
 
   it("carries the runbook for the credential's class as a checklist", () => {
@@ -62,7 +65,7 @@ describe("opening a response issue", () => {
 
   it("labels unowned alerts and explains the fallback", () => {
     const { op } = opened(alert(), { source: "fallback", why: "fallback owner `@acme/security` from the policy", assignees: ["erin"], mentions: ["@acme/security"], unowned: true, notes: ["No line of CODEOWNERS matches `x`."] });
-    expect(op.labels).toEqual(["nhi-response", "severity:high", "nhi:unowned"]);
+    expect(op.labels).toEqual(["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"]);
     expect(op.body).toContain("@erin, @acme/security (fallback owner `@acme/security` from the policy)");
     expect(op.body).toContain("- No line of CODEOWNERS matches `x`.");
   });
@@ -87,13 +90,15 @@ describe("opening a response issue", () => {
 describe("updating the existing issue", () => {
   it("does nothing when the same alert arrives again", () => {
     const a = alert();
-    const change = planChange(decide(a, routing, {}, NOW, "2026-11-26T09:00:00.000Z"), asExisting(a));
+    const existing = asExisting(a);
+    const change = planChange(decide(a, routing, {}, NOW, existing.body), existing);
     expect(change).toMatchObject({ action: "none", ops: [] });
   });
 
   it("updates the body and tells the owner when the secret turns active", () => {
     const before = alert({ validity: "unknown" });
-    const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, NOW.toISOString()), asExisting(before));
+    const existing = asExisting(before);
+    const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, existing.body), existing);
     expect(change.action).toBe("update");
     expect(change.ops.map((o) => o.op)).toEqual(["update-issue", "add-labels", "remove-label", "comment"]);
     expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["severity:high"] });
@@ -106,11 +111,12 @@ describe("updating the existing issue", () => {
   it("reports new locations once", () => {
     const before = alert();
     const after = alert({}, ["infra/deploy.sh", "scripts/ci.sh"]);
-    const change = planChange(decide(after, routing, {}, NOW, NOW.toISOString()), asExisting(before));
+    const existing = asExisting(before);
+    const change = planChange(decide(after, routing, {}, NOW, existing.body), existing);
     const updated = change.ops.find((o) => o.op === "update-issue") as { body: string };
     expect(updated.body).toContain("`scripts/ci.sh` line 4");
     expect((change.ops.find((o) => o.op === "comment") as { body: string }).body).toContain("found in 1 more location");
-    const again = planChange(decide(after, routing, {}, NOW, NOW.toISOString()), { ...asExisting(before), body: updated.body });
+    const again = planChange(decide(after, routing, {}, NOW, updated.body), { ...asExisting(before), body: updated.body });
     expect(again.ops).toEqual([]);
   });
 
@@ -118,14 +124,15 @@ describe("updating the existing issue", () => {
     const before = alert({ validity: "unknown" });
     const existing = asExisting(before);
     existing.body = existing.body.replace("- [ ] **Revoke**", "- [x] **Revoke**");
-    const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, NOW.toISOString()), existing);
+    const change = planChange(decide(alert({ validity: "active" }), routing, {}, NOW, existing.body), existing);
     expect((change.ops[0] as { body: string }).body).toContain("- [x] **Revoke**");
   });
 
   it("puts back a label someone removed", () => {
     const a = alert();
-    const change = planChange(decide(a, { ...routing, unowned: true }, {}, NOW, NOW.toISOString()), { ...asExisting(a), labels: [] });
-    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["nhi-response", "severity:high", "nhi:unowned"] });
-    expect(change.labels.map((l) => l.name)).toEqual(["nhi-response", "severity:high", "nhi:unowned"]);
+    const existing = asExisting(a);
+    const change = planChange(decide(a, { ...routing, unowned: true }, {}, NOW, existing.body), { ...existing, labels: [] });
+    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"] });
+    expect(change.labels.map((l) => l.name)).toEqual(["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"]);
   });
 });

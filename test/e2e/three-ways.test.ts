@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { runActionBundle } from "../../src/action/local-runner.ts";
+import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { main } from "../../src/cli/main.ts";
 import { captureIo } from "../support/capture-io.ts";
 import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
@@ -30,11 +31,17 @@ async function worldWithAlert(): Promise<{ world: World; number: number }> {
   return { world, number };
 }
 
-/** What a person sees of an issue; the sandbox's address and the moment it was opened aside. */
+/**
+ * What a person sees of an issue, the sandbox's address and the moment it was opened aside (the
+ * Action and the CLI run on the real clock, the app on the test's): deadlines derive from that moment.
+ */
 function visible(world: World, issue: { title: string; body: string | null; labels: string[]; assignees: string[] }) {
+  const body = (issue.body ?? "").split(world.sandbox.url).join("<sandbox>");
+  const marker = decodeMarker(body)!;
   return {
     title: issue.title,
-    body: (issue.body ?? "").split(world.sandbox.url).join("<sandbox>").replace(/"openedAt":"[^"]+"/, '"openedAt":"…"'),
+    body: body.replace(/<!-- nhi-steward:v1 .* -->/s, "").replace(/^\| \*\*(Acknowledge|Remediate) by\*\* \|.*$/gm, "| deadline |"),
+    marker: { ...marker, openedAt: "…", sla: { ...marker.sla!, acknowledgeBy: "…", remediateBy: "…", startedAt: "…" }, timeline: marker.timeline.map((t) => ({ ...t, at: "…" })) },
     labels: [...issue.labels].sort(),
     assignees: issue.assignees,
   };

@@ -111,10 +111,6 @@ export class RuleTable {
     }
   }
 
-  get count(): number {
-    return this.#lineNo.length;
-  }
-
   /** The rule at an index (file order), built when first asked for. */
   rule(index: number): CodeownersRule {
     return this.#rule[index] ?? this.#build(index, undefined);

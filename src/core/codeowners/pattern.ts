@@ -252,7 +252,9 @@ export function globSegmentSource(seg: Segment): string {
 }
 
 /**
- * The source of a regular expression (flag `u`) equivalent to the pattern on a whole path:
+ * The source of a regular expression (flag `u`) equivalent to the pattern on a whole path. Not used
+ * to match (the engines match segment by segment); tests use it as an independent statement of the
+ * same semantics:
  * the segments match the first k segments of the path, then the mode decides what may follow.
  */
 export function patternRegexSource(p: CompiledPattern): string {

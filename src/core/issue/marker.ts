@@ -5,6 +5,39 @@ import { ROUTING_SOURCES } from "../routing/types.ts";
  * The hidden record every response issue carries: `<!-- nhi-steward:v1 {json} -->`.
  * GitHub is the database: any replica or Action run reads state back from here.
  */
+/** What the timeline records, in the order things usually happen. */
+export const TIMELINE_EVENTS = [
+  "opened",
+  "acknowledged",
+  "severity-changed",
+  "at-risk",
+  "breached",
+  "escalated",
+  "after-hours",
+  "handed-back",
+  "snoozed",
+  "snooze-expired",
+  "handoff",
+  "revocation-requested",
+  "auto-revoked",
+  "revocation-failed",
+  "closed-without-resolution",
+  "resolved",
+  "reopened",
+] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
+
+export const timelineEntrySchema = z.object({
+  at: z.string(),
+  event: z.enum(TIMELINE_EVENTS),
+  by: z.string().nullable().default(null),
+  detail: z.string().nullable().default(null),
+});
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+
+/** Most timeline entries a marker keeps (the first and the latest); an issue body holds 65,536 characters. */
+export const MAX_TIMELINE = 100;
+
 export const markerSchema = z.object({
   v: z.literal(1),
   key: z.string(),
@@ -25,16 +58,46 @@ export const markerSchema = z.object({
     notes: z.array(z.string()),
   }),
   openedAt: z.string(),
+  /** The SLA clock: deadlines computed when the issue opened (or severity changed). */
+  sla: z
+    .object({
+      acknowledgeBy: z.string(),
+      remediateBy: z.string(),
+      /** The calendar, as the policy names it: `24x7` or `business:<time zone>`. */
+      calendar: z.string(),
+      timeZone: z.string(),
+      /** When the clock started (differs from openedAt after a severity change). */
+      startedAt: z.string(),
+    })
+    .nullable()
+    .default(null),
+  acknowledged: z.object({ at: z.string(), by: z.string() }).nullable().default(null),
+  escalation: z.object({ level: z.number().int().min(0), at: z.string().nullable() }).default({ level: 0, at: null }),
+  snooze: z.object({ until: z.string(), by: z.string(), reason: z.string() }).nullable().default(null),
+  resolution: z.object({ resolution: z.string(), at: z.string(), by: z.string(), comment: z.string().nullable() }).nullable().default(null),
+  autoRevoked: z.object({ at: z.string(), method: z.string() }).nullable().default(null),
+  timeline: z.array(timelineEntrySchema).default([]),
 });
 
-export type Marker = z.infer<typeof markerSchema>;
+export type Marker = z.output<typeof markerSchema>;
+export type MarkerInput = z.input<typeof markerSchema>;
 
 const MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
 
-export function encodeMarker(marker: Marker): string {
+export function encodeMarker(marker: MarkerInput): string {
   // "--" can only occur inside JSON strings, where "\u002d" means the same; this keeps "-->" out.
-  const json = JSON.stringify(marker).replace(/--/g, "-\\u002d");
+  const json = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline) } : marker).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json} -->`;
+}
+
+/** The body with its marker replaced (the rest, written by people or earlier renders, is kept). */
+export function replaceMarker(body: string, marker: MarkerInput): string {
+  return MARKER_RE.test(body) ? body.replace(MARKER_RE, () => encodeMarker(marker)) : `${body}\n\n${encodeMarker(marker)}`;
+}
+
+/** Keeps the first entry and the latest ones, so the marker fits in an issue body. */
+export function capTimeline<T>(timeline: T[]): T[] {
+  return timeline.length <= MAX_TIMELINE ? timeline : [timeline[0]!, ...timeline.slice(-(MAX_TIMELINE - 1))];
 }
 
 /** The key of any nhi-steward issue (response or config error), without reading the rest. */

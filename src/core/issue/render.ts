@@ -3,6 +3,7 @@ import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
 import { cell, code } from "./markdown.ts";
 import { locationId } from "../alert/secret-scanning.ts";
+import { formatDeadline } from "../sla/format.ts";
 
 export interface RenderedIssue {
   title: string;
@@ -60,6 +61,8 @@ export function renderIssue(decision: Decision): RenderedIssue {
     locations: alert.locations.map(locationId),
     routing,
     openedAt: decision.openedAt,
+    sla: decision.sla,
+    ...decision.state,
   };
 
   const sev = decision.severity.severity;
@@ -97,6 +100,8 @@ export function renderIssue(decision: Decision): RenderedIssue {
           ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"],
         ] as [string, string][])
       : []),
+    ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
+    ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
     ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
     ["Owner", ownerLine(decision)],
     ...(escalation.length > 1 ? ([["Escalation path", escalation.join(" → ")]] as [string, string][]) : []),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IDENTITY_CLASSES } from "./identity-classes.ts";
+import { autoRevokeSchema, commandsSchema, escalationSchema, slaSchema } from "./schema-response.ts";
 
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
@@ -85,7 +86,7 @@ export const severityRuleSchema = z
 export type SeverityRule = z.infer<typeof severityRuleSchema>;
 
 /** Keys a repository's own `.github/nhi-steward.yml` may change, when the organisation allows it. */
-export const OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes"] as const;
+export const OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes", "sla", "escalation"] as const;
 
 export const DEFAULT_STANDARDS = [
   "OWASP Non-Human Identities Top 10 (2025): NHI2 Secret Leakage, NHI7 Long-Lived Secrets",
@@ -135,6 +136,10 @@ export const policySchema = z
     standards: z.array(z.string()).default(DEFAULT_STANDARDS).describe("Standards each response answers to, listed in the issue."),
     severity_labels: z.boolean().default(true).describe("Label issues `severity:critical|high|medium|low`."),
     team_mentions: z.array(team).default([]).describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned."),
+    sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
+    escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
+    auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
+    commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits."),
   })
   .strict();
 

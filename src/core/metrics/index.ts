@@ -1,0 +1,3 @@
+export * from "./record.ts";
+export * from "./compute.ts";
+export * from "./render.ts";

@@ -1,0 +1,129 @@
+import { authorize, COMMAND_HELP, parseCommand, type Command } from "../core/commands.ts";
+import { repositoryFrom } from "../core/alert/secret-scanning.ts";
+import { repoName } from "../core/alert/types.ts";
+import { LABELS } from "../core/issue/labels.ts";
+import { decodeMarker, type Marker } from "../core/issue/marker.ts";
+import { planStateChange } from "../core/issue/state-change.ts";
+import type { Change, ExistingIssue, Op } from "../core/plan.ts";
+import { formatDuration } from "../core/sla/duration.ts";
+import { formatDeadline } from "../core/sla/format.ts";
+import { parseOwner } from "../core/routing/types.ts";
+import { execute, type ExecutionReport } from "../github/execute.ts";
+import { parseRepo } from "../github/port.ts";
+import { loadPolicy } from "./load-policy.ts";
+import { planResolve, type IssueContext } from "./respond-to-owner.ts";
+import type { Run } from "./run.ts";
+
+interface RawIssue {
+  number: number;
+  html_url: string;
+  title: string;
+  state: string;
+  body: string | null;
+  labels: (string | { name?: string })[];
+  assignees?: { login: string }[] | null;
+}
+
+/** The response issue an event is about, with its marker; null when it is not one. */
+export function issueContextFrom(raw: RawIssue): { issue: ExistingIssue & { url: string }; marker: Marker } | null {
+  const labels = raw.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
+  if (!labels.includes(LABELS.response.name)) return null;
+  const marker = decodeMarker(raw.body);
+  if (!marker) return null;
+  return {
+    issue: { number: raw.number, url: raw.html_url, title: raw.title, state: raw.state === "closed" ? "closed" : "open", body: raw.body ?? "", labels, assignees: (raw.assignees ?? []).map((a) => a.login) },
+    marker,
+  };
+}
+
+async function membersOf(run: Run, teams: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of teams) {
+    const o = parseOwner(t);
+    if (o?.kind !== "team") continue;
+    out.push(...((await run.deps.github.listTeamMembers(o.org, o.slug)) ?? []));
+  }
+  return out;
+}
+
+/** `issue_comment.created` on a response issue: `/ack`, `/snooze`, `/handoff`, `/revoke`, `/resolve`. */
+export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comment?: { body?: string; user?: { login?: string; type?: string } }; repository?: unknown }): Promise<ExecutionReport | null> {
+  const { log, clock } = run.deps;
+  if (!payload.issue || !payload.comment?.body || payload.comment.user?.type === "Bot") return null;
+  const found = issueContextFrom(payload.issue);
+  if (!found) return null;
+  const parsed = parseCommand(payload.comment.body);
+  if (!parsed) return null;
+  const actor = payload.comment.user?.login ?? "someone";
+  const { repo } = repositoryFrom(payload.repository);
+  const issueRepo = repoName(repo);
+  const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
+  const ctx: IssueContext = { issueRepo, ...found, policy };
+  const now = clock.now();
+  const reply = (body: string, summary: string): Change => ({ key: found.marker.key, repo: issueRepo, action: "update", issue: found.issue.number, summary, assignees: [], why: "", labels: [], ops: [{ op: "comment", issue: found.issue.number, body }] });
+
+  let change: Change;
+  if (!parsed.ok) {
+    change = reply(`@${actor}, ${parsed.error}\n\nCommands:\n- ${COMMAND_HELP}`, "explain a malformed command");
+  } else {
+    const teams = found.marker.routing.mentions.filter((m) => m.includes("/"));
+    const security = policy.commands.security_team ?? null;
+    const allowed = authorize(parsed.command, {
+      actor,
+      assignees: found.issue.assignees ?? [],
+      ownerTeamMembers: await membersOf(run, teams),
+      securityTeamMembers: security ? await membersOf(run, [security]) : [],
+      securityTeam: security,
+    });
+    if (!allowed.ok) change = reply(allowed.reply, `refuse /${parsed.command.name} from @${actor}`);
+    else change = await apply(run, ctx, parsed.command, actor, now);
+  }
+  log.info(`${found.marker.key}: ${change.summary}`);
+  return execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+}
+
+async function apply(run: Run, ctx: IssueContext, command: Command, actor: string, now: Date): Promise<Change> {
+  const { marker, issue, policy, issueRepo } = ctx;
+  const at = now.toISOString();
+  const zone = (marker.sla?.timeZone as string | undefined) ?? "UTC";
+  const change = (after: Marker, ops: Op[], summary: string) => planStateChange(issueRepo, issue, marker, after, policy, now, ops, summary);
+  switch (command.name) {
+    case "ack": {
+      if (marker.acknowledged) return change(marker, [{ op: "comment", issue: issue.number, body: `Already acknowledged by @${marker.acknowledged.by}.` }], "already acknowledged");
+      const after: Marker = { ...marker, acknowledged: { at, by: actor }, timeline: [...marker.timeline, { at, event: "acknowledged", by: actor, detail: null }] };
+      const by = marker.sla ? ` Remediate by ${formatDeadline(new Date(marker.sla.remediateBy), zone, now)}.` : "";
+      return change(after, [{ op: "comment", issue: issue.number, body: `Acknowledged by @${actor}.${by}` }], `acknowledge ${marker.key}`);
+    }
+    case "snooze": {
+      const max = policy.commands.snooze_max;
+      const ms = command.duration.kind === "elapsed" ? command.duration.ms : command.duration.days * 86_400_000;
+      const maxMs = max.kind === "elapsed" ? max.ms : max.days * 86_400_000;
+      if (ms > maxMs) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, a snooze may last at most ${formatDuration(max)} (the policy's \`commands.snooze_max\`).` }], "refuse a long snooze");
+      const until = new Date(now.getTime() + ms).toISOString();
+      const after: Marker = { ...marker, snooze: { until, by: actor, reason: command.reason }, timeline: [...marker.timeline, { at, event: "snoozed", by: actor, detail: until }] };
+      return change(after, [{ op: "comment", issue: issue.number, body: `Snoozed by @${actor} until ${formatDeadline(new Date(until), zone, now)}: ${command.reason}. Escalation pauses until then; the deadlines do not move, and the snooze is reported.` }], `snooze ${marker.key}`);
+    }
+    case "handoff": {
+      const to = parseOwner(command.to);
+      let assignees: string[] = [];
+      if (to?.kind === "user") assignees = (await run.deps.github.isAssignable(parseRepo(issueRepo), to.login)) ? [to.login] : [];
+      if (to?.kind === "team") {
+        const members = (await run.deps.github.listTeamMembers(to.org, to.slug)) ?? [];
+        for (const m of members) if (assignees.length < 10 && (await run.deps.github.isAssignable(parseRepo(issueRepo), m))) assignees.push(m);
+      }
+      if (!assignees.length && to?.kind === "user") return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, ${command.to} cannot be assigned in this repository; nothing changed.` }], "refuse a handoff");
+      const after: Marker = {
+        ...marker,
+        routing: { ...marker.routing, assignees, mentions: to?.kind === "team" ? [command.to] : [], why: `handed off by @${actor}${command.reason ? `: ${command.reason}` : ""}` },
+        timeline: [...marker.timeline, { at, event: "handoff", by: actor, detail: `${command.to}${command.reason ? `: ${command.reason}` : ""}` }],
+      };
+      return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${command.to} by @${actor}${command.reason ? `: ${command.reason}` : ""}.` }], `hand ${marker.key} to ${command.to}`);
+    }
+    case "revoke": {
+      const after: Marker = { ...marker, timeline: [...marker.timeline, { at, event: "revocation-requested", by: actor, detail: null }] };
+      return change(after, [{ op: "comment", issue: issue.number, body: `Revocation requested by @${actor}. The next sweep revokes it if the policy allows automatic revocation for this credential and its safety gates pass (alert still open, secret active or unknown, not snoozed, a method that supports it, within the limits).` }], `request revocation of ${marker.key}`);
+    }
+    case "resolve":
+      return planResolve(run, ctx, command.resolution, command.comment, actor);
+  }
+}

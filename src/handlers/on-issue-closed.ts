@@ -1,0 +1,51 @@
+import { isResolution } from "../core/commands.ts";
+import { repositoryFrom } from "../core/alert/secret-scanning.ts";
+import { repoName } from "../core/alert/types.ts";
+import { LABELS } from "../core/issue/labels.ts";
+import type { Marker } from "../core/issue/marker.ts";
+import { planStateChange } from "../core/issue/state-change.ts";
+import { execute, type ExecutionReport } from "../github/execute.ts";
+import { parseRepo } from "../github/port.ts";
+import { loadPolicy } from "./load-policy.ts";
+import { issueContextFrom } from "./on-comment.ts";
+import { planResolve } from "./respond-to-owner.ts";
+import type { Run } from "./run.ts";
+
+/**
+ * `issues.closed` on a response issue. With a `resolution:*` label, the alert is resolved to
+ * match. Without one, the issue is reopened with a request for a resolution: the clock keeps running.
+ */
+export async function onIssueClosed(run: Run, payload: { issue?: Parameters<typeof issueContextFrom>[0]; repository?: unknown; sender?: { login?: string; type?: string } }): Promise<ExecutionReport | null> {
+  const { log, clock } = run.deps;
+  if (!payload.issue) return null;
+  const found = issueContextFrom(payload.issue);
+  if (!found || found.marker.resolution) return null; // not ours, or closed by nhi-steward after resolving
+  const actor = payload.sender?.login ?? "someone";
+  const { repo } = repositoryFrom(payload.repository);
+  const issueRepo = repoName(repo);
+  const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
+  const now = clock.now();
+  const labelled = found.issue.labels.filter((l) => l.startsWith("resolution:")).map((l) => l.slice(11));
+  const known = labelled.filter(isResolution);
+
+  let change;
+  if (known.length === 1) {
+    change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor);
+  } else {
+    const at = now.toISOString();
+    const after: Marker = { ...found.marker, timeline: [...found.marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: known.length > 1 ? `conflicting labels ${known.join(", ")}` : null }] };
+    const why = known.length > 1 ? `it carries ${known.length} resolution labels (${known.map((k) => `\`resolution:${k}\``).join(", ")}); keep exactly one` : "it was closed without saying how";
+    change = planStateChange(issueRepo, found.issue, found.marker, after, policy, now, [
+      { op: "update-issue", issue: found.issue.number, state: "open" },
+      { op: "add-labels", issue: found.issue.number, labels: [LABELS.needsResolution.name] },
+      {
+        op: "comment",
+        issue: found.issue.number,
+        body: `@${actor}, this is reopened because ${why}. Close it with one label of \`resolution:revoked\`, \`resolution:rotated\`, \`resolution:false-positive\`, \`resolution:used-in-tests\`, \`resolution:wont-fix\`, or comment \`/resolve <resolution> <comment>\`. The SLA clock keeps running.`,
+      },
+    ], `ask for a resolution on #${found.issue.number}`);
+    change.labels.push(LABELS.needsResolution);
+  }
+  log.info(`${found.marker.key}: ${change.summary}`);
+  return execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+}

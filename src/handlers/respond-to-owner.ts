@@ -1,0 +1,64 @@
+import { NEEDS_REASON, RESOLUTIONS, type Resolution } from "../core/commands.ts";
+import { LABELS } from "../core/issue/labels.ts";
+import type { Marker } from "../core/issue/marker.ts";
+import { planStateChange } from "../core/issue/state-change.ts";
+import type { Change, ExistingIssue, Op } from "../core/plan.ts";
+import type { Policy } from "../core/policy/schema.ts";
+import { parseRepo } from "../github/port.ts";
+import type { Run } from "./run.ts";
+
+export interface IssueContext {
+  /** `owner/name` of the repository the issue lives in. */
+  issueRepo: string;
+  issue: ExistingIssue & { url: string };
+  marker: Marker;
+  policy: Policy;
+}
+
+/**
+ * An owner says how the response ended. The alert is resolved on GitHub to match and the issue
+ * closed; a revocation GitHub still sees as active reopens it; accepting a risk needs a reason.
+ */
+export async function planResolve(run: Run, ctx: IssueContext, resolution: Resolution, comment: string, actor: string): Promise<Change> {
+  const { clock, github, log } = run.deps;
+  const now = clock.now();
+  const at = now.toISOString();
+  const { issue, marker, policy, issueRepo } = ctx;
+  const stay = (reply: string, event: Marker["timeline"][number]["event"] | null, detail: string) => {
+    const after: Marker = { ...marker, timeline: event ? [...marker.timeline, { at, event, by: actor, detail }] : marker.timeline };
+    const ops: Op[] = [{ op: "comment", issue: issue.number, body: reply }];
+    if (issue.state === "closed") ops.unshift({ op: "update-issue", issue: issue.number, state: "open" });
+    return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `keep #${issue.number} open: ${detail}`);
+  };
+
+  if (NEEDS_REASON.includes(resolution) && !comment) {
+    return stay(`@${actor}, \`${resolution}\` accepts a risk, so it needs a reason. Reply \`/resolve ${resolution} <why>\`; the issue stays open until then.`, "closed-without-resolution", `${resolution} without a reason`);
+  }
+  if (resolution === "revoked" || resolution === "rotated") {
+    try {
+      const alert = (await github.getSecretScanningAlert(parseRepo(marker.repo), marker.alert)) as { validity?: string };
+      if (alert.validity === "active") {
+        return stay(
+          `@${actor}, GitHub still reports this secret as **active**: the provider accepts it. Revoke it at the provider (see the runbook), then close again. The SLA clock keeps running.`,
+          "reopened",
+          `${resolution}, but still active`,
+        );
+      }
+    } catch (e) {
+      log.warn(`${marker.key}: could not re-read validity before resolving (${(e as Error).message}); resolving as asked.`);
+    }
+  }
+  const after: Marker = {
+    ...marker,
+    resolution: { resolution, at, by: actor, comment: comment || null },
+    timeline: [...marker.timeline, { at, event: "resolved", by: actor, detail: `${resolution}${comment ? `: ${comment}` : ""}` }],
+  };
+  const ops: Op[] = [
+    { op: "resolve-alert", repo: marker.repo, alert: marker.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` },
+    { op: "update-issue", issue: issue.number, state: "closed" },
+    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${comment}` : ""}. The secret scanning alert is resolved to match.` },
+  ];
+  if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
+  if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });
+  return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `resolve ${marker.key} as ${resolution}`);
+}
