@@ -13612,7 +13612,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input2, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14567,7 +14567,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19105,7 +19105,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -21330,7 +21330,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse6 = (input2, options) => {
+    var parse7 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -21500,7 +21500,7 @@ var require_parse2 = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse6(rest, { ...options, fastpaths: false }).output;
+            const expression = parse7(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -22023,7 +22023,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse6.fastpaths = (input2, options) => {
+    parse7.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -22088,7 +22088,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse6;
+    module.exports = parse7;
   }
 });
 
@@ -22097,7 +22097,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var utils = require_utils2();
     var constants3 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -22185,7 +22185,7 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse6(pattern, { ...options, fastpaths: false });
+      return parse7(pattern, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input2, options) => scan(input2, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -22211,10 +22211,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse6.fastpaths(input2, options);
+        parsed.output = parse7.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse6(input2, options);
+        parsed = parse7(input2, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -23914,7 +23914,7 @@ var require_merge = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge3 = {
+    var merge4 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -23924,7 +23924,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key2) => (merge3.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge3.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge4.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge4.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge4.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -23963,7 +23963,7 @@ var require_merge = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge3;
+    exports.merge = merge4;
   }
 });
 
@@ -23972,15 +23972,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
-    var merge3 = require_merge();
+    var merge4 = require_merge();
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key: key2, value }) {
       if (identity.isNode(key2) && key2.addToJSMap)
         key2.addToJSMap(ctx, map2, value);
-      else if (merge3.isMergeKey(ctx, key2))
-        merge3.addMergeToJSMap(ctx, map2, value);
+      else if (merge4.isMergeKey(ctx, key2))
+        merge4.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
@@ -25371,7 +25371,7 @@ var require_schema3 = __commonJS({
     var bool = require_bool2();
     var float = require_float2();
     var int3 = require_int2();
-    var merge3 = require_merge();
+    var merge4 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
@@ -25391,7 +25391,7 @@ var require_schema3 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge3.merge,
+      merge4.merge,
       omap.omap,
       pairs.pairs,
       set2.set,
@@ -25417,7 +25417,7 @@ var require_tags = __commonJS({
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
-    var merge3 = require_merge();
+    var merge4 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
@@ -25442,7 +25442,7 @@ var require_tags = __commonJS({
       intOct: int3.intOct,
       intTime: timestamp.intTime,
       map: map2.map,
-      merge: merge3.merge,
+      merge: merge4.merge,
       null: _null4.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
@@ -25452,7 +25452,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge3.merge,
+      "tag:yaml.org,2002:merge": merge4.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
@@ -25461,7 +25461,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge4.merge) ? schemaTags.concat(merge4.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -25479,7 +25479,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge3.merge);
+        tags = tags.concat(merge4.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -25508,11 +25508,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge4, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge3);
+        this.tags = tags.getTags(customTags, this.name, merge4);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string4.string });
@@ -29479,7 +29479,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -29520,7 +29520,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse6;
+    exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -31086,8 +31086,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -31103,7 +31103,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -36277,18 +36277,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -37783,7 +37783,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n2 = size(payload.value);
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -37797,7 +37797,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -39513,7 +39513,7 @@ function isRecursive(inst, stack, resolve) {
     }
     return answer;
   };
-  const merge3 = (answer) => {
+  const merge4 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -39522,7 +39522,7 @@ function isRecursive(inst, stack, resolve) {
   switch (kind2) {
     case "object": {
       const raw = rawShape(def);
-      merge3(raw ? shape(raw, true) : ASSUMED);
+      merge4(raw ? shape(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -39572,7 +39572,7 @@ function isRecursive(inst, stack, resolve) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
-      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge4(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -54191,6 +54191,7 @@ var markerSchema = external_exports.object({
   repo: external_exports.string(),
   alert: external_exports.number(),
   identityClass: external_exports.string(),
+  secretType: external_exports.string().default(""),
   validity: external_exports.enum(["active", "inactive", "unknown"]),
   publiclyLeaked: external_exports.boolean(),
   severity: external_exports.enum(["critical", "high", "medium", "low"]),
@@ -54328,6 +54329,11 @@ var OctokitPort = class {
       hide_secret: true
     });
     return data;
+  }
+  async readSecretForRevocation(repo, alertNumber) {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { owner: repo.owner, repo: repo.name, alert_number: alertNumber });
+    if (typeof data.secret !== "string" || !data.secret) throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber}: GitHub did not return the secret, so it cannot be revoked automatically.`);
+    return data.secret;
   }
   async listSecretScanningAlertLocations(repo, alertNumber) {
     return this.octokit.paginate("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations", {
@@ -54620,6 +54626,617 @@ var Run = class {
     return all.filter((c) => c !== null);
   }
 };
+
+// src/github/revoke/http.ts
+import { createHash, createHmac } from "node:crypto";
+var MAX_RESPONSE_CHARS = 16384;
+var USER_AGENT = "nhi-steward";
+async function post(fetchImpl, url2, body, headers, timeoutMs) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetchImpl(url2, { method: "POST", body, headers, redirect: "manual", signal: controller.signal });
+    let text = "";
+    try {
+      text = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
+    } catch {
+      if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
+    }
+    return { kind: "response", status: response.status, headers: response.headers, body: text };
+  } catch (e) {
+    if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
+    return { kind: "network", code: errorCode(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function errorCode(e) {
+  const pick3 = (v) => typeof v === "string" && /^[A-Za-z0-9_]{1,40}$/.test(v) ? v : null;
+  if (typeof e === "object" && e !== null) {
+    const cause = e.cause;
+    if (typeof cause === "object" && cause !== null) {
+      const code3 = pick3(cause.code);
+      if (code3) return code3;
+    }
+    const code2 = pick3(e.code);
+    if (code2) return code2;
+    const name = pick3(e.name);
+    if (name) return name;
+  }
+  return "error";
+}
+function describeNonResponse(result) {
+  return result.kind === "timeout" ? `timed out after ${result.ms} ms` : `network error (${result.code})`;
+}
+var SIGNATURE_HEADER = "X-Nhi-Steward-Signature-256";
+var EVENT_HEADER = "X-Nhi-Steward-Event";
+var IDEMPOTENCY_HEADER = "Idempotency-Key";
+function signature(signingSecret, body) {
+  return `sha256=${createHmac("sha256", signingSecret).update(body, "utf8").digest("hex")}`;
+}
+function sha256Hex(text) {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+function signedHeaders(signingSecret, body, event, idempotencyKey) {
+  return {
+    "content-type": "application/json",
+    "user-agent": USER_AGENT,
+    [SIGNATURE_HEADER]: signature(signingSecret, body),
+    [EVENT_HEADER]: event,
+    [IDEMPOTENCY_HEADER]: idempotencyKey
+  };
+}
+function hostOf(url2) {
+  try {
+    return new URL(url2).host;
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+// src/github/notify/retry.ts
+var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function retryable(result) {
+  return result.kind !== "response" || result.status === 429 || result.status >= 500;
+}
+async function withRetries(attempt, options = {}) {
+  const retries = Math.max(0, options.retries ?? 2);
+  const base = options.baseDelayMs ?? 1e3;
+  const max = options.maxDelayMs ?? 3e4;
+  const sleep = options.sleep ?? realSleep;
+  let attempts = 0;
+  for (; ; ) {
+    const result = await attempt();
+    attempts++;
+    if (!retryable(result) || attempts > retries) return { result, attempts };
+    await sleep(Math.min(max, Math.max(base * 2 ** (attempts - 1), retryAfterMs(result))));
+  }
+}
+function retryAfterMs(result) {
+  if (result.kind !== "response") return 0;
+  const seconds = Number(result.headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1e3 : 0;
+}
+
+// src/github/notify/types.ts
+function pageContext(event) {
+  return event.action === "trigger" ? `${event.repo} alert#${event.alertNumber}` : event.alertKey;
+}
+
+// src/github/notify/pagerduty.ts
+var PAGERDUTY_SEVERITY = { critical: "critical", high: "error", medium: "warning", low: "info" };
+var MAX_SUMMARY = 1024;
+var MAX_DEDUP_KEY = 255;
+var PagerDutyClient = class {
+  name = "pagerduty";
+  routingKey;
+  clock;
+  log;
+  url;
+  fetchImpl;
+  timeoutMs;
+  retry;
+  constructor(options) {
+    if (options.routingKey === "") throw new Error("PagerDutyClient: routingKey must not be empty");
+    this.routingKey = options.routingKey;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.url = `${(options.baseUrl ?? "https://events.pagerduty.com").replace(/\/+$/, "")}/v2/enqueue`;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 1e4;
+    this.retry = options.retry ?? {};
+  }
+  trigger(details) {
+    return this.send({ action: "trigger", ...details });
+  }
+  acknowledge(alertKey2) {
+    return this.send({ action: "acknowledge", alertKey: alertKey2 });
+  }
+  resolve(alertKey2) {
+    return this.send({ action: "resolve", alertKey: alertKey2 });
+  }
+  async send(event) {
+    const context = pageContext(event);
+    const dedupKey = pagerDutyDedupKey(event.alertKey);
+    const body = JSON.stringify(this.body(event, dedupKey));
+    const headers = { "content-type": "application/json", accept: "application/json", "user-agent": USER_AGENT };
+    const { result, attempts } = await withRetries(async () => {
+      const r = await post(this.fetchImpl, this.url, body, headers, this.timeoutMs);
+      if (r.kind !== "response" || r.status >= 300) this.log.debug(`${context}: ${this.name}: ${event.action} attempt: ${this.describe(r)}`);
+      return r;
+    }, this.retry);
+    const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
+    if (result.kind === "response" && result.status >= 200 && result.status < 300) {
+      const returned = parse5(result.body)?.dedup_key;
+      const key2 = typeof returned === "string" && returned !== "" ? returned : dedupKey;
+      this.log.info(`${context}: ${this.name}: ${event.action} accepted (HTTP ${result.status})${tries}`);
+      return { ok: true, status: result.status, dedupKey: key2, detail: `PagerDuty accepted the ${event.action} (HTTP ${result.status})${tries}`, attempts };
+    }
+    const detail = `PagerDuty did not accept the ${event.action}: ${this.describe(result)}${tries}`;
+    this.log.warn(`${context}: ${this.name}: ${detail}`);
+    return { ok: false, status: result.kind === "response" ? result.status : null, dedupKey, detail, attempts };
+  }
+  body(event, dedupKey) {
+    const base = { routing_key: this.routingKey, event_action: event.action, dedup_key: dedupKey };
+    if (event.action !== "trigger") return base;
+    const links = [
+      ...event.issueUrl ? [{ href: event.issueUrl, text: "Response issue" }] : [],
+      ...event.alertUrl ? [{ href: event.alertUrl, text: "Secret scanning alert" }] : []
+    ];
+    return {
+      ...base,
+      payload: {
+        summary: truncate(event.summary, MAX_SUMMARY),
+        source: event.repo,
+        severity: PAGERDUTY_SEVERITY[event.severity],
+        timestamp: this.clock.now().toISOString(),
+        component: event.secretType,
+        group: event.repo.split("/")[0] ?? event.repo,
+        class: event.identityClass,
+        custom_details: {
+          ...event.details,
+          alert_key: event.alertKey,
+          repo: event.repo,
+          alert_number: event.alertNumber,
+          secret_type: event.secretType,
+          identity_class: event.identityClass,
+          severity: event.severity,
+          deadline: event.deadline ?? null,
+          issue_url: event.issueUrl
+        }
+      },
+      links
+    };
+  }
+  /** "HTTP 400: Event object is invalid (…)": PagerDuty's message, with the routing key cut out should it ever be quoted. */
+  describe(result) {
+    if (result.kind !== "response") return describeNonResponse(result);
+    const json2 = parse5(result.body);
+    const parts = [typeof json2?.message === "string" ? json2.message : "", Array.isArray(json2?.errors) ? json2.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean);
+    const said = parts.join(": ").split(this.routingKey).join("[routing key]").slice(0, 300);
+    return `HTTP ${result.status}${said ? ` (${said})` : ""}`;
+  }
+};
+function pagerDutyDedupKey(alertKey2) {
+  return alertKey2.length <= MAX_DEDUP_KEY ? alertKey2 : `sha256:${sha256Hex(alertKey2)}`;
+}
+function truncate(text, max) {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}\u2026`;
+}
+function parse5(body) {
+  try {
+    const v = JSON.parse(body);
+    return typeof v === "object" && v !== null ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/github/notify/signed-webhook.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+var SignedWebhookPager = class {
+  name = "signed-webhook";
+  url;
+  signingSecret;
+  clock;
+  log;
+  fetchImpl;
+  timeoutMs;
+  retry;
+  newId;
+  constructor(options) {
+    if (options.signingSecret === "") throw new Error("SignedWebhookPager: signingSecret must not be empty");
+    this.url = options.url;
+    this.signingSecret = options.signingSecret;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 1e4;
+    this.retry = options.retry ?? {};
+    this.newId = options.newId ?? randomUUID2;
+  }
+  trigger(details) {
+    return this.send({ action: "trigger", ...details });
+  }
+  acknowledge(alertKey2) {
+    return this.send({ action: "acknowledge", alertKey: alertKey2 });
+  }
+  resolve(alertKey2) {
+    return this.send({ action: "resolve", alertKey: alertKey2 });
+  }
+  async send(event) {
+    const context = pageContext(event);
+    const dedupKey = event.alertKey;
+    const body = JSON.stringify({
+      event: "page",
+      action: event.action,
+      dedup_key: dedupKey,
+      sent_at: this.clock.now().toISOString(),
+      ...event.action === "trigger" ? {
+        summary: event.summary,
+        severity: event.severity,
+        repo: event.repo,
+        alert_number: event.alertNumber,
+        secret_type: event.secretType,
+        identity_class: event.identityClass,
+        issue_url: event.issueUrl,
+        alert_url: event.alertUrl ?? null,
+        deadline: event.deadline ?? null,
+        details: event.details ?? {}
+      } : {}
+    });
+    const headers = signedHeaders(this.signingSecret, body, "page", this.newId());
+    const { result, attempts } = await withRetries(() => post(this.fetchImpl, this.url, body, headers, this.timeoutMs), this.retry);
+    const where = hostOf(this.url);
+    const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
+    if (result.kind === "response" && result.status >= 200 && result.status < 300) {
+      this.log.info(`${context}: ${this.name}: ${event.action} accepted by ${where} (HTTP ${result.status})${tries}`);
+      return { ok: true, status: result.status, dedupKey, detail: `${where} accepted the ${event.action} (HTTP ${result.status})${tries}`, attempts };
+    }
+    const what = result.kind === "response" ? `HTTP ${result.status}` : describeNonResponse(result);
+    const detail = `${where} did not accept the ${event.action}: ${what}${tries}`;
+    this.log.warn(`${context}: ${this.name}: ${detail}`);
+    return { ok: false, status: result.kind === "response" ? result.status : null, dedupKey, detail, attempts };
+  }
+};
+
+// src/github/revoke/types.ts
+function targetContext(target2) {
+  return `${target2.repo} alert#${target2.alertNumber}`;
+}
+
+// src/github/revoke/credentials-api.ts
+var CREDENTIALS_API_SECRET_TYPES = [
+  "github_personal_access_token",
+  // ghp_, github_pat_
+  "github_oauth_access_token",
+  // gho_, and ghu_ user-to-server tokens
+  "github_refresh_token"
+  // ghr_
+];
+var ACCEPTED_TOKEN = /^(?:gh[pour]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})$/;
+var CREDENTIALS_PER_REQUEST = 1e3;
+var REQUESTS_PER_HOUR = 60;
+var HOUR_MS = 36e5;
+var HourlyBudget = class {
+  limit;
+  windowMs;
+  sent = [];
+  reserved = 0;
+  blockedUntil = 0;
+  constructor(limit = REQUESTS_PER_HOUR, windowMs = HOUR_MS) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+  }
+  available(now2) {
+    if (now2 < this.blockedUntil) return 0;
+    this.prune(now2);
+    return Math.max(0, this.limit - this.sent.length - this.reserved);
+  }
+  reserve() {
+    this.reserved++;
+  }
+  commit(now2) {
+    this.reserved = Math.max(0, this.reserved - 1);
+    this.sent.push(now2);
+  }
+  /** GitHub said the limit is spent (`x-ratelimit-remaining: 0`): nothing goes out until `until`. */
+  block(until) {
+    this.blockedUntil = Math.max(this.blockedUntil, until);
+  }
+  /** When the next request may go out. */
+  nextSlotAt(now2) {
+    this.prune(now2);
+    let at = now2;
+    const used = this.sent.length + this.reserved;
+    if (used >= this.limit) at = (this.sent[Math.min(used - this.limit, this.sent.length - 1)] ?? now2) + this.windowMs;
+    return Math.max(at, this.blockedUntil);
+  }
+  prune(now2) {
+    while (this.sent.length > 0 && this.sent[0] <= now2 - this.windowMs) this.sent.shift();
+  }
+};
+var CredentialsApiRevoker = class {
+  name = "credentials-api";
+  url;
+  clock;
+  log;
+  fetchImpl;
+  batchWindowMs;
+  timeoutMs;
+  budget;
+  open = null;
+  inFlight = /* @__PURE__ */ new Set();
+  constructor(options) {
+    this.url = `${options.baseUrl.replace(/\/+$/, "")}/credentials/revoke`;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.batchWindowMs = options.batchWindowMs ?? 250;
+    this.timeoutMs = options.timeoutMs ?? 1e4;
+    this.budget = new HourlyBudget(options.requestsPerHour ?? REQUESTS_PER_HOUR);
+  }
+  supports(target2) {
+    return CREDENTIALS_API_SECRET_TYPES.includes(target2.secretType);
+  }
+  /** Requests left in the current hour. */
+  remaining() {
+    return this.budget.available(this.now());
+  }
+  async revoke(target2, secret) {
+    const context = targetContext(target2);
+    if (!this.supports(target2)) {
+      return { status: "unsupported", method: this.name, detail: `GitHub's credential revocation API does not accept ${target2.secretType} secrets` };
+    }
+    if (!this.open && this.budget.available(this.now()) === 0) return this.deferred(context);
+    let value;
+    try {
+      value = (await secret()).trim();
+    } catch {
+      this.log.warn(`${context}: ${this.name}: could not read the secret value`);
+      return { status: "failed", method: this.name, detail: "could not read the secret value to revoke it", retryable: true };
+    }
+    if (!ACCEPTED_TOKEN.test(value)) {
+      this.log.info(`${context}: ${this.name}: the secret is not a token format the API accepts; not sent`);
+      return {
+        status: "unsupported",
+        method: this.name,
+        detail: "the secret is not a token GitHub's credential revocation API accepts (ghp_, github_pat_, gho_, ghu_ or ghr_); it was not sent"
+      };
+    }
+    return this.enqueue(value, context);
+  }
+  /** Sends the open batch now, and waits for every request in flight. */
+  async flush() {
+    this.sendOpen();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+  enqueue(token, context) {
+    if (!this.open) {
+      if (this.budget.available(this.now()) === 0) return Promise.resolve(this.deferred(context));
+      this.budget.reserve();
+      const batch2 = { items: /* @__PURE__ */ new Map(), timer: null };
+      batch2.timer = setTimeout(() => {
+        if (this.open === batch2) this.sendOpen();
+      }, this.batchWindowMs);
+      this.open = batch2;
+    }
+    const batch = this.open;
+    const outcome = new Promise((resolve) => {
+      const waiters = batch.items.get(token);
+      if (waiters) waiters.push({ context, resolve });
+      else batch.items.set(token, [{ context, resolve }]);
+    });
+    this.log.debug(`${context}: ${this.name}: queued for revocation (${batch.items.size} in the batch)`);
+    if (batch.items.size >= CREDENTIALS_PER_REQUEST) this.sendOpen();
+    return outcome;
+  }
+  sendOpen() {
+    const batch = this.open;
+    if (!batch) return;
+    this.open = null;
+    if (batch.timer) clearTimeout(batch.timer);
+    this.budget.commit(this.now());
+    const sending = this.send(batch).finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+  async send(batch) {
+    const tokens = [...batch.items.keys()];
+    const n2 = tokens.length;
+    const what = `${n2} credential${n2 === 1 ? "" : "s"}`;
+    this.log.info(`${this.name}: sending ${what} to ${hostOf(this.url)} (${this.budget.available(this.now())} requests left this hour)`);
+    let outcome;
+    try {
+      outcome = await this.request(tokens, what);
+    } catch {
+      outcome = { status: "failed", method: this.name, detail: `sending ${what} failed unexpectedly`, retryable: true };
+    }
+    const level = outcome.status === "revoked" ? "info" : "warn";
+    this.log[level](`${this.name}: ${outcome.status}: ${outcome.detail}`);
+    for (const waiters of batch.items.values()) {
+      for (const waiter of waiters) {
+        this.log.info(`${waiter.context}: ${this.name}: ${outcome.status}`);
+        waiter.resolve(outcome);
+      }
+    }
+  }
+  async request(tokens, what) {
+    const headers = { accept: "application/vnd.github+json", "content-type": "application/json", "user-agent": USER_AGENT, "x-github-api-version": "2022-11-28" };
+    const result = await post(this.fetchImpl, this.url, JSON.stringify({ credentials: tokens }), headers, this.timeoutMs);
+    if (result.kind !== "response") {
+      return { status: "failed", method: this.name, detail: `revoking ${what}: ${describeNonResponse(result)}`, retryable: true };
+    }
+    const { status: status2, headers: h } = result;
+    const requestId = h.get("x-github-request-id");
+    const ref = `HTTP ${status2}${requestId ? `, request ${requestId}` : ""}`;
+    const rateLimited = h.get("x-ratelimit-remaining") === "0";
+    if (rateLimited) {
+      const reset = Number(h.get("x-ratelimit-reset"));
+      const now2 = this.now();
+      this.budget.block(Number.isFinite(reset) && reset > 0 ? Math.min(reset * 1e3, now2 + HOUR_MS) : now2 + HOUR_MS);
+    }
+    if (status2 >= 200 && status2 < 300) {
+      return { status: "revoked", method: this.name, detail: `GitHub accepted ${what} for revocation (${ref}); the owners are notified` };
+    }
+    if (status2 >= 300 && status2 < 400) {
+      return { status: "failed", method: this.name, detail: `revoking ${what}: unexpected redirect, not followed (${ref})`, retryable: false };
+    }
+    if (status2 === 429 || status2 >= 500 || status2 === 403 && rateLimited) {
+      return { status: "failed", method: this.name, detail: `revoking ${what}: ${rateLimited || status2 === 429 ? "rate limited" : "server error"} (${ref})`, retryable: true };
+    }
+    const why = status2 === 403 ? "forbidden; the request must be unauthenticated" : status2 === 422 ? "validation failed, or the endpoint has been spammed" : "rejected";
+    return { status: "failed", method: this.name, detail: `revoking ${what}: ${why} (${ref})`, retryable: false };
+  }
+  deferred(context) {
+    const at = new Date(this.budget.nextSlotAt(this.now())).toISOString();
+    this.log.info(`${context}: ${this.name}: deferred, the hourly request budget is spent until ${at}`);
+    return { status: "deferred", method: this.name, detail: `GitHub's credential revocation API allows ${this.budget.limit} requests an hour; the next slot opens at ${at}` };
+  }
+  now() {
+    return this.clock.now().getTime();
+  }
+};
+
+// src/github/revoke/webhook.ts
+var WebhookRevoker = class {
+  name;
+  url;
+  signingSecret;
+  clock;
+  log;
+  fetchImpl;
+  timeoutMs;
+  accepts;
+  constructor(options) {
+    if (options.signingSecret === "") throw new Error("WebhookRevoker: signingSecret must not be empty");
+    this.name = options.name ?? "webhook";
+    this.url = options.url;
+    this.signingSecret = options.signingSecret;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? 1e4;
+    this.accepts = options.supports ?? (() => true);
+  }
+  supports(target2) {
+    return this.accepts(target2);
+  }
+  /** `_secret` is never called: the rotation service gets metadata, not the credential. */
+  async revoke(target2, _secret) {
+    const context = targetContext(target2);
+    const body = JSON.stringify({
+      event: "revoke",
+      alert_key: target2.alertKey,
+      repo: target2.repo,
+      alert_number: target2.alertNumber,
+      secret_type: target2.secretType,
+      identity_class: target2.identityClass,
+      issue_url: target2.issueUrl,
+      requested_at: this.clock.now().toISOString()
+    });
+    const headers = signedHeaders(this.signingSecret, body, "revoke", revokeIdempotencyKey(target2.alertKey));
+    const result = await post(this.fetchImpl, this.url, body, headers, this.timeoutMs);
+    const where = hostOf(this.url);
+    let outcome;
+    if (result.kind !== "response") {
+      outcome = { status: "failed", method: this.name, detail: `rotation service at ${where}: ${describeNonResponse(result)}`, retryable: true };
+    } else if (result.status >= 200 && result.status < 300) {
+      outcome = { status: "revoked", method: this.name, detail: `rotation service at ${where} accepted the request (HTTP ${result.status})` };
+    } else if (result.status === 429 || result.status >= 500) {
+      outcome = { status: "failed", method: this.name, detail: `rotation service at ${where} answered HTTP ${result.status}`, retryable: true };
+    } else {
+      const why = result.status < 400 ? "a redirect, not followed" : "a rejection";
+      outcome = { status: "failed", method: this.name, detail: `rotation service at ${where} answered HTTP ${result.status} (${why})`, retryable: false };
+    }
+    this.log[outcome.status === "revoked" ? "info" : "warn"](`${context}: ${this.name}: ${outcome.status}: ${outcome.detail}`);
+    return outcome;
+  }
+};
+function revokeIdempotencyKey(alertKey2) {
+  return sha256Hex(`revoke
+${alertKey2}`);
+}
+
+// src/github/revoke/index.ts
+function chooseMethod(methods, target2) {
+  return methods.find((m) => m.supports(target2)) ?? null;
+}
+
+// src/handlers/effects.ts
+var DEFAULT_PD_ENV = "NHI_PAGERDUTY_ROUTING_KEY";
+function buildEffects(config2) {
+  const { env, clock, log } = config2;
+  const fetchOpt = config2.fetch ? { fetch: config2.fetch } : {};
+  const pagers = /* @__PURE__ */ new Map();
+  const pagerFor = (policy) => {
+    const pdEnv = policy.escalation.pagerduty_routing_key_env ?? DEFAULT_PD_ENV;
+    const key2 = env[pdEnv];
+    if (key2) {
+      const id = `pd:${pdEnv}`;
+      if (!pagers.has(id)) pagers.set(id, new PagerDutyClient({ routingKey: key2, clock, log, ...env.NHI_PAGERDUTY_API_URL ? { baseUrl: env.NHI_PAGERDUTY_API_URL } : {}, ...fetchOpt }));
+      return { id, pager: pagers.get(id) };
+    }
+    const urlEnv = policy.escalation.pager_webhook_url_env;
+    const secretEnv = policy.escalation.pager_webhook_secret_env;
+    if (urlEnv && secretEnv && env[urlEnv] && env[secretEnv]) {
+      const id = `wh:${urlEnv}`;
+      if (!pagers.has(id)) pagers.set(id, new SignedWebhookPager({ url: env[urlEnv], signingSecret: env[secretEnv], clock, log, ...fetchOpt }));
+      return { id, pager: pagers.get(id) };
+    }
+    return null;
+  };
+  let lastPolicyPager = null;
+  const credentials = new CredentialsApiRevoker({ baseUrl: config2.apiUrl, clock, log, ...fetchOpt });
+  const webhookRevokers = /* @__PURE__ */ new Map();
+  const methodsFor = (policy) => {
+    const methods = [credentials];
+    const urlEnv = policy.auto_revoke.webhook_url_env;
+    const secretEnv = policy.auto_revoke.webhook_secret_env;
+    if (urlEnv && secretEnv && env[urlEnv] && env[secretEnv]) {
+      if (!webhookRevokers.has(urlEnv)) webhookRevokers.set(urlEnv, new WebhookRevoker({ url: env[urlEnv], signingSecret: env[secretEnv], clock, log, ...fetchOpt }));
+      methods.push(webhookRevokers.get(urlEnv));
+    }
+    return methods;
+  };
+  const targetOf = (op) => ({
+    alertKey: op.alertKey,
+    repo: op.repo,
+    alertNumber: op.alert,
+    secretType: op.secretType,
+    identityClass: op.identityClass,
+    issueUrl: op.issueUrl
+  });
+  const methodsByKey = /* @__PURE__ */ new Map();
+  return {
+    pagerConfigured(policy) {
+      lastPolicyPager = pagerFor(policy);
+      return lastPolicyPager !== null;
+    },
+    supports(c) {
+      const methods = methodsFor(c.policy);
+      methodsByKey.set(c.marker.key, methods);
+      return chooseMethod(methods, targetOf({ alertKey: c.marker.key, repo: c.marker.repo, alert: c.marker.alert, secretType: c.marker.secretType, identityClass: c.marker.identityClass, issueUrl: c.issue.url ?? null })) !== null;
+    },
+    effects: {
+      async page(op) {
+        const chosen = lastPolicyPager ?? [...pagers.entries()].map(([id, pager]) => ({ id, pager }))[0] ?? null;
+        if (!chosen) throw new Error("no pager is configured");
+        const [repo, number4] = op.alertKey.replace(/^[^:]+:/, "").split("#");
+        const result = await chosen.pager.send({ action: "trigger", alertKey: op.alertKey, summary: op.summary, severity: op.severity, repo: repo ?? "", alertNumber: Number(number4), secretType: op.secretType || op.identityClass, identityClass: op.identityClass, issueUrl: op.url });
+        if (!result.ok) throw new Error(`paging failed: ${result.detail}`);
+      },
+      async revoke(op) {
+        const target2 = targetOf(op);
+        const method = chooseMethod(methodsByKey.get(op.alertKey) ?? [credentials], target2);
+        if (!method) throw new Error(`no revocation method supports ${op.secretType}`);
+        const outcome = await method.revoke(target2, () => config2.github.readSecretForRevocation(parseRepo(op.repo), op.alert));
+        if (outcome.status !== "revoked") throw new Error(`${method.name}: ${outcome.detail}`);
+        return `${method.name}: ${outcome.detail}`;
+      }
+    }
+  };
+}
 
 // src/core/alert/input-error.ts
 var InputError = class extends Error {
@@ -57885,7 +58502,7 @@ function combineExtractors(...extractors) {
     [{}, null, 1]
   ).slice(0, 2);
 }
-function parse5(s2, ...patterns) {
+function parse6(s2, ...patterns) {
   if (s2 == null) {
     return [null, null];
   }
@@ -58064,7 +58681,7 @@ var extractISOTimeAndOffset = combineExtractors(
   extractIANAZone
 );
 function parseISODate(s2) {
-  return parse5(
+  return parse6(
     s2,
     [isoYmdWithTimeExtensionRegex, extractISOYmdTimeAndOffset],
     [isoWeekWithTimeExtensionRegex, extractISOWeekTimeAndOffset],
@@ -58073,10 +58690,10 @@ function parseISODate(s2) {
   );
 }
 function parseRFC2822Date(s2) {
-  return parse5(preprocessRFC2822(s2), [rfc2822, extractRFC2822]);
+  return parse6(preprocessRFC2822(s2), [rfc2822, extractRFC2822]);
 }
 function parseHTTPDate(s2) {
-  return parse5(
+  return parse6(
     s2,
     [rfc1123, extractRFC1123Or850],
     [rfc850, extractRFC1123Or850],
@@ -58084,11 +58701,11 @@ function parseHTTPDate(s2) {
   );
 }
 function parseISODuration(s2) {
-  return parse5(s2, [isoDuration, extractISODuration]);
+  return parse6(s2, [isoDuration, extractISODuration]);
 }
 var extractISOTimeOnly = combineExtractors(extractISOTime);
 function parseISOTimeOnly(s2) {
-  return parse5(s2, [isoTimeOnly, extractISOTimeOnly]);
+  return parse6(s2, [isoTimeOnly, extractISOTimeOnly]);
 }
 var sqlYmdWithTimeExtensionRegex = combineRegexes(sqlYmdRegex, sqlTimeExtensionRegex);
 var sqlTimeCombinedRegex = combineRegexes(sqlTimeRegex);
@@ -58098,7 +58715,7 @@ var extractISOTimeOffsetAndIANAZone = combineExtractors(
   extractIANAZone
 );
 function parseSQL(s2) {
-  return parse5(
+  return parse6(
     s2,
     [sqlYmdWithTimeExtensionRegex, extractISOYmdTimeAndOffset],
     [sqlTimeCombinedRegex, extractISOTimeOffsetAndIANAZone]
@@ -59707,8 +60324,8 @@ function diff(earlier, later, units, opts) {
   }
 }
 var MISSING_FTP = "missing Intl.DateTimeFormat.formatToParts support";
-function intUnit(regex2, post = (i) => i) {
-  return { regex: regex2, deser: ([s2]) => post(parseDigits(s2)) };
+function intUnit(regex2, post2 = (i) => i) {
+  return { regex: regex2, deser: ([s2]) => post2(parseDigits(s2)) };
 }
 var NBSP = String.fromCharCode(160);
 var spaceOrNBSP = `[ ${NBSP}]`;
@@ -62205,11 +62822,11 @@ function friendlyDateTime(dateTimeish) {
 
 // src/core/sla/duration.ts
 var MINUTE_MS = 6e4;
-var HOUR_MS = 60 * MINUTE_MS;
-var DAY_MS = 24 * HOUR_MS;
+var HOUR_MS2 = 60 * MINUTE_MS;
+var DAY_MS = 24 * HOUR_MS2;
 var MAX_DAYS = 1e3;
 var EXAMPLES = "30m, 4h, 1h30m, 2d or 5 business days";
-var UNIT_MS = { week: 7 * DAY_MS, day: DAY_MS, hour: HOUR_MS, minute: MINUTE_MS };
+var UNIT_MS = { week: 7 * DAY_MS, day: DAY_MS, hour: HOUR_MS2, minute: MINUTE_MS };
 var TERM = /(\d+(?:\.\d+)?)\s*(business\s+days?|working\s+days?|bd|weeks?|w|days?|d|hours?|h|minutes?|mins?|m)(?![a-z])/y;
 var SEPARATOR = /\s*(?:(?:,|and(?![a-z]))\s*)?/y;
 var SPACE = /\s*/y;
@@ -62668,7 +63285,7 @@ var DEFAULT_BUSINESS_CALENDAR = frozen({
   end: "17:00",
   holidays: frozen([])
 });
-var hours = (n2) => frozen({ kind: "elapsed", ms: n2 * HOUR_MS });
+var hours = (n2) => frozen({ kind: "elapsed", ms: n2 * HOUR_MS2 });
 var workingDays = (n2) => frozen({ kind: "working-days", days: n2 });
 var DEFAULT_SLA = frozen({
   critical: frozen({ acknowledge: hours(1), remediate: hours(4), calendar: ALWAYS }),
@@ -62807,8 +63424,8 @@ function formatSpan(ms) {
   const total = Math.abs(ms);
   if (total < MINUTE_MS) return "under a minute";
   const days = Math.floor(total / DAY_MS);
-  const hours2 = Math.floor(total % DAY_MS / HOUR_MS);
-  const minutes = Math.floor(total % HOUR_MS / MINUTE_MS);
+  const hours2 = Math.floor(total % DAY_MS / HOUR_MS2);
+  const minutes = Math.floor(total % HOUR_MS2 / MINUTE_MS);
   const parts = [];
   if (days > 0) {
     parts.push(`${days} ${days === 1 ? "day" : "days"}`);
@@ -62914,7 +63531,7 @@ function planClock(issue3, marker, ctx) {
       next.severity = raised;
     }
     if ((level.actions.includes("page") || toOnCall) && ctx.pagerConfigured) {
-      ops.push({ op: "page", alertKey: marker.key, severity: next.severity, summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`, url: issue3.url ?? null });
+      ops.push({ op: "page", alertKey: marker.key, severity: next.severity, summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`, url: issue3.url ?? null, identityClass: marker.identityClass, secretType: marker.secretType });
       lines.push("On-call has been paged.");
     }
     if (level.actions.includes("revoke")) {
@@ -63085,7 +63702,125 @@ async function apply(op, repo, key2, port, effects) {
       if (!effects.page) throw new Error("a page was planned but no pager is configured");
       await effects.page(op);
       return { wrote: true };
+    case "revoke":
+      if (!effects.revoke) throw new Error("a revocation was planned but no revocation method is configured");
+      await effects.revoke(op);
+      return { wrote: true };
   }
+}
+
+// src/core/issue/state-change.ts
+function planStateChange(issueRepo, issue3, before, after, policy, now2, extra, summary2) {
+  const ops = [];
+  const first = extra.filter((o) => o.op === "resolve-alert");
+  const rest = extra.filter((o) => o.op !== "resolve-alert");
+  ops.push(...first);
+  const closing = rest.find((o) => o.op === "update-issue");
+  const others = rest.filter((o) => o !== closing);
+  const body = JSON.stringify(after) !== JSON.stringify(before) ? replaceMarker(issue3.body, after) : void 0;
+  if (body !== void 0 || closing) ops.push({ op: "update-issue", issue: issue3.number, ...body !== void 0 ? { body } : {}, ...closing?.state ? { state: closing.state } : {}, ...closing?.assignees ? { assignees: closing.assignees } : {} });
+  const labels = after.sla ? stateLabels(policy, after.severity, after.sla, after, after.routing.unowned, now2) : [];
+  const add = labels.filter((l2) => !issue3.labels.includes(l2));
+  if (add.length) ops.push({ op: "add-labels", issue: issue3.number, labels: add });
+  for (const l2 of issue3.labels.filter((l3) => isManagedStateLabel(l3) && labels.length && !labels.includes(l3))) ops.push({ op: "remove-label", issue: issue3.number, label: l2 });
+  ops.push(...others);
+  return { key: after.key, repo: issueRepo, action: ops.length ? "update" : "none", issue: issue3.number, summary: summary2, assignees: after.routing.assignees, why: after.routing.why, labels: add.map(labelSpec), ops };
+}
+
+// src/handlers/auto-revoke.ts
+var DAY = 864e5;
+function allowedByPolicy(c) {
+  for (const rule of c.policy.auto_revoke.rules) {
+    if (rule.identity_classes && !rule.identity_classes.includes(c.marker.identityClass)) continue;
+    if (rule.secret_types && !rule.secret_types.includes(c.marker.secretType)) continue;
+    if (rule.systems && !(c.marker.system && rule.systems.includes(c.marker.system))) continue;
+    return { after: rule.after.kind === "elapsed" ? rule.after.ms : workingLength({ kind: "24x7" }, rule.after) };
+  }
+  return null;
+}
+function lastEvent(m, event) {
+  return [...m.timeline].reverse().find((e) => e.event === event)?.at ?? null;
+}
+async function planRevocations(run2, candidates, supports) {
+  const { clock, github, log } = run2.deps;
+  const now2 = clock.now();
+  const changes = [];
+  const recent = candidates.filter((c) => c.marker.autoRevoked && now2.getTime() - new Date(c.marker.autoRevoked.at).getTime() < DAY).length;
+  let planned = 0;
+  for (const c of [...candidates].sort((a, b) => String(a.marker.sla?.remediateBy).localeCompare(String(b.marker.sla?.remediateBy)))) {
+    const m = c.marker;
+    const where = `${m.repo} alert#${m.alert}`;
+    if (m.autoRevoked || m.resolution || !m.sla) continue;
+    const allowed = allowedByPolicy(c);
+    const requestedAt = lastEvent(m, "revocation-requested");
+    const failedAt = lastEvent(m, "revocation-failed");
+    const requested = c.requested || requestedAt !== null && (failedAt === null || failedAt < requestedAt);
+    const due = allowed !== null && now2.getTime() >= new Date(m.sla.remediateBy).getTime() + allowed.after;
+    if (!due && !(requested && allowed)) {
+      if (requested && !allowed) log.info(`${where}: revocation was requested, but the policy does not allow automatic revocation for ${m.identityClass}; nothing done.`);
+      continue;
+    }
+    if (m.snooze && new Date(m.snooze.until) > now2) {
+      log.info(`${where}: not revoked: snoozed until ${m.snooze.until}.`);
+      continue;
+    }
+    if (!supports(c)) {
+      log.info(`${where}: not revoked: no configured method supports ${m.secretType || m.identityClass}.`);
+      continue;
+    }
+    const limits = c.policy.auto_revoke;
+    if (planned >= limits.per_run || recent + planned >= limits.per_day) {
+      log.warn(`${where}: revocation deferred: the limit of ${limits.per_run} per run / ${limits.per_day} per day is reached.`);
+      continue;
+    }
+    let alert;
+    try {
+      alert = await github.getSecretScanningAlert(parseRepo(m.repo), m.alert);
+    } catch (e) {
+      log.warn(`${where}: not revoked: could not re-read the alert (${e.message}).`);
+      continue;
+    }
+    if (alert.state !== "open" || !(alert.validity === "active" || alert.validity === "unknown" || alert.validity === void 0)) {
+      log.info(`${where}: not revoked: the alert is ${alert.state}, validity ${alert.validity}.`);
+      continue;
+    }
+    if (limits.dry_run) {
+      log.info(`${where}: dry run: would revoke ${m.secretType || m.identityClass} now (SLA lapsed at ${m.sla.remediateBy}).`);
+      continue;
+    }
+    planned++;
+    changes.push({
+      key: m.key,
+      repo: c.issueRepo,
+      action: "update",
+      issue: c.issue.number,
+      summary: `revoke the credential of ${m.key}`,
+      assignees: [],
+      why: m.routing.why,
+      labels: [],
+      ops: [{ op: "revoke", alertKey: m.key, repo: m.repo, alert: m.alert, secretType: m.secretType, identityClass: m.identityClass, issueUrl: c.issue.url ?? null }]
+    });
+  }
+  return changes;
+}
+function planAfterRevocation(run2, c, report) {
+  const result = report.results.find((r) => r.change.key === c.marker.key && r.change.ops.some((o) => o.op === "revoke"));
+  if (!result || result.status === "planned" || result.status === "deferred") return null;
+  const now2 = run2.deps.clock.now();
+  const at = now2.toISOString();
+  const m = c.marker;
+  if (result.status === "applied") {
+    const method = "credentials revocation";
+    const after2 = { ...m, autoRevoked: { at, method }, timeline: [...m.timeline, { at, event: "auto-revoked", by: "nhi-steward", detail: method }] };
+    return planStateChange(c.issueRepo, c.issue, m, after2, c.policy, now2, [
+      { op: "resolve-alert", repo: m.repo, alert: m.alert, resolution: "revoked", comment: `Revoked automatically by nhi-steward after the SLA lapsed (${c.issue.url ?? `#${c.issue.number}`})` },
+      { op: "comment", issue: c.issue.number, body: `**Revoked automatically** at ${at} (the remediate deadline was ${m.sla?.remediateBy}). The alert is resolved as revoked. Check what depended on this credential (see \u201CWhat usually breaks\u201D above), then close this issue with \`/resolve revoked\`.` }
+    ], `record the revocation of ${m.key}`);
+  }
+  const error64 = result.error ?? "unknown error";
+  const after = { ...m, escalation: { level: m.escalation.level + 1, at }, timeline: [...m.timeline, { at, event: "revocation-failed", by: "nhi-steward", detail: error64 }] };
+  const who2 = [...m.routing.assignees.map((a) => `@${a}`), ...m.routing.mentions, c.policy.escalation.incident_commander ?? ""].filter(Boolean).join(" ");
+  return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now2, [{ op: "comment", issue: c.issue.number, body: `**Automatic revocation failed**: ${error64}. ${who2}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.` }], `report the failed revocation of ${m.key}`);
 }
 
 // src/handlers/gather-alert.ts
@@ -63670,6 +64405,7 @@ function renderIssue(decision) {
     repo: repoName(alert.repo),
     alert: alert.number,
     identityClass: classification.identityClass,
+    secretType: alert.secretType,
     validity: alert.validity,
     publiclyLeaked: alert.publiclyLeaked,
     severity: decision.severity.severity,
@@ -64737,6 +65473,7 @@ async function sweep(run2, scope, options = {}) {
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
   const touched = new Set(changes.filter((c) => c.ops.length).map((c) => c.key));
   let clocks = 0;
+  const candidates = [];
   for (const issueRepo of issueRepos.values()) {
     let issues;
     try {
@@ -64759,8 +65496,19 @@ async function sweep(run2, scope, options = {}) {
         }
         const { policy } = await loadPolicy(run2, parseRepo(marker.repo));
         clocks++;
-        const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: options.pagerConfigured ?? false });
+        const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: options.effects?.pagerConfigured(policy) ?? false });
         if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+        const ops = planned.change.ops;
+        const added = ops.flatMap((o) => o.op === "add-labels" ? o.labels : []);
+        const removed = ops.flatMap((o) => o.op === "remove-label" ? [o.label] : []);
+        const body = ops.find((o) => o.op === "update-issue" && o.body !== void 0);
+        candidates.push({
+          issueRepo: repoName(issueRepo),
+          issue: { ...issue3, body: body?.body ?? issue3.body, labels: [...issue3.labels.filter((l2) => !removed.includes(l2)), ...added] },
+          marker: planned.marker,
+          policy,
+          requested: planned.revokeRequested
+        });
       } catch (e) {
         log.error(`sweep: ${marker.key}: could not advance the clock of ${repoName(issueRepo)}#${issue3.number}: ${e.message}`);
       }
@@ -64769,8 +65517,21 @@ async function sweep(run2, scope, options = {}) {
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run2.drainSideChanges();
-  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log, ...options.effects ? { effects: options.effects } : {} });
+  const exec = (list2) => execute({ changes: list2 }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log, ...options.effects ? { effects: options.effects.effects } : {} });
+  let report = await exec([...side, ...changes]);
+  if (options.effects && candidates.length) {
+    const revokes = await planRevocations(run2, candidates, options.effects.supports);
+    if (revokes.length) {
+      const revoked = await exec(revokes);
+      const followUps = candidates.map((c) => planAfterRevocation(run2, c, revoked)).filter((c) => c !== null);
+      const recorded = await exec(followUps);
+      report = merge3(merge3(report, revoked), recorded);
+    }
+  }
   return { ...report, alerts, clocks, unreadable };
+}
+function merge3(a, b) {
+  return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };
 }
 function keyOf(body) {
   return decodeMarker(body)?.key ?? "";
@@ -64846,9 +65607,12 @@ async function run(env = process.env) {
     if (!env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: run nhi-steward as a step of a GitHub Actions workflow.");
     const here = parseRepo(env.GITHUB_REPOSITORY);
     const scope = inputs.scope === "organization" ? { kind: "organization", org: here.owner } : { kind: "repository", repo: here };
-    const octokit = createOctokit({ token: inputs.token, log: actionsLogger, ...env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {} });
-    const runState = new Run({ github: new OctokitPort(octokit), clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
-    const report = await sweep(runState, scope);
+    const apiUrl = env.GITHUB_API_URL ?? "https://api.github.com";
+    const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
+    const github = new OctokitPort(octokit);
+    const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+    const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
+    const report = await sweep(runState, scope, { effects });
     setOutput("opened", report.opened);
     setOutput("updated", report.updated);
     setOutput("plan", JSON.stringify(planJson(report.results, { dryRun: report.dryRun })));

@@ -4,6 +4,7 @@ import { OctokitPort } from "../github/octokit-port.ts";
 import { parseRepo, type AlertScope } from "../github/port.ts";
 import { planJson, summaryMarkdown } from "../core/plan-report.ts";
 import { Run } from "../handlers/run.ts";
+import { buildEffects } from "../handlers/effects.ts";
 import { sweep } from "../handlers/sweep.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
@@ -35,9 +36,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const here = parseRepo(env.GITHUB_REPOSITORY);
     const scope: AlertScope = inputs.scope === "organization" ? { kind: "organization", org: here.owner } : { kind: "repository", repo: here };
 
-    const octokit = createOctokit({ token: inputs.token, log: actionsLogger, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) });
-    const runState = new Run({ github: new OctokitPort(octokit), clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
-    const report = await sweep(runState, scope);
+    const apiUrl = env.GITHUB_API_URL ?? "https://api.github.com";
+    const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
+    const github = new OctokitPort(octokit);
+    const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+    const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
+    const report = await sweep(runState, scope, { effects });
 
     core.setOutput("opened", report.opened);
     core.setOutput("updated", report.updated);

@@ -21,6 +21,9 @@ export class OfflinePort implements GitHubPort {
   async getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown> {
     throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber} cannot be read offline: fix the payload file instead.`);
   }
+  readSecretForRevocation(): never {
+    throw new Error("offline: plan never revokes");
+  }
   async listSecretScanningAlertLocations(): Promise<unknown[]> {
     return [];
   }

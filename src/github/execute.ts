@@ -30,6 +30,8 @@ export interface ExecutionReport {
 /** Side effects outside GitHub that plans may ask for (paging on-call). */
 export interface Effects {
   page?(request: Extract<Op, { op: "page" }>): Promise<void>;
+  /** Revokes; resolves with a one-line outcome, rejects when it did not revoke. */
+  revoke?(request: Extract<Op, { op: "revoke" }>): Promise<string>;
 }
 
 export interface ExecuteOptions {
@@ -149,6 +151,10 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effec
     case "page":
       if (!effects.page) throw new Error("a page was planned but no pager is configured");
       await effects.page(op);
+      return { wrote: true };
+    case "revoke":
+      if (!effects.revoke) throw new Error("a revocation was planned but no revocation method is configured");
+      await effects.revoke(op);
       return { wrote: true };
   }
 }

@@ -67,6 +67,12 @@ export class OctokitPort implements GitHubPort {
     return data;
   }
 
+  async readSecretForRevocation(repo: RepoRef, alertNumber: number): Promise<string> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { owner: repo.owner, repo: repo.name, alert_number: alertNumber });
+    if (typeof data.secret !== "string" || !data.secret) throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber}: GitHub did not return the secret, so it cannot be revoked automatically.`);
+    return data.secret;
+  }
+
   async listSecretScanningAlertLocations(repo: RepoRef, alertNumber: number): Promise<unknown[]> {
     return this.octokit.paginate("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations", {
       owner: repo.owner,

@@ -35,6 +35,11 @@ export interface GitHubPort {
   /** The alert without its secret (`hide_secret=true`). */
   getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown>;
   listSecretScanningAlertLocations(repo: RepoRef, alertNumber: number): Promise<unknown[]>;
+  /**
+   * The raw secret, for revocation only: the one read without `hide_secret`. Its caller sends it
+   * to the revocation endpoint and nowhere else; it is never logged, stored or returned further.
+   */
+  readSecretForRevocation(repo: RepoRef, alertNumber: number): Promise<string>;
   listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert>;
   /** Repository custom properties as name → value (multi-select values joined with commas). */
   getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>>;

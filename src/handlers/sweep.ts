@@ -5,7 +5,9 @@ import { LABELS } from "../core/issue/labels.ts";
 import { decodeMarker } from "../core/issue/marker.ts";
 import type { Change } from "../core/plan.ts";
 import { planClock } from "../core/sla/escalate.ts";
-import { execute, type Effects, type ExecutionReport } from "../github/execute.ts";
+import { execute, type ExecutionReport } from "../github/execute.ts";
+import { planAfterRevocation, planRevocations, type RevocationCandidate } from "./auto-revoke.ts";
+import type { RunEffects } from "./effects.ts";
 import { parseRepo, type AlertScope } from "../github/port.ts";
 import { gatherAlert } from "./gather-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
@@ -23,9 +25,8 @@ export interface SweepReport extends ExecutionReport {
 }
 
 export interface SweepOptions {
-  effects?: Effects;
-  /** Whether a pager is configured (the app or Action read its secrets from the environment). */
-  pagerConfigured?: boolean;
+  /** Pagers and revocation methods, from the environment (see effects.ts). Without them, nothing pages or revokes. */
+  effects?: RunEffects;
 }
 
 /**
@@ -65,6 +66,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   // two never race on one body.
   const touched = new Set(changes.filter((c) => c.ops.length).map((c) => c.key));
   let clocks = 0;
+  const candidates: RevocationCandidate[] = [];
   for (const issueRepo of issueRepos.values()) {
     let issues;
     try {
@@ -87,8 +89,19 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
         }
         const { policy } = await loadPolicy(run, parseRepo(marker.repo));
         clocks++;
-        const planned = planClock(issue, marker, { policy, now, pagerConfigured: options.pagerConfigured ?? false });
+        const planned = planClock(issue, marker, { policy, now, pagerConfigured: options.effects?.pagerConfigured(policy) ?? false });
         if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+        const ops = planned.change.ops;
+        const added = ops.flatMap((o) => (o.op === "add-labels" ? o.labels : []));
+        const removed = ops.flatMap((o) => (o.op === "remove-label" ? [o.label] : []));
+        const body = ops.find((o) => o.op === "update-issue" && o.body !== undefined) as { body: string } | undefined;
+        candidates.push({
+          issueRepo: repoName(issueRepo),
+          issue: { ...issue, body: body?.body ?? issue.body, labels: [...issue.labels.filter((l) => !removed.includes(l)), ...added] },
+          marker: planned.marker,
+          policy,
+          requested: planned.revokeRequested,
+        });
       } catch (e) {
         log.error(`sweep: ${marker.key}: could not advance the clock of ${repoName(issueRepo)}#${issue.number}: ${(e as Error).message}`);
       }
@@ -98,8 +111,24 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run.drainSideChanges();
-  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run.options.dryRun, budget: run.budget, log, ...(options.effects ? { effects: options.effects } : {}) });
+  const exec = (list: Change[]) => execute({ changes: list }, github, { dryRun: run.options.dryRun, budget: run.budget, log, ...(options.effects ? { effects: options.effects.effects } : {}) });
+  let report = await exec([...side, ...changes]);
+
+  // Revocations go last, after the clocks they depend on are written; then what they did is recorded.
+  if (options.effects && candidates.length) {
+    const revokes = await planRevocations(run, candidates, options.effects.supports);
+    if (revokes.length) {
+      const revoked = await exec(revokes);
+      const followUps = candidates.map((c) => planAfterRevocation(run, c, revoked)).filter((c): c is Change => c !== null);
+      const recorded = await exec(followUps);
+      report = merge(merge(report, revoked), recorded);
+    }
+  }
   return { ...report, alerts, clocks, unreadable };
+}
+
+function merge(a: ExecutionReport, b: ExecutionReport): ExecutionReport {
+  return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };
 }
 
 function keyOf(body: string): string {

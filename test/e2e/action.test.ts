@@ -76,8 +76,8 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
 
   it("stops at max-operations without leaving an issue half-done, and the next run finishes", async () => {
     seedAlerts();
-    // Three writes fit one owned alert (its two labels + its issue); the rest wait, whole.
-    const first = await action({ scope: "organization", "max-operations": "3" });
+    // Four writes fit one owned alert (its three labels: response, severity, SLA; and its issue); the rest wait, whole.
+    const first = await action({ scope: "organization", "max-operations": "4" });
     expect(first.outputs.opened).toBe("1");
     expect(JSON.parse(first.outputs.plan!).changes.map((c: { status: string }) => c.status).sort()).toEqual(["applied", "deferred", "deferred"]);
     expect(first.stdout).toContain("deferred to the next run");

@@ -4,6 +4,7 @@ import { createOctokit } from "../../github/octokit.ts";
 import { OctokitPort } from "../../github/octokit-port.ts";
 import { parseRepo, type AlertScope } from "../../github/port.ts";
 import { Run } from "../../handlers/run.ts";
+import { buildEffects } from "../../handlers/effects.ts";
 import { sweep } from "../../handlers/sweep.ts";
 import type { Logger } from "../../log.ts";
 import { systemClock } from "../../system-clock.ts";
@@ -60,9 +61,10 @@ export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const log: Logger = { debug: () => {}, info: (m) => io.stderr(m), warn: (m) => io.stderr(`warning: ${m}`), error: (m) => io.stderr(`error: ${m}`) };
   const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL;
-  const octokit = createOctokit({ token, log, ...(apiUrl ? { baseUrl: apiUrl } : {}) });
-  const run = new Run({ github: new OctokitPort(octokit), clock: systemClock, log }, { dryRun: values["dry-run"] ?? false, maxOperations: max });
-  const report = await sweep(run, scope);
+  const baseUrl = apiUrl ?? "https://api.github.com";
+  const github = new OctokitPort(createOctokit({ token, log, baseUrl }));
+  const run = new Run({ github, clock: systemClock, log }, { dryRun: values["dry-run"] ?? false, maxOperations: max });
+  const report = await sweep(run, scope, { effects: buildEffects({ github, apiUrl: baseUrl, env: io.env, clock: systemClock, log }) });
   io.stdout(JSON.stringify(planJson(report.results, { dryRun: report.dryRun }), null, 2));
   return report.failed || report.unreadable ? 1 : 0;
 }

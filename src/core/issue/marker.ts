@@ -44,6 +44,7 @@ export const markerSchema = z.object({
   repo: z.string(),
   alert: z.number(),
   identityClass: z.string(),
+  secretType: z.string().default(""),
   validity: z.enum(["active", "inactive", "unknown"]),
   publiclyLeaked: z.boolean(),
   severity: z.enum(["critical", "high", "medium", "low"]),

@@ -54,6 +54,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
     repo: repoName(alert.repo),
     alert: alert.number,
     identityClass: classification.identityClass,
+    secretType: alert.secretType,
     validity: alert.validity,
     publiclyLeaked: alert.publiclyLeaked,
     severity: decision.severity.severity,

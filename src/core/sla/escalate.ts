@@ -127,7 +127,7 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
       next.severity = raised;
     }
     if ((level.actions.includes("page") || toOnCall) && ctx.pagerConfigured) {
-      ops.push({ op: "page", alertKey: marker.key, severity: next.severity as Severity, summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`, url: issue.url ?? null });
+      ops.push({ op: "page", alertKey: marker.key, severity: next.severity as Severity, summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`, url: issue.url ?? null, identityClass: marker.identityClass, secretType: marker.secretType });
       lines.push("On-call has been paged.");
     }
     if (level.actions.includes("revoke")) {

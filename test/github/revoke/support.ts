@@ -40,12 +40,17 @@ export const unmatched: string[] = [];
  * No test reaches the network: only loopback may connect. Every file that mocks HTTP calls this at
  * top level. After each test, interceptors are cleared and no request may have gone unmatched.
  */
+const LOOPBACK = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/;
+
 export function useNock(): void {
-  const onNoMatch = (req: Request) => unmatched.push(`${req.method} ${req.url}`);
+  // Loopback requests go through to real local servers; anything else unmatched is a test failure.
+  const onNoMatch = (req: Request) => {
+    if (!LOOPBACK.test(new URL(req.url).host)) unmatched.push(`${req.method} ${req.url}`);
+  };
   beforeAll(() => {
     if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
-    nock.enableNetConnect((host: string) => /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?$/.test(host));
+    nock.enableNetConnect((host: string) => LOOPBACK.test(host));
     nock.emitter.on("no match", onNoMatch);
   });
   afterEach(() => {
