@@ -128,3 +128,15 @@ function whatChanged(oldBody: string, next: ReturnType<typeof renderIssue>["mark
   if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
   return news;
 }
+
+/** The issue as it will be once a change's ops are applied (for planning more on top of it). */
+export function afterOps(issue: ExistingIssue, ops: Op[]): ExistingIssue {
+  let next: ExistingIssue = { ...issue, labels: [...issue.labels] };
+  for (const op of ops) {
+    if (op.op === "update-issue") next = { ...next, ...(op.body !== undefined ? { body: op.body } : {}), ...(op.title !== undefined ? { title: op.title } : {}), ...(op.state ? { state: op.state } : {}), ...(op.assignees ? { assignees: op.assignees } : {}) };
+    if (op.op === "add-labels") next.labels = [...next.labels, ...op.labels.filter((l) => !next.labels.includes(l))];
+    if (op.op === "remove-label") next.labels = next.labels.filter((l) => l !== op.label);
+    if (op.op === "add-assignees") next.assignees = [...(next.assignees ?? []), ...op.assignees];
+  }
+  return next;
+}

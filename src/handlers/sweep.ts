@@ -3,7 +3,7 @@ import { repoName, type RepoRef } from "../core/alert/types.ts";
 import { issueRepository } from "../core/decide.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { decodeMarker } from "../core/issue/marker.ts";
-import type { Change } from "../core/plan.ts";
+import { afterOps, type Change } from "../core/plan.ts";
 import { planClock } from "../core/sla/escalate.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
 import { planAfterRevocation, planRevocations, type RevocationCandidate } from "./auto-revoke.ts";
@@ -62,9 +62,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
 
-  // Clocks. An issue whose alert change writes this run gets its clock advanced next run, so the
-  // two never race on one body.
-  const touched = new Set(changes.filter((c) => c.ops.length).map((c) => c.key));
+  // Clocks. When the alert itself changed this run, the clock is planned on top of that change, in
+  // the same change, so the two never race on one body.
+  const byKey = new Map(changes.filter((c) => c.ops.length && c.issue !== null).map((c) => [c.key, c]));
   let clocks = 0;
   const candidates: RevocationCandidate[] = [];
   for (const issueRepo of issueRepos.values()) {
@@ -75,8 +75,10 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       log.error(`sweep: could not list response issues in ${repoName(issueRepo)}: ${(e as Error).message}`);
       continue;
     }
-    for (const issue of issues) {
-      if (issue.state !== "open" || touched.has(keyOf(issue.body))) continue;
+    for (const listed of issues) {
+      const pending = byKey.get(keyOf(listed.body));
+      const issue = pending ? afterOps(listed, pending.ops) : listed;
+      if (issue.state !== "open") continue;
       const marker = decodeMarker(issue.body);
       if (!marker) continue;
       try {
@@ -90,7 +92,10 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
         const { policy } = await loadPolicy(run, parseRepo(marker.repo));
         clocks++;
         const planned = planClock(issue, marker, { policy, now, pagerConfigured: options.effects?.pagerConfigured(policy) ?? false });
-        if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+        if (planned.change.ops.length && pending) {
+          pending.ops.push(...planned.change.ops);
+          pending.labels.push(...planned.change.labels.filter((l) => !pending.labels.some((p) => p.name === l.name)));
+        } else if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
         const ops = planned.change.ops;
         const added = ops.flatMap((o) => (o.op === "add-labels" ? o.labels : []));
         const removed = ops.flatMap((o) => (o.op === "remove-label" ? [o.label] : []));
