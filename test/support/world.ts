@@ -77,3 +77,28 @@ export function leaks(world: World, extra = ""): string[] {
   const written = world.sandbox.state.everythingWritten() + "\n" + world.log.text() + "\n" + extra;
   return Object.values(PLANTED).filter((v) => written.includes(v));
 }
+
+/** Acts as a person through the sandbox's REST API (so the state changes as GitHub's would). */
+export async function asUser(world: World, login: string, method: string, path: string, body?: object): Promise<unknown> {
+  const token = `ghp_user_${login}`;
+  world.sandbox.state.addToken(token, login);
+  const res = await fetch(`${world.sandbox.url}${path}`, { method, headers: { authorization: `token ${token}`, "content-type": "application/json", accept: "application/vnd.github+json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+
+/** A person comments on an issue; GitHub delivers `issue_comment.created`. */
+export async function comment(world: World, repo: string, issueNumber: number, login: string, body: string): Promise<number> {
+  const created = (await asUser(world, login, "POST", `/repos/${repo}/issues/${issueNumber}/comments`, { body })) as object;
+  const issue = await asUser(world, login, "GET", `/repos/${repo}/issues/${issueNumber}`);
+  const repository = await asUser(world, login, "GET", `/repos/${repo}`);
+  return world.app.deliver("issue_comment", { action: "created", issue, comment: created, repository, installation: { id: 1 }, sender: { login, type: "User" } });
+}
+
+/** A person closes an issue (optionally labelling it first); GitHub delivers `issues.closed`. */
+export async function closeIssue(world: World, repo: string, issueNumber: number, login: string, labels: string[] = []): Promise<number> {
+  if (labels.length) await asUser(world, login, "POST", `/repos/${repo}/issues/${issueNumber}/labels`, { labels });
+  const issue = await asUser(world, login, "PATCH", `/repos/${repo}/issues/${issueNumber}`, { state: "closed", state_reason: "completed" });
+  const repository = await asUser(world, login, "GET", `/repos/${repo}`);
+  return world.app.deliver("issues", { action: "closed", issue, repository, installation: { id: 1 }, sender: { login, type: "User" } });
+}

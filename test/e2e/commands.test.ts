@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeMarker } from "../../src/core/issue/marker.ts";
+import { closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+
+let world: World;
+let alertNumber: number;
+beforeEach(async () => {
+  world = await startWorld();
+  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n  snooze_max: 3d\n');
+  alertNumber = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secretTypeDisplayName: "GitHub Personal Access Token",
+    secret: PLANTED.pat,
+    validity: "unknown",
+    locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+  }).number;
+  await deliver(world, "secret_scanning_alert", "created", "acme/api", alertNumber);
+});
+afterEach(async () => {
+  expect(world.sandbox.validationErrors).toEqual([]);
+  expect(leaks(world)).toEqual([]);
+  await world.close();
+});
+
+const issue = () => responseIssues(world, "acme/api")[0]!;
+const lastComment = () => issue().comments.at(-1)!.body;
+
+describe("owners answer in the issue", () => {
+  it("/ack stops the acknowledge clock and records who and when", async () => {
+    world.clock.set("2026-11-23T09:30:00Z");
+    expect(await comment(world, "acme/api", issue().number, "alice", "On it.\n/ack")).toBe(200);
+    expect(decodeMarker(issue().body)!.acknowledged).toEqual({ at: "2026-11-23T09:30:00.000Z", by: "alice" });
+    expect(issue().labels).toContain("nhi:acknowledged");
+    expect(lastComment()).toContain("Acknowledged by @alice. Remediate by");
+  });
+
+  it("refuses commands from people without the right, saying who may", async () => {
+    await comment(world, "acme/api", issue().number, "mallory", "/snooze 2d not my problem");
+    expect(lastComment()).toBe("@mallory, only the assignees, members of the owning team, members of @acme/security may use `/snooze` here. Ask one of them, or ask security to add you.");
+    expect(decodeMarker(issue().body)!.snooze).toBeNull();
+  });
+
+  it("/snooze is time-boxed by the policy and recorded", async () => {
+    await comment(world, "acme/api", issue().number, "alice", "/snooze 5d waiting for vendor");
+    expect(lastComment()).toContain("a snooze may last at most 3 days");
+    await comment(world, "acme/api", issue().number, "erin", "/snooze 2d waiting for the vendor to rotate");
+    expect(decodeMarker(issue().body)!.snooze).toMatchObject({ by: "erin", reason: "waiting for the vendor to rotate" });
+    expect(issue().labels).toContain("nhi:snoozed");
+  });
+
+  it("/handoff reassigns and records the chain of custody", async () => {
+    await comment(world, "acme/api", issue().number, "alice", "/handoff @acme/platform they own deploys");
+    expect(issue().assignees).toEqual(["carol", "dave"]);
+    const m = decodeMarker(issue().body)!;
+    expect(m.routing.why).toBe("handed off by @alice: they own deploys");
+    expect(m.timeline.at(-1)).toMatchObject({ event: "handoff", by: "alice", detail: "@acme/platform: they own deploys" });
+  });
+
+  it("explains a malformed command", async () => {
+    await comment(world, "acme/api", issue().number, "alice", "/snooze soon");
+    expect(lastComment()).toContain("`/snooze` needs a duration and a reason");
+  });
+});
+
+describe("closing the issue records the remediation", () => {
+  it("a resolution label resolves the alert to match, with a comment that links the issue", async () => {
+    world.sandbox.state.updateAlert("acme", "api", alertNumber, { validity: "inactive" });
+    expect(await closeIssue(world, "acme/api", issue().number, "alice", ["resolution:rotated"])).toBe(200);
+    const alert = world.sandbox.state.alert("acme", "api", alertNumber)!;
+    expect(alert).toMatchObject({ state: "resolved", resolution: "revoked" });
+    expect(JSON.stringify(alert)).toContain(`rotated (`);
+    expect(issue().state).toBe("closed");
+    expect(decodeMarker(issue().body)!.resolution).toMatchObject({ resolution: "rotated", by: "alice" });
+  });
+
+  it("closed without a resolution: reopened, asked for one, labelled nhi:needs-resolution", async () => {
+    await closeIssue(world, "acme/api", issue().number, "alice");
+    expect(issue().state).toBe("open");
+    expect(issue().labels).toContain("nhi:needs-resolution");
+    expect(lastComment()).toContain("closed without saying how");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+  });
+
+  it("revoked while GitHub still reports the secret active: reopened, and it says so", async () => {
+    world.sandbox.state.updateAlert("acme", "api", alertNumber, { validity: "active" });
+    await closeIssue(world, "acme/api", issue().number, "alice", ["resolution:revoked"]);
+    expect(issue().state).toBe("open");
+    expect(lastComment()).toContain("GitHub still reports this secret as **active**");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+  });
+
+  it("wont-fix needs a reason; /resolve with one resolves and closes", async () => {
+    await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix");
+    expect(lastComment()).toContain("`wont-fix` accepts a risk, so it needs a reason");
+    await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix test fixture key, never deployed");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)).toMatchObject({ state: "resolved", resolution: "wont_fix" });
+    expect(issue().state).toBe("closed");
+  });
+});
