@@ -23216,14 +23216,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -23240,14 +23240,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -23264,12 +23264,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -23281,12 +23281,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -23301,39 +23301,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -29871,8 +29871,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -29968,10 +29968,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30000,9 +30000,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30013,8 +30013,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -30937,8 +30937,8 @@ var convertMarkedBigIntsReviver = (key2, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key2, value, context);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key2, value, context) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key2, value, context) => {
     const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber2 && isOutOfBounds;
@@ -30996,8 +30996,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match2, digits, fractional, exponential) => {
       const isString2 = match2[0] === '"';
@@ -31011,18 +31011,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
     );
   } catch (error64) {
     if (error64 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -31190,12 +31190,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -34407,6 +34407,7 @@ function createOctokit(options) {
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: options.userAgent ?? "nhi-steward",
     throttle: {
+      enabled: options.pace ?? true,
       onRateLimit: (retryAfter, request2, _octokit, retryCount) => {
         log.warn(`GitHub rate limit reached on ${request2.method} ${request2.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`);
         return retryCount < 2;
@@ -35741,9 +35742,9 @@ var Class = class {
   constructor(..._args) {
   }
 };
-function members(proto, table) {
-  for (const key2 in table) {
-    const desc = Object.getOwnPropertyDescriptor(table, key2);
+function members(proto, table2) {
+  for (const key2 in table2) {
+    const desc = Object.getOwnPropertyDescriptor(table2, key2);
     if (desc.get)
       Object.defineProperty(proto, key2, { ...desc, enumerable: false });
     else
@@ -35758,10 +35759,10 @@ function hide(inst, key2, value) {
   return own(inst, key2, value, false);
 }
 // @__NO_SIDE_EFFECTS__
-function derived(computes, table) {
+function derived(computes, table2) {
   for (const key2 in computes) {
     const compute = computes[key2];
-    Object.defineProperty(table, key2, {
+    Object.defineProperty(table2, key2, {
       configurable: true,
       enumerable: true,
       get() {
@@ -35772,7 +35773,7 @@ function derived(computes, table) {
       }
     });
   }
-  return table;
+  return table2;
 }
 function defineBound(proto, key2, fn) {
   Object.defineProperty(proto, key2, {
@@ -43769,8 +43770,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -54139,22 +54140,22 @@ function date4(params) {
 // src/core/routing/types.ts
 var ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"];
 var MAX_ASSIGNEES = 10;
-function ownerText(owner3) {
-  switch (owner3.kind) {
+function ownerText(owner4) {
+  switch (owner4.kind) {
     case "user":
-      return `@${owner3.login}`;
+      return `@${owner4.login}`;
     case "team":
-      return `@${owner3.org}/${owner3.slug}`;
+      return `@${owner4.org}/${owner4.slug}`;
     case "email":
-      return owner3.email;
+      return owner4.email;
   }
 }
-function parseOwner(text) {
-  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text);
+function parseOwner(text2) {
+  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text2);
   if (team3) return { kind: "team", org: team3[1], slug: team3[2] };
-  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text);
+  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text2);
   if (user) return { kind: "user", login: user[1] };
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text)) return { kind: "email", email: text };
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text2)) return { kind: "email", email: text2 };
   return null;
 }
 
@@ -54424,6 +54425,21 @@ var OctokitPort = class {
     const index = await this.issuesByKey(repo, label);
     return index.get(issueKey) ?? null;
   }
+  async listIssueRecords(repo, label) {
+    const out = [];
+    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
+    for await (const page of pages) {
+      for (const i of page.data) {
+        if (i.pull_request) continue;
+        out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels, assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
+      }
+    }
+    return out;
+  }
+  async listOrgRepositories(org) {
+    const repos = await this.octokit.paginate("GET /orgs/{org}/repos", { org, per_page: 100 });
+    return repos.filter((r) => !r.archived).map((r) => ({ owner: r.owner.login, name: r.name }));
+  }
   async listIssues(repo, label) {
     return [...(await this.issuesByKey(repo, label)).values()];
   }
@@ -54532,9 +54548,9 @@ var OctokitPort = class {
 
 // src/github/port.ts
 function parseRepo(fullName) {
-  const [owner3, name, ...rest] = fullName.split("/");
-  if (!owner3 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
-  return { owner: owner3, name };
+  const [owner4, name, ...rest] = fullName.split("/");
+  if (!owner4 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
+  return { owner: owner4, name };
 }
 
 // src/core/plan-report.ts
@@ -54568,9 +54584,9 @@ function describeOp(op, bodies) {
 function summaryMarkdown(outcomes, heading) {
   const rows = outcomes.map(({ change, status: status2, issue: issue3, url: url2, error: error64 }) => {
     const issueCell = issue3 ? url2 ? `[#${issue3}](${url2})` : `${change.repo}#${issue3}` : "\u2014";
-    const owner3 = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
+    const owner4 = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
     const what = error64 ? `${status2}: ${error64}` : status2 === "unchanged" ? "up to date" : `${status2}: ${change.action}`;
-    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner3} | ${change.why.replace(/\|/g, "\\|")} |`;
+    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner4} | ${change.why.replace(/\|/g, "\\|")} |`;
   });
   return [`### ${heading}`, "", "| Alert | Issue | Result | Assigned | Why |", "|---|---|---|---|---|", ...rows.length ? rows : ["| \u2014 | \u2014 | no open alerts | \u2014 | \u2014 |"], ""].join("\n");
 }
@@ -54636,13 +54652,13 @@ async function post(fetchImpl, url2, body, headers, timeoutMs) {
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetchImpl(url2, { method: "POST", body, headers, redirect: "manual", signal: controller.signal });
-    let text = "";
+    let text2 = "";
     try {
-      text = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
+      text2 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
     } catch {
       if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     }
-    return { kind: "response", status: response.status, headers: response.headers, body: text };
+    return { kind: "response", status: response.status, headers: response.headers, body: text2 };
   } catch (e) {
     if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     return { kind: "network", code: errorCode(e) };
@@ -54674,8 +54690,8 @@ var IDEMPOTENCY_HEADER = "Idempotency-Key";
 function signature(signingSecret, body) {
   return `sha256=${createHmac("sha256", signingSecret).update(body, "utf8").digest("hex")}`;
 }
-function sha256Hex(text) {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+function sha256Hex(text2) {
+  return createHash("sha256").update(text2, "utf8").digest("hex");
 }
 function signedHeaders(signingSecret, body, event, idempotencyKey) {
   return {
@@ -54820,9 +54836,9 @@ var PagerDutyClient = class {
 function pagerDutyDedupKey(alertKey2) {
   return alertKey2.length <= MAX_DEDUP_KEY ? alertKey2 : `sha256:${sha256Hex(alertKey2)}`;
 }
-function truncate(text, max) {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}\u2026`;
+function truncate(text2, max) {
+  const chars = Array.from(text2);
+  return chars.length <= max ? text2 : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
 function parse5(body) {
   try {
@@ -56299,6 +56315,7 @@ var LABELS = {
   breached: { name: "sla:breached", color: "b60205", description: "The SLA deadline has passed" },
   acknowledged: { name: "nhi:acknowledged", color: "1d76db", description: "An owner has acknowledged this alert (/ack)" },
   snoozed: { name: "nhi:snoozed", color: "c5def5", description: "Escalation paused by an accepted, time-boxed risk (/snooze)" },
+  report: { name: "nhi-steward:report", color: "5319e7", description: "The nhi-steward response report, updated in place" },
   needsResolution: { name: "nhi:needs-resolution", color: "d93f0b", description: "Closed without saying how: add a resolution:* label or /resolve" },
   autoRevoked: { name: "nhi:auto-revoked", color: "5319e7", description: "nhi-steward revoked this credential after its SLA lapsed" }
 };
@@ -57698,7 +57715,7 @@ function computeOrdinal(year, month, day) {
   return day + (isLeapYear(year) ? leapLadder : nonLeapLadder)[month - 1];
 }
 function uncomputeOrdinal(year, ordinal) {
-  const table = isLeapYear(year) ? leapLadder : nonLeapLadder, month0 = table.findIndex((i) => i < ordinal), day = ordinal - table[month0];
+  const table2 = isLeapYear(year) ? leapLadder : nonLeapLadder, month0 = table2.findIndex((i) => i < ordinal), day = ordinal - table2[month0];
   return { month: month0 + 1, day };
 }
 function isoWeekdayToLocal(isoWeekday2, startOfWeek) {
@@ -58024,14 +58041,14 @@ function normalizeObject(obj, normalizer) {
   return normalized;
 }
 function formatOffset(offset2, format) {
-  const hours2 = Math.trunc(Math.abs(offset2 / 60)), minutes = Math.trunc(Math.abs(offset2 % 60)), sign = offset2 >= 0 ? "+" : "-";
+  const hours3 = Math.trunc(Math.abs(offset2 / 60)), minutes = Math.trunc(Math.abs(offset2 % 60)), sign = offset2 >= 0 ? "+" : "-";
   switch (format) {
     case "short":
-      return `${sign}${padStart(hours2, 2)}:${padStart(minutes, 2)}`;
+      return `${sign}${padStart(hours3, 2)}:${padStart(minutes, 2)}`;
     case "narrow":
-      return `${sign}${hours2}${minutes > 0 ? `:${minutes}` : ""}`;
+      return `${sign}${hours3}${minutes > 0 ? `:${minutes}` : ""}`;
     case "techie":
-      return `${sign}${padStart(hours2, 2)}${padStart(minutes, 2)}`;
+      return `${sign}${padStart(hours3, 2)}${padStart(minutes, 2)}`;
     default:
       throw new RangeError(`Value format ${format} is out of range for property format`);
   }
@@ -58969,12 +58986,12 @@ var Duration = class _Duration {
    * @example Duration.fromISO('P5Y3M').toObject() //=> { years: 5, months: 3 }
    * @return {Duration}
    */
-  static fromISO(text, opts) {
-    const [parsed] = parseISODuration(text);
+  static fromISO(text2, opts) {
+    const [parsed] = parseISODuration(text2);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text2}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -58993,12 +59010,12 @@ var Duration = class _Duration {
    * @example Duration.fromISOTime('T1100').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
    * @return {Duration}
    */
-  static fromISOTime(text, opts) {
-    const [parsed] = parseISOTimeOnly(text);
+  static fromISOTime(text2, opts) {
+    const [parsed] = parseISOTimeOnly(text2);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text2}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -59628,8 +59645,8 @@ var Interval = class _Interval {
    * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
    * @return {Interval}
    */
-  static fromISO(text, opts) {
-    const [s2, e] = (text || "").split("/", 2);
+  static fromISO(text2, opts) {
+    const [s2, e] = (text2 || "").split("/", 2);
     if (s2 && e) {
       let start, startIsValid;
       try {
@@ -59660,7 +59677,7 @@ var Interval = class _Interval {
         }
       }
     }
-    return _Interval.invalid("unparsable", `the input "${text}" can't be parsed as ISO 8601`);
+    return _Interval.invalid("unparsable", `the input "${text2}" can't be parsed as ISO 8601`);
   }
   /**
    * Check if an object is an Interval. Works across context boundaries
@@ -60821,7 +60838,7 @@ function adjustTime(inst, dur) {
   }
   return { ts, o };
 }
-function parseDataToDateTime(parsed, parsedZone, opts, format, text, specificOffset) {
+function parseDataToDateTime(parsed, parsedZone, opts, format, text2, specificOffset) {
   const { setZone, zone } = opts;
   if (parsed && Object.keys(parsed).length !== 0 || parsedZone) {
     const interpretationZone = parsedZone || zone, inst = DateTime.fromObject(parsed, {
@@ -60832,7 +60849,7 @@ function parseDataToDateTime(parsed, parsedZone, opts, format, text, specificOff
     return setZone ? inst : inst.setZone(zone);
   } else {
     return DateTime.invalid(
-      new Invalid("unparsable", `the input "${text}" can't be parsed as ${format}`)
+      new Invalid("unparsable", `the input "${text2}" can't be parsed as ${format}`)
     );
   }
 }
@@ -61346,9 +61363,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromISO('2016-W05-4')
    * @return {DateTime}
    */
-  static fromISO(text, opts = {}) {
-    const [vals, parsedZone] = parseISODate(text);
-    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text);
+  static fromISO(text2, opts = {}) {
+    const [vals, parsedZone] = parseISODate(text2);
+    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text2);
   }
   /**
    * Create a DateTime from an RFC 2822 string
@@ -61365,9 +61382,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromRFC2822('25 Nov 2016 13:23 Z')
    * @return {DateTime}
    */
-  static fromRFC2822(text, opts = {}) {
-    const [vals, parsedZone] = parseRFC2822Date(text);
-    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text);
+  static fromRFC2822(text2, opts = {}) {
+    const [vals, parsedZone] = parseRFC2822Date(text2);
+    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text2);
   }
   /**
    * Create a DateTime from an HTTP header date
@@ -61385,8 +61402,8 @@ var DateTime = class _DateTime {
    * @example DateTime.fromHTTP('Sun Nov  6 08:49:37 1994')
    * @return {DateTime}
    */
-  static fromHTTP(text, opts = {}) {
-    const [vals, parsedZone] = parseHTTPDate(text);
+  static fromHTTP(text2, opts = {}) {
+    const [vals, parsedZone] = parseHTTPDate(text2);
     return parseDataToDateTime(vals, parsedZone, opts, "HTTP", opts);
   }
   /**
@@ -61403,26 +61420,26 @@ var DateTime = class _DateTime {
    * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
    * @return {DateTime}
    */
-  static fromFormat(text, fmt, opts = {}) {
-    if (isUndefined(text) || isUndefined(fmt)) {
+  static fromFormat(text2, fmt, opts = {}) {
+    if (isUndefined(text2) || isUndefined(fmt)) {
       throw new InvalidArgumentError("fromFormat requires an input string and a format");
     }
     const { locale = null, numberingSystem = null } = opts, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
-    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text, fmt);
+    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text2, fmt);
     if (invalid) {
       return _DateTime.invalid(invalid);
     } else {
-      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text, specificOffset);
+      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text2, specificOffset);
     }
   }
   /**
    * @deprecated use fromFormat instead
    */
-  static fromString(text, fmt, opts = {}) {
-    return _DateTime.fromFormat(text, fmt, opts);
+  static fromString(text2, fmt, opts = {}) {
+    return _DateTime.fromFormat(text2, fmt, opts);
   }
   /**
    * Create a DateTime from a SQL date, time, or datetime
@@ -61445,9 +61462,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromSQL('09:12:34.342')
    * @return {DateTime}
    */
-  static fromSQL(text, opts = {}) {
-    const [vals, parsedZone] = parseSQL(text);
-    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text);
+  static fromSQL(text2, opts = {}) {
+    const [vals, parsedZone] = parseSQL(text2);
+    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text2);
   }
   /**
    * Create an invalid DateTime.
@@ -62576,19 +62593,19 @@ var DateTime = class _DateTime {
    * @param {Object} options - options taken by fromFormat()
    * @return {Object}
    */
-  static fromFormatExplain(text, fmt, options = {}) {
+  static fromFormatExplain(text2, fmt, options = {}) {
     const { locale = null, numberingSystem = null } = options, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
     });
-    return explainFromTokens(localeToUse, text, fmt);
+    return explainFromTokens(localeToUse, text2, fmt);
   }
   /**
    * @deprecated use fromFormatExplain instead
    */
-  static fromStringExplain(text, fmt, options = {}) {
-    return _DateTime.fromFormatExplain(text, fmt, options);
+  static fromStringExplain(text2, fmt, options = {}) {
+    return _DateTime.fromFormatExplain(text2, fmt, options);
   }
   /**
    * Build a parser for `fmt` using the given locale. This parser can be passed
@@ -62620,8 +62637,8 @@ var DateTime = class _DateTime {
    * @param {Object} opts - options taken by fromFormat()
    * @returns {DateTime}
    */
-  static fromFormatParser(text, formatParser, opts = {}) {
-    if (isUndefined(text) || isUndefined(formatParser)) {
+  static fromFormatParser(text2, formatParser, opts = {}) {
+    if (isUndefined(text2) || isUndefined(formatParser)) {
       throw new InvalidArgumentError(
         "fromFormatParser requires an input string and a format parser"
       );
@@ -62636,7 +62653,7 @@ var DateTime = class _DateTime {
         `fromFormatParser called with a locale of ${localeToUse}, but the format parser was created for ${formatParser.locale}`
       );
     }
-    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text);
+    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text2);
     if (invalidReason) {
       return _DateTime.invalid(invalidReason);
     } else {
@@ -62645,7 +62662,7 @@ var DateTime = class _DateTime {
         zone,
         opts,
         `format ${formatParser.format}`,
-        text,
+        text2,
         specificOffset
       );
     }
@@ -62837,21 +62854,21 @@ function unitOf(word) {
   if (word.startsWith("h")) return "hour";
   return "minute";
 }
-function matchAt(re, text, at) {
+function matchAt(re, text2, at) {
   re.lastIndex = at;
-  return re.exec(text);
+  return re.exec(text2);
 }
-function terms(text) {
+function terms(text2) {
   const out = [];
-  let at = matchAt(SPACE, text, 0)?.[0].length ?? 0;
-  while (at < text.length) {
+  let at = matchAt(SPACE, text2, 0)?.[0].length ?? 0;
+  while (at < text2.length) {
     let from = at;
-    if (out.length > 0) from += matchAt(SEPARATOR, text, at)?.[0].length ?? 0;
-    const m = matchAt(TERM, text, from);
+    if (out.length > 0) from += matchAt(SEPARATOR, text2, at)?.[0].length ?? 0;
+    const m = matchAt(TERM, text2, from);
     if (!m) return null;
     out.push({ value: m[1] ?? "", unit: unitOf((m[2] ?? "").replace(/\s+/g, " ")) });
     at = from + m[0].length;
-    at += matchAt(SPACE, text, at)?.[0].length ?? 0;
+    at += matchAt(SPACE, text2, at)?.[0].length ?? 0;
   }
   return out.length > 0 ? out : null;
 }
@@ -62862,10 +62879,10 @@ function scaled(value, scale) {
   const product = numerator * scale;
   return product % denominator === 0 ? product / denominator : null;
 }
-function parseDuration(text) {
-  const shown = JSON.stringify(text);
+function parseDuration(text2) {
+  const shown = JSON.stringify(text2);
   const fail2 = (why) => ({ ok: false, error: `${shown} ${why}` });
-  const normal = text.trim().toLowerCase();
+  const normal = text2.trim().toLowerCase();
   const negative = /^[-\u2212]/.test(normal);
   const body = negative ? normal.slice(1) : normal;
   if (/^\d+(?:\.\d+)?$/.test(body)) return fail2(`has no unit; write it like ${EXAMPLES}`);
@@ -62906,10 +62923,10 @@ function notAString(input2) {
   const shown = typeof input2 === "boolean" || input2 === null ? JSON.stringify(input2) : Array.isArray(input2) ? "a list" : `a ${typeof input2}`;
   return `${shown} is not a duration; write it like ${EXAMPLES}`;
 }
-var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text, ctx) => {
-  const parsed = parseDuration(text);
+var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text2, ctx) => {
+  const parsed = parseDuration(text2);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.error, input: text });
+    ctx.addIssue({ code: "custom", message: parsed.error, input: text2 });
     return external_exports.NEVER;
   }
   return parsed.value;
@@ -62971,13 +62988,13 @@ function parseTimeZone(input2, problems) {
   return zoneName(name);
 }
 function parseDayItem(item, path, problems) {
-  const text = item.trim().toLowerCase();
-  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text);
-  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text];
+  const text2 = item.trim().toLowerCase();
+  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text2);
+  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text2];
   const numbers = names.map((n2) => DAY_NAMES[n2]);
   const bad = names.find((_, i) => numbers[i] === void 0);
   if (bad !== void 0) {
-    problems.push({ path, message: `${JSON.stringify(bad === text ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
+    problems.push({ path, message: `${JSON.stringify(bad === text2 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
     return null;
   }
   const [from = 1, to = from] = numbers;
@@ -62992,7 +63009,7 @@ function parseDays(input2, problems) {
   if (input2 === void 0) return [1, 2, 3, 4, 5];
   let items;
   if (typeof input2 === "string") {
-    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text) => ({ text, path: ["days"] }));
+    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text2) => ({ text: text2, path: ["days"] }));
   } else if (Array.isArray(input2)) {
     items = [];
     for (const [i, item] of input2.entries()) {
@@ -63064,8 +63081,8 @@ function parseHours(input2, problems) {
 function parseHoliday(input2, i, problems) {
   if (input2 instanceof Date && !Number.isNaN(input2.getTime())) return input2.toISOString().slice(0, 10);
   if (typeof input2 === "string" && /^\d{4}-\d{2}-\d{2}$/.test(input2.trim())) {
-    const text = input2.trim();
-    if (DateTime.fromISO(text, { zone: "utc" }).isValid) return text;
+    const text2 = input2.trim();
+    if (DateTime.fromISO(text2, { zone: "utc" }).isValid) return text2;
   }
   problems.push({ path: ["holidays", i], message: `${show(input2)} is not a date; write holidays as YYYY-MM-DD, like "2026-12-25"` });
   return null;
@@ -63102,10 +63119,10 @@ function parseCalendar(input2) {
   for (const key2 of Object.keys(fields)) if (!KEYS.includes(key2)) problems.push({ path: [key2], message: unknownKey(key2) });
   const timeZone = parseTimeZone(fields.time_zone, problems);
   const days = parseDays(fields.days, problems);
-  const hours2 = parseHours(fields.hours, problems);
+  const hours3 = parseHours(fields.hours, problems);
   const holidays = parseHolidays(fields.holidays, problems);
-  if (problems.length > 0 || timeZone === null || days === null || hours2 === null || holidays === null) return { ok: false, problems };
-  return { ok: true, value: { kind: "business", timeZone, days, start: hours2.start, end: hours2.end, holidays } };
+  if (problems.length > 0 || timeZone === null || days === null || hours3 === null || holidays === null) return { ok: false, problems };
+  return { ok: true, value: { kind: "business", timeZone, days, start: hours3.start, end: hours3.end, holidays } };
 }
 var calendarSchema = external_exports.unknown().transform((input2, ctx) => {
   const parsed = parseCalendar(input2);
@@ -63367,8 +63384,8 @@ function stateLabels(policy, severity, sla, state, unowned, now2) {
 function issueRepository(alert, policy) {
   const response = policy.response_repository;
   if (response && (policy.issues_in === "response-repository" || alert.visibility === "public")) {
-    const [owner3, name] = response.split("/");
-    return { owner: owner3, name };
+    const [owner4, name] = response.split("/");
+    return { owner: owner4, name };
   }
   return alert.repo;
 }
@@ -63417,6 +63434,22 @@ function decide(alert, routing, inputs) {
   };
 }
 
+// src/core/issue/markdown.ts
+function code(text2) {
+  const longest = Math.max(0, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
+}
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function carryCheckedBoxes(oldBody, newBody) {
+  const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2].trim()));
+  if (checked.size === 0) return newBody;
+  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text2) => checked.has(text2.trim()) ? `${indent}- [x] ${text2}` : line);
+}
+
 // src/core/sla/format.ts
 var WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -63424,14 +63457,14 @@ function formatSpan(ms) {
   const total = Math.abs(ms);
   if (total < MINUTE_MS) return "under a minute";
   const days = Math.floor(total / DAY_MS);
-  const hours2 = Math.floor(total % DAY_MS / HOUR_MS2);
+  const hours3 = Math.floor(total % DAY_MS / HOUR_MS2);
   const minutes = Math.floor(total % HOUR_MS2 / MINUTE_MS);
   const parts = [];
   if (days > 0) {
     parts.push(`${days} ${days === 1 ? "day" : "days"}`);
-    if (hours2 > 0) parts.push(`${hours2} h`);
+    if (hours3 > 0) parts.push(`${hours3} h`);
   } else {
-    if (hours2 > 0) parts.push(`${hours2} h`);
+    if (hours3 > 0) parts.push(`${hours3} h`);
     if (minutes > 0) parts.push(`${minutes} min`);
   }
   return parts.join(" ");
@@ -63447,6 +63480,198 @@ function formatDeadline(deadline, timeZone, now2) {
   const left = deadline.getTime() - now2.getTime();
   const relative = left > 0 ? `in ${formatSpan(left)}` : left > -MINUTE_MS ? "just now" : `${formatSpan(left)} ago`;
   return `${when}, ${relative}`;
+}
+
+// src/core/issue/render.ts
+var VALIDITY_TEXT = {
+  active: "**Yes.** GitHub checked with the provider: the secret still works. Treat it as compromised.",
+  inactive: "No. The provider reports it inactive. Confirm it was revoked, then close this issue.",
+  unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
+};
+function issueTitle(alert) {
+  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (secret scanning alert #${alert.number})`;
+}
+function describeLocation(l2) {
+  if (l2.type === "commit" && "path" in l2) {
+    const line = l2.startLine ? ` line ${l2.startLine}` : "";
+    const commit = l2.commitSha ? ` in commit ${code(l2.commitSha.slice(0, 12))}` : "";
+    const link = l2.blobUrl ? ` ([view](${l2.blobUrl}))` : "";
+    return `${code(l2.path)}${line}${commit}${link}`;
+  }
+  const where = l2.type.replace(/_/g, " ");
+  return "url" in l2 && l2.url ? `[${where}](${l2.url})` : where;
+}
+function ownerOrNull(decision) {
+  const r = decision.routing;
+  return r.assignees.length ? r.assignees.map((a) => `@${a}`).join(", ") : r.mentions[0] ?? null;
+}
+function ownerLine(decision) {
+  const r = decision.routing;
+  const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
+  const who2 = people.length ? people.join(", ") : "nobody yet";
+  return `${who2} (${r.why})`;
+}
+function renderIssue(decision) {
+  const { alert, routing, classification } = decision;
+  const file2 = leakedFile(alert);
+  const marker = {
+    v: 1,
+    key: alert.key,
+    repo: repoName(alert.repo),
+    alert: alert.number,
+    identityClass: classification.identityClass,
+    secretType: alert.secretType,
+    validity: alert.validity,
+    publiclyLeaked: alert.publiclyLeaked,
+    severity: decision.severity.severity,
+    system: decision.system?.name ?? null,
+    locations: alert.locations.map(locationId),
+    routing,
+    openedAt: decision.openedAt,
+    sla: decision.sla,
+    ...decision.state
+  };
+  const sev = decision.severity.severity;
+  const headline = alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+  const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
+  const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
+  const exposure = [
+    alert.publiclyLeaked ? "**found in public sources**" : "no public leak reported",
+    alert.multiRepo ? "**also in other repositories**" : null,
+    alert.pushProtectionBypassed ? "pushed past push protection" : null,
+    alert.visibility ? `${alert.visibility} repository` : null
+  ].filter(Boolean).join("; ");
+  const system = decision.system;
+  const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x) => Boolean(x));
+  const rows = [
+    ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Severity", `**${sev}** (${decision.severity.reason})`],
+    ["Where", where],
+    ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
+    ["Exposure", decision.publicSafe ? hidden : exposure],
+    ...system ? [
+      ["Owning system", `**${system.name}**${system.description ? ` (${system.description})` : ""}, steward ${system.steward}${system.manager ? `, manager ${system.manager}` : ""}`],
+      ["Revoking this affects", system.dependents.length ? system.dependents.join(", ") : "no dependents declared"],
+      ...system.depends_on.length ? [["Depends on", system.depends_on.join(", ")]] : [],
+      ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"]
+    ] : [],
+    ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
+    ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
+    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
+    ["Owner", ownerLine(decision)],
+    ...escalation.length > 1 ? [["Escalation path", escalation.join(" \u2192 ")]] : []
+  ];
+  const why = [
+    `- Owner: ${routing.why}${file2 && !decision.publicSafe ? ` for ${code(file2.path)}` : ""}.`,
+    `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
+    `- Runbook: ${decision.runbookSource}.`,
+    ...routing.notes.map((n2) => `- ${n2}`)
+  ];
+  const body = [
+    alert.validity === "inactive" ? "> [!NOTE]" : "> [!CAUTION]",
+    `> ${headline}`,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([k, v]) => `| **${k}** | ${cell(v)} |`),
+    "",
+    "## What to do",
+    "",
+    demoteHeadings(decision.runbook).trim(),
+    "",
+    "<details><summary>Why you? How nhi-steward routed this alert</summary>",
+    "",
+    ...why,
+    "",
+    "</details>",
+    "",
+    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.join("; ")}.</sub>`,
+    "",
+    encodeMarker(marker)
+  ].join("\n");
+  return { title: issueTitle(alert), body, marker };
+}
+function demoteHeadings(markdown) {
+  return markdown.replace(/^(#{1,5}) /gm, "#$1# ");
+}
+
+// src/core/plan.ts
+function planChange(decision, existing) {
+  const rendered = renderIssue(decision);
+  const base = {
+    key: decision.alert.key,
+    repo: repoName(decision.issueRepo),
+    assignees: decision.routing.assignees,
+    why: decision.routing.why
+  };
+  if (!existing) {
+    return {
+      ...base,
+      action: "open",
+      issue: null,
+      summary: `open an issue for ${decision.alert.key}, assigned to ${who(decision)}`,
+      labels: decision.labels.map(labelSpec),
+      ops: [{ op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees }]
+    };
+  }
+  const ops = [];
+  const reopen = existing.state === "closed" && decision.alert.state === "open";
+  if (reopen) {
+    const resolved = decodeMarker(existing.body)?.resolution;
+    rendered.marker.resolution = null;
+    rendered.marker.timeline = [...rendered.marker.timeline, { at: rendered.marker.timeline.at(-1)?.at ?? decision.openedAt, event: "reopened", by: null, detail: resolved ? `alert still open after ${resolved.resolution}` : "alert open" }];
+    rendered.body = replaceMarker(rendered.body, rendered.marker);
+  }
+  const body = carryCheckedBoxes(existing.body, rendered.body);
+  if (body !== existing.body || rendered.title !== existing.title || reopen) {
+    ops.push({ op: "update-issue", issue: existing.number, ...rendered.title !== existing.title ? { title: rendered.title } : {}, ...body !== existing.body ? { body } : {}, ...reopen ? { state: "open" } : {} });
+  }
+  const missing = decision.labels.filter((l2) => !existing.labels.includes(l2));
+  if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  for (const stale of existing.labels.filter((l2) => isManagedStateLabel(l2) && !decision.labels.includes(l2))) {
+    ops.push({ op: "remove-label", issue: existing.number, label: stale });
+  }
+  const news = whatChanged(existing.body, rendered.marker);
+  if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
+  if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
+  return {
+    ...base,
+    action: ops.length ? "update" : "none",
+    issue: existing.number,
+    summary: ops.length ? `update #${existing.number} for ${decision.alert.key}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}` : `#${existing.number} for ${decision.alert.key} is up to date`,
+    labels: missing.map(labelSpec),
+    ops
+  };
+}
+function who(decision) {
+  const r = decision.routing;
+  const names = [...r.assignees.map((a) => `@${a}`), ...r.mentions];
+  return names.length ? names.join(", ") : "nobody (no owner and no fallback owner)";
+}
+function whatChanged(oldBody, next) {
+  const old = decodeMarker(oldBody);
+  if (!old) return [];
+  const news = [];
+  if (old.validity !== next.validity) {
+    news.push(
+      next.validity === "active" ? `**The secret is active**: GitHub now reports it works (was ${old.validity}). Revoke it now.` : `Validity changed from ${old.validity} to **${next.validity}**.`
+    );
+  }
+  if (old.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${old.severity}).`);
+  if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
+  const added = next.locations.filter((l2) => !old.locations.includes(l2));
+  if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
+  return news;
+}
+function afterOps(issue3, ops) {
+  let next = { ...issue3, labels: [...issue3.labels] };
+  for (const op of ops) {
+    if (op.op === "update-issue") next = { ...next, ...op.body !== void 0 ? { body: op.body } : {}, ...op.title !== void 0 ? { title: op.title } : {}, ...op.state ? { state: op.state } : {}, ...op.assignees ? { assignees: op.assignees } : {} };
+    if (op.op === "add-labels") next.labels = [...next.labels, ...op.labels.filter((l2) => !next.labels.includes(l2))];
+    if (op.op === "remove-label") next.labels = next.labels.filter((l2) => l2 !== op.label);
+    if (op.op === "add-assignees") next.assignees = [...next.assignees ?? [], ...op.assignees];
+  }
+  return next;
 }
 
 // src/core/sla/escalate.ts
@@ -63508,7 +63733,7 @@ function planClock(issue3, marker, ctx) {
   if (state !== before && (state === "at-risk" || state === "breached")) event(state, `remediate by ${sla.remediateBy}`);
   const business = policy.sla.business_hours;
   const afterHours = !isWorkingTime(business, now2);
-  const owner3 = [...marker.routing.assignees.map((a) => `@${a}`), ...marker.routing.mentions].join(" ") || "owner";
+  const owner4 = [...marker.routing.assignees.map((a) => `@${a}`), ...marker.routing.mentions].join(" ") || "owner";
   const fire = (index, level, repeat) => {
     const target2 = resolveTarget(level, next, policy);
     const toOnCall = afterHours && policy.escalation.on_call && level.target !== "on-call" && level.target !== "incident-commander";
@@ -63567,9 +63792,9 @@ function planClock(issue3, marker, ctx) {
   if (lastAfterHours && !afterHours && (!lastHandback || lastHandback.at < lastAfterHours.at)) {
     const overnight = next.timeline.filter((e) => e.at >= lastAfterHours.at && e.event !== "handed-back");
     comments.push(
-      [`Good morning ${owner3}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${e.detail})` : ""}`)].join("\n")
+      [`Good morning ${owner4}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${e.detail})` : ""}`)].join("\n")
     );
-    event("handed-back", owner3);
+    event("handed-back", owner4);
   }
   const labels = stateLabels(policy, next.severity, sla, { ...emptyState(), ...pickState(next) }, marker.routing.unowned, now2);
   const add = labels.filter((l2) => !issue3.labels.includes(l2));
@@ -63923,19 +64148,19 @@ var slaSchema = external_exports.object({
 var ESCALATION_TARGETS = ["owner", "steward", "manager", "incident-commander", "on-call"];
 var ESCALATION_ACTIONS = ["comment", "assign", "raise-severity", "page", "revoke"];
 var ESCALATION_FROM = ["acknowledge", "remediate"];
-var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text, ctx) => {
-  const t = text.trim();
+var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text2, ctx) => {
+  const t = text2.trim();
   const share = /^(\d{1,3})%$/.exec(t);
   if (share) {
     const n2 = Number(share[1]);
     if (n2 > 0 && n2 <= 100) return { kind: "share", share: n2 / 100 };
-    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text });
+    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text2 });
     return external_exports.NEVER;
   }
   if (/^0\s*(m|min|h|d)?$/i.test(t)) return { kind: "past", duration: null };
   const parsed = parseDuration(t);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text });
+    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text2 });
     return external_exports.NEVER;
   }
   return { kind: "past", duration: parsed.value };
@@ -64093,10 +64318,10 @@ function allowedOverrides(repoData, allowed) {
   }
   return { allowed: out, refused };
 }
-function parseExtends(value, owner3, defaultPath) {
+function parseExtends(value, owner4, defaultPath) {
   const m = /^(?:([A-Za-z0-9-]+)\/)?([A-Za-z0-9._-]+)(?::(.+))?$/.exec(value.trim());
   if (!m) return null;
-  return { owner: m[1] ?? owner3, name: m[2], path: m[3] ?? defaultPath };
+  return { owner: m[1] ?? owner4, name: m[2], path: m[3] ?? defaultPath };
 }
 
 // src/core/policy/validate.ts
@@ -64223,9 +64448,9 @@ function valueAt(data, path) {
   }
   return v;
 }
-function validatePolicyText(text, file2) {
+function validatePolicyText(text2, file2) {
   const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -64351,204 +64576,6 @@ function loadPolicy(run2, repo) {
   });
 }
 
-// src/core/issue/markdown.ts
-function code(text) {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-function carryCheckedBoxes(oldBody, newBody) {
-  const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2].trim()));
-  if (checked.size === 0) return newBody;
-  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text) => checked.has(text.trim()) ? `${indent}- [x] ${text}` : line);
-}
-
-// src/core/issue/render.ts
-var VALIDITY_TEXT = {
-  active: "**Yes.** GitHub checked with the provider: the secret still works. Treat it as compromised.",
-  inactive: "No. The provider reports it inactive. Confirm it was revoked, then close this issue.",
-  unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
-};
-function issueTitle(alert) {
-  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (secret scanning alert #${alert.number})`;
-}
-function describeLocation(l2) {
-  if (l2.type === "commit" && "path" in l2) {
-    const line = l2.startLine ? ` line ${l2.startLine}` : "";
-    const commit = l2.commitSha ? ` in commit ${code(l2.commitSha.slice(0, 12))}` : "";
-    const link = l2.blobUrl ? ` ([view](${l2.blobUrl}))` : "";
-    return `${code(l2.path)}${line}${commit}${link}`;
-  }
-  const where = l2.type.replace(/_/g, " ");
-  return "url" in l2 && l2.url ? `[${where}](${l2.url})` : where;
-}
-function ownerOrNull(decision) {
-  const r = decision.routing;
-  return r.assignees.length ? r.assignees.map((a) => `@${a}`).join(", ") : r.mentions[0] ?? null;
-}
-function ownerLine(decision) {
-  const r = decision.routing;
-  const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
-  const who2 = people.length ? people.join(", ") : "nobody yet";
-  return `${who2} (${r.why})`;
-}
-function renderIssue(decision) {
-  const { alert, routing, classification } = decision;
-  const file2 = leakedFile(alert);
-  const marker = {
-    v: 1,
-    key: alert.key,
-    repo: repoName(alert.repo),
-    alert: alert.number,
-    identityClass: classification.identityClass,
-    secretType: alert.secretType,
-    validity: alert.validity,
-    publiclyLeaked: alert.publiclyLeaked,
-    severity: decision.severity.severity,
-    system: decision.system?.name ?? null,
-    locations: alert.locations.map(locationId),
-    routing,
-    openedAt: decision.openedAt,
-    sla: decision.sla,
-    ...decision.state
-  };
-  const sev = decision.severity.severity;
-  const headline = alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
-  const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
-  const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
-  const exposure = [
-    alert.publiclyLeaked ? "**found in public sources**" : "no public leak reported",
-    alert.multiRepo ? "**also in other repositories**" : null,
-    alert.pushProtectionBypassed ? "pushed past push protection" : null,
-    alert.visibility ? `${alert.visibility} repository` : null
-  ].filter(Boolean).join("; ");
-  const system = decision.system;
-  const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x) => Boolean(x));
-  const rows = [
-    ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
-    ["Severity", `**${sev}** (${decision.severity.reason})`],
-    ["Where", where],
-    ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
-    ["Exposure", decision.publicSafe ? hidden : exposure],
-    ...system ? [
-      ["Owning system", `**${system.name}**${system.description ? ` (${system.description})` : ""}, steward ${system.steward}${system.manager ? `, manager ${system.manager}` : ""}`],
-      ["Revoking this affects", system.dependents.length ? system.dependents.join(", ") : "no dependents declared"],
-      ...system.depends_on.length ? [["Depends on", system.depends_on.join(", ")]] : [],
-      ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"]
-    ] : [],
-    ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
-    ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
-    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
-    ["Owner", ownerLine(decision)],
-    ...escalation.length > 1 ? [["Escalation path", escalation.join(" \u2192 ")]] : []
-  ];
-  const why = [
-    `- Owner: ${routing.why}${file2 && !decision.publicSafe ? ` for ${code(file2.path)}` : ""}.`,
-    `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
-    `- Runbook: ${decision.runbookSource}.`,
-    ...routing.notes.map((n2) => `- ${n2}`)
-  ];
-  const body = [
-    alert.validity === "inactive" ? "> [!NOTE]" : "> [!CAUTION]",
-    `> ${headline}`,
-    "",
-    "| | |",
-    "|---|---|",
-    ...rows.map(([k, v]) => `| **${k}** | ${cell(v)} |`),
-    "",
-    "## What to do",
-    "",
-    demoteHeadings(decision.runbook).trim(),
-    "",
-    "<details><summary>Why you? How nhi-steward routed this alert</summary>",
-    "",
-    ...why,
-    "",
-    "</details>",
-    "",
-    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.join("; ")}.</sub>`,
-    "",
-    encodeMarker(marker)
-  ].join("\n");
-  return { title: issueTitle(alert), body, marker };
-}
-function demoteHeadings(markdown) {
-  return markdown.replace(/^(#{1,5}) /gm, "#$1# ");
-}
-
-// src/core/plan.ts
-function planChange(decision, existing) {
-  const rendered = renderIssue(decision);
-  const base = {
-    key: decision.alert.key,
-    repo: repoName(decision.issueRepo),
-    assignees: decision.routing.assignees,
-    why: decision.routing.why
-  };
-  if (!existing) {
-    return {
-      ...base,
-      action: "open",
-      issue: null,
-      summary: `open an issue for ${decision.alert.key}, assigned to ${who(decision)}`,
-      labels: decision.labels.map(labelSpec),
-      ops: [{ op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees }]
-    };
-  }
-  const ops = [];
-  const reopen = existing.state === "closed" && decision.alert.state === "open";
-  if (reopen) {
-    const resolved = decodeMarker(existing.body)?.resolution;
-    rendered.marker.resolution = null;
-    rendered.marker.timeline = [...rendered.marker.timeline, { at: rendered.marker.timeline.at(-1)?.at ?? decision.openedAt, event: "reopened", by: null, detail: resolved ? `alert still open after ${resolved.resolution}` : "alert open" }];
-    rendered.body = replaceMarker(rendered.body, rendered.marker);
-  }
-  const body = carryCheckedBoxes(existing.body, rendered.body);
-  if (body !== existing.body || rendered.title !== existing.title || reopen) {
-    ops.push({ op: "update-issue", issue: existing.number, ...rendered.title !== existing.title ? { title: rendered.title } : {}, ...body !== existing.body ? { body } : {}, ...reopen ? { state: "open" } : {} });
-  }
-  const missing = decision.labels.filter((l2) => !existing.labels.includes(l2));
-  if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
-  for (const stale of existing.labels.filter((l2) => isManagedStateLabel(l2) && !decision.labels.includes(l2))) {
-    ops.push({ op: "remove-label", issue: existing.number, label: stale });
-  }
-  const news = whatChanged(existing.body, rendered.marker);
-  if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
-  if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
-  return {
-    ...base,
-    action: ops.length ? "update" : "none",
-    issue: existing.number,
-    summary: ops.length ? `update #${existing.number} for ${decision.alert.key}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}` : `#${existing.number} for ${decision.alert.key} is up to date`,
-    labels: missing.map(labelSpec),
-    ops
-  };
-}
-function who(decision) {
-  const r = decision.routing;
-  const names = [...r.assignees.map((a) => `@${a}`), ...r.mentions];
-  return names.length ? names.join(", ") : "nobody (no owner and no fallback owner)";
-}
-function whatChanged(oldBody, next) {
-  const old = decodeMarker(oldBody);
-  if (!old) return [];
-  const news = [];
-  if (old.validity !== next.validity) {
-    news.push(
-      next.validity === "active" ? `**The secret is active**: GitHub now reports it works (was ${old.validity}). Revoke it now.` : `Validity changed from ${old.validity} to **${next.validity}**.`
-    );
-  }
-  if (old.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${old.severity}).`);
-  if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
-  const added = next.locations.filter((l2) => !old.locations.includes(l2));
-  if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
-  return news;
-}
-
 // src/core/routing/assign.ts
 function stepTakesIt(result) {
   return result.assignees.length > 0 || result.unreadableTeams.length > 0;
@@ -64561,14 +64588,14 @@ function assignStep(step, lookup2) {
   const add = (login) => {
     if (!assignees.includes(login) && assignees.length < MAX_ASSIGNEES) assignees.push(login);
   };
-  for (const owner3 of step.owners) {
-    if (owner3.kind === "user") {
-      if (lookup2.assignable.get(owner3.login)) add(owner3.login);
-      else notes.push(`@${owner3.login} cannot be assigned in this repository (no access or not a member); skipped.`);
-    } else if (owner3.kind === "team") {
-      const name = ownerText(owner3);
+  for (const owner4 of step.owners) {
+    if (owner4.kind === "user") {
+      if (lookup2.assignable.get(owner4.login)) add(owner4.login);
+      else notes.push(`@${owner4.login} cannot be assigned in this repository (no access or not a member); skipped.`);
+    } else if (owner4.kind === "team") {
+      const name = ownerText(owner4);
       mentions.push(name);
-      const members2 = lookup2.teamMembers.get(`${owner3.org}/${owner3.slug}`);
+      const members2 = lookup2.teamMembers.get(`${owner4.org}/${owner4.slug}`);
       if (members2 === null || members2 === void 0) {
         notes.push(`The members of ${name} could not be read (no such team, or no Members permission); the team is mentioned instead.`);
         unreadableTeams.push(name);
@@ -64578,8 +64605,8 @@ function assignStep(step, lookup2) {
       if (ok.length === 0) notes.push(`No member of ${name} can be assigned in this repository.`);
       ok.forEach(add);
     } else {
-      notes.push(`${owner3.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
-      mentions.push(owner3.email);
+      notes.push(`${owner4.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
+      mentions.push(owner4.email);
     }
   }
   return { assignees, mentions, unreadableTeams, notes };
@@ -64687,12 +64714,12 @@ function compilePlain(raw, shared) {
   const segments = anchored ? [] : [GLOBSTAR];
   const texts = (end < raw.length ? raw.slice(0, end) : raw).split("/");
   for (let i = 0; i < texts.length; i++) {
-    const text = texts[i];
-    if (text.length === 0) continue;
-    let segment = shared?.get(text);
+    const text2 = texts[i];
+    if (text2.length === 0) continue;
+    let segment = shared?.get(text2);
     if (segment === void 0) {
-      segment = textSegment(text);
-      if (shared !== void 0 && segment.kind === "glob") shared.set(text, segment);
+      segment = textSegment(text2);
+      if (shared !== void 0 && segment.kind === "glob") shared.set(text2, segment);
     }
     addSegment(segments, segment);
   }
@@ -64726,20 +64753,20 @@ function addSegment(segments, s2) {
   if (s2.kind === "globstar" && segments.length > 0 && segments[segments.length - 1].kind === "globstar") return;
   segments.push(s2);
 }
-function textSegment(text) {
-  if (text === "**") return GLOBSTAR;
-  if (!WILDCARD.test(text)) return { kind: "literal", text };
+function textSegment(text2) {
+  if (text2 === "**") return GLOBSTAR;
+  if (!WILDCARD.test(text2)) return { kind: "literal", text: text2 };
   const parts = [];
   let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
     if (c !== 42 && c !== 63) continue;
-    if (i > from) parts.push({ kind: "text", text: text.slice(from, i) });
+    if (i > from) parts.push({ kind: "text", text: text2.slice(from, i) });
     from = i + 1;
     if (c === 63) parts.push(ONE);
     else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
   }
-  if (from < text.length) parts.push({ kind: "text", text: text.slice(from) });
+  if (from < text2.length) parts.push({ kind: "text", text: text2.slice(from) });
   return { kind: "glob", parts };
 }
 var STAR = { kind: "star" };
@@ -64747,21 +64774,21 @@ var ONE = { kind: "one" };
 function tokSegment(toks) {
   if (toks.length === 2 && toks.every((t) => t.ch === "*" && !t.escaped)) return GLOBSTAR;
   const parts = [];
-  let text = "";
+  let text2 = "";
   let wild = false;
   for (const t of toks) {
     if (!t.escaped && (t.ch === "*" || t.ch === "?")) {
       wild = true;
-      if (text) parts.push({ kind: "text", text });
-      text = "";
+      if (text2) parts.push({ kind: "text", text: text2 });
+      text2 = "";
       if (t.ch === "?") parts.push(ONE);
       else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
     } else {
-      text += t.ch;
+      text2 += t.ch;
     }
   }
-  if (!wild) return { kind: "literal", text };
-  if (text) parts.push({ kind: "text", text });
+  if (!wild) return { kind: "literal", text: text2 };
+  if (text2) parts.push({ kind: "text", text: text2 });
   return { kind: "glob", parts };
 }
 function isLoneStar(s2) {
@@ -64799,9 +64826,9 @@ var VALID_OWNERS = new RegExp(`(?:[ 	]+${OWNER_AT_SOURCE})*[ 	]*(?:#[^\r
 ]*)?`, "y");
 var PLAIN_RUN = /[^ \t\r\n\\*?[\]]*/y;
 var SLASHES = /^\/*$/;
-function isValidOwner(owner3) {
-  if (owner3.charCodeAt(0) === 64) return USER.test(owner3) || TEAM3.test(owner3);
-  return EMAIL.test(owner3);
+function isValidOwner(owner4) {
+  if (owner4.charCodeAt(0) === 64) return USER.test(owner4) || TEAM3.test(owner4);
+  return EMAIL.test(owner4);
 }
 function isBlank(code2) {
   return code2 === 32 || code2 === 9;
@@ -64819,39 +64846,39 @@ var RuleTable = class {
   #patternErrors = [];
   #rules;
   #errors;
-  constructor(text, options, sink) {
+  constructor(text2, options, sink) {
     this.path = options.path ?? DEFAULT_CODEOWNERS_PATH;
     this.#isKnownOwner = options.isKnownOwner;
-    if (text.charCodeAt(0) === 65279) text = text.slice(1);
-    this.#text = text;
-    const len = text.length;
+    if (text2.charCodeAt(0) === 65279) text2 = text2.slice(1);
+    this.#text = text2;
+    const len = text2.length;
     const shared = /* @__PURE__ */ new Map();
     let lineStart = 0;
     let lineNo = 0;
     while (lineStart <= len) {
       lineNo++;
-      let lineEnd = text.indexOf("\n", lineStart);
+      let lineEnd = text2.indexOf("\n", lineStart);
       if (lineEnd < 0) lineEnd = len;
       const next = lineEnd + 1;
-      while (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      while (lineEnd > lineStart && text2.charCodeAt(lineEnd - 1) === 13) lineEnd--;
       let i = lineStart;
-      while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
-      if (i < lineEnd && text.charCodeAt(i) !== 35) {
+      while (i < lineEnd && isBlank(text2.charCodeAt(i))) i++;
+      if (i < lineEnd && text2.charCodeAt(i) !== 35) {
         const patternStart = i;
         PLAIN_RUN.lastIndex = i;
-        PLAIN_RUN.test(text);
+        PLAIN_RUN.test(text2);
         i = PLAIN_RUN.lastIndex;
-        let plain = i >= lineEnd || text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9;
+        let plain = i >= lineEnd || text2.charCodeAt(i) === 32 || text2.charCodeAt(i) === 9;
         if (!plain) {
           while (i < lineEnd) {
-            const c = text.charCodeAt(i);
+            const c = text2.charCodeAt(i);
             if (c === 32 || c === 9) break;
             i += c === 92 ? 2 : 1;
           }
           if (i > lineEnd) i = lineEnd;
         }
-        const pattern = text.slice(patternStart, i);
-        if (plain && (text.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
+        const pattern = text2.slice(patternStart, i);
+        if (plain && (text2.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
         const compiled = plain ? null : compilePattern(pattern, shared);
         if (compiled === null || compiled.ok) {
           const index = this.#lineNo.length;
@@ -64863,7 +64890,7 @@ var RuleTable = class {
           sink(index, pattern, compiled === null ? null : compiled.pattern);
         } else {
           const p = compiled.problem;
-          const line = text.slice(lineStart, lineEnd);
+          const line = text2.slice(lineStart, lineEnd);
           const message = `Invalid pattern \`${pattern}\` on line ${lineNo}: ${p.message}.`;
           this.#patternErrors.push(error63(this.path, lineNo, line, patternStart - lineStart + p.offset + 1, "Invalid pattern", message, p.suggestion));
         }
@@ -64901,7 +64928,7 @@ var RuleTable = class {
   }
   /** Reads the owners of rule `index`; reports their errors into `errors` when given. */
   #build(index, errors) {
-    const text = this.#text;
+    const text2 = this.#text;
     const lineNo = this.#lineNo[index];
     const patternStart = this.#patternStart[index];
     const lineEnd = this.#lineEnd[index];
@@ -64909,33 +64936,33 @@ var RuleTable = class {
     let textEnd = i;
     const owners2 = [];
     while (i < lineEnd) {
-      while (i < lineEnd && isBlank(text.charCodeAt(i))) i++;
-      if (i === lineEnd || text.charCodeAt(i) === 35) break;
+      while (i < lineEnd && isBlank(text2.charCodeAt(i))) i++;
+      if (i === lineEnd || text2.charCodeAt(i) === 35) break;
       const start = i;
-      while (i < lineEnd && !isBlank(text.charCodeAt(i))) i++;
-      const owner3 = text.slice(start, i);
+      while (i < lineEnd && !isBlank(text2.charCodeAt(i))) i++;
+      const owner4 = text2.slice(start, i);
       textEnd = i;
       let kind2;
       let message = "";
       let suggestion = null;
-      if (!isValidOwner(owner3)) {
+      if (!isValidOwner(owner4)) {
         kind2 = "Invalid owner";
-        message = `Invalid owner \`${owner3}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
-        suggestion = ownerSuggestion(owner3);
-      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner3)) {
+        message = `Invalid owner \`${owner4}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
+        suggestion = ownerSuggestion(owner4);
+      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner4)) {
         kind2 = "Unknown owner";
-        message = `Unknown owner \`${owner3}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
-      } else if (!hasOwner(owners2, owner3)) {
-        owners2.push(owner3);
+        message = `Unknown owner \`${owner4}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
+      } else if (!hasOwner(owners2, owner4)) {
+        owners2.push(owner4);
       }
       if (kind2 !== void 0 && errors !== void 0) {
-        const lineStart = text.lastIndexOf("\n", patternStart) + 1;
-        errors.push(error63(this.path, lineNo, text.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
+        const lineStart = text2.lastIndexOf("\n", patternStart) + 1;
+        errors.push(error63(this.path, lineNo, text2.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
       }
     }
     let rule = this.#rule[index];
     if (rule === void 0) {
-      rule = { line: lineNo, pattern: text.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text.slice(patternStart, textEnd) };
+      rule = { line: lineNo, pattern: text2.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text2.slice(patternStart, textEnd) };
       this.#rule[index] = rule;
     }
     return rule;
@@ -64944,11 +64971,11 @@ var RuleTable = class {
 function error63(path, line, source, column, kind2, message, suggestion) {
   return { line, column, kind: kind2, source: trimEnd(source), suggestion, message, path };
 }
-function hasOwner(owners2, owner3) {
+function hasOwner(owners2, owner4) {
   if (owners2.length === 0) return false;
-  if (owners2.includes(owner3)) return true;
-  const lower = owner3.toLowerCase();
-  for (const o of owners2) if (o.length === owner3.length && o.toLowerCase() === lower) return true;
+  if (owners2.includes(owner4)) return true;
+  const lower = owner4.toLowerCase();
+  for (const o of owners2) if (o.length === owner4.length && o.toLowerCase() === lower) return true;
   return false;
 }
 function trimEnd(s2) {
@@ -64956,12 +64983,12 @@ function trimEnd(s2) {
   while (e > 0 && isBlank(s2.charCodeAt(e - 1))) e--;
   return e === s2.length ? s2 : s2.slice(0, e);
 }
-function ownerSuggestion(owner3) {
+function ownerSuggestion(owner4) {
   const candidates = [];
-  const trimmed = owner3.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
-  if (trimmed && trimmed !== owner3) candidates.push(trimmed);
-  if (!owner3.includes("@")) candidates.push(`@${owner3}`, `@${trimmed}`);
-  if (owner3.startsWith("@@")) candidates.push(owner3.replace(/^@+/, "@"));
+  const trimmed = owner4.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
+  if (trimmed && trimmed !== owner4) candidates.push(trimmed);
+  if (!owner4.includes("@")) candidates.push(`@${owner4}`, `@${trimmed}`);
+  if (owner4.startsWith("@@")) candidates.push(owner4.replace(/^@+/, "@"));
   const fix = candidates.find((c) => c !== "@" && isValidOwner(c));
   return fix ? `Did you mean \`${fix}\`?` : null;
 }
@@ -65075,8 +65102,8 @@ var IndexedCodeowners = class {
   #byExtension = /* @__PURE__ */ new Map();
   /** Highest rule checked for every path. */
   #always = -1;
-  constructor(text, options) {
-    this.#table = new RuleTable(text, options, (index, pattern, compiled) => {
+  constructor(text2, options) {
+    this.#table = new RuleTable(text2, options, (index, pattern, compiled) => {
       this.#next.push(-1);
       this.#test.push(T_ALWAYS);
       this.#count.push(0);
@@ -65155,8 +65182,8 @@ var IndexedCodeowners = class {
       let key2 = "";
       let node2 = -1;
       for (let k = 0; k < lead; k++) {
-        const text = segs[k].text;
-        key2 = k === 0 ? text : `${key2}/${text}`;
+        const text2 = segs[k].text;
+        key2 = k === 0 ? text2 : `${key2}/${text2}`;
         node2 = this.#node(key2, node2);
       }
       this.#next[i] = this.#nodeTop[node2];
@@ -65297,8 +65324,8 @@ function starSuffix(s2) {
   const [a, b] = s2.parts;
   return a?.kind === "star" && b?.kind === "text" ? b.text : void 0;
 }
-function parseIndexed(text, options = {}) {
-  return new IndexedCodeowners(text, options);
+function parseIndexed(text2, options = {}) {
+  return new IndexedCodeowners(text2, options);
 }
 
 // src/core/codeowners/types.ts
@@ -65306,8 +65333,8 @@ var CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS
 var CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 
 // src/core/codeowners/index.ts
-function parseCodeowners(text, options) {
-  return parseIndexed(text, options);
+function parseCodeowners(text2, options) {
+  return parseIndexed(text2, options);
 }
 
 // src/handlers/load-codeowners.ts
@@ -65391,11 +65418,11 @@ async function lookup(run2, step, issueRepo) {
   const { github } = run2.deps;
   const teamMembers = /* @__PURE__ */ new Map();
   const logins = /* @__PURE__ */ new Set();
-  for (const owner3 of step.owners) {
-    if (owner3.kind === "user") logins.add(owner3.login);
-    if (owner3.kind === "team") {
-      const members2 = await github.listTeamMembers(owner3.org, owner3.slug);
-      teamMembers.set(`${owner3.org}/${owner3.slug}`, members2);
+  for (const owner4 of step.owners) {
+    if (owner4.kind === "user") logins.add(owner4.login);
+    if (owner4.kind === "team") {
+      const members2 = await github.listTeamMembers(owner4.org, owner4.slug);
+      teamMembers.set(`${owner4.org}/${owner4.slug}`, members2);
       members2?.forEach((m) => logins.add(m));
     }
   }
@@ -65471,7 +65498,7 @@ async function sweep(run2, scope, options = {}) {
     }
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
-  const touched = new Set(changes.filter((c) => c.ops.length).map((c) => c.key));
+  const byKey2 = new Map(changes.filter((c) => c.ops.length && c.issue !== null).map((c) => [c.key, c]));
   let clocks = 0;
   const candidates = [];
   for (const issueRepo of issueRepos.values()) {
@@ -65482,8 +65509,10 @@ async function sweep(run2, scope, options = {}) {
       log.error(`sweep: could not list response issues in ${repoName(issueRepo)}: ${e.message}`);
       continue;
     }
-    for (const issue3 of issues) {
-      if (issue3.state !== "open" || touched.has(keyOf(issue3.body))) continue;
+    for (const listed of issues) {
+      const pending = byKey2.get(keyOf(listed.body));
+      const issue3 = pending ? afterOps(listed, pending.ops) : listed;
+      if (issue3.state !== "open") continue;
       const marker = decodeMarker(issue3.body);
       if (!marker) continue;
       try {
@@ -65497,7 +65526,10 @@ async function sweep(run2, scope, options = {}) {
         const { policy } = await loadPolicy(run2, parseRepo(marker.repo));
         clocks++;
         const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: options.effects?.pagerConfigured(policy) ?? false });
-        if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+        if (planned.change.ops.length && pending) {
+          pending.ops.push(...planned.change.ops);
+          pending.labels.push(...planned.change.labels.filter((l2) => !pending.labels.some((p) => p.name === l2.name)));
+        } else if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
         const ops = planned.change.ops;
         const added = ops.flatMap((o) => o.op === "add-labels" ? o.labels : []);
         const removed = ops.flatMap((o) => o.op === "remove-label" ? [o.label] : []);
@@ -65537,6 +65569,654 @@ function keyOf(body) {
   return decodeMarker(body)?.key ?? "";
 }
 
+// src/core/metrics/record.ts
+var UNASSIGNED = "(unassigned)";
+var ISO = String.raw`\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?`;
+var ISO_WHOLE = new RegExp(`^${ISO}$`);
+var ISO_INSIDE = new RegExp(`(?<![\\d-])${ISO}(?![\\dT:])`);
+function instant(text2) {
+  if (!text2 || !ISO_WHOLE.test(text2)) return null;
+  const d = new Date(text2);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+function timed(timeline) {
+  const out = [];
+  for (const entry of timeline) {
+    const at = instant(entry.at);
+    if (at) out.push({ entry, at });
+  }
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+var SNOOZE_ENDS = /* @__PURE__ */ new Set(["snooze-expired", "resolved", "snoozed"]);
+function snoozedTime(timeline, now2) {
+  const entries = timed(timeline);
+  let total = 0;
+  entries.forEach(({ entry, at }, i) => {
+    if (entry.event !== "snoozed") return;
+    const until = instant(ISO_INSIDE.exec(entry.detail ?? "")?.[0]);
+    if (!until) return;
+    let end = Math.min(until.getTime(), now2.getTime());
+    const next = entries.slice(i + 1).find((e) => SNOOZE_ENDS.has(e.entry.event));
+    if (next) end = Math.min(end, next.at.getTime());
+    total += Math.max(0, end - at.getTime());
+  });
+  return total;
+}
+function ownerOf(marker, issue3) {
+  const login = marker.routing.assignees[0] ?? issue3.assignees?.[0]?.login;
+  if (login) return `@${login.replace(/^@/, "")}`;
+  return marker.routing.mentions[0] ?? UNASSIGNED;
+}
+function escalationLevelOf(marker) {
+  let level = marker.escalation.at ? marker.escalation.level : 0;
+  for (const e of marker.timeline) {
+    if (e.event !== "escalated" || !e.detail) continue;
+    const m = /^\s*L(\d+)\b/.exec(e.detail) ?? /^\s*(\d+)\s*$/.exec(e.detail) ?? /\blevel\s*(\d+)\b/i.exec(e.detail);
+    if (m) level = Math.max(level, Number(m[1]));
+  }
+  return level;
+}
+function resolutionNamed(detail) {
+  const text2 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
+  const name = text2.split(":")[0].trim();
+  return name || "resolved";
+}
+function recordFromIssue(issue3, now2) {
+  const marker = decodeMarker(issue3.body);
+  if (!marker) return null;
+  const openedAt = instant(marker.openedAt) ?? instant(issue3.created_at);
+  if (!openedAt) return null;
+  const state = issue3.state === "closed" ? "closed" : "open";
+  const has = (event) => marker.timeline.some((e) => e.event === event);
+  const firstAcknowledged = timed(marker.timeline).find((e) => e.entry.event === "acknowledged");
+  const acknowledgedAt = instant(marker.acknowledged?.at) ?? firstAcknowledged?.at ?? null;
+  const lastResolvedIndex = marker.timeline.findLastIndex((e) => e.event === "resolved");
+  const lastReopenIndex = marker.timeline.findLastIndex((e) => e.event === "reopened");
+  const lastResolved = marker.timeline[lastResolvedIndex];
+  const resolutionAt = marker.resolution ? instant(marker.resolution.at) : instant(lastResolved?.at);
+  const resolutionName = marker.resolution?.resolution ?? (lastResolved ? resolutionNamed(lastResolved.detail) : null);
+  const lastReopenAt = instant(marker.timeline[lastReopenIndex]?.at);
+  const undone = lastResolvedIndex >= 0 ? lastReopenIndex > lastResolvedIndex : resolutionAt !== null && lastReopenAt !== null && resolutionAt.getTime() < lastReopenAt.getTime();
+  const remediated = state === "closed" && resolutionName !== null && !undone;
+  const remediatedAt = remediated ? resolutionAt ?? instant(issue3.closed_at) : null;
+  const resolution = remediatedAt ? resolutionName : null;
+  const acknowledgeBy = instant(marker.sla?.acknowledgeBy);
+  const remediateBy = instant(marker.sla?.remediateBy);
+  const breached = has("breached") || remediateBy !== null && (remediatedAt ? remediatedAt.getTime() > remediateBy.getTime() : now2.getTime() > remediateBy.getTime());
+  return {
+    key: marker.key,
+    repo: marker.repo,
+    issue: issue3.number,
+    url: issue3.html_url,
+    title: issue3.title,
+    state,
+    severity: marker.severity,
+    identityClass: marker.identityClass,
+    owner: ownerOf(marker, issue3),
+    system: marker.system,
+    openedAt,
+    acknowledgedAt,
+    remediatedAt,
+    resolution,
+    acknowledgeBy,
+    remediateBy,
+    escalationLevel: escalationLevelOf(marker),
+    breached,
+    autoRevoked: marker.autoRevoked !== null || has("auto-revoked"),
+    reopened: marker.timeline.filter((e) => e.event === "reopened").length,
+    snoozedMs: snoozedTime(marker.timeline, now2)
+  };
+}
+function timeToRemediateMs(r) {
+  if (!r.remediatedAt) return null;
+  return Math.max(0, r.remediatedAt.getTime() - r.openedAt.getTime() - r.snoozedMs);
+}
+function acknowledgedInstant(r) {
+  return r.acknowledgedAt ?? r.remediatedAt;
+}
+function timeToAcknowledgeMs(r) {
+  if (r.acknowledgedAt) return Math.max(0, r.acknowledgedAt.getTime() - r.openedAt.getTime());
+  return timeToRemediateMs(r);
+}
+
+// src/core/metrics/compute.ts
+var SEVERITIES2 = ["critical", "high", "medium", "low"];
+var AGE_BUCKETS = ["<1 d", "1\u20137 d", "7\u201330 d", ">30 d"];
+var AGE_BOUNDS = [0, DAY_MS, 7 * DAY_MS, 30 * DAY_MS];
+var SLOWEST_OPEN = 10;
+var NO_SYSTEM = "(no system)";
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p / 100 * sorted.length)));
+  return sorted[rank - 1] ?? null;
+}
+function summarize(durations) {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const mean = sorted.length ? Math.round(sorted.reduce((s2, d) => s2 + d, 0) / sorted.length) : null;
+  return { count: sorted.length, meanMs: mean, p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90) };
+}
+function slaOutcome(r, now2) {
+  if (!r.remediateBy) return { kind: "no-deadline" };
+  const due = r.remediateBy.getTime();
+  if (r.remediatedAt) {
+    return r.remediatedAt.getTime() <= due ? { kind: "met", at: r.remediatedAt } : { kind: "missed", at: r.remediateBy };
+  }
+  return now2.getTime() > due ? { kind: "missed", at: r.remediateBy } : { kind: "undecided" };
+}
+function within(d, w) {
+  return d !== null && d.getTime() >= w.from.getTime() && d.getTime() < w.to.getTime();
+}
+function inScope(r, window2) {
+  return within(r.openedAt, window2) || within(r.remediatedAt, window2) || r.state === "open";
+}
+function ttrIn(facts) {
+  return facts.flatMap((f) => f.ttr === null ? [] : [f.ttr]);
+}
+function complianceOf(facts, w) {
+  let met = 0;
+  let missed = 0;
+  for (const { outcome } of facts) {
+    if ((outcome.kind === "met" || outcome.kind === "missed") && within(outcome.at, w)) {
+      if (outcome.kind === "met") met++;
+      else missed++;
+    }
+  }
+  return { met, missed, rate: met + missed === 0 ? null : met / (met + missed) };
+}
+function groupStats(key2, facts, w) {
+  return {
+    key: key2,
+    items: facts.length,
+    opened: facts.filter((f) => f.opened).length,
+    open: facts.filter((f) => f.r.state === "open").length,
+    remediated: facts.filter((f) => f.remediated).length,
+    breached: facts.filter((f) => f.r.breached).length,
+    timeToAcknowledge: summarize(facts.flatMap((f) => f.tta === null ? [] : [f.tta])),
+    timeToRemediate: summarize(ttrIn(facts)),
+    compliance: complianceOf(facts, w)
+  };
+}
+function groupBy(facts, keyOf2) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const f of facts) {
+    const key2 = keyOf2(f.r);
+    const list2 = groups2.get(key2);
+    if (list2) list2.push(f);
+    else groups2.set(key2, [f]);
+  }
+  return groups2;
+}
+function groupsByCount(facts, keyOf2, w) {
+  return [...groupBy(facts, keyOf2)].map(([key2, list2]) => groupStats(key2, list2, w)).sort((a, b) => b.items - a.items || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+function ageBucket(ageMs) {
+  let bucket = AGE_BUCKETS[0];
+  AGE_BOUNDS.forEach((bound, i) => {
+    if (ageMs >= bound) bucket = AGE_BUCKETS[i];
+  });
+  return bucket;
+}
+function isoWeeks(window2) {
+  const out = [];
+  const end = window2.to.getTime();
+  if (!(window2.from.getTime() < end)) return out;
+  let start = DateTime.fromMillis(window2.from.getTime(), { zone: "utc" }).startOf("week");
+  while (start.toMillis() < end) {
+    const next = start.plus({ weeks: 1 });
+    out.push({
+      week: `${start.weekYear}-W${String(start.weekNumber).padStart(2, "0")}`,
+      from: new Date(Math.max(start.toMillis(), window2.from.getTime())),
+      to: new Date(Math.min(next.toMillis(), end))
+    });
+    start = next;
+  }
+  return out;
+}
+function byKey(a, b) {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+function computeMetrics(records, window2, now2) {
+  if ([window2.from, window2.to, now2].some((d) => Number.isNaN(d.getTime()))) throw new RangeError("computeMetrics needs valid dates");
+  if (window2.from.getTime() > window2.to.getTime()) throw new RangeError("the window must not end before it starts");
+  const facts = [];
+  for (const r of records) {
+    if (!inScope(r, window2)) continue;
+    const remediated = within(r.remediatedAt, window2);
+    facts.push({
+      r,
+      opened: within(r.openedAt, window2),
+      remediated,
+      ttr: remediated ? timeToRemediateMs(r) : null,
+      tta: within(acknowledgedInstant(r), window2) ? timeToAcknowledgeMs(r) : null,
+      outcome: slaOutcome(r, now2)
+    });
+  }
+  const overall = groupStats("all", facts, window2);
+  const severityGroups = groupBy(facts, (r) => r.severity);
+  const bySeverity = SEVERITIES2.map((s2) => groupStats(s2, severityGroups.get(s2) ?? [], window2));
+  const levels = /* @__PURE__ */ new Map();
+  for (const { r } of facts) if (r.escalationLevel >= 1) levels.set(r.escalationLevel, (levels.get(r.escalationLevel) ?? 0) + 1);
+  const escalations = [...levels].sort((a, b) => a[0] - b[0]).map(([level, count]) => ({ level, count }));
+  const open3 = facts.filter((f) => f.r.state === "open").map((f) => f.r);
+  const ageOf = (r) => Math.max(0, now2.getTime() - r.openedAt.getTime());
+  const ageCounts = /* @__PURE__ */ new Map();
+  for (const r of open3) ageCounts.set(ageBucket(ageOf(r)), (ageCounts.get(ageBucket(ageOf(r))) ?? 0) + 1);
+  const slowestOpen = [...open3].sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || byKey(a, b)).slice(0, SLOWEST_OPEN).map((r) => ({
+    key: r.key,
+    repo: r.repo,
+    issue: r.issue,
+    url: r.url,
+    title: r.title,
+    severity: r.severity,
+    owner: r.owner,
+    openedAt: r.openedAt,
+    ageMs: ageOf(r),
+    remediateBy: r.remediateBy,
+    breached: r.breached
+  }));
+  const weekly = isoWeeks(window2).map((wk) => {
+    const w = { from: wk.from, to: wk.to };
+    return {
+      ...wk,
+      timeToRemediate: summarize(facts.flatMap((f) => f.ttr !== null && within(f.r.remediatedAt, w) ? [f.ttr] : [])),
+      compliance: complianceOf(facts, w)
+    };
+  });
+  return {
+    window: { from: window2.from, to: window2.to },
+    now: now2,
+    totals: {
+      items: facts.length,
+      opened: overall.opened,
+      remediated: overall.remediated,
+      acknowledged: overall.timeToAcknowledge.count,
+      open: open3.length,
+      closedUnresolved: facts.filter((f) => f.r.state === "closed" && f.r.remediatedAt === null).length,
+      breached: overall.breached,
+      escalated: facts.filter((f) => f.r.escalationLevel >= 1).length,
+      autoRevoked: facts.filter((f) => f.r.autoRevoked).length,
+      reopened: facts.filter((f) => f.r.reopened > 0).length
+    },
+    timeToAcknowledge: overall.timeToAcknowledge,
+    timeToRemediate: overall.timeToRemediate,
+    compliance: overall.compliance,
+    bySeverity,
+    byIdentityClass: groupsByCount(facts, (r) => r.identityClass, window2),
+    byOwner: groupsByCount(facts, (r) => r.owner, window2),
+    bySystem: groupsByCount(facts, (r) => r.system ?? NO_SYSTEM, window2),
+    escalations,
+    backlog: {
+      total: open3.length,
+      byAge: AGE_BUCKETS.map((bucket) => ({ bucket, count: ageCounts.get(bucket) ?? 0 })),
+      bySeverity: SEVERITIES2.map((severity) => ({ severity, count: open3.filter((r) => r.severity === severity).length }))
+    },
+    slowestOpen,
+    weekly
+  };
+}
+
+// src/core/metrics/render.ts
+function hours2(ms) {
+  return ms === null ? null : Math.round(ms / HOUR_MS2 * 100) / 100;
+}
+function round1(n2) {
+  return Math.round(n2 * 10) / 10;
+}
+var DASH = "\u2014";
+function utc(d) {
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+function span(ms) {
+  return ms === null ? DASH : formatSpan(ms);
+}
+function percent(rate) {
+  return rate === null ? DASH : `${round1(rate * 100)}%`;
+}
+function complianceCell(c) {
+  return c.rate === null ? DASH : `${percent(c.rate)} (${c.met}/${c.met + c.missed})`;
+}
+function text(s2) {
+  return s2.replace(/\r\n?|\n/g, " ").replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+}
+function owner3(s2) {
+  const ticks = Math.max(0, ...[...s2.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(ticks + 1);
+  const pad = s2.startsWith("`") || s2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${s2.replace(/\r\n?|\n/g, " ").replace(/\|/g, "\\|")}${pad}${fence}`;
+}
+function linkTarget(url2) {
+  return url2.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function durationLine(d) {
+  if (d.count === 0) return `${DASH} (no items)`;
+  return `p50 ${span(d.p50Ms)} \xB7 p90 ${span(d.p90Ms)} \xB7 mean ${span(d.meanMs)} (${d.count} ${d.count === 1 ? "item" : "items"})`;
+}
+function table(header, rows, left = false) {
+  const align = header.map((_, i) => i === 0 || left ? "---" : "---:").join("|");
+  return [`| ${header.join(" | ")} |`, `|${align}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+}
+function groupTable(label, groups2, keyCell) {
+  if (groups2.length === 0) return ["No items."];
+  return table(
+    [label, "Items", "Opened", "Open", "Remediated", "Breached", "MTTA p50", "MTTR p50", "MTTR p90", "SLA compliance"],
+    groups2.map((g) => [
+      keyCell(g.key),
+      String(g.items),
+      String(g.opened),
+      String(g.open),
+      String(g.remediated),
+      String(g.breached),
+      span(g.timeToAcknowledge.p50Ms),
+      span(g.timeToRemediate.p50Ms),
+      span(g.timeToRemediate.p90Ms),
+      complianceCell(g.compliance)
+    ])
+  );
+}
+function mermaidNumber(n2) {
+  return String(Math.round(n2 * 100) / 100);
+}
+function weeklyChart(m) {
+  const bars = m.weekly.map((w) => hours2(w.timeToRemediate.p50Ms) ?? 0);
+  const line = m.weekly.map((w) => w.compliance.rate === null ? 0 : round1(w.compliance.rate * 100));
+  const top = Math.max(100, Math.ceil(Math.max(0, ...bars)));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    '    title "Weekly MTTR p50 (hours, bars) and SLA compliance (%, line)"',
+    `    x-axis [${m.weekly.map((w) => `"${w.week}"`).join(", ")}]`,
+    `    y-axis "hours / %" 0 --> ${top}`,
+    `    bar [${bars.map(mermaidNumber).join(", ")}]`,
+    `    line [${line.map(mermaidNumber).join(", ")}]`,
+    "```"
+  ];
+}
+function backlogPie(m) {
+  return [
+    "```mermaid",
+    "pie showData",
+    "    title Open backlog by severity",
+    ...m.backlog.bySeverity.filter((s2) => s2.count > 0).map((s2) => `    "${s2.severity}" : ${s2.count}`),
+    "```"
+  ];
+}
+function renderReportMarkdown(m, options) {
+  const { totals } = m;
+  const w = options.window;
+  const days = Math.round((w.to.getTime() - w.from.getTime()) / (24 * HOUR_MS2) * 10) / 10;
+  const c = m.compliance;
+  const escalations = m.escalations.map((e) => `level ${e.level}: ${e.count}`).join(" \xB7 ");
+  const ages = m.backlog.byAge.map((a) => `${a.bucket}: ${a.count}`).join(" \xB7 ");
+  const out = [
+    `# ${text(options.title)}`,
+    "",
+    `Window ${utc(w.from)} \u2192 ${utc(w.to)} (${days} ${days === 1 ? "day" : "days"}) \xB7 generated ${utc(options.generatedAt)}`,
+    "",
+    ...table(
+      ["Headline", ""],
+      [
+        ["Items in scope", `${totals.items}: ${totals.opened} opened in the window, ${totals.remediated} remediated in it, ${totals.open} open now`],
+        ["Time to acknowledge", durationLine(m.timeToAcknowledge)],
+        ["Time to remediate", durationLine(m.timeToRemediate)],
+        ["SLA compliance", c.rate === null ? `${DASH} (no deadline came due)` : `${percent(c.rate)}: ${c.met} of ${c.met + c.missed} deadlines met`],
+        ["Breaches", String(totals.breached)],
+        ["Escalated", totals.escalated === 0 ? "0" : `${totals.escalated} (${escalations})`],
+        ["Auto-revoked", String(totals.autoRevoked)],
+        ["Reopened", String(totals.reopened)],
+        ["Closed without a resolution", String(totals.closedUnresolved)],
+        ["Open backlog", totals.open === 0 ? "0" : `${totals.open} (${ages})`]
+      ],
+      true
+    ),
+    "",
+    "## Weekly trend",
+    ""
+  ];
+  if (m.weekly.length === 0) out.push("The window is empty.");
+  else {
+    out.push(...weeklyChart(m), "", "Weeks with no remediation or no deadline due plot as 0; the table says which.", "");
+    out.push(
+      ...table(
+        ["Week", "Remediated", "MTTR p50", "SLA compliance"],
+        m.weekly.map((wk) => [wk.week, String(wk.timeToRemediate.count), span(wk.timeToRemediate.p50Ms), complianceCell(wk.compliance)])
+      )
+    );
+  }
+  out.push("", "## Open backlog", "");
+  if (m.backlog.total === 0) out.push("No open items.");
+  else {
+    out.push(...backlogPie(m), "");
+    out.push(...table(["Age", ...m.backlog.byAge.map((a) => a.bucket)], [["Open items", ...m.backlog.byAge.map((a) => String(a.count))]]));
+  }
+  out.push("", "## By severity", "", ...groupTable("Severity", m.bySeverity, (k) => k));
+  out.push("", "## By owner", "", ...groupTable("Owner", m.byOwner, owner3));
+  out.push("", "## By identity class", "", ...groupTable("Identity class", m.byIdentityClass, text));
+  out.push("", "## By system", "", ...groupTable("System", m.bySystem, text));
+  out.push("", "## Slowest open items", "");
+  if (m.slowestOpen.length === 0) out.push("No open items.");
+  else {
+    out.push(
+      ...table(
+        ["#", "Item", "Severity", "Owner", "Age", "Deadline"],
+        m.slowestOpen.map((o, i) => [
+          String(i + 1),
+          `[${text(o.repo)}#${o.issue}](${linkTarget(o.url)}) ${text(o.title)}`,
+          o.severity,
+          owner3(o.owner),
+          formatSpan(o.ageMs),
+          o.remediateBy === null ? DASH : `${utc(o.remediateBy)}${o.breached ? " **breached**" : ""}`
+        ]),
+        true
+      )
+    );
+  }
+  out.push(
+    "",
+    "<sub>In scope: opened or remediated in the window, or open now. Durations are wall-clock; snoozes are taken off time to remediate but never move a deadline. Percentiles are nearest-rank. Definitions: docs/metrics.md in nhi-steward.</sub>",
+    ""
+  );
+  return out.join("\n");
+}
+function durationJson(d) {
+  return {
+    count: d.count,
+    meanMs: d.meanMs,
+    meanHours: hours2(d.meanMs),
+    p50Ms: d.p50Ms,
+    p50Hours: hours2(d.p50Ms),
+    p90Ms: d.p90Ms,
+    p90Hours: hours2(d.p90Ms)
+  };
+}
+function complianceJson(c) {
+  return { met: c.met, missed: c.missed, rate: c.rate };
+}
+function groupJson(g) {
+  return {
+    key: g.key,
+    items: g.items,
+    opened: g.opened,
+    open: g.open,
+    remediated: g.remediated,
+    breached: g.breached,
+    timeToAcknowledge: durationJson(g.timeToAcknowledge),
+    timeToRemediate: durationJson(g.timeToRemediate),
+    compliance: complianceJson(g.compliance)
+  };
+}
+function renderReportJson(m) {
+  const t = m.totals;
+  const doc = {
+    version: 1,
+    window: { from: m.window.from.toISOString(), to: m.window.to.toISOString() },
+    now: m.now.toISOString(),
+    totals: {
+      items: t.items,
+      opened: t.opened,
+      remediated: t.remediated,
+      acknowledged: t.acknowledged,
+      open: t.open,
+      closedUnresolved: t.closedUnresolved,
+      breached: t.breached,
+      escalated: t.escalated,
+      autoRevoked: t.autoRevoked,
+      reopened: t.reopened
+    },
+    timeToAcknowledge: durationJson(m.timeToAcknowledge),
+    timeToRemediate: durationJson(m.timeToRemediate),
+    compliance: complianceJson(m.compliance),
+    bySeverity: m.bySeverity.map(groupJson),
+    byIdentityClass: m.byIdentityClass.map(groupJson),
+    byOwner: m.byOwner.map(groupJson),
+    bySystem: m.bySystem.map(groupJson),
+    escalations: m.escalations.map((e) => ({ level: e.level, count: e.count })),
+    backlog: {
+      total: m.backlog.total,
+      byAge: m.backlog.byAge.map((a) => ({ bucket: a.bucket, count: a.count })),
+      bySeverity: m.backlog.bySeverity.map((s2) => ({ severity: s2.severity, count: s2.count }))
+    },
+    slowestOpen: m.slowestOpen.map((o) => ({
+      key: o.key,
+      repo: o.repo,
+      issue: o.issue,
+      url: o.url,
+      title: o.title,
+      severity: o.severity,
+      owner: o.owner,
+      openedAt: o.openedAt.toISOString(),
+      ageMs: o.ageMs,
+      ageHours: hours2(o.ageMs),
+      remediateBy: o.remediateBy?.toISOString() ?? null,
+      breached: o.breached
+    })),
+    weekly: m.weekly.map((w) => ({
+      week: w.week,
+      from: w.from.toISOString(),
+      to: w.to.toISOString(),
+      timeToRemediate: durationJson(w.timeToRemediate),
+      compliance: complianceJson(w.compliance)
+    }))
+  };
+  return `${JSON.stringify(doc, null, 2)}
+`;
+}
+var CSV_COLUMNS = [
+  "key",
+  "repo",
+  "issue",
+  "url",
+  "severity",
+  "identity_class",
+  "owner",
+  "system",
+  "state",
+  "opened_at",
+  "acknowledged_at",
+  "remediated_at",
+  "resolution",
+  "remediate_by",
+  "breached",
+  "escalation_level",
+  "auto_revoked",
+  "time_to_acknowledge_h",
+  "time_to_remediate_h"
+];
+function csvField(value) {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+function csvValue(v) {
+  if (v === null) return "";
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+function renderReportCsv(records) {
+  const rows = records.map(
+    (r) => [
+      r.key,
+      r.repo,
+      r.issue,
+      r.url,
+      r.severity,
+      r.identityClass,
+      r.owner,
+      r.system,
+      r.state,
+      r.openedAt,
+      r.acknowledgedAt,
+      r.remediatedAt,
+      r.resolution,
+      r.remediateBy,
+      r.breached,
+      r.escalationLevel,
+      r.autoRevoked,
+      hours2(timeToAcknowledgeMs(r)),
+      hours2(timeToRemediateMs(r))
+    ].map((v) => csvField(csvValue(v)))
+  );
+  return [CSV_COLUMNS.join(","), ...rows.map((r) => r.join(","))].map((line) => `${line}\r
+`).join("");
+}
+
+// src/handlers/report.ts
+async function buildReport(run2, scope, days) {
+  const { github, clock, log } = run2.deps;
+  const now2 = clock.now();
+  const window2 = { from: new Date(now2.getTime() - days * 864e5), to: now2 };
+  const repos = /* @__PURE__ */ new Map();
+  if (scope.kind === "repository") repos.set(repoName(scope.repo), scope.repo);
+  else for (const r of await github.listOrgRepositories(scope.org)) repos.set(repoName(r), r);
+  const first = [...repos.values()][0];
+  if (first) {
+    const { policy } = await loadPolicy(run2, first);
+    if (policy.response_repository) {
+      const [owner4, name] = policy.response_repository.split("/");
+      repos.set(policy.response_repository, { owner: owner4, name });
+    }
+  }
+  const records = [];
+  let issues = 0;
+  for (const repo of repos.values()) {
+    try {
+      for (const issue3 of await github.listIssueRecords(repo, LABELS.response.name)) {
+        issues++;
+        const r = recordFromIssue(issue3, now2);
+        if (r) records.push(r);
+      }
+    } catch (e) {
+      log.warn(`report: could not read issues of ${repoName(repo)} (${e.message}); it is left out.`);
+    }
+  }
+  const metrics = computeMetrics(records, window2, now2);
+  const where = scope.kind === "organization" ? scope.org : repoName(scope.repo);
+  return {
+    metrics,
+    records,
+    markdown: renderReportMarkdown(metrics, { title: `nhi-steward report: ${where}, last ${days} days`, generatedAt: now2, window: window2 }),
+    json: renderReportJson(metrics),
+    csv: renderReportCsv(records),
+    repositories: repos.size,
+    issues
+  };
+}
+async function publishReport(run2, where, scopeName, report) {
+  const key2 = `report:${scopeName}`;
+  const existing = await run2.deps.github.findIssue(where, key2, LABELS.report.name);
+  const title = `nhi-steward response report: ${scopeName}`;
+  const body = `${report.markdown}
+
+<sub>Updated in place by nhi-steward; pin this issue to keep it at the top.</sub>
+
+${encodeKeyMarker(key2, "report")}`;
+  const base = { key: key2, repo: repoName(where), assignees: [], why: "report", issue: existing?.number ?? null };
+  const change = existing ? { ...base, action: existing.body === body ? "none" : "update", summary: `update the report issue #${existing.number}`, labels: [], ops: existing.body === body ? [] : [{ op: "update-issue", issue: existing.number, body, ...existing.state === "closed" ? { state: "open" } : {} }] } : { ...base, action: "open", summary: `open the report issue in ${repoName(where)}`, labels: [LABELS.report], ops: [{ op: "create-issue", title, body, labels: [LABELS.report.name], assignees: [] }] };
+  return execute({ changes: [change] }, run2.deps.github, { dryRun: run2.options.dryRun, budget: run2.budget, log: run2.deps.log });
+}
+
+// src/action/main.ts
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 // src/system-clock.ts
 var systemClock = { now: () => /* @__PURE__ */ new Date() };
 
@@ -65545,6 +66225,11 @@ var ACTION_INPUTS = {
   token: {
     description: "A GitHub App installation token (for example from actions/create-github-app-token) with secret scanning alerts: read, issues: write, contents: read and members: read. The workflow's GITHUB_TOKEN cannot read secret scanning alerts.",
     required: true
+  },
+  command: {
+    description: "`sweep` (open missing issues, advance SLA clocks, escalate, revoke as the policy allows) or `report` (metrics: job summary, a report issue updated in place, JSON and CSV files).",
+    required: false,
+    default: "sweep"
   },
   scope: {
     description: "What to sweep: `repository` (the repository the workflow runs in) or `organization` (every repository of its owner).",
@@ -65560,11 +66245,18 @@ var ACTION_INPUTS = {
     description: "The most GitHub writes one run may make. Work that does not fit waits for the next run, never half-done.",
     required: false,
     default: "200"
+  },
+  "report-days": {
+    description: "With `command: report`, the window in days the metrics cover.",
+    required: false,
+    default: "30"
   }
 };
 var inputSchema = external_exports.object({
   token: external_exports.string().min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`"),
+  command: external_exports.enum(["sweep", "report"], { error: "must be `sweep` or `report`" }),
   scope: external_exports.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
+  "report-days": external_exports.string().regex(/^\d+$/, "must be a whole number of days").transform(Number).refine((n2) => n2 > 0 && n2 <= 366, "must be from 1 to 366"),
   "dry-run": external_exports.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
   "max-operations": external_exports.string().regex(/^\d+$/, "must be a whole number").transform(Number).refine((n2) => n2 > 0, "must be at least 1")
 });
@@ -65611,6 +66303,21 @@ async function run(env = process.env) {
     const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
     const github = new OctokitPort(octokit);
     const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+    if (inputs.command === "report") {
+      const report2 = await buildReport(runState, scope, inputs["report-days"]);
+      const dir = env.RUNNER_TEMP ?? tmpdir();
+      const jsonPath = join(dir, "nhi-steward-report.json");
+      writeFileSync(jsonPath, report2.json);
+      writeFileSync(join(dir, "nhi-steward-report.csv"), report2.csv);
+      const published = await publishReport(runState, here, scope.kind === "organization" ? scope.org : env.GITHUB_REPOSITORY, report2);
+      setOutput("report-json", jsonPath);
+      setOutput("opened", published.opened);
+      setOutput("updated", published.updated);
+      setOutput("plan", JSON.stringify(planJson(published.results, { dryRun: published.dryRun })));
+      info(`nhi-steward report: ${report2.records.length} response issue(s) from ${report2.repositories} repository(ies).`);
+      if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(report2.markdown).write();
+      return;
+    }
     const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
     const report = await sweep(runState, scope, { effects });
     setOutput("opened", report.opened);

@@ -10,6 +10,11 @@ export const ACTION_INPUTS = {
       "A GitHub App installation token (for example from actions/create-github-app-token) with secret scanning alerts: read, issues: write, contents: read and members: read. The workflow's GITHUB_TOKEN cannot read secret scanning alerts.",
     required: true,
   },
+  command: {
+    description: "`sweep` (open missing issues, advance SLA clocks, escalate, revoke as the policy allows) or `report` (metrics: job summary, a report issue updated in place, JSON and CSV files).",
+    required: false,
+    default: "sweep",
+  },
   scope: {
     description: "What to sweep: `repository` (the repository the workflow runs in) or `organization` (every repository of its owner).",
     required: false,
@@ -25,19 +30,31 @@ export const ACTION_INPUTS = {
     required: false,
     default: "200",
   },
+  "report-days": {
+    description: "With `command: report`, the window in days the metrics cover.",
+    required: false,
+    default: "30",
+  },
 } as const;
 
 export const ACTION_OUTPUTS = {
   opened: { description: "How many response issues this run opened." },
   updated: { description: "How many response issues this run updated." },
   plan: { description: "The plan this run made, as JSON: one change per alert, with its operations and status." },
+  "report-json": { description: "With `command: report`, the path of the metrics JSON file (a CSV of every item sits next to it)." },
 } as const;
 
 export type InputName = keyof typeof ACTION_INPUTS;
 
 const inputSchema = z.object({
   token: z.string().min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`"),
+  command: z.enum(["sweep", "report"], { error: "must be `sweep` or `report`" }),
   scope: z.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
+  "report-days": z
+    .string()
+    .regex(/^\d+$/, "must be a whole number of days")
+    .transform(Number)
+    .refine((n) => n > 0 && n <= 366, "must be from 1 to 366"),
   "dry-run": z.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
   "max-operations": z
     .string()

@@ -6,6 +6,10 @@ import { planJson, summaryMarkdown } from "../core/plan-report.ts";
 import { Run } from "../handlers/run.ts";
 import { buildEffects } from "../handlers/effects.ts";
 import { sweep } from "../handlers/sweep.ts";
+import { buildReport, publishReport } from "../handlers/report.ts";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
 import { readInputs } from "./inputs.ts";
@@ -40,6 +44,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
     const github = new OctokitPort(octokit);
     const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+    if (inputs.command === "report") {
+      const report = await buildReport(runState, scope, inputs["report-days"]);
+      const dir = env.RUNNER_TEMP ?? tmpdir();
+      const jsonPath = join(dir, "nhi-steward-report.json");
+      writeFileSync(jsonPath, report.json);
+      writeFileSync(join(dir, "nhi-steward-report.csv"), report.csv);
+      const published = await publishReport(runState, here, scope.kind === "organization" ? scope.org : env.GITHUB_REPOSITORY, report);
+      core.setOutput("report-json", jsonPath);
+      core.setOutput("opened", published.opened);
+      core.setOutput("updated", published.updated);
+      core.setOutput("plan", JSON.stringify(planJson(published.results, { dryRun: published.dryRun })));
+      core.info(`nhi-steward report: ${report.records.length} response issue(s) from ${report.repositories} repository(ies).`);
+      if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(report.markdown).write();
+      return;
+    }
     const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
     const report = await sweep(runState, scope, { effects });
 

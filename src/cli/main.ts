@@ -10,7 +10,8 @@ Commands:
   plan       print the plan the app would execute for a webhook payload (no network)
   owners     resolve paths against a CODEOWNERS file; --check it; --coverage of a checkout
   validate   check policy files (.github/nhi-steward.yml) and say what to fix
-  sweep      open the missing response issues for open alerts (needs GITHUB_TOKEN)
+  sweep      open missing response issues, advance SLA clocks, escalate (needs GITHUB_TOKEN)
+  report     metrics: time to acknowledge and remediate, SLA compliance, backlog (needs GITHUB_TOKEN)
 
 Run \`nhi-steward <command> --help\` for a command's options.`;
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import("./commands/plan.ts")).planCommand,
   owners: async () => (await import("./commands/owners.ts")).ownersCommand,
   validate: async () => (await import("./commands/validate.ts")).validateCommand,
+  report: async () => (await import("./commands/report.ts")).reportCommand,
   sweep: async () => (await import("./commands/sweep.ts")).sweepCommand,
 };
 

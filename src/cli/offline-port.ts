@@ -45,6 +45,12 @@ export class OfflinePort implements GitHubPort {
   async isAssignable(): Promise<boolean> {
     return true;
   }
+  async listIssueRecords(): Promise<never[]> {
+    return [];
+  }
+  async listOrgRepositories(): Promise<RepoRef[]> {
+    return [];
+  }
   async listIssues(): Promise<ExistingIssue[]> {
     return [];
   }

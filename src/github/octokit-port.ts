@@ -5,7 +5,7 @@ import type { LabelSpec } from "../core/issue/labels.ts";
 import { markerKey } from "../core/issue/marker.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
-import type { AlertScope, FileContent, GitHubPort, ListedAlert, RepositoryInfo } from "./port.ts";
+import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, RepositoryInfo } from "./port.ts";
 
 /** What we need of an Octokit: Probot's and the Action's both fit. */
 export type OctokitLike = Pick<Octokit, "request"> & { paginate: PaginateInterface };
@@ -174,6 +174,23 @@ export class OctokitPort implements GitHubPort {
   async findIssue(repo: RepoRef, issueKey: string, label: string): Promise<ExistingIssue | null> {
     const index = await this.issuesByKey(repo, label);
     return index.get(issueKey) ?? null;
+  }
+
+  async listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]> {
+    const out: IssueRecordInput[] = [];
+    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
+    for await (const page of pages) {
+      for (const i of page.data) {
+        if (i.pull_request) continue;
+        out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels as IssueRecordInput["labels"], assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
+      }
+    }
+    return out;
+  }
+
+  async listOrgRepositories(org: string): Promise<RepoRef[]> {
+    const repos = await this.octokit.paginate("GET /orgs/{org}/repos", { org, per_page: 100 });
+    return repos.filter((r) => !r.archived).map((r) => ({ owner: r.owner.login, name: r.name }));
   }
 
   async listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]> {

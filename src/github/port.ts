@@ -17,6 +17,19 @@ export interface FileContent {
   size: number;
 }
 
+/** An issue as the metrics read it. */
+export interface IssueRecordInput {
+  number: number;
+  html_url: string;
+  title: string;
+  state: string;
+  created_at: string;
+  closed_at: string | null;
+  body: string | null;
+  labels: (string | { name?: string })[];
+  assignees: { login: string }[];
+}
+
 export type AlertScope = { kind: "repository"; repo: RepoRef } | { kind: "organization"; org: string };
 
 /** An open alert as the list endpoints return it: raw, validated later by the normaliser. */
@@ -55,6 +68,10 @@ export interface GitHubPort {
   findIssue(repo: RepoRef, key: string, label: string): Promise<ExistingIssue | null>;
   /** Every issue with `label` and a marker (open and closed), read with the same paginated call as findIssue. */
   listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]>;
+  /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
+  listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;
+  /** The repositories of an organisation the token can see. */
+  listOrgRepositories(org: string): Promise<RepoRef[]>;
 
   createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }>;
   updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void>;

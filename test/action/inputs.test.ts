@@ -7,7 +7,7 @@ const given = (values: Partial<Record<InputName, string>>) => (name: InputName) 
 
 describe("Action inputs", () => {
   it("applies the defaults action.yml declares", () => {
-    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", scope: "repository", "dry-run": false, "max-operations": 200 });
+    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30 });
   });
 
   it.each([
@@ -23,6 +23,8 @@ describe("Action inputs", () => {
     [{ token: "t", "dry-run": "yes" }, "input `dry-run` must be `true` or `false`"],
     [{ token: "t", "max-operations": "ten" }, "input `max-operations` must be a whole number"],
     [{ token: "t", "max-operations": "0" }, "input `max-operations` must be at least 1"],
+    [{ token: "t", command: "purge" }, "input `command` must be `sweep` or `report`"],
+    [{ token: "t", "report-days": "400" }, "input `report-days` must be from 1 to 366"],
   ])("rejects %j with %s", (values, message) => {
     expect(() => readInputs(given(values))).toThrow(message);
   });

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
@@ -84,6 +85,22 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     const second = await action({ scope: "organization" });
     expect(second.outputs.opened).toBe("2");
     expect([...responseIssues(world, "acme/api"), ...responseIssues(world, "acme/site")]).toHaveLength(3);
+  });
+
+  it("reports metrics: job summary with Mermaid charts, JSON and CSV files, one report issue updated in place", async () => {
+    seedAlerts();
+    await action({ scope: "organization" });
+    const first = await action({ command: "report", scope: "organization" });
+    expect(first.code).toBe(0);
+    expect(first.summary).toContain("xychart-beta");
+    expect(first.summary).toContain("pie");
+    const json = JSON.parse(readFileSync(first.outputs["report-json"]!, "utf8"));
+    expect(JSON.stringify(json)).toContain("critical");
+    expect(readFileSync(first.outputs["report-json"]!.replace(/\.json$/, ".csv"), "utf8").split("\n")[0]).toContain("time_to_remediate_h");
+    const reports = () => world.sandbox.state.listIssues("acme", "api").filter((i) => i.labels.includes("nhi-steward:report"));
+    expect(reports()).toHaveLength(1);
+    await action({ command: "report", scope: "organization" });
+    expect(reports()).toHaveLength(1);
   });
 
   it("does nothing on events it does not sweep on", async () => {
