@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeMarker } from "../../src/core/issue/marker.ts";
+import { createOctokit } from "../../src/github/octokit.ts";
+import { OctokitPort } from "../../src/github/octokit-port.ts";
+import { Run } from "../../src/handlers/run.ts";
+import { sweep } from "../../src/handlers/sweep.ts";
+import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+
+let world: World;
+let n: number;
+beforeEach(async () => {
+  world = await startWorld();
+  n = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/deploy.sh", startLine: 1 }] }).number;
+  await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
+});
+afterEach(async () => {
+  expect(world.sandbox.validationErrors).toEqual([]);
+  expect(leaks(world)).toEqual([]);
+  await world.close();
+});
+
+async function sweepRepo() {
+  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
+  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+}
+
+describe("issue and alert stay in step", () => {
+  it("an alert resolved on GitHub closes its issue with a comment, and the timeline records it", async () => {
+    world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "false_positive" });
+    await sweepRepo();
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.state).toBe("closed");
+    expect(issue!.comments.at(-1)!.body).toContain("resolved on GitHub as **false_positive**");
+    expect(decodeMarker(issue!.body)!.resolution).toMatchObject({ resolution: "false_positive" });
+    // A second sweep changes nothing.
+    const writes = world.sandbox.requests.filter((r) => r.method !== "GET").length;
+    await sweepRepo();
+    expect(world.sandbox.requests.filter((r) => r.method !== "GET").length).toBe(writes);
+  });
+
+  it("an alert reopened on GitHub reopens its issue", async () => {
+    world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "revoked" });
+    await sweepRepo();
+    world.sandbox.state.updateAlert("acme", "api", n, { state: "open", resolution: null });
+    await deliver(world, "secret_scanning_alert", "reopened", "acme/api", n);
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.state).toBe("open");
+    expect(issue!.comments.at(-1)!.body).toContain("**Reopened**: the secret scanning alert is still open on GitHub");
+    expect(decodeMarker(issue!.body)!.resolution).toBeNull();
+  });
+});
