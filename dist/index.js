@@ -54504,7 +54504,8 @@ var OctokitPort = class {
     } catch (e) {
       if (status(e) === 403) {
         throw new Error(
-          "GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal, so closing it needs a reviewer's approval in GitHub; or the app lacks the secret scanning alerts: write permission. Request the dismissal from the alert page."
+          "GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal, so closing it needs a reviewer's approval in GitHub; or the app lacks the secret scanning alerts: write permission. Request the dismissal from the alert page.",
+          { cause: e }
         );
       }
       throw e;

@@ -11,7 +11,7 @@ import { parseOwner } from "../core/routing/types.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
 import { parseRepo } from "../github/port.ts";
 import { loadPolicy } from "./load-policy.ts";
-import { planResolve, type IssueContext } from "./respond-to-owner.ts";
+import { explainRefusals, planResolve, type IssueContext } from "./respond-to-owner.ts";
 import type { Run } from "./run.ts";
 
 interface RawIssue {
@@ -79,7 +79,9 @@ export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comm
     else change = await apply(run, ctx, parsed.command, actor, now);
   }
   log.info(`${found.marker.key}: ${change.summary}`);
-  return execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  const report = await execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  await explainRefusals(run, report);
+  return report;
 }
 
 async function apply(run: Run, ctx: IssueContext, command: Command, actor: string, now: Date): Promise<Change> {

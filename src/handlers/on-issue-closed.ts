@@ -8,7 +8,7 @@ import { execute, type ExecutionReport } from "../github/execute.ts";
 import { parseRepo } from "../github/port.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { issueContextFrom } from "./on-comment.ts";
-import { planResolve } from "./respond-to-owner.ts";
+import { explainRefusals, planResolve } from "./respond-to-owner.ts";
 import type { Run } from "./run.ts";
 
 /**
@@ -47,5 +47,7 @@ export async function onIssueClosed(run: Run, payload: { issue?: Parameters<type
     change.labels.push(LABELS.needsResolution);
   }
   log.info(`${found.marker.key}: ${change.summary}`);
-  return execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  const report = await execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  await explainRefusals(run, report);
+  return report;
 }

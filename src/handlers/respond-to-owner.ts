@@ -5,6 +5,7 @@ import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue, Op } from "../core/plan.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { parseRepo } from "../github/port.ts";
+import { execute, type ExecutionReport } from "../github/execute.ts";
 import type { Run } from "./run.ts";
 
 export interface IssueContext {
@@ -61,4 +62,25 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
   if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
   if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });
   return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `resolve ${marker.key} as ${resolution}`);
+}
+
+/**
+ * When GitHub refused to resolve the alert (delegated dismissal, missing permission), the owner
+ * hears why in the issue instead of the refusal being swallowed in a log.
+ */
+export async function explainRefusals(run: Run, report: ExecutionReport): Promise<ExecutionReport | null> {
+  const refused = report.results.filter((r) => r.status === "failed" && r.change.ops.some((o) => o.op === "resolve-alert") && r.change.issue !== null);
+  if (!refused.length) return null;
+  const changes: Change[] = refused.map((r) => ({
+    key: r.change.key,
+    repo: r.change.repo,
+    action: "update",
+    issue: r.change.issue,
+    summary: `explain why the alert of ${r.change.key} was not resolved`,
+    assignees: [],
+    why: "",
+    labels: [],
+    ops: [{ op: "comment", issue: r.change.issue!, body: `The secret scanning alert could not be resolved: ${r.error ?? "GitHub refused"}. This issue stays as it was; try again once that is sorted.` }],
+  }));
+  return execute({ changes }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log: run.deps.log });
 }

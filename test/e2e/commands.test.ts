@@ -97,3 +97,13 @@ describe("closing the issue records the remediation", () => {
     expect(issue().state).toBe("closed");
   });
 });
+
+describe("delegated alert dismissal", () => {
+  it("a 403 when resolving the alert is explained in the issue, not swallowed", async () => {
+    world.sandbox.state.updateAlert("acme", "api", alertNumber, { validity: "inactive" });
+    world.sandbox.faults.inject({ method: "PATCH", path: /\/secret-scanning\/alerts\/\d+$/, status: 403, body: { message: "Resource not accessible by integration" }, times: 1 });
+    await comment(world, "acme/api", issue().number, "alice", "/resolve revoked rotated in vault");
+    expect(lastComment()).toContain("could not be resolved: GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+  });
+});

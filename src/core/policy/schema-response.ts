@@ -18,12 +18,6 @@ const target = z
   .strict();
 export type TargetPolicy = { acknowledge: Duration; remediate: Duration; calendar: "24x7" | "business" };
 
-const DEFAULT_TARGETS = {
-  critical: { acknowledge: "1h", remediate: "4h", calendar: "24x7" },
-  high: { acknowledge: "8h", remediate: "24h", calendar: "24x7" },
-  medium: { acknowledge: "1 business day", remediate: "5 business days", calendar: "business" },
-  low: { acknowledge: "2 business days", remediate: "15 business days", calendar: "business" },
-} as const;
 
 export const slaSchema = z
   .object({
