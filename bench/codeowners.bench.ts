@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { parseCodeowners, parseCodeownersReference, type Codeowners } from "../src/core/codeowners/index.ts";
 
-const CORPUS = process.env.NHI_BENCH_CORPUS ?? "/work/shared/bench-corpus";
+const CORPUS = process.env.NHI_BENCH_CORPUS ?? fileURLToPath(new URL("../../shared/bench-corpus", import.meta.url));
 const ORDER = ["DataDog+integrations-extras", "esphome+esphome", "python+peps", "Azure+bicep-registry-modules", "synthetic-dt", "synthetic-glob"];
 type Engine = "nhi-steward" | "reference" | "npm";
 const RUNS = 5;

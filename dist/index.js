@@ -1991,11 +1991,11 @@ var require_request = __commonJS({
           } else if (typeof val[i] === "object") {
             throw new InvalidArgumentError2(`invalid ${key2} header`);
           } else {
-            const str = `${val[i]}`;
-            if (!isValidHeaderValue(str)) {
+            const str2 = `${val[i]}`;
+            if (!isValidHeaderValue(str2)) {
               throw new InvalidArgumentError2(`invalid ${key2} header`);
             }
-            arr.push(str);
+            arr.push(str2);
           }
         }
         val = arr;
@@ -3568,25 +3568,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
-      return removeChars(str, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
+      return removeChars(str2, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str, leading, trailing, predicate) {
+    function removeChars(str2, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        while (lead < str.length && predicate(str.charCodeAt(lead))) lead++;
+        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
+      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function isomorphicDecode(input2) {
       const length = input2.length;
@@ -4108,17 +4108,17 @@ var require_util2 = __commonJS({
       if (!redirectStatusSet.has(response.status)) {
         return null;
       }
-      let location = response.headersList.get("location", true);
-      if (location !== null && isValidHeaderValue(location)) {
-        if (!isValidEncodedURL(location)) {
-          location = normalizeBinaryStringToUtf8(location);
+      let location2 = response.headersList.get("location", true);
+      if (location2 !== null && isValidHeaderValue(location2)) {
+        if (!isValidEncodedURL(location2)) {
+          location2 = normalizeBinaryStringToUtf8(location2);
         }
-        location = new URL(location, responseURL(response));
+        location2 = new URL(location2, responseURL(response));
       }
-      if (location && !location.hash) {
-        location.hash = requestFragment;
+      if (location2 && !location2.hash) {
+        location2.hash = requestFragment;
       }
-      return location;
+      return location2;
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
@@ -5505,7 +5505,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -14466,14 +14466,14 @@ var require_fetch = __commonJS({
               if (status2 < 200) {
                 return;
               }
-              let location = "";
+              let location2 = "";
               const headersList = new HeadersList();
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              location = headersList.get("location", true);
+              location2 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status2);
+              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status2);
               if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status2) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
@@ -16488,9 +16488,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
-        headers.append("Set-Cookie", str);
+      const str2 = stringify(cookie);
+      if (str2) {
+        headers.append("Set-Cookie", str2);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -20686,10 +20686,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -20700,8 +20700,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
         return match2 === "\\" ? "" : match2;
       });
     };
@@ -20791,7 +20791,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str = input2;
+      let str2 = input2;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -20810,10 +20810,10 @@ var require_scan = __commonJS({
       let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
+      const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
         prev = code2;
-        return str.charCodeAt(++index);
+        return str2.charCodeAt(++index);
       };
       while (index < length) {
         code2 = advance();
@@ -20990,24 +20990,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str;
+      let base = str2;
       let prefix = "";
       let glob3 = "";
       if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob3 = str.slice(lastIndex);
+        base = str2.slice(0, lastIndex);
+        glob3 = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob3 = str;
+        glob3 = str2;
       } else {
-        base = str;
+        base = str2;
       }
-      if (base && base !== "" && base !== "/" && base !== str) {
+      if (base && base !== "" && base !== "/" && base !== str2) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -22054,8 +22054,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str) => {
-        switch (str) {
+      const create = (str2) => {
+        switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -22073,7 +22073,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match2 = /^(.*?)\.(\w+)$/.exec(str);
+            const match2 = /^(.*?)\.(\w+)$/.exec(str2);
             if (!match2) return;
             const source2 = create(match2[1]);
             if (!source2) return;
@@ -22104,9 +22104,9 @@ var require_picomatch = __commonJS({
     var picomatch2 = (glob3, options, returnState = false) => {
       if (Array.isArray(glob3)) {
         const fns = glob3.map((input2) => picomatch2(input2, options, returnState));
-        const arrayMatcher = (str) => {
+        const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str);
+            const state2 = isMatch(str2);
             if (state2) return state2;
           }
           return false;
@@ -22182,7 +22182,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob3 instanceof RegExp ? glob3 : picomatch2.makeRe(glob3, options);
       return regex2.test(utils.basename(input2, { windows: posix }));
     };
-    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse7(pattern, { ...options, fastpaths: false });
@@ -23196,13 +23196,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -23216,14 +23216,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text4, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text4;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text4.length <= endStep)
+        return text4;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -23240,14 +23240,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text4, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text4[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text4[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -23264,12 +23264,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text4, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text4[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -23281,12 +23281,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text4[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text4;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -23301,39 +23301,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text4;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text4.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text4.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text4.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text4[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text4.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text4, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text4[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text4[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text4[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text4[start];
         }
       }
       return end;
@@ -23356,16 +23356,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -23382,11 +23382,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str += json2.slice(start, i) + "\\ ";
+          str2 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -23395,38 +23395,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str += json2.slice(start, i);
+                str2 += json2.slice(start, i);
                 const code2 = json2.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json2.substr(i, 6);
+                      str2 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -23436,14 +23436,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json2.slice(start, i) + "\n\n";
+                str2 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json2[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -23452,8 +23452,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json2.slice(start) : json2;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -23581,15 +23581,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -23741,11 +23741,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node2) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -23780,8 +23780,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -23790,27 +23790,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -23826,7 +23826,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -23870,16 +23870,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -24106,31 +24106,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
+        str2 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -24173,21 +24173,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines.push(str2);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -24199,11 +24199,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -24535,7 +24535,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -24573,7 +24573,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -24625,7 +24625,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24634,7 +24634,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node2) {
         const num = Number(node2.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
@@ -24645,11 +24645,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node2.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node2 = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node2.minFractionDigits = str2.length - dot - 1;
         return node2;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -24666,7 +24666,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset2, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset2), radix);
+    var intResolve = (str2, offset2, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset2), radix);
     function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value) && value >= 0)
@@ -24679,7 +24679,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node2) => intStringify(node2, 8, "0o")
     };
     var int3 = {
@@ -24687,7 +24687,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24696,7 +24696,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int3;
@@ -24749,7 +24749,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -24766,7 +24766,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -24774,7 +24774,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -24782,7 +24782,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -24790,9 +24790,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
@@ -24824,10 +24824,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -24838,28 +24838,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s2 = "";
           for (let i = 0; i < buf.length; ++i)
             s2 += String.fromCharCode(buf[i]);
-          str = btoa(s2);
+          str2 = btoa(s2);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str.length / lineWidth);
+          const n2 = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n2);
           for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -25065,7 +25065,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -25074,7 +25074,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
         const num = Number(node2.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
@@ -25085,11 +25085,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node2 = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node2 = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node2.minFractionDigits = f.length;
         }
@@ -25109,34 +25109,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset2, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset2, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset2 += 1;
-      str = str.substring(offset2).replace(/_/g, "");
+      str2 = str2.substring(offset2).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n3 = BigInt(str);
+        const n3 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str, radix);
+      const n2 = parseInt(str2, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -25146,7 +25146,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node2) => intStringify(node2, 2, "0b")
     };
     var intOct = {
@@ -25155,7 +25155,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node2) => intStringify(node2, 8, "0")
     };
     var int3 = {
@@ -25163,7 +25163,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -25172,7 +25172,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node2) => intStringify(node2, 16, "0x")
     };
     exports.int = int3;
@@ -25276,9 +25276,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -25315,7 +25315,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -25324,7 +25324,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -25335,8 +25335,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match2 = str.match(timestamp.test);
+      resolve(str2) {
+        const match2 = str2.match(timestamp.test);
         if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match2.map(Number);
@@ -29871,8 +29871,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text4, addEOL = false) {
+    this._buffer += text4;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -29968,10 +29968,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text4, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text4);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30000,9 +30000,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text4, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text4, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30013,8 +30013,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text4, href) {
+    const element = this.wrap("a", text4, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -30303,16 +30303,16 @@ function omit(object2, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str2) {
+  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str2) {
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -30684,15 +30684,15 @@ function parseParameters(header, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str, start, end) {
+function unescapeQuotedPairs(str2, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
+    if (str2.charCodeAt(index) === BSLASH) {
+      result += str2.slice(start, index);
       start = ++index;
     }
   }
-  return result + str.slice(start, end);
+  return result + str2.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -30937,8 +30937,8 @@ var convertMarkedBigIntsReviver = (key2, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key2, value, context);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key2, value, context) => {
+var JSONParseV2 = (text4, reviver) => {
+  return JSON.parse(text4, (key2, value, context) => {
     const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber2 && isOutOfBounds;
@@ -30996,8 +30996,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text4) => {
+  return text4.replace(
     stringsOrLargeNumbers,
     (match2, digits, fractional, exponential) => {
       const isString2 = match2[0] === '"';
@@ -31011,18 +31011,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text4, reviver) => {
+  if (!text4) return originalParse(text4, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
+    const serializedData = serializeBigInts(text4);
     return originalParse(
       serializedData,
       (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
     );
   } catch (error64) {
     if (error64 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text4);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -31190,12 +31190,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text4 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text4 = await response.text();
+      return JSONParse(text4);
     } catch (err) {
-      return text2;
+      return text4;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -34113,11 +34113,11 @@ async function errorRequest(state, octokit, error64, options) {
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error64, info2) {
+  limiter.on("failed", function(error64, info3) {
     const maxRetries = ~~error64.request.request?.retries;
     const after = ~~error64.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
+    options.request.retryCount = info3.retryCount + 1;
+    if (maxRetries > info3.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -34338,8 +34338,8 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error64, info2) {
-      const [state2, request2, options] = info2.args;
+    state.retryLimiter.on("failed", async function(error64, info3) {
+      const [state2, request2, options] = info3.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error64.status !== 401;
       if (!(shouldRetryGraphQL || error64.status === 403 || error64.status === 429)) {
@@ -35255,14 +35255,14 @@ function promiseAllObject(promisesObj) {
 }
 function randomString(length = 10) {
   const chars = "abcdefghijklmnopqrstuvwxyz";
-  let str = "";
+  let str2 = "";
   for (let i = 0; i < length; i++) {
-    str += chars[Math.floor(Math.random() * chars.length)];
+    str2 += chars[Math.floor(Math.random() * chars.length)];
   }
-  return str;
+  return str2;
 }
-function esc(str) {
-  return JSON.stringify(str);
+function esc(str2) {
+  return JSON.stringify(str2);
 }
 function slugify(input2) {
   return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
@@ -35376,8 +35376,8 @@ var primitiveTypes = /* @__PURE__ */ new Set([
   "symbol",
   "undefined"
 ]);
-function escapeRegex(str) {
-  return str.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escapeRegex(str2) {
+  return str2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function clone(inst, def, params) {
   const cl = new inst._zod.constr(def ?? inst._zod.def);
@@ -35643,13 +35643,13 @@ function getSizableOrigin(input2) {
   return "unknown";
 }
 var highSurrogate = /[\uD800-\uDBFF]/;
-function codePointLength(str) {
-  const units = str.length;
-  if (!highSurrogate.test(str))
+function codePointLength(str2) {
+  const units = str2.length;
+  if (!highSurrogate.test(str2))
     return units;
   let count = units;
   for (let i = 0; i < units - 1; i++) {
-    if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
+    if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
       count--;
       i++;
     }
@@ -43770,8 +43770,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text4) => {
+  return text4.charAt(0).toUpperCase() + text4.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -54150,12 +54150,12 @@ function ownerText(owner4) {
       return owner4.email;
   }
 }
-function parseOwner(text2) {
-  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text2);
+function parseOwner(text4) {
+  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text4);
   if (team3) return { kind: "team", org: team3[1], slug: team3[2] };
-  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text2);
+  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text4);
   if (user) return { kind: "user", login: user[1] };
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text2)) return { kind: "email", email: text2 };
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text4)) return { kind: "email", email: text4 };
   return null;
 }
 
@@ -54350,8 +54350,8 @@ var OctokitPort = class {
       for await (const page of pages2) for (const alert of page.data) yield { repository: alert.repository, alert };
       return;
     }
-    const info2 = await this.getRepository(scope.repo);
-    const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info2.visibility, private: info2.visibility !== "public" };
+    const info3 = await this.getRepository(scope.repo);
+    const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info3.visibility, private: info3.visibility !== "public" };
     const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/secret-scanning/alerts", {
       owner: scope.repo.owner,
       repo: scope.repo.name,
@@ -54653,13 +54653,13 @@ async function post(fetchImpl, url2, body, headers, timeoutMs) {
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetchImpl(url2, { method: "POST", body, headers, redirect: "manual", signal: controller.signal });
-    let text2 = "";
+    let text4 = "";
     try {
-      text2 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
+      text4 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
     } catch {
       if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     }
-    return { kind: "response", status: response.status, headers: response.headers, body: text2 };
+    return { kind: "response", status: response.status, headers: response.headers, body: text4 };
   } catch (e) {
     if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     return { kind: "network", code: errorCode(e) };
@@ -54691,8 +54691,8 @@ var IDEMPOTENCY_HEADER = "Idempotency-Key";
 function signature(signingSecret, body) {
   return `sha256=${createHmac("sha256", signingSecret).update(body, "utf8").digest("hex")}`;
 }
-function sha256Hex(text2) {
-  return createHash("sha256").update(text2, "utf8").digest("hex");
+function sha256Hex(text4) {
+  return createHash("sha256").update(text4, "utf8").digest("hex");
 }
 function signedHeaders(signingSecret, body, event, idempotencyKey) {
   return {
@@ -54837,9 +54837,9 @@ var PagerDutyClient = class {
 function pagerDutyDedupKey(alertKey2) {
   return alertKey2.length <= MAX_DEDUP_KEY ? alertKey2 : `sha256:${sha256Hex(alertKey2)}`;
 }
-function truncate(text2, max) {
-  const chars = Array.from(text2);
-  return chars.length <= max ? text2 : `${chars.slice(0, max - 1).join("")}\u2026`;
+function truncate(text4, max) {
+  const chars = Array.from(text4);
+  return chars.length <= max ? text4 : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
 function parse5(body) {
   try {
@@ -55278,12 +55278,20 @@ function repoName(repo) {
 function alertKey(source, repo, number4) {
   return `${source}:${repoName(repo)}#${number4}`;
 }
+function isGitHubAlert(key2) {
+  return key2.startsWith("secret-scanning:");
+}
+function alertLabel(alert) {
+  if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
+  const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
+  return `${alert.source === "dispatch" ? alert.reporter ?? "external" : alert.source} finding ${id}`;
+}
 function alertContext(alert) {
   return `${repoName(alert.repo)} alert#${alert.number}`;
 }
 function leakedFile(alert) {
-  for (const location of alert.locations) {
-    if (location.type === "commit" && "path" in location) return location;
+  for (const location2 of alert.locations) {
+    if (location2.type === "commit" && "path" in location2) return location2;
   }
   return null;
 }
@@ -55369,15 +55377,15 @@ function normalizeLocation(raw) {
   if (!parsed.success) return null;
   const { type, details } = parsed.data;
   const d = details ?? {};
-  const str = (k) => typeof d[k] === "string" ? d[k] : null;
+  const str2 = (k) => typeof d[k] === "string" ? d[k] : null;
   const num = (k) => typeof d[k] === "number" ? d[k] : null;
   if (type === "commit" || type === "wiki_commit") {
-    const path = str("path");
+    const path = str2("path");
     if (!path) return null;
-    return { type: "commit", path, startLine: num("start_line"), endLine: num("end_line"), commitSha: str("commit_sha"), blobUrl: str("blob_url") };
+    return { type: "commit", path, startLine: num("start_line"), endLine: num("end_line"), commitSha: str2("commit_sha"), blobUrl: str2("blob_url") };
   }
   const url2 = Object.keys(d).find((k) => k.endsWith("_url"));
-  return { type, url: url2 ? str(url2) : null };
+  return { type, url: url2 ? str2(url2) : null };
 }
 function mergeLocations(...lists) {
   const seen = /* @__PURE__ */ new Set();
@@ -56164,11 +56172,30 @@ var RUNBOOKS = {
   "generic": "# Generic secret\n\nA password, HTTP Basic or Bearer authorization header, session token or other credential that secret scanning found but could not tie to a known provider. Treat it as live until you know what it unlocks.\n\n## Do now\n- [ ] **Identify** what it belongs to: the file and commit in the alert, the host or URL next to it, and its owner. If it is a test fixture or a false positive, close the alert with that reason and stop here.\n- [ ] **Change or revoke** it in the system it unlocks: change the password, revoke the API token, sign out all sessions for the account. Check whether the same password is used elsewhere and change it there too.\n- [ ] **Replace** it with a per-service credential from a secret manager, or better a short-lived token or federated identity, instead of a shared password.\n- [ ] **Review** the system's sign-in and audit logs for the exposure window: logins from unfamiliar IPs, new accounts, changed settings, data exports.\n- [ ] **Tighten** policy: enable push protection, enforce MFA for human accounts, and add a custom secret scanning pattern if this kind of secret recurs in your organisation.\n## Verify\n- [ ] Logging in or calling the service with the old value fails.\n- [ ] Logs show no successful use of the old value after the change.\n- [ ] Everything that needs access works with the new credential.\n- [ ] The secret scanning alert is closed as **Revoked** (or as false positive / used in tests, with a note why).\n## What usually breaks\n- Scripts, config files and integrations that hard-coded the old password.\n- Other systems where the same password was reused.\n- Users or service accounts locked out if the password change was not coordinated.\n"
 };
 
+// src/core/policy/identity-classes.ts
+var IDENTITY_CLASSES = [
+  "personal-access-token",
+  "oauth-token",
+  "github-app-credential",
+  "ci-cd-token",
+  "cloud-access-key",
+  "service-account-key",
+  "api-key",
+  "database-credential",
+  "private-key",
+  "webhook-secret",
+  "generic"
+];
+function isIdentityClass(value) {
+  return IDENTITY_CLASSES.includes(value);
+}
+
 // src/core/policy/classify.ts
 function classify(alert, policy) {
   for (const [cls, types] of Object.entries(policy?.identity_classes ?? {})) {
     if (types?.includes(alert.secretType)) return { identityClass: cls, reason: `secret type \`${alert.secretType}\`, mapped by the policy` };
   }
+  if (alert.identityClassHint && isIdentityClass(alert.identityClassHint)) return { identityClass: alert.identityClassHint, reason: "the class the reporting source gave" };
   const byType = SECRET_TYPE_CLASSES[alert.secretType];
   if (byType) return { identityClass: byType, reason: `secret type \`${alert.secretType}\`` };
   const byProvider = alert.provider ? PROVIDER_CLASSES[alert.provider] : void 0;
@@ -57493,14 +57520,14 @@ var numberingSystemsUTF16 = {
   tibt: [3872, 3881]
 };
 var hanidecChars = numberingSystems.hanidec.replace(/[\[|\]]/g, "").split("");
-function parseDigits(str) {
-  let value = parseInt(str, 10);
+function parseDigits(str2) {
+  let value = parseInt(str2, 10);
   if (isNaN(value)) {
     value = "";
-    for (let i = 0; i < str.length; i++) {
-      const code2 = str.charCodeAt(i);
-      if (str[i].search(numberingSystems.hanidec) !== -1) {
-        value += hanidecChars.indexOf(str[i]);
+    for (let i = 0; i < str2.length; i++) {
+      const code2 = str2.charCodeAt(i);
+      if (str2[i].search(numberingSystems.hanidec) !== -1) {
+        value += hanidecChars.indexOf(str2[i]);
       } else {
         for (const key2 in numberingSystemsUTF16) {
           const [min, max] = numberingSystemsUTF16[key2];
@@ -58478,12 +58505,12 @@ var Formatter = class _Formatter {
         default:
           return null;
       }
-    }, tokenToString = (lildur, info2) => (token) => {
+    }, tokenToString = (lildur, info3) => (token) => {
       const mapped = tokenToField(token);
       if (mapped) {
-        const inversionFactor = info2.isNegativeDuration && mapped !== info2.largestUnit ? invertLargest : 1;
+        const inversionFactor = info3.isNegativeDuration && mapped !== info3.largestUnit ? invertLargest : 1;
         let signDisplay;
-        if (this.opts.signMode === "negativeLargestOnly" && mapped !== info2.largestUnit) {
+        if (this.opts.signMode === "negativeLargestOnly" && mapped !== info3.largestUnit) {
           signDisplay = "never";
         } else if (this.opts.signMode === "all") {
           signDisplay = "always";
@@ -58987,12 +59014,12 @@ var Duration = class _Duration {
    * @example Duration.fromISO('P5Y3M').toObject() //=> { years: 5, months: 3 }
    * @return {Duration}
    */
-  static fromISO(text2, opts) {
-    const [parsed] = parseISODuration(text2);
+  static fromISO(text4, opts) {
+    const [parsed] = parseISODuration(text4);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text2}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text4}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -59011,12 +59038,12 @@ var Duration = class _Duration {
    * @example Duration.fromISOTime('T1100').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
    * @return {Duration}
    */
-  static fromISOTime(text2, opts) {
-    const [parsed] = parseISOTimeOnly(text2);
+  static fromISOTime(text4, opts) {
+    const [parsed] = parseISOTimeOnly(text4);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text2}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text4}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -59646,8 +59673,8 @@ var Interval = class _Interval {
    * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
    * @return {Interval}
    */
-  static fromISO(text2, opts) {
-    const [s2, e] = (text2 || "").split("/", 2);
+  static fromISO(text4, opts) {
+    const [s2, e] = (text4 || "").split("/", 2);
     if (s2 && e) {
       let start, startIsValid;
       try {
@@ -59678,7 +59705,7 @@ var Interval = class _Interval {
         }
       }
     }
-    return _Interval.invalid("unparsable", `the input "${text2}" can't be parsed as ISO 8601`);
+    return _Interval.invalid("unparsable", `the input "${text4}" can't be parsed as ISO 8601`);
   }
   /**
    * Check if an object is an Interval. Works across context boundaries
@@ -60839,7 +60866,7 @@ function adjustTime(inst, dur) {
   }
   return { ts, o };
 }
-function parseDataToDateTime(parsed, parsedZone, opts, format, text2, specificOffset) {
+function parseDataToDateTime(parsed, parsedZone, opts, format, text4, specificOffset) {
   const { setZone, zone } = opts;
   if (parsed && Object.keys(parsed).length !== 0 || parsedZone) {
     const interpretationZone = parsedZone || zone, inst = DateTime.fromObject(parsed, {
@@ -60850,7 +60877,7 @@ function parseDataToDateTime(parsed, parsedZone, opts, format, text2, specificOf
     return setZone ? inst : inst.setZone(zone);
   } else {
     return DateTime.invalid(
-      new Invalid("unparsable", `the input "${text2}" can't be parsed as ${format}`)
+      new Invalid("unparsable", `the input "${text4}" can't be parsed as ${format}`)
     );
   }
 }
@@ -61364,9 +61391,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromISO('2016-W05-4')
    * @return {DateTime}
    */
-  static fromISO(text2, opts = {}) {
-    const [vals, parsedZone] = parseISODate(text2);
-    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text2);
+  static fromISO(text4, opts = {}) {
+    const [vals, parsedZone] = parseISODate(text4);
+    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text4);
   }
   /**
    * Create a DateTime from an RFC 2822 string
@@ -61383,9 +61410,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromRFC2822('25 Nov 2016 13:23 Z')
    * @return {DateTime}
    */
-  static fromRFC2822(text2, opts = {}) {
-    const [vals, parsedZone] = parseRFC2822Date(text2);
-    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text2);
+  static fromRFC2822(text4, opts = {}) {
+    const [vals, parsedZone] = parseRFC2822Date(text4);
+    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text4);
   }
   /**
    * Create a DateTime from an HTTP header date
@@ -61403,8 +61430,8 @@ var DateTime = class _DateTime {
    * @example DateTime.fromHTTP('Sun Nov  6 08:49:37 1994')
    * @return {DateTime}
    */
-  static fromHTTP(text2, opts = {}) {
-    const [vals, parsedZone] = parseHTTPDate(text2);
+  static fromHTTP(text4, opts = {}) {
+    const [vals, parsedZone] = parseHTTPDate(text4);
     return parseDataToDateTime(vals, parsedZone, opts, "HTTP", opts);
   }
   /**
@@ -61421,26 +61448,26 @@ var DateTime = class _DateTime {
    * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
    * @return {DateTime}
    */
-  static fromFormat(text2, fmt, opts = {}) {
-    if (isUndefined(text2) || isUndefined(fmt)) {
+  static fromFormat(text4, fmt, opts = {}) {
+    if (isUndefined(text4) || isUndefined(fmt)) {
       throw new InvalidArgumentError("fromFormat requires an input string and a format");
     }
     const { locale = null, numberingSystem = null } = opts, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
-    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text2, fmt);
+    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text4, fmt);
     if (invalid) {
       return _DateTime.invalid(invalid);
     } else {
-      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text2, specificOffset);
+      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text4, specificOffset);
     }
   }
   /**
    * @deprecated use fromFormat instead
    */
-  static fromString(text2, fmt, opts = {}) {
-    return _DateTime.fromFormat(text2, fmt, opts);
+  static fromString(text4, fmt, opts = {}) {
+    return _DateTime.fromFormat(text4, fmt, opts);
   }
   /**
    * Create a DateTime from a SQL date, time, or datetime
@@ -61463,9 +61490,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromSQL('09:12:34.342')
    * @return {DateTime}
    */
-  static fromSQL(text2, opts = {}) {
-    const [vals, parsedZone] = parseSQL(text2);
-    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text2);
+  static fromSQL(text4, opts = {}) {
+    const [vals, parsedZone] = parseSQL(text4);
+    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text4);
   }
   /**
    * Create an invalid DateTime.
@@ -62594,19 +62621,19 @@ var DateTime = class _DateTime {
    * @param {Object} options - options taken by fromFormat()
    * @return {Object}
    */
-  static fromFormatExplain(text2, fmt, options = {}) {
+  static fromFormatExplain(text4, fmt, options = {}) {
     const { locale = null, numberingSystem = null } = options, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
     });
-    return explainFromTokens(localeToUse, text2, fmt);
+    return explainFromTokens(localeToUse, text4, fmt);
   }
   /**
    * @deprecated use fromFormatExplain instead
    */
-  static fromStringExplain(text2, fmt, options = {}) {
-    return _DateTime.fromFormatExplain(text2, fmt, options);
+  static fromStringExplain(text4, fmt, options = {}) {
+    return _DateTime.fromFormatExplain(text4, fmt, options);
   }
   /**
    * Build a parser for `fmt` using the given locale. This parser can be passed
@@ -62638,8 +62665,8 @@ var DateTime = class _DateTime {
    * @param {Object} opts - options taken by fromFormat()
    * @returns {DateTime}
    */
-  static fromFormatParser(text2, formatParser, opts = {}) {
-    if (isUndefined(text2) || isUndefined(formatParser)) {
+  static fromFormatParser(text4, formatParser, opts = {}) {
+    if (isUndefined(text4) || isUndefined(formatParser)) {
       throw new InvalidArgumentError(
         "fromFormatParser requires an input string and a format parser"
       );
@@ -62654,7 +62681,7 @@ var DateTime = class _DateTime {
         `fromFormatParser called with a locale of ${localeToUse}, but the format parser was created for ${formatParser.locale}`
       );
     }
-    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text2);
+    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text4);
     if (invalidReason) {
       return _DateTime.invalid(invalidReason);
     } else {
@@ -62663,7 +62690,7 @@ var DateTime = class _DateTime {
         zone,
         opts,
         `format ${formatParser.format}`,
-        text2,
+        text4,
         specificOffset
       );
     }
@@ -62855,21 +62882,21 @@ function unitOf(word) {
   if (word.startsWith("h")) return "hour";
   return "minute";
 }
-function matchAt(re, text2, at) {
+function matchAt(re, text4, at) {
   re.lastIndex = at;
-  return re.exec(text2);
+  return re.exec(text4);
 }
-function terms(text2) {
+function terms(text4) {
   const out = [];
-  let at = matchAt(SPACE, text2, 0)?.[0].length ?? 0;
-  while (at < text2.length) {
+  let at = matchAt(SPACE, text4, 0)?.[0].length ?? 0;
+  while (at < text4.length) {
     let from = at;
-    if (out.length > 0) from += matchAt(SEPARATOR, text2, at)?.[0].length ?? 0;
-    const m = matchAt(TERM, text2, from);
+    if (out.length > 0) from += matchAt(SEPARATOR, text4, at)?.[0].length ?? 0;
+    const m = matchAt(TERM, text4, from);
     if (!m) return null;
     out.push({ value: m[1] ?? "", unit: unitOf((m[2] ?? "").replace(/\s+/g, " ")) });
     at = from + m[0].length;
-    at += matchAt(SPACE, text2, at)?.[0].length ?? 0;
+    at += matchAt(SPACE, text4, at)?.[0].length ?? 0;
   }
   return out.length > 0 ? out : null;
 }
@@ -62880,10 +62907,10 @@ function scaled(value, scale) {
   const product = numerator * scale;
   return product % denominator === 0 ? product / denominator : null;
 }
-function parseDuration(text2) {
-  const shown = JSON.stringify(text2);
+function parseDuration(text4) {
+  const shown = JSON.stringify(text4);
   const fail2 = (why) => ({ ok: false, error: `${shown} ${why}` });
-  const normal = text2.trim().toLowerCase();
+  const normal = text4.trim().toLowerCase();
   const negative = /^[-\u2212]/.test(normal);
   const body = negative ? normal.slice(1) : normal;
   if (/^\d+(?:\.\d+)?$/.test(body)) return fail2(`has no unit; write it like ${EXAMPLES}`);
@@ -62924,10 +62951,10 @@ function notAString(input2) {
   const shown = typeof input2 === "boolean" || input2 === null ? JSON.stringify(input2) : Array.isArray(input2) ? "a list" : `a ${typeof input2}`;
   return `${shown} is not a duration; write it like ${EXAMPLES}`;
 }
-var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text2, ctx) => {
-  const parsed = parseDuration(text2);
+var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text4, ctx) => {
+  const parsed = parseDuration(text4);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.error, input: text2 });
+    ctx.addIssue({ code: "custom", message: parsed.error, input: text4 });
     return external_exports.NEVER;
   }
   return parsed.value;
@@ -62989,13 +63016,13 @@ function parseTimeZone(input2, problems) {
   return zoneName(name);
 }
 function parseDayItem(item, path, problems) {
-  const text2 = item.trim().toLowerCase();
-  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text2);
-  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text2];
+  const text4 = item.trim().toLowerCase();
+  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text4);
+  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text4];
   const numbers = names.map((n2) => DAY_NAMES[n2]);
   const bad = names.find((_, i) => numbers[i] === void 0);
   if (bad !== void 0) {
-    problems.push({ path, message: `${JSON.stringify(bad === text2 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
+    problems.push({ path, message: `${JSON.stringify(bad === text4 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
     return null;
   }
   const [from = 1, to = from] = numbers;
@@ -63010,7 +63037,7 @@ function parseDays(input2, problems) {
   if (input2 === void 0) return [1, 2, 3, 4, 5];
   let items;
   if (typeof input2 === "string") {
-    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text2) => ({ text: text2, path: ["days"] }));
+    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text4) => ({ text: text4, path: ["days"] }));
   } else if (Array.isArray(input2)) {
     items = [];
     for (const [i, item] of input2.entries()) {
@@ -63082,8 +63109,8 @@ function parseHours(input2, problems) {
 function parseHoliday(input2, i, problems) {
   if (input2 instanceof Date && !Number.isNaN(input2.getTime())) return input2.toISOString().slice(0, 10);
   if (typeof input2 === "string" && /^\d{4}-\d{2}-\d{2}$/.test(input2.trim())) {
-    const text2 = input2.trim();
-    if (DateTime.fromISO(text2, { zone: "utc" }).isValid) return text2;
+    const text4 = input2.trim();
+    if (DateTime.fromISO(text4, { zone: "utc" }).isValid) return text4;
   }
   problems.push({ path: ["holidays", i], message: `${show(input2)} is not a date; write holidays as YYYY-MM-DD, like "2026-12-25"` });
   return null;
@@ -63338,21 +63365,21 @@ function displayZone(policy) {
   const bh = policy.sla.business_hours;
   return bh.kind === "business" ? bh.timeZone : "UTC";
 }
-function targetFor(policy, severity, cls) {
-  const byClass = policy.sla.by_class[cls]?.[severity];
+function targetFor(policy, severity2, cls) {
+  const byClass = policy.sla.by_class[cls]?.[severity2];
   if (byClass) return byClass;
-  const own2 = policy.sla.targets[severity];
+  const own2 = policy.sla.targets[severity2];
   if (own2) return own2;
-  const d = DEFAULT_SLA[severity];
+  const d = DEFAULT_SLA[severity2];
   return { acknowledge: d.acknowledge, remediate: d.remediate, calendar: d.calendar.kind === "24x7" ? "24x7" : "business" };
 }
-function startClock(policy, severity, cls, start) {
-  const t = targetFor(policy, severity, cls);
+function startClock(policy, severity2, cls, start) {
+  const t = targetFor(policy, severity2, cls);
   const { acknowledgeBy, remediateBy } = computeDeadlines(start, { acknowledge: t.acknowledge, remediate: t.remediate, calendar: calendarFor(t.calendar, policy) });
   return { acknowledgeBy: acknowledgeBy.toISOString(), remediateBy: remediateBy.toISOString(), calendar: t.calendar, timeZone: displayZone(policy), startedAt: start.toISOString() };
 }
-function tightenClock(previous, policy, severity, cls, now2) {
-  const fresh = startClock(policy, severity, cls, now2);
+function tightenClock(previous, policy, severity2, cls, now2) {
+  const fresh = startClock(policy, severity2, cls, now2);
   const earlier = (a, b) => new Date(a) <= new Date(b) ? a : b;
   return { ...fresh, acknowledgeBy: earlier(previous.acknowledgeBy, fresh.acknowledgeBy), remediateBy: earlier(previous.remediateBy, fresh.remediateBy), startedAt: previous.startedAt };
 }
@@ -63371,9 +63398,9 @@ var SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 };
 function emptyState() {
   return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, autoRevoked: null, timeline: [] };
 }
-function stateLabels(policy, severity, sla, state, unowned, now2) {
+function stateLabels(policy, severity2, sla, state, unowned, now2) {
   const labels = [LABELS.response.name];
-  if (policy.severity_labels) labels.push(`severity:${severity}`);
+  if (policy.severity_labels) labels.push(`severity:${severity2}`);
   if (unowned) labels.push(LABELS.unowned.name);
   labels.push(`sla:${stateOf(sla, policy, state.acknowledged !== null, now2)}`);
   if (state.escalation.level > 0) labels.push(`escalation:L${state.escalation.level}`);
@@ -63396,7 +63423,7 @@ function decide(alert, routing, inputs) {
   const classification = classify(alert, policy);
   const facts = alertFacts(alert, { classification, properties });
   const system = policy.systems.find((s2) => s2.credentials.some((c) => selectorMatches(c, facts))) ?? null;
-  const severity = severityOf(alert, facts, policy);
+  const severity2 = severityOf(alert, facts, policy);
   const issueRepo = issueRepository(alert, policy);
   const publicSafe = alert.visibility === "public" && repoName(issueRepo) === repoName(alert.repo);
   const previous = inputs.previous ?? null;
@@ -63405,23 +63432,23 @@ function decide(alert, routing, inputs) {
   const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
   let sla;
   if (!previous?.sla) {
-    sla = startClock(policy, severity.severity, cls, new Date(openedAt));
+    sla = startClock(policy, severity2.severity, cls, new Date(openedAt));
     if (!previous) state.timeline.push({ at: now2.toISOString(), event: "opened", by: null, detail: routing.why });
-  } else if (SEVERITY_RANK[severity.severity] > SEVERITY_RANK[previous.severity]) {
-    sla = tightenClock(previous.sla, policy, severity.severity, cls, now2);
-    state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity.severity}` });
+  } else if (SEVERITY_RANK[severity2.severity] > SEVERITY_RANK[previous.severity]) {
+    sla = tightenClock(previous.sla, policy, severity2.severity, cls, now2);
+    state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity2.severity}` });
   } else {
     sla = previous.sla;
-    if (previous.severity !== severity.severity) state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity.severity}` });
+    if (previous.severity !== severity2.severity) state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity2.severity}` });
   }
   const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
-  const labels = stateLabels(policy, severity.severity, sla, state, routing.unowned, now2);
+  const labels = stateLabels(policy, severity2.severity, sla, state, routing.unowned, now2);
   const [runbook, runbookSource] = system?.runbook ? [system.runbook, `the runbook of system ${system.name}`] : policy.runbooks[cls] ? [policy.runbooks[cls], `the policy's runbook for ${cls}`] : [RUNBOOKS[cls], `the default runbook for ${cls}`];
   return {
     alert,
     issueRepo,
     classification,
-    severity,
+    severity: severity2,
     system,
     routing: notes.length ? { ...routing, notes: [...routing.notes, ...notes] } : routing,
     runbook,
@@ -63436,19 +63463,19 @@ function decide(alert, routing, inputs) {
 }
 
 // src/core/issue/markdown.ts
-function code(text2) {
-  const longest = Math.max(0, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+function code(text4) {
+  const longest = Math.max(0, ...[...text4.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
+  const pad = text4.startsWith("`") || text4.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text4}${pad}${fence}`;
 }
-function cell(text2) {
-  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function cell(text4) {
+  return text4.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function carryCheckedBoxes(oldBody, newBody) {
   const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2].trim()));
   if (checked.size === 0) return newBody;
-  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text2) => checked.has(text2.trim()) ? `${indent}- [x] ${text2}` : line);
+  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text4) => checked.has(text4.trim()) ? `${indent}- [x] ${text4}` : line);
 }
 
 // src/core/sla/format.ts
@@ -63490,7 +63517,7 @@ var VALIDITY_TEXT = {
   unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
 };
 function issueTitle(alert) {
-  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (secret scanning alert #${alert.number})`;
+  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 function describeLocation(l2) {
   if (l2.type === "commit" && "path" in l2) {
@@ -63558,7 +63585,8 @@ function renderIssue(decision) {
     ] : [],
     ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
     ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
-    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
+    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} ${alertLabel(alert)}](${alert.htmlUrl})` : `${repoName(alert.repo)} ${alertLabel(alert)}`],
+    ...(alert.links ?? []).length > 1 ? [["Links", (alert.links ?? []).map((l2) => `[${l2.title}](${l2.url})`).join(", ")]] : [],
     ["Owner", ownerLine(decision)],
     ...escalation.length > 1 ? [["Escalation path", escalation.join(" \u2192 ")]] : []
   ];
@@ -63976,7 +64004,7 @@ async function planRevocations(run2, candidates, supports) {
   for (const c of [...candidates].sort((a, b) => String(a.marker.sla?.remediateBy).localeCompare(String(b.marker.sla?.remediateBy)))) {
     const m = c.marker;
     const where = `${m.repo} alert#${m.alert}`;
-    if (m.autoRevoked || m.resolution || !m.sla) continue;
+    if (m.autoRevoked || m.resolution || !m.sla || !isGitHubAlert(m.key)) continue;
     const allowed = allowedByPolicy(c);
     const requestedAt = lastEvent(m, "revocation-requested");
     const failedAt = lastEvent(m, "revocation-failed");
@@ -64109,21 +64137,6 @@ function planConfigError(repo, path, problems, existing) {
   };
 }
 
-// src/core/policy/identity-classes.ts
-var IDENTITY_CLASSES = [
-  "personal-access-token",
-  "oauth-token",
-  "github-app-credential",
-  "ci-cd-token",
-  "cloud-access-key",
-  "service-account-key",
-  "api-key",
-  "database-credential",
-  "private-key",
-  "webhook-secret",
-  "generic"
-];
-
 // src/core/policy/schema-response.ts
 var OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 var TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
@@ -64149,19 +64162,19 @@ var slaSchema = external_exports.object({
 var ESCALATION_TARGETS = ["owner", "steward", "manager", "incident-commander", "on-call"];
 var ESCALATION_ACTIONS = ["comment", "assign", "raise-severity", "page", "revoke"];
 var ESCALATION_FROM = ["acknowledge", "remediate"];
-var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text2, ctx) => {
-  const t = text2.trim();
+var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text4, ctx) => {
+  const t = text4.trim();
   const share = /^(\d{1,3})%$/.exec(t);
   if (share) {
     const n2 = Number(share[1]);
     if (n2 > 0 && n2 <= 100) return { kind: "share", share: n2 / 100 };
-    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text2 });
+    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text4 });
     return external_exports.NEVER;
   }
   if (/^0\s*(m|min|h|d)?$/i.test(t)) return { kind: "past", duration: null };
   const parsed = parseDuration(t);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text2 });
+    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text4 });
     return external_exports.NEVER;
   }
   return { kind: "past", duration: parsed.value };
@@ -64449,9 +64462,9 @@ function valueAt(data, path) {
   }
   return v;
 }
-function validatePolicyText(text2, file2) {
+function validatePolicyText(text4, file2) {
   const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = (0, import_yaml.parseDocument)(text4, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -64715,12 +64728,12 @@ function compilePlain(raw, shared) {
   const segments = anchored ? [] : [GLOBSTAR];
   const texts = (end < raw.length ? raw.slice(0, end) : raw).split("/");
   for (let i = 0; i < texts.length; i++) {
-    const text2 = texts[i];
-    if (text2.length === 0) continue;
-    let segment = shared?.get(text2);
+    const text4 = texts[i];
+    if (text4.length === 0) continue;
+    let segment = shared?.get(text4);
     if (segment === void 0) {
-      segment = textSegment(text2);
-      if (shared !== void 0 && segment.kind === "glob") shared.set(text2, segment);
+      segment = textSegment(text4);
+      if (shared !== void 0 && segment.kind === "glob") shared.set(text4, segment);
     }
     addSegment(segments, segment);
   }
@@ -64754,20 +64767,20 @@ function addSegment(segments, s2) {
   if (s2.kind === "globstar" && segments.length > 0 && segments[segments.length - 1].kind === "globstar") return;
   segments.push(s2);
 }
-function textSegment(text2) {
-  if (text2 === "**") return GLOBSTAR;
-  if (!WILDCARD.test(text2)) return { kind: "literal", text: text2 };
+function textSegment(text4) {
+  if (text4 === "**") return GLOBSTAR;
+  if (!WILDCARD.test(text4)) return { kind: "literal", text: text4 };
   const parts = [];
   let from = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
+  for (let i = 0; i < text4.length; i++) {
+    const c = text4.charCodeAt(i);
     if (c !== 42 && c !== 63) continue;
-    if (i > from) parts.push({ kind: "text", text: text2.slice(from, i) });
+    if (i > from) parts.push({ kind: "text", text: text4.slice(from, i) });
     from = i + 1;
     if (c === 63) parts.push(ONE);
     else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
   }
-  if (from < text2.length) parts.push({ kind: "text", text: text2.slice(from) });
+  if (from < text4.length) parts.push({ kind: "text", text: text4.slice(from) });
   return { kind: "glob", parts };
 }
 var STAR = { kind: "star" };
@@ -64775,21 +64788,21 @@ var ONE = { kind: "one" };
 function tokSegment(toks) {
   if (toks.length === 2 && toks.every((t) => t.ch === "*" && !t.escaped)) return GLOBSTAR;
   const parts = [];
-  let text2 = "";
+  let text4 = "";
   let wild = false;
   for (const t of toks) {
     if (!t.escaped && (t.ch === "*" || t.ch === "?")) {
       wild = true;
-      if (text2) parts.push({ kind: "text", text: text2 });
-      text2 = "";
+      if (text4) parts.push({ kind: "text", text: text4 });
+      text4 = "";
       if (t.ch === "?") parts.push(ONE);
       else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
     } else {
-      text2 += t.ch;
+      text4 += t.ch;
     }
   }
-  if (!wild) return { kind: "literal", text: text2 };
-  if (text2) parts.push({ kind: "text", text: text2 });
+  if (!wild) return { kind: "literal", text: text4 };
+  if (text4) parts.push({ kind: "text", text: text4 });
   return { kind: "glob", parts };
 }
 function isLoneStar(s2) {
@@ -64847,39 +64860,39 @@ var RuleTable = class {
   #patternErrors = [];
   #rules;
   #errors;
-  constructor(text2, options, sink) {
+  constructor(text4, options, sink) {
     this.path = options.path ?? DEFAULT_CODEOWNERS_PATH;
     this.#isKnownOwner = options.isKnownOwner;
-    if (text2.charCodeAt(0) === 65279) text2 = text2.slice(1);
-    this.#text = text2;
-    const len = text2.length;
+    if (text4.charCodeAt(0) === 65279) text4 = text4.slice(1);
+    this.#text = text4;
+    const len = text4.length;
     const shared = /* @__PURE__ */ new Map();
     let lineStart = 0;
     let lineNo = 0;
     while (lineStart <= len) {
       lineNo++;
-      let lineEnd = text2.indexOf("\n", lineStart);
+      let lineEnd = text4.indexOf("\n", lineStart);
       if (lineEnd < 0) lineEnd = len;
       const next = lineEnd + 1;
-      while (lineEnd > lineStart && text2.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      while (lineEnd > lineStart && text4.charCodeAt(lineEnd - 1) === 13) lineEnd--;
       let i = lineStart;
-      while (i < lineEnd && isBlank(text2.charCodeAt(i))) i++;
-      if (i < lineEnd && text2.charCodeAt(i) !== 35) {
+      while (i < lineEnd && isBlank(text4.charCodeAt(i))) i++;
+      if (i < lineEnd && text4.charCodeAt(i) !== 35) {
         const patternStart = i;
         PLAIN_RUN.lastIndex = i;
-        PLAIN_RUN.test(text2);
+        PLAIN_RUN.test(text4);
         i = PLAIN_RUN.lastIndex;
-        let plain = i >= lineEnd || text2.charCodeAt(i) === 32 || text2.charCodeAt(i) === 9;
+        let plain = i >= lineEnd || text4.charCodeAt(i) === 32 || text4.charCodeAt(i) === 9;
         if (!plain) {
           while (i < lineEnd) {
-            const c = text2.charCodeAt(i);
+            const c = text4.charCodeAt(i);
             if (c === 32 || c === 9) break;
             i += c === 92 ? 2 : 1;
           }
           if (i > lineEnd) i = lineEnd;
         }
-        const pattern = text2.slice(patternStart, i);
-        if (plain && (text2.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
+        const pattern = text4.slice(patternStart, i);
+        if (plain && (text4.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
         const compiled = plain ? null : compilePattern(pattern, shared);
         if (compiled === null || compiled.ok) {
           const index = this.#lineNo.length;
@@ -64891,7 +64904,7 @@ var RuleTable = class {
           sink(index, pattern, compiled === null ? null : compiled.pattern);
         } else {
           const p = compiled.problem;
-          const line = text2.slice(lineStart, lineEnd);
+          const line = text4.slice(lineStart, lineEnd);
           const message = `Invalid pattern \`${pattern}\` on line ${lineNo}: ${p.message}.`;
           this.#patternErrors.push(error63(this.path, lineNo, line, patternStart - lineStart + p.offset + 1, "Invalid pattern", message, p.suggestion));
         }
@@ -64929,7 +64942,7 @@ var RuleTable = class {
   }
   /** Reads the owners of rule `index`; reports their errors into `errors` when given. */
   #build(index, errors) {
-    const text2 = this.#text;
+    const text4 = this.#text;
     const lineNo = this.#lineNo[index];
     const patternStart = this.#patternStart[index];
     const lineEnd = this.#lineEnd[index];
@@ -64937,11 +64950,11 @@ var RuleTable = class {
     let textEnd = i;
     const owners2 = [];
     while (i < lineEnd) {
-      while (i < lineEnd && isBlank(text2.charCodeAt(i))) i++;
-      if (i === lineEnd || text2.charCodeAt(i) === 35) break;
+      while (i < lineEnd && isBlank(text4.charCodeAt(i))) i++;
+      if (i === lineEnd || text4.charCodeAt(i) === 35) break;
       const start = i;
-      while (i < lineEnd && !isBlank(text2.charCodeAt(i))) i++;
-      const owner4 = text2.slice(start, i);
+      while (i < lineEnd && !isBlank(text4.charCodeAt(i))) i++;
+      const owner4 = text4.slice(start, i);
       textEnd = i;
       let kind2;
       let message = "";
@@ -64957,13 +64970,13 @@ var RuleTable = class {
         owners2.push(owner4);
       }
       if (kind2 !== void 0 && errors !== void 0) {
-        const lineStart = text2.lastIndexOf("\n", patternStart) + 1;
-        errors.push(error63(this.path, lineNo, text2.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
+        const lineStart = text4.lastIndexOf("\n", patternStart) + 1;
+        errors.push(error63(this.path, lineNo, text4.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
       }
     }
     let rule = this.#rule[index];
     if (rule === void 0) {
-      rule = { line: lineNo, pattern: text2.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text2.slice(patternStart, textEnd) };
+      rule = { line: lineNo, pattern: text4.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text4.slice(patternStart, textEnd) };
       this.#rule[index] = rule;
     }
     return rule;
@@ -65103,8 +65116,8 @@ var IndexedCodeowners = class {
   #byExtension = /* @__PURE__ */ new Map();
   /** Highest rule checked for every path. */
   #always = -1;
-  constructor(text2, options) {
-    this.#table = new RuleTable(text2, options, (index, pattern, compiled) => {
+  constructor(text4, options) {
+    this.#table = new RuleTable(text4, options, (index, pattern, compiled) => {
       this.#next.push(-1);
       this.#test.push(T_ALWAYS);
       this.#count.push(0);
@@ -65183,8 +65196,8 @@ var IndexedCodeowners = class {
       let key2 = "";
       let node2 = -1;
       for (let k = 0; k < lead; k++) {
-        const text2 = segs[k].text;
-        key2 = k === 0 ? text2 : `${key2}/${text2}`;
+        const text4 = segs[k].text;
+        key2 = k === 0 ? text4 : `${key2}/${text4}`;
         node2 = this.#node(key2, node2);
       }
       this.#next[i] = this.#nodeTop[node2];
@@ -65325,8 +65338,8 @@ function starSuffix(s2) {
   const [a, b] = s2.parts;
   return a?.kind === "star" && b?.kind === "text" ? b.text : void 0;
 }
-function parseIndexed(text2, options = {}) {
-  return new IndexedCodeowners(text2, options);
+function parseIndexed(text4, options = {}) {
+  return new IndexedCodeowners(text4, options);
 }
 
 // src/core/codeowners/types.ts
@@ -65334,8 +65347,8 @@ var CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS
 var CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 
 // src/core/codeowners/index.ts
-function parseCodeowners(text2, options) {
-  return parseIndexed(text2, options);
+function parseCodeowners(text4, options) {
+  return parseIndexed(text4, options);
 }
 
 // src/handlers/load-codeowners.ts
@@ -65575,9 +65588,9 @@ var UNASSIGNED = "(unassigned)";
 var ISO = String.raw`\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?`;
 var ISO_WHOLE = new RegExp(`^${ISO}$`);
 var ISO_INSIDE = new RegExp(`(?<![\\d-])${ISO}(?![\\dT:])`);
-function instant(text2) {
-  if (!text2 || !ISO_WHOLE.test(text2)) return null;
-  const d = new Date(text2);
+function instant(text4) {
+  if (!text4 || !ISO_WHOLE.test(text4)) return null;
+  const d = new Date(text4);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 function timed(timeline) {
@@ -65618,8 +65631,8 @@ function escalationLevelOf(marker) {
   return level;
 }
 function resolutionNamed(detail) {
-  const text2 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
-  const name = text2.split(":")[0].trim();
+  const text4 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
+  const name = text4.split(":")[0].trim();
   return name || "resolved";
 }
 function recordFromIssue(issue3, now2) {
@@ -65849,7 +65862,7 @@ function computeMetrics(records, window2, now2) {
     backlog: {
       total: open3.length,
       byAge: AGE_BUCKETS.map((bucket) => ({ bucket, count: ageCounts.get(bucket) ?? 0 })),
-      bySeverity: SEVERITIES2.map((severity) => ({ severity, count: open3.filter((r) => r.severity === severity).length }))
+      bySeverity: SEVERITIES2.map((severity2) => ({ severity: severity2, count: open3.filter((r) => r.severity === severity2).length }))
     },
     slowestOpen,
     weekly
@@ -66214,7 +66227,1106 @@ ${encodeKeyMarker(key2, "report")}`;
 }
 
 // src/action/main.ts
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+
+// src/core/findings/common.ts
+var DISPATCH_SCHEMA_FILE = "policies/dispatch-schema.json";
+var EXPECTED = {
+  gitleaks: {
+    name: "a gitleaks JSON report",
+    hint: "Pass the file gitleaks writes with `--report-format json --report-path <file>`: a JSON array of findings."
+  },
+  trufflehog: {
+    name: "TruffleHog JSON lines",
+    hint: "Pass what `trufflehog \u2026 --json` prints on stdout: one JSON object per line (log lines are skipped)."
+  },
+  sarif: {
+    name: "a SARIF 2.1.0 log",
+    hint: 'Pass a SARIF 2.1.0 file: an object with `"version": "2.1.0"` and a `runs` array.'
+  }
+};
+function unreadableReport(format, problem) {
+  const { name, hint } = EXPECTED[format];
+  return new InputError(`The findings report cannot be read as ${name}`, [problem], hint);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function str(record2, key2) {
+  const v = record2[key2];
+  if (typeof v !== "string") return null;
+  const t = v.trim();
+  return t === "" ? null : t;
+}
+function lineNumber(value) {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  if (typeof value === "string" && /^[1-9]\d{0,8}$/.test(value)) return Number(value);
+  return null;
+}
+function jsonKind(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return "a string";
+  if (typeof value === "number") return "a number";
+  if (typeof value === "boolean") return "a boolean";
+  return typeof value;
+}
+function httpUrl2(value) {
+  if (typeof value !== "string") return null;
+  const t = value.trim();
+  return /^https?:\/\/[^\s]+$/i.test(t) && t.length <= 2e3 ? t : null;
+}
+function commitSha(value) {
+  if (typeof value !== "string") return null;
+  const t = value.trim();
+  return /^[0-9a-f]{7,64}$/i.test(t) ? t.toLowerCase() : null;
+}
+var GITHUB_REPO = /^(?:https?:\/\/(?:[^@/\s]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100}?)(?:\.git)?(?:[/?#].*)?$/i;
+function githubRepository(url2) {
+  if (typeof url2 !== "string") return null;
+  const m = GITHUB_REPO.exec(url2.trim());
+  if (!m || !m[1] || !m[2] || m[2] === "." || m[2] === "..") return null;
+  return `${m[1]}/${m[2]}`;
+}
+function normalizePath(path) {
+  let p = path.trim().replace(/\\/g, "/");
+  if (/^file:\/\//i.test(p)) p = p.replace(/^file:\/\/(?:localhost)?/i, "");
+  p = p.replace(/^(?:\/home\/runner\/work\/[^/]+\/[^/]+\/|\/?[A-Za-z]:\/a\/[^/]+\/[^/]+\/|\/github\/workspace\/)/, "");
+  while (p.startsWith("./")) p = p.slice(2);
+  return p;
+}
+function secretTypeFromDetector(detector) {
+  const s2 = detector.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return s2 || "unknown";
+}
+var ACRONYMS = /* @__PURE__ */ new Set(["api", "aws", "gcp", "id", "jwt", "oauth", "pat", "sql", "ssh", "url", "uri", "ci", "cd", "jdbc", "ldap", "ftp", "smtp", "sms"]);
+function humanize(detector) {
+  const words2 = secretTypeFromDetector(detector).split("_").filter(Boolean).map((w) => ACRONYMS.has(w) ? w.toUpperCase() : w);
+  if (words2.length === 0 || words2[0] === "unknown") return "Unknown secret";
+  const [first, ...rest] = words2;
+  return [first[0].toUpperCase() + first.slice(1), ...rest].join(" ");
+}
+function clip(text4, max = 2e3) {
+  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
+}
+
+// src/core/findings/redact.ts
+var REDACTED = "[redacted]";
+var MIN_KNOWN_SECRET_LENGTH = 4;
+var TOKEN_PATTERNS = [
+  { name: "a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_)", pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
+  { name: "a GitHub fine-grained personal access token (github_pat_)", pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g },
+  { name: "an AWS access key (AKIA\u2026/ASIA\u2026)", pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { name: "a Slack token (xoxa-, xoxb-, xoxp-, xoxr-, xoxs-)", pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}/g },
+  { name: "a Slack app token (xapp-)", pattern: /\bxapp-\d-[A-Za-z0-9-]{10,}/g },
+  { name: "a Slack webhook URL", pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,}/g },
+  { name: "a Stripe secret key (sk_live_, rk_live_)", pattern: /\b[rs]k_live_[A-Za-z0-9]{10,}/g },
+  { name: "a private key (-----BEGIN \u2026 PRIVATE KEY-----)", pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g },
+  { name: "an npm token (npm_)", pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g },
+  { name: "a GitLab token (glpat-, glptt-, glrt-, gldt-, \u2026)", pattern: /\bgl(?:pat|ptt|rt|dt|cbt|ft|oas|soat|agent|imt|ffct)-[A-Za-z0-9_-]{20,}/g },
+  { name: "a Google API key (AIza\u2026)", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
+  { name: "an OpenAI or Anthropic API key (sk-\u2026)", pattern: /\bsk-(?:ant-(?:api|admin)\d\d-|proj-|svcacct-|admin-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/g },
+  { name: "a Hugging Face token (hf_)", pattern: /\bhf_[A-Za-z]{34}(?![A-Za-z])/g },
+  { name: "a PyPI token (pypi-)", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}/g },
+  { name: "a SendGrid API key (SG.)", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g },
+  { name: "a DigitalOcean token (dop_v1_, doo_v1_, dor_v1_)", pattern: /\bdo[opr]_v1_[a-f0-9]{64}/g },
+  { name: "a HashiCorp Vault token (hvs., hvb.)", pattern: /\bhv[sb]\.[A-Za-z0-9_-]{24,}/g },
+  { name: "a Shopify token (shpat_, shpca_, shppa_, shpss_)", pattern: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/g },
+  { name: "a JSON Web Token (eyJ\u2026.eyJ\u2026.\u2026)", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
+  { name: "a URL with a password (scheme://user:password@host)", pattern: /\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@]{1,200}:[^\s/@]{1,200}@/g },
+  { name: "a connection string with a key or password (AccountKey=, SharedAccessKey=, Password=)", pattern: /\b(?:AccountKey|SharedAccessKey|Password|Pwd)=[^;\s]{6,}/gi }
+];
+function secretShapeIn(value) {
+  for (const p of TOKEN_PATTERNS) {
+    p.pattern.lastIndex = 0;
+    const hit = p.pattern.test(value);
+    p.pattern.lastIndex = 0;
+    if (hit) return p;
+  }
+  return null;
+}
+function redact(text4, known = []) {
+  let out = text4;
+  for (const secret of known) {
+    if (secret.length >= MIN_KNOWN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const p of TOKEN_PATTERNS) {
+    p.pattern.lastIndex = 0;
+    out = out.replace(p.pattern, REDACTED);
+  }
+  return out;
+}
+function knownSecrets(values) {
+  const out = /* @__PURE__ */ new Set();
+  for (const v of values) {
+    if (typeof v !== "string") continue;
+    const t = v.trim();
+    if (t.length >= MIN_KNOWN_SECRET_LENGTH) out.add(t);
+    if (v.length >= MIN_KNOWN_SECRET_LENGTH) out.add(v);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+function sanitizeFinding(finding, known = []) {
+  const r = (s2) => redact(s2, known);
+  const rn = (s2) => s2 === null ? null : redact(s2, known);
+  return {
+    ...finding,
+    fingerprint: r(finding.fingerprint),
+    detector: r(finding.detector),
+    displayName: r(finding.displayName),
+    secretType: r(finding.secretType),
+    provider: rn(finding.provider),
+    repository: rn(finding.repository),
+    locations: finding.locations.map((l2) => ({ ...l2, path: r(l2.path), commitSha: rn(l2.commitSha), url: rn(l2.url) })),
+    links: finding.links.map((l2) => ({ title: clip(r(l2.title), 200), url: r(l2.url) })),
+    // Clipped after redaction, so a secret cut in half can never slip past the search.
+    description: finding.description === null ? null : clip(r(finding.description)),
+    identifier: rn(finding.identifier),
+    reporter: r(finding.reporter)
+  };
+}
+
+// src/core/findings/dispatch.ts
+var DISPATCH_EVENT_TYPE = "nhi-alert";
+var MAX_CLIENT_PAYLOAD_KEYS = 10;
+var HINT = `Fix client_payload to match the published JSON Schema ${DISPATCH_SCHEMA_FILE} and send the repository_dispatch again.`;
+var CLASS_LIST = IDENTITY_CLASSES.join(", ");
+function text2(max, how) {
+  return external_exports.string({ error: (iss) => iss.input === void 0 ? `is required: ${how}` : `must be a string: ${how}` }).trim().min(1, { error: `must not be empty: ${how}` }).max(max, { error: `is longer than ${max} characters: ${how}` });
+}
+function httpUrl3(what) {
+  return external_exports.url({
+    protocol: /^https?$/,
+    error: (iss) => iss.input === void 0 ? `is required: ${what}` : `must be an http(s) URL: ${what}`
+  });
+}
+function objectError(how, allowed) {
+  return (iss) => {
+    if (iss.code === "unrecognized_keys") {
+      const keys = iss.keys.map((k) => `"${clip(redact(k), 40)}"`).join(", ");
+      return `has unknown key${keys.includes(",") ? "s" : ""} ${keys}: allowed keys are ${allowed.join(", ")}`;
+    }
+    return iss.input === void 0 ? `is required: ${how}` : `must be an object: ${how}`;
+  };
+}
+var identitySchema = external_exports.strictObject(
+  {
+    class: external_exports.enum(IDENTITY_CLASSES, { error: (iss) => iss.input === void 0 ? `is required: one of ${CLASS_LIST}` : `must be one of ${CLASS_LIST}` }).describe("The identity class, which picks the runbook."),
+    name: text2(200, 'a human name for the identity, e.g. "ci-deployer"').describe("A human name for the identity, e.g. the service account or key name."),
+    provider: text2(100, 'the platform that issued the credential, e.g. "Amazon AWS"').optional().describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
+    identifier: text2(200, "an id that names the credential without being it: a key id, client id, token name or ARN").superRefine((value, ctx) => {
+      const shape = secretShapeIn(value);
+      if (shape) {
+        ctx.addIssue({
+          code: "custom",
+          message: `looks like ${shape.name}; the identifier must not be the secret itself: send an id that names the credential (key id, client id, token name or ARN), never the credential`
+        });
+      }
+    }).describe("An id that names the credential but is NOT the secret: key id, client id, token name, ARN. Values shaped like a token are refused.")
+  },
+  { error: objectError("send { class, name, identifier, provider? } describing the identity", ["class", "name", "provider", "identifier"]) }
+).describe("The non-human identity the alert is about.");
+var resourceSchema = external_exports.strictObject(
+  {
+    repository: external_exports.string({ error: 'must be a string "owner/name", e.g. "acme/api"' }).regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { error: 'must be "owner/name", e.g. "acme/api"' }).optional().describe("The repository the alert belongs to, as owner/name."),
+    system: text2(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
+    url: httpUrl3("a link to the affected resource").optional().describe("A link to the affected resource.")
+  },
+  { error: objectError("send { repository?, system?, url? } naming what the identity can reach", ["repository", "system", "url"]) }
+).describe("What the identity can reach.");
+var locationSchema = external_exports.strictObject(
+  {
+    path: text2(500, 'a file path in the repository, e.g. "config/prod.env"'),
+    line: external_exports.int({ error: "must be a whole number of 1 or more" }).min(1, { error: "must be a whole number of 1 or more" }).optional(),
+    commit: external_exports.string({ error: "must be a commit SHA: 7 to 64 hexadecimal characters" }).regex(/^[0-9a-fA-F]{7,64}$/, { error: "must be a commit SHA: 7 to 64 hexadecimal characters" }).optional(),
+    url: httpUrl3("a link to the file or line").optional()
+  },
+  { error: objectError("send { path, line?, commit?, url? }", ["path", "line", "commit", "url"]) }
+);
+var linkSchema = external_exports.strictObject(
+  {
+    title: text2(200, 'what the link shows, e.g. "Wiz issue"'),
+    url: httpUrl3("where the link goes")
+  },
+  { error: objectError("send { title, url }", ["title", "url"]) }
+);
+var sourceSchema = external_exports.strictObject(
+  {
+    name: text2(100, 'the reporting platform, e.g. "wiz" or "siem"').describe("The reporting platform, e.g. wiz, siem."),
+    id: text2(200, "the platform's own id for this alert").describe("The platform's own id for this alert."),
+    url: httpUrl3("a link to the alert in the reporting platform").optional().describe("A link to the alert in the reporting platform.")
+  },
+  { error: objectError("send { name, id, url? } naming the reporting platform and its alert id", ["name", "id", "url"]) }
+).describe("Who reported the alert.");
+var TOP_LEVEL_KEYS = ["identity", "resource", "validity", "severity", "locations", "links", "source", "summary"];
+var dispatchPayloadSchema = external_exports.strictObject(
+  {
+    identity: identitySchema,
+    resource: resourceSchema.optional(),
+    validity: external_exports.enum(["active", "inactive", "unknown"], { error: "must be one of active, inactive, unknown (leave it out when not known)" }).default("unknown").describe("Whether the credential still works, when the platform knows."),
+    severity: external_exports.enum(["critical", "high", "medium", "low"], { error: "must be one of critical, high, medium, low (or leave it out)" }).optional().describe("The platform's severity, as a hint."),
+    locations: external_exports.array(locationSchema, { error: "must be an array of { path, line?, commit?, url? }" }).max(50, { error: "has more than 50 entries: send the 50 most relevant and link the rest through links or source.url" }).optional().describe("Files where the credential is used or was found (at most 50)."),
+    links: external_exports.array(linkSchema, { error: "must be an array of { title, url }" }).max(20, { error: "has more than 20 entries: send at most 20 links" }).optional().describe("Further reading for whoever fixes it (at most 20)."),
+    source: sourceSchema,
+    summary: external_exports.string({ error: "must be a string of at most 500 characters" }).trim().max(500, { error: "is longer than 500 characters: shorten it and link the details through links or source.url" }).optional().describe("One or two sentences on what was detected. Never include the secret.")
+  },
+  { error: objectError("send a JSON object", TOP_LEVEL_KEYS) }
+);
+function clientPayloadOf(payload) {
+  if (!isRecord(payload) || !("client_payload" in payload)) return payload;
+  const type = payload.action ?? payload.event_type;
+  if (type === void 0) return payload;
+  if (type !== DISPATCH_EVENT_TYPE) {
+    throw new InputError("The repository_dispatch event is not an nhi-alert", [`event_type: must be "${DISPATCH_EVENT_TYPE}"`], HINT);
+  }
+  return payload.client_payload;
+}
+function parseDispatchPayload(payload) {
+  const body = clientPayloadOf(payload);
+  const problems = [];
+  if (isRecord(body) && Object.keys(body).length > MAX_CLIENT_PAYLOAD_KEYS) {
+    problems.push(
+      `client_payload: has ${Object.keys(body).length} top-level keys, but GitHub accepts at most ${MAX_CLIENT_PAYLOAD_KEYS}: send only ${TOP_LEVEL_KEYS.join(", ")}`
+    );
+  }
+  const parsed = dispatchPayloadSchema.safeParse(body);
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, "client_payload"));
+  if (problems.length > 0 || !parsed.success) throw new InputError("The nhi-alert dispatch payload is invalid", problems, HINT);
+  return { findings: [dispatchFinding(parsed.data)], skipped: [] };
+}
+function dispatchFinding(p) {
+  const links = [];
+  if (p.source.url) links.push({ title: `${p.source.name} alert ${p.source.id}`, url: p.source.url });
+  if (p.resource?.url) links.push({ title: p.resource.system ?? "Affected resource", url: p.resource.url });
+  for (const l2 of p.links ?? []) links.push({ title: l2.title, url: l2.url });
+  const finding = {
+    source: "dispatch",
+    fingerprint: `dispatch:${p.source.name}:${p.identity.identifier}`,
+    detector: p.source.name,
+    displayName: p.identity.name,
+    secretType: p.identity.class.replace(/-/g, "_"),
+    identityClass: p.identity.class,
+    provider: p.identity.provider ?? null,
+    validity: p.validity,
+    severityHint: p.severity ?? null,
+    repository: p.resource?.repository ?? null,
+    locations: (p.locations ?? []).map((l2) => ({
+      path: l2.path,
+      startLine: l2.line ?? null,
+      endLine: l2.line ?? null,
+      commitSha: l2.commit?.toLowerCase() ?? null,
+      url: l2.url ?? null
+    })),
+    links,
+    description: p.summary ? p.summary : null,
+    identifier: p.identity.identifier,
+    reporter: p.source.name
+  };
+  return sanitizeFinding(finding);
+}
+
+// src/core/alert/from-finding.ts
+function fingerprintId(fingerprint) {
+  let h = 0xcbf29ce484222325n;
+  for (const ch of new TextEncoder().encode(fingerprint)) {
+    h ^= BigInt(ch);
+    h = h * 0x100000001b3n & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, "0");
+}
+function alertFromFinding(f, repo, visibility) {
+  const locations = f.locations.map((l2) => ({ type: "commit", path: l2.path, startLine: l2.startLine, endLine: l2.endLine, commitSha: l2.commitSha, blobUrl: l2.url }));
+  return {
+    source: f.source,
+    key: `${f.source}:${repo.owner}/${repo.name}@${fingerprintId(f.fingerprint)}`,
+    repo,
+    visibility,
+    number: 0,
+    state: "open",
+    resolution: null,
+    secretType: f.secretType,
+    secretTypeDisplayName: f.displayName,
+    provider: f.provider,
+    validity: f.validity,
+    publiclyLeaked: false,
+    multiRepo: false,
+    pushProtectionBypassed: false,
+    htmlUrl: f.links[0]?.url ?? null,
+    createdAt: null,
+    locations,
+    identityClassHint: f.identityClass,
+    links: f.links,
+    reporter: f.reporter
+  };
+}
+
+// src/core/findings/detectors.ts
+var TABLE = {
+  // --- gitleaks -------------------------------------------------------------------------------
+  "github-pat": ["github_personal_access_token", "GitHub personal access token", "GitHub", "personal-access-token"],
+  "github-fine-grained-pat": ["github_personal_access_token", "GitHub fine-grained personal access token", "GitHub", "personal-access-token"],
+  "github-oauth": ["github_oauth_access_token", "GitHub OAuth access token", "GitHub", "oauth-token"],
+  "github-app-token": ["github_app_installation_access_token", "GitHub App token", "GitHub", "github-app-credential"],
+  "github-refresh-token": ["github_refresh_token", "GitHub refresh token", "GitHub", "github-app-credential"],
+  "gitlab-pat": ["gitlab_access_token", "GitLab personal access token", "GitLab", "personal-access-token"],
+  "gitlab-pat-routable": ["gitlab_access_token", "GitLab personal access token", "GitLab", "personal-access-token"],
+  "gitlab-ptt": ["gitlab_pipeline_trigger_token", "GitLab pipeline trigger token", "GitLab", "ci-cd-token"],
+  "gitlab-rrt": ["gitlab_runner_registration_token", "GitLab runner registration token", "GitLab", "ci-cd-token"],
+  "gitlab-runner-authentication-token": ["gitlab_runner_auth_token", "GitLab runner authentication token", "GitLab", "ci-cd-token"],
+  "gitlab-runner-authentication-token-routable": ["gitlab_runner_auth_token", "GitLab runner authentication token", "GitLab", "ci-cd-token"],
+  "gitlab-deploy-token": ["gitlab_deploy_token", "GitLab deploy token", "GitLab", "ci-cd-token"],
+  "gitlab-cicd-job-token": ["gitlab_ci_build_token", "GitLab CI/CD job token", "GitLab", "ci-cd-token"],
+  "gitlab-kubernetes-agent-token": ["gitlab_kubernetes_agent_token", "GitLab Kubernetes agent token", "GitLab", "ci-cd-token"],
+  "gitlab-oauth-app-secret": ["gitlab_oauth_app_secret", "GitLab OAuth application secret", "GitLab", "oauth-token"],
+  "aws-access-token": ["aws_access_key_id", "AWS access key", "Amazon AWS", "cloud-access-key"],
+  "gcp-api-key": ["google_api_key", "Google API key", "Google", "api-key"],
+  "azure-ad-client-secret": ["azure_active_directory_application_secret", "Azure AD client secret", "Azure", "service-account-key"],
+  "alibaba-access-key-id": ["alibaba_cloud_access_key_id", "Alibaba Cloud AccessKey ID", "Alibaba", "cloud-access-key"],
+  "alibaba-secret-key": ["alibaba_cloud_access_key_secret", "Alibaba Cloud AccessKey secret", "Alibaba", "cloud-access-key"],
+  "digitalocean-pat": ["digitalocean_personal_access_token", "DigitalOcean personal access token", "DigitalOcean", "cloud-access-key"],
+  "digitalocean-access-token": ["digitalocean_oauth_token", "DigitalOcean OAuth token", "DigitalOcean", "oauth-token"],
+  "digitalocean-refresh-token": ["digitalocean_refresh_token", "DigitalOcean refresh token", "DigitalOcean", "oauth-token"],
+  "slack-bot-token": ["slack_api_token", "Slack bot token", "Slack", "api-key"],
+  "slack-user-token": ["slack_api_token", "Slack user token", "Slack", "api-key"],
+  "slack-app-token": ["slack_api_token", "Slack app token", "Slack", "api-key"],
+  "slack-legacy-bot-token": ["slack_api_token", "Slack legacy bot token", "Slack", "api-key"],
+  "slack-legacy-token": ["slack_api_token", "Slack legacy token", "Slack", "api-key"],
+  "slack-legacy-workspace-token": ["slack_api_token", "Slack legacy workspace token", "Slack", "api-key"],
+  "slack-config-access-token": ["slack_api_token", "Slack configuration token", "Slack", "api-key"],
+  "slack-config-refresh-token": ["slack_api_token", "Slack configuration refresh token", "Slack", "api-key"],
+  "slack-webhook-url": ["slack_incoming_webhook_url", "Slack incoming webhook URL", "Slack", "webhook-secret"],
+  "stripe-access-token": ["stripe_api_key", "Stripe API key", "Stripe", "api-key"],
+  "square-access-token": ["square_access_token", "Square access token", "Square", "api-key"],
+  "npm-access-token": ["npm_access_token", "npm access token", "npm", "ci-cd-token"],
+  "pypi-upload-token": ["pypi_api_token", "PyPI API token", "PyPI", "ci-cd-token"],
+  "rubygems-api-token": ["rubygems_api_key", "RubyGems API key", "RubyGems", "ci-cd-token"],
+  "pulumi-api-token": ["pulumi_access_token", "Pulumi access token", "Pulumi", "ci-cd-token"],
+  "hashicorp-tf-api-token": ["terraform_api_token", "Terraform Cloud API token", "HashiCorp", "ci-cd-token"],
+  "vault-service-token": ["hashicorp_vault_service_token", "HashiCorp Vault service token", "HashiCorp", "service-account-key"],
+  "vault-batch-token": ["hashicorp_vault_batch_token", "HashiCorp Vault batch token", "HashiCorp", "service-account-key"],
+  "private-key": ["private_key", "Private key", null, "private-key"],
+  "openai-api-key": ["openai_api_key", "OpenAI API key", "OpenAI", "api-key"],
+  "anthropic-api-key": ["anthropic_api_key", "Anthropic API key", "Anthropic", "api-key"],
+  "anthropic-admin-api-key": ["anthropic_admin_api_key", "Anthropic admin API key", "Anthropic", "api-key"],
+  "huggingface-access-token": ["hf_user_access_token", "Hugging Face user access token", "Hugging Face", "personal-access-token"],
+  "huggingface-organization-api-token": ["hf_org_api_key", "Hugging Face organization API token", "Hugging Face", "api-key"],
+  "sendgrid-api-token": ["sendgrid_api_key", "SendGrid API key", "SendGrid", "api-key"],
+  "twilio-api-key": ["twilio_api_key", "Twilio API key", "Twilio", "api-key"],
+  "mailgun-private-api-token": ["mailgun_api_key", "Mailgun API key", "Mailgun", "api-key"],
+  "mailchimp-api-key": ["mailchimp_api_key", "Mailchimp API key", "Mailchimp", "api-key"],
+  "shopify-access-token": ["shopify_access_token", "Shopify access token", "Shopify", "api-key"],
+  "shopify-custom-access-token": ["shopify_custom_app_access_token", "Shopify custom app access token", "Shopify", "api-key"],
+  "shopify-private-app-access-token": ["shopify_private_app_password", "Shopify private app password", "Shopify", "api-key"],
+  "shopify-shared-secret": ["shopify_app_shared_secret", "Shopify app shared secret", "Shopify", "oauth-token"],
+  "databricks-api-token": ["databricks_access_token", "Databricks access token", "Databricks", "personal-access-token"],
+  "doppler-api-token": ["doppler_personal_token", "Doppler personal token", "Doppler", "personal-access-token"],
+  "dynatrace-api-token": ["dynatrace_api_token", "Dynatrace API token", "Dynatrace", "api-key"],
+  "grafana-cloud-api-token": ["grafana_cloud_api_token", "Grafana Cloud API token", "Grafana", "api-key"],
+  "grafana-service-account-token": ["grafana_project_service_account_token", "Grafana service account token", "Grafana", "service-account-key"],
+  "linear-api-key": ["linear_api_key", "Linear API key", "Linear", "personal-access-token"],
+  "new-relic-user-api-key": ["new_relic_personal_api_key", "New Relic user API key", "New Relic", "personal-access-token"],
+  "notion-api-token": ["notion_api_token", "Notion API token", "Notion", "api-key"],
+  "planetscale-password": ["planetscale_database_password", "PlanetScale database password", "PlanetScale", "database-credential"],
+  "planetscale-api-token": ["planetscale_service_token", "PlanetScale service token", "PlanetScale", "service-account-key"],
+  "planetscale-oauth-token": ["planetscale_oauth_token", "PlanetScale OAuth token", "PlanetScale", "oauth-token"],
+  "postman-api-token": ["postman_api_key", "Postman API key", "Postman", "personal-access-token"],
+  "prefect-api-token": ["prefect_user_api_key", "Prefect user API key", "Prefect", "personal-access-token"],
+  "sentry-user-token": ["sentry_personal_token", "Sentry user token", "Sentry", "personal-access-token"],
+  "sentry-org-token": ["sentry_org_auth_token", "Sentry organization token", "Sentry", "ci-cd-token"],
+  "telegram-bot-api-token": ["telegram_bot_token", "Telegram bot token", "Telegram", "api-key"],
+  // --- TruffleHog (DetectorName) ----------------------------------------------------------------
+  aws: ["aws_access_key_id", "AWS access key", "Amazon AWS", "cloud-access-key"],
+  awssessionkey: ["aws_session_token", "AWS session token", "Amazon AWS", "cloud-access-key"],
+  github: ["github_personal_access_token", "GitHub token", "GitHub", "personal-access-token"],
+  githubold: ["github_personal_access_token", "GitHub personal access token (legacy)", "GitHub", "personal-access-token"],
+  gitlab: ["gitlab_access_token", "GitLab access token", "GitLab", "personal-access-token"],
+  gitlabv2: ["gitlab_access_token", "GitLab access token", "GitLab", "personal-access-token"],
+  slack: ["slack_api_token", "Slack token", "Slack", "api-key"],
+  slackwebhook: ["slack_incoming_webhook_url", "Slack incoming webhook URL", "Slack", "webhook-secret"],
+  stripe: ["stripe_api_key", "Stripe API key", "Stripe", "api-key"],
+  privatekey: ["private_key", "Private key", null, "private-key"],
+  gcp: ["google_cloud_service_account_credentials", "Google Cloud service account key", "Google", "service-account-key"],
+  azure: ["azure_active_directory_application_secret", "Azure AD client secret", "Azure", "service-account-key"],
+  azurestorage: ["azure_storage_account_key", "Azure storage account key", "Azure", "cloud-access-key"],
+  npmtoken: ["npm_access_token", "npm access token", "npm", "ci-cd-token"],
+  npmtokenv2: ["npm_access_token", "npm access token", "npm", "ci-cd-token"],
+  openai: ["openai_api_key", "OpenAI API key", "OpenAI", "api-key"],
+  anthropic: ["anthropic_api_key", "Anthropic API key", "Anthropic", "api-key"],
+  huggingface: ["hf_user_access_token", "Hugging Face access token", "Hugging Face", "personal-access-token"],
+  sendgrid: ["sendgrid_api_key", "SendGrid API key", "SendGrid", "api-key"],
+  pulumi: ["pulumi_access_token", "Pulumi access token", "Pulumi", "ci-cd-token"],
+  terraformcloudpersonaltoken: ["terraform_api_token", "Terraform Cloud API token", "HashiCorp", "ci-cd-token"],
+  digitaloceantoken: ["digitalocean_personal_access_token", "DigitalOcean personal access token", "DigitalOcean", "cloud-access-key"],
+  digitaloceanv2: ["digitalocean_personal_access_token", "DigitalOcean personal access token", "DigitalOcean", "cloud-access-key"],
+  postgres: ["postgres_connection_string", "PostgreSQL connection string", null, "database-credential"],
+  mongodb: ["mongodb_connection_string", "MongoDB connection string", "MongoDB", "database-credential"]
+};
+var GITHUB_PREFIX = [
+  ["github_pat_", ["github_personal_access_token", "GitHub fine-grained personal access token", "GitHub", "personal-access-token"]],
+  ["ghp_", ["github_personal_access_token", "GitHub personal access token", "GitHub", "personal-access-token"]],
+  ["gho_", ["github_oauth_access_token", "GitHub OAuth access token", "GitHub", "oauth-token"]],
+  ["ghu_", ["github_oauth_access_token", "GitHub App user access token", "GitHub", "oauth-token"]],
+  ["ghs_", ["github_app_installation_access_token", "GitHub App installation access token", "GitHub", "github-app-credential"]],
+  ["ghr_", ["github_refresh_token", "GitHub refresh token", "GitHub", "github-app-credential"]]
+];
+function info2(row) {
+  return { secretType: row[0], displayName: row[1], provider: row[2], identityClass: row[3], mapped: true };
+}
+function describeDetector(detector, rawPrefixSource) {
+  const key2 = detector.trim().toLowerCase();
+  if (rawPrefixSource && key2 === "github") {
+    for (const [prefix, row2] of GITHUB_PREFIX) if (rawPrefixSource.startsWith(prefix)) return info2(row2);
+  }
+  if (rawPrefixSource && key2 === "aws" && rawPrefixSource.startsWith("ASIA")) {
+    return info2(["aws_temporary_access_key_id", "AWS temporary access key", "Amazon AWS", "cloud-access-key"]);
+  }
+  const row = Object.hasOwn(TABLE, key2) ? TABLE[key2] : void 0;
+  if (row) return info2(row);
+  return { secretType: secretTypeFromDetector(detector), displayName: humanize(detector), provider: null, identityClass: null, mapped: false };
+}
+
+// src/core/findings/json.ts
+function parseJson(text4) {
+  try {
+    return { ok: true, value: JSON.parse(text4) };
+  } catch {
+    return { ok: false, error: describeJsonError(text4) };
+  }
+}
+function describeJsonError(text4) {
+  const { offset: offset2, problem } = locateJsonError(text4);
+  const { line, column } = lineColumn(text4, offset2);
+  return `line ${line}, column ${column}: ${problem}`;
+}
+function lineColumn(text4, offset2) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset2 && i < text4.length; i++) {
+    if (text4.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset2 - lineStart + 1 };
+}
+function describeChar(ch) {
+  if (/^[[\]{}:,"'`<>()=;#]$/.test(ch)) return `'${ch}'`;
+  if (/^[A-Za-z0-9]$/.test(ch)) return "letter or digit";
+  if (ch === "\uFEFF") return "byte-order mark";
+  return "character";
+}
+var WS = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
+function locateJsonError(text4) {
+  let i = 0;
+  const n2 = text4.length;
+  const skipWs = () => {
+    while (i < n2 && WS.has(text4[i])) i++;
+  };
+  const fail2 = (problem, at = i) => ({ offset: Math.min(at, n2), problem });
+  const end = () => fail2("the input ends before the JSON value is complete", n2);
+  const scanString = () => {
+    i++;
+    while (i < n2) {
+      const c = text4.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return null;
+      }
+      if (c < 32) return fail2("a control character (such as a raw line break) inside a string; escape it");
+      if (c === 92) {
+        const e = text4[i + 1];
+        if (e === void 0) return end();
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text4.slice(i + 2, i + 6))) return fail2("an invalid \\u escape in a string");
+          i += 6;
+          continue;
+        }
+        if (!'"\\/bfnrt'.includes(e)) return fail2("an invalid escape in a string");
+        i += 2;
+        continue;
+      }
+      i++;
+    }
+    return fail2("a string is not closed", n2);
+  };
+  const scanNumber = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text4.slice(i, i + 400));
+    if (!m || m[0] === "-" || m[0] === "") return fail2("an invalid number");
+    i += m[0].length;
+    return null;
+  };
+  const stack = [];
+  let expect = "value";
+  skipWs();
+  if (i >= n2) return fail2("the input is empty", 0);
+  for (; ; ) {
+    skipWs();
+    if (i >= n2) return stack.length === 0 && expect === "comma-or-close" ? fail2("no error found", n2) : end();
+    const ch = text4[i];
+    if (expect === "comma-or-close") {
+      const top = stack[stack.length - 1];
+      if (top === void 0) return fail2(`unexpected ${describeChar(ch)} after the end of the JSON value`);
+      if (ch === ",") {
+        i++;
+        expect = top === "[" ? "value" : "key";
+        continue;
+      }
+      if (top === "[" && ch === "]" || top === "{" && ch === "}") {
+        i++;
+        stack.pop();
+        expect = "comma-or-close";
+        continue;
+      }
+      return fail2(top === "[" ? "expected ',' or ']' after an array element" : "expected ',' or '}' after a property value");
+    }
+    if (expect === "colon") {
+      if (ch !== ":") return fail2("expected ':' after a property name");
+      i++;
+      expect = "value";
+      continue;
+    }
+    if (expect === "key" || expect === "key-or-close") {
+      if (ch === "}" && expect === "key-or-close") {
+        i++;
+        stack.pop();
+        expect = "comma-or-close";
+        continue;
+      }
+      if (ch !== '"') return fail2(expect === "key" && ch === "}" ? "a trailing comma before '}'" : "expected a double-quoted property name");
+      const err = scanString();
+      if (err) return err;
+      expect = "colon";
+      continue;
+    }
+    if (ch === "]" && expect === "value-or-close") {
+      i++;
+      stack.pop();
+      expect = "comma-or-close";
+      continue;
+    }
+    if (ch === "[") {
+      i++;
+      stack.push("[");
+      expect = "value-or-close";
+      continue;
+    }
+    if (ch === "{") {
+      i++;
+      stack.push("{");
+      expect = "key-or-close";
+      continue;
+    }
+    if (ch === '"') {
+      const err = scanString();
+      if (err) return err;
+      expect = "comma-or-close";
+      continue;
+    }
+    if (ch === "-" || ch >= "0" && ch <= "9") {
+      const err = scanNumber();
+      if (err) return err;
+      expect = "comma-or-close";
+      continue;
+    }
+    const word = /^(?:true|false|null)/.exec(text4.slice(i, i + 5));
+    if (word) {
+      i += word[0].length;
+      expect = "comma-or-close";
+      continue;
+    }
+    if (ch === "]" && stack[stack.length - 1] === "[") return fail2("a trailing comma before ']'");
+    return fail2(`unexpected ${describeChar(ch)} where a value should be`);
+  }
+}
+
+// src/core/findings/gitleaks.ts
+function parseGitleaksReport(text4) {
+  const parsed = parseJson(text4);
+  if (!parsed.ok) throw unreadableReport("gitleaks", `it is not valid JSON (${parsed.error})`);
+  return gitleaksFromValue(parsed.value);
+}
+function gitleaksFromValue(value) {
+  if (!Array.isArray(value)) throw unreadableReport("gitleaks", `the top level must be a JSON array of findings, but it is ${jsonKind(value)}`);
+  const result = { findings: [], skipped: [] };
+  value.forEach((entry, index) => {
+    const where = `finding [${index}]`;
+    if (!isRecord(entry)) {
+      result.skipped.push({ where, reason: `expected an object, got ${jsonKind(entry)}` });
+      return;
+    }
+    const finding = gitleaksFinding(entry);
+    if (typeof finding === "string") result.skipped.push({ where, reason: finding });
+    else result.findings.push(finding);
+  });
+  return result;
+}
+function gitleaksFinding(e) {
+  const ruleId = str(e, "RuleID");
+  if (!ruleId) return "RuleID is missing or not a string";
+  const file2 = str(e, "File") ?? str(e, "SymlinkFile");
+  const startLine = lineNumber(e.StartLine);
+  const commit = commitSha(e.Commit);
+  const link = httpUrl2(e.Link);
+  const locations = file2 ? [{ path: normalizePath(file2), startLine, endLine: lineNumber(e.EndLine) ?? startLine, commitSha: commit, url: link }] : [];
+  const fingerprint = str(e, "Fingerprint") ?? [commit, file2 ?? "", ruleId, startLine ?? ""].filter((p) => p !== null).join(":");
+  const detector = describeDetector(ruleId);
+  const finding = {
+    source: "gitleaks",
+    fingerprint: `gitleaks:${fingerprint}`,
+    detector: ruleId,
+    displayName: detector.displayName,
+    secretType: detector.secretType,
+    identityClass: detector.identityClass,
+    provider: detector.provider,
+    validity: "unknown",
+    severityHint: null,
+    repository: githubRepository(link),
+    locations,
+    links: [],
+    description: str(e, "Description"),
+    identifier: null,
+    reporter: "gitleaks"
+  };
+  return sanitizeFinding(finding, knownSecrets([e.Secret, e.Match, e.Line]));
+}
+
+// src/core/findings/sarif.ts
+function parseSarif(text4) {
+  const parsed = parseJson(text4);
+  if (!parsed.ok) throw unreadableReport("sarif", `it is not valid JSON (${parsed.error})`);
+  return sarifFromValue(parsed.value);
+}
+var COMMIT_METADATA_KEYS = /* @__PURE__ */ new Set(["commitSha", "email", "author", "date", "commitMessage"]);
+function sarifFromValue(value) {
+  if (!isRecord(value)) throw unreadableReport("sarif", `the top level must be a JSON object, but it is ${jsonKind(value)}`);
+  if (value.version !== void 0 && value.version !== "2.1.0") {
+    const v = typeof value.version === "string" && /^[\w.-]{1,20}$/.test(value.version) ? `"${value.version}"` : jsonKind(value.version);
+    throw unreadableReport("sarif", `\`version\` must be "2.1.0", but it is ${v}`);
+  }
+  if (!Array.isArray(value.runs)) {
+    throw unreadableReport("sarif", value.runs === void 0 ? "`runs` is missing" : `\`runs\` must be an array, but it is ${jsonKind(value.runs)}`);
+  }
+  const result = { findings: [], skipped: [] };
+  value.runs.forEach((run2, r) => {
+    if (!isRecord(run2)) {
+      result.skipped.push({ where: `runs[${r}]`, reason: `expected an object, got ${jsonKind(run2)}` });
+      return;
+    }
+    readRun(run2, r, result);
+  });
+  return result;
+}
+function readRun(run2, r, out) {
+  const tool = isRecord(run2.tool) ? run2.tool : {};
+  const driver = isRecord(tool.driver) ? tool.driver : {};
+  const toolName = str(driver, "name") ?? "SARIF";
+  const version2 = str(driver, "semanticVersion") ?? str(driver, "version");
+  const driverRules = Array.isArray(driver.rules) ? driver.rules : [];
+  const rulesById = /* @__PURE__ */ new Map();
+  const extensions = Array.isArray(tool.extensions) ? tool.extensions.filter(isRecord) : [];
+  for (const component of [driver, ...extensions]) {
+    if (!Array.isArray(component.rules)) continue;
+    for (const rule of component.rules) {
+      const id = isRecord(rule) ? str(rule, "id") : null;
+      if (id && isRecord(rule) && !rulesById.has(id)) rulesById.set(id, rule);
+    }
+  }
+  const vcp = Array.isArray(run2.versionControlProvenance) ? run2.versionControlProvenance.find(isRecord) : void 0;
+  const ctx = {
+    tool: toolName,
+    reporter: version2 ? `${toolName} ${version2}` : toolName,
+    rulesById,
+    driverRules,
+    artifacts: Array.isArray(run2.artifacts) ? run2.artifacts : [],
+    repository: vcp ? githubRepository(vcp.repositoryUri) : null,
+    revision: vcp ? commitSha(vcp.revisionId) : null
+  };
+  if (run2.results === void 0 || run2.results === null) return;
+  if (!Array.isArray(run2.results)) {
+    out.skipped.push({ where: `runs[${r}].results`, reason: `expected an array, got ${jsonKind(run2.results)}` });
+    return;
+  }
+  run2.results.forEach((res, i) => {
+    const where = `runs[${r}].results[${i}]`;
+    if (!isRecord(res)) {
+      out.skipped.push({ where, reason: `expected an object, got ${jsonKind(res)}` });
+      return;
+    }
+    const finding = sarifFinding(res, ctx);
+    if (typeof finding === "string") out.skipped.push({ where, reason: finding });
+    else out.findings.push(finding);
+  });
+}
+function text3(value) {
+  return isRecord(value) ? str(value, "text") : null;
+}
+function ruleOf(res, ctx) {
+  const ref = isRecord(res.rule) ? res.rule : {};
+  const index = typeof res.ruleIndex === "number" ? res.ruleIndex : typeof ref.index === "number" ? ref.index : null;
+  const byIndex = index !== null && Number.isInteger(index) ? ctx.driverRules[index] : void 0;
+  const indexed = isRecord(byIndex) ? byIndex : null;
+  const id = str(res, "ruleId") ?? str(ref, "id") ?? (indexed ? str(indexed, "id") : null);
+  const rule = (id ? ctx.rulesById.get(id) : void 0) ?? indexed;
+  return { id, rule: rule ?? null };
+}
+function notOpen(res) {
+  if (Array.isArray(res.suppressions)) {
+    const accepted = res.suppressions.some((s2) => isRecord(s2) && (s2.status === void 0 || s2.status === "accepted"));
+    if (accepted) return "suppressed in the SARIF log (an accepted suppression)";
+  }
+  if (res.baselineState === "absent") return 'baselineState is "absent": the result is no longer present';
+  if (res.kind === "pass" || res.kind === "notApplicable") return `kind is "${res.kind}": not a finding`;
+  return null;
+}
+function snippetTexts(res) {
+  const out = [];
+  const stack = [res];
+  let visited = 0;
+  while (stack.length > 0 && visited < 1e5) {
+    const node2 = stack.pop();
+    visited++;
+    if (Array.isArray(node2)) {
+      stack.push(...node2);
+    } else if (isRecord(node2)) {
+      for (const [k, v] of Object.entries(node2)) {
+        if (k === "snippet" && isRecord(v)) {
+          const t = typeof v.text === "string" ? v.text : null;
+          if (t) out.push(t);
+          const rendered = text3(v.rendered);
+          if (rendered) out.push(rendered);
+        }
+        if (typeof v === "object" && v !== null) stack.push(v);
+      }
+    }
+  }
+  return out;
+}
+function propertySecrets(res) {
+  if (!isRecord(res.properties)) return [];
+  return Object.entries(res.properties).filter(([k, v]) => typeof v === "string" && /secret|offender|match|raw|token|password|credential|value/i.test(k)).map(([, v]) => v);
+}
+function words(snippets) {
+  const out = [];
+  for (const s2 of snippets) for (const w of s2.split(/[\s"'`,;()[\]{}<>=:|]+/)) if (w.length >= 8) out.push(w);
+  return out;
+}
+function decodeUri(uri) {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
+}
+function location(loc, ctx, commit) {
+  if (!isRecord(loc) || !isRecord(loc.physicalLocation)) return null;
+  const phys = loc.physicalLocation;
+  const art = isRecord(phys.artifactLocation) ? phys.artifactLocation : {};
+  let uri = str(art, "uri");
+  if (!uri && typeof art.index === "number") {
+    const a = ctx.artifacts[art.index];
+    uri = isRecord(a) && isRecord(a.location) ? str(a.location, "uri") : null;
+  }
+  if (!uri) return null;
+  const path = normalizePath(decodeUri(uri));
+  if (path === "") return null;
+  const region = isRecord(phys.region) ? phys.region : {};
+  const startLine = lineNumber(region.startLine);
+  const endLine = lineNumber(region.endLine) ?? startLine;
+  const url2 = ctx.repository && commit && !path.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(path) ? `https://github.com/${ctx.repository}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}${startLine ? `#L${startLine}` : ""}` : null;
+  return { path, startLine, endLine, commitSha: commit, url: url2 };
+}
+function fingerprintPairs(value, skipCommitMetadata) {
+  if (!isRecord(value)) return null;
+  const pairs = Object.entries(value).filter(([k, v]) => typeof v === "string" && v !== "" && !(skipCommitMetadata && COMMIT_METADATA_KEYS.has(k))).map(([k, v]) => `${k}=${v}`).sort();
+  return pairs.length > 0 ? pairs.join(",") : null;
+}
+function severity(res, rule) {
+  const props = [res.properties, rule?.properties];
+  for (const p of props) {
+    if (!isRecord(p)) continue;
+    const raw = p["security-severity"];
+    const score = typeof raw === "number" ? raw : typeof raw === "string" && /^\d+(?:\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (Number.isFinite(score) && score > 0) return score >= 9 ? "critical" : score >= 7 ? "high" : score >= 4 ? "medium" : "low";
+  }
+  const config2 = rule && isRecord(rule.defaultConfiguration) ? rule.defaultConfiguration : {};
+  const level = res.level ?? config2.level;
+  return level === "error" ? "high" : level === "warning" ? "medium" : level === "note" ? "low" : null;
+}
+function sarifFinding(res, ctx) {
+  const { id: ruleId, rule } = ruleOf(res, ctx);
+  if (!ruleId) return "ruleId is missing (and no rule.id or ruleIndex names the rule)";
+  const closed = notOpen(res);
+  if (closed) return closed;
+  const snippets = snippetTexts(res);
+  const known = knownSecrets([...snippets, ...propertySecrets(res)]);
+  const partial2 = isRecord(res.partialFingerprints) ? res.partialFingerprints : {};
+  const commit = commitSha(partial2.commitSha) ?? ctx.revision;
+  const locations = (Array.isArray(res.locations) ? res.locations : []).map((l2) => location(l2, ctx, commit)).filter((l2) => l2 !== null);
+  const full = fingerprintPairs(res.fingerprints, false);
+  const part = fingerprintPairs(res.partialFingerprints, true);
+  const first = locations[0];
+  const where = first ? `${first.path}:${first.startLine ?? ""}${commit ? `@${commit}` : ""}` : "(no location)";
+  const fingerprint = `sarif:${ctx.tool}:${ruleId}:${full ? `fingerprints:${full}` : part ? `partialFingerprints:${part}` : `location:${where}`}`;
+  const detector = describeDetector(ruleId);
+  const shortText = rule ? text3(rule.shortDescription) : null;
+  const ruleText = shortText ?? (rule ? text3(rule.fullDescription) : null);
+  const ruleName = rule ? str(rule, "name") : null;
+  const displayName = detector.mapped ? detector.displayName : shortText && shortText.length <= 100 ? shortText : ruleName ?? humanize(ruleId);
+  const rawMessage = text3(res.message);
+  const message = rawMessage ? redact(rawMessage, knownSecrets([...known, ...words(snippets)])).trim() : null;
+  const description = [ruleText ?? ruleName, message].filter((t, i, all) => !!t && all.indexOf(t) === i).join("\n\n") || null;
+  const links = [];
+  const help = rule ? httpUrl2(rule.helpUri) : null;
+  if (help) links.push({ title: `About ${ruleId}`, url: help });
+  const viewer = httpUrl2(res.hostedViewerUri);
+  if (viewer) links.push({ title: `View in ${ctx.tool}`, url: viewer });
+  const finding = {
+    source: "sarif",
+    fingerprint,
+    detector: ruleId,
+    displayName,
+    secretType: detector.secretType,
+    identityClass: detector.identityClass,
+    provider: detector.provider,
+    validity: "unknown",
+    severityHint: severity(res, rule),
+    repository: ctx.repository,
+    locations,
+    links,
+    description,
+    identifier: null,
+    reporter: ctx.reporter
+  };
+  return sanitizeFinding(finding, known);
+}
+
+// src/core/findings/trufflehog.ts
+function parseTrufflehogReport(text4) {
+  const result = { findings: [], skipped: [] };
+  let objects = 0;
+  let firstProblem = null;
+  const lines = text4.split(/\r\n|\n|\r/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "") continue;
+    const where = `line ${index + 1}`;
+    if (!line.startsWith("{")) {
+      result.skipped.push({ where, reason: "not JSON (TruffleHog log or banner output)" });
+      firstProblem ??= `${where} does not start with '{'`;
+      continue;
+    }
+    const parsed = parseJson(line);
+    if (!parsed.ok) {
+      const problem = parsed.error.replace(/^line 1, /, "");
+      result.skipped.push({ where, reason: `not valid JSON (${problem})` });
+      firstProblem ??= `${where} is not valid JSON (${problem})`;
+      continue;
+    }
+    if (!isRecord(parsed.value)) {
+      result.skipped.push({ where, reason: `expected a JSON object, got ${jsonKind(parsed.value)}` });
+      continue;
+    }
+    objects++;
+    const finding = trufflehogFinding(parsed.value);
+    if (typeof finding === "string") result.skipped.push({ where, reason: finding });
+    else result.findings.push(finding);
+  }
+  if (objects === 0 && firstProblem !== null) throw unreadableReport("trufflehog", `no line is a JSON object; ${firstProblem}`);
+  return result;
+}
+function isTrufflehogResult(value) {
+  return isRecord(value) && ("DetectorName" in value || "SourceMetadata" in value);
+}
+function isLogRecord(v) {
+  return !isTrufflehogResult(v) && "msg" in v && ("level" in v || "logger" in v || "ts" in v);
+}
+function sourceMetadata(v) {
+  const sm = v.SourceMetadata;
+  if (!isRecord(sm) || !isRecord(sm.Data)) return null;
+  for (const [kind2, meta3] of Object.entries(sm.Data)) if (isRecord(meta3)) return [kind2, meta3];
+  return null;
+}
+function trufflehogFinding(v) {
+  if (isLogRecord(v)) return "a TruffleHog log record, not a finding";
+  const detectorName = str(v, "DetectorName") ?? (typeof v.DetectorType === "number" && Number.isSafeInteger(v.DetectorType) ? `DetectorType ${v.DetectorType}` : null);
+  if (!detectorName) return "DetectorName is missing or not a string";
+  if (v.Verified !== void 0 && typeof v.Verified !== "boolean") return `Verified must be true or false, got ${jsonKind(v.Verified)}`;
+  const source = sourceMetadata(v);
+  const kind2 = source?.[0] ?? "unknown";
+  const meta3 = source?.[1] ?? {};
+  const rawFile = str(meta3, "file") ?? str(meta3, "path") ?? str(meta3, "filename");
+  const file2 = rawFile === null ? null : normalizePath(rawFile);
+  const line = lineNumber(meta3.line);
+  const commit = commitSha(meta3.commit);
+  const link = httpUrl2(meta3.link);
+  const repositoryUrl = str(meta3, "repository");
+  const repository = githubRepository(repositoryUrl) ?? githubRepository(link);
+  const blobUrl = !link && repository && commit && file2 && !file2.startsWith("/") && (kind2 === "Git" || kind2 === "Github") ? `https://github.com/${repository}/blob/${commit}/${file2.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}` : null;
+  const locations = file2 ? [{ path: file2, startLine: line, endLine: line, commitSha: commit, url: link ?? blobUrl }] : [];
+  const links = [];
+  if (!file2 && link) links.push({ title: `Where TruffleHog found it (${kind2})`, url: link });
+  const rotation = isRecord(v.ExtraData) ? httpUrl2(v.ExtraData.rotation_guide) : null;
+  if (rotation) links.push({ title: "How to rotate this credential", url: rotation });
+  const raw = typeof v.Raw === "string" ? v.Raw : null;
+  const detector = describeDetector(detectorName, raw);
+  const fingerprint = ["trufflehog", detectorName, kind2, repositoryUrl ?? "", file2 ?? link ?? "", line ?? "", commit ?? ""].join(":");
+  const finding = {
+    source: "trufflehog",
+    fingerprint,
+    detector: detectorName,
+    displayName: detector.displayName,
+    secretType: detector.secretType,
+    identityClass: detector.identityClass,
+    provider: detector.provider,
+    // Unverified is not inactive: TruffleHog could not (or did not) check it.
+    validity: v.Verified === true ? "active" : "unknown",
+    severityHint: null,
+    repository,
+    locations,
+    links,
+    description: str(v, "DetectorDescription"),
+    identifier: null,
+    reporter: "trufflehog"
+  };
+  return sanitizeFinding(finding, knownSecrets([v.Raw, v.RawV2, v.Redacted]));
+}
+
+// src/core/findings/dedupe.ts
+function locationKey(l2) {
+  return JSON.stringify([l2.path, l2.startLine, l2.endLine, l2.commitSha, l2.url]);
+}
+var VALIDITY_RANK = { unknown: 0, inactive: 1, active: 2 };
+var SEVERITY_RANK2 = { low: 0, medium: 1, high: 2, critical: 3 };
+function dedupeFindings(findings) {
+  const byKey2 = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const seen = byKey2.get(f.fingerprint);
+    if (!seen) {
+      byKey2.set(f.fingerprint, { ...f, locations: uniqueLocations(f.locations), links: uniqueLinks(f.links) });
+      continue;
+    }
+    byKey2.set(f.fingerprint, {
+      ...seen,
+      identityClass: seen.identityClass ?? f.identityClass,
+      provider: seen.provider ?? f.provider,
+      validity: VALIDITY_RANK[f.validity] > VALIDITY_RANK[seen.validity] ? f.validity : seen.validity,
+      severityHint: strongerSeverity(seen.severityHint, f.severityHint),
+      repository: seen.repository ?? f.repository,
+      locations: uniqueLocations([...seen.locations, ...f.locations]),
+      links: uniqueLinks([...seen.links, ...f.links]),
+      description: seen.description ?? f.description
+    });
+  }
+  return [...byKey2.values()];
+}
+function strongerSeverity(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  return SEVERITY_RANK2[b] > SEVERITY_RANK2[a] ? b : a;
+}
+function uniqueLocations(list2) {
+  const seen = /* @__PURE__ */ new Set();
+  return list2.filter((l2) => {
+    const k = locationKey(l2);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+function uniqueLinks(list2) {
+  const seen = /* @__PURE__ */ new Set();
+  return list2.filter((l2) => {
+    if (seen.has(l2.url)) return false;
+    seen.add(l2.url);
+    return true;
+  });
+}
+
+// src/core/findings/index.ts
+var AUTO_HINT = "Pass a gitleaks JSON report (`--report-format json`), TruffleHog JSON lines (`--json`) or a SARIF 2.1.0 log, or name the format explicitly.";
+function undetectable(problem) {
+  return new InputError("The findings report's format cannot be recognised", [problem], AUTO_HINT);
+}
+function looksLikeSarif(value) {
+  return "runs" in value || typeof value.$schema === "string" && /sarif/i.test(value.$schema);
+}
+function parseFindingsReport(text4, format = "auto") {
+  if (typeof text4 !== "string") throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text4)}`], AUTO_HINT);
+  switch (format) {
+    case "gitleaks":
+      return parseGitleaksReport(text4);
+    case "trufflehog":
+      return parseTrufflehogReport(text4);
+    case "sarif":
+      return parseSarif(text4);
+    case "auto":
+      return parseAuto(text4);
+    default:
+      throw new InputError("Unknown findings report format", [`format must be gitleaks, trufflehog, sarif or auto`], AUTO_HINT);
+  }
+}
+function parseAuto(text4) {
+  if (text4.trim() === "") return { findings: [], skipped: [] };
+  const whole = parseJson(text4.replace(/^\ufeff/, ""));
+  if (whole.ok) {
+    const value = whole.value;
+    if (Array.isArray(value)) {
+      if (value.length === 0 || value.some((e) => isRecord(e) && "RuleID" in e)) return gitleaksFromValue(value);
+      throw undetectable("the input is a JSON array, but no element has gitleaks' RuleID");
+    }
+    if (isRecord(value)) {
+      if (looksLikeSarif(value)) return sarifFromValue(value);
+      if (isTrufflehogResult(value)) return parseTrufflehogReport(text4);
+      throw undetectable("the input is a JSON object, but it has neither SARIF's `runs` nor TruffleHog's DetectorName/SourceMetadata");
+    }
+    throw undetectable(`the input is ${jsonKind(value)}, not a report`);
+  }
+  for (const line of text4.split(/\r\n|\n|\r/)) {
+    const t = line.trim();
+    if (!t.startsWith("{")) continue;
+    const parsed = parseJson(t);
+    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value)) return parseTrufflehogReport(text4);
+  }
+  const first = text4.trimStart()[0];
+  const expected = first === "[" ? "a gitleaks JSON report" : first === "{" ? "a SARIF log or TruffleHog JSON lines" : "a gitleaks, TruffleHog or SARIF report";
+  throw undetectable(`it looks like ${expected}, but it is not valid JSON (${whole.error})`);
+}
+
+// src/handlers/on-findings.ts
+async function onFindings(run2, findings, defaultRepo, skipped = []) {
+  const { github, log } = run2.deps;
+  const changes = [];
+  for (const f of dedupeFindings(findings)) {
+    try {
+      const repo = f.repository ? parseRepo(f.repository) : defaultRepo;
+      const info3 = await github.getRepository(repo);
+      const alert = alertFromFinding(f, repo, info3.visibility);
+      changes.push(await planAlert(run2, alert));
+    } catch (e) {
+      log.error(`${f.source} finding in ${f.repository ?? repoName(defaultRepo)}: could not be routed (${e.message}); it is not lost: fix the cause and send it again.`);
+    }
+  }
+  for (const s2 of skipped) log.warn(`findings: skipped ${s2.where}: ${s2.reason}`);
+  const side = await run2.drainSideChanges();
+  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log });
+  return { ...report, findings: findings.length, skipped };
+}
+async function onFindingsReport(run2, text4, defaultRepo) {
+  const parsed = parseFindingsReport(text4, "auto");
+  return onFindings(run2, parsed.findings, defaultRepo, parsed.skipped);
+}
+async function onDispatch(run2, payload, defaultRepo) {
+  try {
+    const parsed = parseDispatchPayload(payload);
+    return await onFindings(run2, parsed.findings, defaultRepo);
+  } catch (e) {
+    if (e instanceof InputError) run2.deps.log.error(`repository_dispatch nhi-alert to ${repoName(defaultRepo)} rejected: ${e.message}`);
+    throw e;
+  }
+}
+
+// src/action/main.ts
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -66247,6 +67359,16 @@ var ACTION_INPUTS = {
     required: false,
     default: "200"
   },
+  findings: {
+    description: "Path of a detector report from an earlier step (gitleaks JSON, TruffleHog JSON lines or SARIF) to route like secret scanning alerts. Raw secret fields are dropped while reading.",
+    required: false,
+    default: ""
+  },
+  alert: {
+    description: "A generic alert as JSON (the `nhi-alert` dispatch payload, schema in policies/dispatch-schema.json), e.g. from a `workflow_dispatch` input.",
+    required: false,
+    default: ""
+  },
   "report-days": {
     description: "With `command: report`, the window in days the metrics cover.",
     required: false,
@@ -66258,6 +67380,8 @@ var inputSchema = external_exports.object({
   command: external_exports.enum(["sweep", "report"], { error: "must be `sweep` or `report`" }),
   scope: external_exports.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
   "report-days": external_exports.string().regex(/^\d+$/, "must be a whole number of days").transform(Number).refine((n2) => n2 > 0 && n2 <= 366, "must be from 1 to 366"),
+  findings: external_exports.string(),
+  alert: external_exports.string(),
   "dry-run": external_exports.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
   "max-operations": external_exports.string().regex(/^\d+$/, "must be a whole number").transform(Number).refine((n2) => n2 > 0, "must be at least 1")
 });
@@ -66279,6 +67403,21 @@ function readInputs(get) {
 
 // src/action/main.ts
 var SWEEP_EVENTS = ["schedule", "workflow_dispatch"];
+function readEvent(path) {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return {};
+  }
+}
+function parseJsonInput(text4) {
+  try {
+    return JSON.parse(text4);
+  } catch (e) {
+    throw new Error(`input \`alert\` is not JSON (${e.message}); pass the nhi-alert payload, schema in policies/dispatch-schema.json.`, { cause: e });
+  }
+}
 var actionsLogger = {
   debug: (m) => debug(m),
   info: (m) => info(m),
@@ -66290,6 +67429,24 @@ async function run(env = process.env) {
     const inputs = readInputs((name) => getInput(name));
     setSecret(inputs.token);
     const event = env.GITHUB_EVENT_NAME ?? "";
+    const eventPayload = readEvent(env.GITHUB_EVENT_PATH);
+    const dispatched = event === "repository_dispatch" && eventPayload.action === DISPATCH_EVENT_TYPE;
+    if (inputs.findings || inputs.alert || dispatched) {
+      if (!env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: run nhi-steward as a step of a GitHub Actions workflow.");
+      const apiUrl2 = env.GITHUB_API_URL ?? "https://api.github.com";
+      const github2 = new OctokitPort(createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl2 }));
+      const runState2 = new Run({ github: github2, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+      const here2 = parseRepo(env.GITHUB_REPOSITORY);
+      const report2 = inputs.findings ? await onFindingsReport(runState2, readFileSync(inputs.findings, "utf8"), here2) : await onDispatch(runState2, inputs.alert ? parseJsonInput(inputs.alert) : eventPayload, here2);
+      setOutput("opened", report2.opened);
+      setOutput("updated", report2.updated);
+      setOutput("plan", JSON.stringify(planJson(report2.results, { dryRun: report2.dryRun })));
+      const heading2 = `nhi-steward${report2.dryRun ? " (dry run)" : ""}: ${report2.findings} finding(s), ${report2.opened} issue(s) opened, ${report2.updated} updated`;
+      info(heading2);
+      if (env.GITHUB_STEP_SUMMARY) await summary.addRaw(summaryMarkdown(report2.results, heading2)).write();
+      if (report2.failed) setFailed(`nhi-steward: ${report2.failed} finding(s) could not be handled; the log says why.`);
+      return;
+    }
     if (!SWEEP_EVENTS.includes(event)) {
       info(`nhi-steward sweeps on ${SWEEP_EVENTS.join(" and ")}; the ${event || "(unknown)"} event has nothing for it to do.`);
       setOutput("opened", 0);

@@ -30,6 +30,16 @@ export const ACTION_INPUTS = {
     required: false,
     default: "200",
   },
+  findings: {
+    description: "Path of a detector report from an earlier step (gitleaks JSON, TruffleHog JSON lines or SARIF) to route like secret scanning alerts. Raw secret fields are dropped while reading.",
+    required: false,
+    default: "",
+  },
+  alert: {
+    description: "A generic alert as JSON (the `nhi-alert` dispatch payload, schema in policies/dispatch-schema.json), e.g. from a `workflow_dispatch` input.",
+    required: false,
+    default: "",
+  },
   "report-days": {
     description: "With `command: report`, the window in days the metrics cover.",
     required: false,
@@ -55,6 +65,8 @@ const inputSchema = z.object({
     .regex(/^\d+$/, "must be a whole number of days")
     .transform(Number)
     .refine((n) => n > 0 && n <= 366, "must be from 1 to 366"),
+  findings: z.string(),
+  alert: z.string(),
   "dry-run": z.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
   "max-operations": z
     .string()

@@ -7,7 +7,9 @@ import { Run } from "../handlers/run.ts";
 import { buildEffects } from "../handlers/effects.ts";
 import { sweep } from "../handlers/sweep.ts";
 import { buildReport, publishReport } from "../handlers/report.ts";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { DISPATCH_EVENT_TYPE } from "../core/findings/dispatch.ts";
+import { onDispatch, onFindingsReport } from "../handlers/on-findings.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../log.ts";
@@ -15,6 +17,23 @@ import { systemClock } from "../system-clock.ts";
 import { readInputs } from "./inputs.ts";
 
 const SWEEP_EVENTS = ["schedule", "workflow_dispatch"];
+
+function readEvent(path: string | undefined): unknown {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+function parseJsonInput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`input \`alert\` is not JSON (${(e as Error).message}); pass the nhi-alert payload, schema in policies/dispatch-schema.json.`, { cause: e });
+  }
+}
 
 const actionsLogger: Logger = {
   debug: (m) => core.debug(m),
@@ -29,6 +48,26 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name));
     core.setSecret(inputs.token);
     const event = env.GITHUB_EVENT_NAME ?? "";
+    const eventPayload = readEvent(env.GITHUB_EVENT_PATH);
+    const dispatched = event === "repository_dispatch" && (eventPayload as { action?: string }).action === DISPATCH_EVENT_TYPE;
+    if (inputs.findings || inputs.alert || dispatched) {
+      if (!env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: run nhi-steward as a step of a GitHub Actions workflow.");
+      const apiUrl = env.GITHUB_API_URL ?? "https://api.github.com";
+      const github = new OctokitPort(createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl }));
+      const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
+      const here = parseRepo(env.GITHUB_REPOSITORY);
+      const report = inputs.findings
+        ? await onFindingsReport(runState, readFileSync(inputs.findings, "utf8"), here)
+        : await onDispatch(runState, inputs.alert ? parseJsonInput(inputs.alert) : eventPayload, here);
+      core.setOutput("opened", report.opened);
+      core.setOutput("updated", report.updated);
+      core.setOutput("plan", JSON.stringify(planJson(report.results, { dryRun: report.dryRun })));
+      const heading = `nhi-steward${report.dryRun ? " (dry run)" : ""}: ${report.findings} finding(s), ${report.opened} issue(s) opened, ${report.updated} updated`;
+      core.info(heading);
+      if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report.results, heading)).write();
+      if (report.failed) core.setFailed(`nhi-steward: ${report.failed} finding(s) could not be handled; the log says why.`);
+      return;
+    }
     if (!SWEEP_EVENTS.includes(event)) {
       core.info(`nhi-steward sweeps on ${SWEEP_EVENTS.join(" and ")}; the ${event || "(unknown)"} event has nothing for it to do.`);
       core.setOutput("opened", 0);

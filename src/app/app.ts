@@ -6,6 +6,10 @@ import { MemoryLock, type AlertLock } from "../github/lock/index.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { alertLockKey, onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
 import { onIssueComment } from "../handlers/on-comment.ts";
+import { onDispatch } from "../handlers/on-findings.ts";
+import { DISPATCH_EVENT_TYPE } from "../core/findings/dispatch.ts";
+import { repositoryFrom } from "../core/alert/secret-scanning.ts";
+import { InputError } from "../core/alert/input-error.ts";
 import { onIssueClosed } from "../handlers/on-issue-closed.ts";
 import { Run } from "../handlers/run.ts";
 import type { Logger } from "../log.ts";
@@ -62,6 +66,20 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       }),
     );
     app.on("issue_comment.created", guarded("issue_comment", (context) => onIssueComment(runFor(context), context.payload as never)));
+    app.on(
+      "repository_dispatch",
+      guarded("repository_dispatch", async (context) => {
+        const payload = context.payload as { action?: string; repository?: unknown };
+        if (payload.action !== DISPATCH_EVENT_TYPE) return;
+        const { repo } = repositoryFrom(payload.repository);
+        try {
+          await onDispatch(runFor(context), payload, repo);
+        } catch (e) {
+          // Already logged with the failing fields; redelivering the same payload cannot help.
+          if (!(e instanceof InputError)) throw e;
+        }
+      }),
+    );
     app.on("issues.closed", guarded("issues.closed", (context) => onIssueClosed(runFor(context), context.payload as never)));
   };
 }

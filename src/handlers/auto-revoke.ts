@@ -1,3 +1,4 @@
+import { isGitHubAlert } from "../core/alert/types.ts";
 import type { Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue } from "../core/plan.ts";
@@ -46,7 +47,7 @@ export async function planRevocations(run: Run, candidates: RevocationCandidate[
   for (const c of [...candidates].sort((a, b) => String(a.marker.sla?.remediateBy).localeCompare(String(b.marker.sla?.remediateBy)))) {
     const m = c.marker;
     const where = `${m.repo} alert#${m.alert}`;
-    if (m.autoRevoked || m.resolution || !m.sla) continue;
+    if (m.autoRevoked || m.resolution || !m.sla || !isGitHubAlert(m.key)) continue;
     const allowed = allowedByPolicy(c);
     const requestedAt = lastEvent(m, "revocation-requested");
     const failedAt = lastEvent(m, "revocation-failed");

@@ -1,5 +1,6 @@
 import { NEEDS_REASON, RESOLUTIONS, type Resolution } from "../core/commands.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { isGitHubAlert } from "../core/alert/types.ts";
 import type { Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue, Op } from "../core/plan.ts";
@@ -35,7 +36,8 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
   if (NEEDS_REASON.includes(resolution) && !comment) {
     return stay(`@${actor}, \`${resolution}\` accepts a risk, so it needs a reason. Reply \`/resolve ${resolution} <why>\`; the issue stays open until then.`, "closed-without-resolution", `${resolution} without a reason`);
   }
-  if (resolution === "revoked" || resolution === "rotated") {
+  const github_ = isGitHubAlert(marker.key);
+  if (github_ && (resolution === "revoked" || resolution === "rotated")) {
     try {
       const alert = (await github.getSecretScanningAlert(parseRepo(marker.repo), marker.alert)) as { validity?: string };
       if (alert.validity === "active") {
@@ -55,9 +57,9 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
     timeline: [...marker.timeline, { at, event: "resolved", by: actor, detail: `${resolution}${comment ? `: ${comment}` : ""}` }],
   };
   const ops: Op[] = [
-    { op: "resolve-alert", repo: marker.repo, alert: marker.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` },
+    ...(github_ ? [{ op: "resolve-alert" as const, repo: marker.repo, alert: marker.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` }] : []),
     { op: "update-issue", issue: issue.number, state: "closed" },
-    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${comment}` : ""}. The secret scanning alert is resolved to match.` },
+    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${comment}` : ""}.${github_ ? " The secret scanning alert is resolved to match." : ""}` },
   ];
   if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
   if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });

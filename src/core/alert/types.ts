@@ -17,8 +17,11 @@ export type AlertLocation =
  * external detectors later) becomes this shape; nothing after `normalize` looks at raw payloads.
  * It never holds a secret value.
  */
+export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch"] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
+
 export interface Alert {
-  source: "secret-scanning";
+  source: AlertSource;
   /** Stable identity across deliveries, e.g. `secret-scanning:acme/api#12`. */
   key: string;
   repo: RepoRef;
@@ -37,6 +40,12 @@ export interface Alert {
   htmlUrl: string | null;
   createdAt: string | null;
   locations: AlertLocation[];
+  /** The identity class the source states (dispatch) or maps obviously; the policy decides otherwise. */
+  identityClassHint?: string | null;
+  /** Links the source gave (external findings). */
+  links?: { title: string; url: string }[];
+  /** Who reported it, for external findings: `gitleaks`, `wiz`, … */
+  reporter?: string;
 }
 
 export function repoName(repo: RepoRef): string {
@@ -45,6 +54,18 @@ export function repoName(repo: RepoRef): string {
 
 export function alertKey(source: Alert["source"], repo: RepoRef, number: number): string {
   return `${source}:${repoName(repo)}#${number}`;
+}
+
+/** Whether the alert is one of GitHub's own, with an alert GitHub can resolve. */
+export function isGitHubAlert(key: string): boolean {
+  return key.startsWith("secret-scanning:");
+}
+
+/** How people name the alert: "secret scanning alert #12", or "gitleaks finding 3fa9…". */
+export function alertLabel(alert: Pick<Alert, "source" | "number" | "key" | "reporter">): string {
+  if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
+  const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
+  return `${alert.source === "dispatch" ? (alert.reporter ?? "external") : alert.source} finding ${id}`;
 }
 
 /** The context prefix for log lines: `acme/api alert#12`. */

@@ -1,4 +1,4 @@
-import { leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
+import { alertLabel, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
 import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
 import { cell, code } from "./markdown.ts";
@@ -18,7 +18,7 @@ const VALIDITY_TEXT: Record<Alert["validity"], string> = {
 };
 
 export function issueTitle(alert: Alert): string {
-  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (secret scanning alert #${alert.number})`;
+  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 
 function describeLocation(l: AlertLocation): string {
@@ -103,7 +103,8 @@ export function renderIssue(decision: Decision): RenderedIssue {
       : []),
     ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
     ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
-    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} secret scanning alert #${alert.number}](${alert.htmlUrl})` : `${repoName(alert.repo)} secret scanning alert #${alert.number}`],
+    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} ${alertLabel(alert)}](${alert.htmlUrl})` : `${repoName(alert.repo)} ${alertLabel(alert)}`],
+    ...((alert.links ?? []).length > 1 ? ([["Links", (alert.links ?? []).map((l) => `[${l.title}](${l.url})`).join(", ")]] as [string, string][]) : []),
     ["Owner", ownerLine(decision)],
     ...(escalation.length > 1 ? ([["Escalation path", escalation.join(" → ")]] as [string, string][]) : []),
   ];

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCodeowners, parseCodeownersReference } from "../../../src/core/codeowners/index.ts";
@@ -90,7 +91,7 @@ describe("the index never changes an answer", () => {
 });
 
 // The benchmark corpora (see its README): real CODEOWNERS files with the paths of their repositories.
-const CORPUS = process.env.NHI_BENCH_CORPUS ?? "/work/shared/bench-corpus";
+const CORPUS = process.env.NHI_BENCH_CORPUS ?? fileURLToPath(new URL("../../../../shared/bench-corpus", import.meta.url));
 const corpora = existsSync(CORPUS)
   ? readdirSync(CORPUS)
       .filter((f) => f.endsWith("-CODEOWNERS"))
