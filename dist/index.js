@@ -55283,6 +55283,7 @@ function isGitHubAlert(key2) {
 }
 function alertLabel(alert) {
   if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
+  if (alert.source === "token-request") return `token request #${alert.number}`;
   const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
   return `${alert.source === "dispatch" ? alert.reporter ?? "external" : alert.source} finding ${id}`;
 }
@@ -56290,7 +56291,7 @@ function ownerCandidates(alert, sources) {
   const facts = alertFacts(alert, sources);
   const steps = [];
   const notes = [];
-  const notify = [...policy.team_mentions];
+  const notify = [...policy.team_mentions, ...alert.mention ?? []];
   const system = policy.systems.find((s2) => s2.credentials.some((c) => selectorMatches(c, facts))) ?? null;
   if (system) steps.push({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
   const ruleIndex = policy.owners.findIndex((r) => selectorMatches(r.match, facts));
@@ -56299,8 +56300,13 @@ function ownerCandidates(alert, sources) {
     steps.push({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `\u201C${rule.name}\u201D` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
     notify.push(...rule.notify);
   }
+  if (alert.source === "token-request" && policy.token_requests.owner) {
+    steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
+  }
   const file2 = leakedFile(alert);
-  if (!file2) {
+  if (alert.source === "token-request") {
+    notes.push("A token request names no file, so CODEOWNERS does not apply.");
+  } else if (!file2) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
   } else if (!sources.codeowners) {
     notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");
@@ -63517,6 +63523,7 @@ var VALIDITY_TEXT = {
   unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
 };
 function issueTitle(alert) {
+  if (alert.source === "token-request") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 function describeLocation(l2) {
@@ -63560,7 +63567,7 @@ function renderIssue(decision) {
     ...decision.state
   };
   const sev = decision.severity.severity;
-  const headline = alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+  const headline = alert.source === "token-request" ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
   const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
   const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
   const exposure = [
@@ -63573,6 +63580,7 @@ function renderIssue(decision) {
   const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x) => Boolean(x));
   const rows = [
     ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ...alert.details ?? [],
     ["Severity", `**${sev}** (${decision.severity.reason})`],
     ["Where", where],
     ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
@@ -64227,7 +64235,7 @@ var REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 var SEVERITIES = ["critical", "high", "medium", "low"];
 var VISIBILITIES = ["public", "private", "internal"];
 var VALIDITIES = ["active", "inactive", "unknown"];
-var SOURCES = ["secret-scanning"];
+var SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request"];
 var owner2 = external_exports.string().regex(OWNER2, "must be a user (`@login`) or a team (`@org/team`)");
 var team2 = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
 var identityClass2 = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
@@ -64304,6 +64312,12 @@ var policySchema = external_exports.object({
   sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
   escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
   auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
+  token_requests: external_exports.object({
+    owner: owner2.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
+    max_expiry_days: external_exports.number().int().min(1).default(90).describe("A token that never expires, or lives longer than this, is risky."),
+    risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"]).describe("Permissions that make a request risky at write or admin level."),
+    many_repositories: external_exports.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky.")
+  }).strict().prefault({}).describe("Which `personal_access_token_request` events become alerts."),
   commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits.")
 }).strict();
 var POLICY_FILE = ".github/nhi-steward.yml";
@@ -65512,6 +65526,12 @@ async function sweep(run2, scope, options = {}) {
     }
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
+  else {
+    const home = { owner: scope.org, name: ".github" };
+    const { policy } = await loadPolicy(run2, home);
+    const where2 = policy.response_repository ? parseRepo(policy.response_repository) : home;
+    issueRepos.set(repoName(where2), where2);
+  }
   const byKey2 = new Map(changes.filter((c) => c.ops.length && c.issue !== null).map((c) => [c.key, c]));
   let clocks = 0;
   const candidates = [];

@@ -7,6 +7,7 @@ import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-p
 import { alertLockKey, onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
 import { onIssueComment } from "../handlers/on-comment.ts";
 import { onDispatch } from "../handlers/on-findings.ts";
+import { onTokenRequest } from "../handlers/on-token-request.ts";
 import { DISPATCH_EVENT_TYPE } from "../core/findings/dispatch.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { InputError } from "../core/alert/input-error.ts";
@@ -14,6 +15,9 @@ import { onIssueClosed } from "../handlers/on-issue-closed.ts";
 import { Run } from "../handlers/run.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
+
+/** Every webhook event the app registers for; app.yml subscribes to exactly these (a test checks). */
+export const HANDLED_EVENTS = [...(Object.keys(RESPOND_TO) as (keyof typeof RESPOND_TO)[]), "issue_comment", "issues", "repository_dispatch", "personal_access_token_request"] as const;
 
 export interface AppOptions {
   clock?: Clock;
@@ -80,6 +84,7 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
         }
       }),
     );
+    app.on(["personal_access_token_request.created", "personal_access_token_request.approved"], guarded("personal_access_token_request", (context) => onTokenRequest(runFor(context), context.payload as never)));
     app.on("issues.closed", guarded("issues.closed", (context) => onIssueClosed(runFor(context), context.payload as never)));
   };
 }

@@ -61,6 +61,13 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
     }
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
+  else {
+    // Issues with no alert repository of their own (token requests) live here.
+    const home = { owner: scope.org, name: ".github" };
+    const { policy } = await loadPolicy(run, home);
+    const where = policy.response_repository ? parseRepo(policy.response_repository) : home;
+    issueRepos.set(repoName(where), where);
+  }
 
   // Clocks. When the alert itself changed this run, the clock is planned on top of that change, in
   // the same change, so the two never race on one body.

@@ -17,7 +17,7 @@ export type AlertLocation =
  * external detectors later) becomes this shape; nothing after `normalize` looks at raw payloads.
  * It never holds a secret value.
  */
-export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch"] as const;
+export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request"] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 
 export interface Alert {
@@ -46,6 +46,10 @@ export interface Alert {
   links?: { title: string; url: string }[];
   /** Who reported it, for external findings: `gitleaks`, `wiz`, … */
   reporter?: string;
+  /** Extra rows for the issue's context table (e.g. a token request's permissions). */
+  details?: [string, string][];
+  /** People to mention whoever owns it (e.g. the requester of a token). */
+  mention?: string[];
 }
 
 export function repoName(repo: RepoRef): string {
@@ -64,6 +68,7 @@ export function isGitHubAlert(key: string): boolean {
 /** How people name the alert: "secret scanning alert #12", or "gitleaks finding 3fa9…". */
 export function alertLabel(alert: Pick<Alert, "source" | "number" | "key" | "reporter">): string {
   if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
+  if (alert.source === "token-request") return `token request #${alert.number}`;
   const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
   return `${alert.source === "dispatch" ? (alert.reporter ?? "external") : alert.source} finding ${id}`;
 }

@@ -18,6 +18,7 @@ const VALIDITY_TEXT: Record<Alert["validity"], string> = {
 };
 
 export function issueTitle(alert: Alert): string {
+  if (alert.source === "token-request") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 
@@ -67,8 +68,9 @@ export function renderIssue(decision: Decision): RenderedIssue {
   };
 
   const sev = decision.severity.severity;
-  const headline =
-    alert.validity === "inactive"
+  const headline = alert.source === "token-request"
+    ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.`
+    : alert.validity === "inactive"
       ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`
       : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
 
@@ -89,6 +91,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
 
   const rows: [string, string][] = [
     ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ...(alert.details ?? []),
     ["Severity", `**${sev}** (${decision.severity.reason})`],
     ["Where", where],
     ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],

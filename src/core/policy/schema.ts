@@ -10,7 +10,7 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const VISIBILITIES = ["public", "private", "internal"] as const;
 export const VALIDITIES = ["active", "inactive", "unknown"] as const;
-export const SOURCES = ["secret-scanning"] as const;
+export const SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request"] as const;
 
 const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
 const team = z.string().regex(TEAM, "must be a team written `@org/team`");
@@ -139,6 +139,19 @@ export const policySchema = z
     sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
     escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
     auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
+    token_requests: z
+      .object({
+        owner: owner.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
+        max_expiry_days: z.number().int().min(1).default(90).describe("A token that never expires, or lives longer than this, is risky."),
+        risky_permissions: z
+          .array(z.string())
+          .default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"])
+          .describe("Permissions that make a request risky at write or admin level."),
+        many_repositories: z.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky."),
+      })
+      .strict()
+      .prefault({})
+      .describe("Which `personal_access_token_request` events become alerts."),
     commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits."),
   })
   .strict();

@@ -52,7 +52,7 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
   const facts = alertFacts(alert, sources);
   const steps: OwnerStep[] = [];
   const notes: string[] = [];
-  const notify = [...policy.team_mentions];
+  const notify = [...policy.team_mentions, ...(alert.mention ?? [])];
 
   const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
   if (system) steps.push({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
@@ -64,8 +64,14 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     notify.push(...rule.notify);
   }
 
+  if (alert.source === "token-request" && policy.token_requests.owner) {
+    steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
+  }
+
   const file = leakedFile(alert);
-  if (!file) {
+  if (alert.source === "token-request") {
+    notes.push("A token request names no file, so CODEOWNERS does not apply.");
+  } else if (!file) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
   } else if (!sources.codeowners) {
     notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tokenRequestRisks } from "../../src/core/alert/token-request.ts";
+import { policyFrom } from "../../src/core/policy/load.ts";
+import { leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+
+/** A personal_access_token_request payload as GitHub documents it. */
+function request(action: "created" | "approved", over: Record<string, unknown> = {}) {
+  return {
+    action,
+    personal_access_token_request: {
+      id: 77,
+      owner: { login: "carol", id: 3, type: "User" },
+      permissions_added: { repository: { contents: "write" } },
+      permissions_upgraded: {},
+      permissions_result: { repository: { contents: "write", metadata: "read" } },
+      repository_selection: "all",
+      repository_count: null,
+      repositories: null,
+      created_at: "2026-11-23T08:00:00Z",
+      token_id: 4242,
+      token_name: "release-bot",
+      token_expired: false,
+      token_expires_at: null,
+      token_last_used_at: null,
+      ...over,
+    },
+    organization: { login: "acme", id: 9919 },
+    sender: { login: "carol", id: 3, type: "User" },
+    installation: { id: 1 },
+  };
+}
+
+describe("which token requests are risky", () => {
+  const policy = policyFrom({});
+  const risks = (over: Record<string, unknown>) => tokenRequestRisks(request("created", over).personal_access_token_request as never, policy);
+  it.each([
+    [{}, ["it never expires", "write access to all repositories"]],
+    [{ token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 2 }, []],
+    [{ token_expires_at: "2027-11-23T08:00:00Z", repository_selection: "subset", repository_count: 1, permissions_result: { repository: { contents: "read" } } }, ["it lives 365 days, more than the policy's 90"]],
+    [{ token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1, permissions_result: { organization: { members: "write" } } }, ["organization permission `members: write`"]],
+    [{ token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1, permissions_result: { repository: { workflows: "write" } } }, ["repository permission `workflows: write`"]],
+  ])("%j → %j", (over, expected) => {
+    expect(risks(over)).toEqual(expected);
+  });
+});
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\n');
+  world.sandbox.state.setAssignable("acme", ".github", ["carol", "dave", "erin"]);
+});
+afterEach(async () => {
+  expect(world.sandbox.validationErrors).toEqual([]);
+  expect(leaks(world)).toEqual([]);
+  await world.close();
+});
+
+describe("token requests through the app", () => {
+  it("a risky request becomes one issue for the identity reviewers, mentioning the requester; the grant updates it", async () => {
+    expect(await world.app.deliver("personal_access_token_request", request("created"))).toBe(200);
+    const [issue] = responseIssues(world, "acme/.github");
+    expect(issue!.title).toBe("Risky fine-grained token “release-bot” requested by @carol (token request #77)");
+    expect(issue!.assignees).toEqual(["carol", "dave"]);
+    expect(issue!.body).toContain("| **Why it is risky** | it never expires; write access to all repositories |");
+    expect(issue!.body).toContain("@carol");
+    expect(issue!.body).toContain("the policy's reviewer of token requests (`@acme/platform`)");
+    await world.app.deliver("personal_access_token_request", request("approved"));
+    expect(responseIssues(world, "acme/.github")).toHaveLength(1);
+    expect(responseIssues(world, "acme/.github")[0]!.body).toContain("granted by @carol");
+  });
+
+  it("a request within policy opens nothing", async () => {
+    await world.app.deliver("personal_access_token_request", request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
+    expect(responseIssues(world, "acme/.github")).toEqual([]);
+  });
+});
