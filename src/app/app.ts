@@ -13,6 +13,7 @@ import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { InputError } from "../core/alert/input-error.ts";
 import { onIssueClosed } from "../handlers/on-issue-closed.ts";
 import { Run } from "../handlers/run.ts";
+import { sweepInstallations } from "./interval-sweep.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
 
@@ -27,6 +28,10 @@ export interface AppOptions {
   log?: Logger;
   /** Serialises work per alert across deliveries and replicas (server.ts uses Redis when REDIS_URL is set). */
   lock?: AlertLock;
+  /** Sweep every installation this often (minutes), for self-hosted apps without the Action; 0: never. */
+  sweepEveryMinutes?: number;
+  /** GitHub's REST base URL, for the credential revocation API during interval sweeps. */
+  apiUrl?: string;
 }
 
 function probotLogger(context: Context): Logger {
@@ -85,6 +90,11 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       }),
     );
     app.on(["personal_access_token_request.created", "personal_access_token_request.approved"], guarded("personal_access_token_request", (context) => onTokenRequest(runFor(context), context.payload as never)));
+    if (options.sweepEveryMinutes && options.sweepEveryMinutes > 0) {
+      const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
+      const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false });
+      setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
+    }
     app.on("issues.closed", guarded("issues.closed", (context) => onIssueClosed(runFor(context), context.payload as never)));
   };
 }

@@ -7,6 +7,8 @@ import type { Logger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
 
 export interface LocalAppServer {
+  /** The Probot instance (app-level auth, e.g. for interval sweeps). */
+  probot: Probot;
   /** Where GitHub would send webhooks, e.g. http://127.0.0.1:PORT/api/github/webhooks */
   webhookUrl: string;
   secret: string;
@@ -46,6 +48,7 @@ export async function startLocalAppServer(options: { baseUrl: string; clock?: Cl
   const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
 
   return {
+    probot,
     webhookUrl,
     secret,
     async deliver(name, payload, deliverOptions = {}) {

@@ -49,3 +49,14 @@ describe("issue and alert stay in step", () => {
     expect(decodeMarker(issue!.body)!.resolution).toBeNull();
   });
 });
+
+describe("self-hosted interval sweep", () => {
+  it("sweeps every installation with the app's own credentials and heals a missed webhook", async () => {
+    const { sweepInstallations } = await import("../../src/app/interval-sweep.ts");
+    const { MemoryLock } = await import("../../src/github/lock/index.ts");
+    const missed = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
+    const reports = await sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {} });
+    expect(reports).toHaveLength(1);
+    expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`in acme/api (secret scanning alert #${missed})`))).toHaveLength(1);
+  });
+});
