@@ -54436,6 +54436,10 @@ var OctokitPort = class {
     }
     return out;
   }
+  async listOrgInstallations(org) {
+    const list2 = await this.octokit.paginate("GET /orgs/{org}/installations", { org, per_page: 100 });
+    return list2.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions, selection: i.repository_selection }));
+  }
   async listOrgRepositories(org) {
     const repos = await this.octokit.paginate("GET /orgs/{org}/repos", { org, per_page: 100 });
     return repos.filter((r) => !r.archived).map((r) => ({ owner: r.owner.login, name: r.name }));
@@ -55284,6 +55288,7 @@ function isGitHubAlert(key2) {
 function alertLabel(alert) {
   if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
   if (alert.source === "token-request") return `token request #${alert.number}`;
+  if (alert.source === "app-installation") return `app installation #${alert.number}`;
   const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
   return `${alert.source === "dispatch" ? alert.reporter ?? "external" : alert.source} finding ${id}`;
 }
@@ -56303,9 +56308,12 @@ function ownerCandidates(alert, sources) {
   if (alert.source === "token-request" && policy.token_requests.owner) {
     steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
   }
+  if (alert.source === "app-installation" && policy.app_access.owner) {
+    steps.push({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
+  }
   const file2 = leakedFile(alert);
-  if (alert.source === "token-request") {
-    notes.push("A token request names no file, so CODEOWNERS does not apply.");
+  if (alert.source === "token-request" || alert.source === "app-installation") {
+    notes.push("A grant names no file, so CODEOWNERS does not apply.");
   } else if (!file2) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
   } else if (!sources.codeowners) {
@@ -56349,6 +56357,7 @@ var LABELS = {
   breached: { name: "sla:breached", color: "b60205", description: "The SLA deadline has passed" },
   acknowledged: { name: "nhi:acknowledged", color: "1d76db", description: "An owner has acknowledged this alert (/ack)" },
   snoozed: { name: "nhi:snoozed", color: "c5def5", description: "Escalation paused by an accepted, time-boxed risk (/snooze)" },
+  inventory: { name: "nhi-steward:inventory", color: "5319e7", description: "Known app installations and their permissions (nhi-steward compares against this)" },
   report: { name: "nhi-steward:report", color: "5319e7", description: "The nhi-steward response report, updated in place" },
   needsResolution: { name: "nhi:needs-resolution", color: "d93f0b", description: "Closed without saying how: add a resolution:* label or /resolve" },
   autoRevoked: { name: "nhi:auto-revoked", color: "5319e7", description: "nhi-steward revoked this credential after its SLA lapsed" }
@@ -63523,7 +63532,7 @@ var VALIDITY_TEXT = {
   unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
 };
 function issueTitle(alert) {
-  if (alert.source === "token-request") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
+  if (alert.source === "token-request" || alert.source === "app-installation") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 function describeLocation(l2) {
@@ -63567,7 +63576,7 @@ function renderIssue(decision) {
     ...decision.state
   };
   const sev = decision.severity.severity;
-  const headline = alert.source === "token-request" ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+  const headline = alert.source === "token-request" || alert.source === "app-installation" ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
   const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
   const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
   const exposure = [
@@ -64235,7 +64244,7 @@ var REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 var SEVERITIES = ["critical", "high", "medium", "low"];
 var VISIBILITIES = ["public", "private", "internal"];
 var VALIDITIES = ["active", "inactive", "unknown"];
-var SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request"];
+var SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation"];
 var owner2 = external_exports.string().regex(OWNER2, "must be a user (`@login`) or a team (`@org/team`)");
 var team2 = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
 var identityClass2 = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
@@ -64318,6 +64327,11 @@ var policySchema = external_exports.object({
     risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"]).describe("Permissions that make a request risky at write or admin level."),
     many_repositories: external_exports.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky.")
   }).strict().prefault({}).describe("Which `personal_access_token_request` events become alerts."),
+  app_access: external_exports.object({
+    risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "contents", "actions", "environments", "organization_personal_access_tokens"]).describe("Permissions that make a new app installation, or an increase, risky at write or admin level."),
+    approved_apps: external_exports.array(external_exports.string()).default([]).describe("App slugs that may hold risky permissions without an alert (approved publishers)."),
+    owner: owner2.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk.")
+  }).strict().prefault({}).describe("Which GitHub App installations (and permission increases) the sweep raises as oauth-grant alerts."),
   commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits.")
 }).strict();
 var POLICY_FILE = ".github/nhi-steward.yml";
@@ -65465,6 +65479,102 @@ async function lookup(run2, step, issueRepo) {
   return { teamMembers, assignable };
 }
 
+// src/core/alert/app-installation.ts
+var LEVEL = { read: 1, write: 2, admin: 3 };
+function riskyIncrease(before, now2, policy) {
+  if (policy.app_access.approved_apps.includes(now2.slug)) return [];
+  const gained = [];
+  for (const [name, level] of Object.entries(now2.permissions)) {
+    if ((LEVEL[level] ?? 0) < 2 || !policy.app_access.risky_permissions.includes(name)) continue;
+    const had = LEVEL[before?.permissions[name] ?? ""] ?? 0;
+    if ((LEVEL[level] ?? 0) > had) gained.push(`${name}: ${level}`);
+  }
+  return gained;
+}
+function alertFromInstallation(org, before, now2, gained, home) {
+  const what = before ? "gained" : "was installed with";
+  return {
+    source: "app-installation",
+    key: `app-installation:${org}#${now2.id}:${gained.join(",")}`,
+    repo: home,
+    visibility: null,
+    number: now2.id,
+    state: "open",
+    resolution: null,
+    secretType: "github_app_installation",
+    secretTypeDisplayName: `GitHub App \u201C${now2.slug}\u201D ${before ? "permission increase" : "installation"} in ${org}`,
+    provider: "GitHub",
+    validity: "active",
+    publiclyLeaked: false,
+    multiRepo: now2.selection === "all",
+    pushProtectionBypassed: false,
+    htmlUrl: `https://github.com/organizations/${org}/settings/installations/${now2.id}`,
+    createdAt: null,
+    locations: [],
+    identityClassHint: "oauth-token",
+    details: [
+      ["Why it is risky", `${now2.slug} ${what} ${gained.join(", ")}`],
+      ["Repositories", now2.selection],
+      ["All permissions", Object.entries(now2.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"]
+    ]
+  };
+}
+
+// src/handlers/app-inventory.ts
+var STATE_RE = /<!-- nhi-steward:inventory (\{.*?\}) -->/s;
+function readInventory(body) {
+  const m = STATE_RE.exec(body);
+  if (!m) return null;
+  try {
+    return JSON.parse(m[1]).apps;
+  } catch {
+    return null;
+  }
+}
+function inventoryBody(org, apps) {
+  const rows = apps.map((a) => `| ${a.slug} | ${a.id} | ${a.selection} | ${Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+  const state = JSON.stringify({ apps: Object.fromEntries(apps.map((a) => [String(a.id), a])) }).replace(/--/g, "-\\u002d");
+  return [
+    `App installations in **${org}** as nhi-steward last saw them. A new installation, or a permission increase the policy calls risky (\`app_access\`), opens a response issue.`,
+    "",
+    "| App | Installation | Repositories | Permissions |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+    `<!-- nhi-steward:inventory ${state} -->`,
+    encodeKeyMarker(`inventory:${org}`, "inventory")
+  ].join("\n");
+}
+async function planAppAccess(run2, org) {
+  const { github, log } = run2.deps;
+  const { policy } = await loadPolicy(run2, { owner: org, name: ".github" });
+  const home = policy.response_repository ? parseRepo(policy.response_repository) : { owner: org, name: ".github" };
+  let apps;
+  try {
+    apps = await github.listOrgInstallations(org);
+  } catch (e) {
+    log.warn(`${org}: could not list app installations (${e.message}); app access is not checked this run.`);
+    return [];
+  }
+  const key2 = `inventory:${org}`;
+  const existing = await github.findIssue(home, key2, LABELS.inventory.name);
+  const body = inventoryBody(org, apps);
+  const changes = [];
+  const known = existing ? readInventory(existing.body) : null;
+  if (known) {
+    for (const app of apps) {
+      const gained = riskyIncrease(known[String(app.id)], app, policy);
+      if (gained.length) changes.push(await planAlert(run2, alertFromInstallation(org, known[String(app.id)], app, gained, home)));
+    }
+  } else {
+    log.info(`${org}: recording the baseline of ${apps.length} app installation(s); later changes are compared with it.`);
+  }
+  const base = { key: key2, repo: `${home.owner}/${home.name}`, assignees: [], why: "app inventory", issue: existing?.number ?? null };
+  if (!existing) changes.push({ ...base, action: "open", summary: `record the app inventory of ${org}`, labels: [LABELS.inventory], ops: [{ op: "create-issue", title: `nhi-steward app inventory: ${org}`, body, labels: [LABELS.inventory.name], assignees: [] }] });
+  else if (existing.body !== body) changes.push({ ...base, action: "update", summary: `update the app inventory of ${org}`, labels: [], ops: [{ op: "update-issue", issue: existing.number, body }] });
+  return changes;
+}
+
 // src/handlers/sync-alert.ts
 async function planResolvedOnGitHub(run2, issue3, marker, issueRepo) {
   const { github, clock, log } = run2.deps;
@@ -65527,6 +65637,7 @@ async function sweep(run2, scope, options = {}) {
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
   else {
+    changes.push(...await planAppAccess(run2, scope.org));
     const home = { owner: scope.org, name: ".github" };
     const { policy } = await loadPolicy(run2, home);
     const where2 = policy.response_repository ? parseRepo(policy.response_repository) : home;

@@ -48,6 +48,9 @@ export class OfflinePort implements GitHubPort {
   async listIssueRecords(): Promise<never[]> {
     return [];
   }
+  async listOrgInstallations(): Promise<never[]> {
+    return [];
+  }
   async listOrgRepositories(): Promise<RepoRef[]> {
     return [];
   }

@@ -188,6 +188,11 @@ export class OctokitPort implements GitHubPort {
     return out;
   }
 
+  async listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string }[]> {
+    const list = await this.octokit.paginate("GET /orgs/{org}/installations", { org, per_page: 100 });
+    return list.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions as Record<string, string>, selection: i.repository_selection }));
+  }
+
   async listOrgRepositories(org: string): Promise<RepoRef[]> {
     const repos = await this.octokit.paginate("GET /orgs/{org}/repos", { org, per_page: 100 });
     return repos.filter((r) => !r.archived).map((r) => ({ owner: r.owner.login, name: r.name }));

@@ -70,6 +70,8 @@ export interface GitHubPort {
   listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]>;
   /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
   listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;
+  /** App installations on an organisation: app slug, permissions, repository selection. */
+  listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string }[]>;
   /** The repositories of an organisation the token can see. */
   listOrgRepositories(org: string): Promise<RepoRef[]>;
 

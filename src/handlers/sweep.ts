@@ -12,6 +12,7 @@ import { parseRepo, type AlertScope } from "../github/port.ts";
 import { gatherAlert } from "./gather-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { planAlert } from "./plan-alert.ts";
+import { planAppAccess } from "./app-inventory.ts";
 import { planResolvedOnGitHub } from "./sync-alert.ts";
 import type { Run } from "./run.ts";
 
@@ -62,6 +63,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
   else {
+    changes.push(...(await planAppAccess(run, scope.org)));
     // Issues with no alert repository of their own (token requests) live here.
     const home = { owner: scope.org, name: ".github" };
     const { policy } = await loadPolicy(run, home);

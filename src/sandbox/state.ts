@@ -184,6 +184,18 @@ function titleCase(secretType: string): string {
 export class SandboxState {
   readonly clock: Clock;
   readonly app: AppRecord = { id: 1, slug: "nhi-steward", name: "NHI Steward", owner: "nhi-steward" };
+  /** Other apps installed on organisations (what GET /orgs/{org}/installations lists), by org. */
+  readonly orgApps = new Map<string, { id: number; appId: number; appSlug: string; permissions: Record<string, string>; repositorySelection: "all" | "selected"; createdAt: string }[]>();
+
+  /** Installs (or changes) a third-party app on an organisation. */
+  setOrgAppInstallation(org: string, inst: { id: number; appId?: number; appSlug: string; permissions: Record<string, string>; repositorySelection?: "all" | "selected" }): void {
+    const list = this.orgApps.get(key(org)) ?? [];
+    const entry = { id: inst.id, appId: inst.appId ?? 1000 + inst.id, appSlug: inst.appSlug, permissions: inst.permissions, repositorySelection: inst.repositorySelection ?? "all", createdAt: this.now() };
+    const i = list.findIndex((x) => x.id === inst.id);
+    if (i >= 0) list[i] = { ...entry, createdAt: list[i]!.createdAt };
+    else list.push(entry);
+    this.orgApps.set(key(org), list);
+  }
   /** Login used for requests whose token the sandbox did not mint or register (the Actions token's identity). */
   defaultActor = "github-actions[bot]";
 

@@ -17,7 +17,7 @@ export type AlertLocation =
  * external detectors later) becomes this shape; nothing after `normalize` looks at raw payloads.
  * It never holds a secret value.
  */
-export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request"] as const;
+export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation"] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 
 export interface Alert {
@@ -69,6 +69,7 @@ export function isGitHubAlert(key: string): boolean {
 export function alertLabel(alert: Pick<Alert, "source" | "number" | "key" | "reporter">): string {
   if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
   if (alert.source === "token-request") return `token request #${alert.number}`;
+  if (alert.source === "app-installation") return `app installation #${alert.number}`;
   const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
   return `${alert.source === "dispatch" ? (alert.reporter ?? "external") : alert.source} finding ${id}`;
 }

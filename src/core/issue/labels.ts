@@ -18,6 +18,7 @@ export const LABELS = {
   breached: { name: "sla:breached", color: "b60205", description: "The SLA deadline has passed" },
   acknowledged: { name: "nhi:acknowledged", color: "1d76db", description: "An owner has acknowledged this alert (/ack)" },
   snoozed: { name: "nhi:snoozed", color: "c5def5", description: "Escalation paused by an accepted, time-boxed risk (/snooze)" },
+  inventory: { name: "nhi-steward:inventory", color: "5319e7", description: "Known app installations and their permissions (nhi-steward compares against this)" },
   report: { name: "nhi-steward:report", color: "5319e7", description: "The nhi-steward response report, updated in place" },
   needsResolution: { name: "nhi:needs-resolution", color: "d93f0b", description: "Closed without saying how: add a resolution:* label or /resolve" },
   autoRevoked: { name: "nhi:auto-revoked", color: "5319e7", description: "nhi-steward revoked this credential after its SLA lapsed" },

@@ -18,7 +18,7 @@ const VALIDITY_TEXT: Record<Alert["validity"], string> = {
 };
 
 export function issueTitle(alert: Alert): string {
-  if (alert.source === "token-request") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
+  if (alert.source === "token-request" || alert.source === "app-installation") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 
@@ -68,7 +68,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
   };
 
   const sev = decision.severity.severity;
-  const headline = alert.source === "token-request"
+  const headline = alert.source === "token-request" || alert.source === "app-installation"
     ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.`
     : alert.validity === "inactive"
       ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`

@@ -10,7 +10,7 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const VISIBILITIES = ["public", "private", "internal"] as const;
 export const VALIDITIES = ["active", "inactive", "unknown"] as const;
-export const SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request"] as const;
+export const SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation"] as const;
 
 const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
 const team = z.string().regex(TEAM, "must be a team written `@org/team`");
@@ -152,6 +152,18 @@ export const policySchema = z
       .strict()
       .prefault({})
       .describe("Which `personal_access_token_request` events become alerts."),
+    app_access: z
+      .object({
+        risky_permissions: z
+          .array(z.string())
+          .default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "contents", "actions", "environments", "organization_personal_access_tokens"])
+          .describe("Permissions that make a new app installation, or an increase, risky at write or admin level."),
+        approved_apps: z.array(z.string()).default([]).describe("App slugs that may hold risky permissions without an alert (approved publishers)."),
+        owner: owner.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk."),
+      })
+      .strict()
+      .prefault({})
+      .describe("Which GitHub App installations (and permission increases) the sweep raises as oauth-grant alerts."),
     commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits."),
   })
   .strict();

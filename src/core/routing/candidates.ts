@@ -68,9 +68,13 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
   }
 
+  if (alert.source === "app-installation" && policy.app_access.owner) {
+    steps.push({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
+  }
+
   const file = leakedFile(alert);
-  if (alert.source === "token-request") {
-    notes.push("A token request names no file, so CODEOWNERS does not apply.");
+  if (alert.source === "token-request" || alert.source === "app-installation") {
+    notes.push("A grant names no file, so CODEOWNERS does not apply.");
   } else if (!file) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
   } else if (!sources.codeowners) {

@@ -23,6 +23,20 @@ function tokenInstallation(ctx: RouteContext): InstallationRecord {
 }
 
 export const appRoutes: Route[] = [
+  route("GET", "/orgs/{org}/installations", "orgs/orgs#list-app-installations-for-an-organization", (ctx) => {
+    const org = ctx.params.org ?? "";
+    const account = ctx.state.ensureUser(org);
+    const ours = ctx.state.allInstallations().filter((i) => i.account.toLowerCase() === org.toLowerCase()).map((i) => installation(ctx.state, i, ctx.urls));
+    const others = (ctx.state.orgApps.get(org.toLowerCase()) ?? []).map((i) => ({
+      ...(installation(ctx.state, { id: i.id, account: account.login, repositories: i.repositorySelection === "all" ? "all" : [], permissions: i.permissions, events: [], createdAt: i.createdAt } as never, ctx.urls) as object),
+      app_id: i.appId,
+      app_slug: i.appSlug,
+      client_id: `Iv1.app${i.appId}`,
+      repository_selection: i.repositorySelection,
+    }));
+    const all = [...ours, ...others];
+    return json(200, { total_count: all.length, installations: all });
+  }),
   route("GET", "/app", "apps/apps#get-the-authenticated-app", (ctx) => json(200, integration(ctx.state, ctx.urls))),
 
   route("GET", "/app/installations", "https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app", (ctx) =>

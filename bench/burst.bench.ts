@@ -1,0 +1,520 @@
+/**
+ * Burst benchmark: `npm run bench:burst [-- --alerts 1000 --repos 50 --no-baseline --no-retries-off]` (Node 24).
+ *
+ * A burst of `secret_scanning_alert.created` deliveries (default 1,000 alerts across 50 repositories
+ * of one organisation, round-robin, so the first 50 are each repository's first) goes through the
+ * real Probot app (`startLocalAppServer`, loopback) to the sandbox GitHub. The sandbox runs in a
+ * child process (validation off, rate limit counted but not enforced, no latency), so the figures of
+ * this process are the app's own: CPU, memory and time.
+ *
+ * Deliveries are sent one at a time. For each: the GitHub requests it caused (the sandbox's request
+ * log: counted against the rate limit, or answered 304), its wall time, and the time spent waiting on
+ * GitHub (every `fetch` the app makes to the sandbox is timed up to the end of its body; overlapping
+ * requests count once). Processing time = wall time − GitHub time: Probot (signature check, routing),
+ * nhi-steward (normalise, policy, CODEOWNERS, plan, render) and the Octokit plugins.
+ *
+ * Passes, each against a freshly seeded sandbox:
+ *   app           one long-lived app, as deployed (Octokit retries on)
+ *   retries off   the same with Octokit's retry plugin off, to show what the plugin costs per request
+ *   naive         a fresh app per alert: no process-level caches (no ETag/CODEOWNERS cache, no
+ *                 installation-token cache); app start-up is not timed
+ * Memory is sampled every 10 ms (rss, heapUsed) in this process. Nothing is written to the repository.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { startLocalAppServer, type LocalAppServer } from "../src/app/local-server.ts";
+import { VirtualClock } from "../src/core/clock.ts";
+import { decodeMarker } from "../src/core/issue/marker.ts";
+import type { Logger } from "../src/log.ts";
+import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
+
+const START = "2026-11-23T08:55:00Z";
+
+// ------------------------------------------------------------------------------------ the world
+
+const TEAMS: Record<string, string[]> = {
+  platform: ["dev01", "dev02", "dev03", "dev04"],
+  payments: ["dev05", "dev06", "dev07"],
+  identity: ["dev08", "dev09", "dev10"],
+  data: ["dev11", "dev12", "dev13", "dev14"],
+  web: ["dev15", "dev16", "dev17", "dev18"],
+  security: ["dev19", "dev20"],
+};
+const PRIMARY = ["platform", "payments", "identity", "data", "web"];
+const USERS = Array.from({ length: 24 }, (_, i) => `dev${String(i + 1).padStart(2, "0")}`);
+const PATHS = [
+  "src/server.ts",
+  "infra/terraform/main.tf",
+  "deploy/k8s/secrets.yaml",
+  "src/payments/stripe.ts",
+  "src/auth/oauth.ts",
+  "src/web/app.js",
+  "data/etl/job.py",
+  "scripts/release.sh",
+  "config/prod.env",
+  "docs/setup.md",
+];
+const SECRET_TYPES = ["github_personal_access_token", "aws_access_key_id", "slack_incoming_webhook_url", "stripe_api_key", "npm_access_token", "google_api_key"];
+const VALIDITY = ["active", "unknown", "inactive"] as const;
+
+export const repoName = (r: number) => `svc-${String(r).padStart(2, "0")}`;
+
+/** A CODEOWNERS of ~40 lines like a service repository's: a default team, path owners, some users. */
+function codeowners(r: number): string {
+  const team = PRIMARY[r % PRIMARY.length]!;
+  const user = (k: number) => `@${USERS[(r + k) % USERS.length]}`;
+  const lines = [
+    `# Owners of ${repoName(r)}. Later lines win.`,
+    `*                       @acme/${team}`,
+    "",
+    "# Infrastructure",
+    "/infra/                 @acme/platform",
+    "/deploy/                @acme/platform " + user(3),
+    "*.tf                    @acme/platform",
+    "/.github/workflows/     @acme/platform",
+    "",
+    "# Product areas",
+    "/src/payments/          @acme/payments",
+    "/src/auth/              @acme/identity",
+    "/src/web/               @acme/web",
+    "/data/                  @acme/data",
+    "/scripts/               " + user(1),
+    "/docs/                  " + user(7),
+    `/config/                @acme/${team} ${user(11)}`,
+  ];
+  for (let k = 0; k < 20; k++) lines.push(`/src/modules/m${k}/        ${user(k)}`);
+  lines.push("/test/fixtures/", "");
+  return lines.join("\n");
+}
+
+export interface Delivery {
+  name: string;
+  id: string;
+  payload: Record<string, unknown>;
+  repo: number;
+}
+
+/**
+ * Organisation acme: 24 users, 6 teams, installation 1, the policy in acme/.github (fallback owner
+ * @acme/security), `repos` repositories `svc-00`… with a ~40-line CODEOWNERS each, and `alerts` open
+ * alerts spread round-robin over them (mixed secret types, validity and paths). Returns each alert's
+ * `created` delivery, in that order.
+ */
+export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[] {
+  const s = sandbox.state;
+  s.addOrg("acme");
+  for (const u of USERS) {
+    s.addUser(u);
+    s.addOrgMember("acme", u);
+  }
+  for (const [slug, members] of Object.entries(TEAMS)) s.addTeam("acme", slug, members);
+  s.addInstallation({ id: 1, account: "acme", repositories: "all" });
+  s.addRepo({ owner: "acme", name: ".github", files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\n' }, assignable: USERS });
+  for (let r = 0; r < repos; r++) s.addRepo({ owner: "acme", name: repoName(r), files: { ".github/CODEOWNERS": codeowners(r), "README.md": "# service\n" }, assignable: USERS });
+
+  const deliveries: Delivery[] = [];
+  for (let i = 0; i < alerts; i++) {
+    const r = i % repos;
+    const { number } = s.addSecretScanningAlert("acme", repoName(r), {
+      secretType: SECRET_TYPES[i % SECRET_TYPES.length]!,
+      secret: `bench-not-a-secret-${String(i).padStart(6, "0")}`,
+      validity: VALIDITY[i % VALIDITY.length]!,
+      publiclyLeaked: i % 25 === 0,
+      locations: [{ path: PATHS[Math.floor(i / repos) % PATHS.length]!, startLine: 1 + (i % 80), commitSha: "0123456789abcdef0123456789abcdef01234567" }],
+    });
+    const d = sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: repoName(r), alertNumber: number, installationId: 1 });
+    deliveries.push({ ...d, repo: r });
+  }
+  return deliveries;
+}
+
+// ----------------------------------------------------------------------- the sandbox (child process)
+
+type Compact = [method: string, path: string, status: number, counted: boolean];
+type Call = { op: "start"; alerts: number; repos: number } | { op: "finish" };
+
+async function sandboxProcess(): Promise<void> {
+  let sandbox: Sandbox | undefined;
+  process.on("message", (message: { id: number; call: Call }) => {
+    void (async () => {
+      const { id, call } = message;
+      if (call.op === "start") {
+        sandbox = await startSandbox({ clock: new VirtualClock(START), validate: false, rateLimit: { enforce: false } });
+        const deliveries = seed(sandbox, call.alerts, call.repos);
+        process.send!({ id, result: { url: sandbox.url, deliveries } });
+      } else {
+        const s = sandbox!;
+        const requests: Compact[] = s.requests.map((r) => [r.method, r.path, r.status, r.counted]);
+        const perAlert = new Map<string, number>();
+        for (const r of s.state.reposOf("acme")) {
+          for (const issue of s.state.listIssues("acme", r.name)) {
+            const key = decodeMarker(issue.body ?? "")?.key;
+            if (key) perAlert.set(key, (perAlert.get(key) ?? 0) + 1);
+          }
+        }
+        await s.close();
+        sandbox = undefined;
+        process.send!({ id, result: { requests, issues: [...perAlert.values()].reduce((a, b) => a + b, 0), alertsWithIssue: perAlert.size, duplicates: [...perAlert.values()].filter((c) => c > 1).length } });
+      }
+    })();
+  });
+  process.send!({ id: 0, result: "ready" });
+}
+
+class SandboxChild {
+  private readonly child: ChildProcess;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+  private next = 1;
+
+  private constructor(child: ChildProcess) {
+    this.child = child;
+    child.on("message", (m: { id: number; result: unknown }) => {
+      this.waiting.get(m.id)?.(m.result);
+      this.waiting.delete(m.id);
+    });
+  }
+
+  static async start(): Promise<SandboxChild> {
+    const child = fork(fileURLToPath(import.meta.url), ["--sandbox"], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = new SandboxChild(child);
+    await new Promise<void>((resolve) => c.waiting.set(0, () => resolve()));
+    return c;
+  }
+
+  call<T>(call: Call): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve) => {
+      this.waiting.set(id, resolve as (r: unknown) => void);
+      this.child.send({ id, call });
+    });
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+// ------------------------------------------------------------------- timing GitHub from the app side
+
+interface Wire {
+  count: number;
+  intervals: [number, number][];
+}
+let wire: Wire = { count: 0, intervals: [] };
+let sandboxUrl = "";
+const realFetch = globalThis.fetch;
+
+/** Times every request the app makes to the sandbox, up to the end of its body. */
+globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (!sandboxUrl || !url.startsWith(sandboxUrl)) return realFetch(input, init);
+  const started = performance.now();
+  wire.count++;
+  try {
+    const res = await realFetch(input, init);
+    const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
+    const body = nullBody ? null : await res.arrayBuffer();
+    const copy = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    Object.defineProperty(copy, "url", { value: res.url });
+    return copy;
+  } finally {
+    wire.intervals.push([started, performance.now()]);
+  }
+};
+
+function unionMs(intervals: [number, number][]): number {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [s, e] of sorted) {
+    if (s > end) {
+      total += e - s;
+      end = e;
+    } else if (e > end) {
+      total += e - end;
+      end = e;
+    }
+  }
+  return total;
+}
+
+// ------------------------------------------------------------------------------------- memory
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+const peak = { rss: 0, heap: 0 };
+function resetPeak(): void {
+  const m = process.memoryUsage();
+  peak.rss = m.rss;
+  peak.heap = m.heapUsed;
+}
+setInterval(() => {
+  const m = process.memoryUsage();
+  if (m.rss > peak.rss) peak.rss = m.rss;
+  if (m.heapUsed > peak.heap) peak.heap = m.heapUsed;
+}, 10).unref();
+
+// ------------------------------------------------------------------------------------- passes
+
+type PassName = "app" | "retries off" | "naive";
+
+interface DeliveryResult {
+  status: number;
+  wallMs: number;
+  githubMs: number;
+  requests: number;
+  repo: number;
+}
+
+interface PassResult {
+  name: PassName;
+  deliveries: DeliveryResult[];
+  requests: Compact[][];
+  issues: number;
+  alertsWithIssue: number;
+  duplicates: number;
+  logged: { warn: number; error: number; firstError: string | null };
+  totalMs: number;
+  cpuMs: number;
+  startRss: number;
+  startHeap: number;
+  peakRss: number;
+  peakHeap: number;
+  mismatch: string | null;
+}
+
+function countingLogger(): Logger & { counts: PassResult["logged"] } {
+  const counts = { warn: 0, error: 0, firstError: null as string | null };
+  return {
+    counts,
+    debug() {},
+    info() {},
+    warn() {
+      counts.warn++;
+    },
+    error(m) {
+      counts.error++;
+      counts.firstError ??= m;
+    },
+  };
+}
+
+async function runPass(name: PassName, child: SandboxChild, alerts: number, repos: number): Promise<PassResult> {
+  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos });
+  sandboxUrl = url;
+  const clock = new VirtualClock(START);
+  const log = countingLogger();
+  const options = { baseUrl: url, clock, log, retries: name !== "retries off" };
+  let shared: LocalAppServer | undefined = name === "naive" ? undefined : await startLocalAppServer(options);
+
+  gc();
+  const start = process.memoryUsage();
+  resetPeak();
+  const results: DeliveryResult[] = [];
+  let totalMs = 0;
+  let cpuMs = 0;
+  for (const d of deliveries) {
+    const app = shared ?? (await startLocalAppServer(options));
+    wire = { count: 0, intervals: [] };
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    const status = await app.deliver(d.name, d.payload, { id: d.id });
+    const wallMs = performance.now() - t0;
+    const used = process.cpuUsage(cpu);
+    totalMs += wallMs;
+    cpuMs += (used.user + used.system) / 1000;
+    results.push({ status, wallMs, githubMs: unionMs(wire.intervals), requests: wire.count, repo: d.repo });
+    if (!shared) await app.close();
+  }
+  const peakRss = peak.rss;
+  const peakHeap = peak.heap;
+  await shared?.close();
+  shared = undefined;
+  sandboxUrl = "";
+
+  const done = await child.call<{ requests: Compact[]; issues: number; alertsWithIssue: number; duplicates: number }>({ op: "finish" });
+  // Split the sandbox's log by delivery, using how many requests the app sent during each.
+  const perDelivery: Compact[][] = [];
+  let at = 0;
+  for (const r of results) {
+    perDelivery.push(done.requests.slice(at, at + r.requests));
+    at += r.requests;
+  }
+  const mismatch = at === done.requests.length ? null : `the sandbox logged ${done.requests.length} requests, the app sent ${at}`;
+  return {
+    name,
+    deliveries: results,
+    requests: perDelivery,
+    issues: done.issues,
+    alertsWithIssue: done.alertsWithIssue,
+    duplicates: done.duplicates,
+    logged: log.counts,
+    totalMs,
+    cpuMs,
+    startRss: start.rss,
+    startHeap: start.heapUsed,
+    peakRss,
+    peakHeap,
+    mismatch,
+  };
+}
+
+// ------------------------------------------------------------------------------------- report
+
+/** `GET /repos/{owner}/{repo}/labels/{name}` from `GET /repos/acme/svc-01/labels/sla:on-track`. */
+function route(method: string, path: string): string {
+  const parts = path.split("/");
+  if (parts[1] === "repos" && parts.length >= 4) {
+    parts[2] = "{owner}";
+    if (parts[3] !== ".github") parts[3] = "{repo}";
+  }
+  if (parts[1] === "orgs" && parts.length >= 3) parts[2] = "{org}";
+  for (let i = 1; i < parts.length; i++) {
+    const before = parts[i - 1];
+    if (/^\d+$/.test(parts[i]!)) parts[i] = "{n}";
+    else if ((before === "labels" || before === "assignees") && parts[1] === "repos") parts[i] = before === "labels" ? "{name}" : "{login}";
+    else if (before === "teams" && parts[1] === "orgs") parts[i] = "{team}";
+  }
+  return `${method} ${parts.join("/")}`;
+}
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+interface Summary {
+  counted: number;
+  notModified: number;
+  other: number;
+  countedSteady: number;
+  notModifiedSteady: number;
+  histogram: Map<string, { counted: number; notModified: number }>;
+  steadyCount: number;
+}
+
+/** Steady state: each repository's deliveries after its first (`repo` index seen before). */
+function summarise(pass: PassResult): Summary {
+  const seen = new Set<number>();
+  const histogram = new Map<string, { counted: number; notModified: number }>();
+  let counted = 0;
+  let notModified = 0;
+  let other = 0;
+  let countedSteady = 0;
+  let notModifiedSteady = 0;
+  let steadyCount = 0;
+  pass.requests.forEach((requests, i) => {
+    const steady = seen.has(pass.deliveries[i]!.repo);
+    seen.add(pass.deliveries[i]!.repo);
+    if (steady) steadyCount++;
+    for (const [method, path, status, isCounted] of requests) {
+      if (isCounted) counted++;
+      else if (status === 304) notModified++;
+      else other++;
+      if (!steady) continue;
+      if (isCounted) countedSteady++;
+      if (status === 304) notModifiedSteady++;
+      const k = route(method, path);
+      const h = histogram.get(k) ?? { counted: 0, notModified: 0 };
+      if (isCounted) h.counted++;
+      if (status === 304) h.notModified++;
+      histogram.set(k, h);
+    }
+  });
+  return { counted, notModified, other, countedSteady, notModifiedSteady, histogram, steadyCount };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { alerts: { type: "string", default: "1000" }, repos: { type: "string", default: "50" }, "no-baseline": { type: "boolean", default: false }, "no-retries-off": { type: "boolean", default: false } },
+  });
+  const alerts = Number(values.alerts);
+  const repos = Number(values.repos);
+  if (!(Number.isInteger(alerts) && alerts > 0 && Number.isInteger(repos) && repos > 0 && repos <= alerts)) throw new Error("--alerts and --repos must be whole numbers, 0 < repos <= alerts");
+  const passes: PassName[] = ["app", ...(values["no-retries-off"] ? [] : (["retries off"] as const)), ...(values["no-baseline"] ? [] : (["naive"] as const))];
+
+  const cpu = cpus();
+  console.log("# Burst benchmark\n");
+  console.log(`node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${process.platform}/${process.arch}.`);
+  console.log(
+    `${alerts} \`secret_scanning_alert.created\` deliveries across ${repos} repositories, one at a time, through the Probot app on loopback; ` +
+      `the sandbox GitHub in a child process (validation off, no latency). Steady state = each repository's deliveries after its first ` +
+      `(${alerts - repos} of ${alerts}). Times in ms per delivery; processing = wall − time waiting on GitHub. Memory: this process (the app), sampled every 10 ms.\n`,
+  );
+
+  const child = await SandboxChild.start();
+  const results: PassResult[] = [];
+  try {
+    for (const name of passes) {
+      process.stderr.write(`burst: ${name} pass (${alerts} deliveries)…\n`);
+      results.push(await runPass(name, child, alerts, repos));
+    }
+  } finally {
+    child.stop();
+  }
+
+  const summaries = new Map(results.map((r) => [r.name, summarise(r)]));
+  console.log("| pass | HTTP 200 | issues (alerts with one / duplicates) | counted req/alert | counted req/alert, steady | 304s/alert, steady | wall p50 | wall p99 | GitHub p50 | processing p50 | processing p99 | processing mean | CPU ms/alert | alerts/s | RSS start → peak MB | heap start → peak MB |");
+  console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    const s = summaries.get(r.name)!;
+    const n = r.deliveries.length;
+    const processing = r.deliveries.map((d) => d.wallMs - d.githubMs);
+    console.log(
+      `| ${r.name} | ${r.deliveries.filter((d) => d.status === 200).length}/${n} | ${r.issues} (${r.alertsWithIssue} / ${r.duplicates}) | ${f(s.counted / n, 2)} | ${f(s.countedSteady / Math.max(1, s.steadyCount), 2)} | ${f(s.notModifiedSteady / Math.max(1, s.steadyCount), 2)} | ` +
+        `${f(quantile(r.deliveries.map((d) => d.wallMs), 0.5))} | ${f(quantile(r.deliveries.map((d) => d.wallMs), 0.99))} | ${f(quantile(r.deliveries.map((d) => d.githubMs), 0.5))} | ` +
+        `${f(quantile(processing, 0.5))} | ${f(quantile(processing, 0.99))} | ${f(mean(processing))} | ${f(r.cpuMs / n)} | ${f(n / (r.totalMs / 1000))} | ${mb(r.startRss)} → ${mb(r.peakRss)} | ${mb(r.startHeap)} → ${mb(r.peakHeap)} |`,
+    );
+  }
+  for (const r of results) {
+    const notes = [r.mismatch, r.logged.error ? `${r.logged.error} error(s) logged, first: ${r.logged.firstError}` : null, r.logged.warn ? `${r.logged.warn} warning(s) logged` : null].filter(Boolean);
+    if (notes.length) console.log(`\n${r.name}: ${notes.join("; ")}`);
+  }
+
+  // Which requests a steady-state delivery makes, by route.
+  const routes = new Set<string>();
+  for (const s of summaries.values()) for (const k of s.histogram.keys()) routes.add(k);
+  const app = summaries.get("app")!;
+  const order = [...routes].sort((a, b) => (app.histogram.get(b)?.counted ?? 0) - (app.histogram.get(a)?.counted ?? 0) || a.localeCompare(b));
+  console.log(`\nSteady state, requests per delivery by route (counted + 304):\n`);
+  console.log(`| route | ${results.map((r) => `${r.name}: counted | ${r.name}: 304`).join(" | ")} |`);
+  console.log(`|---|${results.map(() => "---:|---:").join("|")}|`);
+  for (const k of order) {
+    const cells = results.map((r) => {
+      const s = summaries.get(r.name)!;
+      const h = s.histogram.get(k);
+      return `${f((h?.counted ?? 0) / Math.max(1, s.steadyCount), 2)} | ${f((h?.notModified ?? 0) / Math.max(1, s.steadyCount), 2)}`;
+    });
+    console.log(`| \`${k}\` | ${cells.join(" | ")} |`);
+  }
+  console.log(`| **total** | ${results.map((r) => `**${f(summaries.get(r.name)!.countedSteady / Math.max(1, summaries.get(r.name)!.steadyCount), 2)}** | **${f(summaries.get(r.name)!.notModifiedSteady / Math.max(1, summaries.get(r.name)!.steadyCount), 2)}**`).join(" | ")} |`);
+
+  const naive = results.find((r) => r.name === "naive");
+  const ours = results.find((r) => r.name === "app")!;
+  if (naive) {
+    const ns = summaries.get("naive")!;
+    const p = (r: PassResult, q: number) => quantile(r.deliveries.map((d) => d.wallMs - d.githubMs), q);
+    console.log(`\nnaive ÷ app (higher = the app's caches save more):\n`);
+    console.log("| counted req/alert | counted req/alert, steady | processing p50 | processing p99 | wall p50 | CPU/alert |");
+    console.log("|---:|---:|---:|---:|---:|---:|");
+    console.log(
+      `| ${f(ns.counted / app.counted, 2)}× | ${f(ns.countedSteady / ns.steadyCount / (app.countedSteady / app.steadyCount), 2)}× | ${f(p(naive, 0.5) / p(ours, 0.5), 2)}× | ${f(p(naive, 0.99) / p(ours, 0.99), 2)}× | ` +
+        `${f(quantile(naive.deliveries.map((d) => d.wallMs), 0.5) / quantile(ours.deliveries.map((d) => d.wallMs), 0.5), 2)}× | ${f(naive.cpuMs / ours.cpuMs, 2)}× |`,
+    );
+  }
+  const target = app.countedSteady / Math.max(1, app.steadyCount);
+  console.log(`\nTarget: ≤ 3 counted requests per alert in steady state. Measured: ${f(target, 2)} (${target <= 3 ? "met" : "not met"}).`);
+}
+
+if (import.meta.main) {
+  if (process.argv.includes("--sandbox")) await sandboxProcess();
+  else await main();
+}

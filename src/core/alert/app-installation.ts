@@ -1,0 +1,54 @@
+import type { Policy } from "../policy/schema.ts";
+import type { Alert, RepoRef } from "./types.ts";
+
+/** What the inventory remembers of one installation. */
+export interface InstalledApp {
+  id: number;
+  slug: string;
+  permissions: Record<string, string>;
+  selection: string;
+}
+
+const LEVEL: Record<string, number> = { read: 1, write: 2, admin: 3 };
+
+/** Risky permissions an installation gained since the last known state (all of them when it is new). */
+export function riskyIncrease(before: InstalledApp | undefined, now: InstalledApp, policy: Policy): string[] {
+  if (policy.app_access.approved_apps.includes(now.slug)) return [];
+  const gained: string[] = [];
+  for (const [name, level] of Object.entries(now.permissions)) {
+    if ((LEVEL[level] ?? 0) < 2 || !policy.app_access.risky_permissions.includes(name)) continue;
+    const had = LEVEL[before?.permissions[name] ?? ""] ?? 0;
+    if ((LEVEL[level] ?? 0) > had) gained.push(`${name}: ${level}`);
+  }
+  return gained;
+}
+
+/** A risky new installation or permission increase, as an `oauth-grant` alert. */
+export function alertFromInstallation(org: string, before: InstalledApp | undefined, now: InstalledApp, gained: string[], home: RepoRef): Alert {
+  const what = before ? "gained" : "was installed with";
+  return {
+    source: "app-installation",
+    key: `app-installation:${org}#${now.id}:${gained.join(",")}`,
+    repo: home,
+    visibility: null,
+    number: now.id,
+    state: "open",
+    resolution: null,
+    secretType: "github_app_installation",
+    secretTypeDisplayName: `GitHub App “${now.slug}” ${before ? "permission increase" : "installation"} in ${org}`,
+    provider: "GitHub",
+    validity: "active",
+    publiclyLeaked: false,
+    multiRepo: now.selection === "all",
+    pushProtectionBypassed: false,
+    htmlUrl: `https://github.com/organizations/${org}/settings/installations/${now.id}`,
+    createdAt: null,
+    locations: [],
+    identityClassHint: "oauth-token",
+    details: [
+      ["Why it is risky", `${now.slug} ${what} ${gained.join(", ")}`],
+      ["Repositories", now.selection],
+      ["All permissions", Object.entries(now.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
+    ],
+  };
+}
