@@ -200,31 +200,48 @@ class SandboxChild {
 
 // ------------------------------------------------------------------- timing GitHub from the app side
 
-interface Wire {
+/** What the app sent to GitHub since the last `reset()`: how many requests, and when each was in flight. */
+export interface GitHubTimer {
+  /** Only requests to URLs under this prefix are timed ("" = none). */
+  target: string;
   count: number;
   intervals: [number, number][];
+  reset(): void;
+  /** Time with at least one request in flight (overlaps count once). */
+  busyMs(): number;
 }
-let wire: Wire = { count: 0, intervals: [] };
-let sandboxUrl = "";
-const realFetch = globalThis.fetch;
 
-/** Times every request the app makes to the sandbox, up to the end of its body. */
-globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-  if (!sandboxUrl || !url.startsWith(sandboxUrl)) return realFetch(input, init);
-  const started = performance.now();
-  wire.count++;
-  try {
-    const res = await realFetch(input, init);
-    const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
-    const body = nullBody ? null : await res.arrayBuffer();
-    const copy = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-    Object.defineProperty(copy, "url", { value: res.url });
-    return copy;
-  } finally {
-    wire.intervals.push([started, performance.now()]);
-  }
-};
+/** Replaces globalThis.fetch (which Octokit calls per request) with one that times requests to `target`, up to the end of their bodies. */
+export function timeGitHubRequests(): GitHubTimer {
+  const realFetch = globalThis.fetch;
+  const timer: GitHubTimer = {
+    target: "",
+    count: 0,
+    intervals: [],
+    reset() {
+      timer.count = 0;
+      timer.intervals = [];
+    },
+    busyMs: () => unionMs(timer.intervals),
+  };
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!timer.target || !url.startsWith(timer.target)) return realFetch(input, init);
+    const started = performance.now();
+    timer.count++;
+    try {
+      const res = await realFetch(input, init);
+      const nullBody = res.status === 204 || res.status === 205 || res.status === 304;
+      const body = nullBody ? null : await res.arrayBuffer();
+      const copy = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      Object.defineProperty(copy, "url", { value: res.url });
+      return copy;
+    } finally {
+      timer.intervals.push([started, performance.now()]);
+    }
+  };
+  return timer;
+}
 
 function unionMs(intervals: [number, number][]): number {
   const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
@@ -244,19 +261,34 @@ function unionMs(intervals: [number, number][]): number {
 
 // ------------------------------------------------------------------------------------- memory
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-const peak = { rss: 0, heap: 0 };
-function resetPeak(): void {
-  const m = process.memoryUsage();
-  peak.rss = m.rss;
-  peak.heap = m.heapUsed;
+/** A full GC (the flag is set at run time, so plain `node file.ts` works). */
+export function exposeGc(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
 }
-setInterval(() => {
-  const m = process.memoryUsage();
-  if (m.rss > peak.rss) peak.rss = m.rss;
-  if (m.heapUsed > peak.heap) peak.heap = m.heapUsed;
-}, 10).unref();
+
+/** Peak rss and heapUsed of this process, sampled every 10 ms from the last `reset()`. */
+export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; peak: { rss: number; heap: number } } {
+  const peak = { rss: 0, heap: 0 };
+  setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peak.rss) peak.rss = m.rss;
+    if (m.heapUsed > peak.heap) peak.heap = m.heapUsed;
+  }, 10).unref();
+  return {
+    peak,
+    reset() {
+      const m = process.memoryUsage();
+      peak.rss = m.rss;
+      peak.heap = m.heapUsed;
+      return m;
+    },
+  };
+}
+
+let github: GitHubTimer;
+let memory: ReturnType<typeof sampleMemory>;
+let gc: () => void;
 
 // ------------------------------------------------------------------------------------- passes
 
@@ -305,21 +337,20 @@ function countingLogger(): Logger & { counts: PassResult["logged"] } {
 
 async function runPass(name: PassName, child: SandboxChild, alerts: number, repos: number): Promise<PassResult> {
   const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos });
-  sandboxUrl = url;
+  github.target = url;
   const clock = new VirtualClock(START);
   const log = countingLogger();
   const options = { baseUrl: url, clock, log, retries: name !== "retries off" };
   let shared: LocalAppServer | undefined = name === "naive" ? undefined : await startLocalAppServer(options);
 
   gc();
-  const start = process.memoryUsage();
-  resetPeak();
+  const start = memory.reset();
   const results: DeliveryResult[] = [];
   let totalMs = 0;
   let cpuMs = 0;
   for (const d of deliveries) {
     const app = shared ?? (await startLocalAppServer(options));
-    wire = { count: 0, intervals: [] };
+    github.reset();
     const cpu = process.cpuUsage();
     const t0 = performance.now();
     const status = await app.deliver(d.name, d.payload, { id: d.id });
@@ -327,14 +358,13 @@ async function runPass(name: PassName, child: SandboxChild, alerts: number, repo
     const used = process.cpuUsage(cpu);
     totalMs += wallMs;
     cpuMs += (used.user + used.system) / 1000;
-    results.push({ status, wallMs, githubMs: unionMs(wire.intervals), requests: wire.count, repo: d.repo });
+    results.push({ status, wallMs, githubMs: github.busyMs(), requests: github.count, repo: d.repo });
     if (!shared) await app.close();
   }
-  const peakRss = peak.rss;
-  const peakHeap = peak.heap;
+  const { rss: peakRss, heap: peakHeap } = memory.peak;
   await shared?.close();
   shared = undefined;
-  sandboxUrl = "";
+  github.target = "";
 
   const done = await child.call<{ requests: Compact[]; issues: number; alertsWithIssue: number; duplicates: number }>({ op: "finish" });
   // Split the sandbox's log by delivery, using how many requests the app sent during each.
@@ -439,6 +469,9 @@ async function main(): Promise<void> {
   const alerts = Number(values.alerts);
   const repos = Number(values.repos);
   if (!(Number.isInteger(alerts) && alerts > 0 && Number.isInteger(repos) && repos > 0 && repos <= alerts)) throw new Error("--alerts and --repos must be whole numbers, 0 < repos <= alerts");
+  github = timeGitHubRequests();
+  memory = sampleMemory();
+  gc = exposeGc();
   const passes: PassName[] = ["app", ...(values["no-retries-off"] ? [] : (["retries off"] as const)), ...(values["no-baseline"] ? [] : (["naive"] as const))];
 
   const cpu = cpus();
