@@ -341,7 +341,7 @@ async function runPass(name: PassName, child: SandboxChild, alerts: number, repo
   const clock = new VirtualClock(START);
   const log = countingLogger();
   const options = { baseUrl: url, clock, log, retries: name !== "retries off" };
-  let shared: LocalAppServer | undefined = name === "naive" ? undefined : await startLocalAppServer(options);
+  const shared: LocalAppServer | undefined = name === "naive" ? undefined : await startLocalAppServer(options);
 
   gc();
   const start = memory.reset();
@@ -363,7 +363,6 @@ async function runPass(name: PassName, child: SandboxChild, alerts: number, repo
   }
   const { rss: peakRss, heap: peakHeap } = memory.peak;
   await shared?.close();
-  shared = undefined;
   github.target = "";
 
   const done = await child.call<{ requests: Compact[]; issues: number; alertsWithIssue: number; duplicates: number }>({ op: "finish" });

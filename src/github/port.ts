@@ -1,6 +1,7 @@
 import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
 import type { ExistingIssue } from "../core/plan.ts";
+import type { IssueInput } from "../core/metrics/record.ts";
 
 export interface RepositoryInfo {
   repo: RepoRef;
@@ -17,18 +18,8 @@ export interface FileContent {
   size: number;
 }
 
-/** An issue as the metrics read it. */
-export interface IssueRecordInput {
-  number: number;
-  html_url: string;
-  title: string;
-  state: string;
-  created_at: string;
-  closed_at: string | null;
-  body: string | null;
-  labels: (string | { name?: string })[];
-  assignees: { login: string }[];
-}
+/** An issue as the metrics read it (the REST fields they need). */
+export type IssueRecordInput = IssueInput;
 
 export type AlertScope = { kind: "repository"; repo: RepoRef } | { kind: "organization"; org: string };
 

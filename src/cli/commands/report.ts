@@ -1,13 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createOctokit } from "../../github/octokit.ts";
-import { OctokitPort } from "../../github/octokit-port.ts";
-import { parseRepo, type AlertScope } from "../../github/port.ts";
+import { parseRepo } from "../../github/port.ts";
 import { buildReport, publishReport } from "../../handlers/report.ts";
 import { Run } from "../../handlers/run.ts";
-import type { Logger } from "../../log.ts";
 import { systemClock } from "../../system-clock.ts";
+import { connect, GITHUB_OPTIONS } from "../github-args.ts";
 import type { CliIo } from "../io.ts";
 
 export const REPORT_USAGE = `Usage: nhi-steward report (--repo OWNER/NAME | --org ORG) [--days N] [--out DIR] [--publish-to OWNER/NAME] [--api-url URL]
@@ -20,7 +18,7 @@ Reads the token from GITHUB_TOKEN.`;
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { repo: { type: "string" }, org: { type: "string" }, days: { type: "string" }, out: { type: "string" }, "publish-to": { type: "string" }, "api-url": { type: "string" }, help: { type: "boolean", short: "h" } } }));
+    ({ values } = parseArgs({ args: argv, options: { ...GITHUB_OPTIONS, days: { type: "string" }, out: { type: "string" }, "publish-to": { type: "string" } } }));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n\n${REPORT_USAGE}`);
     return 2;
@@ -29,30 +27,15 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     io.stdout(REPORT_USAGE);
     return 0;
   }
-  if (!values.repo === !values.org) {
-    io.stderr(`report needs exactly one of --repo or --org.\n\n${REPORT_USAGE}`);
-    return 2;
-  }
   const days = values.days ? Number(values.days) : 30;
   if (!Number.isInteger(days) || days < 1 || days > 366) {
     io.stderr("--days must be a whole number from 1 to 366.");
     return 2;
   }
-  const token = io.env.GITHUB_TOKEN;
-  if (!token) {
-    io.stderr("Set GITHUB_TOKEN to a token that can read issues in scope.");
-    return 2;
-  }
-  let scope: AlertScope;
-  try {
-    scope = values.org ? { kind: "organization", org: values.org } : { kind: "repository", repo: parseRepo(values.repo!) };
-  } catch (e) {
-    io.stderr((e as Error).message);
-    return 2;
-  }
-  const log: Logger = { debug: () => {}, info: (m) => io.stderr(m), warn: (m) => io.stderr(`warning: ${m}`), error: (m) => io.stderr(`error: ${m}`) };
-  const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
-  const run = new Run({ github: new OctokitPort(createOctokit({ token, log, baseUrl: apiUrl })), clock: systemClock, log });
+  const ctx = connect(values, io, "report", REPORT_USAGE);
+  if (typeof ctx === "number") return ctx;
+  const run = new Run({ github: ctx.github, clock: systemClock, log: ctx.log });
+  const scope = ctx.scope;
   const report = await buildReport(run, scope, days);
   io.stdout(report.markdown);
   if (values.out) {

@@ -1,0 +1,41 @@
+import { createOctokit } from "../github/octokit.ts";
+import { OctokitPort } from "../github/octokit-port.ts";
+import { parseRepo, type AlertScope } from "../github/port.ts";
+import type { Logger } from "../log.ts";
+import type { CliIo } from "./io.ts";
+
+/** The options every command that talks to GitHub shares. */
+export const GITHUB_OPTIONS = { repo: { type: "string" }, org: { type: "string" }, "api-url": { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+
+export interface GitHubContext {
+  scope: AlertScope;
+  github: OctokitPort;
+  apiUrl: string;
+  log: Logger;
+}
+
+/**
+ * Resolves `--repo`/`--org`, GITHUB_TOKEN and the API URL into a connected port; on a problem,
+ * prints what to fix and returns the exit code instead.
+ */
+export function connect(values: { repo?: string | undefined; org?: string | undefined; "api-url"?: string | undefined }, io: CliIo, command: string, usage: string): GitHubContext | number {
+  if (!values.repo === !values.org) {
+    io.stderr(`${command} needs exactly one of --repo or --org.\n\n${usage}`);
+    return 2;
+  }
+  const token = io.env.GITHUB_TOKEN;
+  if (!token) {
+    io.stderr("Set GITHUB_TOKEN to a token that can read secret scanning alerts and issues (and write issues, for sweep).");
+    return 2;
+  }
+  let scope: AlertScope;
+  try {
+    scope = values.org ? { kind: "organization", org: values.org } : { kind: "repository", repo: parseRepo(values.repo!) };
+  } catch (e) {
+    io.stderr((e as Error).message);
+    return 2;
+  }
+  const log: Logger = { debug: () => {}, info: (m) => io.stderr(m), warn: (m) => io.stderr(`warning: ${m}`), error: (m) => io.stderr(`error: ${m}`) };
+  const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
+  return { scope, github: new OctokitPort(createOctokit({ token, log, baseUrl: apiUrl })), apiUrl, log };
+}
