@@ -54221,6 +54221,8 @@ var markerSchema = external_exports.object({
   escalation: external_exports.object({ level: external_exports.number().int().min(0), at: external_exports.string().nullable() }).default({ level: 0, at: null }),
   snooze: external_exports.object({ until: external_exports.string(), by: external_exports.string(), reason: external_exports.string() }).nullable().default(null),
   resolution: external_exports.object({ resolution: external_exports.string(), at: external_exports.string(), by: external_exports.string(), comment: external_exports.string().nullable() }).nullable().default(null),
+  /** A risk acceptance waiting for security's `/approve`. */
+  pending: external_exports.object({ resolution: external_exports.string(), at: external_exports.string(), by: external_exports.string(), comment: external_exports.string().nullable() }).nullable().default(null),
   autoRevoked: external_exports.object({ at: external_exports.string(), method: external_exports.string() }).nullable().default(null),
   timeline: external_exports.array(timelineEntrySchema).default([])
 });
@@ -63411,7 +63413,7 @@ function stateOf(clock, policy, acknowledged, now2) {
 // src/core/decide.ts
 var SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 };
 function emptyState() {
-  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, autoRevoked: null, timeline: [] };
+  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, pending: null, autoRevoked: null, timeline: [] };
 }
 function stateLabels(policy, severity2, sla, state, unowned, now2) {
   const labels = [LABELS.response.name];
@@ -63444,7 +63446,7 @@ function decide(alert, routing, inputs) {
   const previous = inputs.previous ?? null;
   const openedAt = previous?.openedAt ?? now2.toISOString();
   const cls = classification.identityClass;
-  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
+  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, pending: previous.pending, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
   let sla;
   if (!previous?.sla) {
     sla = startClock(policy, severity2.severity, cls, new Date(openedAt));
@@ -63869,7 +63871,7 @@ function planClock(issue3, marker, ctx) {
   };
 }
 function pickState(m) {
-  return { acknowledged: m.acknowledged, escalation: m.escalation, snooze: m.snooze, resolution: m.resolution, autoRevoked: m.autoRevoked, timeline: m.timeline };
+  return { acknowledged: m.acknowledged, escalation: m.escalation, snooze: m.snooze, resolution: m.resolution, pending: m.pending, autoRevoked: m.autoRevoked, timeline: m.timeline };
 }
 function emptyChange(issue3, marker) {
   return { key: marker.key, repo: "", action: "none", issue: issue3.number, summary: `#${issue3.number} has no clock`, assignees: [], why: marker.routing.why, labels: [], ops: [] };
@@ -64234,7 +64236,8 @@ var autoRevokeSchema = external_exports.object({
 }).strict().prefault({});
 var commandsSchema = external_exports.object({
   security_team: team.optional().describe("Members of this team may run every command and approve risk acceptance."),
-  snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed.")
+  snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed."),
+  approval_required: external_exports.array(external_exports.enum(["false-positive", "wont-fix", "used-in-tests"])).default([]).describe("Resolutions that accept a risk and need a member of `security_team` to `/approve` before the alert is resolved.")
 }).strict().prefault({});
 
 // src/core/policy/schema.ts

@@ -18,7 +18,8 @@ export type Command =
   | { name: "snooze"; duration: Duration; reason: string }
   | { name: "handoff"; to: string; reason: string }
   | { name: "revoke" }
-  | { name: "resolve"; resolution: Resolution; comment: string };
+  | { name: "resolve"; resolution: Resolution; comment: string }
+  | { name: "approve" };
 
 export const COMMAND_HELP = [
   "`/ack`: you are on it (stops the acknowledge clock)",
@@ -26,6 +27,7 @@ export const COMMAND_HELP = [
   "`/handoff @user|@org/team <reason>`: give it to someone else",
   "`/revoke`: ask nhi-steward to revoke the credential now (the same safety gates as automatic revocation)",
   "`/resolve <revoked|rotated|false-positive|used-in-tests|wont-fix> [comment]`: record how it was handled and close",
+  "`/approve`: security approves a pending risk acceptance (when the policy requires it)",
 ].join("\n- ");
 
 export function isResolution(s: string): s is Resolution {
@@ -34,7 +36,7 @@ export function isResolution(s: string): s is Resolution {
 
 /** The first line of a comment that is a command; null when the comment has none. */
 export function parseCommand(body: string): { ok: true; command: Command } | { ok: false; error: string } | null {
-  const line = body.split(/\r?\n/).map((l) => l.trim()).find((l) => /^\/(ack|snooze|handoff|revoke|resolve)\b/.test(l));
+  const line = body.split(/\r?\n/).map((l) => l.trim()).find((l) => /^\/(ack|snooze|handoff|revoke|resolve|approve)\b/.test(l));
   if (!line) return null;
   const [word, ...rest] = line.split(/\s+/);
   const args = rest.join(" ").trim();
@@ -43,6 +45,8 @@ export function parseCommand(body: string): { ok: true; command: Command } | { o
       return { ok: true, command: { name: "ack" } };
     case "/revoke":
       return { ok: true, command: { name: "revoke" } };
+    case "/approve":
+      return { ok: true, command: { name: "approve" } };
     case "/snooze": {
       // The duration is the longest leading run of words that parses; the rest is the reason.
       const words = args.split(/\s+/).filter(Boolean);
@@ -87,6 +91,10 @@ export function authorize(command: Command, a: Authority): { ok: true } | { ok: 
     if (isOwner || isSecurity) return { ok: true };
   }
   if (command.name === "snooze" && (a.ownerTeamMembers.includes(a.actor) || a.assignees.includes(a.actor) || isSecurity)) return { ok: true };
+  if (command.name === "approve") {
+    if (isSecurity) return { ok: true };
+    return { ok: false, reply: `@${a.actor}, only members of ${a.securityTeam ?? "the security team (set `commands.security_team`)"} may \`/approve\`.` };
+  }
   const who = ["the assignees", "members of the owning team", a.securityTeam ? `members of ${a.securityTeam}` : null].filter(Boolean).join(", ");
   return { ok: false, reply: `@${a.actor}, only ${who} may use \`/${command.name}\` here. Ask one of them, or ask security to add you.` };
 }

@@ -1,4 +1,4 @@
-import { authorize, COMMAND_HELP, parseCommand, type Command } from "../core/commands.ts";
+import { authorize, COMMAND_HELP, isResolution, parseCommand, type Command } from "../core/commands.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { repoName } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
@@ -68,15 +68,16 @@ export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comm
   } else {
     const teams = found.marker.routing.mentions.filter((m) => m.includes("/"));
     const security = policy.commands.security_team ?? null;
+    const securityTeamMembers = security ? await membersOf(run, [security]) : [];
     const allowed = authorize(parsed.command, {
       actor,
       assignees: found.issue.assignees ?? [],
       ownerTeamMembers: await membersOf(run, teams),
-      securityTeamMembers: security ? await membersOf(run, [security]) : [],
+      securityTeamMembers,
       securityTeam: security,
     });
     if (!allowed.ok) change = reply(allowed.reply, `refuse /${parsed.command.name} from @${actor}`);
-    else change = await apply(run, ctx, parsed.command, actor, now);
+    else change = await apply(run, ctx, parsed.command, actor, now, securityTeamMembers.includes(actor));
   }
   log.info(`${found.marker.key}: ${change.summary}`);
   const report = await execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
@@ -84,7 +85,7 @@ export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comm
   return report;
 }
 
-async function apply(run: Run, ctx: IssueContext, command: Command, actor: string, now: Date): Promise<Change> {
+async function apply(run: Run, ctx: IssueContext, command: Command, actor: string, now: Date, bySecurity: boolean): Promise<Change> {
   const { marker, issue, policy, issueRepo } = ctx;
   const at = now.toISOString();
   const zone = (marker.sla?.timeZone as string | undefined) ?? "UTC";
@@ -126,6 +127,11 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
       return change(after, [{ op: "comment", issue: issue.number, body: `Revocation requested by @${actor}. The next sweep revokes it if the policy allows automatic revocation for this credential and its safety gates pass (alert still open, secret active or unknown, not snoozed, a method that supports it, within the limits).` }], `request revocation of ${marker.key}`);
     }
     case "resolve":
-      return planResolve(run, ctx, command.resolution, command.comment, actor);
+      return planResolve(run, ctx, command.resolution, command.comment, actor, { bySecurity });
+    case "approve": {
+      const p = marker.pending;
+      if (!p || !isResolution(p.resolution)) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, there is nothing waiting for approval here.` }], "nothing to approve");
+      return planResolve(run, ctx, p.resolution, p.comment ?? "", p.by, { bySecurity, approvedBy: actor });
+    }
   }
 }

@@ -9,6 +9,7 @@ import { parseRepo } from "../github/port.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { issueContextFrom } from "./on-comment.ts";
 import { explainRefusals, planResolve } from "./respond-to-owner.ts";
+import { parseOwner } from "../core/routing/types.ts";
 import type { Run } from "./run.ts";
 
 /**
@@ -30,7 +31,9 @@ export async function onIssueClosed(run: Run, payload: { issue?: Parameters<type
 
   let change;
   if (known.length === 1) {
-    change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor);
+    const security = policy.commands.security_team ? parseOwner(policy.commands.security_team) : null;
+    const members = security?.kind === "team" ? ((await run.deps.github.listTeamMembers(security.org, security.slug)) ?? []) : [];
+    change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor, { bySecurity: members.includes(actor) });
   } else {
     const at = now.toISOString();
     const after: Marker = { ...found.marker, timeline: [...found.marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: known.length > 1 ? `conflicting labels ${known.join(", ")}` : null }] };

@@ -21,7 +21,7 @@ export interface IssueContext {
  * An owner says how the response ended. The alert is resolved on GitHub to match and the issue
  * closed; a revocation GitHub still sees as active reopens it; accepting a risk needs a reason.
  */
-export async function planResolve(run: Run, ctx: IssueContext, resolution: Resolution, comment: string, actor: string): Promise<Change> {
+export async function planResolve(run: Run, ctx: IssueContext, resolution: Resolution, comment: string, actor: string, approval: { bySecurity: boolean; approvedBy?: string } = { bySecurity: false }): Promise<Change> {
   const { clock, github, log } = run.deps;
   const now = clock.now();
   const at = now.toISOString();
@@ -35,6 +35,13 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
 
   if (NEEDS_REASON.includes(resolution) && !comment) {
     return stay(`@${actor}, \`${resolution}\` accepts a risk, so it needs a reason. Reply \`/resolve ${resolution} <why>\`; the issue stays open until then.`, "closed-without-resolution", `${resolution} without a reason`);
+  }
+  if (ctx.policy.commands.approval_required.includes(resolution as never) && !approval.bySecurity && !approval.approvedBy) {
+    const team = ctx.policy.commands.security_team ?? "security";
+    const after: Marker = { ...marker, pending: { resolution, at, by: actor, comment: comment || null }, timeline: [...marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: `${resolution} awaits approval` }] };
+    const ops: Op[] = [{ op: "comment", issue: issue.number, body: `${team}: @${actor} resolves this as **${resolution}**${comment ? ` (“${comment}”)` : ""}. The policy needs a member of ${team} to confirm with \`/approve\` before the alert is resolved; until then the issue stays open and the clock runs.` }];
+    if (issue.state === "closed") ops.unshift({ op: "update-issue", issue: issue.number, state: "open" });
+    return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `ask security to approve ${resolution} for ${marker.key}`);
   }
   const github_ = isGitHubAlert(marker.key);
   if (github_ && (resolution === "revoked" || resolution === "rotated")) {
@@ -53,8 +60,9 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
   }
   const after: Marker = {
     ...marker,
+    pending: null,
     resolution: { resolution, at, by: actor, comment: comment || null },
-    timeline: [...marker.timeline, { at, event: "resolved", by: actor, detail: `${resolution}${comment ? `: ${comment}` : ""}` }],
+    timeline: [...marker.timeline, { at, event: "resolved", by: actor, detail: `${resolution}${comment ? `: ${comment}` : ""}${approval.approvedBy ? ` (approved by @${approval.approvedBy})` : ""}` }],
   };
   const ops: Op[] = [
     ...(github_ ? [{ op: "resolve-alert" as const, repo: marker.repo, alert: marker.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` }] : []),

@@ -107,3 +107,17 @@ describe("delegated alert dismissal", () => {
     expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
   });
 });
+
+describe("risk acceptance that needs security's approval", () => {
+  it("wont-fix waits for /approve by a member of the security team, then resolves", async () => {
+    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n  approval_required: [wont-fix, false-positive]\n');
+    await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix vendor sandbox key, no production access");
+    expect(lastComment()).toContain("needs a member of @acme/security to confirm with `/approve`");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+    await comment(world, "acme/api", issue().number, "alice", "/approve");
+    expect(lastComment()).toContain("only members of @acme/security may `/approve`");
+    await comment(world, "acme/api", issue().number, "erin", "/approve");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)).toMatchObject({ state: "resolved", resolution: "wont_fix" });
+    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "resolved", by: "alice", detail: expect.stringContaining("approved by @erin") });
+  });
+});

@@ -76,6 +76,8 @@ export const markerSchema = z.object({
   escalation: z.object({ level: z.number().int().min(0), at: z.string().nullable() }).default({ level: 0, at: null }),
   snooze: z.object({ until: z.string(), by: z.string(), reason: z.string() }).nullable().default(null),
   resolution: z.object({ resolution: z.string(), at: z.string(), by: z.string(), comment: z.string().nullable() }).nullable().default(null),
+  /** A risk acceptance waiting for security's `/approve`. */
+  pending: z.object({ resolution: z.string(), at: z.string(), by: z.string(), comment: z.string().nullable() }).nullable().default(null),
   autoRevoked: z.object({ at: z.string(), method: z.string() }).nullable().default(null),
   timeline: z.array(timelineEntrySchema).default([]),
 });

@@ -131,6 +131,10 @@ export const commandsSchema = z
   .object({
     security_team: team.optional().describe("Members of this team may run every command and approve risk acceptance."),
     snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed."),
+    approval_required: z
+      .array(z.enum(["false-positive", "wont-fix", "used-in-tests"]))
+      .default([])
+      .describe("Resolutions that accept a risk and need a member of `security_team` to `/approve` before the alert is resolved."),
   })
   .strict()
   .prefault({});

@@ -200,7 +200,7 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
 }
 
 function pickState(m: Marker) {
-  return { acknowledged: m.acknowledged, escalation: m.escalation, snooze: m.snooze, resolution: m.resolution, autoRevoked: m.autoRevoked, timeline: m.timeline };
+  return { acknowledged: m.acknowledged, escalation: m.escalation, snooze: m.snooze, resolution: m.resolution, pending: m.pending, autoRevoked: m.autoRevoked, timeline: m.timeline };
 }
 
 function emptyChange(issue: ExistingIssue, marker: Marker): Change {

@@ -1,0 +1,346 @@
+/**
+ * Sweep benchmark: `npm run bench:sweep [-- --issues 10000 --repos 50 --changed 100]` (Node 24).
+ *
+ * An organisation with `--issues` open secret scanning alerts across `--repos` repositories (the
+ * burst benchmark's organisation), each with its open response issue. The sandbox GitHub runs in a
+ * child process (validation off, rate limit counted but not enforced, no latency); the child seeds
+ * the alerts and runs one sweep itself to open the issues (reported, not measured). Then this
+ * process runs `sweep(run, { kind: "organization", org })` as the Action does, and is measured:
+ *
+ *   sweep, nothing changed     everything is up to date: what a sweep costs just to look
+ *   naive, GET per issue       the same sweep with the response issues read one GET each
+ *                              (`PerIssuePort` below) instead of the paginated, labelled list
+ *   sweep, N alerts changed    after `--changed` alerts changed validity on GitHub
+ *
+ * For each: GitHub requests by route (the sandbox's log: counted, 304), CPU time of this process
+ * (process.cpuUsage: the sweep alone, GitHub is in the other process), wall time, time waiting on
+ * GitHub (every fetch timed), and peak rss/heapUsed sampled every 10 ms. The Octokit has pagination
+ * and the REST methods only: the Action's `createOctokit` adds plugin-retry (≈5 ms of idle per request
+ * on loopback, see the burst benchmark's "retries off" pass) and plugin-throttling, which spaces
+ * writes ≥ 1 s apart and would make the "changed" pass last minutes. Nothing is written to the repository.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Octokit } from "@octokit/core";
+import { paginateRest } from "@octokit/plugin-paginate-rest";
+import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
+import type { RepoRef } from "../src/core/alert/types.ts";
+import { VirtualClock } from "../src/core/clock.ts";
+import { markerKey } from "../src/core/issue/marker.ts";
+import type { ExistingIssue } from "../src/core/plan.ts";
+import { OctokitPort, type OctokitLike } from "../src/github/octokit-port.ts";
+import { Run } from "../src/handlers/run.ts";
+import { sweep, type SweepReport } from "../src/handlers/sweep.ts";
+import type { Logger } from "../src/log.ts";
+import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
+import { exposeGc, repoName, sampleMemory, seed, timeGitHubRequests } from "./burst.bench.ts";
+
+const START = "2026-11-23T08:55:00Z";
+const BenchOctokit = Octokit.plugin(paginateRest, restEndpointMethods);
+const octokitFor = (baseUrl: string, token: string): OctokitLike => new BenchOctokit({ auth: token, baseUrl }) as unknown as OctokitLike;
+
+function countingLogger(): Logger & { errors: string[]; warnings: number } {
+  const errors: string[] = [];
+  const logger = {
+    errors,
+    warnings: 0,
+    debug() {},
+    info() {},
+    warn() {
+      logger.warnings++;
+    },
+    error(m: string) {
+      errors.push(m);
+    },
+  };
+  return logger;
+}
+
+// ----------------------------------------------------------------------- the sandbox (child process)
+
+type Compact = [method: string, path: string, status: number, counted: boolean];
+type Call = { op: "start"; issues: number; repos: number } | { op: "mark" } | { op: "since"; from: number } | { op: "index" } | { op: "mutate"; count: number } | { op: "stop" };
+
+async function sandboxProcess(): Promise<void> {
+  let sandbox: Sandbox | undefined;
+  let alerts: { repo: string; number: number }[] = [];
+  const handle = async (call: Call): Promise<unknown> => {
+    switch (call.op) {
+      case "start": {
+        const clock = new VirtualClock(START);
+        sandbox = await startSandbox({ clock, validate: false, rateLimit: { enforce: false } });
+        seed(sandbox, call.issues, call.repos);
+        alerts = [];
+        for (let r = 0; r < call.repos; r++) for (const a of sandbox.state.alerts("acme", repoName(r))) alerts.push({ repo: repoName(r), number: a.number });
+        // One sweep opens every issue (the first sweep after installing the app, or a backfill).
+        const log = countingLogger();
+        const started = performance.now();
+        const report = await sweep(new Run({ github: new OctokitPort(octokitFor(sandbox.url, "ghs_seed")), clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+        return { url: sandbox.url, seedMs: performance.now() - started, opened: report.opened, failed: report.failed, errors: log.errors.slice(0, 3), requests: sandbox.requests.length };
+      }
+      case "mark":
+        return sandbox!.requests.length;
+      case "since":
+        return sandbox!.requests.slice(call.from).map((r): Compact => [r.method, r.path, r.status, r.counted]);
+      case "index": {
+        // The naive baseline's "database": alert key → issue number.
+        const index: [key: string, repo: string, number: number][] = [];
+        for (const r of sandbox!.state.reposOf("acme")) {
+          for (const issue of sandbox!.state.listIssues("acme", r.name)) {
+            const key = markerKey(issue.body ?? "");
+            if (key && issue.labels.includes("nhi-response")) index.push([key, `acme/${r.name}`, issue.number]);
+          }
+        }
+        return index;
+      }
+      case "mutate": {
+        // `count` alerts, evenly spread, change validity on GitHub.
+        const step = Math.max(1, Math.floor(alerts.length / call.count));
+        let changed = 0;
+        for (let i = 0; i < alerts.length && changed < call.count; i += step) {
+          const a = alerts[i]!;
+          const was = sandbox!.state.alert("acme", a.repo, a.number)!.validity;
+          sandbox!.state.updateAlert("acme", a.repo, a.number, { validity: was === "active" ? "inactive" : "active" });
+          changed++;
+        }
+        return changed;
+      }
+      case "stop":
+        await sandbox?.close();
+        return process.resourceUsage().maxRSS * 1024;
+    }
+  };
+  process.on("message", (message: { id: number; call: Call }) => {
+    void handle(message.call).then((result) => process.send!({ id: message.id, result }));
+  });
+  process.send!({ id: 0, result: "ready" });
+}
+
+class SandboxChild {
+  private readonly child: ChildProcess;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+  private next = 1;
+
+  private constructor(child: ChildProcess) {
+    this.child = child;
+    child.on("message", (m: { id: number; result: unknown }) => {
+      this.waiting.get(m.id)?.(m.result);
+      this.waiting.delete(m.id);
+    });
+  }
+
+  static async start(): Promise<SandboxChild> {
+    const child = fork(fileURLToPath(import.meta.url), ["--sandbox"], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const c = new SandboxChild(child);
+    await new Promise<void>((resolve) => c.waiting.set(0, () => resolve()));
+    return c;
+  }
+
+  call<T>(call: Call): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve) => {
+      this.waiting.set(id, resolve as (r: unknown) => void);
+      this.child.send({ id, call });
+    });
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+// ------------------------------------------------------------------------------ the naive baseline
+
+/**
+ * The baseline: the same sweep, but response issues are read one `GET /repos/{o}/{r}/issues/{n}`
+ * each (numbers from a key → number index kept elsewhere, as a database would), once per run,
+ * instead of one labelled, paginated list per repository.
+ */
+class PerIssuePort extends OctokitPort {
+  private readonly client: OctokitLike;
+  private readonly byKey: Map<string, { repo: string; number: number }>;
+  private readonly byRepo = new Map<string, number[]>();
+  private readonly read = new Map<string, Promise<ExistingIssue>>();
+
+  constructor(octokit: OctokitLike, index: [string, string, number][]) {
+    super(octokit);
+    this.client = octokit;
+    this.byKey = new Map(index.map(([key, repo, number]) => [key, { repo, number }]));
+    for (const [, repo, number] of index) this.byRepo.set(repo, [...(this.byRepo.get(repo) ?? []), number]);
+  }
+
+  private issue(repo: RepoRef, number: number): Promise<ExistingIssue> {
+    const k = `${repo.owner}/${repo.name}#${number}`;
+    let p = this.read.get(k);
+    if (!p) {
+      p = this.client.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: number }).then(({ data }) => ({
+        number: data.number,
+        state: data.state === "closed" ? ("closed" as const) : ("open" as const),
+        title: data.title,
+        body: data.body ?? "",
+        labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+        assignees: (data.assignees ?? []).map((a) => a.login),
+        url: data.html_url,
+      }));
+      this.read.set(k, p);
+    }
+    return p;
+  }
+
+  override async findIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null> {
+    const hit = this.byKey.get(key);
+    return hit && hit.repo === `${repo.owner}/${repo.name}` ? this.issue(repo, hit.number) : null;
+  }
+
+  override async listIssues(repo: RepoRef): Promise<ExistingIssue[]> {
+    const out: ExistingIssue[] = [];
+    for (const number of this.byRepo.get(`${repo.owner}/${repo.name}`) ?? []) out.push(await this.issue(repo, number));
+    return out;
+  }
+}
+
+// ------------------------------------------------------------------------------------- passes
+
+interface PassResult {
+  name: string;
+  report: SweepReport;
+  requests: Compact[];
+  wallMs: number;
+  githubMs: number;
+  cpuMs: number;
+  startRss: number;
+  startHeap: number;
+  peakRss: number;
+  peakHeap: number;
+  errors: string[];
+}
+
+/** `GET /repos/{owner}/{repo}/issues/{n}` from `GET /repos/acme/svc-01/issues/12`. */
+function route(method: string, path: string): string {
+  const parts = path.split("/");
+  if (parts[1] === "repos" && parts.length >= 4) {
+    parts[2] = "{owner}";
+    if (parts[3] !== ".github") parts[3] = "{repo}";
+  }
+  if (parts[1] === "orgs" && parts.length >= 3) parts[2] = "{org}";
+  for (let i = 1; i < parts.length; i++) {
+    const before = parts[i - 1];
+    if (/^\d+$/.test(parts[i]!)) parts[i] = "{n}";
+    else if ((before === "labels" || before === "assignees") && parts[1] === "repos") parts[i] = before === "labels" ? "{name}" : "{login}";
+  }
+  return `${method} ${parts.join("/")}`;
+}
+
+const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { issues: { type: "string", default: "10000" }, repos: { type: "string", default: "50" }, changed: { type: "string", default: "100" } } });
+  const issues = Number(values.issues);
+  const repos = Number(values.repos);
+  const changed = Number(values.changed);
+  if (!(Number.isInteger(issues) && issues > 0 && Number.isInteger(repos) && repos > 0 && repos <= issues && Number.isInteger(changed) && changed >= 0 && changed <= issues)) {
+    throw new Error("--issues, --repos and --changed must be whole numbers, 0 < repos <= issues, 0 <= changed <= issues");
+  }
+  const github = timeGitHubRequests();
+  const memory = sampleMemory();
+  const gc = exposeGc();
+  const clock = new VirtualClock(START);
+
+  const cpu = cpus();
+  console.log("# Sweep benchmark\n");
+  console.log(`node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${process.platform}/${process.arch}.`);
+
+  const child = await SandboxChild.start();
+  try {
+    process.stderr.write(`sweep: seeding ${issues} alerts in ${repos} repositories and opening their issues (child process)…\n`);
+    const seeded = await child.call<{ url: string; seedMs: number; opened: number; failed: number; errors: string[] }>({ op: "start", issues, repos });
+    if (seeded.opened !== issues || seeded.failed) throw new Error(`seeding opened ${seeded.opened} of ${issues} issues (${seeded.failed} failed): ${seeded.errors.join(" | ")}`);
+    github.target = seeded.url;
+    console.log(
+      `${issues} open alerts with ${issues} open response issues across ${repos} repositories (${Math.ceil(issues / repos)} per repository), sandbox GitHub in a child process ` +
+        `(validation off, no latency). The sweep that opened them took ${f(seeded.seedMs / 1000)} s in the child. Each pass below sweeps the organisation once, in this process, at the same instant.\n`,
+    );
+
+    const pass = async (name: string, port: OctokitPort): Promise<PassResult> => {
+      process.stderr.write(`sweep: ${name}…\n`);
+      const log = countingLogger();
+      const from = await child.call<number>({ op: "mark" });
+      gc();
+      const start = memory.reset();
+      github.reset();
+      const cpuBefore = process.cpuUsage();
+      const t0 = performance.now();
+      const report = await sweep(new Run({ github: port, clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+      const wallMs = performance.now() - t0;
+      const used = process.cpuUsage(cpuBefore);
+      const githubMs = github.busyMs();
+      const { rss: peakRss, heap: peakHeap } = memory.peak;
+      const requests = await child.call<Compact[]>({ op: "since", from });
+      return { name, report, requests, wallMs, githubMs, cpuMs: (used.user + used.system) / 1000, startRss: start.rss, startHeap: start.heapUsed, peakRss, peakHeap, errors: log.errors };
+    };
+
+    const results: PassResult[] = [];
+    results.push(await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+    const index = await child.call<[string, string, number][]>({ op: "index" });
+    results.push(await pass("naive, GET per issue", new PerIssuePort(octokitFor(seeded.url, "ghs_naive"), index)));
+    const mutated = changed ? await child.call<number>({ op: "mutate", count: changed }) : 0;
+    if (changed) results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+
+    console.log("| pass | alerts | clocks | changes made (updated / opened / failed) | writes | counted requests | 304s | requests per 100 issues | CPU s | CPU ms per 100 issues | wall s | GitHub s | RSS start → peak MB | heap start → peak MB |");
+    console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const r of results) {
+      const counted = r.requests.filter((q) => q[3]).length;
+      const notModified = r.requests.filter((q) => q[2] === 304).length;
+      console.log(
+        `| ${r.name} | ${r.report.alerts} | ${r.report.clocks} | ${r.report.updated} / ${r.report.opened} / ${r.report.failed} | ${r.report.writes} | ${counted} | ${notModified} | ${f((counted / issues) * 100)} | ` +
+          `${f(r.cpuMs / 1000, 2)} | ${f((r.cpuMs / issues) * 100)} | ${f(r.wallMs / 1000, 2)} | ${f(r.githubMs / 1000, 2)} | ${mb(r.startRss)} → ${mb(r.peakRss)} | ${mb(r.startHeap)} → ${mb(r.peakHeap)} |`,
+      );
+    }
+    for (const r of results) if (r.errors.length) console.log(`\n${r.name}: ${r.errors.length} error(s) logged, first: ${r.errors[0]}`);
+
+    const routes = new Map<string, number[]>();
+    results.forEach((r, i) => {
+      for (const [method, path, , counted] of r.requests) {
+        if (!counted) continue;
+        const k = route(method, path);
+        const row = routes.get(k) ?? results.map(() => 0);
+        row[i]!++;
+        routes.set(k, row);
+      }
+    });
+    console.log("\nCounted requests by route:\n");
+    console.log(`| route | ${results.map((r) => r.name).join(" | ")} |`);
+    console.log(`|---|${results.map(() => "---:").join("|")}|`);
+    for (const [k, row] of [...routes].sort((a, b) => b[1][0]! - a[1][0]! || b[1].reduce((x, y) => x + y) - a[1].reduce((x, y) => x + y))) console.log(`| \`${k}\` | ${row.join(" | ")} |`);
+
+    const steady = results[0]!;
+    const naive = results[1]!;
+    const lists = steady.requests.filter((q) => q[3] && route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues").length;
+    const perRepo = Math.ceil(issues / repos);
+    const listTarget = repos * Math.ceil(perRepo / 100);
+    const countedOf = (r: PassResult) => r.requests.filter((q) => q[3]).length;
+    console.log(
+      `\nTarget: one list call per 100 issues plus one request per change. Response-issue list calls: ${lists} (⌈${perRepo}/100⌉ × ${repos} repositories = ${listTarget}). ` +
+        `All counted requests of a sweep with nothing to change: ${countedOf(steady)} (${f(countedOf(steady) / issues, 2)} per issue).`,
+    );
+    if (changed) {
+      const last = results[2]!;
+      const extra = countedOf(last) - countedOf(steady);
+      console.log(`With ${mutated} alerts changed: ${extra} more counted requests (${f(extra / Math.max(1, mutated), 2)} per change; ${last.report.writes} writes).`);
+    }
+    console.log(
+      `\nnaive ÷ sweep: counted requests ${f(countedOf(naive) / countedOf(steady), 2)}×, CPU ${f(naive.cpuMs / steady.cpuMs, 2)}×, wall ${f(naive.wallMs / steady.wallMs, 2)}×, ` +
+        `peak heap ${f(naive.peakHeap / steady.peakHeap, 2)}×.`,
+    );
+  } finally {
+    child.stop();
+  }
+}
+
+if (import.meta.main) {
+  if (process.argv.includes("--sandbox")) await sandboxProcess();
+  else await main();
+}
