@@ -28,6 +28,7 @@ import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
 import type { RepoRef } from "../src/core/alert/types.ts";
 import { VirtualClock } from "../src/core/clock.ts";
+import { LABELS } from "../src/core/issue/labels.ts";
 import { markerKey } from "../src/core/issue/marker.ts";
 import type { ExistingIssue } from "../src/core/plan.ts";
 import { OctokitPort, type OctokitLike } from "../src/github/octokit-port.ts";
@@ -78,7 +79,14 @@ async function sandboxProcess(): Promise<void> {
         const log = countingLogger();
         const started = performance.now();
         const report = await sweep(new Run({ github: new OctokitPort(octokitFor(sandbox.url, "ghs_seed")), clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
-        return { url: sandbox.url, seedMs: performance.now() - started, opened: report.opened, failed: report.failed, errors: log.errors.slice(0, 3), requests: sandbox.requests.length };
+        const alertResults = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
+        return {
+          url: sandbox.url,
+          seedMs: performance.now() - started,
+          opened: alertResults.filter((r) => r.status === "applied" && r.change.action === "open").length,
+          failed: alertResults.filter((r) => r.status === "failed").length,
+          errors: log.errors.slice(0, 3),
+        };
       }
       case "mark":
         return sandbox!.requests.length;
@@ -189,12 +197,15 @@ class PerIssuePort extends OctokitPort {
     return p;
   }
 
-  override async findIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null> {
+  // Other issues (the organisation's inventory issue, config errors) are read as the sweep reads them.
+  override async findIssue(repo: RepoRef, key: string, label: string): Promise<ExistingIssue | null> {
+    if (label !== LABELS.response.name) return super.findIssue(repo, key, label);
     const hit = this.byKey.get(key);
     return hit && hit.repo === `${repo.owner}/${repo.name}` ? this.issue(repo, hit.number) : null;
   }
 
-  override async listIssues(repo: RepoRef): Promise<ExistingIssue[]> {
+  override async listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]> {
+    if (label !== LABELS.response.name) return super.listIssues(repo, label);
     const out: ExistingIssue[] = [];
     for (const number of this.byRepo.get(`${repo.owner}/${repo.name}`) ?? []) out.push(await this.issue(repo, number));
     return out;
@@ -261,7 +272,7 @@ async function main(): Promise<void> {
     github.target = seeded.url;
     console.log(
       `${issues} open alerts with ${issues} open response issues across ${repos} repositories (${Math.ceil(issues / repos)} per repository), sandbox GitHub in a child process ` +
-        `(validation off, no latency). The sweep that opened them took ${f(seeded.seedMs / 1000)} s in the child. Each pass below sweeps the organisation once, in this process, at the same instant.\n`,
+        `(validation off, no latency). The sweep that opened them took ${f(seeded.seedMs / 1000)} s in the child. Each pass below sweeps the organisation once, in this process, at the same instant, after one unmeasured warm-up sweep.\n`,
     );
 
     const pass = async (name: string, port: OctokitPort): Promise<PassResult> => {
@@ -282,12 +293,18 @@ async function main(): Promise<void> {
       return { name, report, requests, wallMs, githubMs, cpuMs: (used.user + used.system) / 1000, startRss: start.rss, startHeap: start.heapUsed, peakRss, peakHeap, errors: log.errors };
     };
 
+    // One unmeasured sweep first, so that no pass pays for JIT warm-up.
+    await pass("warm-up", new OctokitPort(octokitFor(seeded.url, "ghs_bench")));
     const results: PassResult[] = [];
     results.push(await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
     const index = await child.call<[string, string, number][]>({ op: "index" });
     results.push(await pass("naive, GET per issue", new PerIssuePort(octokitFor(seeded.url, "ghs_naive"), index)));
     const mutated = changed ? await child.call<number>({ op: "mutate", count: changed }) : 0;
-    if (changed) results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+    if (changed) {
+      results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+      // The same as the first pass, once more: shows how much the figures drift within one run.
+      results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+    }
 
     console.log("| pass | alerts | clocks | changes made (updated / opened / failed) | writes | counted requests | 304s | requests per 100 issues | CPU s | CPU ms per 100 issues | wall s | GitHub s | RSS start → peak MB | heap start → peak MB |");
     console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -63886,6 +63886,7 @@ async function execute(plan, port, options) {
   const knownLabels = /* @__PURE__ */ new Set();
   const results = [];
   let writes = 0;
+  let throttled = null;
   for (const change of plan.changes) {
     if (change.ops.length === 0) {
       results.push({ change, status: "unchanged", issue: change.issue, url: null });
@@ -63894,6 +63895,10 @@ async function execute(plan, port, options) {
     if (dryRun) {
       log.info(`${change.key}: dry run, would ${change.summary}`);
       results.push({ change, status: "planned", issue: change.issue, url: null });
+      continue;
+    }
+    if (throttled) {
+      results.push({ change, status: "deferred", issue: change.issue, url: null });
       continue;
     }
     if (!budget.canAfford(worstCaseCost(change))) {
@@ -63930,10 +63935,19 @@ async function execute(plan, port, options) {
       results.push({ change, status: wrote ? "applied" : "unchanged", issue: issue3, url: url2 });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      const code2 = typeof e === "object" && e !== null && "status" in e ? Number(e.status) : 0;
+      if (code2 === 429 || code2 === 403 && /secondary rate limit|rate limit exceeded/i.test(message)) {
+        throttled = message;
+        log.warn(`${change.key}: GitHub asked to slow down (${code2}: ${message}); this and the remaining changes wait for the next run, which resumes them.`);
+        results.push({ change, status: "deferred", issue: issue3, url: url2 });
+        continue;
+      }
       log.error(`${change.key}: could not ${change.summary}: ${message}. The next delivery or sweep retries it.`);
       results.push({ change, status: "failed", issue: issue3, url: url2, error: message });
     }
   }
+  const deferredByLimit = results.filter((r) => r.status === "deferred").length;
+  if (throttled && deferredByLimit) log.warn(`${deferredByLimit} change(s) deferred by GitHub's rate limit; the next sweep resumes them.`);
   const applied = results.filter((r) => r.status === "applied");
   return {
     results,

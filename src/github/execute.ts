@@ -56,6 +56,8 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
   const knownLabels = new Set<string>();
   const results: ChangeResult[] = [];
   let writes = 0;
+  /** Set when GitHub says to slow down: the rest waits for the next run (never half a change). */
+  let throttled: string | null = null;
 
   for (const change of plan.changes) {
     if (change.ops.length === 0) {
@@ -65,6 +67,10 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
     if (dryRun) {
       log.info(`${change.key}: dry run, would ${change.summary}`);
       results.push({ change, status: "planned", issue: change.issue, url: null });
+      continue;
+    }
+    if (throttled) {
+      results.push({ change, status: "deferred", issue: change.issue, url: null });
       continue;
     }
     if (!budget.canAfford(worstCaseCost(change))) {
@@ -102,10 +108,19 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
       results.push({ change, status: wrote ? "applied" : "unchanged", issue, url });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      const code = typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : 0;
+      if (code === 429 || (code === 403 && /secondary rate limit|rate limit exceeded/i.test(message))) {
+        throttled = message;
+        log.warn(`${change.key}: GitHub asked to slow down (${code}: ${message}); this and the remaining changes wait for the next run, which resumes them.`);
+        results.push({ change, status: "deferred", issue, url });
+        continue;
+      }
       log.error(`${change.key}: could not ${change.summary}: ${message}. The next delivery or sweep retries it.`);
       results.push({ change, status: "failed", issue, url, error: message });
     }
   }
+  const deferredByLimit = results.filter((r) => r.status === "deferred").length;
+  if (throttled && deferredByLimit) log.warn(`${deferredByLimit} change(s) deferred by GitHub's rate limit; the next sweep resumes them.`);
 
   const applied = results.filter((r) => r.status === "applied");
   return {

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { VirtualClock } from "../core/clock.ts";
+import { VirtualClock, type Clock } from "../core/clock.ts";
 import { silentLogger, type Logger } from "../log.ts";
 import { Faults } from "./faults.ts";
 import { DOCS, HttpError, errorBody, type Reply, type Route, type RouteContext } from "./http.ts";
@@ -84,6 +84,9 @@ class SandboxServer implements Sandbox {
   private readonly validate: boolean;
   private readonly validateResponses: boolean;
   private readonly enforceRateLimit: boolean;
+  private readonly contentLimit: { perMinute: number; perHour: number } | null;
+  private readonly contentWrites: number[] = [];
+  private readonly clock: Clock;
   private readonly rate: RateLimits;
   private readonly logger: Logger;
   private readonly htmlUrl: string;
@@ -97,6 +100,8 @@ class SandboxServer implements Sandbox {
     this.validate = options.validate ?? true;
     this.validateResponses = options.validateResponses ?? false;
     this.enforceRateLimit = options.rateLimit?.enforce ?? true;
+    this.contentLimit = options.contentLimit ?? null;
+    this.clock = clock;
     this.rate = new RateLimits(clock, options.rateLimit?.limit ?? 5000);
     this.logger = options.logger ?? silentLogger;
     this.htmlUrl = (options.htmlUrl ?? "https://github.com").replace(/\/+$/, "");
@@ -232,6 +237,25 @@ class SandboxServer implements Sandbox {
       const reply: Reply = { status: 403, body: errorBody(403, `API rate limit exceeded for ${who}.`, "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api") };
       this.send(req, res, entry, reply, token);
       return;
+    }
+
+    // 3b. Secondary limit on content creation (issues and comments), by the sandbox's clock.
+    if (this.contentLimit && method === "POST" && /\/issues(\/\d+\/comments)?$/.test(path)) {
+      const now = this.clock.now().getTime();
+      while (this.contentWrites.length && this.contentWrites[0]! <= now - 3_600_000) this.contentWrites.shift();
+      const lastMinute = this.contentWrites.filter((t) => t > now - 60_000).length;
+      if (lastMinute >= this.contentLimit.perMinute || this.contentWrites.length >= this.contentLimit.perHour) {
+        const hourly = this.contentWrites.length >= this.contentLimit.perHour;
+        const retryAfter = hourly ? Math.ceil((this.contentWrites[0]! + 3_600_000 - now) / 1000) : 60;
+        const reply: Reply = {
+          status: 403,
+          headers: { "retry-after": String(Math.max(1, retryAfter)) },
+          body: errorBody(403, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"),
+        };
+        this.send(req, res, entry, reply, token);
+        return;
+      }
+      this.contentWrites.push(now);
     }
 
     // 4. The route.

@@ -14,6 +14,12 @@ export interface SandboxOptions {
   port?: number;
   /** Primary rate limit per token (default 5000; anonymous requests get 60). `enforce: false` only reports it. */
   rateLimit?: { limit?: number; enforce?: boolean };
+  /**
+   * GitHub's secondary limit on content creation (issues, comments): over it, a 403 "secondary
+   * rate limit" with `retry-after`. Off unless given; GitHub's documented figures are about 80 a
+   * minute and 500 an hour.
+   */
+  contentLimit?: { perMinute: number; perHour: number };
   /** Base of the `html_url`s (default "https://github.com"). API `url`s always point at the sandbox. */
   htmlUrl?: string;
 }
