@@ -320,6 +320,7 @@ interface PassResult {
   startHeap: number;
   peakRss: number;
   peakHeap: number;
+  retainedHeap: number;
   mismatch: string | null;
 }
 
@@ -366,6 +367,9 @@ async function runPass(name: PassName, child: SandboxChild, alerts: number, repo
     if (!shared) await app.close();
   }
   const { rss: peakRss, heap: peakHeap } = memory.peak;
+  // What the app still holds after the burst (its caches; for naive, whatever 1,000 closed apps left behind).
+  gc();
+  const retainedHeap = process.memoryUsage().heapUsed;
   await shared?.close();
   github.target = "";
 
@@ -392,6 +396,7 @@ async function runPass(name: PassName, child: SandboxChild, alerts: number, repo
     startHeap: start.heapUsed,
     peakRss,
     peakHeap,
+    retainedHeap,
     mismatch,
   };
 }
@@ -498,7 +503,7 @@ async function main(): Promise<void> {
   }
 
   const summaries = new Map(results.map((r) => [r.name, summarise(r)]));
-  console.log("| pass | HTTP 200 | issues (alerts with one / duplicates) | counted req/alert | counted req/alert, steady | 304s/alert, steady | wall p50 | wall p99 | GitHub p50 | processing p50 | processing p99 | processing mean | CPU ms/alert | alerts/s | RSS start → peak MB | heap start → peak MB |");
+  console.log("| pass | HTTP 200 | issues (alerts with one / duplicates) | counted req/alert | counted req/alert, steady | 304s/alert, steady | wall p50 | wall p99 | GitHub p50 | processing p50 | processing p99 | processing mean | CPU ms/alert | alerts/s | RSS start → peak MB | heap start → peak → after GC MB |");
   console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const s = summaries.get(r.name)!;
@@ -507,7 +512,7 @@ async function main(): Promise<void> {
     console.log(
       `| ${r.name} | ${r.deliveries.filter((d) => d.status === 200).length}/${n} | ${r.issues} (${r.alertsWithIssue} / ${r.duplicates}) | ${f(s.counted / n, 2)} | ${f(s.countedSteady / Math.max(1, s.steadyCount), 2)} | ${f(s.notModifiedSteady / Math.max(1, s.steadyCount), 2)} | ` +
         `${f(quantile(r.deliveries.map((d) => d.wallMs), 0.5))} | ${f(quantile(r.deliveries.map((d) => d.wallMs), 0.99))} | ${f(quantile(r.deliveries.map((d) => d.githubMs), 0.5))} | ` +
-        `${f(quantile(processing, 0.5))} | ${f(quantile(processing, 0.99))} | ${f(mean(processing))} | ${f(r.cpuMs / n)} | ${f(n / (r.totalMs / 1000))} | ${mb(r.startRss)} → ${mb(r.peakRss)} | ${mb(r.startHeap)} → ${mb(r.peakHeap)} |`,
+        `${f(quantile(processing, 0.5))} | ${f(quantile(processing, 0.99))} | ${f(mean(processing))} | ${f(r.cpuMs / n)} | ${f(n / (r.totalMs / 1000))} | ${mb(r.startRss)} → ${mb(r.peakRss)} | ${mb(r.startHeap)} → ${mb(r.peakHeap)} → ${mb(r.retainedHeap)} |`,
     );
   }
   for (const r of results) {

@@ -56179,6 +56179,7 @@ var RUNBOOKS = {
   "webhook-secret": "# Webhook URL or signing secret\n\nA webhook URL (Slack incoming webhook, Azure Logic Apps, Power Automate) is itself the credential: anyone with it can post into your channel or trigger your workflow. A webhook signing secret (Stripe, GitHub) lets anyone forge events that your service will trust.\n\n## Do now\n- [ ] **Revoke** the URL or roll the secret. Slack: the app's settings on api.slack.com \u2192 Incoming Webhooks \u2192 remove the URL, then add a new one. Azure Logic Apps: regenerate the access keys. Power Automate: recreate the HTTP trigger. Stripe: Developers \u2192 Webhooks \u2192 the endpoint \u2192 Roll secret. GitHub: change the webhook's secret in repository or org Settings \u2192 Webhooks.\n- [ ] **Replace** it and store the new URL or secret in a secret manager or encrypted CI secret, never in code; one webhook per sender.\n- [ ] **Review** what arrived during the exposure window: messages posted by the webhook, workflow runs triggered, and events your endpoint accepted (compare with the sender's delivery log).\n- [ ] **Tighten** the receiver: verify signatures and timestamps on every event, reject replays, and enable push protection on the repository.\n## Verify\n- [ ] A test POST to the old URL returns an error instead of `ok` (for Slack, `no_service` or `invalid_token`).\n- [ ] An event signed with the old secret is rejected by your endpoint; the sender's delivery log shows successful deliveries with the new secret.\n- [ ] The secret scanning alert is closed as **Revoked**.\n## What usually breaks\n- Alerting and notification jobs that post to the old webhook URL.\n- Event processing (payments, deploys) during the window between rolling the secret and deploying the new one.\n- Other services that shared the same webhook.\n",
   "generic": "# Generic secret\n\nA password, HTTP Basic or Bearer authorization header, session token or other credential that secret scanning found but could not tie to a known provider. Treat it as live until you know what it unlocks.\n\n## Do now\n- [ ] **Identify** what it belongs to: the file and commit in the alert, the host or URL next to it, and its owner. If it is a test fixture or a false positive, close the alert with that reason and stop here.\n- [ ] **Change or revoke** it in the system it unlocks: change the password, revoke the API token, sign out all sessions for the account. Check whether the same password is used elsewhere and change it there too.\n- [ ] **Replace** it with a per-service credential from a secret manager, or better a short-lived token or federated identity, instead of a shared password.\n- [ ] **Review** the system's sign-in and audit logs for the exposure window: logins from unfamiliar IPs, new accounts, changed settings, data exports.\n- [ ] **Tighten** policy: enable push protection, enforce MFA for human accounts, and add a custom secret scanning pattern if this kind of secret recurs in your organisation.\n## Verify\n- [ ] Logging in or calling the service with the old value fails.\n- [ ] Logs show no successful use of the old value after the change.\n- [ ] Everything that needs access works with the new credential.\n- [ ] The secret scanning alert is closed as **Revoked** (or as false positive / used in tests, with a note why).\n## What usually breaks\n- Scripts, config files and integrations that hard-coded the old password.\n- Other systems where the same password was reused.\n- Users or service accounts locked out if the password change was not coordinated.\n"
 };
+var GRANT_RUNBOOK = "# Risky app access or token grant\n\nA GitHub App, OAuth app or fine-grained token was granted more access than the organisation's policy allows: administration, secrets, workflows, members, or write access to many repositories, or a token that never expires. Nothing leaked yet, but whoever controls that app or token now controls that access.\n\n## Do now\n- [ ] **Review** the grant against need: which permissions and repositories does the app or token actually use? (Organization settings \u2192 GitHub Apps / Personal access tokens.)\n- [ ] **Restrict or revoke**: for an app, reduce its permissions or repository selection, suspend it, or uninstall it (an owner can); for a fine-grained token, revoke its access to the organisation (Settings \u2192 Personal access tokens \u2192 Active tokens) or deny the request; on GitHub Enterprise Cloud with SAML, remove the credential authorization.\n- [ ] **Notify vendor risk** when the app is a third party's: its publisher, what data it can reach, and whether a security review exists.\n- [ ] **Check use**: the audit log for actions by the app or token since it was granted (`action:integration_installation`, `action:personal_access_token`), especially on repositories it did not need.\n## Verify\n- [ ] The installation's permissions (or the token's grant) match what was approved; the inventory issue shows the new state after the next sweep.\n- [ ] No token issued under the grant is still in use: the audit log shows no activity by it after the change.\n- [ ] The requester or app owner confirmed what breaks, if anything.\n## What usually breaks\n- Integrations that relied on the removed permission (deploy bots, release automation, dashboards).\n- Workflows that used the token to push, create releases or change settings.\n";
 
 // src/core/policy/identity-classes.ts
 var IDENTITY_CLASSES = [
@@ -63382,7 +63383,9 @@ function displayZone(policy) {
   const bh = policy.sla.business_hours;
   return bh.kind === "business" ? bh.timeZone : "UTC";
 }
-function targetFor(policy, severity2, cls) {
+function targetFor(policy, severity2, cls, system) {
+  const bySystem = system ? policy.systems.find((s2) => s2.name === system)?.sla?.[severity2] : void 0;
+  if (bySystem) return bySystem;
   const byClass = policy.sla.by_class[cls]?.[severity2];
   if (byClass) return byClass;
   const own2 = policy.sla.targets[severity2];
@@ -63390,13 +63393,13 @@ function targetFor(policy, severity2, cls) {
   const d = DEFAULT_SLA[severity2];
   return { acknowledge: d.acknowledge, remediate: d.remediate, calendar: d.calendar.kind === "24x7" ? "24x7" : "business" };
 }
-function startClock(policy, severity2, cls, start) {
-  const t = targetFor(policy, severity2, cls);
+function startClock(policy, severity2, cls, start, system = null) {
+  const t = targetFor(policy, severity2, cls, system);
   const { acknowledgeBy, remediateBy } = computeDeadlines(start, { acknowledge: t.acknowledge, remediate: t.remediate, calendar: calendarFor(t.calendar, policy) });
   return { acknowledgeBy: acknowledgeBy.toISOString(), remediateBy: remediateBy.toISOString(), calendar: t.calendar, timeZone: displayZone(policy), startedAt: start.toISOString() };
 }
-function tightenClock(previous, policy, severity2, cls, now2) {
-  const fresh = startClock(policy, severity2, cls, now2);
+function tightenClock(previous, policy, severity2, cls, now2, system = null) {
+  const fresh = startClock(policy, severity2, cls, now2, system);
   const earlier = (a, b) => new Date(a) <= new Date(b) ? a : b;
   return { ...fresh, acknowledgeBy: earlier(previous.acknowledgeBy, fresh.acknowledgeBy), remediateBy: earlier(previous.remediateBy, fresh.remediateBy), startedAt: previous.startedAt };
 }
@@ -63449,10 +63452,10 @@ function decide(alert, routing, inputs) {
   const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, pending: previous.pending, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
   let sla;
   if (!previous?.sla) {
-    sla = startClock(policy, severity2.severity, cls, new Date(openedAt));
+    sla = startClock(policy, severity2.severity, cls, new Date(openedAt), system?.name ?? null);
     if (!previous) state.timeline.push({ at: now2.toISOString(), event: "opened", by: null, detail: routing.why });
   } else if (SEVERITY_RANK[severity2.severity] > SEVERITY_RANK[previous.severity]) {
-    sla = tightenClock(previous.sla, policy, severity2.severity, cls, now2);
+    sla = tightenClock(previous.sla, policy, severity2.severity, cls, now2, system?.name ?? null);
     state.timeline.push({ at: now2.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} \u2192 ${severity2.severity}` });
   } else {
     sla = previous.sla;
@@ -63460,7 +63463,8 @@ function decide(alert, routing, inputs) {
   }
   const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
   const labels = stateLabels(policy, severity2.severity, sla, state, routing.unowned, now2);
-  const [runbook, runbookSource] = system?.runbook ? [system.runbook, `the runbook of system ${system.name}`] : policy.runbooks[cls] ? [policy.runbooks[cls], `the policy's runbook for ${cls}`] : [RUNBOOKS[cls], `the default runbook for ${cls}`];
+  const grant = alert.source === "token-request" || alert.source === "app-installation";
+  const [runbook, runbookSource] = grant && !system?.runbook && !policy.runbooks[cls] ? [GRANT_RUNBOOK, "the default runbook for risky grants"] : system?.runbook ? [system.runbook, `the runbook of system ${system.name}`] : policy.runbooks[cls] ? [policy.runbooks[cls], `the policy's runbook for ${cls}`] : [RUNBOOKS[cls], `the default runbook for ${cls}`];
   return {
     alert,
     issueRepo,
@@ -64181,6 +64185,7 @@ var target = external_exports.object({
   remediate: durationSchema.describe("How long until the credential must be revoked or rotated and the issue closed."),
   calendar: external_exports.enum(["24x7", "business"]).describe("Count round the clock, or only in `sla.business_hours`.")
 }).strict();
+var slaTargetsSchema = external_exports.object({ critical: target.optional(), high: target.optional(), medium: target.optional(), low: target.optional() }).strict();
 var slaSchema = external_exports.object({
   business_hours: calendarSchema.prefault({ time_zone: "UTC" }).describe('The organisation\'s business hours: `{ time_zone: Europe/Berlin, days: mon-fri, hours: "09:00-17:00", holidays: [2026-12-25] }`. Business-day targets count in them; escalations outside them go to the after-hours route.'),
   at_risk: external_exports.number().gt(0).max(1).default(0.75).describe("Share of the window used when `sla:on-track` becomes `sla:at-risk`."),
@@ -64190,7 +64195,7 @@ var slaSchema = external_exports.object({
     medium: target.optional().describe("The same for medium."),
     low: target.optional().describe("The same for low.")
   }).strict().default({}).describe("Acknowledge and remediate deadlines per severity; missing severities keep the defaults (critical 1h/4h 24x7, high 8h/24h 24x7, medium 1/5 business days, low 2/15 business days)."),
-  by_class: external_exports.partialRecord(identityClass, external_exports.object({ critical: target.optional(), high: target.optional(), medium: target.optional(), low: target.optional() }).strict()).default({}).describe("Targets for one identity class that replace the per-severity ones, e.g. `{ ci-cd-token: { high: {\u2026} } }`.")
+  by_class: external_exports.partialRecord(identityClass, slaTargetsSchema).default({}).describe("Targets for one identity class that replace the per-severity ones, e.g. `{ ci-cd-token: { high: {\u2026} } }`.")
 }).strict().prefault({});
 var ESCALATION_TARGETS = ["owner", "steward", "manager", "incident-commander", "on-call"];
 var ESCALATION_ACTIONS = ["comment", "assign", "raise-severity", "page", "revoke"];
@@ -64292,7 +64297,8 @@ var systemSchema = external_exports.object({
   depends_on: external_exports.array(external_exports.string()).default([]).describe("Systems this one depends on."),
   dependents: external_exports.array(external_exports.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as \u201Crevoking this affects \u2026\u201D."),
   revocation: external_exports.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
-  runbook: external_exports.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts.")
+  runbook: external_exports.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts."),
+  sla: slaTargetsSchema.optional().describe("Acknowledge and remediate targets per severity for this system's credentials; they win over the class and severity targets.")
 }).strict();
 var ownerRuleSchema = external_exports.object({
   name: external_exports.string().optional().describe("A name for the rule, shown as the reason in the issue."),
@@ -64516,7 +64522,12 @@ function validatePolicyText(text4, file2) {
     problems.push({ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}` });
   }
   if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
-  const raw = doc.toJS() ?? {};
+  let raw;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (e) {
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `not valid YAML: ${e.message}` }] };
+  }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
   }

@@ -48,6 +48,9 @@ function defaultPack(): string {
     "",
     `export const RUNBOOKS: Readonly<Record<IdentityClass, string>> = ${JSON.stringify(runbooks, null, 2)};`,
     "",
+    "/** For risky grants (app installations, token requests) rather than leaked secrets. */",
+    `export const GRANT_RUNBOOK = ${JSON.stringify(read("policies/runbooks/oauth-grant.md"))};`,
+    "",
   ].join("\n");
 }
 

@@ -5,6 +5,7 @@ import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
+import { guardDeliveries } from "./guard.ts";
 
 export interface LocalAppServer {
   /** The Probot instance (app-level auth, e.g. for interval sweeps). */
@@ -38,11 +39,7 @@ export async function startLocalAppServer(options: { baseUrl: string; clock?: Cl
     Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: options.retries ?? true }, throttle: { ...(o.throttle as object), enabled: false } })),
   });
   const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) }), { probot });
-  const server: Server = createServer((req, res) => {
-    void middleware(req, res, () => {
-      res.writeHead(404).end();
-    });
-  });
+  const server: Server = createServer(guardDeliveries(middleware));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;

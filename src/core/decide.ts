@@ -1,6 +1,6 @@
 import { repoName, type Alert, type RepoRef } from "./alert/types.ts";
 import { classify, type Classification } from "./policy/classify.ts";
-import { RUNBOOKS } from "./policy/default-pack.generated.ts";
+import { GRANT_RUNBOOK, RUNBOOKS } from "./policy/default-pack.generated.ts";
 import type { Policy, System } from "./policy/schema.ts";
 import { selectorMatches } from "./policy/select.ts";
 import { severityOf, type SeverityDecision } from "./policy/severity.ts";
@@ -89,10 +89,10 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, pending: previous.pending, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
   let sla: SlaClock;
   if (!previous?.sla) {
-    sla = startClock(policy, severity.severity, cls, new Date(openedAt));
+    sla = startClock(policy, severity.severity, cls, new Date(openedAt), system?.name ?? null);
     if (!previous) state.timeline.push({ at: now.toISOString(), event: "opened", by: null, detail: routing.why } satisfies TimelineEntry);
   } else if (SEVERITY_RANK[severity.severity] > SEVERITY_RANK[previous.severity as Severity]) {
-    sla = tightenClock(previous.sla as SlaClock, policy, severity.severity, cls, now);
+    sla = tightenClock(previous.sla as SlaClock, policy, severity.severity, cls, now, system?.name ?? null);
     state.timeline.push({ at: now.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} → ${severity.severity}` });
   } else {
     sla = previous.sla as SlaClock;
@@ -102,7 +102,10 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
   const labels = stateLabels(policy, severity.severity, sla, state, routing.unowned, now);
 
-  const [runbook, runbookSource] = system?.runbook
+  const grant = alert.source === "token-request" || alert.source === "app-installation";
+  const [runbook, runbookSource] = grant && !system?.runbook && !policy.runbooks[cls]
+    ? [GRANT_RUNBOOK, "the default runbook for risky grants"]
+    : system?.runbook
     ? [system.runbook, `the runbook of system ${system.name}`]
     : policy.runbooks[cls]
       ? [policy.runbooks[cls]!, `the policy's runbook for ${cls}`]

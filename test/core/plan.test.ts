@@ -75,6 +75,17 @@ describe("opening a response issue", () => {
     expect(m).toMatchObject({ key: "secret-scanning:acme/api#12", validity: "active", routing: { assignees: ["alice"] }, openedAt: NOW.toISOString() });
   });
 
+  it("takes SLA targets from the credential's system first, then its class, then its severity", () => {
+    const policy = {
+      systems: [{ name: "payments", steward: "@pay", credentials: [{ secret_types: ["stripe_api_key"] }], sla: { high: { acknowledge: "15m", remediate: "2h", calendar: "24x7" } } }],
+      sla: { by_class: { "personal-access-token": { high: { acknowledge: "30m", remediate: "3h", calendar: "24x7" } } } },
+    };
+    const body = (a: Alert) => (planChange(decide(a, routing, policy, NOW), null).ops[0] as { body: string }).body;
+    expect(body(alert({ secret_type: "stripe_api_key", secret_type_display_name: "Stripe API Key" }))).toContain("| **Remediate by** | Thu 26 Nov 11:00 UTC, in 2 h |");
+    expect(body(alert())).toContain("| **Remediate by** | Thu 26 Nov 12:00 UTC, in 3 h |");
+    expect(body(alert({ secret_type: "aws_access_key_id" }))).toContain("| **Remediate by** | Fri 27 Nov 09:00 UTC, in 1 day |");
+  });
+
   it("opens issues for public repositories in the response repository when configured", () => {
     const pub = normalizeSecretScanningAlert(rawAlert(), repo, "public");
     expect(planChange(decide(pub, routing, { response_repository: "acme/security-response" }, NOW), null).repo).toBe("acme/security-response");

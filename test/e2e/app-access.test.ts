@@ -36,6 +36,7 @@ describe("app installations diffed against the inventory issue", () => {
     expect(grants().map((i) => i.title)).toEqual(["Risky GitHub App “shady-deployer” installation in acme (app installation #502)"]);
     expect(grants()[0]!.body).toContain("shady-deployer was installed with administration: write, contents: write");
     expect(grants()[0]!.assignees).toEqual(["erin"]);
+    expect(grants()[0]!.body).toContain("### Risky app access or token grant");
 
     await sweepOrg();
     expect(grants()).toHaveLength(1);

@@ -121,6 +121,28 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     expect(responseIssues(world, "acme/api")).toEqual([]);
   });
 
+  it("rejects a non-JSON body (signed or not) and opens nothing", async () => {
+    const body = "this is not json";
+    const { signPayload } = await import("../../src/app/local-server.ts");
+    const res = await fetch(world.app.webhookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": "d-1", "x-hub-signature-256": signPayload(world.app.secret, body) },
+      body,
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(responseIssues(world, "acme/api")).toEqual([]);
+  });
+
+  it("rejects an oversized delivery (GitHub caps payloads at 25 MB) without processing it", async () => {
+    const n = addPat();
+    const d = world.sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
+    const huge = { ...(d.payload as object), padding: "x".repeat(26 * 1024 * 1024) };
+    const status = await world.app.deliver(d.name, huge).catch(() => 413); // correctly signed, still refused
+    expect(status).toBe(413);
+    expect(responseIssues(world, "acme/api")).toEqual([]);
+  });
+
   it("ignores actions it has nothing to do for", async () => {
     const n = addPat();
     expect(await deliver(world, "secret_scanning_alert", "assigned", "acme/api", n)).toBe(200);

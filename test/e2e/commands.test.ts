@@ -121,3 +121,12 @@ describe("risk acceptance that needs security's approval", () => {
     expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "resolved", by: "alice", detail: expect.stringContaining("approved by @erin") });
   });
 });
+
+describe("conflicting resolutions", () => {
+  it("two resolution labels: reopened, asked to keep exactly one, alert untouched", async () => {
+    await closeIssue(world, "acme/api", issue().number, "alice", ["resolution:revoked", "resolution:wont-fix"]);
+    expect(issue().state).toBe("open");
+    expect(lastComment()).toContain("it carries 2 resolution labels (`resolution:revoked`, `resolution:wont-fix`); keep exactly one");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+  });
+});

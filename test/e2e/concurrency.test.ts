@@ -68,6 +68,7 @@ interface Replica {
 /**
  * One replica of the app: what `startLocalAppServer` runs (the real Probot app on loopback, retries
  * on, throttling off), but with the lock given, as `server.ts` passes `createLock(REDIS_URL)`.
+ * (`startLocalAppServer` takes no `lock` option, so this is its twin with one.)
  */
 async function startReplica(options: { baseUrl: string; clock: VirtualClock; log: MemoryLogger; lock: AlertLock }): Promise<Replica> {
   const secret = "nhi-steward-replica-secret";

@@ -19,6 +19,11 @@ const target = z
 export type TargetPolicy = { acknowledge: Duration; remediate: Duration; calendar: "24x7" | "business" };
 
 
+/** Targets per severity (a partial set; missing severities fall through to the next level of policy). */
+export const slaTargetsSchema = z
+  .object({ critical: target.optional(), high: target.optional(), medium: target.optional(), low: target.optional() })
+  .strict();
+
 export const slaSchema = z
   .object({
     business_hours: calendarSchema
@@ -36,7 +41,7 @@ export const slaSchema = z
       .default({})
       .describe("Acknowledge and remediate deadlines per severity; missing severities keep the defaults (critical 1h/4h 24x7, high 8h/24h 24x7, medium 1/5 business days, low 2/15 business days)."),
     by_class: z
-      .partialRecord(identityClass, z.object({ critical: target.optional(), high: target.optional(), medium: target.optional(), low: target.optional() }).strict())
+      .partialRecord(identityClass, slaTargetsSchema)
       .default({})
       .describe("Targets for one identity class that replace the per-severity ones, e.g. `{ ci-cd-token: { high: {…} } }`."),
   })

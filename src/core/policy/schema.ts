@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { IDENTITY_CLASSES } from "./identity-classes.ts";
-import { autoRevokeSchema, commandsSchema, escalationSchema, slaSchema } from "./schema-response.ts";
+import { autoRevokeSchema, commandsSchema, escalationSchema, slaSchema, slaTargetsSchema } from "./schema-response.ts";
 
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
@@ -52,6 +52,7 @@ export const systemSchema = z
     dependents: z.array(z.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as “revoking this affects …”."),
     revocation: z.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
     runbook: z.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts."),
+    sla: slaTargetsSchema.optional().describe("Acknowledge and remediate targets per severity for this system's credentials; they win over the class and severity targets."),
   })
   .strict();
 export type System = z.infer<typeof systemSchema>;

@@ -144,7 +144,13 @@ export function validatePolicyText(text: string, file: string): ValidatedPolicy 
   }
   if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
 
-  const raw = (doc.toJS() ?? {}) as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (e) {
+    // e.g. an alias (`*name`) with no anchor: the parser accepts it, building the value does not.
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: 1, column: 1, message: `not valid YAML: ${(e as Error).message}` }] };
+  }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
   }

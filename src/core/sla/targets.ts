@@ -25,7 +25,9 @@ export function displayZone(policy: Policy): string {
   return bh.kind === "business" ? bh.timeZone : "UTC";
 }
 
-function targetFor(policy: Policy, severity: Severity, cls: IdentityClass): TargetPolicy {
+function targetFor(policy: Policy, severity: Severity, cls: IdentityClass, system: string | null): TargetPolicy {
+  const bySystem = system ? policy.systems.find((s) => s.name === system)?.sla?.[severity] : undefined;
+  if (bySystem) return bySystem;
   const byClass = policy.sla.by_class[cls]?.[severity];
   if (byClass) return byClass;
   const own = policy.sla.targets[severity];
@@ -35,8 +37,8 @@ function targetFor(policy: Policy, severity: Severity, cls: IdentityClass): Targ
 }
 
 /** Deadlines for a response starting at `start`. */
-export function startClock(policy: Policy, severity: Severity, cls: IdentityClass, start: Date): SlaClock {
-  const t = targetFor(policy, severity, cls);
+export function startClock(policy: Policy, severity: Severity, cls: IdentityClass, start: Date, system: string | null = null): SlaClock {
+  const t = targetFor(policy, severity, cls, system);
   const { acknowledgeBy, remediateBy } = computeDeadlines(start, { acknowledge: t.acknowledge, remediate: t.remediate, calendar: calendarFor(t.calendar, policy) });
   return { acknowledgeBy: acknowledgeBy.toISOString(), remediateBy: remediateBy.toISOString(), calendar: t.calendar, timeZone: displayZone(policy), startedAt: start.toISOString() };
 }
@@ -45,8 +47,8 @@ export function startClock(policy: Policy, severity: Severity, cls: IdentityClas
  * When severity rises, deadlines tighten: each becomes the earlier of the old one and a fresh
  * clock started now. They never move later.
  */
-export function tightenClock(previous: SlaClock, policy: Policy, severity: Severity, cls: IdentityClass, now: Date): SlaClock {
-  const fresh = startClock(policy, severity, cls, now);
+export function tightenClock(previous: SlaClock, policy: Policy, severity: Severity, cls: IdentityClass, now: Date, system: string | null = null): SlaClock {
+  const fresh = startClock(policy, severity, cls, now, system);
   const earlier = (a: string, b: string) => (new Date(a) <= new Date(b) ? a : b);
   return { ...fresh, acknowledgeBy: earlier(previous.acknowledgeBy, fresh.acknowledgeBy), remediateBy: earlier(previous.remediateBy, fresh.remediateBy), startedAt: previous.startedAt };
 }

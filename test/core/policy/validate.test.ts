@@ -67,6 +67,7 @@ describe("policy validation: every problem is located and says how to fix it", (
     ["fallback_owner: [", ["nhi-steward.yml:1:1: not valid YAML: Flow sequence"]],
     ["a: 1\na: 2", ["nhi-steward.yml:1:1: not valid YAML: Map keys must be unique"]],
     ["- just\n- a list", ["nhi-steward.yml:1:1: the policy must be a mapping of keys"]],
+    ["fallback_owner: *nowhere", ["nhi-steward.yml:1:1: not valid YAML: Unresolved alias"]],
   ])("%j", (text, expected) => {
     const got = problems(text);
     expect(got).toHaveLength(expected.length);
