@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { runActionBundle } from "../../action/local-runner.ts";
 import { startLocalAppServer } from "../../app/local-server.ts";
 import { VirtualClock } from "../../core/clock.ts";
+import { systemClock } from "../../system-clock.ts";
 import { decodeMarker } from "../../core/issue/marker.ts";
 import { MemoryLogger } from "../../log.ts";
 import { seedDemo } from "../../sandbox/demo.ts";
@@ -27,7 +28,9 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
 
-  const clock = new VirtualClock("2026-11-23T16:55:00Z");
+  // Starts at the real time: the built Action runs as a child process on the real clock, and the
+  // demo's deadlines should agree with it.
+  const clock = new VirtualClock(systemClock.now());
   const sandbox = await startSandbox({ clock });
   const log = new MemoryLogger();
   const app = await startLocalAppServer({ baseUrl: sandbox.url, clock, log });
