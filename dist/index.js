@@ -54292,6 +54292,10 @@ var Lru = class {
 function status(e) {
   return typeof e === "object" && e !== null && "status" in e ? Number(e.status) : void 0;
 }
+function refusedAssignees(e) {
+  const errors = e.response?.data?.errors ?? [];
+  return errors.filter((x) => x.field === "assignees").flatMap((x) => Array.isArray(x.value) ? x.value : [x.value]).map((v) => String(v).toLowerCase());
+}
 var key = (repo) => `${repo.owner}/${repo.name}`;
 var newFileCache = (max = 5e3) => new Lru(max);
 var OctokitPort = class {
@@ -54489,7 +54493,15 @@ var OctokitPort = class {
     return p;
   }
   async createIssue(repo, issue3) {
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue3 });
+    let data;
+    try {
+      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue3, request: { retries: 0 } }));
+    } catch (e) {
+      const refused = status(e) === 422 ? refusedAssignees(e) : [];
+      if (!refused.length) throw e;
+      const assignees = issue3.assignees.filter((a) => !refused.includes(a.toLowerCase()));
+      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue3, assignees, request: { retries: 0 } }));
+    }
     const issueKey = markerKey(issue3.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue3.labels[0]}`);
     if (issueKey && index) {
@@ -54534,7 +54546,7 @@ var OctokitPort = class {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, assignees });
   }
   async createComment(repo, issueNumber, body) {
-    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body });
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body, request: { retries: 0 } });
   }
   async ensureLabel(repo, label) {
     try {
@@ -63444,7 +63456,7 @@ function decide(alert, routing, inputs) {
   const facts = alertFacts(alert, { classification, properties });
   const system = policy.systems.find((s2) => s2.credentials.some((c) => selectorMatches(c, facts))) ?? null;
   const severity2 = severityOf(alert, facts, policy);
-  const issueRepo = issueRepository(alert, policy);
+  const issueRepo = inputs.issueRepo ?? issueRepository(alert, policy);
   const publicSafe = alert.visibility === "public" && repoName(issueRepo) === repoName(alert.repo);
   const previous = inputs.previous ?? null;
   const openedAt = previous?.openedAt ?? now2.toISOString();
@@ -63685,7 +63697,7 @@ function planChange(decision, existing) {
   }
   const news = whatChanged(existing.body, rendered.marker);
   if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
-  if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
+  if (news.length) ops.unshift({ op: "comment", issue: existing.number, body: news.join("\n") });
   return {
     ...base,
     action: ops.length ? "update" : "none",
@@ -65416,9 +65428,9 @@ function loadCodeowners(run2, repo) {
       try {
         file2 = await github.readFile(repo, path);
       } catch (e) {
-        const problem = `CODEOWNERS could not be read (${e.message}).`;
-        log.warn(`${repo.owner}/${repo.name}: ${problem}`);
-        return { codeowners: null, problem };
+        log.warn(`${repo.owner}/${repo.name}: ${path} could not be read (${e.message}); the alert is retried rather than routed without CODEOWNERS.`);
+        run2.codeowners.delete(`${repo.owner}/${repo.name}`);
+        throw e;
       }
       if (!file2) continue;
       if (file2.size >= CODEOWNERS_MAX_BYTES) {
@@ -65450,17 +65462,29 @@ function loadProperties(run2, repo) {
 async function planAlert(run2, alert) {
   const { github, clock, log } = run2.deps;
   const { policy } = await loadPolicy(run2, alert.repo);
-  const issueRepo = issueRepository(alert, policy);
+  let issueRepo = issueRepository(alert, policy);
   const properties = usesProperties(policy) ? await loadProperties(run2, alert.repo) : null;
-  const existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  let existing;
+  try {
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  } catch (e) {
+    const response = policy.response_repository;
+    if (e.status !== 410) throw e;
+    if (!response || response === `${issueRepo.owner}/${issueRepo.name}`) {
+      throw new Error(`Issues are disabled in ${issueRepo.owner}/${issueRepo.name} and the policy names no response_repository: set \`response_repository\` in .github/nhi-steward.yml so such alerts reach a person.`, { cause: e });
+    }
+    log.warn(`${alertContext(alert)}: issues are disabled in ${issueRepo.owner}/${issueRepo.name}; the issue opens in ${response}.`);
+    issueRepo = parseRepo(response);
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  }
   const marker = existing ? decodeMarker(existing.body) : null;
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker });
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker, issueRepo });
     return planChange(decision, existing);
   }
   const routing = await route(run2, alert, issueRepo, policy, properties);
   for (const note of routing.notes) log.info(`${alertContext(alert)}: ${note}`);
-  return planChange(decide(alert, routing, { policy, properties, now: clock.now() }), null);
+  return planChange(decide(alert, routing, { policy, properties, now: clock.now(), issueRepo }), null);
 }
 async function route(run2, alert, issueRepo, policy, known) {
   const { codeowners, problem } = await loadCodeowners(run2, alert.repo);

@@ -61,6 +61,8 @@ export interface DecideInputs {
   now: Date;
   /** The existing issue's marker: its start, clock and state carry over. */
   previous?: Marker | null;
+  /** Where the issue lives when it cannot be where the policy says (issues disabled there). */
+  issueRepo?: RepoRef;
 }
 
 /** Where the response issue lives. Public repositories use the private response repository when there is one. */
@@ -80,7 +82,7 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const facts = alertFacts(alert, { classification, properties });
   const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
   const severity = severityOf(alert, facts, policy);
-  const issueRepo = issueRepository(alert, policy);
+  const issueRepo = inputs.issueRepo ?? issueRepository(alert, policy);
   const publicSafe = alert.visibility === "public" && repoName(issueRepo) === repoName(alert.repo);
 
   const previous = inputs.previous ?? null;

@@ -92,7 +92,9 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
   }
   const news = whatChanged(existing.body, rendered.marker);
   if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
-  if (news.length) ops.push({ op: "comment", issue: existing.number, body: news.join("\n") });
+  // The comment goes first: if the run dies after it, the next one says it again (at least once);
+  // after the body, the news would be lost, because the marker already records the new state.
+  if (news.length) ops.unshift({ op: "comment", issue: existing.number, body: news.join("\n") });
 
   return {
     ...base,

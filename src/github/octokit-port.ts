@@ -14,6 +14,12 @@ function status(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
 }
 
+/** Logins a 422 "Validation Failed" names as invalid assignees. */
+function refusedAssignees(e: unknown): string[] {
+  const errors = (e as { response?: { data?: { errors?: { field?: string; value?: unknown }[] } } }).response?.data?.errors ?? [];
+  return errors.filter((x) => x.field === "assignees").flatMap((x) => (Array.isArray(x.value) ? x.value : [x.value])).map((v) => String(v).toLowerCase());
+}
+
 const key = (repo: RepoRef) => `${repo.owner}/${repo.name}`;
 
 /** Files read, by `owner/repo:path`, with the ETag GitHub sent (null content: the file was missing). */
@@ -244,7 +250,18 @@ export class OctokitPort implements GitHubPort {
   }
 
   async createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }> {
-    const { data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue });
+    // Never retried automatically: if GitHub created it but the answer was lost, a retry would open a
+    // second issue. A failure here is retried by the next delivery or sweep, which finds the first.
+    let data;
+    try {
+      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue, request: { retries: 0 } }));
+    } catch (e) {
+      // 422 naming assignees GitHub refuses (they lost access since we checked): open it without them.
+      const refused = status(e) === 422 ? refusedAssignees(e) : [];
+      if (!refused.length) throw e;
+      const assignees = issue.assignees.filter((a) => !refused.includes(a.toLowerCase()));
+      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue, assignees, request: { retries: 0 } }));
+    }
     const issueKey = markerKey(issue.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue.labels[0]}`);
     if (issueKey && index) {
@@ -295,7 +312,7 @@ export class OctokitPort implements GitHubPort {
   }
 
   async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void> {
-    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body });
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body, request: { retries: 0 } });
   }
 
   async ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists"> {

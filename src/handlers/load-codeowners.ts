@@ -11,9 +11,10 @@ export function loadCodeowners(run: Run, repo: RepoRef): Promise<{ codeowners: C
       try {
         file = await github.readFile(repo, path);
       } catch (e) {
-        const problem = `CODEOWNERS could not be read (${(e as Error).message}).`;
-        log.warn(`${repo.owner}/${repo.name}: ${problem}`);
-        return { codeowners: null, problem };
+        // Not "no owner": a passing error must not send the alert to the fallback owner for good.
+        log.warn(`${repo.owner}/${repo.name}: ${path} could not be read (${(e as Error).message}); the alert is retried rather than routed without CODEOWNERS.`);
+        run.codeowners.delete(`${repo.owner}/${repo.name}`);
+        throw e;
       }
       if (!file) continue;
       if (file.size >= CODEOWNERS_MAX_BYTES) {

@@ -6,6 +6,7 @@ import { planChange, type Change } from "../core/plan.ts";
 import { classify } from "../core/policy/classify.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { usesProperties } from "../core/policy/select.ts";
+import { parseRepo } from "../github/port.ts";
 import { assignStep, decideRouting, stepTakesIt, type StepLookup, type StepResult } from "../core/routing/assign.ts";
 import { ownerCandidates } from "../core/routing/candidates.ts";
 import type { OwnerStep, Routing } from "../core/routing/types.ts";
@@ -32,18 +33,31 @@ function loadProperties(run: Run, repo: RepoRef): Promise<Record<string, string>
 export async function planAlert(run: Run, alert: Alert): Promise<Change> {
   const { github, clock, log } = run.deps;
   const { policy } = await loadPolicy(run, alert.repo);
-  const issueRepo = issueRepository(alert, policy);
+  let issueRepo = issueRepository(alert, policy);
   const properties = usesProperties(policy) ? await loadProperties(run, alert.repo) : null;
-  const existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  let existing;
+  try {
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  } catch (e) {
+    // 410: issues are disabled in that repository. The response repository takes the alert.
+    const response = policy.response_repository;
+    if ((e as { status?: number }).status !== 410) throw e;
+    if (!response || response === `${issueRepo.owner}/${issueRepo.name}`) {
+      throw new Error(`Issues are disabled in ${issueRepo.owner}/${issueRepo.name} and the policy names no response_repository: set \`response_repository\` in .github/nhi-steward.yml so such alerts reach a person.`, { cause: e });
+    }
+    log.warn(`${alertContext(alert)}: issues are disabled in ${issueRepo.owner}/${issueRepo.name}; the issue opens in ${response}.`);
+    issueRepo = parseRepo(response);
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  }
   const marker = existing ? decodeMarker(existing.body) : null;
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker });
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker, issueRepo });
     return planChange(decision, existing);
   }
 
   const routing = await route(run, alert, issueRepo, policy, properties);
   for (const note of routing.notes) log.info(`${alertContext(alert)}: ${note}`);
-  return planChange(decide(alert, routing, { policy, properties, now: clock.now() }), null);
+  return planChange(decide(alert, routing, { policy, properties, now: clock.now(), issueRepo }), null);
 }
 
 /** Walks the precedence chain until a step names someone who can be assigned. */

@@ -353,11 +353,10 @@ describe("a replica killed in the middle of its work", () => {
     expect(sandbox.validationErrors).toEqual([]);
   });
 
-  // GAP (src/core/plan.ts whatChanged + src/github/execute.ts op order): the "found in a public source,
-  // revoke it now" comment is derived from the difference between the issue's old marker and the new
-  // one. The body (with the new marker) is written first; a crash before the comment loses that
-  // difference, so no redelivery or sweep ever posts it. The owner is never notified.
-  it.fails("killed between the body update and the comment: the owner is still told (the comment is posted later)", async () => {
+  // The "found in a public source, revoke it now" comment comes from the difference between the old
+  // marker and the new one, so plan.ts posts it before writing the body: a crash in between repeats
+  // it rather than losing it.
+  it("killed between the body update and the comment: the owner is still told (the comment is posted later)", async () => {
     const { sandbox, clock } = await newSandbox();
     const n = addAlert(sandbox, "infra/deploy.sh");
     const log = new MemoryLogger();
@@ -378,12 +377,10 @@ describe("a replica killed in the middle of its work", () => {
     expect(issue!.comments.map((c) => c.body)).toEqual([expect.stringContaining("found in a public source")]);
   });
 
-  // GAP (retries of non-idempotent writes): Probot's Octokit (and the Action's, src/github/octokit.ts)
-  // retries a request that failed without an answer (connection reset: a RequestError with status
-  // 500) whatever its method. When GitHub did create the issue and only the answer was lost, the retry
-  // POSTs it again: two issues for one alert. execute.ts's findIssue check before the POST does not
-  // help, because the retry happens inside Octokit (and the issue index it reads is cached per run).
-  it.fails("the answer to the issue POST lost once, retries on (as in production): still one issue", async () => {
+  // Octokit retries a request that failed without an answer whatever its method; OctokitPort sends the
+  // issue and comment POSTs with retries off, so a lost answer cannot open a second issue: the next
+  // delivery or sweep finds the first.
+  it("the answer to the issue POST lost once, retries on (as in production): still one issue", async () => {
     const { sandbox, clock } = await newSandbox();
     const n = addAlert(sandbox, "infra/deploy.sh");
     const proxy = await startKillingProxy(sandbox.url, (method, path) => method === "POST" && path === "/repos/acme/api/issues", { onlyOnce: true });
