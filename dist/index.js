@@ -54305,6 +54305,7 @@ var OctokitPort = class {
   assignable = /* @__PURE__ */ new Map();
   issueIndex = /* @__PURE__ */ new Map();
   files;
+  knownLabels;
   /**
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
@@ -54312,6 +54313,7 @@ var OctokitPort = class {
   constructor(octokit, options = {}) {
     this.octokit = octokit;
     this.files = options.files ?? newFileCache();
+    this.knownLabels = options.labels ?? new Lru(5e3);
   }
   getRepository(repo) {
     const k = key(repo);
@@ -54549,17 +54551,24 @@ var OctokitPort = class {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body, request: { retries: 0 } });
   }
   async ensureLabel(repo, label) {
+    const id = `${key(repo)}:${label.name}`;
+    if (this.knownLabels.get(id)) return "exists";
     try {
       await this.octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: repo.owner, repo: repo.name, name: label.name });
+      this.knownLabels.set(id, true);
       return "exists";
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
     try {
       await this.octokit.request("POST /repos/{owner}/{repo}/labels", { owner: repo.owner, repo: repo.name, ...label });
+      this.knownLabels.set(id, true);
       return "created";
     } catch (e) {
-      if (status(e) === 422) return "exists";
+      if (status(e) === 422) {
+        this.knownLabels.set(id, true);
+        return "exists";
+      }
       throw e;
     }
   }

@@ -49,11 +49,12 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
   // Kept for the life of the process: repeat alerts in a repository cost 304s, and no re-parse.
   const files = newFileCache();
   const parsedCodeowners = new Lru<Codeowners>(1000);
+  const labels = new Lru<true>(5000);
   return (app: Probot) => {
     const lock = options.lock ?? new MemoryLock();
     const runFor = (context: Context) => {
       const log = options.log ?? probotLogger(context);
-      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files }), clock, log, parsedCodeowners }, { dryRun: options.dryRun ?? false });
+      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files, labels }), clock, log, parsedCodeowners }, { dryRun: options.dryRun ?? false });
     };
     const guarded = (what: string, handler: (context: Context) => Promise<unknown>) => async (context: Context) => {
       try {

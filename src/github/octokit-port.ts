@@ -37,14 +37,17 @@ export class OctokitPort implements GitHubPort {
   private readonly assignable = new Map<string, Promise<boolean>>();
   private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
   private readonly files: FileCache;
+  private readonly knownLabels: Lru<true>;
 
   /**
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
    */
-  constructor(octokit: OctokitLike, options: { files?: FileCache } = {}) {
+  constructor(octokit: OctokitLike, options: { files?: FileCache; labels?: Lru<true> } = {}) {
     this.octokit = octokit;
     this.files = options.files ?? newFileCache();
+    // Labels seen to exist; a long-lived app shares one so each label is checked once per process.
+    this.knownLabels = options.labels ?? new Lru<true>(5000);
   }
 
   getRepository(repo: RepoRef): Promise<RepositoryInfo> {
@@ -316,18 +319,25 @@ export class OctokitPort implements GitHubPort {
   }
 
   async ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists"> {
+    const id = `${key(repo)}:${label.name}`;
+    if (this.knownLabels.get(id)) return "exists";
     try {
       await this.octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: repo.owner, repo: repo.name, name: label.name });
+      this.knownLabels.set(id, true);
       return "exists";
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
     try {
       await this.octokit.request("POST /repos/{owner}/{repo}/labels", { owner: repo.owner, repo: repo.name, ...label });
+      this.knownLabels.set(id, true);
       return "created";
     } catch (e) {
       // Created meanwhile by another run: that is the state we wanted.
-      if (status(e) === 422) return "exists";
+      if (status(e) === 422) {
+        this.knownLabels.set(id, true);
+        return "exists";
+      }
       throw e;
     }
   }

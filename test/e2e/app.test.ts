@@ -113,6 +113,14 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     expect(responseIssues(world, "acme/api").map((i) => i.assignees)).toEqual([["alice"], ["alice"]]);
   });
 
+  it("checks each label once per process, not once per alert", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat());
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat("infra/two.sh"));
+    const labelReads = world.sandbox.requests.filter((r) => r.path.startsWith("/repos/acme/api/labels"));
+    expect(labelReads.filter((r) => r.method === "GET").map((r) => r.path).sort()).toEqual(["/repos/acme/api/labels/nhi-response", "/repos/acme/api/labels/severity:high", "/repos/acme/api/labels/sla:on-track"]);
+    expect(responseIssues(world, "acme/api")).toHaveLength(2);
+  });
+
   it("rejects unsigned and wrongly signed deliveries and opens nothing", async () => {
     const n = addPat();
     const d = world.sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
