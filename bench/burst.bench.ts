@@ -20,7 +20,6 @@
  *                 installation-token cache); app start-up is not timed
  * Memory is sampled every 10 ms (rss, heapUsed) in this process. Nothing is written to the repository.
  */
-import { fork, type ChildProcess } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -31,6 +30,7 @@ import { VirtualClock } from "../src/core/clock.ts";
 import { decodeMarker } from "../src/core/issue/marker.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
+import { SandboxChild } from "./support/child.ts";
 
 const START = "2026-11-23T08:55:00Z";
 
@@ -165,38 +165,6 @@ async function sandboxProcess(): Promise<void> {
   process.send!({ id: 0, result: "ready" });
 }
 
-class SandboxChild {
-  private readonly child: ChildProcess;
-  private readonly waiting = new Map<number, (result: unknown) => void>();
-  private next = 1;
-
-  private constructor(child: ChildProcess) {
-    this.child = child;
-    child.on("message", (m: { id: number; result: unknown }) => {
-      this.waiting.get(m.id)?.(m.result);
-      this.waiting.delete(m.id);
-    });
-  }
-
-  static async start(): Promise<SandboxChild> {
-    const child = fork(fileURLToPath(import.meta.url), ["--sandbox"], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    const c = new SandboxChild(child);
-    await new Promise<void>((resolve) => c.waiting.set(0, () => resolve()));
-    return c;
-  }
-
-  call<T>(call: Call): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve) => {
-      this.waiting.set(id, resolve as (r: unknown) => void);
-      this.child.send({ id, call });
-    });
-  }
-
-  stop(): void {
-    this.child.kill();
-  }
-}
 
 // ------------------------------------------------------------------- timing GitHub from the app side
 
@@ -340,7 +308,7 @@ function countingLogger(): Logger & { counts: PassResult["logged"] } {
   };
 }
 
-async function runPass(name: PassName, child: SandboxChild, alerts: number, repos: number): Promise<PassResult> {
+async function runPass(name: PassName, child: SandboxChild<Call>, alerts: number, repos: number): Promise<PassResult> {
   const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos });
   github.target = url;
   const clock = new VirtualClock(START);
@@ -491,7 +459,7 @@ async function main(): Promise<void> {
       `(${alerts - repos} of ${alerts}). Times in ms per delivery; processing = wall − time waiting on GitHub. Memory: this process (the app), sampled every 10 ms.\n`,
   );
 
-  const child = await SandboxChild.start();
+  const child = await SandboxChild.start<Call>(fileURLToPath(import.meta.url));
   const results: PassResult[] = [];
   try {
     for (const name of passes) {

@@ -19,7 +19,6 @@
  * on loopback, see the burst benchmark's "retries off" pass) and plugin-throttling, which spaces
  * writes ≥ 1 s apart and would make the "changed" pass last minutes. Nothing is written to the repository.
  */
-import { fork, type ChildProcess } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -37,6 +36,7 @@ import { sweep, type SweepReport } from "../src/handlers/sweep.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
 import { exposeGc, repoName, sampleMemory, seed, timeGitHubRequests } from "./burst.bench.ts";
+import { SandboxChild } from "./support/child.ts";
 
 const START = "2026-11-23T08:55:00Z";
 const BenchOctokit = Octokit.plugin(paginateRest, restEndpointMethods);
@@ -126,38 +126,6 @@ async function sandboxProcess(): Promise<void> {
   process.send!({ id: 0, result: "ready" });
 }
 
-class SandboxChild {
-  private readonly child: ChildProcess;
-  private readonly waiting = new Map<number, (result: unknown) => void>();
-  private next = 1;
-
-  private constructor(child: ChildProcess) {
-    this.child = child;
-    child.on("message", (m: { id: number; result: unknown }) => {
-      this.waiting.get(m.id)?.(m.result);
-      this.waiting.delete(m.id);
-    });
-  }
-
-  static async start(): Promise<SandboxChild> {
-    const child = fork(fileURLToPath(import.meta.url), ["--sandbox"], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    const c = new SandboxChild(child);
-    await new Promise<void>((resolve) => c.waiting.set(0, () => resolve()));
-    return c;
-  }
-
-  call<T>(call: Call): Promise<T> {
-    const id = this.next++;
-    return new Promise<T>((resolve) => {
-      this.waiting.set(id, resolve as (r: unknown) => void);
-      this.child.send({ id, call });
-    });
-  }
-
-  stop(): void {
-    this.child.kill();
-  }
-}
 
 // ------------------------------------------------------------------------------ the naive baseline
 
@@ -265,7 +233,7 @@ async function main(): Promise<void> {
   console.log("# Sweep benchmark\n");
   console.log(`node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${process.platform}/${process.arch}.`);
 
-  const child = await SandboxChild.start();
+  const child = await SandboxChild.start<Call>(fileURLToPath(import.meta.url));
   try {
     process.stderr.write(`sweep: seeding ${issues} alerts in ${repos} repositories and opening their issues (child process)…\n`);
     const seeded = await child.call<{ url: string; seedMs: number; opened: number; failed: number; errors: string[] }>({ op: "start", issues, repos });

@@ -55230,7 +55230,6 @@ function buildEffects(config2) {
     }
     return null;
   };
-  let lastPolicyPager = null;
   const credentials = new CredentialsApiRevoker({ baseUrl: config2.apiUrl, clock, log, ...fetchOpt });
   const webhookRevokers = /* @__PURE__ */ new Map();
   const methodsFor = (policy) => {
@@ -55253,9 +55252,8 @@ function buildEffects(config2) {
   });
   const methodsByKey = /* @__PURE__ */ new Map();
   return {
-    pagerConfigured(policy) {
-      lastPolicyPager = pagerFor(policy);
-      return lastPolicyPager !== null;
+    pagerFor(policy) {
+      return pagerFor(policy)?.id ?? null;
     },
     supports(c) {
       const methods = methodsFor(c.policy);
@@ -55264,10 +55262,10 @@ function buildEffects(config2) {
     },
     effects: {
       async page(op) {
-        const chosen = lastPolicyPager ?? [...pagers.entries()].map(([id, pager]) => ({ id, pager }))[0] ?? null;
-        if (!chosen) throw new Error("no pager is configured");
+        const pager = op.via ? pagers.get(op.via) : void 0;
+        if (!pager) throw new Error("no pager is configured for this page");
         const [repo, number4] = op.alertKey.replace(/^[^:]+:/, "").split("#");
-        const result = await chosen.pager.send({ action: "trigger", alertKey: op.alertKey, summary: op.summary, severity: op.severity, repo: repo ?? "", alertNumber: Number(number4), secretType: op.secretType || op.identityClass, identityClass: op.identityClass, issueUrl: op.url });
+        const result = await pager.send({ action: "trigger", alertKey: op.alertKey, summary: op.summary, severity: op.severity, repo: repo ?? "", alertNumber: Number(number4), secretType: op.secretType || op.identityClass, identityClass: op.identityClass, issueUrl: op.url });
         if (!result.ok) throw new Error(`paging failed: ${result.detail}`);
       },
       async revoke(op) {
@@ -65731,7 +65729,9 @@ async function sweep(run2, scope, options = {}) {
         }
         const { policy } = await loadPolicy(run2, parseRepo(marker.repo));
         clocks++;
-        const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: options.effects?.pagerConfigured(policy) ?? false });
+        const via = options.effects?.pagerFor(policy) ?? null;
+        const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: via !== null });
+        if (via) planned.change.ops = planned.change.ops.map((o) => o.op === "page" ? { ...o, via } : o);
         if (planned.change.ops.length && pending) {
           pending.ops.push(...planned.change.ops);
           pending.labels.push(...planned.change.labels.filter((l2) => !pending.labels.some((p) => p.name === l2.name)));
@@ -65772,7 +65772,7 @@ function merge3(a, b) {
   return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };
 }
 function keyOf(body) {
-  return decodeMarker(body)?.key ?? "";
+  return markerKey(body) ?? "";
 }
 
 // src/core/metrics/record.ts

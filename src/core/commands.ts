@@ -1,5 +1,4 @@
 import { parseDuration, type Duration } from "./sla/duration.ts";
-import { formatDuration } from "./sla/duration.ts";
 
 /** How an owner may close a response, and GitHub's alert resolution for each. */
 export const RESOLUTIONS = {
@@ -97,8 +96,4 @@ export function authorize(command: Command, a: Authority): { ok: true } | { ok: 
   }
   const who = ["the assignees", "members of the owning team", a.securityTeam ? `members of ${a.securityTeam}` : null].filter(Boolean).join(", ");
   return { ok: false, reply: `@${a.actor}, only ${who} may use \`/${command.name}\` here. Ask one of them, or ask security to add you.` };
-}
-
-export function describeSnooze(d: Duration): string {
-  return formatDuration(d);
 }

@@ -14,7 +14,7 @@ export type Op =
   | { op: "remove-label"; issue: number; label: string }
   | { op: "add-assignees"; issue: number; assignees: string[] }
   /** Not a GitHub write, but a side effect all the same: dry-run and the budget apply. */
-  | { op: "page"; alertKey: string; severity: "critical" | "high" | "medium" | "low"; summary: string; url: string | null; identityClass: string; secretType: string }
+  | { op: "page"; alertKey: string; severity: "critical" | "high" | "medium" | "low"; summary: string; url: string | null; identityClass: string; secretType: string; via?: string }
   /** GitHub's credential revocation (or the organisation's rotation webhook). The secret is read at that moment only. */
   | { op: "revoke"; alertKey: string; repo: string; alert: number; secretType: string; identityClass: string; issueUrl: string | null }
   | { op: "comment"; issue: number; body: string };

@@ -23,8 +23,8 @@ export interface EffectsConfig {
 
 export interface RunEffects {
   effects: Effects;
-  /** Whether the policy's pager (PagerDuty or webhook) has its secrets in the environment. */
-  pagerConfigured(policy: Policy): boolean;
+  /** The pager the policy names (PagerDuty or webhook) when its secrets are in the environment; null when none. */
+  pagerFor(policy: Policy): string | null;
   supports(candidate: RevocationCandidate): boolean;
 }
 
@@ -56,7 +56,6 @@ export function buildEffects(config: EffectsConfig): RunEffects {
     }
     return null;
   };
-  let lastPolicyPager: { id: string; pager: Pager } | null = null;
 
   const credentials = new CredentialsApiRevoker({ baseUrl: config.apiUrl, clock, log, ...fetchOpt });
   const webhookRevokers = new Map<string, RevocationMethod>();
@@ -81,9 +80,8 @@ export function buildEffects(config: EffectsConfig): RunEffects {
   const methodsByKey = new Map<string, RevocationMethod[]>();
 
   return {
-    pagerConfigured(policy) {
-      lastPolicyPager = pagerFor(policy);
-      return lastPolicyPager !== null;
+    pagerFor(policy) {
+      return pagerFor(policy)?.id ?? null;
     },
     supports(c) {
       const methods = methodsFor(c.policy);
@@ -92,10 +90,10 @@ export function buildEffects(config: EffectsConfig): RunEffects {
     },
     effects: {
       async page(op: Extract<Op, { op: "page" }>) {
-        const chosen = lastPolicyPager ?? [...pagers.entries()].map(([id, pager]) => ({ id, pager }))[0] ?? null;
-        if (!chosen) throw new Error("no pager is configured");
+        const pager = op.via ? pagers.get(op.via) : undefined;
+        if (!pager) throw new Error("no pager is configured for this page");
         const [repo, number] = op.alertKey.replace(/^[^:]+:/, "").split("#");
-        const result = await chosen.pager.send({ action: "trigger", alertKey: op.alertKey, summary: op.summary, severity: op.severity, repo: repo ?? "", alertNumber: Number(number), secretType: op.secretType || op.identityClass, identityClass: op.identityClass, issueUrl: op.url });
+        const result = await pager.send({ action: "trigger", alertKey: op.alertKey, summary: op.summary, severity: op.severity, repo: repo ?? "", alertNumber: Number(number), secretType: op.secretType || op.identityClass, identityClass: op.identityClass, issueUrl: op.url });
         if (!result.ok) throw new Error(`paging failed: ${result.detail}`);
       },
       async revoke(op: Extract<Op, { op: "revoke" }>) {

@@ -2,7 +2,7 @@ import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { repoName, type RepoRef } from "../core/alert/types.ts";
 import { issueRepository } from "../core/decide.ts";
 import { LABELS } from "../core/issue/labels.ts";
-import { decodeMarker } from "../core/issue/marker.ts";
+import { decodeMarker, markerKey } from "../core/issue/marker.ts";
 import { afterOps, type Change } from "../core/plan.ts";
 import { planClock } from "../core/sla/escalate.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
@@ -100,7 +100,10 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
         }
         const { policy } = await loadPolicy(run, parseRepo(marker.repo));
         clocks++;
-        const planned = planClock(issue, marker, { policy, now, pagerConfigured: options.effects?.pagerConfigured(policy) ?? false });
+        const via = options.effects?.pagerFor(policy) ?? null;
+        const planned = planClock(issue, marker, { policy, now, pagerConfigured: via !== null });
+        // Pages go through the pager this issue's policy names.
+        if (via) planned.change.ops = planned.change.ops.map((o) => (o.op === "page" ? { ...o, via } : o));
         if (planned.change.ops.length && pending) {
           pending.ops.push(...planned.change.ops);
           pending.labels.push(...planned.change.labels.filter((l) => !pending.labels.some((p) => p.name === l.name)));
@@ -146,5 +149,5 @@ function merge(a: ExecutionReport, b: ExecutionReport): ExecutionReport {
 }
 
 function keyOf(body: string): string {
-  return decodeMarker(body)?.key ?? "";
+  return markerKey(body) ?? "";
 }

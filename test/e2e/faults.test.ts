@@ -14,7 +14,7 @@ import { OctokitPort } from "../../src/github/octokit-port.ts";
 import { Run } from "../../src/handlers/run.ts";
 import { sweep } from "../../src/handlers/sweep.ts";
 import type { Fault, RequestLogEntry } from "../../src/sandbox/index.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { deliver, leaks, PLANTED, responseIssues, seedAcme, startWorld, type World } from "../support/world.ts";
 
 let world: World | undefined;
 afterEach(async () => {
@@ -240,26 +240,9 @@ describe("missing things", () => {
 
 /** `seedAcme`, but acme/api has issues disabled and the policy names acme/security-response. */
 function seedAcmeWithResponseRepository(sandbox: World["sandbox"]): void {
+  seedAcme(sandbox);
   const s = sandbox.state;
-  s.addOrg("acme");
-  for (const u of ["alice", "bob", "carol", "dave", "erin", "mallory"]) s.addUser(u);
-  s.addTeam("acme", "platform", ["carol", "dave"]);
-  s.addTeam("acme", "security", ["erin"]);
-  s.addInstallation({ id: 1, account: "acme", repositories: "all" });
-  s.addRepo({
-    owner: "acme",
-    name: ".github",
-    visibility: "private",
-    files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\nresponse_repository: acme/security-response\n' },
-    assignable: ["erin"],
-  });
+  s.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\nresponse_repository: acme/security-response\n');
   s.addRepo({ owner: "acme", name: "security-response", visibility: "private", assignable: ["alice", "erin"] });
-  s.addRepo({
-    owner: "acme",
-    name: "api",
-    visibility: "private",
-    hasIssues: false,
-    files: { ".github/CODEOWNERS": "# API owners\n* @acme/platform\n/infra/ @alice\n" },
-    assignable: ["alice", "bob", "carol", "dave", "erin"],
-  });
+  s.repo("acme", "api")!.hasIssues = false;
 }
