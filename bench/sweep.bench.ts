@@ -1,6 +1,8 @@
 /**
  * Sweep benchmark: `npm run bench:sweep [-- --issues 10000 --repos 50 --changed 100]` (Node 24).
  *
+ * `--profile FILE` also writes a CPU profile of the "nothing changed" pass.
+ *
  * An organisation with `--issues` open secret scanning alerts across `--repos` repositories (the
  * burst benchmark's organisation), each with its open response issue. The sandbox GitHub runs in a
  * child process (validation off, rate limit counted but not enforced, no latency); the child seeds
@@ -19,6 +21,8 @@
  * on loopback, see the burst benchmark's "retries off" pass) and plugin-throttling, which spaces
  * writes ≥ 1 s apart and would make the "changed" pass last minutes. Nothing is written to the repository.
  */
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -39,6 +43,33 @@ import { exposeGc, repoName, sampleMemory, seed, timeGitHubRequests } from "./bu
 import { SandboxChild } from "./support/child.ts";
 
 const START = "2026-11-23T08:55:00Z";
+
+/**
+ * `--profile FILE`: a V8 CPU profile of the "nothing changed" pass (open it in Chrome DevTools),
+ * and the functions with the most self time, printed to stderr.
+ */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(file) {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile(file, JSON.stringify(profile));
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      profile.samples?.forEach((id, i) => {
+        const frame = byId.get(id)!.callFrame;
+        const name = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
+        self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
+      });
+      process.stderr.write(`CPU profile written to ${file}; most self time:\n`);
+      for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stderr.write(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}\n`);
+      session.disconnect();
+    },
+  };
+}
 const BenchOctokit = Octokit.plugin(paginateRest, restEndpointMethods);
 const octokitFor = (baseUrl: string, token: string): OctokitLike => new BenchOctokit({ auth: token, baseUrl }) as unknown as OctokitLike;
 
@@ -57,6 +88,20 @@ function countingLogger(): Logger & { errors: string[]; warnings: number } {
     },
   };
   return logger;
+}
+
+/** Reads what any sweep must read, and does nothing with it: the part of a sweep's cost that is GitHub's JSON. */
+async function readListsOnly(run: Run): Promise<SweepReport> {
+  const repos = new Map<string, RepoRef>();
+  let alerts = 0;
+  for await (const listed of run.deps.github.listOpenSecretScanningAlerts({ kind: "organization", org: "acme" })) {
+    alerts++;
+    const r = listed.repository as { name: string; owner: { login: string } };
+    repos.set(`${r.owner.login}/${r.name}`, { owner: r.owner.login, name: r.name });
+  }
+  let clocks = 0;
+  for (const repo of repos.values()) clocks += (await run.deps.github.listIssues(repo, LABELS.response.name)).length;
+  return { alerts, clocks, unreadable: 0, results: [], opened: 0, updated: 0, deferred: 0, failed: 0, writes: 0, dryRun: false };
 }
 
 // ----------------------------------------------------------------------- the sandbox (child process)
@@ -217,7 +262,7 @@ const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { issues: { type: "string", default: "10000" }, repos: { type: "string", default: "50" }, changed: { type: "string", default: "100" } } });
+  const { values } = parseArgs({ options: { issues: { type: "string", default: "10000" }, repos: { type: "string", default: "50" }, changed: { type: "string", default: "100" }, profile: { type: "string" } } });
   const issues = Number(values.issues);
   const repos = Number(values.repos);
   const changed = Number(values.changed);
@@ -244,7 +289,7 @@ async function main(): Promise<void> {
         `(validation off, no latency). The sweep that opened them took ${f(seeded.seedMs / 1000)} s in the child. Each pass below sweeps the organisation once, in this process, at the same instant, after one unmeasured warm-up sweep.\n`,
     );
 
-    const pass = async (name: string, port: OctokitPort): Promise<PassResult> => {
+    const pass = async (name: string, port: OctokitPort, work: (run: Run) => Promise<SweepReport> = (run) => sweep(run, { kind: "organization", org: "acme" })): Promise<PassResult> => {
       process.stderr.write(`sweep: ${name}…\n`);
       const log = countingLogger();
       const from = await child.call<number>({ op: "mark" });
@@ -253,7 +298,7 @@ async function main(): Promise<void> {
       github.reset();
       const cpuBefore = process.cpuUsage();
       const t0 = performance.now();
-      const report = await sweep(new Run({ github: port, clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+      const report = await work(new Run({ github: port, clock, log }, { dryRun: false, maxOperations: null }));
       const wallMs = performance.now() - t0;
       const used = process.cpuUsage(cpuBefore);
       const githubMs = github.busyMs();
@@ -266,7 +311,11 @@ async function main(): Promise<void> {
     // One unmeasured sweep first, so that no pass pays for JIT warm-up.
     await pass("warm-up", new OctokitPort(octokitFor(seeded.url, "ghs_bench")));
     const results: PassResult[] = [];
+    const profiler = values.profile ? await startProfile() : null;
     results.push(await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+    if (profiler && values.profile) await profiler.stop(values.profile);
+    // The floor: only reading the two lists a sweep must read (alerts, response issues), no work on them.
+    results.push(await pass("floor: read the lists only", new OctokitPort(octokitFor(seeded.url, "ghs_floor")), readListsOnly));
     const index = await child.call<[string, string, number][]>({ op: "index" });
     results.push(await pass("naive, GET per issue", new PerIssuePort(octokitFor(seeded.url, "ghs_naive"), index)));
     const mutated = changed ? await child.call<number>({ op: "mutate", count: changed }) : 0;
@@ -304,7 +353,8 @@ async function main(): Promise<void> {
     for (const [k, row] of [...routes].sort((a, b) => b[1][0]! - a[1][0]! || b[1].reduce((x, y) => x + y) - a[1].reduce((x, y) => x + y))) console.log(`| \`${k}\` | ${row.join(" | ")} |`);
 
     const steady = results[0]!;
-    const naive = results[1]!;
+    const floor = results.find((r) => r.name.startsWith("floor"))!;
+    const naive = results.find((r) => r.name.startsWith("naive"))!;
     const lists = steady.requests.filter((q) => q[3] && route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues").length;
     const perRepo = Math.ceil(issues / repos);
     const listTarget = repos * Math.ceil(perRepo / 100);
@@ -314,13 +364,17 @@ async function main(): Promise<void> {
         `All counted requests of a sweep with nothing to change: ${countedOf(steady)} (${f(countedOf(steady) / issues, 2)} per issue).`,
     );
     if (changed) {
-      const last = results[2]!;
+      const last = results.find((r) => r.name.endsWith("alerts changed"))!;
       const extra = countedOf(last) - countedOf(steady);
       console.log(`With ${mutated} alerts changed: ${extra} more counted requests (${f(extra / Math.max(1, mutated), 2)} per change; ${last.report.writes} writes).`);
     }
     console.log(
       `\nnaive ÷ sweep: counted requests ${f(countedOf(naive) / countedOf(steady), 2)}×, CPU ${f(naive.cpuMs / steady.cpuMs, 2)}×, wall ${f(naive.wallMs / steady.wallMs, 2)}×, ` +
         `peak heap ${f(naive.peakHeap / steady.peakHeap, 2)}×.`,
+    );
+    console.log(
+      `sweep − floor (nhi-steward's own work on top of reading the lists): CPU ${f((steady.cpuMs - floor.cpuMs) / 1000, 2)} s of ${f(steady.cpuMs / 1000, 2)} s ` +
+        `(${f(((steady.cpuMs - floor.cpuMs) / issues) * 100)} ms per 100 issues); sweep ÷ floor: CPU ${f(steady.cpuMs / floor.cpuMs, 2)}×.`,
     );
   } finally {
     child.stop();

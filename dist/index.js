@@ -12405,7 +12405,7 @@ var require_response = __commonJS({
     var assert2 = __require("node:assert");
     var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response = class _Response {
+    var Response2 = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12548,8 +12548,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
       }
     };
-    mixinBody(Response);
-    Object.defineProperties(Response.prototype, {
+    mixinBody(Response2);
+    Object.defineProperties(Response2.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12565,7 +12565,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response, {
+    Object.defineProperties(Response2, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12698,7 +12698,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response(kConstruct);
+      const response = new Response2(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers2(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12766,7 +12766,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response,
+      Response: Response2,
       cloneResponse,
       fromInnerResponse
     };
@@ -15436,7 +15436,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response, cloneResponse, fromInnerResponse } = require_response();
+    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -15963,7 +15963,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response);
+    webidl.converters.Response = webidl.interfaceConverter(Response2);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -23216,14 +23216,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text4, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text5, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text4;
+        return text5;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text4.length <= endStep)
-        return text4;
+      if (text5.length <= endStep)
+        return text5;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -23240,14 +23240,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text4, i, indent.length);
+        i = consumeMoreIndentedLines(text5, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text4[i += 1]; ) {
+      for (let ch; ch = text5[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text4[i + 1]) {
+          switch (text5[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -23264,12 +23264,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text4, i, indent.length);
+            i = consumeMoreIndentedLines(text5, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text4[i + 1];
+            const next = text5[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -23281,12 +23281,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text4[i += 1];
+                ch = text5[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text4;
+                return text5;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -23301,39 +23301,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text4;
+        return text5;
       if (onFold)
         onFold();
-      let res = text4.slice(0, folds[0]);
+      let res = text5.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text4.length;
+        const end2 = folds[i2 + 1] || text5.length;
         if (fold === 0)
           res = `
-${indent}${text4.slice(0, end2)}`;
+${indent}${text5.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text4[fold]}\\`;
+            res += `${text5[fold]}\\`;
           res += `
-${indent}${text4.slice(fold + 1, end2)}`;
+${indent}${text5.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text4, i, indent) {
+    function consumeMoreIndentedLines(text5, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text4[start];
+      let ch = text5[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text4[++i];
+          ch = text5[++i];
         } else {
           do {
-            ch = text4[++i];
+            ch = text5[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text4[start];
+          ch = text5[start];
         }
       }
       return end;
@@ -29871,8 +29871,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text4, addEOL = false) {
-    this._buffer += text4;
+  addRaw(text5, addEOL = false) {
+    this._buffer += text5;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -29968,10 +29968,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text4, level) {
+  addHeading(text5, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text4);
+    const element = this.wrap(allowedTag, text5);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30000,9 +30000,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text4, cite) {
+  addQuote(text5, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text4, attrs);
+    const element = this.wrap("blockquote", text5, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30013,8 +30013,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text4, href) {
-    const element = this.wrap("a", text4, { href });
+  addLink(text5, href) {
+    const element = this.wrap("a", text5, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -30937,8 +30937,8 @@ var convertMarkedBigIntsReviver = (key2, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key2, value, context);
 };
-var JSONParseV2 = (text4, reviver) => {
-  return JSON.parse(text4, (key2, value, context) => {
+var JSONParseV2 = (text5, reviver) => {
+  return JSON.parse(text5, (key2, value, context) => {
     const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber2 && isOutOfBounds;
@@ -30996,8 +30996,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text4) => {
-  return text4.replace(
+var serializeBigInts = (text5) => {
+  return text5.replace(
     stringsOrLargeNumbers,
     (match2, digits, fractional, exponential) => {
       const isString2 = match2[0] === '"';
@@ -31011,18 +31011,18 @@ var serializeBigInts = (text4) => {
     }
   );
 };
-var JSONParse = (text4, reviver) => {
-  if (!text4) return originalParse(text4, reviver);
+var JSONParse = (text5, reviver) => {
+  if (!text5) return originalParse(text5, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
-    const serializedData = serializeBigInts(text4);
+    if (isContextSourceSupported()) return JSONParseV2(text5, reviver);
+    const serializedData = serializeBigInts(text5);
     return originalParse(
       serializedData,
       (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
     );
   } catch (error64) {
     if (error64 instanceof RangeError) {
-      const serializedData = serializeBigInts(text4);
+      const serializedData = serializeBigInts(text5);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -31190,12 +31190,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text4 = "";
+    let text5 = "";
     try {
-      text4 = await response.text();
-      return JSONParse(text4);
+      text5 = await response.text();
+      return JSONParse(text5);
     } catch (err) {
-      return text4;
+      return text5;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -34409,6 +34409,7 @@ function createOctokit(options) {
     throttle: {
       enabled: options.pace ?? true,
       onRateLimit: (retryAfter, request2, _octokit, retryCount) => {
+        if (/\/audit-log\b/.test(request2.url)) return false;
         log.warn(`GitHub rate limit reached on ${request2.method} ${request2.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`);
         return retryCount < 2;
       },
@@ -43770,8 +43771,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text4) => {
-  return text4.charAt(0).toUpperCase() + text4.slice(1);
+var capitalizeFirstCharacter = (text5) => {
+  return text5.charAt(0).toUpperCase() + text5.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -54150,14 +54151,44 @@ function ownerText(owner4) {
       return owner4.email;
   }
 }
-function parseOwner(text4) {
-  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text4);
+function parseOwner(text5) {
+  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text5);
   if (team3) return { kind: "team", org: team3[1], slug: team3[2] };
-  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text4);
+  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text5);
   if (user) return { kind: "user", login: user[1] };
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text4)) return { kind: "email", email: text4 };
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text5)) return { kind: "email", email: text5 };
   return null;
 }
+
+// src/core/issue/group-schema.ts
+var groupMemberSchema = external_exports.object({
+  /** The alert's key, e.g. `secret-scanning:acme/api#12`: the issue index maps it to the group. */
+  key: external_exports.string(),
+  alert: external_exports.number(),
+  url: external_exports.string().nullable().default(null),
+  /** The secret type's display name, e.g. `GitHub Personal Access Token`. */
+  type: external_exports.string(),
+  secretType: external_exports.string(),
+  identityClass: external_exports.string(),
+  validity: external_exports.enum(["active", "inactive", "unknown"]),
+  publiclyLeaked: external_exports.boolean(),
+  severity: external_exports.enum(["critical", "high", "medium", "low"]),
+  system: external_exports.string().nullable().default(null),
+  /** The first location, e.g. `infra/deploy.sh:12` (a file and line, or a location type). */
+  where: external_exports.string().nullable().default(null),
+  /** How many locations GitHub reported, so a new one is news. */
+  locs: external_exports.number().int().min(0).default(0),
+  /** The alert's own clock; the group's is the earliest of its open alerts'. `startedAt` is when it joined. */
+  sla: external_exports.object({ acknowledgeBy: external_exports.string(), remediateBy: external_exports.string(), calendar: external_exports.enum(["24x7", "business"]), timeZone: external_exports.string(), startedAt: external_exports.string() }),
+  resolution: external_exports.object({ resolution: external_exports.string(), at: external_exports.string(), by: external_exports.string() }).nullable().default(null),
+  /** The alert's inputs digest (as a single issue's marker keeps it). */
+  inputs: external_exports.string().nullable().default(null)
+});
+var groupSchema = external_exports.object({
+  /** The alerts' repository, `owner/name` (every member is in it). */
+  repo: external_exports.string(),
+  members: external_exports.array(groupMemberSchema)
+});
 
 // src/core/issue/marker.ts
 var TIMELINE_EVENTS = [
@@ -54186,6 +54217,7 @@ var timelineEntrySchema = external_exports.object({
   detail: external_exports.string().nullable().default(null)
 });
 var MAX_TIMELINE = 100;
+var MAX_GROUP_TIMELINE = 30;
 var markerSchema = external_exports.object({
   v: external_exports.literal(1),
   key: external_exports.string(),
@@ -54224,11 +54256,15 @@ var markerSchema = external_exports.object({
   /** A risk acceptance waiting for security's `/approve`. */
   pending: external_exports.object({ resolution: external_exports.string(), at: external_exports.string(), by: external_exports.string(), comment: external_exports.string().nullable() }).nullable().default(null),
   autoRevoked: external_exports.object({ at: external_exports.string(), method: external_exports.string() }).nullable().default(null),
-  timeline: external_exports.array(timelineEntrySchema).default([])
+  timeline: external_exports.array(timelineEntrySchema).default([]),
+  /** What the content was computed from (`inputsDigest`): a sweep skips issues whose inputs are unchanged. */
+  inputs: external_exports.string().nullable().default(null),
+  /** Set on a group issue (`grouping` in the policy): its alerts; `key` is then the group's own key. */
+  group: groupSchema.nullable().default(null)
 });
 var MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
 function encodeMarker(marker) {
-  const json2 = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline) } : marker).replace(/--/g, "-\\u002d");
+  const json2 = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline, marker.group ? MAX_GROUP_TIMELINE : MAX_TIMELINE) } : marker).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json2} -->`;
 }
 function replaceMarker(body, marker) {
@@ -54236,8 +54272,8 @@ function replaceMarker(body, marker) {
 
 ${encodeMarker(marker)}`;
 }
-function capTimeline(timeline) {
-  return timeline.length <= MAX_TIMELINE ? timeline : [timeline[0], ...timeline.slice(-(MAX_TIMELINE - 1))];
+function capTimeline(timeline, max = MAX_TIMELINE) {
+  return timeline.length <= max ? timeline : [timeline[0], ...timeline.slice(-(max - 1))];
 }
 function markerKey(body) {
   const m = body ? MARKER_RE.exec(body) : null;
@@ -54247,6 +54283,18 @@ function markerKey(body) {
     return typeof key2 === "string" ? key2 : null;
   } catch {
     return null;
+  }
+}
+function markerKeys(body) {
+  const m = body ? MARKER_RE.exec(body) : null;
+  if (!m) return [];
+  try {
+    const parsed = JSON.parse(m[1]);
+    if (typeof parsed.key !== "string") return [];
+    const members2 = Array.isArray(parsed.group?.members) ? parsed.group.members.map((x) => x?.key).filter((k) => typeof k === "string") : [];
+    return [parsed.key, ...members2];
+  } catch {
+    return [];
   }
 }
 function encodeKeyMarker(key2, kind2) {
@@ -54283,10 +54331,67 @@ var Lru = class {
     this.entries.set(key2, value);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value);
   }
+  delete(key2) {
+    this.entries.delete(key2);
+  }
   get size() {
     return this.entries.size;
   }
 };
+
+// src/github/directory-cache.ts
+var DIRECTORY_TTL_MS = 5 * 6e4;
+var DirectoryCache = class {
+  entries;
+  now;
+  ttlMs;
+  constructor(now2, options = {}) {
+    this.now = now2;
+    this.ttlMs = options.ttlMs ?? DIRECTORY_TTL_MS;
+    this.entries = new Lru(options.max ?? 2e4);
+  }
+  /** The cached answer for `key`, or `load()`'s (concurrent callers share one request; failures are not kept). */
+  remember(key2, load) {
+    const hit = this.entries.get(key2);
+    if (hit && hit.expires > this.now()) return hit.value;
+    const value = load();
+    const entry = { expires: this.now() + this.ttlMs, value };
+    this.entries.set(key2, entry);
+    value.catch(() => {
+      if (this.entries.get(key2) === entry) this.entries.delete(key2);
+    });
+    return value;
+  }
+  /** Replaces an answer learnt another way (e.g. GitHub refused an assignee the cache called assignable). */
+  set(key2, value) {
+    this.entries.set(key2, { expires: this.now() + this.ttlMs, value: Promise.resolve(value) });
+  }
+  /** A known answer that has not expired, without loading. */
+  peek(key2) {
+    const hit = this.entries.get(key2);
+    return hit && hit.expires > this.now() ? hit.value : void 0;
+  }
+};
+
+// src/github/pages.ts
+function nextLink(link) {
+  if (!link) return null;
+  const m = /<([^>]+)>;\s*rel="next"/.exec(link);
+  return m ? m[1] : null;
+}
+async function* jsonPages(octokit, route2, params, onFirstResponse) {
+  const raw = { request: { parseSuccessResponseBody: false } };
+  let response = await octokit.request(route2, { ...params, ...raw });
+  onFirstResponse?.(response.headers);
+  for (; ; ) {
+    const text5 = await new Response(response.data).text();
+    const data = JSON.parse(text5);
+    yield Array.isArray(data) ? data : [];
+    const next = nextLink(response.headers.link);
+    if (!next) return;
+    response = await octokit.request({ method: "GET", url: next, ...raw });
+  }
+}
 
 // src/github/octokit-port.ts
 function status(e) {
@@ -54301,8 +54406,9 @@ var newFileCache = (max = 5e3) => new Lru(max);
 var OctokitPort = class {
   octokit;
   repos = /* @__PURE__ */ new Map();
-  teams = /* @__PURE__ */ new Map();
-  assignable = /* @__PURE__ */ new Map();
+  directory;
+  /** When each issue index was read, by GitHub's `Date` header (ms). */
+  indexReadAt = /* @__PURE__ */ new Map();
   issueIndex = /* @__PURE__ */ new Map();
   files;
   knownLabels;
@@ -54313,6 +54419,7 @@ var OctokitPort = class {
   constructor(octokit, options = {}) {
     this.octokit = octokit;
     this.files = options.files ?? newFileCache();
+    this.directory = options.directory ?? new DirectoryCache(() => 0);
     this.knownLabels = options.labels ?? new Lru(5e3);
   }
   getRepository(repo) {
@@ -54354,20 +54461,34 @@ var OctokitPort = class {
   }
   async *listOpenSecretScanningAlerts(scope) {
     if (scope.kind === "organization") {
-      const pages2 = this.octokit.paginate.iterator("GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
-      for await (const page of pages2) for (const alert of page.data) yield { repository: alert.repository, alert };
+      const pages2 = jsonPages(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
+      for await (const page of pages2) for (const alert of page) yield { repository: alert.repository, alert };
       return;
     }
     const info3 = await this.getRepository(scope.repo);
     const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info3.visibility, private: info3.visibility !== "public" };
-    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/secret-scanning/alerts", {
+    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", {
       owner: scope.repo.owner,
       repo: scope.repo.name,
       state: "open",
       hide_secret: true,
       per_page: 100
     });
-    for await (const page of pages) for (const alert of page.data) yield { repository, alert };
+    for await (const page of pages) for (const alert of page) yield { repository, alert };
+  }
+  async listRecentlyResolvedAlerts(scope, since, maxPages) {
+    const params = { state: "resolved", sort: "updated", direction: "desc", hide_secret: true, per_page: 100 };
+    const pages = scope.kind === "organization" ? jsonPages(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, ...params }) : jsonPages(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", { owner: scope.repo.owner, repo: scope.repo.name, ...params });
+    const out = [];
+    let read = 0;
+    for await (const page of pages) {
+      for (const alert of page) {
+        if (alert.updated_at && Date.parse(alert.updated_at) < since.getTime()) return out;
+        out.push({ repository: scope.kind === "organization" ? alert.repository : { name: scope.repo.name, owner: { login: scope.repo.owner } }, alert });
+      }
+      if (++read >= maxPages) return out;
+    }
+    return out;
   }
   async getRepositoryProperties(repo) {
     try {
@@ -54383,6 +54504,8 @@ var OctokitPort = class {
   async readFile(repo, path) {
     const cacheKey = `${key(repo)}:${path}`;
     const cached2 = this.files.get(cacheKey);
+    const missing = this.directory.peek(`missing:${cacheKey}`);
+    if (missing && !cached2) return missing;
     try {
       const response = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
         owner: repo.owner,
@@ -54400,44 +54523,65 @@ var OctokitPort = class {
       if (status(e) === 404) {
         const etag = e.response?.headers?.etag;
         if (etag) this.files.set(cacheKey, { etag, file: null });
+        else {
+          this.files.delete(cacheKey);
+          this.directory.set(`missing:${cacheKey}`, null);
+        }
         return null;
       }
       throw e;
     }
   }
   listTeamMembers(org, slug) {
-    const k = `${org}/${slug}`;
-    let p = this.teams.get(k);
-    if (!p) {
-      p = this.octokit.paginate("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100 }).then((members2) => members2.map((m) => m.login)).catch((e) => {
+    return this.directory.remember(
+      `team:${org}/${slug}`.toLowerCase(),
+      () => this.octokit.paginate("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100 }).then((members2) => members2.map((m) => m.login)).catch((e) => {
         if (status(e) === 404 || status(e) === 403) return null;
         throw e;
-      });
-      this.teams.set(k, p);
-    }
-    return p;
+      })
+    );
   }
-  isAssignable(repo, login) {
-    const k = `${key(repo)}:${login}`;
-    let p = this.assignable.get(k);
-    if (!p) {
-      p = this.octokit.request("GET /repos/{owner}/{repo}/assignees/{assignee}", { owner: repo.owner, repo: repo.name, assignee: login }).then(() => true).catch((e) => {
+  async isAssignable(repo, login2) {
+    const everyone = await this.smallList(`assignees:${key(repo)}`, "GET /repos/{owner}/{repo}/assignees", repo, (u) => u.login);
+    const corrected = this.directory.peek(`assignable:${key(repo)}:${login2}`.toLowerCase());
+    if (everyone && !corrected) return everyone.has(login2.toLowerCase());
+    return this.directory.remember(
+      `assignable:${key(repo)}:${login2}`.toLowerCase(),
+      () => this.octokit.request("GET /repos/{owner}/{repo}/assignees/{assignee}", { owner: repo.owner, repo: repo.name, assignee: login2 }).then(() => true).catch((e) => {
         if (status(e) === 404) return false;
         throw e;
-      });
-      this.assignable.set(k, p);
-    }
-    return p;
+      })
+    );
   }
-  async findIssue(repo, issueKey, label) {
+  async findIssue(repo, issueKey, label, options = {}) {
+    const k = `${key(repo)}|${label}`;
+    const known = this.issueIndex.get(k);
     const index = await this.issuesByKey(repo, label);
+    if (options.fresh && known) await this.refreshIndex(repo, label, index);
     return index.get(issueKey) ?? null;
+  }
+  /**
+   * Brings an index read earlier in this run up to date: only issues updated since then (by
+   * GitHub's clock, from the list's `Date` header, less a minute for its one-second precision).
+   * One request in the usual case, instead of the whole list.
+   */
+  async refreshIndex(repo, label, index) {
+    const k = `${key(repo)}|${label}`;
+    const readAt = this.indexReadAt.get(k);
+    if (!readAt) return;
+    const since = new Date(readAt - 6e4).toISOString();
+    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", since, per_page: 100 }, (headers) => this.noteReadAt(k, headers));
+    for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
+  }
+  noteReadAt(indexKey, headers) {
+    const at = Date.parse(String(headers.date ?? ""));
+    if (!Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
   }
   async listIssueRecords(repo, label) {
     const out = [];
-    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
+    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
     for await (const page of pages) {
-      for (const i of page.data) {
+      for (const i of page) {
         if (i.pull_request) continue;
         out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels, assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
       }
@@ -54446,14 +54590,30 @@ var OctokitPort = class {
   }
   async listOrgInstallations(org) {
     const list2 = await this.octokit.paginate("GET /orgs/{org}/installations", { org, per_page: 100 });
-    return list2.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions, selection: i.repository_selection }));
+    return list2.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions, selection: i.repository_selection, ...i.client_id ? { clientId: i.client_id } : {} }));
+  }
+  async getAppOwner(slug) {
+    try {
+      const { data } = await this.octokit.request("GET /apps/{app_slug}", { app_slug: slug });
+      return data?.owner?.login ?? null;
+    } catch (e) {
+      if (status(e) === 404) return null;
+      throw e;
+    }
+  }
+  /** GitHub Enterprise Cloud only (`api.github.com`'s description leaves it out, hence the untyped route). */
+  async readOrgAuditLog(org, query) {
+    const res = await this.octokit.request("GET /orgs/{org}/audit-log", { org, phrase: query.phrase, include: "web", order: "asc", per_page: query.perPage, ...query.after ? { after: query.after } : {} });
+    const link = String(res.headers.link ?? "");
+    const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
+    return { entries: Array.isArray(res.data) ? res.data : [], next: next ? new URL(next).searchParams.get("after") : null };
   }
   async listOrgRepositories(org) {
     const repos = await this.octokit.paginate("GET /orgs/{org}/repos", { org, per_page: 100 });
     return repos.filter((r) => !r.archived).map((r) => ({ owner: r.owner.login, name: r.name }));
   }
   async listIssues(repo, label) {
-    return [...(await this.issuesByKey(repo, label)).values()];
+    return [...new Set((await this.issuesByKey(repo, label)).values())];
   }
   /** All issues with a label in a repository, by marker key: one paginated read per run. */
   issuesByKey(repo, label) {
@@ -54462,31 +54622,13 @@ var OctokitPort = class {
     if (!p) {
       p = (async () => {
         const index = /* @__PURE__ */ new Map();
-        const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", {
-          owner: repo.owner,
-          repo: repo.name,
-          labels: label,
-          state: "all",
-          per_page: 100
-        });
-        for await (const page of pages) {
-          for (const issue3 of page.data) {
-            if (issue3.pull_request) continue;
-            const markerKeyValue = markerKey(issue3.body);
-            if (!markerKeyValue) continue;
-            const existing = {
-              number: issue3.number,
-              state: issue3.state === "closed" ? "closed" : "open",
-              title: issue3.title,
-              body: issue3.body ?? "",
-              labels: issue3.labels.map((l2) => typeof l2 === "string" ? l2 : l2.name ?? ""),
-              assignees: (issue3.assignees ?? []).map((a) => a.login),
-              url: issue3.html_url
-            };
-            const prior = index.get(markerKeyValue);
-            if (!prior || prior.number > existing.number) index.set(markerKeyValue, existing);
-          }
-        }
+        const pages = jsonPages(
+          this.octokit,
+          "GET /repos/{owner}/{repo}/issues",
+          { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 },
+          (headers) => this.noteReadAt(k, headers)
+        );
+        for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
         return index;
       })();
       this.issueIndex.set(k, p);
@@ -54502,12 +54644,15 @@ var OctokitPort = class {
       const refused = status(e) === 422 ? refusedAssignees(e) : [];
       if (!refused.length) throw e;
       const assignees = issue3.assignees.filter((a) => !refused.includes(a.toLowerCase()));
+      for (const login2 of refused) this.directory.set(`assignable:${key(repo)}:${login2}`.toLowerCase(), false);
       ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue3, assignees, request: { retries: 0 } }));
     }
-    const issueKey = markerKey(issue3.body);
+    const issueKeys = markerKeys(issue3.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue3.labels[0]}`);
-    if (issueKey && index) {
-      (await index).set(issueKey, { number: data.number, state: "open", title: issue3.title, body: issue3.body, labels: issue3.labels, assignees: issue3.assignees, url: data.html_url });
+    if (issueKeys.length && index) {
+      const created = { number: data.number, state: "open", title: issue3.title, body: issue3.body, labels: issue3.labels, assignees: issue3.assignees, url: data.html_url };
+      const resolved = await index;
+      for (const k of issueKeys) if (!resolved.has(k)) resolved.set(k, created);
     }
     return { number: data.number, url: data.html_url };
   }
@@ -54533,6 +54678,15 @@ var OctokitPort = class {
   }
   async updateIssue(repo, issueNumber, patch) {
     await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
+    for (const [k, p] of this.issueIndex) {
+      if (!k.startsWith(`${key(repo)}|`)) continue;
+      const index = await p.catch(() => null);
+      const prior = index ? [...index.values()].find((i) => i.number === issueNumber) : void 0;
+      if (!index || !prior) continue;
+      const next = { ...prior, ...patch.title !== void 0 ? { title: patch.title } : {}, ...patch.body !== void 0 ? { body: patch.body } : {}, ...patch.state ? { state: patch.state } : {}, ...patch.assignees ? { assignees: patch.assignees } : {} };
+      for (const [ik, issue3] of index) if (issue3 === prior) index.set(ik, next);
+      for (const mk of patch.body !== void 0 ? markerKeys(patch.body) : []) if (!index.has(mk)) index.set(mk, next);
+    }
   }
   async addLabels(repo, issueNumber, labels) {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, labels });
@@ -54550,9 +54704,27 @@ var OctokitPort = class {
   async createComment(repo, issueNumber, body) {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body, request: { retries: 0 } });
   }
+  /**
+   * A repository list (assignees, labels) as a set of lowercased names, when its first page of 100
+   * is all of it; null when there are more pages (then each name is asked about on its own).
+   * Kept in the directory cache, like team members.
+   */
+  smallList(cacheKey, route2, repo, name) {
+    return this.directory.remember(cacheKey.toLowerCase(), async () => {
+      const response = await this.octokit.request(route2, { owner: repo.owner, repo: repo.name, per_page: 100 });
+      if (nextLink(response.headers.link)) return null;
+      return new Set(response.data.map((item) => name(item).toLowerCase()));
+    });
+  }
   async ensureLabel(repo, label) {
     const id = `${key(repo)}:${label.name}`;
     if (this.knownLabels.get(id)) return "exists";
+    const labels = await this.smallList(`labels:${key(repo)}`, "GET /repos/{owner}/{repo}/labels", repo, (l2) => l2.name);
+    if (labels?.has(label.name.toLowerCase())) {
+      this.knownLabels.set(id, true);
+      return "exists";
+    }
+    if (labels) return this.createLabel(repo, label, id);
     try {
       await this.octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: repo.owner, repo: repo.name, name: label.name });
       this.knownLabels.set(id, true);
@@ -54560,6 +54732,9 @@ var OctokitPort = class {
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
+    return this.createLabel(repo, label, id);
+  }
+  async createLabel(repo, label, id) {
     try {
       await this.octokit.request("POST /repos/{owner}/{repo}/labels", { owner: repo.owner, repo: repo.name, ...label });
       this.knownLabels.set(id, true);
@@ -54573,6 +54748,24 @@ var OctokitPort = class {
     }
   }
 };
+function addToIndex(index, issue3) {
+  if (issue3.pull_request) return;
+  const keys = markerKeys(issue3.body);
+  if (!keys.length) return;
+  const existing = {
+    number: issue3.number,
+    state: issue3.state === "closed" ? "closed" : "open",
+    title: issue3.title,
+    body: issue3.body ?? "",
+    labels: issue3.labels.map((l2) => typeof l2 === "string" ? l2 : l2.name ?? ""),
+    assignees: (issue3.assignees ?? []).map((a) => a.login),
+    url: issue3.html_url
+  };
+  for (const k of keys) {
+    const prior = index.get(k);
+    if (!prior || prior.number >= existing.number) index.set(k, existing);
+  }
+}
 
 // src/github/port.ts
 function parseRepo(fullName) {
@@ -54648,6 +54841,8 @@ var Run = class {
   policies = /* @__PURE__ */ new Map();
   codeowners = /* @__PURE__ */ new Map();
   properties = /* @__PURE__ */ new Map();
+  /** Group issues planned so far in this run, by group key (see plan-group.ts). */
+  groups = /* @__PURE__ */ new Map();
   /** Changes found along the way that are not about one alert (config-error issues), by key. */
   sideChanges = /* @__PURE__ */ new Map();
   constructor(deps, options = {}) {
@@ -54680,13 +54875,13 @@ async function post(fetchImpl, url2, body, headers, timeoutMs) {
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetchImpl(url2, { method: "POST", body, headers, redirect: "manual", signal: controller.signal });
-    let text4 = "";
+    let text5 = "";
     try {
-      text4 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
+      text5 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
     } catch {
       if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     }
-    return { kind: "response", status: response.status, headers: response.headers, body: text4 };
+    return { kind: "response", status: response.status, headers: response.headers, body: text5 };
   } catch (e) {
     if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     return { kind: "network", code: errorCode(e) };
@@ -54718,8 +54913,8 @@ var IDEMPOTENCY_HEADER = "Idempotency-Key";
 function signature(signingSecret, body) {
   return `sha256=${createHmac("sha256", signingSecret).update(body, "utf8").digest("hex")}`;
 }
-function sha256Hex(text4) {
-  return createHash("sha256").update(text4, "utf8").digest("hex");
+function sha256Hex(text5) {
+  return createHash("sha256").update(text5, "utf8").digest("hex");
 }
 function signedHeaders(signingSecret, body, event, idempotencyKey) {
   return {
@@ -54864,9 +55059,9 @@ var PagerDutyClient = class {
 function pagerDutyDedupKey(alertKey2) {
   return alertKey2.length <= MAX_DEDUP_KEY ? alertKey2 : `sha256:${sha256Hex(alertKey2)}`;
 }
-function truncate(text4, max) {
-  const chars = Array.from(text4);
-  return chars.length <= max ? text4 : `${chars.slice(0, max - 1).join("")}\u2026`;
+function truncate(text5, max) {
+  const chars = Array.from(text5);
+  return chars.length <= max ? text5 : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
 function parse5(body) {
   try {
@@ -54969,9 +55164,9 @@ var HourlyBudget = class {
   sent = [];
   reserved = 0;
   blockedUntil = 0;
-  constructor(limit = REQUESTS_PER_HOUR, windowMs = HOUR_MS) {
+  constructor(limit = REQUESTS_PER_HOUR, windowMs2 = HOUR_MS) {
     this.limit = limit;
-    this.windowMs = windowMs;
+    this.windowMs = windowMs2;
   }
   available(now2) {
     if (now2 < this.blockedUntil) return 0;
@@ -55114,8 +55309,8 @@ var CredentialsApiRevoker = class {
     const { status: status2, headers: h } = result;
     const requestId = h.get("x-github-request-id");
     const ref = `HTTP ${status2}${requestId ? `, request ${requestId}` : ""}`;
-    const rateLimited = h.get("x-ratelimit-remaining") === "0";
-    if (rateLimited) {
+    const rateLimited2 = h.get("x-ratelimit-remaining") === "0";
+    if (rateLimited2) {
       const reset = Number(h.get("x-ratelimit-reset"));
       const now2 = this.now();
       this.budget.block(Number.isFinite(reset) && reset > 0 ? Math.min(reset * 1e3, now2 + HOUR_MS) : now2 + HOUR_MS);
@@ -55126,8 +55321,8 @@ var CredentialsApiRevoker = class {
     if (status2 >= 300 && status2 < 400) {
       return { status: "failed", method: this.name, detail: `revoking ${what}: unexpected redirect, not followed (${ref})`, retryable: false };
     }
-    if (status2 === 429 || status2 >= 500 || status2 === 403 && rateLimited) {
-      return { status: "failed", method: this.name, detail: `revoking ${what}: ${rateLimited || status2 === 429 ? "rate limited" : "server error"} (${ref})`, retryable: true };
+    if (status2 === 429 || status2 >= 500 || status2 === 403 && rateLimited2) {
+      return { status: "failed", method: this.name, detail: `revoking ${what}: ${rateLimited2 || status2 === 429 ? "rate limited" : "server error"} (${ref})`, retryable: true };
     }
     const why = status2 === 403 ? "forbidden; the request must be unauthenticated" : status2 === 422 ? "validation failed, or the endpoint has been spammed" : "rejected";
     return { status: "failed", method: this.name, detail: `revoking ${what}: ${why} (${ref})`, retryable: false };
@@ -55297,6 +55492,9 @@ function describeIssues(issues, prefix = "") {
 }
 
 // src/core/alert/types.ts
+function isGrant(alert) {
+  return alert.identity !== void 0;
+}
 function repoName(repo) {
   return `${repo.owner}/${repo.name}`;
 }
@@ -55310,6 +55508,7 @@ function alertLabel(alert) {
   if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
   if (alert.source === "token-request") return `token request #${alert.number}`;
   if (alert.source === "app-installation") return `app installation #${alert.number}`;
+  if (alert.source === "audit-log") return `audit log event ${alert.key.slice(alert.key.lastIndexOf("#") + 1)}`;
   const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
   return `${alert.source === "dispatch" ? alert.reporter ?? "external" : alert.source} finding ${id}`;
 }
@@ -56198,7 +56397,7 @@ var RUNBOOKS = {
   "webhook-secret": "# Webhook URL or signing secret\n\nA webhook URL (Slack incoming webhook, Azure Logic Apps, Power Automate) is itself the credential: anyone with it can post into your channel or trigger your workflow. A webhook signing secret (Stripe, GitHub) lets anyone forge events that your service will trust.\n\n## Do now\n- [ ] **Revoke** the URL or roll the secret. Slack: the app's settings on api.slack.com \u2192 Incoming Webhooks \u2192 remove the URL, then add a new one. Azure Logic Apps: regenerate the access keys. Power Automate: recreate the HTTP trigger. Stripe: Developers \u2192 Webhooks \u2192 the endpoint \u2192 Roll secret. GitHub: change the webhook's secret in repository or org Settings \u2192 Webhooks.\n- [ ] **Replace** it and store the new URL or secret in a secret manager or encrypted CI secret, never in code; one webhook per sender.\n- [ ] **Review** what arrived during the exposure window: messages posted by the webhook, workflow runs triggered, and events your endpoint accepted (compare with the sender's delivery log).\n- [ ] **Tighten** the receiver: verify signatures and timestamps on every event, reject replays, and enable push protection on the repository.\n## Verify\n- [ ] A test POST to the old URL returns an error instead of `ok` (for Slack, `no_service` or `invalid_token`).\n- [ ] An event signed with the old secret is rejected by your endpoint; the sender's delivery log shows successful deliveries with the new secret.\n- [ ] The secret scanning alert is closed as **Revoked**.\n## What usually breaks\n- Alerting and notification jobs that post to the old webhook URL.\n- Event processing (payments, deploys) during the window between rolling the secret and deploying the new one.\n- Other services that shared the same webhook.\n",
   "generic": "# Generic secret\n\nA password, HTTP Basic or Bearer authorization header, session token or other credential that secret scanning found but could not tie to a known provider. Treat it as live until you know what it unlocks.\n\n## Do now\n- [ ] **Identify** what it belongs to: the file and commit in the alert, the host or URL next to it, and its owner. If it is a test fixture or a false positive, close the alert with that reason and stop here.\n- [ ] **Change or revoke** it in the system it unlocks: change the password, revoke the API token, sign out all sessions for the account. Check whether the same password is used elsewhere and change it there too.\n- [ ] **Replace** it with a per-service credential from a secret manager, or better a short-lived token or federated identity, instead of a shared password.\n- [ ] **Review** the system's sign-in and audit logs for the exposure window: logins from unfamiliar IPs, new accounts, changed settings, data exports.\n- [ ] **Tighten** policy: enable push protection, enforce MFA for human accounts, and add a custom secret scanning pattern if this kind of secret recurs in your organisation.\n## Verify\n- [ ] Logging in or calling the service with the old value fails.\n- [ ] Logs show no successful use of the old value after the change.\n- [ ] Everything that needs access works with the new credential.\n- [ ] The secret scanning alert is closed as **Revoked** (or as false positive / used in tests, with a note why).\n## What usually breaks\n- Scripts, config files and integrations that hard-coded the old password.\n- Other systems where the same password was reused.\n- Users or service accounts locked out if the password change was not coordinated.\n"
 };
-var GRANT_RUNBOOK = "# Risky app access or token grant\n\nA GitHub App, OAuth app or fine-grained token was granted more access than the organisation's policy allows: administration, secrets, workflows, members, or write access to many repositories, or a token that never expires. Nothing leaked yet, but whoever controls that app or token now controls that access.\n\n## Do now\n- [ ] **Review** the grant against need: which permissions and repositories does the app or token actually use? (Organization settings \u2192 GitHub Apps / Personal access tokens.)\n- [ ] **Restrict or revoke**: for an app, reduce its permissions or repository selection, suspend it, or uninstall it (an owner can); for a fine-grained token, revoke its access to the organisation (Settings \u2192 Personal access tokens \u2192 Active tokens) or deny the request; on GitHub Enterprise Cloud with SAML, remove the credential authorization.\n- [ ] **Notify vendor risk** when the app is a third party's: its publisher, what data it can reach, and whether a security review exists.\n- [ ] **Check use**: the audit log for actions by the app or token since it was granted (`action:integration_installation`, `action:personal_access_token`), especially on repositories it did not need.\n## Verify\n- [ ] The installation's permissions (or the token's grant) match what was approved; the inventory issue shows the new state after the next sweep.\n- [ ] No token issued under the grant is still in use: the audit log shows no activity by it after the change.\n- [ ] The requester or app owner confirmed what breaks, if anything.\n## What usually breaks\n- Integrations that relied on the removed permission (deploy bots, release automation, dashboards).\n- Workflows that used the token to push, create releases or change settings.\n";
+var GRANT_RUNBOOK = "# Risky app access or token grant\n\nA GitHub App, OAuth app or fine-grained token was granted more access than the organisation's policy allows: administration, secrets, workflows, members, or write access to many repositories, or a token that never expires. Nothing leaked yet, but whoever controls that app or token now controls that access.\n\n## Do now\n- [ ] **Review** the grant against need: which permissions and repositories does the app or token actually use? (Organization settings \u2192 GitHub Apps / Personal access tokens.)\n- [ ] **Restrict or revoke**: for an app, reduce its permissions or repository selection, suspend it, or uninstall it (an owner can); for an OAuth app, deny its access (Settings \u2192 Third-party access \u2192 OAuth app policy); for a fine-grained token, revoke its access to the organisation (Settings \u2192 Personal access tokens \u2192 Active tokens) or deny the request; on GitHub Enterprise Cloud with SAML, remove the credential authorization (People \u2192 the member \u2192 SAML identity / credentials).\n- [ ] **Notify vendor risk** when the app is a third party's: its publisher, what data it can reach, and whether a security review exists.\n- [ ] **Check use**: the audit log for actions by the app or token since it was granted (`action:integration_installation`, `action:personal_access_token`), especially on repositories it did not need.\n## Verify\n- [ ] The installation's permissions (or the token's grant) match what was approved; the inventory issue shows the new state after the next sweep.\n- [ ] No token issued under the grant is still in use: the audit log shows no activity by it after the change.\n- [ ] The requester or app owner confirmed what breaks, if anything.\n## What usually breaks\n- Integrations that relied on the removed permission (deploy bots, release automation, dashboards).\n- Workflows that used the token to push, create releases or change settings.\n";
 
 // src/core/policy/identity-classes.ts
 var IDENTITY_CLASSES = [
@@ -56234,13 +56433,25 @@ function classify(alert, policy) {
 // src/core/policy/select.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var matchers = /* @__PURE__ */ new Map();
-function glob(pattern) {
-  let m = matchers.get(pattern);
+function glob(pattern, nocase = false) {
+  const id = `${nocase ? "i" : "c"}:${pattern}`;
+  let m = matchers.get(id);
   if (!m) {
-    m = (0, import_picomatch.default)(pattern, { dot: true });
-    matchers.set(pattern, m);
+    m = (0, import_picomatch.default)(pattern, { dot: true, nocase });
+    matchers.set(id, m);
   }
   return m;
+}
+var LEVELS = { read: 1, write: 2, admin: 3 };
+var login = (s2) => s2.replace(/^@/, "").toLowerCase();
+function permissionMatches(wanted, held) {
+  if (!held) return false;
+  return wanted.some((w) => {
+    const [name, level] = w.split(":");
+    const has = held[name];
+    if (has === void 0) return false;
+    return level === void 0 || (LEVELS[has] ?? 0) >= (LEVELS[level] ?? 0);
+  });
 }
 function repoMatches(patterns, fullName) {
   const name = fullName.slice(fullName.indexOf("/") + 1);
@@ -56260,6 +56471,11 @@ function selectorMatches(s2, f) {
   if (s2.visibility && !(f.visibility && s2.visibility.includes(f.visibility))) return false;
   if (s2.sources && !s2.sources.includes(f.source)) return false;
   if (s2.property && !propertyMatches(s2.property, f.properties)) return false;
+  if (s2.apps && !(f.app && s2.apps.some((p) => glob(p, true)(f.app)))) return false;
+  if (s2.client_ids && !(f.clientId && s2.client_ids.includes(f.clientId))) return false;
+  if (s2.publishers && !(f.publisher && s2.publishers.some((p) => login(p) === login(f.publisher)))) return false;
+  if (s2.permissions && !permissionMatches(s2.permissions, f.permissions)) return false;
+  if (s2.requesters && !(f.requester && s2.requesters.some((r) => login(r) === login(f.requester)))) return false;
   return true;
 }
 function usesProperties(policy) {
@@ -56309,7 +56525,12 @@ function alertFacts(alert, sources) {
     repo: repoName(alert.repo),
     path: leakedFile(alert)?.path ?? null,
     visibility: alert.visibility,
-    properties: sources.properties
+    properties: sources.properties,
+    app: alert.identity?.app ?? null,
+    clientId: alert.identity?.clientId ?? null,
+    publisher: alert.identity?.publisher ?? null,
+    permissions: alert.identity?.permissions ?? {},
+    requester: alert.identity?.requester ?? null
   };
 }
 var owners = (list2) => list2.map(parseOwner).filter((o) => o !== null);
@@ -56327,14 +56548,14 @@ function ownerCandidates(alert, sources) {
     steps.push({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `\u201C${rule.name}\u201D` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
     notify.push(...rule.notify);
   }
-  if (alert.source === "token-request" && policy.token_requests.owner) {
+  if (alert.identity?.kind === "token" && policy.token_requests.owner) {
     steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
   }
-  if (alert.source === "app-installation" && policy.app_access.owner) {
+  if (alert.identity?.kind === "app" && policy.app_access.owner) {
     steps.push({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
   }
   const file2 = leakedFile(alert);
-  if (alert.source === "token-request" || alert.source === "app-installation") {
+  if (isGrant(alert)) {
     notes.push("A grant names no file, so CODEOWNERS does not apply.");
   } else if (!file2) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
@@ -59051,12 +59272,12 @@ var Duration = class _Duration {
    * @example Duration.fromISO('P5Y3M').toObject() //=> { years: 5, months: 3 }
    * @return {Duration}
    */
-  static fromISO(text4, opts) {
-    const [parsed] = parseISODuration(text4);
+  static fromISO(text5, opts) {
+    const [parsed] = parseISODuration(text5);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text4}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text5}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -59075,12 +59296,12 @@ var Duration = class _Duration {
    * @example Duration.fromISOTime('T1100').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
    * @return {Duration}
    */
-  static fromISOTime(text4, opts) {
-    const [parsed] = parseISOTimeOnly(text4);
+  static fromISOTime(text5, opts) {
+    const [parsed] = parseISOTimeOnly(text5);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text4}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text5}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -59710,8 +59931,8 @@ var Interval = class _Interval {
    * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
    * @return {Interval}
    */
-  static fromISO(text4, opts) {
-    const [s2, e] = (text4 || "").split("/", 2);
+  static fromISO(text5, opts) {
+    const [s2, e] = (text5 || "").split("/", 2);
     if (s2 && e) {
       let start, startIsValid;
       try {
@@ -59742,7 +59963,7 @@ var Interval = class _Interval {
         }
       }
     }
-    return _Interval.invalid("unparsable", `the input "${text4}" can't be parsed as ISO 8601`);
+    return _Interval.invalid("unparsable", `the input "${text5}" can't be parsed as ISO 8601`);
   }
   /**
    * Check if an object is an Interval. Works across context boundaries
@@ -60903,7 +61124,7 @@ function adjustTime(inst, dur) {
   }
   return { ts, o };
 }
-function parseDataToDateTime(parsed, parsedZone, opts, format, text4, specificOffset) {
+function parseDataToDateTime(parsed, parsedZone, opts, format, text5, specificOffset) {
   const { setZone, zone } = opts;
   if (parsed && Object.keys(parsed).length !== 0 || parsedZone) {
     const interpretationZone = parsedZone || zone, inst = DateTime.fromObject(parsed, {
@@ -60914,7 +61135,7 @@ function parseDataToDateTime(parsed, parsedZone, opts, format, text4, specificOf
     return setZone ? inst : inst.setZone(zone);
   } else {
     return DateTime.invalid(
-      new Invalid("unparsable", `the input "${text4}" can't be parsed as ${format}`)
+      new Invalid("unparsable", `the input "${text5}" can't be parsed as ${format}`)
     );
   }
 }
@@ -61428,9 +61649,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromISO('2016-W05-4')
    * @return {DateTime}
    */
-  static fromISO(text4, opts = {}) {
-    const [vals, parsedZone] = parseISODate(text4);
-    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text4);
+  static fromISO(text5, opts = {}) {
+    const [vals, parsedZone] = parseISODate(text5);
+    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text5);
   }
   /**
    * Create a DateTime from an RFC 2822 string
@@ -61447,9 +61668,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromRFC2822('25 Nov 2016 13:23 Z')
    * @return {DateTime}
    */
-  static fromRFC2822(text4, opts = {}) {
-    const [vals, parsedZone] = parseRFC2822Date(text4);
-    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text4);
+  static fromRFC2822(text5, opts = {}) {
+    const [vals, parsedZone] = parseRFC2822Date(text5);
+    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text5);
   }
   /**
    * Create a DateTime from an HTTP header date
@@ -61467,8 +61688,8 @@ var DateTime = class _DateTime {
    * @example DateTime.fromHTTP('Sun Nov  6 08:49:37 1994')
    * @return {DateTime}
    */
-  static fromHTTP(text4, opts = {}) {
-    const [vals, parsedZone] = parseHTTPDate(text4);
+  static fromHTTP(text5, opts = {}) {
+    const [vals, parsedZone] = parseHTTPDate(text5);
     return parseDataToDateTime(vals, parsedZone, opts, "HTTP", opts);
   }
   /**
@@ -61485,26 +61706,26 @@ var DateTime = class _DateTime {
    * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
    * @return {DateTime}
    */
-  static fromFormat(text4, fmt, opts = {}) {
-    if (isUndefined(text4) || isUndefined(fmt)) {
+  static fromFormat(text5, fmt, opts = {}) {
+    if (isUndefined(text5) || isUndefined(fmt)) {
       throw new InvalidArgumentError("fromFormat requires an input string and a format");
     }
     const { locale = null, numberingSystem = null } = opts, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
-    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text4, fmt);
+    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text5, fmt);
     if (invalid) {
       return _DateTime.invalid(invalid);
     } else {
-      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text4, specificOffset);
+      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text5, specificOffset);
     }
   }
   /**
    * @deprecated use fromFormat instead
    */
-  static fromString(text4, fmt, opts = {}) {
-    return _DateTime.fromFormat(text4, fmt, opts);
+  static fromString(text5, fmt, opts = {}) {
+    return _DateTime.fromFormat(text5, fmt, opts);
   }
   /**
    * Create a DateTime from a SQL date, time, or datetime
@@ -61527,9 +61748,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromSQL('09:12:34.342')
    * @return {DateTime}
    */
-  static fromSQL(text4, opts = {}) {
-    const [vals, parsedZone] = parseSQL(text4);
-    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text4);
+  static fromSQL(text5, opts = {}) {
+    const [vals, parsedZone] = parseSQL(text5);
+    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text5);
   }
   /**
    * Create an invalid DateTime.
@@ -62658,19 +62879,19 @@ var DateTime = class _DateTime {
    * @param {Object} options - options taken by fromFormat()
    * @return {Object}
    */
-  static fromFormatExplain(text4, fmt, options = {}) {
+  static fromFormatExplain(text5, fmt, options = {}) {
     const { locale = null, numberingSystem = null } = options, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
     });
-    return explainFromTokens(localeToUse, text4, fmt);
+    return explainFromTokens(localeToUse, text5, fmt);
   }
   /**
    * @deprecated use fromFormatExplain instead
    */
-  static fromStringExplain(text4, fmt, options = {}) {
-    return _DateTime.fromFormatExplain(text4, fmt, options);
+  static fromStringExplain(text5, fmt, options = {}) {
+    return _DateTime.fromFormatExplain(text5, fmt, options);
   }
   /**
    * Build a parser for `fmt` using the given locale. This parser can be passed
@@ -62702,8 +62923,8 @@ var DateTime = class _DateTime {
    * @param {Object} opts - options taken by fromFormat()
    * @returns {DateTime}
    */
-  static fromFormatParser(text4, formatParser, opts = {}) {
-    if (isUndefined(text4) || isUndefined(formatParser)) {
+  static fromFormatParser(text5, formatParser, opts = {}) {
+    if (isUndefined(text5) || isUndefined(formatParser)) {
       throw new InvalidArgumentError(
         "fromFormatParser requires an input string and a format parser"
       );
@@ -62718,7 +62939,7 @@ var DateTime = class _DateTime {
         `fromFormatParser called with a locale of ${localeToUse}, but the format parser was created for ${formatParser.locale}`
       );
     }
-    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text4);
+    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text5);
     if (invalidReason) {
       return _DateTime.invalid(invalidReason);
     } else {
@@ -62727,7 +62948,7 @@ var DateTime = class _DateTime {
         zone,
         opts,
         `format ${formatParser.format}`,
-        text4,
+        text5,
         specificOffset
       );
     }
@@ -62919,21 +63140,21 @@ function unitOf(word) {
   if (word.startsWith("h")) return "hour";
   return "minute";
 }
-function matchAt(re, text4, at) {
+function matchAt(re, text5, at) {
   re.lastIndex = at;
-  return re.exec(text4);
+  return re.exec(text5);
 }
-function terms(text4) {
+function terms(text5) {
   const out = [];
-  let at = matchAt(SPACE, text4, 0)?.[0].length ?? 0;
-  while (at < text4.length) {
+  let at = matchAt(SPACE, text5, 0)?.[0].length ?? 0;
+  while (at < text5.length) {
     let from = at;
-    if (out.length > 0) from += matchAt(SEPARATOR, text4, at)?.[0].length ?? 0;
-    const m = matchAt(TERM, text4, from);
+    if (out.length > 0) from += matchAt(SEPARATOR, text5, at)?.[0].length ?? 0;
+    const m = matchAt(TERM, text5, from);
     if (!m) return null;
     out.push({ value: m[1] ?? "", unit: unitOf((m[2] ?? "").replace(/\s+/g, " ")) });
     at = from + m[0].length;
-    at += matchAt(SPACE, text4, at)?.[0].length ?? 0;
+    at += matchAt(SPACE, text5, at)?.[0].length ?? 0;
   }
   return out.length > 0 ? out : null;
 }
@@ -62944,10 +63165,10 @@ function scaled(value, scale) {
   const product = numerator * scale;
   return product % denominator === 0 ? product / denominator : null;
 }
-function parseDuration(text4) {
-  const shown = JSON.stringify(text4);
+function parseDuration(text5) {
+  const shown = JSON.stringify(text5);
   const fail2 = (why) => ({ ok: false, error: `${shown} ${why}` });
-  const normal = text4.trim().toLowerCase();
+  const normal = text5.trim().toLowerCase();
   const negative = /^[-\u2212]/.test(normal);
   const body = negative ? normal.slice(1) : normal;
   if (/^\d+(?:\.\d+)?$/.test(body)) return fail2(`has no unit; write it like ${EXAMPLES}`);
@@ -62988,10 +63209,10 @@ function notAString(input2) {
   const shown = typeof input2 === "boolean" || input2 === null ? JSON.stringify(input2) : Array.isArray(input2) ? "a list" : `a ${typeof input2}`;
   return `${shown} is not a duration; write it like ${EXAMPLES}`;
 }
-var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text4, ctx) => {
-  const parsed = parseDuration(text4);
+var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text5, ctx) => {
+  const parsed = parseDuration(text5);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.error, input: text4 });
+    ctx.addIssue({ code: "custom", message: parsed.error, input: text5 });
     return external_exports.NEVER;
   }
   return parsed.value;
@@ -63053,13 +63274,13 @@ function parseTimeZone(input2, problems) {
   return zoneName(name);
 }
 function parseDayItem(item, path, problems) {
-  const text4 = item.trim().toLowerCase();
-  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text4);
-  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text4];
+  const text5 = item.trim().toLowerCase();
+  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text5);
+  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text5];
   const numbers = names.map((n2) => DAY_NAMES[n2]);
   const bad = names.find((_, i) => numbers[i] === void 0);
   if (bad !== void 0) {
-    problems.push({ path, message: `${JSON.stringify(bad === text4 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
+    problems.push({ path, message: `${JSON.stringify(bad === text5 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
     return null;
   }
   const [from = 1, to = from] = numbers;
@@ -63074,7 +63295,7 @@ function parseDays(input2, problems) {
   if (input2 === void 0) return [1, 2, 3, 4, 5];
   let items;
   if (typeof input2 === "string") {
-    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text4) => ({ text: text4, path: ["days"] }));
+    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text5) => ({ text: text5, path: ["days"] }));
   } else if (Array.isArray(input2)) {
     items = [];
     for (const [i, item] of input2.entries()) {
@@ -63146,8 +63367,8 @@ function parseHours(input2, problems) {
 function parseHoliday(input2, i, problems) {
   if (input2 instanceof Date && !Number.isNaN(input2.getTime())) return input2.toISOString().slice(0, 10);
   if (typeof input2 === "string" && /^\d{4}-\d{2}-\d{2}$/.test(input2.trim())) {
-    const text4 = input2.trim();
-    if (DateTime.fromISO(text4, { zone: "utc" }).isValid) return text4;
+    const text5 = input2.trim();
+    if (DateTime.fromISO(text5, { zone: "utc" }).isValid) return text5;
   }
   problems.push({ path: ["holidays", i], message: `${show(input2)} is not a date; write holidays as YYYY-MM-DD, like "2026-12-25"` });
   return null;
@@ -63216,10 +63437,18 @@ var calendarSchema = external_exports.unknown().transform((input2, ctx) => {
     }
   ]
 });
-var compiledCache = /* @__PURE__ */ new WeakMap();
+var compiledByObject = /* @__PURE__ */ new WeakMap();
+var compiledByContent = /* @__PURE__ */ new Map();
+var COMPILED_CACHE_SIZE = 256;
 function compile2(cal) {
-  const cached2 = compiledCache.get(cal);
+  const cached2 = compiledByObject.get(cal);
   if (cached2) return cached2;
+  const content = JSON.stringify([cal.timeZone, cal.days, cal.start, cal.end, cal.holidays]);
+  const same = compiledByContent.get(content);
+  if (same) {
+    compiledByObject.set(cal, same);
+    return same;
+  }
   if (!IANAZone.isValidZone(cal.timeZone)) throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
   const open3 = minutesOf(cal.start, false);
   const close = minutesOf(cal.end, true);
@@ -63227,8 +63456,10 @@ function compile2(cal) {
   if (cal.days.length === 0 || cal.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new RangeError(`calendar days [${cal.days.join(", ")}] must be ISO weekdays 1 (Mon) to 7 (Sun), at least one`);
   const badHoliday = cal.holidays.find((h) => !/^\d{4}-\d{2}-\d{2}$/.test(h) || !DateTime.fromISO(h, { zone: "utc" }).isValid);
   if (badHoliday !== void 0) throw new RangeError(`calendar holiday ${JSON.stringify(badHoliday)} is not a date written YYYY-MM-DD, like "2026-12-25"`);
-  const compiled = { zone: IANAZone.create(cal.timeZone), days: new Set(cal.days), open: open3, close, holidays: new Set(cal.holidays), windows: /* @__PURE__ */ new Map() };
-  compiledCache.set(cal, compiled);
+  const compiled = { zone: IANAZone.create(cal.timeZone), days: new Set(cal.days), open: open3, close, holidays: new Set(cal.holidays), windows: /* @__PURE__ */ new Map(), offsets: /* @__PURE__ */ new Map() };
+  compiledByObject.set(cal, compiled);
+  if (compiledByContent.size >= COMPILED_CACHE_SIZE) compiledByContent.clear();
+  compiledByContent.set(content, compiled);
   return compiled;
 }
 function msOf(at, name) {
@@ -63246,9 +63477,16 @@ function isoDate(day) {
 function isoWeekday(day) {
   return (new Date(day * DAY_MS).getUTCDay() + 6) % 7 + 1;
 }
+var SLOT_MS = 15 * 6e4;
 function localDay(c, t) {
-  const local = DateTime.fromMillis(t, { zone: c.zone });
-  return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+  const slot = Math.floor(t / SLOT_MS);
+  let offset2 = c.offsets.get(slot);
+  if (offset2 === void 0) {
+    offset2 = c.zone.offset(slot * SLOT_MS);
+    if (c.offsets.size >= WINDOW_CACHE_DAYS) c.offsets.clear();
+    c.offsets.set(slot, offset2);
+  }
+  return Math.floor((t + offset2 * 6e4) / DAY_MS);
 }
 function isWorkingDay(c, day) {
   return c.days.has(isoWeekday(day)) && !c.holidays.has(isoDate(day));
@@ -63482,7 +63720,7 @@ function decide(alert, routing, inputs) {
   }
   const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
   const labels = stateLabels(policy, severity2.severity, sla, state, routing.unowned, now2);
-  const grant = alert.source === "token-request" || alert.source === "app-installation";
+  const grant = isGrant(alert);
   const [runbook, runbookSource] = grant && !system?.runbook && !policy.runbooks[cls] ? [GRANT_RUNBOOK, "the default runbook for risky grants"] : system?.runbook ? [system.runbook, `the runbook of system ${system.name}`] : policy.runbooks[cls] ? [policy.runbooks[cls], `the policy's runbook for ${cls}`] : [RUNBOOKS[cls], `the default runbook for ${cls}`];
   return {
     alert,
@@ -63498,24 +63736,25 @@ function decide(alert, routing, inputs) {
     publicSafe,
     openedAt,
     sla,
-    state
+    state,
+    inputs: inputs.inputs ?? null
   };
 }
 
 // src/core/issue/markdown.ts
-function code(text4) {
-  const longest = Math.max(0, ...[...text4.matchAll(/`+/g)].map((m) => m[0].length));
+function code(text5) {
+  const longest = Math.max(0, ...[...text5.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const pad = text4.startsWith("`") || text4.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text4}${pad}${fence}`;
+  const pad = text5.startsWith("`") || text5.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text5}${pad}${fence}`;
 }
-function cell(text4) {
-  return text4.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function cell(text5) {
+  return text5.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function carryCheckedBoxes(oldBody, newBody) {
   const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2].trim()));
   if (checked.size === 0) return newBody;
-  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text4) => checked.has(text4.trim()) ? `${indent}- [x] ${text4}` : line);
+  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text5) => checked.has(text5.trim()) ? `${indent}- [x] ${text5}` : line);
 }
 
 // src/core/sla/format.ts
@@ -63557,15 +63796,15 @@ var VALIDITY_TEXT = {
   unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
 };
 function issueTitle(alert) {
-  if (alert.source === "token-request" || alert.source === "app-installation") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
+  if (isGrant(alert)) return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 function describeLocation(l2) {
   if (l2.type === "commit" && "path" in l2) {
     const line = l2.startLine ? ` line ${l2.startLine}` : "";
-    const commit = l2.commitSha ? ` in commit ${code(l2.commitSha.slice(0, 12))}` : "";
+    const commit2 = l2.commitSha ? ` in commit ${code(l2.commitSha.slice(0, 12))}` : "";
     const link = l2.blobUrl ? ` ([view](${l2.blobUrl}))` : "";
-    return `${code(l2.path)}${line}${commit}${link}`;
+    return `${code(l2.path)}${line}${commit2}${link}`;
   }
   const where = l2.type.replace(/_/g, " ");
   return "url" in l2 && l2.url ? `[${where}](${l2.url})` : where;
@@ -63598,10 +63837,12 @@ function renderIssue(decision) {
     routing,
     openedAt: decision.openedAt,
     sla: decision.sla,
-    ...decision.state
+    ...decision.state,
+    inputs: decision.inputs,
+    group: null
   };
   const sev = decision.severity.severity;
-  const headline = alert.source === "token-request" || alert.source === "app-installation" ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+  const headline = isGrant(alert) ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
   const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
   const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
   const exposure = [
@@ -63900,6 +64141,42 @@ function emptyChange(issue3, marker) {
   return { key: marker.key, repo: "", action: "none", issue: issue3.number, summary: `#${issue3.number} has no clock`, assignees: [], why: marker.routing.why, labels: [], ops: [] };
 }
 
+// src/core/issue/digest.ts
+function fingerprint(text5) {
+  let a = 2166136261;
+  let b = 84696351;
+  for (let i = 0; i < text5.length; i++) {
+    const c = text5.charCodeAt(i);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 16777619) ^ a >>> 13;
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+function inputsDigest(alert, policyFingerprint, properties, issueRepo) {
+  const { locations: _locations, visibility, ...rest } = alert;
+  const stable = { ...rest, public: visibility === "public" };
+  return fingerprint(JSON.stringify([stable, policyFingerprint, properties ?? null, `${issueRepo.owner}/${issueRepo.name}`]));
+}
+
+// src/core/shard.ts
+var WHOLE = Object.freeze({ index: 1, count: 1 });
+function parseShard(text5) {
+  const t = text5.trim();
+  if (!t) return WHOLE;
+  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || index < 1 || count < 1 || index > count || count > 256) {
+    throw new Error(`shard "${text5}" is not a part of the organisation: write it as k/n with 1 \u2264 k \u2264 n \u2264 256, e.g. "2/4" (a matrix of 4 jobs, shard: "\${{ matrix.shard }}/4").`);
+  }
+  return { index, count };
+}
+function ownsRepository(shard, repo) {
+  if (shard.count === 1) return true;
+  const h = parseInt(fingerprint(repo.toLowerCase()).slice(0, 8), 16);
+  return h % shard.count + 1 === shard.index;
+}
+
 // src/github/execute.ts
 function worstCaseCost(change) {
   return change.ops.length + change.labels.length;
@@ -63944,7 +64221,7 @@ async function execute(plan, port, options) {
       }
       let wrote = false;
       for (const op of change.ops) {
-        const done = await apply(op, repo, change.key, port, options.effects ?? {});
+        const done = await apply(op, repo, change.key, port, options.effects ?? {}, options.recheckBeforeCreate ?? false);
         if (done.issue !== void 0) ({ issue: issue3, url: url2 } = { issue: done.issue, url: done.url ?? null });
         if (!done.wrote) {
           log.info(`${change.key}: already has ${change.repo}#${issue3}; nothing opened.`);
@@ -63982,10 +64259,10 @@ async function execute(plan, port, options) {
     dryRun
   };
 }
-async function apply(op, repo, key2, port, effects) {
+async function apply(op, repo, key2, port, effects, recheck) {
   switch (op.op) {
     case "create-issue": {
-      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name);
+      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name, { fresh: recheck });
       if (existing) return { wrote: false, issue: existing.number };
       const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
       return { wrote: true, issue: created.number, url: created.url };
@@ -64037,16 +64314,22 @@ function planStateChange(issueRepo, issue3, before, after, policy, now2, extra, 
   return { key: after.key, repo: issueRepo, action: ops.length ? "update" : "none", issue: issue3.number, summary: summary2, assignees: after.routing.assignees, why: after.routing.why, labels: add.map(labelSpec), ops };
 }
 
+// src/core/policy/auto-revoke-rule.ts
+function autoRevokeRule(policy, credential) {
+  for (const rule of policy.auto_revoke.rules) {
+    if (rule.identity_classes && !rule.identity_classes.includes(credential.identityClass)) continue;
+    if (rule.secret_types && !rule.secret_types.includes(credential.secretType)) continue;
+    if (rule.systems && !(credential.system && rule.systems.includes(credential.system))) continue;
+    return rule;
+  }
+  return null;
+}
+
 // src/handlers/auto-revoke.ts
 var DAY = 864e5;
 function allowedByPolicy(c) {
-  for (const rule of c.policy.auto_revoke.rules) {
-    if (rule.identity_classes && !rule.identity_classes.includes(c.marker.identityClass)) continue;
-    if (rule.secret_types && !rule.secret_types.includes(c.marker.secretType)) continue;
-    if (rule.systems && !(c.marker.system && rule.systems.includes(c.marker.system))) continue;
-    return { after: rule.after.kind === "elapsed" ? rule.after.ms : workingLength({ kind: "24x7" }, rule.after) };
-  }
-  return null;
+  const rule = autoRevokeRule(c.policy, c.marker);
+  return rule ? { after: rule.after.kind === "elapsed" ? rule.after.ms : workingLength({ kind: "24x7" }, rule.after) } : null;
 }
 function lastEvent(m, event) {
   return [...m.timeline].reverse().find((e) => e.event === event)?.at ?? null;
@@ -64134,23 +64417,23 @@ function planAfterRevocation(run2, c, report) {
 }
 
 // src/handlers/gather-alert.ts
-async function gatherAlert(run2, raw, repo, visibility, extraLocations = []) {
-  const { github, log } = run2.deps;
-  let alert;
+async function readAlert(run2, raw, repo, visibility) {
   try {
-    alert = normalizeSecretScanningAlert(raw, repo, visibility);
+    return normalizeSecretScanningAlert(raw, repo, visibility);
   } catch (e) {
     const number4 = alertNumberOf(raw);
     if (!(e instanceof InputError) || number4 === null) throw e;
-    log.warn(`${repo.owner}/${repo.name} alert#${number4}: ${e.message} Reading it from the REST API instead.`);
-    alert = normalizeSecretScanningAlert(await github.getSecretScanningAlert(repo, number4), repo, visibility);
+    run2.deps.log.warn(`${repo.owner}/${repo.name} alert#${number4}: ${e.message} Reading it from the REST API instead.`);
+    return normalizeSecretScanningAlert(await run2.deps.github.getSecretScanningAlert(repo, number4), repo, visibility);
   }
+}
+async function withLocations(run2, alert, extraLocations = []) {
   const fromEvent = extraLocations.map(normalizeLocation).filter((l2) => l2 !== null);
   let listed = [];
   try {
-    listed = (await github.listSecretScanningAlertLocations(repo, alert.number)).map(normalizeLocation).filter((l2) => l2 !== null);
+    listed = (await run2.deps.github.listSecretScanningAlertLocations(alert.repo, alert.number)).map(normalizeLocation).filter((l2) => l2 !== null);
   } catch (e) {
-    log.warn(`${alertContext(alert)}: could not list the alert's locations (${e.message}); routing with what the event says.`);
+    run2.deps.log.warn(`${alertContext(alert)}: could not list the alert's locations (${e.message}); routing with what the event says.`);
   }
   return { ...alert, locations: mergeLocations(listed, fromEvent, alert.locations) };
 }
@@ -64219,19 +64502,19 @@ var slaSchema = external_exports.object({
 var ESCALATION_TARGETS = ["owner", "steward", "manager", "incident-commander", "on-call"];
 var ESCALATION_ACTIONS = ["comment", "assign", "raise-severity", "page", "revoke"];
 var ESCALATION_FROM = ["acknowledge", "remediate"];
-var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text4, ctx) => {
-  const t = text4.trim();
+var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text5, ctx) => {
+  const t = text5.trim();
   const share = /^(\d{1,3})%$/.exec(t);
   if (share) {
     const n2 = Number(share[1]);
     if (n2 > 0 && n2 <= 100) return { kind: "share", share: n2 / 100 };
-    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text4 });
+    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text5 });
     return external_exports.NEVER;
   }
   if (/^0\s*(m|min|h|d)?$/i.test(t)) return { kind: "past", duration: null };
   const parsed = parseDuration(t);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text4 });
+    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text5 });
     return external_exports.NEVER;
   }
   return { kind: "past", duration: parsed.value };
@@ -64277,6 +64560,12 @@ var commandsSchema = external_exports.object({
   snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed."),
   approval_required: external_exports.array(external_exports.enum(["false-positive", "wont-fix", "used-in-tests"])).default([]).describe("Resolutions that accept a risk and need a member of `security_team` to `/approve` before the alert is resolved.")
 }).strict().prefault({});
+var MAX_GROUP_ALERTS = 100;
+var groupingSchema = external_exports.object({
+  enabled: external_exports.boolean().default(false).describe("Group new secret scanning alerts per repository and owner into one issue with a checklist row per alert, so a backfill scan of 1,000 alerts does not mean 1,000 issues and notifications. Off: one issue per alert."),
+  window: durationSchema.prefault("1h").describe("How long a group issue takes new alerts after it opened; a later alert opens a new group. Also closed to new alerts once acknowledged, snoozed or resolved."),
+  max_alerts: external_exports.number().int().min(2).max(MAX_GROUP_ALERTS).default(50).describe(`Most alerts in one group issue (at most ${MAX_GROUP_ALERTS}); the next alert opens a new group. A group also stops taking alerts when its body nears GitHub's 65,536-character limit.`)
+}).strict().prefault({});
 
 // src/core/policy/schema.ts
 var OWNER2 = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
@@ -64285,7 +64574,9 @@ var REPO = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 var SEVERITIES = ["critical", "high", "medium", "low"];
 var VISIBILITIES = ["public", "private", "internal"];
 var VALIDITIES = ["active", "inactive", "unknown"];
-var SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation"];
+var SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation", "audit-log"];
+var LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
+var PERMISSION = /^[a-z][a-z0-9_]*(?::(?:read|write|admin))?$/;
 var owner2 = external_exports.string().regex(OWNER2, "must be a user (`@login`) or a team (`@org/team`)");
 var team2 = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
 var identityClass2 = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
@@ -64303,7 +64594,12 @@ var selectorFields = {
   paths: list(glob2).optional().describe("Path globs of the leaked file, e.g. `deploy/**`."),
   visibility: list(external_exports.enum(VISIBILITIES)).optional().describe("Repository visibility: public, private, internal."),
   sources: list(external_exports.enum(SOURCES)).optional().describe("Where the alert came from."),
-  property: property.optional()
+  property: property.optional(),
+  apps: list(glob2).optional().describe("Grants only: app slug (GitHub App) or name (OAuth app) globs, e.g. `datadog*`; case-insensitive. Never matches a leaked secret."),
+  client_ids: list(external_exports.string().min(1)).optional().describe("Grants only: the app's client ID, e.g. `Iv1.8a61f9b3a7aba766`."),
+  publishers: list(external_exports.string().regex(LOGIN, "must be an account login, e.g. `datadog`")).optional().describe("Grants only: the account that publishes the app (its owner), e.g. `datadog`; `@` optional, case-insensitive."),
+  permissions: list(external_exports.string().regex(PERMISSION, "must be a permission name, optionally with a level: `contents` or `contents:write`")).optional().describe("Grants only: any of these permissions held by the app or token. `contents` matches any level; `contents:write` matches write or admin (at least that level)."),
+  requesters: list(external_exports.string().regex(LOGIN, "must be a login, e.g. `@bot-x`")).optional().describe("Grants only: who asked for or received the grant (a token's owner), e.g. `@bot-x`; case-insensitive.")
 };
 var nonEmptySelector = (s2) => Object.values(s2).some((v) => v !== void 0);
 var selectorSchema = external_exports.object(selectorFields).strict().refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
@@ -64348,10 +64644,10 @@ var policySchema = external_exports.object({
   response_repository: external_exports.string().regex(REPO, "must be `owner/name`").optional().describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
   issues_in: external_exports.enum(["alert-repository", "response-repository"]).default("alert-repository").describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
   owner_property: external_exports.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
-  repository_overrides: external_exports.array(external_exports.enum(OVERRIDABLE_KEYS)).default([]).describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}.`),
+  repository_overrides: external_exports.array(external_exports.enum(OVERRIDABLE_KEYS)).default([]).describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}. With none (the default), repositories' files are not read at all.`),
   identity_classes: external_exports.partialRecord(identityClass2, external_exports.array(external_exports.string())).default({}).describe("Extra `secret_type` \u2192 identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
   systems: external_exports.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
-  owners: external_exports.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property; the first matching rule applies after systems."),
+  owners: external_exports.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property, and for grants by app, client ID, publisher, permission or requester; the first matching rule applies after systems."),
   severity: external_exports.object({
     rules: external_exports.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
     default: external_exports.enum(SEVERITIES).default("medium").describe("Severity when no rule matches.")
@@ -64363,17 +64659,19 @@ var policySchema = external_exports.object({
   sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
   escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
   auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
+  grouping: groupingSchema.describe("Group a backfill's alerts per repository and owner into one issue with a checklist (opt-in). Alerts the policy may revoke automatically, and alerts whose issue would be public, always get their own issue."),
   token_requests: external_exports.object({
     owner: owner2.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
     max_expiry_days: external_exports.number().int().min(1).default(90).describe("A token that never expires, or lives longer than this, is risky."),
     risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"]).describe("Permissions that make a request risky at write or admin level."),
-    many_repositories: external_exports.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky.")
-  }).strict().prefault({}).describe("Which `personal_access_token_request` events become alerts."),
+    many_repositories: external_exports.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky."),
+    risky_scopes: external_exports.array(external_exports.string()).default(["repo", "admin:org", "write:org", "admin:repo_hook", "admin:org_hook", "delete_repo", "workflow", "admin:enterprise", "admin:public_key", "write:packages", "delete:packages"]).describe("Classic token (and OAuth) scopes that make an SSO credential authorization in the audit log (`org_credential_authorization.grant`) risky.")
+  }).strict().prefault({}).describe("Which `personal_access_token_request` events (and, on Enterprise Cloud, audit-log token grants and SSO credential authorizations) become alerts."),
   app_access: external_exports.object({
     risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "contents", "actions", "environments", "organization_personal_access_tokens"]).describe("Permissions that make a new app installation, or an increase, risky at write or admin level."),
-    approved_apps: external_exports.array(external_exports.string()).default([]).describe("App slugs that may hold risky permissions without an alert (approved publishers)."),
+    approved_apps: external_exports.array(external_exports.string()).default([]).describe("App slugs (GitHub Apps) or names (OAuth apps) that may hold risky permissions, or be approved for the organisation, without an alert."),
     owner: owner2.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk.")
-  }).strict().prefault({}).describe("Which GitHub App installations (and permission increases) the sweep raises as oauth-grant alerts."),
+  }).strict().prefault({}).describe("Which GitHub App installations (and permission increases), and on Enterprise Cloud which audit-log OAuth app approvals, the sweep raises as oauth-grant alerts."),
   commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits.")
 }).strict();
 var POLICY_FILE = ".github/nhi-steward.yml";
@@ -64532,9 +64830,9 @@ function valueAt(data, path) {
   }
   return v;
 }
-function validatePolicyText(text4, file2) {
+function validatePolicyText(text5, file2) {
   const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text4, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = (0, import_yaml.parseDocument)(text5, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -64582,6 +64880,9 @@ function formatProblem(p) {
 
 // src/handlers/load-policy.ts
 var MAX_EXTENDS = 3;
+function loaded(policy, source) {
+  return { policy, source, fingerprint: fingerprint(JSON.stringify(policy)) };
+}
 async function loadFile(run2, repo, path, depth = 0, seen = /* @__PURE__ */ new Set()) {
   const { github } = run2.deps;
   const source = `${repo.owner}/${repo.name}:${path}`;
@@ -64640,7 +64941,7 @@ function loadPolicy(run2, repo) {
       reportInvalid(run2, orgRepo, org.problems);
       allowed = [];
     }
-    if (repo.name !== ".github") {
+    if (repo.name !== ".github" && (allowed === null || allowed.length > 0)) {
       const own2 = await safeLoad(repo);
       if (own2.found && !own2.ok) reportInvalid(run2, repo, own2.problems);
       if (own2.found && own2.ok) {
@@ -64659,10 +64960,382 @@ function loadPolicy(run2, repo) {
     const parsed = policySchema.safeParse(data);
     if (!parsed.success) {
       log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
-      return { policy: DEFAULT_POLICY, source: null };
+      return loaded(DEFAULT_POLICY, null);
     }
-    return { policy: parsed.data, source };
+    return loaded(parsed.data, source);
   });
+}
+
+// src/handlers/issue-marker.ts
+var decoded = /* @__PURE__ */ new WeakMap();
+function issueMarker(issue3) {
+  if (decoded.has(issue3)) return decoded.get(issue3);
+  const marker = decodeMarker(issue3.body);
+  decoded.set(issue3, marker);
+  return marker;
+}
+
+// src/core/issue/group.ts
+var GROUP_BODY_LIMIT = 56e3;
+var SEVERITY_RANK2 = { low: 0, medium: 1, high: 2, critical: 3 };
+var maxSeverity = (a, b) => SEVERITY_RANK2[a] >= SEVERITY_RANK2[b] ? a : b;
+function ownerSignature(routing) {
+  const people = [...routing.assignees.map((a) => `@${a}`), ...routing.mentions].map((p) => p.toLowerCase());
+  return [...new Set(people)].sort().join(" ");
+}
+function groupKey(alert) {
+  return `group:${repoName(alert.repo)}#${alert.number}`;
+}
+function groupable(decision, policy) {
+  if (!policy.grouping.enabled || decision.alert.source !== "secret-scanning" || decision.publicSafe) return false;
+  return autoRevokeRule(policy, { identityClass: decision.classification.identityClass, secretType: decision.alert.secretType, system: decision.system?.name ?? null }) === null;
+}
+function windowMs(policy) {
+  const w = policy.grouping.window;
+  return w.kind === "elapsed" ? w.ms : workingLength({ kind: "24x7" }, w);
+}
+function closedToNewAlerts(issue3, marker, ctx) {
+  const group = marker.group;
+  if (!group) return "not a group";
+  if (group.repo !== ctx.repo) return "another repository";
+  if (ownerSignature(marker.routing) !== ctx.owner) return "another owner";
+  if (issue3.state !== "open" || marker.resolution || marker.pending) return "closed";
+  if (marker.acknowledged) return "acknowledged";
+  if (marker.snooze && new Date(marker.snooze.until) > ctx.now) return "snoozed";
+  if (group.members.length >= ctx.policy.grouping.max_alerts) return "full";
+  if (group.members.every((m) => m.resolution)) return "resolved";
+  if (ctx.now.getTime() - new Date(marker.openedAt).getTime() >= windowMs(ctx.policy)) return "older than the window";
+  return null;
+}
+function firstWhere(alert) {
+  const file2 = leakedFile(alert);
+  if (file2) return file2.startLine ? `${file2.path}:${file2.startLine}` : file2.path;
+  const first = alert.locations[0];
+  return first ? first.type.replace(/_/g, " ") : null;
+}
+function memberOf(decision, previous = null) {
+  const { alert } = decision;
+  const sla = decision.sla;
+  return {
+    key: alert.key,
+    alert: alert.number,
+    url: alert.htmlUrl,
+    type: alert.secretTypeDisplayName,
+    secretType: alert.secretType,
+    identityClass: decision.classification.identityClass,
+    validity: alert.validity,
+    publiclyLeaked: alert.publiclyLeaked,
+    severity: decision.severity.severity,
+    system: decision.system?.name ?? null,
+    where: firstWhere(alert) ?? previous?.where ?? null,
+    locs: Math.max(alert.locations.length, previous?.locs ?? 0),
+    sla: { acknowledgeBy: sla.acknowledgeBy, remediateBy: sla.remediateBy, calendar: sla.calendar, timeZone: sla.timeZone, startedAt: sla.startedAt },
+    resolution: previous?.resolution ?? null,
+    inputs: decision.inputs ?? null
+  };
+}
+function memberAsPrevious(group, member) {
+  return {
+    ...group,
+    key: member.key,
+    alert: member.alert,
+    identityClass: member.identityClass,
+    secretType: member.secretType,
+    validity: member.validity,
+    publiclyLeaked: member.publiclyLeaked,
+    severity: member.severity,
+    system: member.system,
+    openedAt: member.sla.startedAt,
+    sla: member.sla,
+    acknowledged: null,
+    escalation: { level: 0, at: null },
+    snooze: null,
+    resolution: null,
+    pending: null,
+    autoRevoked: null,
+    timeline: [],
+    inputs: member.inputs,
+    group: null
+  };
+}
+function summarize(marker) {
+  const members2 = marker.group?.members ?? [];
+  if (!members2.length) return marker;
+  const open3 = members2.filter((m) => !m.resolution);
+  const live = open3.length ? open3 : members2;
+  const one = (values, mixed) => new Set(values).size === 1 ? values[0] : mixed;
+  const earliest = live.reduce((a, b) => new Date(b.sla.remediateBy) < new Date(a.sla.remediateBy) ? b : a);
+  const acknowledgeBy = live.map((m) => m.sla.acknowledgeBy).reduce((a, b) => new Date(b) < new Date(a) ? b : a);
+  return {
+    ...marker,
+    identityClass: one(live.map((m) => m.identityClass), "mixed"),
+    secretType: one(live.map((m) => m.secretType), ""),
+    validity: live.some((m) => m.validity === "active") ? "active" : live.some((m) => m.validity === "unknown") ? "unknown" : "inactive",
+    publiclyLeaked: live.some((m) => m.publiclyLeaked),
+    // The highest any member had (or an escalation raised it to): it never drops.
+    severity: members2.reduce((s2, m) => maxSeverity(s2, m.severity), marker.severity),
+    system: one(live.map((m) => m.system), null),
+    sla: { ...earliest.sla, acknowledgeBy }
+  };
+}
+function openGroup(decision, now2) {
+  const { alert } = decision;
+  const member = memberOf(decision);
+  return summarize({
+    v: 1,
+    key: groupKey(alert),
+    repo: repoName(alert.repo),
+    alert: 0,
+    identityClass: member.identityClass,
+    secretType: member.secretType,
+    validity: member.validity,
+    publiclyLeaked: member.publiclyLeaked,
+    severity: member.severity,
+    system: member.system,
+    locations: [],
+    routing: decision.routing,
+    openedAt: now2.toISOString(),
+    sla: decision.sla,
+    ...emptyState(),
+    timeline: [{ at: now2.toISOString(), event: "opened", by: null, detail: decision.routing.why }],
+    inputs: null,
+    group: { repo: repoName(alert.repo), members: [member] }
+  });
+}
+function withMember(marker, member) {
+  const members2 = marker.group?.members ?? [];
+  const at = members2.findIndex((m) => m.key === member.key);
+  const next = at < 0 ? [...members2, member] : members2.map((m, i) => i === at ? member : m);
+  return summarize({ ...marker, group: { repo: marker.group?.repo ?? marker.repo, members: next } });
+}
+function memberNews(before, after) {
+  const name = `#${after.alert} (${after.type})`;
+  const news = [];
+  if (before.validity !== after.validity) {
+    news.push(after.validity === "active" ? `**${name} is active**: GitHub now reports it works (was ${before.validity}). Revoke it now.` : `${name}: validity changed from ${before.validity} to **${after.validity}**.`);
+  }
+  if (before.severity !== after.severity) news.push(`${name}: severity is now **${after.severity}** (was ${before.severity}).`);
+  if (!before.publiclyLeaked && after.publiclyLeaked) news.push(`**${name} was found in a public source.** Treat it as compromised and revoke it now.`);
+  if (after.locs > before.locs) news.push(`${name} was found in ${after.locs - before.locs} more location${after.locs - before.locs > 1 ? "s" : ""}; see the alert.`);
+  return news;
+}
+var CLASS_NAME = (cls) => cls.replace(/-/g, " ");
+function runbookFor(policy, m) {
+  const system = m.system ? policy.systems.find((s2) => s2.name === m.system) : void 0;
+  if (system?.runbook) return { text: system.runbook, source: `the runbook of system ${system.name}` };
+  const cls = m.identityClass;
+  if (policy.runbooks[cls]) return { text: policy.runbooks[cls], source: `the policy's runbook for ${m.identityClass}` };
+  return { text: RUNBOOKS[cls] ?? RUNBOOKS.generic, source: `the default runbook for ${m.identityClass}` };
+}
+function demoteHeadings2(markdown) {
+  return markdown.replace(/^(#{1,5}) /gm, "#$1# ");
+}
+function ownerName(routing) {
+  const team3 = routing.mentions.find((m) => m.includes("/"));
+  if (team3) return team3;
+  const people = routing.assignees.map((a) => `@${a}`);
+  if (!people.length) return routing.mentions[0] ?? "nobody";
+  return people.length > 2 ? `${people.slice(0, 2).join(", ")} and ${people.length - 2} more` : people.join(" and ");
+}
+function ownerLine2(routing) {
+  const people = [...routing.assignees.map((a) => `@${a}`), ...routing.mentions.filter((m) => !routing.assignees.includes(m.slice(1)))];
+  return `${people.length ? people.join(", ") : "nobody yet"} (${routing.why})`;
+}
+var ROW = /^(\s*)- \[([ xX])\] \*\*#(\d+)\*\*/;
+function tickedRows(body) {
+  const out = /* @__PURE__ */ new Set();
+  for (const line of body.split("\n")) {
+    const m = ROW.exec(line);
+    if (m && m[2] !== " ") out.add(Number(m[3]));
+  }
+  return out;
+}
+function memberRow(m, ticked) {
+  const deadline = formatDeadline(new Date(m.sla.remediateBy), m.sla.timeZone, new Date(m.sla.startedAt)).replace(/, [^,]*$/, "");
+  const validity = m.validity === "active" ? "**active**" : m.validity === "unknown" ? "validity unknown" : "inactive";
+  const parts = [
+    `${m.url ? `[${cell(m.type)}](${m.url})` : cell(m.type)} (${code(m.secretType)})`,
+    validity + (m.publiclyLeaked ? ", **found in public sources**" : ""),
+    m.where ? `${code(m.where)}${m.locs > 1 ? ` and ${m.locs - 1} more` : ""}` : "location not reported yet",
+    m.severity,
+    m.resolution ? `resolved as ${m.resolution.resolution} by @${m.resolution.by}` : `remediate by ${deadline}`
+  ];
+  return `- [${ticked ? "x" : " "}] **#${m.alert}** ${parts.join(" \xB7 ")}`;
+}
+function renderChecklist(marker, policy, oldBody, untick) {
+  const group = marker.group;
+  const members2 = group.members;
+  const open3 = members2.filter((m) => !m.resolution);
+  const sla = marker.sla;
+  const sev = marker.severity;
+  const ticked = oldBody ? tickedRows(oldBody) : /* @__PURE__ */ new Set();
+  const title = `${members2.length} leaked credentials for ${ownerName(marker.routing)} in ${group.repo}`;
+  const active = open3.filter((m) => m.validity === "active").length;
+  const headline = open3.length ? `> **${sev.toUpperCase()}**: ${members2.length} credentials leaked in ${code(group.repo)} and were found together, so they share this issue (${open3.length} still open${active ? `, **${active} known to work**` : ""}). **Revoke or rotate each one** and tick its row, then close this issue with a resolution.` : `> Every credential in this issue is resolved.`;
+  const sections = /* @__PURE__ */ new Map();
+  for (const m of members2) {
+    const rb = runbookFor(policy, m);
+    const s2 = sections.get(rb.text) ?? { ...rb, members: [] };
+    s2.members.push(m);
+    sections.set(rb.text, s2);
+  }
+  const classes = [...new Set(members2.map((m) => CLASS_NAME(m.identityClass)))];
+  const rows = [
+    ["Alerts", `${members2.length} in ${code(group.repo)}: ${open3.length} open, ${members2.length - open3.length} resolved; ${classes.join(", ")}`],
+    ["Severity", `**${sev}** (the highest of its alerts)`],
+    ["Acknowledge by", `${formatDeadline(new Date(sla.acknowledgeBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
+    ["Remediate by", `${formatDeadline(new Date(sla.remediateBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}, the earliest deadline of its open alerts`],
+    ["Owner", ownerLine2(marker.routing)]
+  ];
+  const body = [
+    open3.length ? "> [!CAUTION]" : "> [!NOTE]",
+    headline,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([k, v]) => `| **${k}** | ${cell(v)} |`),
+    "",
+    "## Alerts",
+    "",
+    ...members2.map((m) => memberRow(m, m.resolution !== null || ticked.has(m.alert) && !untick.has(m.key))),
+    "",
+    "## What to do",
+    "",
+    ...[...sections.values()].flatMap((s2) => [`**For ${s2.members.map((m) => `#${m.alert}`).join(", ")}:**`, "", demoteHeadings2(s2.text).trim(), ""]),
+    "<details><summary>Why you? How nhi-steward routed these alerts</summary>",
+    "",
+    `- Owner: ${marker.routing.why} (for the first alert; every alert here went to the same people).`,
+    `- Grouped: the policy's \`grouping\` puts alerts for the same owner in the same repository that arrive within ${policy.grouping.window.kind === "elapsed" ? `${Math.round(policy.grouping.window.ms / 6e4)} minutes` : `${policy.grouping.window.days} working days`} into one issue (at most ${policy.grouping.max_alerts}).`,
+    ...[...sections.values()].map((s2) => `- Runbook for ${s2.members.map((m) => `#${m.alert}`).join(", ")}: ${s2.source}.`),
+    ...marker.routing.notes.map((n2) => `- ${n2}`),
+    "",
+    "</details>",
+    "",
+    `<sub>Opened by nhi-steward for ${members2.length} alerts (${code(marker.key)}). To resolve one alert differently, resolve it on GitHub: its row is ticked at the next sweep. Closing this issue with a resolution resolves every alert still open. The secrets themselves are never copied here. Answers to: ${policy.standards.join("; ")}.</sub>`,
+    "",
+    encodeMarker(marker)
+  ].join("\n");
+  const carried = oldBody ? carryCheckedBoxes(oldBody, body) : body;
+  const rowsFixed = carried.split("\n").map((line) => {
+    const m = ROW.exec(line);
+    if (!m) return line;
+    const member = members2.find((x) => x.alert === Number(m[3]));
+    const tick = member ? member.resolution !== null || ticked.has(member.alert) && !untick.has(member.key) : m[2] !== " ";
+    return line.replace(/- \[[ xX]\]/, tick ? "- [x]" : "- [ ]");
+  }).join("\n");
+  return { title, body: rowsFixed };
+}
+function renderGroup(marker, policy, options = {}) {
+  const members2 = marker.group?.members ?? [];
+  if (members2.length >= 2) return renderChecklist(marker, policy, options.oldBody ?? null, options.untick ?? /* @__PURE__ */ new Set());
+  const decision = options.decision;
+  if (decision && members2[0]?.key === decision.alert.key) {
+    const rendered = renderIssue({ ...decision, routing: marker.routing, sla: marker.sla, state: { acknowledged: marker.acknowledged, escalation: marker.escalation, snooze: marker.snooze, resolution: marker.resolution, pending: marker.pending, autoRevoked: marker.autoRevoked, timeline: marker.timeline } });
+    const body = replaceMarker(rendered.body, marker);
+    return { title: rendered.title, body: options.oldBody ? carryCheckedBoxes(options.oldBody, body) : body };
+  }
+  return null;
+}
+function groupBody(oldBody, marker, policy, untick) {
+  return renderGroup(marker, policy, { oldBody, ...untick ? { untick } : {} })?.body ?? replaceMarker(oldBody, marker);
+}
+function planGroupChange(input2) {
+  const { existing, marker, policy, now: now2 } = input2;
+  const labels = stateLabels(policy, marker.severity, marker.sla, marker, marker.routing.unowned, now2);
+  const base = { key: marker.key, repo: input2.issueRepo, assignees: marker.routing.assignees, why: marker.routing.why };
+  if (!existing) {
+    return { ...base, action: "open", issue: null, summary: input2.summary, labels: labels.map(labelSpec), ops: [{ op: "create-issue", title: input2.title, body: input2.body, labels, assignees: marker.routing.assignees }] };
+  }
+  const ops = [];
+  const body = input2.body;
+  if (body !== existing.body || input2.title !== existing.title || input2.reopen) {
+    ops.push({ op: "update-issue", issue: existing.number, ...input2.title !== existing.title ? { title: input2.title } : {}, ...body !== existing.body ? { body } : {}, ...input2.reopen ? { state: "open" } : {} });
+  }
+  const missing = labels.filter((l2) => !existing.labels.includes(l2));
+  if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  for (const stale of existing.labels.filter((l2) => isManagedStateLabel(l2) && !labels.includes(l2))) ops.push({ op: "remove-label", issue: existing.number, label: stale });
+  if (input2.news.length) ops.unshift({ op: "comment", issue: existing.number, body: input2.news.join("\n") });
+  return { ...base, action: ops.length ? "update" : "none", issue: existing.number, summary: ops.length ? input2.summary : `#${existing.number} (${marker.key}) is up to date`, labels: missing.map(labelSpec), ops };
+}
+
+// src/handlers/plan-group.ts
+var OPEN_PLACEHOLDER = { number: 0, state: "open", title: "", body: "", labels: [] };
+function newDraft(run2, issueRepo, base, marker, policy) {
+  const draft = { key: marker.key, issueRepo, base, marker, policy, lone: null, news: [], reopen: false, untick: /* @__PURE__ */ new Set(), summaries: [], change: { key: marker.key, repo: issueRepo, action: "none", issue: base?.number ?? null, summary: "", assignees: [], why: "", labels: [], ops: [] } };
+  run2.groups.set(marker.key, draft);
+  return draft;
+}
+function commit(run2, draft, alert, summary2, first) {
+  const now2 = run2.deps.clock.now();
+  draft.summaries.push(summary2);
+  const rendered = renderGroup(draft.marker, draft.policy, { decision: draft.lone, oldBody: draft.base?.body ?? null, untick: draft.untick }) ?? { title: draft.base?.title ?? "", body: replaceMarker(draft.base?.body ?? "", draft.marker) };
+  const change = planGroupChange({ existing: draft.base, marker: draft.marker, title: rendered.title, body: rendered.body, policy: draft.policy, now: now2, issueRepo: draft.issueRepo, news: draft.news, reopen: draft.reopen, summary: draft.summaries.join("; ") });
+  Object.assign(draft.change, change);
+  if (first) return draft.change;
+  return { key: alert.key, repo: draft.issueRepo, action: "none", issue: draft.base?.number ?? null, summary: summary2, assignees: [], why: "", labels: [], ops: [] };
+}
+async function planGroupJoin(run2, decision, policy, issueRepo) {
+  const { github, clock, log } = run2.deps;
+  const now2 = clock.now();
+  const { alert } = decision;
+  const where = repoName(issueRepo);
+  const ctx = { policy, now: now2, repo: repoName(alert.repo), owner: ownerSignature(decision.routing) };
+  const candidates = [];
+  for (const draft2 of run2.groups.values()) if (draft2.issueRepo === where) candidates.push({ issue: draft2.base ?? OPEN_PLACEHOLDER, marker: draft2.marker, draft: draft2 });
+  for (const issue3 of await github.listIssues(issueRepo, LABELS.response.name)) {
+    const marker2 = issueMarker(issue3);
+    if (marker2?.group && !run2.groups.has(marker2.key)) candidates.push({ issue: issue3, marker: marker2, draft: null });
+  }
+  const open3 = candidates.filter((c) => closedToNewAlerts(c.issue, c.marker, ctx) === null).sort((a, b) => b.marker.openedAt.localeCompare(a.marker.openedAt));
+  for (const c of open3) {
+    const marker2 = withMember(c.marker, memberOf(decision));
+    const rendered = renderGroup(marker2, policy, { oldBody: c.draft?.base?.body ?? (c.draft ? null : c.issue.body) });
+    if (!rendered || rendered.body.length > GROUP_BODY_LIMIT) {
+      log.info(`${alertContext(alert)}: ${c.marker.key} is too large for another row; looking further.`);
+      continue;
+    }
+    const first = !c.draft;
+    const draft2 = c.draft ?? newDraft(run2, where, c.issue, c.marker, policy);
+    if (marker2.severity !== draft2.marker.severity) draft2.news.push(`Severity is now **${marker2.severity}** (was ${draft2.marker.severity}): #${alert.number} (${alert.secretTypeDisplayName}) joined this issue.`);
+    draft2.marker = marker2;
+    draft2.lone = null;
+    const n2 = draft2.base ? `#${draft2.base.number}` : draft2.key;
+    log.info(`${alertContext(alert)}: joins ${n2} for ${ctx.owner || "nobody"} (${marker2.group.members.length} alerts).`);
+    return commit(run2, draft2, alert, `add ${alert.key} to ${n2}`, first);
+  }
+  const marker = openGroup(decision, now2);
+  const draft = newDraft(run2, where, null, marker, policy);
+  draft.lone = decision;
+  return commit(run2, draft, alert, `open a group issue for ${alert.key}, assigned to ${ctx.owner || "nobody"}`, true);
+}
+function planGroupMember(run2, alert, ctx) {
+  const { clock, log } = run2.deps;
+  const now2 = clock.now();
+  const at = now2.toISOString();
+  const existingDraft = run2.groups.get(ctx.marker.key) ?? null;
+  const current = existingDraft?.marker ?? ctx.marker;
+  const before = current.group.members.find((m) => m.key === alert.key) ?? null;
+  if (!before) log.warn(`${alertContext(alert)}: the index names ${ctx.marker.key} (#${ctx.existing.number}) but its marker does not list the alert; adding it back.`);
+  const decision = decide(alert, current.routing, { policy: ctx.policy, properties: ctx.properties, now: now2, previous: before ? memberAsPrevious(current, before) : null, issueRepo: ctx.issueRepo, inputs: ctx.inputs });
+  const after = memberOf(decision, before);
+  const draft = existingDraft ?? newDraft(run2, repoName(ctx.issueRepo), ctx.existing, ctx.marker, ctx.policy);
+  const issueClosed = (draft.base?.state ?? "open") === "closed";
+  let next = withMember(current, after);
+  const news = before ? memberNews(before, after) : [];
+  if (alert.state === "open" && (before?.resolution || issueClosed)) {
+    next = withMember(next, { ...after, resolution: null });
+    draft.untick.add(alert.key);
+    const was = before?.resolution?.resolution ?? current.resolution?.resolution;
+    next = { ...next, resolution: null, timeline: [...next.timeline, { at, event: "reopened", by: null, detail: `#${alert.number} still open${was ? ` after ${was}` : ""}` }] };
+    if (issueClosed) draft.reopen = true;
+    news.unshift(`**Reopened**: #${alert.number} is still open on GitHub. Resolve it (or close this issue with a resolution label or \`/resolve <resolution> <comment>\`) once it is handled.`);
+  }
+  if (next.severity !== current.severity && after.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${current.severity}).`);
+  draft.marker = next;
+  draft.news.push(...news);
+  draft.lone = next.group.members.length === 1 ? decision : null;
+  const n2 = draft.base ? `#${draft.base.number}` : draft.key;
+  return commit(run2, draft, alert, `update ${alert.key} in ${n2}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}`, !existingDraft);
 }
 
 // src/core/routing/assign.ts
@@ -64674,8 +65347,8 @@ function assignStep(step, lookup2) {
   const mentions = [];
   const unreadableTeams = [];
   const notes = [];
-  const add = (login) => {
-    if (!assignees.includes(login) && assignees.length < MAX_ASSIGNEES) assignees.push(login);
+  const add = (login2) => {
+    if (!assignees.includes(login2) && assignees.length < MAX_ASSIGNEES) assignees.push(login2);
   };
   for (const owner4 of step.owners) {
     if (owner4.kind === "user") {
@@ -64803,12 +65476,12 @@ function compilePlain(raw, shared) {
   const segments = anchored ? [] : [GLOBSTAR];
   const texts = (end < raw.length ? raw.slice(0, end) : raw).split("/");
   for (let i = 0; i < texts.length; i++) {
-    const text4 = texts[i];
-    if (text4.length === 0) continue;
-    let segment = shared?.get(text4);
+    const text5 = texts[i];
+    if (text5.length === 0) continue;
+    let segment = shared?.get(text5);
     if (segment === void 0) {
-      segment = textSegment(text4);
-      if (shared !== void 0 && segment.kind === "glob") shared.set(text4, segment);
+      segment = textSegment(text5);
+      if (shared !== void 0 && segment.kind === "glob") shared.set(text5, segment);
     }
     addSegment(segments, segment);
   }
@@ -64842,20 +65515,20 @@ function addSegment(segments, s2) {
   if (s2.kind === "globstar" && segments.length > 0 && segments[segments.length - 1].kind === "globstar") return;
   segments.push(s2);
 }
-function textSegment(text4) {
-  if (text4 === "**") return GLOBSTAR;
-  if (!WILDCARD.test(text4)) return { kind: "literal", text: text4 };
+function textSegment(text5) {
+  if (text5 === "**") return GLOBSTAR;
+  if (!WILDCARD.test(text5)) return { kind: "literal", text: text5 };
   const parts = [];
   let from = 0;
-  for (let i = 0; i < text4.length; i++) {
-    const c = text4.charCodeAt(i);
+  for (let i = 0; i < text5.length; i++) {
+    const c = text5.charCodeAt(i);
     if (c !== 42 && c !== 63) continue;
-    if (i > from) parts.push({ kind: "text", text: text4.slice(from, i) });
+    if (i > from) parts.push({ kind: "text", text: text5.slice(from, i) });
     from = i + 1;
     if (c === 63) parts.push(ONE);
     else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
   }
-  if (from < text4.length) parts.push({ kind: "text", text: text4.slice(from) });
+  if (from < text5.length) parts.push({ kind: "text", text: text5.slice(from) });
   return { kind: "glob", parts };
 }
 var STAR = { kind: "star" };
@@ -64863,21 +65536,21 @@ var ONE = { kind: "one" };
 function tokSegment(toks) {
   if (toks.length === 2 && toks.every((t) => t.ch === "*" && !t.escaped)) return GLOBSTAR;
   const parts = [];
-  let text4 = "";
+  let text5 = "";
   let wild = false;
   for (const t of toks) {
     if (!t.escaped && (t.ch === "*" || t.ch === "?")) {
       wild = true;
-      if (text4) parts.push({ kind: "text", text: text4 });
-      text4 = "";
+      if (text5) parts.push({ kind: "text", text: text5 });
+      text5 = "";
       if (t.ch === "?") parts.push(ONE);
       else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
     } else {
-      text4 += t.ch;
+      text5 += t.ch;
     }
   }
-  if (!wild) return { kind: "literal", text: text4 };
-  if (text4) parts.push({ kind: "text", text: text4 });
+  if (!wild) return { kind: "literal", text: text5 };
+  if (text5) parts.push({ kind: "text", text: text5 });
   return { kind: "glob", parts };
 }
 function isLoneStar(s2) {
@@ -64935,39 +65608,39 @@ var RuleTable = class {
   #patternErrors = [];
   #rules;
   #errors;
-  constructor(text4, options, sink) {
+  constructor(text5, options, sink) {
     this.path = options.path ?? DEFAULT_CODEOWNERS_PATH;
     this.#isKnownOwner = options.isKnownOwner;
-    if (text4.charCodeAt(0) === 65279) text4 = text4.slice(1);
-    this.#text = text4;
-    const len = text4.length;
+    if (text5.charCodeAt(0) === 65279) text5 = text5.slice(1);
+    this.#text = text5;
+    const len = text5.length;
     const shared = /* @__PURE__ */ new Map();
     let lineStart = 0;
     let lineNo = 0;
     while (lineStart <= len) {
       lineNo++;
-      let lineEnd = text4.indexOf("\n", lineStart);
+      let lineEnd = text5.indexOf("\n", lineStart);
       if (lineEnd < 0) lineEnd = len;
       const next = lineEnd + 1;
-      while (lineEnd > lineStart && text4.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      while (lineEnd > lineStart && text5.charCodeAt(lineEnd - 1) === 13) lineEnd--;
       let i = lineStart;
-      while (i < lineEnd && isBlank(text4.charCodeAt(i))) i++;
-      if (i < lineEnd && text4.charCodeAt(i) !== 35) {
+      while (i < lineEnd && isBlank(text5.charCodeAt(i))) i++;
+      if (i < lineEnd && text5.charCodeAt(i) !== 35) {
         const patternStart = i;
         PLAIN_RUN.lastIndex = i;
-        PLAIN_RUN.test(text4);
+        PLAIN_RUN.test(text5);
         i = PLAIN_RUN.lastIndex;
-        let plain = i >= lineEnd || text4.charCodeAt(i) === 32 || text4.charCodeAt(i) === 9;
+        let plain = i >= lineEnd || text5.charCodeAt(i) === 32 || text5.charCodeAt(i) === 9;
         if (!plain) {
           while (i < lineEnd) {
-            const c = text4.charCodeAt(i);
+            const c = text5.charCodeAt(i);
             if (c === 32 || c === 9) break;
             i += c === 92 ? 2 : 1;
           }
           if (i > lineEnd) i = lineEnd;
         }
-        const pattern = text4.slice(patternStart, i);
-        if (plain && (text4.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
+        const pattern = text5.slice(patternStart, i);
+        if (plain && (text5.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
         const compiled = plain ? null : compilePattern(pattern, shared);
         if (compiled === null || compiled.ok) {
           const index = this.#lineNo.length;
@@ -64979,7 +65652,7 @@ var RuleTable = class {
           sink(index, pattern, compiled === null ? null : compiled.pattern);
         } else {
           const p = compiled.problem;
-          const line = text4.slice(lineStart, lineEnd);
+          const line = text5.slice(lineStart, lineEnd);
           const message = `Invalid pattern \`${pattern}\` on line ${lineNo}: ${p.message}.`;
           this.#patternErrors.push(error63(this.path, lineNo, line, patternStart - lineStart + p.offset + 1, "Invalid pattern", message, p.suggestion));
         }
@@ -65017,7 +65690,7 @@ var RuleTable = class {
   }
   /** Reads the owners of rule `index`; reports their errors into `errors` when given. */
   #build(index, errors) {
-    const text4 = this.#text;
+    const text5 = this.#text;
     const lineNo = this.#lineNo[index];
     const patternStart = this.#patternStart[index];
     const lineEnd = this.#lineEnd[index];
@@ -65025,11 +65698,11 @@ var RuleTable = class {
     let textEnd = i;
     const owners2 = [];
     while (i < lineEnd) {
-      while (i < lineEnd && isBlank(text4.charCodeAt(i))) i++;
-      if (i === lineEnd || text4.charCodeAt(i) === 35) break;
+      while (i < lineEnd && isBlank(text5.charCodeAt(i))) i++;
+      if (i === lineEnd || text5.charCodeAt(i) === 35) break;
       const start = i;
-      while (i < lineEnd && !isBlank(text4.charCodeAt(i))) i++;
-      const owner4 = text4.slice(start, i);
+      while (i < lineEnd && !isBlank(text5.charCodeAt(i))) i++;
+      const owner4 = text5.slice(start, i);
       textEnd = i;
       let kind2;
       let message = "";
@@ -65045,13 +65718,13 @@ var RuleTable = class {
         owners2.push(owner4);
       }
       if (kind2 !== void 0 && errors !== void 0) {
-        const lineStart = text4.lastIndexOf("\n", patternStart) + 1;
-        errors.push(error63(this.path, lineNo, text4.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
+        const lineStart = text5.lastIndexOf("\n", patternStart) + 1;
+        errors.push(error63(this.path, lineNo, text5.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
       }
     }
     let rule = this.#rule[index];
     if (rule === void 0) {
-      rule = { line: lineNo, pattern: text4.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text4.slice(patternStart, textEnd) };
+      rule = { line: lineNo, pattern: text5.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text5.slice(patternStart, textEnd) };
       this.#rule[index] = rule;
     }
     return rule;
@@ -65191,8 +65864,8 @@ var IndexedCodeowners = class {
   #byExtension = /* @__PURE__ */ new Map();
   /** Highest rule checked for every path. */
   #always = -1;
-  constructor(text4, options) {
-    this.#table = new RuleTable(text4, options, (index, pattern, compiled) => {
+  constructor(text5, options) {
+    this.#table = new RuleTable(text5, options, (index, pattern, compiled) => {
       this.#next.push(-1);
       this.#test.push(T_ALWAYS);
       this.#count.push(0);
@@ -65271,8 +65944,8 @@ var IndexedCodeowners = class {
       let key2 = "";
       let node2 = -1;
       for (let k = 0; k < lead; k++) {
-        const text4 = segs[k].text;
-        key2 = k === 0 ? text4 : `${key2}/${text4}`;
+        const text5 = segs[k].text;
+        key2 = k === 0 ? text5 : `${key2}/${text5}`;
         node2 = this.#node(key2, node2);
       }
       this.#next[i] = this.#nodeTop[node2];
@@ -65413,8 +66086,8 @@ function starSuffix(s2) {
   const [a, b] = s2.parts;
   return a?.kind === "star" && b?.kind === "text" ? b.text : void 0;
 }
-function parseIndexed(text4, options = {}) {
-  return new IndexedCodeowners(text4, options);
+function parseIndexed(text5, options = {}) {
+  return new IndexedCodeowners(text5, options);
 }
 
 // src/core/codeowners/types.ts
@@ -65422,8 +66095,8 @@ var CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS
 var CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 
 // src/core/codeowners/index.ts
-function parseCodeowners(text4, options) {
-  return parseIndexed(text4, options);
+function parseCodeowners(text5, options) {
+  return parseIndexed(text5, options);
 }
 
 // src/handlers/load-codeowners.ts
@@ -65468,7 +66141,7 @@ function loadProperties(run2, repo) {
 }
 async function planAlert(run2, alert) {
   const { github, clock, log } = run2.deps;
-  const { policy } = await loadPolicy(run2, alert.repo);
+  const { policy, fingerprint: fingerprint2 } = await loadPolicy(run2, alert.repo);
   let issueRepo = issueRepository(alert, policy);
   const properties = usesProperties(policy) ? await loadProperties(run2, alert.repo) : null;
   let existing;
@@ -65484,14 +66157,35 @@ async function planAlert(run2, alert) {
     issueRepo = parseRepo(response);
     existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
   }
-  const marker = existing ? decodeMarker(existing.body) : null;
+  const inputs = inputsDigest(alert, fingerprint2, properties, issueRepo);
+  const marker = existing ? issueMarker(existing) : null;
+  if (existing && marker?.group) return planGroupMember(run2, alert, { existing, marker, policy, properties, issueRepo, inputs });
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker, issueRepo });
-    return planChange(decision, existing);
+    const decision2 = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker, issueRepo, inputs });
+    return planChange(decision2, existing);
   }
   const routing = await route(run2, alert, issueRepo, policy, properties);
   for (const note of routing.notes) log.info(`${alertContext(alert)}: ${note}`);
-  return planChange(decide(alert, routing, { policy, properties, now: clock.now(), issueRepo }), null);
+  const decision = decide(alert, routing, { policy, properties, now: clock.now(), issueRepo, inputs });
+  if (groupable(decision, policy)) return planGroupJoin(run2, decision, policy, issueRepo);
+  return planChange(decision, null);
+}
+async function issueIsCurrent(run2, alert) {
+  if (alert.state !== "open" || !alert.locations.length) return false;
+  const { policy, fingerprint: fingerprint2 } = await loadPolicy(run2, alert.repo);
+  const issueRepo = issueRepository(alert, policy);
+  let existing;
+  try {
+    existing = await run2.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  } catch {
+    return false;
+  }
+  const marker = existing?.state === "open" ? issueMarker(existing) : null;
+  if (!marker?.inputs) return false;
+  const ids = new Set(alert.locations.map(locationId));
+  if (marker.locations.length !== ids.size || !marker.locations.every((id) => ids.has(id))) return false;
+  const properties = usesProperties(policy) ? await loadProperties(run2, alert.repo) : null;
+  return marker.inputs === inputsDigest(alert, fingerprint2, properties, issueRepo);
 }
 async function route(run2, alert, issueRepo, policy, known) {
   const { codeowners, problem } = await loadCodeowners(run2, alert.repo);
@@ -65529,10 +66223,10 @@ async function lookup(run2, step, issueRepo) {
   }
   const assignable = /* @__PURE__ */ new Map();
   let yes = 0;
-  for (const login of logins) {
+  for (const login2 of logins) {
     if (yes >= 10) break;
-    const ok = await github.isAssignable(issueRepo, login);
-    assignable.set(login, ok);
+    const ok = await github.isAssignable(issueRepo, login2);
+    assignable.set(login2, ok);
     if (ok) yes++;
   }
   return { teamMembers, assignable };
@@ -65550,7 +66244,7 @@ function riskyIncrease(before, now2, policy) {
   }
   return gained;
 }
-function alertFromInstallation(org, before, now2, gained, home) {
+function alertFromInstallation(org, before, now2, gained, home, publisher = null) {
   const what = before ? "gained" : "was installed with";
   return {
     source: "app-installation",
@@ -65574,9 +66268,471 @@ function alertFromInstallation(org, before, now2, gained, home) {
     details: [
       ["Why it is risky", `${now2.slug} ${what} ${gained.join(", ")}`],
       ["Repositories", now2.selection],
-      ["All permissions", Object.entries(now2.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"]
-    ]
+      ["All permissions", Object.entries(now2.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
+      ...publisher ? [["Publisher", `\`${publisher}\``]] : []
+    ],
+    identity: { kind: "app", app: now2.slug, clientId: now2.clientId ?? null, publisher, permissions: now2.permissions, requester: null }
   };
+}
+
+// src/core/findings/common.ts
+var DISPATCH_SCHEMA_FILE = "policies/dispatch-schema.json";
+var EXPECTED = {
+  gitleaks: {
+    name: "a gitleaks JSON report",
+    hint: "Pass the file gitleaks writes with `--report-format json --report-path <file>`: a JSON array of findings."
+  },
+  trufflehog: {
+    name: "TruffleHog JSON lines",
+    hint: "Pass what `trufflehog \u2026 --json` prints on stdout: one JSON object per line (log lines are skipped)."
+  },
+  sarif: {
+    name: "a SARIF 2.1.0 log",
+    hint: 'Pass a SARIF 2.1.0 file: an object with `"version": "2.1.0"` and a `runs` array.'
+  }
+};
+function unreadableReport(format, problem) {
+  const { name, hint } = EXPECTED[format];
+  return new InputError(`The findings report cannot be read as ${name}`, [problem], hint);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function str(record2, key2) {
+  const v = record2[key2];
+  if (typeof v !== "string") return null;
+  const t = v.trim();
+  return t === "" ? null : t;
+}
+function lineNumber(value) {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  if (typeof value === "string" && /^[1-9]\d{0,8}$/.test(value)) return Number(value);
+  return null;
+}
+function jsonKind(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return "a string";
+  if (typeof value === "number") return "a number";
+  if (typeof value === "boolean") return "a boolean";
+  return typeof value;
+}
+function httpUrl2(value) {
+  if (typeof value !== "string") return null;
+  const t = value.trim();
+  return /^https?:\/\/[^\s]+$/i.test(t) && t.length <= 2e3 ? t : null;
+}
+function commitSha(value) {
+  if (typeof value !== "string") return null;
+  const t = value.trim();
+  return /^[0-9a-f]{7,64}$/i.test(t) ? t.toLowerCase() : null;
+}
+var GITHUB_REPO = /^(?:https?:\/\/(?:[^@/\s]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100}?)(?:\.git)?(?:[/?#].*)?$/i;
+function githubRepository(url2) {
+  if (typeof url2 !== "string") return null;
+  const m = GITHUB_REPO.exec(url2.trim());
+  if (!m || !m[1] || !m[2] || m[2] === "." || m[2] === "..") return null;
+  return `${m[1]}/${m[2]}`;
+}
+function normalizePath(path) {
+  let p = path.trim().replace(/\\/g, "/");
+  if (/^file:\/\//i.test(p)) p = p.replace(/^file:\/\/(?:localhost)?/i, "");
+  p = p.replace(/^(?:\/home\/runner\/work\/[^/]+\/[^/]+\/|\/?[A-Za-z]:\/a\/[^/]+\/[^/]+\/|\/github\/workspace\/)/, "");
+  while (p.startsWith("./")) p = p.slice(2);
+  return p;
+}
+function secretTypeFromDetector(detector) {
+  const s2 = detector.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return s2 || "unknown";
+}
+var ACRONYMS = /* @__PURE__ */ new Set(["api", "aws", "gcp", "id", "jwt", "oauth", "pat", "sql", "ssh", "url", "uri", "ci", "cd", "jdbc", "ldap", "ftp", "smtp", "sms"]);
+function humanize(detector) {
+  const words2 = secretTypeFromDetector(detector).split("_").filter(Boolean).map((w) => ACRONYMS.has(w) ? w.toUpperCase() : w);
+  if (words2.length === 0 || words2[0] === "unknown") return "Unknown secret";
+  const [first, ...rest] = words2;
+  return [first[0].toUpperCase() + first.slice(1), ...rest].join(" ");
+}
+function clip(text5, max = 2e3) {
+  return text5.length <= max ? text5 : `${text5.slice(0, max - 1)}\u2026`;
+}
+
+// src/core/findings/redact.ts
+var REDACTED = "[redacted]";
+var MIN_KNOWN_SECRET_LENGTH = 4;
+var TOKEN_PATTERNS = [
+  { name: "a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_)", pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
+  { name: "a GitHub fine-grained personal access token (github_pat_)", pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g },
+  { name: "an AWS access key (AKIA\u2026/ASIA\u2026)", pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { name: "a Slack token (xoxa-, xoxb-, xoxp-, xoxr-, xoxs-)", pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}/g },
+  { name: "a Slack app token (xapp-)", pattern: /\bxapp-\d-[A-Za-z0-9-]{10,}/g },
+  { name: "a Slack webhook URL", pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,}/g },
+  { name: "a Stripe secret key (sk_live_, rk_live_)", pattern: /\b[rs]k_live_[A-Za-z0-9]{10,}/g },
+  { name: "a private key (-----BEGIN \u2026 PRIVATE KEY-----)", pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g },
+  { name: "an npm token (npm_)", pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g },
+  { name: "a GitLab token (glpat-, glptt-, glrt-, gldt-, \u2026)", pattern: /\bgl(?:pat|ptt|rt|dt|cbt|ft|oas|soat|agent|imt|ffct)-[A-Za-z0-9_-]{20,}/g },
+  { name: "a Google API key (AIza\u2026)", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
+  { name: "an OpenAI or Anthropic API key (sk-\u2026)", pattern: /\bsk-(?:ant-(?:api|admin)\d\d-|proj-|svcacct-|admin-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/g },
+  { name: "a Hugging Face token (hf_)", pattern: /\bhf_[A-Za-z]{34}(?![A-Za-z])/g },
+  { name: "a PyPI token (pypi-)", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}/g },
+  { name: "a SendGrid API key (SG.)", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g },
+  { name: "a DigitalOcean token (dop_v1_, doo_v1_, dor_v1_)", pattern: /\bdo[opr]_v1_[a-f0-9]{64}/g },
+  { name: "a HashiCorp Vault token (hvs., hvb.)", pattern: /\bhv[sb]\.[A-Za-z0-9_-]{24,}/g },
+  { name: "a Shopify token (shpat_, shpca_, shppa_, shpss_)", pattern: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/g },
+  { name: "a JSON Web Token (eyJ\u2026.eyJ\u2026.\u2026)", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
+  { name: "a URL with a password (scheme://user:password@host)", pattern: /\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@]{1,200}:[^\s/@]{1,200}@/g },
+  { name: "a connection string with a key or password (AccountKey=, SharedAccessKey=, Password=)", pattern: /\b(?:AccountKey|SharedAccessKey|Password|Pwd)=[^;\s]{6,}/gi }
+];
+function secretShapeIn(value) {
+  for (const p of TOKEN_PATTERNS) {
+    p.pattern.lastIndex = 0;
+    const hit = p.pattern.test(value);
+    p.pattern.lastIndex = 0;
+    if (hit) return p;
+  }
+  return null;
+}
+function redact(text5, known = []) {
+  let out = text5;
+  for (const secret of known) {
+    if (secret.length >= MIN_KNOWN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  for (const p of TOKEN_PATTERNS) {
+    p.pattern.lastIndex = 0;
+    out = out.replace(p.pattern, REDACTED);
+  }
+  return out;
+}
+function knownSecrets(values) {
+  const out = /* @__PURE__ */ new Set();
+  for (const v of values) {
+    if (typeof v !== "string") continue;
+    const t = v.trim();
+    if (t.length >= MIN_KNOWN_SECRET_LENGTH) out.add(t);
+    if (v.length >= MIN_KNOWN_SECRET_LENGTH) out.add(v);
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+function sanitizeFinding(finding, known = []) {
+  const r = (s2) => redact(s2, known);
+  const rn = (s2) => s2 === null ? null : redact(s2, known);
+  return {
+    ...finding,
+    fingerprint: r(finding.fingerprint),
+    detector: r(finding.detector),
+    displayName: r(finding.displayName),
+    secretType: r(finding.secretType),
+    provider: rn(finding.provider),
+    repository: rn(finding.repository),
+    locations: finding.locations.map((l2) => ({ ...l2, path: r(l2.path), commitSha: rn(l2.commitSha), url: rn(l2.url) })),
+    links: finding.links.map((l2) => ({ title: clip(r(l2.title), 200), url: r(l2.url) })),
+    // Clipped after redaction, so a secret cut in half can never slip past the search.
+    description: finding.description === null ? null : clip(r(finding.description)),
+    identifier: rn(finding.identifier),
+    reporter: r(finding.reporter)
+  };
+}
+
+// src/core/alert/token-request.ts
+var perms = external_exports.record(external_exports.string(), external_exports.string()).nullish();
+var requestSchema = external_exports.object({
+  id: external_exports.number().int(),
+  owner: external_exports.object({ login: external_exports.string() }),
+  permissions_added: external_exports.object({ organization: perms, repository: perms, other: perms }).partial().default({}),
+  permissions_result: external_exports.object({ organization: perms, repository: perms, other: perms }).partial().default({}),
+  repository_selection: external_exports.enum(["none", "all", "subset"]),
+  repository_count: external_exports.number().nullish(),
+  created_at: external_exports.string(),
+  token_id: external_exports.number().int(),
+  token_name: external_exports.string().nullish(),
+  token_expires_at: external_exports.string().nullish()
+});
+function tokenRequestKey(org, tokenId) {
+  return `token-request:${org}#${tokenId}`;
+}
+
+// src/core/alert/audit-log.ts
+var AUDIT_ACTIONS = ["org.oauth_app_access_approved", "org_credential_authorization.grant", "personal_access_token.access_granted", "integration_installation.create"];
+var text = external_exports.string().nullish();
+var entrySchema = external_exports.object({
+  action: external_exports.enum(AUDIT_ACTIONS),
+  _document_id: external_exports.string().min(1),
+  "@timestamp": external_exports.number().nullish(),
+  created_at: external_exports.union([external_exports.number(), external_exports.string()]).nullish(),
+  actor: text,
+  user: text,
+  org: text,
+  oauth_application: text,
+  oauth_application_name: text,
+  oauth_application_id: external_exports.number().nullish(),
+  client_id: text,
+  integration: text,
+  name: text,
+  repository_selection: text,
+  permissions: external_exports.record(external_exports.string(), external_exports.string()).nullish(),
+  user_programmatic_access_name: text,
+  token_id: external_exports.number().nullish(),
+  token_scopes: text,
+  programmatic_access_type: text
+});
+var clean = (s2, max = 200) => s2 ? clip(redact(s2), max) : null;
+function instant(raw) {
+  const v = raw["@timestamp"] ?? raw.created_at;
+  if (v === null || v === void 0) return null;
+  const d = new Date(typeof v === "number" ? v : /^\d+$/.test(v) ? Number(v) : v);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+function parseAuditEntry(raw) {
+  const parsed = entrySchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const e = parsed.data;
+  const at = instant(e);
+  if (!at) return null;
+  const permissions = e.permissions ? Object.fromEntries(Object.entries(e.permissions).map(([k, v]) => [clean(k, 100), clean(v, 20)])) : null;
+  return {
+    action: e.action,
+    id: clip(redact(e._document_id), 200),
+    at,
+    actor: clean(e.actor, 100),
+    user: clean(e.user, 100),
+    app: clean(e.action === "integration_installation.create" ? e.integration ?? e.name : e.oauth_application_name ?? e.oauth_application ?? e.name),
+    clientId: clean(e.client_id, 100),
+    oauthAppId: e.oauth_application_id ?? null,
+    repositorySelection: clean(e.repository_selection, 20),
+    permissions,
+    tokenName: clean(e.user_programmatic_access_name),
+    tokenId: e.token_id ?? null,
+    scopes: (e.token_scopes ?? "").split(",").map((s2) => clean(s2.trim(), 60)).filter((s2) => !!s2),
+    accessType: clean(e.programmatic_access_type, 60)
+  };
+}
+function auditPhrase(since) {
+  return [...AUDIT_ACTIONS.map((a) => `action:${a}`), `created:>=${since.slice(0, 19)}Z`].join(" ");
+}
+var STRONG = /* @__PURE__ */ new Set(["write", "admin"]);
+var approved = (app, policy) => app !== null && policy.app_access.approved_apps.some((a) => a.toLowerCase() === app.toLowerCase());
+function auditEntryRisks(e, policy) {
+  switch (e.action) {
+    case "org.oauth_app_access_approved":
+      return approved(e.app, policy) ? [] : [`OAuth app \u201C${e.app ?? "unknown"}\u201D was approved for the organisation's data${e.actor ? ` by \`${e.actor}\`` : ""} and is not in \`app_access.approved_apps\``];
+    case "integration_installation.create": {
+      if (approved(e.app, policy)) return [];
+      if (!e.permissions) return [`GitHub App \u201C${e.app ?? "unknown"}\u201D was installed${e.actor ? ` by \`${e.actor}\`` : ""} and was gone before the sweep could read its permissions`];
+      const risky = Object.entries(e.permissions).filter(([name, level]) => STRONG.has(level) && policy.app_access.risky_permissions.includes(name));
+      return risky.length ? [`GitHub App \u201C${e.app ?? "unknown"}\u201D was installed with ${risky.map(([n2, l2]) => `${n2}: ${l2}`).join(", ")}`] : [];
+    }
+    case "personal_access_token.access_granted": {
+      const risks = [];
+      for (const [name, level] of Object.entries(e.permissions ?? {})) if (STRONG.has(level) && policy.token_requests.risky_permissions.includes(name)) risks.push(`permission \`${name}: ${level}\``);
+      if (e.repositorySelection === "all") risks.push("access to all repositories");
+      return risks;
+    }
+    case "org_credential_authorization.grant": {
+      const risky = e.scopes.filter((s2) => policy.token_requests.risky_scopes.includes(s2));
+      return risky.length ? [`a ${e.accessType ?? "credential"} was authorised for single sign-on with ${risky.map((s2) => `\`${s2}\``).join(", ")}`] : [];
+    }
+  }
+}
+function auditKey(org, e) {
+  return `audit-log:${org}#${e.id}`;
+}
+function auditAliases(org, e) {
+  return e.action === "personal_access_token.access_granted" && e.tokenId !== null ? [tokenRequestKey(org, e.tokenId)] : [];
+}
+var SETTINGS = {
+  "org.oauth_app_access_approved": (org) => `https://github.com/organizations/${org}/settings/oauth_application_policy`,
+  "integration_installation.create": (org) => `https://github.com/organizations/${org}/settings/installations`,
+  "personal_access_token.access_granted": (org) => `https://github.com/organizations/${org}/settings/personal-access-tokens/active`,
+  "org_credential_authorization.grant": (org, e) => e.actor ? `https://github.com/orgs/${org}/people/${e.actor}/sso` : `https://github.com/orgs/${org}/people`
+};
+function alertFromAuditEntry(org, e, risks, home) {
+  const app = e.app ?? "unknown app";
+  const token = e.action === "personal_access_token.access_granted" || e.action === "org_credential_authorization.grant";
+  const requester = e.action === "personal_access_token.access_granted" ? e.user ?? e.actor : e.action === "org.oauth_app_access_approved" ? null : e.actor;
+  const [secretType, display] = (() => {
+    switch (e.action) {
+      case "org.oauth_app_access_approved":
+        return ["github_oauth_app_approval", `OAuth app \u201C${app}\u201D approved for ${org}`];
+      case "integration_installation.create":
+        return ["github_app_installation", `GitHub App \u201C${app}\u201D installation in ${org}`];
+      case "personal_access_token.access_granted":
+        return ["github_fine_grained_token_grant", `fine-grained token \u201C${e.tokenName ?? e.tokenId ?? "unnamed"}\u201D granted to @${requester ?? "unknown"}`];
+      case "org_credential_authorization.grant":
+        return ["github_sso_credential_authorization", `${e.accessType ?? "credential"} authorised for SSO by @${e.actor ?? "unknown"}`];
+    }
+  })();
+  const identity = { kind: token ? "token" : "app", app: token ? null : e.app, clientId: e.clientId, publisher: null, permissions: e.permissions ?? {}, requester };
+  const search = `https://github.com/organizations/${org}/settings/audit-log?q=${encodeURIComponent(`action:${e.action}${e.actor ? ` actor:${e.actor}` : ""}`)}`;
+  return {
+    source: "audit-log",
+    key: auditKey(org, e),
+    repo: home,
+    visibility: null,
+    number: e.tokenId ?? e.oauthAppId ?? 0,
+    state: "open",
+    resolution: null,
+    secretType,
+    secretTypeDisplayName: display,
+    provider: "GitHub",
+    validity: "active",
+    publiclyLeaked: false,
+    multiRepo: e.repositorySelection === "all",
+    pushProtectionBypassed: false,
+    htmlUrl: SETTINGS[e.action](org, e),
+    createdAt: e.at,
+    locations: [],
+    identityClassHint: token ? "personal-access-token" : "oauth-token",
+    links: [
+      { title: "Organisation settings", url: SETTINGS[e.action](org, e) },
+      { title: "The audit log", url: search }
+    ],
+    details: [
+      ["Why it is risky", risks.join("; ")],
+      ["Audit log event", `\`${e.action}\` by \`${e.actor ?? "unknown"}\` at ${e.at} (\`${e.id}\`)`],
+      ...e.repositorySelection ? [["Repositories", e.repositorySelection]] : [],
+      ...e.permissions ? [["Permissions", Object.entries(e.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"]] : [],
+      ...e.scopes.length ? [["Scopes", e.scopes.map((s2) => `\`${s2}\``).join(", ")]] : []
+    ],
+    ...token && requester ? { mention: [`@${requester}`] } : {},
+    identity
+  };
+}
+var auditEntryStateSchema = external_exports.object({
+  action: external_exports.enum(AUDIT_ACTIONS),
+  id: external_exports.string(),
+  at: external_exports.string(),
+  actor: external_exports.string().nullable(),
+  user: external_exports.string().nullable(),
+  app: external_exports.string().nullable(),
+  clientId: external_exports.string().nullable(),
+  oauthAppId: external_exports.number().nullable(),
+  repositorySelection: external_exports.string().nullable(),
+  permissions: external_exports.record(external_exports.string(), external_exports.string()).nullable(),
+  tokenName: external_exports.string().nullable(),
+  tokenId: external_exports.number().nullable(),
+  scopes: external_exports.array(external_exports.string()),
+  accessType: external_exports.string().nullable()
+});
+var auditLogStateSchema = external_exports.object({
+  /** The newest entry's instant read so far (or when reading began); the next query starts a little before it. */
+  since: external_exports.string(),
+  /** Entries already read near `since` (id → instant), skipped when the overlap returns them again. */
+  seen: external_exports.record(external_exports.string(), external_exports.string()).default({}),
+  /** An unfinished query (page budget spent, or rate limited): its phrase and the cursor of the next page. */
+  resume: external_exports.object({ phrase: external_exports.string(), after: external_exports.string() }).nullable().default(null),
+  /** GitHub said the audit log cannot be read here (plan or permission): logged once, checked again daily. */
+  unavailable: external_exports.object({ reason: external_exports.string(), checkedAt: external_exports.string() }).nullable().default(null),
+  /** Risky entries planned but not yet seen as an issue: checked, and planned again if need be, next sweep. */
+  pending: external_exports.array(auditEntryStateSchema).default([])
+});
+
+// src/handlers/audit-log.ts
+var AUDIT_PAGES_PER_SWEEP = 10;
+var AUDIT_PER_PAGE = 100;
+var AUDIT_REPROBE_MS = 24 * 36e5;
+var OVERLAP_MS = 5 * 6e4;
+var MAX_SEEN = 300;
+var MAX_PENDING = 50;
+function errorStatus(e) {
+  return typeof e === "object" && e !== null && "status" in e ? Number(e.status) : 0;
+}
+function rateLimited(e) {
+  const status2 = errorStatus(e);
+  const headers = e.response?.headers ?? {};
+  return status2 === 429 || status2 === 403 && (/rate limit/i.test(e.message) || headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== void 0);
+}
+async function planAuditLog(run2, org, ctx) {
+  const { github, log, clock } = run2.deps;
+  const { policy, home } = ctx;
+  const now2 = clock.now();
+  const state = ctx.state ?? { since: now2.toISOString(), seen: {}, resume: null, unavailable: null, pending: [] };
+  if (state.unavailable && now2.getTime() - Date.parse(state.unavailable.checkedAt) < AUDIT_REPROBE_MS) {
+    log.debug(`${org}: the audit log is unavailable (${state.unavailable.reason}); checked ${state.unavailable.checkedAt}, next check a day later.`);
+    return { changes: [], state };
+  }
+  const changes = [];
+  const pending = [];
+  const planned = /* @__PURE__ */ new Set();
+  const raise = async (e) => {
+    const risks = auditEntryRisks(e, policy);
+    if (!risks.length) return;
+    if (e.action === "integration_installation.create" && e.app && ctx.inventoried.has(e.app.toLowerCase())) {
+      log.debug(`${org}: audit log ${e.id}: ${e.app} is in the app inventory, which raises its installation.`);
+      return;
+    }
+    const key2 = auditKey(org, e);
+    if (planned.has(key2)) return;
+    planned.add(key2);
+    try {
+      for (const k of [key2, ...auditAliases(org, e)]) {
+        if (await github.findIssue(home, k, LABELS.response.name)) {
+          log.debug(`${org}: audit log ${e.id} (${e.action}) already has an issue (${k}).`);
+          return;
+        }
+      }
+      log.info(`${key2}: risky ${e.action} (${risks.join("; ")}).`);
+      changes.push(await planAlert(run2, alertFromAuditEntry(org, e, risks, home)));
+    } catch (err) {
+      log.error(`${key2}: could not plan the audit log entry: ${err.message}; the next sweep tries again.`);
+    }
+    pending.push(e);
+  };
+  for (const e of state.pending) await raise(e);
+  const seen = { ...state.seen };
+  let since = state.since;
+  let resume = state.resume;
+  let unavailable = state.unavailable;
+  const phrase = resume?.phrase ?? auditPhrase(new Date(Date.parse(state.since) - OVERLAP_MS).toISOString());
+  let after = resume?.after ?? null;
+  for (let pages = 0; ; ) {
+    let page;
+    try {
+      page = await github.readOrgAuditLog(org, { phrase, after, perPage: AUDIT_PER_PAGE });
+    } catch (e) {
+      const status2 = errorStatus(e);
+      if (status2 === 404 || status2 === 403 && !rateLimited(e)) {
+        const reason = status2 === 404 ? "GitHub answers 404: the organisation audit log API needs GitHub Enterprise Cloud" : `GitHub answers 403 (${e.message}): the app needs the organization permission Administration (read)`;
+        if (!state.unavailable) {
+          log.info(`${org}: the audit log source is unavailable on this ${status2 === 404 ? "plan" : "installation"} (${reason}); OAuth app approvals, SSO credential authorizations and token grants are not read from it. nhi-steward checks again once a day and logs only when it becomes available.`);
+        }
+        unavailable = { reason, checkedAt: now2.toISOString() };
+      } else {
+        if (after) resume = { phrase, after };
+        log.warn(`${org}: reading the audit log stopped after ${pages} page(s): ${rateLimited(e) ? "its rate limit was reached" : "GitHub failed"} (${status2 || "no status"}: ${e.message}). The next sweep resumes from the saved cursor.`);
+      }
+      break;
+    }
+    pages++;
+    if (unavailable) {
+      log.info(`${org}: the audit log is readable now; reading it from ${since}.`);
+      unavailable = null;
+    }
+    for (const raw of page.entries) {
+      const e = parseAuditEntry(raw);
+      if (!e) {
+        log.warn(`${org}: skipped an audit log entry that is not one of the four grant actions or has no id or time (action ${JSON.stringify(raw?.action ?? null)}).`);
+        continue;
+      }
+      if (seen[e.id]) continue;
+      seen[e.id] = e.at;
+      if (e.at > since) since = e.at;
+      await raise(e);
+    }
+    if (!page.next) {
+      resume = null;
+      break;
+    }
+    after = page.next;
+    resume = { phrase, after };
+    if (pages >= AUDIT_PAGES_PER_SWEEP) {
+      log.info(`${org}: read ${pages} audit log page(s), the most one sweep reads (the audit log API allows 1,750 queries an hour); the next sweep continues.`);
+      break;
+    }
+  }
+  const keepFrom = new Date(Date.parse(since) - OVERLAP_MS).toISOString();
+  const kept = Object.entries(seen).filter(([, at]) => at >= keepFrom).sort((a, b) => a[1] < b[1] ? 1 : -1).slice(0, MAX_SEEN);
+  if (pending.length > MAX_PENDING) log.warn(`${org}: ${pending.length} risky audit log entries are waiting for their issues; only the newest ${MAX_PENDING} are kept for the next sweep to check (raise max-operations so each sweep can open them).`);
+  return { changes, state: { since, seen: Object.fromEntries(kept), resume, unavailable, pending: pending.slice(-MAX_PENDING) } };
 }
 
 // src/handlers/app-inventory.ts
@@ -65585,14 +66741,21 @@ function readInventory(body) {
   const m = STATE_RE.exec(body);
   if (!m) return null;
   try {
-    return JSON.parse(m[1]).apps;
+    const raw = JSON.parse(m[1]);
+    const audit = auditLogStateSchema.safeParse(raw.auditLog);
+    return { apps: raw.apps ?? null, auditLog: audit.success ? audit.data : null };
   } catch {
     return null;
   }
 }
-function inventoryBody(org, apps) {
+function auditLine(audit) {
+  if (!audit) return [];
+  if (audit.unavailable) return [`Audit log (Enterprise Cloud): unavailable here (${audit.unavailable.reason}); checked ${audit.unavailable.checkedAt}, checked again daily.`, ""];
+  return [`Audit log (Enterprise Cloud): read up to ${audit.since}${audit.resume ? "; more to read, the next sweep continues" : ""}. OAuth app approvals, SSO credential authorizations, token grants and installations the policy calls risky open a response issue.`, ""];
+}
+function inventoryBody(org, apps, audit) {
   const rows = apps.map((a) => `| ${a.slug} | ${a.id} | ${a.selection} | ${Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
-  const state = JSON.stringify({ apps: Object.fromEntries(apps.map((a) => [String(a.id), a])) }).replace(/--/g, "-\\u002d");
+  const state = JSON.stringify({ apps: Object.fromEntries(apps.map((a) => [String(a.id), a])), ...audit ? { auditLog: audit } : {} }).replace(/--/g, "-\\u002d");
   return [
     `App installations in **${org}** as nhi-steward last saw them. A new installation, or a permission increase the policy calls risky (\`app_access\`), opens a response issue.`,
     "",
@@ -65600,6 +66763,7 @@ function inventoryBody(org, apps) {
     "|---|---|---|---|",
     ...rows,
     "",
+    ...auditLine(audit),
     `<!-- nhi-steward:inventory ${state} -->`,
     encodeKeyMarker(`inventory:${org}`, "inventory")
   ].join("\n");
@@ -65617,21 +66781,33 @@ async function planAppAccess(run2, org) {
   }
   const key2 = `inventory:${org}`;
   const existing = await github.findIssue(home, key2, LABELS.inventory.name);
-  const body = inventoryBody(org, apps);
   const changes = [];
-  const known = existing ? readInventory(existing.body) : null;
+  const state = existing ? readInventory(existing.body) : null;
+  const known = state?.apps ?? null;
   if (known) {
     for (const app of apps) {
       const gained = riskyIncrease(known[String(app.id)], app, policy);
-      if (gained.length) changes.push(await planAlert(run2, alertFromInstallation(org, known[String(app.id)], app, gained, home)));
+      if (gained.length) changes.push(await planAlert(run2, alertFromInstallation(org, known[String(app.id)], app, gained, home, await publisherOf(run2, app.slug))));
     }
   } else {
     log.info(`${org}: recording the baseline of ${apps.length} app installation(s); later changes are compared with it.`);
   }
+  const inventoried = new Set([...apps, ...Object.values(known ?? {})].map((a) => a.slug.toLowerCase()));
+  const audit = await planAuditLog(run2, org, { policy, home, state: state?.auditLog ?? null, inventoried });
+  changes.push(...audit.changes);
+  const body = inventoryBody(org, apps, audit.state);
   const base = { key: key2, repo: `${home.owner}/${home.name}`, assignees: [], why: "app inventory", issue: existing?.number ?? null };
   if (!existing) changes.push({ ...base, action: "open", summary: `record the app inventory of ${org}`, labels: [LABELS.inventory], ops: [{ op: "create-issue", title: `nhi-steward app inventory: ${org}`, body, labels: [LABELS.inventory.name], assignees: [] }] });
   else if (existing.body !== body) changes.push({ ...base, action: "update", summary: `update the app inventory of ${org}`, labels: [], ops: [{ op: "update-issue", issue: existing.number, body }] });
   return changes;
+}
+async function publisherOf(run2, slug) {
+  try {
+    return await run2.deps.github.getAppOwner(slug);
+  } catch (e) {
+    run2.deps.log.warn(`could not read the publisher of the app ${slug} (${e.message}); rules by publisher do not match it.`);
+    return null;
+  }
 }
 
 // src/handlers/sync-alert.ts
@@ -65669,8 +66845,50 @@ async function planResolvedOnGitHub(run2, issue3, marker, issueRepo) {
     ]
   };
 }
+async function planGroupResolvedOnGitHub(run2, issue3, marker, issueRepo, openKeys) {
+  const { github, clock, log } = run2.deps;
+  const group = marker.group;
+  if (!group) return null;
+  const repo = parseRepo(group.repo);
+  const at = clock.now().toISOString();
+  let next = marker;
+  const ticked = [];
+  for (const m of group.members.filter((x) => !x.resolution && !openKeys.has(x.key))) {
+    let raw;
+    try {
+      raw = await github.getSecretScanningAlert(repo, m.alert);
+    } catch (e) {
+      log.warn(`${group.repo} alert#${m.alert}: could not read the alert to sync #${issue3.number} (${e.message}).`);
+      continue;
+    }
+    if (raw.state !== "resolved") continue;
+    const resolution = { resolution: raw.resolution ?? "resolved", at: raw.resolved_at ?? at, by: raw.resolved_by?.login ?? "someone" };
+    next = withMember(next, { ...m, resolution });
+    ticked.push(`#${m.alert} as **${resolution.resolution}** by @${resolution.by}`);
+  }
+  if (!ticked.length) return null;
+  const members2 = next.group.members;
+  const all = members2.every((m) => m.resolution);
+  const { policy } = await loadPolicy(run2, repo);
+  const now2 = clock.now();
+  if (!all) {
+    return planStateChange(repoName(issueRepo), { ...issue3, body: groupBody(issue3.body, next, policy) }, marker, next, policy, now2, [], `tick ${ticked.length} alert(s) resolved on GitHub in #${issue3.number}`);
+  }
+  const kinds = [...new Set(members2.map((m) => m.resolution.resolution))];
+  next = {
+    ...next,
+    resolution: { resolution: kinds.length === 1 ? kinds[0] : "resolved", at, by: "nhi-steward", comment: null },
+    timeline: [...next.timeline, { at, event: "resolved", by: null, detail: `every alert resolved on GitHub (${kinds.join(", ")})` }]
+  };
+  return planStateChange(repoName(issueRepo), { ...issue3, body: groupBody(issue3.body, next, policy) }, marker, next, policy, now2, [
+    { op: "comment", issue: issue3.number, body: `Resolved on GitHub: ${ticked.join(", ")}. Every alert in this issue is now resolved; closing it to match.` },
+    { op: "update-issue", issue: issue3.number, state: "closed" }
+  ], `close #${issue3.number}: every alert in it was resolved on GitHub`);
+}
 
 // src/handlers/sweep.ts
+var RESOLVED_LOOKBACK_MS = 7 * 24 * 36e5;
+var RESOLVED_MAX_PAGES = 10;
 async function sweep(run2, scope, options = {}) {
   const { github, log, clock } = run2.deps;
   const now2 = clock.now();
@@ -65679,24 +66897,47 @@ async function sweep(run2, scope, options = {}) {
   const issueRepos = /* @__PURE__ */ new Map();
   let alerts = 0;
   let unreadable = 0;
+  const shard = options.shard ?? WHOLE;
   for await (const listed of github.listOpenSecretScanningAlerts(scope)) {
-    alerts++;
     try {
       const { repo, visibility } = repositoryFrom(listed.repository);
-      const alert = await gatherAlert(run2, listed.alert, repo, visibility);
-      openKeys.add(alert.key);
-      const { policy } = await loadPolicy(run2, alert.repo);
-      const where2 = issueRepository(alert, policy);
+      if (!ownsRepository(shard, repoName(repo))) continue;
+      alerts++;
+      const listedAlert = await readAlert(run2, listed.alert, repo, visibility);
+      openKeys.add(listedAlert.key);
+      const { policy } = await loadPolicy(run2, listedAlert.repo);
+      const where2 = issueRepository(listedAlert, policy);
       issueRepos.set(repoName(where2), where2);
+      const alert = hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run2, listedAlert);
+      if (await issueIsCurrent(run2, alert)) continue;
       changes.push(await planAlert(run2, alert));
     } catch (e) {
+      alerts++;
       unreadable++;
       log.error(`sweep: an alert could not be planned: ${e.message}`);
     }
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
   else {
-    changes.push(...await planAppAccess(run2, scope.org));
+    const lookback = new Date(now2.getTime() - RESOLVED_LOOKBACK_MS);
+    let resolved = [];
+    try {
+      resolved = await github.listRecentlyResolvedAlerts(scope, lookback, RESOLVED_MAX_PAGES);
+    } catch (e) {
+      log.warn(`sweep: could not list recently resolved alerts (${e.message}); issues of repositories with no open alert wait for the next sweep.`);
+    }
+    for (const listed of resolved) {
+      try {
+        const { repo, visibility } = repositoryFrom(listed.repository);
+        if (!ownsRepository(shard, repoName(repo))) continue;
+        const alert = await readAlert(run2, listed.alert, repo, visibility);
+        const where3 = issueRepository(alert, (await loadPolicy(run2, repo)).policy);
+        issueRepos.set(repoName(where3), where3);
+      } catch (e) {
+        log.warn(`sweep: a resolved alert could not be read: ${e.message}`);
+      }
+    }
+    if (ownsRepository(shard, `${scope.org}/.github`)) changes.push(...await planAppAccess(run2, scope.org));
     const home = { owner: scope.org, name: ".github" };
     const { policy } = await loadPolicy(run2, home);
     const where2 = policy.response_repository ? parseRepo(policy.response_repository) : home;
@@ -65714,12 +66955,26 @@ async function sweep(run2, scope, options = {}) {
       continue;
     }
     for (const listed of issues) {
-      const pending = byKey2.get(keyOf(listed.body));
-      const issue3 = pending ? afterOps(listed, pending.ops) : listed;
+      const found = byKey2.get(keyOf(listed.body));
+      let issue3 = found ? afterOps(listed, found.ops) : listed;
       if (issue3.state !== "open") continue;
-      const marker = decodeMarker(issue3.body);
-      if (!marker) continue;
+      let marker = issueMarker(issue3);
+      if (!marker || !ownsRepository(shard, marker.repo)) continue;
+      let merged = found;
       try {
+        if (marker.group) {
+          const synced = await planGroupResolvedOnGitHub(run2, issue3, marker, issueRepo, openKeys);
+          if (synced) {
+            if (merged) {
+              merged.ops.push(...synced.ops);
+              merged.labels.push(...synced.labels);
+            } else changes.push(merged = synced);
+            if (synced.ops.some((o) => o.op === "update-issue" && o.state === "closed")) continue;
+            issue3 = afterOps(issue3, synced.ops);
+            marker = issueMarker(issue3) ?? marker;
+          }
+        }
+        const pending = merged;
         if (!openKeys.has(marker.key) && marker.key.startsWith("secret-scanning:")) {
           const closing = await planResolvedOnGitHub(run2, issue3, marker, issueRepo);
           if (closing) {
@@ -65755,7 +67010,7 @@ async function sweep(run2, scope, options = {}) {
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run2.drainSideChanges();
-  const exec = (list2) => execute({ changes: list2 }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log, ...options.effects ? { effects: options.effects.effects } : {} });
+  const exec = (list2) => execute({ changes: list2 }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log, recheckBeforeCreate: true, ...options.effects ? { effects: options.effects.effects } : {} });
   let report = await exec([...side, ...changes]);
   if (options.effects && candidates.length) {
     const revokes = await planRevocations(run2, candidates, options.effects.supports);
@@ -65774,21 +67029,25 @@ function merge3(a, b) {
 function keyOf(body) {
   return markerKey(body) ?? "";
 }
+function hasMoreLocations(raw) {
+  const v = raw?.has_more_locations;
+  return typeof v === "boolean" ? v : null;
+}
 
 // src/core/metrics/record.ts
 var UNASSIGNED = "(unassigned)";
 var ISO = String.raw`\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?`;
 var ISO_WHOLE = new RegExp(`^${ISO}$`);
 var ISO_INSIDE = new RegExp(`(?<![\\d-])${ISO}(?![\\dT:])`);
-function instant(text4) {
-  if (!text4 || !ISO_WHOLE.test(text4)) return null;
-  const d = new Date(text4);
+function instant2(text5) {
+  if (!text5 || !ISO_WHOLE.test(text5)) return null;
+  const d = new Date(text5);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 function timed(timeline) {
   const out = [];
   for (const entry of timeline) {
-    const at = instant(entry.at);
+    const at = instant2(entry.at);
     if (at) out.push({ entry, at });
   }
   return out.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -65799,7 +67058,7 @@ function snoozedTime(timeline, now2) {
   let total = 0;
   entries.forEach(({ entry, at }, i) => {
     if (entry.event !== "snoozed") return;
-    const until = instant(ISO_INSIDE.exec(entry.detail ?? "")?.[0]);
+    const until = instant2(ISO_INSIDE.exec(entry.detail ?? "")?.[0]);
     if (!until) return;
     let end = Math.min(until.getTime(), now2.getTime());
     const next = entries.slice(i + 1).find((e) => SNOOZE_ENDS.has(e.entry.event));
@@ -65809,8 +67068,8 @@ function snoozedTime(timeline, now2) {
   return total;
 }
 function ownerOf(marker, issue3) {
-  const login = marker.routing.assignees[0] ?? issue3.assignees?.[0]?.login;
-  if (login) return `@${login.replace(/^@/, "")}`;
+  const login2 = marker.routing.assignees[0] ?? issue3.assignees?.[0]?.login;
+  if (login2) return `@${login2.replace(/^@/, "")}`;
   return marker.routing.mentions[0] ?? UNASSIGNED;
 }
 function escalationLevelOf(marker) {
@@ -65823,31 +67082,31 @@ function escalationLevelOf(marker) {
   return level;
 }
 function resolutionNamed(detail) {
-  const text4 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
-  const name = text4.split(":")[0].trim();
+  const text5 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
+  const name = text5.split(":")[0].trim();
   return name || "resolved";
 }
 function recordFromIssue(issue3, now2) {
   const marker = decodeMarker(issue3.body);
   if (!marker) return null;
-  const openedAt = instant(marker.openedAt) ?? instant(issue3.created_at);
+  const openedAt = instant2(marker.openedAt) ?? instant2(issue3.created_at);
   if (!openedAt) return null;
   const state = issue3.state === "closed" ? "closed" : "open";
   const has = (event) => marker.timeline.some((e) => e.event === event);
   const firstAcknowledged = timed(marker.timeline).find((e) => e.entry.event === "acknowledged");
-  const acknowledgedAt = instant(marker.acknowledged?.at) ?? firstAcknowledged?.at ?? null;
+  const acknowledgedAt = instant2(marker.acknowledged?.at) ?? firstAcknowledged?.at ?? null;
   const lastResolvedIndex = marker.timeline.findLastIndex((e) => e.event === "resolved");
   const lastReopenIndex = marker.timeline.findLastIndex((e) => e.event === "reopened");
   const lastResolved = marker.timeline[lastResolvedIndex];
-  const resolutionAt = marker.resolution ? instant(marker.resolution.at) : instant(lastResolved?.at);
+  const resolutionAt = marker.resolution ? instant2(marker.resolution.at) : instant2(lastResolved?.at);
   const resolutionName = marker.resolution?.resolution ?? (lastResolved ? resolutionNamed(lastResolved.detail) : null);
-  const lastReopenAt = instant(marker.timeline[lastReopenIndex]?.at);
+  const lastReopenAt = instant2(marker.timeline[lastReopenIndex]?.at);
   const undone = lastResolvedIndex >= 0 ? lastReopenIndex > lastResolvedIndex : resolutionAt !== null && lastReopenAt !== null && resolutionAt.getTime() < lastReopenAt.getTime();
   const remediated = state === "closed" && resolutionName !== null && !undone;
-  const remediatedAt = remediated ? resolutionAt ?? instant(issue3.closed_at) : null;
+  const remediatedAt = remediated ? resolutionAt ?? instant2(issue3.closed_at) : null;
   const resolution = remediatedAt ? resolutionName : null;
-  const acknowledgeBy = instant(marker.sla?.acknowledgeBy);
-  const remediateBy = instant(marker.sla?.remediateBy);
+  const acknowledgeBy = instant2(marker.sla?.acknowledgeBy);
+  const remediateBy = instant2(marker.sla?.remediateBy);
   const breached = has("breached") || remediateBy !== null && (remediatedAt ? remediatedAt.getTime() > remediateBy.getTime() : now2.getTime() > remediateBy.getTime());
   return {
     key: marker.key,
@@ -65896,7 +67155,7 @@ function percentile(sorted, p) {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p / 100 * sorted.length)));
   return sorted[rank - 1] ?? null;
 }
-function summarize(durations) {
+function summarize2(durations) {
   const sorted = [...durations].sort((a, b) => a - b);
   const mean = sorted.length ? Math.round(sorted.reduce((s2, d) => s2 + d, 0) / sorted.length) : null;
   return { count: sorted.length, meanMs: mean, p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90) };
@@ -65937,8 +67196,8 @@ function groupStats(key2, facts, w) {
     open: facts.filter((f) => f.r.state === "open").length,
     remediated: facts.filter((f) => f.remediated).length,
     breached: facts.filter((f) => f.r.breached).length,
-    timeToAcknowledge: summarize(facts.flatMap((f) => f.tta === null ? [] : [f.tta])),
-    timeToRemediate: summarize(ttrIn(facts)),
+    timeToAcknowledge: summarize2(facts.flatMap((f) => f.tta === null ? [] : [f.tta])),
+    timeToRemediate: summarize2(ttrIn(facts)),
     compliance: complianceOf(facts, w)
   };
 }
@@ -66024,7 +67283,7 @@ function computeMetrics(records, window2, now2) {
     const w = { from: wk.from, to: wk.to };
     return {
       ...wk,
-      timeToRemediate: summarize(facts.flatMap((f) => f.ttr !== null && within(f.r.remediatedAt, w) ? [f.ttr] : [])),
+      timeToRemediate: summarize2(facts.flatMap((f) => f.ttr !== null && within(f.r.remediatedAt, w) ? [f.ttr] : [])),
       compliance: complianceOf(facts, w)
     };
   });
@@ -66081,7 +67340,7 @@ function percent(rate) {
 function complianceCell(c) {
   return c.rate === null ? DASH : `${percent(c.rate)} (${c.met}/${c.met + c.missed})`;
 }
-function text(s2) {
+function text2(s2) {
   return s2.replace(/\r\n?|\n/g, " ").replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 }
 function owner3(s2) {
@@ -66154,7 +67413,7 @@ function renderReportMarkdown(m, options) {
   const escalations = m.escalations.map((e) => `level ${e.level}: ${e.count}`).join(" \xB7 ");
   const ages = m.backlog.byAge.map((a) => `${a.bucket}: ${a.count}`).join(" \xB7 ");
   const out = [
-    `# ${text(options.title)}`,
+    `# ${text2(options.title)}`,
     "",
     `Window ${utc(w.from)} \u2192 ${utc(w.to)} (${days} ${days === 1 ? "day" : "days"}) \xB7 generated ${utc(options.generatedAt)}`,
     "",
@@ -66196,8 +67455,8 @@ function renderReportMarkdown(m, options) {
   }
   out.push("", "## By severity", "", ...groupTable("Severity", m.bySeverity, (k) => k));
   out.push("", "## By owner", "", ...groupTable("Owner", m.byOwner, owner3));
-  out.push("", "## By identity class", "", ...groupTable("Identity class", m.byIdentityClass, text));
-  out.push("", "## By system", "", ...groupTable("System", m.bySystem, text));
+  out.push("", "## By identity class", "", ...groupTable("Identity class", m.byIdentityClass, text2));
+  out.push("", "## By system", "", ...groupTable("System", m.bySystem, text2));
   out.push("", "## Slowest open items", "");
   if (m.slowestOpen.length === 0) out.push("No open items.");
   else {
@@ -66206,7 +67465,7 @@ function renderReportMarkdown(m, options) {
         ["#", "Item", "Severity", "Owner", "Age", "Deadline"],
         m.slowestOpen.map((o, i) => [
           String(i + 1),
-          `[${text(o.repo)}#${o.issue}](${linkTarget(o.url)}) ${text(o.title)}`,
+          `[${text2(o.repo)}#${o.issue}](${linkTarget(o.url)}) ${text2(o.title)}`,
           o.severity,
           owner3(o.owner),
           formatSpan(o.ageMs),
@@ -66421,170 +67680,12 @@ ${encodeKeyMarker(key2, "report")}`;
 // src/action/main.ts
 import { readFileSync, writeFileSync } from "node:fs";
 
-// src/core/findings/common.ts
-var DISPATCH_SCHEMA_FILE = "policies/dispatch-schema.json";
-var EXPECTED = {
-  gitleaks: {
-    name: "a gitleaks JSON report",
-    hint: "Pass the file gitleaks writes with `--report-format json --report-path <file>`: a JSON array of findings."
-  },
-  trufflehog: {
-    name: "TruffleHog JSON lines",
-    hint: "Pass what `trufflehog \u2026 --json` prints on stdout: one JSON object per line (log lines are skipped)."
-  },
-  sarif: {
-    name: "a SARIF 2.1.0 log",
-    hint: 'Pass a SARIF 2.1.0 file: an object with `"version": "2.1.0"` and a `runs` array.'
-  }
-};
-function unreadableReport(format, problem) {
-  const { name, hint } = EXPECTED[format];
-  return new InputError(`The findings report cannot be read as ${name}`, [problem], hint);
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function str(record2, key2) {
-  const v = record2[key2];
-  if (typeof v !== "string") return null;
-  const t = v.trim();
-  return t === "" ? null : t;
-}
-function lineNumber(value) {
-  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
-  if (typeof value === "string" && /^[1-9]\d{0,8}$/.test(value)) return Number(value);
-  return null;
-}
-function jsonKind(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return "a string";
-  if (typeof value === "number") return "a number";
-  if (typeof value === "boolean") return "a boolean";
-  return typeof value;
-}
-function httpUrl2(value) {
-  if (typeof value !== "string") return null;
-  const t = value.trim();
-  return /^https?:\/\/[^\s]+$/i.test(t) && t.length <= 2e3 ? t : null;
-}
-function commitSha(value) {
-  if (typeof value !== "string") return null;
-  const t = value.trim();
-  return /^[0-9a-f]{7,64}$/i.test(t) ? t.toLowerCase() : null;
-}
-var GITHUB_REPO = /^(?:https?:\/\/(?:[^@/\s]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100}?)(?:\.git)?(?:[/?#].*)?$/i;
-function githubRepository(url2) {
-  if (typeof url2 !== "string") return null;
-  const m = GITHUB_REPO.exec(url2.trim());
-  if (!m || !m[1] || !m[2] || m[2] === "." || m[2] === "..") return null;
-  return `${m[1]}/${m[2]}`;
-}
-function normalizePath(path) {
-  let p = path.trim().replace(/\\/g, "/");
-  if (/^file:\/\//i.test(p)) p = p.replace(/^file:\/\/(?:localhost)?/i, "");
-  p = p.replace(/^(?:\/home\/runner\/work\/[^/]+\/[^/]+\/|\/?[A-Za-z]:\/a\/[^/]+\/[^/]+\/|\/github\/workspace\/)/, "");
-  while (p.startsWith("./")) p = p.slice(2);
-  return p;
-}
-function secretTypeFromDetector(detector) {
-  const s2 = detector.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-  return s2 || "unknown";
-}
-var ACRONYMS = /* @__PURE__ */ new Set(["api", "aws", "gcp", "id", "jwt", "oauth", "pat", "sql", "ssh", "url", "uri", "ci", "cd", "jdbc", "ldap", "ftp", "smtp", "sms"]);
-function humanize(detector) {
-  const words2 = secretTypeFromDetector(detector).split("_").filter(Boolean).map((w) => ACRONYMS.has(w) ? w.toUpperCase() : w);
-  if (words2.length === 0 || words2[0] === "unknown") return "Unknown secret";
-  const [first, ...rest] = words2;
-  return [first[0].toUpperCase() + first.slice(1), ...rest].join(" ");
-}
-function clip(text4, max = 2e3) {
-  return text4.length <= max ? text4 : `${text4.slice(0, max - 1)}\u2026`;
-}
-
-// src/core/findings/redact.ts
-var REDACTED = "[redacted]";
-var MIN_KNOWN_SECRET_LENGTH = 4;
-var TOKEN_PATTERNS = [
-  { name: "a GitHub token (ghp_, gho_, ghu_, ghs_, ghr_)", pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
-  { name: "a GitHub fine-grained personal access token (github_pat_)", pattern: /\bgithub_pat_[A-Za-z0-9_]{20,}/g },
-  { name: "an AWS access key (AKIA\u2026/ASIA\u2026)", pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
-  { name: "a Slack token (xoxa-, xoxb-, xoxp-, xoxr-, xoxs-)", pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}/g },
-  { name: "a Slack app token (xapp-)", pattern: /\bxapp-\d-[A-Za-z0-9-]{10,}/g },
-  { name: "a Slack webhook URL", pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,}/g },
-  { name: "a Stripe secret key (sk_live_, rk_live_)", pattern: /\b[rs]k_live_[A-Za-z0-9]{10,}/g },
-  { name: "a private key (-----BEGIN \u2026 PRIVATE KEY-----)", pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g },
-  { name: "an npm token (npm_)", pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g },
-  { name: "a GitLab token (glpat-, glptt-, glrt-, gldt-, \u2026)", pattern: /\bgl(?:pat|ptt|rt|dt|cbt|ft|oas|soat|agent|imt|ffct)-[A-Za-z0-9_-]{20,}/g },
-  { name: "a Google API key (AIza\u2026)", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
-  { name: "an OpenAI or Anthropic API key (sk-\u2026)", pattern: /\bsk-(?:ant-(?:api|admin)\d\d-|proj-|svcacct-|admin-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/g },
-  { name: "a Hugging Face token (hf_)", pattern: /\bhf_[A-Za-z]{34}(?![A-Za-z])/g },
-  { name: "a PyPI token (pypi-)", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}/g },
-  { name: "a SendGrid API key (SG.)", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g },
-  { name: "a DigitalOcean token (dop_v1_, doo_v1_, dor_v1_)", pattern: /\bdo[opr]_v1_[a-f0-9]{64}/g },
-  { name: "a HashiCorp Vault token (hvs., hvb.)", pattern: /\bhv[sb]\.[A-Za-z0-9_-]{24,}/g },
-  { name: "a Shopify token (shpat_, shpca_, shppa_, shpss_)", pattern: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/g },
-  { name: "a JSON Web Token (eyJ\u2026.eyJ\u2026.\u2026)", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
-  { name: "a URL with a password (scheme://user:password@host)", pattern: /\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@]{1,200}:[^\s/@]{1,200}@/g },
-  { name: "a connection string with a key or password (AccountKey=, SharedAccessKey=, Password=)", pattern: /\b(?:AccountKey|SharedAccessKey|Password|Pwd)=[^;\s]{6,}/gi }
-];
-function secretShapeIn(value) {
-  for (const p of TOKEN_PATTERNS) {
-    p.pattern.lastIndex = 0;
-    const hit = p.pattern.test(value);
-    p.pattern.lastIndex = 0;
-    if (hit) return p;
-  }
-  return null;
-}
-function redact(text4, known = []) {
-  let out = text4;
-  for (const secret of known) {
-    if (secret.length >= MIN_KNOWN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
-  }
-  for (const p of TOKEN_PATTERNS) {
-    p.pattern.lastIndex = 0;
-    out = out.replace(p.pattern, REDACTED);
-  }
-  return out;
-}
-function knownSecrets(values) {
-  const out = /* @__PURE__ */ new Set();
-  for (const v of values) {
-    if (typeof v !== "string") continue;
-    const t = v.trim();
-    if (t.length >= MIN_KNOWN_SECRET_LENGTH) out.add(t);
-    if (v.length >= MIN_KNOWN_SECRET_LENGTH) out.add(v);
-  }
-  return [...out].sort((a, b) => b.length - a.length);
-}
-function sanitizeFinding(finding, known = []) {
-  const r = (s2) => redact(s2, known);
-  const rn = (s2) => s2 === null ? null : redact(s2, known);
-  return {
-    ...finding,
-    fingerprint: r(finding.fingerprint),
-    detector: r(finding.detector),
-    displayName: r(finding.displayName),
-    secretType: r(finding.secretType),
-    provider: rn(finding.provider),
-    repository: rn(finding.repository),
-    locations: finding.locations.map((l2) => ({ ...l2, path: r(l2.path), commitSha: rn(l2.commitSha), url: rn(l2.url) })),
-    links: finding.links.map((l2) => ({ title: clip(r(l2.title), 200), url: r(l2.url) })),
-    // Clipped after redaction, so a secret cut in half can never slip past the search.
-    description: finding.description === null ? null : clip(r(finding.description)),
-    identifier: rn(finding.identifier),
-    reporter: r(finding.reporter)
-  };
-}
-
 // src/core/findings/dispatch.ts
 var DISPATCH_EVENT_TYPE = "nhi-alert";
 var MAX_CLIENT_PAYLOAD_KEYS = 10;
 var HINT = `Fix client_payload to match the published JSON Schema ${DISPATCH_SCHEMA_FILE} and send the repository_dispatch again.`;
 var CLASS_LIST = IDENTITY_CLASSES.join(", ");
-function text2(max, how) {
+function text3(max, how) {
   return external_exports.string({ error: (iss) => iss.input === void 0 ? `is required: ${how}` : `must be a string: ${how}` }).trim().min(1, { error: `must not be empty: ${how}` }).max(max, { error: `is longer than ${max} characters: ${how}` });
 }
 function httpUrl3(what) {
@@ -66605,9 +67706,9 @@ function objectError(how, allowed) {
 var identitySchema = external_exports.strictObject(
   {
     class: external_exports.enum(IDENTITY_CLASSES, { error: (iss) => iss.input === void 0 ? `is required: one of ${CLASS_LIST}` : `must be one of ${CLASS_LIST}` }).describe("The identity class, which picks the runbook."),
-    name: text2(200, 'a human name for the identity, e.g. "ci-deployer"').describe("A human name for the identity, e.g. the service account or key name."),
-    provider: text2(100, 'the platform that issued the credential, e.g. "Amazon AWS"').optional().describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
-    identifier: text2(200, "an id that names the credential without being it: a key id, client id, token name or ARN").superRefine((value, ctx) => {
+    name: text3(200, 'a human name for the identity, e.g. "ci-deployer"').describe("A human name for the identity, e.g. the service account or key name."),
+    provider: text3(100, 'the platform that issued the credential, e.g. "Amazon AWS"').optional().describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
+    identifier: text3(200, "an id that names the credential without being it: a key id, client id, token name or ARN").superRefine((value, ctx) => {
       const shape = secretShapeIn(value);
       if (shape) {
         ctx.addIssue({
@@ -66622,14 +67723,14 @@ var identitySchema = external_exports.strictObject(
 var resourceSchema = external_exports.strictObject(
   {
     repository: external_exports.string({ error: 'must be a string "owner/name", e.g. "acme/api"' }).regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { error: 'must be "owner/name", e.g. "acme/api"' }).optional().describe("The repository the alert belongs to, as owner/name."),
-    system: text2(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
+    system: text3(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
     url: httpUrl3("a link to the affected resource").optional().describe("A link to the affected resource.")
   },
   { error: objectError("send { repository?, system?, url? } naming what the identity can reach", ["repository", "system", "url"]) }
 ).describe("What the identity can reach.");
 var locationSchema = external_exports.strictObject(
   {
-    path: text2(500, 'a file path in the repository, e.g. "config/prod.env"'),
+    path: text3(500, 'a file path in the repository, e.g. "config/prod.env"'),
     line: external_exports.int({ error: "must be a whole number of 1 or more" }).min(1, { error: "must be a whole number of 1 or more" }).optional(),
     commit: external_exports.string({ error: "must be a commit SHA: 7 to 64 hexadecimal characters" }).regex(/^[0-9a-fA-F]{7,64}$/, { error: "must be a commit SHA: 7 to 64 hexadecimal characters" }).optional(),
     url: httpUrl3("a link to the file or line").optional()
@@ -66638,15 +67739,15 @@ var locationSchema = external_exports.strictObject(
 );
 var linkSchema = external_exports.strictObject(
   {
-    title: text2(200, 'what the link shows, e.g. "Wiz issue"'),
+    title: text3(200, 'what the link shows, e.g. "Wiz issue"'),
     url: httpUrl3("where the link goes")
   },
   { error: objectError("send { title, url }", ["title", "url"]) }
 );
 var sourceSchema = external_exports.strictObject(
   {
-    name: text2(100, 'the reporting platform, e.g. "wiz" or "siem"').describe("The reporting platform, e.g. wiz, siem."),
-    id: text2(200, "the platform's own id for this alert").describe("The platform's own id for this alert."),
+    name: text3(100, 'the reporting platform, e.g. "wiz" or "siem"').describe("The reporting platform, e.g. wiz, siem."),
+    id: text3(200, "the platform's own id for this alert").describe("The platform's own id for this alert."),
     url: httpUrl3("a link to the alert in the reporting platform").optional().describe("A link to the alert in the reporting platform.")
   },
   { error: objectError("send { name, id, url? } naming the reporting platform and its alert id", ["name", "id", "url"]) }
@@ -66719,9 +67820,9 @@ function dispatchFinding(p) {
 }
 
 // src/core/alert/from-finding.ts
-function fingerprintId(fingerprint) {
+function fingerprintId(fingerprint2) {
   let h = 0xcbf29ce484222325n;
-  for (const ch of new TextEncoder().encode(fingerprint)) {
+  for (const ch of new TextEncoder().encode(fingerprint2)) {
     h ^= BigInt(ch);
     h = h * 0x100000001b3n & 0xffffffffffffffffn;
   }
@@ -66879,23 +67980,23 @@ function describeDetector(detector, rawPrefixSource) {
 }
 
 // src/core/findings/json.ts
-function parseJson(text4) {
+function parseJson(text5) {
   try {
-    return { ok: true, value: JSON.parse(text4) };
+    return { ok: true, value: JSON.parse(text5) };
   } catch {
-    return { ok: false, error: describeJsonError(text4) };
+    return { ok: false, error: describeJsonError(text5) };
   }
 }
-function describeJsonError(text4) {
-  const { offset: offset2, problem } = locateJsonError(text4);
-  const { line, column } = lineColumn(text4, offset2);
+function describeJsonError(text5) {
+  const { offset: offset2, problem } = locateJsonError(text5);
+  const { line, column } = lineColumn(text5, offset2);
   return `line ${line}, column ${column}: ${problem}`;
 }
-function lineColumn(text4, offset2) {
+function lineColumn(text5, offset2) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset2 && i < text4.length; i++) {
-    if (text4.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset2 && i < text5.length; i++) {
+    if (text5.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -66909,28 +68010,28 @@ function describeChar(ch) {
   return "character";
 }
 var WS = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
-function locateJsonError(text4) {
+function locateJsonError(text5) {
   let i = 0;
-  const n2 = text4.length;
+  const n2 = text5.length;
   const skipWs = () => {
-    while (i < n2 && WS.has(text4[i])) i++;
+    while (i < n2 && WS.has(text5[i])) i++;
   };
   const fail2 = (problem, at = i) => ({ offset: Math.min(at, n2), problem });
   const end = () => fail2("the input ends before the JSON value is complete", n2);
   const scanString = () => {
     i++;
     while (i < n2) {
-      const c = text4.charCodeAt(i);
+      const c = text5.charCodeAt(i);
       if (c === 34) {
         i++;
         return null;
       }
       if (c < 32) return fail2("a control character (such as a raw line break) inside a string; escape it");
       if (c === 92) {
-        const e = text4[i + 1];
+        const e = text5[i + 1];
         if (e === void 0) return end();
         if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text4.slice(i + 2, i + 6))) return fail2("an invalid \\u escape in a string");
+          if (!/^[0-9a-fA-F]{4}$/.test(text5.slice(i + 2, i + 6))) return fail2("an invalid \\u escape in a string");
           i += 6;
           continue;
         }
@@ -66943,7 +68044,7 @@ function locateJsonError(text4) {
     return fail2("a string is not closed", n2);
   };
   const scanNumber = () => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text4.slice(i, i + 400));
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text5.slice(i, i + 400));
     if (!m || m[0] === "-" || m[0] === "") return fail2("an invalid number");
     i += m[0].length;
     return null;
@@ -66955,7 +68056,7 @@ function locateJsonError(text4) {
   for (; ; ) {
     skipWs();
     if (i >= n2) return stack.length === 0 && expect === "comma-or-close" ? fail2("no error found", n2) : end();
-    const ch = text4[i];
+    const ch = text5[i];
     if (expect === "comma-or-close") {
       const top = stack[stack.length - 1];
       if (top === void 0) return fail2(`unexpected ${describeChar(ch)} after the end of the JSON value`);
@@ -67021,7 +68122,7 @@ function locateJsonError(text4) {
       expect = "comma-or-close";
       continue;
     }
-    const word = /^(?:true|false|null)/.exec(text4.slice(i, i + 5));
+    const word = /^(?:true|false|null)/.exec(text5.slice(i, i + 5));
     if (word) {
       i += word[0].length;
       expect = "comma-or-close";
@@ -67033,8 +68134,8 @@ function locateJsonError(text4) {
 }
 
 // src/core/findings/gitleaks.ts
-function parseGitleaksReport(text4) {
-  const parsed = parseJson(text4);
+function parseGitleaksReport(text5) {
+  const parsed = parseJson(text5);
   if (!parsed.ok) throw unreadableReport("gitleaks", `it is not valid JSON (${parsed.error})`);
   return gitleaksFromValue(parsed.value);
 }
@@ -67058,14 +68159,14 @@ function gitleaksFinding(e) {
   if (!ruleId) return "RuleID is missing or not a string";
   const file2 = str(e, "File") ?? str(e, "SymlinkFile");
   const startLine = lineNumber(e.StartLine);
-  const commit = commitSha(e.Commit);
+  const commit2 = commitSha(e.Commit);
   const link = httpUrl2(e.Link);
-  const locations = file2 ? [{ path: normalizePath(file2), startLine, endLine: lineNumber(e.EndLine) ?? startLine, commitSha: commit, url: link }] : [];
-  const fingerprint = str(e, "Fingerprint") ?? [commit, file2 ?? "", ruleId, startLine ?? ""].filter((p) => p !== null).join(":");
+  const locations = file2 ? [{ path: normalizePath(file2), startLine, endLine: lineNumber(e.EndLine) ?? startLine, commitSha: commit2, url: link }] : [];
+  const fingerprint2 = str(e, "Fingerprint") ?? [commit2, file2 ?? "", ruleId, startLine ?? ""].filter((p) => p !== null).join(":");
   const detector = describeDetector(ruleId);
   const finding = {
     source: "gitleaks",
-    fingerprint: `gitleaks:${fingerprint}`,
+    fingerprint: `gitleaks:${fingerprint2}`,
     detector: ruleId,
     displayName: detector.displayName,
     secretType: detector.secretType,
@@ -67084,8 +68185,8 @@ function gitleaksFinding(e) {
 }
 
 // src/core/findings/sarif.ts
-function parseSarif(text4) {
-  const parsed = parseJson(text4);
+function parseSarif(text5) {
+  const parsed = parseJson(text5);
   if (!parsed.ok) throw unreadableReport("sarif", `it is not valid JSON (${parsed.error})`);
   return sarifFromValue(parsed.value);
 }
@@ -67150,7 +68251,7 @@ function readRun(run2, r, out) {
     else out.findings.push(finding);
   });
 }
-function text3(value) {
+function text4(value) {
   return isRecord(value) ? str(value, "text") : null;
 }
 function ruleOf(res, ctx) {
@@ -67185,7 +68286,7 @@ function snippetTexts(res) {
         if (k === "snippet" && isRecord(v)) {
           const t = typeof v.text === "string" ? v.text : null;
           if (t) out.push(t);
-          const rendered = text3(v.rendered);
+          const rendered = text4(v.rendered);
           if (rendered) out.push(rendered);
         }
         if (typeof v === "object" && v !== null) stack.push(v);
@@ -67210,7 +68311,7 @@ function decodeUri(uri) {
     return uri;
   }
 }
-function location(loc, ctx, commit) {
+function location(loc, ctx, commit2) {
   if (!isRecord(loc) || !isRecord(loc.physicalLocation)) return null;
   const phys = loc.physicalLocation;
   const art = isRecord(phys.artifactLocation) ? phys.artifactLocation : {};
@@ -67225,8 +68326,8 @@ function location(loc, ctx, commit) {
   const region = isRecord(phys.region) ? phys.region : {};
   const startLine = lineNumber(region.startLine);
   const endLine = lineNumber(region.endLine) ?? startLine;
-  const url2 = ctx.repository && commit && !path.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(path) ? `https://github.com/${ctx.repository}/blob/${commit}/${path.split("/").map(encodeURIComponent).join("/")}${startLine ? `#L${startLine}` : ""}` : null;
-  return { path, startLine, endLine, commitSha: commit, url: url2 };
+  const url2 = ctx.repository && commit2 && !path.startsWith("/") && !/^[a-z][a-z0-9+.-]*:/i.test(path) ? `https://github.com/${ctx.repository}/blob/${commit2}/${path.split("/").map(encodeURIComponent).join("/")}${startLine ? `#L${startLine}` : ""}` : null;
+  return { path, startLine, endLine, commitSha: commit2, url: url2 };
 }
 function fingerprintPairs(value, skipCommitMetadata) {
   if (!isRecord(value)) return null;
@@ -67253,19 +68354,19 @@ function sarifFinding(res, ctx) {
   const snippets = snippetTexts(res);
   const known = knownSecrets([...snippets, ...propertySecrets(res)]);
   const partial2 = isRecord(res.partialFingerprints) ? res.partialFingerprints : {};
-  const commit = commitSha(partial2.commitSha) ?? ctx.revision;
-  const locations = (Array.isArray(res.locations) ? res.locations : []).map((l2) => location(l2, ctx, commit)).filter((l2) => l2 !== null);
+  const commit2 = commitSha(partial2.commitSha) ?? ctx.revision;
+  const locations = (Array.isArray(res.locations) ? res.locations : []).map((l2) => location(l2, ctx, commit2)).filter((l2) => l2 !== null);
   const full = fingerprintPairs(res.fingerprints, false);
   const part = fingerprintPairs(res.partialFingerprints, true);
   const first = locations[0];
-  const where = first ? `${first.path}:${first.startLine ?? ""}${commit ? `@${commit}` : ""}` : "(no location)";
-  const fingerprint = `sarif:${ctx.tool}:${ruleId}:${full ? `fingerprints:${full}` : part ? `partialFingerprints:${part}` : `location:${where}`}`;
+  const where = first ? `${first.path}:${first.startLine ?? ""}${commit2 ? `@${commit2}` : ""}` : "(no location)";
+  const fingerprint2 = `sarif:${ctx.tool}:${ruleId}:${full ? `fingerprints:${full}` : part ? `partialFingerprints:${part}` : `location:${where}`}`;
   const detector = describeDetector(ruleId);
-  const shortText = rule ? text3(rule.shortDescription) : null;
-  const ruleText = shortText ?? (rule ? text3(rule.fullDescription) : null);
+  const shortText = rule ? text4(rule.shortDescription) : null;
+  const ruleText = shortText ?? (rule ? text4(rule.fullDescription) : null);
   const ruleName = rule ? str(rule, "name") : null;
   const displayName = detector.mapped ? detector.displayName : shortText && shortText.length <= 100 ? shortText : ruleName ?? humanize(ruleId);
-  const rawMessage = text3(res.message);
+  const rawMessage = text4(res.message);
   const message = rawMessage ? redact(rawMessage, knownSecrets([...known, ...words(snippets)])).trim() : null;
   const description = [ruleText ?? ruleName, message].filter((t, i, all) => !!t && all.indexOf(t) === i).join("\n\n") || null;
   const links = [];
@@ -67275,7 +68376,7 @@ function sarifFinding(res, ctx) {
   if (viewer) links.push({ title: `View in ${ctx.tool}`, url: viewer });
   const finding = {
     source: "sarif",
-    fingerprint,
+    fingerprint: fingerprint2,
     detector: ruleId,
     displayName,
     secretType: detector.secretType,
@@ -67294,11 +68395,11 @@ function sarifFinding(res, ctx) {
 }
 
 // src/core/findings/trufflehog.ts
-function parseTrufflehogReport(text4) {
+function parseTrufflehogReport(text5) {
   const result = { findings: [], skipped: [] };
   let objects = 0;
   let firstProblem = null;
-  const lines = text4.split(/\r\n|\n|\r/);
+  const lines = text5.split(/\r\n|\n|\r/);
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === "") continue;
@@ -67350,22 +68451,22 @@ function trufflehogFinding(v) {
   const rawFile = str(meta3, "file") ?? str(meta3, "path") ?? str(meta3, "filename");
   const file2 = rawFile === null ? null : normalizePath(rawFile);
   const line = lineNumber(meta3.line);
-  const commit = commitSha(meta3.commit);
+  const commit2 = commitSha(meta3.commit);
   const link = httpUrl2(meta3.link);
   const repositoryUrl = str(meta3, "repository");
   const repository = githubRepository(repositoryUrl) ?? githubRepository(link);
-  const blobUrl = !link && repository && commit && file2 && !file2.startsWith("/") && (kind2 === "Git" || kind2 === "Github") ? `https://github.com/${repository}/blob/${commit}/${file2.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}` : null;
-  const locations = file2 ? [{ path: file2, startLine: line, endLine: line, commitSha: commit, url: link ?? blobUrl }] : [];
+  const blobUrl = !link && repository && commit2 && file2 && !file2.startsWith("/") && (kind2 === "Git" || kind2 === "Github") ? `https://github.com/${repository}/blob/${commit2}/${file2.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}` : null;
+  const locations = file2 ? [{ path: file2, startLine: line, endLine: line, commitSha: commit2, url: link ?? blobUrl }] : [];
   const links = [];
   if (!file2 && link) links.push({ title: `Where TruffleHog found it (${kind2})`, url: link });
   const rotation = isRecord(v.ExtraData) ? httpUrl2(v.ExtraData.rotation_guide) : null;
   if (rotation) links.push({ title: "How to rotate this credential", url: rotation });
   const raw = typeof v.Raw === "string" ? v.Raw : null;
   const detector = describeDetector(detectorName, raw);
-  const fingerprint = ["trufflehog", detectorName, kind2, repositoryUrl ?? "", file2 ?? link ?? "", line ?? "", commit ?? ""].join(":");
+  const fingerprint2 = ["trufflehog", detectorName, kind2, repositoryUrl ?? "", file2 ?? link ?? "", line ?? "", commit2 ?? ""].join(":");
   const finding = {
     source: "trufflehog",
-    fingerprint,
+    fingerprint: fingerprint2,
     detector: detectorName,
     displayName: detector.displayName,
     secretType: detector.secretType,
@@ -67389,7 +68490,7 @@ function locationKey(l2) {
   return JSON.stringify([l2.path, l2.startLine, l2.endLine, l2.commitSha, l2.url]);
 }
 var VALIDITY_RANK = { unknown: 0, inactive: 1, active: 2 };
-var SEVERITY_RANK2 = { low: 0, medium: 1, high: 2, critical: 3 };
+var SEVERITY_RANK3 = { low: 0, medium: 1, high: 2, critical: 3 };
 function dedupeFindings(findings) {
   const byKey2 = /* @__PURE__ */ new Map();
   for (const f of findings) {
@@ -67415,7 +68516,7 @@ function dedupeFindings(findings) {
 function strongerSeverity(a, b) {
   if (a === null) return b;
   if (b === null) return a;
-  return SEVERITY_RANK2[b] > SEVERITY_RANK2[a] ? b : a;
+  return SEVERITY_RANK3[b] > SEVERITY_RANK3[a] ? b : a;
 }
 function uniqueLocations(list2) {
   const seen = /* @__PURE__ */ new Set();
@@ -67443,24 +68544,24 @@ function undetectable(problem) {
 function looksLikeSarif(value) {
   return "runs" in value || typeof value.$schema === "string" && /sarif/i.test(value.$schema);
 }
-function parseFindingsReport(text4, format = "auto") {
-  if (typeof text4 !== "string") throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text4)}`], AUTO_HINT);
+function parseFindingsReport(text5, format = "auto") {
+  if (typeof text5 !== "string") throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text5)}`], AUTO_HINT);
   switch (format) {
     case "gitleaks":
-      return parseGitleaksReport(text4);
+      return parseGitleaksReport(text5);
     case "trufflehog":
-      return parseTrufflehogReport(text4);
+      return parseTrufflehogReport(text5);
     case "sarif":
-      return parseSarif(text4);
+      return parseSarif(text5);
     case "auto":
-      return parseAuto(text4);
+      return parseAuto(text5);
     default:
       throw new InputError("Unknown findings report format", [`format must be gitleaks, trufflehog, sarif or auto`], AUTO_HINT);
   }
 }
-function parseAuto(text4) {
-  if (text4.trim() === "") return { findings: [], skipped: [] };
-  const whole = parseJson(text4.replace(/^\ufeff/, ""));
+function parseAuto(text5) {
+  if (text5.trim() === "") return { findings: [], skipped: [] };
+  const whole = parseJson(text5.replace(/^\ufeff/, ""));
   if (whole.ok) {
     const value = whole.value;
     if (Array.isArray(value)) {
@@ -67469,18 +68570,18 @@ function parseAuto(text4) {
     }
     if (isRecord(value)) {
       if (looksLikeSarif(value)) return sarifFromValue(value);
-      if (isTrufflehogResult(value)) return parseTrufflehogReport(text4);
+      if (isTrufflehogResult(value)) return parseTrufflehogReport(text5);
       throw undetectable("the input is a JSON object, but it has neither SARIF's `runs` nor TruffleHog's DetectorName/SourceMetadata");
     }
     throw undetectable(`the input is ${jsonKind(value)}, not a report`);
   }
-  for (const line of text4.split(/\r\n|\n|\r/)) {
+  for (const line of text5.split(/\r\n|\n|\r/)) {
     const t = line.trim();
     if (!t.startsWith("{")) continue;
     const parsed = parseJson(t);
-    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value)) return parseTrufflehogReport(text4);
+    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value)) return parseTrufflehogReport(text5);
   }
-  const first = text4.trimStart()[0];
+  const first = text5.trimStart()[0];
   const expected = first === "[" ? "a gitleaks JSON report" : first === "{" ? "a SARIF log or TruffleHog JSON lines" : "a gitleaks, TruffleHog or SARIF report";
   throw undetectable(`it looks like ${expected}, but it is not valid JSON (${whole.error})`);
 }
@@ -67504,8 +68605,8 @@ async function onFindings(run2, findings, defaultRepo, skipped = []) {
   const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log });
   return { ...report, findings: findings.length, skipped };
 }
-async function onFindingsReport(run2, text4, defaultRepo) {
-  const parsed = parseFindingsReport(text4, "auto");
+async function onFindingsReport(run2, text5, defaultRepo) {
+  const parsed = parseFindingsReport(text5, "auto");
   return onFindings(run2, parsed.findings, defaultRepo, parsed.skipped);
 }
 async function onDispatch(run2, payload, defaultRepo) {
@@ -67541,6 +68642,11 @@ var ACTION_INPUTS = {
     required: false,
     default: "repository"
   },
+  shard: {
+    description: "With `scope: organization`, sweep only part `k/n` of the organisation's repositories (e.g. `2/4`), so a matrix of jobs shares a large organisation. Every repository belongs to exactly one part; organisation-level work (app inventory, audit log) runs in the part that owns `.github`. Empty: the whole organisation.",
+    required: false,
+    default: ""
+  },
   "dry-run": {
     description: "`true` to plan and report without writing anything to GitHub.",
     required: false,
@@ -67574,6 +68680,14 @@ var inputSchema = external_exports.object({
   "report-days": external_exports.string().regex(/^\d+$/, "must be a whole number of days").transform(Number).refine((n2) => n2 > 0 && n2 <= 366, "must be from 1 to 366"),
   findings: external_exports.string(),
   alert: external_exports.string(),
+  shard: external_exports.string().transform((v, ctx) => {
+    try {
+      return parseShard(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: 'must be a part of the organisation written k/n with 1 \u2264 k \u2264 n \u2264 256, e.g. "2/4" (in a matrix: `${{ matrix.shard }}/4`)' });
+      return external_exports.NEVER;
+    }
+  }),
   "dry-run": external_exports.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
   "max-operations": external_exports.string().regex(/^\d+$/, "must be a whole number").transform(Number).refine((n2) => n2 > 0, "must be at least 1")
 });
@@ -67603,9 +68717,9 @@ function readEvent(path) {
     return {};
   }
 }
-function parseJsonInput(text4) {
+function parseJsonInput(text5) {
   try {
-    return JSON.parse(text4);
+    return JSON.parse(text5);
   } catch (e) {
     throw new Error(`input \`alert\` is not JSON (${e.message}); pass the nhi-alert payload, schema in policies/dispatch-schema.json.`, { cause: e });
   }
@@ -67669,7 +68783,8 @@ async function run(env = process.env) {
       return;
     }
     const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
-    const report = await sweep(runState, scope, { effects });
+    if (inputs.shard.count > 1 && scope.kind !== "organization") throw new Error("nhi-steward: input `shard` needs `scope: organization`: a repository sweep covers one repository already.");
+    const report = await sweep(runState, scope, { effects, shard: inputs.shard });
     setOutput("opened", report.opened);
     setOutput("updated", report.updated);
     setOutput("plan", JSON.stringify(planJson(report.results, { dryRun: report.dryRun })));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseShard } from "../core/shard.ts";
 
 /**
  * The Action's inputs and outputs: the one source action.yml and the README table are
@@ -19,6 +20,12 @@ export const ACTION_INPUTS = {
     description: "What to sweep: `repository` (the repository the workflow runs in) or `organization` (every repository of its owner).",
     required: false,
     default: "repository",
+  },
+  shard: {
+    description:
+      "With `scope: organization`, sweep only part `k/n` of the organisation's repositories (e.g. `2/4`), so a matrix of jobs shares a large organisation. Every repository belongs to exactly one part; organisation-level work (app inventory, audit log) runs in the part that owns `.github`. Empty: the whole organisation.",
+    required: false,
+    default: "",
   },
   "dry-run": {
     description: "`true` to plan and report without writing anything to GitHub.",
@@ -67,6 +74,14 @@ const inputSchema = z.object({
     .refine((n) => n > 0 && n <= 366, "must be from 1 to 366"),
   findings: z.string(),
   alert: z.string(),
+  shard: z.string().transform((v, ctx) => {
+    try {
+      return parseShard(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: 'must be a part of the organisation written k/n with 1 ≤ k ≤ n ≤ 256, e.g. "2/4" (in a matrix: `${{ matrix.shard }}/4`)' });
+      return z.NEVER;
+    }
+  }),
   "dry-run": z.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
   "max-operations": z
     .string()

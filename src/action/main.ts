@@ -99,7 +99,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       return;
     }
     const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
-    const report = await sweep(runState, scope, { effects });
+    if (inputs.shard.count > 1 && scope.kind !== "organization") throw new Error("nhi-steward: input `shard` needs `scope: organization`: a repository sweep covers one repository already.");
+    const report = await sweep(runState, scope, { effects, shard: inputs.shard });
 
     core.setOutput("opened", report.opened);
     core.setOutput("updated", report.updated);

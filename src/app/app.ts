@@ -3,6 +3,7 @@ import type { Clock } from "../core/clock.ts";
 import type { Codeowners } from "../core/codeowners/index.ts";
 import { Lru } from "../core/lru.ts";
 import { MemoryLock, type AlertLock } from "../github/lock/index.ts";
+import { DirectoryCache } from "../github/directory-cache.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { alertLockKey, onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
 import { onIssueComment } from "../handlers/on-comment.ts";
@@ -50,11 +51,12 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
   const files = newFileCache();
   const parsedCodeowners = new Lru<Codeowners>(1000);
   const labels = new Lru<true>(5000);
+  const directory = new DirectoryCache(() => clock.now().getTime());
   return (app: Probot) => {
     const lock = options.lock ?? new MemoryLock();
     const runFor = (context: Context) => {
       const log = options.log ?? probotLogger(context);
-      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files, labels }), clock, log, parsedCodeowners }, { dryRun: options.dryRun ?? false });
+      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files, labels, directory }), clock, log, parsedCodeowners, lock }, { dryRun: options.dryRun ?? false });
     };
     const guarded = (what: string, handler: (context: Context) => Promise<unknown>) => async (context: Context) => {
       try {
@@ -90,7 +92,7 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
         }
       }),
     );
-    app.on(["personal_access_token_request.created", "personal_access_token_request.approved"], guarded("personal_access_token_request", (context) => onTokenRequest(runFor(context), context.payload as never)));
+    app.on(["personal_access_token_request.created", "personal_access_token_request.approved", "personal_access_token_request.denied", "personal_access_token_request.cancelled"], guarded("personal_access_token_request", (context) => onTokenRequest(runFor(context), context.payload as never)));
     if (options.sweepEveryMinutes && options.sweepEveryMinutes > 0) {
       const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
       const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false });

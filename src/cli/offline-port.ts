@@ -31,6 +31,9 @@ export class OfflinePort implements GitHubPort {
   async *listOpenSecretScanningAlerts(_scope: AlertScope): AsyncIterable<ListedAlert> {
     return;
   }
+  async listRecentlyResolvedAlerts(): Promise<ListedAlert[]> {
+    return [];
+  }
   async getRepositoryProperties(): Promise<Record<string, string>> {
     return {};
   }
@@ -50,6 +53,12 @@ export class OfflinePort implements GitHubPort {
   }
   async listOrgInstallations(): Promise<never[]> {
     return [];
+  }
+  async getAppOwner(): Promise<string | null> {
+    return null;
+  }
+  async readOrgAuditLog(): Promise<{ entries: unknown[]; next: string | null }> {
+    return { entries: [], next: null };
   }
   async listOrgRepositories(): Promise<RepoRef[]> {
     return [];

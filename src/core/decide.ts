@@ -1,4 +1,4 @@
-import { repoName, type Alert, type RepoRef } from "./alert/types.ts";
+import { isGrant, repoName, type Alert, type RepoRef } from "./alert/types.ts";
 import { classify, type Classification } from "./policy/classify.ts";
 import { GRANT_RUNBOOK, RUNBOOKS } from "./policy/default-pack.generated.ts";
 import type { Policy, System } from "./policy/schema.ts";
@@ -33,6 +33,8 @@ export interface Decision {
   sla: SlaClock;
   /** Response state carried in the marker: acknowledgement, escalation, snooze, resolution, timeline. */
   state: Pick<Marker, "acknowledged" | "escalation" | "snooze" | "resolution" | "pending" | "autoRevoked" | "timeline">;
+  /** The inputs' digest, for the marker (see `inputsDigest`); null when not computed. */
+  inputs: string | null;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -63,6 +65,8 @@ export interface DecideInputs {
   previous?: Marker | null;
   /** Where the issue lives when it cannot be where the policy says (issues disabled there). */
   issueRepo?: RepoRef;
+  /** The inputs' digest (`inputsDigest`), kept in the marker. */
+  inputs?: string | null;
 }
 
 /** Where the response issue lives. Public repositories use the private response repository when there is one. */
@@ -104,7 +108,7 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
   const labels = stateLabels(policy, severity.severity, sla, state, routing.unowned, now);
 
-  const grant = alert.source === "token-request" || alert.source === "app-installation";
+  const grant = isGrant(alert);
   const [runbook, runbookSource] = grant && !system?.runbook && !policy.runbooks[cls]
     ? [GRANT_RUNBOOK, "the default runbook for risky grants"]
     : system?.runbook
@@ -128,5 +132,6 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
     openedAt,
     sla,
     state,
+    inputs: inputs.inputs ?? null,
   };
 }

@@ -22,6 +22,10 @@ export class Lru<V> {
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

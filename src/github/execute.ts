@@ -39,6 +39,11 @@ export interface ExecuteOptions {
   budget: OperationsBudget;
   log: Logger;
   effects?: Effects;
+  /**
+   * Before opening an issue, re-read what changed since the plan was made (one request). A sweep
+   * sets it: its plan can be minutes old, and a webhook may have opened the issue meanwhile.
+   */
+  recheckBeforeCreate?: boolean;
 }
 
 /** The most writes a change can cost: its ops, plus a write for each label it may have to create. */
@@ -94,7 +99,7 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
       }
       let wrote = false;
       for (const op of change.ops) {
-        const done = await apply(op, repo, change.key, port, options.effects ?? {});
+        const done = await apply(op, repo, change.key, port, options.effects ?? {}, options.recheckBeforeCreate ?? false);
         if (done.issue !== undefined) ({ issue, url } = { issue: done.issue, url: done.url ?? null });
         if (!done.wrote) {
           log.info(`${change.key}: already has ${change.repo}#${issue}; nothing opened.`);
@@ -136,11 +141,11 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
 
 type Applied = { wrote: boolean; issue?: number; url?: string | null };
 
-async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effects: Effects): Promise<Applied> {
+async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effects: Effects, recheck: boolean): Promise<Applied> {
   switch (op.op) {
     case "create-issue": {
       // Idempotency: another delivery or run may have opened it since the plan was made.
-      const existing = await port.findIssue(repo, key, op.labels[0] ?? LABELS.response.name);
+      const existing = await port.findIssue(repo, key, op.labels[0] ?? LABELS.response.name, { fresh: recheck });
       if (existing) return { wrote: false, issue: existing.number };
       const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
       return { wrote: true, issue: created.number, url: created.url };

@@ -1,10 +1,13 @@
 import type { Octokit } from "@octokit/core";
+import type { Endpoints } from "@octokit/types";
 import type { PaginateInterface } from "@octokit/plugin-paginate-rest";
 import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
-import { markerKey } from "../core/issue/marker.ts";
+import { markerKeys } from "../core/issue/marker.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
+import { DirectoryCache } from "./directory-cache.ts";
+import { jsonPages, nextLink } from "./pages.ts";
 import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, RepositoryInfo } from "./port.ts";
 
 /** What we need of an Octokit: Probot's and the Action's both fit. */
@@ -20,6 +23,9 @@ function refusedAssignees(e: unknown): string[] {
   return errors.filter((x) => x.field === "assignees").flatMap((x) => (Array.isArray(x.value) ? x.value : [x.value])).map((v) => String(v).toLowerCase());
 }
 
+/** The fields of a listed issue nhi-steward reads. */
+type ListedIssue = Pick<Endpoints["GET /repos/{owner}/{repo}/issues"]["response"]["data"][number], "number" | "state" | "title" | "body" | "labels" | "assignees" | "html_url" | "pull_request" | "created_at" | "closed_at">;
+
 const key = (repo: RepoRef) => `${repo.owner}/${repo.name}`;
 
 /** Files read, by `owner/repo:path`, with the ETag GitHub sent (null content: the file was missing). */
@@ -33,8 +39,9 @@ export const newFileCache = (max = 5000): FileCache => new Lru(max);
 export class OctokitPort implements GitHubPort {
   private readonly octokit: OctokitLike;
   private readonly repos = new Map<string, Promise<RepositoryInfo>>();
-  private readonly teams = new Map<string, Promise<string[] | null>>();
-  private readonly assignable = new Map<string, Promise<boolean>>();
+  private readonly directory: DirectoryCache;
+  /** When each issue index was read, by GitHub's `Date` header (ms). */
+  private readonly indexReadAt = new Map<string, number>();
   private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
   private readonly files: FileCache;
   private readonly knownLabels: Lru<true>;
@@ -43,9 +50,12 @@ export class OctokitPort implements GitHubPort {
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
    */
-  constructor(octokit: OctokitLike, options: { files?: FileCache; labels?: Lru<true> } = {}) {
+  constructor(octokit: OctokitLike, options: { files?: FileCache; labels?: Lru<true>; directory?: DirectoryCache } = {}) {
     this.octokit = octokit;
     this.files = options.files ?? newFileCache();
+    // Team members, assignability and missing files. Without one from the app, this run's own
+    // (no expiry matters within a run; the real clock is not read).
+    this.directory = options.directory ?? new DirectoryCache(() => 0);
     // Labels seen to exist; a long-lived app shares one so each label is checked once per process.
     this.knownLabels = options.labels ?? new Lru<true>(5000);
   }
@@ -93,20 +103,38 @@ export class OctokitPort implements GitHubPort {
 
   async *listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert> {
     if (scope.kind === "organization") {
-      const pages = this.octokit.paginate.iterator("GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
-      for await (const page of pages) for (const alert of page.data) yield { repository: alert.repository, alert };
+      const pages = jsonPages<{ repository: unknown }>(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
+      for await (const page of pages) for (const alert of page) yield { repository: alert.repository, alert };
       return;
     }
     const info = await this.getRepository(scope.repo);
     const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info.visibility, private: info.visibility !== "public" };
-    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/secret-scanning/alerts", {
+    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", {
       owner: scope.repo.owner,
       repo: scope.repo.name,
       state: "open",
       hide_secret: true,
       per_page: 100,
     });
-    for await (const page of pages) for (const alert of page.data) yield { repository, alert };
+    for await (const page of pages) for (const alert of page) yield { repository, alert };
+  }
+
+  async listRecentlyResolvedAlerts(scope: AlertScope, since: Date, maxPages: number): Promise<ListedAlert[]> {
+    const params = { state: "resolved", sort: "updated", direction: "desc", hide_secret: true, per_page: 100 };
+    const pages =
+      scope.kind === "organization"
+        ? jsonPages<{ repository: unknown; updated_at?: string | null }>(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, ...params })
+        : jsonPages<{ repository: unknown; updated_at?: string | null }>(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", { owner: scope.repo.owner, repo: scope.repo.name, ...params });
+    const out: ListedAlert[] = [];
+    let read = 0;
+    for await (const page of pages) {
+      for (const alert of page) {
+        if (alert.updated_at && Date.parse(alert.updated_at) < since.getTime()) return out;
+        out.push({ repository: scope.kind === "organization" ? alert.repository : { name: scope.repo.name, owner: { login: scope.repo.owner } }, alert });
+      }
+      if (++read >= maxPages) return out;
+    }
+    return out;
   }
 
   async getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>> {
@@ -125,6 +153,9 @@ export class OctokitPort implements GitHubPort {
   async readFile(repo: RepoRef, path: string): Promise<FileContent | null> {
     const cacheKey = `${key(repo)}:${path}`;
     const cached = this.files.get(cacheKey);
+    // A 404 without an ETag cannot be re-asked for free: trust it for the directory's TTL.
+    const missing = this.directory.peek<null>(`missing:${cacheKey}`);
+    if (missing && !cached) return missing;
     try {
       const response = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
         owner: repo.owner,
@@ -142,6 +173,10 @@ export class OctokitPort implements GitHubPort {
       if (status(e) === 404) {
         const etag = (e as { response?: { headers?: Record<string, string> } }).response?.headers?.etag;
         if (etag) this.files.set(cacheKey, { etag, file: null });
+        else {
+          this.files.delete(cacheKey);
+          this.directory.set(`missing:${cacheKey}`, null);
+        }
         return null;
       }
       throw e;
@@ -149,47 +184,65 @@ export class OctokitPort implements GitHubPort {
   }
 
   listTeamMembers(org: string, slug: string): Promise<string[] | null> {
-    const k = `${org}/${slug}`;
-    let p = this.teams.get(k);
-    if (!p) {
-      p = this.octokit
+    return this.directory.remember(`team:${org}/${slug}`.toLowerCase(), () =>
+      this.octokit
         .paginate("GET /orgs/{org}/teams/{team_slug}/members", { org, team_slug: slug, per_page: 100 })
         .then((members) => members.map((m) => m.login))
         .catch((e: unknown) => {
           if (status(e) === 404 || status(e) === 403) return null;
           throw e;
-        });
-      this.teams.set(k, p);
-    }
-    return p;
+        }),
+    );
   }
 
-  isAssignable(repo: RepoRef, login: string): Promise<boolean> {
-    const k = `${key(repo)}:${login}`;
-    let p = this.assignable.get(k);
-    if (!p) {
-      p = this.octokit
+  async isAssignable(repo: RepoRef, login: string): Promise<boolean> {
+    // Most repositories list all their assignable people on one page: one request answers for all.
+    const everyone = await this.smallList(`assignees:${key(repo)}`, "GET /repos/{owner}/{repo}/assignees", repo, (u: { login: string }) => u.login);
+    const corrected = this.directory.peek<boolean>(`assignable:${key(repo)}:${login}`.toLowerCase());
+    if (everyone && !corrected) return everyone.has(login.toLowerCase());
+    return this.directory.remember(`assignable:${key(repo)}:${login}`.toLowerCase(), () =>
+      this.octokit
         .request("GET /repos/{owner}/{repo}/assignees/{assignee}", { owner: repo.owner, repo: repo.name, assignee: login })
         .then(() => true)
         .catch((e: unknown) => {
           if (status(e) === 404) return false;
           throw e;
-        });
-      this.assignable.set(k, p);
-    }
-    return p;
+        }),
+    );
   }
 
-  async findIssue(repo: RepoRef, issueKey: string, label: string): Promise<ExistingIssue | null> {
+  async findIssue(repo: RepoRef, issueKey: string, label: string, options: { fresh?: boolean } = {}): Promise<ExistingIssue | null> {
+    const k = `${key(repo)}|${label}`;
+    const known = this.issueIndex.get(k);
     const index = await this.issuesByKey(repo, label);
+    if (options.fresh && known) await this.refreshIndex(repo, label, index);
     return index.get(issueKey) ?? null;
+  }
+
+  /**
+   * Brings an index read earlier in this run up to date: only issues updated since then (by
+   * GitHub's clock, from the list's `Date` header, less a minute for its one-second precision).
+   * One request in the usual case, instead of the whole list.
+   */
+  private async refreshIndex(repo: RepoRef, label: string, index: Map<string, ExistingIssue>): Promise<void> {
+    const k = `${key(repo)}|${label}`;
+    const readAt = this.indexReadAt.get(k);
+    if (!readAt) return;
+    const since = new Date(readAt - 60_000).toISOString();
+    const pages = jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", since, per_page: 100 }, (headers) => this.noteReadAt(k, headers));
+    for await (const page of pages) for (const issue of page) addToIndex(index, issue);
+  }
+
+  private noteReadAt(indexKey: string, headers: Record<string, string | number | undefined>): void {
+    const at = Date.parse(String(headers.date ?? ""));
+    if (!Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
   }
 
   async listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]> {
     const out: IssueRecordInput[] = [];
-    const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
+    const pages = jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
     for await (const page of pages) {
-      for (const i of page.data) {
+      for (const i of page) {
         if (i.pull_request) continue;
         out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels as IssueRecordInput["labels"], assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
       }
@@ -197,9 +250,27 @@ export class OctokitPort implements GitHubPort {
     return out;
   }
 
-  async listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string }[]> {
+  async listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string; clientId?: string | null }[]> {
     const list = await this.octokit.paginate("GET /orgs/{org}/installations", { org, per_page: 100 });
-    return list.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions as Record<string, string>, selection: i.repository_selection }));
+    return list.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions as Record<string, string>, selection: i.repository_selection, ...(i.client_id ? { clientId: i.client_id } : {}) }));
+  }
+
+  async getAppOwner(slug: string): Promise<string | null> {
+    try {
+      const { data } = await this.octokit.request("GET /apps/{app_slug}", { app_slug: slug });
+      return (data?.owner as { login?: string } | null | undefined)?.login ?? null;
+    } catch (e) {
+      if (status(e) === 404) return null;
+      throw e;
+    }
+  }
+
+  /** GitHub Enterprise Cloud only (`api.github.com`'s description leaves it out, hence the untyped route). */
+  async readOrgAuditLog(org: string, query: { phrase: string; after: string | null; perPage: number }): Promise<{ entries: unknown[]; next: string | null }> {
+    const res = await this.octokit.request("GET /orgs/{org}/audit-log", { org, phrase: query.phrase, include: "web", order: "asc", per_page: query.perPage, ...(query.after ? { after: query.after } : {}) });
+    const link = String((res.headers as Record<string, unknown>).link ?? "");
+    const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
+    return { entries: Array.isArray(res.data) ? (res.data as unknown[]) : [], next: next ? new URL(next).searchParams.get("after") : null };
   }
 
   async listOrgRepositories(org: string): Promise<RepoRef[]> {
@@ -208,7 +279,8 @@ export class OctokitPort implements GitHubPort {
   }
 
   async listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]> {
-    return [...(await this.issuesByKey(repo, label)).values()];
+    // Once each: a group issue is in the index under every member's key.
+    return [...new Set((await this.issuesByKey(repo, label)).values())];
   }
 
   /** All issues with a label in a repository, by marker key: one paginated read per run. */
@@ -218,32 +290,13 @@ export class OctokitPort implements GitHubPort {
     if (!p) {
       p = (async () => {
         const index = new Map<string, ExistingIssue>();
-        const pages = this.octokit.paginate.iterator("GET /repos/{owner}/{repo}/issues", {
-          owner: repo.owner,
-          repo: repo.name,
-          labels: label,
-          state: "all",
-          per_page: 100,
-        });
-        for await (const page of pages) {
-          for (const issue of page.data) {
-            if (issue.pull_request) continue;
-            const markerKeyValue = markerKey(issue.body);
-            if (!markerKeyValue) continue;
-            const existing: ExistingIssue = {
-              number: issue.number,
-              state: issue.state === "closed" ? "closed" : "open",
-              title: issue.title,
-              body: issue.body ?? "",
-              labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
-              assignees: (issue.assignees ?? []).map((a) => a.login),
-              url: issue.html_url,
-            };
-            // The oldest issue for a key is the record; later ones are duplicates.
-            const prior = index.get(markerKeyValue);
-            if (!prior || prior.number > existing.number) index.set(markerKeyValue, existing);
-          }
-        }
+        const pages = jsonPages<ListedIssue>(
+          this.octokit,
+          "GET /repos/{owner}/{repo}/issues",
+          { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 },
+          (headers) => this.noteReadAt(k, headers),
+        );
+        for await (const page of pages) for (const issue of page) addToIndex(index, issue);
         return index;
       })();
       this.issueIndex.set(k, p);
@@ -263,12 +316,15 @@ export class OctokitPort implements GitHubPort {
       const refused = status(e) === 422 ? refusedAssignees(e) : [];
       if (!refused.length) throw e;
       const assignees = issue.assignees.filter((a) => !refused.includes(a.toLowerCase()));
+      for (const login of refused) this.directory.set(`assignable:${key(repo)}:${login}`.toLowerCase(), false);
       ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue, assignees, request: { retries: 0 } }));
     }
-    const issueKey = markerKey(issue.body);
+    const issueKeys = markerKeys(issue.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue.labels[0]}`);
-    if (issueKey && index) {
-      (await index).set(issueKey, { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels, assignees: issue.assignees, url: data.html_url });
+    if (issueKeys.length && index) {
+      const created: ExistingIssue = { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels, assignees: issue.assignees, url: data.html_url };
+      const resolved = await index;
+      for (const k of issueKeys) if (!resolved.has(k)) resolved.set(k, created);
     }
     return { number: data.number, url: data.html_url };
   }
@@ -296,6 +352,17 @@ export class OctokitPort implements GitHubPort {
 
   async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void> {
     await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
+    // Keep this run's index true to what was written: a group's new member keys find it from now on.
+    for (const [k, p] of this.issueIndex) {
+      if (!k.startsWith(`${key(repo)}|`)) continue;
+      const index = await p.catch(() => null);
+      const prior = index ? [...index.values()].find((i) => i.number === issueNumber) : undefined;
+      if (!index || !prior) continue;
+      // A new object, never a mutation: callers may hold (and have decoded) the old one.
+      const next: ExistingIssue = { ...prior, ...(patch.title !== undefined ? { title: patch.title } : {}), ...(patch.body !== undefined ? { body: patch.body } : {}), ...(patch.state ? { state: patch.state } : {}), ...(patch.assignees ? { assignees: patch.assignees } : {}) };
+      for (const [ik, issue] of index) if (issue === prior) index.set(ik, next);
+      for (const mk of patch.body !== undefined ? markerKeys(patch.body) : []) if (!index.has(mk)) index.set(mk, next);
+    }
   }
 
   async addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void> {
@@ -318,9 +385,29 @@ export class OctokitPort implements GitHubPort {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body, request: { retries: 0 } });
   }
 
+  /**
+   * A repository list (assignees, labels) as a set of lowercased names, when its first page of 100
+   * is all of it; null when there are more pages (then each name is asked about on its own).
+   * Kept in the directory cache, like team members.
+   */
+  private smallList<T>(cacheKey: string, route: "GET /repos/{owner}/{repo}/assignees" | "GET /repos/{owner}/{repo}/labels", repo: RepoRef, name: (item: T) => string): Promise<Set<string> | null> {
+    return this.directory.remember(cacheKey.toLowerCase(), async () => {
+      const response = await this.octokit.request(route, { owner: repo.owner, repo: repo.name, per_page: 100 });
+      if (nextLink(response.headers.link)) return null;
+      return new Set((response.data as T[]).map((item) => name(item).toLowerCase()));
+    });
+  }
+
   async ensureLabel(repo: RepoRef, label: LabelSpec): Promise<"created" | "exists"> {
     const id = `${key(repo)}:${label.name}`;
     if (this.knownLabels.get(id)) return "exists";
+    // The repository's labels, when they fit on one page: one request for every label of the run.
+    const labels = await this.smallList(`labels:${key(repo)}`, "GET /repos/{owner}/{repo}/labels", repo, (l: { name: string }) => l.name);
+    if (labels?.has(label.name.toLowerCase())) {
+      this.knownLabels.set(id, true);
+      return "exists";
+    }
+    if (labels) return this.createLabel(repo, label, id);
     try {
       await this.octokit.request("GET /repos/{owner}/{repo}/labels/{name}", { owner: repo.owner, repo: repo.name, name: label.name });
       this.knownLabels.set(id, true);
@@ -328,6 +415,10 @@ export class OctokitPort implements GitHubPort {
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
+    return this.createLabel(repo, label, id);
+  }
+
+  private async createLabel(repo: RepoRef, label: LabelSpec, id: string): Promise<"created" | "exists"> {
     try {
       await this.octokit.request("POST /repos/{owner}/{repo}/labels", { owner: repo.owner, repo: repo.name, ...label });
       this.knownLabels.set(id, true);
@@ -340,5 +431,27 @@ export class OctokitPort implements GitHubPort {
       }
       throw e;
     }
+  }
+}
+
+/** Files a listed issue in an index by every key its marker names; the oldest issue for a key wins. */
+function addToIndex(index: Map<string, ExistingIssue>, issue: ListedIssue): void {
+  if (issue.pull_request) return;
+  // A group issue answers for its own key and every member alert's.
+  const keys = markerKeys(issue.body);
+  if (!keys.length) return;
+  const existing: ExistingIssue = {
+    number: issue.number,
+    state: issue.state === "closed" ? "closed" : "open",
+    title: issue.title,
+    body: issue.body ?? "",
+    labels: issue.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+    assignees: (issue.assignees ?? []).map((a) => a.login),
+    url: issue.html_url,
+  };
+  for (const k of keys) {
+    const prior = index.get(k);
+    // The oldest issue for a key is the record; later ones are duplicates. A re-read replaces it.
+    if (!prior || prior.number >= existing.number) index.set(k, existing);
   }
 }

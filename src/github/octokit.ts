@@ -21,6 +21,8 @@ export function createOctokit(options: { token: string; baseUrl?: string; log: L
     throttle: {
       enabled: options.pace ?? true,
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        // The audit log has its own limit (1,750 queries an hour); its reader stops and the next sweep resumes.
+        if (/\/audit-log\b/.test(request.url)) return false;
         log.warn(`GitHub rate limit reached on ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`);
         return retryCount < 2;
       },

@@ -21,6 +21,12 @@ export interface FileContent {
 /** An issue as the metrics read it (the REST fields they need). */
 export type IssueRecordInput = IssueInput;
 
+export interface AuditLogPage {
+  entries: unknown[];
+  /** The `after` cursor of the next page, from the `Link` header; null when this is the last page. */
+  next: string | null;
+}
+
 export type AlertScope = { kind: "repository"; repo: RepoRef } | { kind: "organization"; org: string };
 
 /** An open alert as the list endpoints return it: raw, validated later by the normaliser. */
@@ -45,6 +51,8 @@ export interface GitHubPort {
    */
   readSecretForRevocation(repo: RepoRef, alertNumber: number): Promise<string>;
   listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert>;
+  /** Alerts resolved (or otherwise changed to resolved) since `since`, newest first, at most `maxPages` pages of 100. */
+  listRecentlyResolvedAlerts(scope: AlertScope, since: Date, maxPages: number): Promise<ListedAlert[]>;
   /** Repository custom properties as name → value (multi-select values joined with commas). */
   getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>>;
   /** A file on the default branch; null when it does not exist. */
@@ -54,15 +62,24 @@ export interface GitHubPort {
   isAssignable(repo: RepoRef, login: string): Promise<boolean>;
   /**
    * The issue for a key (an alert's, or a config error's), found by its hidden marker among the
-   * issues carrying `label`; null when none exists.
+   * issues carrying `label`; null when none exists. `fresh`: first re-read what changed since this
+   * run read the list (a long sweep asks before opening an issue a webhook may have opened meanwhile).
    */
-  findIssue(repo: RepoRef, key: string, label: string): Promise<ExistingIssue | null>;
+  findIssue(repo: RepoRef, key: string, label: string, options?: { fresh?: boolean }): Promise<ExistingIssue | null>;
   /** Every issue with `label` and a marker (open and closed), read with the same paginated call as findIssue. */
   listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]>;
   /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
   listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;
-  /** App installations on an organisation: app slug, permissions, repository selection. */
-  listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string }[]>;
+  /** App installations on an organisation: app slug, permissions, repository selection, client ID. */
+  listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string; clientId?: string | null }[]>;
+  /** The login of the account that owns (publishes) a GitHub App; null when the app cannot be read. */
+  getAppOwner(slug: string): Promise<string | null>;
+  /**
+   * One page of the organisation's audit log (GitHub Enterprise Cloud), oldest first, web events:
+   * the raw entries and the `after` cursor of the next page (null on the last page). Throws with
+   * GitHub's status: 404 where the plan has no audit log API, 403/429 at its rate limit.
+   */
+  readOrgAuditLog(org: string, query: { phrase: string; after: string | null; perPage: number }): Promise<AuditLogPage>;
   /** The repositories of an organisation the token can see. */
   listOrgRepositories(org: string): Promise<RepoRef[]>;
 

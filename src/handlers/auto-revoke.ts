@@ -2,6 +2,7 @@ import { isGitHubAlert } from "../core/alert/types.ts";
 import type { Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue } from "../core/plan.ts";
+import { autoRevokeRule } from "../core/policy/auto-revoke-rule.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { workingLength } from "../core/sla/calendar.ts";
 import type { ExecutionReport } from "../github/execute.ts";
@@ -20,13 +21,8 @@ export interface RevocationCandidate {
 const DAY = 86_400_000;
 
 function allowedByPolicy(c: RevocationCandidate): { after: number } | null {
-  for (const rule of c.policy.auto_revoke.rules) {
-    if (rule.identity_classes && !rule.identity_classes.includes(c.marker.identityClass as never)) continue;
-    if (rule.secret_types && !rule.secret_types.includes(c.marker.secretType)) continue;
-    if (rule.systems && !(c.marker.system && rule.systems.includes(c.marker.system))) continue;
-    return { after: rule.after.kind === "elapsed" ? rule.after.ms : workingLength({ kind: "24x7" }, rule.after) };
-  }
-  return null;
+  const rule = autoRevokeRule(c.policy, c.marker);
+  return rule ? { after: rule.after.kind === "elapsed" ? rule.after.ms : workingLength({ kind: "24x7" }, rule.after) } : null;
 }
 
 function lastEvent(m: Marker, event: Marker["timeline"][number]["event"]): string | null {

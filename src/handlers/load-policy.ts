@@ -1,9 +1,10 @@
 import type { RepoRef } from "../core/alert/types.ts";
 import { planConfigError } from "../core/issue/config-error.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { fingerprint } from "../core/issue/digest.ts";
 import { DEFAULT_POLICY } from "../core/policy/load.ts";
 import { allowedOverrides, mergePolicyData, parseExtends } from "../core/policy/merge.ts";
-import { policySchema, POLICY_FILE } from "../core/policy/schema.ts";
+import { policySchema, POLICY_FILE, type Policy } from "../core/policy/schema.ts";
 import { formatProblem, validatePolicyText } from "../core/policy/validate.ts";
 import type { LoadedPolicy, Run } from "./run.ts";
 
@@ -11,6 +12,10 @@ type Data = Record<string, unknown>;
 type FileLoad = { found: false } | { found: true; ok: true; data: Data; source: string } | { found: true; ok: false; problems: string[]; source: string };
 
 const MAX_EXTENDS = 3;
+
+function loaded(policy: Policy, source: string | null): LoadedPolicy {
+  return { policy, source, fingerprint: fingerprint(JSON.stringify(policy)) };
+}
 
 /** Reads one policy file and what it `_extends`, merged; never throws for bad content. */
 async function loadFile(run: Run, repo: RepoRef, path: string, depth = 0, seen = new Set<string>()): Promise<FileLoad> {
@@ -83,7 +88,8 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
       allowed = [];
     }
 
-    if (repo.name !== ".github") {
+    // An organisation policy that allows no repository overrides makes repository files moot: not read.
+    if (repo.name !== ".github" && (allowed === null || allowed.length > 0)) {
       const own = await safeLoad(repo);
       if (own.found && !own.ok) reportInvalid(run, repo, own.problems);
       if (own.found && own.ok) {
@@ -102,8 +108,8 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
     const parsed = policySchema.safeParse(data);
     if (!parsed.success) {
       log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
-      return { policy: DEFAULT_POLICY, source: null };
+      return loaded(DEFAULT_POLICY, null);
     }
-    return { policy: parsed.data, source };
+    return loaded(parsed.data, source);
   });
 }

@@ -1,14 +1,20 @@
 import { InputError } from "../core/alert/input-error.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
-import { alertContext } from "../core/alert/types.ts";
+import { alertContext, repoName, type RepoRef, type Visibility } from "../core/alert/types.ts";
+import { issueRepository } from "../core/decide.ts";
+import { LABELS } from "../core/issue/labels.ts";
+import { issueMarker } from "./issue-marker.ts";
+import { planResolvedOnGitHub } from "./sync-alert.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
-import { gatherAlert } from "./gather-alert.ts";
+import { gatherAlert, readAlert } from "./gather-alert.ts";
 import { planAlert } from "./plan-alert.ts";
+import { loadPolicy } from "./load-policy.ts";
+import { groupLockKey } from "../core/issue/group.ts";
 import type { Run } from "./run.ts";
 
 /** Webhook events and actions that open or refresh a response issue. */
 export const RESPOND_TO = {
-  secret_scanning_alert: ["created", "reopened", "validated", "publicly_leaked"],
+  secret_scanning_alert: ["created", "reopened", "validated", "publicly_leaked", "resolved"],
   secret_scanning_alert_location: ["created"],
 } as const;
 
@@ -39,9 +45,39 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
   }
 
   const { repo, visibility } = repositoryFrom(payload.repository);
+  if (action === "resolved") return onResolved(run, payload.alert, repo, visibility, event);
   const alert = await gatherAlert(run, payload.alert, repo, visibility, payload.location ? [payload.location] : []);
   log.info(`${alertContext(alert)}: ${event.name}.${action}${event.id ? ` (delivery ${event.id})` : ""}`);
-  const change = await planAlert(run, alert);
-  const side = await run.drainSideChanges();
-  return execute({ changes: [...side, change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  const work = async () => {
+    const change = await planAlert(run, alert);
+    const side = await run.drainSideChanges();
+    return execute({ changes: [...side, change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  };
+  // With grouping, alerts of one repository may write the same group issue: one at a time, each
+  // planning from what the previous one wrote (the issue index is first read inside the lock).
+  const { policy } = await loadPolicy(run, alert.repo);
+  const lock = run.deps.lock;
+  return policy.grouping.enabled && lock ? lock.withLock(groupLockKey(alert), work) : work();
+}
+
+/**
+ * `secret_scanning_alert.resolved`: someone resolved the alert on GitHub (or nhi-steward did, after
+ * its issue closed). An open issue of its own is closed with a comment, as the sweep would; a
+ * group's row is ticked by the next sweep.
+ */
+async function onResolved(run: Run, raw: unknown, repo: RepoRef, visibility: Visibility | null, event: AlertEvent): Promise<ExecutionReport | null> {
+  const { log, github } = run.deps;
+  const alert = await readAlert(run, raw, repo, visibility);
+  const { policy } = await loadPolicy(run, repo);
+  const issueRepo = issueRepository(alert, policy);
+  const issue = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  const marker = issue ? issueMarker(issue) : null;
+  if (!issue || !marker || issue.state === "closed" || marker.group) {
+    log.debug(`${alertContext(alert)}: ${event.name}.resolved: ${!issue ? "no issue" : issue.state === "closed" ? "its issue is closed already" : "its group is ticked by the sweep"}.`);
+    return null;
+  }
+  const change = await planResolvedOnGitHub(run, issue, marker, issueRepo);
+  if (!change) return null;
+  log.info(`${alertContext(alert)}: resolved on GitHub${event.id ? ` (delivery ${event.id})` : ""}; closing ${repoName(issueRepo)}#${issue.number}.`);
+  return execute({ changes: [change] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
 }

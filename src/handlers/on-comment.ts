@@ -12,6 +12,7 @@ import { execute, type ExecutionReport } from "../github/execute.ts";
 import { parseRepo } from "../github/port.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { explainRefusals, planResolve, type IssueContext } from "./respond-to-owner.ts";
+import { withGroupIssue } from "./plan-group.ts";
 import type { Run } from "./run.ts";
 
 interface RawIssue {
@@ -48,15 +49,20 @@ async function membersOf(run: Run, teams: string[]): Promise<string[]> {
 
 /** `issue_comment.created` on a response issue: `/ack`, `/snooze`, `/handoff`, `/revoke`, `/resolve`. */
 export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comment?: { body?: string; user?: { login?: string; type?: string } }; repository?: unknown }): Promise<ExecutionReport | null> {
-  const { log, clock } = run.deps;
   if (!payload.issue || !payload.comment?.body || payload.comment.user?.type === "Bot") return null;
-  const found = issueContextFrom(payload.issue);
-  if (!found) return null;
+  const event = issueContextFrom(payload.issue);
+  if (!event) return null;
   const parsed = parseCommand(payload.comment.body);
   if (!parsed) return null;
   const actor = payload.comment.user?.login ?? "someone";
   const { repo } = repositoryFrom(payload.repository);
   const issueRepo = repoName(repo);
+  // A group issue is read again under its lock, so a command never writes away a row added meanwhile.
+  return withGroupIssue(run, issueRepo, event, (found) => command(run, found, parsed, actor, issueRepo));
+}
+
+async function command(run: Run, found: NonNullable<ReturnType<typeof issueContextFrom>>, parsed: NonNullable<ReturnType<typeof parseCommand>>, actor: string, issueRepo: string): Promise<ExecutionReport> {
+  const { log, clock } = run.deps;
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
   const ctx: IssueContext = { issueRepo, ...found, policy };
   const now = clock.now();
@@ -123,6 +129,8 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
       return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${command.to} by @${actor}${command.reason ? `: ${command.reason}` : ""}.` }], `hand ${marker.key} to ${command.to}`);
     }
     case "revoke": {
+      // Alerts the policy may revoke automatically are never grouped, so nothing here can be.
+      if (marker.group) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, automatic revocation does not apply to grouped alerts (alerts the policy may revoke automatically always get their own issue). Revoke each credential at its provider (see the runbook), then tick its row or resolve its alert.` }], `refuse /revoke on group ${marker.key}`);
       const after: Marker = { ...marker, timeline: [...marker.timeline, { at, event: "revocation-requested", by: actor, detail: null }] };
       return change(after, [{ op: "comment", issue: issue.number, body: `Revocation requested by @${actor}. The next sweep revokes it if the policy allows automatic revocation for this credential and its safety gates pass (alert still open, secret active or unknown, not snoozed, a method that supports it, within the limits).` }], `request revocation of ${marker.key}`);
     }

@@ -10,6 +10,7 @@ import { loadPolicy } from "./load-policy.ts";
 import { issueContextFrom } from "./on-comment.ts";
 import { explainRefusals, planResolve } from "./respond-to-owner.ts";
 import { parseOwner } from "../core/routing/types.ts";
+import { withGroupIssue } from "./plan-group.ts";
 import type { Run } from "./run.ts";
 
 /**
@@ -17,13 +18,18 @@ import type { Run } from "./run.ts";
  * match. Without one, the issue is reopened with a request for a resolution: the clock keeps running.
  */
 export async function onIssueClosed(run: Run, payload: { issue?: Parameters<typeof issueContextFrom>[0]; repository?: unknown; sender?: { login?: string; type?: string } }): Promise<ExecutionReport | null> {
-  const { log, clock } = run.deps;
   if (!payload.issue) return null;
-  const found = issueContextFrom(payload.issue);
-  if (!found || found.marker.resolution) return null; // not ours, or closed by nhi-steward after resolving
-  const actor = payload.sender?.login ?? "someone";
+  const event = issueContextFrom(payload.issue);
+  if (!event || event.marker.resolution) return null; // not ours, or closed by nhi-steward after resolving
   const { repo } = repositoryFrom(payload.repository);
   const issueRepo = repoName(repo);
+  // A group issue is read again under its lock: rows added since the event was sent are resolved too.
+  return withGroupIssue(run, issueRepo, event, (found) => (found.marker.resolution ? Promise.resolve(null) : closed(run, payload, found, issueRepo)));
+}
+
+async function closed(run: Run, payload: { sender?: { login?: string } }, found: NonNullable<ReturnType<typeof issueContextFrom>>, issueRepo: string): Promise<ExecutionReport | null> {
+  const { log, clock } = run.deps;
+  const actor = payload.sender?.login ?? "someone";
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
   const now = clock.now();
   const labelled = found.issue.labels.filter((l) => l.startsWith("resolution:")).map((l) => l.slice(11));

@@ -1,8 +1,12 @@
 import { alertContext, type Alert, type RepoRef } from "../core/alert/types.ts";
 import { decide, issueRepository } from "../core/decide.ts";
 import { LABELS } from "../core/issue/labels.ts";
-import { decodeMarker } from "../core/issue/marker.ts";
+import { inputsDigest } from "../core/issue/digest.ts";
+import { issueMarker } from "./issue-marker.ts";
+import { locationId } from "../core/alert/secret-scanning.ts";
 import { planChange, type Change } from "../core/plan.ts";
+import { groupable } from "../core/issue/group.ts";
+import { planGroupJoin, planGroupMember } from "./plan-group.ts";
 import { classify } from "../core/policy/classify.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { usesProperties } from "../core/policy/select.ts";
@@ -32,7 +36,7 @@ function loadProperties(run: Run, repo: RepoRef): Promise<Record<string, string>
  */
 export async function planAlert(run: Run, alert: Alert): Promise<Change> {
   const { github, clock, log } = run.deps;
-  const { policy } = await loadPolicy(run, alert.repo);
+  const { policy, fingerprint } = await loadPolicy(run, alert.repo);
   let issueRepo = issueRepository(alert, policy);
   const properties = usesProperties(policy) ? await loadProperties(run, alert.repo) : null;
   let existing;
@@ -49,15 +53,43 @@ export async function planAlert(run: Run, alert: Alert): Promise<Change> {
     issueRepo = parseRepo(response);
     existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
   }
-  const marker = existing ? decodeMarker(existing.body) : null;
+  const inputs = inputsDigest(alert, fingerprint, properties, issueRepo);
+  const marker = existing ? issueMarker(existing) : null;
+  // A member of a group issue: its row there is updated; it never gets an issue of its own.
+  if (existing && marker?.group) return planGroupMember(run, alert, { existing, marker, policy, properties, issueRepo, inputs });
   if (existing && marker) {
-    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker, issueRepo });
+    const decision = decide(alert, marker.routing, { policy, properties, now: clock.now(), previous: marker, issueRepo, inputs });
     return planChange(decision, existing);
   }
 
   const routing = await route(run, alert, issueRepo, policy, properties);
   for (const note of routing.notes) log.info(`${alertContext(alert)}: ${note}`);
-  return planChange(decide(alert, routing, { policy, properties, now: clock.now(), issueRepo }), null);
+  const decision = decide(alert, routing, { policy, properties, now: clock.now(), issueRepo, inputs });
+  if (groupable(decision, policy)) return planGroupJoin(run, decision, policy, issueRepo);
+  return planChange(decision, null);
+}
+
+/**
+ * A sweep's cheap check: the alert's open issue was rendered from exactly these inputs and
+ * locations, so planning it again would change nothing and nothing is rendered. The alert must
+ * carry all its locations (the REST list's `has_more_locations: false` means its first is all).
+ */
+export async function issueIsCurrent(run: Run, alert: Alert): Promise<boolean> {
+  if (alert.state !== "open" || !alert.locations.length) return false;
+  const { policy, fingerprint } = await loadPolicy(run, alert.repo);
+  const issueRepo = issueRepository(alert, policy);
+  let existing;
+  try {
+    existing = await run.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name);
+  } catch {
+    return false;
+  }
+  const marker = existing?.state === "open" ? issueMarker(existing) : null;
+  if (!marker?.inputs) return false;
+  const ids = new Set(alert.locations.map(locationId));
+  if (marker.locations.length !== ids.size || !marker.locations.every((id) => ids.has(id))) return false;
+  const properties = usesProperties(policy) ? await loadProperties(run, alert.repo) : null;
+  return marker.inputs === inputsDigest(alert, fingerprint, properties, issueRepo);
 }
 
 /** Walks the precedence chain until a step names someone who can be assigned. */

@@ -3,6 +3,7 @@ import { LABELS } from "../core/issue/labels.ts";
 import { isGitHubAlert } from "../core/alert/types.ts";
 import type { Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
+import { groupBody, withMember } from "../core/issue/group.ts";
 import type { Change, ExistingIssue, Op } from "../core/plan.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { parseRepo } from "../github/port.ts";
@@ -43,6 +44,7 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
     if (issue.state === "closed") ops.unshift({ op: "update-issue", issue: issue.number, state: "open" });
     return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `ask security to approve ${resolution} for ${marker.key}`);
   }
+  if (marker.group) return planResolveGroup(run, ctx, resolution, comment, actor, approval, stay);
   const github_ = isGitHubAlert(marker.key);
   if (github_ && (resolution === "revoked" || resolution === "rotated")) {
     try {
@@ -72,6 +74,52 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
   if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
   if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });
   return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `resolve ${marker.key} as ${resolution}`);
+}
+
+/**
+ * Closing a group issue with a resolution resolves every member still open, on GitHub and in its
+ * row, as closing a single issue does for its alert. `revoked`/`rotated` first re-reads each open
+ * member: one GitHub still sees as active keeps the whole issue open, and the reply names it.
+ */
+async function planResolveGroup(run: Run, ctx: IssueContext, resolution: Resolution, comment: string, actor: string, approval: { bySecurity: boolean; approvedBy?: string }, stay: (reply: string, event: Marker["timeline"][number]["event"] | null, detail: string) => Change): Promise<Change> {
+  const { clock, github, log } = run.deps;
+  const now = clock.now();
+  const at = now.toISOString();
+  const { issue, marker, policy, issueRepo } = ctx;
+  const group = marker.group!;
+  const open = group.members.filter((m) => !m.resolution);
+  if (resolution === "revoked" || resolution === "rotated") {
+    const active: number[] = [];
+    for (const m of open) {
+      try {
+        const alert = (await github.getSecretScanningAlert(parseRepo(group.repo), m.alert)) as { validity?: string };
+        if (alert.validity === "active") active.push(m.alert);
+      } catch (e) {
+        log.warn(`${group.repo} alert#${m.alert}: could not re-read validity before resolving (${(e as Error).message}); resolving as asked.`);
+      }
+    }
+    if (active.length) {
+      const list = active.map((n) => `#${n}`).join(", ");
+      return stay(`@${actor}, GitHub still reports ${list} as **active**: the provider accepts ${active.length > 1 ? "them" : "it"}. Revoke ${active.length > 1 ? "them" : "it"} at the provider (see the runbook), then close again. The SLA clock keeps running.`, "reopened", `${resolution}, but ${list} still active`);
+    }
+  }
+  const resolvedAs = { resolution, at, by: actor };
+  let after: Marker = marker;
+  for (const m of open) after = withMember(after, { ...m, resolution: resolvedAs });
+  after = {
+    ...after,
+    pending: null,
+    resolution: { resolution, at, by: actor, comment: comment || null },
+    timeline: [...marker.timeline, { at, event: "resolved", by: actor, detail: `${resolution} for ${open.length} alert(s)${comment ? `: ${comment}` : ""}${approval.approvedBy ? ` (approved by @${approval.approvedBy})` : ""}` }],
+  };
+  const ops: Op[] = [
+    ...open.map((m) => ({ op: "resolve-alert" as const, repo: group.repo, alert: m.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` })),
+    { op: "update-issue", issue: issue.number, state: "closed" },
+    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${comment}` : ""}. ${open.length ? `The ${open.length} secret scanning alert${open.length > 1 ? "s" : ""} still open (${open.map((m) => `#${m.alert}`).join(", ")}) ${open.length > 1 ? "are" : "is"} resolved to match.` : "Every alert was already resolved."}` },
+  ];
+  if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
+  if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });
+  return planStateChange(issueRepo, { ...issue, body: groupBody(issue.body, after, policy) }, marker, after, policy, now, ops, `resolve ${open.length} alert(s) of ${marker.key} as ${resolution}`);
 }
 
 /**

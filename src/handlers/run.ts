@@ -4,6 +4,8 @@ import type { Lru } from "../core/lru.ts";
 import type { Change } from "../core/plan.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import type { GitHubPort } from "../github/port.ts";
+import type { AlertLock } from "../github/lock/index.ts";
+import type { GroupDraft } from "./plan-group.ts";
 import { OperationsBudget } from "../github/budget.ts";
 import type { Logger } from "../log.ts";
 
@@ -12,6 +14,11 @@ export interface Deps {
   github: GitHubPort;
   clock: Clock;
   log: Logger;
+  /**
+   * The app's lock (per alert, shared across replicas with Redis). Grouping also holds it per
+   * repository while it plans and writes a group, so two alerts never join one group at once.
+   */
+  lock?: AlertLock;
   /** Parsed CODEOWNERS by blob SHA, kept across runs by a long-lived app. */
   parsedCodeowners?: Lru<Codeowners>;
 }
@@ -26,6 +33,8 @@ export interface LoadedPolicy {
   policy: Policy;
   /** Where it came from, e.g. `acme/.github:.github/nhi-steward.yml` (+ repository overrides); null for the defaults. */
   source: string | null;
+  /** A fingerprint of the policy's content, for `inputsDigest`. */
+  fingerprint: string;
 }
 
 /** One delivery or one sweep: its dependencies, options, budget, and what it has read so far. */
@@ -36,6 +45,8 @@ export class Run {
   readonly policies = new Map<string, Promise<LoadedPolicy>>();
   readonly codeowners = new Map<string, Promise<{ codeowners: Codeowners | null; problem?: string }>>();
   readonly properties = new Map<string, Promise<Record<string, string>>>();
+  /** Group issues planned so far in this run, by group key (see plan-group.ts). */
+  readonly groups = new Map<string, GroupDraft>();
   /** Changes found along the way that are not about one alert (config-error issues), by key. */
   readonly sideChanges = new Map<string, Promise<Change | null>>();
 

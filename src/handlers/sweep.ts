@@ -2,19 +2,26 @@ import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { repoName, type RepoRef } from "../core/alert/types.ts";
 import { issueRepository } from "../core/decide.ts";
 import { LABELS } from "../core/issue/labels.ts";
-import { decodeMarker, markerKey } from "../core/issue/marker.ts";
+import { markerKey } from "../core/issue/marker.ts";
 import { afterOps, type Change } from "../core/plan.ts";
 import { planClock } from "../core/sla/escalate.ts";
+import { ownsRepository, WHOLE, type Shard } from "../core/shard.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
 import { planAfterRevocation, planRevocations, type RevocationCandidate } from "./auto-revoke.ts";
 import type { RunEffects } from "./effects.ts";
-import { parseRepo, type AlertScope } from "../github/port.ts";
-import { gatherAlert } from "./gather-alert.ts";
+import { parseRepo, type AlertScope, type ListedAlert } from "../github/port.ts";
+import { readAlert, withLocations } from "./gather-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
-import { planAlert } from "./plan-alert.ts";
+import { issueIsCurrent, planAlert } from "./plan-alert.ts";
+import { issueMarker } from "./issue-marker.ts";
 import { planAppAccess } from "./app-inventory.ts";
-import { planResolvedOnGitHub } from "./sync-alert.ts";
+import { planGroupResolvedOnGitHub, planResolvedOnGitHub } from "./sync-alert.ts";
 import type { Run } from "./run.ts";
+
+/** How far back a sweep looks for alerts resolved on GitHub (sweeps run at least daily). */
+const RESOLVED_LOOKBACK_MS = 7 * 24 * 3600_000;
+/** At most this many pages of 100 recently resolved alerts per sweep. */
+const RESOLVED_MAX_PAGES = 10;
 
 export interface SweepReport extends ExecutionReport {
   /** Open alerts seen in scope. */
@@ -28,6 +35,8 @@ export interface SweepReport extends ExecutionReport {
 export interface SweepOptions {
   /** Pagers and revocation methods, from the environment (see effects.ts). Without them, nothing pages or revokes. */
   effects?: RunEffects;
+  /** Sweep only this part of the organisation (a matrix job's `k/n`); the whole scope by default. */
+  shard?: Shard;
 }
 
 /**
@@ -45,25 +54,53 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   const issueRepos = new Map<string, RepoRef>();
   let alerts = 0;
   let unreadable = 0;
+  const shard = options.shard ?? WHOLE;
 
   for await (const listed of github.listOpenSecretScanningAlerts(scope)) {
-    alerts++;
     try {
       const { repo, visibility } = repositoryFrom(listed.repository);
-      const alert = await gatherAlert(run, listed.alert, repo, visibility);
-      openKeys.add(alert.key);
-      const { policy } = await loadPolicy(run, alert.repo);
-      const where = issueRepository(alert, policy);
+      if (!ownsRepository(shard, repoName(repo))) continue;
+      alerts++;
+      const listedAlert = await readAlert(run, listed.alert, repo, visibility);
+      openKeys.add(listedAlert.key);
+      const { policy } = await loadPolicy(run, listedAlert.repo);
+      const where = issueRepository(listedAlert, policy);
       issueRepos.set(repoName(where), where);
+      // GitHub's list names the first location and says whether there are more: read them only then.
+      const alert = hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run, listedAlert);
+      // Most alerts have not changed since their issue was written: nothing to render or write.
+      if (await issueIsCurrent(run, alert)) continue;
       changes.push(await planAlert(run, alert));
     } catch (e) {
+      alerts++;
       unreadable++;
       log.error(`sweep: an alert could not be planned: ${(e as Error).message}`);
     }
   }
   if (scope.kind === "repository") issueRepos.set(repoName(scope.repo), scope.repo);
   else {
-    changes.push(...(await planAppAccess(run, scope.org)));
+    // A repository whose last alerts were resolved on GitHub has no open alert left to bring it into
+    // the sweep, but may still have open issues to close: alerts resolved lately name those.
+    const lookback = new Date(now.getTime() - RESOLVED_LOOKBACK_MS);
+    let resolved: ListedAlert[] = [];
+    try {
+      resolved = await github.listRecentlyResolvedAlerts(scope, lookback, RESOLVED_MAX_PAGES);
+    } catch (e) {
+      log.warn(`sweep: could not list recently resolved alerts (${(e as Error).message}); issues of repositories with no open alert wait for the next sweep.`);
+    }
+    for (const listed of resolved) {
+      try {
+        const { repo, visibility } = repositoryFrom(listed.repository);
+        if (!ownsRepository(shard, repoName(repo))) continue;
+        const alert = await readAlert(run, listed.alert, repo, visibility);
+        const where = issueRepository(alert, (await loadPolicy(run, repo)).policy);
+        issueRepos.set(repoName(where), where);
+      } catch (e) {
+        log.warn(`sweep: a resolved alert could not be read: ${(e as Error).message}`);
+      }
+    }
+    // Organisation-level work belongs to the shard that owns the organisation's .github repository.
+    if (ownsRepository(shard, `${scope.org}/.github`)) changes.push(...(await planAppAccess(run, scope.org)));
     // Issues with no alert repository of their own (token requests) live here.
     const home = { owner: scope.org, name: ".github" };
     const { policy } = await loadPolicy(run, home);
@@ -85,12 +122,28 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       continue;
     }
     for (const listed of issues) {
-      const pending = byKey.get(keyOf(listed.body));
-      const issue = pending ? afterOps(listed, pending.ops) : listed;
+      const found = byKey.get(keyOf(listed.body));
+      let issue = found ? afterOps(listed, found.ops) : listed;
       if (issue.state !== "open") continue;
-      const marker = decodeMarker(issue.body);
-      if (!marker) continue;
+      let marker = issueMarker(issue);
+      // In a sharded sweep, each issue's clock is advanced by the shard that owns its alert's repository.
+      if (!marker || !ownsRepository(shard, marker.repo)) continue;
+      let merged = found;
       try {
+        // A group: tick the members resolved on GitHub (closing it when all are), then run its clock on top.
+        if (marker.group) {
+          const synced = await planGroupResolvedOnGitHub(run, issue, marker, issueRepo, openKeys);
+          if (synced) {
+            if (merged) {
+              merged.ops.push(...synced.ops);
+              merged.labels.push(...synced.labels);
+            } else changes.push((merged = synced));
+            if (synced.ops.some((o) => o.op === "update-issue" && o.state === "closed")) continue;
+            issue = afterOps(issue, synced.ops);
+            marker = issueMarker(issue) ?? marker;
+          }
+        }
+        const pending = merged;
         if (!openKeys.has(marker.key) && marker.key.startsWith("secret-scanning:")) {
           const closing = await planResolvedOnGitHub(run, issue, marker, issueRepo);
           if (closing) {
@@ -128,7 +181,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run.drainSideChanges();
-  const exec = (list: Change[]) => execute({ changes: list }, github, { dryRun: run.options.dryRun, budget: run.budget, log, ...(options.effects ? { effects: options.effects.effects } : {}) });
+  const exec = (list: Change[]) => execute({ changes: list }, github, { dryRun: run.options.dryRun, budget: run.budget, log, recheckBeforeCreate: true, ...(options.effects ? { effects: options.effects.effects } : {}) });
   let report = await exec([...side, ...changes]);
 
   // Revocations go last, after the clocks they depend on are written; then what they did is recorded.
@@ -150,4 +203,10 @@ function merge(a: ExecutionReport, b: ExecutionReport): ExecutionReport {
 
 function keyOf(body: string): string {
   return markerKey(body) ?? "";
+}
+
+/** The REST list's `has_more_locations`: null when GitHub did not say (older servers, webhooks). */
+function hasMoreLocations(raw: unknown): boolean | null {
+  const v = (raw as { has_more_locations?: unknown } | null)?.has_more_locations;
+  return typeof v === "boolean" ? v : null;
 }

@@ -58,12 +58,23 @@ const RESPONSE_QUIRKS: Record<string, RegExp> = {
   "GET /app/installations": /^response\/\d+\/account\b/,
 };
 
+/**
+ * The documented exception to "api.github.com.json only": operations GitHub describes only in its
+ * Enterprise Cloud description (`ghec.json`) that nhi-steward uses where the organisation is on
+ * Enterprise Cloud. The sandbox serves them (behind a per-organisation plan flag, as GitHub answers
+ * 404 elsewhere) and checks their requests and answers against `ghec.json`, loaded on first use.
+ */
+export const GHEC_ONLY_PATHS: readonly string[] = ["/orgs/{org}/audit-log"];
+const ghecOnly = new Router<true>();
+for (const template of GHEC_ONLY_PATHS) for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) ghecOnly.add(method, template, true);
+
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ?? addFormatsImport) as unknown as FormatsPlugin;
 
 let shared: OpenApi | undefined;
+let sharedGhec: OpenApi | undefined;
 
 export class OpenApi {
   private readonly spec: Spec;
@@ -76,12 +87,26 @@ export class OpenApi {
 
   /** The process-wide instance (parses the description on the first call, ~0.3 s). */
   static shared(): OpenApi {
-    shared ??= new OpenApi(loadSpec());
+    shared ??= new OpenApi(loadSpec("api.github.com.json"), true);
     return shared;
   }
 
-  private constructor(spec: Spec) {
+  /** The Enterprise Cloud description, for `GHEC_ONLY_PATHS` (parsed on first use). */
+  private static ghec(): OpenApi {
+    sharedGhec ??= new OpenApi(loadSpec("ghec.json"), false);
+    return sharedGhec;
+  }
+
+  /** The description that covers a path: Enterprise Cloud's for `GHEC_ONLY_PATHS`, else this one. */
+  private describing(path: string): OpenApi {
+    return this.dotcom && ghecOnly.match("GET", path) ? OpenApi.ghec() : this;
+  }
+
+  private readonly dotcom: boolean;
+
+  private constructor(spec: Spec, dotcom: boolean) {
     this.spec = spec;
+    this.dotcom = dotcom;
     for (const [template, item] of Object.entries(spec.paths)) {
       const common = Array.isArray(item.parameters) ? item.parameters : [];
       for (const method of HTTP_METHODS) {
@@ -108,15 +133,19 @@ export class OpenApi {
   }
 
   operation(method: string, path: string): RouteMatch<SpecOperation> | undefined {
-    return this.router.match(method, path);
+    const d = this.describing(path);
+    return d === this ? this.router.match(method, path) : d.operation(method, path);
   }
 
   /** The operation for an exact template, e.g. ("POST", "/repos/{owner}/{repo}/issues"). */
   operationFor(method: string, template: string): SpecOperation | undefined {
-    return this.byRoute.get(`${method.toUpperCase()} ${template}`);
+    const d = this.describing(template);
+    return d === this ? this.byRoute.get(`${method.toUpperCase()} ${template}`) : d.operationFor(method, template);
   }
 
   checkRequest(method: string, path: string, query: URLSearchParams, body: unknown, hasBody: boolean): RequestCheck {
+    const d = this.describing(path);
+    if (d !== this) return d.checkRequest(method, path, query, body, hasBody);
     const match = this.router.match(method, path);
     if (!match) {
       return { route: null, docs: undefined, status: 404, problems: [{ kind: "unknown-route", reason: `no path of GitHub's REST API matches ${path}` }] };
@@ -166,6 +195,8 @@ export class OpenApi {
 
   /** Problems with a JSON response the sandbox is about to send (for validateResponses). */
   checkResponse(method: string, template: string, status: number, body: unknown): string[] {
+    const d = this.describing(template);
+    if (d !== this) return d.checkResponse(method, template, status, body);
     const op = this.operationFor(method, template);
     if (!op) return [`${method} ${template} is not in GitHub's REST description`];
     const declared = op.responses[String(status)];
@@ -264,9 +295,9 @@ export class OpenApi {
 
 const COMPONENT_BASE = "https://sandbox.invalid/components/schemas/";
 
-function loadSpec(): Spec {
+function loadSpec(name: "api.github.com.json" | "ghec.json"): Spec {
   const require = createRequire(import.meta.url);
-  const file = require.resolve("@octokit/openapi/generated/api.github.com.json");
+  const file = require.resolve(`@octokit/openapi/generated/${name}`);
   return JSON.parse(readFileSync(file, "utf8")) as Spec;
 }
 

@@ -16,6 +16,7 @@ import { RateLimits } from "./ratelimit.ts";
 import type { Urls } from "./render.ts";
 import { Router } from "./router.ts";
 import { appRoutes } from "./routes/apps.ts";
+import { auditLogRoutes } from "./routes/audit-log.ts";
 import { issueRoutes } from "./routes/issues.ts";
 import { miscRoutes } from "./routes/misc.ts";
 import { repoRoutes } from "./routes/repos.ts";
@@ -28,7 +29,7 @@ import { buildWebhook, type WebhookDelivery, type WebhookEvent, type WebhookRef 
 export const DEFAULT_START = "2026-01-05T09:00:00Z";
 
 /** Every route the sandbox serves, with path templates exactly as in GitHub's REST description. */
-export const ROUTES: readonly Route[] = [...appRoutes, ...repoRoutes, ...secretScanningRoutes, ...teamRoutes, ...issueRoutes, ...miscRoutes];
+export const ROUTES: readonly Route[] = [...appRoutes, ...auditLogRoutes, ...repoRoutes, ...secretScanningRoutes, ...teamRoutes, ...issueRoutes, ...miscRoutes];
 
 export interface Sandbox {
   /** "http://127.0.0.1:<port>" — use as Octokit's baseUrl, Probot's baseUrl or GITHUB_API_URL. "<url>/api/v3" works too. */

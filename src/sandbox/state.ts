@@ -185,17 +185,58 @@ export class SandboxState {
   readonly clock: Clock;
   readonly app: AppRecord = { id: 1, slug: "nhi-steward", name: "NHI Steward", owner: "nhi-steward" };
   /** Other apps installed on organisations (what GET /orgs/{org}/installations lists), by org. */
-  readonly orgApps = new Map<string, { id: number; appId: number; appSlug: string; permissions: Record<string, string>; repositorySelection: "all" | "selected"; createdAt: string }[]>();
+  readonly orgApps = new Map<string, { id: number; appId: number; appSlug: string; owner: string | null; permissions: Record<string, string>; repositorySelection: "all" | "selected"; createdAt: string }[]>();
 
-  /** Installs (or changes) a third-party app on an organisation. */
-  setOrgAppInstallation(org: string, inst: { id: number; appId?: number; appSlug: string; permissions: Record<string, string>; repositorySelection?: "all" | "selected" }): void {
+  /** Installs (or changes) a third-party app on an organisation. `owner`: the account that publishes the app (GET /apps/{slug}). */
+  setOrgAppInstallation(org: string, inst: { id: number; appId?: number; appSlug: string; owner?: string; permissions: Record<string, string>; repositorySelection?: "all" | "selected" }): void {
     const list = this.orgApps.get(key(org)) ?? [];
-    const entry = { id: inst.id, appId: inst.appId ?? 1000 + inst.id, appSlug: inst.appSlug, permissions: inst.permissions, repositorySelection: inst.repositorySelection ?? "all", createdAt: this.now() };
+    const entry = { id: inst.id, appId: inst.appId ?? 1000 + inst.id, appSlug: inst.appSlug, owner: inst.owner ?? null, permissions: inst.permissions, repositorySelection: inst.repositorySelection ?? "all", createdAt: this.now() };
     const i = list.findIndex((x) => x.id === inst.id);
     if (i >= 0) list[i] = { ...entry, createdAt: list[i]!.createdAt };
     else list.push(entry);
     this.orgApps.set(key(org), list);
   }
+  /** Uninstalls a third-party app from an organisation. */
+  removeOrgAppInstallation(org: string, id: number): void {
+    this.orgApps.set(key(org), (this.orgApps.get(key(org)) ?? []).filter((x) => x.id !== id));
+  }
+
+  /** Organisations on GitHub Enterprise Cloud: only they answer GET /orgs/{org}/audit-log (others 404). */
+  private readonly enterpriseCloud = new Set<string>();
+  private readonly auditLogs = new Map<string, Record<string, unknown>[]>();
+  private auditCounter = 0;
+
+  /** Puts an organisation on (or off) GitHub Enterprise Cloud, which has the audit log API. */
+  setOrgPlan(org: string, plan: "free" | "team" | "enterprise-cloud"): void {
+    this.requireOrg(org);
+    if (plan === "enterprise-cloud") this.enterpriseCloud.add(key(org));
+    else this.enterpriseCloud.delete(key(org));
+  }
+
+  isEnterpriseCloud(org: string): boolean {
+    return this.enterpriseCloud.has(key(org));
+  }
+
+  /**
+   * Records an audit log event as GitHub's REST API returns it (`action`, `actor`, … as given);
+   * `_document_id`, `@timestamp` and `created_at` (epoch ms, the clock's now) and `org` are filled in
+   * when absent. Returns the entry.
+   */
+  addAuditLogEntry(org: string, entry: Record<string, unknown> & { action: string }): Record<string, unknown> {
+    this.requireOrg(org);
+    const at = typeof entry["@timestamp"] === "number" ? entry["@timestamp"] : this.clock.now().getTime();
+    const full = { "@timestamp": at, created_at: at, _document_id: `sandboxDoc${String(++this.auditCounter).padStart(6, "0")}`, org, ...entry };
+    const list = this.auditLogs.get(key(org)) ?? [];
+    list.push(full);
+    this.auditLogs.set(key(org), list);
+    return full;
+  }
+
+  /** The organisation's audit log, oldest first. */
+  auditLog(org: string): Record<string, unknown>[] {
+    return [...(this.auditLogs.get(key(org)) ?? [])].sort((a, b) => Number(a["@timestamp"]) - Number(b["@timestamp"]) || String(a._document_id).localeCompare(String(b._document_id)));
+  }
+
   /** Login used for requests whose token the sandbox did not mint or register (the Actions token's identity). */
   defaultActor = "github-actions[bot]";
 

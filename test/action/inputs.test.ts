@@ -7,12 +7,13 @@ const given = (values: Partial<Record<InputName, string>>) => (name: InputName) 
 
 describe("Action inputs", () => {
   it("applies the defaults action.yml declares", () => {
-    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "" });
+    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "", shard: { index: 1, count: 1 } });
   });
 
   it.each([
     [{ token: "t", scope: "organization", "dry-run": "true", "max-operations": "5" }, { scope: "organization", "dry-run": true, "max-operations": 5 }],
     [{ token: "t", "dry-run": " false " }, { "dry-run": false }],
+    [{ token: "t", scope: "organization", shard: "3/4" }, { shard: { index: 3, count: 4 } }],
   ])("accepts %j", (values, expected) => {
     expect(readInputs(given(values))).toMatchObject(expected);
   });
@@ -25,6 +26,8 @@ describe("Action inputs", () => {
     [{ token: "t", "max-operations": "0" }, "input `max-operations` must be at least 1"],
     [{ token: "t", command: "purge" }, "input `command` must be `sweep` or `report`"],
     [{ token: "t", "report-days": "400" }, "input `report-days` must be from 1 to 366"],
+    [{ token: "t", shard: "5/4" }, "input `shard` must be a part of the organisation written k/n"],
+    [{ token: "t", shard: "half" }, "input `shard` must be a part of the organisation written k/n"],
   ])("rejects %j with %s", (values, message) => {
     expect(() => readInputs(given(values))).toThrow(message);
   });

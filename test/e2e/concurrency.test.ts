@@ -393,3 +393,28 @@ describe("a replica killed in the middle of its work", () => {
     expect(sandbox.state.listIssues("acme", "api")).toHaveLength(1);
   });
 });
+
+describe("two replicas with grouping on", () => {
+  // Different alerts race for the same group issue: the replicas hold the shared lock per repository
+  // while they plan and write the group, so no row is written away and no second group opens.
+  it(`with a shared RedisLock: one group issue holds each of ${ALERTS} racing alerts exactly once, with both locations`, async () => {
+    const url = await redisUrl();
+    const { sandbox, clock } = await newSandbox();
+    sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ngrouping:\n  enabled: true\n');
+    const log = new MemoryLogger();
+    const keyPrefix = `nhi-steward:test:${randomUUID()}:`;
+    const locks = [0, 1].map(() => new RedisLock({ redis: url, log, keyPrefix }));
+    for (const lock of locks) cleanups.push(() => lock.close());
+    const replicas = (await Promise.all(locks.map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })))) as [Replica, Replica];
+
+    const { alerts, statuses } = await race(sandbox, replicas);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const issues = sandbox.state.listIssues("acme", "api");
+    expect(issues).toHaveLength(1);
+    const members = decodeMarker(issues[0]!.body)!.group!.members;
+    expect(members.map((m) => m.alert).sort((a, b) => a - b)).toEqual(alerts);
+    expect(members.every((m) => m.locs === 2)).toBe(true);
+    expect(issues[0]!.title).toBe(`${ALERTS} leaked credentials for @acme/platform in acme/api`);
+    expect(sandbox.state.everythingWritten()).not.toContain(PLANTED.pat);
+  });
+});

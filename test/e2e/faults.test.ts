@@ -159,7 +159,7 @@ describe("rate limits", () => {
 });
 
 describe("owners GitHub will not take", () => {
-  it("CODEOWNERS names a login that cannot be assigned: checked first (404), skipped and noted; GitHub never answers 422", async () => {
+  it("CODEOWNERS names a login that cannot be assigned: checked first (the repository's assignees), skipped and noted; GitHub never answers 422", async () => {
     const { w, n } = await worldWithAlert();
     w.sandbox.state.setFile("acme", "api", ".github/CODEOWNERS", "* @acme/platform\n/infra/ @mallory @alice\n");
     const { status } = await deliverWith(w, n);
@@ -168,7 +168,9 @@ describe("owners GitHub will not take", () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]!.assignees).toEqual(["alice"]);
     expect(issues[0]!.body).toContain("@mallory cannot be assigned in this repository");
-    expect(hits(w, "GET", "/repos/acme/api/assignees/mallory")).toEqual([404]);
+    // The repository's assignable people fit on one page: one list answers for every login.
+    expect(hits(w, "GET", "/repos/acme/api/assignees")).toEqual([200]);
+    expect(hits(w, "GET", "/repos/acme/api/assignees/mallory")).toEqual([]);
     expect(w.sandbox.requests.filter((r) => r.status === 422)).toEqual([]);
     expect(w.log.text()).toContain(`secret-scanning:acme/api#${n}: open an issue for secret-scanning:acme/api#${n}, assigned to @alice`);
   });
@@ -178,7 +180,9 @@ describe("owners GitHub will not take", () => {
   it("422 on the issue create: the issue still opens in the same delivery, without the refused login", async () => {
     const { w, n } = await worldWithAlert();
     w.sandbox.state.setFile("acme", "api", ".github/CODEOWNERS", "* @acme/platform\n/infra/ @mallory @alice\n");
-    await deliverWith(w, n, { method: "GET", path: "/repos/acme/api/assignees/mallory", status: 204, times: 1 });
+    // The assignee list still names mallory (access removed a moment later).
+    await deliverWith(w, n, { method: "GET", path: "/repos/acme/api/assignees", status: 200, times: 1, body: ["mallory", "alice", "bob", "carol", "dave", "erin"].map((login, id) => ({ login, id: id + 1, type: "User" })) });
+    expect(hits(w, "POST", "/repos/acme/api/issues")).toEqual([422, 201]);
     const issues = responseIssues(w, "acme/api");
     expect(issues).toHaveLength(1);
     expect(issues[0]!.assignees).toEqual(["alice"]);

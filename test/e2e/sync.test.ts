@@ -60,3 +60,49 @@ describe("self-hosted interval sweep", () => {
     expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`in acme/api (secret scanning alert #${missed})`))).toHaveLength(1);
   });
 });
+
+describe("a sweep racing a webhook", () => {
+  it("does not open a second issue when the webhook opened one after the sweep made its plan", async () => {
+    const late = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/late.ts", startLine: 1 }] }).number;
+    // The webhook for the new alert lands while the sweep is between planning and opening issues.
+    class RacingPort extends OctokitPort {
+      raced = false;
+      // The executor makes sure labels exist just before it opens the issue: the plan is made by then.
+      override async ensureLabel(...args: Parameters<OctokitPort["ensureLabel"]>) {
+        if (!this.raced) {
+          this.raced = true;
+          await deliver(world, "secret_scanning_alert", "created", "acme/api", late);
+        }
+        return super.ensureLabel(...args);
+      }
+    }
+    const github = new RacingPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
+    const report = await sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+    expect(github.raced).toBe(true);
+    expect(report.opened).toBe(0);
+    expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`(secret scanning alert #${late})`))).toHaveLength(1);
+    expect(world.log.text()).toContain("already has acme/api#");
+  });
+});
+
+describe("resolutions made on GitHub, without waiting for a repository sweep", () => {
+  it("the resolved webhook closes the issue at once, and a redelivery changes nothing", async () => {
+    world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "revoked", resolvedBy: "bob" });
+    await deliver(world, "secret_scanning_alert", "resolved", "acme/api", n);
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.state).toBe("closed");
+    expect(issue!.comments.at(-1)!.body).toContain("resolved on GitHub as **revoked** by @bob");
+    const writes = world.sandbox.requests.filter((r) => r.method !== "GET").length;
+    await deliver(world, "secret_scanning_alert", "resolved", "acme/api", n);
+    expect(world.sandbox.requests.filter((r) => r.method !== "GET").length).toBe(writes);
+  });
+
+  it("an organisation sweep closes the issue of a repository whose last open alert was resolved", async () => {
+    world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "false_positive" });
+    const github = new OctokitPort(createOctokit({ token: "ghs_org", baseUrl: world.sandbox.url, log: world.log, pace: false }));
+    await sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "organization", org: "acme" });
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.state).toBe("closed");
+    expect(decodeMarker(issue!.body)!.resolution).toMatchObject({ resolution: "false_positive" });
+  });
+});

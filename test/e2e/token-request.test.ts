@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tokenRequestRisks } from "../../src/core/alert/token-request.ts";
+import { decodeMarker } from "../../src/core/issue/marker.ts";
+import { recordFromIssue } from "../../src/core/metrics/record.ts";
 import { policyFrom } from "../../src/core/policy/load.ts";
 import { leaks, responseIssues, startWorld, type World } from "../support/world.ts";
 
 /** A personal_access_token_request payload as GitHub documents it. */
-function request(action: "created" | "approved", over: Record<string, unknown> = {}) {
+function request(action: "created" | "approved" | "denied" | "cancelled", over: Record<string, unknown> = {}) {
   return {
     action,
     personal_access_token_request: {
@@ -73,5 +75,64 @@ describe("token requests through the app", () => {
   it("a request within policy opens nothing", async () => {
     await world.app.deliver("personal_access_token_request", request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
     expect(responseIssues(world, "acme/.github")).toEqual([]);
+  });
+});
+
+describe("owner rules by requester", () => {
+  it("a token request by a matching requester goes to the rule's owners, and the issue says why", async () => {
+    world.sandbox.state.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\nowners:\n  - name: Bot tokens\n    match: { requesters: ["@bot-x"], permissions: ["contents:write"] }\n    owners: ["@acme/security"]\n',
+    );
+    world.sandbox.state.addUser("bot-x");
+    await world.app.deliver("personal_access_token_request", { ...request("created", { owner: { login: "bot-x", id: 40, type: "User" } }), sender: { login: "bot-x", id: 40, type: "User" } });
+    const [issue] = responseIssues(world, "acme/.github");
+    expect(issue!.assignees).toEqual(["erin"]);
+    expect(issue!.body).toContain("owner rule “Bot tokens” (@acme/security)");
+    expect(issue!.body).toContain("@bot-x");
+  });
+});
+
+describe("denied and cancelled requests close their issue", () => {
+  const comments = (n: number) => world.sandbox.state.getIssue("acme", ".github", n)!.comments.map((c) => c.body);
+
+  it("denied by an owner: closed with a comment naming them and a resolution metrics count; a redelivery changes nothing", async () => {
+    await world.app.deliver("personal_access_token_request", request("created"));
+    const [opened] = responseIssues(world, "acme/.github");
+    world.clock.advance(2 * 3_600_000);
+    const denied = { ...request("denied"), sender: { login: "erin", id: 5, type: "User" } };
+    expect(await world.app.deliver("personal_access_token_request", denied)).toBe(200);
+    const closed = world.sandbox.state.getIssue("acme", ".github", opened!.number)!;
+    expect(closed.state).toBe("closed");
+    expect(comments(closed.number)).toEqual([expect.stringContaining("@erin denied this request on GitHub: the fine-grained token “release-bot” of @carol does not get the access it asked for.")]);
+    const marker = decodeMarker(closed.body)!;
+    expect(marker.resolution).toMatchObject({ resolution: "denied", by: "erin", at: "2026-11-23T10:55:00.000Z" });
+    expect(marker.timeline.at(-1)).toMatchObject({ event: "resolved", by: "erin" });
+    const record = recordFromIssue({ number: closed.number, html_url: "x", title: closed.title, state: closed.state, created_at: closed.createdAt, closed_at: closed.closedAt, body: closed.body, labels: closed.labels }, world.clock.now())!;
+    expect(record.resolution).toBe("denied");
+    expect(record.remediatedAt?.toISOString()).toBe("2026-11-23T10:55:00.000Z");
+
+    expect(await world.app.deliver("personal_access_token_request", denied)).toBe(200);
+    expect(comments(closed.number)).toHaveLength(1);
+    expect(world.sandbox.state.getIssue("acme", ".github", closed.number)!.body).toBe(closed.body);
+  });
+
+  it("cancelled by the requester: closed as cancelled", async () => {
+    await world.app.deliver("personal_access_token_request", request("created"));
+    const [opened] = responseIssues(world, "acme/.github");
+    await world.app.deliver("personal_access_token_request", request("cancelled"));
+    const closed = world.sandbox.state.getIssue("acme", ".github", opened!.number)!;
+    expect(closed.state).toBe("closed");
+    expect(comments(closed.number)).toEqual([expect.stringContaining("@carol cancelled this request on GitHub")]);
+    expect(decodeMarker(closed.body)!.resolution).toMatchObject({ resolution: "cancelled", by: "carol" });
+  });
+
+  it("a request that never had an issue: nothing is opened, and the log says so", async () => {
+    await world.app.deliver("personal_access_token_request", request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
+    await world.app.deliver("personal_access_token_request", request("cancelled", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
+    expect(responseIssues(world, "acme/.github")).toEqual([]);
+    expect(world.log.text()).toContain("token-request:acme#4242: token request #77 was cancelled; no issue was opened for it");
   });
 });

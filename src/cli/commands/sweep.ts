@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { planJson } from "../../core/plan-report.ts";
+import { parseShard } from "../../core/shard.ts";
 import { Run } from "../../handlers/run.ts";
 import { buildEffects } from "../../handlers/effects.ts";
 import { sweep } from "../../handlers/sweep.ts";
@@ -7,18 +8,19 @@ import { systemClock } from "../../system-clock.ts";
 import { connect, GITHUB_OPTIONS } from "../github-args.ts";
 import type { CliIo } from "../io.ts";
 
-export const SWEEP_USAGE = `Usage: nhi-steward sweep (--repo OWNER/NAME | --org ORG) [--dry-run] [--max-operations N] [--api-url URL]
+export const SWEEP_USAGE = `Usage: nhi-steward sweep (--repo OWNER/NAME | --org ORG [--shard K/N]) [--dry-run] [--max-operations N] [--api-url URL]
 
 Opens the missing response issues for every open secret scanning alert in scope, as the Action does.
 Reads the token from GITHUB_TOKEN (an App installation token: personal tokens work too, but the
-issues are then written as that person). Prints the plan as JSON.`;
+issues are then written as that person). Prints the plan as JSON. --shard K/N sweeps only part K of N
+of the organisation's repositories (each repository is in exactly one part), as a matrix job would.`;
 
 export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...GITHUB_OPTIONS, "dry-run": { type: "boolean" }, "max-operations": { type: "string" } },
+      options: { ...GITHUB_OPTIONS, "dry-run": { type: "boolean" }, "max-operations": { type: "string" }, shard: { type: "string" } },
     }));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n\n${SWEEP_USAGE}`);
@@ -33,11 +35,22 @@ export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr("--max-operations must be a whole number of at least 1.");
     return 2;
   }
+  let shard;
+  try {
+    shard = parseShard(values.shard ?? "");
+  } catch (e) {
+    io.stderr((e as Error).message);
+    return 2;
+  }
   const ctx = connect(values, io, "sweep", SWEEP_USAGE);
   if (typeof ctx === "number") return ctx;
   const { github, log, apiUrl, scope } = ctx;
+  if (shard.count > 1 && scope.kind !== "organization") {
+    io.stderr("--shard needs --org: a repository sweep covers one repository already.");
+    return 2;
+  }
   const run = new Run({ github, clock: systemClock, log }, { dryRun: values["dry-run"] ?? false, maxOperations: max });
-  const report = await sweep(run, scope, { effects: buildEffects({ github, apiUrl, env: io.env, clock: systemClock, log }) });
+  const report = await sweep(run, scope, { shard, effects: buildEffects({ github, apiUrl, env: io.env, clock: systemClock, log }) });
   io.stdout(JSON.stringify(planJson(report.results, { dryRun: report.dryRun }), null, 2));
   return report.failed || report.unreadable ? 1 : 0;
 }

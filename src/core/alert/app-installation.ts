@@ -7,6 +7,8 @@ export interface InstalledApp {
   slug: string;
   permissions: Record<string, string>;
   selection: string;
+  /** The app's client ID, when the listing gave it. */
+  clientId?: string | null;
 }
 
 const LEVEL: Record<string, number> = { read: 1, write: 2, admin: 3 };
@@ -23,8 +25,8 @@ export function riskyIncrease(before: InstalledApp | undefined, now: InstalledAp
   return gained;
 }
 
-/** A risky new installation or permission increase, as an `oauth-grant` alert. */
-export function alertFromInstallation(org: string, before: InstalledApp | undefined, now: InstalledApp, gained: string[], home: RepoRef): Alert {
+/** A risky new installation or permission increase, as an `oauth-grant` alert. `publisher`: the app's owner, when known. */
+export function alertFromInstallation(org: string, before: InstalledApp | undefined, now: InstalledApp, gained: string[], home: RepoRef, publisher: string | null = null): Alert {
   const what = before ? "gained" : "was installed with";
   return {
     source: "app-installation",
@@ -49,6 +51,8 @@ export function alertFromInstallation(org: string, before: InstalledApp | undefi
       ["Why it is risky", `${now.slug} ${what} ${gained.join(", ")}`],
       ["Repositories", now.selection],
       ["All permissions", Object.entries(now.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
+      ...(publisher ? [["Publisher", `\`${publisher}\``] as [string, string]] : []),
     ],
+    identity: { kind: "app", app: now.slug, clientId: now.clientId ?? null, publisher, permissions: now.permissions, requester: null },
   };
 }

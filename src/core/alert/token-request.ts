@@ -62,7 +62,7 @@ export function alertFromTokenRequest(payload: unknown, policy: Policy): Alert |
   const perms = (o: Record<string, string> | null | undefined) => Object.entries(o ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
   return {
     source: "token-request",
-    key: `token-request:${org}#${r.token_id}`,
+    key: tokenRequestKey(org, r.token_id),
     repo,
     visibility: null,
     number: r.id,
@@ -87,5 +87,22 @@ export function alertFromTokenRequest(payload: unknown, policy: Policy): Alert |
       ["Expires", r.token_expires_at ?? "never"],
     ],
     mention: [`@${r.owner.login}`],
+    identity: { kind: "token", app: null, clientId: null, publisher: null, permissions: flattenPermissions(r.permissions_result), requester: r.owner.login },
   };
+}
+
+const RANK: Record<string, number> = { read: 1, write: 2, admin: 3 };
+
+/** Organization, repository and other permissions as one name → level record (the highest level wins). */
+export function flattenPermissions(groups: Partial<Record<string, Record<string, string> | null | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const group of Object.values(groups)) {
+    for (const [name, level] of Object.entries(group ?? {})) if ((RANK[level] ?? 0) > (RANK[out[name] ?? ""] ?? 0)) out[name] = level;
+  }
+  return out;
+}
+
+/** The issue key of a token request, whatever the action: the token's, so a grant updates its request's issue. */
+export function tokenRequestKey(org: string, tokenId: number): string {
+  return `token-request:${org}#${tokenId}`;
 }

@@ -17,8 +17,28 @@ export type AlertLocation =
  * external detectors later) becomes this shape; nothing after `normalize` looks at raw payloads.
  * It never holds a secret value.
  */
-export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation"] as const;
+export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation", "audit-log"] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
+
+/**
+ * Who or what was granted access, for grants (token requests, app installations, audit log
+ * entries) rather than leaked secrets. Owner-rule selectors (`apps`, `client_ids`, `publishers`,
+ * `permissions`, `requesters`) match these fields, whatever the source; a leaked secret has none.
+ */
+export interface GrantIdentity {
+  /** `app`: a GitHub App or OAuth app was given access; `token`: a token (fine-grained, or authorised for SSO). */
+  kind: "app" | "token";
+  /** The app's slug (GitHub App) or name (OAuth app); null for tokens. */
+  app: string | null;
+  /** The app's client ID when known (`Iv1.…`, or an OAuth app's). */
+  clientId: string | null;
+  /** The account that owns (publishes) the app, when known. */
+  publisher: string | null;
+  /** Permissions the grant holds, name → `read` | `write` | `admin` (classic scopes are not permissions). */
+  permissions: Record<string, string>;
+  /** The login that asked for or received the grant (a token's owner), when known. */
+  requester: string | null;
+}
 
 export interface Alert {
   source: AlertSource;
@@ -50,6 +70,13 @@ export interface Alert {
   details?: [string, string][];
   /** People to mention whoever owns it (e.g. the requester of a token). */
   mention?: string[];
+  /** Set for grants (apps, tokens): what was granted and to whom. Routing selectors match on it. */
+  identity?: GrantIdentity;
+}
+
+/** A grant of access (app installation, OAuth approval, token) rather than a leaked secret: no file, the grant runbook. */
+export function isGrant(alert: Pick<Alert, "identity">): boolean {
+  return alert.identity !== undefined;
 }
 
 export function repoName(repo: RepoRef): string {
@@ -70,6 +97,7 @@ export function alertLabel(alert: Pick<Alert, "source" | "number" | "key" | "rep
   if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
   if (alert.source === "token-request") return `token request #${alert.number}`;
   if (alert.source === "app-installation") return `app installation #${alert.number}`;
+  if (alert.source === "audit-log") return `audit log event ${alert.key.slice(alert.key.lastIndexOf("#") + 1)}`;
   const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
   return `${alert.source === "dispatch" ? (alert.reporter ?? "external") : alert.source} finding ${id}`;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROUTING_SOURCES } from "../routing/types.ts";
+import { groupSchema } from "./group-schema.ts";
 
 /**
  * The hidden record every response issue carries: `<!-- nhi-steward:v1 {json} -->`.
@@ -37,6 +38,8 @@ export type TimelineEntry = z.output<typeof timelineEntrySchema>;
 
 /** Most timeline entries a marker keeps (the first and the latest); an issue body holds 65,536 characters. */
 export const MAX_TIMELINE = 100;
+/** A group issue keeps fewer: its rows take most of the body. */
+export const MAX_GROUP_TIMELINE = 30;
 
 export const markerSchema = z.object({
   v: z.literal(1),
@@ -80,6 +83,10 @@ export const markerSchema = z.object({
   pending: z.object({ resolution: z.string(), at: z.string(), by: z.string(), comment: z.string().nullable() }).nullable().default(null),
   autoRevoked: z.object({ at: z.string(), method: z.string() }).nullable().default(null),
   timeline: z.array(timelineEntrySchema).default([]),
+  /** What the content was computed from (`inputsDigest`): a sweep skips issues whose inputs are unchanged. */
+  inputs: z.string().nullable().default(null),
+  /** Set on a group issue (`grouping` in the policy): its alerts; `key` is then the group's own key. */
+  group: groupSchema.nullable().default(null),
 });
 
 export type Marker = z.output<typeof markerSchema>;
@@ -89,7 +96,7 @@ const MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
 
 export function encodeMarker(marker: MarkerInput): string {
   // "--" can only occur inside JSON strings, where "\u002d" means the same; this keeps "-->" out.
-  const json = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline) } : marker).replace(/--/g, "-\\u002d");
+  const json = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline, marker.group ? MAX_GROUP_TIMELINE : MAX_TIMELINE) } : marker).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json} -->`;
 }
 
@@ -99,8 +106,8 @@ export function replaceMarker(body: string, marker: MarkerInput): string {
 }
 
 /** Keeps the first entry and the latest ones, so the marker fits in an issue body. */
-export function capTimeline<T>(timeline: T[]): T[] {
-  return timeline.length <= MAX_TIMELINE ? timeline : [timeline[0]!, ...timeline.slice(-(MAX_TIMELINE - 1))];
+export function capTimeline<T>(timeline: T[], max = MAX_TIMELINE): T[] {
+  return timeline.length <= max ? timeline : [timeline[0]!, ...timeline.slice(-(max - 1))];
 }
 
 /** The key of any nhi-steward issue (response or config error), without reading the rest. */
@@ -112,6 +119,23 @@ export function markerKey(body: string | null | undefined): string | null {
     return typeof key === "string" ? key : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Every key an issue answers for: its own, and on a group issue each member alert's. The issue
+ * index maps all of them to the issue, so a member's redelivery finds its group.
+ */
+export function markerKeys(body: string | null | undefined): string[] {
+  const m = body ? MARKER_RE.exec(body) : null;
+  if (!m) return [];
+  try {
+    const parsed = JSON.parse(m[1]!) as { key?: unknown; group?: { members?: { key?: unknown }[] } | null };
+    if (typeof parsed.key !== "string") return [];
+    const members = Array.isArray(parsed.group?.members) ? parsed.group.members.map((x) => x?.key).filter((k): k is string => typeof k === "string") : [];
+    return [parsed.key, ...members];
+  } catch {
+    return [];
   }
 }
 

@@ -1,4 +1,4 @@
-import { alertLabel, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
+import { alertLabel, isGrant, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
 import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
 import { cell, code } from "./markdown.ts";
@@ -18,7 +18,7 @@ const VALIDITY_TEXT: Record<Alert["validity"], string> = {
 };
 
 export function issueTitle(alert: Alert): string {
-  if (alert.source === "token-request" || alert.source === "app-installation") return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
+  if (isGrant(alert)) return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
   return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
 }
 
@@ -65,10 +65,12 @@ export function renderIssue(decision: Decision): RenderedIssue {
     openedAt: decision.openedAt,
     sla: decision.sla,
     ...decision.state,
+    inputs: decision.inputs,
+    group: null,
   };
 
   const sev = decision.severity.severity;
-  const headline = alert.source === "token-request" || alert.source === "app-installation"
+  const headline = isGrant(alert)
     ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.`
     : alert.validity === "inactive"
       ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`

@@ -144,5 +144,25 @@ export const commandsSchema = z
   .strict()
   .prefault({});
 
+/** Most alerts one group issue may hold: beyond this its marker and checklist would not fit in an issue body. */
+export const MAX_GROUP_ALERTS = 100;
+
+export const groupingSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe("Group new secret scanning alerts per repository and owner into one issue with a checklist row per alert, so a backfill scan of 1,000 alerts does not mean 1,000 issues and notifications. Off: one issue per alert."),
+    window: durationSchema
+      .prefault("1h")
+      .describe("How long a group issue takes new alerts after it opened; a later alert opens a new group. Also closed to new alerts once acknowledged, snoozed or resolved."),
+    max_alerts: z
+      .number()
+      .int()
+      .min(2)
+      .max(MAX_GROUP_ALERTS)
+      .default(50)
+      .describe(`Most alerts in one group issue (at most ${MAX_GROUP_ALERTS}); the next alert opens a new group. A group also stops taking alerts when its body nears GitHub's 65,536-character limit.`),
+  })
+  .strict()
+  .prefault({});
+
 export { SEVERITIES as RESPONSE_SEVERITIES };
 export type { Calendar };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { IDENTITY_CLASSES } from "./identity-classes.ts";
-import { autoRevokeSchema, commandsSchema, escalationSchema, slaSchema, slaTargetsSchema } from "./schema-response.ts";
+import { autoRevokeSchema, commandsSchema, escalationSchema, groupingSchema, slaSchema, slaTargetsSchema } from "./schema-response.ts";
 
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
@@ -10,7 +10,10 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const VISIBILITIES = ["public", "private", "internal"] as const;
 export const VALIDITIES = ["active", "inactive", "unknown"] as const;
-export const SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation"] as const;
+export const SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation", "audit-log"] as const;
+export const PERMISSION_LEVELS = ["read", "write", "admin"] as const;
+const LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
+const PERMISSION = /^[a-z][a-z0-9_]*(?::(?:read|write|admin))?$/;
 
 const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
 const team = z.string().regex(TEAM, "must be a team written `@org/team`");
@@ -35,6 +38,15 @@ const selectorFields = {
   visibility: list(z.enum(VISIBILITIES)).optional().describe("Repository visibility: public, private, internal."),
   sources: list(z.enum(SOURCES)).optional().describe("Where the alert came from."),
   property: property.optional(),
+  apps: list(glob)
+    .optional()
+    .describe("Grants only: app slug (GitHub App) or name (OAuth app) globs, e.g. `datadog*`; case-insensitive. Never matches a leaked secret."),
+  client_ids: list(z.string().min(1)).optional().describe("Grants only: the app's client ID, e.g. `Iv1.8a61f9b3a7aba766`."),
+  publishers: list(z.string().regex(LOGIN, "must be an account login, e.g. `datadog`")).optional().describe("Grants only: the account that publishes the app (its owner), e.g. `datadog`; `@` optional, case-insensitive."),
+  permissions: list(z.string().regex(PERMISSION, "must be a permission name, optionally with a level: `contents` or `contents:write`"))
+    .optional()
+    .describe("Grants only: any of these permissions held by the app or token. `contents` matches any level; `contents:write` matches write or admin (at least that level)."),
+  requesters: list(z.string().regex(LOGIN, "must be a login, e.g. `@bot-x`")).optional().describe("Grants only: who asked for or received the grant (a token's owner), e.g. `@bot-x`; case-insensitive."),
 };
 
 const nonEmptySelector = (s: Record<string, unknown>) => Object.values(s).some((v) => v !== undefined);
@@ -115,13 +127,13 @@ export const policySchema = z
     repository_overrides: z
       .array(z.enum(OVERRIDABLE_KEYS))
       .default([])
-      .describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}.`),
+      .describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}. With none (the default), repositories' files are not read at all.`),
     identity_classes: z
       .partialRecord(identityClass, z.array(z.string()))
       .default({})
       .describe("Extra `secret_type` → identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
     systems: z.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
-    owners: z.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property; the first matching rule applies after systems."),
+    owners: z.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property, and for grants by app, client ID, publisher, permission or requester; the first matching rule applies after systems."),
     severity: z
       .object({
         rules: z.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
@@ -140,6 +152,7 @@ export const policySchema = z
     sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
     escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
     auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
+    grouping: groupingSchema.describe("Group a backfill's alerts per repository and owner into one issue with a checklist (opt-in). Alerts the policy may revoke automatically, and alerts whose issue would be public, always get their own issue."),
     token_requests: z
       .object({
         owner: owner.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
@@ -149,22 +162,26 @@ export const policySchema = z
           .default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"])
           .describe("Permissions that make a request risky at write or admin level."),
         many_repositories: z.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky."),
+        risky_scopes: z
+          .array(z.string())
+          .default(["repo", "admin:org", "write:org", "admin:repo_hook", "admin:org_hook", "delete_repo", "workflow", "admin:enterprise", "admin:public_key", "write:packages", "delete:packages"])
+          .describe("Classic token (and OAuth) scopes that make an SSO credential authorization in the audit log (`org_credential_authorization.grant`) risky."),
       })
       .strict()
       .prefault({})
-      .describe("Which `personal_access_token_request` events become alerts."),
+      .describe("Which `personal_access_token_request` events (and, on Enterprise Cloud, audit-log token grants and SSO credential authorizations) become alerts."),
     app_access: z
       .object({
         risky_permissions: z
           .array(z.string())
           .default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "contents", "actions", "environments", "organization_personal_access_tokens"])
           .describe("Permissions that make a new app installation, or an increase, risky at write or admin level."),
-        approved_apps: z.array(z.string()).default([]).describe("App slugs that may hold risky permissions without an alert (approved publishers)."),
+        approved_apps: z.array(z.string()).default([]).describe("App slugs (GitHub Apps) or names (OAuth apps) that may hold risky permissions, or be approved for the organisation, without an alert."),
         owner: owner.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk."),
       })
       .strict()
       .prefault({})
-      .describe("Which GitHub App installations (and permission increases) the sweep raises as oauth-grant alerts."),
+      .describe("Which GitHub App installations (and permission increases), and on Enterprise Cloud which audit-log OAuth app approvals, the sweep raises as oauth-grant alerts."),
     commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits."),
   })
   .strict();

@@ -15,16 +15,37 @@ export interface AlertFacts {
   visibility: Visibility | null;
   /** Repository custom properties; null when not read. */
   properties: Record<string, string> | null;
+  /** Grants only (null or empty for leaked secrets): the app, its client ID and publisher, the permissions held, the requester. */
+  app?: string | null;
+  clientId?: string | null;
+  publisher?: string | null;
+  permissions?: Record<string, string>;
+  requester?: string | null;
 }
 
 const matchers = new Map<string, (s: string) => boolean>();
-function glob(pattern: string): (s: string) => boolean {
-  let m = matchers.get(pattern);
+function glob(pattern: string, nocase = false): (s: string) => boolean {
+  const id = `${nocase ? "i" : "c"}:${pattern}`;
+  let m = matchers.get(id);
   if (!m) {
-    m = picomatch(pattern, { dot: true });
-    matchers.set(pattern, m);
+    m = picomatch(pattern, { dot: true, nocase });
+    matchers.set(id, m);
   }
   return m;
+}
+
+const LEVELS: Record<string, number> = { read: 1, write: 2, admin: 3 };
+const login = (s: string) => s.replace(/^@/, "").toLowerCase();
+
+/** `contents` holds at any level; `contents:write` holds at write or admin. */
+export function permissionMatches(wanted: readonly string[], held: Record<string, string> | undefined): boolean {
+  if (!held) return false;
+  return wanted.some((w) => {
+    const [name, level] = w.split(":") as [string, string | undefined];
+    const has = held[name];
+    if (has === undefined) return false;
+    return level === undefined || (LEVELS[has] ?? 0) >= (LEVELS[level] ?? 0);
+  });
 }
 
 /** `payments-*` matches the repository name; `acme/payments-*` the full name. */
@@ -49,6 +70,11 @@ export function selectorMatches(s: Selector, f: AlertFacts): boolean {
   if (s.visibility && !(f.visibility && s.visibility.includes(f.visibility))) return false;
   if (s.sources && !s.sources.includes(f.source as never)) return false;
   if (s.property && !propertyMatches(s.property, f.properties)) return false;
+  if (s.apps && !(f.app && s.apps.some((p) => glob(p, true)(f.app!)))) return false;
+  if (s.client_ids && !(f.clientId && s.client_ids.includes(f.clientId))) return false;
+  if (s.publishers && !(f.publisher && s.publishers.some((p) => login(p) === login(f.publisher!)))) return false;
+  if (s.permissions && !permissionMatches(s.permissions, f.permissions)) return false;
+  if (s.requesters && !(f.requester && s.requesters.some((r) => login(r) === login(f.requester!)))) return false;
   return true;
 }
 

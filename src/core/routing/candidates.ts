@@ -1,5 +1,5 @@
 import type { Codeowners } from "../codeowners/index.ts";
-import { leakedFile, repoName, type Alert } from "../alert/types.ts";
+import { isGrant, leakedFile, repoName, type Alert } from "../alert/types.ts";
 import type { Classification } from "../policy/classify.ts";
 import type { Policy, System } from "../policy/schema.ts";
 import { selectorMatches, type AlertFacts } from "../policy/select.ts";
@@ -37,6 +37,11 @@ export function alertFacts(alert: Alert, sources: Pick<OwnershipSources, "classi
     path: leakedFile(alert)?.path ?? null,
     visibility: alert.visibility,
     properties: sources.properties,
+    app: alert.identity?.app ?? null,
+    clientId: alert.identity?.clientId ?? null,
+    publisher: alert.identity?.publisher ?? null,
+    permissions: alert.identity?.permissions ?? {},
+    requester: alert.identity?.requester ?? null,
   };
 }
 
@@ -64,16 +69,17 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     notify.push(...rule.notify);
   }
 
-  if (alert.source === "token-request" && policy.token_requests.owner) {
+  // Grants without a matching rule go to the policy's reviewer for their kind (token or app).
+  if (alert.identity?.kind === "token" && policy.token_requests.owner) {
     steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
   }
 
-  if (alert.source === "app-installation" && policy.app_access.owner) {
+  if (alert.identity?.kind === "app" && policy.app_access.owner) {
     steps.push({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
   }
 
   const file = leakedFile(alert);
-  if (alert.source === "token-request" || alert.source === "app-installation") {
+  if (isGrant(alert)) {
     notes.push("A grant names no file, so CODEOWNERS does not apply.");
   } else if (!file) {
     notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");

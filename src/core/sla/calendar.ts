@@ -313,14 +313,25 @@ interface Compiled {
   holidays: ReadonlySet<string>;
   /** Opening and closing instants by local day: the zone arithmetic is the costly part. */
   windows: Map<number, Window | null>;
+  /** The zone's UTC offset (minutes) by 15-minute slot of UTC time: DST changes fall on such boundaries. */
+  offsets: Map<number, number>;
 }
 
-const compiledCache = new WeakMap<BusinessCalendar, Compiled>();
+const compiledByObject = new WeakMap<BusinessCalendar, Compiled>();
+/** By content too: every policy load (one per repository in a sweep) builds new but equal calendars. */
+const compiledByContent = new Map<string, Compiled>();
+const COMPILED_CACHE_SIZE = 256;
 
 /** Checks a calendar built in code (not read through the schema) once, and prepares it. */
 function compile(cal: BusinessCalendar): Compiled {
-  const cached = compiledCache.get(cal);
+  const cached = compiledByObject.get(cal);
   if (cached) return cached;
+  const content = JSON.stringify([cal.timeZone, cal.days, cal.start, cal.end, cal.holidays]);
+  const same = compiledByContent.get(content);
+  if (same) {
+    compiledByObject.set(cal, same);
+    return same;
+  }
   if (!IANAZone.isValidZone(cal.timeZone)) throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
   const open = minutesOf(cal.start, false);
   const close = minutesOf(cal.end, true);
@@ -328,8 +339,10 @@ function compile(cal: BusinessCalendar): Compiled {
   if (cal.days.length === 0 || cal.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new RangeError(`calendar days [${cal.days.join(", ")}] must be ISO weekdays 1 (Mon) to 7 (Sun), at least one`);
   const badHoliday = cal.holidays.find((h) => !/^\d{4}-\d{2}-\d{2}$/.test(h) || !DateTime.fromISO(h, { zone: "utc" }).isValid);
   if (badHoliday !== undefined) throw new RangeError(`calendar holiday ${JSON.stringify(badHoliday)} is not a date written YYYY-MM-DD, like "2026-12-25"`);
-  const compiled: Compiled = { zone: IANAZone.create(cal.timeZone), days: new Set(cal.days), open, close, holidays: new Set(cal.holidays), windows: new Map() };
-  compiledCache.set(cal, compiled);
+  const compiled: Compiled = { zone: IANAZone.create(cal.timeZone), days: new Set(cal.days), open, close, holidays: new Set(cal.holidays), windows: new Map(), offsets: new Map() };
+  compiledByObject.set(cal, compiled);
+  if (compiledByContent.size >= COMPILED_CACHE_SIZE) compiledByContent.clear();
+  compiledByContent.set(content, compiled);
   return compiled;
 }
 
@@ -353,9 +366,17 @@ function isoWeekday(day: number): number {
   return ((new Date(day * DAY_MS).getUTCDay() + 6) % 7) + 1;
 }
 
+const SLOT_MS = 15 * 60_000;
+
 function localDay(c: Compiled, t: number): number {
-  const local = DateTime.fromMillis(t, { zone: c.zone });
-  return Date.UTC(local.year, local.month - 1, local.day) / DAY_MS;
+  const slot = Math.floor(t / SLOT_MS);
+  let offset = c.offsets.get(slot);
+  if (offset === undefined) {
+    offset = c.zone.offset(slot * SLOT_MS);
+    if (c.offsets.size >= WINDOW_CACHE_DAYS) c.offsets.clear();
+    c.offsets.set(slot, offset);
+  }
+  return Math.floor((t + offset * 60_000) / DAY_MS);
 }
 
 function isWorkingDay(c: Compiled, day: number): boolean {

@@ -1,8 +1,8 @@
 /** GitHub App endpoints: installation tokens and installation lookups. */
 import { HttpError, bodyObject, intParam, json, notFound, paginate, route, type Route, type RouteContext } from "../http.ts";
-import { installation, integration, repository } from "../render.ts";
+import { installation, integration, repository, simpleUser } from "../render.ts";
 import type { InstallationRecord } from "../state.ts";
-import { isRecord } from "../util.ts";
+import { isRecord, nodeId } from "../util.ts";
 
 function installationOf(ctx: RouteContext): InstallationRecord {
   const inst = ctx.state.installation(intParam(ctx, "installation_id"));
@@ -38,6 +38,30 @@ export const appRoutes: Route[] = [
     return json(200, { total_count: all.length, installations: all });
   }),
   route("GET", "/app", "apps/apps#get-the-authenticated-app", (ctx) => json(200, integration(ctx.state, ctx.urls))),
+
+  // A public app by slug: nhi-steward itself, or a third-party app installed on an organisation (its owner is the publisher).
+  route("GET", "/apps/{app_slug}", "apps/apps#get-an-app", (ctx) => {
+    const slug = (ctx.params.app_slug ?? "").toLowerCase();
+    if (slug === ctx.state.app.slug) return json(200, integration(ctx.state, ctx.urls));
+    const app = [...ctx.state.orgApps.values()].flat().find((i) => i.appSlug.toLowerCase() === slug);
+    if (!app) throw notFound();
+    const owner = ctx.state.ensureUser(app.owner ?? `${app.appSlug}-publisher`, "Organization");
+    return json(200, {
+      id: app.appId,
+      slug: app.appSlug,
+      node_id: nodeId("Integration", app.appId),
+      client_id: `Iv1.app${app.appId}`,
+      owner: simpleUser(owner, ctx.urls),
+      name: app.appSlug,
+      description: null,
+      external_url: `${ctx.urls.html}/apps/${app.appSlug}`,
+      html_url: `${ctx.urls.html}/apps/${app.appSlug}`,
+      created_at: app.createdAt,
+      updated_at: app.createdAt,
+      permissions: app.permissions,
+      events: [],
+    });
+  }),
 
   route("GET", "/app/installations", "https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app", (ctx) =>
     paginate(ctx, ctx.state.allInstallations(), (i) => installation(ctx.state, i, ctx.urls)),

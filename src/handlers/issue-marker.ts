@@ -1,0 +1,12 @@
+import { decodeMarker, type Marker } from "../core/issue/marker.ts";
+import type { ExistingIssue } from "../core/plan.ts";
+
+const decoded = new WeakMap<ExistingIssue, Marker | null>();
+
+/** An issue's marker, decoded once per issue object (a sweep reads each issue's marker twice or more). */
+export function issueMarker(issue: ExistingIssue): Marker | null {
+  if (decoded.has(issue)) return decoded.get(issue)!;
+  const marker = decodeMarker(issue.body);
+  decoded.set(issue, marker);
+  return marker;
+}

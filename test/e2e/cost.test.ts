@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createOctokit } from "../../src/github/octokit.ts";
+import { OctokitPort } from "../../src/github/octokit-port.ts";
+import { Run } from "../../src/handlers/run.ts";
+import { sweep } from "../../src/handlers/sweep.ts";
+import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+
+/**
+ * What nhi-steward costs in GitHub's rate limit: the requests that count (a 304 does not), by route.
+ * The benchmarks (bench/) measure the same at scale; these pin the per-alert and per-sweep shape.
+ */
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  expect(world.sandbox.validationErrors).toEqual([]);
+  expect(leaks(world)).toEqual([]);
+  await world.close();
+});
+
+function countedSince(mark: number): string[] {
+  return world.sandbox.requests
+    .slice(mark)
+    .filter((r) => r.counted)
+    .map((r) => `${r.method} ${r.path.replace(/\/(alerts|issues)\/\d+/, "/$1/N")}`)
+    .sort();
+}
+
+const addAlert = (secret: string, path = "src/app/config.ts") =>
+  world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret, validity: "active", locations: [{ path, startLine: 3 }] }).number;
+
+async function sweepApi() {
+  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
+  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+}
+
+describe("requests per alert, once the app has seen the repository", () => {
+  it("a new alert costs three counted requests: its locations, the issue index and the issue itself", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
+    const mark = world.sandbox.requests.length;
+    const second = addAlert("ghp_SECONDsecondSECONDsecond0000000000002");
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", second);
+
+    expect(countedSince(mark)).toEqual(["GET /repos/acme/api/issues", "GET /repos/acme/api/secret-scanning/alerts/N/locations", "POST /repos/acme/api/issues"]);
+    // CODEOWNERS and the organisation policy were asked again, and answered 304 (free).
+    const free = world.sandbox.requests.slice(mark).filter((r) => r.status === 304).map((r) => r.path);
+    expect(free.sort()).toEqual(["/repos/acme/.github/contents/.github/nhi-steward.yml", "/repos/acme/api/contents/.github/CODEOWNERS"]);
+    // Team members and assignability came from the app's cache, and the issue is still assigned.
+    const [, issue] = responseIssues(world, "acme/api");
+    expect(issue!.assignees.sort()).toEqual(["carol", "dave"]);
+  });
+
+  it("asks again about people once the cache's five minutes have passed", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
+    world.clock.advance(5 * 60_000 + 1);
+    const mark = world.sandbox.requests.length;
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert("ghp_THIRDthirdTHIRDthird00000000000000003"));
+    const asked = countedSince(mark);
+    expect(asked).toContain("GET /orgs/acme/teams/platform/members");
+    expect(asked).toContain("GET /repos/acme/api/assignees");
+  });
+});
+
+describe("requests per sweep", () => {
+  it("a sweep with nothing new reads the policy, the repository and two lists: no alert locations, no writes", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
+    await sweepApi(); // the first sweep may settle what the webhook could not know
+    const mark = world.sandbox.requests.length;
+    const report = await sweepApi();
+    expect(report.clocks).toBe(1);
+    expect(countedSince(mark)).toEqual(["GET /repos/acme/.github/contents/.github/nhi-steward.yml", "GET /repos/acme/api", "GET /repos/acme/api/issues", "GET /repos/acme/api/secret-scanning/alerts"]);
+  });
+
+  it("still notices what changed: validity, and a new location (read only because GitHub says there are more)", async () => {
+    const n = addAlert(PLANTED.pat);
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
+    await sweepApi();
+
+    world.sandbox.state.updateAlert("acme", "api", n, { validity: "inactive" });
+    let mark = world.sandbox.requests.length;
+    await sweepApi();
+    let [issue] = responseIssues(world, "acme/api");
+    expect(issue!.comments.at(-1)!.body).toContain("Validity changed from active to **inactive**");
+    expect(countedSince(mark)).not.toContain("GET /repos/acme/api/secret-scanning/alerts/N/locations");
+
+    world.sandbox.state.addAlertLocation("acme", "api", n, { path: "scripts/release.sh", startLine: 9 });
+    mark = world.sandbox.requests.length;
+    await sweepApi();
+    [issue] = responseIssues(world, "acme/api");
+    expect(issue!.body).toContain("scripts/release.sh");
+    expect(issue!.comments.at(-1)!.body).toContain("found in 1 more location");
+    expect(countedSince(mark)).toContain("GET /repos/acme/api/secret-scanning/alerts/N/locations");
+  });
+});
