@@ -54409,6 +54409,8 @@ var OctokitPort = class {
   directory;
   /** When each issue index was read, by GitHub's `Date` header (ms). */
   indexReadAt = /* @__PURE__ */ new Map();
+  refreshed = /* @__PURE__ */ new Set();
+  closedLoaded = /* @__PURE__ */ new Map();
   issueIndex = /* @__PURE__ */ new Map();
   files;
   knownLabels;
@@ -54557,7 +54559,22 @@ var OctokitPort = class {
     const k = `${key(repo)}|${label}`;
     const known = this.issueIndex.get(k);
     const index = await this.issuesByKey(repo, label);
-    if (options.fresh && known) await this.refreshIndex(repo, label, index);
+    if (options.fresh && known && !this.refreshed.has(k)) {
+      this.refreshed.add(k);
+      await this.refreshIndex(repo, label, index);
+    }
+    const open3 = index.get(issueKey);
+    if (open3 || options.openOnly) return open3 ?? null;
+    let closed = this.closedLoaded.get(k);
+    if (!closed) {
+      closed = (async () => {
+        const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "closed", per_page: 100 });
+        for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
+      })();
+      this.closedLoaded.set(k, closed);
+      closed.catch(() => this.closedLoaded.delete(k));
+    }
+    await closed;
     return index.get(issueKey) ?? null;
   }
   /**
@@ -54615,7 +54632,7 @@ var OctokitPort = class {
   async listIssues(repo, label) {
     return [...new Set((await this.issuesByKey(repo, label)).values())];
   }
-  /** All issues with a label in a repository, by marker key: one paginated read per run. */
+  /** The open issues with a label in a repository, by marker key: one paginated read per run (closed ones on demand). */
   issuesByKey(repo, label) {
     const k = `${key(repo)}|${label}`;
     let p = this.issueIndex.get(k);
@@ -54625,7 +54642,7 @@ var OctokitPort = class {
         const pages = jsonPages(
           this.octokit,
           "GET /repos/{owner}/{repo}/issues",
-          { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 },
+          { owner: repo.owner, repo: repo.name, labels: label, state: "open", per_page: 100 },
           (headers) => this.noteReadAt(k, headers)
         );
         for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
@@ -54763,7 +54780,8 @@ function addToIndex(index, issue3) {
   };
   for (const k of keys) {
     const prior = index.get(k);
-    if (!prior || prior.number >= existing.number) index.set(k, existing);
+    const wins = !prior || prior.number === existing.number || (prior.state === existing.state ? existing.number < prior.number : existing.state === "open");
+    if (wins) index.set(k, existing);
   }
 }
 
@@ -54839,6 +54857,8 @@ var Run = class {
   options;
   budget;
   policies = /* @__PURE__ */ new Map();
+  /** Policy files as read and checked (by `owner/repo:path`), so one organisation file serves every repository. */
+  policyFiles = /* @__PURE__ */ new Map();
   codeowners = /* @__PURE__ */ new Map();
   properties = /* @__PURE__ */ new Map();
   /** Group issues planned so far in this run, by group key (see plan-group.ts). */
@@ -64262,7 +64282,7 @@ async function execute(plan, port, options) {
 async function apply(op, repo, key2, port, effects, recheck) {
   switch (op.op) {
     case "create-issue": {
-      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name, { fresh: recheck });
+      const existing = await port.findIssue(repo, key2, op.labels[0] ?? LABELS.response.name, { fresh: recheck, openOnly: true });
       if (existing) return { wrote: false, issue: existing.number };
       const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
       return { wrote: true, issue: created.number, url: created.url };
@@ -64929,7 +64949,7 @@ function loadPolicy(run2, repo) {
         return { found: false };
       }
     };
-    const org = await safeLoad(orgRepo);
+    const org = await run2.cached(run2.policyFiles, `${orgRepo.owner}/${orgRepo.name}:${POLICY_FILE}`, () => safeLoad(orgRepo));
     let data = {};
     let source = null;
     let allowed = null;
@@ -64957,6 +64977,7 @@ function loadPolicy(run2, repo) {
         }
       }
     }
+    if (org.found && org.ok && data === org.data) return run2.cached(run2.policies, `org:${orgRepo.owner}`, async () => loaded(policySchema.parse(data), source));
     const parsed = policySchema.safeParse(data);
     if (!parsed.success) {
       log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
@@ -66139,14 +66160,14 @@ function loadProperties(run2, repo) {
     }
   });
 }
-async function planAlert(run2, alert) {
+async function planAlert(run2, alert, options = {}) {
   const { github, clock, log } = run2.deps;
   const { policy, fingerprint: fingerprint2 } = await loadPolicy(run2, alert.repo);
   let issueRepo = issueRepository(alert, policy);
   const properties = usesProperties(policy) ? await loadProperties(run2, alert.repo) : null;
   let existing;
   try {
-    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: options.newAlert ?? false });
   } catch (e) {
     const response = policy.response_repository;
     if (e.status !== 410) throw e;
@@ -66155,7 +66176,7 @@ async function planAlert(run2, alert) {
     }
     log.warn(`${alertContext(alert)}: issues are disabled in ${issueRepo.owner}/${issueRepo.name}; the issue opens in ${response}.`);
     issueRepo = parseRepo(response);
-    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: options.newAlert ?? false });
   }
   const inputs = inputsDigest(alert, fingerprint2, properties, issueRepo);
   const marker = existing ? issueMarker(existing) : null;
@@ -66176,7 +66197,7 @@ async function issueIsCurrent(run2, alert) {
   const issueRepo = issueRepository(alert, policy);
   let existing;
   try {
-    existing = await run2.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name);
+    existing = await run2.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: true });
   } catch {
     return false;
   }

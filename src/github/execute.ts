@@ -40,8 +40,8 @@ export interface ExecuteOptions {
   log: Logger;
   effects?: Effects;
   /**
-   * Before opening an issue, re-read what changed since the plan was made (one request). A sweep
-   * sets it: its plan can be minutes old, and a webhook may have opened the issue meanwhile.
+   * Before opening issues, re-read what changed since the plan was made (one request per repository).
+   * A sweep sets it: its plan can be minutes old, and a webhook may have opened an issue meanwhile.
    */
   recheckBeforeCreate?: boolean;
 }
@@ -145,7 +145,7 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effec
   switch (op.op) {
     case "create-issue": {
       // Idempotency: another delivery or run may have opened it since the plan was made.
-      const existing = await port.findIssue(repo, key, op.labels[0] ?? LABELS.response.name, { fresh: recheck });
+      const existing = await port.findIssue(repo, key, op.labels[0] ?? LABELS.response.name, { fresh: recheck, openOnly: true });
       if (existing) return { wrote: false, issue: existing.number };
       const created = await port.createIssue(repo, { title: op.title, body: op.body, labels: op.labels, assignees: op.assignees });
       return { wrote: true, issue: created.number, url: created.url };

@@ -42,6 +42,8 @@ export class OctokitPort implements GitHubPort {
   private readonly directory: DirectoryCache;
   /** When each issue index was read, by GitHub's `Date` header (ms). */
   private readonly indexReadAt = new Map<string, number>();
+  private readonly refreshed = new Set<string>();
+  private readonly closedLoaded = new Map<string, Promise<void>>();
   private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
   private readonly files: FileCache;
   private readonly knownLabels: Lru<true>;
@@ -211,11 +213,29 @@ export class OctokitPort implements GitHubPort {
     );
   }
 
-  async findIssue(repo: RepoRef, issueKey: string, label: string, options: { fresh?: boolean } = {}): Promise<ExistingIssue | null> {
+  async findIssue(repo: RepoRef, issueKey: string, label: string, options: { fresh?: boolean; openOnly?: boolean } = {}): Promise<ExistingIssue | null> {
     const k = `${key(repo)}|${label}`;
     const known = this.issueIndex.get(k);
     const index = await this.issuesByKey(repo, label);
-    if (options.fresh && known) await this.refreshIndex(repo, label, index);
+    // Once per repository and run: it catches what webhooks did while the run was planning, and a
+    // re-read per issue opened would cost a request each (and re-read this run's own issues).
+    if (options.fresh && known && !this.refreshed.has(k)) {
+      this.refreshed.add(k);
+      await this.refreshIndex(repo, label, index);
+    }
+    const open = index.get(issueKey);
+    if (open || options.openOnly) return open ?? null;
+    // Closed issues pile up over the years; they are read only when an open one is not found.
+    let closed = this.closedLoaded.get(k);
+    if (!closed) {
+      closed = (async () => {
+        const pages = jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "closed", per_page: 100 });
+        for await (const page of pages) for (const issue of page) addToIndex(index, issue);
+      })();
+      this.closedLoaded.set(k, closed);
+      closed.catch(() => this.closedLoaded.delete(k));
+    }
+    await closed;
     return index.get(issueKey) ?? null;
   }
 
@@ -283,7 +303,7 @@ export class OctokitPort implements GitHubPort {
     return [...new Set((await this.issuesByKey(repo, label)).values())];
   }
 
-  /** All issues with a label in a repository, by marker key: one paginated read per run. */
+  /** The open issues with a label in a repository, by marker key: one paginated read per run (closed ones on demand). */
   private issuesByKey(repo: RepoRef, label: string): Promise<Map<string, ExistingIssue>> {
     const k = `${key(repo)}|${label}`;
     let p = this.issueIndex.get(k);
@@ -293,7 +313,7 @@ export class OctokitPort implements GitHubPort {
         const pages = jsonPages<ListedIssue>(
           this.octokit,
           "GET /repos/{owner}/{repo}/issues",
-          { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 },
+          { owner: repo.owner, repo: repo.name, labels: label, state: "open", per_page: 100 },
           (headers) => this.noteReadAt(k, headers),
         );
         for await (const page of pages) for (const issue of page) addToIndex(index, issue);
@@ -451,7 +471,9 @@ function addToIndex(index: Map<string, ExistingIssue>, issue: ListedIssue): void
   };
   for (const k of keys) {
     const prior = index.get(k);
-    // The oldest issue for a key is the record; later ones are duplicates. A re-read replaces it.
-    if (!prior || prior.number >= existing.number) index.set(k, existing);
+    // A re-read of the same issue replaces it. Otherwise an open issue is the record over a closed
+    // one, and among issues in the same state the oldest; later ones are duplicates.
+    const wins = !prior || prior.number === existing.number || (prior.state === existing.state ? existing.number < prior.number : existing.state === "open");
+    if (wins) index.set(k, existing);
   }
 }

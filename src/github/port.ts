@@ -63,10 +63,12 @@ export interface GitHubPort {
   /**
    * The issue for a key (an alert's, or a config error's), found by its hidden marker among the
    * issues carrying `label`; null when none exists. `fresh`: first re-read what changed since this
-   * run read the list (a long sweep asks before opening an issue a webhook may have opened meanwhile).
+   * run read the list, once per repository and run (a sweep asks before it opens issues: a webhook
+   * may have opened one while it was planning). Closed issues are read only when no open one has the
+   * key, and not at all with `openOnly` (a new alert, or a check for an issue opened meanwhile).
    */
-  findIssue(repo: RepoRef, key: string, label: string, options?: { fresh?: boolean }): Promise<ExistingIssue | null>;
-  /** Every issue with `label` and a marker (open and closed), read with the same paginated call as findIssue. */
+  findIssue(repo: RepoRef, key: string, label: string, options?: { fresh?: boolean; openOnly?: boolean }): Promise<ExistingIssue | null>;
+  /** Every open issue with `label` and a marker, read with the same paginated call as findIssue. */
   listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]>;
   /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
   listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;

@@ -75,7 +75,8 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
       }
     };
 
-    const org = await safeLoad(orgRepo);
+    // Read (and checked) once per run for the whole organisation, not once per repository.
+    const org = (await run.cached(run.policyFiles, `${orgRepo.owner}/${orgRepo.name}:${POLICY_FILE}`, () => safeLoad(orgRepo))) as FileLoad;
     let data: Data = {};
     let source: string | null = null;
     let allowed: readonly string[] | null = null;
@@ -105,6 +106,8 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
         }
       }
     }
+    // Repositories without overrides share the organisation's parsed policy (and its fingerprint).
+    if (org.found && org.ok && data === org.data) return run.cached(run.policies, `org:${orgRepo.owner}`, async () => loaded(policySchema.parse(data), source));
     const parsed = policySchema.safeParse(data);
     if (!parsed.success) {
       log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);

@@ -49,7 +49,8 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
   const alert = await gatherAlert(run, payload.alert, repo, visibility, payload.location ? [payload.location] : []);
   log.info(`${alertContext(alert)}: ${event.name}.${action}${event.id ? ` (delivery ${event.id})` : ""}`);
   const work = async () => {
-    const change = await planAlert(run, alert);
+    // A just-created alert cannot have a closed issue: the closed ones need not be read.
+    const change = await planAlert(run, alert, { newAlert: event.name === "secret_scanning_alert" && action === "created" });
     const side = await run.drainSideChanges();
     return execute({ changes: [...side, change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
   };

@@ -34,14 +34,14 @@ function loadProperties(run: Run, repo: RepoRef): Promise<Record<string, string>
  * Plans the response to one alert: find its issue; if there is none, route it to an owner.
  * An existing issue keeps the owner it was given (people may have reassigned it since).
  */
-export async function planAlert(run: Run, alert: Alert): Promise<Change> {
+export async function planAlert(run: Run, alert: Alert, options: { newAlert?: boolean } = {}): Promise<Change> {
   const { github, clock, log } = run.deps;
   const { policy, fingerprint } = await loadPolicy(run, alert.repo);
   let issueRepo = issueRepository(alert, policy);
   const properties = usesProperties(policy) ? await loadProperties(run, alert.repo) : null;
   let existing;
   try {
-    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: options.newAlert ?? false });
   } catch (e) {
     // 410: issues are disabled in that repository. The response repository takes the alert.
     const response = policy.response_repository;
@@ -51,7 +51,7 @@ export async function planAlert(run: Run, alert: Alert): Promise<Change> {
     }
     log.warn(`${alertContext(alert)}: issues are disabled in ${issueRepo.owner}/${issueRepo.name}; the issue opens in ${response}.`);
     issueRepo = parseRepo(response);
-    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
+    existing = await github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: options.newAlert ?? false });
   }
   const inputs = inputsDigest(alert, fingerprint, properties, issueRepo);
   const marker = existing ? issueMarker(existing) : null;
@@ -80,7 +80,7 @@ export async function issueIsCurrent(run: Run, alert: Alert): Promise<boolean> {
   const issueRepo = issueRepository(alert, policy);
   let existing;
   try {
-    existing = await run.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name);
+    existing = await run.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: true });
   } catch {
     return false;
   }

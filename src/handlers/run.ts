@@ -43,6 +43,8 @@ export class Run {
   readonly options: RunOptions;
   readonly budget: OperationsBudget;
   readonly policies = new Map<string, Promise<LoadedPolicy>>();
+  /** Policy files as read and checked (by `owner/repo:path`), so one organisation file serves every repository. */
+  readonly policyFiles = new Map<string, Promise<unknown>>();
   readonly codeowners = new Map<string, Promise<{ codeowners: Codeowners | null; problem?: string }>>();
   readonly properties = new Map<string, Promise<Record<string, string>>>();
   /** Group issues planned so far in this run, by group key (see plan-group.ts). */

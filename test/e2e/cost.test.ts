@@ -93,3 +93,29 @@ describe("requests per sweep", () => {
     expect(countedSince(mark)).toContain("GET /repos/acme/api/secret-scanning/alerts/N/locations");
   });
 });
+
+describe("closed issues, which pile up over the years", () => {
+  const closedReads = (mark: number) => world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/issues" && r.query.state === "closed").length;
+
+  it("are not read for a new alert, nor by a sweep with nothing new; an alert reopened on GitHub finds its closed issue", async () => {
+    const first = addAlert(PLANTED.pat);
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", first);
+    world.sandbox.state.updateAlert("acme", "api", first, { state: "resolved", resolution: "revoked" });
+    await deliver(world, "secret_scanning_alert", "resolved", "acme/api", first);
+    expect(responseIssues(world, "acme/api")[0]!.state).toBe("closed");
+
+    let mark = world.sandbox.requests.length;
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert("ghp_FOURTHfourthFOURTH000000000000000004"));
+    await sweepApi();
+    expect(closedReads(mark)).toBe(0);
+    expect(responseIssues(world, "acme/api")).toHaveLength(2);
+
+    world.sandbox.state.updateAlert("acme", "api", first, { state: "open" });
+    mark = world.sandbox.requests.length;
+    await deliver(world, "secret_scanning_alert", "reopened", "acme/api", first);
+    expect(closedReads(mark)).toBe(1);
+    const issues = responseIssues(world, "acme/api");
+    expect(issues).toHaveLength(2);
+    expect(issues.every((i) => i.state === "open")).toBe(true);
+  });
+});
