@@ -119,3 +119,18 @@ describe("closed issues, which pile up over the years", () => {
     expect(issues.every((i) => i.state === "open")).toBe(true);
   });
 });
+
+describe("a sweep skips unchanged issues, but not a changed policy", () => {
+  it("re-renders every issue when the policy changes (here: the runbook), and skips them again after", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
+    await sweepApi();
+    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\nrunbooks:\n  personal-access-token: "1. Revoke the token at https://github.com/settings/tokens.\\n2. Tell #sec-team."\n');
+    await sweepApi();
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.body).toContain("Tell #sec-team.");
+
+    const mark = world.sandbox.requests.length;
+    await sweepApi();
+    expect(world.sandbox.requests.slice(mark).filter((r) => r.method !== "GET")).toEqual([]);
+  });
+});
