@@ -372,7 +372,7 @@ async function runPass(name: PassName, child: SandboxChild<Call>, alerts: number
 // ------------------------------------------------------------------------------------- report
 
 /** `GET /repos/{owner}/{repo}/labels/{name}` from `GET /repos/acme/svc-01/labels/sla:on-track`. */
-function route(method: string, path: string): string {
+export function route(method: string, path: string): string {
   const parts = path.split("/");
   if (parts[1] === "repos" && parts.length >= 4) {
     parts[2] = "{owner}";

@@ -39,7 +39,7 @@ import { Run } from "../src/handlers/run.ts";
 import { sweep, type SweepReport } from "../src/handlers/sweep.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
-import { exposeGc, repoName, sampleMemory, seed, timeGitHubRequests } from "./burst.bench.ts";
+import { exposeGc, repoName, route, sampleMemory, seed, timeGitHubRequests } from "./burst.bench.ts";
 import { SandboxChild } from "./support/child.ts";
 
 const START = "2026-11-23T08:55:00Z";
@@ -240,22 +240,6 @@ interface PassResult {
   peakRss: number;
   peakHeap: number;
   errors: string[];
-}
-
-/** `GET /repos/{owner}/{repo}/issues/{n}` from `GET /repos/acme/svc-01/issues/12`. */
-function route(method: string, path: string): string {
-  const parts = path.split("/");
-  if (parts[1] === "repos" && parts.length >= 4) {
-    parts[2] = "{owner}";
-    if (parts[3] !== ".github") parts[3] = "{repo}";
-  }
-  if (parts[1] === "orgs" && parts.length >= 3) parts[2] = "{org}";
-  for (let i = 1; i < parts.length; i++) {
-    const before = parts[i - 1];
-    if (/^\d+$/.test(parts[i]!)) parts[i] = "{n}";
-    else if ((before === "labels" || before === "assignees") && parts[1] === "repos") parts[i] = before === "labels" ? "{name}" : "{login}";
-  }
-  return `${method} ${parts.join("/")}`;
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");

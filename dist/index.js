@@ -54478,15 +54478,21 @@ var OctokitPort = class {
     });
     for await (const page of pages) for (const alert of page) yield { repository, alert };
   }
-  async listRecentlyResolvedAlerts(scope, since, maxPages) {
-    const params = { state: "resolved", sort: "updated", direction: "desc", hide_secret: true, per_page: 100 };
-    const pages = scope.kind === "organization" ? jsonPages(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, ...params }) : jsonPages(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", { owner: scope.repo.owner, repo: scope.repo.name, ...params });
+  async listRecentlyResolvedAlerts(org, since, maxPages) {
+    const pages = jsonPages(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", {
+      org,
+      state: "resolved",
+      sort: "updated",
+      direction: "desc",
+      hide_secret: true,
+      per_page: 100
+    });
     const out = [];
     let read = 0;
     for await (const page of pages) {
       for (const alert of page) {
         if (alert.updated_at && Date.parse(alert.updated_at) < since.getTime()) return out;
-        out.push({ repository: scope.kind === "organization" ? alert.repository : { name: scope.repo.name, owner: { login: scope.repo.owner } }, alert });
+        out.push({ repository: alert.repository, alert });
       }
       if (++read >= maxPages) return out;
     }
@@ -54568,8 +54574,7 @@ var OctokitPort = class {
     let closed = this.closedLoaded.get(k);
     if (!closed) {
       closed = (async () => {
-        const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "closed", per_page: 100 });
-        for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
+        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue3 of page) addToIndex(index, issue3);
       })();
       this.closedLoaded.set(k, closed);
       closed.catch(() => this.closedLoaded.delete(k));
@@ -54587,17 +54592,18 @@ var OctokitPort = class {
     const readAt = this.indexReadAt.get(k);
     if (!readAt) return;
     const since = new Date(readAt - 6e4).toISOString();
-    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", since, per_page: 100 }, (headers) => this.noteReadAt(k, headers));
-    for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
+    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue3 of page) addToIndex(index, issue3);
   }
-  noteReadAt(indexKey, headers) {
-    const at = Date.parse(String(headers.date ?? ""));
-    if (!Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
+  /** Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for `refreshIndex`). */
+  issuePages(repo, label, filter, indexKey) {
+    return jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, ...filter, per_page: 100 }, (headers) => {
+      const at = Date.parse(String(headers.date ?? ""));
+      if (indexKey && !Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
+    });
   }
   async listIssueRecords(repo, label) {
     const out = [];
-    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
-    for await (const page of pages) {
+    for await (const page of this.issuePages(repo, label, { state: "all" })) {
       for (const i of page) {
         if (i.pull_request) continue;
         out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels, assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
@@ -54621,8 +54627,7 @@ var OctokitPort = class {
   /** GitHub Enterprise Cloud only (`api.github.com`'s description leaves it out, hence the untyped route). */
   async readOrgAuditLog(org, query) {
     const res = await this.octokit.request("GET /orgs/{org}/audit-log", { org, phrase: query.phrase, include: "web", order: "asc", per_page: query.perPage, ...query.after ? { after: query.after } : {} });
-    const link = String(res.headers.link ?? "");
-    const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
+    const next = nextLink(String(res.headers.link ?? ""));
     return { entries: Array.isArray(res.data) ? res.data : [], next: next ? new URL(next).searchParams.get("after") : null };
   }
   async listOrgRepositories(org) {
@@ -54639,13 +54644,7 @@ var OctokitPort = class {
     if (!p) {
       p = (async () => {
         const index = /* @__PURE__ */ new Map();
-        const pages = jsonPages(
-          this.octokit,
-          "GET /repos/{owner}/{repo}/issues",
-          { owner: repo.owner, repo: repo.name, labels: label, state: "open", per_page: 100 },
-          (headers) => this.noteReadAt(k, headers)
-        );
-        for await (const page of pages) for (const issue3 of page) addToIndex(index, issue3);
+        for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue3 of page) addToIndex(index, issue3);
         return index;
       })();
       this.issueIndex.set(k, p);
@@ -66193,20 +66192,25 @@ async function planAlert(run2, alert, options = {}) {
 }
 async function issueIsCurrent(run2, alert) {
   if (alert.state !== "open" || !alert.locations.length) return false;
-  const { policy, fingerprint: fingerprint2 } = await loadPolicy(run2, alert.repo);
-  const issueRepo = issueRepository(alert, policy);
-  let existing;
+  let found;
   try {
-    existing = await run2.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: true });
+    found = await openIssueOf(run2, alert);
   } catch {
     return false;
   }
-  const marker = existing?.state === "open" ? issueMarker(existing) : null;
-  if (!marker?.inputs) return false;
+  const marker = found ? issueMarker(found.issue) : null;
+  if (!found || !marker?.inputs) return false;
+  const { policy, fingerprint: fingerprint2 } = await loadPolicy(run2, alert.repo);
   const ids = new Set(alert.locations.map(locationId));
   if (marker.locations.length !== ids.size || !marker.locations.every((id) => ids.has(id))) return false;
   const properties = usesProperties(policy) ? await loadProperties(run2, alert.repo) : null;
-  return marker.inputs === inputsDigest(alert, fingerprint2, properties, issueRepo);
+  return marker.inputs === inputsDigest(alert, fingerprint2, properties, found.issueRepo);
+}
+async function openIssueOf(run2, alert) {
+  const { policy } = await loadPolicy(run2, alert.repo);
+  const issueRepo = issueRepository(alert, policy);
+  const issue3 = await run2.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: true });
+  return issue3?.state === "open" ? { issue: issue3, issueRepo } : null;
 }
 async function route(run2, alert, issueRepo, policy, known) {
   const { codeowners, problem } = await loadCodeowners(run2, alert.repo);
@@ -66943,7 +66947,7 @@ async function sweep(run2, scope, options = {}) {
     const lookback = new Date(now2.getTime() - RESOLVED_LOOKBACK_MS);
     let resolved = [];
     try {
-      resolved = await github.listRecentlyResolvedAlerts(scope, lookback, RESOLVED_MAX_PAGES);
+      resolved = await github.listRecentlyResolvedAlerts(scope.org, lookback, RESOLVED_MAX_PAGES);
     } catch (e) {
       log.warn(`sweep: could not list recently resolved alerts (${e.message}); issues of repositories with no open alert wait for the next sweep.`);
     }

@@ -121,18 +121,21 @@ export class OctokitPort implements GitHubPort {
     for await (const page of pages) for (const alert of page) yield { repository, alert };
   }
 
-  async listRecentlyResolvedAlerts(scope: AlertScope, since: Date, maxPages: number): Promise<ListedAlert[]> {
-    const params = { state: "resolved", sort: "updated", direction: "desc", hide_secret: true, per_page: 100 };
-    const pages =
-      scope.kind === "organization"
-        ? jsonPages<{ repository: unknown; updated_at?: string | null }>(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, ...params })
-        : jsonPages<{ repository: unknown; updated_at?: string | null }>(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", { owner: scope.repo.owner, repo: scope.repo.name, ...params });
+  async listRecentlyResolvedAlerts(org: string, since: Date, maxPages: number): Promise<ListedAlert[]> {
+    const pages = jsonPages<{ repository: unknown; updated_at?: string | null }>(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", {
+      org,
+      state: "resolved",
+      sort: "updated",
+      direction: "desc",
+      hide_secret: true,
+      per_page: 100,
+    });
     const out: ListedAlert[] = [];
     let read = 0;
     for await (const page of pages) {
       for (const alert of page) {
         if (alert.updated_at && Date.parse(alert.updated_at) < since.getTime()) return out;
-        out.push({ repository: scope.kind === "organization" ? alert.repository : { name: scope.repo.name, owner: { login: scope.repo.owner } }, alert });
+        out.push({ repository: alert.repository, alert });
       }
       if (++read >= maxPages) return out;
     }
@@ -229,8 +232,7 @@ export class OctokitPort implements GitHubPort {
     let closed = this.closedLoaded.get(k);
     if (!closed) {
       closed = (async () => {
-        const pages = jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "closed", per_page: 100 });
-        for await (const page of pages) for (const issue of page) addToIndex(index, issue);
+        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue of page) addToIndex(index, issue);
       })();
       this.closedLoaded.set(k, closed);
       closed.catch(() => this.closedLoaded.delete(k));
@@ -249,19 +251,20 @@ export class OctokitPort implements GitHubPort {
     const readAt = this.indexReadAt.get(k);
     if (!readAt) return;
     const since = new Date(readAt - 60_000).toISOString();
-    const pages = jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", since, per_page: 100 }, (headers) => this.noteReadAt(k, headers));
-    for await (const page of pages) for (const issue of page) addToIndex(index, issue);
+    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) addToIndex(index, issue);
   }
 
-  private noteReadAt(indexKey: string, headers: Record<string, string | number | undefined>): void {
-    const at = Date.parse(String(headers.date ?? ""));
-    if (!Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
+  /** Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for `refreshIndex`). */
+  private issuePages(repo: RepoRef, label: string, filter: { state: "open" | "closed" | "all"; since?: string }, indexKey?: string): AsyncIterable<ListedIssue[]> {
+    return jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, ...filter, per_page: 100 }, (headers) => {
+      const at = Date.parse(String(headers.date ?? ""));
+      if (indexKey && !Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
+    });
   }
 
   async listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]> {
     const out: IssueRecordInput[] = [];
-    const pages = jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, state: "all", per_page: 100 });
-    for await (const page of pages) {
+    for await (const page of this.issuePages(repo, label, { state: "all" })) {
       for (const i of page) {
         if (i.pull_request) continue;
         out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels as IssueRecordInput["labels"], assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
@@ -288,8 +291,7 @@ export class OctokitPort implements GitHubPort {
   /** GitHub Enterprise Cloud only (`api.github.com`'s description leaves it out, hence the untyped route). */
   async readOrgAuditLog(org: string, query: { phrase: string; after: string | null; perPage: number }): Promise<{ entries: unknown[]; next: string | null }> {
     const res = await this.octokit.request("GET /orgs/{org}/audit-log", { org, phrase: query.phrase, include: "web", order: "asc", per_page: query.perPage, ...(query.after ? { after: query.after } : {}) });
-    const link = String((res.headers as Record<string, unknown>).link ?? "");
-    const next = /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
+    const next = nextLink(String((res.headers as Record<string, unknown>).link ?? ""));
     return { entries: Array.isArray(res.data) ? (res.data as unknown[]) : [], next: next ? new URL(next).searchParams.get("after") : null };
   }
 
@@ -310,13 +312,7 @@ export class OctokitPort implements GitHubPort {
     if (!p) {
       p = (async () => {
         const index = new Map<string, ExistingIssue>();
-        const pages = jsonPages<ListedIssue>(
-          this.octokit,
-          "GET /repos/{owner}/{repo}/issues",
-          { owner: repo.owner, repo: repo.name, labels: label, state: "open", per_page: 100 },
-          (headers) => this.noteReadAt(k, headers),
-        );
-        for await (const page of pages) for (const issue of page) addToIndex(index, issue);
+        for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) addToIndex(index, issue);
         return index;
       })();
       this.issueIndex.set(k, p);

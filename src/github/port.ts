@@ -51,8 +51,8 @@ export interface GitHubPort {
    */
   readSecretForRevocation(repo: RepoRef, alertNumber: number): Promise<string>;
   listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert>;
-  /** Alerts resolved (or otherwise changed to resolved) since `since`, newest first, at most `maxPages` pages of 100. */
-  listRecentlyResolvedAlerts(scope: AlertScope, since: Date, maxPages: number): Promise<ListedAlert[]>;
+  /** An organisation's alerts resolved since `since` (by `updated_at`), newest first, at most `maxPages` pages of 100. */
+  listRecentlyResolvedAlerts(org: string, since: Date, maxPages: number): Promise<ListedAlert[]>;
   /** Repository custom properties as name → value (multi-select values joined with commas). */
   getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>>;
   /** A file on the default branch; null when it does not exist. */

@@ -1,13 +1,11 @@
 import { InputError } from "../core/alert/input-error.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { alertContext, repoName, type RepoRef, type Visibility } from "../core/alert/types.ts";
-import { issueRepository } from "../core/decide.ts";
-import { LABELS } from "../core/issue/labels.ts";
 import { issueMarker } from "./issue-marker.ts";
 import { planResolvedOnGitHub } from "./sync-alert.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
 import { gatherAlert, readAlert } from "./gather-alert.ts";
-import { planAlert } from "./plan-alert.ts";
+import { openIssueOf, planAlert } from "./plan-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { groupLockKey } from "../core/issue/group.ts";
 import type { Run } from "./run.ts";
@@ -69,14 +67,13 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
 async function onResolved(run: Run, raw: unknown, repo: RepoRef, visibility: Visibility | null, event: AlertEvent): Promise<ExecutionReport | null> {
   const { log, github } = run.deps;
   const alert = await readAlert(run, raw, repo, visibility);
-  const { policy } = await loadPolicy(run, repo);
-  const issueRepo = issueRepository(alert, policy);
-  const issue = await github.findIssue(issueRepo, alert.key, LABELS.response.name);
-  const marker = issue ? issueMarker(issue) : null;
-  if (!issue || !marker || issue.state === "closed" || marker.group) {
-    log.debug(`${alertContext(alert)}: ${event.name}.resolved: ${!issue ? "no issue" : issue.state === "closed" ? "its issue is closed already" : "its group is ticked by the sweep"}.`);
+  const found = await openIssueOf(run, alert);
+  const marker = found ? issueMarker(found.issue) : null;
+  if (!found || !marker || marker.group) {
+    log.debug(`${alertContext(alert)}: ${event.name}.resolved: ${!found ? "no open issue" : "its group is ticked by the sweep"}.`);
     return null;
   }
+  const { issue, issueRepo } = found;
   const change = await planResolvedOnGitHub(run, issue, marker, issueRepo);
   if (!change) return null;
   log.info(`${alertContext(alert)}: resolved on GitHub${event.id ? ` (delivery ${event.id})` : ""}; closing ${repoName(issueRepo)}#${issue.number}.`);

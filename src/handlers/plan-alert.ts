@@ -4,7 +4,7 @@ import { LABELS } from "../core/issue/labels.ts";
 import { inputsDigest } from "../core/issue/digest.ts";
 import { issueMarker } from "./issue-marker.ts";
 import { locationId } from "../core/alert/secret-scanning.ts";
-import { planChange, type Change } from "../core/plan.ts";
+import { planChange, type Change, type ExistingIssue } from "../core/plan.ts";
 import { groupable } from "../core/issue/group.ts";
 import { planGroupJoin, planGroupMember } from "./plan-group.ts";
 import { classify } from "../core/policy/classify.ts";
@@ -76,20 +76,27 @@ export async function planAlert(run: Run, alert: Alert, options: { newAlert?: bo
  */
 export async function issueIsCurrent(run: Run, alert: Alert): Promise<boolean> {
   if (alert.state !== "open" || !alert.locations.length) return false;
-  const { policy, fingerprint } = await loadPolicy(run, alert.repo);
-  const issueRepo = issueRepository(alert, policy);
-  let existing;
+  let found;
   try {
-    existing = await run.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: true });
+    found = await openIssueOf(run, alert);
   } catch {
     return false;
   }
-  const marker = existing?.state === "open" ? issueMarker(existing) : null;
-  if (!marker?.inputs) return false;
+  const marker = found ? issueMarker(found.issue) : null;
+  if (!found || !marker?.inputs) return false;
+  const { policy, fingerprint } = await loadPolicy(run, alert.repo);
   const ids = new Set(alert.locations.map(locationId));
   if (marker.locations.length !== ids.size || !marker.locations.every((id) => ids.has(id))) return false;
   const properties = usesProperties(policy) ? await loadProperties(run, alert.repo) : null;
-  return marker.inputs === inputsDigest(alert, fingerprint, properties, issueRepo);
+  return marker.inputs === inputsDigest(alert, fingerprint, properties, found.issueRepo);
+}
+
+/** The alert's open issue, where its policy puts it; closed issues are not read. Null when there is none. */
+export async function openIssueOf(run: Run, alert: Alert): Promise<{ issue: ExistingIssue; issueRepo: RepoRef } | null> {
+  const { policy } = await loadPolicy(run, alert.repo);
+  const issueRepo = issueRepository(alert, policy);
+  const issue = await run.deps.github.findIssue(issueRepo, alert.key, LABELS.response.name, { openOnly: true });
+  return issue?.state === "open" ? { issue, issueRepo } : null;
 }
 
 /** Walks the precedence chain until a step names someone who can be assigned. */

@@ -84,7 +84,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
     const lookback = new Date(now.getTime() - RESOLVED_LOOKBACK_MS);
     let resolved: ListedAlert[] = [];
     try {
-      resolved = await github.listRecentlyResolvedAlerts(scope, lookback, RESOLVED_MAX_PAGES);
+      resolved = await github.listRecentlyResolvedAlerts(scope.org, lookback, RESOLVED_MAX_PAGES);
     } catch (e) {
       log.warn(`sweep: could not list recently resolved alerts (${(e as Error).message}); issues of repositories with no open alert wait for the next sweep.`);
     }

@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOctokit } from "../../src/github/octokit.ts";
-import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { Run } from "../../src/handlers/run.ts";
-import { sweep } from "../../src/handlers/sweep.ts";
-import { leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+import { leaks, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 let world: World;
 beforeEach(async () => {
@@ -17,10 +13,7 @@ afterEach(async () => {
   await world.close();
 });
 
-async function sweepOrg() {
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "organization", org: "acme" });
-}
+const sweepOrg = () => sweepAsAction(world);
 const grants = () => responseIssues(world, "acme/.github").filter((i) => i.title.startsWith("Risky GitHub App"));
 const inventory = () => world.sandbox.state.listIssues("acme", ".github").filter((i) => i.labels.includes("nhi-steward:inventory"));
 

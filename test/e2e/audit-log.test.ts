@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOctokit } from "../../src/github/octokit.ts";
-import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { Run } from "../../src/handlers/run.ts";
-import { sweep } from "../../src/handlers/sweep.ts";
 import { AT, appInstalled, credentialGranted, oauthApproved, patGranted } from "../fixtures/audit-log.ts";
-import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 const POLICY = `fallback_owner: "@acme/security"
 app_access:
@@ -28,10 +24,7 @@ afterEach(async () => {
   await world.close();
 });
 
-async function sweepOrg() {
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "organization", org: "acme" });
-}
+const sweepOrg = () => sweepAsAction(world);
 const grants = () => responseIssues(world, "acme/.github").filter((i) => i.title.startsWith("Risky"));
 const auditRequests = () => world.sandbox.requests.filter((r) => r.path === "/orgs/acme/audit-log");
 const logged = (text: string) => world.log.lines.filter((l) => l.message.includes(text));

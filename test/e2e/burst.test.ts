@@ -7,6 +7,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { sweep } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { seedServices } from "../support/world.ts";
 
 const REPOS = 5;
 const PER_REPO = 20;
@@ -17,15 +18,7 @@ const log = new MemoryLogger();
 beforeAll(async () => {
   // GitHub's content-creation limits (80 a minute, 500 an hour), scaled down 8× so the test stays short.
   sandbox = await startSandbox({ clock, validate: false, contentLimit: { perMinute: 10, perHour: 60 } });
-  const s = sandbox.state;
-  s.addOrg("acme");
-  s.addUser("alice");
-  s.addInstallation({ id: 1, account: "acme", repositories: "all" });
-  s.addRepo({ owner: "acme", name: ".github", files: { ".github/nhi-steward.yml": 'fallback_owner: "@alice"\n' }, assignable: ["alice"] });
-  for (let r = 0; r < REPOS; r++) {
-    s.addRepo({ owner: "acme", name: `svc-${r}`, files: { CODEOWNERS: "* @alice\n" }, assignable: ["alice"] });
-    for (let i = 0; i < PER_REPO; i++) s.addSecretScanningAlert("acme", `svc-${r}`, { secretType: "github_personal_access_token", secret: `ghp_burst${r}x${i}PLANTED000000000000000000`, locations: [{ path: `src/f${i}.ts`, startLine: 1 }] });
-  }
+  seedServices(sandbox, REPOS, PER_REPO, (r, i) => `ghp_burst${r}x${i}PLANTED000000000000000000`);
 });
 afterAll(async () => {
   await sandbox.close();

@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOctokit } from "../../src/github/octokit.ts";
-import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { Run } from "../../src/handlers/run.ts";
-import { sweep } from "../../src/handlers/sweep.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 /**
  * What nhi-steward costs in GitHub's rate limit: the requests that count (a 304 does not), by route.
@@ -30,10 +26,7 @@ function countedSince(mark: number): string[] {
 const addAlert = (secret: string, path = "src/app/config.ts") =>
   world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret, validity: "active", locations: [{ path, startLine: 3 }] }).number;
 
-async function sweepApi() {
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "repository", repo: { owner: "acme", name: "api" } });
-}
+const sweepApi = () => sweepAsAction(world, { repo: { owner: "acme", name: "api" } });
 
 describe("requests per alert, once the app has seen the repository", () => {
   it("a new alert costs three counted requests: its locations, the issue index and the issue itself", async () => {

@@ -6,11 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker, type Marker } from "../../src/core/issue/marker.ts";
-import { createOctokit } from "../../src/github/octokit.ts";
-import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { Run } from "../../src/handlers/run.ts";
-import { sweep } from "../../src/handlers/sweep.ts";
-import { closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 const GROUPING = 'fallback_owner: "@acme/security"\ngrouping:\n  enabled: true\n';
 
@@ -42,10 +38,7 @@ const members = (m: Marker) => m.group?.members.map((x) => x.alert) ?? [];
 /** Issues opened (the org sweep also opens its app inventory issue in acme/.github: not counted). */
 const issuePosts = () => world.sandbox.requests.filter((r) => r.method === "POST" && /^\/repos\/acme\/(?!\.github\/)[^/]+\/issues$/.test(r.path));
 
-async function sweepNow() {
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "organization", org: "acme" });
-}
+const sweepNow = () => sweepAsAction(world);
 
 describe("grouping a backfill", () => {
   it("puts a 60-alert burst across 3 repositories into one issue per repository and owner, every alert exactly once", async () => {

@@ -8,6 +8,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { sweep } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { seedServices } from "../support/world.ts";
 
 /** A large organisation swept by a matrix of Action jobs, `shard: k/3`, one after another or at once. */
 const REPOS = 12;
@@ -18,15 +19,7 @@ const log = new MemoryLogger();
 
 beforeAll(async () => {
   sandbox = await startSandbox({ clock });
-  const s = sandbox.state;
-  s.addOrg("acme");
-  s.addUser("alice");
-  s.addInstallation({ id: 1, account: "acme", repositories: "all" });
-  s.addRepo({ owner: "acme", name: ".github", files: { ".github/nhi-steward.yml": 'fallback_owner: "@alice"\n' }, assignable: ["alice"] });
-  for (let r = 0; r < REPOS; r++) {
-    s.addRepo({ owner: "acme", name: `svc-${r}`, files: { CODEOWNERS: "* @alice\n" }, assignable: ["alice"] });
-    for (let i = 0; i < PER_REPO; i++) s.addSecretScanningAlert("acme", `svc-${r}`, { secretType: "github_personal_access_token", secret: `ghp_shard${r}x${i}PLANTED0000000000000000000`, locations: [{ path: `src/f${i}.ts`, startLine: 1 }] });
-  }
+  seedServices(sandbox, REPOS, PER_REPO, (r, i) => `ghp_shard${r}x${i}PLANTED0000000000000000000`);
 });
 afterAll(async () => {
   await sandbox.close();

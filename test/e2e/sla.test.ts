@@ -2,12 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { createOctokit } from "../../src/github/octokit.ts";
-import { OctokitPort } from "../../src/github/octokit-port.ts";
 import { buildEffects } from "../../src/handlers/effects.ts";
-import { Run } from "../../src/handlers/run.ts";
-import { sweep } from "../../src/handlers/sweep.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { actionPort, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 const POLICY = `fallback_owner: "@acme/security"
 sla:
@@ -50,10 +46,9 @@ afterAll(async () => {
 
 /** One sweep of the organisation at the world's current (virtual) time, as the Action runs it. */
 async function sweepNow() {
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-  const run = new Run({ github, clock: world.clock, log: world.log });
+  const github = actionPort(world);
   const env = { NHI_PAGERDUTY_ROUTING_KEY: "pd-routing-key-test", NHI_PAGERDUTY_API_URL: pdUrl };
-  return sweep(run, { kind: "organization", org: "acme" }, { effects: buildEffects({ github, apiUrl: world.sandbox.url, env, clock: world.clock, log: world.log }) });
+  return sweepAsAction(world, { org: "acme" }, { github, effects: buildEffects({ github, apiUrl: world.sandbox.url, env, clock: world.clock, log: world.log }) });
 }
 
 const issue = () => responseIssues(world, "acme/api")[0]!;

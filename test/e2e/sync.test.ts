@@ -2,9 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { Run } from "../../src/handlers/run.ts";
-import { sweep } from "../../src/handlers/sweep.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 let world: World;
 let n: number;
@@ -19,10 +17,7 @@ afterEach(async () => {
   await world.close();
 });
 
-async function sweepRepo() {
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-  return sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "repository", repo: { owner: "acme", name: "api" } });
-}
+const sweepRepo = () => sweepAsAction(world, { repo: { owner: "acme", name: "api" } });
 
 describe("issue and alert stay in step", () => {
   it("an alert resolved on GitHub closes its issue with a comment, and the timeline records it", async () => {
@@ -77,7 +72,7 @@ describe("a sweep racing a webhook", () => {
       }
     }
     const github = new RacingPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-    const report = await sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+    const report = await sweepAsAction(world, { repo: { owner: "acme", name: "api" } }, { github });
     expect(github.raced).toBe(true);
     expect(report.opened).toBe(0);
     expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`(secret scanning alert #${late})`))).toHaveLength(1);
@@ -99,8 +94,7 @@ describe("resolutions made on GitHub, without waiting for a repository sweep", (
 
   it("an organisation sweep closes the issue of a repository whose last open alert was resolved", async () => {
     world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "false_positive" });
-    const github = new OctokitPort(createOctokit({ token: "ghs_org", baseUrl: world.sandbox.url, log: world.log, pace: false }));
-    await sweep(new Run({ github, clock: world.clock, log: world.log }), { kind: "organization", org: "acme" });
+    await sweepAsAction(world, { org: "acme" });
     const [issue] = responseIssues(world, "acme/api");
     expect(issue!.state).toBe("closed");
     expect(decodeMarker(issue!.body)!.resolution).toMatchObject({ resolution: "false_positive" });

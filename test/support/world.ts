@@ -1,5 +1,10 @@
 import { startLocalAppServer, type LocalAppServer } from "../../src/app/local-server.ts";
+import type { RepoRef } from "../../src/core/alert/types.ts";
 import { VirtualClock } from "../../src/core/clock.ts";
+import { createOctokit } from "../../src/github/octokit.ts";
+import { OctokitPort } from "../../src/github/octokit-port.ts";
+import { Run } from "../../src/handlers/run.ts";
+import { sweep, type SweepOptions } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 
@@ -39,6 +44,22 @@ export function seedAcme(sandbox: Sandbox): void {
     assignable: ["alice", "bob", "carol", "dave", "erin"],
   });
   s.addRepo({ owner: "acme", name: "site", visibility: "private", files: { "index.html": "<html></html>" }, assignable: ["erin", "bob"] });
+}
+
+/**
+ * Organisation `acme` for scale tests: @alice is the fallback owner and owns everything; `repos`
+ * repositories `svc-N`, each with `perRepo` open alerts whose values `secret(r, i)` plants.
+ */
+export function seedServices(sandbox: Sandbox, repos: number, perRepo: number, secret: (repo: number, alert: number) => string): void {
+  const s = sandbox.state;
+  s.addOrg("acme");
+  s.addUser("alice");
+  s.addInstallation({ id: 1, account: "acme", repositories: "all" });
+  s.addRepo({ owner: "acme", name: ".github", files: { ".github/nhi-steward.yml": 'fallback_owner: "@alice"\n' }, assignable: ["alice"] });
+  for (let r = 0; r < repos; r++) {
+    s.addRepo({ owner: "acme", name: `svc-${r}`, files: { CODEOWNERS: "* @alice\n" }, assignable: ["alice"] });
+    for (let i = 0; i < perRepo; i++) s.addSecretScanningAlert("acme", `svc-${r}`, { secretType: "github_personal_access_token", secret: secret(r, i), locations: [{ path: `src/f${i}.ts`, startLine: 1 }] });
+  }
 }
 
 export async function startWorld(options: { seed?: (sandbox: Sandbox) => void } = {}): Promise<World> {
@@ -101,4 +122,16 @@ export async function closeIssue(world: World, repo: string, issueNumber: number
   const issue = await asUser(world, login, "PATCH", `/repos/${repo}/issues/${issueNumber}`, { state: "closed", state_reason: "completed" });
   const repository = await asUser(world, login, "GET", `/repos/${repo}`);
   return world.app.deliver("issues", { action: "closed", issue, repository, installation: { id: 1 }, sender: { login, type: "User" } });
+}
+
+/** A GitHubPort as the Action builds it (a fresh one per run), against the sandbox, with write pacing off. */
+export function actionPort(world: Pick<World, "sandbox" | "log">, token = "ghs_sweep"): OctokitPort {
+  return new OctokitPort(createOctokit({ token, baseUrl: world.sandbox.url, log: world.log, pace: false }));
+}
+
+/** One sweep at the world's current (virtual) time, as the Action runs it: the organisation, or one repository. */
+export function sweepAsAction(world: World, where: { org: string } | { repo: RepoRef } = { org: "acme" }, options: SweepOptions & { github?: OctokitPort } = {}) {
+  const { github = actionPort(world), ...rest } = options;
+  const scope = "org" in where ? ({ kind: "organization", org: where.org } as const) : ({ kind: "repository", repo: where.repo } as const);
+  return sweep(new Run({ github, clock: world.clock, log: world.log }), scope, rest);
 }
