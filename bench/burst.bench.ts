@@ -241,11 +241,15 @@ export function exposeGc(): () => void {
  */
 export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; peak: { rss: number; heap: number } } {
   const peak = { rss: 0, heap: 0 };
+  // The heap every 10 ms (cheap); rss every 100 ms: reading it costs ~0.2 ms, which at 10 ms was ~2 % of
+  // the measured CPU time.
+  let ticks = 0;
   setInterval(() => {
-    const rss = process.memoryUsage.rss();
     const heap = getHeapStatistics().used_heap_size;
-    if (rss > peak.rss) peak.rss = rss;
     if (heap > peak.heap) peak.heap = heap;
+    if (ticks++ % 10) return;
+    const rss = process.memoryUsage.rss();
+    if (rss > peak.rss) peak.rss = rss;
   }, 10).unref();
   return {
     peak,

@@ -21,9 +21,10 @@
  * on loopback, see the burst benchmark's "retries off" pass) and plugin-throttling, which spaces
  * writes ≥ 1 s apart and would make the "changed" pass last minutes. Nothing is written to the repository.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Session } from "node:inspector/promises";
-import { cpus } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Octokit } from "@octokit/core";
@@ -35,6 +36,8 @@ import { LABELS } from "../src/core/issue/labels.ts";
 import { markerKey } from "../src/core/issue/marker.ts";
 import type { ExistingIssue } from "../src/core/plan.ts";
 import { OctokitPort, type OctokitLike } from "../src/github/octokit-port.ts";
+import { fileStateStore, loadSweepState, saveSweepState, scopeId } from "../src/github/sweep-state.ts";
+import { WHOLE } from "../src/core/shard.ts";
 import { Run } from "../src/handlers/run.ts";
 import { sweep, type SweepReport } from "../src/handlers/sweep.ts";
 import type { Logger } from "../src/log.ts";
@@ -107,15 +110,15 @@ async function readListsOnly(run: Run): Promise<SweepReport> {
 // ----------------------------------------------------------------------- the sandbox (child process)
 
 type Compact = [method: string, path: string, status: number, counted: boolean];
-type Call = { op: "start"; issues: number; repos: number } | { op: "mark" } | { op: "since"; from: number } | { op: "index" } | { op: "mutate"; count: number } | { op: "stop" };
+type Call = { op: "start"; issues: number; repos: number } | { op: "advance"; ms: number } | { op: "mark" } | { op: "since"; from: number } | { op: "index" } | { op: "mutate"; count: number } | { op: "stop" };
 
 async function sandboxProcess(): Promise<void> {
   let sandbox: Sandbox | undefined;
   let alerts: { repo: string; number: number }[] = [];
+  const clock = new VirtualClock(START);
   const handle = async (call: Call): Promise<unknown> => {
     switch (call.op) {
       case "start": {
-        const clock = new VirtualClock(START);
         sandbox = await startSandbox({ clock, validate: false, rateLimit: { enforce: false } });
         seed(sandbox, call.issues, call.repos);
         alerts = [];
@@ -135,6 +138,9 @@ async function sandboxProcess(): Promise<void> {
       }
       case "mark":
         return sandbox!.requests.length;
+      case "advance":
+        clock.advance(call.ms);
+        return clock.now().toISOString();
       case "since":
         return sandbox!.requests.slice(call.from).map((r): Compact => [r.method, r.path, r.status, r.counted]);
       case "index": {
@@ -246,7 +252,7 @@ const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { issues: { type: "string", default: "10000" }, repos: { type: "string", default: "50" }, changed: { type: "string", default: "100" }, profile: { type: "string" } } });
+  const { values } = parseArgs({ options: { issues: { type: "string", default: "10000" }, repos: { type: "string", default: "50" }, changed: { type: "string", default: "100" }, profile: { type: "string" }, quick: { type: "boolean", default: false } } });
   const issues = Number(values.issues);
   const repos = Number(values.repos);
   const changed = Number(values.changed);
@@ -300,13 +306,54 @@ async function main(): Promise<void> {
     if (profiler && values.profile) await profiler.stop(values.profile);
     // The floor: only reading the two lists a sweep must read (alerts, response issues), no work on them.
     results.push(await pass("floor: read the lists only", new OctokitPort(octokitFor(seeded.url, "ghs_floor")), readListsOnly));
-    const index = await child.call<[string, string, number][]>({ op: "index" });
-    results.push(await pass("naive, GET per issue", new PerIssuePort(octokitFor(seeded.url, "ghs_naive"), index)));
-    const mutated = changed ? await child.call<number>({ op: "mutate", count: changed }) : 0;
-    if (changed) {
+    // `--quick` (for trying a change): no naive baseline and no changes, the state passes only with nothing changed.
+    const changes = values.quick ? 0 : changed;
+    if (!values.quick) {
+      const index = await child.call<[string, string, number][]>({ op: "index" });
+      results.push(await pass("naive, GET per issue", new PerIssuePort(octokitFor(seeded.url, "ghs_naive"), index)));
+    }
+    const mutated = changes ? await child.call<number>({ op: "mutate", count: changes }) : 0;
+    if (changes) {
       results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
       // The same as the first pass, once more: shows how much the figures drift within one run.
       results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+    }
+
+    // The same sweeps with the Action's `sweep-state` file (gzipped, in a temporary directory): load,
+    // sweep, save, all measured. Five virtual minutes pass between them (GitHub's clock and ours), so
+    // that "since the last sweep" means something; no SLA deadline falls in that time.
+    const dir = await mkdtemp(join(tmpdir(), "nhi-bench-state-"));
+    const store = fileStateStore(join(dir, "sweep-state.json.gz"));
+    const id = scopeId({ kind: "organization", org: "acme" }, WHOLE);
+    const withState = async (run: Run): Promise<SweepReport> => {
+      const sweepState = await loadSweepState(store, id, run.deps.clock.now(), run.deps.log);
+      const github = new OctokitPort(octokitFor(seeded.url, "ghs_state"), { sweepState });
+      const report = await sweep(new Run({ github, clock: run.deps.clock, log: run.deps.log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+      await saveSweepState(store, github, id, run.deps.log);
+      return report;
+    };
+    const later = async () => {
+      await child.call<string>({ op: "advance", ms: 5 * 60_000 });
+      clock.advance(5 * 60_000);
+    };
+    try {
+      await later();
+      results.push(await pass("from state: first sweep (reads everything, keeps the state)", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      await later();
+      const stateProfiler = values.profile ? await startProfile() : null;
+      results.push(await pass("from state: nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      if (stateProfiler && values.profile) await stateProfiler.stop(values.profile.replace(/(\.cpuprofile)?$/, ".state.cpuprofile"));
+      if (changes) {
+        await later();
+        const again = await child.call<number>({ op: "mutate", count: changes });
+        results.push(await pass(`from state: ${again} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      }
+      await later();
+      results.push(await pass("from state: nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      const size = (await stat(join(dir, "sweep-state.json.gz"))).size;
+      console.log(`The sweep state file: ${f(size / 2 ** 20, 2)} MB gzipped.\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
 
     console.log("| pass | alerts | clocks | changes made (updated / opened / failed) | writes | counted requests | 304s | requests per 100 issues | CPU s | CPU ms per 100 issues | wall s | GitHub s | RSS start → peak MB | heap start → peak MB |");
@@ -338,7 +385,7 @@ async function main(): Promise<void> {
 
     const steady = results[0]!;
     const floor = results.find((r) => r.name.startsWith("floor"))!;
-    const naive = results.find((r) => r.name.startsWith("naive"))!;
+    const naive = results.find((r) => r.name.startsWith("naive"));
     const lists = steady.requests.filter((q) => q[3] && route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues").length;
     const perRepo = Math.ceil(issues / repos);
     const listTarget = repos * Math.ceil(perRepo / 100);
@@ -347,19 +394,28 @@ async function main(): Promise<void> {
       `\nTarget: one list call per 100 issues plus one request per change. Response-issue list calls: ${lists} (⌈${perRepo}/100⌉ × ${repos} repositories = ${listTarget}). ` +
         `All counted requests of a sweep with nothing to change: ${countedOf(steady)} (${f(countedOf(steady) / issues, 2)} per issue).`,
     );
-    if (changed) {
-      const last = results.find((r) => r.name.endsWith("alerts changed"))!;
+    if (changes) {
+      const last = results.find((r) => r.name.startsWith("sweep,") && r.name.endsWith("alerts changed"))!;
       const extra = countedOf(last) - countedOf(steady);
       console.log(`With ${mutated} alerts changed: ${extra} more counted requests (${f(extra / Math.max(1, mutated), 2)} per change; ${last.report.writes} writes).`);
     }
-    console.log(
-      `\nnaive ÷ sweep: counted requests ${f(countedOf(naive) / countedOf(steady), 2)}×, CPU ${f(naive.cpuMs / steady.cpuMs, 2)}×, wall ${f(naive.wallMs / steady.wallMs, 2)}×, ` +
-        `peak heap ${f(naive.peakHeap / steady.peakHeap, 2)}×.`,
-    );
+    if (naive) {
+      console.log(
+        `\nnaive ÷ sweep: counted requests ${f(countedOf(naive) / countedOf(steady), 2)}×, CPU ${f(naive.cpuMs / steady.cpuMs, 2)}×, wall ${f(naive.wallMs / steady.wallMs, 2)}×, ` +
+          `peak heap ${f(naive.peakHeap / steady.peakHeap, 2)}×.`,
+      );
+    }
     console.log(
       `sweep − floor (nhi-steward's own work on top of reading the lists): CPU ${f((steady.cpuMs - floor.cpuMs) / 1000, 2)} s of ${f(steady.cpuMs / 1000, 2)} s ` +
         `(${f(((steady.cpuMs - floor.cpuMs) / issues) * 100)} ms per 100 issues); sweep ÷ floor: CPU ${f(steady.cpuMs / floor.cpuMs, 2)}×.`,
     );
+    const warm = results.find((r) => r.name === "from state: nothing changed");
+    if (warm) {
+      console.log(
+        `from state, nothing changed ÷ sweep, nothing changed: counted requests ${f(countedOf(warm) / countedOf(steady), 2)}×, CPU ${f(warm.cpuMs / steady.cpuMs, 2)}×, ` +
+          `wall ${f(warm.wallMs / steady.wallMs, 2)}×, peak heap ${f(warm.peakHeap / steady.peakHeap, 2)}×.`,
+      );
+    }
   } finally {
     child.stop();
   }

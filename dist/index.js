@@ -54138,6 +54138,194 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/alert/input-error.ts
+var InputError = class extends Error {
+  problems;
+  constructor(what, problems, hint) {
+    super(`${what}: ${problems.join("; ")}. ${hint}`);
+    this.name = "InputError";
+    this.problems = problems;
+  }
+};
+function describeIssues(issues, prefix = "") {
+  return issues.map((issue3) => {
+    const path = [prefix, ...issue3.path.map(String)].filter(Boolean).join(".");
+    return `${path || "(root)"}: ${issue3.message}`;
+  });
+}
+
+// src/core/alert/types.ts
+function isGrant(alert) {
+  return alert.identity !== void 0;
+}
+function repoName(repo) {
+  return `${repo.owner}/${repo.name}`;
+}
+function alertKey(source, repo, number4) {
+  return `${source}:${repoName(repo)}#${number4}`;
+}
+function isGitHubAlert(key2) {
+  return key2.startsWith("secret-scanning:");
+}
+function alertLabel(alert) {
+  if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
+  if (alert.source === "token-request") return `token request #${alert.number}`;
+  if (alert.source === "app-installation") return `app installation #${alert.number}`;
+  if (alert.source === "audit-log") return `audit log event ${alert.key.slice(alert.key.lastIndexOf("#") + 1)}`;
+  const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
+  return `${alert.source === "dispatch" ? alert.reporter ?? "external" : alert.source} finding ${id}`;
+}
+function alertContext(alert) {
+  return `${repoName(alert.repo)} alert#${alert.number}`;
+}
+function leakedFile(alert) {
+  for (const location2 of alert.locations) {
+    if (location2.type === "commit" && "path" in location2) return location2;
+  }
+  return null;
+}
+
+// src/core/alert/secret-scanning.ts
+var rawAlertSchema = external_exports.object({
+  number: external_exports.number().int().positive(),
+  state: external_exports.enum(["open", "resolved"]).optional(),
+  resolution: external_exports.string().nullish(),
+  secret_type: external_exports.string().min(1),
+  secret_type_display_name: external_exports.string().nullish(),
+  provider: external_exports.string().nullish(),
+  validity: external_exports.enum(["active", "inactive", "unknown"]).nullish(),
+  publicly_leaked: external_exports.boolean().nullish(),
+  multi_repo: external_exports.boolean().nullish(),
+  push_protection_bypassed: external_exports.boolean().nullish(),
+  html_url: external_exports.string().nullish(),
+  created_at: external_exports.string().nullish(),
+  resolved_at: external_exports.string().nullish(),
+  first_location_detected: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
+});
+var ALERT_FIELDS_READ = Object.keys(rawAlertSchema.shape);
+var rawRepositorySchema = external_exports.object({
+  name: external_exports.string().min(1),
+  owner: external_exports.object({ login: external_exports.string().min(1) }),
+  private: external_exports.boolean().optional(),
+  visibility: external_exports.enum(["public", "private", "internal"]).optional()
+});
+var rawLocationSchema = external_exports.object({
+  type: external_exports.string(),
+  details: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
+});
+function repositoryFrom(raw) {
+  const parsed = rawRepositorySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InputError(
+      "The event's repository is not readable",
+      describeIssues(parsed.error.issues, "repository"),
+      "GitHub always sends `repository.name` and `repository.owner.login`; check that the payload is a repository event."
+    );
+  }
+  const r = parsed.data;
+  const visibility = r.visibility ?? (r.private === void 0 ? null : r.private ? "private" : "public");
+  return { repo: { owner: r.owner.login, name: r.name }, visibility };
+}
+function normalizeSecretScanningAlert(rawAlert, repo, visibility, locations = []) {
+  const parsed = rawAlertSchema.safeParse(rawAlert);
+  if (!parsed.success) {
+    throw new InputError(
+      `Secret scanning alert in ${repo.owner}/${repo.name} is malformed`,
+      describeIssues(parsed.error.issues, "alert"),
+      "nhi-steward reads the alert again from the REST API when it can; if this repeats, check the webhook payload against GitHub's documented shape."
+    );
+  }
+  const a = parsed.data;
+  const state = a.state ?? (a.resolution || a.resolved_at ? "resolved" : "open");
+  const first = a.first_location_detected && "path" in a.first_location_detected ? normalizeLocation({ type: "commit", details: a.first_location_detected }) : null;
+  return {
+    source: "secret-scanning",
+    key: alertKey("secret-scanning", repo, a.number),
+    repo,
+    visibility,
+    number: a.number,
+    state,
+    resolution: a.resolution ?? null,
+    secretType: a.secret_type,
+    secretTypeDisplayName: a.secret_type_display_name || a.secret_type,
+    provider: a.provider ?? null,
+    validity: a.validity ?? "unknown",
+    publiclyLeaked: a.publicly_leaked ?? false,
+    multiRepo: a.multi_repo ?? false,
+    pushProtectionBypassed: a.push_protection_bypassed ?? false,
+    htmlUrl: a.html_url ?? null,
+    createdAt: a.created_at ?? null,
+    locations: first ? mergeLocations(locations, [first]) : locations
+  };
+}
+function alertNumberOf(rawAlert) {
+  const n2 = rawAlert?.number;
+  return typeof n2 === "number" && Number.isInteger(n2) && n2 > 0 ? n2 : null;
+}
+function normalizeLocation(raw) {
+  const parsed = rawLocationSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const { type, details } = parsed.data;
+  const d = details ?? {};
+  const str2 = (k) => typeof d[k] === "string" ? d[k] : null;
+  const num = (k) => typeof d[k] === "number" ? d[k] : null;
+  if (type === "commit" || type === "wiki_commit") {
+    const path = str2("path");
+    if (!path) return null;
+    return { type: "commit", path, startLine: num("start_line"), endLine: num("end_line"), commitSha: str2("commit_sha"), blobUrl: str2("blob_url") };
+  }
+  const url2 = Object.keys(d).find((k) => k.endsWith("_url"));
+  return { type, url: url2 ? str2(url2) : null };
+}
+function mergeLocations(...lists) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const list2 of lists) {
+    for (const l2 of list2) {
+      const id = locationId(l2);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(l2);
+    }
+  }
+  return out;
+}
+function locationId(l2) {
+  if (l2.type === "commit" && "path" in l2) return `commit:${l2.path}:${l2.startLine ?? ""}:${l2.commitSha ?? ""}`;
+  return `${l2.type}:${"url" in l2 ? l2.url ?? "" : ""}`;
+}
+
+// src/core/issue/labels.ts
+var LABELS = {
+  response: { name: "nhi-response", color: "b60205", description: "Non-human identity alert to remediate (nhi-steward)" },
+  unowned: { name: "nhi:unowned", color: "fbca04", description: "No owner found for this credential; routed to the fallback owner" },
+  configError: { name: "nhi-steward:config-error", color: "d93f0b", description: "The nhi-steward policy file is invalid; defaults apply until it is fixed" },
+  critical: { name: "severity:critical", color: "b60205", description: "Active credential with public exposure: act now" },
+  high: { name: "severity:high", color: "d93f0b", description: "Likely usable credential: act today" },
+  medium: { name: "severity:medium", color: "fbca04", description: "Credential of uncertain risk: act this week" },
+  low: { name: "severity:low", color: "0e8a16", description: "Inactive or low-impact credential: confirm and close" },
+  onTrack: { name: "sla:on-track", color: "0e8a16", description: "Within the SLA window" },
+  atRisk: { name: "sla:at-risk", color: "fbca04", description: "Most of the SLA window is used: act now" },
+  breached: { name: "sla:breached", color: "b60205", description: "The SLA deadline has passed" },
+  acknowledged: { name: "nhi:acknowledged", color: "1d76db", description: "An owner has acknowledged this alert (/ack)" },
+  snoozed: { name: "nhi:snoozed", color: "c5def5", description: "Escalation paused by an accepted, time-boxed risk (/snooze)" },
+  inventory: { name: "nhi-steward:inventory", color: "5319e7", description: "Known app installations and their permissions (nhi-steward compares against this)" },
+  report: { name: "nhi-steward:report", color: "5319e7", description: "The nhi-steward response report, updated in place" },
+  needsResolution: { name: "nhi:needs-resolution", color: "d93f0b", description: "Closed without saying how: add a resolution:* label or /resolve" },
+  autoRevoked: { name: "nhi:auto-revoked", color: "5319e7", description: "nhi-steward revoked this credential after its SLA lapsed" }
+};
+function labelSpec(name) {
+  const found = Object.values(LABELS).find((l2) => l2.name === name);
+  if (found) return found;
+  const level = /^escalation:L(\d+)$/.exec(name);
+  if (level) return { name, color: "d93f0b", description: `Escalated to level ${level[1]}` };
+  if (name.startsWith("resolution:")) return { name, color: "0e8a16", description: `Closed as ${name.slice(11)}` };
+  return { name, color: "ededed", description: "" };
+}
+function isManagedStateLabel(name) {
+  return /^(severity|sla|escalation):/.test(name) || name === LABELS.acknowledged.name || name === LABELS.snoozed.name;
+}
+
 // src/core/routing/types.ts
 var ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"];
 var MAX_ASSIGNEES = 10;
@@ -54275,16 +54463,6 @@ ${encodeMarker(marker)}`;
 function capTimeline(timeline, max = MAX_TIMELINE) {
   return timeline.length <= max ? timeline : [timeline[0], ...timeline.slice(-(max - 1))];
 }
-function markerKey(body) {
-  const m = body ? MARKER_RE.exec(body) : null;
-  if (!m) return null;
-  try {
-    const key2 = JSON.parse(m[1]).key;
-    return typeof key2 === "string" ? key2 : null;
-  } catch {
-    return null;
-  }
-}
 function markerKeys(body) {
   const m = body ? MARKER_RE.exec(body) : null;
   if (!m) return [];
@@ -54301,10 +54479,16 @@ function encodeKeyMarker(key2, kind2) {
   return `<!-- nhi-steward:v1 ${JSON.stringify({ v: 1, key: key2, kind: kind2 }).replace(/--/g, "-\\u002d")} -->`;
 }
 function decodeMarker(body) {
+  const text5 = markerText(body);
+  return text5 === null ? null : decodeMarkerText(text5);
+}
+function markerText(body) {
   const m = body ? MARKER_RE.exec(body) : null;
-  if (!m) return null;
+  return m ? m[1] : null;
+}
+function decodeMarkerText(text5) {
   try {
-    const parsed = markerSchema.safeParse(JSON.parse(m[1]));
+    const parsed = markerSchema.safeParse(JSON.parse(text5));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -54384,12 +54568,130 @@ async function* jsonPages(octokit, route2, params, onFirstResponse) {
   let response = await octokit.request(route2, { ...params, ...raw });
   onFirstResponse?.(response.headers);
   for (; ; ) {
-    const text5 = await new Response(response.data).text();
-    const data = JSON.parse(text5);
+    const bytes = await new Response(response.data).arrayBuffer();
+    const data = JSON.parse(Buffer.from(bytes).toString("utf8"));
     yield Array.isArray(data) ? data : [];
     const next = nextLink(response.headers.link);
     if (!next) return;
     response = await octokit.request({ method: "GET", url: next, ...raw });
+  }
+}
+
+// src/github/sweep-state.ts
+import { mkdir as mkdir2, readFile, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+var SWEEP_STATE_VERSION = 1;
+var FULL_READ_EVERY_MS = 24 * 36e5;
+var MAX_SKEW_MS = 10 * 6e4;
+var SINCE_MARGIN_MS = 2 * 6e4;
+var scopeId = (scope, shard) => `${scope.kind === "organization" ? `organization:${scope.org}` : `repository:${scope.repo.owner}/${scope.repo.name}`} ${shard.index}/${shard.count}`;
+var IncompleteIssueError = class extends Error {
+};
+var storedOf = /* @__PURE__ */ new WeakMap();
+var markers = /* @__PURE__ */ new WeakMap();
+function issueFromState(stored, state = "open") {
+  const issue3 = { number: stored.number, state, title: stored.title, labels: [...stored.labels], assignees: [...stored.assignees], ...stored.url ? { url: stored.url } : {} };
+  Object.defineProperty(issue3, "body", {
+    enumerable: true,
+    get() {
+      throw new IncompleteIssueError(`issue #${stored.number} was taken from the sweep state without its body; read it first`);
+    }
+  });
+  storedOf.set(issue3, stored);
+  return issue3;
+}
+var isIncomplete = (issue3) => storedOf.has(issue3);
+function storedMarker(issue3) {
+  const stored = storedOf.get(issue3);
+  if (!stored) return void 0;
+  if (!markers.has(stored)) markers.set(stored, decodeMarkerText(stored.marker));
+  return markers.get(stored);
+}
+function patchStoredIssue(issue3, patch) {
+  const stored = storedOf.get(issue3);
+  if (patch.body !== void 0) {
+    return { number: issue3.number, state: patch.state ?? issue3.state, title: patch.title ?? issue3.title, body: patch.body, labels: issue3.labels, assignees: patch.assignees ?? issue3.assignees ?? [], ...issue3.url ? { url: issue3.url } : {} };
+  }
+  return issueFromState({ ...stored, title: patch.title ?? issue3.title, assignees: patch.assignees ?? issue3.assignees ?? [], labels: issue3.labels }, patch.state ?? issue3.state);
+}
+function storeIssue(issue3) {
+  const known = storedOf.get(issue3);
+  if (known) return { ...known, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [] };
+  const text5 = markerText(issue3.body);
+  if (text5 === null || text5.includes('"group":{')) return null;
+  return { number: issue3.number, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [], ...issue3.url ? { url: issue3.url } : {}, keys: markerKeys(issue3.body), marker: text5 };
+}
+function usableSweepState(raw, scope, now2) {
+  if (raw === null || raw === void 0) return { state: null, reason: "no state from an earlier sweep" };
+  const s2 = raw;
+  if (typeof s2 !== "object" || s2.v !== SWEEP_STATE_VERSION) return { state: null, reason: `the state is not a version ${SWEEP_STATE_VERSION} sweep state` };
+  if (s2.scope !== scope) return { state: null, reason: `the state is of ${String(s2.scope)}, this sweep is of ${scope}` };
+  const full = Date.parse(String(s2.fullReadAt));
+  if (Number.isNaN(full)) return { state: null, reason: "the state has no valid fullReadAt" };
+  if (now2.getTime() - full > FULL_READ_EVERY_MS) return { state: null, reason: `everything was last read at ${s2.fullReadAt}, more than a day ago` };
+  const future = [full, ...s2.alerts ? [Date.parse(s2.alerts.readAt)] : [], ...Object.values(s2.issues ?? {}).map((p) => Date.parse(String(p?.readAt)))].some((t) => t > now2.getTime() + MAX_SKEW_MS);
+  if (future) return { state: null, reason: "the state was read later than now (clocks disagree)" };
+  if (typeof s2.issues !== "object" || s2.issues === null || s2.alerts !== null && !isAlertPart(s2.alerts)) return { state: null, reason: "the state is malformed" };
+  for (const part of Object.values(s2.issues)) if (!isIssuePart(part)) return { state: null, reason: "the state is malformed" };
+  return { state: s2, reason: null };
+}
+var isTime = (v) => typeof v === "string" && !Number.isNaN(Date.parse(v));
+function isAlertPart(part) {
+  const p = part;
+  return !!p && isTime(p.readAt) && Array.isArray(p.open) && p.open.every((a) => typeof a?.id === "string" && typeof a.repository?.name === "string" && typeof a.repository.owner?.login === "string" && typeof a.alert === "object" && a.alert !== null);
+}
+function isIssuePart(part) {
+  const p = part;
+  return !!p && isTime(p.readAt) && Array.isArray(p.open) && p.open.every((i) => Number.isInteger(i?.number) && typeof i.title === "string" && typeof i.marker === "string" && Array.isArray(i.keys) && Array.isArray(i.labels) && Array.isArray(i.assignees));
+}
+function fileStateStore(path) {
+  return {
+    async load() {
+      let bytes;
+      try {
+        bytes = await readFile(path);
+      } catch (e) {
+        if (e.code === "ENOENT") return null;
+        throw e;
+      }
+      try {
+        return JSON.parse(gunzipSync(bytes).toString("utf8"));
+      } catch (e) {
+        throw new Error(`${path} is not a sweep state written by nhi-steward (${e.message})`, { cause: e });
+      }
+    },
+    async save(state) {
+      await mkdir2(dirname(path), { recursive: true });
+      const tmp = `${path}.tmp`;
+      await writeFile2(tmp, gzipSync(JSON.stringify(state), { level: 1 }));
+      await rename2(tmp, path);
+    }
+  };
+}
+async function loadSweepState(store, scope, now2, log) {
+  let raw;
+  try {
+    raw = await store.load();
+  } catch (e) {
+    log.warn(`sweep state: ${e.message}; this sweep reads everything and replaces it.`);
+    return null;
+  }
+  const { state, reason } = usableSweepState(raw, scope, now2);
+  if (state) log.info(`sweep state: reading only what changed since the last sweep (${state.alerts?.readAt ?? "issues only"}; everything was last read at ${state.fullReadAt}).`);
+  else log.info(`sweep state: ${reason}; this sweep reads everything.`);
+  return state;
+}
+async function saveSweepState(store, port, scope, log) {
+  const next = port.nextSweepState(scope);
+  if (!next) {
+    log.warn("sweep state: the alert list was not read to its end, so no state is kept; the next sweep reads everything.");
+    return;
+  }
+  try {
+    await store.save(next);
+  } catch (e) {
+    log.warn(`sweep state: could not be saved (${e.message}); the next sweep reads everything.`);
   }
 }
 
@@ -54412,14 +54714,21 @@ var OctokitPort = class {
   refreshed = /* @__PURE__ */ new Set();
   closedLoaded = /* @__PURE__ */ new Map();
   issueIndex = /* @__PURE__ */ new Map();
+  /** Indexes read to the end, by `owner/repo|label` (what the next sweep state keeps). */
+  settled = /* @__PURE__ */ new Map();
   files;
   knownLabels;
+  /** The previous sweep's state: this sweep reads only what changed since (see sweep-state.ts). */
+  previous;
+  /** The open alerts this run listed, to the end, and when GitHub answered the first page. */
+  alertsSeen = null;
   /**
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
    */
   constructor(octokit, options = {}) {
     this.octokit = octokit;
+    this.previous = options.sweepState ?? null;
     this.files = options.files ?? newFileCache();
     this.directory = options.directory ?? new DirectoryCache(() => 0);
     this.knownLabels = options.labels ?? new Lru(5e3);
@@ -54462,21 +54771,53 @@ var OctokitPort = class {
     });
   }
   async *listOpenSecretScanningAlerts(scope) {
+    let repository = null;
+    let route2;
+    let params;
     if (scope.kind === "organization") {
-      const pages2 = jsonPages(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
-      for await (const page of pages2) for (const alert of page) yield { repository: alert.repository, alert };
-      return;
+      route2 = "GET /orgs/{org}/secret-scanning/alerts";
+      params = { org: scope.org, hide_secret: true, per_page: 100 };
+    } else {
+      const info3 = await this.getRepository(scope.repo);
+      repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info3.visibility, private: info3.visibility !== "public" };
+      route2 = "GET /repos/{owner}/{repo}/secret-scanning/alerts";
+      params = { owner: scope.repo.owner, repo: scope.repo.name, hide_secret: true, per_page: 100 };
     }
-    const info3 = await this.getRepository(scope.repo);
-    const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info3.visibility, private: info3.visibility !== "public" };
-    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", {
-      owner: scope.repo.owner,
-      repo: scope.repo.name,
-      state: "open",
-      hide_secret: true,
-      per_page: 100
-    });
-    for await (const page of pages) for (const alert of page) yield { repository, alert };
+    let readAt = "";
+    const onFirst = (headers) => readAt = githubTime(headers);
+    const open3 = /* @__PURE__ */ new Map();
+    let complete2 = true;
+    const prior = this.previous?.alerts;
+    if (prior) {
+      for (const a of prior.open) open3.set(a.id, a);
+      const since = Date.parse(prior.readAt) - SINCE_MARGIN_MS;
+      const pages = jsonPages(this.octokit, route2, { ...params, sort: "updated", direction: "desc" }, onFirst);
+      read: for await (const page of pages) {
+        for (const alert of page) {
+          const updated = Date.parse(String(alert.updated_at ?? alert.created_at ?? ""));
+          if (updated < since) break read;
+          const stored = storeAlert(repository ?? alert.repository, alert);
+          if (!stored) {
+            complete2 = false;
+            continue;
+          }
+          if (alert.state === "open") open3.set(stored.id, stored);
+          else open3.delete(stored.id);
+        }
+      }
+      for (const a of open3.values()) yield { repository: a.repository, alert: a.alert };
+    } else {
+      const pages = jsonPages(this.octokit, route2, { ...params, state: "open" }, onFirst);
+      for await (const page of pages) {
+        for (const alert of page) {
+          const stored = storeAlert(repository ?? alert.repository, alert);
+          if (stored) open3.set(stored.id, stored);
+          else complete2 = false;
+          yield { repository: repository ?? alert.repository, alert };
+        }
+      }
+    }
+    this.alertsSeen = complete2 && readAt ? { readAt, open: open3 } : null;
   }
   async listRecentlyResolvedAlerts(org, since, maxPages) {
     const pages = jsonPages(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", {
@@ -54561,6 +54902,46 @@ var OctokitPort = class {
       })
     );
   }
+  /**
+   * An issue taken from the sweep state has no body: read it (one request) before anything is
+   * planned from its body. Any other issue is returned as it is.
+   */
+  async completeIssue(repo, issue3) {
+    if (!isIncomplete(issue3)) return issue3;
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issue3.number });
+    const full = existingFrom(data);
+    for (const [k, index] of this.settled) {
+      if (!k.startsWith(`${key(repo)}|`)) continue;
+      for (const [ik, v] of index) if (v === issue3) index.set(ik, full);
+    }
+    return full;
+  }
+  /**
+   * The state the next sweep starts from: the open alerts and response issues this run read,
+   * each as of when GitHub answered. Null when the alert list was not read to its end.
+   */
+  nextSweepState(scope) {
+    if (!this.alertsSeen) return null;
+    const issues = {};
+    for (const [k, index] of this.settled) {
+      const readAt = this.indexReadAt.get(k);
+      if (!k.endsWith(`|${LABELS.response.name}`) || readAt === void 0) continue;
+      const open3 = [];
+      let keepable = true;
+      for (const issue3 of new Set(index.values())) {
+        if (issue3.state !== "open") continue;
+        const stored = storeIssue(issue3);
+        if (!stored) {
+          keepable = false;
+          break;
+        }
+        open3.push(stored);
+      }
+      if (keepable) issues[k] = { readAt: new Date(readAt).toISOString(), open: open3 };
+    }
+    const fullReadAt = this.previous?.alerts ? this.previous.fullReadAt : this.alertsSeen.readAt;
+    return { v: 1, scope, fullReadAt, alerts: { readAt: this.alertsSeen.readAt, open: [...this.alertsSeen.open.values()] }, issues };
+  }
   async findIssue(repo, issueKey, label, options = {}) {
     const k = `${key(repo)}|${label}`;
     const known = this.issueIndex.get(k);
@@ -54644,7 +55025,18 @@ var OctokitPort = class {
     if (!p) {
       p = (async () => {
         const index = /* @__PURE__ */ new Map();
-        for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue3 of page) addToIndex(index, issue3);
+        const prior = label === LABELS.response.name ? this.previous?.issues[k] : void 0;
+        if (prior) {
+          for (const stored of prior.open) {
+            const issue3 = issueFromState(stored);
+            for (const ik of stored.keys) if (!index.has(ik)) index.set(ik, issue3);
+          }
+          const since = new Date(Date.parse(prior.readAt) - SINCE_MARGIN_MS).toISOString();
+          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue3 of page) addToIndex(index, issue3);
+        } else {
+          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue3 of page) addToIndex(index, issue3);
+        }
+        this.settled.set(k, index);
         return index;
       })();
       this.issueIndex.set(k, p);
@@ -54699,7 +55091,7 @@ var OctokitPort = class {
       const index = await p.catch(() => null);
       const prior = index ? [...index.values()].find((i) => i.number === issueNumber) : void 0;
       if (!index || !prior) continue;
-      const next = { ...prior, ...patch.title !== void 0 ? { title: patch.title } : {}, ...patch.body !== void 0 ? { body: patch.body } : {}, ...patch.state ? { state: patch.state } : {}, ...patch.assignees ? { assignees: patch.assignees } : {} };
+      const next = isIncomplete(prior) ? patchStoredIssue(prior, patch) : { ...prior, ...patch.title !== void 0 ? { title: patch.title } : {}, ...patch.body !== void 0 ? { body: patch.body } : {}, ...patch.state ? { state: patch.state } : {}, ...patch.assignees ? { assignees: patch.assignees } : {} };
       for (const [ik, issue3] of index) if (issue3 === prior) index.set(ik, next);
       for (const mk of patch.body !== void 0 ? markerKeys(patch.body) : []) if (!index.has(mk)) index.set(mk, next);
     }
@@ -54764,11 +55156,24 @@ var OctokitPort = class {
     }
   }
 };
-function addToIndex(index, issue3) {
-  if (issue3.pull_request) return;
-  const keys = markerKeys(issue3.body);
-  if (!keys.length) return;
-  const existing = {
+function githubTime(headers) {
+  const at = Date.parse(String(headers.date ?? ""));
+  return Number.isNaN(at) ? "" : new Date(at).toISOString();
+}
+var KEPT_ALERT_FIELDS = [...ALERT_FIELDS_READ, "has_more_locations", "updated_at"];
+function storeAlert(repository, alert) {
+  const r = repository;
+  if (!r || typeof r.name !== "string" || typeof r.owner?.login !== "string" || typeof alert.number !== "number") return null;
+  const rest = {};
+  for (const field of KEPT_ALERT_FIELDS) if (field in alert) rest[field] = alert[field];
+  return {
+    id: `${r.owner.login}/${r.name}#${alert.number}`,
+    repository: { name: r.name, owner: { login: r.owner.login }, ...typeof r.visibility === "string" ? { visibility: r.visibility } : {}, ...typeof r.private === "boolean" ? { private: r.private } : {} },
+    alert: rest
+  };
+}
+function existingFrom(issue3) {
+  return {
     number: issue3.number,
     state: issue3.state === "closed" ? "closed" : "open",
     title: issue3.title,
@@ -54777,6 +55182,12 @@ function addToIndex(index, issue3) {
     assignees: (issue3.assignees ?? []).map((a) => a.login),
     url: issue3.html_url
   };
+}
+function addToIndex(index, issue3) {
+  if (issue3.pull_request) return;
+  const keys = markerKeys(issue3.body);
+  if (!keys.length) return;
+  const existing = existingFrom(issue3);
   for (const k of keys) {
     const prior = index.get(k);
     const wins = !prior || prior.number === existing.number || (prior.state === existing.state ? existing.number < prior.number : existing.state === "open");
@@ -55492,162 +55903,6 @@ function buildEffects(config2) {
       }
     }
   };
-}
-
-// src/core/alert/input-error.ts
-var InputError = class extends Error {
-  problems;
-  constructor(what, problems, hint) {
-    super(`${what}: ${problems.join("; ")}. ${hint}`);
-    this.name = "InputError";
-    this.problems = problems;
-  }
-};
-function describeIssues(issues, prefix = "") {
-  return issues.map((issue3) => {
-    const path = [prefix, ...issue3.path.map(String)].filter(Boolean).join(".");
-    return `${path || "(root)"}: ${issue3.message}`;
-  });
-}
-
-// src/core/alert/types.ts
-function isGrant(alert) {
-  return alert.identity !== void 0;
-}
-function repoName(repo) {
-  return `${repo.owner}/${repo.name}`;
-}
-function alertKey(source, repo, number4) {
-  return `${source}:${repoName(repo)}#${number4}`;
-}
-function isGitHubAlert(key2) {
-  return key2.startsWith("secret-scanning:");
-}
-function alertLabel(alert) {
-  if (alert.source === "secret-scanning") return `secret scanning alert #${alert.number}`;
-  if (alert.source === "token-request") return `token request #${alert.number}`;
-  if (alert.source === "app-installation") return `app installation #${alert.number}`;
-  if (alert.source === "audit-log") return `audit log event ${alert.key.slice(alert.key.lastIndexOf("#") + 1)}`;
-  const id = alert.key.slice(alert.key.lastIndexOf("@") + 1);
-  return `${alert.source === "dispatch" ? alert.reporter ?? "external" : alert.source} finding ${id}`;
-}
-function alertContext(alert) {
-  return `${repoName(alert.repo)} alert#${alert.number}`;
-}
-function leakedFile(alert) {
-  for (const location2 of alert.locations) {
-    if (location2.type === "commit" && "path" in location2) return location2;
-  }
-  return null;
-}
-
-// src/core/alert/secret-scanning.ts
-var rawAlertSchema = external_exports.object({
-  number: external_exports.number().int().positive(),
-  state: external_exports.enum(["open", "resolved"]).optional(),
-  resolution: external_exports.string().nullish(),
-  secret_type: external_exports.string().min(1),
-  secret_type_display_name: external_exports.string().nullish(),
-  provider: external_exports.string().nullish(),
-  validity: external_exports.enum(["active", "inactive", "unknown"]).nullish(),
-  publicly_leaked: external_exports.boolean().nullish(),
-  multi_repo: external_exports.boolean().nullish(),
-  push_protection_bypassed: external_exports.boolean().nullish(),
-  html_url: external_exports.string().nullish(),
-  created_at: external_exports.string().nullish(),
-  resolved_at: external_exports.string().nullish(),
-  first_location_detected: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
-});
-var rawRepositorySchema = external_exports.object({
-  name: external_exports.string().min(1),
-  owner: external_exports.object({ login: external_exports.string().min(1) }),
-  private: external_exports.boolean().optional(),
-  visibility: external_exports.enum(["public", "private", "internal"]).optional()
-});
-var rawLocationSchema = external_exports.object({
-  type: external_exports.string(),
-  details: external_exports.record(external_exports.string(), external_exports.unknown()).nullish()
-});
-function repositoryFrom(raw) {
-  const parsed = rawRepositorySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new InputError(
-      "The event's repository is not readable",
-      describeIssues(parsed.error.issues, "repository"),
-      "GitHub always sends `repository.name` and `repository.owner.login`; check that the payload is a repository event."
-    );
-  }
-  const r = parsed.data;
-  const visibility = r.visibility ?? (r.private === void 0 ? null : r.private ? "private" : "public");
-  return { repo: { owner: r.owner.login, name: r.name }, visibility };
-}
-function normalizeSecretScanningAlert(rawAlert, repo, visibility, locations = []) {
-  const parsed = rawAlertSchema.safeParse(rawAlert);
-  if (!parsed.success) {
-    throw new InputError(
-      `Secret scanning alert in ${repo.owner}/${repo.name} is malformed`,
-      describeIssues(parsed.error.issues, "alert"),
-      "nhi-steward reads the alert again from the REST API when it can; if this repeats, check the webhook payload against GitHub's documented shape."
-    );
-  }
-  const a = parsed.data;
-  const state = a.state ?? (a.resolution || a.resolved_at ? "resolved" : "open");
-  const first = a.first_location_detected && "path" in a.first_location_detected ? normalizeLocation({ type: "commit", details: a.first_location_detected }) : null;
-  return {
-    source: "secret-scanning",
-    key: alertKey("secret-scanning", repo, a.number),
-    repo,
-    visibility,
-    number: a.number,
-    state,
-    resolution: a.resolution ?? null,
-    secretType: a.secret_type,
-    secretTypeDisplayName: a.secret_type_display_name || a.secret_type,
-    provider: a.provider ?? null,
-    validity: a.validity ?? "unknown",
-    publiclyLeaked: a.publicly_leaked ?? false,
-    multiRepo: a.multi_repo ?? false,
-    pushProtectionBypassed: a.push_protection_bypassed ?? false,
-    htmlUrl: a.html_url ?? null,
-    createdAt: a.created_at ?? null,
-    locations: first ? mergeLocations(locations, [first]) : locations
-  };
-}
-function alertNumberOf(rawAlert) {
-  const n2 = rawAlert?.number;
-  return typeof n2 === "number" && Number.isInteger(n2) && n2 > 0 ? n2 : null;
-}
-function normalizeLocation(raw) {
-  const parsed = rawLocationSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const { type, details } = parsed.data;
-  const d = details ?? {};
-  const str2 = (k) => typeof d[k] === "string" ? d[k] : null;
-  const num = (k) => typeof d[k] === "number" ? d[k] : null;
-  if (type === "commit" || type === "wiki_commit") {
-    const path = str2("path");
-    if (!path) return null;
-    return { type: "commit", path, startLine: num("start_line"), endLine: num("end_line"), commitSha: str2("commit_sha"), blobUrl: str2("blob_url") };
-  }
-  const url2 = Object.keys(d).find((k) => k.endsWith("_url"));
-  return { type, url: url2 ? str2(url2) : null };
-}
-function mergeLocations(...lists) {
-  const seen = /* @__PURE__ */ new Set();
-  const out = [];
-  for (const list2 of lists) {
-    for (const l2 of list2) {
-      const id = locationId(l2);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.push(l2);
-    }
-  }
-  return out;
-}
-function locationId(l2) {
-  if (l2.type === "commit" && "path" in l2) return `commit:${l2.path}:${l2.startLine ?? ""}:${l2.commitSha ?? ""}`;
-  return `${l2.type}:${"url" in l2 ? l2.url ?? "" : ""}`;
 }
 
 // src/core/policy/default-pack.generated.ts
@@ -56603,37 +56858,6 @@ function ownerCandidates(alert, sources) {
   const fallback = policy.fallback_owner ? parseOwner(policy.fallback_owner) : null;
   if (fallback) steps.push({ source: "fallback", owners: [fallback], why: `fallback owner \`${ownerText(fallback)}\` from the policy` });
   return { steps, notify: [...new Set(notify)], system, notes };
-}
-
-// src/core/issue/labels.ts
-var LABELS = {
-  response: { name: "nhi-response", color: "b60205", description: "Non-human identity alert to remediate (nhi-steward)" },
-  unowned: { name: "nhi:unowned", color: "fbca04", description: "No owner found for this credential; routed to the fallback owner" },
-  configError: { name: "nhi-steward:config-error", color: "d93f0b", description: "The nhi-steward policy file is invalid; defaults apply until it is fixed" },
-  critical: { name: "severity:critical", color: "b60205", description: "Active credential with public exposure: act now" },
-  high: { name: "severity:high", color: "d93f0b", description: "Likely usable credential: act today" },
-  medium: { name: "severity:medium", color: "fbca04", description: "Credential of uncertain risk: act this week" },
-  low: { name: "severity:low", color: "0e8a16", description: "Inactive or low-impact credential: confirm and close" },
-  onTrack: { name: "sla:on-track", color: "0e8a16", description: "Within the SLA window" },
-  atRisk: { name: "sla:at-risk", color: "fbca04", description: "Most of the SLA window is used: act now" },
-  breached: { name: "sla:breached", color: "b60205", description: "The SLA deadline has passed" },
-  acknowledged: { name: "nhi:acknowledged", color: "1d76db", description: "An owner has acknowledged this alert (/ack)" },
-  snoozed: { name: "nhi:snoozed", color: "c5def5", description: "Escalation paused by an accepted, time-boxed risk (/snooze)" },
-  inventory: { name: "nhi-steward:inventory", color: "5319e7", description: "Known app installations and their permissions (nhi-steward compares against this)" },
-  report: { name: "nhi-steward:report", color: "5319e7", description: "The nhi-steward response report, updated in place" },
-  needsResolution: { name: "nhi:needs-resolution", color: "d93f0b", description: "Closed without saying how: add a resolution:* label or /resolve" },
-  autoRevoked: { name: "nhi:auto-revoked", color: "5319e7", description: "nhi-steward revoked this credential after its SLA lapsed" }
-};
-function labelSpec(name) {
-  const found = Object.values(LABELS).find((l2) => l2.name === name);
-  if (found) return found;
-  const level = /^escalation:L(\d+)$/.exec(name);
-  if (level) return { name, color: "d93f0b", description: `Escalated to level ${level[1]}` };
-  if (name.startsWith("resolution:")) return { name, color: "0e8a16", description: `Closed as ${name.slice(11)}` };
-  return { name, color: "ededed", description: "" };
-}
-function isManagedStateLabel(name) {
-  return /^(severity|sla|escalation):/.test(name) || name === LABELS.acknowledged.name || name === LABELS.snoozed.name;
 }
 
 // node_modules/luxon/build/es6/luxon.mjs
@@ -64990,7 +65214,8 @@ function loadPolicy(run2, repo) {
 var decoded = /* @__PURE__ */ new WeakMap();
 function issueMarker(issue3) {
   if (decoded.has(issue3)) return decoded.get(issue3);
-  const marker = decodeMarker(issue3.body);
+  const stored = storedMarker(issue3);
+  const marker = stored !== void 0 ? stored : decodeMarker(issue3.body);
   decoded.set(issue3, marker);
   return marker;
 }
@@ -66935,6 +67160,8 @@ async function sweep(run2, scope, options = {}) {
       issueRepos.set(repoName(where2), where2);
       const alert = hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run2, listedAlert);
       if (await issueIsCurrent(run2, alert)) continue;
+      const found = await openIssueOf(run2, alert).catch(() => null);
+      if (found) await complete(run2, found.issueRepo, found.issue);
       changes.push(await planAlert(run2, alert));
     } catch (e) {
       alerts++;
@@ -66979,8 +67206,9 @@ async function sweep(run2, scope, options = {}) {
       log.error(`sweep: could not list response issues in ${repoName(issueRepo)}: ${e.message}`);
       continue;
     }
-    for (const listed of issues) {
-      const found = byKey2.get(keyOf(listed.body));
+    for (let listed of issues) {
+      const found = byKey2.get(issueMarker(listed)?.key ?? "");
+      if (found) listed = await complete(run2, issueRepo, listed);
       let issue3 = found ? afterOps(listed, found.ops) : listed;
       if (issue3.state !== "open") continue;
       let marker = issueMarker(issue3);
@@ -66988,6 +67216,7 @@ async function sweep(run2, scope, options = {}) {
       let merged = found;
       try {
         if (marker.group) {
+          issue3 = await complete(run2, issueRepo, issue3);
           const synced = await planGroupResolvedOnGitHub(run2, issue3, marker, issueRepo, openKeys);
           if (synced) {
             if (merged) {
@@ -67001,28 +67230,44 @@ async function sweep(run2, scope, options = {}) {
         }
         const pending = merged;
         if (!openKeys.has(marker.key) && marker.key.startsWith("secret-scanning:")) {
-          const closing = await planResolvedOnGitHub(run2, issue3, marker, issueRepo);
-          if (closing) {
-            changes.push(closing);
-            continue;
-          }
+          issue3 = await complete(run2, issueRepo, issue3);
+          const closing = issue3.state === "open" ? await planResolvedOnGitHub(run2, issue3, issueMarker(issue3) ?? marker, issueRepo) : null;
+          if (closing) changes.push(closing);
+          if (closing || issue3.state !== "open") continue;
         }
         const { policy } = await loadPolicy(run2, parseRepo(marker.repo));
         clocks++;
         const via = options.effects?.pagerFor(policy) ?? null;
-        const planned = planClock(issue3, marker, { policy, now: now2, pagerConfigured: via !== null });
+        const clockOf = (i, m) => planClock(i, m, { policy, now: now2, pagerConfigured: via !== null });
+        let planned;
+        try {
+          planned = clockOf(issue3, marker);
+        } catch (e) {
+          if (!(e instanceof IncompleteIssueError)) throw e;
+          planned = null;
+        }
+        if (isIncomplete(issue3) && (planned === null || planned.change.ops.length)) {
+          issue3 = await complete(run2, issueRepo, issue3);
+          const current = issueMarker(issue3);
+          if (issue3.state !== "open" || !current) continue;
+          marker = current;
+          planned = clockOf(issue3, marker);
+        }
+        if (!planned) continue;
         if (via) planned.change.ops = planned.change.ops.map((o) => o.op === "page" ? { ...o, via } : o);
         if (planned.change.ops.length && pending) {
           pending.ops.push(...planned.change.ops);
           pending.labels.push(...planned.change.labels.filter((l2) => !pending.labels.some((p) => p.name === l2.name)));
         } else if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+        if (!options.effects) continue;
         const ops = planned.change.ops;
         const added = ops.flatMap((o) => o.op === "add-labels" ? o.labels : []);
         const removed = ops.flatMap((o) => o.op === "remove-label" ? [o.label] : []);
         const body = ops.find((o) => o.op === "update-issue" && o.body !== void 0);
         candidates.push({
           issueRepo: repoName(issueRepo),
-          issue: { ...issue3, body: body?.body ?? issue3.body, labels: [...issue3.labels.filter((l2) => !removed.includes(l2)), ...added] },
+          // An issue without its body has nothing planned on it; it is read if it is revoked.
+          issue: isIncomplete(issue3) ? issue3 : { ...issue3, body: body?.body ?? issue3.body, labels: [...issue3.labels.filter((l2) => !removed.includes(l2)), ...added] },
           marker: planned.marker,
           policy,
           requested: planned.revokeRequested
@@ -67041,7 +67286,13 @@ async function sweep(run2, scope, options = {}) {
     const revokes = await planRevocations(run2, candidates, options.effects.supports);
     if (revokes.length) {
       const revoked = await exec(revokes);
-      const followUps = candidates.map((c) => planAfterRevocation(run2, c, revoked)).filter((c) => c !== null);
+      const followUps = [];
+      for (const c of candidates) {
+        if (!revoked.results.some((r) => r.change.key === c.marker.key)) continue;
+        const issue3 = await complete(run2, parseRepo(c.issueRepo), c.issue);
+        const followUp = planAfterRevocation(run2, { ...c, issue: issue3 }, revoked);
+        if (followUp) followUps.push(followUp);
+      }
       const recorded = await exec(followUps);
       report = merge3(merge3(report, revoked), recorded);
     }
@@ -67051,8 +67302,8 @@ async function sweep(run2, scope, options = {}) {
 function merge3(a, b) {
   return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };
 }
-function keyOf(body) {
-  return markerKey(body) ?? "";
+async function complete(run2, repo, issue3) {
+  return isIncomplete(issue3) && run2.deps.github.completeIssue ? run2.deps.github.completeIssue(repo, issue3) : issue3;
 }
 function hasMoreLocations(raw) {
   const v = raw?.has_more_locations;
@@ -67226,18 +67477,18 @@ function groupStats(key2, facts, w) {
     compliance: complianceOf(facts, w)
   };
 }
-function groupBy(facts, keyOf2) {
+function groupBy(facts, keyOf) {
   const groups2 = /* @__PURE__ */ new Map();
   for (const f of facts) {
-    const key2 = keyOf2(f.r);
+    const key2 = keyOf(f.r);
     const list2 = groups2.get(key2);
     if (list2) list2.push(f);
     else groups2.set(key2, [f]);
   }
   return groups2;
 }
-function groupsByCount(facts, keyOf2, w) {
-  return [...groupBy(facts, keyOf2)].map(([key2, list2]) => groupStats(key2, list2, w)).sort((a, b) => b.items - a.items || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+function groupsByCount(facts, keyOf, w) {
+  return [...groupBy(facts, keyOf)].map(([key2, list2]) => groupStats(key2, list2, w)).sort((a, b) => b.items - a.items || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 function ageBucket(ageMs) {
   let bucket = AGE_BUCKETS[0];
@@ -68672,6 +68923,11 @@ var ACTION_INPUTS = {
     required: false,
     default: ""
   },
+  "sweep-state": {
+    description: "Path of a file where a sweep keeps what it read (open alerts, response issues without their bodies; never a secret), so that the next sweep reads only what changed since. Keep it between runs with actions/cache (see README, Running at scale). Missing, unreadable or more than a day old: the sweep reads everything. Empty: every sweep reads everything.",
+    required: false,
+    default: ""
+  },
   "dry-run": {
     description: "`true` to plan and report without writing anything to GitHub.",
     required: false,
@@ -68705,6 +68961,7 @@ var inputSchema = external_exports.object({
   "report-days": external_exports.string().regex(/^\d+$/, "must be a whole number of days").transform(Number).refine((n2) => n2 > 0 && n2 <= 366, "must be from 1 to 366"),
   findings: external_exports.string(),
   alert: external_exports.string(),
+  "sweep-state": external_exports.string(),
   shard: external_exports.string().transform((v, ctx) => {
     try {
       return parseShard(v);
@@ -68790,7 +69047,10 @@ async function run(env = process.env) {
     const scope = inputs.scope === "organization" ? { kind: "organization", org: here.owner } : { kind: "repository", repo: here };
     const apiUrl = env.GITHUB_API_URL ?? "https://api.github.com";
     const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
-    const github = new OctokitPort(octokit);
+    const stateStore = inputs.command === "sweep" && inputs["sweep-state"] ? fileStateStore(inputs["sweep-state"]) : null;
+    const stateScope = scopeId(scope, inputs.shard);
+    const sweepState = stateStore ? await loadSweepState(stateStore, stateScope, systemClock.now(), actionsLogger) : null;
+    const github = new OctokitPort(octokit, { sweepState });
     const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
     if (inputs.command === "report") {
       const report2 = await buildReport(runState, scope, inputs["report-days"]);
@@ -68810,6 +69070,7 @@ async function run(env = process.env) {
     const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
     if (inputs.shard.count > 1 && scope.kind !== "organization") throw new Error("nhi-steward: input `shard` needs `scope: organization`: a repository sweep covers one repository already.");
     const report = await sweep(runState, scope, { effects, shard: inputs.shard });
+    if (stateStore) await saveSweepState(stateStore, github, stateScope, actionsLogger);
     setOutput("opened", report.opened);
     setOutput("updated", report.updated);
     setOutput("plan", JSON.stringify(planJson(report.results, { dryRun: report.dryRun })));

@@ -27,6 +27,12 @@ export const ACTION_INPUTS = {
     required: false,
     default: "",
   },
+  "sweep-state": {
+    description:
+      "Path of a file where a sweep keeps what it read (open alerts, response issues without their bodies; never a secret), so that the next sweep reads only what changed since. Keep it between runs with actions/cache (see README, Running at scale). Missing, unreadable or more than a day old: the sweep reads everything. Empty: every sweep reads everything.",
+    required: false,
+    default: "",
+  },
   "dry-run": {
     description: "`true` to plan and report without writing anything to GitHub.",
     required: false,
@@ -74,6 +80,7 @@ const inputSchema = z.object({
     .refine((n) => n > 0 && n <= 366, "must be from 1 to 366"),
   findings: z.string(),
   alert: z.string(),
+  "sweep-state": z.string(),
   shard: z.string().transform((v, ctx) => {
     try {
       return parseShard(v);

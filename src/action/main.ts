@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { createOctokit } from "../github/octokit.ts";
 import { OctokitPort } from "../github/octokit-port.ts";
+import { fileStateStore, loadSweepState, saveSweepState, scopeId } from "../github/sweep-state.ts";
 import { parseRepo, type AlertScope } from "../github/port.ts";
 import { planJson, summaryMarkdown } from "../core/plan-report.ts";
 import { Run } from "../handlers/run.ts";
@@ -81,7 +82,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     const apiUrl = env.GITHUB_API_URL ?? "https://api.github.com";
     const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
-    const github = new OctokitPort(octokit);
+    // A sweep may start from the previous sweep's state (input `sweep-state`) and read only what changed.
+    const stateStore = inputs.command === "sweep" && inputs["sweep-state"] ? fileStateStore(inputs["sweep-state"]) : null;
+    const stateScope = scopeId(scope, inputs.shard);
+    const sweepState = stateStore ? await loadSweepState(stateStore, stateScope, systemClock.now(), actionsLogger) : null;
+    const github = new OctokitPort(octokit, { sweepState });
     const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
     if (inputs.command === "report") {
       const report = await buildReport(runState, scope, inputs["report-days"]);
@@ -101,6 +106,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const effects = buildEffects({ github, apiUrl, env, clock: systemClock, log: actionsLogger });
     if (inputs.shard.count > 1 && scope.kind !== "organization") throw new Error("nhi-steward: input `shard` needs `scope: organization`: a repository sweep covers one repository already.");
     const report = await sweep(runState, scope, { effects, shard: inputs.shard });
+    if (stateStore) await saveSweepState(stateStore, github, stateScope, actionsLogger);
 
     core.setOutput("opened", report.opened);
     core.setOutput("updated", report.updated);

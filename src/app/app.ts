@@ -15,6 +15,7 @@ import { InputError } from "../core/alert/input-error.ts";
 import { onIssueClosed } from "../handlers/on-issue-closed.ts";
 import { Run } from "../handlers/run.ts";
 import { sweepInstallations } from "./interval-sweep.ts";
+import type { SweepStateStore } from "../github/sweep-state.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
 
@@ -95,7 +96,9 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
     app.on(["personal_access_token_request.created", "personal_access_token_request.approved", "personal_access_token_request.denied", "personal_access_token_request.cancelled"], guarded("personal_access_token_request", (context) => onTokenRequest(runFor(context), context.payload as never)));
     if (options.sweepEveryMinutes && options.sweepEveryMinutes > 0) {
       const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
-      const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false });
+      // Each account's sweep state, kept in this process from one interval to the next.
+      const states = new Map<string, SweepStateStore>();
+      const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states });
       setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
     }
     app.on("issues.closed", guarded("issues.closed", (context) => onIssueClosed(runFor(context), context.payload as never)));

@@ -1,5 +1,5 @@
 import { createOctokit } from "../github/octokit.ts";
-import { OctokitPort } from "../github/octokit-port.ts";
+import { OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { parseRepo, type AlertScope } from "../github/port.ts";
 import type { Logger } from "../log.ts";
 import type { CliIo } from "./io.ts";
@@ -10,6 +10,8 @@ export const GITHUB_OPTIONS = { repo: { type: "string" }, org: { type: "string" 
 export interface GitHubContext {
   scope: AlertScope;
   github: OctokitPort;
+  /** The client behind `github`, for a port built with more options (a sweep's state). */
+  octokit: OctokitLike;
   apiUrl: string;
   log: Logger;
 }
@@ -37,5 +39,6 @@ export function connect(values: { repo?: string | undefined; org?: string | unde
   }
   const log: Logger = { debug: () => {}, info: (m) => io.stderr(m), warn: (m) => io.stderr(`warning: ${m}`), error: (m) => io.stderr(`error: ${m}`) };
   const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
-  return { scope, github: new OctokitPort(createOctokit({ token, log, baseUrl: apiUrl })), apiUrl, log };
+  const octokit = createOctokit({ token, log, baseUrl: apiUrl });
+  return { scope, octokit, github: new OctokitPort(octokit), apiUrl, log };
 }

@@ -1,14 +1,17 @@
 import type { Octokit } from "@octokit/core";
 import type { Endpoints } from "@octokit/types";
 import type { PaginateInterface } from "@octokit/plugin-paginate-rest";
+import { ALERT_FIELDS_READ } from "../core/alert/secret-scanning.ts";
 import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
+import { LABELS } from "../core/issue/labels.ts";
 import { markerKeys } from "../core/issue/marker.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
 import { DirectoryCache } from "./directory-cache.ts";
 import { jsonPages, nextLink } from "./pages.ts";
 import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, RepositoryInfo } from "./port.ts";
+import { isIncomplete, issueFromState, patchStoredIssue, SINCE_MARGIN_MS, storeIssue, type StoredAlert, type SweepState } from "./sweep-state.ts";
 
 /** What we need of an Octokit: Probot's and the Action's both fit. */
 export type OctokitLike = Pick<Octokit, "request"> & { paginate: PaginateInterface };
@@ -45,15 +48,22 @@ export class OctokitPort implements GitHubPort {
   private readonly refreshed = new Set<string>();
   private readonly closedLoaded = new Map<string, Promise<void>>();
   private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
+  /** Indexes read to the end, by `owner/repo|label` (what the next sweep state keeps). */
+  private readonly settled = new Map<string, Map<string, ExistingIssue>>();
   private readonly files: FileCache;
   private readonly knownLabels: Lru<true>;
+  /** The previous sweep's state: this sweep reads only what changed since (see sweep-state.ts). */
+  private readonly previous: SweepState | null;
+  /** The open alerts this run listed, to the end, and when GitHub answered the first page. */
+  private alertsSeen: { readAt: string; open: Map<string, StoredAlert> } | null = null;
 
   /**
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
    */
-  constructor(octokit: OctokitLike, options: { files?: FileCache; labels?: Lru<true>; directory?: DirectoryCache } = {}) {
+  constructor(octokit: OctokitLike, options: { files?: FileCache; labels?: Lru<true>; directory?: DirectoryCache; sweepState?: SweepState | null } = {}) {
     this.octokit = octokit;
+    this.previous = options.sweepState ?? null;
     this.files = options.files ?? newFileCache();
     // Team members, assignability and missing files. Without one from the app, this run's own
     // (no expiry matters within a run; the real clock is not read).
@@ -104,21 +114,56 @@ export class OctokitPort implements GitHubPort {
   }
 
   async *listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert> {
+    let repository: StoredAlert["repository"] | null = null;
+    let route: string;
+    let params: Record<string, unknown>;
     if (scope.kind === "organization") {
-      const pages = jsonPages<{ repository: unknown }>(this.octokit, "GET /orgs/{org}/secret-scanning/alerts", { org: scope.org, state: "open", hide_secret: true, per_page: 100 });
-      for await (const page of pages) for (const alert of page) yield { repository: alert.repository, alert };
-      return;
+      route = "GET /orgs/{org}/secret-scanning/alerts";
+      params = { org: scope.org, hide_secret: true, per_page: 100 };
+    } else {
+      const info = await this.getRepository(scope.repo);
+      repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info.visibility, private: info.visibility !== "public" };
+      route = "GET /repos/{owner}/{repo}/secret-scanning/alerts";
+      params = { owner: scope.repo.owner, repo: scope.repo.name, hide_secret: true, per_page: 100 };
     }
-    const info = await this.getRepository(scope.repo);
-    const repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info.visibility, private: info.visibility !== "public" };
-    const pages = jsonPages(this.octokit, "GET /repos/{owner}/{repo}/secret-scanning/alerts", {
-      owner: scope.repo.owner,
-      repo: scope.repo.name,
-      state: "open",
-      hide_secret: true,
-      per_page: 100,
-    });
-    for await (const page of pages) for (const alert of page) yield { repository, alert };
+    let readAt = "";
+    const onFirst = (headers: Record<string, string | number | undefined>) => (readAt = githubTime(headers));
+    const open = new Map<string, StoredAlert>();
+    let complete = true;
+    const prior = this.previous?.alerts;
+    if (prior) {
+      // Only what changed since the last sweep read the list: alerts by `updated`, newest first
+      // (opened, reopened, resolved or otherwise changed), on top of the open alerts it kept.
+      for (const a of prior.open) open.set(a.id, a);
+      const since = Date.parse(prior.readAt) - SINCE_MARGIN_MS;
+      const pages = jsonPages<Record<string, unknown>>(this.octokit, route, { ...params, sort: "updated", direction: "desc" }, onFirst);
+      read: for await (const page of pages) {
+        for (const alert of page) {
+          const updated = Date.parse(String(alert.updated_at ?? alert.created_at ?? ""));
+          if (updated < since) break read;
+          const stored = storeAlert(repository ?? alert.repository, alert);
+          if (!stored) {
+            complete = false;
+            continue;
+          }
+          if (alert.state === "open") open.set(stored.id, stored);
+          else open.delete(stored.id);
+        }
+      }
+      for (const a of open.values()) yield { repository: a.repository, alert: a.alert };
+    } else {
+      const pages = jsonPages<Record<string, unknown>>(this.octokit, route, { ...params, state: "open" }, onFirst);
+      for await (const page of pages) {
+        for (const alert of page) {
+          const stored = storeAlert(repository ?? alert.repository, alert);
+          if (stored) open.set(stored.id, stored);
+          else complete = false;
+          yield { repository: repository ?? alert.repository, alert };
+        }
+      }
+    }
+    // Kept for the next sweep only when the whole list was read and every alert could be kept.
+    this.alertsSeen = complete && readAt ? { readAt, open } : null;
   }
 
   async listRecentlyResolvedAlerts(org: string, since: Date, maxPages: number): Promise<ListedAlert[]> {
@@ -214,6 +259,49 @@ export class OctokitPort implements GitHubPort {
           throw e;
         }),
     );
+  }
+
+  /**
+   * An issue taken from the sweep state has no body: read it (one request) before anything is
+   * planned from its body. Any other issue is returned as it is.
+   */
+  async completeIssue(repo: RepoRef, issue: ExistingIssue): Promise<ExistingIssue> {
+    if (!isIncomplete(issue)) return issue;
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issue.number });
+    const full = existingFrom(data as ListedIssue);
+    for (const [k, index] of this.settled) {
+      if (!k.startsWith(`${key(repo)}|`)) continue;
+      for (const [ik, v] of index) if (v === issue) index.set(ik, full);
+    }
+    return full;
+  }
+
+  /**
+   * The state the next sweep starts from: the open alerts and response issues this run read,
+   * each as of when GitHub answered. Null when the alert list was not read to its end.
+   */
+  nextSweepState(scope: string): SweepState | null {
+    if (!this.alertsSeen) return null;
+    const issues: SweepState["issues"] = {};
+    for (const [k, index] of this.settled) {
+      const readAt = this.indexReadAt.get(k);
+      if (!k.endsWith(`|${LABELS.response.name}`) || readAt === undefined) continue;
+      const open = [];
+      let keepable = true;
+      for (const issue of new Set(index.values())) {
+        if (issue.state !== "open") continue;
+        const stored = storeIssue(issue);
+        if (!stored) {
+          keepable = false;
+          break;
+        }
+        open.push(stored);
+      }
+      // A repository with a group issue is read in full each time (a group's body is its checklist).
+      if (keepable) issues[k] = { readAt: new Date(readAt).toISOString(), open };
+    }
+    const fullReadAt = this.previous?.alerts ? this.previous.fullReadAt : this.alertsSeen.readAt;
+    return { v: 1, scope, fullReadAt, alerts: { readAt: this.alertsSeen.readAt, open: [...this.alertsSeen.open.values()] }, issues };
   }
 
   async findIssue(repo: RepoRef, issueKey: string, label: string, options: { fresh?: boolean; openOnly?: boolean } = {}): Promise<ExistingIssue | null> {
@@ -312,7 +400,20 @@ export class OctokitPort implements GitHubPort {
     if (!p) {
       p = (async () => {
         const index = new Map<string, ExistingIssue>();
-        for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) addToIndex(index, issue);
+        const prior = label === LABELS.response.name ? this.previous?.issues[k] : undefined;
+        if (prior) {
+          // The open issues the last sweep kept, then every issue updated since it read them
+          // (edited, labelled, commented, closed or opened): one request when little changed.
+          for (const stored of prior.open) {
+            const issue = issueFromState(stored);
+            for (const ik of stored.keys) if (!index.has(ik)) index.set(ik, issue);
+          }
+          const since = new Date(Date.parse(prior.readAt) - SINCE_MARGIN_MS).toISOString();
+          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) addToIndex(index, issue);
+        } else {
+          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) addToIndex(index, issue);
+        }
+        this.settled.set(k, index);
         return index;
       })();
       this.issueIndex.set(k, p);
@@ -375,7 +476,9 @@ export class OctokitPort implements GitHubPort {
       const prior = index ? [...index.values()].find((i) => i.number === issueNumber) : undefined;
       if (!index || !prior) continue;
       // A new object, never a mutation: callers may hold (and have decoded) the old one.
-      const next: ExistingIssue = { ...prior, ...(patch.title !== undefined ? { title: patch.title } : {}), ...(patch.body !== undefined ? { body: patch.body } : {}), ...(patch.state ? { state: patch.state } : {}), ...(patch.assignees ? { assignees: patch.assignees } : {}) };
+      const next: ExistingIssue = isIncomplete(prior)
+        ? patchStoredIssue(prior, patch)
+        : { ...prior, ...(patch.title !== undefined ? { title: patch.title } : {}), ...(patch.body !== undefined ? { body: patch.body } : {}), ...(patch.state ? { state: patch.state } : {}), ...(patch.assignees ? { assignees: patch.assignees } : {}) };
       for (const [ik, issue] of index) if (issue === prior) index.set(ik, next);
       for (const mk of patch.body !== undefined ? markerKeys(patch.body) : []) if (!index.has(mk)) index.set(mk, next);
     }
@@ -450,13 +553,30 @@ export class OctokitPort implements GitHubPort {
   }
 }
 
-/** Files a listed issue in an index by every key its marker names; the oldest issue for a key wins. */
-function addToIndex(index: Map<string, ExistingIssue>, issue: ListedIssue): void {
-  if (issue.pull_request) return;
-  // A group issue answers for its own key and every member alert's.
-  const keys = markerKeys(issue.body);
-  if (!keys.length) return;
-  const existing: ExistingIssue = {
+/** GitHub's `Date` header as an ISO time (the sweep state's clock is GitHub's, not ours); "" without one. */
+function githubTime(headers: Record<string, string | number | undefined>): string {
+  const at = Date.parse(String(headers.date ?? ""));
+  return Number.isNaN(at) ? "" : new Date(at).toISOString();
+}
+
+const KEPT_ALERT_FIELDS = [...ALERT_FIELDS_READ, "has_more_locations", "updated_at"];
+
+/** What the sweep state keeps of a listed alert: no secret, and of the repository only what is read. */
+function storeAlert(repository: unknown, alert: Record<string, unknown>): StoredAlert | null {
+  const r = repository as { name?: unknown; owner?: { login?: unknown }; visibility?: unknown; private?: unknown } | null;
+  if (!r || typeof r.name !== "string" || typeof r.owner?.login !== "string" || typeof alert.number !== "number") return null;
+  // The fields the normaliser reads, and the list's word on further locations; never `secret`.
+  const rest: Record<string, unknown> = {};
+  for (const field of KEPT_ALERT_FIELDS) if (field in alert) rest[field] = alert[field];
+  return {
+    id: `${r.owner.login}/${r.name}#${alert.number}`,
+    repository: { name: r.name, owner: { login: r.owner.login }, ...(typeof r.visibility === "string" ? { visibility: r.visibility } : {}), ...(typeof r.private === "boolean" ? { private: r.private } : {}) },
+    alert: rest,
+  };
+}
+
+function existingFrom(issue: ListedIssue): ExistingIssue {
+  return {
     number: issue.number,
     state: issue.state === "closed" ? "closed" : "open",
     title: issue.title,
@@ -465,6 +585,15 @@ function addToIndex(index: Map<string, ExistingIssue>, issue: ListedIssue): void
     assignees: (issue.assignees ?? []).map((a) => a.login),
     url: issue.html_url,
   };
+}
+
+/** Files a listed issue in an index by every key its marker names; the oldest issue for a key wins. */
+function addToIndex(index: Map<string, ExistingIssue>, issue: ListedIssue): void {
+  if (issue.pull_request) return;
+  // A group issue answers for its own key and every member alert's.
+  const keys = markerKeys(issue.body);
+  if (!keys.length) return;
+  const existing = existingFrom(issue);
   for (const k of keys) {
     const prior = index.get(k);
     // A re-read of the same issue replaces it. Otherwise an open issue is the record over a closed

@@ -19,8 +19,8 @@ export async function* jsonPages<T>(octokit: OctokitLike, route: string, params:
   let response = await octokit.request(route, { ...params, ...raw });
   onFirstResponse?.(response.headers as Record<string, string | number | undefined>);
   for (;;) {
-    const text = await new Response(response.data as ReadableStream).text();
-    const data = JSON.parse(text) as unknown;
+    const bytes = await new Response(response.data as ReadableStream).arrayBuffer();
+    const data = JSON.parse(Buffer.from(bytes).toString("utf8")) as unknown;
     yield (Array.isArray(data) ? data : []) as T[];
     const next = nextLink(response.headers.link);
     if (!next) return;

@@ -70,6 +70,11 @@ export interface GitHubPort {
   findIssue(repo: RepoRef, key: string, label: string, options?: { fresh?: boolean; openOnly?: boolean }): Promise<ExistingIssue | null>;
   /** Every open issue with `label` and a marker, read with the same paginated call as findIssue. */
   listIssues(repo: RepoRef, label: string): Promise<ExistingIssue[]>;
+  /**
+   * A port that starts a sweep from the previous sweep's state (sweep-state.ts) may list issues
+   * without their body; this reads one before anything is planned from it. Other ports never do.
+   */
+  completeIssue?(repo: RepoRef, issue: ExistingIssue): Promise<ExistingIssue>;
   /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
   listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;
   /** App installations on an organisation: app slug, permissions, repository selection, client ID. */

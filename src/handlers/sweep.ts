@@ -2,17 +2,18 @@ import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { repoName, type RepoRef } from "../core/alert/types.ts";
 import { issueRepository } from "../core/decide.ts";
 import { LABELS } from "../core/issue/labels.ts";
-import { markerKey } from "../core/issue/marker.ts";
-import { afterOps, type Change } from "../core/plan.ts";
+import type { Marker } from "../core/issue/marker.ts";
+import { afterOps, type Change, type ExistingIssue } from "../core/plan.ts";
 import { planClock } from "../core/sla/escalate.ts";
 import { ownsRepository, WHOLE, type Shard } from "../core/shard.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
+import { IncompleteIssueError, isIncomplete } from "../github/sweep-state.ts";
 import { planAfterRevocation, planRevocations, type RevocationCandidate } from "./auto-revoke.ts";
 import type { RunEffects } from "./effects.ts";
 import { parseRepo, type AlertScope, type ListedAlert } from "../github/port.ts";
 import { readAlert, withLocations } from "./gather-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
-import { issueIsCurrent, planAlert } from "./plan-alert.ts";
+import { issueIsCurrent, openIssueOf, planAlert } from "./plan-alert.ts";
 import { issueMarker } from "./issue-marker.ts";
 import { planAppAccess } from "./app-inventory.ts";
 import { planGroupResolvedOnGitHub, planResolvedOnGitHub } from "./sync-alert.ts";
@@ -70,6 +71,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       const alert = hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run, listedAlert);
       // Most alerts have not changed since their issue was written: nothing to render or write.
       if (await issueIsCurrent(run, alert)) continue;
+      // Its issue is about to be planned from its body: read that first if the sweep state left it out.
+      const found = await openIssueOf(run, alert).catch(() => null);
+      if (found) await complete(run, found.issueRepo, found.issue);
       changes.push(await planAlert(run, alert));
     } catch (e) {
       alerts++;
@@ -121,8 +125,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       log.error(`sweep: could not list response issues in ${repoName(issueRepo)}: ${(e as Error).message}`);
       continue;
     }
-    for (const listed of issues) {
-      const found = byKey.get(keyOf(listed.body));
+    for (let listed of issues) {
+      const found = byKey.get(issueMarker(listed)?.key ?? "");
+      if (found) listed = await complete(run, issueRepo, listed);
       let issue = found ? afterOps(listed, found.ops) : listed;
       if (issue.state !== "open") continue;
       let marker = issueMarker(issue);
@@ -132,6 +137,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       try {
         // A group: tick the members resolved on GitHub (closing it when all are), then run its clock on top.
         if (marker.group) {
+          issue = await complete(run, issueRepo, issue);
           const synced = await planGroupResolvedOnGitHub(run, issue, marker, issueRepo, openKeys);
           if (synced) {
             if (merged) {
@@ -145,29 +151,47 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
         }
         const pending = merged;
         if (!openKeys.has(marker.key) && marker.key.startsWith("secret-scanning:")) {
-          const closing = await planResolvedOnGitHub(run, issue, marker, issueRepo);
-          if (closing) {
-            changes.push(closing);
-            continue;
-          }
+          issue = await complete(run, issueRepo, issue);
+          const closing = issue.state === "open" ? await planResolvedOnGitHub(run, issue, issueMarker(issue) ?? marker, issueRepo) : null;
+          if (closing) changes.push(closing);
+          if (closing || issue.state !== "open") continue;
         }
         const { policy } = await loadPolicy(run, parseRepo(marker.repo));
         clocks++;
         const via = options.effects?.pagerFor(policy) ?? null;
-        const planned = planClock(issue, marker, { policy, now, pagerConfigured: via !== null });
+        const clockOf = (i: ExistingIssue, m: Marker) => planClock(i, m, { policy, now, pagerConfigured: via !== null });
+        let planned: ReturnType<typeof planClock> | null;
+        try {
+          planned = clockOf(issue, marker);
+        } catch (e) {
+          if (!(e instanceof IncompleteIssueError)) throw e;
+          planned = null;
+        }
+        // Something to write on an issue the sweep state left without its body: read it, plan again.
+        if (isIncomplete(issue) && (planned === null || planned.change.ops.length)) {
+          issue = await complete(run, issueRepo, issue);
+          const current = issueMarker(issue);
+          if (issue.state !== "open" || !current) continue;
+          marker = current;
+          planned = clockOf(issue, marker);
+        }
+        if (!planned) continue;
         // Pages go through the pager this issue's policy names.
         if (via) planned.change.ops = planned.change.ops.map((o) => (o.op === "page" ? { ...o, via } : o));
         if (planned.change.ops.length && pending) {
           pending.ops.push(...planned.change.ops);
           pending.labels.push(...planned.change.labels.filter((l) => !pending.labels.some((p) => p.name === l.name)));
         } else if (planned.change.ops.length) changes.push({ ...planned.change, repo: repoName(issueRepo) });
+        // Only a sweep that may revoke keeps candidates (each holds its issue until the end).
+        if (!options.effects) continue;
         const ops = planned.change.ops;
         const added = ops.flatMap((o) => (o.op === "add-labels" ? o.labels : []));
         const removed = ops.flatMap((o) => (o.op === "remove-label" ? [o.label] : []));
         const body = ops.find((o) => o.op === "update-issue" && o.body !== undefined) as { body: string } | undefined;
         candidates.push({
           issueRepo: repoName(issueRepo),
-          issue: { ...issue, body: body?.body ?? issue.body, labels: [...issue.labels.filter((l) => !removed.includes(l)), ...added] },
+          // An issue without its body has nothing planned on it; it is read if it is revoked.
+          issue: isIncomplete(issue) ? issue : { ...issue, body: body?.body ?? issue.body, labels: [...issue.labels.filter((l) => !removed.includes(l)), ...added] },
           marker: planned.marker,
           policy,
           requested: planned.revokeRequested,
@@ -189,7 +213,13 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
     const revokes = await planRevocations(run, candidates, options.effects.supports);
     if (revokes.length) {
       const revoked = await exec(revokes);
-      const followUps = candidates.map((c) => planAfterRevocation(run, c, revoked)).filter((c): c is Change => c !== null);
+      const followUps: Change[] = [];
+      for (const c of candidates) {
+        if (!revoked.results.some((r) => r.change.key === c.marker.key)) continue;
+        const issue = await complete(run, parseRepo(c.issueRepo), c.issue);
+        const followUp = planAfterRevocation(run, { ...c, issue }, revoked);
+        if (followUp) followUps.push(followUp);
+      }
       const recorded = await exec(followUps);
       report = merge(merge(report, revoked), recorded);
     }
@@ -201,8 +231,9 @@ function merge(a: ExecutionReport, b: ExecutionReport): ExecutionReport {
   return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };
 }
 
-function keyOf(body: string): string {
-  return markerKey(body) ?? "";
+/** The issue with its body: as it is, or read now when the sweep state left the body out. */
+async function complete(run: Run, repo: RepoRef, issue: ExistingIssue): Promise<ExistingIssue> {
+  return isIncomplete(issue) && run.deps.github.completeIssue ? run.deps.github.completeIssue(repo, issue) : issue;
 }
 
 /** The REST list's `has_more_locations`: null when GitHub did not say (older servers, webhooks). */

@@ -7,13 +7,14 @@ const given = (values: Partial<Record<InputName, string>>) => (name: InputName) 
 
 describe("Action inputs", () => {
   it("applies the defaults action.yml declares", () => {
-    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "", shard: { index: 1, count: 1 } });
+    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "", "sweep-state": "", shard: { index: 1, count: 1 } });
   });
 
   it.each([
     [{ token: "t", scope: "organization", "dry-run": "true", "max-operations": "5" }, { scope: "organization", "dry-run": true, "max-operations": 5 }],
     [{ token: "t", "dry-run": " false " }, { "dry-run": false }],
     [{ token: "t", scope: "organization", shard: "3/4" }, { shard: { index: 3, count: 4 } }],
+    [{ token: "t", "sweep-state": " /tmp/nhi/state.json.gz " }, { "sweep-state": "/tmp/nhi/state.json.gz" }],
   ])("accepts %j", (values, expected) => {
     expect(readInputs(given(values))).toMatchObject(expected);
   });

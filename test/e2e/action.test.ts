@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
@@ -106,6 +109,37 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     expect(reports()).toHaveLength(1);
     await action({ command: "report", scope: "organization" });
     expect(reports()).toHaveLength(1);
+  });
+
+  it("with `sweep-state`, the next run reads only what changed since, and the state holds no secret", async () => {
+    seedAlerts();
+    // The Action runs on the real clock; GitHub (the sandbox) must agree on what "a day ago" means.
+    world.clock.advance(Date.now() - world.clock.now().getTime());
+    const dir = mkdtempSync(join(tmpdir(), "nhi-action-state-"));
+    const file = join(dir, "sweep-state.json.gz");
+    try {
+      const first = await action({ scope: "organization", "sweep-state": file });
+      expect(JSON.parse(first.outputs.plan!).changes.filter((c: { alert: string; status: string }) => c.alert.startsWith("secret-scanning:") && c.status === "applied")).toHaveLength(3);
+      world.clock.advance(10 * 60_000);
+      const mark = world.sandbox.requests.length;
+      const before = writes(world).length;
+      const second = await action({ scope: "organization", "sweep-state": file });
+      expect(second.code).toBe(0);
+      expect(second.outputs).toMatchObject({ opened: "0", updated: "0" });
+      expect(writes(world).length).toBe(before);
+      expect(second.stdout).toContain("sweep state: reading only what changed since the last sweep");
+      const reads = world.sandbox.requests.slice(mark);
+      const alertList = reads.filter((r) => r.path === "/orgs/acme/secret-scanning/alerts" && r.query.state !== "resolved");
+      expect(alertList.map((r) => r.query.sort)).toEqual(["updated"]);
+      const issueLists = reads.filter((r) => /^\/repos\/acme\/[^/]+\/issues$/.test(r.path) && r.query.labels === "nhi-response");
+      expect(issueLists.length).toBeGreaterThan(0);
+      for (const r of issueLists) expect(r.query.since).toBeDefined();
+      const kept = gunzipSync(readFileSync(file)).toString("utf8");
+      expect(leaks(world, kept)).toEqual([]);
+      expect(kept).not.toContain("sk_live_resolved_long_ago");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("does nothing on events it does not sweep on", async () => {

@@ -56,6 +56,34 @@ describe("self-hosted interval sweep", () => {
   });
 });
 
+describe("self-hosted interval sweeps keep their state between intervals", () => {
+  it("the next interval reads only what changed, and sees what webhooks and people did in between", async () => {
+    const { sweepInstallations } = await import("../../src/app/interval-sweep.ts");
+    const { MemoryLock } = await import("../../src/github/lock/index.ts");
+    const states = new Map();
+    const interval = () => sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, states });
+    const first = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, validity: "active", locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
+    await interval();
+    expect(states.has("acme")).toBe(true);
+
+    // Between intervals: a webhook opens an issue for a new alert, and the first alert turns inactive.
+    world.clock.advance(15 * 60_000);
+    const second = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, locations: [{ path: "src/y.ts", startLine: 5 }] }).number;
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", second);
+    world.sandbox.state.updateAlert("acme", "api", first, { validity: "inactive" });
+    const mark = world.sandbox.requests.length;
+    const [report] = await interval();
+
+    expect(report!.opened).toBe(0);
+    const issues = responseIssues(world, "acme/api");
+    expect(issues.filter((i) => i.title.endsWith(`(secret scanning alert #${second})`))).toHaveLength(1);
+    expect(issues.find((i) => i.title.endsWith(`(secret scanning alert #${first})`))!.comments.at(-1)!.body).toContain("Validity changed from active to **inactive**");
+    const reads = world.sandbox.requests.slice(mark).filter((r) => r.method === "GET");
+    expect(reads.filter((r) => r.path === "/repos/acme/api/issues" && r.query.labels === "nhi-response").map((r) => r.query.since !== undefined)).toEqual([true]);
+    expect(reads.filter((r) => r.path === "/orgs/acme/secret-scanning/alerts" && r.query.state !== "resolved").map((r) => r.query.sort)).toEqual(["updated"]);
+  });
+});
+
 describe("a sweep racing a webhook", () => {
   it("does not open a second issue when the webhook opened one after the sweep made its plan", async () => {
     const late = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/late.ts", startLine: 1 }] }).number;

@@ -24,6 +24,9 @@ const rawAlertSchema = z.object({
   first_location_detected: z.record(z.string(), z.unknown()).nullish(),
 });
 
+/** The fields of a REST or webhook alert nhi-steward reads (a sweep's state keeps only these). */
+export const ALERT_FIELDS_READ: readonly string[] = Object.keys(rawAlertSchema.shape);
+
 const rawRepositorySchema = z.object({
   name: z.string().min(1),
   owner: z.object({ login: z.string().min(1) }),

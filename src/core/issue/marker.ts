@@ -146,10 +146,20 @@ export function encodeKeyMarker(key: string, kind: string): string {
 
 /** Reads the marker from an issue body; null when absent or unreadable. */
 export function decodeMarker(body: string | null | undefined): Marker | null {
+  const text = markerText(body);
+  return text === null ? null : decodeMarkerText(text);
+}
+
+/** The marker's JSON as it stands in a body, undecoded; null when the body has none. */
+export function markerText(body: string | null | undefined): string | null {
   const m = body ? MARKER_RE.exec(body) : null;
-  if (!m) return null;
+  return m ? m[1]! : null;
+}
+
+/** Decodes a marker's JSON (see `markerText`); null when unreadable. */
+export function decodeMarkerText(text: string): Marker | null {
   try {
-    const parsed = markerSchema.safeParse(JSON.parse(m[1]!));
+    const parsed = markerSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
