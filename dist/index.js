@@ -6872,7 +6872,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7351,7 +7351,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline(
+      const pipe2 = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -10396,7 +10396,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler2) {
+    function pipeline2(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10405,7 +10405,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -13570,7 +13570,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished } = __require("node:stream");
+    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14515,7 +14515,7 @@ var require_fetch = __commonJS({
                 status: status2,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18716,7 +18716,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18876,7 +18876,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error64) => {
@@ -54578,9 +54578,12 @@ async function* jsonPages(octokit, route2, params, onFirstResponse) {
 }
 
 // src/github/sweep-state.ts
-import { mkdir as mkdir2, readFile, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { mkdir as mkdir2, readFile, rename as rename2 } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { dirname } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { createGzip, gunzipSync } from "node:zlib";
 var SWEEP_STATE_VERSION = 1;
 var FULL_READ_EVERY_MS = 24 * 36e5;
 var MAX_SKEW_MS = 10 * 6e4;
@@ -54617,11 +54620,13 @@ function patchStoredIssue(issue3, patch) {
 }
 function storeIssue(issue3) {
   const known = storedOf.get(issue3);
+  if (known && known.title === issue3.title && sameList(known.labels, issue3.labels) && sameList(known.assignees, issue3.assignees ?? [])) return known;
   if (known) return { ...known, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [] };
   const text5 = markerText(issue3.body);
   if (text5 === null || text5.includes('"group":{')) return null;
   return { number: issue3.number, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [], ...issue3.url ? { url: issue3.url } : {}, keys: markerKeys(issue3.body), marker: text5 };
 }
+var sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 function usableSweepState(raw, scope, now2) {
   if (raw === null || raw === void 0) return { state: null, reason: "no state from an earlier sweep" };
   const s2 = raw;
@@ -54656,7 +54661,7 @@ function fileStateStore(path) {
         throw e;
       }
       try {
-        return JSON.parse(gunzipSync(bytes).toString("utf8"));
+        return parseStateLines(gunzipSync(bytes));
       } catch (e) {
         throw new Error(`${path} is not a sweep state written by nhi-steward (${e.message})`, { cause: e });
       }
@@ -54664,10 +54669,62 @@ function fileStateStore(path) {
     async save(state) {
       await mkdir2(dirname(path), { recursive: true });
       const tmp = `${path}.tmp`;
-      await writeFile2(tmp, gzipSync(JSON.stringify(state), { level: 1 }));
+      const gzip = createGzip({ level: 1 });
+      const done = pipeline(gzip, createWriteStream(tmp));
+      for (const piece of stateLines(state)) if (!gzip.write(piece)) await once(gzip, "drain");
+      gzip.end();
+      await done;
       await rename2(tmp, path);
     }
   };
+}
+var lineOf = /* @__PURE__ */ new WeakMap();
+function parseStateLines(bytes) {
+  let head = null;
+  let part = null;
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    const text5 = bytes.toString("utf8", start, end);
+    start = end + 1;
+    if (!text5) continue;
+    const line = JSON.parse(text5);
+    if (!head) {
+      if (!("v" in line)) throw new Error("it does not start with a head line");
+      head = { v: line.v, scope: line.scope, fullReadAt: line.fullReadAt, alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null, issues: {} };
+    } else if ("alert" in line) {
+      if (!head.alerts) throw new Error("an alert line without an alert list");
+      head.alerts.open.push(line.alert);
+      lineOf.set(line.alert, text5);
+    } else if ("repo" in line) {
+      part = head.issues[line.repo] = { readAt: line.readAt, open: [] };
+    } else if ("issue" in line) {
+      if (!part) throw new Error("an issue line before its repository line");
+      part.open.push(line.issue);
+      lineOf.set(line.issue, text5);
+    }
+  }
+  if (!head) throw new Error("it is empty");
+  return head;
+}
+function* stateLines(state) {
+  let buffer = "";
+  const add = function* (text5) {
+    buffer += `${text5}
+`;
+    if (buffer.length >= 65536) {
+      yield buffer;
+      buffer = "";
+    }
+  };
+  const line = (record2, wrap) => lineOf.get(record2) ?? JSON.stringify(wrap(record2));
+  yield* add(JSON.stringify({ v: state.v, scope: state.scope, fullReadAt: state.fullReadAt, alertsReadAt: state.alerts?.readAt ?? null }));
+  for (const alert of state.alerts?.open ?? []) yield* add(line(alert, (a) => ({ alert: a })));
+  for (const [repo, part] of Object.entries(state.issues)) {
+    yield* add(JSON.stringify({ repo, readAt: part.readAt }));
+    for (const issue3 of part.open) yield* add(line(issue3, (i) => ({ issue: i })));
+  }
+  if (buffer) yield buffer;
 }
 async function loadSweepState(store, scope, now2, log) {
   let raw;

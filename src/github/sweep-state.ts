@@ -1,6 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, rename } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { dirname } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { createGzip, gunzipSync } from "node:zlib";
 import { decodeMarkerText, markerKeys, markerText, type Marker } from "../core/issue/marker.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import type { Shard } from "../core/shard.ts";
@@ -105,11 +108,15 @@ export function patchStoredIssue(issue: ExistingIssue, patch: { title?: string; 
 /** What the state keeps of an open issue; null for one it cannot keep (a group issue: its body is its checklist). */
 export function storeIssue(issue: ExistingIssue): StoredIssue | null {
   const known = storedOf.get(issue);
+  // Unchanged, the same record (so a file store writes back the line it read).
+  if (known && known.title === issue.title && sameList(known.labels, issue.labels) && sameList(known.assignees, issue.assignees ?? [])) return known;
   if (known) return { ...known, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [] };
   const text = markerText(issue.body);
   if (text === null || text.includes('"group":{')) return null;
   return { number: issue.number, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [], ...(issue.url ? { url: issue.url } : {}), keys: markerKeys(issue.body), marker: text };
 }
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 // ------------------------------------------------------------------------------------------ reading it
 
@@ -159,8 +166,10 @@ export interface SweepStateStore {
 }
 
 /**
- * A gzipped JSON file (the Action keeps it with actions/cache between runs). A missing file is no
- * state; an unreadable one is reported by the caller and replaced.
+ * A gzipped file of JSON lines (the Action keeps it with actions/cache between runs): a head line,
+ * then one line per alert, per repository and per issue. A missing file is no state; an unreadable
+ * one is reported by the caller and replaced. A record read from the file and saved unchanged is
+ * written back as the same line: a sweep that changed little costs little to save.
  */
 export function fileStateStore(path: string): SweepStateStore {
   return {
@@ -173,7 +182,7 @@ export function fileStateStore(path: string): SweepStateStore {
         throw e;
       }
       try {
-        return JSON.parse(gunzipSync(bytes).toString("utf8")) as unknown;
+        return parseStateLines(gunzipSync(bytes));
       } catch (e) {
         throw new Error(`${path} is not a sweep state written by nhi-steward (${(e as Error).message})`, { cause: e });
       }
@@ -181,10 +190,68 @@ export function fileStateStore(path: string): SweepStateStore {
     async save(state) {
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.tmp`;
-      await writeFile(tmp, gzipSync(JSON.stringify(state), { level: 1 }));
+      const gzip = createGzip({ level: 1 });
+      const done = pipeline(gzip, createWriteStream(tmp));
+      for (const piece of stateLines(state)) if (!gzip.write(piece)) await once(gzip, "drain");
+      gzip.end();
+      await done;
       await rename(tmp, path);
     },
   };
+}
+
+/** The line each record was read from (see fileStateStore). */
+const lineOf = new WeakMap<object, string>();
+
+type Line = { v: number; scope: string; fullReadAt: string; alertsReadAt: string | null } | { alert: StoredAlert } | { repo: string; readAt: string } | { issue: StoredIssue };
+
+function parseStateLines(bytes: Buffer): SweepState {
+  let head: SweepState | null = null;
+  let part: SweepState["issues"][string] | null = null;
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    const text = bytes.toString("utf8", start, end);
+    start = end + 1;
+    if (!text) continue;
+    const line = JSON.parse(text) as Line;
+    if (!head) {
+      if (!("v" in line)) throw new Error("it does not start with a head line");
+      head = { v: line.v as typeof SWEEP_STATE_VERSION, scope: line.scope, fullReadAt: line.fullReadAt, alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null, issues: {} };
+    } else if ("alert" in line) {
+      if (!head.alerts) throw new Error("an alert line without an alert list");
+      head.alerts.open.push(line.alert);
+      lineOf.set(line.alert, text);
+    } else if ("repo" in line) {
+      part = head.issues[line.repo] = { readAt: line.readAt, open: [] };
+    } else if ("issue" in line) {
+      if (!part) throw new Error("an issue line before its repository line");
+      part.open.push(line.issue);
+      lineOf.set(line.issue, text);
+    }
+  }
+  if (!head) throw new Error("it is empty");
+  return head;
+}
+
+/** The state's lines, in pieces of about 64 KB. */
+function* stateLines(state: SweepState): Generator<string> {
+  let buffer = "";
+  const add = function* (text: string) {
+    buffer += `${text}\n`;
+    if (buffer.length >= 65_536) {
+      yield buffer;
+      buffer = "";
+    }
+  };
+  const line = (record: object, wrap: (r: object) => object) => lineOf.get(record) ?? JSON.stringify(wrap(record));
+  yield* add(JSON.stringify({ v: state.v, scope: state.scope, fullReadAt: state.fullReadAt, alertsReadAt: state.alerts?.readAt ?? null }));
+  for (const alert of state.alerts?.open ?? []) yield* add(line(alert, (a) => ({ alert: a })));
+  for (const [repo, part] of Object.entries(state.issues)) {
+    yield* add(JSON.stringify({ repo, readAt: part.readAt }));
+    for (const issue of part.open) yield* add(line(issue, (i) => ({ issue: i })));
+  }
+  if (buffer) yield buffer;
 }
 
 /** In memory, for the app's interval sweep (one per organisation, lost on restart: the next sweep reads in full). */

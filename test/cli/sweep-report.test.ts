@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +46,24 @@ describe("nhi-steward sweep and report from a shell", () => {
     const io = captureIo({ env: env() });
     expect(await main(argv, io)).toBe(2);
     expect(io.err()).toContain(message);
+  });
+
+  it("sweep --state keeps a state file, and the next sweep with it reads only what changed", async () => {
+    // The CLI runs on the real clock: GitHub (the sandbox) must agree on what "a day ago" means.
+    world.clock.advance(Math.max(0, Date.now() - world.clock.now().getTime()));
+    const file = join(mkdtempSync(join(tmpdir(), "nhi-cli-state-")), "state.json.gz");
+    const first = captureIo({ env: env() });
+    expect(await main(["sweep", "--repo", "acme/api", "--dry-run", "--state", file], first)).toBe(0);
+    expect(first.err()).toContain("sweep state: no state from an earlier sweep; this sweep reads everything.");
+    expect(existsSync(file)).toBe(true);
+    world.clock.advance(5 * 60_000);
+    const mark = world.sandbox.requests.length;
+    const second = captureIo({ env: env() });
+    expect(await main(["sweep", "--repo", "acme/api", "--dry-run", "--state", file], second)).toBe(0);
+    expect(second.err()).toContain("sweep state: reading only what changed since the last sweep");
+    expect(JSON.parse(second.out()).changes.map((c: { action: string }) => c.action)).toEqual(JSON.parse(first.out()).changes.map((c: { action: string }) => c.action));
+    const alertList = world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/secret-scanning/alerts");
+    expect(alertList.map((r) => r.query.sort)).toEqual(["updated"]);
   });
 
   it("says which variable to set when there is no token", async () => {

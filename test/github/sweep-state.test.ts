@@ -220,6 +220,18 @@ describe("fileStateStore", () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
+  it("loads back exactly what it saved when the state is far larger than one write (many repositories, no alert list)", async () => {
+    const path = join(tempDir(), "state.json.gz");
+    const store = fileStateStore(path);
+    const issues = Object.fromEntries(
+      ["api", "site", "web"].map((repo) => [`acme/${repo}|nhi-response`, { readAt: at(60_000), open: Array.from({ length: 400 }, (_, i) => storedIssue({ number: i + 1, title: `Leaked token ${i} in acme/${repo} “quoted” → ok`, keys: [`secret-scanning:acme/${repo}#${i + 1}`] })) }]),
+    );
+    for (const state of [validState({ issues }), validState({ issues, alerts: null }), validState({ issues: {} })] as unknown as SweepState[]) {
+      await store.save(state);
+      expect(await store.load()).toEqual(state);
+    }
+  });
+
   it("has no state when the file is missing", async () => {
     expect(await fileStateStore(join(tempDir(), "state.json.gz")).load()).toBeNull();
   });
