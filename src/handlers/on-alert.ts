@@ -30,6 +30,9 @@ export function alertLockKey(event: AlertEvent): string | null {
   return typeof p.repository?.full_name === "string" && typeof p.alert?.number === "number" ? `${p.repository.full_name}#${p.alert.number}` : null;
 }
 
+/** How long after its creation an alert's `created` delivery is taken to be its first. */
+const NEW_ALERT_MS = 10 * 60_000;
+
 /** Handles one `secret_scanning_alert` or `secret_scanning_alert_location` delivery. */
 export async function onAlertEvent(run: Run, event: AlertEvent): Promise<ExecutionReport | null> {
   const { log } = run.deps;
@@ -47,8 +50,11 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
   const alert = await gatherAlert(run, payload.alert, repo, visibility, payload.location ? [payload.location] : []);
   log.info(`${alertContext(alert)}: ${event.name}.${action}${event.id ? ` (delivery ${event.id})` : ""}`);
   const work = async () => {
-    // A just-created alert cannot have a closed issue: the closed ones need not be read.
-    const change = await planAlert(run, alert, { newAlert: event.name === "secret_scanning_alert" && action === "created" });
+    // A just-created alert cannot have a closed issue: the closed ones need not be read. A `created`
+    // delivered late (redelivered after its issue was closed) reads them, and finds that issue.
+    const created = alert.createdAt === null ? Number.NaN : Date.parse(alert.createdAt);
+    const fresh = event.name === "secret_scanning_alert" && action === "created" && run.deps.clock.now().getTime() - created < NEW_ALERT_MS;
+    const change = await planAlert(run, alert, { newAlert: fresh });
     const side = await run.drainSideChanges();
     return execute({ changes: [...side, change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
   };

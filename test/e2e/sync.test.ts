@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { asUser, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 let world: World;
 let n: number;
@@ -53,6 +53,20 @@ describe("self-hosted interval sweep", () => {
     const reports = await sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {} });
     expect(reports).toHaveLength(1);
     expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`in acme/api (secret scanning alert #${missed})`))).toHaveLength(1);
+  });
+});
+
+describe("a `created` delivered again after its issue was closed", () => {
+  it("finds the closed issue instead of opening a second one", async () => {
+    const n = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
+    const issue = responseIssues(world, "acme/api").find((i) => i.title.endsWith(`(secret scanning alert #${n})`));
+    // Closed while the app was down (its `issues.closed` never arrived).
+    await asUser(world, "carol", "PATCH", `/repos/acme/api/issues/${issue!.number}`, { state: "closed" });
+    world.clock.advance(24 * 3600_000);
+    // A redelivery from the webhook settings page, a day later: the alert is still open on GitHub.
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
+    expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`(secret scanning alert #${n})`))).toHaveLength(1);
   });
 });
 
