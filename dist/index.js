@@ -54624,7 +54624,8 @@ function storeIssue(issue3) {
   if (known) return { ...known, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [] };
   const text5 = markerText(issue3.body);
   if (text5 === null || text5.includes('"group":{')) return null;
-  return { number: issue3.number, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [], ...issue3.url ? { url: issue3.url } : {}, keys: markerKeys(issue3.body), marker: text5 };
+  const marker = JSON.parse(JSON.stringify(text5));
+  return { number: issue3.number, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [], ...issue3.url ? { url: issue3.url } : {}, keys: markerKeys(issue3.body), marker };
 }
 var sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 function usableSweepState(raw, scope, now2) {

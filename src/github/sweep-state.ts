@@ -113,7 +113,9 @@ export function storeIssue(issue: ExistingIssue): StoredIssue | null {
   if (known) return { ...known, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [] };
   const text = markerText(issue.body);
   if (text === null || text.includes('"group":{')) return null;
-  return { number: issue.number, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [], ...(issue.url ? { url: issue.url } : {}), keys: markerKeys(issue.body), marker: text };
+  // A copy: the matched text would otherwise keep the whole body alive as long as the state lives.
+  const marker = JSON.parse(JSON.stringify(text)) as string;
+  return { number: issue.number, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [], ...(issue.url ? { url: issue.url } : {}), keys: markerKeys(issue.body), marker };
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
