@@ -1,7 +1,9 @@
 /**
  * Sweep benchmark: `npm run bench:sweep [-- --issues 10000 --repos 50 --changed 100]` (Node 24).
  *
- * `--profile FILE` also writes a CPU profile of the "nothing changed" pass.
+ * `--profile FILE` also writes CPU profiles of the "nothing changed" pass (FILE) and of the "from
+ * state: nothing changed" pass (FILE with `.state.cpuprofile`). `--quick` skips the naive baseline and
+ * the changed passes (for trying a change).
  *
  * An organisation with `--issues` open secret scanning alerts across `--repos` repositories (the
  * burst benchmark's organisation), each with its open response issue. The sandbox GitHub runs in a
@@ -13,10 +15,14 @@
  *   naive, GET per issue       the same sweep with the response issues read one GET each
  *                              (`PerIssuePort` below) instead of the paginated, labelled list
  *   sweep, N alerts changed    after `--changed` alerts changed validity on GitHub
+ *   floor                      only reading the two lists every full sweep must read
+ *   from state: …              the same with the Action's `sweep-state` file: load, sweep, save,
+ *                              five virtual minutes apart (first: full read, writes the state;
+ *                              then: only what changed since)
  *
  * For each: GitHub requests by route (the sandbox's log: counted, 304), CPU time of this process
  * (process.cpuUsage: the sweep alone, GitHub is in the other process), wall time, time waiting on
- * GitHub (every fetch timed), and peak rss/heapUsed sampled every 10 ms. The Octokit has pagination
+ * GitHub (every fetch timed), and peak heap (sampled every 10 ms) and rss (every 100 ms). The Octokit has pagination
  * and the REST methods only: the Action's `createOctokit` adds plugin-retry (≈5 ms of idle per request
  * on loopback, see the burst benchmark's "retries off" pass) and plugin-throttling, which spaces
  * writes ≥ 1 s apart and would make the "changed" pass last minutes. Nothing is written to the repository.
