@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
@@ -189,4 +190,91 @@ describe("a state the sweep cannot use means a full read, never a lost alert", (
     const open = warm.sandbox.state.listIssues("acme", "api").filter((i) => i.state === "open" && i.labels.includes("nhi-response"));
     expect(open).toHaveLength(1);
   });
+});
+
+describe("a sweep from its state does what a full sweep does, whatever happens in between (generated stories)", () => {
+  type Step =
+    | { t: "add"; repo: "api" | "site"; path: number }
+    | { t: "validity" | "resolve" | "reopen" | "location" | "edit" | "close" | "comment"; i: number }
+    | { t: "advance"; minutes: number }
+    | { t: "sweep" };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ t: fc.constant("add" as const), repo: fc.constantFrom("api" as const, "site" as const), path: fc.nat(5) }),
+    fc.record({ t: fc.constantFrom("validity" as const, "resolve" as const, "reopen" as const, "location" as const, "edit" as const, "close" as const, "comment" as const), i: fc.nat(20) }),
+    // Mostly short steps (the state stays usable), sometimes long ones (deadlines pass, a day runs out).
+    fc.record({ t: fc.constant("advance" as const), minutes: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 90 }), weight: 2 }, { arbitrary: fc.integer({ min: 4 * 60, max: 10 * 60 }), weight: 2 }, { arbitrary: fc.integer({ min: 10 * 60, max: 16 * 60 }), weight: 1 }) }),
+    fc.constant({ t: "sweep" as const }),
+    fc.constant({ t: "sweep" as const }),
+  );
+  let secrets = 0;
+
+  /** The same step in one world; alerts and issues are picked by position, the same in both. */
+  async function apply(w: World, s: Step): Promise<void> {
+    const alerts = ["api", "site"].flatMap((repo) => w.sandbox.state.alerts("acme", repo).map((a) => ({ repo, a })));
+    const issues = ["api", "site"].flatMap((repo) => w.sandbox.state.listIssues("acme", repo).filter((i) => i.labels.includes("nhi-response")).map((i) => ({ repo, i })));
+    const alert = "i" in s && alerts.length ? alerts[s.i % alerts.length]! : null;
+    const issue = "i" in s && issues.length ? issues[s.i % issues.length]! : null;
+    switch (s.t) {
+      case "add":
+        // The same value in both worlds: the n-th secret of this story.
+        w.sandbox.state.addSecretScanningAlert("acme", s.repo, { secretType: "github_personal_access_token", secret: `ghp_FUZZstory${String(secrets).padStart(28, "0")}`, validity: "active", locations: [{ path: `src/file${s.path}.ts`, startLine: 1 + s.path }] });
+        return;
+      case "validity":
+        if (alert) w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { validity: alert.a.validity === "active" ? "inactive" : "active" });
+        return;
+      case "resolve":
+        if (alert?.a.state === "open") w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { state: "resolved", resolution: "revoked" });
+        return;
+      case "reopen":
+        if (alert?.a.state === "resolved") w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { state: "open" });
+        return;
+      case "location":
+        if (alert) w.sandbox.state.addAlertLocation("acme", alert.repo, alert.a.number, { path: `lib/extra${s.i}.js`, startLine: 2 });
+        return;
+      case "edit":
+        if (issue) await asUser(w, "carol", "PATCH", `/repos/acme/${issue.repo}/issues/${issue.i.number}`, { body: `Note ${s.i} from carol.\n\n${issue.i.body ?? ""}` });
+        return;
+      case "close":
+        if (issue?.i.state === "open") await asUser(w, "erin", "PATCH", `/repos/acme/${issue.repo}/issues/${issue.i.number}`, { state: "closed" });
+        return;
+      case "comment":
+        if (issue) await asUser(w, "dave", "POST", `/repos/acme/${issue.repo}/issues/${issue.i.number}/comments`, { body: `looking (${s.i})` });
+        return;
+      case "advance":
+        w.clock.advance(s.minutes * 60_000);
+        return;
+      case "sweep":
+        return;
+    }
+  }
+
+  it("after every sweep, both GitHubs hold the same issues, comments and alerts", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 16 }), async (story) => {
+        const [a, b] = await Promise.all([startWorld(), startWorld()]);
+        const dir2 = await mkdtemp(join(tmpdir(), "nhi-sweep-story-"));
+        const own = fileStateStore(join(dir2, "state.json.gz"));
+        secrets = 0;
+        try {
+          // Every story starts with alerts whose issues are open and a state to start from.
+          const opening: Step[] = [{ t: "add", repo: "api", path: 0 }, { t: "add", repo: "site", path: 1 }, { t: "add", repo: "api", path: 2 }, { t: "sweep" }];
+          for (const s of [...opening, ...story, { t: "sweep" as const }]) {
+            await apply(a, s);
+            await apply(b, s);
+            if (s.t === "add") secrets++;
+            if (s.t !== "sweep") continue;
+            await sweepAsAction(a);
+            await sweepWithState(b, { store: own });
+            expect(snapshot(b)).toEqual(snapshot(a));
+          }
+          const written = b.sandbox.state.everythingWritten() + b.log.text();
+          expect(written).not.toContain("ghp_FUZZstory");
+        } finally {
+          await Promise.all([a.close(), b.close()]);
+          await rm(dir2, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 12 },
+    );
+  }, 300_000);
 });
