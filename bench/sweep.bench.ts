@@ -325,11 +325,11 @@ async function main(): Promise<void> {
       results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
     }
 
-    // The same sweeps with the Action's `sweep-state` file (gzipped, in a temporary directory): load,
+    // The same sweeps with the Action's `sweep-state` file (in a temporary directory): load,
     // sweep, save, all measured. Five virtual minutes pass between them (GitHub's clock and ours), so
     // that "since the last sweep" means something; no SLA deadline falls in that time.
     const dir = await mkdtemp(join(tmpdir(), "nhi-bench-state-"));
-    const store = fileStateStore(join(dir, "sweep-state.json.gz"));
+    const store = fileStateStore(join(dir, "sweep-state.jsonl"));
     const id = scopeId({ kind: "organization", org: "acme" }, WHOLE);
     const withState = async (run: Run): Promise<SweepReport> => {
       const sweepState = await loadSweepState(store, id, run.deps.clock.now(), run.deps.log);
@@ -356,8 +356,8 @@ async function main(): Promise<void> {
       }
       await later();
       results.push(await pass("from state: nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
-      const size = (await stat(join(dir, "sweep-state.json.gz"))).size;
-      console.log(`The sweep state file: ${f(size / 2 ** 20, 2)} MB gzipped.\n`);
+      const size = (await stat(join(dir, "sweep-state.jsonl"))).size;
+      console.log(`The sweep state file: ${f(size / 2 ** 20, 2)} MB.\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

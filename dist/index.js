@@ -6598,10 +6598,10 @@ upgrade: ${upgrade}\r
     }
     function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let finished = false;
+      let finished2 = false;
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
-        if (finished) {
+        if (finished2) {
           return;
         }
         try {
@@ -6613,7 +6613,7 @@ upgrade: ${upgrade}\r
         }
       };
       const onDrain = function() {
-        if (finished) {
+        if (finished2) {
           return;
         }
         if (body.resume) {
@@ -6624,16 +6624,16 @@ upgrade: ${upgrade}\r
         queueMicrotask(() => {
           body.removeListener("error", onFinished);
         });
-        if (!finished) {
+        if (!finished2) {
           const err = new RequestAbortedError();
           queueMicrotask(() => onFinished(err));
         }
       };
       const onFinished = function(err) {
-        if (finished) {
+        if (finished2) {
           return;
         }
-        finished = true;
+        finished2 = true;
         assert2(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
@@ -6872,7 +6872,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7351,7 +7351,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline2(
+      const pipe2 = pipeline(
         body,
         h2stream,
         (err) => {
@@ -10041,7 +10041,7 @@ var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { finished, PassThrough } = __require("node:stream");
+    var { finished: finished2, PassThrough } = __require("node:stream");
     var { InvalidArgumentError: InvalidArgumentError2, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10137,7 +10137,7 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished(res, { readable: false }, (err) => {
+          finished2(res, { readable: false }, (err) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
             if (err || !res2.readable) {
@@ -10396,7 +10396,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler2) {
+    function pipeline(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10405,7 +10405,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline2;
+    module.exports = pipeline;
   }
 });
 
@@ -13570,7 +13570,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline: pipeline2, finished } = __require("node:stream");
+    var { Readable, pipeline, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14038,7 +14038,7 @@ var require_fetch = __commonJS({
       if (internalResponse.body == null) {
         processResponseEndOfBody();
       } else {
-        finished(internalResponse.body.stream, () => {
+        finished2(internalResponse.body.stream, () => {
           processResponseEndOfBody();
         });
       }
@@ -14515,7 +14515,7 @@ var require_fetch = __commonJS({
                 status: status2,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18716,7 +18716,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18876,7 +18876,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline2(
+          pipeline(
             response.body.stream,
             eventSourceStream,
             (error64) => {
@@ -20243,18 +20243,18 @@ var require_light = __commonJS({
             var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
-              var finished;
-              finished = () => {
+              var finished2;
+              finished2 = () => {
                 var counts;
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
               return new this.Promise((resolve, reject) => {
-                if (finished()) {
+                if (finished2()) {
                   return resolve();
                 } else {
                   return this.on("done", () => {
-                    if (finished()) {
+                    if (finished2()) {
                       this.removeAllListeners("done");
                       return resolve();
                     }
@@ -20804,7 +20804,7 @@ var require_scan = __commonJS({
       let backslashes = false;
       let negated = false;
       let negatedExtglob = false;
-      let finished = false;
+      let finished2 = false;
       let braces = 0;
       let prev;
       let code2;
@@ -20841,7 +20841,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -20850,7 +20850,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code2 === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -20861,7 +20861,7 @@ var require_scan = __commonJS({
               if (braces === 0) {
                 braceEscaped = false;
                 isBrace = token.isBrace = true;
-                finished = true;
+                finished2 = true;
                 break;
               }
             }
@@ -20875,7 +20875,7 @@ var require_scan = __commonJS({
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
+          if (finished2 === true) continue;
           if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
             continue;
@@ -20888,7 +20888,7 @@ var require_scan = __commonJS({
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
-            finished = true;
+            finished2 = true;
             if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
@@ -20905,7 +20905,7 @@ var require_scan = __commonJS({
                   continue;
                 }
                 if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
+                  finished2 = true;
                   break;
                 }
               }
@@ -20917,7 +20917,7 @@ var require_scan = __commonJS({
         if (code2 === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -20925,7 +20925,7 @@ var require_scan = __commonJS({
         }
         if (code2 === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -20941,7 +20941,7 @@ var require_scan = __commonJS({
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
-              finished = true;
+              finished2 = true;
               break;
             }
           }
@@ -20970,7 +20970,7 @@ var require_scan = __commonJS({
                 continue;
               }
               if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
+                finished2 = true;
                 break;
               }
             }
@@ -20979,7 +20979,7 @@ var require_scan = __commonJS({
           break;
         }
         if (isGlob === true) {
-          finished = true;
+          finished2 = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -54581,9 +54581,8 @@ async function* jsonPages(octokit, route2, params, onFirstResponse) {
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir as mkdir2, readFile, rename as rename2 } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
+import { finished } from "node:stream/promises";
 import { dirname } from "node:path";
-import { createGzip, gunzipSync } from "node:zlib";
 var SWEEP_STATE_VERSION = 1;
 var FULL_READ_EVERY_MS = 24 * 36e5;
 var MAX_SKEW_MS = 10 * 6e4;
@@ -54662,7 +54661,7 @@ function fileStateStore(path) {
         throw e;
       }
       try {
-        return parseStateLines(gunzipSync(bytes));
+        return parseStateLines(bytes);
       } catch (e) {
         throw new Error(`${path} is not a sweep state written by nhi-steward (${e.message})`, { cause: e });
       }
@@ -54670,10 +54669,10 @@ function fileStateStore(path) {
     async save(state) {
       await mkdir2(dirname(path), { recursive: true });
       const tmp = `${path}.tmp`;
-      const gzip = createGzip({ level: 1 });
-      const done = pipeline(gzip, createWriteStream(tmp));
-      for (const piece of stateLines(state)) if (!gzip.write(piece)) await once(gzip, "drain");
-      gzip.end();
+      const out = createWriteStream(tmp);
+      const done = finished(out);
+      for (const piece of stateLines(state)) if (!out.write(piece)) await once(out, "drain");
+      out.end();
       await done;
       await rename2(tmp, path);
     }
@@ -54683,7 +54682,7 @@ var lineOf = /* @__PURE__ */ new WeakMap();
 function parseStateLines(bytes) {
   let head = null;
   let part = null;
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0, n2 = 1; start < bytes.length; n2++) {
     let end = bytes.indexOf(10, start);
     if (end < 0) end = bytes.length;
     const text5 = bytes.toString("utf8", start, end);
@@ -54691,7 +54690,7 @@ function parseStateLines(bytes) {
     if (!text5) continue;
     const line = JSON.parse(text5);
     if (!head) {
-      if (!("v" in line)) throw new Error("it does not start with a head line");
+      if (!("v" in line) || typeof line.scope !== "string" || typeof line.fullReadAt !== "string") throw new Error("its first line is not the head of a sweep state");
       head = { v: line.v, scope: line.scope, fullReadAt: line.fullReadAt, alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null, issues: {} };
     } else if ("alert" in line) {
       if (!head.alerts) throw new Error("an alert line without an alert list");
@@ -54703,7 +54702,7 @@ function parseStateLines(bytes) {
       if (!part) throw new Error("an issue line before its repository line");
       part.open.push(line.issue);
       lineOf.set(line.issue, text5);
-    }
+    } else throw new Error(`line ${n2} is neither an alert, a repository nor an issue`);
   }
   if (!head) throw new Error("it is empty");
   return head;

@@ -1,9 +1,8 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, rename } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
+import { finished } from "node:stream/promises";
 import { dirname } from "node:path";
-import { createGzip, gunzipSync } from "node:zlib";
 import { decodeMarkerText, markerKeys, markerText, type Marker } from "../core/issue/marker.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import type { Shard } from "../core/shard.ts";
@@ -168,7 +167,7 @@ export interface SweepStateStore {
 }
 
 /**
- * A gzipped file of JSON lines (the Action keeps it with actions/cache between runs): a head line,
+ * A file of JSON lines (the Action keeps it with actions/cache, which compresses it, between runs): a head line,
  * then one line per alert, per repository and per issue. A missing file is no state; an unreadable
  * one is reported by the caller and replaced. A record read from the file and saved unchanged is
  * written back as the same line: a sweep that changed little costs little to save.
@@ -184,7 +183,7 @@ export function fileStateStore(path: string): SweepStateStore {
         throw e;
       }
       try {
-        return parseStateLines(gunzipSync(bytes));
+        return parseStateLines(bytes);
       } catch (e) {
         throw new Error(`${path} is not a sweep state written by nhi-steward (${(e as Error).message})`, { cause: e });
       }
@@ -192,10 +191,10 @@ export function fileStateStore(path: string): SweepStateStore {
     async save(state) {
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.tmp`;
-      const gzip = createGzip({ level: 1 });
-      const done = pipeline(gzip, createWriteStream(tmp));
-      for (const piece of stateLines(state)) if (!gzip.write(piece)) await once(gzip, "drain");
-      gzip.end();
+      const out = createWriteStream(tmp);
+      const done = finished(out);
+      for (const piece of stateLines(state)) if (!out.write(piece)) await once(out, "drain");
+      out.end();
       await done;
       await rename(tmp, path);
     },
@@ -210,7 +209,7 @@ type Line = { v: number; scope: string; fullReadAt: string; alertsReadAt: string
 function parseStateLines(bytes: Buffer): SweepState {
   let head: SweepState | null = null;
   let part: SweepState["issues"][string] | null = null;
-  for (let start = 0; start < bytes.length; ) {
+  for (let start = 0, n = 1; start < bytes.length; n++) {
     let end = bytes.indexOf(10, start);
     if (end < 0) end = bytes.length;
     const text = bytes.toString("utf8", start, end);
@@ -218,7 +217,7 @@ function parseStateLines(bytes: Buffer): SweepState {
     if (!text) continue;
     const line = JSON.parse(text) as Line;
     if (!head) {
-      if (!("v" in line)) throw new Error("it does not start with a head line");
+      if (!("v" in line) || typeof line.scope !== "string" || typeof line.fullReadAt !== "string") throw new Error("its first line is not the head of a sweep state");
       head = { v: line.v as typeof SWEEP_STATE_VERSION, scope: line.scope, fullReadAt: line.fullReadAt, alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null, issues: {} };
     } else if ("alert" in line) {
       if (!head.alerts) throw new Error("an alert line without an alert list");
@@ -230,7 +229,7 @@ function parseStateLines(bytes: Buffer): SweepState {
       if (!part) throw new Error("an issue line before its repository line");
       part.open.push(line.issue);
       lineOf.set(line.issue, text);
-    }
+    } else throw new Error(`line ${n} is neither an alert, a repository nor an issue`);
   }
   if (!head) throw new Error("it is empty");
   return head;

@@ -51,7 +51,7 @@ describe("nhi-steward sweep and report from a shell", () => {
   it("sweep --state keeps a state file, and the next sweep with it reads only what changed", async () => {
     // The CLI runs on the real clock: GitHub (the sandbox) must agree on what "a day ago" means.
     world.clock.advance(Math.max(0, Date.now() - world.clock.now().getTime()));
-    const file = join(mkdtempSync(join(tmpdir(), "nhi-cli-state-")), "state.json.gz");
+    const file = join(mkdtempSync(join(tmpdir(), "nhi-cli-state-")), "state.jsonl");
     const first = captureIo({ env: env() });
     expect(await main(["sweep", "--repo", "acme/api", "--dry-run", "--state", file], first)).toBe(0);
     expect(first.err()).toContain("sweep state: no state from an earlier sweep; this sweep reads everything.");

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
@@ -116,7 +115,7 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     // The Action runs on the real clock; GitHub (the sandbox) must agree on what "a day ago" means.
     world.clock.advance(Date.now() - world.clock.now().getTime());
     const dir = mkdtempSync(join(tmpdir(), "nhi-action-state-"));
-    const file = join(dir, "sweep-state.json.gz");
+    const file = join(dir, "sweep-state.jsonl");
     try {
       const first = await action({ scope: "organization", "sweep-state": file });
       expect(JSON.parse(first.outputs.plan!).changes.filter((c: { alert: string; status: string }) => c.alert.startsWith("secret-scanning:") && c.status === "applied")).toHaveLength(3);
@@ -134,7 +133,7 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
       const issueLists = reads.filter((r) => /^\/repos\/acme\/[^/]+\/issues$/.test(r.path) && r.query.labels === "nhi-response");
       expect(issueLists.length).toBeGreaterThan(0);
       for (const r of issueLists) expect(r.query.since).toBeDefined();
-      const kept = gunzipSync(readFileSync(file)).toString("utf8");
+      const kept = readFileSync(file, "utf8");
       expect(leaks(world, kept)).toEqual([]);
       expect(kept).not.toContain("sk_live_resolved_long_ago");
     } finally {

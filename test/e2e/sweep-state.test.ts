@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOctokit } from "../../src/github/octokit.ts";
@@ -26,7 +25,7 @@ let file: string;
 beforeEach(async () => {
   [full, warm] = await Promise.all([startWorld(), startWorld()]);
   dir = await mkdtemp(join(tmpdir(), "nhi-sweep-state-"));
-  file = join(dir, "state.json.gz");
+  file = join(dir, "state.jsonl");
   store = fileStateStore(file);
 });
 afterEach(async () => {
@@ -150,7 +149,7 @@ describe("a sweep from its state does what a full sweep does", () => {
     expect(warmRequests.some((r) => r.path === "/orgs/acme/secret-scanning/alerts" && r.query.state === "open")).toBe(true);
 
     // The state never holds a secret.
-    const kept = gunzipSync(await readFile(file)).toString("utf8");
+    const kept = await readFile(file, "utf8");
     expect(Object.values(PLANTED).filter((v) => kept.includes(v))).toEqual([]);
     expect(kept).not.toContain('"secret"');
   });
@@ -165,7 +164,7 @@ describe("a state the sweep cannot use means a full read, never a lost alert", (
     await writeFile(file, "not a state");
     const report = await sweepWithState(warm);
     expect(report.results.filter((r) => r.change.key.startsWith("secret-scanning:") && r.change.action === "open" && r.status === "applied")).toHaveLength(1);
-    expect(warm.log.text()).toMatch(/sweep state: .*state\.json\.gz is not a sweep state written by nhi-steward.*reads everything/);
+    expect(warm.log.text()).toMatch(/sweep state: .*state\.jsonl is not a sweep state written by nhi-steward.*reads everything/);
     const kept = (await store.load()) as { v: number; alerts: { open: unknown[] } };
     expect(kept.v).toBe(1);
     expect(kept.alerts.open).toHaveLength(1);
@@ -253,7 +252,7 @@ describe("a sweep from its state does what a full sweep does, whatever happens i
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 16 }), async (story) => {
         const [a, b] = await Promise.all([startWorld(), startWorld()]);
         const dir2 = await mkdtemp(join(tmpdir(), "nhi-sweep-story-"));
-        const own = fileStateStore(join(dir2, "state.json.gz"));
+        const own = fileStateStore(join(dir2, "state.jsonl"));
         secrets = 0;
         try {
           // Every story starts with alerts whose issues are open and a state to start from.

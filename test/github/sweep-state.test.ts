@@ -221,7 +221,7 @@ describe("fileStateStore", () => {
   });
 
   it("loads back exactly what it saved when the state is far larger than one write (many repositories, no alert list)", async () => {
-    const path = join(tempDir(), "state.json.gz");
+    const path = join(tempDir(), "state.jsonl");
     const store = fileStateStore(path);
     const issues = Object.fromEntries(
       ["api", "site", "web"].map((repo) => [`acme/${repo}|nhi-response`, { readAt: at(60_000), open: Array.from({ length: 400 }, (_, i) => storedIssue({ number: i + 1, title: `Leaked token ${i} in acme/${repo} “quoted” → ok`, keys: [`secret-scanning:acme/${repo}#${i + 1}`] })) }]),
@@ -233,17 +233,17 @@ describe("fileStateStore", () => {
   });
 
   it("has no state when the file is missing", async () => {
-    expect(await fileStateStore(join(tempDir(), "state.json.gz")).load()).toBeNull();
+    expect(await fileStateStore(join(tempDir(), "state.jsonl")).load()).toBeNull();
   });
 
   it("loads what it saved, creating the directory, and leaves no temporary file", async () => {
     const dir = tempDir();
-    const path = join(dir, "nested", "state.json.gz");
+    const path = join(dir, "nested", "state.jsonl");
     const store = fileStateStore(path);
     const state = validState() as unknown as SweepState;
     await store.save(state);
     expect(await store.load()).toEqual(state);
-    expect(await readdir(join(dir, "nested"))).toEqual(["state.json.gz"]);
+    expect(await readdir(join(dir, "nested"))).toEqual(["state.jsonl"]);
     expect(existsSync(`${path}.tmp`)).toBe(false);
     // A second save replaces the first.
     const next = { ...state, fullReadAt: NOW.toISOString() };
@@ -253,8 +253,12 @@ describe("fileStateStore", () => {
   });
 
   it("rejects a file it did not write, naming the file", async () => {
-    const path = join(tempDir(), "state.json.gz");
+    const path = join(tempDir(), "state.jsonl");
     writeFileSync(path, '{"v":1}');
+    await expect(fileStateStore(path).load()).rejects.toThrow(`${path} is not a sweep state written by nhi-steward`);
+    writeFileSync(path, '{"v":1,"scope":"organization:acme 1/1","fullReadAt":"2026-11-27T00:00:00Z","alertsReadAt":null}\n{"something":"else"}\n');
+    await expect(fileStateStore(path).load()).rejects.toThrow("line 2 is neither an alert, a repository nor an issue");
+    writeFileSync(path, "\u001f\u008b binary");
     await expect(fileStateStore(path).load()).rejects.toThrow(`${path} is not a sweep state written by nhi-steward`);
   });
 });
@@ -264,7 +268,7 @@ describe("loadSweepState and saveSweepState", () => {
 
   it("reads everything when the state cannot be loaded, and says so", async () => {
     const log = new MemoryLogger();
-    const failing = store({ load: () => Promise.reject(new Error("state.json.gz is not a sweep state written by nhi-steward (incorrect header check)")) });
+    const failing = store({ load: () => Promise.reject(new Error("state.jsonl is not a sweep state written by nhi-steward (incorrect header check)")) });
     expect(await loadSweepState(failing, SCOPE, NOW, log)).toBeNull();
     const warnings = log.lines.filter((l) => l.level === "warn");
     expect(warnings).toHaveLength(1);
