@@ -65336,17 +65336,16 @@ function memberOf(decision, previous = null) {
     inputs: decision.inputs ?? null
   };
 }
+function alertFieldsOf(member) {
+  const { identityClass: identityClass3, secretType, validity, publiclyLeaked, severity: severity2, system } = member;
+  return { identityClass: identityClass3, secretType, validity, publiclyLeaked, severity: severity2, system };
+}
 function memberAsPrevious(group, member) {
   return {
     ...group,
     key: member.key,
     alert: member.alert,
-    identityClass: member.identityClass,
-    secretType: member.secretType,
-    validity: member.validity,
-    publiclyLeaked: member.publiclyLeaked,
-    severity: member.severity,
-    system: member.system,
+    ...alertFieldsOf(member),
     openedAt: member.sla.startedAt,
     sla: member.sla,
     acknowledged: null,
@@ -65388,12 +65387,7 @@ function openGroup(decision, now2) {
     key: groupKey(alert),
     repo: repoName(alert.repo),
     alert: 0,
-    identityClass: member.identityClass,
-    secretType: member.secretType,
-    validity: member.validity,
-    publiclyLeaked: member.publiclyLeaked,
-    severity: member.severity,
-    system: member.system,
+    ...alertFieldsOf(member),
     locations: [],
     routing: decision.routing,
     openedAt: now2.toISOString(),

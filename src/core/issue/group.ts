@@ -118,18 +118,19 @@ export function memberOf(decision: Decision, previous: GroupMember | null = null
   };
 }
 
+/** The fields a member and a single issue's marker share about the alert itself. */
+function alertFieldsOf(member: GroupMember): Pick<Marker, "identityClass" | "secretType" | "validity" | "publiclyLeaked" | "severity" | "system"> {
+  const { identityClass, secretType, validity, publiclyLeaked, severity, system } = member;
+  return { identityClass, secretType, validity, publiclyLeaked, severity, system };
+}
+
 /** A member seen as a single issue's marker, so `decide` keeps (or tightens) its own clock. */
 export function memberAsPrevious(group: Marker, member: GroupMember): Marker {
   return {
     ...group,
     key: member.key,
     alert: member.alert,
-    identityClass: member.identityClass,
-    secretType: member.secretType,
-    validity: member.validity,
-    publiclyLeaked: member.publiclyLeaked,
-    severity: member.severity,
-    system: member.system,
+    ...alertFieldsOf(member),
     openedAt: member.sla.startedAt,
     sla: member.sla,
     acknowledged: null,
@@ -175,12 +176,7 @@ export function openGroup(decision: Decision, now: Date): Marker {
     key: groupKey(alert),
     repo: repoName(alert.repo),
     alert: 0,
-    identityClass: member.identityClass,
-    secretType: member.secretType,
-    validity: member.validity,
-    publiclyLeaked: member.publiclyLeaked,
-    severity: member.severity,
-    system: member.system,
+    ...alertFieldsOf(member),
     locations: [],
     routing: decision.routing,
     openedAt: now.toISOString(),
