@@ -50,6 +50,7 @@ import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
 import { exposeGc, repoName, route, sampleMemory, seed, timeGitHubRequests } from "./burst.bench.ts";
 import { SandboxChild } from "./support/child.ts";
+import { SANDBOX_APP_IDENTITY } from "../src/sandbox/index.ts";
 
 const START = "2026-11-23T08:55:00Z";
 
@@ -132,7 +133,7 @@ async function sandboxProcess(): Promise<void> {
         // One sweep opens every issue (the first sweep after installing the app, or a backfill).
         const log = countingLogger();
         const started = performance.now();
-        const report = await sweep(new Run({ github: new OctokitPort(octokitFor(sandbox.url, "ghs_seed")), clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+        const report = await sweep(new Run({ github: new OctokitPort(octokitFor(sandbox.url, "ghs_seed"), { self: SANDBOX_APP_IDENTITY }), clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
         const alertResults = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
         return {
           url: sandbox.url,
@@ -198,7 +199,7 @@ class PerIssuePort extends OctokitPort {
   private readonly read = new Map<string, Promise<ExistingIssue>>();
 
   constructor(octokit: OctokitLike, index: [string, string, number][]) {
-    super(octokit);
+    super(octokit, { self: SANDBOX_APP_IDENTITY });
     this.client = octokit;
     this.byKey = new Map(index.map(([key, repo, number]) => [key, { repo, number }]));
     for (const [, repo, number] of index) this.byRepo.set(repo, [...(this.byRepo.get(repo) ?? []), number]);
@@ -305,13 +306,13 @@ async function main(): Promise<void> {
     };
 
     // One unmeasured sweep first, so that no pass pays for JIT warm-up.
-    await pass("warm-up", new OctokitPort(octokitFor(seeded.url, "ghs_bench")));
+    await pass("warm-up", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }));
     const results: PassResult[] = [];
     const profiler = values.profile ? await startProfile() : null;
-    results.push(await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+    results.push(await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
     if (profiler && values.profile) await profiler.stop(values.profile);
     // The floor: only reading the two lists a sweep must read (alerts, response issues), no work on them.
-    results.push(await pass("floor: read the lists only", new OctokitPort(octokitFor(seeded.url, "ghs_floor")), readListsOnly));
+    results.push(await pass("floor: read the lists only", new OctokitPort(octokitFor(seeded.url, "ghs_floor"), { self: SANDBOX_APP_IDENTITY }), readListsOnly));
     // `--quick` (for trying a change): no naive baseline and no changes, the state passes only with nothing changed.
     const changes = values.quick ? 0 : changed;
     if (!values.quick) {
@@ -320,9 +321,9 @@ async function main(): Promise<void> {
     }
     const mutated = changes ? await child.call<number>({ op: "mutate", count: changes }) : 0;
     if (changes) {
-      results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+      results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
       // The same as the first pass, once more: shows how much the figures drift within one run.
-      results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"))));
+      results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
     }
 
     // The same sweeps with the Action's `sweep-state` file (in a temporary directory): load,
@@ -333,7 +334,7 @@ async function main(): Promise<void> {
     const id = scopeId({ kind: "organization", org: "acme" }, WHOLE);
     const withState = async (run: Run): Promise<SweepReport> => {
       const sweepState = await loadSweepState(store, id, run.deps.clock.now(), run.deps.log);
-      const github = new OctokitPort(octokitFor(seeded.url, "ghs_state"), { sweepState });
+      const github = new OctokitPort(octokitFor(seeded.url, "ghs_state"), { self: SANDBOX_APP_IDENTITY, sweepState });
       const report = await sweep(new Run({ github, clock: run.deps.clock, log: run.deps.log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
       await saveSweepState(store, github, id, run.deps.log);
       return report;
@@ -344,18 +345,18 @@ async function main(): Promise<void> {
     };
     try {
       await later();
-      results.push(await pass("from state: first sweep (reads everything, keeps the state)", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      results.push(await pass("from state: first sweep (reads everything, keeps the state)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
       await later();
       const stateProfiler = values.profile ? await startProfile() : null;
-      results.push(await pass("from state: nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      results.push(await pass("from state: nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
       if (stateProfiler && values.profile) await stateProfiler.stop(values.profile.replace(/(\.cpuprofile)?$/, ".state.cpuprofile"));
       if (changes) {
         await later();
         const again = await child.call<number>({ op: "mutate", count: changes });
-        results.push(await pass(`from state: ${again} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+        results.push(await pass(`from state: ${again} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
       }
       await later();
-      results.push(await pass("from state: nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench")), withState));
+      results.push(await pass("from state: nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
       const size = (await stat(join(dir, "sweep-state.jsonl"))).size;
       console.log(`The sweep state file: ${f(size / 2 ** 20, 2)} MB.\n`);
     } finally {

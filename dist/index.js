@@ -594,10 +594,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code2, data) {
+      constructor(message, code, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code2 ? `HPE_${code2}` : void 0;
+        this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -620,12 +620,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code2;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -636,12 +636,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code2, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code2;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -851,8 +851,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key2.length) {
           throw new TypeError("Unreachable");
         }
-        const code2 = this.code = key2.charCodeAt(index);
-        if (code2 > 127) {
+        const code = this.code = key2.charCodeAt(index);
+        if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key2.length !== ++index) {
@@ -873,11 +873,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code2 = key2.charCodeAt(index);
-          if (code2 > 127) {
+          const code = key2.charCodeAt(index);
+          if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code2) {
+          if (node2.code === code) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -887,7 +887,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key2, value, index);
               break;
             }
-          } else if (node2.code < code2) {
+          } else if (node2.code < code) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -911,19 +911,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code2 = key2[index];
-          if (code2 <= 90 && code2 >= 65) {
-            code2 |= 32;
+          let code = key2[index];
+          if (code <= 90 && code >= 65) {
+            code |= 32;
           }
           while (node2 !== null) {
-            if (code2 === node2.code) {
+            if (code === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code2 ? node2.left : node2.right;
+            node2 = node2.code < code ? node2.left : node2.right;
           }
         }
         return null;
@@ -1630,11 +1630,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code2, reason } = evt;
+        const { websocket, code, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code2,
+          code,
           reason
         );
       });
@@ -4122,9 +4122,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code2 = url2.charCodeAt(i);
-        if (code2 > 126 || // Non-US-ASCII + DEL
-        code2 < 32) {
+        const code = url2.charCodeAt(i);
+        if (code > 126 || // Non-US-ASCII + DEL
+        code < 32) {
           return false;
         }
       }
@@ -4715,8 +4715,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position2
@@ -4742,8 +4742,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code2 = char.charCodeAt(0);
-          return code2 >= 48 && code2 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position2
@@ -7034,9 +7034,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code2, id) {
+    function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7046,8 +7046,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code2) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7252,8 +7252,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code2) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
+      stream.once("frameError", (type, code) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
       });
       return true;
       function writeBodyH2() {
@@ -9191,7 +9191,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code: code2, headers } = err;
+        const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9203,7 +9203,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
+        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
         }
@@ -10737,7 +10737,7 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
+    function safeUrl2(path) {
       if (typeof path !== "string") {
         return path;
       }
@@ -10771,8 +10771,8 @@ var require_mock_utils = __commonJS({
     }
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
-      const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11946,8 +11946,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code2) {
-      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
+    function isHTTPWhiteSpaceCharCode(code) {
+      return code === 10 || code === 13 || code === 9 || code === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code2 = value.charCodeAt(i);
-        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
+        const code = value.charCodeAt(i);
+        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
       }
@@ -16111,26 +16111,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code2 = name.charCodeAt(i);
-        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
-        code2 > 126 || // exclude non-ascii and DEL
-        code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 60 || // <
-        code2 === 62 || // >
-        code2 === 64 || // @
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 58 || // :
-        code2 === 92 || // \
-        code2 === 47 || // /
-        code2 === 91 || // [
-        code2 === 93 || // ]
-        code2 === 63 || // ?
-        code2 === 61 || // =
-        code2 === 123 || // {
-        code2 === 125) {
+        const code = name.charCodeAt(i);
+        if (code < 33 || // exclude CTLs (0-31), SP and HT
+        code > 126 || // exclude non-ascii and DEL
+        code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 60 || // <
+        code === 62 || // >
+        code === 64 || // @
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 58 || // :
+        code === 92 || // \
+        code === 47 || // /
+        code === 91 || // [
+        code === 93 || // ]
+        code === 63 || // ?
+        code === 61 || // =
+        code === 123 || // {
+        code === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16146,31 +16146,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code2 = value.charCodeAt(i++);
-        if (code2 < 33 || // exclude CTLs (0-31)
-        code2 > 126 || // non-ascii and DEL (127)
-        code2 === 34 || // "
-        code2 === 44 || // ,
-        code2 === 59 || // ;
-        code2 === 92) {
+        const code = value.charCodeAt(i++);
+        if (code < 33 || // exclude CTLs (0-31)
+        code > 126 || // non-ascii and DEL (127)
+        code === 34 || // "
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code2 = path.charCodeAt(i);
-        if (code2 < 32 || // exclude CTLs (0-31)
-        code2 > 126 || // exclude DEL and non-ascii
-        code2 === 59) {
+        const code = path.charCodeAt(i);
+        if (code < 32 || // exclude CTLs (0-31)
+        code > 126 || // exclude DEL and non-ascii
+        code === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code2) {
-      return code2 >= 48 && code2 <= 57 || // 0-9
-      code2 >= 65 && code2 <= 90 || // A-Z
-      code2 >= 97 && code2 <= 122;
+    function isLetterOrDigit(code) {
+      return code >= 48 && code <= 57 || // 0-9
+      code >= 65 && code <= 90 || // A-Z
+      code >= 97 && code <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16181,8 +16181,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain2.length; ++i) {
-        const code2 = domain2.charCodeAt(i);
-        if (code2 === 46) {
+        const code = domain2.charCodeAt(i);
+        if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16192,10 +16192,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code2)) {
+        if (labelLength === 0 && !isLetterOrDigit(code)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code2) && code2 !== 45) {
+        if (!isLetterOrDigit(code) && code !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16969,37 +16969,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code2 = protocol.charCodeAt(i);
-        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code2 > 126 || code2 === 34 || // "
-        code2 === 40 || // (
-        code2 === 41 || // )
-        code2 === 44 || // ,
-        code2 === 47 || // /
-        code2 === 58 || // :
-        code2 === 59 || // ;
-        code2 === 60 || // <
-        code2 === 61 || // =
-        code2 === 62 || // >
-        code2 === 63 || // ?
-        code2 === 64 || // @
-        code2 === 91 || // [
-        code2 === 92 || // \
-        code2 === 93 || // ]
-        code2 === 123 || // {
-        code2 === 125) {
+        const code = protocol.charCodeAt(i);
+        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code > 126 || code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 44 || // ,
+        code === 47 || // /
+        code === 58 || // :
+        code === 59 || // ;
+        code === 60 || // <
+        code === 61 || // =
+        code === 62 || // >
+        code === 63 || // ?
+        code === 64 || // @
+        code === 91 || // [
+        code === 92 || // \
+        code === 93 || // ]
+        code === 123 || // {
+        code === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code2) {
-      if (code2 >= 1e3 && code2 < 1015) {
-        return code2 !== 1004 && // reserved
-        code2 !== 1005 && // "MUST NOT be set as a status code"
-        code2 !== 1006;
+    function isValidStatusCode(code) {
+      if (code >= 1e3 && code < 1015) {
+        return code !== 1004 && // reserved
+        code !== 1005 && // "MUST NOT be set as a status code"
+        code !== 1006;
       }
-      return code2 >= 3e3 && code2 <= 4999;
+      return code >= 3e3 && code <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17268,7 +17268,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17276,12 +17276,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code2 !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code2, 0);
-        } else if (code2 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code, 0);
+        } else if (code !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code2, 0);
+          frame.frameData.writeUInt16BE(code, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17306,25 +17306,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code2 = 1005;
+      let code = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code2 = result.code ?? 1005;
+        code = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code2 = 1006;
+        code = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code2,
+        code,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code2,
+          code,
           reason
         });
       }
@@ -17449,8 +17449,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code2, reason) {
-      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17637,8 +17637,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error64, data) => {
                     if (error64) {
-                      const code2 = error64 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code2, error64.message);
+                      const code = error64 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error64.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17702,13 +17702,13 @@ var require_receiver = __commonJS({
         this.#byteOffset -= n2;
         return buffer;
       }
-      writeFragments(fragment) {
+      writeFragments(fragment2) {
         if (this.#maxFragments > 0 && this.#fragments.length === this.#maxFragments) {
           failWebsocketConnectionWithCode(this.ws, 1008, "Too many message fragments");
           return false;
         }
-        this.#fragmentsBytes += fragment.length;
-        this.#fragments.push(fragment);
+        this.#fragmentsBytes += fragment2.length;
+        this.#fragments.push(fragment2);
         return true;
       }
       consumeFragments() {
@@ -17724,11 +17724,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code2;
+        let code;
         if (data.length >= 2) {
-          code2 = data.readUInt16BE(0);
+          code = data.readUInt16BE(0);
         }
-        if (code2 !== void 0 && !isValidStatusCode(code2)) {
+        if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17740,7 +17740,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code2, reason, error: false };
+        return { code, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17755,8 +17755,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code2, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code2, reason, reason.length);
+            const { code, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -17994,17 +17994,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code2 = void 0, reason = void 0) {
+      close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code2 !== void 0) {
-          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
+        if (code !== void 0) {
+          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code2 !== void 0) {
-          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
+        if (code !== void 0) {
+          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18018,7 +18018,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code2, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18264,15 +18264,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code2;
+      let code;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code2 = err.code;
+        code = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code2);
+      closeWebSocketConnection(this, code);
     }
     module.exports = {
       WebSocket
@@ -20473,1782 +20473,6 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR2 = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR: STAR2,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants6();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform2 = navigator.platform.toLowerCase();
-        return platform2 === "win32" || platform2 === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match2) => {
-        return match2 === "\\" ? "" : match2;
-      });
-    };
-    exports.escapeLast = (input2, char, lastIdx) => {
-      const idx = input2.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input2;
-      if (input2[idx - 1] === "\\") return exports.escapeLast(input2, char, idx - 1);
-      return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
-    };
-    exports.removePrefix = (input2, state = {}) => {
-      let output2 = input2;
-      if (output2.startsWith("./")) {
-        output2 = output2.slice(2);
-        state.prefix = "./";
-      }
-      return output2;
-    };
-    exports.wrapOutput = (input2, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output2 = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
-        output2 = `(?:^(?!${output2}).*$)`;
-      }
-      return output2;
-    };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils2();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants6();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input2, options) => {
-      const opts = options || {};
-      const length = input2.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str2 = input2;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished2 = false;
-      let braces = 0;
-      let prev;
-      let code2;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code2;
-        return str2.charCodeAt(++index);
-      };
-      while (index < length) {
-        code2 = advance();
-        let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished2 = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished2 = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished2 = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished2 === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished2 = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code2 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished2 = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code2 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished2 = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished2 = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished2 = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code2 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code2 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished2 = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished2 = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str2;
-      let prefix = "";
-      let glob3 = "";
-      if (start > 0) {
-        prefix = str2.slice(0, start);
-        str2 = str2.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str2.slice(0, lastIndex);
-        glob3 = str2.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob3 = str2;
-      } else {
-        base = str2;
-      }
-      if (base && base !== "" && base !== "/" && base !== str2) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob3) glob3 = utils.removeBackslashes(glob3);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input: input2,
-        start,
-        base,
-        glob: glob3,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input2.slice(n3, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input2.slice(n2);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants3 = require_constants6();
-    var utils = require_utils2();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants3;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input2) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input2) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match2 = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match2 || match2.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match2.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match2.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match2 = parseRepeatedExtglob(value);
-      while (match2) {
-        depth++;
-        value = match2.body.trim();
-        match2 = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse7 = (input2, options) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR: STAR2,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR2;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input: input2,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input2 = utils.removePrefix(input2, state);
-      len = input2.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n2 = 1) => input2[state.index + n2];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output2 = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output: output2 });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal2 = input2.slice(token.startIndex, state.index + 1);
-        const body = input2.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal2;
-          open3.output = safeOutput || utils.escapeRegex(literal2);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open3.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output2 = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output2 = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse7(rest, { ...options, fastpaths: false }).output;
-            output2 = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output: output2 });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
-        let backslashes = false;
-        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc2) {
-              return esc2 + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc2) {
-              return esc2 + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc2 ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output2 = output2.replace(/\\/g, "");
-          } else {
-            output2 = output2.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output2 === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
-        }
-        state.output = utils.wrapOutput(output2, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match2 = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match2 && match2[0].length > 2) {
-            slashes = match2[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open3 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open3);
-          push(open3);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output2 = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output2 = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output2 = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output: output2 });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output2 = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output2 = "|";
-          }
-          push({ type: "comma", value, output: output2 });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output2 = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output2 = `\\${value}`;
-            }
-            push({ type: "text", value, output: output2 });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match2 = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match2) {
-            value += match2[0];
-            state.index += match2[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse7.fastpaths = (input2, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input2.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input2 = REPLACEMENTS[input2] || input2;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR: STAR2,
-        START_ANCHOR
-      } = constants3.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR2;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str2) => {
-        switch (str2) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match2 = /^(.*?)\.(\w+)$/.exec(str2);
-            if (!match2) return;
-            const source2 = create(match2[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match2[2];
-          }
-        }
-      };
-      const output2 = utils.removePrefix(input2, state);
-      let source = create(output2);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse7;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse7 = require_parse2();
-    var utils = require_utils2();
-    var constants3 = require_constants6();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob3, options, returnState = false) => {
-      if (Array.isArray(glob3)) {
-        const fns = glob3.map((input2) => picomatch2(input2, options, returnState));
-        const arrayMatcher = (str2) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str2);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject3(glob3) && glob3.tokens && glob3.input;
-      if (glob3 === "" || typeof glob3 !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex2 = isState ? picomatch2.compileRe(glob3, options) : picomatch2.makeRe(glob3, options, false, true);
-      const state = regex2.state;
-      delete regex2.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output: output2 } = picomatch2.test(input2, regex2, options, { glob: glob3, posix });
-        const result = { glob: glob3, state, regex: regex2, posix, input: input2, output: output2, match: match2, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input2)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input2, regex2, options, { glob: glob3, posix } = {}) => {
-      if (typeof input2 !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input2 === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match2 = input2 === glob3;
-      let output2 = match2 && format ? format(input2) : input2;
-      if (match2 === false) {
-        output2 = format ? format(input2) : input2;
-        match2 = output2 === glob3;
-      }
-      if (match2 === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch2.matchBase(input2, regex2, options, posix);
-        } else {
-          match2 = regex2.exec(output2);
-        }
-      }
-      return { isMatch: Boolean(match2), match: match2, output: output2 };
-    };
-    picomatch2.matchBase = (input2, glob3, options, posix = options && options.windows) => {
-      const regex2 = glob3 instanceof RegExp ? glob3 : picomatch2.makeRe(glob3, options);
-      return regex2.test(utils.basename(input2, { windows: posix }));
-    };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse7(pattern, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input2, options) => scan(input2, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex2 = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex2.state = state;
-      }
-      return regex2;
-    };
-    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
-      if (!input2 || typeof input2 !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse7.fastpaths(input2, options);
-      }
-      if (!parsed.output) {
-        parsed = parse7(input2, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants3;
-    module.exports = picomatch2;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils2();
-    function picomatch2(glob3, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob3, options, returnState);
-    }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -22260,7 +20484,7 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
     var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
@@ -22295,7 +20519,7 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
+    exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
     exports.isMap = isMap2;
@@ -22314,7 +20538,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -22323,9 +20547,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key2, node2, visitor, path) {
       const ctrl = callVisitor(key2, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -22459,7 +20683,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -22469,7 +20693,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -22613,7 +20837,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -22640,7 +20864,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -22651,7 +20875,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -22831,7 +21055,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -22857,7 +21081,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -23216,14 +21440,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text5, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text6, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text5;
+        return text6;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text5.length <= endStep)
-        return text5;
+      if (text6.length <= endStep)
+        return text6;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -23240,14 +21464,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text5, i, indent.length);
+        i = consumeMoreIndentedLines(text6, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text5[i += 1]; ) {
+      for (let ch; ch = text6[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text5[i + 1]) {
+          switch (text6[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -23264,12 +21488,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text5, i, indent.length);
+            i = consumeMoreIndentedLines(text6, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text5[i + 1];
+            const next = text6[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -23281,12 +21505,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text5[i += 1];
+                ch = text6[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text5;
+                return text6;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -23301,39 +21525,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text5;
+        return text6;
       if (onFold)
         onFold();
-      let res = text5.slice(0, folds[0]);
+      let res = text6.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text5.length;
-        if (fold === 0)
+        const fold2 = folds[i2];
+        const end2 = folds[i2 + 1] || text6.length;
+        if (fold2 === 0)
           res = `
-${indent}${text5.slice(0, end2)}`;
+${indent}${text6.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text5[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text6[fold2]}\\`;
           res += `
-${indent}${text5.slice(fold + 1, end2)}`;
+${indent}${text6.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text5, i, indent) {
+    function consumeMoreIndentedLines(text6, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text5[start];
+      let ch = text6[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text5[++i];
+          ch = text6[++i];
         } else {
           do {
-            ch = text5[++i];
+            ch = text6[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text5[start];
+          ch = text6[start];
         }
       }
       return end;
@@ -23396,8 +21620,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str2 += json2.slice(start, i);
-                const code2 = json2.substr(i + 2, 4);
-                switch (code2) {
+                const code = json2.substr(i + 2, 4);
+                switch (code) {
                   case "0000":
                     str2 += "\\0";
                     break;
@@ -23423,8 +21647,8 @@ var require_stringifyString = __commonJS({
                     str2 += "\\P";
                     break;
                   default:
-                    if (code2.substr(0, 2) === "00")
-                      str2 += "\\x" + code2.substr(2);
+                    if (code.substr(0, 2) === "00")
+                      str2 += "\\x" + code.substr(2);
                     else
                       str2 += json2.substr(i, 6);
                 }
@@ -25923,22 +24147,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message) {
+      constructor(name, pos, code, message) {
         super();
         this.name = name;
-        this.code = code2;
+        this.code = code;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLParseError", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLParseError", pos, code, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLWarning", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLWarning", pos, code, message);
       }
     };
     var prettifyError2 = (src, lc) => (error64) => {
@@ -26847,7 +25071,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset: offset2, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code2, msg) => onError(offset2 + rel, code2, msg);
+      const _onError = (rel, code, msg) => onError(offset2 + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -26954,8 +25178,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset: offset2 } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset: offset2 } = foldNewline(source, i);
+          res += fold2;
           i = offset2;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -26995,19 +25219,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset2) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset2 + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset2 + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset2 += 1;
         ch = source[offset2 + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset: offset2 };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset: offset2 };
     }
     var escapeCodes = {
       "0": "\0",
@@ -27045,9 +25269,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset2, length, onError) {
       const cc = source.substr(offset2, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok ? parseInt(cc, 16) : NaN;
+      const code = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code2);
+        return String.fromCodePoint(code);
       } catch {
         const raw = source.substr(offset2 - 2, length + 2);
         onError(offset2 - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -27369,12 +25593,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning2) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
           if (warning2)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -27536,12 +25760,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code2, message) => {
+        const _onError = (pos, code, message) => {
           const offset2 = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset2, code2, message);
+            onError(offset2, code, message);
           else
-            throw new errors.YAMLParseError([offset2, offset2 + 1], code2, message);
+            throw new errors.YAMLParseError([offset2, offset2 + 1], code, message);
         };
         switch (token.type) {
           case "scalar":
@@ -27779,15 +26003,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -27798,8 +26022,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -27830,7 +26054,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -29546,7 +27770,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -29574,8 +27798,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -29871,8 +28095,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text5, addEOL = false) {
-    this._buffer += text5;
+  addRaw(text6, addEOL = false) {
+    this._buffer += text6;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -29891,9 +28115,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code2, lang) {
+  addCodeBlock(code, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -29968,10 +28192,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text5, level) {
+  addHeading(text6, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text5);
+    const element = this.wrap(allowedTag, text6);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30000,9 +28224,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text5, cite) {
+  addQuote(text6, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text5, attrs);
+    const element = this.wrap("blockquote", text6, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -30013,8 +28237,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text5, href) {
-    const element = this.wrap("a", text5, { href });
+  addLink(text6, href) {
+    const element = this.wrap("a", text6, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -30531,20 +28755,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code2 = 128; code2 <= 255; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE;
+for (let code = 128; code <= 255; code++) {
+  CHAR_MAP[code] |= LOWER_CASE;
 }
 for (const char of "!#$%&'*+-.^_`|~") {
   CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code2 = 48; code2 <= 57; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
+for (let code = 48; code <= 57; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
 }
-for (let code2 = 65; code2 <= 90; code2++) {
-  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
+for (let code = 65; code <= 90; code++) {
+  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code2 = 97; code2 <= 122; code2++) {
-  CHAR_MAP[code2] |= TOKEN_FLAG;
+for (let code = 97; code <= 122; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -30564,8 +28788,8 @@ function parse2(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code2 = header.charCodeAt(index);
-    const flags = CHAR_MAP[code2];
+    const code = header.charCodeAt(index);
+    const flags = CHAR_MAP[code];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -30576,7 +28800,7 @@ function parse2(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code2 & NON_ASCII | flags;
+    typeFlags |= code & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -30598,14 +28822,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code2 = header.charCodeAt(index);
-      const flags = CHAR_MAP[code2];
+      const code = header.charCodeAt(index);
+      const flags = CHAR_MAP[code];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code2 === EQ) {
+      if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key2 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -30617,16 +28841,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code3 = header.charCodeAt(index);
-            if (code3 === DQUOTE) {
+            const code2 = header.charCodeAt(index);
+            if (code2 === DQUOTE) {
               if (parameters[key2] === void 0) {
                 parameters[key2] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code4 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code4];
+                const code3 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code3];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -30637,7 +28861,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code3 === BSLASH && index + 1 < len) {
+            if (code2 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -30650,8 +28874,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code3 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code3];
+          const code2 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code2];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -30678,7 +28902,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code2 & NON_ASCII | flags;
+      keyFlags |= code & NON_ASCII | flags;
       index++;
     }
   }
@@ -30937,8 +29161,8 @@ var convertMarkedBigIntsReviver = (key2, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key2, value, context);
 };
-var JSONParseV2 = (text5, reviver) => {
-  return JSON.parse(text5, (key2, value, context) => {
+var JSONParseV2 = (text6, reviver) => {
+  return JSON.parse(text6, (key2, value, context) => {
     const isNumber2 = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber2 && isOutOfBounds;
@@ -30996,8 +29220,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text5) => {
-  return text5.replace(
+var serializeBigInts = (text6) => {
+  return text6.replace(
     stringsOrLargeNumbers,
     (match2, digits, fractional, exponential) => {
       const isString2 = match2[0] === '"';
@@ -31011,18 +29235,18 @@ var serializeBigInts = (text5) => {
     }
   );
 };
-var JSONParse = (text5, reviver) => {
-  if (!text5) return originalParse(text5, reviver);
+var JSONParse = (text6, reviver) => {
+  if (!text6) return originalParse(text6, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text5, reviver);
-    const serializedData = serializeBigInts(text5);
+    if (isContextSourceSupported()) return JSONParseV2(text6, reviver);
+    const serializedData = serializeBigInts(text6);
     return originalParse(
       serializedData,
       (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
     );
   } catch (error64) {
     if (error64 instanceof RangeError) {
-      const serializedData = serializeBigInts(text5);
+      const serializedData = serializeBigInts(text6);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -31190,12 +29414,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text5 = "";
+    let text6 = "";
     try {
-      text5 = await response.text();
-      return JSONParse(text5);
+      text6 = await response.text();
+      return JSONParse(text6);
     } catch (err) {
-      return text5;
+      return text6;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -34400,9 +32624,25 @@ throttling.triggersNotification = triggersNotification;
 
 // src/github/octokit.ts
 var ActionOctokit = Octokit.plugin(paginateRest, restEndpointMethods, retry, throttling);
+function observeRequests(octokit, observe) {
+  const safely = (outcome) => {
+    try {
+      observe(outcome);
+    } catch {
+    }
+  };
+  octokit.hook.after("request", (response, options) => {
+    safely({ method: options.method, url: options.url, status: response.status, headers: response.headers });
+  });
+  octokit.hook.error("request", (error64, options) => {
+    const e = error64;
+    safely({ method: options.method, url: options.url, status: typeof e.status === "number" && e.status > 0 ? e.status : null, headers: e.response?.headers ?? {} });
+    throw error64;
+  });
+}
 function createOctokit(options) {
   const { log } = options;
-  return new ActionOctokit({
+  const octokit = new ActionOctokit({
     auth: options.token,
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: options.userAgent ?? "nhi-steward",
@@ -34419,6 +32659,8 @@ function createOctokit(options) {
       }
     }
   });
+  if (options.onRequest) observeRequests(octokit, options.onRequest);
+  return octokit;
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -37522,12 +35764,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+    const code = iban3.charCodeAt(i);
+    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code2 = iban3.charCodeAt(i);
-    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
+    const code = iban3.charCodeAt(i);
+    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -43771,8 +42013,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text5) => {
-  return text5.charAt(0).toUpperCase() + text5.slice(1);
+var capitalizeFirstCharacter = (text6) => {
+  return text6.charAt(0).toUpperCase() + text6.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -47473,12 +45715,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code2 = doc.content.join("\n");
+  const code = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code2}` : code2 : "";
+${code}` : code : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code2}
+${code}
 }`;
   let fn;
   try {
@@ -53529,20 +51771,20 @@ function convertBaseSchema(schema, ctx) {
     return zodSchema2;
   }
   if (schema.enum !== void 0) {
-    const enumValues = schema.enum;
-    if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues.length === 1 && enumValues[0] === null) {
+    const enumValues2 = schema.enum;
+    if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues2.length === 1 && enumValues2[0] === null) {
       return z.null();
     }
-    if (enumValues.length === 0) {
+    if (enumValues2.length === 0) {
       return z.never();
     }
-    if (enumValues.length === 1) {
-      return z.literal(enumValues[0]);
+    if (enumValues2.length === 1) {
+      return z.literal(enumValues2[0]);
     }
-    if (enumValues.every((v) => typeof v === "string")) {
-      return z.enum(enumValues);
+    if (enumValues2.every((v) => typeof v === "string")) {
+      return z.enum(enumValues2);
     }
-    const literalSchemas = enumValues.map((v) => z.literal(v));
+    const literalSchemas = enumValues2.map((v) => z.literal(v));
     if (literalSchemas.length < 2) {
       return literalSchemas[0];
     }
@@ -54329,22 +52571,22 @@ function isManagedStateLabel(name) {
 // src/core/routing/types.ts
 var ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"];
 var MAX_ASSIGNEES = 10;
-function ownerText(owner4) {
-  switch (owner4.kind) {
+function ownerText(owner5) {
+  switch (owner5.kind) {
     case "user":
-      return `@${owner4.login}`;
+      return `@${owner5.login}`;
     case "team":
-      return `@${owner4.org}/${owner4.slug}`;
+      return `@${owner5.org}/${owner5.slug}`;
     case "email":
-      return owner4.email;
+      return owner5.email;
   }
 }
-function parseOwner(text5) {
-  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text5);
+function parseOwner(text6) {
+  const team3 = /^@([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text6);
   if (team3) return { kind: "team", org: team3[1], slug: team3[2] };
-  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text5);
+  const user = /^@([A-Za-z0-9][A-Za-z0-9-]*)$/.exec(text6);
   if (user) return { kind: "user", login: user[1] };
-  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text5)) return { kind: "email", email: text5 };
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(text6)) return { kind: "email", email: text6 };
   return null;
 }
 
@@ -54377,6 +52619,148 @@ var groupSchema = external_exports.object({
   repo: external_exports.string(),
   members: external_exports.array(groupMemberSchema)
 });
+
+// src/core/issue/markdown.ts
+var ZWSP = "\u200B";
+var INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+var BREAKS = /\r\n|[\r\n\t\u2028\u2029\u0085]/g;
+function clean(s2) {
+  return String(s2).replace(BREAKS, " ").replace(INVISIBLE, "");
+}
+function defuse(s2, refs = true) {
+  const out = s2.replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\b(www)\./gi, `$1${ZWSP}.`);
+  return refs ? out.replace(/#(?=\d)/g, `#${ZWSP}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZWSP}`) : out;
+}
+function entities(s2) {
+  return s2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+var TEXT_ESCAPES = /[\\`*_[\]~]/g;
+function text(s2) {
+  return lineSafe(defuse(entities(clean(s2)).replace(TEXT_ESCAPES, (c) => `\\${c}`)));
+}
+function lineSafe(s2) {
+  return /^[#+=-]/.test(s2) ? `\\${s2}` : s2;
+}
+function inlineCode(s2) {
+  const body = clean(s2).replace(/<!--/g, `<${ZWSP}!--`).replace(/--(?=>)/g, `--${ZWSP}`);
+  if (body === "") return "` `";
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = body.startsWith("`") || body.endsWith("`") || body.startsWith(" ") && body.endsWith(" ") && body.trim() !== "" ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+var URL_UNSAFE = /[()[\]<>"'`\\|{}\s]/g;
+function safeUrl(raw) {
+  if (typeof raw !== "string") return null;
+  const trimmed = clean(raw).trim();
+  if (trimmed === "" || trimmed.length > 2e3) return null;
+  let url2;
+  try {
+    url2 = new URL(trimmed);
+  } catch {
+    return null;
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:" || url2.username || url2.password || !url2.hostname) return null;
+  return url2.href.replace(URL_UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function link(title2, url2) {
+  const target2 = safeUrl(url2);
+  if (!target2) return text(title2);
+  const label = defuse(entities(clean(title2).trim()).replace(TEXT_ESCAPES, (c) => `\\${c}`), false);
+  return `[${label || "link"}](${target2})`;
+}
+function cell(markdown) {
+  return markdown.replace(/\|/g, "\\|").replace(/\r\n|[\r\n]/g, " ");
+}
+function fragment(markdown) {
+  const s2 = clean(markdown);
+  let out = "";
+  let plain2 = "";
+  const flush = () => {
+    out += defuse(entities(plain2).replace(/[\\[\]~]/g, (c) => `\\${c}`));
+    plain2 = "";
+  };
+  let i = 0;
+  while (i < s2.length) {
+    if (s2[i] !== "`") {
+      plain2 += s2[i];
+      i++;
+      continue;
+    }
+    let j = i;
+    while (s2[j] === "`") j++;
+    const run2 = j - i;
+    let close = -1;
+    for (let k = j; k < s2.length; ) {
+      if (s2[k] !== "`") {
+        k++;
+        continue;
+      }
+      let m = k;
+      while (s2[m] === "`") m++;
+      if (m - k === run2) {
+        close = k;
+        break;
+      }
+      k = m;
+    }
+    flush();
+    if (close < 0) {
+      out += "\\`".repeat(run2);
+      i = j;
+      continue;
+    }
+    out += inlineCode(s2.slice(j, close));
+    i = close + run2;
+  }
+  flush();
+  return lineSafe(out);
+}
+var HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9._-]{1,100})?$/;
+function owner(handle) {
+  const h = handle.startsWith("@") ? handle : `@${handle}`;
+  return HANDLE.test(h) ? h : text(handle);
+}
+function plain(s2, max = Infinity) {
+  const one = clean(s2).replace(/\s+/g, " ").trim();
+  return one.length <= max ? one : `${one.slice(0, Math.max(0, max - 1)).trimEnd()}\u2026`;
+}
+var MAX_TITLE = 256;
+function title(s2) {
+  return plain(s2, MAX_TITLE);
+}
+function openFence(markdown) {
+  if (!markdown.includes("```") && !markdown.includes("~~~")) return null;
+  let open3 = null;
+  for (const line of markdown.split(/\r\n|\r|\n/)) {
+    const m = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (!m) continue;
+    const fence = m[1];
+    const rest = m[2];
+    if (!open3) {
+      if (fence[0] === "`" && rest.includes("`")) continue;
+      open3 = { char: fence[0], length: fence.length };
+    } else if (fence[0] === open3.char && fence.length >= open3.length && rest.trim() === "") {
+      open3 = null;
+    }
+  }
+  return open3 ? open3.char.repeat(open3.length) : null;
+}
+function closeBlocks(markdown) {
+  let out = markdown;
+  const fence = openFence(out);
+  if (fence) out = `${out}
+${fence}`;
+  const comment = out.lastIndexOf("<!--");
+  if (comment >= 0 && out.indexOf("-->", comment + 4) < 0) out = `${out}
+-->`;
+  return out;
+}
+function carryCheckedBoxes(oldBody, newBody) {
+  const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2].trim()));
+  if (checked.size === 0) return newBody;
+  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text6) => checked.has(text6.trim()) ? `${indent}- [x] ${text6}` : line);
+}
 
 // src/core/issue/marker.ts
 var TIMELINE_EVENTS = [
@@ -54450,13 +52834,29 @@ var markerSchema = external_exports.object({
   /** Set on a group issue (`grouping` in the policy): its alerts; `key` is then the group's own key. */
   group: groupSchema.nullable().default(null)
 });
-var MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
+var MARKER_PREFIX = "<!-- nhi-steward:v1 ";
+var MARKER_SUFFIX = " -->";
+function findMarker(body) {
+  if (!body) return null;
+  const trimmed = body.trimEnd();
+  if (!trimmed.endsWith(MARKER_SUFFIX)) return null;
+  const start = trimmed.lastIndexOf(MARKER_PREFIX);
+  if (start < 0 || start > 0 && trimmed[start - 1] !== "\n") return null;
+  const json2 = trimmed.slice(start + MARKER_PREFIX.length, trimmed.length - MARKER_SUFFIX.length);
+  if (!json2.startsWith("{") || !json2.endsWith("}") || /[\r\n]/.test(json2) || json2.includes("-->")) return null;
+  if (openFence(trimmed.slice(0, start))) return null;
+  return { start, end: trimmed.length, json: json2 };
+}
 function encodeMarker(marker) {
   const json2 = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline, marker.group ? MAX_GROUP_TIMELINE : MAX_TIMELINE) } : marker).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json2} -->`;
 }
 function replaceMarker(body, marker) {
-  return MARKER_RE.test(body) ? body.replace(MARKER_RE, () => encodeMarker(marker)) : `${body}
+  const found = findMarker(body);
+  if (found) return `${body.slice(0, found.start)}${encodeMarker(marker)}${body.slice(found.end)}`;
+  const fence = openFence(body);
+  return `${body}${fence ? `
+${fence}` : ""}
 
 ${encodeMarker(marker)}`;
 }
@@ -54464,10 +52864,10 @@ function capTimeline(timeline, max = MAX_TIMELINE) {
   return timeline.length <= max ? timeline : [timeline[0], ...timeline.slice(-(max - 1))];
 }
 function markerKeys(body) {
-  const m = body ? MARKER_RE.exec(body) : null;
+  const m = findMarker(body);
   if (!m) return [];
   try {
-    const parsed = JSON.parse(m[1]);
+    const parsed = JSON.parse(m.json);
     if (typeof parsed.key !== "string") return [];
     const members2 = Array.isArray(parsed.group?.members) ? parsed.group.members.map((x) => x?.key).filter((k) => typeof k === "string") : [];
     return [parsed.key, ...members2];
@@ -54479,20 +52879,85 @@ function encodeKeyMarker(key2, kind2) {
   return `<!-- nhi-steward:v1 ${JSON.stringify({ v: 1, key: key2, kind: kind2 }).replace(/--/g, "-\\u002d")} -->`;
 }
 function decodeMarker(body) {
-  const text5 = markerText(body);
-  return text5 === null ? null : decodeMarkerText(text5);
+  const text6 = markerText(body);
+  return text6 === null ? null : decodeMarkerText(text6);
 }
 function markerText(body) {
-  const m = body ? MARKER_RE.exec(body) : null;
-  return m ? m[1] : null;
+  return findMarker(body)?.json ?? null;
 }
-function decodeMarkerText(text5) {
+function decodeMarkerText(text6) {
   try {
-    const parsed = markerSchema.safeParse(JSON.parse(text5));
+    const parsed = markerSchema.safeParse(JSON.parse(text6));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+// src/core/issue/provenance.ts
+function appIdentity(slug, id = null) {
+  return { login: `${slug}[bot]`, app: { id, slug } };
+}
+function authorOf(raw) {
+  const r = raw ?? {};
+  const via = r.performed_via_github_app;
+  return {
+    login: typeof r.user?.login === "string" ? r.user.login : null,
+    app: via && typeof via === "object" ? { id: typeof via.id === "number" ? via.id : null, slug: typeof via.slug === "string" ? via.slug : null } : null
+  };
+}
+function writtenBy(author, self2) {
+  if (!author?.login || author.login.toLowerCase() !== self2.login.toLowerCase()) return false;
+  if (!self2.app) return author.app === null;
+  if (!author.app) return true;
+  if (self2.app.id !== null && author.app.id !== null) return author.app.id === self2.app.id;
+  return (author.app.slug ?? "").toLowerCase() === self2.app.slug.toLowerCase();
+}
+function claimsOf(body) {
+  const text6 = markerText(body);
+  if (text6 === null) return null;
+  try {
+    const m = JSON.parse(text6);
+    if (typeof m.key !== "string") return null;
+    if (typeof m.kind === "string") return { key: m.key, repo: null, alert: -1, group: null };
+    if (typeof m.repo !== "string") return null;
+    const group = m.group && typeof m.group === "object" && typeof m.group.repo === "string" && Array.isArray(m.group.members) ? { repo: m.group.repo, members: m.group.members } : null;
+    return { key: m.key, repo: m.repo, alert: typeof m.alert === "number" ? m.alert : -1, group };
+  } catch {
+    return null;
+  }
+}
+var same = (a, b) => a.toLowerCase() === b.toLowerCase();
+var ownerOf = (repo) => repo.split("/")[0] ?? "";
+var NUMBERED = /* @__PURE__ */ new Set(["secret-scanning"]);
+function markerProblem(body, issueRepo) {
+  const c = claimsOf(body);
+  if (!c) return "its marker is unreadable";
+  const repo = c.repo ?? `${/^[a-z][a-z0-9-]*:([^/#@:\s]+)/.exec(c.key)?.[1] ?? ""}/`;
+  if (!same(ownerOf(repo), ownerOf(issueRepo))) return `its marker names ${c.repo ?? c.key}, in another organisation than ${issueRepo}`;
+  if (c.repo === null) return null;
+  const problem = keyProblem(c.key, c.repo, c.alert);
+  if (problem) return problem;
+  if (c.group) {
+    if (!same(c.group.repo, c.repo)) return `its group names ${c.group.repo}, not ${c.repo}`;
+    for (const m of c.group.members) {
+      if (typeof m?.key !== "string" || typeof m.alert !== "number" || !same(m.key, `secret-scanning:${c.repo}#${m.alert}`)) return `a group row's key ${String(m?.key)} does not name an alert of ${c.repo}`;
+    }
+  }
+  return null;
+}
+function keyProblem(key2, repo, alert) {
+  const m = /^([a-z][a-z0-9-]*):([^/#@:\s]+)(?:\/([^#@:\s]+))?([#@:].*)?$/s.exec(key2);
+  if (!m) return `its key ${key2} is not one nhi-steward writes`;
+  const [, source, owner5, name, rest] = m;
+  if (!same(owner5, ownerOf(repo))) return `its key ${key2} names another organisation than ${repo}`;
+  if (name !== void 0 && !same(`${owner5}/${name}`, repo)) return `its key ${key2} names another repository than ${repo}`;
+  if (NUMBERED.has(source) && rest !== `#${alert}`) return `its key ${key2} names another alert than #${alert}`;
+  return null;
+}
+function placeProblem(markerRepo, issueRepo, responseRepository) {
+  if (same(markerRepo, issueRepo) || responseRepository && same(responseRepository, issueRepo)) return null;
+  return `it is about ${markerRepo} but lives in ${issueRepo}, which is neither that repository nor the policy's response repository`;
 }
 
 // src/core/lru.ts
@@ -54558,9 +53023,9 @@ var DirectoryCache = class {
 };
 
 // src/github/pages.ts
-function nextLink(link) {
-  if (!link) return null;
-  const m = /<([^>]+)>;\s*rel="next"/.exec(link);
+function nextLink(link2) {
+  if (!link2) return null;
+  const m = /<([^>]+)>;\s*rel="next"/.exec(link2);
   return m ? m[1] : null;
 }
 async function* jsonPages(octokit, route2, params, onFirstResponse) {
@@ -54621,9 +53086,9 @@ function storeIssue(issue3) {
   const known = storedOf.get(issue3);
   if (known && known.title === issue3.title && sameList(known.labels, issue3.labels) && sameList(known.assignees, issue3.assignees ?? [])) return known;
   if (known) return { ...known, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [] };
-  const text5 = markerText(issue3.body);
-  if (text5 === null || text5.includes('"group":{')) return null;
-  const marker = JSON.parse(JSON.stringify(text5));
+  const text6 = markerText(issue3.body);
+  if (text6 === null || text6.includes('"group":{')) return null;
+  const marker = JSON.parse(JSON.stringify(text6));
   return { number: issue3.number, title: issue3.title, labels: issue3.labels, assignees: issue3.assignees ?? [], ...issue3.url ? { url: issue3.url } : {}, keys: markerKeys(issue3.body), marker };
 }
 var sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -54685,23 +53150,23 @@ function parseStateLines(bytes) {
   for (let start = 0, n2 = 1; start < bytes.length; n2++) {
     let end = bytes.indexOf(10, start);
     if (end < 0) end = bytes.length;
-    const text5 = bytes.toString("utf8", start, end);
+    const text6 = bytes.toString("utf8", start, end);
     start = end + 1;
-    if (!text5) continue;
-    const line = JSON.parse(text5);
+    if (!text6) continue;
+    const line = JSON.parse(text6);
     if (!head) {
       if (!("v" in line) || typeof line.scope !== "string" || typeof line.fullReadAt !== "string") throw new Error("its first line is not the head of a sweep state");
       head = { v: line.v, scope: line.scope, fullReadAt: line.fullReadAt, alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null, issues: {} };
     } else if ("alert" in line) {
       if (!head.alerts) throw new Error("an alert line without an alert list");
       head.alerts.open.push(line.alert);
-      lineOf.set(line.alert, text5);
+      lineOf.set(line.alert, text6);
     } else if ("repo" in line) {
       part = head.issues[line.repo] = { readAt: line.readAt, open: [] };
     } else if ("issue" in line) {
       if (!part) throw new Error("an issue line before its repository line");
       part.open.push(line.issue);
-      lineOf.set(line.issue, text5);
+      lineOf.set(line.issue, text6);
     } else throw new Error(`line ${n2} is neither an alert, a repository nor an issue`);
   }
   if (!head) throw new Error("it is empty");
@@ -54709,8 +53174,8 @@ function parseStateLines(bytes) {
 }
 function* stateLines(state) {
   let buffer = "";
-  const add = function* (text5) {
-    buffer += `${text5}
+  const add = function* (text6) {
+    buffer += `${text6}
 `;
     if (buffer.length >= 65536) {
       yield buffer;
@@ -54779,12 +53244,20 @@ var OctokitPort = class {
   previous;
   /** The open alerts this run listed, to the end, and when GitHub answered the first page. */
   alertsSeen = null;
+  /** Who nhi-steward is here: only issues this identity wrote are records. Null: no issue is (read-only uses). */
+  self;
+  log;
+  /** Issues already reported as not ours (`owner/repo#N`), so each is logged once. */
+  noticed;
   /**
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
    */
-  constructor(octokit, options = {}) {
+  constructor(octokit, options) {
     this.octokit = octokit;
+    this.self = options.self;
+    this.log = options.log ?? null;
+    this.noticed = options.noticed ?? new Lru(1e3);
     this.previous = options.sweepState ?? null;
     this.files = options.files ?? newFileCache();
     this.directory = options.directory ?? new DirectoryCache(() => 0);
@@ -54910,8 +53383,8 @@ var OctokitPort = class {
   async readFile(repo, path) {
     const cacheKey = `${key(repo)}:${path}`;
     const cached2 = this.files.get(cacheKey);
-    const missing = this.directory.peek(`missing:${cacheKey}`);
-    if (missing && !cached2) return missing;
+    const missing2 = this.directory.peek(`missing:${cacheKey}`);
+    if (missing2 && !cached2) return missing2;
     try {
       const response = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
         owner: repo.owner,
@@ -54959,6 +53432,16 @@ var OctokitPort = class {
       })
     );
   }
+  async repositoryPermission(repo, login2) {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.name, username: login2 });
+      return data.permission;
+    } catch (e) {
+      if (status(e) === 404) return "none";
+      if (status(e) === 403) return null;
+      throw e;
+    }
+  }
   /**
    * An issue taken from the sweep state has no body: read it (one request) before anything is
    * planned from its body. Any other issue is returned as it is.
@@ -54967,6 +53450,7 @@ var OctokitPort = class {
     if (!isIncomplete(issue3)) return issue3;
     const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issue3.number });
     const full = existingFrom(data);
+    if (!this.isRecord(repo, data)) throw new Error(`${key(repo)}#${issue3.number} is no longer an nhi-steward record; it is left alone.`);
     for (const [k, index] of this.settled) {
       if (!k.startsWith(`${key(repo)}|`)) continue;
       for (const [ik, v] of index) if (v === issue3) index.set(ik, full);
@@ -55012,7 +53496,7 @@ var OctokitPort = class {
     let closed = this.closedLoaded.get(k);
     if (!closed) {
       closed = (async () => {
-        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue3 of page) addToIndex(index, issue3);
+        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue3 of page) this.addToIndex(repo, index, issue3);
       })();
       this.closedLoaded.set(k, closed);
       closed.catch(() => this.closedLoaded.delete(k));
@@ -55030,7 +53514,7 @@ var OctokitPort = class {
     const readAt = this.indexReadAt.get(k);
     if (!readAt) return;
     const since = new Date(readAt - 6e4).toISOString();
-    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue3 of page) addToIndex(index, issue3);
+    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue3 of page) this.addToIndex(repo, index, issue3);
   }
   /** Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for `refreshIndex`). */
   issuePages(repo, label, filter, indexKey) {
@@ -55043,7 +53527,7 @@ var OctokitPort = class {
     const out = [];
     for await (const page of this.issuePages(repo, label, { state: "all" })) {
       for (const i of page) {
-        if (i.pull_request) continue;
+        if (i.pull_request || !this.isRecord(repo, i)) continue;
         out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels, assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
       }
     }
@@ -55089,9 +53573,9 @@ var OctokitPort = class {
             for (const ik of stored.keys) if (!index.has(ik)) index.set(ik, issue3);
           }
           const since = new Date(Date.parse(prior.readAt) - SINCE_MARGIN_MS).toISOString();
-          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue3 of page) addToIndex(index, issue3);
+          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue3 of page) this.addToIndex(repo, index, issue3);
         } else {
-          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue3 of page) addToIndex(index, issue3);
+          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue3 of page) this.addToIndex(repo, index, issue3);
         }
         this.settled.set(k, index);
         return index;
@@ -55100,6 +53584,29 @@ var OctokitPort = class {
       p.catch(() => this.issueIndex.delete(k));
     }
     return p;
+  }
+  /** Files a listed issue in the index when it is one of nhi-steward's records. */
+  addToIndex(repo, index, issue3) {
+    if (issue3.pull_request) return;
+    const keys = markerKeys(issue3.body);
+    if (!keys.length || !this.isRecord(repo, issue3)) return;
+    fileInIndex(index, issue3, keys);
+  }
+  /**
+   * Whether an issue with a marker is a record: written by nhi-steward's own identity, with a marker
+   * that agrees with where the issue lives. Anything else is reported once and ignored.
+   */
+  isRecord(repo, issue3) {
+    if (!markerKeys(issue3.body).length) return false;
+    const where = `${key(repo)}#${issue3.number}`;
+    const author = authorOf(issue3);
+    const why = !this.self ? "this run does not know nhi-steward's own identity" : !writtenBy(author, this.self) ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${this.self.login}` : markerProblem(issue3.body, key(repo));
+    if (!why) return true;
+    if (this.log && !this.noticed.get(where)) {
+      this.noticed.set(where, true);
+      this.log.warn(`${where} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored: nothing is closed, resolved, escalated, revoked or counted from it.`);
+    }
+    return false;
   }
   async createIssue(repo, issue3) {
     let data;
@@ -55240,10 +53747,7 @@ function existingFrom(issue3) {
     url: issue3.html_url
   };
 }
-function addToIndex(index, issue3) {
-  if (issue3.pull_request) return;
-  const keys = markerKeys(issue3.body);
-  if (!keys.length) return;
+function fileInIndex(index, issue3, keys) {
   const existing = existingFrom(issue3);
   for (const k of keys) {
     const prior = index.get(k);
@@ -55254,9 +53758,9 @@ function addToIndex(index, issue3) {
 
 // src/github/port.ts
 function parseRepo(fullName) {
-  const [owner4, name, ...rest] = fullName.split("/");
-  if (!owner4 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
-  return { owner: owner4, name };
+  const [owner5, name, ...rest] = fullName.split("/");
+  if (!owner5 || !name || rest.length) throw new Error(`"${fullName}" is not a repository name; write it as owner/name.`);
+  return { owner: owner5, name };
 }
 
 // src/core/plan-report.ts
@@ -55289,10 +53793,10 @@ function describeOp(op, bodies) {
 }
 function summaryMarkdown(outcomes, heading) {
   const rows = outcomes.map(({ change, status: status2, issue: issue3, url: url2, error: error64 }) => {
-    const issueCell = issue3 ? url2 ? `[#${issue3}](${url2})` : `${change.repo}#${issue3}` : "\u2014";
-    const owner4 = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "\u2014";
-    const what = error64 ? `${status2}: ${error64}` : status2 === "unchanged" ? "up to date" : `${status2}: ${change.action}`;
-    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner4} | ${change.why.replace(/\|/g, "\\|")} |`;
+    const issueCell = issue3 ? url2 ? link(`#${issue3}`, url2) : text(`${change.repo}#${issue3}`) : "\u2014";
+    const owner5 = change.assignees.length ? change.assignees.map(owner).join(" ") : "\u2014";
+    const what = error64 ? `${text(status2)}: ${text(error64)}` : status2 === "unchanged" ? "up to date" : `${text(status2)}: ${text(change.action)}`;
+    return `| ${cell(inlineCode(change.key))} | ${cell(issueCell)} | ${cell(what)} | ${cell(owner5)} | ${cell(fragment(change.why))} |`;
   });
   return [`### ${heading}`, "", "| Alert | Issue | Result | Assigned | Why |", "|---|---|---|---|---|", ...rows.length ? rows : ["| \u2014 | \u2014 | no open alerts | \u2014 | \u2014 |"], ""].join("\n");
 }
@@ -55362,13 +53866,13 @@ async function post(fetchImpl, url2, body, headers, timeoutMs) {
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetchImpl(url2, { method: "POST", body, headers, redirect: "manual", signal: controller.signal });
-    let text5 = "";
+    let text6 = "";
     try {
-      text5 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
+      text6 = (await response.text()).slice(0, MAX_RESPONSE_CHARS);
     } catch {
       if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     }
-    return { kind: "response", status: response.status, headers: response.headers, body: text5 };
+    return { kind: "response", status: response.status, headers: response.headers, body: text6 };
   } catch (e) {
     if (controller.signal.aborted) return { kind: "timeout", ms: timeoutMs };
     return { kind: "network", code: errorCode(e) };
@@ -55381,11 +53885,11 @@ function errorCode(e) {
   if (typeof e === "object" && e !== null) {
     const cause = e.cause;
     if (typeof cause === "object" && cause !== null) {
-      const code3 = pick3(cause.code);
-      if (code3) return code3;
+      const code2 = pick3(cause.code);
+      if (code2) return code2;
     }
-    const code2 = pick3(e.code);
-    if (code2) return code2;
+    const code = pick3(e.code);
+    if (code) return code;
     const name = pick3(e.name);
     if (name) return name;
   }
@@ -55400,8 +53904,8 @@ var IDEMPOTENCY_HEADER = "Idempotency-Key";
 function signature(signingSecret, body) {
   return `sha256=${createHmac("sha256", signingSecret).update(body, "utf8").digest("hex")}`;
 }
-function sha256Hex(text5) {
-  return createHash("sha256").update(text5, "utf8").digest("hex");
+function sha256Hex(text6) {
+  return createHash("sha256").update(text6, "utf8").digest("hex");
 }
 function signedHeaders(signingSecret, body, event, idempotencyKey) {
   return {
@@ -55546,9 +54050,9 @@ var PagerDutyClient = class {
 function pagerDutyDedupKey(alertKey2) {
   return alertKey2.length <= MAX_DEDUP_KEY ? alertKey2 : `sha256:${sha256Hex(alertKey2)}`;
 }
-function truncate(text5, max) {
-  const chars = Array.from(text5);
-  return chars.length <= max ? text5 : `${chars.slice(0, max - 1).join("")}\u2026`;
+function truncate(text6, max) {
+  const chars = Array.from(text6);
+  return chars.length <= max ? text6 : `${chars.slice(0, max - 1).join("")}\u2026`;
 }
 function parse5(body) {
   try {
@@ -56761,14 +55265,430 @@ function classify(alert, policy) {
   return { identityClass: "generic", reason: `secret type \`${alert.secretType}\` is not in the default pack or the policy, so it is treated as generic` };
 }
 
+// src/core/glob.ts
+var matchWork = { steps: 0, limit: Number.POSITIVE_INFINITY };
+var MatchBudgetExceeded = class extends Error {
+  constructor(limit) {
+    super(`glob matching exceeded its budget of ${limit} steps`);
+    this.name = "MatchBudgetExceeded";
+  }
+};
+function spend(n2) {
+  if ((matchWork.steps += n2) > matchWork.limit) throw new MatchBudgetExceeded(matchWork.limit);
+}
+function block(toks) {
+  if (toks.length === 0) return null;
+  let units = 0;
+  let points = 0;
+  let lit = "";
+  for (const t of toks) {
+    if (t.kind === "text") {
+      units += t.text.length;
+      for (const _ of t.text) points++;
+      if (lit !== null) lit += t.text;
+    } else {
+      units++;
+      points++;
+      lit = null;
+    }
+  }
+  return { toks, lit, units, points };
+}
+function compileWildcard(parts, codePoints) {
+  const blocks = [];
+  let current = [];
+  let star = false;
+  for (const p of parts) {
+    if (p.kind === "star") {
+      star = true;
+      blocks.push(block(current));
+      current = [];
+    } else if (p.kind === "text" && current.length > 0 && current[current.length - 1].kind === "text") {
+      const prev = current.pop();
+      current.push({ kind: "text", text: prev.text + p.text });
+    } else {
+      current.push(p);
+    }
+  }
+  blocks.push(block(current));
+  const head = blocks[0];
+  const tail = star ? blocks[blocks.length - 1] : null;
+  const mids = star ? blocks.slice(1, -1).filter((b) => b !== null) : [];
+  let min = 0;
+  for (const b of blocks) min += b?.units ?? 0;
+  return { head, mids, tail, star, min, codePoints };
+}
+function isHigh(c) {
+  return c >= 55296 && c <= 56319;
+}
+function isLow(c) {
+  return c >= 56320 && c <= 57343;
+}
+function splitsPair(s2, i) {
+  return i > 0 && i < s2.length && isLow(s2.charCodeAt(i)) && isHigh(s2.charCodeAt(i - 1));
+}
+function classHas(cls, c) {
+  let has = inRanges(cls.ranges, c);
+  if (!has && cls.nocase) {
+    const lower = String.fromCodePoint(c).toLowerCase();
+    if (lower.length === 1) has = inRanges(cls.ranges, lower.charCodeAt(0));
+  }
+  return has !== cls.negated;
+}
+function inRanges(ranges, c) {
+  for (let i = 0; i < ranges.length; i += 2) if (c >= ranges[i] && c <= ranges[i + 1]) return true;
+  return false;
+}
+function matchAt(b, s2, i, cp) {
+  const toks = b.toks;
+  spend(toks.length);
+  for (let t = 0; t < toks.length; t++) {
+    const p = toks[t];
+    if (p.kind === "text") {
+      if (!s2.startsWith(p.text, i)) return -1;
+      spend(p.text.length);
+      i += p.text.length;
+      if (cp && splitsPair(s2, i)) return -1;
+    } else {
+      if (i >= s2.length) return -1;
+      let c = s2.charCodeAt(i);
+      let w = 1;
+      if (cp && isHigh(c) && i + 1 < s2.length) {
+        const d = s2.charCodeAt(i + 1);
+        if (isLow(d)) {
+          c = (c - 55296 << 10) + (d - 56320) + 65536;
+          w = 2;
+        }
+      }
+      if (p.kind === "class" && !classHas(p.cls, c)) return -1;
+      i += w;
+    }
+  }
+  return i;
+}
+function findFrom(b, s2, from, limit, cp) {
+  const last = limit - b.units;
+  if (from > last) return -1;
+  if (b.lit !== null) {
+    const lit = b.lit;
+    let j = s2.indexOf(lit, from);
+    while (cp && j >= 0 && (splitsPair(s2, j) || splitsPair(s2, j + lit.length))) j = s2.indexOf(lit, j + 1);
+    spend((j < 0 ? s2.length - from : j - from) + lit.length);
+    return j >= 0 && j <= last ? j + lit.length : -1;
+  }
+  for (let j = from; j <= last; ) {
+    const e = matchAt(b, s2, j, cp);
+    if (e >= 0) return e <= limit ? e : -1;
+    j += cp && isHigh(s2.charCodeAt(j)) && isLow(s2.charCodeAt(j + 1)) ? 2 : 1;
+  }
+  return -1;
+}
+function wildcardMatches(w, s2) {
+  const len = s2.length;
+  spend(1);
+  if (len < w.min) return false;
+  const cp = w.codePoints;
+  if (!w.star) return matchAt(w.head, s2, 0, cp) === len;
+  let pos = 0;
+  if (w.head !== null) {
+    pos = matchAt(w.head, s2, 0, cp);
+    if (pos < 0) return false;
+  }
+  let end = len;
+  const tail = w.tail;
+  if (tail !== null) {
+    let start = len - tail.units;
+    if (cp) {
+      start = len;
+      for (let k = 0; k < tail.points; k++) start -= start >= 2 && isLow(s2.charCodeAt(start - 1)) && isHigh(s2.charCodeAt(start - 2)) ? 2 : 1;
+      spend(tail.points);
+    }
+    if (start < pos || matchAt(tail, s2, start, cp) !== len) return false;
+    end = start;
+  }
+  for (const m of w.mids) {
+    pos = findFrom(m, s2, pos, end, cp);
+    if (pos < 0) return false;
+  }
+  return true;
+}
+var S_LITERAL = 0;
+var S_GLOBSTAR = 1;
+var S_ANY = 2;
+var S_SUFFIX = 3;
+var S_PREFIX = 4;
+var S_PREFIX_SUFFIX = 5;
+var S_CONTAINS = 6;
+var S_WILD = 7;
+var S_NONEMPTY = 8;
+var GLOBSTAR_TEST = { k: S_GLOBSTAR, a: "", b: "", w: void 0 };
+function literalTest(text6) {
+  return { k: S_LITERAL, a: text6, b: "", w: void 0 };
+}
+function globSegmentTest(parts, codePoints) {
+  const t = { k: S_WILD, a: "", b: "", w: void 0 };
+  const [p0, p1, p2] = parts;
+  const len = parts.length;
+  if (len === 1 && p0.kind === "star") t.k = S_ANY;
+  else if (len === 2 && p0.kind === "star" && p1.kind === "text") [t.k, t.a] = [S_SUFFIX, p1.text];
+  else if (len === 2 && p0.kind === "text" && p1.kind === "star") [t.k, t.a] = [S_PREFIX, p0.text];
+  else if (len === 3 && p0.kind === "text" && p1.kind === "star" && p2.kind === "text") [t.k, t.a, t.b] = [S_PREFIX_SUFFIX, p0.text, p2.text];
+  else if (len === 3 && p0.kind === "star" && p1.kind === "text" && p2.kind === "star") [t.k, t.a] = [S_CONTAINS, p1.text];
+  else t.w = compileWildcard(parts, codePoints);
+  return t;
+}
+function segmentPasses(t, seg) {
+  spend(1);
+  switch (t.k) {
+    case S_LITERAL:
+      return seg === t.a;
+    case S_ANY:
+      return true;
+    case S_SUFFIX:
+      return seg.endsWith(t.a);
+    case S_PREFIX:
+      return seg.startsWith(t.a);
+    case S_PREFIX_SUFFIX:
+      return seg.length >= t.a.length + t.b.length && seg.startsWith(t.a) && seg.endsWith(t.b);
+    case S_CONTAINS:
+      return seg.includes(t.a);
+    case S_NONEMPTY:
+      return seg.length > 0;
+    default:
+      return wildcardMatches(t.w, seg);
+  }
+}
+var MODE_ANY = 0;
+var MODE_DIR = 1;
+var MODE_EXACT = 2;
+function segmentsMatch(tests, si, segs, pi, n2, mode) {
+  while (si < tests.length) {
+    const t = tests[si];
+    if (t.k === S_GLOBSTAR) {
+      for (let k = pi; k <= n2; k++) if (segmentsMatch(tests, si + 1, segs, k, n2, mode)) return true;
+      return false;
+    }
+    if (pi >= n2 || !segmentPasses(t, segs[pi])) return false;
+    si++;
+    pi++;
+  }
+  return pi >= 1 && (mode === MODE_ANY ? pi <= n2 : mode === MODE_DIR ? pi < n2 : pi === n2);
+}
+var MAX_ALTERNATIVES = 1024;
+function compileGlob(pattern, options = {}) {
+  const nocase = options.nocase === true;
+  const expanded = expandBraces(pattern);
+  if (expanded === null) return () => false;
+  const alternatives = expanded.map((p) => compileAlternative(p, nocase));
+  return (text6) => {
+    if (text6 === "") return false;
+    const segs = (nocase ? fold(text6) : text6).split("/");
+    for (const a of alternatives) if (segmentsMatch(a, 0, segs, 0, segs.length, MODE_EXACT)) return true;
+    return false;
+  };
+}
+function fold(s2) {
+  let ascii2 = true;
+  for (let i = 0; i < s2.length && ascii2; i++) if (s2.charCodeAt(i) > 127) ascii2 = false;
+  if (ascii2) return s2.toUpperCase();
+  let out = "";
+  for (let i = 0; i < s2.length; i++) {
+    const ch = s2[i];
+    const up = ch.toUpperCase();
+    out += up.length === 1 && !(ch.charCodeAt(0) > 127 && up.charCodeAt(0) < 128) ? up : ch;
+  }
+  return out;
+}
+function compileAlternative(pattern, nocase) {
+  let p = pattern;
+  while (p.startsWith("./")) p = p.slice(2);
+  const toks = [];
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i];
+    if (ch === "\\" && i + 1 < p.length) toks.push({ ch: p[++i], escaped: true });
+    else toks.push({ ch, escaped: false });
+  }
+  const tests = [];
+  let start = 0;
+  let starEnded = false;
+  for (let i = 0; i <= toks.length; i++) {
+    if (i < toks.length && toks[i].ch !== "/") continue;
+    const seg = toks.slice(start, i);
+    start = i + 1;
+    const t = segmentOf(seg, nocase);
+    if (t.k === S_GLOBSTAR && tests.length > 0 && tests[tests.length - 1].k === S_GLOBSTAR) continue;
+    if (t.k !== S_GLOBSTAR) {
+      const last = seg[seg.length - 1];
+      starEnded = last !== void 0 && last.ch === "*" && !last.escaped;
+    }
+    tests.push(t);
+  }
+  if (starEnded && tests.length >= 2 && tests[tests.length - 1].k === S_GLOBSTAR) tests.splice(tests.length - 1, 0, { k: S_ANY, a: "", b: "", w: void 0 });
+  return tests;
+}
+function segmentOf(toks, nocase) {
+  if (toks.length === 2 && toks.every((t) => t.ch === "*" && !t.escaped)) return GLOBSTAR_TEST;
+  const parts = [];
+  let text6 = "";
+  const flush = () => {
+    if (text6) parts.push({ kind: "text", text: nocase ? fold(text6) : text6 });
+    text6 = "";
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t.escaped && t.ch === "*") {
+      flush();
+      if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push({ kind: "star" });
+    } else if (!t.escaped && t.ch === "?") {
+      flush();
+      parts.push({ kind: "one" });
+    } else if (!t.escaped && t.ch === "[") {
+      const cls = parseClass(toks, i, nocase);
+      if (cls === null) text6 += "[";
+      else {
+        flush();
+        parts.push({ kind: "class", cls: cls.cls });
+        i = cls.end;
+      }
+    } else {
+      text6 += t.ch;
+    }
+  }
+  flush();
+  if (parts.length === 0) return literalTest("");
+  const only = parts.length === 1 ? parts[0] : void 0;
+  if (only?.kind === "text") return literalTest(only.text);
+  if (parts.every((p) => p.kind === "star")) return { k: S_NONEMPTY, a: "", b: "", w: void 0 };
+  return globSegmentTest(parts, false);
+}
+function parseClass(toks, open3, nocase) {
+  let i = open3 + 1;
+  let negated = false;
+  if (i < toks.length && !toks[i].escaped && toks[i].ch === "^") {
+    negated = true;
+    i++;
+  }
+  const ranges = [];
+  let first = true;
+  for (; i < toks.length; i++) {
+    const t = toks[i];
+    if (!t.escaped && t.ch === "]" && !first) return { cls: { negated, ranges, nocase }, end: i };
+    first = false;
+    const from = t.ch.charCodeAt(0);
+    const dash = toks[i + 1];
+    const to = toks[i + 2];
+    if (dash && to && !dash.escaped && dash.ch === "-" && !(to.ch === "]" && !to.escaped)) {
+      ranges.push(from, to.ch.charCodeAt(0));
+      i += 2;
+    } else {
+      ranges.push(from, from);
+    }
+  }
+  return null;
+}
+function expandBraces(pattern) {
+  if (!pattern.includes("{")) return [pattern];
+  const seq = new BraceParser(pattern).sequence(0, pattern.length);
+  if (countSequence(seq) > MAX_ALTERNATIVES) return null;
+  return expandSequence(seq);
+}
+var BraceParser = class {
+  s;
+  /** For each `{`, the index of its `}` (-1 when it is not closed). */
+  close;
+  constructor(s2) {
+    this.s = s2;
+    this.close = new Int32Array(s2.length).fill(-1);
+    const open3 = [];
+    for (let i = 0; i < s2.length; i++) {
+      const ch = s2[i];
+      if (ch === "\\") i++;
+      else if (ch === "{") open3.push(i);
+      else if (ch === "}" && open3.length > 0) this.close[open3.pop()] = i;
+    }
+  }
+  /** s[from..to) as text and groups. A `{` that is not closed, or closes a group with neither `,` nor `..` (`{a}`), is text. */
+  sequence(from, to) {
+    const s2 = this.s;
+    const seq = [];
+    let text6 = "";
+    for (let i = from; i < to; ) {
+      const ch = s2[i];
+      if (ch === "\\") {
+        text6 += s2.slice(i, i + 2);
+        i += 2;
+        continue;
+      }
+      const close = ch === "{" ? this.close[i] : -1;
+      if (close > i) {
+        const group = this.group(i, close);
+        if (group !== null) {
+          if (text6) seq.push(text6);
+          text6 = "";
+          seq.push(group);
+          i = close + 1;
+          continue;
+        }
+      }
+      text6 += ch;
+      i++;
+    }
+    if (text6) seq.push(text6);
+    return seq;
+  }
+  /** The group s[open..close], or null when it is literal text. */
+  group(open3, close) {
+    const s2 = this.s;
+    const cuts = [open3];
+    for (let i = open3 + 1; i < close; i++) {
+      const ch = s2[i];
+      if (ch === "\\") i++;
+      else if (ch === "{" && this.close[i] > i) i = this.close[i];
+      else if (ch === ",") cuts.push(i);
+    }
+    if (cuts.length > 1) {
+      cuts.push(close);
+      const alternatives = [];
+      for (let k = 0; k + 1 < cuts.length; k++) alternatives.push(this.sequence(cuts[k] + 1, cuts[k + 1]));
+      return alternatives;
+    }
+    if (close - open3 !== 5 || s2[open3 + 2] !== "." || s2[open3 + 3] !== ".") return null;
+    const a = s2.charCodeAt(open3 + 1);
+    const b = s2.charCodeAt(open3 + 4);
+    const esc2 = (c) => `\\${String.fromCharCode(c)}`;
+    return [[`[${esc2(Math.min(a, b))}-${esc2(Math.max(a, b))}]`]];
+  }
+};
+function countSequence(seq) {
+  let n2 = 1;
+  for (const node2 of seq) {
+    if (typeof node2 === "string") continue;
+    let alts = 0;
+    for (const alt of node2) alts = Math.min(alts + countSequence(alt), MAX_ALTERNATIVES + 1);
+    n2 = Math.min(n2 * alts, MAX_ALTERNATIVES + 1);
+  }
+  return n2;
+}
+function expandSequence(seq) {
+  let out = [""];
+  for (const node2 of seq) {
+    if (typeof node2 === "string") {
+      out = out.map((o) => o + node2);
+      continue;
+    }
+    const alts = node2.flatMap(expandSequence);
+    out = out.flatMap((o) => alts.map((a) => o + a));
+  }
+  return out;
+}
+
 // src/core/policy/select.ts
-var import_picomatch = __toESM(require_picomatch2(), 1);
 var matchers = /* @__PURE__ */ new Map();
 function glob(pattern, nocase = false) {
   const id = `${nocase ? "i" : "c"}:${pattern}`;
   let m = matchers.get(id);
   if (!m) {
-    m = (0, import_picomatch.default)(pattern, { dot: true, nocase });
+    m = compileGlob(pattern, { nocase });
     matchers.set(id, m);
   }
   return m;
@@ -58083,14 +57003,14 @@ function parseDigits(str2) {
   if (isNaN(value)) {
     value = "";
     for (let i = 0; i < str2.length; i++) {
-      const code2 = str2.charCodeAt(i);
+      const code = str2.charCodeAt(i);
       if (str2[i].search(numberingSystems.hanidec) !== -1) {
         value += hanidecChars.indexOf(str2[i]);
       } else {
         for (const key2 in numberingSystemsUTF16) {
           const [min, max] = numberingSystemsUTF16[key2];
-          if (code2 >= min && code2 <= max) {
-            value += code2 - min;
+          if (code >= min && code <= max) {
+            value += code - min;
           }
         }
       }
@@ -59572,12 +58492,12 @@ var Duration = class _Duration {
    * @example Duration.fromISO('P5Y3M').toObject() //=> { years: 5, months: 3 }
    * @return {Duration}
    */
-  static fromISO(text5, opts) {
-    const [parsed] = parseISODuration(text5);
+  static fromISO(text6, opts) {
+    const [parsed] = parseISODuration(text6);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text5}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text6}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -59596,12 +58516,12 @@ var Duration = class _Duration {
    * @example Duration.fromISOTime('T1100').toObject() //=> { hours: 11, minutes: 0, seconds: 0 }
    * @return {Duration}
    */
-  static fromISOTime(text5, opts) {
-    const [parsed] = parseISOTimeOnly(text5);
+  static fromISOTime(text6, opts) {
+    const [parsed] = parseISOTimeOnly(text6);
     if (parsed) {
       return _Duration.fromObject(parsed, opts);
     } else {
-      return _Duration.invalid("unparsable", `the input "${text5}" can't be parsed as ISO 8601`);
+      return _Duration.invalid("unparsable", `the input "${text6}" can't be parsed as ISO 8601`);
     }
   }
   /**
@@ -60231,8 +59151,8 @@ var Interval = class _Interval {
    * @see https://en.wikipedia.org/wiki/ISO_8601#Time_intervals
    * @return {Interval}
    */
-  static fromISO(text5, opts) {
-    const [s2, e] = (text5 || "").split("/", 2);
+  static fromISO(text6, opts) {
+    const [s2, e] = (text6 || "").split("/", 2);
     if (s2 && e) {
       let start, startIsValid;
       try {
@@ -60263,7 +59183,7 @@ var Interval = class _Interval {
         }
       }
     }
-    return _Interval.invalid("unparsable", `the input "${text5}" can't be parsed as ISO 8601`);
+    return _Interval.invalid("unparsable", `the input "${text6}" can't be parsed as ISO 8601`);
   }
   /**
    * Check if an object is an Interval. Works across context boundaries
@@ -61424,7 +60344,7 @@ function adjustTime(inst, dur) {
   }
   return { ts, o };
 }
-function parseDataToDateTime(parsed, parsedZone, opts, format, text5, specificOffset) {
+function parseDataToDateTime(parsed, parsedZone, opts, format, text6, specificOffset) {
   const { setZone, zone } = opts;
   if (parsed && Object.keys(parsed).length !== 0 || parsedZone) {
     const interpretationZone = parsedZone || zone, inst = DateTime.fromObject(parsed, {
@@ -61435,7 +60355,7 @@ function parseDataToDateTime(parsed, parsedZone, opts, format, text5, specificOf
     return setZone ? inst : inst.setZone(zone);
   } else {
     return DateTime.invalid(
-      new Invalid("unparsable", `the input "${text5}" can't be parsed as ${format}`)
+      new Invalid("unparsable", `the input "${text6}" can't be parsed as ${format}`)
     );
   }
 }
@@ -61949,9 +60869,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromISO('2016-W05-4')
    * @return {DateTime}
    */
-  static fromISO(text5, opts = {}) {
-    const [vals, parsedZone] = parseISODate(text5);
-    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text5);
+  static fromISO(text6, opts = {}) {
+    const [vals, parsedZone] = parseISODate(text6);
+    return parseDataToDateTime(vals, parsedZone, opts, "ISO 8601", text6);
   }
   /**
    * Create a DateTime from an RFC 2822 string
@@ -61968,9 +60888,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromRFC2822('25 Nov 2016 13:23 Z')
    * @return {DateTime}
    */
-  static fromRFC2822(text5, opts = {}) {
-    const [vals, parsedZone] = parseRFC2822Date(text5);
-    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text5);
+  static fromRFC2822(text6, opts = {}) {
+    const [vals, parsedZone] = parseRFC2822Date(text6);
+    return parseDataToDateTime(vals, parsedZone, opts, "RFC 2822", text6);
   }
   /**
    * Create a DateTime from an HTTP header date
@@ -61988,8 +60908,8 @@ var DateTime = class _DateTime {
    * @example DateTime.fromHTTP('Sun Nov  6 08:49:37 1994')
    * @return {DateTime}
    */
-  static fromHTTP(text5, opts = {}) {
-    const [vals, parsedZone] = parseHTTPDate(text5);
+  static fromHTTP(text6, opts = {}) {
+    const [vals, parsedZone] = parseHTTPDate(text6);
     return parseDataToDateTime(vals, parsedZone, opts, "HTTP", opts);
   }
   /**
@@ -62006,26 +60926,26 @@ var DateTime = class _DateTime {
    * @param {string} opts.outputCalendar - the output calendar to set on the resulting DateTime instance
    * @return {DateTime}
    */
-  static fromFormat(text5, fmt, opts = {}) {
-    if (isUndefined(text5) || isUndefined(fmt)) {
+  static fromFormat(text6, fmt, opts = {}) {
+    if (isUndefined(text6) || isUndefined(fmt)) {
       throw new InvalidArgumentError("fromFormat requires an input string and a format");
     }
     const { locale = null, numberingSystem = null } = opts, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
-    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text5, fmt);
+    }), [vals, parsedZone, specificOffset, invalid] = parseFromTokens(localeToUse, text6, fmt);
     if (invalid) {
       return _DateTime.invalid(invalid);
     } else {
-      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text5, specificOffset);
+      return parseDataToDateTime(vals, parsedZone, opts, `format ${fmt}`, text6, specificOffset);
     }
   }
   /**
    * @deprecated use fromFormat instead
    */
-  static fromString(text5, fmt, opts = {}) {
-    return _DateTime.fromFormat(text5, fmt, opts);
+  static fromString(text6, fmt, opts = {}) {
+    return _DateTime.fromFormat(text6, fmt, opts);
   }
   /**
    * Create a DateTime from a SQL date, time, or datetime
@@ -62048,9 +60968,9 @@ var DateTime = class _DateTime {
    * @example DateTime.fromSQL('09:12:34.342')
    * @return {DateTime}
    */
-  static fromSQL(text5, opts = {}) {
-    const [vals, parsedZone] = parseSQL(text5);
-    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text5);
+  static fromSQL(text6, opts = {}) {
+    const [vals, parsedZone] = parseSQL(text6);
+    return parseDataToDateTime(vals, parsedZone, opts, "SQL", text6);
   }
   /**
    * Create an invalid DateTime.
@@ -63179,19 +62099,19 @@ var DateTime = class _DateTime {
    * @param {Object} options - options taken by fromFormat()
    * @return {Object}
    */
-  static fromFormatExplain(text5, fmt, options = {}) {
+  static fromFormatExplain(text6, fmt, options = {}) {
     const { locale = null, numberingSystem = null } = options, localeToUse = Locale.fromOpts({
       locale,
       numberingSystem,
       defaultToEN: true
     });
-    return explainFromTokens(localeToUse, text5, fmt);
+    return explainFromTokens(localeToUse, text6, fmt);
   }
   /**
    * @deprecated use fromFormatExplain instead
    */
-  static fromStringExplain(text5, fmt, options = {}) {
-    return _DateTime.fromFormatExplain(text5, fmt, options);
+  static fromStringExplain(text6, fmt, options = {}) {
+    return _DateTime.fromFormatExplain(text6, fmt, options);
   }
   /**
    * Build a parser for `fmt` using the given locale. This parser can be passed
@@ -63223,8 +62143,8 @@ var DateTime = class _DateTime {
    * @param {Object} opts - options taken by fromFormat()
    * @returns {DateTime}
    */
-  static fromFormatParser(text5, formatParser, opts = {}) {
-    if (isUndefined(text5) || isUndefined(formatParser)) {
+  static fromFormatParser(text6, formatParser, opts = {}) {
+    if (isUndefined(text6) || isUndefined(formatParser)) {
       throw new InvalidArgumentError(
         "fromFormatParser requires an input string and a format parser"
       );
@@ -63239,7 +62159,7 @@ var DateTime = class _DateTime {
         `fromFormatParser called with a locale of ${localeToUse}, but the format parser was created for ${formatParser.locale}`
       );
     }
-    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text5);
+    const { result, zone, specificOffset, invalidReason } = formatParser.explainFromTokens(text6);
     if (invalidReason) {
       return _DateTime.invalid(invalidReason);
     } else {
@@ -63248,7 +62168,7 @@ var DateTime = class _DateTime {
         zone,
         opts,
         `format ${formatParser.format}`,
-        text5,
+        text6,
         specificOffset
       );
     }
@@ -63440,21 +62360,21 @@ function unitOf(word) {
   if (word.startsWith("h")) return "hour";
   return "minute";
 }
-function matchAt(re, text5, at) {
+function matchAt2(re, text6, at) {
   re.lastIndex = at;
-  return re.exec(text5);
+  return re.exec(text6);
 }
-function terms(text5) {
+function terms(text6) {
   const out = [];
-  let at = matchAt(SPACE, text5, 0)?.[0].length ?? 0;
-  while (at < text5.length) {
+  let at = matchAt2(SPACE, text6, 0)?.[0].length ?? 0;
+  while (at < text6.length) {
     let from = at;
-    if (out.length > 0) from += matchAt(SEPARATOR, text5, at)?.[0].length ?? 0;
-    const m = matchAt(TERM, text5, from);
+    if (out.length > 0) from += matchAt2(SEPARATOR, text6, at)?.[0].length ?? 0;
+    const m = matchAt2(TERM, text6, from);
     if (!m) return null;
     out.push({ value: m[1] ?? "", unit: unitOf((m[2] ?? "").replace(/\s+/g, " ")) });
     at = from + m[0].length;
-    at += matchAt(SPACE, text5, at)?.[0].length ?? 0;
+    at += matchAt2(SPACE, text6, at)?.[0].length ?? 0;
   }
   return out.length > 0 ? out : null;
 }
@@ -63465,10 +62385,10 @@ function scaled(value, scale) {
   const product = numerator * scale;
   return product % denominator === 0 ? product / denominator : null;
 }
-function parseDuration(text5) {
-  const shown = JSON.stringify(text5);
+function parseDuration(text6) {
+  const shown = JSON.stringify(text6);
   const fail2 = (why) => ({ ok: false, error: `${shown} ${why}` });
-  const normal = text5.trim().toLowerCase();
+  const normal = text6.trim().toLowerCase();
   const negative = /^[-\u2212]/.test(normal);
   const body = negative ? normal.slice(1) : normal;
   if (/^\d+(?:\.\d+)?$/.test(body)) return fail2(`has no unit; write it like ${EXAMPLES}`);
@@ -63509,10 +62429,10 @@ function notAString(input2) {
   const shown = typeof input2 === "boolean" || input2 === null ? JSON.stringify(input2) : Array.isArray(input2) ? "a list" : `a ${typeof input2}`;
   return `${shown} is not a duration; write it like ${EXAMPLES}`;
 }
-var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text5, ctx) => {
-  const parsed = parseDuration(text5);
+var durationSchema = external_exports.string({ error: (issue3) => notAString(issue3.input) }).transform((text6, ctx) => {
+  const parsed = parseDuration(text6);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.error, input: text5 });
+    ctx.addIssue({ code: "custom", message: parsed.error, input: text6 });
     return external_exports.NEVER;
   }
   return parsed.value;
@@ -63574,13 +62494,13 @@ function parseTimeZone(input2, problems) {
   return zoneName(name);
 }
 function parseDayItem(item, path, problems) {
-  const text5 = item.trim().toLowerCase();
-  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text5);
-  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text5];
+  const text6 = item.trim().toLowerCase();
+  const range = /^([a-z]+)\s*[-\u2013]\s*([a-z]+)$/.exec(text6);
+  const names = range ? [range[1] ?? "", range[2] ?? ""] : [text6];
   const numbers = names.map((n2) => DAY_NAMES[n2]);
   const bad = names.find((_, i) => numbers[i] === void 0);
   if (bad !== void 0) {
-    problems.push({ path, message: `${JSON.stringify(bad === text5 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
+    problems.push({ path, message: `${JSON.stringify(bad === text6 ? item : bad)} is not a day of the week; write days ${DAYS_EXAMPLE}` });
     return null;
   }
   const [from = 1, to = from] = numbers;
@@ -63595,7 +62515,7 @@ function parseDays(input2, problems) {
   if (input2 === void 0) return [1, 2, 3, 4, 5];
   let items;
   if (typeof input2 === "string") {
-    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text5) => ({ text: text5, path: ["days"] }));
+    items = input2.split(",").filter((s2) => s2.trim() !== "").map((text6) => ({ text: text6, path: ["days"] }));
   } else if (Array.isArray(input2)) {
     items = [];
     for (const [i, item] of input2.entries()) {
@@ -63667,8 +62587,8 @@ function parseHours(input2, problems) {
 function parseHoliday(input2, i, problems) {
   if (input2 instanceof Date && !Number.isNaN(input2.getTime())) return input2.toISOString().slice(0, 10);
   if (typeof input2 === "string" && /^\d{4}-\d{2}-\d{2}$/.test(input2.trim())) {
-    const text5 = input2.trim();
-    if (DateTime.fromISO(text5, { zone: "utc" }).isValid) return text5;
+    const text6 = input2.trim();
+    if (DateTime.fromISO(text6, { zone: "utc" }).isValid) return text6;
   }
   problems.push({ path: ["holidays", i], message: `${show(input2)} is not a date; write holidays as YYYY-MM-DD, like "2026-12-25"` });
   return null;
@@ -63744,10 +62664,10 @@ function compile2(cal) {
   const cached2 = compiledByObject.get(cal);
   if (cached2) return cached2;
   const content = JSON.stringify([cal.timeZone, cal.days, cal.start, cal.end, cal.holidays]);
-  const same = compiledByContent.get(content);
-  if (same) {
-    compiledByObject.set(cal, same);
-    return same;
+  const same2 = compiledByContent.get(content);
+  if (same2) {
+    compiledByObject.set(cal, same2);
+    return same2;
   }
   if (!IANAZone.isValidZone(cal.timeZone)) throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
   const open3 = minutesOf(cal.start, false);
@@ -63989,8 +62909,8 @@ function stateLabels(policy, severity2, sla, state, unowned, now2) {
 function issueRepository(alert, policy) {
   const response = policy.response_repository;
   if (response && (policy.issues_in === "response-repository" || alert.visibility === "public")) {
-    const [owner4, name] = response.split("/");
-    return { owner: owner4, name };
+    const [owner5, name] = response.split("/");
+    return { owner: owner5, name };
   }
   return alert.repo;
 }
@@ -64041,22 +62961,6 @@ function decide(alert, routing, inputs) {
   };
 }
 
-// src/core/issue/markdown.ts
-function code(text5) {
-  const longest = Math.max(0, ...[...text5.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const pad = text5.startsWith("`") || text5.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text5}${pad}${fence}`;
-}
-function cell(text5) {
-  return text5.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-function carryCheckedBoxes(oldBody, newBody) {
-  const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2].trim()));
-  if (checked.size === 0) return newBody;
-  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent, text5) => checked.has(text5.trim()) ? `${indent}- [x] ${text5}` : line);
-}
-
 // src/core/sla/format.ts
 var WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -64095,29 +62999,32 @@ var VALIDITY_TEXT = {
   inactive: "No. The provider reports it inactive. Confirm it was revoked, then close this issue.",
   unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works."
 };
+var TITLE_NAME_MAX = 120;
 function issueTitle(alert) {
-  if (isGrant(alert)) return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
-  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
+  const name = plain(alert.secretTypeDisplayName, TITLE_NAME_MAX);
+  const label = plain(alertLabel(alert), TITLE_NAME_MAX);
+  if (isGrant(alert)) return title(`Risky ${name} (${label})`);
+  return title(`Leaked ${name} in ${repoName(alert.repo)} (${label})`);
 }
 function describeLocation(l2) {
   if (l2.type === "commit" && "path" in l2) {
     const line = l2.startLine ? ` line ${l2.startLine}` : "";
-    const commit2 = l2.commitSha ? ` in commit ${code(l2.commitSha.slice(0, 12))}` : "";
-    const link = l2.blobUrl ? ` ([view](${l2.blobUrl}))` : "";
-    return `${code(l2.path)}${line}${commit2}${link}`;
+    const commit2 = l2.commitSha ? ` in commit ${inlineCode(l2.commitSha.slice(0, 12))}` : "";
+    const view = safeUrl(l2.blobUrl) ? ` (${link("view", l2.blobUrl)})` : "";
+    return `${inlineCode(l2.path)}${line}${commit2}${view}`;
   }
   const where = l2.type.replace(/_/g, " ");
-  return "url" in l2 && l2.url ? `[${where}](${l2.url})` : where;
+  return "url" in l2 && l2.url ? link(where, l2.url) : text(where);
 }
 function ownerOrNull(decision) {
   const r = decision.routing;
-  return r.assignees.length ? r.assignees.map((a) => `@${a}`).join(", ") : r.mentions[0] ?? null;
+  return r.assignees.length ? r.assignees.map(owner).join(", ") : r.mentions[0] ? owner(r.mentions[0]) : null;
 }
 function ownerLine(decision) {
   const r = decision.routing;
-  const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
+  const people = [...r.assignees.map(owner), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1))).map(owner)];
   const who2 = people.length ? people.join(", ") : "nobody yet";
-  return `${who2} (${r.why})`;
+  return `${who2} (${fragment(r.why)})`;
 }
 function renderIssue(decision) {
   const { alert, routing, classification } = decision;
@@ -64142,7 +63049,8 @@ function renderIssue(decision) {
     group: null
   };
   const sev = decision.severity.severity;
-  const headline = isGrant(alert) ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+  const name = text(alert.secretTypeDisplayName);
+  const headline = isGrant(alert) ? `**${sev.toUpperCase()}**: a ${name}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.` : alert.validity === "inactive" ? `A ${name} leaked in ${inlineCode(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.` : `**${sev.toUpperCase()}**: a ${name} leaked in ${inlineCode(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
   const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
   const where = decision.publicSafe ? hidden : alert.locations.length ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>\u2026and ${alert.locations.length - 10} more (see the alert)` : "") : "not reported yet (see the alert)";
   const exposure = [
@@ -64152,32 +63060,32 @@ function renderIssue(decision) {
     alert.visibility ? `${alert.visibility} repository` : null
   ].filter(Boolean).join("; ");
   const system = decision.system;
-  const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x) => Boolean(x));
+  const escalation = [ownerOrNull(decision), system?.manager ? owner(system.manager) : null].filter((x) => Boolean(x));
   const rows = [
-    ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Identity", `${name} (${inlineCode(alert.secretType)}), class ${text(classification.identityClass.replace(/-/g, " "))}`],
     ...alert.details ?? [],
-    ["Severity", `**${sev}** (${decision.severity.reason})`],
+    ["Severity", `**${sev}** (${fragment(decision.severity.reason)})`],
     ["Where", where],
     ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
     ["Exposure", decision.publicSafe ? hidden : exposure],
     ...system ? [
-      ["Owning system", `**${system.name}**${system.description ? ` (${system.description})` : ""}, steward ${system.steward}${system.manager ? `, manager ${system.manager}` : ""}`],
-      ["Revoking this affects", system.dependents.length ? system.dependents.join(", ") : "no dependents declared"],
-      ...system.depends_on.length ? [["Depends on", system.depends_on.join(", ")]] : [],
-      ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"]
+      ["Owning system", `**${text(system.name)}**${system.description ? ` (${fragment(system.description)})` : ""}, steward ${owner(system.steward)}${system.manager ? `, manager ${owner(system.manager)}` : ""}`],
+      ["Revoking this affects", system.dependents.length ? system.dependents.map(text).join(", ") : "no dependents declared"],
+      ...system.depends_on.length ? [["Depends on", system.depends_on.map(text).join(", ")]] : [],
+      ["Revocation method", system.revocation ? fragment(system.revocation) : "not declared for this system; follow the runbook below"]
     ] : [],
     ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
     ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
-    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} ${alertLabel(alert)}](${alert.htmlUrl})` : `${repoName(alert.repo)} ${alertLabel(alert)}`],
-    ...(alert.links ?? []).length > 1 ? [["Links", (alert.links ?? []).map((l2) => `[${l2.title}](${l2.url})`).join(", ")]] : [],
+    ["Alert", link(`${repoName(alert.repo)} ${alertLabel(alert)}`, alert.htmlUrl)],
+    ...(alert.links ?? []).length > 1 ? [["Links", (alert.links ?? []).map((l2) => link(l2.title, l2.url)).join(", ")]] : [],
     ["Owner", ownerLine(decision)],
     ...escalation.length > 1 ? [["Escalation path", escalation.join(" \u2192 ")]] : []
   ];
   const why = [
-    `- Owner: ${routing.why}${file2 && !decision.publicSafe ? ` for ${code(file2.path)}` : ""}.`,
-    `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
-    `- Runbook: ${decision.runbookSource}.`,
-    ...routing.notes.map((n2) => `- ${n2}`)
+    `- Owner: ${fragment(routing.why)}${file2 && !decision.publicSafe ? ` for ${inlineCode(file2.path)}` : ""}.`,
+    `- Identity class: ${text(classification.identityClass)}, from ${fragment(classification.reason)}.`,
+    `- Runbook: ${fragment(decision.runbookSource)}.`,
+    ...routing.notes.map((n2) => `- ${fragment(n2)}`)
   ];
   const body = [
     alert.validity === "inactive" ? "> [!NOTE]" : "> [!CAUTION]",
@@ -64189,7 +63097,7 @@ function renderIssue(decision) {
     "",
     "## What to do",
     "",
-    demoteHeadings(decision.runbook).trim(),
+    closeBlocks(demoteHeadings(decision.runbook).trim()),
     "",
     "<details><summary>Why you? How nhi-steward routed this alert</summary>",
     "",
@@ -64197,8 +63105,9 @@ function renderIssue(decision) {
     "",
     "</details>",
     "",
-    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.join("; ")}.</sub>`,
+    `<sub>Opened by nhi-steward for ${inlineCode(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.map(text).join("; ")}.</sub>`,
     "",
+    // The marker is the body's last line, the only place it is read from (see marker.ts).
     encodeMarker(marker)
   ].join("\n");
   return { title: issueTitle(alert), body, marker };
@@ -64238,8 +63147,8 @@ function planChange(decision, existing) {
   if (body !== existing.body || rendered.title !== existing.title || reopen) {
     ops.push({ op: "update-issue", issue: existing.number, ...rendered.title !== existing.title ? { title: rendered.title } : {}, ...body !== existing.body ? { body } : {}, ...reopen ? { state: "open" } : {} });
   }
-  const missing = decision.labels.filter((l2) => !existing.labels.includes(l2));
-  if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  const missing2 = decision.labels.filter((l2) => !existing.labels.includes(l2));
+  if (missing2.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing2 });
   for (const stale of existing.labels.filter((l2) => isManagedStateLabel(l2) && !decision.labels.includes(l2))) {
     ops.push({ op: "remove-label", issue: existing.number, label: stale });
   }
@@ -64251,7 +63160,7 @@ function planChange(decision, existing) {
     action: ops.length ? "update" : "none",
     issue: existing.number,
     summary: ops.length ? `update #${existing.number} for ${decision.alert.key}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}` : `#${existing.number} for ${decision.alert.key} is up to date`,
-    labels: missing.map(labelSpec),
+    labels: missing2.map(labelSpec),
     ops
   };
 }
@@ -64335,7 +63244,7 @@ function planClock(issue3, marker, ctx) {
   const event = (e, detail = null, by = null) => next.timeline.push({ at, event: e, by, detail });
   if (!sla || marker.resolution) return { change: emptyChange(issue3, marker), revokeRequested: false, marker };
   if (next.snooze && new Date(next.snooze.until) <= now2) {
-    comments.push(`The snooze by @${next.snooze.by} ended (${next.snooze.reason}). Escalation resumes.`);
+    comments.push(`The snooze by @${next.snooze.by} ended (${text(next.snooze.reason)}). Escalation resumes.`);
     event("snooze-expired", next.snooze.until);
     next.snooze = null;
   }
@@ -64345,16 +63254,17 @@ function planClock(issue3, marker, ctx) {
   if (state !== before && (state === "at-risk" || state === "breached")) event(state, `remediate by ${sla.remediateBy}`);
   const business = policy.sla.business_hours;
   const afterHours = !isWorkingTime(business, now2);
-  const owner4 = [...marker.routing.assignees.map((a) => `@${a}`), ...marker.routing.mentions].join(" ") || "owner";
+  const owner5 = [...marker.routing.assignees.map((a) => `@${a}`), ...marker.routing.mentions].join(" ") || "owner";
   const fire = (index, level, repeat) => {
     const target2 = resolveTarget(level, next, policy);
     const toOnCall = afterHours && policy.escalation.on_call && level.target !== "on-call" && level.target !== "incident-commander";
     const who2 = toOnCall ? [policy.escalation.on_call] : target2.mentions;
     const name = `L${index + 1}${level.name ? ` (${level.name})` : ""}`;
+    const shown = `L${index + 1}${level.name ? ` (${text(level.name)})` : ""}`;
     const deadline = new Date(level.from === "acknowledge" ? sla.acknowledgeBy : sla.remediateBy);
     const when = `${level.from === "acknowledge" ? "acknowledge" : "remediate"} deadline ${formatDeadline(deadline, sla.timeZone, now2)}`;
     const lines = [
-      `**Escalation ${name}${repeat ? ", repeated" : ""}**: ${who2.join(" ") || "(nobody configured)"}, this ${next.severity} alert is not ${level.from === "acknowledge" ? "acknowledged" : "remediated"} (${when}).`
+      `**Escalation ${shown}${repeat ? ", repeated" : ""}**: ${who2.join(" ") || "(nobody configured)"}, this ${next.severity} alert is not ${level.from === "acknowledge" ? "acknowledged" : "remediated"} (${when}).`
     ];
     if (toOnCall) {
       lines.push(`It is outside business hours, so this goes to on-call instead of ${target2.describe}; the owner gets it back at the next business opening.`);
@@ -64404,9 +63314,9 @@ function planClock(issue3, marker, ctx) {
   if (lastAfterHours && !afterHours && (!lastHandback || lastHandback.at < lastAfterHours.at)) {
     const overnight = next.timeline.filter((e) => e.at >= lastAfterHours.at && e.event !== "handed-back");
     comments.push(
-      [`Good morning ${owner4}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${e.detail})` : ""}`)].join("\n")
+      [`Good morning ${owner5}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${fragment(e.detail)})` : ""}`)].join("\n")
     );
-    event("handed-back", owner4);
+    event("handed-back", owner5);
   }
   const labels = stateLabels(policy, next.severity, sla, { ...emptyState(), ...pickState(next) }, marker.routing.unowned, now2);
   const add = labels.filter((l2) => !issue3.labels.includes(l2));
@@ -64442,11 +63352,11 @@ function emptyChange(issue3, marker) {
 }
 
 // src/core/issue/digest.ts
-function fingerprint(text5) {
+function fingerprint(text6) {
   let a = 2166136261;
   let b = 84696351;
-  for (let i = 0; i < text5.length; i++) {
-    const c = text5.charCodeAt(i);
+  for (let i = 0; i < text6.length; i++) {
+    const c = text6.charCodeAt(i);
     a = Math.imul(a ^ c, 16777619);
     b = Math.imul(b ^ c, 16777619) ^ a >>> 13;
   }
@@ -64460,14 +63370,14 @@ function inputsDigest(alert, policyFingerprint, properties, issueRepo) {
 
 // src/core/shard.ts
 var WHOLE = Object.freeze({ index: 1, count: 1 });
-function parseShard(text5) {
-  const t = text5.trim();
+function parseShard(text6) {
+  const t = text6.trim();
   if (!t) return WHOLE;
   const m = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || index < 1 || count < 1 || index > count || count > 256) {
-    throw new Error(`shard "${text5}" is not a part of the organisation: write it as k/n with 1 \u2264 k \u2264 n \u2264 256, e.g. "2/4" (a matrix of 4 jobs, shard: "\${{ matrix.shard }}/4").`);
+    throw new Error(`shard "${text6}" is not a part of the organisation: write it as k/n with 1 \u2264 k \u2264 n \u2264 256, e.g. "2/4" (a matrix of 4 jobs, shard: "\${{ matrix.shard }}/4").`);
   }
   return { index, count };
 }
@@ -64535,10 +63445,10 @@ async function execute(plan, port, options) {
       results.push({ change, status: wrote ? "applied" : "unchanged", issue: issue3, url: url2 });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      const code2 = typeof e === "object" && e !== null && "status" in e ? Number(e.status) : 0;
-      if (code2 === 429 || code2 === 403 && /secondary rate limit|rate limit exceeded/i.test(message)) {
+      const code = typeof e === "object" && e !== null && "status" in e ? Number(e.status) : 0;
+      if (code === 429 || code === 403 && /secondary rate limit|rate limit exceeded/i.test(message)) {
         throttled = message;
-        log.warn(`${change.key}: GitHub asked to slow down (${code2}: ${message}); this and the remaining changes wait for the next run, which resumes them.`);
+        log.warn(`${change.key}: GitHub asked to slow down (${code}: ${message}); this and the remaining changes wait for the next run, which resumes them.`);
         results.push({ change, status: "deferred", issue: issue3, url: url2 });
         continue;
       }
@@ -64713,7 +63623,7 @@ function planAfterRevocation(run2, c, report) {
   const error64 = result.error ?? "unknown error";
   const after = { ...m, escalation: { level: m.escalation.level + 1, at }, timeline: [...m.timeline, { at, event: "revocation-failed", by: "nhi-steward", detail: error64 }] };
   const who2 = [...m.routing.assignees.map((a) => `@${a}`), ...m.routing.mentions, c.policy.escalation.incident_commander ?? ""].filter(Boolean).join(" ");
-  return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now2, [{ op: "comment", issue: c.issue.number, body: `**Automatic revocation failed**: ${error64}. ${who2}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.` }], `report the failed revocation of ${m.key}`);
+  return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now2, [{ op: "comment", issue: c.issue.number, body: `**Automatic revocation failed**: ${text(error64)}. ${who2}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.` }], `report the failed revocation of ${m.key}`);
 }
 
 // src/handlers/gather-alert.ts
@@ -64744,42 +63654,43 @@ function configErrorKey(repo, path) {
 }
 function planConfigError(repo, path, problems, existing) {
   const key2 = configErrorKey(repo, path);
-  const title = `nhi-steward: ${path} is invalid, so the default policy applies`;
+  const title2 = title(`nhi-steward: ${path} is invalid, so the default policy applies`);
   const body = [
     "> [!WARNING]",
-    `> nhi-steward could not use \`${path}\` in \`${repoName(repo)}\`. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
+    `> nhi-steward could not use ${inlineCode(path)} in ${inlineCode(repoName(repo))}. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
     "",
     "## Problems",
     "",
-    ...problems.map((p) => `- ${p.replace(/\n/g, " ")}`),
+    ...problems.map((p) => `- ${fragment(p)}`),
     "",
     "## How to fix",
     "",
-    `Fix \`${path}\` on the default branch. Check it locally first with \`npx nhi-steward validate ${path}\`; add \`# yaml-language-server: $schema=\u2026/policies/schema.json\` at the top for completion in your editor.`,
+    `Fix ${inlineCode(path)} on the default branch. Check it locally first with ${inlineCode(`npx nhi-steward validate ${path}`)}; add \`# yaml-language-server: $schema=\u2026/policies/schema.json\` at the top for completion in your editor.`,
     "",
     "<sub>This issue is updated each time the policy fails to load. Close it once the file is fixed.</sub>",
     "",
+    // The last line, the only place the marker is read from (see marker.ts).
     encodeKeyMarker(key2, "config-error")
   ].join("\n");
   const base = { key: key2, repo: repoName(repo), assignees: [], why: "invalid policy file" };
   if (!existing) {
-    return { ...base, action: "open", issue: null, summary: `report the invalid policy ${repoName(repo)}:${path}`, labels: [LABELS.configError], ops: [{ op: "create-issue", title, body, labels: [LABELS.configError.name], assignees: [] }] };
+    return { ...base, action: "open", issue: null, summary: `report the invalid policy ${repoName(repo)}:${path}`, labels: [LABELS.configError], ops: [{ op: "create-issue", title: title2, body, labels: [LABELS.configError.name], assignees: [] }] };
   }
-  const changed = existing.body !== body || existing.title !== title || existing.state === "closed";
+  const changed = existing.body !== body || existing.title !== title2 || existing.state === "closed";
   return {
     ...base,
     action: changed ? "update" : "none",
     issue: existing.number,
     summary: changed ? `update the config-error issue #${existing.number} for ${repoName(repo)}:${path}` : `config-error issue #${existing.number} is up to date`,
     labels: [],
-    ops: changed ? [{ op: "update-issue", issue: existing.number, title, body, ...existing.state === "closed" ? { state: "open" } : {} }] : []
+    ops: changed ? [{ op: "update-issue", issue: existing.number, title: title2, body, ...existing.state === "closed" ? { state: "open" } : {} }] : []
   };
 }
 
 // src/core/policy/schema-response.ts
 var OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 var TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
-var owner = external_exports.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
+var owner2 = external_exports.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
 var team = external_exports.string().regex(TEAM, "must be a team written `@org/team`");
 var identityClass = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
 var target = external_exports.object({
@@ -64802,19 +63713,19 @@ var slaSchema = external_exports.object({
 var ESCALATION_TARGETS = ["owner", "steward", "manager", "incident-commander", "on-call"];
 var ESCALATION_ACTIONS = ["comment", "assign", "raise-severity", "page", "revoke"];
 var ESCALATION_FROM = ["acknowledge", "remediate"];
-var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text5, ctx) => {
-  const t = text5.trim();
+var afterSchema = external_exports.string({ error: "must be a duration like `2h` or a share like `75%`" }).transform((text6, ctx) => {
+  const t = text6.trim();
   const share = /^(\d{1,3})%$/.exec(t);
   if (share) {
     const n2 = Number(share[1]);
     if (n2 > 0 && n2 <= 100) return { kind: "share", share: n2 / 100 };
-    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text5 });
+    ctx.addIssue({ code: "custom", message: `${t} is not a share of the window; write 1% to 100%`, input: text6 });
     return external_exports.NEVER;
   }
   if (/^0\s*(m|min|h|d)?$/i.test(t)) return { kind: "past", duration: null };
   const parsed = parseDuration(t);
   if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text5 });
+    ctx.addIssue({ code: "custom", message: `${parsed.error}, or a share of the window like 75%`, input: text6 });
     return external_exports.NEVER;
   }
   return { kind: "past", duration: parsed.value };
@@ -64823,7 +63734,7 @@ var escalationLevelSchema = external_exports.object({
   name: external_exports.string().optional().describe("Shown in the issue, e.g. `reminder`."),
   from: external_exports.enum(ESCALATION_FROM).default("remediate").describe("Which deadline `after` counts from."),
   after: afterSchema.prefault("0m").describe("How long past the deadline (`2h`), or a share of the window (`75%`), before the level fires."),
-  target: external_exports.union([external_exports.enum(ESCALATION_TARGETS), owner]).describe("Who is engaged: owner, steward, manager, incident-commander, on-call, or a named `@user`/`@org/team`."),
+  target: external_exports.union([external_exports.enum(ESCALATION_TARGETS), owner2]).describe("Who is engaged: owner, steward, manager, incident-commander, on-call, or a named `@user`/`@org/team`."),
   actions: external_exports.array(external_exports.enum(ESCALATION_ACTIONS)).min(1).default(["comment"]).describe("comment (with mention), assign, raise-severity, page, revoke.")
 }).strict();
 var escalationSchema = external_exports.object({
@@ -64834,7 +63745,7 @@ var escalationSchema = external_exports.object({
     { from: "remediate", after: "4h", target: "incident-commander", actions: ["comment", "page"], name: "incident" }
   ]).describe("Escalation levels, L1 first. Each fires once, when its time comes, unless the issue is closed or snoozed."),
   repeat: durationSchema.optional().describe("Re-run the last level every interval until resolved, as a pager's escalation loop does."),
-  incident_commander: owner.optional().describe("Who `incident-commander` means."),
+  incident_commander: owner2.optional().describe("Who `incident-commander` means."),
   on_call: team.optional().describe("The team mentioned when a level fires outside business hours (the after-hours route)."),
   pagerduty_routing_key_env: external_exports.string().optional().describe("Name of the environment variable that holds the PagerDuty Events API v2 routing key (never put the key in this file)."),
   pager_webhook_url_env: external_exports.string().optional().describe("Name of the environment variable with the URL of a generic pager webhook (signed with `pager_webhook_secret_env`)."),
@@ -64856,9 +63767,12 @@ var autoRevokeSchema = external_exports.object({
   webhook_secret_env: external_exports.string().optional().describe("Environment variable with the rotation webhook's signing secret.")
 }).strict().prefault({});
 var commandsSchema = external_exports.object({
-  security_team: team.optional().describe("Members of this team may run every command and approve risk acceptance."),
+  security_team: team.optional().describe("Members of this team may run every command on any response issue and `/approve` risk acceptance (accepting a risk also needs GitHub's right to dismiss the alert, see `risk_acceptance`)."),
   snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed."),
-  approval_required: external_exports.array(external_exports.enum(["false-positive", "wont-fix", "used-in-tests"])).default([]).describe("Resolutions that accept a risk and need a member of `security_team` to `/approve` before the alert is resolved.")
+  approval_required: external_exports.array(external_exports.enum(["false-positive", "wont-fix", "used-in-tests"])).default([]).describe("Resolutions that accept a risk and need a member of `security_team` to `/approve` before the alert is resolved."),
+  risk_acceptance: external_exports.array(owner2).default([]).describe(
+    "People (`@login`) and teams (`@org/team`) who may accept a risk on a secret scanning alert (`false-positive`, `wont-fix`, `used-in-tests`, or `/approve` of one) without GitHub's own right to dismiss it. Everyone else needs that right, checked with GitHub: admin on the alert's repository. Empty: only those GitHub would let dismiss the alert."
+  )
 }).strict().prefault({});
 var MAX_GROUP_ALERTS = 100;
 var groupingSchema = external_exports.object({
@@ -64877,7 +63791,7 @@ var VALIDITIES = ["active", "inactive", "unknown"];
 var SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation", "audit-log"];
 var LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 var PERMISSION = /^[a-z][a-z0-9_]*(?::(?:read|write|admin))?$/;
-var owner2 = external_exports.string().regex(OWNER2, "must be a user (`@login`) or a team (`@org/team`)");
+var owner3 = external_exports.string().regex(OWNER2, "must be a user (`@login`) or a team (`@org/team`)");
 var team2 = external_exports.string().regex(TEAM2, "must be a team written `@org/team`");
 var identityClass2 = external_exports.enum(IDENTITY_CLASSES, { error: (issue3) => `${JSON.stringify(issue3.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
 var list = (item) => external_exports.array(item).min(1, "must list at least one value");
@@ -64906,8 +63820,8 @@ var selectorSchema = external_exports.object(selectorFields).strict().refine(non
 var systemSchema = external_exports.object({
   name: external_exports.string().min(1).describe("The system's name, shown in the issue."),
   description: external_exports.string().optional().describe("One line on what the system is."),
-  steward: owner2.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
-  manager: owner2.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
+  steward: owner3.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
+  manager: owner3.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
   credentials: list(selectorSchema).describe("Which credentials belong to the system; an alert matching any of these selectors is the system's."),
   depends_on: external_exports.array(external_exports.string()).default([]).describe("Systems this one depends on."),
   dependents: external_exports.array(external_exports.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as \u201Crevoking this affects \u2026\u201D."),
@@ -64918,8 +63832,8 @@ var systemSchema = external_exports.object({
 var ownerRuleSchema = external_exports.object({
   name: external_exports.string().optional().describe("A name for the rule, shown as the reason in the issue."),
   match: selectorSchema.describe("What the alert must be; every key given must match."),
-  owners: list(owner2).describe("Who gets the alert: `@user` or `@org/team`."),
-  notify: external_exports.array(owner2).default([]).describe("Also mentioned (not assigned), e.g. vendor risk.")
+  owners: list(owner3).describe("Who gets the alert: `@user` or `@org/team`."),
+  notify: external_exports.array(owner3).default([]).describe("Also mentioned (not assigned), e.g. vendor risk.")
 }).strict();
 var severityRuleSchema = external_exports.object({
   when: external_exports.object({
@@ -64940,7 +63854,7 @@ var DEFAULT_STANDARDS = [
   "CSA MAESTRO GOV-03 (accountable ownership of agent and workload identities)"
 ];
 var policySchema = external_exports.object({
-  fallback_owner: owner2.optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
+  fallback_owner: owner3.optional().describe("Who gets an alert when no other rule finds an owner: `@user` or `@org/team`."),
   response_repository: external_exports.string().regex(REPO, "must be `owner/name`").optional().describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
   issues_in: external_exports.enum(["alert-repository", "response-repository"]).default("alert-repository").describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
   owner_property: external_exports.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
@@ -64961,7 +63875,7 @@ var policySchema = external_exports.object({
   auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
   grouping: groupingSchema.describe("Group a backfill's alerts per repository and owner into one issue with a checklist (opt-in). Alerts the policy may revoke automatically, and alerts whose issue would be public, always get their own issue."),
   token_requests: external_exports.object({
-    owner: owner2.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
+    owner: owner3.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
     max_expiry_days: external_exports.number().int().min(1).default(90).describe("A token that never expires, or lives longer than this, is risky."),
     risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"]).describe("Permissions that make a request risky at write or admin level."),
     many_repositories: external_exports.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky."),
@@ -64970,8 +63884,18 @@ var policySchema = external_exports.object({
   app_access: external_exports.object({
     risky_permissions: external_exports.array(external_exports.string()).default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "contents", "actions", "environments", "organization_personal_access_tokens"]).describe("Permissions that make a new app installation, or an increase, risky at write or admin level."),
     approved_apps: external_exports.array(external_exports.string()).default([]).describe("App slugs (GitHub Apps) or names (OAuth apps) that may hold risky permissions, or be approved for the organisation, without an alert."),
-    owner: owner2.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk.")
+    owner: owner3.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk.")
   }).strict().prefault({}).describe("Which GitHub App installations (and permission increases), and on Enterprise Cloud which audit-log OAuth app approvals, the sweep raises as oauth-grant alerts."),
+  dispatch: external_exports.object({
+    trusted: external_exports.array(
+      external_exports.object({
+        repository: glob2.describe("The repository findings are sent to (owner/name, or a glob such as `acme/detector-*`): where a `repository_dispatch` `nhi-alert` is sent, or where the Action runs with `findings`."),
+        may_name: list(glob2).describe("Repositories of the same organisation its findings may open issues for (globs, e.g. `acme/*` or `payments-*`).")
+      }).strict()
+    ).default([]).describe("Repositories whose findings may name other repositories, and which.")
+  }).strict().prefault({}).describe(
+    "Whose findings may open issues in another repository. A `repository_dispatch` (`nhi-alert`) or a findings report acts on the repository it was sent to, or on `response_repository`; a finding that names another repository is refused there unless listed here (it then opens in the repository it was sent to, with a note). Read from the organisation policy only."
+  ),
   commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits.")
 }).strict();
 var POLICY_FILE = ".github/nhi-steward.yml";
@@ -65000,10 +63924,10 @@ function allowedOverrides(repoData, allowed) {
   }
   return { allowed: out, refused };
 }
-function parseExtends(value, owner4, defaultPath) {
+function parseExtends(value, owner5, defaultPath) {
   const m = /^(?:([A-Za-z0-9-]+)\/)?([A-Za-z0-9._-]+)(?::(.+))?$/.exec(value.trim());
   if (!m) return null;
-  return { owner: m[1] ?? owner4, name: m[2], path: m[3] ?? defaultPath };
+  return { owner: m[1] ?? owner5, name: m[2], path: m[3] ?? defaultPath };
 }
 
 // src/core/policy/validate.ts
@@ -65050,17 +63974,51 @@ function unwrap(schema) {
     else return s2;
   }
 }
-function knownKeysAt(path) {
-  let s2 = unwrap(policySchema);
+var defOf = (schema) => schema._zod.def;
+function schemaAt(path) {
+  let s2 = policySchema;
   for (const p of path) {
-    const def2 = s2._zod.def;
-    if (def2.type === "object" && typeof p === "string" && def2.shape?.[p]) s2 = unwrap(def2.shape[p]);
-    else if (def2.type === "array" && typeof p === "number" && def2.element) s2 = unwrap(def2.element);
-    else if (def2.type === "record" && def2.valueType) s2 = unwrap(def2.valueType);
-    else return [];
+    const def = defOf(unwrap(s2));
+    if (def.type === "object" && typeof p === "string" && def.shape?.[p]) s2 = def.shape[p];
+    else if (def.type === "array" && typeof p === "number" && def.element) s2 = def.element;
+    else if (def.type === "record" && def.valueType) s2 = def.valueType;
+    else return null;
   }
-  const def = s2._zod.def;
-  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
+  return s2;
+}
+function descriptionOf(schema) {
+  for (let s2 = schema; s2; ) {
+    if (s2.description) return s2.description.replace(/\.$/, "");
+    const def = defOf(s2);
+    s2 = def.innerType ?? (def.type === "pipe" ? def.in : void 0);
+  }
+  return null;
+}
+function enumValues(schema) {
+  const def = defOf(unwrap(schema));
+  return def.type === "enum" && def.entries ? Object.values(def.entries).map(String) : null;
+}
+var TYPE_WORDS = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "a mapping" };
+function missing(issue3, where) {
+  const key2 = String(issue3.path[issue3.path.length - 1]);
+  const schema = schemaAt(issue3.path);
+  const description = schema ? descriptionOf(schema) : null;
+  const values = schema ? enumValues(schema) : null;
+  const expected = values ? `one of ${values.join(", ")}` : issue3.code === "invalid_type" ? TYPE_WORDS[issue3.expected] : void 0;
+  const write = values && values.length <= 3 ? `write ${values.map((v) => `\`${key2}: ${v}\``).join(" or ")}` : `add \`${key2}:\`${expected ? ` (${expected})` : ""}`;
+  return `${where} is missing: ${write}.${description ? ` ${description}.` : ""}`;
+}
+function isMissingKey(issue3, data) {
+  if (issue3.code !== "invalid_type" && issue3.code !== "invalid_value" && issue3.code !== "invalid_union") return false;
+  const key2 = issue3.path[issue3.path.length - 1];
+  if (typeof key2 !== "string") return false;
+  const parent = valueAt(data, issue3.path.slice(0, -1));
+  return parent !== null && typeof parent === "object" && !Array.isArray(parent) && parent[key2] === void 0;
+}
+function knownKeysAt(path) {
+  const schema = schemaAt(path);
+  const def = schema ? defOf(unwrap(schema)) : null;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 function position(doc, counter, path, key2) {
   let node2 = doc.contents;
@@ -65099,9 +64057,9 @@ function explain(issue3, data) {
       return `${prefix}unknown key "${k}".${hint ? ` Did you mean "${hint}"?` : ""}${known.length ? ` Known keys here: ${known.join(", ")}.` : ""}`;
     }).join("\n");
   }
+  if (isMissingKey(issue3, data)) return missing(issue3, where);
   if (issue3.code === "invalid_type") {
     const got = valueAt(data, issue3.path);
-    if (got === void 0) return `${prefix}is required (${issue3.expected}).`;
     const asList = issue3.expected === "array" && (typeof got === "string" || typeof got === "number") ? ` Write it as a list: [${JSON.stringify(got)}].` : "";
     return `${prefix}expected ${article(issue3.expected)}, got ${kind(got)} (${JSON.stringify(got)}).${asList}`;
   }
@@ -65130,23 +64088,25 @@ function valueAt(data, path) {
   }
   return v;
 }
-function validatePolicyText(text5, file2) {
+function validatePolicyText(text6, file2) {
   const counter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text5, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = (0, import_yaml.parseDocument)(text6, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems = [];
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    problems.push({ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}` });
+    const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
+    problems.push({ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}.` });
   }
-  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
+  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems: sortProblems(problems) };
   let raw;
   try {
     raw = doc.toJS() ?? {};
   } catch (e) {
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `not valid YAML: ${e.message}` }] };
+    const pos = counter.linePos(unresolvedAlias(doc) ?? 0);
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message}` }] };
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
+    const pos = counter.linePos(doc.contents?.range?.[0] ?? 0);
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file: file2, line: pos.line, column: pos.col, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
   }
   const { _extends, ...data } = raw;
   if (_extends !== void 0 && typeof _extends !== "string") {
@@ -65166,13 +64126,29 @@ function validatePolicyText(text5, file2) {
       });
     }
   }
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  sortProblems(problems);
   return {
     policy: problems.length ? null : parsed.data,
     data,
     extendsFrom: typeof _extends === "string" ? _extends : null,
     problems
   };
+}
+function sortProblems(problems) {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+function unresolvedAlias(doc) {
+  let at = null;
+  (0, import_yaml.visit)(doc, {
+    Alias(_, node2) {
+      if ((0, import_yaml.isAlias)(node2) && node2.resolve(doc) === void 0 && node2.range) {
+        at = node2.range[0];
+        return import_yaml.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  return at;
 }
 function formatProblem(p) {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
@@ -65405,7 +64381,7 @@ function withMember(marker, member) {
   return summarize({ ...marker, group: { repo: marker.group?.repo ?? marker.repo, members: next } });
 }
 function memberNews(before, after) {
-  const name = `#${after.alert} (${after.type})`;
+  const name = `#${after.alert} (${text(after.type)})`;
   const news = [];
   if (before.validity !== after.validity) {
     news.push(after.validity === "active" ? `**${name} is active**: GitHub now reports it works (was ${before.validity}). Revoke it now.` : `${name}: validity changed from ${before.validity} to **${after.validity}**.`);
@@ -65418,13 +64394,13 @@ function memberNews(before, after) {
 var CLASS_NAME = (cls) => cls.replace(/-/g, " ");
 function runbookFor(policy, m) {
   const system = m.system ? policy.systems.find((s2) => s2.name === m.system) : void 0;
-  if (system?.runbook) return { text: system.runbook, source: `the runbook of system ${system.name}` };
+  if (system?.runbook) return { text: system.runbook, source: `the runbook of system ${text(system.name)}` };
   const cls = m.identityClass;
-  if (policy.runbooks[cls]) return { text: policy.runbooks[cls], source: `the policy's runbook for ${m.identityClass}` };
-  return { text: RUNBOOKS[cls] ?? RUNBOOKS.generic, source: `the default runbook for ${m.identityClass}` };
+  if (policy.runbooks[cls]) return { text: policy.runbooks[cls], source: `the policy's runbook for ${text(m.identityClass)}` };
+  return { text: RUNBOOKS[cls] ?? RUNBOOKS.generic, source: `the default runbook for ${text(m.identityClass)}` };
 }
 function demoteHeadings2(markdown) {
-  return markdown.replace(/^(#{1,5}) /gm, "#$1# ");
+  return closeBlocks(markdown.replace(/^(#{1,5}) /gm, "#$1# "));
 }
 function ownerName(routing) {
   const team3 = routing.mentions.find((m) => m.includes("/"));
@@ -65434,8 +64410,8 @@ function ownerName(routing) {
   return people.length > 2 ? `${people.slice(0, 2).join(", ")} and ${people.length - 2} more` : people.join(" and ");
 }
 function ownerLine2(routing) {
-  const people = [...routing.assignees.map((a) => `@${a}`), ...routing.mentions.filter((m) => !routing.assignees.includes(m.slice(1)))];
-  return `${people.length ? people.join(", ") : "nobody yet"} (${routing.why})`;
+  const people = [...routing.assignees.map(owner), ...routing.mentions.filter((m) => !routing.assignees.includes(m.slice(1))).map(owner)];
+  return `${people.length ? people.join(", ") : "nobody yet"} (${fragment(routing.why)})`;
 }
 var ROW = /^(\s*)- \[([ xX])\] \*\*#(\d+)\*\*/;
 function tickedRows(body) {
@@ -65450,11 +64426,11 @@ function memberRow(m, ticked) {
   const deadline = formatDeadline(new Date(m.sla.remediateBy), m.sla.timeZone, new Date(m.sla.startedAt)).replace(/, [^,]*$/, "");
   const validity = m.validity === "active" ? "**active**" : m.validity === "unknown" ? "validity unknown" : "inactive";
   const parts = [
-    `${m.url ? `[${cell(m.type)}](${m.url})` : cell(m.type)} (${code(m.secretType)})`,
+    `${link(m.type, m.url)} (${inlineCode(m.secretType)})`,
     validity + (m.publiclyLeaked ? ", **found in public sources**" : ""),
-    m.where ? `${code(m.where)}${m.locs > 1 ? ` and ${m.locs - 1} more` : ""}` : "location not reported yet",
-    m.severity,
-    m.resolution ? `resolved as ${m.resolution.resolution} by @${m.resolution.by}` : `remediate by ${deadline}`
+    m.where ? `${inlineCode(m.where)}${m.locs > 1 ? ` and ${m.locs - 1} more` : ""}` : "location not reported yet",
+    text(m.severity),
+    m.resolution ? `resolved as ${text(m.resolution.resolution)} by ${owner(m.resolution.by)}` : `remediate by ${deadline}`
   ];
   return `- [${ticked ? "x" : " "}] **#${m.alert}** ${parts.join(" \xB7 ")}`;
 }
@@ -65465,9 +64441,9 @@ function renderChecklist(marker, policy, oldBody, untick) {
   const sla = marker.sla;
   const sev = marker.severity;
   const ticked = oldBody ? tickedRows(oldBody) : /* @__PURE__ */ new Set();
-  const title = `${members2.length} leaked credentials for ${ownerName(marker.routing)} in ${group.repo}`;
+  const title2 = title(`${members2.length} leaked credentials for ${plain(ownerName(marker.routing), 100)} in ${group.repo}`);
   const active = open3.filter((m) => m.validity === "active").length;
-  const headline = open3.length ? `> **${sev.toUpperCase()}**: ${members2.length} credentials leaked in ${code(group.repo)} and were found together, so they share this issue (${open3.length} still open${active ? `, **${active} known to work**` : ""}). **Revoke or rotate each one** and tick its row, then close this issue with a resolution.` : `> Every credential in this issue is resolved.`;
+  const headline = open3.length ? `> **${sev.toUpperCase()}**: ${members2.length} credentials leaked in ${inlineCode(group.repo)} and were found together, so they share this issue (${open3.length} still open${active ? `, **${active} known to work**` : ""}). **Revoke or rotate each one** and tick its row, then close this issue with a resolution.` : `> Every credential in this issue is resolved.`;
   const sections = /* @__PURE__ */ new Map();
   for (const m of members2) {
     const rb = runbookFor(policy, m);
@@ -65475,9 +64451,9 @@ function renderChecklist(marker, policy, oldBody, untick) {
     s2.members.push(m);
     sections.set(rb.text, s2);
   }
-  const classes = [...new Set(members2.map((m) => CLASS_NAME(m.identityClass)))];
+  const classes = [...new Set(members2.map((m) => text(CLASS_NAME(m.identityClass))))];
   const rows = [
-    ["Alerts", `${members2.length} in ${code(group.repo)}: ${open3.length} open, ${members2.length - open3.length} resolved; ${classes.join(", ")}`],
+    ["Alerts", `${members2.length} in ${inlineCode(group.repo)}: ${open3.length} open, ${members2.length - open3.length} resolved; ${classes.join(", ")}`],
     ["Severity", `**${sev}** (the highest of its alerts)`],
     ["Acknowledge by", `${formatDeadline(new Date(sla.acknowledgeBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
     ["Remediate by", `${formatDeadline(new Date(sla.remediateBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}, the earliest deadline of its open alerts`],
@@ -65500,15 +64476,16 @@ function renderChecklist(marker, policy, oldBody, untick) {
     ...[...sections.values()].flatMap((s2) => [`**For ${s2.members.map((m) => `#${m.alert}`).join(", ")}:**`, "", demoteHeadings2(s2.text).trim(), ""]),
     "<details><summary>Why you? How nhi-steward routed these alerts</summary>",
     "",
-    `- Owner: ${marker.routing.why} (for the first alert; every alert here went to the same people).`,
+    `- Owner: ${fragment(marker.routing.why)} (for the first alert; every alert here went to the same people).`,
     `- Grouped: the policy's \`grouping\` puts alerts for the same owner in the same repository that arrive within ${policy.grouping.window.kind === "elapsed" ? `${Math.round(policy.grouping.window.ms / 6e4)} minutes` : `${policy.grouping.window.days} working days`} into one issue (at most ${policy.grouping.max_alerts}).`,
     ...[...sections.values()].map((s2) => `- Runbook for ${s2.members.map((m) => `#${m.alert}`).join(", ")}: ${s2.source}.`),
-    ...marker.routing.notes.map((n2) => `- ${n2}`),
+    ...marker.routing.notes.map((n2) => `- ${fragment(n2)}`),
     "",
     "</details>",
     "",
-    `<sub>Opened by nhi-steward for ${members2.length} alerts (${code(marker.key)}). To resolve one alert differently, resolve it on GitHub: its row is ticked at the next sweep. Closing this issue with a resolution resolves every alert still open. The secrets themselves are never copied here. Answers to: ${policy.standards.join("; ")}.</sub>`,
+    `<sub>Opened by nhi-steward for ${members2.length} alerts (${inlineCode(marker.key)}). To resolve one alert differently, resolve it on GitHub: its row is ticked at the next sweep. Closing this issue with a resolution resolves every alert still open. The secrets themselves are never copied here. Answers to: ${policy.standards.map(text).join("; ")}.</sub>`,
     "",
+    // The last line, the only place the marker is read from (see marker.ts).
     encodeMarker(marker)
   ].join("\n");
   const carried = oldBody ? carryCheckedBoxes(oldBody, body) : body;
@@ -65519,7 +64496,7 @@ function renderChecklist(marker, policy, oldBody, untick) {
     const tick = member ? member.resolution !== null || ticked.has(member.alert) && !untick.has(member.key) : m[2] !== " ";
     return line.replace(/- \[[ xX]\]/, tick ? "- [x]" : "- [ ]");
   }).join("\n");
-  return { title, body: rowsFixed };
+  return { title: title2, body: rowsFixed };
 }
 function renderGroup(marker, policy, options = {}) {
   const members2 = marker.group?.members ?? [];
@@ -65547,11 +64524,11 @@ function planGroupChange(input2) {
   if (body !== existing.body || input2.title !== existing.title || input2.reopen) {
     ops.push({ op: "update-issue", issue: existing.number, ...input2.title !== existing.title ? { title: input2.title } : {}, ...body !== existing.body ? { body } : {}, ...input2.reopen ? { state: "open" } : {} });
   }
-  const missing = labels.filter((l2) => !existing.labels.includes(l2));
-  if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
+  const missing2 = labels.filter((l2) => !existing.labels.includes(l2));
+  if (missing2.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing2 });
   for (const stale of existing.labels.filter((l2) => isManagedStateLabel(l2) && !labels.includes(l2))) ops.push({ op: "remove-label", issue: existing.number, label: stale });
   if (input2.news.length) ops.unshift({ op: "comment", issue: existing.number, body: input2.news.join("\n") });
-  return { ...base, action: ops.length ? "update" : "none", issue: existing.number, summary: ops.length ? input2.summary : `#${existing.number} (${marker.key}) is up to date`, labels: missing.map(labelSpec), ops };
+  return { ...base, action: ops.length ? "update" : "none", issue: existing.number, summary: ops.length ? input2.summary : `#${existing.number} (${marker.key}) is up to date`, labels: missing2.map(labelSpec), ops };
 }
 
 // src/handlers/plan-group.ts
@@ -65592,7 +64569,7 @@ async function planGroupJoin(run2, decision, policy, issueRepo) {
     }
     const first = !c.draft;
     const draft2 = c.draft ?? newDraft(run2, where, c.issue, c.marker, policy);
-    if (marker2.severity !== draft2.marker.severity) draft2.news.push(`Severity is now **${marker2.severity}** (was ${draft2.marker.severity}): #${alert.number} (${alert.secretTypeDisplayName}) joined this issue.`);
+    if (marker2.severity !== draft2.marker.severity) draft2.news.push(`Severity is now **${marker2.severity}** (was ${draft2.marker.severity}): #${alert.number} (${text(alert.secretTypeDisplayName)}) joined this issue.`);
     draft2.marker = marker2;
     draft2.lone = null;
     const n2 = draft2.base ? `#${draft2.base.number}` : draft2.key;
@@ -65646,14 +64623,14 @@ function assignStep(step, lookup2) {
   const add = (login2) => {
     if (!assignees.includes(login2) && assignees.length < MAX_ASSIGNEES) assignees.push(login2);
   };
-  for (const owner4 of step.owners) {
-    if (owner4.kind === "user") {
-      if (lookup2.assignable.get(owner4.login)) add(owner4.login);
-      else notes.push(`@${owner4.login} cannot be assigned in this repository (no access or not a member); skipped.`);
-    } else if (owner4.kind === "team") {
-      const name = ownerText(owner4);
+  for (const owner5 of step.owners) {
+    if (owner5.kind === "user") {
+      if (lookup2.assignable.get(owner5.login)) add(owner5.login);
+      else notes.push(`@${owner5.login} cannot be assigned in this repository (no access or not a member); skipped.`);
+    } else if (owner5.kind === "team") {
+      const name = ownerText(owner5);
       mentions.push(name);
-      const members2 = lookup2.teamMembers.get(`${owner4.org}/${owner4.slug}`);
+      const members2 = lookup2.teamMembers.get(`${owner5.org}/${owner5.slug}`);
       if (members2 === null || members2 === void 0) {
         notes.push(`The members of ${name} could not be read (no such team, or no Members permission); the team is mentioned instead.`);
         unreadableTeams.push(name);
@@ -65663,8 +64640,8 @@ function assignStep(step, lookup2) {
       if (ok.length === 0) notes.push(`No member of ${name} can be assigned in this repository.`);
       ok.forEach(add);
     } else {
-      notes.push(`${owner4.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
-      mentions.push(owner4.email);
+      notes.push(`${owner5.email} is an email owner; GitHub cannot assign issues by email, so it is shown but not assigned.`);
+      mentions.push(owner5.email);
     }
   }
   return { assignees, mentions, unreadableTeams, notes };
@@ -65772,12 +64749,12 @@ function compilePlain(raw, shared) {
   const segments = anchored ? [] : [GLOBSTAR];
   const texts = (end < raw.length ? raw.slice(0, end) : raw).split("/");
   for (let i = 0; i < texts.length; i++) {
-    const text5 = texts[i];
-    if (text5.length === 0) continue;
-    let segment = shared?.get(text5);
+    const text6 = texts[i];
+    if (text6.length === 0) continue;
+    let segment = shared?.get(text6);
     if (segment === void 0) {
-      segment = textSegment(text5);
-      if (shared !== void 0 && segment.kind === "glob") shared.set(text5, segment);
+      segment = textSegment(text6);
+      if (shared !== void 0 && segment.kind === "glob") shared.set(text6, segment);
     }
     addSegment(segments, segment);
   }
@@ -65811,20 +64788,20 @@ function addSegment(segments, s2) {
   if (s2.kind === "globstar" && segments.length > 0 && segments[segments.length - 1].kind === "globstar") return;
   segments.push(s2);
 }
-function textSegment(text5) {
-  if (text5 === "**") return GLOBSTAR;
-  if (!WILDCARD.test(text5)) return { kind: "literal", text: text5 };
+function textSegment(text6) {
+  if (text6 === "**") return GLOBSTAR;
+  if (!WILDCARD.test(text6)) return { kind: "literal", text: text6 };
   const parts = [];
   let from = 0;
-  for (let i = 0; i < text5.length; i++) {
-    const c = text5.charCodeAt(i);
+  for (let i = 0; i < text6.length; i++) {
+    const c = text6.charCodeAt(i);
     if (c !== 42 && c !== 63) continue;
-    if (i > from) parts.push({ kind: "text", text: text5.slice(from, i) });
+    if (i > from) parts.push({ kind: "text", text: text6.slice(from, i) });
     from = i + 1;
     if (c === 63) parts.push(ONE);
     else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
   }
-  if (from < text5.length) parts.push({ kind: "text", text: text5.slice(from) });
+  if (from < text6.length) parts.push({ kind: "text", text: text6.slice(from) });
   return { kind: "glob", parts };
 }
 var STAR = { kind: "star" };
@@ -65832,45 +64809,33 @@ var ONE = { kind: "one" };
 function tokSegment(toks) {
   if (toks.length === 2 && toks.every((t) => t.ch === "*" && !t.escaped)) return GLOBSTAR;
   const parts = [];
-  let text5 = "";
+  let text6 = "";
   let wild = false;
   for (const t of toks) {
     if (!t.escaped && (t.ch === "*" || t.ch === "?")) {
       wild = true;
-      if (text5) parts.push({ kind: "text", text: text5 });
-      text5 = "";
+      if (text6) parts.push({ kind: "text", text: text6 });
+      text6 = "";
       if (t.ch === "?") parts.push(ONE);
       else if (parts.length === 0 || parts[parts.length - 1].kind !== "star") parts.push(STAR);
     } else {
-      text5 += t.ch;
+      text6 += t.ch;
     }
   }
-  if (!wild) return { kind: "literal", text: text5 };
-  if (text5) parts.push({ kind: "text", text: text5 });
+  if (!wild) return { kind: "literal", text: text6 };
+  if (text6) parts.push({ kind: "text", text: text6 });
   return { kind: "glob", parts };
 }
 function isLoneStar(s2) {
   return s2.kind === "glob" && s2.parts.length === 1 && s2.parts[0].kind === "star";
 }
 function stripTrailingSlashes(s2) {
-  return s2.replace(/\/+$/, "");
+  let end = s2.length;
+  while (end > 0 && s2.charCodeAt(end - 1) === 47) end--;
+  return s2.slice(0, end);
 }
 function fail(offset2, message, suggestion) {
   return { ok: false, problem: { offset: offset2, message, suggestion } };
-}
-var REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
-function escapeRegex2(s2) {
-  return s2.replace(REGEX_SPECIAL, "\\$&");
-}
-function globSegmentSource(seg) {
-  switch (seg.kind) {
-    case "literal":
-      return escapeRegex2(seg.text);
-    case "globstar":
-      throw new Error("globstar has no single-segment form");
-    case "glob":
-      return seg.parts.map((p) => p.kind === "text" ? escapeRegex2(p.text) : p.kind === "star" ? "[^/]*" : "[^/]").join("");
-  }
 }
 
 // src/core/codeowners/parse.ts
@@ -65884,12 +64849,12 @@ var VALID_OWNERS = new RegExp(`(?:[ 	]+${OWNER_AT_SOURCE})*[ 	]*(?:#[^\r
 ]*)?`, "y");
 var PLAIN_RUN = /[^ \t\r\n\\*?[\]]*/y;
 var SLASHES = /^\/*$/;
-function isValidOwner(owner4) {
-  if (owner4.charCodeAt(0) === 64) return USER.test(owner4) || TEAM3.test(owner4);
-  return EMAIL.test(owner4);
+function isValidOwner(owner5) {
+  if (owner5.charCodeAt(0) === 64) return USER.test(owner5) || TEAM3.test(owner5);
+  return EMAIL.test(owner5);
 }
-function isBlank(code2) {
-  return code2 === 32 || code2 === 9;
+function isBlank(code) {
+  return code === 32 || code === 9;
 }
 var RuleTable = class {
   path;
@@ -65904,40 +64869,40 @@ var RuleTable = class {
   #patternErrors = [];
   #rules;
   #errors;
-  constructor(text5, options, sink) {
+  constructor(text6, options, sink) {
     this.path = options.path ?? DEFAULT_CODEOWNERS_PATH;
     this.#isKnownOwner = options.isKnownOwner;
-    if (text5.charCodeAt(0) === 65279) text5 = text5.slice(1);
-    this.#text = text5;
-    const len = text5.length;
+    if (text6.charCodeAt(0) === 65279) text6 = text6.slice(1);
+    this.#text = text6;
+    const len = text6.length;
     const shared = /* @__PURE__ */ new Map();
     let lineStart = 0;
     let lineNo = 0;
     while (lineStart <= len) {
       lineNo++;
-      let lineEnd = text5.indexOf("\n", lineStart);
+      let lineEnd = text6.indexOf("\n", lineStart);
       if (lineEnd < 0) lineEnd = len;
       const next = lineEnd + 1;
-      while (lineEnd > lineStart && text5.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      while (lineEnd > lineStart && text6.charCodeAt(lineEnd - 1) === 13) lineEnd--;
       let i = lineStart;
-      while (i < lineEnd && isBlank(text5.charCodeAt(i))) i++;
-      if (i < lineEnd && text5.charCodeAt(i) !== 35) {
+      while (i < lineEnd && isBlank(text6.charCodeAt(i))) i++;
+      if (i < lineEnd && text6.charCodeAt(i) !== 35) {
         const patternStart = i;
         PLAIN_RUN.lastIndex = i;
-        PLAIN_RUN.test(text5);
+        PLAIN_RUN.test(text6);
         i = PLAIN_RUN.lastIndex;
-        let plain = i >= lineEnd || text5.charCodeAt(i) === 32 || text5.charCodeAt(i) === 9;
-        if (!plain) {
+        let plain2 = i >= lineEnd || text6.charCodeAt(i) === 32 || text6.charCodeAt(i) === 9;
+        if (!plain2) {
           while (i < lineEnd) {
-            const c = text5.charCodeAt(i);
+            const c = text6.charCodeAt(i);
             if (c === 32 || c === 9) break;
             i += c === 92 ? 2 : 1;
           }
           if (i > lineEnd) i = lineEnd;
         }
-        const pattern = text5.slice(patternStart, i);
-        if (plain && (text5.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain = false;
-        const compiled = plain ? null : compilePattern(pattern, shared);
+        const pattern = text6.slice(patternStart, i);
+        if (plain2 && (text6.charCodeAt(patternStart) === 33 || SLASHES.test(pattern))) plain2 = false;
+        const compiled = plain2 ? null : compilePattern(pattern, shared);
         if (compiled === null || compiled.ok) {
           const index = this.#lineNo.length;
           this.#lineNo.push(lineNo);
@@ -65948,7 +64913,7 @@ var RuleTable = class {
           sink(index, pattern, compiled === null ? null : compiled.pattern);
         } else {
           const p = compiled.problem;
-          const line = text5.slice(lineStart, lineEnd);
+          const line = text6.slice(lineStart, lineEnd);
           const message = `Invalid pattern \`${pattern}\` on line ${lineNo}: ${p.message}.`;
           this.#patternErrors.push(error63(this.path, lineNo, line, patternStart - lineStart + p.offset + 1, "Invalid pattern", message, p.suggestion));
         }
@@ -65986,7 +64951,7 @@ var RuleTable = class {
   }
   /** Reads the owners of rule `index`; reports their errors into `errors` when given. */
   #build(index, errors) {
-    const text5 = this.#text;
+    const text6 = this.#text;
     const lineNo = this.#lineNo[index];
     const patternStart = this.#patternStart[index];
     const lineEnd = this.#lineEnd[index];
@@ -65994,33 +64959,33 @@ var RuleTable = class {
     let textEnd = i;
     const owners2 = [];
     while (i < lineEnd) {
-      while (i < lineEnd && isBlank(text5.charCodeAt(i))) i++;
-      if (i === lineEnd || text5.charCodeAt(i) === 35) break;
+      while (i < lineEnd && isBlank(text6.charCodeAt(i))) i++;
+      if (i === lineEnd || text6.charCodeAt(i) === 35) break;
       const start = i;
-      while (i < lineEnd && !isBlank(text5.charCodeAt(i))) i++;
-      const owner4 = text5.slice(start, i);
+      while (i < lineEnd && !isBlank(text6.charCodeAt(i))) i++;
+      const owner5 = text6.slice(start, i);
       textEnd = i;
       let kind2;
       let message = "";
       let suggestion = null;
-      if (!isValidOwner(owner4)) {
+      if (!isValidOwner(owner5)) {
         kind2 = "Invalid owner";
-        message = `Invalid owner \`${owner4}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
-        suggestion = ownerSuggestion(owner4);
-      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner4)) {
+        message = `Invalid owner \`${owner5}\` on line ${lineNo}: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).`;
+        suggestion = ownerSuggestion(owner5);
+      } else if (this.#isKnownOwner !== void 0 && !this.#isKnownOwner(owner5)) {
         kind2 = "Unknown owner";
-        message = `Unknown owner \`${owner4}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
-      } else if (!hasOwner(owners2, owner4)) {
-        owners2.push(owner4);
+        message = `Unknown owner \`${owner5}\` on line ${lineNo}: make sure it exists and has write access to the repository, or remove it from the line.`;
+      } else if (!hasOwner(owners2, owner5)) {
+        owners2.push(owner5);
       }
       if (kind2 !== void 0 && errors !== void 0) {
-        const lineStart = text5.lastIndexOf("\n", patternStart) + 1;
-        errors.push(error63(this.path, lineNo, text5.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
+        const lineStart = text6.lastIndexOf("\n", patternStart) + 1;
+        errors.push(error63(this.path, lineNo, text6.slice(lineStart, lineEnd), start - lineStart + 1, kind2, message, suggestion));
       }
     }
     let rule = this.#rule[index];
     if (rule === void 0) {
-      rule = { line: lineNo, pattern: text5.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text5.slice(patternStart, textEnd) };
+      rule = { line: lineNo, pattern: text6.slice(patternStart, this.#patternEnd[index]), owners: owners2, text: text6.slice(patternStart, textEnd) };
       this.#rule[index] = rule;
     }
     return rule;
@@ -66029,11 +64994,11 @@ var RuleTable = class {
 function error63(path, line, source, column, kind2, message, suggestion) {
   return { line, column, kind: kind2, source: trimEnd(source), suggestion, message, path };
 }
-function hasOwner(owners2, owner4) {
+function hasOwner(owners2, owner5) {
   if (owners2.length === 0) return false;
-  if (owners2.includes(owner4)) return true;
-  const lower = owner4.toLowerCase();
-  for (const o of owners2) if (o.length === owner4.length && o.toLowerCase() === lower) return true;
+  if (owners2.includes(owner5)) return true;
+  const lower = owner5.toLowerCase();
+  for (const o of owners2) if (o.length === owner5.length && o.toLowerCase() === lower) return true;
   return false;
 }
 function trimEnd(s2) {
@@ -66041,12 +65006,12 @@ function trimEnd(s2) {
   while (e > 0 && isBlank(s2.charCodeAt(e - 1))) e--;
   return e === s2.length ? s2 : s2.slice(0, e);
 }
-function ownerSuggestion(owner4) {
+function ownerSuggestion(owner5) {
   const candidates = [];
-  const trimmed = owner4.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
-  if (trimmed && trimmed !== owner4) candidates.push(trimmed);
-  if (!owner4.includes("@")) candidates.push(`@${owner4}`, `@${trimmed}`);
-  if (owner4.startsWith("@@")) candidates.push(owner4.replace(/^@+/, "@"));
+  const trimmed = owner5.replace(/^[,;"'(<]+|[,;"')>.:]+$/g, "");
+  if (trimmed && trimmed !== owner5) candidates.push(trimmed);
+  if (!owner5.includes("@")) candidates.push(`@${owner5}`, `@${trimmed}`);
+  if (owner5.startsWith("@@")) candidates.push(owner5.replace(/^@+/, "@"));
   const fix = candidates.find((c) => c !== "@" && isValidOwner(c));
   return fix ? `Did you mean \`${fix}\`?` : null;
 }
@@ -66067,71 +65032,11 @@ var T_SEGMENT_NOT_LAST = 5;
 var T_SUFFIX = 6;
 var T_SUFFIX_NOT_LAST = 7;
 var T_SEGMENTS = 8;
-var K_LITERAL = 0;
-var K_GLOBSTAR = 1;
-var K_ANY = 2;
-var K_SUFFIX = 3;
-var K_PREFIX = 4;
-var K_PREFIX_SUFFIX = 5;
-var K_CONTAINS = 6;
-var K_REGEX = 7;
-var MODE_ANY = 0;
-var MODE_DIR = 1;
-var MODE_EXACT = 2;
-function modeCode(m) {
-  return m === "any" ? MODE_ANY : m === "dir" ? MODE_DIR : MODE_EXACT;
-}
+var MODES = { any: MODE_ANY, dir: MODE_DIR, exact: MODE_EXACT };
 function segmentTest(s2) {
-  const t = { k: K_REGEX, a: "", b: "", source: "", re: void 0 };
-  if (s2.kind === "literal") {
-    t.k = K_LITERAL;
-    t.a = s2.text;
-    return t;
-  }
-  if (s2.kind === "globstar") {
-    t.k = K_GLOBSTAR;
-    return t;
-  }
-  const [p0, p1, p2] = s2.parts;
-  const len = s2.parts.length;
-  if (len === 1 && p0.kind === "star") t.k = K_ANY;
-  else if (len === 2 && p0.kind === "star" && p1.kind === "text") [t.k, t.a] = [K_SUFFIX, p1.text];
-  else if (len === 2 && p0.kind === "text" && p1.kind === "star") [t.k, t.a] = [K_PREFIX, p0.text];
-  else if (len === 3 && p0.kind === "text" && p1.kind === "star" && p2.kind === "text") [t.k, t.a, t.b] = [K_PREFIX_SUFFIX, p0.text, p2.text];
-  else if (len === 3 && p0.kind === "star" && p1.kind === "text" && p2.kind === "star") [t.k, t.a] = [K_CONTAINS, p1.text];
-  else t.source = `^${globSegmentSource(s2)}$`;
-  return t;
-}
-function segmentPasses(t, seg) {
-  switch (t.k) {
-    case K_LITERAL:
-      return seg === t.a;
-    case K_ANY:
-      return true;
-    case K_SUFFIX:
-      return seg.endsWith(t.a);
-    case K_PREFIX:
-      return seg.startsWith(t.a);
-    case K_PREFIX_SUFFIX:
-      return seg.length >= t.a.length + t.b.length && seg.startsWith(t.a) && seg.endsWith(t.b);
-    case K_CONTAINS:
-      return seg.includes(t.a);
-    default:
-      return (t.re ??= new RegExp(t.source, "u")).test(seg);
-  }
-}
-function segmentsMatch(tests, si, segs, pi, n2, mode) {
-  while (si < tests.length) {
-    const t = tests[si];
-    if (t.k === K_GLOBSTAR) {
-      for (let k = pi; k <= n2; k++) if (segmentsMatch(tests, si + 1, segs, k, n2, mode)) return true;
-      return false;
-    }
-    if (pi >= n2 || !segmentPasses(t, segs[pi])) return false;
-    si++;
-    pi++;
-  }
-  return pi >= 1 && (mode === MODE_ANY ? pi <= n2 : mode === MODE_DIR ? pi < n2 : pi === n2);
+  if (s2.kind === "literal") return literalTest(s2.text);
+  if (s2.kind === "globstar") return GLOBSTAR_TEST;
+  return globSegmentTest(s2.parts, true);
 }
 var IndexedCodeowners = class {
   path;
@@ -66160,8 +65065,8 @@ var IndexedCodeowners = class {
   #byExtension = /* @__PURE__ */ new Map();
   /** Highest rule checked for every path. */
   #always = -1;
-  constructor(text5, options) {
-    this.#table = new RuleTable(text5, options, (index, pattern, compiled) => {
+  constructor(text6, options) {
+    this.#table = new RuleTable(text6, options, (index, pattern, compiled) => {
       this.#next.push(-1);
       this.#test.push(T_ALWAYS);
       this.#count.push(0);
@@ -66240,8 +65145,8 @@ var IndexedCodeowners = class {
       let key2 = "";
       let node2 = -1;
       for (let k = 0; k < lead; k++) {
-        const text5 = segs[k].text;
-        key2 = k === 0 ? text5 : `${key2}/${text5}`;
+        const text6 = segs[k].text;
+        key2 = k === 0 ? text6 : `${key2}/${text6}`;
         node2 = this.#node(key2, node2);
       }
       this.#next[i] = this.#nodeTop[node2];
@@ -66290,7 +65195,7 @@ var IndexedCodeowners = class {
   #useSegments(i, p, start) {
     this.#test[i] = T_SEGMENTS;
     this.#count[i] = start;
-    this.#mode[i] = modeCode(p.mode);
+    this.#mode[i] = MODES[p.mode];
     this.#extra[i] = p.segments;
   }
   /** Tests a candidate. `at` is the index of the path segment that led to it (trie: the depth). */
@@ -66382,8 +65287,8 @@ function starSuffix(s2) {
   const [a, b] = s2.parts;
   return a?.kind === "star" && b?.kind === "text" ? b.text : void 0;
 }
-function parseIndexed(text5, options = {}) {
-  return new IndexedCodeowners(text5, options);
+function parseIndexed(text6, options = {}) {
+  return new IndexedCodeowners(text6, options);
 }
 
 // src/core/codeowners/types.ts
@@ -66391,8 +65296,8 @@ var CODEOWNERS_LOCATIONS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS
 var CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
 
 // src/core/codeowners/index.ts
-function parseCodeowners(text5, options) {
-  return parseIndexed(text5, options);
+function parseCodeowners(text6, options) {
+  return parseIndexed(text6, options);
 }
 
 // src/handlers/load-codeowners.ts
@@ -66514,11 +65419,11 @@ async function lookup(run2, step, issueRepo) {
   const { github } = run2.deps;
   const teamMembers = /* @__PURE__ */ new Map();
   const logins = /* @__PURE__ */ new Set();
-  for (const owner4 of step.owners) {
-    if (owner4.kind === "user") logins.add(owner4.login);
-    if (owner4.kind === "team") {
-      const members2 = await github.listTeamMembers(owner4.org, owner4.slug);
-      teamMembers.set(`${owner4.org}/${owner4.slug}`, members2);
+  for (const owner5 of step.owners) {
+    if (owner5.kind === "user") logins.add(owner5.login);
+    if (owner5.kind === "team") {
+      const members2 = await github.listTeamMembers(owner5.org, owner5.slug);
+      teamMembers.set(`${owner5.org}/${owner5.slug}`, members2);
       members2?.forEach((m) => logins.add(m));
     }
   }
@@ -66566,11 +65471,12 @@ function alertFromInstallation(org, before, now2, gained, home, publisher = null
     createdAt: null,
     locations: [],
     identityClassHint: "oauth-token",
+    // Markdown for the issue's table: the app's names and permissions are escaped.
     details: [
-      ["Why it is risky", `${now2.slug} ${what} ${gained.join(", ")}`],
-      ["Repositories", now2.selection],
-      ["All permissions", Object.entries(now2.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
-      ...publisher ? [["Publisher", `\`${publisher}\``]] : []
+      ["Why it is risky", text(`${now2.slug} ${what} ${gained.join(", ")}`)],
+      ["Repositories", text(now2.selection)],
+      ["All permissions", text(Object.entries(now2.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none")],
+      ...publisher ? [["Publisher", inlineCode(publisher)]] : []
     ],
     identity: { kind: "app", app: now2.slug, clientId: now2.clientId ?? null, publisher, permissions: now2.permissions, requester: null }
   };
@@ -66622,7 +65528,13 @@ function jsonKind(value) {
 function httpUrl2(value) {
   if (typeof value !== "string") return null;
   const t = value.trim();
-  return /^https?:\/\/[^\s]+$/i.test(t) && t.length <= 2e3 ? t : null;
+  if (!/^https?:\/\/[^\s]+$/i.test(t) || t.length > 2e3) return null;
+  try {
+    const url2 = new URL(t);
+    return (url2.protocol === "http:" || url2.protocol === "https:") && url2.hostname && !url2.username && !url2.password ? url2.href : null;
+  } catch {
+    return null;
+  }
 }
 function commitSha(value) {
   if (typeof value !== "string") return null;
@@ -66654,8 +65566,8 @@ function humanize(detector) {
   const [first, ...rest] = words2;
   return [first[0].toUpperCase() + first.slice(1), ...rest].join(" ");
 }
-function clip(text5, max = 2e3) {
-  return text5.length <= max ? text5 : `${text5.slice(0, max - 1)}\u2026`;
+function clip(text6, max = 2e3) {
+  return text6.length <= max ? text6 : `${text6.slice(0, max - 1)}\u2026`;
 }
 
 // src/core/findings/redact.ts
@@ -66693,8 +65605,8 @@ function secretShapeIn(value) {
   }
   return null;
 }
-function redact(text5, known = []) {
-  let out = text5;
+function redact(text6, known = []) {
+  let out = text6;
   for (const secret of known) {
     if (secret.length >= MIN_KNOWN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
@@ -66754,29 +65666,29 @@ function tokenRequestKey(org, tokenId) {
 
 // src/core/alert/audit-log.ts
 var AUDIT_ACTIONS = ["org.oauth_app_access_approved", "org_credential_authorization.grant", "personal_access_token.access_granted", "integration_installation.create"];
-var text = external_exports.string().nullish();
+var text2 = external_exports.string().nullish();
 var entrySchema = external_exports.object({
   action: external_exports.enum(AUDIT_ACTIONS),
   _document_id: external_exports.string().min(1),
   "@timestamp": external_exports.number().nullish(),
   created_at: external_exports.union([external_exports.number(), external_exports.string()]).nullish(),
-  actor: text,
-  user: text,
-  org: text,
-  oauth_application: text,
-  oauth_application_name: text,
+  actor: text2,
+  user: text2,
+  org: text2,
+  oauth_application: text2,
+  oauth_application_name: text2,
   oauth_application_id: external_exports.number().nullish(),
-  client_id: text,
-  integration: text,
-  name: text,
-  repository_selection: text,
+  client_id: text2,
+  integration: text2,
+  name: text2,
+  repository_selection: text2,
   permissions: external_exports.record(external_exports.string(), external_exports.string()).nullish(),
-  user_programmatic_access_name: text,
+  user_programmatic_access_name: text2,
   token_id: external_exports.number().nullish(),
-  token_scopes: text,
-  programmatic_access_type: text
+  token_scopes: text2,
+  programmatic_access_type: text2
 });
-var clean = (s2, max = 200) => s2 ? clip(redact(s2), max) : null;
+var clean2 = (s2, max = 200) => s2 ? clip(redact(s2), max) : null;
 function instant(raw) {
   const v = raw["@timestamp"] ?? raw.created_at;
   if (v === null || v === void 0) return null;
@@ -66789,22 +65701,22 @@ function parseAuditEntry(raw) {
   const e = parsed.data;
   const at = instant(e);
   if (!at) return null;
-  const permissions = e.permissions ? Object.fromEntries(Object.entries(e.permissions).map(([k, v]) => [clean(k, 100), clean(v, 20)])) : null;
+  const permissions = e.permissions ? Object.fromEntries(Object.entries(e.permissions).map(([k, v]) => [clean2(k, 100), clean2(v, 20)])) : null;
   return {
     action: e.action,
     id: clip(redact(e._document_id), 200),
     at,
-    actor: clean(e.actor, 100),
-    user: clean(e.user, 100),
-    app: clean(e.action === "integration_installation.create" ? e.integration ?? e.name : e.oauth_application_name ?? e.oauth_application ?? e.name),
-    clientId: clean(e.client_id, 100),
+    actor: clean2(e.actor, 100),
+    user: clean2(e.user, 100),
+    app: clean2(e.action === "integration_installation.create" ? e.integration ?? e.name : e.oauth_application_name ?? e.oauth_application ?? e.name),
+    clientId: clean2(e.client_id, 100),
     oauthAppId: e.oauth_application_id ?? null,
-    repositorySelection: clean(e.repository_selection, 20),
+    repositorySelection: clean2(e.repository_selection, 20),
     permissions,
-    tokenName: clean(e.user_programmatic_access_name),
+    tokenName: clean2(e.user_programmatic_access_name),
     tokenId: e.token_id ?? null,
-    scopes: (e.token_scopes ?? "").split(",").map((s2) => clean(s2.trim(), 60)).filter((s2) => !!s2),
-    accessType: clean(e.programmatic_access_type, 60)
+    scopes: (e.token_scopes ?? "").split(",").map((s2) => clean2(s2.trim(), 60)).filter((s2) => !!s2),
+    accessType: clean2(e.programmatic_access_type, 60)
   };
 }
 function auditPhrase(since) {
@@ -66844,7 +65756,7 @@ var SETTINGS = {
   "org.oauth_app_access_approved": (org) => `https://github.com/organizations/${org}/settings/oauth_application_policy`,
   "integration_installation.create": (org) => `https://github.com/organizations/${org}/settings/installations`,
   "personal_access_token.access_granted": (org) => `https://github.com/organizations/${org}/settings/personal-access-tokens/active`,
-  "org_credential_authorization.grant": (org, e) => e.actor ? `https://github.com/orgs/${org}/people/${e.actor}/sso` : `https://github.com/orgs/${org}/people`
+  "org_credential_authorization.grant": (org, e) => e.actor ? `https://github.com/orgs/${org}/people/${encodeURIComponent(e.actor)}/sso` : `https://github.com/orgs/${org}/people`
 };
 function alertFromAuditEntry(org, e, risks, home) {
   const app = e.app ?? "unknown app";
@@ -66887,12 +65799,13 @@ function alertFromAuditEntry(org, e, risks, home) {
       { title: "Organisation settings", url: SETTINGS[e.action](org, e) },
       { title: "The audit log", url: search }
     ],
+    // Markdown for the issue's table: every string of the entry is escaped.
     details: [
-      ["Why it is risky", risks.join("; ")],
-      ["Audit log event", `\`${e.action}\` by \`${e.actor ?? "unknown"}\` at ${e.at} (\`${e.id}\`)`],
-      ...e.repositorySelection ? [["Repositories", e.repositorySelection]] : [],
-      ...e.permissions ? [["Permissions", Object.entries(e.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"]] : [],
-      ...e.scopes.length ? [["Scopes", e.scopes.map((s2) => `\`${s2}\``).join(", ")]] : []
+      ["Why it is risky", fragment(risks.join("; "))],
+      ["Audit log event", `${inlineCode(e.action)} by ${inlineCode(e.actor ?? "unknown")} at ${text(e.at)} (${inlineCode(e.id)})`],
+      ...e.repositorySelection ? [["Repositories", text(e.repositorySelection)]] : [],
+      ...e.permissions ? [["Permissions", text(Object.entries(e.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none")]] : [],
+      ...e.scopes.length ? [["Scopes", e.scopes.map(inlineCode).join(", ")]] : []
     ],
     ...token && requester ? { mention: [`@${requester}`] } : {},
     identity
@@ -67051,11 +65964,11 @@ function readInventory(body) {
 }
 function auditLine(audit) {
   if (!audit) return [];
-  if (audit.unavailable) return [`Audit log (Enterprise Cloud): unavailable here (${audit.unavailable.reason}); checked ${audit.unavailable.checkedAt}, checked again daily.`, ""];
+  if (audit.unavailable) return [`Audit log (Enterprise Cloud): unavailable here (${text(audit.unavailable.reason)}); checked ${text(audit.unavailable.checkedAt)}, checked again daily.`, ""];
   return [`Audit log (Enterprise Cloud): read up to ${audit.since}${audit.resume ? "; more to read, the next sweep continues" : ""}. OAuth app approvals, SSO credential authorizations, token grants and installations the policy calls risky open a response issue.`, ""];
 }
 function inventoryBody(org, apps, audit) {
-  const rows = apps.map((a) => `| ${a.slug} | ${a.id} | ${a.selection} | ${Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+  const rows = apps.map((a) => `| ${cell(text(a.slug))} | ${a.id} | ${cell(text(a.selection))} | ${cell(text(Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")))} |`);
   const state = JSON.stringify({ apps: Object.fromEntries(apps.map((a) => [String(a.id), a])), ...audit ? { auditLog: audit } : {} }).replace(/--/g, "-\\u002d");
   return [
     `App installations in **${org}** as nhi-steward last saw them. A new installation, or a permission increase the policy calls risky (\`app_access\`), opens a response issue.`,
@@ -67141,7 +66054,7 @@ async function planResolvedOnGitHub(run2, issue3, marker, issueRepo) {
     why: marker.routing.why,
     labels: [],
     ops: [
-      { op: "comment", issue: issue3.number, body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (\u201C${raw.resolution_comment}\u201D)` : ""}. Closing this issue to match.` },
+      { op: "comment", issue: issue3.number, body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (\u201C${text(raw.resolution_comment)}\u201D)` : ""}. Closing this issue to match.` },
       { op: "update-issue", issue: issue3.number, body: replaceMarker(issue3.body, next), state: "closed" }
     ]
   };
@@ -67287,6 +66200,11 @@ async function sweep(run2, scope, options = {}) {
           if (closing || issue3.state !== "open") continue;
         }
         const { policy } = await loadPolicy(run2, parseRepo(marker.repo));
+        const misplaced = placeProblem(marker.repo, repoName(issueRepo), policy.response_repository);
+        if (misplaced) {
+          log.warn(`sweep: ${repoName(issueRepo)}#${issue3.number} is not acted on: ${misplaced}.`);
+          continue;
+        }
         clocks++;
         const via = options.effects?.pagerFor(policy) ?? null;
         const clockOf = (i, m) => planClock(i, m, { policy, now: now2, pagerConfigured: via !== null });
@@ -67366,9 +66284,9 @@ var UNASSIGNED = "(unassigned)";
 var ISO = String.raw`\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?`;
 var ISO_WHOLE = new RegExp(`^${ISO}$`);
 var ISO_INSIDE = new RegExp(`(?<![\\d-])${ISO}(?![\\dT:])`);
-function instant2(text5) {
-  if (!text5 || !ISO_WHOLE.test(text5)) return null;
-  const d = new Date(text5);
+function instant2(text6) {
+  if (!text6 || !ISO_WHOLE.test(text6)) return null;
+  const d = new Date(text6);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 function timed(timeline) {
@@ -67394,7 +66312,7 @@ function snoozedTime(timeline, now2) {
   });
   return total;
 }
-function ownerOf(marker, issue3) {
+function ownerOf2(marker, issue3) {
   const login2 = marker.routing.assignees[0] ?? issue3.assignees?.[0]?.login;
   if (login2) return `@${login2.replace(/^@/, "")}`;
   return marker.routing.mentions[0] ?? UNASSIGNED;
@@ -67409,8 +66327,8 @@ function escalationLevelOf(marker) {
   return level;
 }
 function resolutionNamed(detail) {
-  const text5 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
-  const name = text5.split(":")[0].trim();
+  const text6 = (detail ?? "").replace(/^on GitHub as\s+/i, "");
+  const name = text6.split(":")[0].trim();
   return name || "resolved";
 }
 function recordFromIssue(issue3, now2) {
@@ -67444,7 +66362,7 @@ function recordFromIssue(issue3, now2) {
     state,
     severity: marker.severity,
     identityClass: marker.identityClass,
-    owner: ownerOf(marker, issue3),
+    owner: ownerOf2(marker, issue3),
     system: marker.system,
     openedAt,
     acknowledgedAt,
@@ -67667,17 +66585,16 @@ function percent(rate) {
 function complianceCell(c) {
   return c.rate === null ? DASH : `${percent(c.rate)} (${c.met}/${c.met + c.missed})`;
 }
-function text2(s2) {
-  return s2.replace(/\r\n?|\n/g, " ").replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+function text3(s2) {
+  return cell(text(s2));
 }
-function owner3(s2) {
-  const ticks = Math.max(0, ...[...s2.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(ticks + 1);
-  const pad = s2.startsWith("`") || s2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${s2.replace(/\r\n?|\n/g, " ").replace(/\|/g, "\\|")}${pad}${fence}`;
+function owner4(s2) {
+  return cell(inlineCode(s2));
 }
-function linkTarget(url2) {
-  return url2.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+function itemLink(repo, issue3, url2) {
+  const label = `${text3(repo)}#${issue3}`;
+  const target2 = safeUrl(url2);
+  return target2 ? `[${label}](${cell(target2)})` : label;
 }
 function durationLine(d) {
   if (d.count === 0) return `${DASH} (no items)`;
@@ -67740,7 +66657,7 @@ function renderReportMarkdown(m, options) {
   const escalations = m.escalations.map((e) => `level ${e.level}: ${e.count}`).join(" \xB7 ");
   const ages = m.backlog.byAge.map((a) => `${a.bucket}: ${a.count}`).join(" \xB7 ");
   const out = [
-    `# ${text2(options.title)}`,
+    `# ${text3(options.title)}`,
     "",
     `Window ${utc(w.from)} \u2192 ${utc(w.to)} (${days} ${days === 1 ? "day" : "days"}) \xB7 generated ${utc(options.generatedAt)}`,
     "",
@@ -67781,9 +66698,9 @@ function renderReportMarkdown(m, options) {
     out.push(...table(["Age", ...m.backlog.byAge.map((a) => a.bucket)], [["Open items", ...m.backlog.byAge.map((a) => String(a.count))]]));
   }
   out.push("", "## By severity", "", ...groupTable("Severity", m.bySeverity, (k) => k));
-  out.push("", "## By owner", "", ...groupTable("Owner", m.byOwner, owner3));
-  out.push("", "## By identity class", "", ...groupTable("Identity class", m.byIdentityClass, text2));
-  out.push("", "## By system", "", ...groupTable("System", m.bySystem, text2));
+  out.push("", "## By owner", "", ...groupTable("Owner", m.byOwner, owner4));
+  out.push("", "## By identity class", "", ...groupTable("Identity class", m.byIdentityClass, text3));
+  out.push("", "## By system", "", ...groupTable("System", m.bySystem, text3));
   out.push("", "## Slowest open items", "");
   if (m.slowestOpen.length === 0) out.push("No open items.");
   else {
@@ -67792,9 +66709,9 @@ function renderReportMarkdown(m, options) {
         ["#", "Item", "Severity", "Owner", "Age", "Deadline"],
         m.slowestOpen.map((o, i) => [
           String(i + 1),
-          `[${text2(o.repo)}#${o.issue}](${linkTarget(o.url)}) ${text2(o.title)}`,
+          `${itemLink(o.repo, o.issue, o.url)} ${text3(o.title)}`,
           o.severity,
-          owner3(o.owner),
+          owner4(o.owner),
           formatSpan(o.ageMs),
           o.remediateBy === null ? DASH : `${utc(o.remediateBy)}${o.breached ? " **breached**" : ""}`
         ]),
@@ -67961,8 +66878,8 @@ async function buildReport(run2, scope, days) {
   if (first) {
     const { policy } = await loadPolicy(run2, first);
     if (policy.response_repository) {
-      const [owner4, name] = policy.response_repository.split("/");
-      repos.set(policy.response_repository, { owner: owner4, name });
+      const [owner5, name] = policy.response_repository.split("/");
+      repos.set(policy.response_repository, { owner: owner5, name });
     }
   }
   const records = [];
@@ -67993,14 +66910,14 @@ async function buildReport(run2, scope, days) {
 async function publishReport(run2, where, scopeName, report) {
   const key2 = `report:${scopeName}`;
   const existing = await run2.deps.github.findIssue(where, key2, LABELS.report.name);
-  const title = `nhi-steward response report: ${scopeName}`;
+  const title2 = `nhi-steward response report: ${scopeName}`;
   const body = `${report.markdown}
 
 <sub>Updated in place by nhi-steward; pin this issue to keep it at the top.</sub>
 
 ${encodeKeyMarker(key2, "report")}`;
   const base = { key: key2, repo: repoName(where), assignees: [], why: "report", issue: existing?.number ?? null };
-  const change = existing ? { ...base, action: existing.body === body ? "none" : "update", summary: `update the report issue #${existing.number}`, labels: [], ops: existing.body === body ? [] : [{ op: "update-issue", issue: existing.number, body, ...existing.state === "closed" ? { state: "open" } : {} }] } : { ...base, action: "open", summary: `open the report issue in ${repoName(where)}`, labels: [LABELS.report], ops: [{ op: "create-issue", title, body, labels: [LABELS.report.name], assignees: [] }] };
+  const change = existing ? { ...base, action: existing.body === body ? "none" : "update", summary: `update the report issue #${existing.number}`, labels: [], ops: existing.body === body ? [] : [{ op: "update-issue", issue: existing.number, body, ...existing.state === "closed" ? { state: "open" } : {} }] } : { ...base, action: "open", summary: `open the report issue in ${repoName(where)}`, labels: [LABELS.report], ops: [{ op: "create-issue", title: title2, body, labels: [LABELS.report.name], assignees: [] }] };
   return execute({ changes: [change] }, run2.deps.github, { dryRun: run2.options.dryRun, budget: run2.budget, log: run2.deps.log });
 }
 
@@ -68012,7 +66929,7 @@ var DISPATCH_EVENT_TYPE = "nhi-alert";
 var MAX_CLIENT_PAYLOAD_KEYS = 10;
 var HINT = `Fix client_payload to match the published JSON Schema ${DISPATCH_SCHEMA_FILE} and send the repository_dispatch again.`;
 var CLASS_LIST = IDENTITY_CLASSES.join(", ");
-function text3(max, how) {
+function text4(max, how) {
   return external_exports.string({ error: (iss) => iss.input === void 0 ? `is required: ${how}` : `must be a string: ${how}` }).trim().min(1, { error: `must not be empty: ${how}` }).max(max, { error: `is longer than ${max} characters: ${how}` });
 }
 function httpUrl3(what) {
@@ -68033,9 +66950,9 @@ function objectError(how, allowed) {
 var identitySchema = external_exports.strictObject(
   {
     class: external_exports.enum(IDENTITY_CLASSES, { error: (iss) => iss.input === void 0 ? `is required: one of ${CLASS_LIST}` : `must be one of ${CLASS_LIST}` }).describe("The identity class, which picks the runbook."),
-    name: text3(200, 'a human name for the identity, e.g. "ci-deployer"').describe("A human name for the identity, e.g. the service account or key name."),
-    provider: text3(100, 'the platform that issued the credential, e.g. "Amazon AWS"').optional().describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
-    identifier: text3(200, "an id that names the credential without being it: a key id, client id, token name or ARN").superRefine((value, ctx) => {
+    name: text4(200, 'a human name for the identity, e.g. "ci-deployer"').describe("A human name for the identity, e.g. the service account or key name."),
+    provider: text4(100, 'the platform that issued the credential, e.g. "Amazon AWS"').optional().describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
+    identifier: text4(200, "an id that names the credential without being it: a key id, client id, token name or ARN").superRefine((value, ctx) => {
       const shape = secretShapeIn(value);
       if (shape) {
         ctx.addIssue({
@@ -68049,15 +66966,17 @@ var identitySchema = external_exports.strictObject(
 ).describe("The non-human identity the alert is about.");
 var resourceSchema = external_exports.strictObject(
   {
-    repository: external_exports.string({ error: 'must be a string "owner/name", e.g. "acme/api"' }).regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { error: 'must be "owner/name", e.g. "acme/api"' }).optional().describe("The repository the alert belongs to, as owner/name."),
-    system: text3(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
+    repository: external_exports.string({ error: 'must be a string "owner/name", e.g. "acme/api"' }).regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { error: 'must be "owner/name", e.g. "acme/api"' }).optional().describe(
+      "The repository the alert belongs to, as owner/name. Its issue opens there only when it is the repository the dispatch is sent to, the organisation's response_repository, or one the organisation policy lets that repository name (dispatch.trusted); otherwise it opens in the repository the dispatch was sent to, with a note."
+    ),
+    system: text4(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
     url: httpUrl3("a link to the affected resource").optional().describe("A link to the affected resource.")
   },
   { error: objectError("send { repository?, system?, url? } naming what the identity can reach", ["repository", "system", "url"]) }
 ).describe("What the identity can reach.");
 var locationSchema = external_exports.strictObject(
   {
-    path: text3(500, 'a file path in the repository, e.g. "config/prod.env"'),
+    path: text4(500, 'a file path in the repository, e.g. "config/prod.env"'),
     line: external_exports.int({ error: "must be a whole number of 1 or more" }).min(1, { error: "must be a whole number of 1 or more" }).optional(),
     commit: external_exports.string({ error: "must be a commit SHA: 7 to 64 hexadecimal characters" }).regex(/^[0-9a-fA-F]{7,64}$/, { error: "must be a commit SHA: 7 to 64 hexadecimal characters" }).optional(),
     url: httpUrl3("a link to the file or line").optional()
@@ -68066,15 +66985,15 @@ var locationSchema = external_exports.strictObject(
 );
 var linkSchema = external_exports.strictObject(
   {
-    title: text3(200, 'what the link shows, e.g. "Wiz issue"'),
+    title: text4(200, 'what the link shows, e.g. "Wiz issue"'),
     url: httpUrl3("where the link goes")
   },
   { error: objectError("send { title, url }", ["title", "url"]) }
 );
 var sourceSchema = external_exports.strictObject(
   {
-    name: text3(100, 'the reporting platform, e.g. "wiz" or "siem"').describe("The reporting platform, e.g. wiz, siem."),
-    id: text3(200, "the platform's own id for this alert").describe("The platform's own id for this alert."),
+    name: text4(100, 'the reporting platform, e.g. "wiz" or "siem"').describe("The reporting platform, e.g. wiz, siem."),
+    id: text4(200, "the platform's own id for this alert").describe("The platform's own id for this alert."),
     url: httpUrl3("a link to the alert in the reporting platform").optional().describe("A link to the alert in the reporting platform.")
   },
   { error: objectError("send { name, id, url? } naming the reporting platform and its alert id", ["name", "id", "url"]) }
@@ -68145,6 +67064,26 @@ function dispatchFinding(p) {
   };
   return sanitizeFinding(finding);
 }
+function findingScope(receiver, claimed, policy) {
+  const to = receiver.toLowerCase();
+  const named = claimed?.toLowerCase() ?? to;
+  if (named === to) return { ok: true, repository: claimed ?? receiver, because: "sent there" };
+  if (policy.response_repository && named === policy.response_repository.toLowerCase()) return { ok: true, repository: claimed, because: "the response repository" };
+  const problem = `${receiver} may not open issues in ${claimed}`;
+  const [toOwner] = to.split("/");
+  const [namedOwner] = named.split("/");
+  if (toOwner !== namedOwner) {
+    return { ok: false, claimed, problem, fix: `send findings about ${claimed} to a repository of ${claimed.split("/")[0]}: a policy lets repositories name only repositories of their own organisation` };
+  }
+  const lower = (patterns) => patterns.map((p) => p.toLowerCase());
+  if (policy.dispatch.trusted.some((t) => repoMatches(lower([t.repository]), to) && repoMatches(lower(t.may_name), named))) return { ok: true, repository: claimed, because: "trusted" };
+  return {
+    ok: false,
+    claimed,
+    problem,
+    fix: `if ${receiver} should speak for ${claimed}, add to the organisation policy (${receiver.split("/")[0]}/.github:${POLICY_FILE}): dispatch: { trusted: [{ repository: "${receiver}", may_name: ["${claimed}"] }] }`
+  };
+}
 
 // src/core/alert/from-finding.ts
 function fingerprintId(fingerprint2) {
@@ -68156,7 +67095,11 @@ function fingerprintId(fingerprint2) {
   return h.toString(16).padStart(16, "0");
 }
 function alertFromFinding(f, repo, visibility) {
-  const locations = f.locations.map((l2) => ({ type: "commit", path: l2.path, startLine: l2.startLine, endLine: l2.endLine, commitSha: l2.commitSha, blobUrl: l2.url }));
+  const locations = f.locations.map((l2) => ({ type: "commit", path: l2.path, startLine: l2.startLine, endLine: l2.endLine, commitSha: l2.commitSha, blobUrl: safeUrl(l2.url) }));
+  const links = f.links.flatMap((l2) => {
+    const url2 = safeUrl(l2.url);
+    return url2 ? [{ title: plain(l2.title, 200), url: url2 }] : [];
+  });
   return {
     source: f.source,
     key: `${f.source}:${repo.owner}/${repo.name}@${fingerprintId(f.fingerprint)}`,
@@ -68172,11 +67115,11 @@ function alertFromFinding(f, repo, visibility) {
     publiclyLeaked: false,
     multiRepo: false,
     pushProtectionBypassed: false,
-    htmlUrl: f.links[0]?.url ?? null,
+    htmlUrl: links[0]?.url ?? null,
     createdAt: null,
     locations,
     identityClassHint: f.identityClass,
-    links: f.links,
+    links,
     reporter: f.reporter
   };
 }
@@ -68307,23 +67250,23 @@ function describeDetector(detector, rawPrefixSource) {
 }
 
 // src/core/findings/json.ts
-function parseJson(text5) {
+function parseJson(text6) {
   try {
-    return { ok: true, value: JSON.parse(text5) };
+    return { ok: true, value: JSON.parse(text6) };
   } catch {
-    return { ok: false, error: describeJsonError(text5) };
+    return { ok: false, error: describeJsonError(text6) };
   }
 }
-function describeJsonError(text5) {
-  const { offset: offset2, problem } = locateJsonError(text5);
-  const { line, column } = lineColumn(text5, offset2);
+function describeJsonError(text6) {
+  const { offset: offset2, problem } = locateJsonError(text6);
+  const { line, column } = lineColumn(text6, offset2);
   return `line ${line}, column ${column}: ${problem}`;
 }
-function lineColumn(text5, offset2) {
+function lineColumn(text6, offset2) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset2 && i < text5.length; i++) {
-    if (text5.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset2 && i < text6.length; i++) {
+    if (text6.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -68337,28 +67280,28 @@ function describeChar(ch) {
   return "character";
 }
 var WS = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
-function locateJsonError(text5) {
+function locateJsonError(text6) {
   let i = 0;
-  const n2 = text5.length;
+  const n2 = text6.length;
   const skipWs = () => {
-    while (i < n2 && WS.has(text5[i])) i++;
+    while (i < n2 && WS.has(text6[i])) i++;
   };
   const fail2 = (problem, at = i) => ({ offset: Math.min(at, n2), problem });
   const end = () => fail2("the input ends before the JSON value is complete", n2);
   const scanString = () => {
     i++;
     while (i < n2) {
-      const c = text5.charCodeAt(i);
+      const c = text6.charCodeAt(i);
       if (c === 34) {
         i++;
         return null;
       }
       if (c < 32) return fail2("a control character (such as a raw line break) inside a string; escape it");
       if (c === 92) {
-        const e = text5[i + 1];
+        const e = text6[i + 1];
         if (e === void 0) return end();
         if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text5.slice(i + 2, i + 6))) return fail2("an invalid \\u escape in a string");
+          if (!/^[0-9a-fA-F]{4}$/.test(text6.slice(i + 2, i + 6))) return fail2("an invalid \\u escape in a string");
           i += 6;
           continue;
         }
@@ -68371,7 +67314,7 @@ function locateJsonError(text5) {
     return fail2("a string is not closed", n2);
   };
   const scanNumber = () => {
-    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text5.slice(i, i + 400));
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text6.slice(i, i + 400));
     if (!m || m[0] === "-" || m[0] === "") return fail2("an invalid number");
     i += m[0].length;
     return null;
@@ -68383,7 +67326,7 @@ function locateJsonError(text5) {
   for (; ; ) {
     skipWs();
     if (i >= n2) return stack.length === 0 && expect === "comma-or-close" ? fail2("no error found", n2) : end();
-    const ch = text5[i];
+    const ch = text6[i];
     if (expect === "comma-or-close") {
       const top = stack[stack.length - 1];
       if (top === void 0) return fail2(`unexpected ${describeChar(ch)} after the end of the JSON value`);
@@ -68449,7 +67392,7 @@ function locateJsonError(text5) {
       expect = "comma-or-close";
       continue;
     }
-    const word = /^(?:true|false|null)/.exec(text5.slice(i, i + 5));
+    const word = /^(?:true|false|null)/.exec(text6.slice(i, i + 5));
     if (word) {
       i += word[0].length;
       expect = "comma-or-close";
@@ -68461,8 +67404,8 @@ function locateJsonError(text5) {
 }
 
 // src/core/findings/gitleaks.ts
-function parseGitleaksReport(text5) {
-  const parsed = parseJson(text5);
+function parseGitleaksReport(text6) {
+  const parsed = parseJson(text6);
   if (!parsed.ok) throw unreadableReport("gitleaks", `it is not valid JSON (${parsed.error})`);
   return gitleaksFromValue(parsed.value);
 }
@@ -68487,8 +67430,8 @@ function gitleaksFinding(e) {
   const file2 = str(e, "File") ?? str(e, "SymlinkFile");
   const startLine = lineNumber(e.StartLine);
   const commit2 = commitSha(e.Commit);
-  const link = httpUrl2(e.Link);
-  const locations = file2 ? [{ path: normalizePath(file2), startLine, endLine: lineNumber(e.EndLine) ?? startLine, commitSha: commit2, url: link }] : [];
+  const link2 = httpUrl2(e.Link);
+  const locations = file2 ? [{ path: normalizePath(file2), startLine, endLine: lineNumber(e.EndLine) ?? startLine, commitSha: commit2, url: link2 }] : [];
   const fingerprint2 = str(e, "Fingerprint") ?? [commit2, file2 ?? "", ruleId, startLine ?? ""].filter((p) => p !== null).join(":");
   const detector = describeDetector(ruleId);
   const finding = {
@@ -68501,7 +67444,7 @@ function gitleaksFinding(e) {
     provider: detector.provider,
     validity: "unknown",
     severityHint: null,
-    repository: githubRepository(link),
+    repository: githubRepository(link2),
     locations,
     links: [],
     description: str(e, "Description"),
@@ -68512,8 +67455,8 @@ function gitleaksFinding(e) {
 }
 
 // src/core/findings/sarif.ts
-function parseSarif(text5) {
-  const parsed = parseJson(text5);
+function parseSarif(text6) {
+  const parsed = parseJson(text6);
   if (!parsed.ok) throw unreadableReport("sarif", `it is not valid JSON (${parsed.error})`);
   return sarifFromValue(parsed.value);
 }
@@ -68578,7 +67521,7 @@ function readRun(run2, r, out) {
     else out.findings.push(finding);
   });
 }
-function text4(value) {
+function text5(value) {
   return isRecord(value) ? str(value, "text") : null;
 }
 function ruleOf(res, ctx) {
@@ -68613,7 +67556,7 @@ function snippetTexts(res) {
         if (k === "snippet" && isRecord(v)) {
           const t = typeof v.text === "string" ? v.text : null;
           if (t) out.push(t);
-          const rendered = text4(v.rendered);
+          const rendered = text5(v.rendered);
           if (rendered) out.push(rendered);
         }
         if (typeof v === "object" && v !== null) stack.push(v);
@@ -68689,11 +67632,11 @@ function sarifFinding(res, ctx) {
   const where = first ? `${first.path}:${first.startLine ?? ""}${commit2 ? `@${commit2}` : ""}` : "(no location)";
   const fingerprint2 = `sarif:${ctx.tool}:${ruleId}:${full ? `fingerprints:${full}` : part ? `partialFingerprints:${part}` : `location:${where}`}`;
   const detector = describeDetector(ruleId);
-  const shortText = rule ? text4(rule.shortDescription) : null;
-  const ruleText = shortText ?? (rule ? text4(rule.fullDescription) : null);
+  const shortText = rule ? text5(rule.shortDescription) : null;
+  const ruleText = shortText ?? (rule ? text5(rule.fullDescription) : null);
   const ruleName = rule ? str(rule, "name") : null;
   const displayName = detector.mapped ? detector.displayName : shortText && shortText.length <= 100 ? shortText : ruleName ?? humanize(ruleId);
-  const rawMessage = text4(res.message);
+  const rawMessage = text5(res.message);
   const message = rawMessage ? redact(rawMessage, knownSecrets([...known, ...words(snippets)])).trim() : null;
   const description = [ruleText ?? ruleName, message].filter((t, i, all) => !!t && all.indexOf(t) === i).join("\n\n") || null;
   const links = [];
@@ -68722,11 +67665,11 @@ function sarifFinding(res, ctx) {
 }
 
 // src/core/findings/trufflehog.ts
-function parseTrufflehogReport(text5) {
+function parseTrufflehogReport(text6) {
   const result = { findings: [], skipped: [] };
   let objects = 0;
   let firstProblem = null;
-  const lines = text5.split(/\r\n|\n|\r/);
+  const lines = text6.split(/\r\n|\n|\r/);
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === "") continue;
@@ -68779,18 +67722,18 @@ function trufflehogFinding(v) {
   const file2 = rawFile === null ? null : normalizePath(rawFile);
   const line = lineNumber(meta3.line);
   const commit2 = commitSha(meta3.commit);
-  const link = httpUrl2(meta3.link);
+  const link2 = httpUrl2(meta3.link);
   const repositoryUrl = str(meta3, "repository");
-  const repository = githubRepository(repositoryUrl) ?? githubRepository(link);
-  const blobUrl = !link && repository && commit2 && file2 && !file2.startsWith("/") && (kind2 === "Git" || kind2 === "Github") ? `https://github.com/${repository}/blob/${commit2}/${file2.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}` : null;
-  const locations = file2 ? [{ path: file2, startLine: line, endLine: line, commitSha: commit2, url: link ?? blobUrl }] : [];
+  const repository = githubRepository(repositoryUrl) ?? githubRepository(link2);
+  const blobUrl = !link2 && repository && commit2 && file2 && !file2.startsWith("/") && (kind2 === "Git" || kind2 === "Github") ? `https://github.com/${repository}/blob/${commit2}/${file2.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}` : null;
+  const locations = file2 ? [{ path: file2, startLine: line, endLine: line, commitSha: commit2, url: link2 ?? blobUrl }] : [];
   const links = [];
-  if (!file2 && link) links.push({ title: `Where TruffleHog found it (${kind2})`, url: link });
+  if (!file2 && link2) links.push({ title: `Where TruffleHog found it (${kind2})`, url: link2 });
   const rotation = isRecord(v.ExtraData) ? httpUrl2(v.ExtraData.rotation_guide) : null;
   if (rotation) links.push({ title: "How to rotate this credential", url: rotation });
   const raw = typeof v.Raw === "string" ? v.Raw : null;
   const detector = describeDetector(detectorName, raw);
-  const fingerprint2 = ["trufflehog", detectorName, kind2, repositoryUrl ?? "", file2 ?? link ?? "", line ?? "", commit2 ?? ""].join(":");
+  const fingerprint2 = ["trufflehog", detectorName, kind2, repositoryUrl ?? "", file2 ?? link2 ?? "", line ?? "", commit2 ?? ""].join(":");
   const finding = {
     source: "trufflehog",
     fingerprint: fingerprint2,
@@ -68871,24 +67814,24 @@ function undetectable(problem) {
 function looksLikeSarif(value) {
   return "runs" in value || typeof value.$schema === "string" && /sarif/i.test(value.$schema);
 }
-function parseFindingsReport(text5, format = "auto") {
-  if (typeof text5 !== "string") throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text5)}`], AUTO_HINT);
+function parseFindingsReport(text6, format = "auto") {
+  if (typeof text6 !== "string") throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text6)}`], AUTO_HINT);
   switch (format) {
     case "gitleaks":
-      return parseGitleaksReport(text5);
+      return parseGitleaksReport(text6);
     case "trufflehog":
-      return parseTrufflehogReport(text5);
+      return parseTrufflehogReport(text6);
     case "sarif":
-      return parseSarif(text5);
+      return parseSarif(text6);
     case "auto":
-      return parseAuto(text5);
+      return parseAuto(text6);
     default:
       throw new InputError("Unknown findings report format", [`format must be gitleaks, trufflehog, sarif or auto`], AUTO_HINT);
   }
 }
-function parseAuto(text5) {
-  if (text5.trim() === "") return { findings: [], skipped: [] };
-  const whole = parseJson(text5.replace(/^\ufeff/, ""));
+function parseAuto(text6) {
+  if (text6.trim() === "") return { findings: [], skipped: [] };
+  const whole = parseJson(text6.replace(/^\ufeff/, ""));
   if (whole.ok) {
     const value = whole.value;
     if (Array.isArray(value)) {
@@ -68897,18 +67840,18 @@ function parseAuto(text5) {
     }
     if (isRecord(value)) {
       if (looksLikeSarif(value)) return sarifFromValue(value);
-      if (isTrufflehogResult(value)) return parseTrufflehogReport(text5);
+      if (isTrufflehogResult(value)) return parseTrufflehogReport(text6);
       throw undetectable("the input is a JSON object, but it has neither SARIF's `runs` nor TruffleHog's DetectorName/SourceMetadata");
     }
     throw undetectable(`the input is ${jsonKind(value)}, not a report`);
   }
-  for (const line of text5.split(/\r\n|\n|\r/)) {
+  for (const line of text6.split(/\r\n|\n|\r/)) {
     const t = line.trim();
     if (!t.startsWith("{")) continue;
     const parsed = parseJson(t);
-    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value)) return parseTrufflehogReport(text5);
+    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value)) return parseTrufflehogReport(text6);
   }
-  const first = text5.trimStart()[0];
+  const first = text6.trimStart()[0];
   const expected = first === "[" ? "a gitleaks JSON report" : first === "{" ? "a SARIF log or TruffleHog JSON lines" : "a gitleaks, TruffleHog or SARIF report";
   throw undetectable(`it looks like ${expected}, but it is not valid JSON (${whole.error})`);
 }
@@ -68917,11 +67860,24 @@ function parseAuto(text5) {
 async function onFindings(run2, findings, defaultRepo, skipped = []) {
   const { github, log } = run2.deps;
   const changes = [];
+  const receiver = repoName(defaultRepo);
+  let orgPolicy = null;
   for (const f of dedupeFindings(findings)) {
     try {
-      const repo = f.repository ? parseRepo(f.repository) : defaultRepo;
+      let repo = f.repository ? parseRepo(f.repository) : defaultRepo;
+      let refused = null;
+      if (f.repository && f.repository.toLowerCase() !== receiver.toLowerCase()) {
+        orgPolicy ??= loadPolicy(run2, { owner: defaultRepo.owner, name: ".github" }).then((loaded2) => loaded2.policy);
+        const scope = findingScope(receiver, f.repository, await orgPolicy);
+        if (!scope.ok) {
+          log.error(`${f.source} finding sent to ${receiver} names ${scope.claimed}: refused, ${scope.problem}. To allow it, ${scope.fix}. It opens in ${receiver} instead, so it still reaches a person.`);
+          refused = scope.claimed;
+          repo = defaultRepo;
+        }
+      }
       const info3 = await github.getRepository(repo);
       const alert = alertFromFinding(f, repo, info3.visibility);
+      if (refused) alert.details = [...alert.details ?? [], untrustedNote(receiver, refused, info3.visibility)];
       changes.push(await planAlert(run2, alert));
     } catch (e) {
       log.error(`${f.source} finding in ${f.repository ?? repoName(defaultRepo)}: could not be routed (${e.message}); it is not lost: fix the cause and send it again.`);
@@ -68932,8 +67888,15 @@ async function onFindings(run2, findings, defaultRepo, skipped = []) {
   const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run2.options.dryRun, budget: run2.budget, log });
   return { ...report, findings: findings.length, skipped };
 }
-async function onFindingsReport(run2, text5, defaultRepo) {
-  const parsed = parseFindingsReport(text5, "auto");
+function untrustedNote(receiver, claimed, visibility) {
+  const named = visibility === "public" ? "another repository (not named here: this repository is public)" : `\`${claimed}\``;
+  return [
+    "Claimed repository",
+    `${named}, not trusted: the finding was sent to \`${receiver}\`, and the organisation policy does not let ${receiver} open issues there (\`dispatch.trusted\`), so it opened here. Check who sent it before acting on it.`
+  ];
+}
+async function onFindingsReport(run2, text6, defaultRepo) {
+  const parsed = parseFindingsReport(text6, "auto");
   return onFindings(run2, parsed.findings, defaultRepo, parsed.skipped);
 }
 async function onDispatch(run2, payload, defaultRepo) {
@@ -68958,6 +67921,11 @@ var ACTION_INPUTS = {
   token: {
     description: "A GitHub App installation token (for example from actions/create-github-app-token) with secret scanning alerts: read, issues: write, contents: read and members: read. The workflow's GITHUB_TOKEN cannot read secret scanning alerts.",
     required: true
+  },
+  "app-slug": {
+    description: "The slug of the GitHub App whose token `token` is (the `app-slug` output of actions/create-github-app-token). nhi-steward acts only on issues its own identity wrote (`<app-slug>[bot]`); issues anyone else wrote are ignored, whatever marker and labels they carry. Empty: read from GitHub, which works only for a personal access token.",
+    required: false,
+    default: ""
   },
   command: {
     description: "`sweep` (open missing issues, advance SLA clocks, escalate, revoke as the policy allows) or `report` (metrics: job summary, a report issue updated in place, JSON and CSV files).",
@@ -69012,6 +67980,7 @@ var inputSchema = external_exports.object({
   "report-days": external_exports.string().regex(/^\d+$/, "must be a whole number of days").transform(Number).refine((n2) => n2 > 0 && n2 <= 366, "must be from 1 to 366"),
   findings: external_exports.string(),
   alert: external_exports.string(),
+  "app-slug": external_exports.string(),
   "sweep-state": external_exports.string(),
   shard: external_exports.string().transform((v, ctx) => {
     try {
@@ -69040,6 +68009,22 @@ function readInputs(get) {
   return parsed.data;
 }
 
+// src/github/identity.ts
+var IDENTITY_HINT = "With a GitHub App installation token, name the app: the Action's input `app-slug` (e.g. `app-slug: ${{ steps.app-token.outputs.app-slug }}` from actions/create-github-app-token), or the CLI's `--app-slug`. With a personal access token it is read from GitHub.";
+async function resolveIdentity(octokit, appSlug) {
+  const slug = appSlug?.trim().replace(/\[bot\]$/, "");
+  if (slug) {
+    if (!/^[a-z0-9][a-z0-9-]*$/i.test(slug)) throw new Error(`app-slug "${slug}" is not a GitHub App slug (letters, digits and dashes, as in github.com/apps/<slug>).`);
+    return appIdentity(slug);
+  }
+  try {
+    const { data } = await octokit.request("GET /user");
+    return { login: data.login, app: null };
+  } catch (e) {
+    throw new Error(`nhi-steward cannot tell which account it writes as (GET /user answered ${e.status ?? "an error"}), so it cannot tell its own issues from look-alikes. ${IDENTITY_HINT}`, { cause: e });
+  }
+}
+
 // src/action/main.ts
 var SWEEP_EVENTS = ["schedule", "workflow_dispatch"];
 function readEvent(path) {
@@ -69050,9 +68035,9 @@ function readEvent(path) {
     return {};
   }
 }
-function parseJsonInput(text5) {
+function parseJsonInput(text6) {
   try {
-    return JSON.parse(text5);
+    return JSON.parse(text6);
   } catch (e) {
     throw new Error(`input \`alert\` is not JSON (${e.message}); pass the nhi-alert payload, schema in policies/dispatch-schema.json.`, { cause: e });
   }
@@ -69073,7 +68058,8 @@ async function run(env = process.env) {
     if (inputs.findings || inputs.alert || dispatched) {
       if (!env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: run nhi-steward as a step of a GitHub Actions workflow.");
       const apiUrl2 = env.GITHUB_API_URL ?? "https://api.github.com";
-      const github2 = new OctokitPort(createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl2 }));
+      const octokit2 = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl2 });
+      const github2 = new OctokitPort(octokit2, { self: await resolveIdentity(octokit2, inputs["app-slug"]), log: actionsLogger });
       const runState2 = new Run({ github: github2, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
       const here2 = parseRepo(env.GITHUB_REPOSITORY);
       const report2 = inputs.findings ? await onFindingsReport(runState2, readFileSync(inputs.findings, "utf8"), here2) : await onDispatch(runState2, inputs.alert ? parseJsonInput(inputs.alert) : eventPayload, here2);
@@ -69101,7 +68087,7 @@ async function run(env = process.env) {
     const stateStore = inputs.command === "sweep" && inputs["sweep-state"] ? fileStateStore(inputs["sweep-state"]) : null;
     const stateScope = scopeId(scope, inputs.shard);
     const sweepState = stateStore ? await loadSweepState(stateStore, stateScope, systemClock.now(), actionsLogger) : null;
-    const github = new OctokitPort(octokit, { sweepState });
+    const github = new OctokitPort(octokit, { self: await resolveIdentity(octokit, inputs["app-slug"]), log: actionsLogger, sweepState });
     const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
     if (inputs.command === "report") {
       const report2 = await buildReport(runState, scope, inputs["report-days"]);

@@ -11,6 +11,12 @@ export const ACTION_INPUTS = {
       "A GitHub App installation token (for example from actions/create-github-app-token) with secret scanning alerts: read, issues: write, contents: read and members: read. The workflow's GITHUB_TOKEN cannot read secret scanning alerts.",
     required: true,
   },
+  "app-slug": {
+    description:
+      "The slug of the GitHub App whose token `token` is (the `app-slug` output of actions/create-github-app-token). nhi-steward acts only on issues its own identity wrote (`<app-slug>[bot]`); issues anyone else wrote are ignored, whatever marker and labels they carry. Empty: read from GitHub, which works only for a personal access token.",
+    required: false,
+    default: "",
+  },
   command: {
     description: "`sweep` (open missing issues, advance SLA clocks, escalate, revoke as the policy allows) or `report` (metrics: job summary, a report issue updated in place, JSON and CSV files).",
     required: false,
@@ -80,6 +86,7 @@ const inputSchema = z.object({
     .refine((n) => n > 0 && n <= 366, "must be from 1 to 366"),
   findings: z.string(),
   alert: z.string(),
+  "app-slug": z.string(),
   "sweep-state": z.string(),
   shard: z.string().transform((v, ctx) => {
     try {

@@ -34,7 +34,8 @@ export async function runActionBundle(options: { apiUrl: string; repository: str
     GITHUB_STEP_SUMMARY: summaryPath,
     RUNNER_TEMP: dir,
   };
-  for (const [k, v] of Object.entries(options.inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  // The sandbox's installation tokens act as its app, nhi-steward; a test may say otherwise.
+  for (const [k, v] of Object.entries({ "app-slug": "nhi-steward", ...options.inputs })) env[`INPUT_${k.toUpperCase()}`] = v;
   const child = spawn(process.execPath, [options.bundle ?? join(ROOT, "dist/index.js")], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
 import { readInputs } from "./inputs.ts";
+import { resolveIdentity } from "../github/identity.ts";
 
 const SWEEP_EVENTS = ["schedule", "workflow_dispatch"];
 
@@ -54,7 +55,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (inputs.findings || inputs.alert || dispatched) {
       if (!env.GITHUB_REPOSITORY) throw new Error("GITHUB_REPOSITORY is not set: run nhi-steward as a step of a GitHub Actions workflow.");
       const apiUrl = env.GITHUB_API_URL ?? "https://api.github.com";
-      const github = new OctokitPort(createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl }));
+      const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
+      const github = new OctokitPort(octokit, { self: await resolveIdentity(octokit, inputs["app-slug"]), log: actionsLogger });
       const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
       const here = parseRepo(env.GITHUB_REPOSITORY);
       const report = inputs.findings
@@ -86,7 +88,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const stateStore = inputs.command === "sweep" && inputs["sweep-state"] ? fileStateStore(inputs["sweep-state"]) : null;
     const stateScope = scopeId(scope, inputs.shard);
     const sweepState = stateStore ? await loadSweepState(stateStore, stateScope, systemClock.now(), actionsLogger) : null;
-    const github = new OctokitPort(octokit, { sweepState });
+    const github = new OctokitPort(octokit, { self: await resolveIdentity(octokit, inputs["app-slug"]), log: actionsLogger, sweepState });
     const runState = new Run({ github, clock: systemClock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
     if (inputs.command === "report") {
       const report = await buildReport(runState, scope, inputs["report-days"]);

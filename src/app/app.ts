@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import type { ApplicationFunction, Context, Probot } from "probot";
 import type { Clock } from "../core/clock.ts";
 import type { Codeowners } from "../core/codeowners/index.ts";
 import { Lru } from "../core/lru.ts";
 import { MemoryLock, type AlertLock } from "../github/lock/index.ts";
+import { MemoryDeliveryLog, type DeliveryClaim, type DeliveryLog } from "./deliveries.ts";
 import { DirectoryCache } from "../github/directory-cache.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { alertLockKey, onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
@@ -18,6 +20,8 @@ import { sweepInstallations } from "./interval-sweep.ts";
 import type { SweepStateStore } from "../github/sweep-state.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
+import type { Identity } from "../core/issue/provenance.ts";
+import { appIdentityFromJwt } from "../github/identity.ts";
 
 /** Every webhook event the app registers for; app.yml subscribes to exactly these (a test checks). */
 export const HANDLED_EVENTS = [...(Object.keys(RESPOND_TO) as (keyof typeof RESPOND_TO)[]), "issue_comment", "issues", "repository_dispatch", "personal_access_token_request"] as const;
@@ -32,6 +36,13 @@ export interface AppOptions {
   lock?: AlertLock;
   /** Sweep every installation this often (minutes), for self-hosted apps without the Action; 0: never. */
   sweepEveryMinutes?: number;
+  /**
+   * Deliveries already processed, by `X-GitHub-Delivery` id, so a replayed delivery is not processed
+   * twice (server.ts uses Redis when REDIS_URL is set); this process's memory when absent.
+   */
+  deliveries?: DeliveryLog;
+  /** Who the app is on GitHub; read with its JWT (`GET /app`) when absent. */
+  identity?: Identity;
   /** GitHub's REST base URL, for the credential revocation API during interval sweeps. */
   apiUrl?: string;
 }
@@ -53,16 +64,46 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
   const parsedCodeowners = new Lru<Codeowners>(1000);
   const labels = new Lru<true>(5000);
   const directory = new DirectoryCache(() => clock.now().getTime());
+  // Look-alike issues are reported once per process, not once per delivery.
+  const noticed = new Lru<true>(5000);
   return (app: Probot) => {
     const lock = options.lock ?? new MemoryLock();
-    const runFor = (context: Context) => {
-      const log = options.log ?? probotLogger(context);
-      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { files, labels, directory }), clock, log, parsedCodeowners, lock }, { dryRun: options.dryRun ?? false });
+    // Who the app is on GitHub (`GET /app` with its JWT, once): it acts only on issues it wrote.
+    let self: Promise<Identity> | null = null;
+    const identity = (): Promise<Identity> => {
+      if (!self) {
+        self = options.identity ? Promise.resolve(options.identity) : app.auth().then((octokit) => appIdentityFromJwt(octokit as unknown as OctokitLike));
+        self.catch(() => (self = null));
+      }
+      return self;
     };
+    const runFor = async (context: Context) => {
+      const log = options.log ?? probotLogger(context);
+      const me = await identity();
+      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { self: me, log, noticed, files, labels, directory }), clock, log, parsedCodeowners, lock }, { dryRun: options.dryRun ?? false });
+    };
+    const deliveries = options.deliveries ?? new MemoryDeliveryLog({ clock, ...(options.log ? { log: options.log } : {}) });
+    // Runs after Probot verified the delivery's signature, so only signed deliveries are recorded.
+    // Claimed per handler (`what`), in case two handlers ever take the same event (none do today),
+    // and per body as well as id: a replay or a redelivery repeats both, while ids that are not
+    // unique (a test GitHub's counters sharing a Redis across runs) cannot swallow a new event.
     const guarded = (what: string, handler: (context: Context) => Promise<unknown>) => async (context: Context) => {
+      let claim: DeliveryClaim | null = null;
       try {
+        if (context.id) {
+          const body = createHash("sha256").update(JSON.stringify(context.payload)).digest("hex").slice(0, 32);
+          claim = await deliveries.claim(`${what}:${context.id}:${body}`);
+          if (!claim.fresh) {
+            const why = claim.state === "done" ? "was processed already: a replay is ignored" : "is being processed by another attempt right now: this copy is ignored";
+            (options.log ?? probotLogger(context)).warn(`${what} delivery ${context.id} ${why}.`);
+            return;
+          }
+        }
         await handler(context);
+        if (claim?.fresh) await claim.completed();
       } catch (e) {
+        // Released, so GitHub's redelivery (the same id) is processed.
+        if (claim?.fresh) await claim.failed();
         (options.log ?? probotLogger(context)).error(`${what} delivery ${context.id} failed: ${(e as Error).message}. GitHub may redeliver it; the sweep heals it otherwise.`);
         throw e;
       }
@@ -74,11 +115,11 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       guarded("alert", async (context) => {
         const event = { name: context.name, id: context.id, payload: context.payload };
         const key = alertLockKey(event);
-        const work = () => onAlertEvent(runFor(context), event);
+        const work = async () => onAlertEvent(await runFor(context), event);
         await (key ? lock.withLock(key, work) : work());
       }),
     );
-    app.on("issue_comment.created", guarded("issue_comment", (context) => onIssueComment(runFor(context), context.payload as never)));
+    app.on("issue_comment.created", guarded("issue_comment", async (context) => onIssueComment(await runFor(context), context.payload as never)));
     app.on(
       "repository_dispatch",
       guarded("repository_dispatch", async (context) => {
@@ -86,21 +127,21 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
         if (payload.action !== DISPATCH_EVENT_TYPE) return;
         const { repo } = repositoryFrom(payload.repository);
         try {
-          await onDispatch(runFor(context), payload, repo);
+          await onDispatch(await runFor(context), payload, repo);
         } catch (e) {
           // Already logged with the failing fields; redelivering the same payload cannot help.
           if (!(e instanceof InputError)) throw e;
         }
       }),
     );
-    app.on(["personal_access_token_request.created", "personal_access_token_request.approved", "personal_access_token_request.denied", "personal_access_token_request.cancelled"], guarded("personal_access_token_request", (context) => onTokenRequest(runFor(context), context.payload as never)));
+    app.on(["personal_access_token_request.created", "personal_access_token_request.approved", "personal_access_token_request.denied", "personal_access_token_request.cancelled"], guarded("personal_access_token_request", async (context) => onTokenRequest(await runFor(context), context.payload as never)));
     if (options.sweepEveryMinutes && options.sweepEveryMinutes > 0) {
       const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
       // Each account's sweep state, kept in this process from one interval to the next.
       const states = new Map<string, SweepStateStore>();
-      const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states });
+      const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states, self: identity });
       setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
     }
-    app.on("issues.closed", guarded("issues.closed", (context) => onIssueClosed(runFor(context), context.payload as never)));
+    app.on("issues.closed", guarded("issues.closed", async (context) => onIssueClosed(await runFor(context), context.payload as never)));
   };
 }

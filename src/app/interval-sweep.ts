@@ -8,6 +8,7 @@ import { buildEffects } from "../handlers/effects.ts";
 import { Run } from "../handlers/run.ts";
 import { sweep, type SweepReport } from "../handlers/sweep.ts";
 import type { Logger } from "../log.ts";
+import type { Identity } from "../core/issue/provenance.ts";
 
 /**
  * The sweep, run by a self-hosted app for every installation (organisation or user account):
@@ -18,7 +19,7 @@ import type { Logger } from "../log.ts";
  */
 export async function sweepInstallations(
   app: Probot,
-  options: { clock: Clock; log: Logger; lock: AlertLock; apiUrl: string; env: Record<string, string | undefined>; dryRun?: boolean; states?: Map<string, SweepStateStore> },
+  options: { clock: Clock; log: Logger; lock: AlertLock; apiUrl: string; env: Record<string, string | undefined>; dryRun?: boolean; states?: Map<string, SweepStateStore>; self: () => Promise<Identity> },
 ): Promise<SweepReport[]> {
   const { log } = options;
   const appOctokit = (await app.auth()) as unknown as OctokitLike;
@@ -33,7 +34,7 @@ export async function sweepInstallations(
         const id = scopeId(scope, WHOLE);
         const store = options.states ? (options.states.get(org) ?? options.states.set(org, memoryStateStore()).get(org)!) : null;
         const sweepState = store ? await loadSweepState(store, id, options.clock.now(), log) : null;
-        const github = new OctokitPort((await app.auth(inst.id)) as unknown as OctokitLike, { sweepState });
+        const github = new OctokitPort((await app.auth(inst.id)) as unknown as OctokitLike, { self: await options.self(), log, sweepState });
         const run = new Run({ github, clock: options.clock, log }, { dryRun: options.dryRun ?? false });
         const report = await sweep(run, scope, { effects: buildEffects({ github, apiUrl: options.apiUrl, env: options.env, clock: options.clock, log }) });
         if (store) await saveSweepState(store, github, id, log);

@@ -5,6 +5,7 @@ import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
+import type { DeliveryLog } from "./deliveries.ts";
 import { guardDeliveries } from "./guard.ts";
 
 export interface LocalAppServer {
@@ -26,7 +27,16 @@ export function signPayload(secret: string, body: string): string {
  * The real Probot app behind a real HTTP server on loopback, talking to `baseUrl` as its GitHub
  * (the sandbox in tests and `simulate`). A throwaway RSA key signs its app JWTs.
  */
-export async function startLocalAppServer(options: { baseUrl: string; clock?: Clock; log?: Logger; secret?: string; appId?: number; retries?: boolean }): Promise<LocalAppServer> {
+export async function startLocalAppServer(options: {
+  baseUrl: string;
+  clock?: Clock;
+  log?: Logger;
+  secret?: string;
+  appId?: number;
+  retries?: boolean;
+  /** Processed deliveries (replays are refused); this server's memory when absent, as in production without REDIS_URL. */
+  deliveries?: DeliveryLog;
+}): Promise<LocalAppServer> {
   const secret = options.secret ?? "nhi-steward-local-webhook-secret";
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
   const probot = new Probot({
@@ -38,7 +48,7 @@ export async function startLocalAppServer(options: { baseUrl: string; clock?: Cl
     // No pacing against a local GitHub (GitHub.com wants writes spaced; the sandbox does not).
     Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: options.retries ?? true }, throttle: { ...(o.throttle as object), enabled: false } })),
   });
-  const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) }), { probot });
+  const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}), ...(options.deliveries ? { deliveries: options.deliveries } : {}) }), { probot });
   const server: Server = createServer(guardDeliveries(middleware));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,18 +1,47 @@
-import { createServer } from "node:http";
-import { createNodeMiddleware, createProbot } from "probot";
+import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { createLock } from "../github/lock/index.ts";
 import { consoleLogger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
+import { createDeliveryLog } from "./deliveries.ts";
+import { systemClock } from "../system-clock.ts";
 import { guardDeliveries } from "./guard.ts";
+import { createAppServer } from "./http-server.ts";
+import { InFlight } from "./in-flight.ts";
+import { createAppMetrics, instrumentDeliveries, instrumentLock, requestMetrics } from "./metrics.ts";
+import { githubCheck, redisCheck } from "./readiness.ts";
 
 // Reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, GHE_HOST, REDIS_URL… from the environment.
 // With REDIS_URL, replicas share a per-alert lock (and Probot shares rate limits through the same Redis).
 // NHI_SWEEP_INTERVAL_MINUTES: sweep every installation that often (self-hosted, without the Action).
+// PORT (0: any free port, logged), HOST; NHI_SHUTDOWN_GRACE_SECONDS (default 25): how long SIGTERM waits for deliveries in flight.
+// Operators' endpoints: /healthz, /readyz, /metrics (src/app/http-server.ts).
 const log = consoleLogger();
-const lock = createLock({ redisUrl: process.env.REDIS_URL, log });
+const metrics = createAppMetrics();
+const inFlight = new InFlight();
+const lock = instrumentLock(createLock({ redisUrl: process.env.REDIS_URL, log }), metrics, inFlight);
+// Processed delivery ids, so a replayed delivery is refused (across replicas with REDIS_URL).
+const deliveries = createDeliveryLog({ redisUrl: process.env.REDIS_URL, log, clock: systemClock });
 const apiUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}/api/v3` : "https://api.github.com";
-const probot = createProbot();
-const app = nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock, sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES ?? 0), apiUrl });
+const probot = createProbot({ overrides: { Octokit: ProbotOctokit.plugin(requestMetrics(metrics)) } });
+const app = nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock, deliveries, sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES ?? 0), apiUrl });
 const middleware = await createNodeMiddleware(app, { probot });
-const port = Number(process.env.PORT ?? 3000);
-createServer(guardDeliveries(middleware)).listen(port, process.env.HOST ?? "0.0.0.0", () => log.info(`listening on :${port}, webhooks at /api/github/webhooks`));
+instrumentDeliveries(probot.webhooks, metrics, inFlight);
+const readiness = [githubCheck(() => probot.auth()), ...(process.env.REDIS_URL?.trim() ? [redisCheck(process.env.REDIS_URL.trim())] : [])];
+const server = createAppServer({ webhooks: guardDeliveries(middleware), registry: metrics.registry, readiness, inFlight, log });
+const port = await server.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? "0.0.0.0");
+log.info(`listening on :${port}, webhooks at /api/github/webhooks; /healthz, /readyz, /metrics`);
+
+const grace = Number(process.env.NHI_SHUTDOWN_GRACE_SECONDS ?? 25);
+if (!(grace >= 0)) log.warn(`NHI_SHUTDOWN_GRACE_SECONDS=${process.env.NHI_SHUTDOWN_GRACE_SECONDS} is not a number of seconds; using 25`);
+const graceMs = (grace >= 0 ? grace : 25) * 1000;
+const closers = [{ name: "lock", close: () => lock.close() }, { name: "deliveries", close: () => deliveries.close() }, ...readiness.filter((c) => c.close).map((c) => ({ name: `${c.name} readiness`, close: () => c.close!() }))];
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (inFlight.closing) {
+      log.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    log.info(`${signal}: shutting down`);
+    void server.shutdown({ drainMs: graceMs, closers }).then(({ drained }) => process.exit(drained ? 0 : 1));
+  });
+}

@@ -9,6 +9,8 @@ import type { AlertScope, FileContent, GitHubPort, ListedAlert, RepositoryInfo }
  * taken as assignable, teams cannot be expanded (they are mentioned), and no issue exists yet.
  */
 export class OfflinePort implements GitHubPort {
+  /** Offline: there are no issues to act on. */
+  readonly self = null;
   private readonly files: { codeowners?: string; policy?: string };
 
   constructor(files: { codeowners?: string; policy?: string }) {
@@ -47,6 +49,9 @@ export class OfflinePort implements GitHubPort {
   }
   async isAssignable(): Promise<boolean> {
     return true;
+  }
+  async repositoryPermission(): Promise<string | null> {
+    return null;
   }
   async listIssueRecords(): Promise<never[]> {
     return [];

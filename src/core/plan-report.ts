@@ -1,3 +1,4 @@
+import { cell, fragment, inlineCode, link, owner as ownerMention, text } from "./issue/markdown.ts";
 import type { Change, Op } from "./plan.ts";
 
 export interface ChangeOutcome {
@@ -38,13 +39,13 @@ function describeOp(op: Op, bodies: boolean): object {
   return op;
 }
 
-/** A Markdown table of what a run did, for the Action's job summary. */
+/** A Markdown table of what a run did, for the Action's job summary. Keys, reasons and errors quote outside text: escaped. */
 export function summaryMarkdown(outcomes: ChangeOutcome[], heading: string): string {
   const rows = outcomes.map(({ change, status, issue, url, error }) => {
-    const issueCell = issue ? (url ? `[#${issue}](${url})` : `${change.repo}#${issue}`) : "—";
-    const owner = change.assignees.length ? change.assignees.map((a) => `@${a}`).join(" ") : "—";
-    const what = error ? `${status}: ${error}` : status === "unchanged" ? "up to date" : `${status}: ${change.action}`;
-    return `| \`${change.key}\` | ${issueCell} | ${what} | ${owner} | ${change.why.replace(/\|/g, "\\|")} |`;
+    const issueCell = issue ? (url ? link(`#${issue}`, url) : text(`${change.repo}#${issue}`)) : "—";
+    const owner = change.assignees.length ? change.assignees.map(ownerMention).join(" ") : "—";
+    const what = error ? `${text(status)}: ${text(error)}` : status === "unchanged" ? "up to date" : `${text(status)}: ${text(change.action)}`;
+    return `| ${cell(inlineCode(change.key))} | ${cell(issueCell)} | ${cell(what)} | ${cell(owner)} | ${cell(fragment(change.why))} |`;
   });
   return [`### ${heading}`, "", "| Alert | Issue | Result | Assigned | Why |", "|---|---|---|---|---|", ...(rows.length ? rows : ["| — | — | no open alerts | — | — |"]), ""].join("\n");
 }

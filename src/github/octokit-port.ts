@@ -6,12 +6,30 @@ import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { markerKeys } from "../core/issue/marker.ts";
+import { authorOf, markerProblem, writtenBy, type Identity } from "../core/issue/provenance.ts";
+import type { Logger } from "../log.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
 import { DirectoryCache } from "./directory-cache.ts";
 import { jsonPages, nextLink } from "./pages.ts";
 import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, RepositoryInfo } from "./port.ts";
 import { isIncomplete, issueFromState, patchStoredIssue, SINCE_MARGIN_MS, storeIssue, type StoredAlert, type SweepState } from "./sweep-state.ts";
+
+export interface PortOptions {
+  /**
+   * The identity nhi-steward writes as (see provenance.ts). Issues anyone else wrote are never
+   * records, whatever marker and labels they carry. Null only where no issue is acted on.
+   */
+  self: Identity | null;
+  /** Where issues that are not ours are reported (once each). */
+  log?: Logger;
+  /** Issues reported already; a long-lived app shares one so each is reported once per process. */
+  noticed?: Lru<true>;
+  files?: FileCache;
+  labels?: Lru<true>;
+  directory?: DirectoryCache;
+  sweepState?: SweepState | null;
+}
 
 /** What we need of an Octokit: Probot's and the Action's both fit. */
 export type OctokitLike = Pick<Octokit, "request"> & { paginate: PaginateInterface };
@@ -27,7 +45,7 @@ function refusedAssignees(e: unknown): string[] {
 }
 
 /** The fields of a listed issue nhi-steward reads. */
-type ListedIssue = Pick<Endpoints["GET /repos/{owner}/{repo}/issues"]["response"]["data"][number], "number" | "state" | "title" | "body" | "labels" | "assignees" | "html_url" | "pull_request" | "created_at" | "closed_at">;
+type ListedIssue = Pick<Endpoints["GET /repos/{owner}/{repo}/issues"]["response"]["data"][number], "number" | "state" | "title" | "body" | "labels" | "assignees" | "html_url" | "pull_request" | "created_at" | "closed_at" | "user" | "performed_via_github_app">;
 
 const key = (repo: RepoRef) => `${repo.owner}/${repo.name}`;
 
@@ -56,13 +74,21 @@ export class OctokitPort implements GitHubPort {
   private readonly previous: SweepState | null;
   /** The open alerts this run listed, to the end, and when GitHub answered the first page. */
   private alertsSeen: { readAt: string; open: Map<string, StoredAlert> } | null = null;
+  /** Who nhi-steward is here: only issues this identity wrote are records. Null: no issue is (read-only uses). */
+  readonly self: Identity | null;
+  private readonly log: Logger | null;
+  /** Issues already reported as not ours (`owner/repo#N`), so each is logged once. */
+  private readonly noticed: Lru<true>;
 
   /**
    * `files` may outlive the port (the app keeps one per process): repeat reads of CODEOWNERS and
    * the policy ask `If-None-Match` and get GitHub's 304, which costs no rate limit.
    */
-  constructor(octokit: OctokitLike, options: { files?: FileCache; labels?: Lru<true>; directory?: DirectoryCache; sweepState?: SweepState | null } = {}) {
+  constructor(octokit: OctokitLike, options: PortOptions) {
     this.octokit = octokit;
+    this.self = options.self;
+    this.log = options.log ?? null;
+    this.noticed = options.noticed ?? new Lru<true>(1000);
     this.previous = options.sweepState ?? null;
     this.files = options.files ?? newFileCache();
     // Team members, assignability and missing files. Without one from the app, this run's own
@@ -261,6 +287,17 @@ export class OctokitPort implements GitHubPort {
     );
   }
 
+  async repositoryPermission(repo: RepoRef, login: string): Promise<string | null> {
+    try {
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.name, username: login });
+      return data.permission;
+    } catch (e) {
+      if (status(e) === 404) return "none";
+      if (status(e) === 403) return null;
+      throw e;
+    }
+  }
+
   /**
    * An issue taken from the sweep state has no body: read it (one request) before anything is
    * planned from its body. Any other issue is returned as it is.
@@ -269,6 +306,8 @@ export class OctokitPort implements GitHubPort {
     if (!isIncomplete(issue)) return issue;
     const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issue.number });
     const full = existingFrom(data as ListedIssue);
+    // The body was left out of the state, not the check: it is made again on what GitHub sends now.
+    if (!this.isRecord(repo, data as ListedIssue)) throw new Error(`${key(repo)}#${issue.number} is no longer an nhi-steward record; it is left alone.`);
     for (const [k, index] of this.settled) {
       if (!k.startsWith(`${key(repo)}|`)) continue;
       for (const [ik, v] of index) if (v === issue) index.set(ik, full);
@@ -320,7 +359,7 @@ export class OctokitPort implements GitHubPort {
     let closed = this.closedLoaded.get(k);
     if (!closed) {
       closed = (async () => {
-        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue of page) addToIndex(index, issue);
+        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue of page) this.addToIndex(repo, index, issue);
       })();
       this.closedLoaded.set(k, closed);
       closed.catch(() => this.closedLoaded.delete(k));
@@ -339,7 +378,7 @@ export class OctokitPort implements GitHubPort {
     const readAt = this.indexReadAt.get(k);
     if (!readAt) return;
     const since = new Date(readAt - 60_000).toISOString();
-    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) addToIndex(index, issue);
+    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
   }
 
   /** Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for `refreshIndex`). */
@@ -354,7 +393,7 @@ export class OctokitPort implements GitHubPort {
     const out: IssueRecordInput[] = [];
     for await (const page of this.issuePages(repo, label, { state: "all" })) {
       for (const i of page) {
-        if (i.pull_request) continue;
+        if (i.pull_request || !this.isRecord(repo, i)) continue;
         out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels as IssueRecordInput["labels"], assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
       }
     }
@@ -409,9 +448,9 @@ export class OctokitPort implements GitHubPort {
             for (const ik of stored.keys) if (!index.has(ik)) index.set(ik, issue);
           }
           const since = new Date(Date.parse(prior.readAt) - SINCE_MARGIN_MS).toISOString();
-          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) addToIndex(index, issue);
+          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
         } else {
-          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) addToIndex(index, issue);
+          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
         }
         this.settled.set(k, index);
         return index;
@@ -420,6 +459,36 @@ export class OctokitPort implements GitHubPort {
       p.catch(() => this.issueIndex.delete(k));
     }
     return p;
+  }
+
+  /** Files a listed issue in the index when it is one of nhi-steward's records. */
+  private addToIndex(repo: RepoRef, index: Map<string, ExistingIssue>, issue: ListedIssue): void {
+    if (issue.pull_request) return;
+    // A group issue answers for its own key and every member alert's.
+    const keys = markerKeys(issue.body);
+    if (!keys.length || !this.isRecord(repo, issue)) return;
+    fileInIndex(index, issue, keys);
+  }
+
+  /**
+   * Whether an issue with a marker is a record: written by nhi-steward's own identity, with a marker
+   * that agrees with where the issue lives. Anything else is reported once and ignored.
+   */
+  private isRecord(repo: RepoRef, issue: ListedIssue): boolean {
+    if (!markerKeys(issue.body).length) return false;
+    const where = `${key(repo)}#${issue.number}`;
+    const author = authorOf(issue);
+    const why = !this.self
+      ? "this run does not know nhi-steward's own identity"
+      : !writtenBy(author, this.self)
+        ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${this.self.login}`
+        : markerProblem(issue.body, key(repo));
+    if (!why) return true;
+    if (this.log && !this.noticed.get(where)) {
+      this.noticed.set(where, true);
+      this.log.warn(`${where} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored: nothing is closed, resolved, escalated, revoked or counted from it.`);
+    }
+    return false;
   }
 
   async createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }> {
@@ -588,11 +657,7 @@ function existingFrom(issue: ListedIssue): ExistingIssue {
 }
 
 /** Files a listed issue in an index by every key its marker names; the oldest issue for a key wins. */
-function addToIndex(index: Map<string, ExistingIssue>, issue: ListedIssue): void {
-  if (issue.pull_request) return;
-  // A group issue answers for its own key and every member alert's.
-  const keys = markerKeys(issue.body);
-  if (!keys.length) return;
+function fileInIndex(index: Map<string, ExistingIssue>, issue: ListedIssue, keys: string[]): void {
   const existing = existingFrom(issue);
   for (const k of keys) {
     const prior = index.get(k);

@@ -8,13 +8,47 @@ import type { OctokitLike } from "./octokit-port.ts";
 
 const ActionOctokit = Octokit.plugin(paginateRest, restEndpointMethods, retry, throttling);
 
+/** What one request to GitHub got, for metrics (the app's `/metrics`). */
+export interface RequestOutcome {
+  method: string;
+  /** The route as requested, e.g. `/repos/{owner}/{repo}/issues` (Octokit's template, or the URL when none). */
+  url: string;
+  /** The HTTP status (a 304 counts as 304); null when no answer came (connection refused, timeout). */
+  status: number | null;
+  /** The answer's headers (`x-ratelimit-remaining`, `x-ratelimit-resource`…); empty without an answer. */
+  headers: Record<string, string | number | undefined>;
+}
+
+/**
+ * Calls `observe` once per request an Octokit makes, after it settled (with the hooks of plugins
+ * added before: a request the retry plugin repeated is seen once, with its last answer). Never
+ * changes the outcome: an observer that throws is ignored.
+ */
+export function observeRequests(octokit: Pick<Octokit, "hook">, observe: (outcome: RequestOutcome) => void): void {
+  const safely = (outcome: RequestOutcome): void => {
+    try {
+      observe(outcome);
+    } catch {
+      // Metrics must never fail a request.
+    }
+  };
+  octokit.hook.after("request", (response, options) => {
+    safely({ method: options.method, url: options.url, status: response.status, headers: response.headers as RequestOutcome["headers"] });
+  });
+  octokit.hook.error("request", (error, options) => {
+    const e = error as { status?: unknown; response?: { headers?: RequestOutcome["headers"] } };
+    safely({ method: options.method, url: options.url, status: typeof e.status === "number" && e.status > 0 ? e.status : null, headers: e.response?.headers ?? {} });
+    throw error;
+  });
+}
+
 /**
  * An Octokit for the Action and CLI: retries transient errors, waits out rate limits (twice at
  * most), and paces writes as GitHub asks (`pace: false` only against a local sandbox).
  */
-export function createOctokit(options: { token: string; baseUrl?: string; log: Logger; userAgent?: string; pace?: boolean }): OctokitLike {
+export function createOctokit(options: { token: string; baseUrl?: string; log: Logger; userAgent?: string; pace?: boolean; onRequest?: (outcome: RequestOutcome) => void }): OctokitLike {
   const { log } = options;
-  return new ActionOctokit({
+  const octokit = new ActionOctokit({
     auth: options.token,
     baseUrl: options.baseUrl ?? "https://api.github.com",
     userAgent: options.userAgent ?? "nhi-steward",
@@ -32,4 +66,6 @@ export function createOctokit(options: { token: string; baseUrl?: string; log: L
       },
     },
   });
+  if (options.onRequest) observeRequests(octokit, options.onRequest);
+  return octokit;
 }

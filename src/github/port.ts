@@ -2,6 +2,7 @@ import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import type { IssueInput } from "../core/metrics/record.ts";
+import type { Identity } from "../core/issue/provenance.ts";
 
 export interface RepositoryInfo {
   repo: RepoRef;
@@ -41,6 +42,11 @@ export interface ListedAlert {
  * src/handlers; writes are called only by `execute.ts`.
  */
 export interface GitHubPort {
+  /**
+   * Who this port writes as. Only issues this identity wrote are records (see provenance.ts); null
+   * where no existing issue is acted on (offline and read-only uses).
+   */
+  readonly self: Identity | null;
   getRepository(repo: RepoRef): Promise<RepositoryInfo>;
   /** The alert without its secret (`hide_secret=true`). */
   getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown>;
@@ -60,6 +66,8 @@ export interface GitHubPort {
   /** Logins of a team's members; null when the team cannot be read. */
   listTeamMembers(org: string, slug: string): Promise<string[] | null>;
   isAssignable(repo: RepoRef, login: string): Promise<boolean>;
+  /** A person's base permission on a repository (`admin`, `write`, `read`, `none`); null when GitHub does not say. */
+  repositoryPermission(repo: RepoRef, login: string): Promise<string | null>;
   /**
    * The issue for a key (an alert's, or a config error's), found by its hidden marker among the
    * issues carrying `label`; null when none exists. `fresh`: first re-read what changed since this

@@ -1,6 +1,7 @@
 import { alertFromInstallation, riskyIncrease, type InstalledApp } from "../core/alert/app-installation.ts";
 import { auditLogStateSchema, type AuditLogState } from "../core/alert/audit-log.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { cell, text } from "../core/issue/markdown.ts";
 import { encodeKeyMarker } from "../core/issue/marker.ts";
 import type { Change } from "../core/plan.ts";
 import { parseRepo } from "../github/port.ts";
@@ -32,12 +33,12 @@ function readInventory(body: string): InventoryState | null {
 
 function auditLine(audit: AuditLogState | null): string[] {
   if (!audit) return [];
-  if (audit.unavailable) return [`Audit log (Enterprise Cloud): unavailable here (${audit.unavailable.reason}); checked ${audit.unavailable.checkedAt}, checked again daily.`, ""];
+  if (audit.unavailable) return [`Audit log (Enterprise Cloud): unavailable here (${text(audit.unavailable.reason)}); checked ${text(audit.unavailable.checkedAt)}, checked again daily.`, ""];
   return [`Audit log (Enterprise Cloud): read up to ${audit.since}${audit.resume ? "; more to read, the next sweep continues" : ""}. OAuth app approvals, SSO credential authorizations, token grants and installations the policy calls risky open a response issue.`, ""];
 }
 
 function inventoryBody(org: string, apps: InstalledApp[], audit: AuditLogState | null): string {
-  const rows = apps.map((a) => `| ${a.slug} | ${a.id} | ${a.selection} | ${Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+  const rows = apps.map((a) => `| ${cell(text(a.slug))} | ${a.id} | ${cell(text(a.selection))} | ${cell(text(Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")))} |`);
   const state = JSON.stringify({ apps: Object.fromEntries(apps.map((a) => [String(a.id), a])), ...(audit ? { auditLog: audit } : {}) }).replace(/--/g, "-\\u002d");
   return [
     `App installations in **${org}** as nhi-steward last saw them. A new installation, or a permission increase the policy calls risky (\`app_access\`), opens a response issue.`,

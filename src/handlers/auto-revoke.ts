@@ -1,5 +1,6 @@
 import { isGitHubAlert } from "../core/alert/types.ts";
 import type { Marker } from "../core/issue/marker.ts";
+import { text } from "../core/issue/markdown.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue } from "../core/plan.ts";
 import { autoRevokeRule } from "../core/policy/auto-revoke-rule.ts";
@@ -115,5 +116,5 @@ export function planAfterRevocation(run: Run, c: RevocationCandidate, report: Ex
   const error = result.error ?? "unknown error";
   const after: Marker = { ...m, escalation: { level: m.escalation.level + 1, at }, timeline: [...m.timeline, { at, event: "revocation-failed", by: "nhi-steward", detail: error }] };
   const who = [...m.routing.assignees.map((a) => `@${a}`), ...m.routing.mentions, c.policy.escalation.incident_commander ?? ""].filter(Boolean).join(" ");
-  return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now, [{ op: "comment", issue: c.issue.number, body: `**Automatic revocation failed**: ${error}. ${who}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.` }], `report the failed revocation of ${m.key}`);
+  return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now, [{ op: "comment", issue: c.issue.number, body: `**Automatic revocation failed**: ${text(error)}. ${who}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.` }], `report the failed revocation of ${m.key}`);
 }

@@ -1,7 +1,11 @@
-import { authorize, COMMAND_HELP, isResolution, parseCommand, type Command } from "../core/commands.ts";
+import { COMMAND_HELP, isResolution, parseCommand, type Command } from "../core/commands.ts";
+import type { Act } from "../core/authority.ts";
+import { authorOf, markerProblem, placeProblem, writtenBy } from "../core/issue/provenance.ts";
+import { authorizeAct } from "./authority.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { repoName } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { owner, text } from "../core/issue/markdown.ts";
 import { decodeMarker, type Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue, Op } from "../core/plan.ts";
@@ -15,7 +19,7 @@ import { explainRefusals, planResolve, type IssueContext } from "./respond-to-ow
 import { withGroupIssue } from "./plan-group.ts";
 import type { Run } from "./run.ts";
 
-interface RawIssue {
+export interface RawIssue {
   number: number;
   html_url: string;
   title: string;
@@ -23,40 +27,44 @@ interface RawIssue {
   body: string | null;
   labels: (string | { name?: string })[];
   assignees?: { login: string }[] | null;
+  user?: { login?: string } | null;
+  performed_via_github_app?: { id?: number; slug?: string } | null;
 }
 
-/** The response issue an event is about, with its marker; null when it is not one. */
-export function issueContextFrom(raw: RawIssue): { issue: ExistingIssue & { url: string }; marker: Marker } | null {
+/**
+ * The response issue an event is about, with its marker; null when it is not one. Only an issue
+ * nhi-steward's own identity wrote is one, and only when its marker agrees with where it lives:
+ * a look-alike (a person's issue with a copied marker and the label) is reported and ignored.
+ */
+export function issueContextFrom(run: Run, raw: RawIssue, issueRepo: string): { issue: ExistingIssue & { url: string }; marker: Marker } | null {
   const labels = raw.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
   if (!labels.includes(LABELS.response.name)) return null;
   const marker = decodeMarker(raw.body);
   if (!marker) return null;
+  const self = run.deps.github.self;
+  const author = authorOf(raw);
+  const why = !self ? "this run does not know nhi-steward's own identity" : !writtenBy(author, self) ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${self.login}` : markerProblem(raw.body, issueRepo);
+  if (why) {
+    run.deps.log.warn(`${issueRepo}#${raw.number} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored.`);
+    return null;
+  }
   return {
     issue: { number: raw.number, url: raw.html_url, title: raw.title, state: raw.state === "closed" ? "closed" : "open", body: raw.body ?? "", labels, assignees: (raw.assignees ?? []).map((a) => a.login) },
     marker,
   };
 }
 
-async function membersOf(run: Run, teams: string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const t of teams) {
-    const o = parseOwner(t);
-    if (o?.kind !== "team") continue;
-    out.push(...((await run.deps.github.listTeamMembers(o.org, o.slug)) ?? []));
-  }
-  return out;
-}
-
 /** `issue_comment.created` on a response issue: `/ack`, `/snooze`, `/handoff`, `/revoke`, `/resolve`. */
 export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comment?: { body?: string; user?: { login?: string; type?: string } }; repository?: unknown }): Promise<ExecutionReport | null> {
-  if (!payload.issue || !payload.comment?.body || payload.comment.user?.type === "Bot") return null;
-  const event = issueContextFrom(payload.issue);
-  if (!event) return null;
+  // Bots (nhi-steward's own replies among them) never run commands.
+  if (!payload.issue || !payload.comment?.body || payload.comment.user?.type === "Bot" || !payload.comment.user?.login) return null;
   const parsed = parseCommand(payload.comment.body);
   if (!parsed) return null;
-  const actor = payload.comment.user?.login ?? "someone";
   const { repo } = repositoryFrom(payload.repository);
   const issueRepo = repoName(repo);
+  const event = issueContextFrom(run, payload.issue, issueRepo);
+  if (!event) return null;
+  const actor = payload.comment.user.login;
   // A group issue is read again under its lock, so a command never writes away a row added meanwhile.
   return withGroupIssue(run, issueRepo, event, (found) => command(run, found, parsed, actor, issueRepo));
 }
@@ -64,6 +72,11 @@ export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comm
 async function command(run: Run, found: NonNullable<ReturnType<typeof issueContextFrom>>, parsed: NonNullable<ReturnType<typeof parseCommand>>, actor: string, issueRepo: string): Promise<ExecutionReport> {
   const { log, clock } = run.deps;
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
+  const misplaced = placeProblem(found.marker.repo, issueRepo, policy.response_repository);
+  if (misplaced) {
+    log.warn(`${issueRepo}#${found.issue.number} is not acted on: ${misplaced}.`);
+    return { results: [], opened: 0, updated: 0, deferred: 0, failed: 0, writes: 0, dryRun: run.options.dryRun };
+  }
   const ctx: IssueContext = { issueRepo, ...found, policy };
   const now = clock.now();
   const reply = (body: string, summary: string): Change => ({ key: found.marker.key, repo: issueRepo, action: "update", issue: found.issue.number, summary, assignees: [], why: "", labels: [], ops: [{ op: "comment", issue: found.issue.number, body }] });
@@ -72,23 +85,21 @@ async function command(run: Run, found: NonNullable<ReturnType<typeof issueConte
   if (!parsed.ok) {
     change = reply(`@${actor}, ${parsed.error}\n\nCommands:\n- ${COMMAND_HELP}`, "explain a malformed command");
   } else {
-    const teams = found.marker.routing.mentions.filter((m) => m.includes("/"));
-    const security = policy.commands.security_team ?? null;
-    const securityTeamMembers = security ? await membersOf(run, [security]) : [];
-    const allowed = authorize(parsed.command, {
-      actor,
-      assignees: found.issue.assignees ?? [],
-      ownerTeamMembers: await membersOf(run, teams),
-      securityTeamMembers,
-      securityTeam: security,
-    });
+    const allowed = await authorizeAct(run, found.marker, policy, actor, actOf(parsed.command, found.marker));
     if (!allowed.ok) change = reply(allowed.reply, `refuse /${parsed.command.name} from @${actor}`);
-    else change = await apply(run, ctx, parsed.command, actor, now, securityTeamMembers.includes(actor));
+    else change = await apply(run, ctx, parsed.command, actor, now, allowed.bySecurity);
   }
   log.info(`${found.marker.key}: ${change.summary}`);
   const report = await execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
   await explainRefusals(run, report);
   return report;
+}
+
+/** What a command asks for, for the authorisation rule. */
+function actOf(command: Command, marker: Marker): Act {
+  if (command.name === "resolve") return { kind: "resolve", resolution: command.resolution, via: "command" };
+  if (command.name === "approve") return { kind: "approve", resolution: marker.pending && isResolution(marker.pending.resolution) ? marker.pending.resolution : null };
+  return { kind: command.name };
 }
 
 async function apply(run: Run, ctx: IssueContext, command: Command, actor: string, now: Date, bySecurity: boolean): Promise<Change> {
@@ -110,7 +121,7 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
       if (ms > maxMs) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, a snooze may last at most ${formatDuration(max)} (the policy's \`commands.snooze_max\`).` }], "refuse a long snooze");
       const until = new Date(now.getTime() + ms).toISOString();
       const after: Marker = { ...marker, snooze: { until, by: actor, reason: command.reason }, timeline: [...marker.timeline, { at, event: "snoozed", by: actor, detail: until }] };
-      return change(after, [{ op: "comment", issue: issue.number, body: `Snoozed by @${actor} until ${formatDeadline(new Date(until), zone, now)}: ${command.reason}. Escalation pauses until then; the deadlines do not move, and the snooze is reported.` }], `snooze ${marker.key}`);
+      return change(after, [{ op: "comment", issue: issue.number, body: `Snoozed by @${actor} until ${formatDeadline(new Date(until), zone, now)}: ${text(command.reason)}. Escalation pauses until then; the deadlines do not move, and the snooze is reported.` }], `snooze ${marker.key}`);
     }
     case "handoff": {
       const to = parseOwner(command.to);
@@ -120,13 +131,13 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
         const members = (await run.deps.github.listTeamMembers(to.org, to.slug)) ?? [];
         for (const m of members) if (assignees.length < 10 && (await run.deps.github.isAssignable(parseRepo(issueRepo), m))) assignees.push(m);
       }
-      if (!assignees.length && to?.kind === "user") return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, ${command.to} cannot be assigned in this repository; nothing changed.` }], "refuse a handoff");
+      if (!assignees.length && to?.kind === "user") return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, ${owner(command.to)} cannot be assigned in this repository; nothing changed.` }], "refuse a handoff");
       const after: Marker = {
         ...marker,
         routing: { ...marker.routing, assignees, mentions: to?.kind === "team" ? [command.to] : [], why: `handed off by @${actor}${command.reason ? `: ${command.reason}` : ""}` },
         timeline: [...marker.timeline, { at, event: "handoff", by: actor, detail: `${command.to}${command.reason ? `: ${command.reason}` : ""}` }],
       };
-      return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${command.to} by @${actor}${command.reason ? `: ${command.reason}` : ""}.` }], `hand ${marker.key} to ${command.to}`);
+      return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${owner(command.to)} by @${actor}${command.reason ? `: ${text(command.reason)}` : ""}.` }], `hand ${marker.key} to ${command.to}`);
     }
     case "revoke": {
       // Alerts the policy may revoke automatically are never grouped, so nothing here can be.

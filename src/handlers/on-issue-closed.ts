@@ -9,7 +9,9 @@ import { parseRepo } from "../github/port.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { issueContextFrom } from "./on-comment.ts";
 import { explainRefusals, planResolve } from "./respond-to-owner.ts";
-import { parseOwner } from "../core/routing/types.ts";
+import { authorizeAct } from "./authority.ts";
+import { placeProblem } from "../core/issue/provenance.ts";
+import type { RawIssue } from "./on-comment.ts";
 import { withGroupIssue } from "./plan-group.ts";
 import type { Run } from "./run.ts";
 
@@ -17,12 +19,12 @@ import type { Run } from "./run.ts";
  * `issues.closed` on a response issue. With a `resolution:*` label, the alert is resolved to
  * match. Without one, the issue is reopened with a request for a resolution: the clock keeps running.
  */
-export async function onIssueClosed(run: Run, payload: { issue?: Parameters<typeof issueContextFrom>[0]; repository?: unknown; sender?: { login?: string; type?: string } }): Promise<ExecutionReport | null> {
+export async function onIssueClosed(run: Run, payload: { issue?: RawIssue; repository?: unknown; sender?: { login?: string; type?: string } }): Promise<ExecutionReport | null> {
   if (!payload.issue) return null;
-  const event = issueContextFrom(payload.issue);
-  if (!event || event.marker.resolution) return null; // not ours, or closed by nhi-steward after resolving
   const { repo } = repositoryFrom(payload.repository);
   const issueRepo = repoName(repo);
+  const event = issueContextFrom(run, payload.issue, issueRepo);
+  if (!event || event.marker.resolution) return null; // not ours, or closed by nhi-steward after resolving
   // A group issue is read again under its lock: rows added since the event was sent are resolved too.
   return withGroupIssue(run, issueRepo, event, (found) => (found.marker.resolution ? Promise.resolve(null) : closed(run, payload, found, issueRepo)));
 }
@@ -31,15 +33,28 @@ async function closed(run: Run, payload: { sender?: { login?: string } }, found:
   const { log, clock } = run.deps;
   const actor = payload.sender?.login ?? "someone";
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
+  const misplaced = placeProblem(found.marker.repo, issueRepo, policy.response_repository);
+  if (misplaced) {
+    log.warn(`${issueRepo}#${found.issue.number} is not acted on: ${misplaced}.`);
+    return null;
+  }
   const now = clock.now();
   const labelled = found.issue.labels.filter((l) => l.startsWith("resolution:")).map((l) => l.slice(11));
   const known = labelled.filter(isResolution);
 
   let change;
-  if (known.length === 1) {
-    const security = policy.commands.security_team ? parseOwner(policy.commands.security_team) : null;
-    const members = security?.kind === "team" ? ((await run.deps.github.listTeamMembers(security.org, security.slug)) ?? []) : [];
-    change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor, { bySecurity: members.includes(actor) });
+  const verdict = known.length === 1 ? await authorizeAct(run, found.marker, policy, actor, { kind: "resolve", resolution: known[0]!, via: "close" }) : null;
+  if (verdict && !verdict.ok) {
+    // Not theirs to close: reopened as it was, the resolution label they added taken off, the alert untouched.
+    const at = now.toISOString();
+    const after: Marker = { ...found.marker, timeline: [...found.marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: `resolution:${known[0]!} refused: not authorised` }] };
+    change = planStateChange(issueRepo, found.issue, found.marker, after, policy, now, [
+      { op: "update-issue", issue: found.issue.number, state: "open" },
+      { op: "remove-label", issue: found.issue.number, label: `resolution:${known[0]!}` },
+      { op: "comment", issue: found.issue.number, body: `${verdict.reply}\n\nThis issue is reopened and the alert is untouched. The SLA clock keeps running.` },
+    ], `refuse a close of #${found.issue.number} by @${actor}`);
+  } else if (verdict) {
+    change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor, { bySecurity: verdict.bySecurity });
   } else {
     const at = now.toISOString();
     const after: Marker = { ...found.marker, timeline: [...found.marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: known.length > 1 ? `conflicting labels ${known.join(", ")}` : null }] };

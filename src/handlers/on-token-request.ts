@@ -2,6 +2,7 @@ import { InputError } from "../core/alert/input-error.ts";
 import { alertFromTokenRequest, tokenRequestKey } from "../core/alert/token-request.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { decodeMarker, type Marker } from "../core/issue/marker.ts";
+import { text } from "../core/issue/markdown.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
@@ -74,7 +75,7 @@ async function onTokenRequestEnded(run: Run, payload: TokenRequestPayload, actio
   const at = now.toISOString();
   const by = payload.sender?.login ?? (action === "cancelled" ? request.owner?.login : undefined) ?? "someone";
   const requester = request.owner?.login ?? null;
-  const token = `“${request.token_name ?? request.token_id}”`;
+  const token = `“${text(String(request.token_name ?? request.token_id))}”`;
   const comment =
     action === "denied"
       ? `@${by} denied this request on GitHub: the fine-grained token ${token}${requester ? ` of @${requester}` : ""} does not get the access it asked for. Closing this issue as **denied**.`

@@ -2,6 +2,7 @@ import { alertContext, repoName, type Alert, type RepoRef } from "../core/alert/
 import { decide, type Decision } from "../core/decide.ts";
 import { closedToNewAlerts, GROUP_BODY_LIMIT, memberAsPrevious, memberNews, memberOf, openGroup, ownerSignature, planGroupChange, renderGroup, withMember } from "../core/issue/group.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { text } from "../core/issue/markdown.ts";
 import { decodeMarker, replaceMarker, type Marker } from "../core/issue/marker.ts";
 import type { Change, ExistingIssue } from "../core/plan.ts";
 import type { Policy } from "../core/policy/schema.ts";
@@ -79,7 +80,7 @@ export async function planGroupJoin(run: Run, decision: Decision, policy: Policy
     }
     const first = !c.draft;
     const draft = c.draft ?? newDraft(run, where, c.issue, c.marker, policy);
-    if (marker.severity !== draft.marker.severity) draft.news.push(`Severity is now **${marker.severity}** (was ${draft.marker.severity}): #${alert.number} (${alert.secretTypeDisplayName}) joined this issue.`);
+    if (marker.severity !== draft.marker.severity) draft.news.push(`Severity is now **${marker.severity}** (was ${draft.marker.severity}): #${alert.number} (${text(alert.secretTypeDisplayName)}) joined this issue.`);
     draft.marker = marker;
     draft.lone = null;
     const n = draft.base ? `#${draft.base.number}` : draft.key;

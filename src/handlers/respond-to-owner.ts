@@ -1,5 +1,6 @@
 import { NEEDS_REASON, RESOLUTIONS, type Resolution } from "../core/commands.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { text } from "../core/issue/markdown.ts";
 import { isGitHubAlert } from "../core/alert/types.ts";
 import type { Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
@@ -40,7 +41,7 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
   if (ctx.policy.commands.approval_required.includes(resolution as never) && !approval.bySecurity && !approval.approvedBy) {
     const team = ctx.policy.commands.security_team ?? "security";
     const after: Marker = { ...marker, pending: { resolution, at, by: actor, comment: comment || null }, timeline: [...marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: `${resolution} awaits approval` }] };
-    const ops: Op[] = [{ op: "comment", issue: issue.number, body: `${team}: @${actor} resolves this as **${resolution}**${comment ? ` (“${comment}”)` : ""}. The policy needs a member of ${team} to confirm with \`/approve\` before the alert is resolved; until then the issue stays open and the clock runs.` }];
+    const ops: Op[] = [{ op: "comment", issue: issue.number, body: `${team}: @${actor} resolves this as **${resolution}**${comment ? ` (“${text(comment)}”)` : ""}. The policy needs a member of ${team} to confirm with \`/approve\` before the alert is resolved; until then the issue stays open and the clock runs.` }];
     if (issue.state === "closed") ops.unshift({ op: "update-issue", issue: issue.number, state: "open" });
     return planStateChange(issueRepo, issue, marker, after, policy, now, ops, `ask security to approve ${resolution} for ${marker.key}`);
   }
@@ -69,7 +70,7 @@ export async function planResolve(run: Run, ctx: IssueContext, resolution: Resol
   const ops: Op[] = [
     ...(github_ ? [{ op: "resolve-alert" as const, repo: marker.repo, alert: marker.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` }] : []),
     { op: "update-issue", issue: issue.number, state: "closed" },
-    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${comment}` : ""}.${github_ ? " The secret scanning alert is resolved to match." : ""}` },
+    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${text(comment)}` : ""}.${github_ ? " The secret scanning alert is resolved to match." : ""}` },
   ];
   if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
   if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });
@@ -115,7 +116,7 @@ async function planResolveGroup(run: Run, ctx: IssueContext, resolution: Resolut
   const ops: Op[] = [
     ...open.map((m) => ({ op: "resolve-alert" as const, repo: group.repo, alert: m.alert, resolution: RESOLUTIONS[resolution], comment: `${resolution} (${issue.url})${comment ? `: ${comment}` : ""}` })),
     { op: "update-issue", issue: issue.number, state: "closed" },
-    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${comment}` : ""}. ${open.length ? `The ${open.length} secret scanning alert${open.length > 1 ? "s" : ""} still open (${open.map((m) => `#${m.alert}`).join(", ")}) ${open.length > 1 ? "are" : "is"} resolved to match.` : "Every alert was already resolved."}` },
+    { op: "comment", issue: issue.number, body: `Resolved as **${resolution}** by @${actor}${comment ? `: ${text(comment)}` : ""}. ${open.length ? `The ${open.length} secret scanning alert${open.length > 1 ? "s" : ""} still open (${open.map((m) => `#${m.alert}`).join(", ")}) ${open.length > 1 ? "are" : "is"} resolved to match.` : "Every alert was already resolved."}` },
   ];
   if (!issue.labels.includes(`resolution:${resolution}`)) ops.push({ op: "add-labels", issue: issue.number, labels: [`resolution:${resolution}`] });
   if (issue.labels.includes(LABELS.needsResolution.name)) ops.push({ op: "remove-label", issue: issue.number, label: LABELS.needsResolution.name });
@@ -138,7 +139,7 @@ export async function explainRefusals(run: Run, report: ExecutionReport): Promis
     assignees: [],
     why: "",
     labels: [],
-    ops: [{ op: "comment", issue: r.change.issue!, body: `The secret scanning alert could not be resolved: ${r.error ?? "GitHub refused"}. This issue stays as it was; try again once that is sorted.` }],
+    ops: [{ op: "comment", issue: r.change.issue!, body: `The secret scanning alert could not be resolved: ${text(r.error ?? "GitHub refused")}. This issue stays as it was; try again once that is sorted.` }],
   }));
   return execute({ changes }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log: run.deps.log });
 }

@@ -15,6 +15,7 @@ import { readAlert, withLocations } from "./gather-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { issueIsCurrent, openIssueOf, planAlert } from "./plan-alert.ts";
 import { issueMarker } from "./issue-marker.ts";
+import { placeProblem } from "../core/issue/provenance.ts";
 import { planAppAccess } from "./app-inventory.ts";
 import { planGroupResolvedOnGitHub, planResolvedOnGitHub } from "./sync-alert.ts";
 import type { Run } from "./run.ts";
@@ -157,6 +158,11 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
           if (closing || issue.state !== "open") continue;
         }
         const { policy } = await loadPolicy(run, parseRepo(marker.repo));
+        const misplaced = placeProblem(marker.repo, repoName(issueRepo), policy.response_repository);
+        if (misplaced) {
+          log.warn(`sweep: ${repoName(issueRepo)}#${issue.number} is not acted on: ${misplaced}.`);
+          continue;
+        }
         clocks++;
         const via = options.effects?.pagerFor(policy) ?? null;
         const clockOf = (i: ExistingIssue, m: Marker) => planClock(i, m, { policy, now, pagerConfigured: via !== null });

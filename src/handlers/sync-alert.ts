@@ -2,6 +2,7 @@ import { repoName, type RepoRef } from "../core/alert/types.ts";
 import { groupBody, withMember } from "../core/issue/group.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import { replaceMarker, type Marker } from "../core/issue/marker.ts";
+import { text } from "../core/issue/markdown.ts";
 import type { Change, ExistingIssue } from "../core/plan.ts";
 import { parseRepo } from "../github/port.ts";
 import { loadPolicy } from "./load-policy.ts";
@@ -41,7 +42,7 @@ export async function planResolvedOnGitHub(run: Run, issue: ExistingIssue, marke
     why: marker.routing.why,
     labels: [],
     ops: [
-      { op: "comment", issue: issue.number, body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (“${raw.resolution_comment}”)` : ""}. Closing this issue to match.` },
+      { op: "comment", issue: issue.number, body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (“${text(raw.resolution_comment)}”)` : ""}. Closing this issue to match.` },
       { op: "update-issue", issue: issue.number, body: replaceMarker(issue.body, next), state: "closed" },
     ],
   };

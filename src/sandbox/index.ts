@@ -18,3 +18,6 @@ export type {
 export type { WebhookDelivery, WebhookEvent, WebhookRef } from "./webhooks.ts";
 export { OpenApi } from "./openapi.ts";
 export { seedDemo, DEMO_SECRETS, DEMO_SECRET_VALUES, DEMO_ALERTS, type DemoAlert, type DemoSeed } from "./demo.ts";
+import { appIdentity } from "../core/issue/provenance.ts";
+/** The identity the sandbox's installation tokens act as (its app, `nhi-steward`, id 1). */
+export const SANDBOX_APP_IDENTITY = appIdentity("nhi-steward", 1);

@@ -272,7 +272,7 @@ export function issue(state: SandboxState, i: IssueRecord, r: RepoRecord, urls: 
     closed_by: userOrNull(state, i.closedBy, urls),
     reactions: reactions(`${api}/reactions`),
     timeline_url: `${api}/timeline`,
-    performed_via_github_app: null,
+    performed_via_github_app: viaApp(state, i.viaApp, urls),
     state_reason: i.stateReason,
   };
 }
@@ -290,7 +290,7 @@ export function comment(state: SandboxState, c: CommentRecord, i: IssueRecord, r
     updated_at: c.updatedAt,
     issue_url: `${repoApi}/issues/${i.number}`,
     author_association: "NONE",
-    performed_via_github_app: null,
+    performed_via_github_app: viaApp(state, c.viaApp, urls),
     reactions: reactions(`${repoApi}/issues/comments/${c.id}/reactions`),
   };
 }
@@ -393,6 +393,29 @@ export function installation(state: SandboxState, inst: InstallationRecord, urls
 }
 
 /** GET /app: the integration. */
+/** GitHub's `performed_via_github_app`: nhi-steward itself, or another app (e.g. `github-actions`) by its slug. */
+function viaApp(state: SandboxState, slug: string | null, urls: Urls): Json | null {
+  if (slug === null) return null;
+  if (slug === state.app.slug) return integration(state, urls);
+  const owner = state.ensureUser("github", "Organization");
+  const id = slug === "github-actions" ? 15368 : 90000 + [...slug].reduce((n, ch) => n + ch.charCodeAt(0), 0);
+  return {
+    id,
+    slug,
+    node_id: nodeId("Integration", id),
+    client_id: `Iv1.other${id}`,
+    owner: simpleUser(owner, urls),
+    name: slug,
+    description: null,
+    external_url: `${urls.html}/apps/${slug}`,
+    html_url: `${urls.html}/apps/${slug}`,
+    created_at: owner.createdAt,
+    updated_at: owner.createdAt,
+    permissions: { issues: "write", metadata: "read" },
+    events: [],
+  };
+}
+
 export function integration(state: SandboxState, urls: Urls): Json {
   const owner = state.ensureUser(state.app.owner, "Organization");
   return {

@@ -53,10 +53,14 @@ export interface LabelRecord {
   default: boolean;
 }
 
+export type RepoPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
 export interface CommentRecord {
   id: number;
   body: string;
   user: string;
+  /** The slug of the GitHub App whose token wrote it (GitHub's `performed_via_github_app`); null for people. */
+  viaApp: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -72,6 +76,8 @@ export interface IssueRecord {
   labels: string[];
   assignees: string[];
   user: string;
+  /** The slug of the GitHub App whose token opened it (GitHub's `performed_via_github_app`); null for people. */
+  viaApp: string | null;
   comments: CommentRecord[];
   locked: boolean;
   createdAt: string;
@@ -237,8 +243,16 @@ export class SandboxState {
     return [...(this.auditLogs.get(key(org)) ?? [])].sort((a, b) => Number(a["@timestamp"]) - Number(b["@timestamp"]) || String(a._document_id).localeCompare(String(b._document_id)));
   }
 
-  /** Login used for requests whose token the sandbox did not mint or register (the Actions token's identity). */
-  defaultActor = "github-actions[bot]";
+  /**
+   * Login used for requests whose token the sandbox did not mint or register: the app's bot, as an
+   * installation token of nhi-steward acts (the Action is handed one). Register other tokens with
+   * `addToken` (e.g. `github-actions[bot]` for a workflow's GITHUB_TOKEN, or a person's PAT).
+   */
+  get defaultActor(): string {
+    return `${this.app.slug}[bot]`;
+  }
+  /** Repository permissions set with `setPermission`, by `owner/repo` then login. */
+  private readonly permissions = new Map<string, Map<string, RepoPermission>>();
 
   private readonly users = new Map<string, UserRecord>();
   private readonly orgMembers = new Map<string, Set<string>>();
@@ -419,6 +433,31 @@ export class SandboxState {
     return this.ensureUser(login, login.endsWith("[bot]") ? "Bot" : "User");
   }
 
+  /** The app a bot account belongs to (`slug[bot]` → `slug`); null for people. */
+  appOf(login: string): string | null {
+    const m = /^(.+)\[bot\]$/.exec(login);
+    return m ? m[1]! : null;
+  }
+
+  /** A person's permission on a repository (GET …/collaborators/{username}/permission). */
+  setPermission(owner: string, repo: string, login: string, permission: RepoPermission): void {
+    this.ensureUser(login);
+    const k = key(owner, repo);
+    if (!this.permissions.has(k)) this.permissions.set(k, new Map());
+    this.permissions.get(k)!.set(key(login), permission);
+  }
+
+  /**
+   * What GitHub answers for a person's permission: as set, else `write` for people assignable in
+   * the repository, `read` for other members of its organisation, `none` for everyone else.
+   */
+  permissionOf(r: RepoRecord, login: string): RepoPermission {
+    const set = this.permissions.get(key(r.owner, r.name))?.get(key(login));
+    if (set) return set;
+    if (r.assignable?.has(key(login))) return "write";
+    return this.isOrgMember(r.owner, login) ? "read" : "none";
+  }
+
   recordRevocations(credentials: string[]): void {
     this.revoked.push(...credentials);
   }
@@ -544,6 +583,7 @@ export class SandboxState {
       labels: fields.labels,
       assignees: fields.assignees,
       user: fields.user,
+      viaApp: this.appOf(fields.user),
       comments: [],
       locked: false,
       createdAt: now,
@@ -557,7 +597,7 @@ export class SandboxState {
 
   newComment(issue: IssueRecord, body: string, user: string): CommentRecord {
     const now = this.now();
-    const c: CommentRecord = { id: this.nextId.comment++, body, user, createdAt: now, updatedAt: now };
+    const c: CommentRecord = { id: this.nextId.comment++, body, user, viaApp: this.appOf(user), createdAt: now, updatedAt: now };
     issue.comments.push(c);
     issue.updatedAt = now;
     return c;

@@ -7,7 +7,7 @@ const given = (values: Partial<Record<InputName, string>>) => (name: InputName) 
 
 describe("Action inputs", () => {
   it("applies the defaults action.yml declares", () => {
-    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "", "sweep-state": "", shard: { index: 1, count: 1 } });
+    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "", "sweep-state": "", shard: { index: 1, count: 1 }, "app-slug": "" });
   });
 
   it.each([

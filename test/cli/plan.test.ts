@@ -25,7 +25,7 @@ describe("nhi-steward plan", () => {
     expect(plan.dryRun).toBe(true);
     expect(plan.changes).toHaveLength(1);
     const [change] = plan.changes;
-    expect(change).toMatchObject({ alert: "secret-scanning:acme/api#12", repository: "acme/api", action: "open", assignees: ["alice"], why: ".github/CODEOWNERS line 2: `/infra/ @alice`" });
+    expect(change).toMatchObject({ alert: "secret-scanning:acme/api#12", repository: "acme/api", action: "open", assignees: ["alice"], why: `${codeowners} line 2: \`/infra/ @alice\`` });
     expect(change.operations[0].op).toBe("create-issue");
     expect(change.operations[0].body).toContain("`infra/deploy.sh` line 12");
     expect(change.operations[0].body).toContain('"openedAt":"2026-11-26T09:00:00.000Z"');

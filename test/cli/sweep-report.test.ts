@@ -17,7 +17,7 @@ afterAll(async () => {
   await world.close();
 });
 
-const env = () => ({ GITHUB_TOKEN: "ghs_cli", GITHUB_API_URL: world.sandbox.url });
+const env = () => ({ GITHUB_TOKEN: "ghs_cli", GITHUB_API_URL: world.sandbox.url, NHI_APP_SLUG: "nhi-steward" });
 
 describe("nhi-steward sweep and report from a shell", () => {
   it("sweep --dry-run prints the plan and writes nothing", async () => {

@@ -1,5 +1,8 @@
+// Control: the marker is read at one place only, the last line of the body; a marker planted
+// earlier (a file path, a detector field, a quoted comment), one inside a code fence, and one
+// followed by other text are never read (src/core/issue/marker.ts).
 import { describe, expect, it } from "vitest";
-import { decodeMarker, encodeMarker, markerSchema, type MarkerInput } from "../../src/core/issue/marker.ts";
+import { decodeMarker, encodeKeyMarker, encodeMarker, markerKey, markerKeys, markerSchema, markerText, replaceMarker, type MarkerInput } from "../../src/core/issue/marker.ts";
 
 const marker: MarkerInput = {
   v: 1,
@@ -31,5 +34,69 @@ describe("marker", () => {
     expect(decodeMarker("<!-- nhi-steward:v1 {not json} -->")).toBeNull();
     expect(decodeMarker('<!-- nhi-steward:v1 {"v":1} -->')).toBeNull();
     expect(decodeMarker(null)).toBeNull();
+  });
+});
+
+describe("marker: read only at the end of the body", () => {
+  const planted = encodeMarker({ ...marker, key: "secret-scanning:acme/api#2", alert: 2 });
+  const real = encodeMarker(marker);
+
+  it("reads the real marker at the end, not one planted earlier", () => {
+    for (const body of [
+      `Where: \`${planted}\` line 3\n\n${real}`,
+      `${planted}\n\ntext\n\n${real}`,
+      `${planted}\n${real}`,
+    ]) {
+      expect(decodeMarker(body)?.key).toBe("secret-scanning:acme/api#12");
+      expect(markerKey(body)).toBe("secret-scanning:acme/api#12");
+      expect(markerKeys(body)).toEqual(["secret-scanning:acme/api#12"]);
+      expect(markerText(body)).toContain('"alert":12');
+    }
+  });
+
+  it("allows trailing whitespace and CRLF line ends (bodies edited on GitHub)", () => {
+    expect(decodeMarker(`text\r\n\r\n${real}\r\n  \n`)?.alert).toBe(12);
+  });
+
+  it("reads no marker followed by other text", () => {
+    for (const body of [`${real}\nmore text`, `${real} trailing`, `${real}\n\n<!-- a comment -->`, `${planted}\n\nplease fix this`]) {
+      expect(decodeMarker(body)).toBeNull();
+      expect(markerKey(body)).toBeNull();
+      expect(markerKeys(body)).toEqual([]);
+      expect(markerText(body)).toBeNull();
+    }
+  });
+
+  it("reads no marker inside a code fence, closed or left open", () => {
+    expect(decodeMarker(`text\n\n\`\`\`\n${real}\n\`\`\``)).toBeNull();
+    expect(decodeMarker(`text\n\n\`\`\`html\n${real}`)).toBeNull();
+    expect(decodeMarker(`text\n\n~~~~\n~~~\n${real}`)).toBeNull();
+    // A fence that was closed before it does not count.
+    expect(decodeMarker(`\`\`\`\ncode\n\`\`\`\n\n${real}`)?.alert).toBe(12);
+  });
+
+  it("reads no marker that does not start its line, or spans lines", () => {
+    expect(decodeMarker(`text ${real}`)).toBeNull();
+    expect(decodeMarker(`text\n\n<!-- nhi-steward:v1 {"v":1,\n"key":"k"} -->`)).toBeNull();
+  });
+
+  it("keeps reading the key markers of config-error, report and inventory issues", () => {
+    expect(markerKey(`body\n\n${encodeKeyMarker("config-error:acme/api:.github/nhi-steward.yml", "config-error")}`)).toBe("config-error:acme/api:.github/nhi-steward.yml");
+    expect(markerKey(`x\n<!-- nhi-steward:inventory {"apps":{}} -->\n${encodeKeyMarker("inventory:acme", "inventory")}`)).toBe("inventory:acme");
+  });
+
+  it("replaceMarker rewrites the marker at the end and leaves a planted one as text", () => {
+    const body = `Where: \`${planted}\`\n\n${real}\n`;
+    const next = replaceMarker(body, { ...marker, severity: "critical" });
+    expect(next.startsWith(`Where: \`${planted}\``)).toBe(true);
+    expect(decodeMarker(next)).toMatchObject({ key: "secret-scanning:acme/api#12", severity: "critical" });
+    expect(next.endsWith("\n")).toBe(true);
+  });
+
+  it("replaceMarker appends a marker to a body without one at its end, closing an open fence first", () => {
+    const appended = replaceMarker(`${planted}\n\nsomeone wrote this after it`, marker);
+    expect(decodeMarker(appended)?.key).toBe("secret-scanning:acme/api#12");
+    const fenced = replaceMarker("notes\n```\nleft open", marker);
+    expect(decodeMarker(fenced)?.key).toBe("secret-scanning:acme/api#12");
   });
 });

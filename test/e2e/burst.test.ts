@@ -8,6 +8,7 @@ import { sweep } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { seedServices } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 const REPOS = 5;
 const PER_REPO = 20;
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 describe("a backfill burst against GitHub's content-creation limit", () => {
   it("ends with exactly one issue per alert: paced by the limit, resumed by later sweeps, none lost or doubled", async () => {
-    const github = () => new OctokitPort(createOctokit({ token: "ghs_burst", baseUrl: sandbox.url, log, pace: false }));
+    const github = () => new OctokitPort(createOctokit({ token: "ghs_burst", baseUrl: sandbox.url, log, pace: false }), { self: SANDBOX_APP_IDENTITY });
     let sweeps = 0;
     const issues = () => Array.from({ length: REPOS }, (_, r) => sandbox.state.listIssues("acme", `svc-${r}`)).flat();
     while (issues().length < REPOS * PER_REPO && sweeps < 20) {

@@ -36,7 +36,7 @@ describe("owners answer in the issue", () => {
 
   it("refuses commands from people without the right, saying who may", async () => {
     await comment(world, "acme/api", issue().number, "mallory", "/snooze 2d not my problem");
-    expect(lastComment()).toBe("@mallory, only the assignees, members of the owning team, members of @acme/security may use `/snooze` here. Ask one of them, or ask security to add you.");
+    expect(lastComment()).toBe("@mallory, only the routed owners (@alice), members of @acme/security may `/snooze` here. Ask one of them, or ask security to hand it to you (`/handoff`).");
     expect(decodeMarker(issue().body)!.snooze).toBeNull();
   });
 
@@ -89,7 +89,12 @@ describe("closing the issue records the remediation", () => {
     expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
   });
 
-  it("wont-fix needs a reason; /resolve with one resolves and closes", async () => {
+  it("wont-fix needs GitHub's right to dismiss the alert and a reason; /resolve with both resolves and closes", async () => {
+    // Accepting the risk dismisses the alert on GitHub: only someone GitHub would let do that may.
+    await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix test fixture key, never deployed");
+    expect(lastComment()).toContain("which also needs GitHub's right to dismiss the alert (admin on acme/api)");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+    world.sandbox.state.setPermission("acme", "api", "alice", "admin");
     await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix");
     expect(lastComment()).toContain("`wont-fix` accepts a risk, so it needs a reason");
     await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix test fixture key, never deployed");
@@ -116,6 +121,10 @@ describe("risk acceptance that needs security's approval", () => {
     expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
     await comment(world, "acme/api", issue().number, "alice", "/approve");
     expect(lastComment()).toContain("only members of @acme/security may `/approve`");
+    await comment(world, "acme/api", issue().number, "erin", "/approve");
+    expect(lastComment()).toContain("approving a risk acceptance dismisses the alert, which also needs GitHub's right to dismiss the alert (admin on acme/api)");
+    expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
+    world.sandbox.state.setPermission("acme", "api", "erin", "admin");
     await comment(world, "acme/api", issue().number, "erin", "/approve");
     expect(world.sandbox.state.alert("acme", "api", alertNumber)).toMatchObject({ state: "resolved", resolution: "wont_fix" });
     expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "resolved", by: "alice", detail: expect.stringContaining("approved by @erin") });

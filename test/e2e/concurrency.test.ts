@@ -27,6 +27,7 @@ import { sweep } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { PLANTED, seedAcme } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 const ALERTS = 10;
 const SAME_DELIVERY_TIMES = 5;
@@ -277,7 +278,7 @@ async function appServer(baseUrl: string, clock: VirtualClock, log: MemoryLogger
  */
 async function sweepApi(sandbox: Sandbox, clock: VirtualClock, log: MemoryLogger) {
   const octokit = createOctokit({ token: "ghs_sweep", baseUrl: sandbox.url, log });
-  const report = await sweep(new Run({ github: new OctokitPort(octokit), clock, log }, { dryRun: false, maxOperations: null }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+  const report = await sweep(new Run({ github: new OctokitPort(octokit, { self: SANDBOX_APP_IDENTITY }), clock, log }, { dryRun: false, maxOperations: null }), { kind: "repository", repo: { owner: "acme", name: "api" } });
   const alerts = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
   const count = (action: string) => alerts.filter((r) => r.status === "applied" && r.change.action === action).length;
   return { opened: count("open"), updated: count("update"), failed: alerts.filter((r) => r.status === "failed").length };

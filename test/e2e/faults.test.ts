@@ -15,6 +15,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { sweep } from "../../src/handlers/sweep.ts";
 import type { Fault, RequestLogEntry } from "../../src/sandbox/index.ts";
 import { deliver, leaks, PLANTED, responseIssues, seedAcme, startWorld, type World } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 let world: World | undefined;
 afterEach(async () => {
@@ -85,7 +86,7 @@ function expectOpenedLog(w: World, n: number): void {
  */
 async function sweepApi(w: World) {
   const octokit = createOctokit({ token: "ghs_sweep", baseUrl: w.sandbox.url, log: w.log });
-  const report = await sweep(new Run({ github: new OctokitPort(octokit), clock: w.clock, log: w.log }, { dryRun: false, maxOperations: null }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+  const report = await sweep(new Run({ github: new OctokitPort(octokit, { self: SANDBOX_APP_IDENTITY }), clock: w.clock, log: w.log }, { dryRun: false, maxOperations: null }), { kind: "repository", repo: { owner: "acme", name: "api" } });
   const alerts = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
   return { opened: alerts.filter((r) => r.status === "applied" && r.change.action === "open").length, failed: alerts.filter((r) => r.status === "failed").length };
 }

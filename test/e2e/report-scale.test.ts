@@ -8,6 +8,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { seedAcme } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 const N = 5000;
 let sandbox: Sandbox;
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 describe("the report at scale", () => {
   it("reads 5,000 response issues with one paginated read per 100 issues", async () => {
-    const github = new OctokitPort(createOctokit({ token: "ghs_report", baseUrl: sandbox.url, log: new MemoryLogger(), pace: false }));
+    const github = new OctokitPort(createOctokit({ token: "ghs_report", baseUrl: sandbox.url, log: new MemoryLogger(), pace: false }), { self: SANDBOX_APP_IDENTITY });
     const report = await buildReport(new Run({ github, clock, log: new MemoryLogger() }), { kind: "repository", repo: { owner: "acme", name: "api" } }, 30);
     expect(report.records).toHaveLength(N);
     const issueReads = sandbox.requests.filter((r) => r.method === "GET" && r.path === "/repos/acme/api/issues");

@@ -9,6 +9,7 @@ import { sweep } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
 import { seedServices } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 /** A large organisation swept by a matrix of Action jobs, `shard: k/3`, one after another or at once. */
 const REPOS = 12;
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 const shardSweep = (index: number) =>
-  sweep(new Run({ github: new OctokitPort(createOctokit({ token: `ghs_shard${index}`, baseUrl: sandbox.url, log, pace: false })), clock, log }), { kind: "organization", org: "acme" }, { shard: { index, count: 3 } });
+  sweep(new Run({ github: new OctokitPort(createOctokit({ token: `ghs_shard${index}`, baseUrl: sandbox.url, log, pace: false }), { self: SANDBOX_APP_IDENTITY }), clock, log }), { kind: "organization", org: "acme" }, { shard: { index, count: 3 } });
 
 const repoOf = (path: string) => /^\/repos\/(acme\/[^/]+)\//.exec(path)?.[1];
 

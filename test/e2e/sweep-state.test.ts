@@ -8,6 +8,7 @@ import { OctokitPort } from "../../src/github/octokit-port.ts";
 import { fileStateStore, loadSweepState, saveSweepState, scopeId, type SweepStateStore } from "../../src/github/sweep-state.ts";
 import { WHOLE } from "../../src/core/shard.ts";
 import { asUser, leaks, PLANTED, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 /**
  * A sweep that starts from the previous sweep's state reads only what changed (alerts by
@@ -42,7 +43,7 @@ async function sweepWithState(world: World, options: { store?: SweepStateStore }
   const id = scopeId(ORG, WHOLE);
   const s = options.store ?? store;
   const sweepState = await loadSweepState(s, id, world.clock.now(), world.log);
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), { sweepState });
+  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), { self: SANDBOX_APP_IDENTITY, sweepState });
   const report = await sweepAsAction(world, { org: "acme" }, { github });
   await saveSweepState(s, github, id, world.log);
   return report;

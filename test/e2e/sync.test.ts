@@ -3,6 +3,7 @@ import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
 import { asUser, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 let world: World;
 let n: number;
@@ -50,7 +51,7 @@ describe("self-hosted interval sweep", () => {
     const { sweepInstallations } = await import("../../src/app/interval-sweep.ts");
     const { MemoryLock } = await import("../../src/github/lock/index.ts");
     const missed = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
-    const reports = await sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {} });
+    const reports = await sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, self: async () => SANDBOX_APP_IDENTITY });
     expect(reports).toHaveLength(1);
     expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`in acme/api (secret scanning alert #${missed})`))).toHaveLength(1);
   });
@@ -75,7 +76,7 @@ describe("self-hosted interval sweeps keep their state between intervals", () =>
     const { sweepInstallations } = await import("../../src/app/interval-sweep.ts");
     const { MemoryLock } = await import("../../src/github/lock/index.ts");
     const states = new Map();
-    const interval = () => sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, states });
+    const interval = () => sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, states, self: async () => SANDBOX_APP_IDENTITY });
     const first = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, validity: "active", locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
     await interval();
     expect(states.has("acme")).toBe(true);
@@ -113,7 +114,7 @@ describe("a sweep racing a webhook", () => {
         return super.ensureLabel(...args);
       }
     }
-    const github = new RacingPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }));
+    const github = new RacingPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), { self: SANDBOX_APP_IDENTITY });
     const report = await sweepAsAction(world, { repo: { owner: "acme", name: "api" } }, { github });
     expect(github.raced).toBe(true);
     expect(report.opened).toBe(0);

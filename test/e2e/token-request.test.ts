@@ -69,7 +69,9 @@ describe("token requests through the app", () => {
     expect(issue!.body).toContain("the policy's reviewer of token requests (`@acme/platform`)");
     await world.app.deliver("personal_access_token_request", request("approved"));
     expect(responseIssues(world, "acme/.github")).toHaveLength(1);
-    expect(responseIssues(world, "acme/.github")[0]!.body).toContain("granted by @carol");
+    // The token's name is the requester's text: the display name is escaped (no mention), while the
+    // requester stays mentioned on purpose in the Owner row.
+    expect(responseIssues(world, "acme/.github")[0]!.body).toContain("granted by @\u200bcarol");
   });
 
   it("a request within policy opens nothing", async () => {

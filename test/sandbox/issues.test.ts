@@ -36,7 +36,9 @@ describe("issues", () => {
       created_at: "2026-01-05T09:00:00Z",
       html_url: `https://github.com/acme/api/issues/${data.number}`,
     });
-    expect(sandbox.state.getIssue("acme", "api", data.number)).toMatchObject({ labels: ["nhi-response"], assignees: ["alice"], user: "github-actions[bot]" });
+    expect(sandbox.state.getIssue("acme", "api", data.number)).toMatchObject({ labels: ["nhi-response"], assignees: ["alice"], user: "nhi-steward[bot]" });
+    // Written with the app's installation token: GitHub names the app, as it does for every app-written issue.
+    expect(data.performed_via_github_app).toMatchObject({ id: 1, slug: "nhi-steward" });
     expect(sandbox.state.labels("acme", "api")).toEqual([{ name: "nhi-response", color: "ededed", description: null }]);
   });
 
@@ -62,7 +64,7 @@ describe("issues", () => {
     clock.advance(60_000);
     const closed = await gh.rest.issues.update({ ...repo, issue_number: data.number, title: "closed now", body: "done", state: "closed", state_reason: "not_planned" });
     expect(closed.data).toMatchObject({ title: "closed now", body: "done", state: "closed", state_reason: "not_planned", closed_at: "2026-01-05T09:01:00Z", updated_at: "2026-01-05T09:01:00Z" });
-    expect(closed.data.closed_by?.login).toBe("github-actions[bot]");
+    expect(closed.data.closed_by?.login).toBe("nhi-steward[bot]");
     const reopened = await gh.rest.issues.update({ ...repo, issue_number: data.number, state: "open" });
     expect(reopened.data).toMatchObject({ state: "open", state_reason: "reopened", closed_at: null });
     expect((await gh.rest.issues.get({ ...repo, issue_number: data.number })).data.title).toBe("closed now");

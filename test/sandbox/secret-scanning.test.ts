@@ -105,7 +105,7 @@ describe("secret scanning alerts", () => {
   it("resolves and reopens an alert with PATCH, recording who and the comment", async () => {
     const n = sandbox.state.addSecretScanningAlert("acme", "web", { secretType: "stripe_api_key", secret: "sk_test_sandbox" }).number;
     const { data } = await gh.rest.secretScanning.updateAlert({ owner: "acme", repo: "web", alert_number: n, state: "resolved", resolution: "revoked", resolution_comment: "rotated in vault" });
-    expect(data).toMatchObject({ state: "resolved", resolution: "revoked", resolution_comment: "rotated in vault", resolved_at: "2026-01-05T09:00:00Z", resolved_by: { login: "github-actions[bot]" } });
+    expect(data).toMatchObject({ state: "resolved", resolution: "revoked", resolution_comment: "rotated in vault", resolved_at: "2026-01-05T09:00:00Z", resolved_by: { login: "nhi-steward[bot]" } });
     expect(sandbox.state.alert("acme", "web", n)).toMatchObject({ state: "resolved", resolution: "revoked", resolutionComment: "rotated in vault" });
     expect(sandbox.state.everythingWritten()).toContain("rotated in vault");
     const again = await failure(gh.rest.secretScanning.updateAlert({ owner: "acme", repo: "web", alert_number: n, state: "resolved", resolution: "revoked" }));

@@ -7,6 +7,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { sweep, type SweepOptions } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 /** A planted secret: tests assert it never appears in anything nhi-steward writes. */
 export const PLANTED = {
@@ -126,7 +127,7 @@ export async function closeIssue(world: World, repo: string, issueNumber: number
 
 /** A GitHubPort as the Action builds it (a fresh one per run), against the sandbox, with write pacing off. */
 export function actionPort(world: Pick<World, "sandbox" | "log">, token = "ghs_sweep"): OctokitPort {
-  return new OctokitPort(createOctokit({ token, baseUrl: world.sandbox.url, log: world.log, pace: false }));
+  return new OctokitPort(createOctokit({ token, baseUrl: world.sandbox.url, log: world.log, pace: false }), { self: SANDBOX_APP_IDENTITY });
 }
 
 /** One sweep at the world's current (virtual) time, as the Action runs it: the organisation, or one repository. */

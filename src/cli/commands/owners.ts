@@ -178,6 +178,15 @@ function resolvePaths(io: CliIo, co: Codeowners, paths: string[], json: boolean)
   io.stdout(lines.join("\n"));
 }
 
+/**
+ * An error's message without what is said already: it starts with its kind ("Invalid owner `x` on
+ * line 4: …", as GitHub's errors API words it), and `FILE:LINE:COL:` in front gives the line.
+ */
+function checkMessage(e: { kind: string; line: number; message: string }): string {
+  if (!e.message.startsWith(e.kind)) return `${e.kind}: ${e.message}`;
+  return e.message.replace(` on line ${e.line}:`, ":");
+}
+
 function check(io: CliIo, loaded: { codeowners: Codeowners; shown: string }, json: boolean): number {
   const errors = loaded.codeowners.errors;
   if (json) {
@@ -185,7 +194,7 @@ function check(io: CliIo, loaded: { codeowners: Codeowners; shown: string }, jso
   } else if (errors.length === 0) {
     io.stdout(`${loaded.shown}: no errors (${plural(loaded.codeowners.rules.length, "rule")})`);
   } else {
-    io.stdout(errors.map((e) => `${loaded.shown}:${e.line}:${e.column}: ${e.kind}: ${e.message}${e.suggestion ? ` (${e.suggestion})` : ""}`).join("\n"));
+    io.stdout(errors.map((e) => `${loaded.shown}:${e.line}:${e.column}: ${checkMessage(e)}${e.suggestion ? ` (${e.suggestion})` : ""}`).join("\n"));
   }
   return errors.length > 0 ? 1 : 0;
 }

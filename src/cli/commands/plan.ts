@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { VirtualClock } from "../../core/clock.ts";
+import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from "../../core/codeowners/index.ts";
+import { Lru } from "../../core/lru.ts";
 import { repositoryFrom } from "../../core/alert/secret-scanning.ts";
 import { planJson } from "../../core/plan-report.ts";
 import { gatherAlert } from "../../handlers/gather-alert.ts";
@@ -78,9 +80,15 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const log = new MemoryLogger();
-  const run = new Run({ github: new OfflinePort(files), clock: now ? new VirtualClock(now) : systemClock, log }, { dryRun: true });
+  const github = new OfflinePort(files);
+  const parsedCodeowners = new Lru<Codeowners>(1);
+  const run = new Run({ github, clock: now ? new VirtualClock(now) : systemClock, log, parsedCodeowners }, { dryRun: true });
   try {
     const { repo, visibility } = repositoryFrom(payload.repository);
+    // The port serves --codeowners where GitHub looks first (.github/CODEOWNERS). Parsed here under
+    // the name given (the run's cache is keyed by path and sha), so the plan says `FILE line 3`.
+    const served = values.codeowners ? await github.readFile(repo, CODEOWNERS_LOCATIONS[0]) : null;
+    if (served && values.codeowners) parsedCodeowners.set(`${served.path}@${served.sha}`, parseCodeowners(served.text, { path: values.codeowners }));
     const extra: unknown[] = payload.location ? [payload.location] : [];
     if (values.path) {
       const [path, line] = values.path.split(/:(?=\d+$)/);

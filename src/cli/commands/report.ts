@@ -8,12 +8,13 @@ import { systemClock } from "../../system-clock.ts";
 import { connect, GITHUB_OPTIONS } from "../github-args.ts";
 import type { CliIo } from "../io.ts";
 
-export const REPORT_USAGE = `Usage: nhi-steward report (--repo OWNER/NAME | --org ORG) [--days N] [--out DIR] [--publish-to OWNER/NAME] [--api-url URL]
+export const REPORT_USAGE = `Usage: nhi-steward report (--repo OWNER/NAME | --org ORG) [--days N] [--out DIR] [--publish-to OWNER/NAME] [--app-slug SLUG] [--api-url URL]
 
 Reads the response issues in scope and prints the metrics report (Markdown): counts, time to
 acknowledge and remediate, SLA compliance, breaches, escalations, backlog. --out writes
 report.md, report.json and report.csv; --publish-to keeps one report issue there up to date.
-Reads the token from GITHUB_TOKEN.`;
+Reads the token from GITHUB_TOKEN; only issues nhi-steward wrote count (--app-slug SLUG or
+NHI_APP_SLUG names the GitHub App an installation token belongs to).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -32,7 +33,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     io.stderr("--days must be a whole number from 1 to 366.");
     return 2;
   }
-  const ctx = connect(values, io, "report", REPORT_USAGE);
+  const ctx = await connect(values, io, "report", REPORT_USAGE);
   if (typeof ctx === "number") return ctx;
   const run = new Run({ github: ctx.github, clock: systemClock, log: ctx.log });
   const scope = ctx.scope;

@@ -1,3 +1,4 @@
+import { inlineCode, text } from "../issue/markdown.ts";
 import type { Policy } from "../policy/schema.ts";
 import type { Alert, RepoRef } from "./types.ts";
 
@@ -47,11 +48,12 @@ export function alertFromInstallation(org: string, before: InstalledApp | undefi
     createdAt: null,
     locations: [],
     identityClassHint: "oauth-token",
+    // Markdown for the issue's table: the app's names and permissions are escaped.
     details: [
-      ["Why it is risky", `${now.slug} ${what} ${gained.join(", ")}`],
-      ["Repositories", now.selection],
-      ["All permissions", Object.entries(now.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"],
-      ...(publisher ? [["Publisher", `\`${publisher}\``] as [string, string]] : []),
+      ["Why it is risky", text(`${now.slug} ${what} ${gained.join(", ")}`)],
+      ["Repositories", text(now.selection)],
+      ["All permissions", text(Object.entries(now.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none")],
+      ...(publisher ? [["Publisher", inlineCode(publisher)] as [string, string]] : []),
     ],
     identity: { kind: "app", app: now.slug, clientId: now.clientId ?? null, publisher, permissions: now.permissions, requester: null },
   };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clip } from "../findings/common.ts";
 import { redact } from "../findings/redact.ts";
+import { fragment, inlineCode, text as mdText } from "../issue/markdown.ts";
 import type { Policy } from "../policy/schema.ts";
 import { tokenRequestKey } from "./token-request.ts";
 import type { Alert, GrantIdentity, RepoRef } from "./types.ts";
@@ -151,7 +152,7 @@ const SETTINGS: Record<AuditAction, (org: string, e: AuditEntry) => string> = {
   "org.oauth_app_access_approved": (org) => `https://github.com/organizations/${org}/settings/oauth_application_policy`,
   "integration_installation.create": (org) => `https://github.com/organizations/${org}/settings/installations`,
   "personal_access_token.access_granted": (org) => `https://github.com/organizations/${org}/settings/personal-access-tokens/active`,
-  "org_credential_authorization.grant": (org, e) => (e.actor ? `https://github.com/orgs/${org}/people/${e.actor}/sso` : `https://github.com/orgs/${org}/people`),
+  "org_credential_authorization.grant": (org, e) => (e.actor ? `https://github.com/orgs/${org}/people/${encodeURIComponent(e.actor)}/sso` : `https://github.com/orgs/${org}/people`),
 };
 
 /** A risky audit log entry as an `oauth-grant` alert; its issue opens in `home` (the response or `.github` repository). */
@@ -196,12 +197,13 @@ export function alertFromAuditEntry(org: string, e: AuditEntry, risks: string[],
       { title: "Organisation settings", url: SETTINGS[e.action](org, e) },
       { title: "The audit log", url: search },
     ],
+    // Markdown for the issue's table: every string of the entry is escaped.
     details: [
-      ["Why it is risky", risks.join("; ")],
-      ["Audit log event", `\`${e.action}\` by \`${e.actor ?? "unknown"}\` at ${e.at} (\`${e.id}\`)`],
-      ...(e.repositorySelection ? [["Repositories", e.repositorySelection] as [string, string]] : []),
-      ...(e.permissions ? [["Permissions", Object.entries(e.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none"] as [string, string]] : []),
-      ...(e.scopes.length ? [["Scopes", e.scopes.map((s) => `\`${s}\``).join(", ")] as [string, string]] : []),
+      ["Why it is risky", fragment(risks.join("; "))],
+      ["Audit log event", `${inlineCode(e.action)} by ${inlineCode(e.actor ?? "unknown")} at ${mdText(e.at)} (${inlineCode(e.id)})`],
+      ...(e.repositorySelection ? [["Repositories", mdText(e.repositorySelection)] as [string, string]] : []),
+      ...(e.permissions ? [["Permissions", mdText(Object.entries(e.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none")] as [string, string]] : []),
+      ...(e.scopes.length ? [["Scopes", e.scopes.map(inlineCode).join(", ")] as [string, string]] : []),
     ],
     ...(token && requester ? { mention: [`@${requester}`] } : {}),
     identity,

@@ -1,4 +1,5 @@
 import type { ExternalFinding } from "../findings/types.ts";
+import { plain, safeUrl } from "../issue/markdown.ts";
 import type { Alert, AlertLocation, RepoRef, Visibility } from "./types.ts";
 
 /** A short, stable, non-reversible id for a fingerprint (FNV-1a, 64-bit, hex). */
@@ -12,8 +13,16 @@ export function fingerprintId(fingerprint: string): string {
 }
 
 /** An external detector's finding or a dispatched alert, in the one Alert shape the pipeline routes. */
+/**
+ * Detector and dispatch fields stay plain text here (the issue renderer escapes them); URLs are kept
+ * only when they are http(s), re-serialised by `new URL`, so no other scheme reaches an issue.
+ */
 export function alertFromFinding(f: ExternalFinding, repo: RepoRef, visibility: Visibility | null): Alert {
-  const locations: AlertLocation[] = f.locations.map((l) => ({ type: "commit", path: l.path, startLine: l.startLine, endLine: l.endLine, commitSha: l.commitSha, blobUrl: l.url }));
+  const locations: AlertLocation[] = f.locations.map((l) => ({ type: "commit", path: l.path, startLine: l.startLine, endLine: l.endLine, commitSha: l.commitSha, blobUrl: safeUrl(l.url) }));
+  const links = f.links.flatMap((l) => {
+    const url = safeUrl(l.url);
+    return url ? [{ title: plain(l.title, 200), url }] : [];
+  });
   return {
     source: f.source,
     key: `${f.source}:${repo.owner}/${repo.name}@${fingerprintId(f.fingerprint)}`,
@@ -29,11 +38,11 @@ export function alertFromFinding(f: ExternalFinding, repo: RepoRef, visibility: 
     publiclyLeaked: false,
     multiRepo: false,
     pushProtectionBypassed: false,
-    htmlUrl: f.links[0]?.url ?? null,
+    htmlUrl: links[0]?.url ?? null,
     createdAt: null,
     locations,
     identityClassHint: f.identityClass,
-    links: f.links,
+    links,
     reporter: f.reporter,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fragment, text } from "../issue/markdown.ts";
 import type { Policy } from "../policy/schema.ts";
 import { describeIssues, InputError } from "./input-error.ts";
 import type { Alert, RepoRef } from "./types.ts";
@@ -59,7 +60,7 @@ export function alertFromTokenRequest(payload: unknown, policy: Policy): Alert |
   const [owner, name] = (policy.response_repository ?? `${org}/.github`).split("/") as [string, string];
   const repo: RepoRef = { owner, name };
   const approved = p.action === "approved";
-  const perms = (o: Record<string, string> | null | undefined) => Object.entries(o ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
+  const perms = (o: Record<string, string> | null | undefined) => text(Object.entries(o ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none");
   return {
     source: "token-request",
     key: tokenRequestKey(org, r.token_id),
@@ -79,12 +80,14 @@ export function alertFromTokenRequest(payload: unknown, policy: Policy): Alert |
     createdAt: r.created_at,
     locations: [],
     identityClassHint: "personal-access-token",
+    // Markdown for the issue's table, the payload's strings escaped (the requester names the token: it
+    // is in the display name, plain text that the renderer escapes).
     details: [
-      ["Why it is risky", risks.join("; ")],
+      ["Why it is risky", fragment(risks.join("; "))],
       ["Organization permissions", perms(r.permissions_result.organization)],
       ["Repository permissions", perms(r.permissions_result.repository)],
       ["Repositories", r.repository_selection === "all" ? "all" : String(r.repository_count ?? 0)],
-      ["Expires", r.token_expires_at ?? "never"],
+      ["Expires", r.token_expires_at ? text(r.token_expires_at) : "never"],
     ],
     mention: [`@${r.owner.login}`],
     identity: { kind: "token", app: null, clientId: null, publisher: null, permissions: flattenPermissions(r.permissions_result), requester: r.owner.login },

@@ -66,7 +66,11 @@ export interface Alert {
   links?: { title: string; url: string }[];
   /** Who reported it, for external findings: `gitleaks`, `wiz`, … */
   reporter?: string;
-  /** Extra rows for the issue's context table (e.g. a token request's permissions). */
+  /**
+   * Extra rows for the issue's context table (e.g. a token request's permissions): Markdown, every
+   * outside string in it escaped with core/issue/markdown.ts by the source that builds them.
+   * Every other field here is plain text (names, paths, URLs) that the renderer escapes.
+   */
   details?: [string, string][];
   /** People to mention whoever owns it (e.g. the requester of a token). */
   mention?: string[];

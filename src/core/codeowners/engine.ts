@@ -13,9 +13,13 @@
  * first match or until it reaches the best line found so far.
  * The winner is the highest line that matches: the same answer as the linear scan (reference.ts),
  * which tests check on generated files and on every benchmark corpus.
+ * A candidate is tested in time O(|pattern| × |path|), however many `*` and `**` it has: the
+ * shortcuts below are direct, and the general case is segmentsMatch (src/core/glob.ts), which
+ * matches without backtracking.
  */
 import { RuleTable } from "./parse.ts";
-import { compilePattern, globSegmentSource, isLoneStar, type CompiledPattern, type GlobPart, type MatchMode, type Segment } from "./pattern.ts";
+import { GLOBSTAR_TEST, globSegmentTest, literalTest, MODE_ANY, MODE_DIR, MODE_EXACT, segmentsMatch, type SegmentTest } from "../glob.ts";
+import { compilePattern, isLoneStar, type CompiledPattern, type MatchMode, type Segment } from "./pattern.ts";
 import { matchResult, UNMATCHED } from "./reference.ts";
 import type { Codeowners, CodeownersError, CodeownersMatch, CodeownersRule, ParseOptions } from "./types.ts";
 
@@ -30,87 +34,13 @@ const T_SUFFIX = 6; // `**/*.ext`: the segment ends with the suffix
 const T_SUFFIX_NOT_LAST = 7; // `**/*.ext/`: ... and is not the last segment
 const T_SEGMENTS = 8; // anything else: match the segments one by one
 
-// How one segment of a pattern is tested against one segment of a path.
-const K_LITERAL = 0;
-const K_GLOBSTAR = 1;
-const K_ANY = 2; // `*`
-const K_SUFFIX = 3; // `*a`
-const K_PREFIX = 4; // `a*`
-const K_PREFIX_SUFFIX = 5; // `a*b`
-const K_CONTAINS = 6; // `*a*`
-const K_REGEX = 7; // anything else (`?`, several `*`)
+const MODES: Record<MatchMode, number> = { any: MODE_ANY, dir: MODE_DIR, exact: MODE_EXACT };
 
-interface SegmentTest {
-  k: number;
-  a: string;
-  b: string;
-  source: string;
-  re: RegExp | undefined;
-}
-
-const MODE_ANY = 0;
-const MODE_DIR = 1;
-const MODE_EXACT = 2;
-
-function modeCode(m: MatchMode): number {
-  return m === "any" ? MODE_ANY : m === "dir" ? MODE_DIR : MODE_EXACT;
-}
-
+/** The test for one segment of a CODEOWNERS pattern (`?` is one code point). */
 function segmentTest(s: Segment): SegmentTest {
-  const t: SegmentTest = { k: K_REGEX, a: "", b: "", source: "", re: undefined };
-  if (s.kind === "literal") {
-    t.k = K_LITERAL;
-    t.a = s.text;
-    return t;
-  }
-  if (s.kind === "globstar") {
-    t.k = K_GLOBSTAR;
-    return t;
-  }
-  const [p0, p1, p2] = s.parts as [GlobPart, GlobPart, GlobPart];
-  const len = s.parts.length;
-  if (len === 1 && p0.kind === "star") t.k = K_ANY;
-  else if (len === 2 && p0.kind === "star" && p1.kind === "text") [t.k, t.a] = [K_SUFFIX, p1.text];
-  else if (len === 2 && p0.kind === "text" && p1.kind === "star") [t.k, t.a] = [K_PREFIX, p0.text];
-  else if (len === 3 && p0.kind === "text" && p1.kind === "star" && p2.kind === "text") [t.k, t.a, t.b] = [K_PREFIX_SUFFIX, p0.text, p2.text];
-  else if (len === 3 && p0.kind === "star" && p1.kind === "text" && p2.kind === "star") [t.k, t.a] = [K_CONTAINS, p1.text];
-  else t.source = `^${globSegmentSource(s)}$`;
-  return t;
-}
-
-function segmentPasses(t: SegmentTest, seg: string): boolean {
-  switch (t.k) {
-    case K_LITERAL:
-      return seg === t.a;
-    case K_ANY:
-      return true;
-    case K_SUFFIX:
-      return seg.endsWith(t.a);
-    case K_PREFIX:
-      return seg.startsWith(t.a);
-    case K_PREFIX_SUFFIX:
-      return seg.length >= t.a.length + t.b.length && seg.startsWith(t.a) && seg.endsWith(t.b);
-    case K_CONTAINS:
-      return seg.includes(t.a);
-    default:
-      return (t.re ??= new RegExp(t.source, "u")).test(seg);
-  }
-}
-
-/** Do `tests[si..]` match path segments from `pi`, ending where `mode` allows? */
-function segmentsMatch(tests: SegmentTest[], si: number, segs: string[], pi: number, n: number, mode: number): boolean {
-  while (si < tests.length) {
-    const t = tests[si]!;
-    if (t.k === K_GLOBSTAR) {
-      // Zero or more whole segments.
-      for (let k = pi; k <= n; k++) if (segmentsMatch(tests, si + 1, segs, k, n, mode)) return true;
-      return false;
-    }
-    if (pi >= n || !segmentPasses(t, segs[pi]!)) return false;
-    si++;
-    pi++;
-  }
-  return pi >= 1 && (mode === MODE_ANY ? pi <= n : mode === MODE_DIR ? pi < n : pi === n);
+  if (s.kind === "literal") return literalTest(s.text);
+  if (s.kind === "globstar") return GLOBSTAR_TEST;
+  return globSegmentTest(s.parts, true);
 }
 
 class IndexedCodeowners implements Codeowners {
@@ -290,7 +220,7 @@ class IndexedCodeowners implements Codeowners {
   #useSegments(i: number, p: CompiledPattern, start: number): void {
     this.#test[i] = T_SEGMENTS;
     this.#count[i] = start;
-    this.#mode[i] = modeCode(p.mode);
+    this.#mode[i] = MODES[p.mode];
     this.#extra[i] = p.segments;
   }
 

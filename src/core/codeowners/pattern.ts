@@ -225,8 +225,11 @@ export function isLoneStar(s: Segment): boolean {
   return s.kind === "glob" && s.parts.length === 1 && s.parts[0]!.kind === "star";
 }
 
+/** Without its trailing `/`s (a loop: `/\/+$/` would be quadratic on a long run of `/`). */
 function stripTrailingSlashes(s: string): string {
-  return s.replace(/\/+$/, "");
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 47) end--;
+  return s.slice(0, end);
 }
 
 function fail(offset: number, message: string, suggestion: string | null): PatternResult {

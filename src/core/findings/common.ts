@@ -58,11 +58,21 @@ export function jsonKind(value: unknown): string {
   return typeof value;
 }
 
-/** An http(s) URL, or null: other schemes (javascript:, data:, file:) never reach an issue. */
+/**
+ * An http(s) URL, parsed with `new URL` and re-serialised (encoded), or null: other schemes
+ * (javascript:, data:, file:), unparsable URLs and URLs with a user name or password never reach an
+ * issue. The issue renderer still encodes what Markdown would read (see core/issue/markdown.ts).
+ */
 export function httpUrl(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const t = value.trim();
-  return /^https?:\/\/[^\s]+$/i.test(t) && t.length <= 2000 ? t : null;
+  if (!/^https?:\/\/[^\s]+$/i.test(t) || t.length > 2000) return null;
+  try {
+    const url = new URL(t);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname && !url.username && !url.password ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A git commit SHA (abbreviated or full, SHA-1 or SHA-256), lowercased, else null. */

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { describeIssues, InputError } from "../alert/input-error.ts";
 import { IDENTITY_CLASSES } from "../policy/identity-classes.ts";
+import { POLICY_FILE, type Policy } from "../policy/schema.ts";
+import { repoMatches } from "../policy/select.ts";
 import { clip, DISPATCH_SCHEMA_FILE, isRecord } from "./common.ts";
 import { redact, sanitizeFinding, secretShapeIn } from "./redact.ts";
 import type { ExternalFinding, ParseResult } from "./types.ts";
@@ -78,7 +80,9 @@ const resourceSchema = z
         .string({ error: 'must be a string "owner/name", e.g. "acme/api"' })
         .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { error: 'must be "owner/name", e.g. "acme/api"' })
         .optional()
-        .describe("The repository the alert belongs to, as owner/name."),
+        .describe(
+          "The repository the alert belongs to, as owner/name. Its issue opens there only when it is the repository the dispatch is sent to, the organisation's response_repository, or one the organisation policy lets that repository name (dispatch.trusted); otherwise it opens in the repository the dispatch was sent to, with a note.",
+        ),
       system: text(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
       url: httpUrl("a link to the affected resource").optional().describe("A link to the affected resource."),
     },
@@ -226,4 +230,39 @@ function dispatchFinding(p: DispatchPayload): ExternalFinding {
   };
   // Token shapes in free text (summary, names, titles) are redacted rather than refused.
   return sanitizeFinding(finding);
+}
+
+/** Where a finding sent to one repository may open its issue. */
+export type FindingScope =
+  | { ok: true; repository: string; because: "sent there" | "the response repository" | "trusted" }
+  | { ok: false; claimed: string; problem: string; fix: string };
+
+/**
+ * Whether a finding sent to `receiver` (the repository a `repository_dispatch` went to, or where the
+ * Action ran with a findings report) may open its issue in the repository it names. Its own
+ * repository and the organisation's `response_repository` always; another repository of the same
+ * organisation only when the organisation policy lists it under `dispatch.trusted`. Anyone who can
+ * dispatch to one repository could otherwise write response issues in any other. Names are compared
+ * case-insensitively, as GitHub does. `policy` must be the organisation's (a repository's own file
+ * could grant itself anything).
+ */
+export function findingScope(receiver: string, claimed: string | null, policy: Pick<Policy, "response_repository" | "dispatch">): FindingScope {
+  const to = receiver.toLowerCase();
+  const named = claimed?.toLowerCase() ?? to;
+  if (named === to) return { ok: true, repository: claimed ?? receiver, because: "sent there" };
+  if (policy.response_repository && named === policy.response_repository.toLowerCase()) return { ok: true, repository: claimed!, because: "the response repository" };
+  const problem = `${receiver} may not open issues in ${claimed}`;
+  const [toOwner] = to.split("/");
+  const [namedOwner] = named.split("/");
+  if (toOwner !== namedOwner) {
+    return { ok: false, claimed: claimed!, problem, fix: `send findings about ${claimed} to a repository of ${claimed!.split("/")[0]}: a policy lets repositories name only repositories of their own organisation` };
+  }
+  const lower = (patterns: readonly string[]) => patterns.map((p) => p.toLowerCase());
+  if (policy.dispatch.trusted.some((t) => repoMatches(lower([t.repository]), to) && repoMatches(lower(t.may_name), named))) return { ok: true, repository: claimed!, because: "trusted" };
+  return {
+    ok: false,
+    claimed: claimed!,
+    problem,
+    fix: `if ${receiver} should speak for ${claimed}, add to the organisation policy (${receiver.split("/")[0]}/.github:${POLICY_FILE}): dispatch: { trusted: [{ repository: "${receiver}", may_name: ["${claimed}"] }] }`,
+  };
 }

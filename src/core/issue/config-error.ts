@@ -1,6 +1,7 @@
 import { repoName, type RepoRef } from "../alert/types.ts";
 import type { Change, ExistingIssue } from "../plan.ts";
 import { LABELS } from "./labels.ts";
+import { fragment, inlineCode, title as issueTitle } from "./markdown.ts";
 import { encodeKeyMarker } from "./marker.ts";
 
 export function configErrorKey(repo: RepoRef, path: string): string {
@@ -13,21 +14,23 @@ export function configErrorKey(repo: RepoRef, path: string): string {
  */
 export function planConfigError(repo: RepoRef, path: string, problems: string[], existing: ExistingIssue | null): Change {
   const key = configErrorKey(repo, path);
-  const title = `nhi-steward: ${path} is invalid, so the default policy applies`;
+  const title = issueTitle(`nhi-steward: ${path} is invalid, so the default policy applies`);
+  // The problems quote the file (keys, values, `_extends` targets): our Markdown around outside text.
   const body = [
     "> [!WARNING]",
-    `> nhi-steward could not use \`${path}\` in \`${repoName(repo)}\`. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
+    `> nhi-steward could not use ${inlineCode(path)} in ${inlineCode(repoName(repo))}. Alerts still reach people under the default policy, but the rules in this file (systems, owner rules, fallback owner, severity) are **not in force** until it is fixed.`,
     "",
     "## Problems",
     "",
-    ...problems.map((p) => `- ${p.replace(/\n/g, " ")}`),
+    ...problems.map((p) => `- ${fragment(p)}`),
     "",
     "## How to fix",
     "",
-    `Fix \`${path}\` on the default branch. Check it locally first with \`npx nhi-steward validate ${path}\`; add \`# yaml-language-server: $schema=…/policies/schema.json\` at the top for completion in your editor.`,
+    `Fix ${inlineCode(path)} on the default branch. Check it locally first with ${inlineCode(`npx nhi-steward validate ${path}`)}; add \`# yaml-language-server: $schema=…/policies/schema.json\` at the top for completion in your editor.`,
     "",
     "<sub>This issue is updated each time the policy fails to load. Close it once the file is fixed.</sub>",
     "",
+    // The last line, the only place the marker is read from (see marker.ts).
     encodeKeyMarker(key, "config-error"),
   ].join("\n");
   const base = { key, repo: repoName(repo), assignees: [], why: "invalid policy file" };

@@ -11,7 +11,7 @@ import type { SlaClock } from "../sla/targets.ts";
 import type { Change, ExistingIssue, Op } from "../plan.ts";
 import type { GroupMember } from "./group-schema.ts";
 import { isManagedStateLabel, labelSpec } from "./labels.ts";
-import { carryCheckedBoxes, cell, code } from "./markdown.ts";
+import { carryCheckedBoxes, cell, closeBlocks, fragment, inlineCode, link, owner, plain, text, title as issueTitle } from "./markdown.ts";
 import { encodeMarker, replaceMarker, type Marker } from "./marker.ts";
 import { renderIssue } from "./render.ts";
 
@@ -198,7 +198,7 @@ export function withMember(marker: Marker, member: GroupMember): Marker {
 
 /** The news a member's update brings, for a comment on the group. */
 export function memberNews(before: GroupMember, after: GroupMember): string[] {
-  const name = `#${after.alert} (${after.type})`;
+  const name = `#${after.alert} (${text(after.type)})`;
   const news: string[] = [];
   if (before.validity !== after.validity) {
     news.push(after.validity === "active" ? `**${name} is active**: GitHub now reports it works (was ${before.validity}). Revoke it now.` : `${name}: validity changed from ${before.validity} to **${after.validity}**.`);
@@ -216,16 +216,17 @@ const CLASS_NAME = (cls: string) => cls.replace(/-/g, " ");
 /** The runbook for a member: its system's, the policy's for its class, or the shipped one. */
 function runbookFor(policy: Policy, m: GroupMember): { text: string; source: string } {
   const system = m.system ? policy.systems.find((s) => s.name === m.system) : undefined;
-  if (system?.runbook) return { text: system.runbook, source: `the runbook of system ${system.name}` };
+  if (system?.runbook) return { text: system.runbook, source: `the runbook of system ${text(system.name)}` };
   const cls = m.identityClass as keyof typeof RUNBOOKS;
-  if (policy.runbooks[cls]) return { text: policy.runbooks[cls]!, source: `the policy's runbook for ${m.identityClass}` };
-  return { text: RUNBOOKS[cls] ?? RUNBOOKS.generic, source: `the default runbook for ${m.identityClass}` };
+  if (policy.runbooks[cls]) return { text: policy.runbooks[cls]!, source: `the policy's runbook for ${text(m.identityClass)}` };
+  return { text: RUNBOOKS[cls] ?? RUNBOOKS.generic, source: `the default runbook for ${text(m.identityClass)}` };
 }
 
 function demoteHeadings(markdown: string): string {
-  return markdown.replace(/^(#{1,5}) /gm, "#$1# ");
+  return closeBlocks(markdown.replace(/^(#{1,5}) /gm, "#$1# "));
 }
 
+/** Who a group is for, in its title (plain text: titles never mention). */
 function ownerName(routing: Routing): string {
   const team = routing.mentions.find((m) => m.includes("/"));
   if (team) return team;
@@ -234,9 +235,10 @@ function ownerName(routing: Routing): string {
   return people.length > 2 ? `${people.slice(0, 2).join(", ")} and ${people.length - 2} more` : people.join(" and ");
 }
 
+/** Our deliberate mentions of the owners routing chose, and why (escaped: it quotes paths and rules). */
 function ownerLine(routing: Routing): string {
-  const people = [...routing.assignees.map((a) => `@${a}`), ...routing.mentions.filter((m) => !routing.assignees.includes(m.slice(1)))];
-  return `${people.length ? people.join(", ") : "nobody yet"} (${routing.why})`;
+  const people = [...routing.assignees.map(owner), ...routing.mentions.filter((m) => !routing.assignees.includes(m.slice(1))).map(owner)];
+  return `${people.length ? people.join(", ") : "nobody yet"} (${fragment(routing.why)})`;
 }
 
 const ROW = /^(\s*)- \[([ xX])\] \*\*#(\d+)\*\*/;
@@ -255,11 +257,11 @@ function memberRow(m: GroupMember, ticked: boolean): string {
   const deadline = formatDeadline(new Date(m.sla.remediateBy), m.sla.timeZone, new Date(m.sla.startedAt)).replace(/, [^,]*$/, "");
   const validity = m.validity === "active" ? "**active**" : m.validity === "unknown" ? "validity unknown" : "inactive";
   const parts = [
-    `${m.url ? `[${cell(m.type)}](${m.url})` : cell(m.type)} (${code(m.secretType)})`,
+    `${link(m.type, m.url)} (${inlineCode(m.secretType)})`,
     validity + (m.publiclyLeaked ? ", **found in public sources**" : ""),
-    m.where ? `${code(m.where)}${m.locs > 1 ? ` and ${m.locs - 1} more` : ""}` : "location not reported yet",
-    m.severity,
-    m.resolution ? `resolved as ${m.resolution.resolution} by @${m.resolution.by}` : `remediate by ${deadline}`,
+    m.where ? `${inlineCode(m.where)}${m.locs > 1 ? ` and ${m.locs - 1} more` : ""}` : "location not reported yet",
+    text(m.severity),
+    m.resolution ? `resolved as ${text(m.resolution.resolution)} by ${owner(m.resolution.by)}` : `remediate by ${deadline}`,
   ];
   return `- [${ticked ? "x" : " "}] **#${m.alert}** ${parts.join(" · ")}`;
 }
@@ -272,10 +274,10 @@ function renderChecklist(marker: Marker, policy: Policy, oldBody: string | null,
   const sla = marker.sla as SlaClock;
   const sev = marker.severity as Severity;
   const ticked = oldBody ? tickedRows(oldBody) : new Set<number>();
-  const title = `${members.length} leaked credentials for ${ownerName(marker.routing)} in ${group.repo}`;
+  const title = issueTitle(`${members.length} leaked credentials for ${plain(ownerName(marker.routing), 100)} in ${group.repo}`);
   const active = open.filter((m) => m.validity === "active").length;
   const headline = open.length
-    ? `> **${sev.toUpperCase()}**: ${members.length} credentials leaked in ${code(group.repo)} and were found together, so they share this issue (${open.length} still open${active ? `, **${active} known to work**` : ""}). **Revoke or rotate each one** and tick its row, then close this issue with a resolution.`
+    ? `> **${sev.toUpperCase()}**: ${members.length} credentials leaked in ${inlineCode(group.repo)} and were found together, so they share this issue (${open.length} still open${active ? `, **${active} known to work**` : ""}). **Revoke or rotate each one** and tick its row, then close this issue with a resolution.`
     : `> Every credential in this issue is resolved.`;
 
   const sections = new Map<string, { source: string; text: string; members: GroupMember[] }>();
@@ -285,10 +287,10 @@ function renderChecklist(marker: Marker, policy: Policy, oldBody: string | null,
     s.members.push(m);
     sections.set(rb.text, s);
   }
-  const classes = [...new Set(members.map((m) => CLASS_NAME(m.identityClass)))];
+  const classes = [...new Set(members.map((m) => text(CLASS_NAME(m.identityClass))))];
 
   const rows: [string, string][] = [
-    ["Alerts", `${members.length} in ${code(group.repo)}: ${open.length} open, ${members.length - open.length} resolved; ${classes.join(", ")}`],
+    ["Alerts", `${members.length} in ${inlineCode(group.repo)}: ${open.length} open, ${members.length - open.length} resolved; ${classes.join(", ")}`],
     ["Severity", `**${sev}** (the highest of its alerts)`],
     ["Acknowledge by", `${formatDeadline(new Date(sla.acknowledgeBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
     ["Remediate by", `${formatDeadline(new Date(sla.remediateBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}, the earliest deadline of its open alerts`],
@@ -312,15 +314,16 @@ function renderChecklist(marker: Marker, policy: Policy, oldBody: string | null,
     ...[...sections.values()].flatMap((s) => [`**For ${s.members.map((m) => `#${m.alert}`).join(", ")}:**`, "", demoteHeadings(s.text).trim(), ""]),
     "<details><summary>Why you? How nhi-steward routed these alerts</summary>",
     "",
-    `- Owner: ${marker.routing.why} (for the first alert; every alert here went to the same people).`,
+    `- Owner: ${fragment(marker.routing.why)} (for the first alert; every alert here went to the same people).`,
     `- Grouped: the policy's \`grouping\` puts alerts for the same owner in the same repository that arrive within ${policy.grouping.window.kind === "elapsed" ? `${Math.round(policy.grouping.window.ms / 60_000)} minutes` : `${policy.grouping.window.days} working days`} into one issue (at most ${policy.grouping.max_alerts}).`,
     ...[...sections.values()].map((s) => `- Runbook for ${s.members.map((m) => `#${m.alert}`).join(", ")}: ${s.source}.`),
-    ...marker.routing.notes.map((n) => `- ${n}`),
+    ...marker.routing.notes.map((n) => `- ${fragment(n)}`),
     "",
     "</details>",
     "",
-    `<sub>Opened by nhi-steward for ${members.length} alerts (${code(marker.key)}). To resolve one alert differently, resolve it on GitHub: its row is ticked at the next sweep. Closing this issue with a resolution resolves every alert still open. The secrets themselves are never copied here. Answers to: ${policy.standards.join("; ")}.</sub>`,
+    `<sub>Opened by nhi-steward for ${members.length} alerts (${inlineCode(marker.key)}). To resolve one alert differently, resolve it on GitHub: its row is ticked at the next sweep. Closing this issue with a resolution resolves every alert still open. The secrets themselves are never copied here. Answers to: ${policy.standards.map(text).join("; ")}.</sub>`,
     "",
+    // The last line, the only place the marker is read from (see marker.ts).
     encodeMarker(marker),
   ].join("\n");
   // Ticks people made in the runbook survive; the rows' own ticks were set above.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROUTING_SOURCES } from "../routing/types.ts";
 import { groupSchema } from "./group-schema.ts";
+import { openFence } from "./markdown.ts";
 
 /**
  * The hidden record every response issue carries: `<!-- nhi-steward:v1 {json} -->`.
@@ -92,7 +93,27 @@ export const markerSchema = z.object({
 export type Marker = z.output<typeof markerSchema>;
 export type MarkerInput = z.input<typeof markerSchema>;
 
-const MARKER_RE = /<!-- nhi-steward:v1 (\{.*?\}) -->/s;
+const MARKER_PREFIX = "<!-- nhi-steward:v1 ";
+const MARKER_SUFFIX = " -->";
+
+/**
+ * Where a body's marker stands. It is read at one place only: the last line of the body (trailing
+ * whitespace aside), starting the line, outside any code fence. A marker-like text anywhere earlier
+ * (a planted one in a file path, a detector field, a comment quoted into the body) is never read,
+ * and neither is a last one followed by any other text.
+ */
+function findMarker(body: string | null | undefined): { start: number; end: number; json: string } | null {
+  if (!body) return null;
+  const trimmed = body.trimEnd();
+  if (!trimmed.endsWith(MARKER_SUFFIX)) return null;
+  const start = trimmed.lastIndexOf(MARKER_PREFIX);
+  if (start < 0 || (start > 0 && trimmed[start - 1] !== "\n")) return null;
+  const json = trimmed.slice(start + MARKER_PREFIX.length, trimmed.length - MARKER_SUFFIX.length);
+  // encodeMarker writes one line with no "--" in it, so the comment cannot have ended earlier.
+  if (!json.startsWith("{") || !json.endsWith("}") || /[\r\n]/.test(json) || json.includes("-->")) return null;
+  if (openFence(trimmed.slice(0, start))) return null;
+  return { start, end: trimmed.length, json };
+}
 
 export function encodeMarker(marker: MarkerInput): string {
   // "--" can only occur inside JSON strings, where "\u002d" means the same; this keeps "-->" out.
@@ -102,7 +123,11 @@ export function encodeMarker(marker: MarkerInput): string {
 
 /** The body with its marker replaced (the rest, written by people or earlier renders, is kept). */
 export function replaceMarker(body: string, marker: MarkerInput): string {
-  return MARKER_RE.test(body) ? body.replace(MARKER_RE, () => encodeMarker(marker)) : `${body}\n\n${encodeMarker(marker)}`;
+  const found = findMarker(body);
+  if (found) return `${body.slice(0, found.start)}${encodeMarker(marker)}${body.slice(found.end)}`;
+  // Appended as the last line; a code block left open above is closed first, or it would hold the marker.
+  const fence = openFence(body);
+  return `${body}${fence ? `\n${fence}` : ""}\n\n${encodeMarker(marker)}`;
 }
 
 /** Keeps the first entry and the latest ones, so the marker fits in an issue body. */
@@ -112,10 +137,10 @@ export function capTimeline<T>(timeline: T[], max = MAX_TIMELINE): T[] {
 
 /** The key of any nhi-steward issue (response or config error), without reading the rest. */
 export function markerKey(body: string | null | undefined): string | null {
-  const m = body ? MARKER_RE.exec(body) : null;
+  const m = findMarker(body);
   if (!m) return null;
   try {
-    const key = (JSON.parse(m[1]!) as { key?: unknown }).key;
+    const key = (JSON.parse(m.json) as { key?: unknown }).key;
     return typeof key === "string" ? key : null;
   } catch {
     return null;
@@ -127,10 +152,10 @@ export function markerKey(body: string | null | undefined): string | null {
  * index maps all of them to the issue, so a member's redelivery finds its group.
  */
 export function markerKeys(body: string | null | undefined): string[] {
-  const m = body ? MARKER_RE.exec(body) : null;
+  const m = findMarker(body);
   if (!m) return [];
   try {
-    const parsed = JSON.parse(m[1]!) as { key?: unknown; group?: { members?: { key?: unknown }[] } | null };
+    const parsed = JSON.parse(m.json) as { key?: unknown; group?: { members?: { key?: unknown }[] } | null };
     if (typeof parsed.key !== "string") return [];
     const members = Array.isArray(parsed.group?.members) ? parsed.group.members.map((x) => x?.key).filter((k): k is string => typeof k === "string") : [];
     return [parsed.key, ...members];
@@ -152,8 +177,7 @@ export function decodeMarker(body: string | null | undefined): Marker | null {
 
 /** The marker's JSON as it stands in a body, undecoded; null when the body has none. */
 export function markerText(body: string | null | undefined): string | null {
-  const m = body ? MARKER_RE.exec(body) : null;
-  return m ? m[1]! : null;
+  return findMarker(body)?.json ?? null;
 }
 
 /** Decodes a marker's JSON (see `markerText`); null when unreadable. */

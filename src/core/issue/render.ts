@@ -1,7 +1,7 @@
 import { alertLabel, isGrant, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
 import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
-import { cell, code } from "./markdown.ts";
+import { cell, closeBlocks, fragment, inlineCode, link, owner, plain, safeUrl, text, title } from "./markdown.ts";
 import { locationId } from "../alert/secret-scanning.ts";
 import { formatDeadline } from "../sla/format.ts";
 
@@ -17,32 +17,39 @@ const VALIDITY_TEXT: Record<Alert["validity"], string> = {
   unknown: "**Unknown.** GitHub could not check it with the provider. Assume it still works.",
 };
 
+/** Most characters of an alert's name in a title (the rest of the title names where and which alert). */
+const TITLE_NAME_MAX = 120;
+
+/** The title: plain text on GitHub, one line, its outside parts (names, reporters) capped. */
 export function issueTitle(alert: Alert): string {
-  if (isGrant(alert)) return `Risky ${alert.secretTypeDisplayName} (${alertLabel(alert)})`;
-  return `Leaked ${alert.secretTypeDisplayName} in ${repoName(alert.repo)} (${alertLabel(alert)})`;
+  const name = plain(alert.secretTypeDisplayName, TITLE_NAME_MAX);
+  const label = plain(alertLabel(alert), TITLE_NAME_MAX);
+  if (isGrant(alert)) return title(`Risky ${name} (${label})`);
+  return title(`Leaked ${name} in ${repoName(alert.repo)} (${label})`);
 }
 
 function describeLocation(l: AlertLocation): string {
   if (l.type === "commit" && "path" in l) {
     const line = l.startLine ? ` line ${l.startLine}` : "";
-    const commit = l.commitSha ? ` in commit ${code(l.commitSha.slice(0, 12))}` : "";
-    const link = l.blobUrl ? ` ([view](${l.blobUrl}))` : "";
-    return `${code(l.path)}${line}${commit}${link}`;
+    const commit = l.commitSha ? ` in commit ${inlineCode(l.commitSha.slice(0, 12))}` : "";
+    const view = safeUrl(l.blobUrl) ? ` (${link("view", l.blobUrl)})` : "";
+    return `${inlineCode(l.path)}${line}${commit}${view}`;
   }
   const where = l.type.replace(/_/g, " ");
-  return "url" in l && l.url ? `[${where}](${l.url})` : where;
+  return "url" in l && l.url ? link(where, l.url) : text(where);
 }
 
+/** Our deliberate mentions: the owners routing chose (never text from outside). */
 function ownerOrNull(decision: Decision): string | null {
   const r = decision.routing;
-  return r.assignees.length ? r.assignees.map((a) => `@${a}`).join(", ") : (r.mentions[0] ?? null);
+  return r.assignees.length ? r.assignees.map(owner).join(", ") : r.mentions[0] ? owner(r.mentions[0]) : null;
 }
 
 function ownerLine(decision: Decision): string {
   const r = decision.routing;
-  const people = [...r.assignees.map((a) => `@${a}`), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1)))];
+  const people = [...r.assignees.map(owner), ...r.mentions.filter((m) => !r.assignees.includes(m.slice(1))).map(owner)];
   const who = people.length ? people.join(", ") : "nobody yet";
-  return `${who} (${r.why})`;
+  return `${who} (${fragment(r.why)})`;
 }
 
 /** The whole issue for a decision: title, Markdown body for a developer, and the hidden marker. */
@@ -70,11 +77,12 @@ export function renderIssue(decision: Decision): RenderedIssue {
   };
 
   const sev = decision.severity.severity;
+  const name = text(alert.secretTypeDisplayName);
   const headline = isGrant(alert)
-    ? `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.`
+    ? `**${sev.toUpperCase()}**: a ${name}, with more access than the policy allows. **Review it now**: deny or restrict the grant, then close this issue.`
     : alert.validity === "inactive"
-      ? `A ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`
-      : `**${sev.toUpperCase()}**: a ${alert.secretTypeDisplayName} leaked in ${code(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
+      ? `A ${name} leaked in ${inlineCode(repoName(alert.repo))}. The provider reports it inactive: confirm, then close this issue.`
+      : `**${sev.toUpperCase()}**: a ${name} leaked in ${inlineCode(repoName(alert.repo))}. **Revoke or rotate it now**, then close this issue.`;
 
   const hidden = "Not shown here because this repository is public; open the alert (visible to people with security access).";
   const where = decision.publicSafe
@@ -89,36 +97,38 @@ export function renderIssue(decision: Decision): RenderedIssue {
     alert.visibility ? `${alert.visibility} repository` : null,
   ].filter(Boolean).join("; ");
   const system = decision.system;
-  const escalation = [ownerOrNull(decision), system?.manager ?? null].filter((x): x is string => Boolean(x));
+  const escalation = [ownerOrNull(decision), system?.manager ? owner(system.manager) : null].filter((x): x is string => Boolean(x));
 
+  // Every value is Markdown made safe: outside text through text/inlineCode/link, our own
+  // composed reasons through fragment; `details` are built with the same helpers by their source.
   const rows: [string, string][] = [
-    ["Identity", `${alert.secretTypeDisplayName} (${code(alert.secretType)}), class ${classification.identityClass.replace(/-/g, " ")}`],
+    ["Identity", `${name} (${inlineCode(alert.secretType)}), class ${text(classification.identityClass.replace(/-/g, " "))}`],
     ...(alert.details ?? []),
-    ["Severity", `**${sev}** (${decision.severity.reason})`],
+    ["Severity", `**${sev}** (${fragment(decision.severity.reason)})`],
     ["Where", where],
     ["Still active?", decision.publicSafe ? hidden : VALIDITY_TEXT[alert.validity]],
     ["Exposure", decision.publicSafe ? hidden : exposure],
     ...(system
       ? ([
-          ["Owning system", `**${system.name}**${system.description ? ` (${system.description})` : ""}, steward ${system.steward}${system.manager ? `, manager ${system.manager}` : ""}`],
-          ["Revoking this affects", system.dependents.length ? system.dependents.join(", ") : "no dependents declared"],
-          ...(system.depends_on.length ? ([["Depends on", system.depends_on.join(", ")]] as [string, string][]) : []),
-          ["Revocation method", system.revocation ?? "not declared for this system; follow the runbook below"],
+          ["Owning system", `**${text(system.name)}**${system.description ? ` (${fragment(system.description)})` : ""}, steward ${owner(system.steward)}${system.manager ? `, manager ${owner(system.manager)}` : ""}`],
+          ["Revoking this affects", system.dependents.length ? system.dependents.map(text).join(", ") : "no dependents declared"],
+          ...(system.depends_on.length ? ([["Depends on", system.depends_on.map(text).join(", ")]] as [string, string][]) : []),
+          ["Revocation method", system.revocation ? fragment(system.revocation) : "not declared for this system; follow the runbook below"],
         ] as [string, string][])
       : []),
     ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
     ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
-    ["Alert", alert.htmlUrl ? `[${repoName(alert.repo)} ${alertLabel(alert)}](${alert.htmlUrl})` : `${repoName(alert.repo)} ${alertLabel(alert)}`],
-    ...((alert.links ?? []).length > 1 ? ([["Links", (alert.links ?? []).map((l) => `[${l.title}](${l.url})`).join(", ")]] as [string, string][]) : []),
+    ["Alert", link(`${repoName(alert.repo)} ${alertLabel(alert)}`, alert.htmlUrl)],
+    ...((alert.links ?? []).length > 1 ? ([["Links", (alert.links ?? []).map((l) => link(l.title, l.url)).join(", ")]] as [string, string][]) : []),
     ["Owner", ownerLine(decision)],
     ...(escalation.length > 1 ? ([["Escalation path", escalation.join(" → ")]] as [string, string][]) : []),
   ];
 
   const why = [
-    `- Owner: ${routing.why}${file && !decision.publicSafe ? ` for ${code(file.path)}` : ""}.`,
-    `- Identity class: ${classification.identityClass}, from ${classification.reason}.`,
-    `- Runbook: ${decision.runbookSource}.`,
-    ...routing.notes.map((n) => `- ${n}`),
+    `- Owner: ${fragment(routing.why)}${file && !decision.publicSafe ? ` for ${inlineCode(file.path)}` : ""}.`,
+    `- Identity class: ${text(classification.identityClass)}, from ${fragment(classification.reason)}.`,
+    `- Runbook: ${fragment(decision.runbookSource)}.`,
+    ...routing.notes.map((n) => `- ${fragment(n)}`),
   ];
 
   const body = [
@@ -131,7 +141,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
     "",
     "## What to do",
     "",
-    demoteHeadings(decision.runbook).trim(),
+    closeBlocks(demoteHeadings(decision.runbook).trim()),
     "",
     "<details><summary>Why you? How nhi-steward routed this alert</summary>",
     "",
@@ -139,8 +149,9 @@ export function renderIssue(decision: Decision): RenderedIssue {
     "",
     "</details>",
     "",
-    `<sub>Opened by nhi-steward for ${code(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.join("; ")}.</sub>`,
+    `<sub>Opened by nhi-steward for ${inlineCode(alert.key)}. Close this issue when the credential is revoked or rotated. The secret itself is never copied here. Answers to: ${decision.standards.map(text).join("; ")}.</sub>`,
     "",
+    // The marker is the body's last line, the only place it is read from (see marker.ts).
     encodeMarker(marker),
   ].join("\n");
 

@@ -1,3 +1,4 @@
+import { cell, inlineCode, safeUrl, text as escapeText } from "../issue/markdown.ts";
 import { HOUR_MS } from "../sla/duration.ts";
 import { formatSpan } from "../sla/format.ts";
 import type { Compliance, DurationSummary, GroupStats, Metrics, Window } from "./compute.ts";
@@ -41,24 +42,21 @@ function complianceCell(c: Compliance): string {
   return c.rate === null ? DASH : `${percent(c.rate)} (${c.met}/${c.met + c.missed})`;
 }
 
-/** Text safe inside a table cell: no Markdown, no HTML, no line breaks. */
+/** Text safe inside a table cell: no Markdown, no HTML, no mentions or links, no line breaks (core/issue/markdown.ts). */
 function text(s: string): string {
-  return s
-    .replace(/\r\n?|\n/g, " ")
-    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
+  return cell(escapeText(s));
 }
 
 /** An owner in code, so a pinned report never notifies every owner it lists. */
 function owner(s: string): string {
-  const ticks = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(ticks + 1);
-  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
-  return `${fence}${pad}${s.replace(/\r\n?|\n/g, " ").replace(/\|/g, "\\|")}${pad}${fence}`;
+  return cell(inlineCode(s));
 }
 
-/** A URL that cannot end a Markdown link early. */
-function linkTarget(url: string): string {
-  return url.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+/** An item's link: `repo#issue` to its issue when the URL is http(s); the plain name otherwise. */
+function itemLink(repo: string, issue: number, url: string): string {
+  const label = `${text(repo)}#${issue}`;
+  const target = safeUrl(url);
+  return target ? `[${label}](${cell(target)})` : label;
 }
 
 function durationLine(d: DurationSummary): string {
@@ -197,7 +195,7 @@ export function renderReportMarkdown(m: Metrics, options: ReportOptions): string
         ["#", "Item", "Severity", "Owner", "Age", "Deadline"],
         m.slowestOpen.map((o, i) => [
           String(i + 1),
-          `[${text(o.repo)}#${o.issue}](${linkTarget(o.url)}) ${text(o.title)}`,
+          `${itemLink(o.repo, o.issue, o.url)} ${text(o.title)}`,
           o.severity,
           owner(o.owner),
           formatSpan(o.ageMs),

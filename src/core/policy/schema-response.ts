@@ -134,12 +134,18 @@ export const autoRevokeSchema = z
 
 export const commandsSchema = z
   .object({
-    security_team: team.optional().describe("Members of this team may run every command and approve risk acceptance."),
+    security_team: team.optional().describe("Members of this team may run every command on any response issue and `/approve` risk acceptance (accepting a risk also needs GitHub's right to dismiss the alert, see `risk_acceptance`)."),
     snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed."),
     approval_required: z
       .array(z.enum(["false-positive", "wont-fix", "used-in-tests"]))
       .default([])
       .describe("Resolutions that accept a risk and need a member of `security_team` to `/approve` before the alert is resolved."),
+    risk_acceptance: z
+      .array(owner)
+      .default([])
+      .describe(
+        "People (`@login`) and teams (`@org/team`) who may accept a risk on a secret scanning alert (`false-positive`, `wont-fix`, `used-in-tests`, or `/approve` of one) without GitHub's own right to dismiss it. Everyone else needs that right, checked with GitHub: admin on the alert's repository. Empty: only those GitHub would let dismiss the alert.",
+      ),
   })
   .strict()
   .prefault({});

@@ -182,6 +182,25 @@ export const policySchema = z
       .strict()
       .prefault({})
       .describe("Which GitHub App installations (and permission increases), and on Enterprise Cloud which audit-log OAuth app approvals, the sweep raises as oauth-grant alerts."),
+    dispatch: z
+      .object({
+        trusted: z
+          .array(
+            z
+              .object({
+                repository: glob.describe("The repository findings are sent to (owner/name, or a glob such as `acme/detector-*`): where a `repository_dispatch` `nhi-alert` is sent, or where the Action runs with `findings`."),
+                may_name: list(glob).describe("Repositories of the same organisation its findings may open issues for (globs, e.g. `acme/*` or `payments-*`)."),
+              })
+              .strict(),
+          )
+          .default([])
+          .describe("Repositories whose findings may name other repositories, and which."),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "Whose findings may open issues in another repository. A `repository_dispatch` (`nhi-alert`) or a findings report acts on the repository it was sent to, or on `response_repository`; a finding that names another repository is refused there unless listed here (it then opens in the repository it was sent to, with a note). Read from the organisation policy only.",
+      ),
     commands: commandsSchema.describe("Who may run `/snooze`, `/handoff`, `/revoke` beyond the owners, and limits."),
   })
   .strict();

@@ -1,5 +1,5 @@
-import picomatch from "picomatch";
 import type { Visibility } from "../alert/types.ts";
+import { compileGlob } from "../glob.ts";
 import type { IdentityClass } from "./identity-classes.ts";
 import type { Selector } from "./schema.ts";
 
@@ -24,11 +24,16 @@ export interface AlertFacts {
 }
 
 const matchers = new Map<string, (s: string) => boolean>();
+/**
+ * The policy's globs (`repositories`, `paths`, `apps`): picomatch's syntax with `dot: true`, matched
+ * in time O(|pattern| × |text|) by src/core/glob.ts, which lists what is supported (`*`, `**`, `?`,
+ * `[...]`, `{a,b}`, `\` escapes).
+ */
 function glob(pattern: string, nocase = false): (s: string) => boolean {
   const id = `${nocase ? "i" : "c"}:${pattern}`;
   let m = matchers.get(id);
   if (!m) {
-    m = picomatch(pattern, { dot: true, nocase });
+    m = compileGlob(pattern, { nocase });
     matchers.set(id, m);
   }
   return m;

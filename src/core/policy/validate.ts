@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { didYouMean } from "./did-you-mean.ts";
 import { IDENTITY_CLASSES } from "./identity-classes.ts";
@@ -40,18 +40,77 @@ function unwrap(schema: z.ZodType): z.ZodType {
   }
 }
 
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  entries?: Record<string, unknown>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+}
+
+const defOf = (schema: z.ZodType): SchemaDef => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+
+/** The schema of the option at a path, as written (wrappers kept, so its description is there), or null. */
+function schemaAt(path: readonly PropertyKey[]): z.ZodType | null {
+  let s: z.ZodType = policySchema;
+  for (const p of path) {
+    const def = defOf(unwrap(s));
+    if (def.type === "object" && typeof p === "string" && def.shape?.[p]) s = def.shape[p];
+    else if (def.type === "array" && typeof p === "number" && def.element) s = def.element;
+    else if (def.type === "record" && def.valueType) s = def.valueType;
+    else return null;
+  }
+  return s;
+}
+
+/** The option's description from the schema (on it or on what it wraps), without a final period. */
+function descriptionOf(schema: z.ZodType): string | null {
+  for (let s: z.ZodType | undefined = schema; s; ) {
+    if (s.description) return s.description.replace(/\.$/, "");
+    const def: SchemaDef = defOf(s);
+    s = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+  }
+  return null;
+}
+
+/** The values an enum allows; null for any other schema. */
+function enumValues(schema: z.ZodType): string[] | null {
+  const def = defOf(unwrap(schema));
+  return def.type === "enum" && def.entries ? Object.values(def.entries).map(String) : null;
+}
+
+const TYPE_WORDS: Record<string, string> = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "a mapping" };
+
+/**
+ * A required key that is not there: where it goes and what to write, from the schema, e.g.
+ * `sla.targets.high.calendar is missing: write \`calendar: 24x7\` or \`calendar: business\`. Count round the clock…`.
+ */
+function missing(issue: z.core.$ZodIssue, where: string): string {
+  const key = String(issue.path[issue.path.length - 1]);
+  const schema = schemaAt(issue.path);
+  const description = schema ? descriptionOf(schema) : null;
+  const values = schema ? enumValues(schema) : null;
+  const expected = values ? `one of ${values.join(", ")}` : issue.code === "invalid_type" ? TYPE_WORDS[issue.expected] : undefined;
+  const write = values && values.length <= 3 ? `write ${values.map((v) => `\`${key}: ${v}\``).join(" or ")}` : `add \`${key}:\`${expected ? ` (${expected})` : ""}`;
+  return `${where} is missing: ${write}.${description ? ` ${description}.` : ""}`;
+}
+
+/** True when the issue is about a key its mapping does not have (zod says "expected string, received undefined"). */
+function isMissingKey(issue: z.core.$ZodIssue, data: unknown): boolean {
+  if (issue.code !== "invalid_type" && issue.code !== "invalid_value" && issue.code !== "invalid_union") return false;
+  const key = issue.path[issue.path.length - 1];
+  if (typeof key !== "string") return false;
+  const parent = valueAt(data, issue.path.slice(0, -1));
+  return parent !== null && typeof parent === "object" && !Array.isArray(parent) && (parent as Record<string, unknown>)[key] === undefined;
+}
+
 /** The keys a schema accepts at a path (for "did you mean"). */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  let s = unwrap(policySchema);
-  for (const p of path) {
-    const def = (s as unknown as { _zod: { def: { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType } } })._zod.def;
-    if (def.type === "object" && typeof p === "string" && def.shape?.[p]) s = unwrap(def.shape[p]);
-    else if (def.type === "array" && typeof p === "number" && def.element) s = unwrap(def.element);
-    else if (def.type === "record" && def.valueType) s = unwrap(def.valueType);
-    else return [];
-  }
-  const def = (s as unknown as { _zod: { def: { type: string; shape?: Record<string, unknown> } } })._zod.def;
-  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
+  const schema = schemaAt(path);
+  const def = schema ? defOf(unwrap(schema)) : null;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 
 function position(doc: Document, counter: LineCounter, path: readonly PropertyKey[], key?: string): { line: number; col: number } {
@@ -95,9 +154,9 @@ function explain(issue: z.core.$ZodIssue, data: unknown): string {
       })
       .join("\n");
   }
+  if (isMissingKey(issue, data)) return missing(issue, where);
   if (issue.code === "invalid_type") {
     const got = valueAt(data, issue.path);
-    if (got === undefined) return `${prefix}is required (${issue.expected}).`;
     const asList = issue.expected === "array" && (typeof got === "string" || typeof got === "number") ? ` Write it as a list: [${JSON.stringify(got)}].` : "";
     return `${prefix}expected ${article(issue.expected)}, got ${kind(got)} (${JSON.stringify(got)}).${asList}`;
   }
@@ -136,23 +195,26 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function validatePolicyText(text: string, file: string): ValidatedPolicy {
   const counter = new LineCounter();
+  // prettyErrors off: messages without the parser's own "at line …" and excerpt; the position comes from its offsets.
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const problems: PolicyProblem[] = [];
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    problems.push({ file, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}` });
+    const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
+    problems.push({ file, line: pos.line, column: pos.col, message: `not valid YAML: ${e.message.split("\n")[0]}.` });
   }
-  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems };
+  if (problems.length) return { policy: null, data: null, extendsFrom: null, problems: sortProblems(problems) };
 
   let raw: unknown;
   try {
     raw = doc.toJS() ?? {};
   } catch (e) {
     // e.g. an alias (`*name`) with no anchor: the parser accepts it, building the value does not.
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: 1, column: 1, message: `not valid YAML: ${(e as Error).message}` }] };
+    const pos = counter.linePos(unresolvedAlias(doc) ?? 0);
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: pos.line, column: pos.col, message: `not valid YAML: ${(e as Error).message}` }] };
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: 1, column: 1, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
+    const pos = counter.linePos((doc.contents as Node | null)?.range?.[0] ?? 0);
+    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: pos.line, column: pos.col, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
   }
   const { _extends, ...data } = raw as Record<string, unknown>;
   if (_extends !== undefined && typeof _extends !== "string") {
@@ -173,13 +235,32 @@ export function validatePolicyText(text: string, file: string): ValidatedPolicy 
       });
     }
   }
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  sortProblems(problems);
   return {
     policy: problems.length ? null : (parsed.data as Policy),
     data,
     extendsFrom: typeof _extends === "string" ? _extends : null,
     problems,
   };
+}
+
+function sortProblems(problems: PolicyProblem[]): PolicyProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Where the first alias without an anchor (`*name` before or without `&name`) is, as an offset. */
+function unresolvedAlias(doc: Document): number | null {
+  let at: number | null = null;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined && node.range) {
+        at = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
 }
 
 export function formatProblem(p: PolicyProblem): string {

@@ -2,6 +2,7 @@ import type { Policy } from "../policy/schema.ts";
 import type { EscalationLevel } from "../policy/schema-response.ts";
 import { emptyState, stateLabels } from "../decide.ts";
 import { isManagedStateLabel, labelSpec } from "../issue/labels.ts";
+import { fragment, text } from "../issue/markdown.ts";
 import { replaceMarker, type Marker, type TimelineEntry } from "../issue/marker.ts";
 import type { Change, ExistingIssue, Op } from "../plan.ts";
 import { parseOwner } from "../routing/types.ts";
@@ -91,7 +92,7 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
   if (!sla || marker.resolution) return { change: emptyChange(issue, marker), revokeRequested: false, marker };
 
   if (next.snooze && new Date(next.snooze.until) <= now) {
-    comments.push(`The snooze by @${next.snooze.by} ended (${next.snooze.reason}). Escalation resumes.`);
+    comments.push(`The snooze by @${next.snooze.by} ended (${text(next.snooze.reason)}). Escalation resumes.`);
     event("snooze-expired", next.snooze.until);
     next.snooze = null;
   }
@@ -110,10 +111,11 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
     const toOnCall = afterHours && policy.escalation.on_call && level.target !== "on-call" && level.target !== "incident-commander";
     const who = toOnCall ? [policy.escalation.on_call!] : target.mentions;
     const name = `L${index + 1}${level.name ? ` (${level.name})` : ""}`;
+    const shown = `L${index + 1}${level.name ? ` (${text(level.name)})` : ""}`;
     const deadline = new Date(level.from === "acknowledge" ? sla.acknowledgeBy : sla.remediateBy);
     const when = `${level.from === "acknowledge" ? "acknowledge" : "remediate"} deadline ${formatDeadline(deadline, sla.timeZone, now)}`;
     const lines = [
-      `**Escalation ${name}${repeat ? ", repeated" : ""}**: ${who.join(" ") || "(nobody configured)"}, this ${next.severity} alert is not ${level.from === "acknowledge" ? "acknowledged" : "remediated"} (${when}).`,
+      `**Escalation ${shown}${repeat ? ", repeated" : ""}**: ${who.join(" ") || "(nobody configured)"}, this ${next.severity} alert is not ${level.from === "acknowledge" ? "acknowledged" : "remediated"} (${when}).`,
     ];
     if (toOnCall) {
       lines.push(`It is outside business hours, so this goes to on-call instead of ${target.describe}; the owner gets it back at the next business opening.`);
@@ -166,7 +168,7 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
   if (lastAfterHours && !afterHours && (!lastHandback || lastHandback.at < lastAfterHours.at)) {
     const overnight = next.timeline.filter((e) => e.at >= lastAfterHours.at && e.event !== "handed-back");
     comments.push(
-      [`Good morning ${owner}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${e.detail})` : ""}`)].join("\n"),
+      [`Good morning ${owner}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${fragment(e.detail)})` : ""}`)].join("\n"),
     );
     event("handed-back", owner);
   }

@@ -263,6 +263,19 @@ export const issueRoutes: Route[] = [
     if (!ctx.state.isAssignable(r, ctx.params.assignee ?? "")) throw notFound();
     return noContent();
   }),
+  route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "collaborators/collaborators#get-repository-permissions-for-a-user", (ctx) => {
+    const r = repoOf(ctx);
+    const user = ctx.state.user(ctx.params.username ?? "");
+    if (!user || user.type === "Organization") throw notFound();
+    const permission = ctx.state.permissionOf(r, user.login);
+    const level = { admin: 5, maintain: 4, write: 3, triage: 2, read: 1, none: 0 }[permission];
+    return json(200, {
+      // GitHub's legacy field folds maintain into write and triage into read.
+      permission: permission === "maintain" ? "write" : permission === "triage" ? "read" : permission,
+      role_name: permission,
+      user: { ...(simpleUser(user, ctx.urls) as object), permissions: { admin: level >= 5, maintain: level >= 4, push: level >= 3, triage: level >= 2, pull: level >= 1 }, role_name: permission },
+    });
+  }),
   route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/assignees", "issues/assignees#add-assignees-to-an-issue", (ctx) => {
     const r = repoWithIssues(ctx);
     const i = issueOf(ctx, r);

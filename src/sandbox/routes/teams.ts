@@ -1,5 +1,5 @@
 /** Teams and users. */
-import { json, notFound, paginate, queryEnum, route, type Route, type RouteContext } from "../http.ts";
+import { HttpError, json, notFound, paginate, queryEnum, route, type Route, type RouteContext } from "../http.ts";
 import { publicUser, simpleUser, team, teamFull } from "../render.ts";
 import type { TeamRecord } from "../state.ts";
 
@@ -28,6 +28,13 @@ export const teamRoutes: Route[] = [
     return paginate(ctx, members, (m) => ({ ...simpleUser(ctx.state.ensureUser(m.login), ctx.urls), role: m.role, inherited: false }));
   }),
 
+  // The token's own account. GitHub answers 403 to an app's installation token (it is no user).
+  route("GET", "/user", "users/users#get-the-authenticated-user", (ctx) => {
+    const u = ctx.actor();
+    if (u.type === "Bot") throw new HttpError(403, "Resource not accessible by integration");
+    const publicRepos = ctx.state.reposOf(u.login).filter((r) => r.visibility === "public").length;
+    return json(200, publicUser(u, ctx.urls, publicRepos));
+  }),
   route("GET", "/users/{username}", "users/users#get-a-user", (ctx) => {
     const u = ctx.state.user(ctx.params.username ?? "");
     if (!u) throw notFound();

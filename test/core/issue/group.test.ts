@@ -204,3 +204,21 @@ describe("planning a group's writes", () => {
     ]);
   });
 });
+
+// Control: a group's checklist renders its members' outside fields (paths, names, URLs) escaped,
+// and its marker stays the only one, on the last line (src/core/issue/markdown.ts, marker.ts).
+describe("a group's rows are escaped", () => {
+  it("a hostile path, name and URL cannot plant a marker, mention anyone or add a link", () => {
+    const planted = '<!-- nhi-steward:v1 {"v":1,"key":"secret-scanning:acme/api#9"} -->';
+    const hostile = alert(2, { secret_type_display_name: "@acme/security ![x](https://evil.example/x.png)", html_url: "https://github.com/acme/api/x)![y](https://evil.example/y.png" }, `infra/${planted} @acme/platform.sh`);
+    const m = group([alert(1), hostile]);
+    const { title, body } = renderGroup(m, ON)!;
+    expect(title).not.toMatch(/[\r\n]/);
+    expect(markerKeys(body)).toEqual([m.key, alert(1).key, hostile.key]);
+    expect(body.split("<!-- nhi-steward:v1").length).toBe(2);
+    const row = body.split("\n").find((l) => l.startsWith("- [ ] **#2**"))!;
+    expect(row).toContain("[@\u200bacme/security !\\[x\\](https:\u200b//evil.example/x.png)](https://github.com/acme/api/x%29!%5By%5D%28https://evil.example/y.png)");
+    expect(row).toContain("`infra/<\u200b!-- nhi-steward:v1");
+    expect(row.replace(/(`+).*?\1/g, "")).not.toMatch(/@acme|!\[/);
+  });
+});

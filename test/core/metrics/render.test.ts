@@ -75,8 +75,9 @@ describe("renderReportMarkdown", () => {
   });
 
   it("links the slowest open items, escaping their titles and never @-mentioning owners", () => {
-    expect(markdown).toContain("| 1 | [acme/api#6](https://github.com/acme/responses/issues/6) Leaked \\| token \\<b\\>x\\</b\\> in \\*docs\\* \\[old\\] | low | `(unassigned)` | 46 days |");
-    expect(markdown).toContain("| 2 | [acme/api#7](https://github.com/acme/responses/issues/7) Leaked secret #7 | critical | `@bob` | 27 days | 2026-10-20 04:00 UTC **breached** |");
+    expect(markdown).toContain("| 1 | [acme/api#6](https://github.com/acme/responses/issues/6) Leaked \\| token &lt;b&gt;x&lt;/b&gt; in \\*docs\\* \\[old\\] | low | `(unassigned)` | 46 days |");
+    // "#7" in a title is the alert's number, not an issue of the report's repository: no reference.
+    expect(markdown).toContain("| 2 | [acme/api#7](https://github.com/acme/responses/issues/7) Leaked secret #\u200b7 | critical | `@bob` | 27 days | 2026-10-20 04:00 UTC **breached** |");
     expect(markdown).not.toMatch(/(^|[^`])@(alice|bob|carol|dave|acme)/m);
   });
 
