@@ -15,7 +15,8 @@
  *
  * Passes, each against a freshly seeded sandbox:
  *   app           one long-lived app, as deployed (Octokit retries on)
- *   retries off   the same with Octokit's retry plugin off, to show what the plugin costs per request
+ *   retries off   the same with retries off, to show what retrying costs per request (since the app's
+ *                 `retryOnFailure` replaced @octokit/plugin-retry: nothing on success)
  *   naive         a fresh app per alert: no process-level caches (no ETag/CODEOWNERS cache, no
  *                 installation-token cache); app start-up is not timed
  * Memory is sampled every 10 ms (rss, heapUsed) in this process. Nothing is written to the repository.
@@ -235,12 +236,22 @@ export function exposeGc(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
+/** The rss at its peak, and what of it was V8's heap (committed pages, of which used) and memory outside it. */
+export interface PeakBreakdown {
+  rss: number;
+  heapCommitted: number;
+  heapUsed: number;
+  /** Memory of C++ objects bound to JavaScript (Buffers, ArrayBuffers…), counted in rss but not in the heap. */
+  external: number;
+  arrayBuffers: number;
+}
+
 /**
  * Peak rss and heap used of this process, sampled every 10 ms from the last `reset()` (with the
  * cheap calls: `process.memoryUsage()` itself costs ~0.1 ms, which would show in the CPU figures).
  */
-export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; peak: { rss: number; heap: number } } {
-  const peak = { rss: 0, heap: 0 };
+export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; peak: { rss: number; heap: number; atRss: PeakBreakdown | null } } {
+  const peak = { rss: 0, heap: 0, atRss: null as PeakBreakdown | null };
   // The heap every 10 ms (cheap); rss every 100 ms: reading it costs ~0.2 ms, which at 10 ms was ~2 % of
   // the measured CPU time.
   let ticks = 0;
@@ -249,7 +260,13 @@ export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; pe
     if (heap > peak.heap) peak.heap = heap;
     if (ticks++ % 10) return;
     const rss = process.memoryUsage.rss();
-    if (rss > peak.rss) peak.rss = rss;
+    if (rss > peak.rss) {
+      peak.rss = rss;
+      // What the rss was made of at its peak (rarely: only when a new peak is seen).
+      const h = getHeapStatistics();
+      const m = process.memoryUsage();
+      peak.atRss = { rss, heapCommitted: h.total_physical_size, heapUsed: h.used_heap_size, external: m.external, arrayBuffers: m.arrayBuffers };
+    }
   }, 10).unref();
   return {
     peak,
@@ -257,6 +274,7 @@ export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; pe
       const m = process.memoryUsage();
       peak.rss = m.rss;
       peak.heap = m.heapUsed;
+      peak.atRss = null;
       return m;
     },
   };
@@ -293,6 +311,7 @@ interface PassResult {
   peakRss: number;
   peakHeap: number;
   retainedHeap: number;
+  atPeak: PeakBreakdown | null;
   mismatch: string | null;
 }
 
@@ -338,7 +357,7 @@ async function runPass(name: PassName, child: SandboxChild<Call>, alerts: number
     results.push({ status, wallMs, githubMs: github.busyMs(), requests: github.count, repo: d.repo });
     if (!shared) await app.close();
   }
-  const { rss: peakRss, heap: peakHeap } = memory.peak;
+  const { rss: peakRss, heap: peakHeap, atRss: atPeak } = memory.peak;
   // What the app still holds after the burst (its caches; for naive, whatever 1,000 closed apps left behind).
   gc();
   const retainedHeap = process.memoryUsage().heapUsed;
@@ -368,6 +387,7 @@ async function runPass(name: PassName, child: SandboxChild<Call>, alerts: number
     startHeap: start.heapUsed,
     peakRss,
     peakHeap,
+    atPeak,
     retainedHeap,
     mismatch,
   };
@@ -486,6 +506,23 @@ async function main(): Promise<void> {
         `${f(quantile(r.deliveries.map((d) => d.wallMs), 0.5))} | ${f(quantile(r.deliveries.map((d) => d.wallMs), 0.99))} | ${f(quantile(r.deliveries.map((d) => d.githubMs), 0.5))} | ` +
         `${f(quantile(processing, 0.5))} | ${f(quantile(processing, 0.99))} | ${f(mean(processing))} | ${f(r.cpuMs / n)} | ${f(n / (r.totalMs / 1000))} | ${mb(r.startRss)} → ${mb(r.peakRss)} | ${mb(r.startHeap)} → ${mb(r.peakHeap)} → ${mb(r.retainedHeap)} |`,
     );
+  }
+
+  // Processing split by steady state (each repository's deliveries after its first) and cold, and the rss at its peak.
+  console.log(`\nProcessing (ms) in steady state and in each repository's first delivery; what the rss held at its peak (MB):\n`);
+  console.log("| pass | steady p50 | steady p99 | steady max | first-in-repo p50 | first-in-repo max | rss at peak | V8 heap committed | of it used | external (of it ArrayBuffers) | rest: code, stacks, malloc |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    const seen = new Set<number>();
+    const steady: number[] = [];
+    const cold: number[] = [];
+    for (const d of r.deliveries) {
+      (seen.has(d.repo) ? steady : cold).push(d.wallMs - d.githubMs);
+      seen.add(d.repo);
+    }
+    const p = r.atPeak;
+    const memory = p ? `${mb(p.rss)} | ${mb(p.heapCommitted)} | ${mb(p.heapUsed)} | ${mb(p.external)} (${mb(p.arrayBuffers)}) | ${mb(p.rss - p.heapCommitted - p.external)}` : "– | – | – | – | –";
+    console.log(`| ${r.name} | ${f(quantile(steady, 0.5))} | ${f(quantile(steady, 0.99))} | ${f(Math.max(...steady))} | ${f(quantile(cold, 0.5))} | ${f(Math.max(...cold))} | ${memory} |`);
   }
   for (const r of results) {
     const notes = [r.mismatch, r.logged.error ? `${r.logged.error} error(s) logged, first: ${r.logged.firstError}` : null, r.logged.warn ? `${r.logged.warn} warning(s) logged` : null].filter(Boolean);

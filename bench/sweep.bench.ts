@@ -15,6 +15,8 @@
  *   naive, GET per issue       the same sweep with the response issues read one GET each
  *                              (`PerIssuePort` below) instead of the paginated, labelled list
  *   sweep, N alerts changed    after `--changed` alerts changed validity on GitHub
+ *   sweep, N commands …        after the owner wrote `/ack` on `--changed` issues: the sweep's
+ *                              catch-up (one comment list per repository, one GET per command)
  *   floor                      only reading the two lists every full sweep must read
  *   from state: …              the same with the Action's `sweep-state` file: load, sweep, save,
  *                              five virtual minutes apart (first: full read, writes the state;
@@ -117,7 +119,7 @@ async function readListsOnly(run: Run): Promise<SweepReport> {
 // ----------------------------------------------------------------------- the sandbox (child process)
 
 type Compact = [method: string, path: string, status: number, counted: boolean];
-type Call = { op: "start"; issues: number; repos: number } | { op: "advance"; ms: number } | { op: "mark" } | { op: "since"; from: number } | { op: "index" } | { op: "mutate"; count: number } | { op: "stop" };
+type Call = { op: "start"; issues: number; repos: number } | { op: "advance"; ms: number } | { op: "mark" } | { op: "since"; from: number } | { op: "index" } | { op: "mutate"; count: number } | { op: "comment"; count: number } | { op: "stop" };
 
 async function sandboxProcess(): Promise<void> {
   let sandbox: Sandbox | undefined;
@@ -172,6 +174,17 @@ async function sandboxProcess(): Promise<void> {
           changed++;
         }
         return changed;
+      }
+      case "comment": {
+        // The owner (@alice) acknowledges `count` response issues, evenly spread, in a comment each.
+        const all = sandbox!.state.reposOf("acme").flatMap((r) => sandbox!.state.requireRepo("acme", r.name).issues.filter((i) => i.state === "open" && i.labels.includes("nhi-response")));
+        const step = Math.max(1, Math.floor(all.length / call.count));
+        let written = 0;
+        for (let i = 0; i < all.length && written < call.count; i += step) {
+          sandbox!.state.newComment(all[i]!, "On it.\n/ack", "alice");
+          written++;
+        }
+        return written;
       }
       case "stop":
         await sandbox?.close();
@@ -324,6 +337,10 @@ async function main(): Promise<void> {
       results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
       // The same as the first pass, once more: shows how much the figures drift within one run.
       results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
+      // Commands written while no server listened: one comment list per repository, then per command
+      // the issue read again and the command's writes.
+      const commented = await child.call<number>({ op: "comment", count: changes });
+      results.push(await pass(`sweep, ${commented} commands caught up`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
     }
 
     // The same sweeps with the Action's `sweep-state` file (in a temporary directory): load,

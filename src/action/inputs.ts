@@ -18,7 +18,8 @@ export const ACTION_INPUTS = {
     default: "",
   },
   command: {
-    description: "`sweep` (open missing issues, advance SLA clocks, escalate, revoke as the policy allows) or `report` (metrics: job summary, a report issue updated in place, JSON and CSV files).",
+    description:
+      "`sweep` (open missing issues, catch up on closings and slash commands since the last sweep, advance SLA clocks, escalate, revoke as the policy allows) or `report` (metrics: job summary, a report issue updated in place, JSON and CSV files). On `issues` (closed) and `issue_comment` (created) events the Action runs the handler the App would, whatever the command.",
     required: false,
     default: "sweep",
   },

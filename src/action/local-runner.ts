@@ -14,13 +14,17 @@ export interface ActionRun {
   summary: string;
 }
 
-/** Runs dist/index.js the way a runner does; resolves with its outputs and job summary. */
-export async function runActionBundle(options: { apiUrl: string; repository: string; inputs: Record<string, string>; event?: string; bundle?: string }): Promise<ActionRun> {
+/**
+ * Runs dist/index.js the way a runner does; resolves with its outputs and job summary. `event` and
+ * `payload` are the workflow's trigger (GITHUB_EVENT_NAME and the file GITHUB_EVENT_PATH names);
+ * `now` sets the Action's clock (NHI_STEWARD_NOW), for a sandbox whose clock a test moves.
+ */
+export async function runActionBundle(options: { apiUrl: string; repository: string; inputs: Record<string, string>; event?: string; payload?: unknown; now?: Date; bundle?: string }): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), "nhi-action-"));
   const eventPath = join(dir, "event.json");
   const outputPath = join(dir, "output");
   const summaryPath = join(dir, "summary.md");
-  writeFileSync(eventPath, "{}");
+  writeFileSync(eventPath, JSON.stringify(options.payload ?? {}));
   writeFileSync(outputPath, "");
   writeFileSync(summaryPath, "");
   const env: NodeJS.ProcessEnv = {
@@ -33,6 +37,7 @@ export async function runActionBundle(options: { apiUrl: string; repository: str
     GITHUB_OUTPUT: outputPath,
     GITHUB_STEP_SUMMARY: summaryPath,
     RUNNER_TEMP: dir,
+    ...(options.now ? { NHI_STEWARD_NOW: options.now.toISOString() } : {}),
   };
   // The sandbox's installation tokens act as its app, nhi-steward; a test may say otherwise.
   for (const [k, v] of Object.entries({ "app-slug": "nhi-steward", ...options.inputs })) env[`INPUT_${k.toUpperCase()}`] = v;

@@ -7,15 +7,8 @@ import { MemoryLock, type AlertLock } from "../github/lock/index.ts";
 import { MemoryDeliveryLog, type DeliveryClaim, type DeliveryLog } from "./deliveries.ts";
 import { DirectoryCache } from "../github/directory-cache.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
-import { alertLockKey, onAlertEvent, RESPOND_TO } from "../handlers/on-alert.ts";
-import { onIssueComment } from "../handlers/on-comment.ts";
-import { onDispatch } from "../handlers/on-findings.ts";
-import { onTokenRequest } from "../handlers/on-token-request.ts";
-import { DISPATCH_EVENT_TYPE } from "../core/findings/dispatch.ts";
-import { repositoryFrom } from "../core/alert/secret-scanning.ts";
-import { InputError } from "../core/alert/input-error.ts";
-import { onIssueClosed } from "../handlers/on-issue-closed.ts";
 import { Run } from "../handlers/run.ts";
+import { ROUTED_EVENTS, ROUTES } from "../handlers/router.ts";
 import { sweepInstallations } from "./interval-sweep.ts";
 import type { SweepStateStore } from "../github/sweep-state.ts";
 import type { Logger } from "../log.ts";
@@ -24,7 +17,7 @@ import type { Identity } from "../core/issue/provenance.ts";
 import { appIdentityFromJwt } from "../github/identity.ts";
 
 /** Every webhook event the app registers for; app.yml subscribes to exactly these (a test checks). */
-export const HANDLED_EVENTS = [...(Object.keys(RESPOND_TO) as (keyof typeof RESPOND_TO)[]), "issue_comment", "issues", "repository_dispatch", "personal_access_token_request"] as const;
+export const HANDLED_EVENTS = ROUTED_EVENTS;
 
 export interface AppOptions {
   clock?: Clock;
@@ -109,32 +102,19 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       }
     };
 
-    const events = Object.keys(RESPOND_TO) as (keyof typeof RESPOND_TO)[];
-    app.on(
-      events,
-      guarded("alert", async (context) => {
-        const event = { name: context.name, id: context.id, payload: context.payload };
-        const key = alertLockKey(event);
-        const work = async () => onAlertEvent(await runFor(context), event);
-        await (key ? lock.withLock(key, work) : work());
-      }),
-    );
-    app.on("issue_comment.created", guarded("issue_comment", async (context) => onIssueComment(await runFor(context), context.payload as never)));
-    app.on(
-      "repository_dispatch",
-      guarded("repository_dispatch", async (context) => {
-        const payload = context.payload as { action?: string; repository?: unknown };
-        if (payload.action !== DISPATCH_EVENT_TYPE) return;
-        const { repo } = repositoryFrom(payload.repository);
-        try {
-          await onDispatch(await runFor(context), payload, repo);
-        } catch (e) {
-          // Already logged with the failing fields; redelivering the same payload cannot help.
-          if (!(e instanceof InputError)) throw e;
-        }
-      }),
-    );
-    app.on(["personal_access_token_request.created", "personal_access_token_request.approved", "personal_access_token_request.denied", "personal_access_token_request.cancelled"], guarded("personal_access_token_request", async (context) => onTokenRequest(await runFor(context), context.payload as never)));
+    // One table for the App and the Action (src/handlers/router.ts): every route, claimed and guarded.
+    for (const route of ROUTES) {
+      app.on(
+        [...route.on],
+        guarded(route.claim, async (context) => {
+          try {
+            await route.handle(await runFor(context), { name: context.name, id: context.id, payload: context.payload });
+          } catch (e) {
+            if (!route.final?.(e)) throw e;
+          }
+        }),
+      );
+    }
     if (options.sweepEveryMinutes && options.sweepEveryMinutes > 0) {
       const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
       // Each account's sweep state, kept in this process from one interval to the next.
@@ -142,6 +122,5 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states, self: identity });
       setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
     }
-    app.on("issues.closed", guarded("issues.closed", async (context) => onIssueClosed(await runFor(context), context.payload as never)));
   };
 }

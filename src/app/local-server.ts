@@ -1,8 +1,9 @@
-import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHmac, generateKeyPair, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { Clock } from "../core/clock.ts";
+import { retryOnFailure } from "../github/octokit.ts";
 import type { Logger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
 import type { DeliveryLog } from "./deliveries.ts";
@@ -23,9 +24,23 @@ export function signPayload(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
+let localKey: Promise<string> | undefined;
+
+/**
+ * The throwaway RSA key that signs local apps' JWTs: one per process, made on the thread pool
+ * (a 2048-bit key takes 0.05–1 s to find), so a caller may start it early and do other work meanwhile
+ * (`nhi-steward simulate` starts the sandbox). Nothing checks the signature: the sandbox trusts any JWT.
+ */
+export function localAppKey(): Promise<string> {
+  localKey ??= new Promise((resolve, reject) =>
+    generateKeyPair("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }, (e, _publicKey, privateKey) => (e ? reject(e) : resolve(privateKey))),
+  );
+  return localKey;
+}
+
 /**
  * The real Probot app behind a real HTTP server on loopback, talking to `baseUrl` as its GitHub
- * (the sandbox in tests and `simulate`). A throwaway RSA key signs its app JWTs.
+ * (the sandbox in tests and `simulate`). A throwaway RSA key ({@link localAppKey}) signs its app JWTs.
  */
 export async function startLocalAppServer(options: {
   baseUrl: string;
@@ -38,15 +53,17 @@ export async function startLocalAppServer(options: {
   deliveries?: DeliveryLog;
 }): Promise<LocalAppServer> {
   const secret = options.secret ?? "nhi-steward-local-webhook-secret";
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const privateKey = await localAppKey();
   const probot = new Probot({
     appId: options.appId ?? 1,
     privateKey,
     secret,
     baseUrl: options.baseUrl,
     logLevel: "fatal",
-    // No pacing against a local GitHub (GitHub.com wants writes spaced; the sandbox does not).
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: options.retries ?? true }, throttle: { ...(o.throttle as object), enabled: false } })),
+    // No pacing against a local GitHub (GitHub.com wants writes spaced; the sandbox does not). Retries
+    // as in production: `retryOnFailure` instead of Probot's @octokit/plugin-retry (same policy, no
+    // limiter on every request; src/github/octokit.ts).
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, retryOnFailure: { enabled: options.retries ?? true }, throttle: { ...(o.throttle as object), enabled: false } })).plugin(retryOnFailure),
   });
   const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}), ...(options.deliveries ? { deliveries: options.deliveries } : {}) }), { probot });
   const server: Server = createServer(guardDeliveries(middleware));

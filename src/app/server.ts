@@ -1,5 +1,6 @@
 import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { createLock } from "../github/lock/index.ts";
+import { retryOnFailure } from "../github/octokit.ts";
 import { consoleLogger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
 import { createDeliveryLog } from "./deliveries.ts";
@@ -22,7 +23,9 @@ const lock = instrumentLock(createLock({ redisUrl: process.env.REDIS_URL, log })
 // Processed delivery ids, so a replayed delivery is refused (across replicas with REDIS_URL).
 const deliveries = createDeliveryLog({ redisUrl: process.env.REDIS_URL, log, clock: systemClock });
 const apiUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}/api/v3` : "https://api.github.com";
-const probot = createProbot({ overrides: { Octokit: ProbotOctokit.plugin(requestMetrics(metrics)) } });
+// Retries by `retryOnFailure` (src/github/octokit.ts), not Probot's @octokit/plugin-retry: the same policy
+// without a Bottleneck limiter on every request. Metrics after it: one outcome per request, after retries.
+const probot = createProbot({ overrides: { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } })).plugin(retryOnFailure, requestMetrics(metrics)) } });
 const app = nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock, deliveries, sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES ?? 0), apiUrl });
 const middleware = await createNodeMiddleware(app, { probot });
 instrumentDeliveries(probot.webhooks, metrics, inFlight);

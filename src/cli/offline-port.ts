@@ -2,7 +2,7 @@ import type { RepoRef } from "../core/alert/types.ts";
 import { CODEOWNERS_LOCATIONS } from "../core/codeowners/index.ts";
 import { POLICY_FILE } from "../core/policy/schema.ts";
 import type { ExistingIssue } from "../core/plan.ts";
-import type { AlertScope, FileContent, GitHubPort, ListedAlert, RepositoryInfo } from "../github/port.ts";
+import type { AlertScope, FileContent, GitHubPort, ListedAlert, ListedComment, RepositoryInfo } from "../github/port.ts";
 
 /**
  * A GitHubPort made of local files, for `nhi-steward plan`: it touches no network. Every user is
@@ -73,6 +73,12 @@ export class OfflinePort implements GitHubPort {
   }
   async findIssue(): Promise<ExistingIssue | null> {
     return null;
+  }
+  getIssue(): never {
+    throw new Error("offline: there are no issues to read");
+  }
+  async listIssueCommentsSince(): Promise<ListedComment[]> {
+    return [];
   }
   createIssue(): never {
     throw new Error("offline: plan never writes");

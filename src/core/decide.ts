@@ -32,7 +32,7 @@ export interface Decision {
   /** The SLA clock (deadlines), kept from the existing issue unless severity rose. */
   sla: SlaClock;
   /** Response state carried in the marker: acknowledgement, escalation, snooze, resolution, timeline. */
-  state: Pick<Marker, "acknowledged" | "escalation" | "snooze" | "resolution" | "pending" | "autoRevoked" | "timeline">;
+  state: Pick<Marker, "acknowledged" | "escalation" | "snooze" | "resolution" | "pending" | "autoRevoked" | "timeline" | "comments">;
   /** The inputs' digest, for the marker (see `inputsDigest`); null when not computed. */
   inputs: string | null;
 }
@@ -40,7 +40,7 @@ export interface Decision {
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export function emptyState(): Decision["state"] {
-  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, pending: null, autoRevoked: null, timeline: [] };
+  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, pending: null, autoRevoked: null, timeline: [], comments: null };
 }
 
 /** The labels that show an issue's state: severity, SLA clock, escalation level, acknowledgement, snooze. */
@@ -92,7 +92,7 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const previous = inputs.previous ?? null;
   const openedAt = previous?.openedAt ?? now.toISOString();
   const cls = classification.identityClass;
-  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, pending: previous.pending, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline] } : emptyState();
+  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, pending: previous.pending, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline], comments: previous.comments } : emptyState();
   let sla: SlaClock;
   if (!previous?.sla) {
     sla = startClock(policy, severity.severity, cls, new Date(openedAt), system?.name ?? null);

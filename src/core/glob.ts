@@ -20,23 +20,33 @@
  *     tested at most once per match, so a segment-level match makes at most |pattern segments| ×
  *     |path segments| segment tests, and a segment test makes at most |segment glob| × |segment|
  *     character comparisons: O(|pattern| × |path|) character steps for a whole path, whatever the
- *     pattern (literal text in a middle block is found with String#indexOf).
+ *     pattern (literal text in a middle block is found with String#indexOf, within the same bound).
+ *     A policy glob with braces is matched once per alternative: O(A × |pattern| × |text|), with A at
+ *     most MAX_ALTERNATIVES.
  *   - `matchWork` counts that work (segment tests and characters compared), and stops a match that
- *     exceeds `matchWork.limit` (tests set it; by default there is no limit), so that tests can prove
- *     the bound without timing anything.
+ *     exceeds `matchWork.limit` (tests set it, through withMatchBudget; by default there is no limit),
+ *     so that tests can prove the bound without timing anything.
  *
- * Policy globs (compileGlob) are picomatch's syntax with `dot: true`, for what policies use:
- *   `*` (any run within a segment; a segment that is only `*` needs one character), `**` as a whole
- *   segment (zero or more segments, so `a/**` also matches `a`; elsewhere `**` is `*`), `?` (one
- *   UTF-16 unit), `[...]` (one character: ranges `a-z`, `[^...]` negates, `]` first is literal, `\`
- *   escapes; `!` is not negation, as in picomatch), `{a,b}` alternatives (nested, empty ones allowed;
- *   `{a}` is literal), `{a..e}` single-character ranges, `\` escapes, a leading `./` is dropped, and
- *   case folding for `nocase`. Everything else is literal text: picomatch would read `(a|b)`, a
- *   leading `!` and the extglobs `+(…)`, `@(…)` as regular-expression syntax; `[[:alpha:]]` classes
- *   are not supported. Where picomatch differs on inputs GitHub never produces: it also accepts a
- *   trailing `/` after `*` or `**`, never lets `*` or `**` match a `.` or `..` segment, lets `[ab]` match
- *   the text `[ab]`, and lets a class contain `/`. Braces are expanded; a pattern whose braces give
- *   more than MAX_ALTERNATIVES alternatives matches nothing (globProblem says so).
+ * Policy globs (compileGlob) keep picomatch's answers with `dot: true` (what select.ts used before)
+ * for this syntax:
+ *   - `**` as a whole segment: zero or more segments (`a/**` also matches `a`, `**\/a` matches `a`);
+ *     elsewhere (`a**`) it is `*`. As in picomatch, a trailing `/**` after a segment that ends with
+ *     `*` needs one more segment: `src/*\/**` does not match `src/x`.
+ *   - `*`: any run of characters within a segment; a segment that is only `*` needs one character.
+ *   - `?`: one character (a UTF-16 unit, as picomatch).
+ *   - `[...]`: one character of a class: ranges `a-z`, `[^...]` negates, `]` first is literal, `\`
+ *     escapes. `!` does not negate (picomatch reads `[!a]` as `!` or `a`).
+ *   - `{a,b}`: alternatives, nested, empty ones allowed (`x{a,}`); `{a}` is literal text; `{a..e}` is
+ *     a range of single characters. Braces are expanded (counted first, in linear time); a glob
+ *     whose braces give more than MAX_ALTERNATIVES alternatives matches nothing (globProblem).
+ *   - `\x` is `x`; a leading `./` is dropped; `nocase` folds case as a regular expression's `i` does.
+ *   - Everything else is literal. picomatch read `(a|b)`, a leading `!` and the extglobs `+(…)`,
+ *     `@(…)` as regular-expression syntax, and `[[:alpha:]]` as a POSIX class: none is used by the
+ *     policies or documented, so none is kept.
+ * Where the answers differ from picomatch, on texts GitHub never produces: picomatch also accepts a
+ * trailing `/` after `*` or `**`, never lets `*` or `**` match a `.` or `..` segment, lets a class
+ * contain `/`, lets `[ab]` and `{a,b}` match their own text, lets a segment of three or more `*`
+ * match nothing, and reads a `**` next to braces (`{a,}**`) as `*`.
  */
 
 /** Matching work done so far (segment tests and characters compared), and the most allowed. */
@@ -46,6 +56,22 @@ export class MatchBudgetExceeded extends Error {
   constructor(limit: number) {
     super(`glob matching exceeded its budget of ${limit} steps`);
     this.name = "MatchBudgetExceeded";
+  }
+}
+
+/**
+ * Runs `fn` allowing it at most `limit` more steps of matching work (beyond them a match throws
+ * MatchBudgetExceeded); returns what it returned and the steps it took. Nests.
+ */
+export function withMatchBudget<T>(limit: number, fn: () => T): { value: T; steps: number } {
+  const outer = matchWork.limit;
+  const start = matchWork.steps;
+  matchWork.limit = Math.min(outer, start + limit);
+  try {
+    const value = fn();
+    return { value, steps: matchWork.steps - start };
+  } finally {
+    matchWork.limit = outer;
   }
 }
 
@@ -328,19 +354,47 @@ function findBlock(tests: readonly SegmentTest[], from: number, to: number, segs
  * O(|tests| × n) segment tests (see the top of this file).
  */
 export function segmentsMatch(tests: readonly SegmentTest[], si: number, segs: readonly string[], pi: number, n: number, mode: number): boolean {
-  while (si < tests.length) {
+  const m = tests.length;
+  // The first block, up to the first `**`, at pi.
+  while (si < m) {
     const t = tests[si]!;
-    if (t.k === S_GLOBSTAR) {
-      for (let k = pi; k <= n; k++) if (segmentsMatch(tests, si + 1, segs, k, n, mode)) return true;
-      return false;
-    }
+    if (t.k === S_GLOBSTAR) break;
     if (pi >= n || !segmentPasses(t, segs[pi]!)) return false;
     si++;
     pi++;
   }
-  return pi >= 1 && (mode === MODE_ANY ? pi <= n : mode === MODE_DIR ? pi < n : pi === n);
+  // The most segments the pattern may cover.
+  const hi = mode === MODE_DIR ? n - 1 : n;
+  if (si === m) return pi >= 1 && (mode === MODE_EXACT ? pi === n : pi <= hi);
+
+  let last = m - 1;
+  while (tests[last]!.k !== S_GLOBSTAR) last--;
+  const tail = m - 1 - last;
+  // The middle blocks must end by `end`.
+  let end = hi;
+  if (tail > 0 && mode === MODE_EXACT) {
+    // The last block covers the last `tail` segments.
+    end = n - tail;
+    if (end < pi) return false;
+    for (let j = 0; j < tail; j++) if (!segmentPasses(tests[last + 1 + j]!, segs[end + j]!)) return false;
+  }
+  for (si++; si <= last; ) {
+    let to = si;
+    while (tests[to]!.k !== S_GLOBSTAR) to++;
+    const width = to - si;
+    if (width > 0) {
+      const q = findBlock(tests, si, to, segs, pi, end - width);
+      if (q < 0) return false;
+      pi = q + width;
+    }
+    si = to + 1;
+  }
+  // A trailing `**` covers what is left: any k from max(pi, 1) to hi.
+  if (tail === 0) return Math.max(pi, 1) <= hi;
+  if (mode === MODE_EXACT) return true;
+  // The last block, at the first place it fits.
+  return findBlock(tests, last + 1, m, segs, pi, hi - tail) >= 0;
 }
-void findBlock;
 
 // ---------------------------------------------------------------------------------------------
 // Policy globs.

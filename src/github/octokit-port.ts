@@ -2,6 +2,7 @@ import type { Octokit } from "@octokit/core";
 import type { Endpoints } from "@octokit/types";
 import type { PaginateInterface } from "@octokit/plugin-paginate-rest";
 import { ALERT_FIELDS_READ } from "../core/alert/secret-scanning.ts";
+import type { ContentInfo, ContentRef } from "../core/alert/locations.ts";
 import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
 import { LABELS } from "../core/issue/labels.ts";
@@ -12,7 +13,7 @@ import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
 import { DirectoryCache } from "./directory-cache.ts";
 import { jsonPages, nextLink } from "./pages.ts";
-import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, RepositoryInfo } from "./port.ts";
+import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, ListedComment, RepositoryInfo } from "./port.ts";
 import { isIncomplete, issueFromState, patchStoredIssue, SINCE_MARGIN_MS, storeIssue, type StoredAlert, type SweepState } from "./sweep-state.ts";
 
 export interface PortOptions {
@@ -64,6 +65,8 @@ export class OctokitPort implements GitHubPort {
   /** When each issue index was read, by GitHub's `Date` header (ms). */
   private readonly indexReadAt = new Map<string, number>();
   private readonly refreshed = new Set<string>();
+  /** From a sweep state: per `repo|label`, the issues GitHub listed as updated since the last sweep read them. */
+  private readonly updatedSince = new Map<string, Set<number>>();
   private readonly closedLoaded = new Map<string, Promise<void>>();
   private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
   /** Indexes read to the end, by `owner/repo|label` (what the next sweep state keeps). */
@@ -137,6 +140,36 @@ export class OctokitPort implements GitHubPort {
       alert_number: alertNumber,
       per_page: 100,
     });
+  }
+
+  async readLocationContent(ref: ContentRef): Promise<ContentInfo | null> {
+    const base = { owner: ref.repo.owner, repo: ref.repo.name };
+    let data: { html_url?: unknown; user?: { login?: unknown } | null };
+    try {
+      switch (ref.kind) {
+        case "issue":
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...base, issue_number: ref.number })).data;
+          break;
+        case "issue-comment":
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...base, comment_id: ref.id })).data;
+          break;
+        case "pull":
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...base, pull_number: ref.number })).data;
+          break;
+        case "pull-review":
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", { ...base, pull_number: ref.number, review_id: ref.id })).data;
+          break;
+        case "pull-review-comment":
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/comments/{comment_id}", { ...base, comment_id: ref.id })).data;
+          break;
+      }
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      if (status === 404 || status === 403 || status === 410) return null;
+      throw e;
+    }
+    const login = data.user?.login;
+    return { htmlUrl: typeof data.html_url === "string" ? data.html_url : null, author: typeof login === "string" ? login : null };
   }
 
   async *listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert> {
@@ -389,6 +422,29 @@ export class OctokitPort implements GitHubPort {
     });
   }
 
+  async updatedSinceLastSweep(repo: RepoRef, label: string): Promise<ReadonlySet<number> | null> {
+    await this.issuesByKey(repo, label);
+    return this.updatedSince.get(`${key(repo)}|${label}`) ?? null;
+  }
+
+  async getIssue(repo: RepoRef, issueNumber: number): Promise<unknown> {
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber });
+    return data;
+  }
+
+  async listIssueCommentsSince(repo: RepoRef, since: Date): Promise<ListedComment[]> {
+    const out: ListedComment[] = [];
+    type Raw = { id: number; issue_url: string; body?: string | null; user?: { login?: string; type?: string } | null; created_at: string };
+    for await (const page of jsonPages<Raw>(this.octokit, "GET /repos/{owner}/{repo}/issues/comments", { owner: repo.owner, repo: repo.name, since: since.toISOString(), per_page: 100 })) {
+      for (const c of page) {
+        const issue = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
+        if (!Number.isInteger(issue)) continue;
+        out.push({ id: c.id, issue, body: c.body ?? "", user: c.user?.login ? { login: c.user.login, type: c.user.type ?? "User" } : null, createdAt: c.created_at });
+      }
+    }
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id));
+  }
+
   async listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]> {
     const out: IssueRecordInput[] = [];
     for await (const page of this.issuePages(repo, label, { state: "all" })) {
@@ -448,7 +504,14 @@ export class OctokitPort implements GitHubPort {
             for (const ik of stored.keys) if (!index.has(ik)) index.set(ik, issue);
           }
           const since = new Date(Date.parse(prior.readAt) - SINCE_MARGIN_MS).toISOString();
-          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
+          const updated = new Set<number>();
+          for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) {
+            for (const issue of page) {
+              updated.add(issue.number);
+              this.addToIndex(repo, index, issue);
+            }
+          }
+          this.updatedSince.set(k, updated);
         } else {
           for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
         }
@@ -555,6 +618,22 @@ export class OctokitPort implements GitHubPort {
 
   async addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void> {
     await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, labels });
+    await this.relabelIndexed(repo, issueNumber, (now) => [...now, ...labels.filter((l) => !now.includes(l))]);
+  }
+
+  /**
+   * Keeps this run's index true to labels written (a sweep's catch-up writes before the sweep plans
+   * from the index). Issues from the sweep state without their body are left as they are.
+   */
+  private async relabelIndexed(repo: RepoRef, issueNumber: number, relabel: (labels: string[]) => string[]): Promise<void> {
+    for (const [k, p] of this.issueIndex) {
+      if (!k.startsWith(`${key(repo)}|`)) continue;
+      const index = await p.catch(() => null);
+      const prior = index ? [...index.values()].find((i) => i.number === issueNumber) : undefined;
+      if (!index || !prior || isIncomplete(prior)) continue;
+      const next: ExistingIssue = { ...prior, labels: relabel(prior.labels) };
+      for (const [ik, issue] of index) if (issue === prior) index.set(ik, next);
+    }
   }
 
   async removeLabel(repo: RepoRef, issueNumber: number, label: string): Promise<void> {
@@ -563,6 +642,7 @@ export class OctokitPort implements GitHubPort {
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
+    await this.relabelIndexed(repo, issueNumber, (now) => now.filter((l) => l !== label));
   }
 
   async addAssignees(repo: RepoRef, issueNumber: number, assignees: string[]): Promise<void> {

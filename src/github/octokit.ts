@@ -1,12 +1,55 @@
 import { Octokit } from "@octokit/core";
+import type { OctokitOptions } from "@octokit/core/types";
 import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
-import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log.ts";
 import type { OctokitLike } from "./octokit-port.ts";
 
-const ActionOctokit = Octokit.plugin(paginateRest, restEndpointMethods, retry, throttling);
+/** `retryOnFailure`'s options (the Octokit option of that name); the defaults are `@octokit/plugin-retry`'s. */
+export interface RetryOnFailureOptions {
+  /** Default true. */
+  enabled?: boolean;
+  /** Retries after the first attempt (default 3); a request's own `request: { retries }` wins. */
+  retries?: number;
+  /** The n-th retry waits n² × this many ms (default 1,000: 1 s, 4 s, 9 s). */
+  retryAfterBaseValue?: number;
+  /** Statuses never retried (default 400, 401, 403, 404, 410, 422, 451). */
+  doNotRetry?: number[];
+}
+
+/**
+ * Retries a request that failed with a status ≥ 400 other than `doNotRetry` (5xx, 429) or got no
+ * answer (Octokit reports a network error as status 500): what `@octokit/plugin-retry` does, with its
+ * defaults and its per-request `request: { retries }`, but nothing on the way of a request that
+ * succeeds. The plugin schedules every request through a new Bottleneck limiter, whose timers cost
+ * ~5 ms per request on loopback (bench/README.md, "Burst"); this is a loop around the request.
+ * (Not carried over: the plugin's retry of a GraphQL 200 "Something went wrong"; nhi-steward uses REST.)
+ */
+export function retryOnFailure(octokit: Octokit, octokitOptions: OctokitOptions): Record<string, never> {
+  const state = { enabled: true, retries: 3, retryAfterBaseValue: 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...(octokitOptions.retryOnFailure as RetryOnFailureOptions | undefined) };
+  if (!state.enabled) return {};
+  octokit.hook.wrap("request", async (request, options) => {
+    const own = options.request as { retries?: number; signal?: AbortSignal } | undefined;
+    const retries = own?.retries ?? state.retries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(options);
+      } catch (error) {
+        const e = error as { status?: unknown; request?: unknown };
+        const status = typeof e.status === "number" ? e.status : 0;
+        // Only answers (or their absence) from GitHub: `request` is set on Octokit's RequestError.
+        if (attempt >= retries || e.request === undefined || status < 400 || state.doNotRetry.includes(status) || own?.signal?.aborted) throw error;
+        options.request = { ...options.request, retryCount: attempt + 1 };
+        await sleep((attempt + 1) ** 2 * state.retryAfterBaseValue);
+      }
+    }
+  });
+  return {};
+}
+
+const ActionOctokit = Octokit.plugin(paginateRest, restEndpointMethods, retryOnFailure, throttling);
 
 /** What one request to GitHub got, for metrics (the app's `/metrics`). */
 export interface RequestOutcome {
@@ -44,16 +87,19 @@ export function observeRequests(octokit: Pick<Octokit, "hook">, observe: (outcom
 
 /**
  * An Octokit for the Action and CLI: retries transient errors, waits out rate limits (twice at
- * most), and paces writes as GitHub asks (`pace: false` only against a local sandbox).
+ * most), and paces writes as GitHub asks. `pace` defaults to false only against a GitHub on
+ * loopback (the sandbox of `nhi-steward simulate` and the tests: GitHub.com and GHES never are), where
+ * spacing writes ≥ 1 s apart only makes the demo wait.
  */
 export function createOctokit(options: { token: string; baseUrl?: string; log: Logger; userAgent?: string; pace?: boolean; onRequest?: (outcome: RequestOutcome) => void }): OctokitLike {
   const { log } = options;
+  const baseUrl = options.baseUrl ?? "https://api.github.com";
   const octokit = new ActionOctokit({
     auth: options.token,
-    baseUrl: options.baseUrl ?? "https://api.github.com",
+    baseUrl,
     userAgent: options.userAgent ?? "nhi-steward",
     throttle: {
-      enabled: options.pace ?? true,
+      enabled: options.pace ?? !isLoopback(baseUrl),
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         // The audit log has its own limit (1,750 queries an hour); its reader stops and the next sweep resumes.
         if (/\/audit-log\b/.test(request.url)) return false;
@@ -68,4 +114,15 @@ export function createOctokit(options: { token: string; baseUrl?: string; log: L
   });
   if (options.onRequest) observeRequests(octokit, options.onRequest);
   return octokit;
+}
+
+/** Whether `url` names this machine (127.0.0.0/8, ::1, localhost): a sandbox, never GitHub. */
+export function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -1,3 +1,4 @@
+import type { ContentInfo, ContentRef } from "../core/alert/locations.ts";
 import type { RepoRef, Visibility } from "../core/alert/types.ts";
 import type { LabelSpec } from "../core/issue/labels.ts";
 import type { ExistingIssue } from "../core/plan.ts";
@@ -28,6 +29,16 @@ export interface AuditLogPage {
   next: string | null;
 }
 
+/** An issue comment as a sweep reads it from a repository's list (`GET …/issues/comments?since=`). */
+export interface ListedComment {
+  id: number;
+  /** The number of the issue it is on (from `issue_url`). */
+  issue: number;
+  body: string;
+  user: { login: string; type: string } | null;
+  createdAt: string;
+}
+
 export type AlertScope = { kind: "repository"; repo: RepoRef } | { kind: "organization"; org: string };
 
 /** An open alert as the list endpoints return it: raw, validated later by the normaliser. */
@@ -51,6 +62,12 @@ export interface GitHubPort {
   /** The alert without its secret (`hide_secret=true`). */
   getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown>;
   listSecretScanningAlertLocations(repo: RepoRef, alertNumber: number): Promise<unknown[]>;
+  /**
+   * The issue, pull request, comment or review a location names: its page and who posted it (one
+   * GET of a fixed route, never the URL the location carries); null when it cannot be read. Optional:
+   * ports without it show the page derived from the URL, and no author.
+   */
+  readLocationContent?(ref: ContentRef): Promise<ContentInfo | null>;
   /**
    * The raw secret, for revocation only: the one read without `hide_secret`. Its caller sends it
    * to the revocation endpoint and nowhere else; it is never logged, stored or returned further.
@@ -83,6 +100,19 @@ export interface GitHubPort {
    * without their body; this reads one before anything is planned from it. Other ports never do.
    */
   completeIssue?(repo: RepoRef, issue: ExistingIssue): Promise<ExistingIssue>;
+  /**
+   * A port that starts from the previous sweep's state: the numbers of the issues with `label` that
+   * GitHub listed as updated since that sweep read them (a comment bumps an issue's `updated_at`).
+   * Null (or absent) without a state: anything may have changed.
+   */
+  updatedSinceLastSweep?(repo: RepoRef, label: string): Promise<ReadonlySet<number> | null>;
+  /** One issue as GitHub returns it (`GET …/issues/{n}`): body, labels, author, state, `closed_by`. */
+  getIssue(repo: RepoRef, issueNumber: number): Promise<unknown>;
+  /**
+   * Comments on a repository's issues updated at or after `since`, oldest first: one paginated read
+   * (how a sweep catches up on commands written while no server was listening).
+   */
+  listIssueCommentsSince(repo: RepoRef, since: Date): Promise<ListedComment[]>;
   /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
   listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;
   /** App installations on an organisation: app slug, permissions, repository selection, client ID. */

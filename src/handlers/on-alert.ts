@@ -33,8 +33,24 @@ export function alertLockKey(event: AlertEvent): string | null {
 /** How long after its creation an alert's `created` delivery is taken to be its first. */
 const NEW_ALERT_MS = 10 * 60_000;
 
-/** Handles one `secret_scanning_alert` or `secret_scanning_alert_location` delivery. */
+/**
+ * Handles one `secret_scanning_alert` or `secret_scanning_alert_location` delivery. A payload that
+ * is not GitHub's documented shape, and that no REST read can repair (no repository, no alert
+ * number), is logged in one line naming the field and dropped: redelivering it cannot help.
+ */
 export async function onAlertEvent(run: Run, event: AlertEvent): Promise<ExecutionReport | null> {
+  try {
+    return await handleAlertEvent(run, event);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const p = (event.payload ?? {}) as { action?: unknown; repository?: { full_name?: unknown } };
+    const where = typeof p.repository?.full_name === "string" ? `${p.repository.full_name}: ` : "";
+    run.deps.log.warn(`${where}${event.name}.${String(p.action ?? "?")}${event.id ? ` (delivery ${event.id})` : ""} ignored: ${e.message}`);
+    return null;
+  }
+}
+
+async function handleAlertEvent(run: Run, event: AlertEvent): Promise<ExecutionReport | null> {
   const { log } = run.deps;
   const payload = (event.payload ?? {}) as { action?: unknown; alert?: unknown; location?: unknown; repository?: unknown };
   const action = typeof payload.action === "string" ? payload.action : "";
@@ -47,7 +63,9 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
 
   const { repo, visibility } = repositoryFrom(payload.repository);
   if (action === "resolved") return onResolved(run, payload.alert, repo, visibility, event);
-  const alert = await gatherAlert(run, payload.alert, repo, visibility, payload.location ? [payload.location] : []);
+  // The policy first: it says whether a provider the webhook lacks must be read (gatherAlert).
+  const { policy } = await loadPolicy(run, repo);
+  const alert = await gatherAlert(run, payload.alert, repo, visibility, payload.location ? [payload.location] : [], policy);
   log.info(`${alertContext(alert)}: ${event.name}.${action}${event.id ? ` (delivery ${event.id})` : ""}`);
   const work = async () => {
     // A just-created alert cannot have a closed issue: the closed ones need not be read. A `created`
@@ -60,7 +78,6 @@ export async function onAlertEvent(run: Run, event: AlertEvent): Promise<Executi
   };
   // With grouping, alerts of one repository may write the same group issue: one at a time, each
   // planning from what the previous one wrote (the issue index is first read inside the lock).
-  const { policy } = await loadPolicy(run, alert.repo);
   const lock = run.deps.lock;
   return policy.grouping.enabled && lock ? lock.withLock(groupLockKey(alert), work) : work();
 }

@@ -6,7 +6,7 @@ import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { repoName } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { owner, text } from "../core/issue/markdown.ts";
-import { decodeMarker, type Marker } from "../core/issue/marker.ts";
+import { decodeMarker, MAX_COMMENT_IDS, replaceMarker, type Marker } from "../core/issue/marker.ts";
 import { planStateChange } from "../core/issue/state-change.ts";
 import type { Change, ExistingIssue, Op } from "../core/plan.ts";
 import { formatDuration } from "../core/sla/duration.ts";
@@ -54,22 +54,85 @@ export function issueContextFrom(run: Run, raw: RawIssue, issueRepo: string): { 
   };
 }
 
-/** `issue_comment.created` on a response issue: `/ack`, `/snooze`, `/handoff`, `/revoke`, `/resolve`. */
-export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comment?: { body?: string; user?: { login?: string; type?: string } }; repository?: unknown }): Promise<ExecutionReport | null> {
+/** The comment of an `issue_comment` event (or of a sweep's catch-up, in the same shape). */
+export interface RawComment {
+  id?: number;
+  created_at?: string;
+  body?: string;
+  user?: { login?: string; type?: string } | null;
+}
+
+/** Whether a comment's command was applied already (by a webhook or a sweep): its id is in the marker. */
+export function commentApplied(marker: Marker, comment: RawComment): boolean {
+  return comment.id !== undefined && (marker.comments?.ids.includes(comment.id) ?? false);
+}
+
+/** The marker's record of applied comments, with this one added (the newest ids are kept). */
+function withAppliedComment(marker: Marker, comment: RawComment): Marker {
+  if (comment.id === undefined) return marker;
+  const prior = marker.comments;
+  const at = comment.created_at ?? prior?.through ?? "";
+  const through = prior && prior.through > at ? prior.through : at;
+  const ids = [...(prior?.ids ?? []).filter((id) => id !== comment.id), comment.id].slice(-MAX_COMMENT_IDS);
+  return { ...marker, comments: { through, ids } };
+}
+
+/**
+ * `issue_comment.created` on a response issue: `/ack`, `/snooze`, `/handoff`, `/revoke`, `/resolve`,
+ * `/approve`. A sweep's catch-up calls it too, with the issue as GitHub returns it now and the
+ * comment from the repository's comment list, so a command has one meaning whichever way it came in.
+ */
+export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comment?: RawComment; repository?: unknown }): Promise<ExecutionReport | null> {
   // Bots (nhi-steward's own replies among them) never run commands.
-  if (!payload.issue || !payload.comment?.body || payload.comment.user?.type === "Bot" || !payload.comment.user?.login) return null;
-  const parsed = parseCommand(payload.comment.body);
+  const comment = payload.comment;
+  if (!payload.issue || !comment?.body || comment.user?.type === "Bot" || !comment.user?.login) return null;
+  const parsed = parseCommand(comment.body);
   if (!parsed) return null;
   const { repo } = repositoryFrom(payload.repository);
   const issueRepo = repoName(repo);
   const event = issueContextFrom(run, payload.issue, issueRepo);
   if (!event) return null;
-  const actor = payload.comment.user.login;
+  const actor = comment.user.login;
+  const applied = (found: { marker: Marker }) => {
+    if (!commentApplied(found.marker, comment)) return false;
+    run.deps.log.info(`${found.marker.key}: comment ${comment.id} by @${actor} was applied already; nothing to do.`);
+    return true;
+  };
+  if (applied(event)) return null;
   // A group issue is read again under its lock, so a command never writes away a row added meanwhile.
-  return withGroupIssue(run, issueRepo, event, (found) => command(run, found, parsed, actor, issueRepo));
+  return withGroupIssue(run, issueRepo, event, (found) => (applied(found) ? Promise.resolve(null) : command(run, found, parsed, actor, issueRepo, comment)));
 }
 
-async function command(run: Run, found: NonNullable<ReturnType<typeof issueContextFrom>>, parsed: NonNullable<ReturnType<typeof parseCommand>>, actor: string, issueRepo: string): Promise<ExecutionReport> {
+/**
+ * The change with the comment recorded in the issue's marker, so no later sweep applies it again:
+ * in the body the change writes anyway, else in a body write after its reply (a run that dies
+ * between the two repeats the reply rather than losing it).
+ */
+function recordComment(change: Change, found: NonNullable<ReturnType<typeof issueContextFrom>>, comment: RawComment): Change {
+  if (comment.id === undefined) return change;
+  const n = found.issue.number;
+  const i = change.ops.findIndex((o) => o.op === "update-issue" && o.issue === n && o.body !== undefined);
+  if (i >= 0) {
+    const op = change.ops[i] as Extract<Op, { op: "update-issue" }>;
+    const written = decodeMarker(op.body!);
+    if (written) {
+      const ops = [...change.ops];
+      ops[i] = { ...op, body: replaceMarker(op.body!, withAppliedComment(written, comment)) };
+      return { ...change, ops };
+    }
+  }
+  // A change that closes or reopens writes its state in the same request.
+  const j = change.ops.findIndex((o) => o.op === "update-issue" && o.issue === n && o.body === undefined);
+  const body = replaceMarker(found.issue.body, withAppliedComment(found.marker, comment));
+  if (j >= 0) {
+    const ops = [...change.ops];
+    ops[j] = { ...(ops[j] as Extract<Op, { op: "update-issue" }>), body };
+    return { ...change, ops };
+  }
+  return { ...change, action: "update", ops: [...change.ops, { op: "update-issue", issue: n, body }] };
+}
+
+async function command(run: Run, found: NonNullable<ReturnType<typeof issueContextFrom>>, parsed: NonNullable<ReturnType<typeof parseCommand>>, actor: string, issueRepo: string, comment: RawComment): Promise<ExecutionReport> {
   const { log, clock } = run.deps;
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
   const misplaced = placeProblem(found.marker.repo, issueRepo, policy.response_repository);
@@ -89,6 +152,7 @@ async function command(run: Run, found: NonNullable<ReturnType<typeof issueConte
     if (!allowed.ok) change = reply(allowed.reply, `refuse /${parsed.command.name} from @${actor}`);
     else change = await apply(run, ctx, parsed.command, actor, now, allowed.bySecurity);
   }
+  change = recordComment(change, found, comment);
   log.info(`${found.marker.key}: ${change.summary}`);
   const report = await execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log });
   await explainRefusals(run, report);

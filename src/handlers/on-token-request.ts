@@ -23,6 +23,23 @@ type TokenRequestPayload = {
  * issue; denied or cancelled, the issue (when one was opened) is closed with that resolution.
  */
 export async function onTokenRequest(run: Run, payload: TokenRequestPayload): Promise<ExecutionReport | null> {
+  try {
+    return await handleTokenRequest(run, payload);
+  } catch (e) {
+    // Signed by GitHub but not the documented shape: a redelivery sends the same bytes, so failing
+    // (5xx) would only make GitHub retry in vain. One line names the field; the delivery succeeds.
+    if (!(e instanceof InputError)) throw e;
+    // What it does say (organisation, request, requester, token name) stays in the log line, so a
+    // person can still find the request in the organisation's settings.
+    const org = payload?.organization?.login ?? "?";
+    const r = payload?.personal_access_token_request;
+    const said = [typeof r?.id === "number" ? `request #${r.id}` : null, r?.owner?.login ? `by @${r.owner.login}` : null, r?.token_name ? `token “${r.token_name}”` : null].filter(Boolean).join(" ");
+    run.deps.log.warn(`${org}: personal_access_token_request.${String(payload?.action ?? "?")}${said ? ` (${said})` : ""} ignored, as GitHub cannot fix it by redelivering: ${e.message}`);
+    return null;
+  }
+}
+
+async function handleTokenRequest(run: Run, payload: TokenRequestPayload): Promise<ExecutionReport | null> {
   const { log } = run.deps;
   if (payload.action === "denied" || payload.action === "cancelled") return onTokenRequestEnded(run, payload, payload.action);
   if (payload.action !== "created" && payload.action !== "approved") return null;

@@ -19,6 +19,7 @@ import { placeProblem } from "../core/issue/provenance.ts";
 import { planAppAccess } from "./app-inventory.ts";
 import { planGroupResolvedOnGitHub, planResolvedOnGitHub } from "./sync-alert.ts";
 import type { Run } from "./run.ts";
+import { catchUpClose, catchUpComments } from "./catch-up.ts";
 
 /** How far back a sweep looks for alerts resolved on GitHub (sweeps run at least daily). */
 const RESOLVED_LOOKBACK_MS = 7 * 24 * 3600_000;
@@ -42,7 +43,9 @@ export interface SweepOptions {
 }
 
 /**
- * One pass over a scope: (1) every open secret scanning alert gets its issue, exactly as a
+ * One pass over a scope: (0) what people did on response issues since the last sweep (closings,
+ * slash commands) is applied first, through the App's own handlers (catch-up.ts), so an organisation
+ * without a server gets the whole loop; (1) every open secret scanning alert gets its issue, exactly as a
  * webhook would (a missed webhook is healed); (2) every open response issue's SLA clock is
  * advanced: labels, escalations, after-hours routing, handback; (3) issues whose alert was
  * resolved on GitHub are closed. One plan, one executor; running it twice at the same instant
@@ -57,6 +60,33 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   let alerts = 0;
   let unreadable = 0;
   const shard = options.shard ?? WHOLE;
+  // Catch-up: closings and commands applied by the handlers the App uses, before anything is planned.
+  const caughtUp = new Map<string, Promise<void>>();
+  const caughtUpReports: ExecutionReport[] = [];
+  let commands = 0;
+  const catchUp = (where: RepoRef): Promise<void> => {
+    const k = repoName(where);
+    let p = caughtUp.get(k);
+    if (!p) {
+      p = catchUpComments(run, where, (repo) => ownsRepository(shard, repo)).then(
+        (done) => {
+          commands += done.applied;
+          caughtUpReports.push(...done.reports);
+        },
+        (e: unknown) => log.warn(`sweep: could not catch up on commands in ${k} (${(e as Error).message}); the next sweep tries again.`),
+      );
+      caughtUp.set(k, p);
+    }
+    return p;
+  };
+  const caughtUpClose = async (where: RepoRef, key: string): Promise<boolean> => {
+    const issue = await github.findIssue(where, key, LABELS.response.name).catch(() => null);
+    const marker = issue?.state === "closed" ? issueMarker(issue) : null;
+    if (!issue || !marker || marker.resolution) return false;
+    const report = await catchUpClose(run, where, issue.number);
+    if (report && report !== "answered") caughtUpReports.push(report);
+    return report !== null;
+  };
 
   for await (const listed of github.listOpenSecretScanningAlerts(scope)) {
     try {
@@ -68,6 +98,8 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       const { policy } = await loadPolicy(run, listedAlert.repo);
       const where = issueRepository(listedAlert, policy);
       issueRepos.set(repoName(where), where);
+      // What people did there since the last sweep comes first: nothing is planned from a stale issue.
+      await catchUp(where);
       // GitHub's list names the first location and says whether there are more: read them only then.
       const alert = hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run, listedAlert);
       // Most alerts have not changed since their issue was written: nothing to render or write.
@@ -75,6 +107,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       // Its issue is about to be planned from its body: read that first if the sweep state left it out.
       const found = await openIssueOf(run, alert).catch(() => null);
       if (found) await complete(run, found.issueRepo, found.issue);
+      // Closed by a person while no server listened: the close is applied as the App applies it
+      // (resolved, or reopened saying why), never reopened as if nobody had said anything.
+      else if (await caughtUpClose(where, alert.key)) continue;
       changes.push(await planAlert(run, alert));
     } catch (e) {
       alerts++;
@@ -112,6 +147,8 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
     const where = policy.response_repository ? parseRepo(policy.response_repository) : home;
     issueRepos.set(repoName(where), where);
   }
+
+  for (const where of issueRepos.values()) await catchUp(where);
 
   // Clocks. When the alert itself changed this run, the clock is planned on top of that change, in
   // the same change, so the two never race on one body.
@@ -209,7 +246,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   }
 
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
-  log.info(`sweep of ${where}: ${alerts} open alert(s), ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
+  log.info(`sweep of ${where}: ${alerts} open alert(s), ${commands} command(s) caught up, ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run.drainSideChanges();
   const exec = (list: Change[]) => execute({ changes: list }, github, { dryRun: run.options.dryRun, budget: run.budget, log, recheckBeforeCreate: true, ...(options.effects ? { effects: options.effects.effects } : {}) });
   let report = await exec([...side, ...changes]);
@@ -230,6 +267,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       report = merge(merge(report, revoked), recorded);
     }
   }
+  for (const r of caughtUpReports) report = merge(r, report);
   return { ...report, alerts, clocks, unreadable };
 }
 

@@ -15,8 +15,10 @@ import { isRecord } from "./util.ts";
 type Json = Record<string, unknown>;
 
 interface Spec {
-  paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, unknown>; parameters: Record<string, unknown>; responses: Record<string, unknown> };
+  paths?: Record<string, Record<string, unknown>>;
+  /** OpenAPI 3.1 webhooks (the @octokit/openapi-webhooks description): `<event>-<action>` → operation. */
+  webhooks?: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, unknown>; parameters?: Record<string, unknown>; responses?: Record<string, unknown>; examples?: Record<string, unknown> };
 }
 
 export interface SpecParam {
@@ -75,6 +77,7 @@ const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin })
 
 let shared: OpenApi | undefined;
 let sharedGhec: OpenApi | undefined;
+let sharedWebhooks: OpenApi | undefined;
 
 export class OpenApi {
   private readonly spec: Spec;
@@ -89,6 +92,15 @@ export class OpenApi {
   static shared(): OpenApi {
     shared ??= new OpenApi(loadSpec("api.github.com.json"), true);
     return shared;
+  }
+
+  /**
+   * GitHub's webhook description (@octokit/openapi-webhooks, api.github.com): the schema of every
+   * event and action GitHub delivers, checked with the same converter and Ajv set-up as requests.
+   */
+  static webhooks(): OpenApi {
+    sharedWebhooks ??= new OpenApi(loadWebhookSpec(), false);
+    return sharedWebhooks;
   }
 
   /** The Enterprise Cloud description, for `GHEC_ONLY_PATHS` (parsed on first use). */
@@ -107,7 +119,7 @@ export class OpenApi {
   private constructor(spec: Spec, dotcom: boolean) {
     this.spec = spec;
     this.dotcom = dotcom;
-    for (const [template, item] of Object.entries(spec.paths)) {
+    for (const [template, item] of Object.entries(spec.paths ?? {})) {
       const common = Array.isArray(item.parameters) ? item.parameters : [];
       for (const method of HTTP_METHODS) {
         const op = item[method];
@@ -213,10 +225,49 @@ export class OpenApi {
     return errors.length ? formatErrors("response", errors) : [];
   }
 
-  /** Problems with a webhook payload, against the description's `webhook-<event>-<action>` schema. */
+  /**
+   * The component schema of a webhook: from the webhooks description (`<event>-<action>`, e.g.
+   * `secret-scanning-alert-location-created`; an event whose action is free, such as
+   * `repository_dispatch`, by its only operation), else the REST description's
+   * `webhook-<event>-<action>` component.
+   */
+  webhookSchemaName(event: string, action: string): string | null {
+    const ev = event.replace(/_/g, "-");
+    const webhooks = this.spec.webhooks;
+    if (webhooks) {
+      const ref = (op: Record<string, unknown> | undefined): string | null => {
+        const post = isRecord(op?.post) ? op.post : undefined;
+        const body = post && isRecord(post.requestBody) && isRecord(post.requestBody.content) ? (post.requestBody.content["application/json"] as Json | undefined) : undefined;
+        const r = isRecord(body?.schema) ? body.schema.$ref : undefined;
+        return typeof r === "string" ? r.split("/").pop()! : null;
+      };
+      const exact = webhooks[`${ev}-${action.replace(/_/g, "-")}`];
+      if (exact) return ref(exact);
+      const ofEvent = Object.values(webhooks).filter((op) => isRecord(op.post) && String(op.post.operationId ?? "").startsWith(`${ev}/`));
+      if (ofEvent.length === 1) return ref(ofEvent[0]);
+      return null;
+    }
+    const name = `webhook-${ev}-${action.replace(/_/g, "-")}`;
+    return this.spec.components.schemas[name] ? name : null;
+  }
+
+  /** The `properties` a component schema names (one level), for checking that nothing GitHub never sends is sent. */
+  schemaProperties(name: string): string[] | null {
+    const schema = this.spec.components.schemas[name];
+    return isRecord(schema) && isRecord(schema.properties) ? Object.keys(schema.properties) : null;
+  }
+
+  /** GitHub's own example payloads in the description (`components.examples`), by name. */
+  examples(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, e] of Object.entries(this.spec.components.examples ?? {})) if (isRecord(e)) out[name] = e.value;
+    return out;
+  }
+
+  /** Problems with a webhook payload, against GitHub's schema of that event and action. */
   checkWebhook(event: string, action: string, payload: unknown): string[] {
-    const name = `webhook-${event.replace(/_/g, "-")}-${action.replace(/_/g, "-")}`;
-    if (!this.spec.components.schemas[name]) return [`no schema ${name} in GitHub's description`];
+    const name = this.webhookSchemaName(event, action);
+    if (!name || !this.spec.components.schemas[name]) return [`no schema for ${event}.${action} in GitHub's webhook description`];
     const validate = this.compiled(`webhook ${name}`, () => this.toJsonSchema({ $ref: `#/components/schemas/${name}` }), false);
     return validate(payload) ? [] : formatErrors("payload", validate.errors);
   }
@@ -248,7 +299,7 @@ export class OpenApi {
   private deref(value: unknown, section: "parameters" | "responses"): Json {
     let v = value;
     for (let i = 0; i < 5 && isRecord(v) && typeof v.$ref === "string"; i++) {
-      v = this.spec.components[section][v.$ref.split("/").pop()!];
+      v = this.spec.components[section]?.[v.$ref.split("/").pop()!];
     }
     return isRecord(v) ? v : {};
   }
@@ -298,6 +349,12 @@ const COMPONENT_BASE = "https://sandbox.invalid/components/schemas/";
 function loadSpec(name: "api.github.com.json" | "ghec.json"): Spec {
   const require = createRequire(import.meta.url);
   const file = require.resolve(`@octokit/openapi/generated/${name}`);
+  return JSON.parse(readFileSync(file, "utf8")) as Spec;
+}
+
+function loadWebhookSpec(): Spec {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve("@octokit/openapi-webhooks/generated/api.github.com.json");
   return JSON.parse(readFileSync(file, "utf8")) as Spec;
 }
 

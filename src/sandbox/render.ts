@@ -295,23 +295,45 @@ export function comment(state: SandboxState, c: CommentRecord, i: IssueRecord, r
   };
 }
 
+/** A location's `details`, as GitHub's secret-scanning-location-<type> schema has them. */
 export function locationDetails(l: LocationRecord, r: RepoRecord, urls: Urls): Json {
   const repoApi = `${urls.api}/repos/${r.owner}/${r.name}`;
-  return {
-    path: l.path,
-    start_line: l.startLine,
-    end_line: l.endLine,
-    start_column: l.startColumn,
-    end_column: l.endColumn,
-    blob_sha: l.blobSha,
-    blob_url: `${repoApi}/git/blobs/${l.blobSha}`,
-    commit_sha: l.commitSha,
-    commit_url: `${repoApi}/git/commits/${l.commitSha}`,
-  };
+  const repoHtml = `${urls.html}/${r.owner}/${r.name}`;
+  const lines = { start_line: l.startLine, end_line: l.endLine, start_column: l.startColumn, end_column: l.endColumn };
+  switch (l.type) {
+    case "commit":
+      return {
+        path: l.wirePath,
+        ...lines,
+        blob_sha: l.blobSha,
+        blob_url: `${repoApi}/git/blobs/${l.blobSha}`,
+        commit_sha: l.commitSha,
+        commit_url: `${repoApi}/git/commits/${l.commitSha}`,
+      };
+    case "wiki_commit": {
+      // GitHub's example: path `/example/Home.md`, page `…/wiki/Home/<commit>`.
+      const page = (l.path.split("/").pop() ?? l.path).replace(/\.[A-Za-z]+$/, "");
+      return {
+        path: l.wirePath,
+        ...lines,
+        blob_sha: l.blobSha,
+        page_url: `${repoHtml}/wiki/${encodeURIComponent(page)}/${l.commitSha}`,
+        commit_sha: l.commitSha,
+        commit_url: `${repoHtml}/wiki/_compare/${l.commitSha}`,
+      };
+    }
+    case "issue_title":
+    case "issue_body":
+      return { [`${l.type}_url`]: l.url ?? `${repoApi}/issues/${l.issue}` };
+    case "issue_comment":
+      return { issue_comment_url: l.url ?? `${repoApi}/issues/comments/${l.comment}` };
+    default:
+      return { [`${l.type}_url`]: l.url ?? `${repoHtml}/discussions/1` };
+  }
 }
 
 export function location(l: LocationRecord, r: RepoRecord, urls: Urls): Json {
-  return { type: "commit", details: locationDetails(l, r, urls) };
+  return { type: l.type, details: locationDetails(l, r, urls) };
 }
 
 /** The alert fields common to the REST and webhook shapes (never the secret, never `state`). */
@@ -330,12 +352,10 @@ function alertCommon(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: U
     resolution_comment: a.resolutionComment,
     secret_type: a.secretType,
     secret_type_display_name: a.secretTypeDisplayName,
-    provider: a.provider,
-    provider_slug: a.providerSlug,
     validity: a.validity,
     push_protection_bypassed: a.pushProtectionBypassed,
-    push_protection_bypassed_by: null,
-    push_protection_bypassed_at: null,
+    push_protection_bypassed_by: userOrNull(state, a.pushProtectionBypassedBy, urls),
+    push_protection_bypassed_at: a.pushProtectionBypassedBy ? a.createdAt : null,
     push_protection_bypass_request_reviewer: null,
     push_protection_bypass_request_reviewer_comment: null,
     push_protection_bypass_request_comment: null,
@@ -351,6 +371,8 @@ export function alert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: 
   const first = a.locations[0];
   const out: Json = {
     ...alertCommon(state, a, r, urls),
+    provider: a.provider,
+    provider_slug: a.providerSlug,
     state: a.state,
     ...(opts.hideSecret ? {} : { secret: a.secret }),
     is_base64_encoded: false,
@@ -361,9 +383,21 @@ export function alert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: 
   return out;
 }
 
-/** secret-scanning-alert-webhook: the alert as webhooks carry it — no `secret`, no `state` (the action says it). */
-export function webhookAlert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: Urls): Json {
-  return { ...alertCommon(state, a, r, urls), secret_category: "default" };
+/**
+ * What an older GitHub Enterprise Server sends, or GitHub leaves out: alert fields a webhook may
+ * lack (its schema does not require them). `WebhookRef.omit` names them.
+ */
+export const OMITTABLE_ALERT_FIELDS = ["validity", "publicly_leaked", "multi_repo", "secret_type_display_name", "push_protection_bypassed_by", "push_protection_bypassed_at", "assigned_to", "resolution_comment", "updated_at"] as const;
+export type OmittableAlertField = (typeof OMITTABLE_ALERT_FIELDS)[number];
+
+/**
+ * secret-scanning-alert-webhook: the alert as webhooks carry it — no `secret`, no `state` (the
+ * action says it) and no `provider` or `provider_slug` (GitHub's webhook schema has neither; REST has both).
+ */
+export function webhookAlert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: Urls, omit: readonly OmittableAlertField[] = []): Json {
+  const out = alertCommon(state, a, r, urls);
+  for (const k of omit) delete out[k];
+  return out;
 }
 
 export function installation(state: SandboxState, inst: InstallationRecord, urls: Urls): Json {

@@ -125,7 +125,10 @@ class SandboxServer implements Sandbox {
   }
 
   webhook(event: WebhookEvent, action: string, ref: WebhookRef): WebhookDelivery {
-    return buildWebhook(this.state, { api: this.url, html: this.htmlUrl }, event, action, ref);
+    const delivery = buildWebhook(this.state, { api: this.url, html: this.htmlUrl }, event, action, ref);
+    // A payload GitHub would never send is a sandbox bug, recorded like a request outside the spec.
+    for (const reason of delivery.problems) this.validationErrors.push({ method: "WEBHOOK", path: `${event}.${action}`, route: null, kind: "webhook", reason });
+    return delivery;
   }
 
   countedRequests(token?: string | null): number {

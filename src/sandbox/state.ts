@@ -87,7 +87,15 @@ export interface IssueRecord {
 }
 
 export interface LocationRecord {
+  /** GitHub's location type (`commit` unless given). */
+  type: NonNullable<SandboxLocationInput["type"]>;
+  /** Normalised (no leading `/`), for reading the file; `wirePath` is what GitHub sends. */
   path: string;
+  wirePath: string;
+  /** Content locations: the issue (and comment) they name, or the URL as given. */
+  issue: number | null;
+  comment: number | null;
+  url: string | null;
   startLine: number;
   endLine: number;
   startColumn: number;
@@ -107,6 +115,7 @@ export interface AlertRecord {
   publiclyLeaked: boolean;
   multiRepo: boolean;
   pushProtectionBypassed: boolean;
+  pushProtectionBypassedBy: string | null;
   state: "open" | "resolved";
   resolution: string | null;
   resolutionComment: string | null;
@@ -627,7 +636,8 @@ export class SandboxState {
       validity: alert.validity ?? "unknown",
       publiclyLeaked: alert.publiclyLeaked ?? false,
       multiRepo: alert.multiRepo ?? false,
-      pushProtectionBypassed: alert.pushProtectionBypassed ?? false,
+      pushProtectionBypassed: alert.pushProtectionBypassed ?? alert.pushProtectionBypassedBy !== undefined,
+      pushProtectionBypassedBy: alert.pushProtectionBypassedBy ?? null,
       state: alert.state ?? "open",
       resolution: alert.state === "resolved" ? (alert.resolution ?? "revoked") : null,
       resolutionComment: alert.state === "resolved" ? (alert.resolutionComment ?? null) : null,
@@ -647,8 +657,16 @@ export class SandboxState {
   addAlertLocation(owner: string, repo: string, alertNumber: number, location: SandboxLocationInput): void {
     const r = this.requireRepo(owner, repo);
     const a = this.requireAlert(r, alertNumber);
-    const path = normalisePath(location.path);
-    const content = r.files.get(path);
+    const type = location.type ?? "commit";
+    const wirePath = location.path ?? "";
+    const path = normalisePath(wirePath);
+    if ((type === "commit" || type === "wiki_commit") && !path) throw new Error(`sandbox: a ${type} location needs a path`);
+    if (type === "issue_title" || type === "issue_body" || type === "issue_comment") {
+      if (location.issue === undefined && location.url === undefined) throw new Error(`sandbox: an ${type} location needs an issue (or a url)`);
+      if (location.issue !== undefined && !r.issues.some((i) => i.number === location.issue)) throw new Error(`sandbox: no issue ${owner}/${repo}#${location.issue}`);
+      if (type === "issue_comment" && location.url === undefined && location.comment === undefined) throw new Error("sandbox: an issue_comment location needs a comment");
+    }
+    const content = type === "commit" ? r.files.get(path) : undefined;
     // Where the file holds the secret, point at it exactly like GitHub does (1-based lines and columns).
     let found: { line: number; column: number } | undefined;
     if (content !== undefined) {
@@ -659,12 +677,17 @@ export class SandboxState {
     const startLine = location.startLine ?? found?.line ?? 1;
     const startColumn = location.startColumn ?? found?.column ?? 1;
     a.locations.push({
+      type,
       path,
+      wirePath,
+      issue: location.issue ?? null,
+      comment: location.comment ?? null,
+      url: location.url ?? null,
       startLine,
       endLine: location.endLine ?? startLine,
       startColumn,
       endColumn: location.endColumn ?? startColumn + a.secret.length,
-      blobSha: location.blobSha ?? (content !== undefined ? blobSha(content) : fakeSha("blob", r.owner, r.name, path, a.secret)),
+      blobSha: location.blobSha ?? (content !== undefined ? blobSha(content) : fakeSha("blob", r.owner, r.name, path || type, a.secret)),
       commitSha: location.commitSha ?? fakeSha("commit", r.owner, r.name, a.number, a.locations.length),
     });
     a.updatedAt = this.now();

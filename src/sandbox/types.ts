@@ -50,7 +50,8 @@ export type ValidationErrorKind =
   | "path" // a path parameter is malformed (e.g. a non-integer issue_number)
   | "query" // missing/unknown/invalid query parameter
   | "body" // request body missing, not JSON, or not matching the operation's schema
-  | "response"; // (validateResponses) the sandbox answered outside the spec: a sandbox bug
+  | "response" // (validateResponses) the sandbox answered outside the spec: a sandbox bug
+  | "webhook"; // a webhook payload the sandbox built does not match GitHub's webhook schema: a sandbox bug
 
 export interface ValidationErrorEntry {
   method: string;
@@ -108,8 +109,35 @@ export interface SandboxLabel {
   description: string | null;
 }
 
+/**
+ * Where a secret was found. `commit` (the default) and `wiki_commit` name a file (`path`, sent as
+ * given: GitHub's documentation writes `/example/secrets.txt`); issue and pull request types name
+ * an issue of the sandbox (`issue`, and `comment` for comments) or carry `url` as given; discussion
+ * types carry `url` (GitHub gives the page itself).
+ */
 export interface SandboxLocationInput {
-  path: string;
+  type?:
+    | "commit"
+    | "wiki_commit"
+    | "issue_title"
+    | "issue_body"
+    | "issue_comment"
+    | "discussion_title"
+    | "discussion_body"
+    | "discussion_comment"
+    | "pull_request_title"
+    | "pull_request_body"
+    | "pull_request_comment"
+    | "pull_request_review"
+    | "pull_request_review_comment";
+  /** commit, wiki_commit: the file or page path. */
+  path?: string;
+  /** issue_title, issue_body, issue_comment: the issue's number in the alert's repository. */
+  issue?: number;
+  /** issue_comment: the comment's id (a comment of `issue`). */
+  comment?: number;
+  /** Any other content type: the URL GitHub would send. */
+  url?: string;
   startLine?: number;
   endLine?: number;
   startColumn?: number;
@@ -127,6 +155,8 @@ export interface SandboxAlertInput {
   publiclyLeaked?: boolean;
   multiRepo?: boolean;
   pushProtectionBypassed?: boolean;
+  /** Who pushed past push protection (`push_protection_bypassed_by`). */
+  pushProtectionBypassedBy?: string;
   locations?: SandboxLocationInput[];
   state?: "open" | "resolved";
   resolution?: string | null;

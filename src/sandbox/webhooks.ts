@@ -1,9 +1,11 @@
 /**
  * GitHub-shaped webhook deliveries built from the current state, ready for `probot.receive(...)`.
- * Shapes follow the description's webhook-secret-scanning-alert-* schemas: the alert never carries
- * the secret (nor `state`: the action says what happened).
+ * Every payload is checked against GitHub's webhook description (@octokit/openapi-webhooks) as it
+ * is built: problems are returned with it (the server records them in `validationErrors`), and
+ * the alert carries only fields GitHub's schema names (no `secret`, `state`, `provider`).
  */
-import { orgSimple, repository, simpleUser, location, webhookAlert, type Urls } from "./render.ts";
+import { OpenApi } from "./openapi.ts";
+import { orgSimple, repository, simpleUser, location, webhookAlert, type OmittableAlertField, type Urls } from "./render.ts";
 import type { SandboxState } from "./state.ts";
 
 export type WebhookEvent = "secret_scanning_alert" | "secret_scanning_alert_location";
@@ -16,12 +18,18 @@ export interface WebhookRef {
   installationId?: number;
   /** The account that triggered the event (default: the resolver for `resolved`, else the repository owner). */
   sender?: string;
+  /** Alert fields to leave out, as older GitHub Enterprise Server payloads do (e.g. `validity`, `publicly_leaked`). */
+  omit?: readonly OmittableAlertField[];
+  /** For `secret_scanning_alert_location`: which of the alert's locations (default: the last added). */
+  locationIndex?: number;
 }
 
 export interface WebhookDelivery {
   name: string;
   id: string;
   payload: Record<string, unknown>;
+  /** Where the payload departs from GitHub's webhook schema (always empty unless the sandbox has a bug). */
+  problems: string[];
 }
 
 let deliveries = 0;
@@ -31,6 +39,22 @@ function deliveryId(): string {
   return `00000000-5a4d-4b0c-8000-${deliveries.toString(16).padStart(12, "0")}`;
 }
 
+/**
+ * Problems with a webhook payload: GitHub's schema for the event and action, and (for the alert)
+ * no field the schema does not name, since GitHub never sends one.
+ */
+export function checkWebhookPayload(event: string, payload: Record<string, unknown>): string[] {
+  const spec = OpenApi.webhooks();
+  const action = typeof payload.action === "string" ? payload.action : "";
+  const problems = spec.checkWebhook(event, action, payload);
+  const alert = payload.alert;
+  if (event.startsWith("secret_scanning_alert") && alert && typeof alert === "object") {
+    const known = spec.schemaProperties("secret-scanning-alert-webhook") ?? [];
+    for (const k of Object.keys(alert)) if (!known.includes(k)) problems.push(`payload/alert has '${k}', which GitHub's webhook schema does not name`);
+  }
+  return problems;
+}
+
 export function buildWebhook(state: SandboxState, urls: Urls, event: WebhookEvent, action: string, ref: WebhookRef): WebhookDelivery {
   const r = state.requireRepo(ref.owner, ref.repo);
   const a = state.requireAlert(r, ref.alertNumber);
@@ -38,9 +62,9 @@ export function buildWebhook(state: SandboxState, urls: Urls, event: WebhookEven
   const installationId = ref.installationId ?? state.installationForRepo(r.owner, r.name)?.id;
   const senderLogin = ref.sender ?? (action === "resolved" && a.resolvedBy ? a.resolvedBy : r.owner);
 
-  const payload: Record<string, unknown> = { action, alert: webhookAlert(state, a, r, urls) };
+  const payload: Record<string, unknown> = { action, alert: webhookAlert(state, a, r, urls, ref.omit) };
   if (event === "secret_scanning_alert_location") {
-    const loc = a.locations.at(-1);
+    const loc = ref.locationIndex === undefined ? a.locations.at(-1) : a.locations[ref.locationIndex];
     if (!loc) throw new Error(`sandbox: alert ${r.owner}/${r.name}#${a.number} has no location`);
     payload.location = location(loc, r, urls);
   }
@@ -49,5 +73,5 @@ export function buildWebhook(state: SandboxState, urls: Urls, event: WebhookEven
   if (owner.type === "Organization") payload.organization = orgSimple(owner, urls);
   if (installationId !== undefined) payload.installation = { id: installationId, node_id: Buffer.from(`0:Installation${installationId}`).toString("base64") };
   payload.sender = simpleUser(state.ensureUser(senderLogin), urls);
-  return { name: event, id: deliveryId(), payload };
+  return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
 }

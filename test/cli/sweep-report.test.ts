@@ -66,6 +66,20 @@ describe("nhi-steward sweep and report from a shell", () => {
     expect(alertList.map((r) => r.query.sort)).toEqual(["updated"]);
   });
 
+  it("with an installation token and no --app-slug, says how to name the app instead of guessing which issues are its own", async () => {
+    const io = captureIo({ env: { GITHUB_TOKEN: "ghs_cli", GITHUB_API_URL: world.sandbox.url } });
+    expect(await main(["sweep", "--repo", "acme/api", "--dry-run"], io)).toBe(2);
+    expect(io.err()).toContain("nhi-steward cannot tell which account it writes as (GET /user answered 403)");
+    expect(io.err()).toContain("the CLI's `--app-slug`");
+  });
+
+  it("with a person's token, acts as that person: the app's issues are not theirs", async () => {
+    world.sandbox.state.addToken("ghp_erin_cli", "erin");
+    const io = captureIo({ env: { GITHUB_TOKEN: "ghp_erin_cli", GITHUB_API_URL: world.sandbox.url } });
+    expect(await main(["report", "--repo", "acme/api"], io)).toBe(0);
+    expect(io.err()).toContain("carries an nhi-steward marker but is not an nhi-steward record: it was written by @nhi-steward[bot] (app nhi-steward), not by erin");
+  });
+
   it("says which variable to set when there is no token", async () => {
     const io = captureIo({ env: {} });
     expect(await main(["report", "--repo", "acme/api"], io)).toBe(2);

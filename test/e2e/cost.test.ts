@@ -56,13 +56,13 @@ describe("requests per alert, once the app has seen the repository", () => {
 });
 
 describe("requests per sweep", () => {
-  it("a sweep with nothing new reads the policy, the repository and two lists: no alert locations, no writes", async () => {
+  it("a sweep with nothing new reads the policy, the repository and three lists (alerts, issues, comments since): no alert locations, no writes", async () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
     await sweepApi(); // the first sweep may settle what the webhook could not know
     const mark = world.sandbox.requests.length;
     const report = await sweepApi();
     expect(report.clocks).toBe(1);
-    expect(countedSince(mark)).toEqual(["GET /repos/acme/.github/contents/.github/nhi-steward.yml", "GET /repos/acme/api", "GET /repos/acme/api/issues", "GET /repos/acme/api/secret-scanning/alerts"]);
+    expect(countedSince(mark)).toEqual(["GET /repos/acme/.github/contents/.github/nhi-steward.yml", "GET /repos/acme/api", "GET /repos/acme/api/issues", "GET /repos/acme/api/issues/comments", "GET /repos/acme/api/secret-scanning/alerts"]);
   });
 
   it("still notices what changed: validity, and a new location (read only because GitHub says there are more)", async () => {

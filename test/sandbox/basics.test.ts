@@ -190,6 +190,7 @@ describe("the route table", () => {
       "GET /repos/{owner}/{repo}/assignees/{assignee}",
       "PUT /repos/{owner}/{repo}/issues/{issue_number}/labels",
       "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+      "GET /repos/{owner}/{repo}/issues/comments",
       "POST /credentials/revoke",
       "POST /repos/{owner}/{repo}/dispatches",
       "GET /rate_limit",

@@ -97,6 +97,27 @@ describe("issues", () => {
     expect(sandbox.state.getIssue("acme", "api", data.number)?.comments.map((x) => x.body)).toEqual(["first, edited", "second"]);
   });
 
+  it("lists a repository's comments across its issues: by id, `since` comparing updated_at, sort and direction", async () => {
+    const was = clock.now().toISOString();
+    const one = (await gh.rest.issues.create({ ...repo, title: "repo comments 1" })).data.number;
+    const two = (await gh.rest.issues.create({ ...repo, title: "repo comments 2" })).data.number;
+    clock.set("2026-01-06T09:00:00Z");
+    const a = (await gh.rest.issues.createComment({ ...repo, issue_number: one, body: "a" })).data;
+    clock.set("2026-01-06T10:00:00Z");
+    const b = (await gh.rest.issues.createComment({ ...repo, issue_number: two, body: "b" })).data;
+    clock.set("2026-01-06T11:00:00Z");
+    await gh.rest.issues.updateComment({ ...repo, comment_id: a.id, body: "a, edited" });
+    const since = await gh.rest.issues.listCommentsForRepo({ ...repo, since: "2026-01-06T09:30:00Z" });
+    expect(since.data.map((c) => [c.id, c.body, c.issue_url.split("/").at(-1)])).toEqual([
+      [a.id, "a, edited", String(one)],
+      [b.id, "b", String(two)],
+    ]);
+    const byCreated = await gh.rest.issues.listCommentsForRepo({ ...repo, since: "2026-01-06T00:00:00Z", sort: "created", direction: "desc" });
+    expect(byCreated.data.map((c) => c.id)).toEqual([b.id, a.id]);
+    expect((await gh.rest.issues.listCommentsForRepo({ ...repo, since: "2026-01-06T12:00:00Z" })).data).toEqual([]);
+    clock.set(was);
+  });
+
   it("lists only matching issues: state, labels, creator, sort and direction", async () => {
     const s = sandbox.state;
     s.addRepo({ owner: "acme", name: "listing", assignable: ["alice"] });

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { runActionBundle } from "../../action/local-runner.ts";
-import { startLocalAppServer } from "../../app/local-server.ts";
+import { localAppKey, startLocalAppServer } from "../../app/local-server.ts";
 import { VirtualClock } from "../../core/clock.ts";
 import { systemClock } from "../../system-clock.ts";
 import { decodeMarker } from "../../core/issue/marker.ts";
@@ -31,6 +31,8 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
   // Starts at the real time: the built Action runs as a child process on the real clock, and the
   // demo's deadlines should agree with it.
   const clock = new VirtualClock(systemClock.now());
+  // The app's RSA key is found on the thread pool while the sandbox loads GitHub's description.
+  void localAppKey().catch(() => {});
   const sandbox = await startSandbox({ clock });
   const log = new MemoryLogger();
   const app = await startLocalAppServer({ baseUrl: sandbox.url, clock, log });

@@ -18,6 +18,7 @@ const rawAlertSchema = z.object({
   publicly_leaked: z.boolean().nullish(),
   multi_repo: z.boolean().nullish(),
   push_protection_bypassed: z.boolean().nullish(),
+  push_protection_bypassed_by: z.object({ login: z.string().min(1) }).nullish().catch(null),
   html_url: z.string().nullish(),
   created_at: z.string().nullish(),
   resolved_at: z.string().nullish(),
@@ -73,7 +74,9 @@ export function normalizeSecretScanningAlert(
   const a = parsed.data;
   const state = a.state ?? (a.resolution || a.resolved_at ? "resolved" : "open");
   // REST (and newer webhooks) name the first location; it has a commit's fields but no `type`.
-  const first = a.first_location_detected && "path" in a.first_location_detected ? normalizeLocation({ type: "commit", details: a.first_location_detected }) : null;
+  // A wiki page's first location names its `page_url`; a commit's does not.
+  const fl = a.first_location_detected;
+  const first = fl && "path" in fl ? normalizeLocation({ type: "page_url" in fl ? "wiki_commit" : "commit", details: fl }) : null;
   return {
     source: "secret-scanning",
     key: alertKey("secret-scanning", repo, a.number),
@@ -88,11 +91,25 @@ export function normalizeSecretScanningAlert(
     validity: a.validity ?? "unknown",
     publiclyLeaked: a.publicly_leaked ?? false,
     multiRepo: a.multi_repo ?? false,
-    pushProtectionBypassed: a.push_protection_bypassed ?? false,
+    pushProtectionBypassed: a.push_protection_bypassed ?? Boolean(a.push_protection_bypassed_by),
+    pushProtectionBypassedBy: a.push_protection_bypassed_by?.login ?? null,
     htmlUrl: a.html_url ?? null,
     createdAt: a.created_at ?? null,
     locations: first ? mergeLocations(locations, [first]) : locations,
   };
+}
+
+/**
+ * Fields of a webhook alert that decide routing and severity but that GitHub may leave out (older
+ * GitHub Enterprise Server payloads have no `validity` or `publicly_leaked`; no webhook has
+ * `provider`): when one is missing, the alert is read once over REST before anything is decided.
+ */
+export const FILLED_FROM_REST = ["validity", "publicly_leaked", "provider", "secret_type_display_name"] as const;
+
+/** Which of FILLED_FROM_REST a raw alert lacks (absent or null). */
+export function missingAlertFields(rawAlert: unknown): string[] {
+  const a = (rawAlert ?? {}) as Record<string, unknown>;
+  return FILLED_FROM_REST.filter((k) => a[k] === undefined || a[k] === null || a[k] === "");
 }
 
 /** The alert number of a payload whose other fields may be broken, so the alert can be re-read. */
@@ -101,21 +118,33 @@ export function alertNumberOf(rawAlert: unknown): number | null {
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : null;
 }
 
+/**
+ * A file path as CODEOWNERS matches it: GitHub's documentation (and some payloads) write
+ * `/example/secrets.txt`; the repository root is implied, so leading slashes go (as `owners` does).
+ */
+export function normalizePath(path: string): string {
+  return path.replace(/^\/+/, "");
+}
+
 /** Normalises one entry of `GET …/secret-scanning/alerts/{n}/locations` (or a webhook `location`). */
 export function normalizeLocation(raw: unknown): AlertLocation | null {
   const parsed = rawLocationSchema.safeParse(raw);
   if (!parsed.success) return null;
   const { type, details } = parsed.data;
   const d = details ?? {};
-  const str = (k: string): string | null => (typeof d[k] === "string" ? (d[k] as string) : null);
+  const str = (k: string): string | null => (typeof d[k] === "string" && d[k] !== "" ? (d[k] as string) : null);
   const num = (k: string): number | null => (typeof d[k] === "number" ? (d[k] as number) : null);
   if (type === "commit" || type === "wiki_commit") {
-    const path = str("path");
+    const raw = str("path");
+    const path = raw === null ? "" : normalizePath(raw);
     if (!path) return null;
-    return { type: "commit", path, startLine: num("start_line"), endLine: num("end_line"), commitSha: str("commit_sha"), blobUrl: str("blob_url") };
+    const common = { path, startLine: num("start_line"), endLine: num("end_line"), commitSha: str("commit_sha") };
+    if (type === "wiki_commit") return { type: "wiki_commit", ...common, pageUrl: str("page_url") };
+    return { type: "commit", ...common, blobUrl: str("blob_url") };
   }
-  const url = Object.keys(d).find((k) => k.endsWith("_url"));
-  return { type, url: url ? str(url) : null };
+  // issue_title → issue_title_url, …: the field named after the type, else any `*_url`.
+  const key = d[`${type}_url`] !== undefined ? `${type}_url` : Object.keys(d).find((k) => k.endsWith("_url"));
+  return { type, url: key ? str(key) : null };
 }
 
 /** Merges locations, keeping order and dropping repeats. */
@@ -134,6 +163,6 @@ export function mergeLocations(...lists: AlertLocation[][]): AlertLocation[] {
 }
 
 export function locationId(l: AlertLocation): string {
-  if (l.type === "commit" && "path" in l) return `commit:${l.path}:${l.startLine ?? ""}:${l.commitSha ?? ""}`;
-  return `${l.type}:${"url" in l ? l.url ?? "" : ""}`;
+  if ("path" in l) return `${l.type}:${l.path}:${l.startLine ?? ""}:${l.commitSha ?? ""}`;
+  return `${l.type}:${l.url ?? ""}`;
 }

@@ -7,10 +7,74 @@ export interface RepoRef {
 export type Visibility = "public" | "private" | "internal";
 export type Validity = "active" | "inactive" | "unknown";
 
+/** Every location type GitHub lists for a secret scanning alert (secret-scanning-location's `type`). */
+export const LOCATION_TYPES = [
+  "commit",
+  "wiki_commit",
+  "issue_title",
+  "issue_body",
+  "issue_comment",
+  "discussion_title",
+  "discussion_body",
+  "discussion_comment",
+  "pull_request_title",
+  "pull_request_body",
+  "pull_request_comment",
+  "pull_request_review",
+  "pull_request_review_comment",
+] as const;
+
+/** A file in the repository's code: the only location CODEOWNERS can own. */
+export interface CommitLocation {
+  type: "commit";
+  /** Relative to the repository root, as CODEOWNERS matches it (GitHub's leading `/` stripped). */
+  path: string;
+  startLine: number | null;
+  endLine: number | null;
+  commitSha: string | null;
+  /** GitHub's API URL of the blob (external findings: the page they link to). */
+  blobUrl: string | null;
+  /** The file at that commit on GitHub's web UI, when known. */
+  pageUrl?: string | null;
+}
+
+/** A page of the repository's wiki: never owned through CODEOWNERS (the wiki is a separate repository). */
+export interface WikiLocation {
+  type: "wiki_commit";
+  path: string;
+  startLine: number | null;
+  endLine: number | null;
+  commitSha: string | null;
+  /** The wiki page (GitHub's `page_url`). */
+  pageUrl: string | null;
+}
+
+/**
+ * Text people posted: an issue, pull request or discussion (title, body, comment, review). `url`
+ * is what GitHub gave (an API URL for issues and pull requests, a page for discussions); `pageUrl`
+ * the page to link to, and `author` who posted it, when they could be read.
+ */
+export interface ContentLocation {
+  type: string;
+  url: string | null;
+  pageUrl?: string | null;
+  author?: string | null;
+}
+
 /** Where a secret was found. Only `commit` locations name a file that CODEOWNERS can own. */
-export type AlertLocation =
-  | { type: "commit"; path: string; startLine: number | null; endLine: number | null; commitSha: string | null; blobUrl: string | null }
-  | { type: string; url: string | null };
+export type AlertLocation = CommitLocation | WikiLocation | ContentLocation;
+
+export function isCommitLocation(l: AlertLocation): l is CommitLocation {
+  return l.type === "commit" && "path" in l;
+}
+
+export function isWikiLocation(l: AlertLocation): l is WikiLocation {
+  return l.type === "wiki_commit" && "path" in l;
+}
+
+export function isContentLocation(l: AlertLocation): l is ContentLocation {
+  return !("path" in l);
+}
 
 /**
  * One normalised non-human-identity alert. Every source (secret scanning today; grants and
@@ -57,6 +121,8 @@ export interface Alert {
   publiclyLeaked: boolean;
   multiRepo: boolean;
   pushProtectionBypassed: boolean;
+  /** Who pushed the secret past push protection (`push_protection_bypassed_by`), when GitHub names them. */
+  pushProtectionBypassedBy?: string | null;
   htmlUrl: string | null;
   createdAt: string | null;
   locations: AlertLocation[];
@@ -112,9 +178,9 @@ export function alertContext(alert: Pick<Alert, "repo" | "number">): string {
 }
 
 /** The first location that names a file, which decides ownership. */
-export function leakedFile(alert: Alert): Extract<AlertLocation, { type: "commit" }> | null {
+export function leakedFile(alert: Pick<Alert, "locations">): CommitLocation | null {
   for (const location of alert.locations) {
-    if (location.type === "commit" && "path" in location) return location;
+    if (isCommitLocation(location)) return location;
   }
   return null;
 }

@@ -56,7 +56,7 @@ class IndexedCodeowners implements Codeowners {
   readonly #mode: number[] = [];
   /** T_SUFFIX*: the suffix; T_SEGMENTS: the pattern's segments, turned into tests when first used. */
   readonly #extra: (string | Segment[] | SegmentTest[] | undefined)[] = [];
-  /** Tests made so far, by segment: lines share equal segments (see compilePattern). */
+  /** Glob tests made so far, by segment: lines share equal glob segments (see compilePattern). */
   readonly #segmentTests = new Map<Segment, SegmentTest>();
   /** 1 once #extra holds SegmentTest[] rather than Segment[]. */
   readonly #compiled: number[] = [];
@@ -248,6 +248,8 @@ class IndexedCodeowners implements Codeowners {
         let tests = this.#extra[i] as SegmentTest[];
         if (this.#compiled[i] !== 1) {
           tests = this.#extra[i] = (this.#extra[i] as Segment[]).map((seg) => {
+            // Literal tests are cheap to make; glob tests are shared between lines.
+            if (seg.kind !== "glob") return segmentTest(seg);
             let t = this.#segmentTests.get(seg);
             if (t === undefined) this.#segmentTests.set(seg, (t = segmentTest(seg)));
             return t;

@@ -41,12 +41,13 @@ export function globMatches(parts: readonly GlobPart[], text: string): boolean {
   const have = Array.from(text);
   const n = have.length;
   // failedFrom[t], for a `*` token t: wild(t, c) is false for every c >= failedFrom[t] (unset: none known).
-  const failedFrom: number[] = [];
+  let failedFrom: number[] | undefined;
   const wild = (ti: number, ci: number): boolean => {
     while (ti < kinds.length) {
       spend(1);
       const kind = kinds[ti]!;
       if (kind === 1) {
+        failedFrom ??= [];
         const stop = Math.min(n, (failedFrom[ti] ?? n + 1) - 1);
         for (let k = ci; k <= stop; k++) if (wild(ti + 1, k)) return true;
         failedFrom[ti] = Math.min(ci, stop + 1);
@@ -74,13 +75,14 @@ export function patternMatches(p: CompiledPattern, pathSegments: readonly string
   // The segments must match the first k path segments, for a k the mode allows.
   const accept = (k: number): boolean => k >= 1 && (p.mode === "any" ? k <= n : p.mode === "dir" ? k < n : k === n);
   // failedFrom[s], for a `**` segment s: go(s, k) is false for every k >= failedFrom[s] (unset: none known).
-  const failedFrom: number[] = [];
+  let failedFrom: number[] | undefined;
   const go = (si: number, pi: number): boolean => {
     while (si < p.segments.length) {
       spend(1);
       const seg = p.segments[si]!;
       if (seg.kind === "globstar") {
         // Zero or more whole segments (a pattern that is only `**` needs at least one: accept()).
+        failedFrom ??= [];
         const stop = Math.min(n, (failedFrom[si] ?? n + 1) - 1);
         for (let k = pi; k <= stop; k++) if (go(si + 1, k)) return true;
         failedFrom[si] = Math.min(pi, stop + 1);

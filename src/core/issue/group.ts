@@ -360,7 +360,7 @@ export function renderGroup(marker: Marker, policy: Policy, options: GroupRender
   if (members.length >= 2) return renderChecklist(marker, policy, options.oldBody ?? null, options.untick ?? new Set());
   const decision = options.decision;
   if (decision && members[0]?.key === decision.alert.key) {
-    const rendered = renderIssue({ ...decision, routing: marker.routing, sla: marker.sla as SlaClock, state: { acknowledged: marker.acknowledged, escalation: marker.escalation, snooze: marker.snooze, resolution: marker.resolution, pending: marker.pending, autoRevoked: marker.autoRevoked, timeline: marker.timeline } });
+    const rendered = renderIssue({ ...decision, routing: marker.routing, sla: marker.sla as SlaClock, state: { acknowledged: marker.acknowledged, escalation: marker.escalation, snooze: marker.snooze, resolution: marker.resolution, pending: marker.pending, autoRevoked: marker.autoRevoked, timeline: marker.timeline, comments: marker.comments } });
     const body = replaceMarker(rendered.body, marker);
     return { title: rendered.title, body: options.oldBody ? carryCheckedBoxes(options.oldBody, body) : body };
   }

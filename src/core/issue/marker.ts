@@ -41,6 +41,8 @@ export type TimelineEntry = z.output<typeof timelineEntrySchema>;
 export const MAX_TIMELINE = 100;
 /** A group issue keeps fewer: its rows take most of the body. */
 export const MAX_GROUP_TIMELINE = 30;
+/** Most applied comment ids a marker keeps (the latest). */
+export const MAX_COMMENT_IDS = 20;
 
 export const markerSchema = z.object({
   v: z.literal(1),
@@ -84,6 +86,13 @@ export const markerSchema = z.object({
   pending: z.object({ resolution: z.string(), at: z.string(), by: z.string(), comment: z.string().nullable() }).nullable().default(null),
   autoRevoked: z.object({ at: z.string(), method: z.string() }).nullable().default(null),
   timeline: z.array(timelineEntrySchema).default([]),
+  // After the timeline: the order renderIssue and emptyState write, so a body decoded and re-encoded is unchanged.
+  /**
+   * The comments whose commands were applied (by a webhook or a sweep's catch-up): the newest one's
+   * `created_at`, and the ids applied at or after the oldest time a sweep may still list (the latest
+   * few), so a command is applied once whichever way in saw it first.
+   */
+  comments: z.object({ through: z.string(), ids: z.array(z.number().int()).max(MAX_COMMENT_IDS) }).nullable().default(null),
   /** What the content was computed from (`inputsDigest`): a sweep skips issues whose inputs are unchanged. */
   inputs: z.string().nullable().default(null),
   /** Set on a group issue (`grouping` in the policy): its alerts; `key` is then the group's own key. */

@@ -1,4 +1,5 @@
-import { alertLabel, isGrant, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
+import { alertLabel, isCommitLocation, isContentLocation, isGrant, isWikiLocation, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
+import { htmlBaseOf, locationPageUrl, locationTypeText } from "../alert/locations.ts";
 import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
 import { cell, closeBlocks, fragment, inlineCode, link, owner, plain, safeUrl, text, title } from "./markdown.ts";
@@ -28,15 +29,38 @@ export function issueTitle(alert: Alert): string {
   return title(`Leaked ${name} in ${repoName(alert.repo)} (${label})`);
 }
 
-function describeLocation(l: AlertLocation): string {
-  if (l.type === "commit" && "path" in l) {
+/** What the precedence step that applied is called in "Why you?". */
+const STEP_TEXT: Record<string, string> = {
+  system: "the system's steward",
+  "owner-rule": "an owner rule",
+  bypasser: "who pushed past push protection",
+  codeowners: "CODEOWNERS",
+  author: "who posted the content",
+  property: "the repository's owner property",
+  fallback: "the fallback owner",
+};
+
+/**
+ * One location, linked to its page: the file at its commit, the wiki page, the issue, pull request,
+ * comment, review or discussion. Every outside string goes through `inlineCode`, `text` or `link`.
+ */
+function describeLocation(alert: Alert, base: string | null, l: AlertLocation): string {
+  const page = locationPageUrl(l, base, alert.repo);
+  if (isCommitLocation(l)) {
     const line = l.startLine ? ` line ${l.startLine}` : "";
     const commit = l.commitSha ? ` in commit ${inlineCode(l.commitSha.slice(0, 12))}` : "";
-    const view = safeUrl(l.blobUrl) ? ` (${link("view", l.blobUrl)})` : "";
+    const view = safeUrl(page) ? ` (${link("view", page)})` : "";
     return `${inlineCode(l.path)}${line}${commit}${view}`;
   }
-  const where = l.type.replace(/_/g, " ");
-  return "url" in l && l.url ? link(where, l.url) : text(where);
+  if (isWikiLocation(l)) {
+    const line = l.startLine ? ` line ${l.startLine}` : "";
+    const view = safeUrl(page) ? ` (${link("view page", page)})` : alert.htmlUrl ? ` (${link("see the alert", alert.htmlUrl)})` : "";
+    return `wiki page ${inlineCode(l.path)}${line}${view}`;
+  }
+  const where = locationTypeText(l.type);
+  const by = isContentLocation(l) && l.author ? ` by ${inlineCode(`@${l.author}`)}` : "";
+  if (safeUrl(page)) return `${link(where, page)}${by}`;
+  return `${text(where)}${by}${alert.htmlUrl ? ` (${link("see the alert", alert.htmlUrl)})` : ""}`;
 }
 
 /** Our deliberate mentions: the owners routing chose (never text from outside). */
@@ -88,12 +112,12 @@ export function renderIssue(decision: Decision): RenderedIssue {
   const where = decision.publicSafe
     ? hidden
     : alert.locations.length
-      ? alert.locations.slice(0, 10).map(describeLocation).join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
+      ? alert.locations.slice(0, 10).map((l) => describeLocation(alert, htmlBaseOf(alert.htmlUrl, alert.repo), l)).join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
       : "not reported yet (see the alert)";
   const exposure = [
     alert.publiclyLeaked ? "**found in public sources**" : "no public leak reported",
     alert.multiRepo ? "**also in other repositories**" : null,
-    alert.pushProtectionBypassed ? "pushed past push protection" : null,
+    alert.pushProtectionBypassed ? `pushed past push protection${alert.pushProtectionBypassedBy ? ` by ${inlineCode(`@${alert.pushProtectionBypassedBy}`)}` : ""}` : null,
     alert.visibility ? `${alert.visibility} repository` : null,
   ].filter(Boolean).join("; ");
   const system = decision.system;
@@ -125,7 +149,7 @@ export function renderIssue(decision: Decision): RenderedIssue {
   ];
 
   const why = [
-    `- Owner: ${fragment(routing.why)}${file && !decision.publicSafe ? ` for ${inlineCode(file.path)}` : ""}.`,
+    `- Owner: ${fragment(routing.why)}${file && routing.source === "codeowners" && !decision.publicSafe ? ` for ${inlineCode(file.path)}` : ""}${STEP_TEXT[routing.source] ? ` (precedence step: ${STEP_TEXT[routing.source]})` : ""}.`,
     `- Identity class: ${text(classification.identityClass)}, from ${fragment(classification.reason)}.`,
     `- Runbook: ${fragment(decision.runbookSource)}.`,
     ...routing.notes.map((n) => `- ${fragment(n)}`),

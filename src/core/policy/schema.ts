@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IDENTITY_CLASSES } from "./identity-classes.ts";
+import { PRECEDENCE_STEPS } from "../routing/types.ts";
 import { autoRevokeSchema, commandsSchema, escalationSchema, groupingSchema, slaSchema, slaTargetsSchema } from "./schema-response.ts";
 
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
@@ -133,6 +134,19 @@ export const policySchema = z
       .default({})
       .describe("Extra `secret_type` → identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
     systems: z.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
+    routing: z
+      .object({
+        precedence: z
+          .array(z.enum(PRECEDENCE_STEPS))
+          .refine((steps) => new Set(steps).size === steps.length, "must not name a step twice")
+          .default([...PRECEDENCE_STEPS])
+          .describe(
+            `Which owner candidates are asked, first to last, before \`fallback_owner\`: ${PRECEDENCE_STEPS.map((s) => `\`${s}\``).join(", ")} (the default order). \`system\`: the steward of the credential's system; \`owner-rule\`: the first matching owner rule (then the grant reviewers); \`bypasser\`: whoever pushed the secret past push protection; \`codeowners\`: CODEOWNERS of the leaked file (never for wiki pages); \`author\`: whoever posted the issue, pull request or comment the secret was found in; \`property\`: the repository's owner property. A step left out is not asked.`,
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe("The order in which owner candidates are asked; the issue's “Why you?” names the one that applied."),
     owners: z.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property, and for grants by app, client ID, publisher, permission or requester; the first matching rule applies after systems."),
     severity: z
       .object({

@@ -1,9 +1,9 @@
 import type { Codeowners } from "../codeowners/index.ts";
-import { isGrant, leakedFile, repoName, type Alert } from "../alert/types.ts";
+import { isContentLocation, isGrant, isWikiLocation, leakedFile, repoName, type Alert } from "../alert/types.ts";
 import type { Classification } from "../policy/classify.ts";
 import type { Policy, System } from "../policy/schema.ts";
 import { selectorMatches, type AlertFacts } from "../policy/select.ts";
-import { ownerText, parseOwner, type OwnerRef, type OwnerStep } from "./types.ts";
+import { ownerText, parseOwner, type OwnerRef, type OwnerStep, type PrecedenceStep } from "./types.ts";
 
 /** What ownership data was found for the alert's repository. */
 export interface OwnershipSources {
@@ -47,49 +47,66 @@ export function alertFacts(alert: Alert, sources: Pick<OwnershipSources, "classi
 
 const owners = (list: string[]) => list.map(parseOwner).filter((o): o is OwnerRef => o !== null);
 
+/** People who posted content (issues, pull requests, comments): bots and apps never own a leak by posting it. */
+function isPerson(login: string): boolean {
+  return !login.endsWith("[bot]");
+}
+
 /**
- * Lists who could own the alert, in precedence order: the steward of the system the credential
- * belongs to, the first matching owner rule, CODEOWNERS of the leaked file, the repository's owner
- * property, then the fallback owner. Each step records why it applies.
+ * Lists who could own the alert, in the policy's precedence order (`routing.precedence`; by default
+ * the steward of the system the credential belongs to, the first matching owner rule, whoever pushed
+ * it past push protection, CODEOWNERS of the leaked file, whoever posted the issue or pull request
+ * text it was found in, the repository's owner property), then the fallback owner. Each step
+ * records why it applies.
  */
 export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candidates {
   const { policy } = sources;
   const facts = alertFacts(alert, sources);
-  const steps: OwnerStep[] = [];
+  const bySource = new Map<PrecedenceStep, OwnerStep[]>();
+  const add = (step: OwnerStep & { source: PrecedenceStep }) => bySource.set(step.source, [...(bySource.get(step.source) ?? []), step]);
   const notes: string[] = [];
   const notify = [...policy.team_mentions, ...(alert.mention ?? [])];
 
   const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
-  if (system) steps.push({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
+  if (system) add({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
 
   const ruleIndex = policy.owners.findIndex((r) => selectorMatches(r.match, facts));
   const rule = policy.owners[ruleIndex];
   if (rule) {
-    steps.push({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `“${rule.name}”` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
+    add({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `“${rule.name}”` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
     notify.push(...rule.notify);
   }
 
   // Grants without a matching rule go to the policy's reviewer for their kind (token or app).
   if (alert.identity?.kind === "token" && policy.token_requests.owner) {
-    steps.push({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
+    add({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
   }
 
   if (alert.identity?.kind === "app" && policy.app_access.owner) {
-    steps.push({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
+    add({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
   }
 
+  // Whoever pushed the secret past push protection saw the warning and chose to push it.
+  const bypasser = alert.pushProtectionBypassedBy ? parseOwner(`@${alert.pushProtectionBypassedBy}`) : null;
+  if (bypasser) add({ source: "bypasser", owners: [bypasser], why: `\`@${alert.pushProtectionBypassedBy}\` pushed this secret past push protection` });
+
   const file = leakedFile(alert);
+  const wiki = alert.locations.find(isWikiLocation);
   if (isGrant(alert)) {
     notes.push("A grant names no file, so CODEOWNERS does not apply.");
   } else if (!file) {
-    notes.push("The secret was not found in a repository file, so CODEOWNERS cannot name an owner.");
+    notes.push(
+      wiki
+        ? `The secret was found in the wiki page \`${wiki.path}\`; wiki pages are not repository files, so CODEOWNERS does not apply.`
+        : "The secret was not found in a repository file, so CODEOWNERS cannot name an owner.",
+    );
   } else if (!sources.codeowners) {
     notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");
   } else {
     const co = sources.codeowners;
     const match = co.match(file.path);
     if (match.kind === "owned") {
-      steps.push({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
+      add({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
     } else if (match.kind === "no-owners") {
       notes.push(`${co.path} line ${match.rule.line} (\`${match.rule.text}\`) matches \`${file.path}\` but names no owners.`);
     } else {
@@ -99,12 +116,30 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     if (co.errors.length > 5) notes.push(`${co.path} has ${co.errors.length - 5} more invalid lines; run \`nhi-steward owners --check\`.`);
   }
 
+  // Whoever posted the issue, pull request or comment text that holds the secret.
+  const posted = new Map<string, string>();
+  for (const l of alert.locations) {
+    if (!isContentLocation(l) || !l.author || !isPerson(l.author) || posted.has(l.author)) continue;
+    posted.set(l.author, l.type.replace(/_/g, " "));
+  }
+  const authors = [...posted.keys()].map((login) => parseOwner(`@${login}`)).filter((o): o is OwnerRef => o !== null);
+  if (authors.length) {
+    const what = [...posted.entries()].map(([login, type]) => `\`@${login}\` posted the ${type}`).join(", ");
+    add({ source: "author", owners: authors, why: `${what} where the secret was found` });
+  }
+
   const propertyValue = sources.properties?.[policy.owner_property];
   if (propertyValue) {
     const named = propertyValue.split(/[\s,]+/).filter(Boolean);
     const parsed = owners(named.map((n) => (n.startsWith("@") || n.includes("@") ? n : `@${n}`)));
-    if (parsed.length) steps.push({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
+    if (parsed.length) add({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
     else notes.push(`The repository property \`${policy.owner_property}\` is \`${propertyValue}\`, which names no \`@user\` or \`@org/team\`.`);
+  }
+
+  const precedence = policy.routing.precedence;
+  const steps: OwnerStep[] = precedence.flatMap((source) => bySource.get(source) ?? []);
+  for (const [source, skipped] of bySource) {
+    if (!precedence.includes(source)) notes.push(`Not asked, as the policy's \`routing.precedence\` leaves out \`${source}\`: ${skipped[0]!.why}.`);
   }
 
   const fallback = policy.fallback_owner ? parseOwner(policy.fallback_owner) : null;

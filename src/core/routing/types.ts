@@ -3,8 +3,18 @@ export type OwnerRef =
   | { kind: "team"; org: string; slug: string }
   | { kind: "email"; email: string };
 
+/**
+ * The steps of the precedence chain, in their default order (the policy's `routing.precedence`
+ * may reorder or leave out all but `fallback`, which always comes last): the steward of the
+ * credential's system, the first matching owner rule, the person who pushed the secret past push
+ * protection, CODEOWNERS of the leaked file, the people who posted the issue, pull request or
+ * discussion text it was found in, the repository's owner property.
+ */
+export const PRECEDENCE_STEPS = ["system", "owner-rule", "bypasser", "codeowners", "author", "property"] as const;
+export type PrecedenceStep = (typeof PRECEDENCE_STEPS)[number];
+
 /** One step of the precedence chain that named owners, and why. */
-export const ROUTING_SOURCES = ["system", "owner-rule", "codeowners", "property", "fallback"] as const;
+export const ROUTING_SOURCES = [...PRECEDENCE_STEPS, "fallback"] as const;
 
 export interface OwnerStep {
   source: (typeof ROUTING_SOURCES)[number];

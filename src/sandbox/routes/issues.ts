@@ -312,6 +312,27 @@ export const issueRoutes: Route[] = [
     const c = ctx.state.newComment(i, reqString(bodyObject(ctx), "body"), ctx.actor().login);
     return json(201, comment(ctx.state, c, i, r, ctx.urls), { location: `${ctx.urls.api}/repos/${r.owner}/${r.name}/issues/comments/${c.id}` });
   }),
+  // Every comment on the repository's issues: by ascending id by default; `since` compares `updated_at`.
+  route("GET", "/repos/{owner}/{repo}/issues/comments", "issues/comments#list-issue-comments-for-a-repository", (ctx) => {
+    const r = repoWithIssues(ctx);
+    const sort = ctx.query.get("sort") === null ? null : queryEnum(ctx, "sort", ["created", "updated"] as const, "created");
+    const direction = queryEnum(ctx, "direction", ["asc", "desc"] as const, "desc");
+    const since = ctx.query.get("since");
+    const sinceMs = since ? Date.parse(since) : undefined;
+    if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw validationFailed([{ resource: "IssueComment", field: "since", code: "invalid", value: since }]);
+    const items = r.issues.flatMap((i) => i.comments.filter((c) => sinceMs === undefined || Date.parse(c.updatedAt) >= sinceMs).map((c) => ({ c, i })));
+    if (sort === null) items.sort((a, b) => a.c.id - b.c.id);
+    else {
+      const keyOf = (x: (typeof items)[number]) => (sort === "updated" ? x.c.updatedAt : x.c.createdAt);
+      items.sort((a, b) => {
+        const ka = keyOf(a);
+        const kb = keyOf(b);
+        const c = ka < kb ? -1 : ka > kb ? 1 : a.c.id - b.c.id;
+        return direction === "asc" ? c : -c;
+      });
+    }
+    return paginate(ctx, items, ({ c, i }) => comment(ctx.state, c, i, r, ctx.urls));
+  }),
   route("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}", "issues/comments#get-an-issue-comment", (ctx) => {
     const r = repoWithIssues(ctx);
     const found = ctx.state.findComment(r, intParam(ctx, "comment_id"));
