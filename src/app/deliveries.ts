@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { redisClient } from "../github/redis-client.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Logger } from "../log.ts";
 
@@ -155,22 +156,7 @@ export class RedisDeliveryLog implements DeliveryLog {
     ({ ttlMs: this.ttlMs, runningMs: this.runningMs } = times(options));
     this.log = options.log;
     this.keyPrefix = options.keyPrefix ?? DELIVERY_KEY_PREFIX;
-    if (typeof options.redis === "string") {
-      // Fail a claim after a few reconnect attempts rather than queue it: the delivery then fails
-      // (500) and GitHub's redelivery can be processed once Redis is back.
-      this.client = new Redis(options.redis, { maxRetriesPerRequest: 3, connectTimeout: 5_000 });
-      this.ownsClient = true;
-      let lastError = "";
-      this.client.on("error", (error: Error) => {
-        if (error.message === lastError) return;
-        lastError = error.message;
-        this.log.warn(`deliveries: Redis connection error: ${error.message}`);
-      });
-      this.client.on("ready", () => (lastError = ""));
-    } else {
-      this.client = options.redis;
-      this.ownsClient = false;
-    }
+    ({ client: this.client, owns: this.ownsClient } = redisClient(options.redis, this.log, "deliveries"));
   }
 
   async claim(key: string): Promise<DeliveryClaim> {

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { redactUrl } from "../github/redis-client.ts";
 
 /** One thing `/readyz` asks: resolves when it works, rejects saying what does not. */
 export interface ReadinessCheck {
@@ -63,14 +64,4 @@ export function redisCheck(url: string): ReadinessCheck {
       }
     },
   };
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

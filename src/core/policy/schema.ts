@@ -2,6 +2,7 @@ import { z } from "zod";
 import { IDENTITY_CLASSES } from "./identity-classes.ts";
 import { PRECEDENCE_STEPS } from "../routing/types.ts";
 import { autoRevokeSchema, commandsSchema, escalationSchema, groupingSchema, slaSchema, slaTargetsSchema } from "./schema-response.ts";
+import { globProblem } from "../glob.ts";
 
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
@@ -20,7 +21,13 @@ const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@or
 const team = z.string().regex(TEAM, "must be a team written `@org/team`");
 const identityClass = z.enum(IDENTITY_CLASSES, { error: (issue) => `${JSON.stringify(issue.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one value");
-const glob = z.string().min(1, "must not be empty");
+const glob = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((pattern, ctx) => {
+    const problem = globProblem(pattern);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 const property = z
   .object({
     name: z.string().min(1).describe("The repository custom property's name."),

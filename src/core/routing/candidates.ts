@@ -4,6 +4,10 @@ import type { Classification } from "../policy/classify.ts";
 import type { Policy, System } from "../policy/schema.ts";
 import { selectorMatches, type AlertFacts } from "../policy/select.ts";
 import { ownerText, parseOwner, type OwnerRef, type OwnerStep, type PrecedenceStep } from "./types.ts";
+import { MatchBudgetExceeded, withMatchBudget } from "../glob.ts";
+
+/** Most matching steps one path may take against a CODEOWNERS file: tens of milliseconds at worst. */
+export const CODEOWNERS_MATCH_BUDGET = 2_000_000;
 
 /** What ownership data was found for the alert's repository. */
 export interface OwnershipSources {
@@ -104,8 +108,16 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
     notes.push(sources.codeownersProblem ?? "The repository has no CODEOWNERS file.");
   } else {
     const co = sources.codeowners;
-    const match = co.match(file.path);
-    if (match.kind === "owned") {
+    // A bound on the work, so no CODEOWNERS (up to GitHub's 3 MB) holds the event loop for long.
+    let match: ReturnType<typeof co.match> | null = null;
+    try {
+      match = withMatchBudget(CODEOWNERS_MATCH_BUDGET, () => co.match(file.path)).value;
+    } catch (e) {
+      if (!(e instanceof MatchBudgetExceeded)) throw e;
+    }
+    if (match === null) {
+      notes.push(`${co.path} is too costly to match against \`${file.path}\` (more than ${CODEOWNERS_MATCH_BUDGET.toLocaleString("en")} steps; its patterns are mostly \`*\` and \`**\`), so it names no owner here. Simplify its patterns, or name an owner in the policy.`);
+    } else if (match.kind === "owned") {
       add({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
     } else if (match.kind === "no-owners") {
       notes.push(`${co.path} line ${match.rule.line} (\`${match.rule.text}\`) matches \`${file.path}\` but names no owners.`);

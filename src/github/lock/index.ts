@@ -2,6 +2,7 @@ import type { Logger } from "../../log.ts";
 import { MemoryLock } from "./memory.ts";
 import { RedisLock } from "./redis.ts";
 import type { AlertLock } from "./types.ts";
+import { redactUrl } from "../redis-client.ts";
 
 export { LockClosedError, LockTimeoutError, type AlertLock } from "./types.ts";
 export { MemoryLock, type MemoryLockOptions } from "./memory.ts";
@@ -24,14 +25,4 @@ export function createLock(options: CreateLockOptions): AlertLock {
   }
   options.log.info("lock: no REDIS_URL; per-alert lock is in-process only (run a single replica)");
   return new MemoryLock({ waitMs: options.waitMs });
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { redisClient } from "../redis-client.ts";
 import type { Logger } from "../../log.ts";
 import { LockClosedError, LockTimeoutError, type AlertLock } from "./types.ts";
 
@@ -64,23 +65,7 @@ export class RedisLock implements AlertLock {
       throw new RangeError(`need 0 < retryMinMs <= retryMaxMs, got ${this.retryMinMs} and ${this.retryMaxMs}`);
     }
 
-    if (typeof options.redis === "string") {
-      // Fail a command after a few reconnect attempts rather than queueing it for minutes: a
-      // delivery that cannot reach Redis should fail (and be retried) instead of hanging.
-      this.client = new Redis(options.redis, { maxRetriesPerRequest: 3, connectTimeout: 5_000 });
-      this.ownsClient = true;
-      let lastError = "";
-      this.client.on("error", (error: Error) => {
-        // ioredis repeats the same error on every reconnect attempt: say it once per change.
-        if (error.message === lastError) return;
-        lastError = error.message;
-        this.log.warn(`lock: Redis connection error: ${error.message}`);
-      });
-      this.client.on("ready", () => (lastError = ""));
-    } else {
-      this.client = options.redis;
-      this.ownsClient = false;
-    }
+    ({ client: this.client, owns: this.ownsClient } = redisClient(options.redis, this.log, "lock"));
   }
 
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {

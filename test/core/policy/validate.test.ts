@@ -56,6 +56,7 @@ describe("policy validation: every problem is located and says how to fix it", (
     ["identity_classes:\n  cloud-acess-key: [x]", ['nhi-steward.yml:2:3: identity_classes: "cloud-acess-key" is not an identity class. Did you mean "cloud-access-key"?']],
     ["owners:\n  - match: { identity_classes: [ci-token] }\n    owners: ['@a']", ['nhi-steward.yml:2:33: owners[0].match.identity_classes[0]: "ci-token" is not an identity class.']],
     ["owners:\n  - match: { paths: ['a/**'] }\n    owners: '@acme/platform'", ['nhi-steward.yml:3:13: owners[0].owners: expected an array, got a string ("@acme/platform"). Write it as a list: ["@acme/platform"].']],
+    ["owners:\n  - match: { paths: ['{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}/x'] }\n    owners: ['@a']", ["nhi-steward.yml:2:22: owners[0].match.paths[0]: its braces give more than 1024 alternatives; list fewer, or use `*`."]],
     ["owners:\n  - match: {}\n    owners: ['@a']", ["nhi-steward.yml:2:12: owners[0].match: must name at least one thing to match, e.g. `secret_types` or `repositories`."]],
     ["systems:\n  - name: pay\n    credentials: [{ secret_types: [x] }]", ["nhi-steward.yml:2:5: systems[0].steward is missing: add `steward:` (a string). Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."]],
     ["systems:\n  - name: pay\n    steward: '@a'\n    credentials:\n      - secret_type: [x]", ['nhi-steward.yml:5:9: systems[0].credentials[0]: unknown key "secret_type". Did you mean "secret_types"?']],
