@@ -11,6 +11,7 @@
  *   fresh build                scripts/build.mjs's options now, built into a temporary directory
  *   before                     the same sources bundled as before (unminified, undici and zod's locales in)
  *   prototype                  the fresh build with the no-op decided before main.ts is imported
+ *   baseline (--baseline DIR)  another bundle, e.g. the last commit's dist/, for before/after in one run
  *
  * Also the bytes of each bundle (index.js and its chunks/). Nothing is written to the repository.
  */
@@ -95,7 +96,9 @@ const quantile = (values: number[], q: number) => [...values].sort((a, b) => a -
 const kb = (bytes: number | null) => (bytes === null ? "–" : `${(bytes / 1024).toFixed(0)} KB`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: "string", default: "30" } } });
+  // --baseline DIR: also time another bundle (DIR/index.js and its chunks/), e.g. the last commit's
+  // dist/ (`git show HEAD:dist/index.js > DIR/index.js`), for a before/after from the same run.
+  const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, baseline: { type: "string" } } });
   const runs = Number(values.runs);
   const dir = mkdtempSync(join(tmpdir(), "nhi-action-start-"));
   const env = noOpEnv(dir);
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     { name: "fresh build (scripts/build.mjs)", args: [join(fresh, "index.js")], bytes: bundleBytes(fresh) },
     { name: "before: unminified, undici and zod locales in", args: [join(before, "index.js")], bytes: bundleBytes(before) },
     { name: "prototype: main.ts behind `await import()`", args: [join(lazy, "index.js")], bytes: bundleBytes(lazy) },
+    ...(values.baseline ? [{ name: `baseline: ${values.baseline}`, args: [join(values.baseline, "index.js")], bytes: bundleBytes(values.baseline) }] : []),
   ];
 
   // Each bundle must really take the no-op path (and say so), or its time means nothing.

@@ -3,7 +3,7 @@
  * - src/core/policy/default-pack.generated.ts  from policies/secret-types.yml and policies/runbooks/*.md
  * - policies/schema.json                        from the zod policy schema
  * - action.yml                                  from src/action/inputs.ts
- * - the README's generated tables               from the same sources
+ * - docs/action.md's inputs table, docs/policy.md's options table  from the same sources
  * `npm run generate` writes them; test/generated.test.ts fails when a committed copy differs.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -132,12 +132,12 @@ function policyTable(): string {
   return ["| Key | Type | Description |", "|---|---|---|", ...policyRows(policySchema.shape as Record<string, z.ZodType>, "", 0)].join("\n");
 }
 
-function replaceBlock(text: string, name: string, content: string): string {
+function replaceBlock(file: string, text: string, name: string, content: string): string {
   const start = `<!-- generated:${name} -->`;
   const end = `<!-- /generated:${name} -->`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md lacks the ${start} … ${end} block`);
+  if (i < 0 || j < i) throw new Error(`${file} lacks the ${start} … ${end} block`);
   return text.slice(0, i + start.length) + "\n" + content + "\n" + text.slice(j);
 }
 
@@ -147,10 +147,12 @@ export function generatedFiles(): Map<string, string> {
   files.set("src/core/policy/default-pack.generated.ts", defaultPack());
   files.set("policies/schema.json", policyJsonSchema());
   files.set("action.yml", actionYml());
-  let readme = read("README.md");
-  readme = replaceBlock(readme, "action-inputs", inputsTable());
-  readme = replaceBlock(readme, "policy-options", policyTable());
-  files.set("README.md", readme);
+  for (const [file, name, content] of [
+    ["docs/action.md", "action-inputs", inputsTable()],
+    ["docs/policy.md", "policy-options", policyTable()],
+  ] as const) {
+    files.set(file, replaceBlock(file, read(file), name, content));
+  }
   return files;
 }
 

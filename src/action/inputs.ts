@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseShard } from "../core/shard.ts";
 
 /**
- * The Action's inputs and outputs: the one source action.yml and the README table are
+ * The Action's inputs and outputs: the one source action.yml and the docs/action.md table are
  * generated from (`npm run generate`); a test fails when they drift.
  */
 export const ACTION_INPUTS = {
@@ -36,17 +36,17 @@ export const ACTION_INPUTS = {
   },
   "sweep-state": {
     description:
-      "Path of a file where a sweep keeps what it read (open alerts, response issues without their bodies; never a secret), so that the next sweep reads only what changed since. Keep it between runs with actions/cache (see README, Running at scale). Missing, unreadable or more than a day old: the sweep reads everything. Empty: every sweep reads everything.",
+      "Path of a file where a sweep keeps what it read (open alerts, response issues without their bodies; never a secret), so that the next sweep reads only what changed since. Keep it between runs with actions/cache (see docs/scale.md). Missing, unreadable or more than a day old: the sweep reads everything. Empty: every sweep reads everything.",
     required: false,
     default: "",
   },
   "dry-run": {
-    description: "`true` to plan and report without writing anything to GitHub.",
+    description: "`true` to plan and report without writing anything to GitHub (a YAML boolean: true, True, TRUE, false, False or FALSE).",
     required: false,
     default: "false",
   },
   "max-operations": {
-    description: "The most GitHub writes one run may make. Work that does not fit waits for the next run, never half-done.",
+    description: "The most GitHub writes one run may make. Work that does not fit waits for the next run, never half-done; alerts go first, the app inventory and config-error issues after them.",
     required: false,
     default: "200",
   },
@@ -77,7 +77,11 @@ export const ACTION_OUTPUTS = {
 export type InputName = keyof typeof ACTION_INPUTS;
 
 const inputSchema = z.object({
-  token: z.string().min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`"),
+  // Never echoed: a problem with it is described, not quoted.
+  token: z
+    .string()
+    .min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`")
+    .refine((v) => !/\s/.test(v), "contains a line break or a space (not shown here): pass the token alone, e.g. `${{ steps.app-token.outputs.token }}`"),
   command: z.enum(["sweep", "report"], { error: "must be `sweep` or `report`" }),
   scope: z.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
   "report-days": z
@@ -97,7 +101,8 @@ const inputSchema = z.object({
       return z.NEVER;
     }
   }),
-  "dry-run": z.enum(["true", "false"], { error: "must be `true` or `false`" }).transform((v) => v === "true"),
+  // As core.getBooleanInput reads a boolean: YAML 1.2's core schema spellings.
+  "dry-run": z.enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be `true` or `false` (also True, TRUE, False, FALSE)" }).transform((v) => v.toLowerCase() === "true"),
   "max-operations": z
     .string()
     .regex(/^\d+$/, "must be a whole number")

@@ -8,7 +8,7 @@ import { MemoryDeliveryLog, type DeliveryClaim, type DeliveryLog } from "./deliv
 import { DirectoryCache } from "../github/directory-cache.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { Run } from "../handlers/run.ts";
-import { ROUTED_EVENTS, ROUTES } from "../handlers/router.ts";
+import { ALWAYS_DELIVERED, ROUTED_EVENTS, ROUTES } from "../handlers/router.ts";
 import { sweepInstallations } from "./interval-sweep.ts";
 import type { SweepStateStore } from "../github/sweep-state.ts";
 import type { Logger } from "../log.ts";
@@ -16,8 +16,18 @@ import { systemClock } from "../system-clock.ts";
 import type { Identity } from "../core/issue/provenance.ts";
 import { appIdentityFromJwt } from "../github/identity.ts";
 
-/** Every webhook event the app registers for; app.yml subscribes to exactly these (a test checks). */
-export const HANDLED_EVENTS = ROUTED_EVENTS;
+/**
+ * Every webhook event the app subscribes to; app.yml names exactly these (a test checks). The app
+ * also handles `installation` and `installation_repositories`, which GitHub sends every app unasked.
+ */
+export const HANDLED_EVENTS = ROUTED_EVENTS.filter((e) => !ALWAYS_DELIVERED.includes(e));
+
+/**
+ * How often the production server (server.ts) sweeps every installation unless
+ * NHI_SWEEP_INTERVAL_MINUTES says otherwise. GitHub never redelivers a failed delivery by itself;
+ * the sweep converges issues, alerts and clocks on GitHub's state whatever was missed.
+ */
+export const DEFAULT_SWEEP_INTERVAL_MINUTES = 60;
 
 export interface AppOptions {
   clock?: Clock;
@@ -119,7 +129,11 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
       // Each account's sweep state, kept in this process from one interval to the next.
       const states = new Map<string, SweepStateStore>();
-      const tick = () => void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states, self: identity });
+      // Listing the installations may fail (GitHub down, a key rotated): logged, and the next interval tries again.
+      const tick = () =>
+        void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states, self: identity }).catch((e: unknown) =>
+          log.error(`interval sweep could not start: ${(e as Error).message}; the next interval tries again.`),
+        );
       setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
     }
   };

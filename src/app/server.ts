@@ -2,7 +2,7 @@ import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { createLock } from "../github/lock/index.ts";
 import { retryOnFailure } from "../github/octokit.ts";
 import { consoleLogger } from "../log.ts";
-import { nhiStewardApp } from "./app.ts";
+import { DEFAULT_SWEEP_INTERVAL_MINUTES, nhiStewardApp } from "./app.ts";
 import { createDeliveryLog } from "./deliveries.ts";
 import { systemClock } from "../system-clock.ts";
 import { guardDeliveries } from "./guard.ts";
@@ -13,7 +13,8 @@ import { githubCheck, redisCheck } from "./readiness.ts";
 
 // Reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, GHE_HOST, REDIS_URL… from the environment.
 // With REDIS_URL, replicas share a per-alert lock (and Probot shares rate limits through the same Redis).
-// NHI_SWEEP_INTERVAL_MINUTES: sweep every installation that often (self-hosted, without the Action).
+// NHI_SWEEP_INTERVAL_MINUTES (default 60; 0: never): sweep every installation that often, which is how the
+// app heals deliveries that failed (GitHub does not redeliver them) — docs/app.md.
 // PORT (0: any free port, logged), HOST; NHI_SHUTDOWN_GRACE_SECONDS (default 25): how long SIGTERM waits for deliveries in flight.
 // Operators' endpoints: /healthz, /readyz, /metrics (src/app/http-server.ts).
 const log = consoleLogger();
@@ -26,7 +27,7 @@ const apiUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://
 // Retries by `retryOnFailure` (src/github/octokit.ts), not Probot's @octokit/plugin-retry: the same policy
 // without a Bottleneck limiter on every request. Metrics after it: one outcome per request, after retries.
 const probot = createProbot({ overrides: { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } })).plugin(retryOnFailure, requestMetrics(metrics)) } });
-const app = nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock, deliveries, sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES ?? 0), apiUrl });
+const app = nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock, deliveries, sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES?.trim() || DEFAULT_SWEEP_INTERVAL_MINUTES), apiUrl });
 const middleware = await createNodeMiddleware(app, { probot });
 instrumentDeliveries(probot.webhooks, metrics, inFlight);
 const readiness = [githubCheck(() => probot.auth()), ...(process.env.REDIS_URL?.trim() ? [redisCheck(process.env.REDIS_URL.trim())] : [])];

@@ -1,5 +1,6 @@
 import type { CliIo } from "./io.ts";
 import { processIo } from "./io.ts";
+import { describeError } from "../github/explain-error.ts";
 
 const USAGE = `nhi-steward: turns non-human-identity alerts into owned, time-boxed issues.
 
@@ -13,7 +14,7 @@ Commands:
   sweep      open missing response issues, advance SLA clocks, escalate (needs GITHUB_TOKEN)
   report     metrics: time to acknowledge and remediate, SLA compliance, backlog (needs GITHUB_TOKEN)
 
-Run \`nhi-steward <command> --help\` for a command's options.`;
+Run \`nhi-steward <command> --help\` for a command's options; --verbose prints an error with its details.`;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -27,7 +28,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
+  // --verbose (anywhere): an unexpected error is printed with its stack and causes, not as one line.
+  const verbose = argv.includes("--verbose");
+  const [name, ...rest] = argv.filter((a) => a !== "--verbose");
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout(USAGE);
     return name ? 0 : 2;
@@ -37,5 +40,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stderr(`Unknown command "${name}".\n\n${USAGE}`);
     return 2;
   }
-  return (await load())(rest, io);
+  const command = await load();
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    io.stderr(verbose ? `nhi-steward ${name}: ${describeError(e, "cli")}\n\n${details(e)}` : `nhi-steward ${name}: ${describeError(e, "cli")} (--verbose shows the details)`);
+    return 1;
+  }
+}
+
+/** The error's stack and its causes', for --verbose. */
+function details(e: unknown): string {
+  const parts: string[] = [];
+  for (let at: unknown = e, depth = 0; at !== undefined && at !== null && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    parts.push(at instanceof Error ? (at.stack ?? at.message) : String(at));
+  }
+  return parts.join("\ncaused by: ");
 }

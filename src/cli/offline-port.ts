@@ -1,56 +1,86 @@
 import type { RepoRef } from "../core/alert/types.ts";
 import { CODEOWNERS_LOCATIONS } from "../core/codeowners/index.ts";
 import { POLICY_FILE } from "../core/policy/schema.ts";
+import type { Identity } from "../core/issue/provenance.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import type { AlertScope, FileContent, GitHubPort, ListedAlert, ListedComment, RepositoryInfo } from "../github/port.ts";
 
+export interface OfflineFiles {
+  /** Served as the repository's `.github/CODEOWNERS`. */
+  codeowners?: string;
+  /** Served as the organisation's policy (`OWNER/.github:.github/nhi-steward.yml`), where docs/policy.md says to put it. */
+  policy?: string;
+  /** Who nhi-steward writes as, so an issue in a payload written by it is recognised; null: none is. */
+  self?: Identity | null;
+  /** What the alert's location list answers (`--path`), in GitHub's location shape. */
+  locations?: unknown[];
+}
+
 /**
  * A GitHubPort made of local files, for `nhi-steward plan`: it touches no network. Every user is
- * taken as assignable, teams cannot be expanded (they are mentioned), and no issue exists yet.
+ * taken as assignable, teams cannot be expanded (they are mentioned), and no issue exists but the
+ * one a payload carries (handlers take that from the payload, not from here).
+ * What it cannot know offline it answers as "none" and notes in `unknowns`, so a plan can say so.
  */
 export class OfflinePort implements GitHubPort {
-  /** Offline: there are no issues to act on. */
-  readonly self = null;
-  private readonly files: { codeowners?: string; policy?: string };
+  /** The identity issues in a payload are checked against (`--app-slug`); null: no issue is a record. */
+  readonly self: Identity | null;
+  /** What was asked that only GitHub knows, in the words a plan prints (each once). */
+  readonly unknowns = new Set<string>();
+  /** Whether anything looked for an alert's issue (offline, none is known but one in the payload). */
+  askedForIssues = false;
+  /** Whether anything listed open alerts (offline, none is known). */
+  askedForAlerts = false;
+  private readonly files: OfflineFiles;
 
-  constructor(files: { codeowners?: string; policy?: string }) {
+  constructor(files: OfflineFiles) {
     this.files = files;
+    this.self = files.self ?? null;
   }
 
   async getRepository(repo: RepoRef): Promise<RepositoryInfo> {
+    this.unknowns.add(`${repo.owner}/${repo.name}'s visibility: not known offline; taken as private.`);
     return { repo, visibility: "private", defaultBranch: "main", hasIssues: true };
   }
   async getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown> {
+    this.unknowns.add(`${repo.owner}/${repo.name} alert#${alertNumber} as GitHub has it now (validity, provider, state): not readable offline; planned from the payload alone.`);
     throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber} cannot be read offline: fix the payload file instead.`);
   }
   readSecretForRevocation(): never {
     throw new Error("offline: plan never revokes");
   }
   async listSecretScanningAlertLocations(): Promise<unknown[]> {
-    return [];
+    return this.files.locations ?? [];
   }
   // eslint-disable-next-line require-yield
-  async *listOpenSecretScanningAlerts(_scope: AlertScope): AsyncIterable<ListedAlert> {
+  async *listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert> {
+    this.askedForAlerts = true;
+    this.unknowns.add(`the open alerts of ${scope.kind === "organization" ? scope.org : `${scope.repo.owner}/${scope.repo.name}`}: none known offline.`);
     return;
   }
-  async listRecentlyResolvedAlerts(): Promise<ListedAlert[]> {
+  async listRecentlyResolvedAlerts(org: string): Promise<ListedAlert[]> {
+    this.unknowns.add(`the alerts of ${org} resolved lately: none known offline.`);
     return [];
   }
-  async getRepositoryProperties(): Promise<Record<string, string>> {
+  async getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>> {
+    this.unknowns.add(`${repo.owner}/${repo.name}'s custom properties: none known offline.`);
     return {};
   }
-  async readFile(_repo: RepoRef, path: string): Promise<FileContent | null> {
-    const text = path === CODEOWNERS_LOCATIONS[0] ? this.files.codeowners : path === POLICY_FILE && _repo.name !== ".github" ? this.files.policy : undefined;
+  async readFile(repo: RepoRef, path: string): Promise<FileContent | null> {
+    const text = path === CODEOWNERS_LOCATIONS[0] ? this.files.codeowners : path === POLICY_FILE && repo.name === ".github" ? this.files.policy : undefined;
     if (text === undefined) return null;
     return { path, text, sha: "offline", size: Buffer.byteLength(text) };
   }
-  async listTeamMembers(): Promise<string[] | null> {
+  async listTeamMembers(org: string, slug: string): Promise<string[] | null> {
+    this.unknowns.add(`the members of @${org}/${slug}: not known offline; taken as none (the team is mentioned, and nobody counts as its member).`);
     return null;
   }
-  async isAssignable(): Promise<boolean> {
+  async isAssignable(repo: RepoRef, login: string): Promise<boolean> {
+    this.unknowns.add(`whether @${login} can be assigned in ${repo.owner}/${repo.name}: not known offline; taken as yes.`);
     return true;
   }
-  async repositoryPermission(): Promise<string | null> {
+  async repositoryPermission(repo: RepoRef, login: string): Promise<string | null> {
+    this.unknowns.add(`@${login}'s permission on ${repo.owner}/${repo.name}: not known offline; taken as no right to dismiss alerts.`);
     return null;
   }
   async listIssueRecords(): Promise<never[]> {
@@ -68,16 +98,20 @@ export class OfflinePort implements GitHubPort {
   async listOrgRepositories(): Promise<RepoRef[]> {
     return [];
   }
-  async listIssues(): Promise<ExistingIssue[]> {
+  async listIssues(repo: RepoRef): Promise<ExistingIssue[]> {
+    this.unknowns.add(`the response issues in ${repo.owner}/${repo.name}: none known offline (only an issue a payload carries is).`);
     return [];
   }
-  async findIssue(): Promise<ExistingIssue | null> {
+  async findIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null> {
+    this.askedForIssues = true;
+    this.unknowns.add(`whether ${repo.owner}/${repo.name} has an issue for ${key}: none known offline (only an issue a payload carries is).`);
     return null;
   }
   getIssue(): never {
     throw new Error("offline: there are no issues to read");
   }
-  async listIssueCommentsSince(): Promise<ListedComment[]> {
+  async listIssueCommentsSince(repo: RepoRef): Promise<ListedComment[]> {
+    this.unknowns.add(`the comments on ${repo.owner}/${repo.name}'s issues: none known offline.`);
     return [];
   }
   createIssue(): never {
@@ -93,6 +127,9 @@ export class OfflinePort implements GitHubPort {
     throw new Error("offline: plan never writes");
   }
   resolveAlert(): never {
+    throw new Error("offline: plan never writes");
+  }
+  assignAlert(): never {
     throw new Error("offline: plan never writes");
   }
   addAssignees(): never {

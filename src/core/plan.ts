@@ -1,4 +1,4 @@
-import { repoName } from "./alert/types.ts";
+import { isGitHubAlert, repoName, type Alert } from "./alert/types.ts";
 import type { Decision } from "./decide.ts";
 import { isManagedStateLabel, labelSpec, type LabelSpec } from "./issue/labels.ts";
 import { carryCheckedBoxes } from "./issue/markdown.ts";
@@ -13,6 +13,8 @@ export type Op =
   | { op: "add-labels"; issue: number; labels: string[] }
   | { op: "remove-label"; issue: number; label: string }
   | { op: "add-assignees"; issue: number; assignees: string[] }
+  /** Sets the secret scanning alert's assignee on GitHub (null: nobody), so the Security tab names the issue's owner. */
+  | { op: "assign-alert"; repo: string; alert: number; assignee: string | null }
   /** Not a GitHub write, but a side effect all the same: dry-run and the budget apply. */
   | { op: "page"; alertKey: string; severity: "critical" | "high" | "medium" | "low"; summary: string; url: string | null; identityClass: string; secretType: string; via?: string }
   /** GitHub's credential revocation (or the organisation's rotation webhook). The secret is read at that moment only. */
@@ -67,7 +69,7 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
       issue: null,
       summary: `open an issue for ${decision.alert.key}, assigned to ${who(decision)}`,
       labels: decision.labels.map(labelSpec),
-      ops: [{ op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees }],
+      ops: [{ op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees }, ...assignAlertOps(decision.alert, decision.routing.assignees)],
     };
   }
 
@@ -90,6 +92,10 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
   for (const stale of existing.labels.filter((l) => isManagedStateLabel(l) && !decision.labels.includes(l))) {
     ops.push({ op: "remove-label", issue: existing.number, label: stale });
   }
+  // The alert names nobody on GitHub (an assignment that failed when the issue opened, or an issue
+  // opened before nhi-steward assigned alerts): it gets the issue's owner. An alert someone
+  // assigned to another person on GitHub is left alone (its `assigned` webhook moved the issue).
+  if (decision.alert.assignedTo === null && (existing.state === "open" || reopen)) ops.push(...assignAlertOps(decision.alert, decision.routing.assignees));
   const news = whatChanged(existing.body, rendered.marker);
   if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
   // The comment goes first: if the run dies after it, the next one says it again (at least once);
@@ -104,6 +110,17 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
     labels: missing.map(labelSpec),
     ops,
   };
+}
+
+/**
+ * The write that makes a GitHub alert's assignee the issue's first assignee, so the Security tab
+ * names the same person; nothing when it already does, or when the alert is not GitHub's.
+ */
+export function assignAlertOps(alert: Pick<Alert, "key" | "repo" | "number" | "state" | "assignedTo">, assignees: readonly string[]): Op[] {
+  if (!isGitHubAlert(alert.key) || alert.state !== "open") return [];
+  const assignee = assignees[0] ?? null;
+  if (!assignee || (alert.assignedTo ?? null)?.toLowerCase() === assignee.toLowerCase()) return [];
+  return [{ op: "assign-alert", repo: repoName(alert.repo), alert: alert.number, assignee }];
 }
 
 function who(decision: Decision): string {

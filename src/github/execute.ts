@@ -130,13 +130,19 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
   const applied = results.filter((r) => r.status === "applied");
   return {
     results,
-    opened: applied.filter((r) => r.change.action === "open").length,
+    // Response issues only: the app inventory, a config-error or report issue is not one.
+    opened: applied.filter((r) => r.change.action === "open" && opensResponseIssue(r.change)).length,
     updated: applied.filter((r) => r.change.action === "update").length,
     deferred: results.filter((r) => r.status === "deferred").length,
     failed: results.filter((r) => r.status === "failed").length,
     writes,
     dryRun,
   };
+}
+
+/** Whether a change opens a response issue (labelled nhi-response), as the `opened` output counts them. */
+export function opensResponseIssue(change: Change): boolean {
+  return change.ops.some((o) => o.op === "create-issue" && o.labels.includes(LABELS.response.name));
 }
 
 type Applied = { wrote: boolean; issue?: number; url?: string | null };
@@ -164,6 +170,9 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effec
       return { wrote: true };
     case "resolve-alert":
       await port.resolveAlert(parseRepo(op.repo), op.alert, op.resolution, op.comment);
+      return { wrote: true };
+    case "assign-alert":
+      await port.assignAlert(parseRepo(op.repo), op.alert, op.assignee);
       return { wrote: true };
     case "add-assignees":
       await port.addAssignees(repo, op.issue, op.assignees);

@@ -13,14 +13,21 @@ export const IDENTITY_HINT =
 export async function resolveIdentity(octokit: OctokitLike, appSlug: string | null | undefined): Promise<Identity> {
   const slug = appSlug?.trim().replace(/\[bot\]$/, "");
   if (slug) {
-    if (!/^[a-z0-9][a-z0-9-]*$/i.test(slug)) throw new Error(`app-slug "${slug}" is not a GitHub App slug (letters, digits and dashes, as in github.com/apps/<slug>).`);
+    // Not quoted: a token pasted into the wrong input must not reach the log.
+    if (!/^[a-z0-9][a-z0-9-]*$/i.test(slug)) {
+      const token = /^(gh[pousr]_|github_pat_)/.test(slug) ? " It looks like a token: the token goes in `token`, the app's slug in `app-slug`." : "";
+      throw new Error(`app-slug is not a GitHub App slug (letters, digits and dashes, as in github.com/apps/<slug>; the value is not shown here).${token}`);
+    }
     return appIdentity(slug);
   }
   try {
     const { data } = await octokit.request("GET /user");
     return { login: data.login, app: null };
   } catch (e) {
-    throw new Error(`nhi-steward cannot tell which account it writes as (GET /user answered ${(e as { status?: number }).status ?? "an error"}), so it cannot tell its own issues from look-alikes. ${IDENTITY_HINT}`, { cause: e });
+    const status = (e as { status?: unknown } | null)?.status;
+    // A refused token (401) is said as such by the caller (src/github/explain-error.ts): rethrown as GitHub's error.
+    if (status === 401) throw e;
+    throw new Error(`nhi-steward cannot tell which account it writes as (GET /user answered ${typeof status === "number" ? status : "an error"}), so it cannot tell its own issues from look-alikes. ${IDENTITY_HINT}`, { cause: e });
   }
 }
 

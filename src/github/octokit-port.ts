@@ -578,6 +578,17 @@ export class OctokitPort implements GitHubPort {
     return { number: data.number, url: data.html_url };
   }
 
+  async assignAlert(repo: RepoRef, alertNumber: number, assignee: string | null): Promise<void> {
+    try {
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { owner: repo.owner, repo: repo.name, alert_number: alertNumber, assignee });
+    } catch (e) {
+      // A mirror of the issue's owner, not the response itself: an owner GitHub will not assign to
+      // the alert (no access to security alerts) is logged, and the issue still names them.
+      if (status(e) !== 422) throw e;
+      this.log?.warn(`${repo.owner}/${repo.name} alert#${alertNumber}: GitHub would not assign the alert to ${assignee ? `@${assignee}` : "nobody"} (${(e as Error).message}); the issue keeps its assignees.`);
+    }
+  }
+
   async resolveAlert(repo: RepoRef, alertNumber: number, resolution: string, comment: string): Promise<void> {
     try {
       await this.octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {

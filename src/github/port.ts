@@ -132,6 +132,8 @@ export interface GitHubPort {
   updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void>;
   /** Resolves a secret scanning alert (GitHub resolution names: revoked, false_positive, used_in_tests, wont_fix). */
   resolveAlert(repo: RepoRef, alertNumber: number, resolution: string, comment: string): Promise<void>;
+  /** Sets a secret scanning alert's assignee (`PATCH …/secret-scanning/alerts/{n}` with `assignee`); null unassigns. */
+  assignAlert(repo: RepoRef, alertNumber: number, assignee: string | null): Promise<void>;
   addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void>;
   /** Takes a label off an issue; a label already gone is fine. */
   removeLabel(repo: RepoRef, issueNumber: number, label: string): Promise<void>;

@@ -9,6 +9,78 @@ import { openIssueOf, planAlert } from "./plan-alert.ts";
 import { loadPolicy } from "./load-policy.ts";
 import { groupLockKey } from "../core/issue/group.ts";
 import type { Run } from "./run.ts";
+import type { Marker } from "../core/issue/marker.ts";
+import { planStateChange } from "../core/issue/state-change.ts";
+import type { Op } from "../core/plan.ts";
+
+/** `secret_scanning_alert` actions that say who is assigned to the alert on GitHub. */
+export const ASSIGNMENT_ACTIONS = ["assigned", "unassigned"] as const;
+
+type Login = { login?: unknown; type?: unknown } | null | undefined;
+const loginOf = (u: Login): string | null => (typeof u?.login === "string" && u.login ? u.login : null);
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * `secret_scanning_alert.assigned` / `.unassigned`: someone (a security manager, usually) assigned
+ * the alert on GitHub. The alert's own issue follows: its assignees, and its routed owner, recorded
+ * as a handoff by that person. GitHub lets only people who may manage the repository's security
+ * alerts assign them, and the delivery is signed, so GitHub's permission is the authorisation here
+ * (docs/threat-model.md). Our own assignment (the sender is nhi-steward) is ignored, and one that
+ * changes nothing writes nothing, so the two directions never loop. Group issues are left alone:
+ * one alert's assignee does not speak for the group.
+ */
+export async function onAlertAssignment(run: Run, raw: unknown): Promise<ExecutionReport | null> {
+  const { log, github, clock } = run.deps;
+  const payload = (raw ?? {}) as { action?: unknown; alert?: unknown; assignee?: Login; sender?: Login; repository?: unknown };
+  const action = payload.action;
+  const assignee = loginOf(payload.assignee);
+  const sender = loginOf(payload.sender);
+  if ((action !== "assigned" && action !== "unassigned") || !assignee) return null;
+  if (sender && github.self && same(sender, github.self.login)) {
+    log.debug(`secret_scanning_alert.${action} by nhi-steward itself: nothing to do.`);
+    return null;
+  }
+  const { repo, visibility } = repositoryFrom(payload.repository);
+  const alert = await readAlert(run, payload.alert, repo, visibility);
+  const found = await openIssueOf(run, alert);
+  const marker = found ? issueMarker(found.issue) : null;
+  if (!found || !marker || marker.group) {
+    log.debug(`${alertContext(alert)}: ${action} on GitHub: ${!found || !marker ? "no open issue" : "a group issue keeps its owners"}.`);
+    return null;
+  }
+  const { issue, issueRepo } = found;
+  const by = sender ?? "someone";
+  const current = issue.assignees ?? marker.routing.assignees;
+  const at = clock.now().toISOString();
+  let after: Marker;
+  let ops: Op[];
+  if (action === "assigned") {
+    if (marker.routing.assignees.length === 1 && same(marker.routing.assignees[0]!, assignee) && current.length === 1 && same(current[0]!, assignee)) return null;
+    if (!(await github.isAssignable(issueRepo, assignee))) {
+      log.info(`${alertContext(alert)}: assigned to @${assignee} on GitHub, who cannot be assigned in ${repoName(issueRepo)}; the issue keeps its owners.`);
+      return null;
+    }
+    after = {
+      ...marker,
+      routing: { ...marker.routing, assignees: [assignee], mentions: [], why: `assigned on GitHub by @${by}` },
+      timeline: [...marker.timeline, { at, event: "handoff", by, detail: `@${assignee} (alert assigned on GitHub)` }],
+    };
+    ops = [{ op: "update-issue", issue: issue.number, assignees: [assignee] }, { op: "comment", issue: issue.number, body: `@${by} assigned the secret scanning alert to @${assignee} on GitHub; this issue is now theirs.` }];
+  } else {
+    if (!current.some((a) => same(a, assignee)) && !marker.routing.assignees.some((a) => same(a, assignee))) return null;
+    const rest = current.filter((a) => !same(a, assignee));
+    after = {
+      ...marker,
+      routing: { ...marker.routing, assignees: marker.routing.assignees.filter((a) => !same(a, assignee)), why: `@${assignee} unassigned on GitHub by @${by}` },
+      timeline: [...marker.timeline, { at, event: "handoff", by, detail: `@${assignee} unassigned from the alert on GitHub` }],
+    };
+    ops = [{ op: "update-issue", issue: issue.number, assignees: rest }, { op: "comment", issue: issue.number, body: `@${by} unassigned @${assignee} from the secret scanning alert on GitHub; this issue follows.` }];
+  }
+  const { policy } = await loadPolicy(run, alert.repo);
+  const change = planStateChange(repoName(issueRepo), issue, marker, after, policy, clock.now(), ops, `follow the alert's assignment on GitHub (${action} @${assignee} by @${by})`);
+  log.info(`${alertContext(alert)}: ${change.summary}`);
+  return execute({ changes: [change] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
+}
 
 /** Webhook events and actions that open or refresh a response issue. */
 export const RESPOND_TO = {

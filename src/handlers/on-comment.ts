@@ -3,7 +3,7 @@ import type { Act } from "../core/authority.ts";
 import { authorOf, markerProblem, placeProblem, writtenBy } from "../core/issue/provenance.ts";
 import { authorizeAct } from "./authority.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
-import { repoName } from "../core/alert/types.ts";
+import { isGitHubAlert, repoName } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { owner, text } from "../core/issue/markdown.ts";
 import { decodeMarker, MAX_COMMENT_IDS, replaceMarker, type Marker } from "../core/issue/marker.ts";
@@ -201,7 +201,9 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
         routing: { ...marker.routing, assignees, mentions: to?.kind === "team" ? [command.to] : [], why: `handed off by @${actor}${command.reason ? `: ${command.reason}` : ""}` },
         timeline: [...marker.timeline, { at, event: "handoff", by: actor, detail: `${command.to}${command.reason ? `: ${command.reason}` : ""}` }],
       };
-      return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${owner(command.to)} by @${actor}${command.reason ? `: ${text(command.reason)}` : ""}.` }], `hand ${marker.key} to ${command.to}`);
+      // The alert on GitHub names the same person (its `assigned` webhook, sent by us, is ignored).
+      const alertOps: Op[] = !marker.group && isGitHubAlert(marker.key) && assignees[0] ? [{ op: "assign-alert", repo: marker.repo, alert: marker.alert, assignee: assignees[0] }] : [];
+      return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${owner(command.to)} by @${actor}${command.reason ? `: ${text(command.reason)}` : ""}.` }, ...alertOps], `hand ${marker.key} to ${command.to}`);
     }
     case "revoke": {
       // Alerts the policy may revoke automatically are never grouped, so nothing here can be.

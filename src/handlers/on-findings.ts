@@ -16,6 +16,8 @@ export interface FindingsReport extends ExecutionReport {
   findings: number;
   /** Entries the parser skipped, with the reason (bad lines, suppressed results). */
   skipped: { reason: string; where: string }[];
+  /** Findings that could not be routed (logged with the reason): the Action fails the step on any. */
+  unroutable: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function onFindings(run: Run, findings: ExternalFinding[], defaultR
   const receiver = repoName(defaultRepo);
   // The organisation's policy decides which repositories a finding may name (read once, when one names another).
   let orgPolicy: Promise<Policy> | null = null;
+  let unroutable = 0;
   for (const f of dedupeFindings(findings)) {
     try {
       let repo = f.repository ? parseRepo(f.repository) : defaultRepo;
@@ -47,13 +50,17 @@ export async function onFindings(run: Run, findings: ExternalFinding[], defaultR
       if (refused) alert.details = [...(alert.details ?? []), untrustedNote(receiver, refused, info.visibility)];
       changes.push(await planAlert(run, alert));
     } catch (e) {
+      // A refused token refuses every finding alike: the caller says what to fix once.
+      if ((e as { status?: unknown } | null)?.status === 401) throw e;
+      unroutable++;
       log.error(`${f.source} finding in ${f.repository ?? repoName(defaultRepo)}: could not be routed (${(e as Error).message}); it is not lost: fix the cause and send it again.`);
     }
   }
   for (const s of skipped) log.warn(`findings: skipped ${s.where}: ${s.reason}`);
   const side = await run.drainSideChanges();
-  const report = await execute({ changes: [...side, ...changes] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
-  return { ...report, findings: findings.length, skipped };
+  // Findings first in the operations budget; config-error issues take what is left.
+  const report = await execute({ changes: [...changes, ...side] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
+  return { ...report, findings: findings.length, skipped, unroutable };
 }
 
 /** The issue's note on a finding that named a repository its sender may not name. */

@@ -2,9 +2,10 @@ import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webh
 import { InputError } from "../core/alert/input-error.ts";
 import { repositoryFrom } from "../core/alert/secret-scanning.ts";
 import { DISPATCH_EVENT_TYPE } from "../core/findings/dispatch.ts";
-import { alertLockKey, onAlertEvent, RESPOND_TO } from "./on-alert.ts";
+import { alertLockKey, ASSIGNMENT_ACTIONS, onAlertAssignment, onAlertEvent, RESPOND_TO } from "./on-alert.ts";
 import { onIssueComment } from "./on-comment.ts";
 import { onDispatch } from "./on-findings.ts";
+import { onInstallation } from "./on-installation.ts";
 import { onIssueClosed } from "./on-issue-closed.ts";
 import { onTokenRequest } from "./on-token-request.ts";
 import type { Run } from "./run.ts";
@@ -64,6 +65,24 @@ export const ROUTES = [
       return key && run.deps.lock ? run.deps.lock.withLock(key, work) : work();
     },
   }),
+  // A person (un)assigning the alert on GitHub: the issue follows. Probot hands these deliveries to
+  // the route above too, which has nothing to do for them (not in RESPOND_TO); routeFor picks this row.
+  route<`secret_scanning_alert.${(typeof ASSIGNMENT_ACTIONS)[number]}`>({
+    on: ASSIGNMENT_ACTIONS.map((a) => `secret_scanning_alert.${a}` as const),
+    claim: "alert-assignment",
+    async handle(run, delivered) {
+      const event = { name: delivered.name, payload: delivered.payload as unknown };
+      const key = alertLockKey(event);
+      const work = () => onAlertAssignment(run, event.payload);
+      return key && run.deps.lock ? run.deps.lock.withLock(key, work) : work();
+    },
+  }),
+  // Installed, or given more repositories: their open alerts become issues now.
+  route<"installation.created" | "installation_repositories.added">({
+    on: ["installation.created", "installation_repositories.added"],
+    claim: "installation",
+    handle: (run, event) => onInstallation(run, event.payload as Parameters<typeof onInstallation>[1]),
+  }),
   route<"issues.closed">({
     on: ["issues.closed"],
     claim: "issues.closed",
@@ -92,10 +111,18 @@ export const ROUTES = [
   }),
 ] as const satisfies readonly Route[];
 
-/** Every event name the table registers for, without actions (app.yml subscribes to exactly these). */
+/** Every event name the table registers for, without actions. */
 export const ROUTED_EVENTS = [...new Set(ROUTES.flatMap((r) => r.on.map((n) => n.split(".")[0]!)))];
+
+/**
+ * Events GitHub sends every app whatever it subscribes to (they cannot be named in a manifest's
+ * `default_events`): app.yml subscribes to ROUTED_EVENTS without these.
+ */
+export const ALWAYS_DELIVERED: readonly string[] = ["installation", "installation_repositories"];
 
 /** The route for an event and its action, as Probot would pick it; null when nothing handles it. */
 export function routeFor(name: string, action: string | undefined): Route | null {
-  return ROUTES.find((r) => (r.on as readonly string[]).some((n) => n === name || (action !== undefined && n === `${name}.${action}`))) ?? null;
+  // A route for the exact action goes before one for the whole event (`secret_scanning_alert.assigned`).
+  const exact = action === undefined ? undefined : ROUTES.find((r) => (r.on as readonly string[]).includes(`${name}.${action}`));
+  return exact ?? ROUTES.find((r) => (r.on as readonly string[]).includes(name)) ?? null;
 }

@@ -249,7 +249,15 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   log.info(`sweep of ${where}: ${alerts} open alert(s), ${commands} command(s) caught up, ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
   const side = await run.drainSideChanges();
   const exec = (list: Change[]) => execute({ changes: list }, github, { dryRun: run.options.dryRun, budget: run.budget, log, recheckBeforeCreate: true, ...(options.effects ? { effects: options.effects.effects } : {}) });
-  let report = await exec([...side, ...changes]);
+  // Alerts first in the operations budget: the app inventory and config-error issues take what is
+  // left, and wait whole for the next run while any alert does.
+  const records = [...changes.filter((c) => c.key.startsWith(INVENTORY_KEY_PREFIX)), ...side];
+  let report = await exec(changes.filter((c) => !c.key.startsWith(INVENTORY_KEY_PREFIX)));
+  if (report.deferred && !report.dryRun) {
+    const waiting = records.filter((c) => c.ops.length);
+    if (waiting.length) log.warn(`sweep: ${waiting.map((c) => c.key).join(", ")} deferred to the next run: alerts go first and ${report.deferred} still wait.`);
+    report = merge(report, { results: records.map((change) => ({ change, status: change.ops.length ? "deferred" : "unchanged", issue: change.issue, url: null })), opened: 0, updated: 0, deferred: waiting.length, failed: 0, writes: 0, dryRun: false });
+  } else report = merge(report, await exec(records));
 
   // Revocations go last, after the clocks they depend on are written; then what they did is recorded.
   if (options.effects && candidates.length) {
@@ -270,6 +278,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   for (const r of caughtUpReports) report = merge(r, report);
   return { ...report, alerts, clocks, unreadable };
 }
+
+/** The app inventory's change key (`inventory:<org>`, app-inventory.ts): a record, not an alert. */
+const INVENTORY_KEY_PREFIX = "inventory:";
 
 function merge(a: ExecutionReport, b: ExecutionReport): ExecutionReport {
   return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };

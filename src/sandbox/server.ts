@@ -24,7 +24,7 @@ import { secretScanningRoutes } from "./routes/secret-scanning.ts";
 import { teamRoutes } from "./routes/teams.ts";
 import { SandboxState } from "./state.ts";
 import type { Fault, RequestLogEntry, SandboxOptions, ValidationErrorEntry, ValidationErrorKind } from "./types.ts";
-import { buildWebhook, type WebhookDelivery, type WebhookEvent, type WebhookRef } from "./webhooks.ts";
+import { buildInstallationWebhook, buildWebhook, type InstallationWebhookRef, type WebhookDelivery, type WebhookEvent, type WebhookRef } from "./webhooks.ts";
 
 export const DEFAULT_START = "2026-01-05T09:00:00Z";
 
@@ -39,6 +39,8 @@ export interface Sandbox {
   validationErrors: ValidationErrorEntry[];
   faults: { inject(f: Fault): void; clear(): void };
   webhook(event: WebhookEvent, action: string, ref: WebhookRef): WebhookDelivery;
+  /** `installation.created` / `installation_repositories.added`, checked against GitHub's webhook schema. */
+  installationWebhook(action: "created" | "added", ref: InstallationWebhookRef): WebhookDelivery;
   /** Requests counted against the primary rate limit: for one token (null = anonymous), or all. */
   countedRequests(token?: string | null): number;
   close(): Promise<void>;
@@ -122,6 +124,12 @@ class SandboxServer implements Sandbox {
     const { port: actual } = this.server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${actual}`;
     this.logger.debug(`sandbox: listening on ${this.url}`);
+  }
+
+  installationWebhook(action: "created" | "added", ref: InstallationWebhookRef): WebhookDelivery {
+    const delivery = buildInstallationWebhook(this.state, { api: this.url, html: this.htmlUrl }, action, ref);
+    for (const reason of delivery.problems) this.validationErrors.push({ method: "WEBHOOK", path: `${delivery.name}.${action}`, route: null, kind: "webhook", reason });
+    return delivery;
   }
 
   webhook(event: WebhookEvent, action: string, ref: WebhookRef): WebhookDelivery {

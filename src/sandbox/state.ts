@@ -723,6 +723,7 @@ export class SandboxState {
     if (patch.publiclyLeaked !== undefined) a.publiclyLeaked = patch.publiclyLeaked;
     if (patch.multiRepo !== undefined) a.multiRepo = patch.multiRepo;
     if (patch.pushProtectionBypassed !== undefined) a.pushProtectionBypassed = patch.pushProtectionBypassed;
+    if (patch.assignedTo !== undefined) a.assignedTo = patch.assignedTo === null ? null : this.ensureUser(patch.assignedTo).login;
     a.updatedAt = now;
   }
 

@@ -173,4 +173,6 @@ export interface SandboxAlertPatch {
   pushProtectionBypassed?: boolean;
   /** Login recorded as `resolved_by` when resolving (default: none). */
   resolvedBy?: string | null;
+  /** The alert's assignee (`assigned_to`), as a person sets it in GitHub's UI; null: nobody. */
+  assignedTo?: string | null;
 }

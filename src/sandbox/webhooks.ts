@@ -5,7 +5,7 @@
  * the alert carries only fields GitHub's schema names (no `secret`, `state`, `provider`).
  */
 import { OpenApi } from "./openapi.ts";
-import { orgSimple, repository, simpleUser, location, webhookAlert, type OmittableAlertField, type Urls } from "./render.ts";
+import { installation, orgSimple, repository, simpleUser, location, webhookAlert, type OmittableAlertField, type Urls } from "./render.ts";
 import type { SandboxState } from "./state.ts";
 
 export type WebhookEvent = "secret_scanning_alert" | "secret_scanning_alert_location";
@@ -20,6 +20,8 @@ export interface WebhookRef {
   sender?: string;
   /** Alert fields to leave out, as older GitHub Enterprise Server payloads do (e.g. `validity`, `publicly_leaked`). */
   omit?: readonly OmittableAlertField[];
+  /** For `assigned` / `unassigned`: the person (un)assigned (default: the alert's assignee now). */
+  assignee?: string;
   /** For `secret_scanning_alert_location`: which of the alert's locations (default: the last added). */
   locationIndex?: number;
 }
@@ -68,10 +70,45 @@ export function buildWebhook(state: SandboxState, urls: Urls, event: WebhookEven
     if (!loc) throw new Error(`sandbox: alert ${r.owner}/${r.name}#${a.number} has no location`);
     payload.location = location(loc, r, urls);
   }
+  if (event === "secret_scanning_alert" && (action === "assigned" || action === "unassigned")) {
+    // GitHub's schema does not require it: without one to name, it is left out.
+    const who = ref.assignee ?? a.assignedTo;
+    if (who) payload.assignee = simpleUser(state.ensureUser(who), urls);
+  }
   const { permissions: _permissions, ...repo } = repository(state, r, urls);
   payload.repository = repo;
   if (owner.type === "Organization") payload.organization = orgSimple(owner, urls);
   if (installationId !== undefined) payload.installation = { id: installationId, node_id: Buffer.from(`0:Installation${installationId}`).toString("base64") };
   payload.sender = simpleUser(state.ensureUser(senderLogin), urls);
+  return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
+}
+
+export interface InstallationWebhookRef {
+  installationId: number;
+  /** `created`: the repositories listed with the new installation (default: all it covers); `added`: those added. */
+  repos?: string[];
+  /** Who installed it or added the repositories (default: the account). */
+  sender?: string;
+}
+
+/**
+ * `installation.created` or `installation_repositories.added` for an installation in the state (which
+ * should already cover the repositories), as GitHub sends them to every app.
+ */
+export function buildInstallationWebhook(state: SandboxState, urls: Urls, action: "created" | "added", ref: InstallationWebhookRef): WebhookDelivery {
+  const inst = state.installation(ref.installationId);
+  if (!inst) throw new Error(`sandbox: no installation ${ref.installationId}`);
+  const names = ref.repos ?? state.installationRepos(inst).map((r) => r.name);
+  const repos = names.map((n) => {
+    const r = state.requireRepo(inst.account, n);
+    const full = repository(state, r, urls) as { id: number; node_id: string; private: boolean };
+    return { id: full.id, node_id: full.node_id, name: r.name, full_name: `${r.owner}/${r.name}`, private: full.private };
+  });
+  const sender = simpleUser(state.ensureUser(ref.sender ?? inst.account), urls);
+  const event = action === "created" ? "installation" : "installation_repositories";
+  const payload: Record<string, unknown> =
+    action === "created"
+      ? { action, installation: installation(state, inst, urls), repositories: repos, requester: null, sender }
+      : { action, installation: installation(state, inst, urls), repository_selection: inst.repositories === "all" ? "all" : "selected", repositories_added: repos, repositories_removed: [], requester: null, sender };
   return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
 }

@@ -19,6 +19,10 @@ describe("Action inputs", () => {
     expect(readInputs(given(values))).toMatchObject(expected);
   });
 
+  it.each(["true", "True", "TRUE", "false", "False", "FALSE"])("reads dry-run %s as core.getBooleanInput does (YAML booleans)", (v) => {
+    expect(readInputs(given({ token: "t", "dry-run": v }))["dry-run"]).toBe(v.toLowerCase() === "true");
+  });
+
   it.each([
     [{}, "input `token` is required"],
     [{ token: "t", scope: "enterprise" }, "input `scope` must be `repository` or `organization`"],
@@ -31,6 +35,30 @@ describe("Action inputs", () => {
     [{ token: "t", shard: "half" }, "input `shard` must be a part of the organisation written k/n"],
   ])("rejects %j with %s", (values, message) => {
     expect(() => readInputs(given(values))).toThrow(message);
+  });
+
+  it("never echoes the token or a token passed as app-slug", () => {
+    const token = "ghs_0123456789abcdefSECRET";
+    const bad = [`${token}\nghs_second_line`, `${token} extra`];
+    for (const t of bad) {
+      let message = "";
+      try {
+        readInputs(given({ token: t }));
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain("input `token` contains a line break or a space (not shown here)");
+      expect(message).not.toContain("SECRET");
+    }
+    // The other inputs are quoted nowhere either, in case a secret lands in the wrong one.
+    let message = "";
+    try {
+      readInputs(given({ token: "t", scope: token, "dry-run": token, "max-operations": token, command: token, "report-days": token, shard: token }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("input `scope`");
+    expect(message).not.toContain("SECRET");
   });
 
   it("matches action.yml, which runs on node24 from dist/", () => {

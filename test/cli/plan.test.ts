@@ -40,7 +40,7 @@ describe("nhi-steward plan", () => {
 
   it.each([
     [["plan"], 2, "plan needs --event-name and --payload"],
-    [["plan", "--event-name", "push", "--payload", "x"], 2, "is not an alert event"],
+    [["plan", "--event-name", "push", "--payload", "x"], 2, "is not an event nhi-steward handles"],
     [["plan", "--event-name", "secret_scanning_alert", "--payload", "/nonexistent.json"], 1, "Could not read the payload"],
     [["plan", "--event-name", "secret_scanning_alert", "--payload", "p", "--now", "yesterday"], 2, "is not an ISO 8601 instant"],
     [["plan", "--bogus"], 2, "Unknown option"],

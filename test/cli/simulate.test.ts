@@ -1,3 +1,4 @@
+import { readFileSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { captureIo } from "../support/capture-io.ts";
@@ -11,7 +12,17 @@ describe("nhi-steward simulate", () => {
     expect(out).toMatch(/exit 0; outputs: opened=\d+ updated=\d+/);
     expect(out).toContain("via Action");
     expect(out).toContain("→ @carol: .github/CODEOWNERS line 4");
-    expect(out).toContain("Planted secret values found in issues, comments, labels, logs or the job summary: 0 of 5.");
+    // The rest of the loop, on the virtual clock.
+    expect(out).toMatch(/after hours: the sweep escalates \(Escalation L\d.*, to on-call: outside business hours\) and pages: [1-9]\d* page\(s\) sent/);
+    expect(out).toMatch(/\/ack by @\w+ → acknowledged at /);
+    expect(out).toMatch(/a day later, the sweep: [1-9]\d* clock\(s\) advanced/);
+    expect(out).toMatch(/closes it with resolution:revoked → issue closed; the alert on GitHub: resolved as revoked/);
+    const report = /metrics report \(Markdown with Mermaid charts\): (\S+\.md)/.exec(out);
+    expect(report).not.toBeNull();
+    const markdown = readFileSync(report![1]!, "utf8");
+    expect(markdown).toContain("```mermaid");
+    rmSync(report![1]!);
+    expect(out).toContain("Planted secret values found in issues, comments, labels, logs, pages, the report or the job summary: 0 of 5.");
     expect(out).not.toContain("Requests GitHub would have rejected");
   }, 60_000);
 });

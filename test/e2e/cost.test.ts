@@ -29,13 +29,14 @@ const addAlert = (secret: string, path = "src/app/config.ts") =>
 const sweepApi = () => sweepAsAction(world, { repo: { owner: "acme", name: "api" } });
 
 describe("requests per alert, once the app has seen the repository", () => {
-  it("a new alert costs three counted requests: its locations, the issue index and the issue itself", async () => {
+  it("a new alert costs four counted requests: its locations, the issue index, the issue itself and the alert's assignee", async () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
     const mark = world.sandbox.requests.length;
     const second = addAlert("ghp_SECONDsecondSECONDsecond0000000000002");
     await deliver(world, "secret_scanning_alert", "created", "acme/api", second);
 
-    expect(countedSince(mark)).toEqual(["GET /repos/acme/api/issues", "GET /repos/acme/api/secret-scanning/alerts/N/locations", "POST /repos/acme/api/issues"]);
+    // The fourth sets the alert's assignee on GitHub to the issue's first assignee (once: never again in steady state).
+    expect(countedSince(mark)).toEqual(["GET /repos/acme/api/issues", "GET /repos/acme/api/secret-scanning/alerts/N/locations", "PATCH /repos/acme/api/secret-scanning/alerts/N", "POST /repos/acme/api/issues"]);
     // CODEOWNERS and the organisation policy were asked again, and answered 304 (free).
     const free = world.sandbox.requests.slice(mark).filter((r) => r.status === 304).map((r) => r.path);
     expect(free.sort()).toEqual(["/repos/acme/.github/contents/.github/nhi-steward.yml", "/repos/acme/api/contents/.github/CODEOWNERS"]);

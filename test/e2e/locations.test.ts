@@ -130,7 +130,7 @@ describe("fill, don't default", () => {
     const n = alert({ locations: [{ path: "src/app.ts" }] });
     const mark = world.sandbox.requests.length;
     await send("secret_scanning_alert", n);
-    expect(world.sandbox.requests.slice(mark).filter((r) => r.path === `/repos/acme/api/secret-scanning/alerts/${n}`)).toEqual([]);
+    expect(world.sandbox.requests.slice(mark).filter((r) => r.method === "GET" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`)).toEqual([]);
   });
 });
 

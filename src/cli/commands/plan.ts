@@ -1,27 +1,40 @@
 import { parseArgs } from "node:util";
 import { VirtualClock } from "../../core/clock.ts";
 import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from "../../core/codeowners/index.ts";
+import { InputError } from "../../core/alert/input-error.ts";
+import { alertNumberOf, normalizeSecretScanningAlert, repositoryFrom } from "../../core/alert/secret-scanning.ts";
+import { appIdentity } from "../../core/issue/provenance.ts";
 import { Lru } from "../../core/lru.ts";
-import { repositoryFrom } from "../../core/alert/secret-scanning.ts";
 import { planJson } from "../../core/plan-report.ts";
-import { gatherAlert } from "../../handlers/gather-alert.ts";
+import type { ChangeResult } from "../../github/execute.ts";
 import { RESPOND_TO } from "../../handlers/on-alert.ts";
-import { planAlert } from "../../handlers/plan-alert.ts";
+import { ROUTED_EVENTS, ROUTES, routeFor } from "../../handlers/router.ts";
 import { Run } from "../../handlers/run.ts";
 import { MemoryLogger } from "../../log.ts";
 import type { CliIo } from "../io.ts";
 import { OfflinePort } from "../offline-port.ts";
 import { systemClock } from "../../system-clock.ts";
 
-export const PLAN_USAGE = `Usage: nhi-steward plan --event-name secret_scanning_alert --payload FILE [--codeowners FILE] [--policy FILE] [--path FILE[:LINE]] [--now ISO]
+/** The App's slug when neither --app-slug nor NHI_APP_SLUG names one: the manifest's name (app.yml). */
+export const DEFAULT_APP_SLUG = "nhi-steward";
 
-Prints, as JSON, the plan the app would execute for a webhook payload, touching no network.
-  --event-name   secret_scanning_alert or secret_scanning_alert_location
+export const PLAN_USAGE = `Usage: nhi-steward plan --event-name NAME --payload FILE [--codeowners FILE] [--policy FILE] [--app-slug SLUG] [--path FILE[:LINE]] [--now ISO]
+
+Prints, as JSON, what the App would do with one webhook delivery: the event and its \`action\` go
+through the same handler the App and the Action call (src/handlers/router.ts), in a dry run that
+touches no network.
+  --event-name   the event as GitHub names it (X-GitHub-Event): ${ROUTED_EVENTS.join(", ")}
   --payload      the webhook payload (JSON file, or - for standard input)
   --codeowners   the repository's CODEOWNERS file, to route by
-  --policy       the .github/nhi-steward.yml to apply
+  --policy       the organisation's .github/nhi-steward.yml to apply
+  --app-slug     the App's slug: an issue in an issues or issue_comment payload is nhi-steward's
+                 record only when SLUG[bot] wrote it; default: NHI_APP_SLUG, else ${DEFAULT_APP_SLUG}
   --path         where the secret leaked, when the payload does not say (webhooks for new alerts do not)
-  --now          the instant to plan at (ISO 8601); default: now`;
+  --now          the instant to plan at (ISO 8601); default: now
+
+What only GitHub knows (its existing issues, team members, permissions, the alert as it is now) is
+taken as none, and the output's "offline" list names each such assumption. When nothing would be
+done, "nothing" says why.`;
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -33,6 +46,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
         payload: { type: "string" },
         codeowners: { type: "string" },
         policy: { type: "string" },
+        "app-slug": { type: "string" },
         path: { type: "string" },
         now: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -52,8 +66,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`plan needs --event-name and --payload.\n\n${PLAN_USAGE}`);
     return 2;
   }
-  if (!(eventName in RESPOND_TO)) {
-    io.stderr(`--event-name ${eventName} is not an alert event; use ${Object.keys(RESPOND_TO).join(" or ")}.`);
+  if (!ROUTED_EVENTS.includes(eventName)) {
+    io.stderr(`--event-name ${eventName} is not an event nhi-steward handles; it handles ${ROUTED_EVENTS.join(", ")}.`);
     return 2;
   }
   const now = values.now ? new Date(values.now) : null;
@@ -61,11 +75,17 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`--now ${values.now} is not an ISO 8601 instant, e.g. 2026-11-26T09:00:00Z.`);
     return 2;
   }
+  const slug = (values["app-slug"] ?? io.env.NHI_APP_SLUG ?? DEFAULT_APP_SLUG).trim().replace(/\[bot\]$/, "");
+  if (!/^[a-z0-9][a-z0-9-]*$/i.test(slug)) {
+    io.stderr(`--app-slug ${slug} is not a GitHub App slug (letters, digits and dashes, as in github.com/apps/<slug>).`);
+    return 2;
+  }
 
-  let payload: { alert?: unknown; location?: unknown; repository?: unknown };
+  let payload: { action?: unknown; alert?: unknown; repository?: unknown };
   try {
     const text = values.payload === "-" ? await io.readStdin() : await io.readFile(values.payload);
     payload = JSON.parse(text);
+    if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw new Error("it is not a JSON object");
   } catch (e) {
     io.stderr(`Could not read the payload ${values.payload}: ${(e as Error).message}. Pass the JSON body of a webhook delivery.`);
     return 1;
@@ -79,27 +99,91 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 
+  const action = typeof payload.action === "string" ? payload.action : undefined;
+  const what = `${eventName}${action ? `.${action}` : ""}`;
+  const locations: unknown[] = [];
+  if (values.path) {
+    const [path, line] = values.path.split(/:(?=\d+$)/);
+    locations.push({ type: "commit", details: { path, start_line: line ? Number(line) : null } });
+  }
   const log = new MemoryLogger();
-  const github = new OfflinePort(files);
+  const github = new OfflinePort({ ...files, self: appIdentity(slug), locations });
   const parsedCodeowners = new Lru<Codeowners>(1);
   const run = new Run({ github, clock: now ? new VirtualClock(now) : systemClock, log, parsedCodeowners }, { dryRun: true });
+  const print = (results: ChangeResult[], nothing: string | null) =>
+    io.stdout(
+      JSON.stringify(
+        {
+          event: what,
+          ...planJson(results, { bodies: true, dryRun: true }),
+          ...(nothing ? { nothing } : {}),
+          offline: [...github.unknowns],
+          log: log.lines.map((l) => `${l.level}: ${l.message}`),
+        },
+        null,
+        2,
+      ),
+    );
+
+  const route = routeFor(eventName, action);
+  if (!route) {
+    const handled = ROUTES.flatMap((r) => (r.on as readonly string[]).filter((n) => n.startsWith(`${eventName}.`)));
+    print([], `the App does not handle ${what}${handled.length ? ` (it handles ${handled.join(", ")})` : ""}.`);
+    return 0;
+  }
   try {
-    const { repo, visibility } = repositoryFrom(payload.repository);
     // The port serves --codeowners where GitHub looks first (.github/CODEOWNERS). Parsed here under
     // the name given (the run's cache is keyed by path and sha), so the plan says `FILE line 3`.
-    const served = values.codeowners ? await github.readFile(repo, CODEOWNERS_LOCATIONS[0]) : null;
+    const served = values.codeowners ? await github.readFile({ owner: "", name: "" }, CODEOWNERS_LOCATIONS[0]) : null;
     if (served && values.codeowners) parsedCodeowners.set(`${served.path}@${served.sha}`, parseCodeowners(served.text, { path: values.codeowners }));
-    const extra: unknown[] = payload.location ? [payload.location] : [];
-    if (values.path) {
-      const [path, line] = values.path.split(/:(?=\d+$)/);
-      extra.push({ type: "commit", details: { path, start_line: line ? Number(line) : null } });
+    const unreadable = unreadableAlert(eventName, action, payload);
+    if (unreadable) {
+      io.stderr(`Cannot plan this payload: ${unreadable}`);
+      return 1;
     }
-    const alert = await gatherAlert(run, payload.alert, repo, visibility, extra);
-    const change = await planAlert(run, alert);
-    io.stdout(JSON.stringify({ ...planJson([{ change, status: "planned", issue: null, url: null }], { bodies: true, dryRun: true }), log: log.lines.map((l) => `${l.level}: ${l.message}`) }, null, 2));
+    const results = resultsOf(await route.handle(run, { name: eventName, payload }));
+    print(results, results.length ? null : nothingReason(log, github, what));
     return 0;
   } catch (e) {
     io.stderr(`Cannot plan this payload: ${(e as Error).message}`);
     return 1;
   }
+}
+
+/**
+ * A secret scanning alert the App could not read: it logs the delivery as malformed and drops it
+ * (a redelivery cannot fix it). For a person running plan on a file, that is an error to see.
+ */
+function unreadableAlert(eventName: string, action: string | undefined, payload: { alert?: unknown; repository?: unknown }): string | null {
+  const wanted = (RESPOND_TO as Record<string, readonly string[] | undefined>)[eventName];
+  if (!wanted || !action || !wanted.includes(action)) return null;
+  let where;
+  try {
+    where = repositoryFrom(payload.repository);
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+  try {
+    normalizeSecretScanningAlert(payload.alert, where.repo, where.visibility);
+    return null;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    // With its number, the App reads the alert again from GitHub: the handler says it cannot offline.
+    return alertNumberOf(payload.alert) === null ? e.message : null;
+  }
+}
+
+/** The changes a handler planned, whatever it returns: one report, a list of them (an installation's sweeps), or null. */
+function resultsOf(result: unknown): ChangeResult[] {
+  if (Array.isArray(result)) return result.flatMap(resultsOf);
+  const results = (result as { results?: unknown } | null)?.results;
+  return Array.isArray(results) ? (results as ChangeResult[]) : [];
+}
+
+/** Why nothing would be done: the handler's last word, after what it looked for and could not know offline. */
+function nothingReason(log: MemoryLogger, github: OfflinePort, what: string): string {
+  const last = log.lines.at(-1)?.message ?? `the handler for ${what} has nothing to do with this payload.`;
+  if (github.askedForAlerts) return `no open alert known offline: ${last}`;
+  return github.askedForIssues ? `no issue known offline: ${last}` : last;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import type { RepoRef } from "../../core/alert/types.ts";
 import { parseRepo } from "../../github/port.ts";
 import { buildReport, publishReport } from "../../handlers/report.ts";
 import { Run } from "../../handlers/run.ts";
@@ -33,6 +34,14 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     io.stderr("--days must be a whole number from 1 to 366.");
     return 2;
   }
+  let publishTo: RepoRef | null;
+  try {
+    // Checked before anything is read: a typo should not cost a whole report.
+    publishTo = values["publish-to"] ? parseRepo(values["publish-to"]) : null;
+  } catch (e) {
+    io.stderr(`--publish-to: ${(e as Error).message}`);
+    return 2;
+  }
   const ctx = await connect(values, io, "report", REPORT_USAGE);
   if (typeof ctx === "number") return ctx;
   const run = new Run({ github: ctx.github, clock: systemClock, log: ctx.log });
@@ -45,6 +54,6 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     writeFileSync(join(values.out, "report.json"), report.json);
     writeFileSync(join(values.out, "report.csv"), report.csv);
   }
-  if (values["publish-to"]) await publishReport(run, parseRepo(values["publish-to"]), values.org ?? values.repo!, report);
+  if (publishTo) await publishReport(run, publishTo, values.org ?? values.repo!, report);
   return 0;
 }

@@ -23,6 +23,7 @@ const rawAlertSchema = z.object({
   created_at: z.string().nullish(),
   resolved_at: z.string().nullish(),
   first_location_detected: z.record(z.string(), z.unknown()).nullish(),
+  assigned_to: z.object({ login: z.string().min(1) }).nullish().catch(null),
 });
 
 /** The fields of a REST or webhook alert nhi-steward reads (a sweep's state keeps only these). */
@@ -95,6 +96,7 @@ export function normalizeSecretScanningAlert(
     pushProtectionBypassedBy: a.push_protection_bypassed_by?.login ?? null,
     htmlUrl: a.html_url ?? null,
     createdAt: a.created_at ?? null,
+    ...(a.assigned_to !== undefined ? { assignedTo: a.assigned_to?.login ?? null } : {}),
     locations: first ? mergeLocations(locations, [first]) : locations,
   };
 }

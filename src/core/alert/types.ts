@@ -125,6 +125,11 @@ export interface Alert {
   pushProtectionBypassedBy?: string | null;
   htmlUrl: string | null;
   createdAt: string | null;
+  /**
+   * Who the alert is assigned to on GitHub (`assigned_to`): a login, null when nobody, undefined
+   * when the source does not say (older payloads, other sources).
+   */
+  assignedTo?: string | null;
   locations: AlertLocation[];
   /** The identity class the source states (dispatch) or maps obviously; the policy decides otherwise. */
   identityClassHint?: string | null;

@@ -4,6 +4,7 @@ import { IDENTITY_CLASSES } from "../policy/identity-classes.ts";
 import { POLICY_FILE, type Policy } from "../policy/schema.ts";
 import { repoMatches } from "../policy/select.ts";
 import { clip, DISPATCH_SCHEMA_FILE, isRecord } from "./common.ts";
+import { DISPATCH_EVENT_TYPE } from "./event-type.ts";
 import { redact, sanitizeFinding, secretShapeIn } from "./redact.ts";
 import type { ExternalFinding, ParseResult } from "./types.ts";
 
@@ -13,7 +14,7 @@ import type { ExternalFinding, ParseResult } from "./types.ts";
  * GitHub accepts at most 10 top-level keys in `client_payload`; this schema uses 8.
  * The published JSON Schema is policies/dispatch-schema.json (`dispatchJsonSchema()`).
  */
-export const DISPATCH_EVENT_TYPE = "nhi-alert";
+export { DISPATCH_EVENT_TYPE };
 
 /** GitHub's limit on top-level keys in a repository_dispatch `client_payload`. */
 export const MAX_CLIENT_PAYLOAD_KEYS = 10;

@@ -22,7 +22,8 @@ export function fingerprint(text: string): string {
 export function inputsDigest(alert: Alert, policyFingerprint: string, properties: Record<string, string> | null, issueRepo: RepoRef): string {
   // `provider`: GitHub's webhook alert has none (REST has it); it is read over REST only where it
   // decides something (handlers/gather-alert.ts), so a webhook and a sweep would disagree on it.
-  const { locations: _locations, visibility, provider: _provider, ...rest } = alert;
+  // `assignedTo`: who is assigned on GitHub is not what the issue is rendered from.
+  const { locations: _locations, visibility, provider: _provider, assignedTo: _assignedTo, ...rest } = alert;
   const stable = { ...rest, public: visibility === "public" };
   return fingerprint(JSON.stringify([stable, policyFingerprint, properties ?? null, `${issueRepo.owner}/${issueRepo.name}`]));
 }

@@ -117,7 +117,7 @@ export const DEFAULT_STANDARDS = [
 
 /**
  * The policy an organisation declares in `.github/nhi-steward.yml`. This zod schema is the single
- * source of its types, defaults and descriptions; the JSON Schema and README table are generated.
+ * source of its types, defaults and descriptions; the JSON Schema and the docs/policy.md table are generated.
  */
 export const policySchema = z
   .object({
