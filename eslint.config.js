@@ -16,12 +16,18 @@ export default tseslint.config(
     // src/core is pure: no I/O and no real clock.
     files: ["src/core/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["node:*", "fs", "http", "https", "net", "child_process", "probot", "@octokit/*", "@actions/*"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["node:*", "fs", "http", "https", "net", "child_process", "probot", "@octokit/*", "@actions/*"] },
+      ],
       "no-restricted-syntax": [
         "error",
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: "src/core must take time from the injected clock." },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: "src/core must take time from the injected clock.",
+        },
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "src/core must take time from the injected clock." },
-        { selector: "MemberExpression[object.name='process']", message: "src/core must not read the process environment." }
+        { selector: "MemberExpression[object.name='process']", message: "src/core must not read the process environment." },
       ],
     },
   },

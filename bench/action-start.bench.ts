@@ -92,7 +92,8 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number;
   });
 }
 
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+const quantile = (values: number[], q: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 const kb = (bytes: number | null) => (bytes === null ? "–" : `${(bytes / 1024).toFixed(0)} KB`);
 
 async function main(): Promise<void> {
@@ -124,7 +125,9 @@ async function main(): Promise<void> {
     { name: "fresh build (scripts/build.mjs)", args: [join(fresh, "index.js")], bytes: bundleBytes(fresh) },
     { name: "before: unminified, undici and zod locales in", args: [join(before, "index.js")], bytes: bundleBytes(before) },
     { name: "prototype: main.ts behind `await import()`", args: [join(lazy, "index.js")], bytes: bundleBytes(lazy) },
-    ...(values.baseline ? [{ name: `baseline: ${values.baseline}`, args: [join(values.baseline, "index.js")], bytes: bundleBytes(values.baseline) }] : []),
+    ...(values.baseline
+      ? [{ name: `baseline: ${values.baseline}`, args: [join(values.baseline, "index.js")], bytes: bundleBytes(values.baseline) }]
+      : []),
   ];
 
   // Each bundle must really take the no-op path (and say so), or its time means nothing.
@@ -132,7 +135,8 @@ async function main(): Promise<void> {
     writeFileSync(env.GITHUB_OUTPUT!, "");
     const r = await timeOnce(v.args, env);
     const output = readFileSync(env.GITHUB_OUTPUT!, "utf8");
-    if (r.code !== 0 || !/nothing for it to do/.test(r.out) || !/^opened<</m.test(output)) throw new Error(`${v.name}: not a clean no-op (exit ${r.code}):\n${r.out}`);
+    if (r.code !== 0 || !/nothing for it to do/.test(r.out) || !/^opened<</m.test(output))
+      throw new Error(`${v.name}: not a clean no-op (exit ${r.code}):\n${r.out}`);
   }
 
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
@@ -150,10 +154,14 @@ async function main(): Promise<void> {
   const floor = quantile(times.get(variants[0]!.name)!, 0.5);
   for (const v of variants) {
     const t = times.get(v.name)!;
-    console.log(`| ${v.name} | ${kb(v.bytes)} | ${quantile(t, 0.5).toFixed(1)} | ${quantile(t, 0.1).toFixed(1)} | ${quantile(t, 0.9).toFixed(1)} | ${(quantile(t, 0.5) - floor).toFixed(1)} |`);
+    console.log(
+      `| ${v.name} | ${kb(v.bytes)} | ${quantile(t, 0.5).toFixed(1)} | ${quantile(t, 0.1).toFixed(1)} | ${quantile(t, 0.9).toFixed(1)} | ${(quantile(t, 0.5) - floor).toFixed(1)} |`,
+    );
   }
   const ours = quantile(times.get(variants[2]!.name)!, 0.5);
-  console.log(`\nBytes: index.js and chunks/ (read only when imported). Targets: bundle < 1 MB: ${kb(variants[2]!.bytes)} (${variants[2]!.bytes! < 1_000_000 ? "met" : "not met"}); start-up to a no-op < 100 ms: ${ours.toFixed(1)} ms (${ours < 100 ? "met" : "not met"}).`);
+  console.log(
+    `\nBytes: index.js and chunks/ (read only when imported). Targets: bundle < 1 MB: ${kb(variants[2]!.bytes)} (${variants[2]!.bytes! < 1_000_000 ? "met" : "not met"}); start-up to a no-op < 100 ms: ${ours.toFixed(1)} ms (${ours < 100 ? "met" : "not met"}).`,
+  );
 }
 
 await main();

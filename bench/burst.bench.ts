@@ -59,7 +59,14 @@ const PATHS = [
   "config/prod.env",
   "docs/setup.md",
 ];
-const SECRET_TYPES = ["github_personal_access_token", "aws_access_key_id", "slack_incoming_webhook_url", "stripe_api_key", "npm_access_token", "google_api_key"];
+const SECRET_TYPES = [
+  "github_personal_access_token",
+  "aws_access_key_id",
+  "slack_incoming_webhook_url",
+  "stripe_api_key",
+  "npm_access_token",
+  "google_api_key",
+];
 const VALIDITY = ["active", "unknown", "inactive"] as const;
 
 export const repoName = (r: number) => `svc-${String(r).padStart(2, "0")}`;
@@ -114,8 +121,19 @@ export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[
   }
   for (const [slug, members] of Object.entries(TEAMS)) s.addTeam("acme", slug, members);
   s.addInstallation({ id: 1, account: "acme", repositories: "all" });
-  s.addRepo({ owner: "acme", name: ".github", files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\n' }, assignable: USERS });
-  for (let r = 0; r < repos; r++) s.addRepo({ owner: "acme", name: repoName(r), files: { ".github/CODEOWNERS": codeowners(r), "README.md": "# service\n" }, assignable: USERS });
+  s.addRepo({
+    owner: "acme",
+    name: ".github",
+    files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\n' },
+    assignable: USERS,
+  });
+  for (let r = 0; r < repos; r++)
+    s.addRepo({
+      owner: "acme",
+      name: repoName(r),
+      files: { ".github/CODEOWNERS": codeowners(r), "README.md": "# service\n" },
+      assignable: USERS,
+    });
 
   const deliveries: Delivery[] = [];
   for (let i = 0; i < alerts; i++) {
@@ -125,9 +143,20 @@ export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[
       secret: `bench-not-a-secret-${String(i).padStart(6, "0")}`,
       validity: VALIDITY[i % VALIDITY.length]!,
       publiclyLeaked: i % 25 === 0,
-      locations: [{ path: PATHS[Math.floor(i / repos) % PATHS.length]!, startLine: 1 + (i % 80), commitSha: "0123456789abcdef0123456789abcdef01234567" }],
+      locations: [
+        {
+          path: PATHS[Math.floor(i / repos) % PATHS.length]!,
+          startLine: 1 + (i % 80),
+          commitSha: "0123456789abcdef0123456789abcdef01234567",
+        },
+      ],
     });
-    const d = sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: repoName(r), alertNumber: number, installationId: 1 });
+    const d = sandbox.webhook("secret_scanning_alert", "created", {
+      owner: "acme",
+      repo: repoName(r),
+      alertNumber: number,
+      installationId: 1,
+    });
     deliveries.push({ ...d, repo: r });
   }
   return deliveries;
@@ -159,13 +188,20 @@ async function sandboxProcess(): Promise<void> {
         }
         await s.close();
         sandbox = undefined;
-        process.send!({ id, result: { requests, issues: [...perAlert.values()].reduce((a, b) => a + b, 0), alertsWithIssue: perAlert.size, duplicates: [...perAlert.values()].filter((c) => c > 1).length } });
+        process.send!({
+          id,
+          result: {
+            requests,
+            issues: [...perAlert.values()].reduce((a, b) => a + b, 0),
+            alertsWithIssue: perAlert.size,
+            duplicates: [...perAlert.values()].filter((c) => c > 1).length,
+          },
+        });
       }
     })();
   });
   process.send!({ id: 0, result: "ready" });
 }
-
 
 // ------------------------------------------------------------------- timing GitHub from the app side
 
@@ -250,7 +286,10 @@ export interface PeakBreakdown {
  * Peak rss and heap used of this process, sampled every 10 ms from the last `reset()` (with the
  * cheap calls: `process.memoryUsage()` itself costs ~0.1 ms, which would show in the CPU figures).
  */
-export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; peak: { rss: number; heap: number; atRss: PeakBreakdown | null } } {
+export function sampleMemory(): {
+  reset(): { rss: number; heapUsed: number };
+  peak: { rss: number; heap: number; atRss: PeakBreakdown | null };
+} {
   const peak = { rss: 0, heap: 0, atRss: null as PeakBreakdown | null };
   // The heap every 10 ms (cheap); rss every 100 ms: reading it costs ~0.2 ms, which at 10 ms was ~2 % of
   // the measured CPU time.
@@ -265,7 +304,13 @@ export function sampleMemory(): { reset(): { rss: number; heapUsed: number }; pe
       // What the rss was made of at its peak (rarely: only when a new peak is seen).
       const h = getHeapStatistics();
       const m = process.memoryUsage();
-      peak.atRss = { rss, heapCommitted: h.total_physical_size, heapUsed: h.used_heap_size, external: m.external, arrayBuffers: m.arrayBuffers };
+      peak.atRss = {
+        rss,
+        heapCommitted: h.total_physical_size,
+        heapUsed: h.used_heap_size,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+      };
     }
   }, 10).unref();
   return {
@@ -464,15 +509,25 @@ function summarise(pass: PassResult): Summary {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { alerts: { type: "string", default: "1000" }, repos: { type: "string", default: "50" }, "no-baseline": { type: "boolean", default: false }, "no-retries-off": { type: "boolean", default: false } },
+    options: {
+      alerts: { type: "string", default: "1000" },
+      repos: { type: "string", default: "50" },
+      "no-baseline": { type: "boolean", default: false },
+      "no-retries-off": { type: "boolean", default: false },
+    },
   });
   const alerts = Number(values.alerts);
   const repos = Number(values.repos);
-  if (!(Number.isInteger(alerts) && alerts > 0 && Number.isInteger(repos) && repos > 0 && repos <= alerts)) throw new Error("--alerts and --repos must be whole numbers, 0 < repos <= alerts");
+  if (!(Number.isInteger(alerts) && alerts > 0 && Number.isInteger(repos) && repos > 0 && repos <= alerts))
+    throw new Error("--alerts and --repos must be whole numbers, 0 < repos <= alerts");
   github = timeGitHubRequests();
   memory = sampleMemory();
   gc = exposeGc();
-  const passes: PassName[] = ["app", ...(values["no-retries-off"] ? [] : (["retries off"] as const)), ...(values["no-baseline"] ? [] : (["naive"] as const))];
+  const passes: PassName[] = [
+    "app",
+    ...(values["no-retries-off"] ? [] : (["retries off"] as const)),
+    ...(values["no-baseline"] ? [] : (["naive"] as const)),
+  ];
 
   const cpu = cpus();
   console.log("# Burst benchmark\n");
@@ -495,7 +550,9 @@ async function main(): Promise<void> {
   }
 
   const summaries = new Map(results.map((r) => [r.name, summarise(r)]));
-  console.log("| pass | HTTP 200 | issues (alerts with one / duplicates) | counted req/alert | counted req/alert, steady | 304s/alert, steady | wall p50 | wall p99 | GitHub p50 | processing p50 | processing p99 | processing mean | CPU ms/alert | alerts/s | RSS start → peak MB | heap start → peak → after GC MB |");
+  console.log(
+    "| pass | HTTP 200 | issues (alerts with one / duplicates) | counted req/alert | counted req/alert, steady | 304s/alert, steady | wall p50 | wall p99 | GitHub p50 | processing p50 | processing p99 | processing mean | CPU ms/alert | alerts/s | RSS start → peak MB | heap start → peak → after GC MB |",
+  );
   console.log("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const s = summaries.get(r.name)!;
@@ -503,14 +560,31 @@ async function main(): Promise<void> {
     const processing = r.deliveries.map((d) => d.wallMs - d.githubMs);
     console.log(
       `| ${r.name} | ${r.deliveries.filter((d) => d.status === 200).length}/${n} | ${r.issues} (${r.alertsWithIssue} / ${r.duplicates}) | ${f(s.counted / n, 2)} | ${f(s.countedSteady / Math.max(1, s.steadyCount), 2)} | ${f(s.notModifiedSteady / Math.max(1, s.steadyCount), 2)} | ` +
-        `${f(quantile(r.deliveries.map((d) => d.wallMs), 0.5))} | ${f(quantile(r.deliveries.map((d) => d.wallMs), 0.99))} | ${f(quantile(r.deliveries.map((d) => d.githubMs), 0.5))} | ` +
+        `${f(
+          quantile(
+            r.deliveries.map((d) => d.wallMs),
+            0.5,
+          ),
+        )} | ${f(
+          quantile(
+            r.deliveries.map((d) => d.wallMs),
+            0.99,
+          ),
+        )} | ${f(
+          quantile(
+            r.deliveries.map((d) => d.githubMs),
+            0.5,
+          ),
+        )} | ` +
         `${f(quantile(processing, 0.5))} | ${f(quantile(processing, 0.99))} | ${f(mean(processing))} | ${f(r.cpuMs / n)} | ${f(n / (r.totalMs / 1000))} | ${mb(r.startRss)} → ${mb(r.peakRss)} | ${mb(r.startHeap)} → ${mb(r.peakHeap)} → ${mb(r.retainedHeap)} |`,
     );
   }
 
   // Processing split by steady state (each repository's deliveries after its first) and cold, and the rss at its peak.
   console.log(`\nProcessing (ms) in steady state and in each repository's first delivery; what the rss held at its peak (MB):\n`);
-  console.log("| pass | steady p50 | steady p99 | steady max | first-in-repo p50 | first-in-repo max | rss at peak | V8 heap committed | of it used | external (of it ArrayBuffers) | rest: code, stacks, malloc |");
+  console.log(
+    "| pass | steady p50 | steady p99 | steady max | first-in-repo p50 | first-in-repo max | rss at peak | V8 heap committed | of it used | external (of it ArrayBuffers) | rest: code, stacks, malloc |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const seen = new Set<number>();
@@ -521,11 +595,19 @@ async function main(): Promise<void> {
       seen.add(d.repo);
     }
     const p = r.atPeak;
-    const memory = p ? `${mb(p.rss)} | ${mb(p.heapCommitted)} | ${mb(p.heapUsed)} | ${mb(p.external)} (${mb(p.arrayBuffers)}) | ${mb(p.rss - p.heapCommitted - p.external)}` : "– | – | – | – | –";
-    console.log(`| ${r.name} | ${f(quantile(steady, 0.5))} | ${f(quantile(steady, 0.99))} | ${f(Math.max(...steady))} | ${f(quantile(cold, 0.5))} | ${f(Math.max(...cold))} | ${memory} |`);
+    const memory = p
+      ? `${mb(p.rss)} | ${mb(p.heapCommitted)} | ${mb(p.heapUsed)} | ${mb(p.external)} (${mb(p.arrayBuffers)}) | ${mb(p.rss - p.heapCommitted - p.external)}`
+      : "– | – | – | – | –";
+    console.log(
+      `| ${r.name} | ${f(quantile(steady, 0.5))} | ${f(quantile(steady, 0.99))} | ${f(Math.max(...steady))} | ${f(quantile(cold, 0.5))} | ${f(Math.max(...cold))} | ${memory} |`,
+    );
   }
   for (const r of results) {
-    const notes = [r.mismatch, r.logged.error ? `${r.logged.error} error(s) logged, first: ${r.logged.firstError}` : null, r.logged.warn ? `${r.logged.warn} warning(s) logged` : null].filter(Boolean);
+    const notes = [
+      r.mismatch,
+      r.logged.error ? `${r.logged.error} error(s) logged, first: ${r.logged.firstError}` : null,
+      r.logged.warn ? `${r.logged.warn} warning(s) logged` : null,
+    ].filter(Boolean);
     if (notes.length) console.log(`\n${r.name}: ${notes.join("; ")}`);
   }
 
@@ -533,7 +615,9 @@ async function main(): Promise<void> {
   const routes = new Set<string>();
   for (const s of summaries.values()) for (const k of s.histogram.keys()) routes.add(k);
   const app = summaries.get("app")!;
-  const order = [...routes].sort((a, b) => (app.histogram.get(b)?.counted ?? 0) - (app.histogram.get(a)?.counted ?? 0) || a.localeCompare(b));
+  const order = [...routes].sort(
+    (a, b) => (app.histogram.get(b)?.counted ?? 0) - (app.histogram.get(a)?.counted ?? 0) || a.localeCompare(b),
+  );
   console.log(`\nSteady state, requests per delivery by route (counted + 304):\n`);
   console.log(`| route | ${results.map((r) => `${r.name}: counted | ${r.name}: 304`).join(" | ")} |`);
   console.log(`|---|${results.map(() => "---:|---:").join("|")}|`);
@@ -545,19 +629,35 @@ async function main(): Promise<void> {
     });
     console.log(`| \`${k}\` | ${cells.join(" | ")} |`);
   }
-  console.log(`| **total** | ${results.map((r) => `**${f(summaries.get(r.name)!.countedSteady / Math.max(1, summaries.get(r.name)!.steadyCount), 2)}** | **${f(summaries.get(r.name)!.notModifiedSteady / Math.max(1, summaries.get(r.name)!.steadyCount), 2)}**`).join(" | ")} |`);
+  console.log(
+    `| **total** | ${results.map((r) => `**${f(summaries.get(r.name)!.countedSteady / Math.max(1, summaries.get(r.name)!.steadyCount), 2)}** | **${f(summaries.get(r.name)!.notModifiedSteady / Math.max(1, summaries.get(r.name)!.steadyCount), 2)}**`).join(" | ")} |`,
+  );
 
   const naive = results.find((r) => r.name === "naive");
   const ours = results.find((r) => r.name === "app")!;
   if (naive) {
     const ns = summaries.get("naive")!;
-    const p = (r: PassResult, q: number) => quantile(r.deliveries.map((d) => d.wallMs - d.githubMs), q);
+    const p = (r: PassResult, q: number) =>
+      quantile(
+        r.deliveries.map((d) => d.wallMs - d.githubMs),
+        q,
+      );
     console.log(`\nnaive ÷ app (higher = the app's caches save more):\n`);
     console.log("| counted req/alert | counted req/alert, steady | processing p50 | processing p99 | wall p50 | CPU/alert |");
     console.log("|---:|---:|---:|---:|---:|---:|");
     console.log(
       `| ${f(ns.counted / app.counted, 2)}× | ${f(ns.countedSteady / ns.steadyCount / (app.countedSteady / app.steadyCount), 2)}× | ${f(p(naive, 0.5) / p(ours, 0.5), 2)}× | ${f(p(naive, 0.99) / p(ours, 0.99), 2)}× | ` +
-        `${f(quantile(naive.deliveries.map((d) => d.wallMs), 0.5) / quantile(ours.deliveries.map((d) => d.wallMs), 0.5), 2)}× | ${f(naive.cpuMs / ours.cpuMs, 2)}× |`,
+        `${f(
+          quantile(
+            naive.deliveries.map((d) => d.wallMs),
+            0.5,
+          ) /
+            quantile(
+              ours.deliveries.map((d) => d.wallMs),
+              0.5,
+            ),
+          2,
+        )}× | ${f(naive.cpuMs / ours.cpuMs, 2)}× |`,
     );
   }
   const target = app.countedSteady / Math.max(1, app.steadyCount);

@@ -30,7 +30,14 @@ import { CODEOWNERS_MAX_BYTES, parseCodeowners, parseCodeownersReference, type C
 import { matchWork } from "../src/core/glob.ts";
 
 const CORPUS = process.env.NHI_BENCH_CORPUS ?? fileURLToPath(new URL("../../shared/bench-corpus", import.meta.url));
-const ORDER = ["DataDog+integrations-extras", "esphome+esphome", "python+peps", "Azure+bicep-registry-modules", "synthetic-dt", "synthetic-glob"];
+const ORDER = [
+  "DataDog+integrations-extras",
+  "esphome+esphome",
+  "python+peps",
+  "Azure+bicep-registry-modules",
+  "synthetic-dt",
+  "synthetic-glob",
+];
 type Engine = "nhi-steward" | "reference" | "npm";
 const RUNS = 5;
 const BUDGET_MS = 20_000;
@@ -120,9 +127,15 @@ const adversarialPathList = () => [145, 1024, 4096].flatMap(adversarialPaths).fi
 /** Adversarial corpora, generated: a CODEOWNERS text (a catch-all first) and the paths to resolve. */
 const ADVERSARIAL: Record<string, () => { text: string; paths: string[] }> = {
   // The lines of the issue (and one of 4 KB), on paths of 145, 1,024 and 4,096 bytes.
-  "adversarial-lines": () => ({ text: ["* @acme/fallback", ...ADVERSARIAL_LINES.map((l, i) => `${l} @acme/t${i}`)].join("\n"), paths: adversarialPathList() }),
+  "adversarial-lines": () => ({
+    text: ["* @acme/fallback", ...ADVERSARIAL_LINES.map((l, i) => `${l} @acme/t${i}`)].join("\n"),
+    paths: adversarialPathList(),
+  }),
   // One line as long as GitHub allows a whole file: 629,000 `**/a/`.
-  "adversarial-3MB-line": () => ({ text: `* @acme/fallback\n${"**/a/".repeat(Math.floor(CODEOWNERS_MAX_BYTES / 5) - 10)}**/b/ @acme/t\n`, paths: adversarialPathList() }),
+  "adversarial-3MB-line": () => ({
+    text: `* @acme/fallback\n${"**/a/".repeat(Math.floor(CODEOWNERS_MAX_BYTES / 5) - 10)}**/b/ @acme/t\n`,
+    paths: adversarialPathList(),
+  }),
   // A whole file (just under 3 MB) of distinct lines of both kinds: every path is tried against every
   // line, so the cost per path is linear in the file, not under a millisecond (see bench/README.md).
   "adversarial-3MB-file": () => {
@@ -142,7 +155,9 @@ function corpusOf(corpus: string): { text: string; paths: string[] } {
   const make = ADVERSARIAL[corpus];
   if (make) return make();
   const text = readFileSync(join(CORPUS, `${corpus}-CODEOWNERS`), "utf8");
-  const paths = readFileSync(join(CORPUS, `${corpus}-paths.txt`), "utf8").split("\n").filter(Boolean);
+  const paths = readFileSync(join(CORPUS, `${corpus}-paths.txt`), "utf8")
+    .split("\n")
+    .filter(Boolean);
   return { text, paths };
 }
 
@@ -270,14 +285,22 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const present = readdirSync(CORPUS).filter((n) => n.endsWith("-CODEOWNERS")).map((n) => n.slice(0, -"-CODEOWNERS".length));
+  const present = readdirSync(CORPUS)
+    .filter((n) => n.endsWith("-CODEOWNERS"))
+    .map((n) => n.slice(0, -"-CODEOWNERS".length));
   const only = process.argv.slice(2);
   const adversarialOnly = only.length === 1 && only[0] === "adversarial";
-  const corpora = adversarialOnly ? [] : [...ORDER.filter((c) => present.includes(c)), ...present.filter((c) => !ORDER.includes(c)).sort()].filter((c) => only.length === 0 || only.includes(c));
+  const corpora = adversarialOnly
+    ? []
+    : [...ORDER.filter((c) => present.includes(c)), ...present.filter((c) => !ORDER.includes(c)).sort()].filter(
+        (c) => only.length === 0 || only.includes(c),
+      );
   const adversarial = Object.keys(ADVERSARIAL).filter((c) => only.length === 0 || adversarialOnly || only.includes(c));
   const cpu = cpus();
   console.log(`# CODEOWNERS benchmark\n`);
-  console.log(`node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${process.platform}/${process.arch}. Corpus: ${CORPUS}.`);
+  console.log(
+    `node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${process.platform}/${process.arch}. Corpus: ${CORPUS}.`,
+  );
   console.log(
     `Each engine runs in a fresh process; nhi-steward ${RUNS} times (median run shown). Parse = first parse in the process, cold, including reading the list of errors. ` +
       `µs per path: one timed call each (includes ~0.05 µs of timer overhead). The reference stops after ${BUDGET_MS / 1000} s; ` +
@@ -293,8 +316,14 @@ async function main(): Promise<void> {
     const ref = await runChild("reference", corpus);
     const npm = await runChild("npm", corpus);
     for (const r of [ours, ref, npm]) {
-      const timed = r.stopped ? `${r.timed} of ${r.engine === "npm" ? Math.min(NPM_SAMPLE, r.paths) : r.paths} (stopped at ${BUDGET_MS / 1000} s)` : r.engine === "npm" ? `${r.timed} (sample)` : `${r.timed}`;
-      rows.push(`| ${corpus} | ${r.engine} | ${ours.rules} | ${f(r.parseMs, 1)} | ${f(r.medianUs)} | ${f(r.p99Us)} | ${timed} | ${f(r.heapMB, 1)} | ${f(r.peakRssMB, 1)} |`);
+      const timed = r.stopped
+        ? `${r.timed} of ${r.engine === "npm" ? Math.min(NPM_SAMPLE, r.paths) : r.paths} (stopped at ${BUDGET_MS / 1000} s)`
+        : r.engine === "npm"
+          ? `${r.timed} (sample)`
+          : `${r.timed}`;
+      rows.push(
+        `| ${corpus} | ${r.engine} | ${ours.rules} | ${f(r.parseMs, 1)} | ${f(r.medianUs)} | ${f(r.p99Us)} | ${timed} | ${f(r.heapMB, 1)} | ${f(r.peakRssMB, 1)} |`,
+      );
     }
     const agreeNpm = npm.sample.filter((a, i) => a !== "?" && a === ours.sample[i]).length;
     const comparedNpm = npm.sample.filter((a) => a !== "?").length;
@@ -311,7 +340,9 @@ function printTables(rows: string[], ratios: string[]): void {
   console.log("| corpus | engine | rules | parse ms | median µs/path | p99 µs/path | paths timed | heap Δ MB | peak RSS Δ MB |");
   console.log("|---|---|---:|---:|---:|---:|---|---:|---:|");
   for (const r of rows) console.log(r);
-  console.log("\n| corpus | ours/reference (median µs) | ours/npm (median µs, same sample) | same answers as reference | npm gives our owners (sample) |");
+  console.log(
+    "\n| corpus | ours/reference (median µs) | ours/npm (median µs, same sample) | same answers as reference | npm gives our owners (sample) |",
+  );
   console.log("|---|---|---|---|---|");
   for (const r of ratios) console.log(r);
 }
@@ -329,12 +360,18 @@ async function adversarialTables(adversarial: string[]): Promise<void> {
     for (const r of [ours, ref]) {
       const timed = r.stopped ? `${r.timed} of ${r.paths} (stopped at ${BUDGET_MS / 1000} s)` : `${r.timed}`;
       const same = r === ref ? (ref.digest === null ? "n/a (stopped)" : ref.digest === ours.digest ? "yes" : "**NO**") : "";
-      adv.push(`| ${corpus} | ${r.engine} | ${ours.rules} | ${longestLine} | ${longestPath} | ${f(r.parseMs, 1)} | ${f(r.medianUs)} | ${f(r.maxUs)} | ${f(r.warmMaxUs)} | ${r.maxSteps} | ${timed} | ${same} |`);
+      adv.push(
+        `| ${corpus} | ${r.engine} | ${ours.rules} | ${longestLine} | ${longestPath} | ${f(r.parseMs, 1)} | ${f(r.medianUs)} | ${f(r.maxUs)} | ${f(r.warmMaxUs)} | ${r.maxSteps} | ${timed} | ${same} |`,
+      );
     }
   }
   console.log("\n## Adversarial lines (generated; see ADVERSARIAL in the script)\n");
-  console.log("Cold: the first resolution of each path in a fresh process (the first one also compiles the lines' tests). Warm: the same paths resolved again (the slowest path of the best of 3 more passes).\n");
-  console.log("| corpus | engine | rules | longest line B | longest path B | parse ms | median µs/path | max µs/path (cold) | max µs/path (warm) | max steps/path | paths timed | same answers as nhi-steward |");
+  console.log(
+    "Cold: the first resolution of each path in a fresh process (the first one also compiles the lines' tests). Warm: the same paths resolved again (the slowest path of the best of 3 more passes).\n",
+  );
+  console.log(
+    "| corpus | engine | rules | longest line B | longest path B | parse ms | median µs/path | max µs/path (cold) | max µs/path (warm) | max steps/path | paths timed | same answers as nhi-steward |",
+  );
   console.log("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
   for (const r of adv) console.log(r);
 }

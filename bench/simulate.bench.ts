@@ -42,7 +42,8 @@ function run(args: string[]): Promise<{ wallMs: number; cpuMs: number; code: num
   });
 }
 
-const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+const quantile = (values: number[], q: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   ];
   const first = await run(variants[2]!.args);
   // The demo must have run to its end (and found no planted secret anywhere), or its time means nothing.
-  if (first.code !== 0 || !/0 of 5\./.test(first.out)) throw new Error(`simulate did not finish cleanly (exit ${first.code}):\n${first.out}`);
+  if (first.code !== 0 || !/0 of 5\./.test(first.out))
+    throw new Error(`simulate did not finish cleanly (exit ${first.code}):\n${first.out}`);
 
   const results = new Map(variants.map((v) => [v.name, { wall: [] as number[], cpu: [] as number[] }]));
   for (let i = 0; i < runs; i++) {
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
   for (const v of variants) {
     const r = results.get(v.name)!;
     const waits = r.wall.map((w, i) => w - r.cpu[i]!);
-    console.log(`| ${v.name} | ${quantile(r.wall, 0.5).toFixed(0)} | ${Math.min(...r.wall).toFixed(0)} | ${Math.max(...r.wall).toFixed(0)} | ${quantile(r.cpu, 0.5).toFixed(0)} | ${quantile(waits, 0.5).toFixed(0)} |`);
+    console.log(
+      `| ${v.name} | ${quantile(r.wall, 0.5).toFixed(0)} | ${Math.min(...r.wall).toFixed(0)} | ${Math.max(...r.wall).toFixed(0)} | ${quantile(r.cpu, 0.5).toFixed(0)} | ${quantile(waits, 0.5).toFixed(0)} |`,
+    );
   }
   const sim = quantile(results.get(variants[2]!.name)!.wall, 0.5);
   console.log(`\nTarget: \`npm start\` < 3 s wall: ${(sim / 1000).toFixed(2)} s (${sim < 3000 ? "met" : "not met"}).`);

@@ -77,7 +77,8 @@ async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
         self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0));
       });
       process.stderr.write(`CPU profile written to ${file}; most self time:\n`);
-      for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) process.stderr.write(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}\n`);
+      for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+        process.stderr.write(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}\n`);
       session.disconnect();
     },
   };
@@ -119,7 +120,15 @@ async function readListsOnly(run: Run): Promise<SweepReport> {
 // ----------------------------------------------------------------------- the sandbox (child process)
 
 type Compact = [method: string, path: string, status: number, counted: boolean];
-type Call = { op: "start"; issues: number; repos: number } | { op: "advance"; ms: number } | { op: "mark" } | { op: "since"; from: number } | { op: "index" } | { op: "mutate"; count: number } | { op: "comment"; count: number } | { op: "stop" };
+type Call =
+  | { op: "start"; issues: number; repos: number }
+  | { op: "advance"; ms: number }
+  | { op: "mark" }
+  | { op: "since"; from: number }
+  | { op: "index" }
+  | { op: "mutate"; count: number }
+  | { op: "comment"; count: number }
+  | { op: "stop" };
 
 async function sandboxProcess(): Promise<void> {
   let sandbox: Sandbox | undefined;
@@ -131,11 +140,18 @@ async function sandboxProcess(): Promise<void> {
         sandbox = await startSandbox({ clock, validate: false, rateLimit: { enforce: false } });
         seed(sandbox, call.issues, call.repos);
         alerts = [];
-        for (let r = 0; r < call.repos; r++) for (const a of sandbox.state.alerts("acme", repoName(r))) alerts.push({ repo: repoName(r), number: a.number });
+        for (let r = 0; r < call.repos; r++)
+          for (const a of sandbox.state.alerts("acme", repoName(r))) alerts.push({ repo: repoName(r), number: a.number });
         // One sweep opens every issue (the first sweep after installing the app, or a backfill).
         const log = countingLogger();
         const started = performance.now();
-        const report = await sweep(new Run({ github: new OctokitPort(octokitFor(sandbox.url, "ghs_seed"), { self: SANDBOX_APP_IDENTITY }), clock, log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+        const report = await sweep(
+          new Run(
+            { github: new OctokitPort(octokitFor(sandbox.url, "ghs_seed"), { self: SANDBOX_APP_IDENTITY }), clock, log },
+            { dryRun: false, maxOperations: null },
+          ),
+          { kind: "organization", org: "acme" },
+        );
         const alertResults = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
         return {
           url: sandbox.url,
@@ -177,7 +193,11 @@ async function sandboxProcess(): Promise<void> {
       }
       case "comment": {
         // The owner (@alice) acknowledges `count` response issues, evenly spread, in a comment each.
-        const all = sandbox!.state.reposOf("acme").flatMap((r) => sandbox!.state.requireRepo("acme", r.name).issues.filter((i) => i.state === "open" && i.labels.includes("nhi-response")));
+        const all = sandbox!.state
+          .reposOf("acme")
+          .flatMap((r) =>
+            sandbox!.state.requireRepo("acme", r.name).issues.filter((i) => i.state === "open" && i.labels.includes("nhi-response")),
+          );
         const step = Math.max(1, Math.floor(all.length / call.count));
         let written = 0;
         for (let i = 0; i < all.length && written < call.count; i += step) {
@@ -196,7 +216,6 @@ async function sandboxProcess(): Promise<void> {
   });
   process.send!({ id: 0, result: "ready" });
 }
-
 
 // ------------------------------------------------------------------------------ the naive baseline
 
@@ -222,15 +241,17 @@ class PerIssuePort extends OctokitPort {
     const k = `${repo.owner}/${repo.name}#${number}`;
     let p = this.read.get(k);
     if (!p) {
-      p = this.client.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: number }).then(({ data }) => ({
-        number: data.number,
-        state: data.state === "closed" ? ("closed" as const) : ("open" as const),
-        title: data.title,
-        body: data.body ?? "",
-        labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
-        assignees: (data.assignees ?? []).map((a) => a.login),
-        url: data.html_url,
-      }));
+      p = this.client
+        .request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: number })
+        .then(({ data }) => ({
+          number: data.number,
+          state: data.state === "closed" ? ("closed" as const) : ("open" as const),
+          title: data.title,
+          body: data.body ?? "",
+          labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+          assignees: (data.assignees ?? []).map((a) => a.login),
+          url: data.html_url,
+        }));
       this.read.set(k, p);
     }
     return p;
@@ -272,11 +293,28 @@ const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { issues: { type: "string", default: "10000" }, repos: { type: "string", default: "50" }, changed: { type: "string", default: "100" }, profile: { type: "string" }, quick: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      issues: { type: "string", default: "10000" },
+      repos: { type: "string", default: "50" },
+      changed: { type: "string", default: "100" },
+      profile: { type: "string" },
+      quick: { type: "boolean", default: false },
+    },
+  });
   const issues = Number(values.issues);
   const repos = Number(values.repos);
   const changed = Number(values.changed);
-  if (!(Number.isInteger(issues) && issues > 0 && Number.isInteger(repos) && repos > 0 && repos <= issues && Number.isInteger(changed) && changed >= 0 && changed <= issues)) {
+  if (!(
+    Number.isInteger(issues) &&
+    issues > 0 &&
+    Number.isInteger(repos) &&
+    repos > 0 &&
+    repos <= issues &&
+    Number.isInteger(changed) &&
+    changed >= 0 &&
+    changed <= issues
+  )) {
     throw new Error("--issues, --repos and --changed must be whole numbers, 0 < repos <= issues, 0 <= changed <= issues");
   }
   const github = timeGitHubRequests();
@@ -291,15 +329,24 @@ async function main(): Promise<void> {
   const child = await SandboxChild.start<Call>(fileURLToPath(import.meta.url));
   try {
     process.stderr.write(`sweep: seeding ${issues} alerts in ${repos} repositories and opening their issues (child process)…\n`);
-    const seeded = await child.call<{ url: string; seedMs: number; opened: number; failed: number; errors: string[] }>({ op: "start", issues, repos });
-    if (seeded.opened !== issues || seeded.failed) throw new Error(`seeding opened ${seeded.opened} of ${issues} issues (${seeded.failed} failed): ${seeded.errors.join(" | ")}`);
+    const seeded = await child.call<{ url: string; seedMs: number; opened: number; failed: number; errors: string[] }>({
+      op: "start",
+      issues,
+      repos,
+    });
+    if (seeded.opened !== issues || seeded.failed)
+      throw new Error(`seeding opened ${seeded.opened} of ${issues} issues (${seeded.failed} failed): ${seeded.errors.join(" | ")}`);
     github.target = seeded.url;
     console.log(
       `${issues} open alerts with ${issues} open response issues across ${repos} repositories (${Math.ceil(issues / repos)} per repository), sandbox GitHub in a child process ` +
         `(validation off, no latency). The sweep that opened them took ${f(seeded.seedMs / 1000)} s in the child. Each pass below sweeps the organisation once, in this process, at the same instant, after one unmeasured warm-up sweep.\n`,
     );
 
-    const pass = async (name: string, port: OctokitPort, work: (run: Run) => Promise<SweepReport> = (run) => sweep(run, { kind: "organization", org: "acme" })): Promise<PassResult> => {
+    const pass = async (
+      name: string,
+      port: OctokitPort,
+      work: (run: Run) => Promise<SweepReport> = (run) => sweep(run, { kind: "organization", org: "acme" }),
+    ): Promise<PassResult> => {
       process.stderr.write(`sweep: ${name}…\n`);
       const log = countingLogger();
       const from = await child.call<number>({ op: "mark" });
@@ -315,17 +362,37 @@ async function main(): Promise<void> {
       const { rss: peakRss, heap: peakHeap } = memory.peak;
       const requests = await child.call<Compact[]>({ op: "since", from });
       const { alerts, clocks, opened, updated, failed, writes } = report;
-      return { name, report: { alerts, clocks, opened, updated, failed, writes }, requests, wallMs, githubMs, cpuMs: (used.user + used.system) / 1000, startRss: start.rss, startHeap: start.heapUsed, peakRss, peakHeap, errors: log.errors };
+      return {
+        name,
+        report: { alerts, clocks, opened, updated, failed, writes },
+        requests,
+        wallMs,
+        githubMs,
+        cpuMs: (used.user + used.system) / 1000,
+        startRss: start.rss,
+        startHeap: start.heapUsed,
+        peakRss,
+        peakHeap,
+        errors: log.errors,
+      };
     };
 
     // One unmeasured sweep first, so that no pass pays for JIT warm-up.
     await pass("warm-up", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }));
     const results: PassResult[] = [];
     const profiler = values.profile ? await startProfile() : null;
-    results.push(await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
+    results.push(
+      await pass("sweep, nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })),
+    );
     if (profiler && values.profile) await profiler.stop(values.profile);
     // The floor: only reading the two lists a sweep must read (alerts, response issues), no work on them.
-    results.push(await pass("floor: read the lists only", new OctokitPort(octokitFor(seeded.url, "ghs_floor"), { self: SANDBOX_APP_IDENTITY }), readListsOnly));
+    results.push(
+      await pass(
+        "floor: read the lists only",
+        new OctokitPort(octokitFor(seeded.url, "ghs_floor"), { self: SANDBOX_APP_IDENTITY }),
+        readListsOnly,
+      ),
+    );
     // `--quick` (for trying a change): no naive baseline and no changes, the state passes only with nothing changed.
     const changes = values.quick ? 0 : changed;
     if (!values.quick) {
@@ -334,13 +401,25 @@ async function main(): Promise<void> {
     }
     const mutated = changes ? await child.call<number>({ op: "mutate", count: changes }) : 0;
     if (changes) {
-      results.push(await pass(`sweep, ${mutated} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
+      results.push(
+        await pass(
+          `sweep, ${mutated} alerts changed`,
+          new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+        ),
+      );
       // The same as the first pass, once more: shows how much the figures drift within one run.
-      results.push(await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
+      results.push(
+        await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })),
+      );
       // Commands written while no server listened: one comment list per repository, then per command
       // the issue read again and the command's writes.
       const commented = await child.call<number>({ op: "comment", count: changes });
-      results.push(await pass(`sweep, ${commented} commands caught up`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })));
+      results.push(
+        await pass(
+          `sweep, ${commented} commands caught up`,
+          new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+        ),
+      );
     }
 
     // The same sweeps with the Action's `sweep-state` file (in a temporary directory): load,
@@ -352,7 +431,10 @@ async function main(): Promise<void> {
     const withState = async (run: Run): Promise<SweepReport> => {
       const sweepState = await loadSweepState(store, id, run.deps.clock.now(), run.deps.log);
       const github = new OctokitPort(octokitFor(seeded.url, "ghs_state"), { self: SANDBOX_APP_IDENTITY, sweepState });
-      const report = await sweep(new Run({ github, clock: run.deps.clock, log: run.deps.log }, { dryRun: false, maxOperations: null }), { kind: "organization", org: "acme" });
+      const report = await sweep(new Run({ github, clock: run.deps.clock, log: run.deps.log }, { dryRun: false, maxOperations: null }), {
+        kind: "organization",
+        org: "acme",
+      });
       await saveSweepState(store, github, id, run.deps.log);
       return report;
     };
@@ -362,25 +444,51 @@ async function main(): Promise<void> {
     };
     try {
       await later();
-      results.push(await pass("from state: first sweep (reads everything, keeps the state)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
+      results.push(
+        await pass(
+          "from state: first sweep (reads everything, keeps the state)",
+          new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+          withState,
+        ),
+      );
       await later();
       const stateProfiler = values.profile ? await startProfile() : null;
-      results.push(await pass("from state: nothing changed", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
+      results.push(
+        await pass(
+          "from state: nothing changed",
+          new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+          withState,
+        ),
+      );
       if (stateProfiler && values.profile) await stateProfiler.stop(values.profile.replace(/(\.cpuprofile)?$/, ".state.cpuprofile"));
       if (changes) {
         await later();
         const again = await child.call<number>({ op: "mutate", count: changes });
-        results.push(await pass(`from state: ${again} alerts changed`, new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
+        results.push(
+          await pass(
+            `from state: ${again} alerts changed`,
+            new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+            withState,
+          ),
+        );
       }
       await later();
-      results.push(await pass("from state: nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }), withState));
+      results.push(
+        await pass(
+          "from state: nothing changed (again)",
+          new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+          withState,
+        ),
+      );
       const size = (await stat(join(dir, "sweep-state.jsonl"))).size;
       console.log(`The sweep state file: ${f(size / 2 ** 20, 2)} MB.\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
 
-    console.log("| pass | alerts | clocks | changes made (updated / opened / failed) | writes | counted requests | 304s | requests per 100 issues | CPU s | CPU ms per 100 issues | wall s | GitHub s | RSS start → peak MB | heap start → peak MB |");
+    console.log(
+      "| pass | alerts | clocks | changes made (updated / opened / failed) | writes | counted requests | 304s | requests per 100 issues | CPU s | CPU ms per 100 issues | wall s | GitHub s | RSS start → peak MB | heap start → peak MB |",
+    );
     console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of results) {
       const counted = r.requests.filter((q) => q[3]).length;
@@ -405,7 +513,8 @@ async function main(): Promise<void> {
     console.log("\nCounted requests by route:\n");
     console.log(`| route | ${results.map((r) => r.name).join(" | ")} |`);
     console.log(`|---|${results.map(() => "---:").join("|")}|`);
-    for (const [k, row] of [...routes].sort((a, b) => b[1][0]! - a[1][0]! || b[1].reduce((x, y) => x + y) - a[1].reduce((x, y) => x + y))) console.log(`| \`${k}\` | ${row.join(" | ")} |`);
+    for (const [k, row] of [...routes].sort((a, b) => b[1][0]! - a[1][0]! || b[1].reduce((x, y) => x + y) - a[1].reduce((x, y) => x + y)))
+      console.log(`| \`${k}\` | ${row.join(" | ")} |`);
 
     const steady = results[0]!;
     const floor = results.find((r) => r.name.startsWith("floor"))!;
@@ -421,7 +530,9 @@ async function main(): Promise<void> {
     if (changes) {
       const last = results.find((r) => r.name.startsWith("sweep,") && r.name.endsWith("alerts changed"))!;
       const extra = countedOf(last) - countedOf(steady);
-      console.log(`With ${mutated} alerts changed: ${extra} more counted requests (${f(extra / Math.max(1, mutated), 2)} per change; ${last.report.writes} writes).`);
+      console.log(
+        `With ${mutated} alerts changed: ${extra} more counted requests (${f(extra / Math.max(1, mutated), 2)} per change; ${last.report.writes} writes).`,
+      );
     }
     if (naive) {
       console.log(

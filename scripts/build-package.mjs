@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const SIMULATE_STUB = [
   "export async function simulateCommand(_argv, io) {",
-  '  io.stderr("simulate runs from a clone of nhi-steward\'s repository (npm ci && npm start): it needs the Action bundle and GitHub\'s OpenAPI description, which the npm package leaves out.");',
+  "  io.stderr(\"simulate runs from a clone of nhi-steward's repository (npm ci && npm start): it needs the Action bundle and GitHub's OpenAPI description, which the npm package leaves out.\");",
   "  return 2;",
   "}",
 ].join("\n");
@@ -60,8 +60,14 @@ function checkImports(metafile) {
       if (!(name in dependencies)) missing.add(name);
     }
   }
-  if (missing.size > 0) throw new Error(`the CLI imports ${[...missing].join(", ")}, not in package.json's dependencies: an installed package would not find it`);
-  if (!simulateLeftOut) throw new Error("src/cli/main.ts no longer imports ./commands/simulate.ts as the build expects: update leaveOutSimulate in scripts/build-package.mjs");
+  if (missing.size > 0)
+    throw new Error(
+      `the CLI imports ${[...missing].join(", ")}, not in package.json's dependencies: an installed package would not find it`,
+    );
+  if (!simulateLeftOut)
+    throw new Error(
+      "src/cli/main.ts no longer imports ./commands/simulate.ts as the build expects: update leaveOutSimulate in scripts/build-package.mjs",
+    );
 }
 
 /** esbuild's options for the package's CLI. */

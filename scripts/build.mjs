@@ -21,24 +21,36 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const leaveOut = {
   name: "nhi-leave-out",
   setup(b) {
-    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) => (/[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? { path: args.path, namespace: "nhi-stub" } : undefined));
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: "zod-locales", namespace: "nhi-stub", pluginData: args.resolveDir } : undefined));
-    b.onResolve({ filter: /^@actions\/github$/ }, (args) => (/[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: "actions-github", namespace: "nhi-stub" }));
+    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer) ? { path: args.path, namespace: "nhi-stub" } : undefined,
+    );
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+        ? { path: "zod-locales", namespace: "nhi-stub", pluginData: args.resolveDir }
+        : undefined,
+    );
+    b.onResolve({ filter: /^@actions\/github$/ }, (args) =>
+      /[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: "actions-github", namespace: "nhi-stub" },
+    );
     b.onLoad({ filter: /.*/, namespace: "nhi-stub" }, (args) => {
       if (args.path === "actions-github") {
         return {
           contents: [
             'import { Context } from "./node_modules/@actions/github/lib/context.js";',
             "export const context = new Context();",
-            'export function getOctokit() { throw new Error("nhi-steward\'s Action bundle leaves out @actions/github\'s getOctokit: use createOctokit (src/github/octokit.ts)"); }',
+            "export function getOctokit() { throw new Error(\"nhi-steward's Action bundle leaves out @actions/github's getOctokit: use createOctokit (src/github/octokit.ts)\"); }",
           ].join("\n"),
           resolveDir: root,
           loader: "js",
         };
       }
-      if (args.path === "zod-locales") return { contents: 'export { default as en } from "../locales/en.js";', resolveDir: args.pluginData, loader: "js" };
+      if (args.path === "zod-locales")
+        return { contents: 'export { default as en } from "../locales/en.js";', resolveDir: args.pluginData, loader: "js" };
       const unbundled = `throw new Error("nhi-steward's Action bundle leaves out ${args.path} (OIDC tokens are not supported)")`;
-      return { contents: `export class HttpClient { constructor() { ${unbundled}; } }\nexport class BearerCredentialHandler { constructor() { ${unbundled}; } }`, loader: "js" };
+      return {
+        contents: `export class HttpClient { constructor() { ${unbundled}; } }\nexport class BearerCredentialHandler { constructor() { ${unbundled}; } }`,
+        loader: "js",
+      };
     });
   },
 };
@@ -66,7 +78,9 @@ export function actionBuildOptions(outdir = join(root, "dist")) {
     legalComments: "none",
     logLevel: "warning",
     // Some CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import { createRequire as __nhiCreateRequire } from 'node:module';\nconst require = __nhiCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __nhiCreateRequire } from 'node:module';\nconst require = __nhiCreateRequire(import.meta.url);",
+    },
   };
 }
 

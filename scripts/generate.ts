@@ -25,7 +25,8 @@ function defaultPack(): string {
   const data = parse(read("policies/secret-types.yml")) as { classes: Record<string, string[]>; providers?: Record<string, string> };
   const types: Record<string, string> = {};
   for (const [cls, list] of Object.entries(data.classes)) {
-    if (!(IDENTITY_CLASSES as readonly string[]).includes(cls)) throw new Error(`policies/secret-types.yml: unknown identity class "${cls}"`);
+    if (!(IDENTITY_CLASSES as readonly string[]).includes(cls))
+      throw new Error(`policies/secret-types.yml: unknown identity class "${cls}"`);
     for (const t of list) {
       if (types[t]) throw new Error(`policies/secret-types.yml: ${t} is listed under both ${types[t]} and ${cls}`);
       types[t] = cls;
@@ -81,7 +82,13 @@ function actionYml(): string {
 
 function policyJsonSchema(): string {
   const schema = z.toJSONSchema(policySchema, { target: "draft-7", io: "input", unrepresentable: "any" });
-  return JSON.stringify({ ...schema, $id: "https://nhi-steward.dev/policies/schema.json", title: "nhi-steward policy (.github/nhi-steward.yml)" }, null, 2) + "\n";
+  return (
+    JSON.stringify(
+      { ...schema, $id: "https://nhi-steward.dev/policies/schema.json", title: "nhi-steward policy (.github/nhi-steward.yml)" },
+      null,
+      2,
+    ) + "\n"
+  );
 }
 
 function cell(s: string): string {
@@ -89,9 +96,19 @@ function cell(s: string): string {
 }
 
 function inputsTable(): string {
-  const rows = Object.entries(ACTION_INPUTS).map(([name, s]) => `| \`${name}\` | ${s.required ? "yes" : "no"} | ${"default" in s ? `\`${s.default}\`` : ""} | ${cell(s.description)} |`);
+  const rows = Object.entries(ACTION_INPUTS).map(
+    ([name, s]) => `| \`${name}\` | ${s.required ? "yes" : "no"} | ${"default" in s ? `\`${s.default}\`` : ""} | ${cell(s.description)} |`,
+  );
   const outs = Object.entries(ACTION_OUTPUTS).map(([name, s]) => `| \`${name}\` | ${cell(s.description)} |`);
-  return ["| Input | Required | Default | Description |", "|---|---|---|---|", ...rows, "", "| Output | Description |", "|---|---|", ...outs].join("\n");
+  return [
+    "| Input | Required | Default | Description |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+    "| Output | Description |",
+    "|---|---|",
+    ...outs,
+  ].join("\n");
 }
 
 type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType };
@@ -129,7 +146,9 @@ function policyRows(shape: Record<string, z.ZodType>, prefix: string, depth: num
 }
 
 function policyTable(): string {
-  return ["| Key | Type | Description |", "|---|---|---|", ...policyRows(policySchema.shape as Record<string, z.ZodType>, "", 0)].join("\n");
+  return ["| Key | Type | Description |", "|---|---|---|", ...policyRows(policySchema.shape as Record<string, z.ZodType>, "", 0)].join(
+    "\n",
+  );
 }
 
 function replaceBlock(file: string, text: string, name: string, content: string): string {

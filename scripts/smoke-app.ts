@@ -41,7 +41,11 @@ export interface ProductionApp {
 
 /** A throwaway app key (PKCS#1 PEM, as GitHub hands them out). */
 export function testPrivateKey(): string {
-  return generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
 }
 
 /**
@@ -82,7 +86,9 @@ export async function startProductionApp(options: {
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
   let hasExited = false;
   void exited.then(() => {
     hasExited = true;
@@ -96,7 +102,10 @@ export async function startProductionApp(options: {
         if (m) return done(() => resolve(m));
         if (hasExited) done(() => reject(new Error(`${SERVER_ENTRY} exited before printing ${pattern}. Its output:\n${text}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`${SERVER_ENTRY} did not print ${pattern} within ${timeoutMs} ms. Its output:\n${text}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${SERVER_ENTRY} did not print ${pattern} within ${timeoutMs} ms. Its output:\n${text}`))),
+        timeoutMs,
+      );
       const done = (settle: () => void): void => {
         clearTimeout(timer);
         listeners.delete(check);
@@ -147,19 +156,34 @@ async function smoke(argv: string[]): Promise<void> {
   s.addUser("alice");
   s.addInstallation({ id: 1, account: "acme", repositories: "all" });
   s.addRepo({ owner: "acme", name: "api", visibility: "private", files: { ".github/CODEOWNERS": "* @alice\n" }, assignable: ["alice"] });
-  const alert = s.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: "ghp_" + "SMOKEtestNotARealToken".padEnd(36, "0"), locations: [{ path: "deploy.sh", startLine: 1 }] });
-  const app = await startProductionApp({ githubUrl: sandbox.url, redisUrl: process.env.REDIS_URL?.trim() || undefined, ...(values.dir ? { dir: values.dir } : {}) });
+  const alert = s.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret: "ghp_" + "SMOKEtestNotARealToken".padEnd(36, "0"),
+    locations: [{ path: "deploy.sh", startLine: 1 }],
+  });
+  const app = await startProductionApp({
+    githubUrl: sandbox.url,
+    redisUrl: process.env.REDIS_URL?.trim() || undefined,
+    ...(values.dir ? { dir: values.dir } : {}),
+  });
   const failures: string[] = [];
   const expect = (ok: boolean, what: string): void => {
     console.error(`${ok ? "ok  " : "FAIL"} ${what}`);
     if (!ok) failures.push(what);
   };
   try {
-    console.error(`smoke: ${values.dir ? `${values.dir}/` : ""}${SERVER_ENTRY} listening at ${app.url}, GitHub sandbox at ${sandbox.url}${process.env.REDIS_URL ? `, Redis at ${process.env.REDIS_URL}` : ""}`);
+    console.error(
+      `smoke: ${values.dir ? `${values.dir}/` : ""}${SERVER_ENTRY} listening at ${app.url}, GitHub sandbox at ${sandbox.url}${process.env.REDIS_URL ? `, Redis at ${process.env.REDIS_URL}` : ""}`,
+    );
     expect((await fetch(`${app.url}/healthz`)).status === 200, "GET /healthz answers 200");
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status === 200, `GET /readyz answers 200 (${ready.status}: ${(await ready.text()).trim()})`);
-    const d = sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: alert.number, installationId: 1 });
+    const d = sandbox.webhook("secret_scanning_alert", "created", {
+      owner: "acme",
+      repo: "api",
+      alertNumber: alert.number,
+      installationId: 1,
+    });
     const delivered = await app.deliver(d.name, d.payload, { id: d.id });
     expect(delivered.status === 200, `a signed delivery is accepted (${delivered.status})`);
     expect(s.listIssues("acme", "api").length === 1, "the delivery opened one issue in the sandbox");

@@ -28,7 +28,10 @@ describe("generated files are up to date (run `npm run generate` / `npm run bund
     expect(fresh.some((f) => f.startsWith("chunks/"))).toBe(true);
     expect(bundleFiles(join(ROOT, "dist")), "dist/ has missing or stale chunks: run `npm run bundle` and commit dist/").toEqual(fresh);
     for (const f of fresh) {
-      expect(readFileSync(join(ROOT, "dist", f), "utf8") === readFileSync(join(out, f), "utf8"), `dist/${f} is stale: run \`npm run bundle\` and commit dist/`).toBe(true);
+      expect(
+        readFileSync(join(ROOT, "dist", f), "utf8") === readFileSync(join(out, f), "utf8"),
+        `dist/${f} is stale: run \`npm run bundle\` and commit dist/`,
+      ).toBe(true);
     }
   }, 60_000);
 
@@ -37,7 +40,12 @@ describe("generated files are up to date (run `npm run generate` / `npm run bund
     const index = readFileSync(join(ROOT, "dist/index.js"), "utf8");
     for (const f of bundleFiles(join(ROOT, "dist")).filter((f) => f.startsWith("chunks/"))) {
       // Every chunk is reachable from index.js, directly or through another chunk.
-      const referenced = [index, ...bundleFiles(join(ROOT, "dist")).filter((g) => g !== f && g !== "index.js").map((g) => readFileSync(join(ROOT, "dist", g), "utf8"))].some((text) => text.includes(f.slice("chunks/".length)));
+      const referenced = [
+        index,
+        ...bundleFiles(join(ROOT, "dist"))
+          .filter((g) => g !== f && g !== "index.js")
+          .map((g) => readFileSync(join(ROOT, "dist", g), "utf8")),
+      ].some((text) => text.includes(f.slice("chunks/".length)));
       expect(referenced, `${f} is imported by nothing`).toBe(true);
     }
   });

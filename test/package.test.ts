@@ -41,7 +41,8 @@ function run(file: string, args: string[], cwd: string, timeout = 30_000): Promi
   return new Promise((resolve) => {
     execFile(file, args, { cwd, env: childEnv(), timeout, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-      const why = error === null ? "" : error.killed ? `\n(killed after ${timeout} ms)` : typeof error.code === "number" ? "" : `\n${error.message}`;
+      const why =
+        error === null ? "" : error.killed ? `\n(killed after ${timeout} ms)` : typeof error.code === "number" ? "" : `\n${error.message}`;
       resolve({ code, stdout, stderr: stderr + why });
     });
   });
@@ -105,7 +106,10 @@ describe("the npm package", () => {
   });
 
   it("nhi-steward owners resolves paths against a CODEOWNERS file, offline", async () => {
-    writeFileSync(join(app, "CODEOWNERS"), ["# Default owners", "* @acme/platform", "/src/payments/ @acme/payments", "*.md docs@example.com", "/vendor/"].join("\n") + "\n");
+    writeFileSync(
+      join(app, "CODEOWNERS"),
+      ["# Default owners", "* @acme/platform", "/src/payments/ @acme/payments", "*.md docs@example.com", "/vendor/"].join("\n") + "\n",
+    );
     const args = ["owners", "--codeowners", "CODEOWNERS", "--json", "src/payments/charge.ts", "README.md", "src/app.ts", "vendor/x.js"];
     const r = await run(bin, args, app);
     expect(r.stderr).toBe("");

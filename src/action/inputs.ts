@@ -46,17 +46,20 @@ export const ACTION_INPUTS = {
     default: "false",
   },
   "max-operations": {
-    description: "The most GitHub writes one run may make. Work that does not fit waits for the next run, never half-done; alerts go first, the app inventory and config-error issues after them.",
+    description:
+      "The most GitHub writes one run may make. Work that does not fit waits for the next run, never half-done; alerts go first, the app inventory and config-error issues after them.",
     required: false,
     default: "200",
   },
   findings: {
-    description: "Path of a detector report from an earlier step (gitleaks JSON, TruffleHog JSON lines or SARIF) to route like secret scanning alerts. Raw secret fields are dropped while reading.",
+    description:
+      "Path of a detector report from an earlier step (gitleaks JSON, TruffleHog JSON lines or SARIF) to route like secret scanning alerts. Raw secret fields are dropped while reading.",
     required: false,
     default: "",
   },
   alert: {
-    description: "A generic alert as JSON (the `nhi-alert` dispatch payload, schema in policies/dispatch-schema.json), e.g. from a `workflow_dispatch` input.",
+    description:
+      "A generic alert as JSON (the `nhi-alert` dispatch payload, schema in policies/dispatch-schema.json), e.g. from a `workflow_dispatch` input.",
     required: false,
     default: "",
   },
@@ -81,7 +84,10 @@ const inputSchema = z.object({
   token: z
     .string()
     .min(1, "is required: pass an App installation token, e.g. `${{ steps.app-token.outputs.token }}`")
-    .refine((v) => !/\s/.test(v), "contains a line break or a space (not shown here): pass the token alone, e.g. `${{ steps.app-token.outputs.token }}`"),
+    .refine(
+      (v) => !/\s/.test(v),
+      "contains a line break or a space (not shown here): pass the token alone, e.g. `${{ steps.app-token.outputs.token }}`",
+    ),
   command: z.enum(["sweep", "report"], { error: "must be `sweep` or `report`" }),
   scope: z.enum(["repository", "organization"], { error: "must be `repository` or `organization`" }),
   "report-days": z
@@ -97,12 +103,17 @@ const inputSchema = z.object({
     try {
       return parseShard(v);
     } catch {
-      ctx.addIssue({ code: "custom", message: 'must be a part of the organisation written k/n with 1 ≤ k ≤ n ≤ 256, e.g. "2/4" (in a matrix: `${{ matrix.shard }}/4`)' });
+      ctx.addIssue({
+        code: "custom",
+        message: 'must be a part of the organisation written k/n with 1 ≤ k ≤ n ≤ 256, e.g. "2/4" (in a matrix: `${{ matrix.shard }}/4`)',
+      });
       return z.NEVER;
     }
   }),
   // As core.getBooleanInput reads a boolean: YAML 1.2's core schema spellings.
-  "dry-run": z.enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be `true` or `false` (also True, TRUE, False, FALSE)" }).transform((v) => v.toLowerCase() === "true"),
+  "dry-run": z
+    .enum(["true", "True", "TRUE", "false", "False", "FALSE"], { error: "must be `true` or `false` (also True, TRUE, False, FALSE)" })
+    .transform((v) => v.toLowerCase() === "true"),
   "max-operations": z
     .string()
     .regex(/^\d+$/, "must be a whole number")

@@ -19,7 +19,15 @@ export interface ActionRun {
  * `payload` are the workflow's trigger (GITHUB_EVENT_NAME and the file GITHUB_EVENT_PATH names);
  * `now` sets the Action's clock (NHI_STEWARD_NOW), for a sandbox whose clock a test moves.
  */
-export async function runActionBundle(options: { apiUrl: string; repository: string; inputs: Record<string, string>; event?: string; payload?: unknown; now?: Date; bundle?: string }): Promise<ActionRun> {
+export async function runActionBundle(options: {
+  apiUrl: string;
+  repository: string;
+  inputs: Record<string, string>;
+  event?: string;
+  payload?: unknown;
+  now?: Date;
+  bundle?: string;
+}): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), "nhi-action-"));
   const eventPath = join(dir, "event.json");
   const outputPath = join(dir, "output");
@@ -56,4 +64,3 @@ function parseOutputs(text: string): Record<string, string> {
   for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
   return out;
 }
-

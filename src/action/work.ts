@@ -55,14 +55,19 @@ function reportOutputs(result: unknown, dryRun: boolean, what: string): void {
   core.setOutput("opened", report?.opened ?? 0);
   core.setOutput("updated", report?.updated ?? 0);
   core.setOutput("plan", JSON.stringify(planJson(report?.results ?? [], { dryRun: report?.dryRun ?? dryRun })));
-  core.info(`nhi-steward${report?.dryRun ? " (dry run)" : ""}: ${what}: ${report ? `${report.opened} issue(s) opened, ${report.updated} updated` : "nothing to do"}`);
+  core.info(
+    `nhi-steward${report?.dryRun ? " (dry run)" : ""}: ${what}: ${report ? `${report.opened} issue(s) opened, ${report.updated} updated` : "nothing to do"}`,
+  );
 }
 
 function parseJsonInput(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`input \`alert\` is not JSON (${(e as Error).message}); pass the nhi-alert payload, schema in policies/dispatch-schema.json.`, { cause: e });
+    throw new Error(
+      `input \`alert\` is not JSON (${(e as Error).message}); pass the nhi-alert payload, schema in policies/dispatch-schema.json.`,
+      { cause: e },
+    );
   }
 }
 
@@ -108,7 +113,10 @@ export async function work(inputs: ActionInputs, on: ActionEvent, env: NodeJS.Pr
     const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
     const github = new OctokitPort(octokit, { self: await resolveIdentity(octokit, inputs["app-slug"]), log: actionsLogger });
     const runState = new Run({ github, clock, log: actionsLogger }, { dryRun: inputs["dry-run"], maxOperations: inputs["max-operations"] });
-    const report = findingsText !== null ? await onFindingsReport(runState, findingsText, here) : await onDispatch(runState, alertPayload ?? eventPayload, here);
+    const report =
+      findingsText !== null
+        ? await onFindingsReport(runState, findingsText, here)
+        : await onDispatch(runState, alertPayload ?? eventPayload, here);
     core.setOutput("opened", report.opened);
     core.setOutput("updated", report.updated);
     core.setOutput("plan", JSON.stringify(planJson(report.results, { dryRun: report.dryRun })));
@@ -134,14 +142,18 @@ export async function work(inputs: ActionInputs, on: ActionEvent, env: NodeJS.Pr
   }
   if (on.routed || !SWEEP_EVENTS.includes(event)) {
     // An action of a routed event that no route handles (`issues.opened`): nothing to do.
-    core.info(`nhi-steward sweeps on ${SWEEP_EVENTS.join(" and ")}; the ${event || "(unknown)"} event${action !== undefined ? ` (${action})` : ""} has nothing for it to do.`);
+    core.info(
+      `nhi-steward sweeps on ${SWEEP_EVENTS.join(" and ")}; the ${event || "(unknown)"} event${action !== undefined ? ` (${action})` : ""} has nothing for it to do.`,
+    );
     reportOutputs(null, inputs["dry-run"], `${event}${action !== undefined ? `.${action}` : ""}`);
     return;
   }
   const repoName = repository(env);
   const here = parseRepo(repoName);
-  const scope: AlertScope = inputs.scope === "organization" ? { kind: "organization", org: here.owner } : { kind: "repository", repo: here };
-  if (inputs.shard.count > 1 && scope.kind !== "organization") throw new Error("nhi-steward: input `shard` needs `scope: organization`: a repository sweep covers one repository already.");
+  const scope: AlertScope =
+    inputs.scope === "organization" ? { kind: "organization", org: here.owner } : { kind: "repository", repo: here };
+  if (inputs.shard.count > 1 && scope.kind !== "organization")
+    throw new Error("nhi-steward: input `shard` needs `scope: organization`: a repository sweep covers one repository already.");
 
   const octokit = createOctokit({ token: inputs.token, log: actionsLogger, baseUrl: apiUrl });
   // A sweep may start from the previous sweep's state (input `sweep-state`) and read only what changed.
@@ -177,6 +189,8 @@ export async function work(inputs: ActionInputs, on: ActionEvent, env: NodeJS.Pr
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report.results, heading)).write();
 
   if (report.failed || report.unreadable) {
-    core.setFailed(`nhi-steward: ${report.failed + report.unreadable} alert(s) could not be handled; the log says why. The next run retries them.`);
+    core.setFailed(
+      `nhi-steward: ${report.failed + report.unreadable} alert(s) could not be handled; the log says why. The next run retries them.`,
+    );
   }
 }

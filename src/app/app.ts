@@ -75,7 +75,9 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
     let self: Promise<Identity> | null = null;
     const identity = (): Promise<Identity> => {
       if (!self) {
-        self = options.identity ? Promise.resolve(options.identity) : app.auth().then((octokit) => appIdentityFromJwt(octokit as unknown as OctokitLike));
+        self = options.identity
+          ? Promise.resolve(options.identity)
+          : app.auth().then((octokit) => appIdentityFromJwt(octokit as unknown as OctokitLike));
         self.catch(() => (self = null));
       }
       return self;
@@ -83,7 +85,16 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
     const runFor = async (context: Context) => {
       const log = options.log ?? probotLogger(context);
       const me = await identity();
-      return new Run({ github: new OctokitPort(context.octokit as unknown as OctokitLike, { self: me, log, noticed, files, labels, directory }), clock, log, parsedCodeowners, lock }, { dryRun: options.dryRun ?? false });
+      return new Run(
+        {
+          github: new OctokitPort(context.octokit as unknown as OctokitLike, { self: me, log, noticed, files, labels, directory }),
+          clock,
+          log,
+          parsedCodeowners,
+          lock,
+        },
+        { dryRun: options.dryRun ?? false },
+      );
     };
     const deliveries = options.deliveries ?? new MemoryDeliveryLog({ clock, ...(options.log ? { log: options.log } : {}) });
     // Runs after Probot verified the delivery's signature, so only signed deliveries are recorded.
@@ -97,7 +108,10 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
           const body = createHash("sha256").update(JSON.stringify(context.payload)).digest("hex").slice(0, 32);
           claim = await deliveries.claim(`${what}:${context.id}:${body}`);
           if (!claim.fresh) {
-            const why = claim.state === "done" ? "was processed already: a replay is ignored" : "is being processed by another attempt right now: this copy is ignored";
+            const why =
+              claim.state === "done"
+                ? "was processed already: a replay is ignored"
+                : "is being processed by another attempt right now: this copy is ignored";
             (options.log ?? probotLogger(context)).warn(`${what} delivery ${context.id} ${why}.`);
             return;
           }
@@ -107,7 +121,9 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       } catch (e) {
         // Released, so GitHub's redelivery (the same id) is processed.
         if (claim?.fresh) await claim.failed();
-        (options.log ?? probotLogger(context)).error(`${what} delivery ${context.id} failed: ${(e as Error).message}. GitHub may redeliver it; the sweep heals it otherwise.`);
+        (options.log ?? probotLogger(context)).error(
+          `${what} delivery ${context.id} failed: ${(e as Error).message}. GitHub may redeliver it; the sweep heals it otherwise.`,
+        );
         throw e;
       }
     };
@@ -126,14 +142,26 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       );
     }
     if (options.sweepEveryMinutes && options.sweepEveryMinutes > 0) {
-      const log: Logger = options.log ?? { debug: (m) => app.log.debug(m), info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) };
+      const log: Logger = options.log ?? {
+        debug: (m) => app.log.debug(m),
+        info: (m) => app.log.info(m),
+        warn: (m) => app.log.warn(m),
+        error: (m) => app.log.error(m),
+      };
       // Each account's sweep state, kept in this process from one interval to the next.
       const states = new Map<string, SweepStateStore>();
       // Listing the installations may fail (GitHub down, a key rotated): logged, and the next interval tries again.
       const tick = () =>
-        void sweepInstallations(app, { clock, log, lock, apiUrl: options.apiUrl ?? "https://api.github.com", env: process.env, dryRun: options.dryRun ?? false, states, self: identity }).catch((e: unknown) =>
-          log.error(`interval sweep could not start: ${(e as Error).message}; the next interval tries again.`),
-        );
+        void sweepInstallations(app, {
+          clock,
+          log,
+          lock,
+          apiUrl: options.apiUrl ?? "https://api.github.com",
+          env: process.env,
+          dryRun: options.dryRun ?? false,
+          states,
+          self: identity,
+        }).catch((e: unknown) => log.error(`interval sweep could not start: ${(e as Error).message}; the next interval tries again.`));
       setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
     }
   };

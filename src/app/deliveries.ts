@@ -42,7 +42,8 @@ function times(options: DeliveryLogTimes): { ttlMs: number; runningMs: number } 
   const ttlMs = options.ttlMs ?? DELIVERY_TTL_MS;
   const runningMs = options.runningMs ?? DELIVERY_RUNNING_MS;
   if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new RangeError(`ttlMs must be a whole number of milliseconds >= 1, got ${ttlMs}`);
-  if (!Number.isInteger(runningMs) || runningMs < 1) throw new RangeError(`runningMs must be a whole number of milliseconds >= 1, got ${runningMs}`);
+  if (!Number.isInteger(runningMs) || runningMs < 1)
+    throw new RangeError(`runningMs must be a whole number of milliseconds >= 1, got ${runningMs}`);
   return { ttlMs, runningMs };
 }
 
@@ -78,7 +79,8 @@ export class MemoryDeliveryLog implements DeliveryLog {
     this.clock = options.clock;
     this.maxEntries = options.maxEntries ?? 100_000;
     this.log = options.log;
-    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) throw new RangeError(`maxEntries must be a whole number >= 1, got ${this.maxEntries}`);
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new RangeError(`maxEntries must be a whole number >= 1, got ${this.maxEntries}`);
   }
 
   /** How many deliveries are remembered now (expired ones may linger until the next claim). */
@@ -117,7 +119,9 @@ export class MemoryDeliveryLog implements DeliveryLog {
       if (entry.expiresAt > now && this.entries.size <= keep) break;
       if (entry.expiresAt > now && !this.warnedFull) {
         this.warnedFull = true;
-        this.log?.warn(`deliveries: more than ${this.maxEntries} deliveries in ${Math.round(this.ttlMs / 60_000)} minutes; the oldest are forgotten early, so their replays are no longer refused (set REDIS_URL to keep them in Redis)`);
+        this.log?.warn(
+          `deliveries: more than ${this.maxEntries} deliveries in ${Math.round(this.ttlMs / 60_000)} minutes; the oldest are forgotten early, so their replays are no longer refused (set REDIS_URL to keep them in Redis)`,
+        );
       }
       this.entries.delete(key);
     }
@@ -187,7 +191,9 @@ export class RedisDeliveryLog implements DeliveryLog {
       await this.client.set(redisKey, "done", "PX", this.ttlMs);
     } catch (error) {
       // The work is done; not worth failing the delivery. Its claim runs out by itself.
-      this.log.warn(`deliveries: could not record delivery ${key} as processed (${(error as Error).message}); a replay after ${Math.round(this.runningMs / 60_000)} minutes would be processed again`);
+      this.log.warn(
+        `deliveries: could not record delivery ${key} as processed (${(error as Error).message}); a replay after ${Math.round(this.runningMs / 60_000)} minutes would be processed again`,
+      );
     }
   }
 
@@ -195,7 +201,9 @@ export class RedisDeliveryLog implements DeliveryLog {
     try {
       await this.client.eval(RELEASE_SCRIPT, 1, redisKey, token);
     } catch (error) {
-      this.log.warn(`deliveries: could not release failed delivery ${key} (${(error as Error).message}); GitHub's redelivery is refused until the claim runs out in ${Math.round(this.runningMs / 60_000)} minutes`);
+      this.log.warn(
+        `deliveries: could not release failed delivery ${key} (${(error as Error).message}); GitHub's redelivery is refused until the claim runs out in ${Math.round(this.runningMs / 60_000)} minutes`,
+      );
     }
   }
 }

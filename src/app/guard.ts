@@ -13,7 +13,9 @@ export function guardDeliveries(middleware: Middleware): (req: IncomingMessage, 
   return (req, res) => {
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > MAX_DELIVERY_BYTES) {
-      res.writeHead(413, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: `Payload too large: GitHub never sends more than ${MAX_DELIVERY_BYTES} bytes.` }));
+      res
+        .writeHead(413, { "content-type": "application/json", connection: "close" })
+        .end(JSON.stringify({ error: `Payload too large: GitHub never sends more than ${MAX_DELIVERY_BYTES} bytes.` }));
       req.resume();
       return;
     }

@@ -73,7 +73,11 @@ export function createAppServer(options: AppServerOptions): AppServer {
       options.readiness.map(async (c) => {
         const started = performance.now();
         try {
-          await withTimeout(c.check(), checkTimeoutMs, `no answer within ${checkTimeoutMs} ms${c.timeoutHint ? `: ${c.timeoutHint}` : ""}.`);
+          await withTimeout(
+            c.check(),
+            checkTimeoutMs,
+            `no answer within ${checkTimeoutMs} ms${c.timeoutHint ? `: ${c.timeoutHint}` : ""}.`,
+          );
           return [c.name, { ok: true, ms: Math.round(performance.now() - started) }] as const;
         } catch (e) {
           return [c.name, { ok: false, ms: Math.round(performance.now() - started), error: (e as Error).message }] as const;
@@ -84,14 +88,23 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const ready = results.every(([, r]) => r.ok);
     if (ready !== wasReady) {
       if (ready) log.info("ready: " + results.map(([n]) => n).join(", ") + " answer");
-      else log.warn("not ready: " + results.filter(([, r]) => !r.ok).map(([n, r]) => `${n}: ${"error" in r ? r.error : ""}`).join("; "));
+      else
+        log.warn(
+          "not ready: " +
+            results
+              .filter(([, r]) => !r.ok)
+              .map(([n, r]) => `${n}: ${"error" in r ? r.error : ""}`)
+              .join("; "),
+        );
       wasReady = ready;
     }
     return { ready, checks };
   };
 
   const json = (res: ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }).end(JSON.stringify(body) + "\n");
+    res
+      .writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
+      .end(JSON.stringify(body) + "\n");
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -135,12 +148,16 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const running = inFlight.labels();
-    if (running.length) log.info(`shutting down: waiting up to ${Math.round(drainMs / 1000)} s for ${running.length} in flight: ${running.join(", ")}`);
+    if (running.length)
+      log.info(`shutting down: waiting up to ${Math.round(drainMs / 1000)} s for ${running.length} in flight: ${running.join(", ")}`);
     else log.info("shutting down: nothing in flight");
     const drained = await inFlight.drain(drainMs);
     const abandoned = drained ? [] : inFlight.labels();
     if (drained) log.info("shutting down: everything in flight finished");
-    else log.error(`shutting down: gave up after ${Math.round(drainMs / 1000)} s on ${abandoned.join(", ")}; GitHub can redeliver them and the sweep heals what is left (their locks expire with their lease).`);
+    else
+      log.error(
+        `shutting down: gave up after ${Math.round(drainMs / 1000)} s on ${abandoned.join(", ")}; GitHub can redeliver them and the sweep heals what is left (their locks expire with their lease).`,
+      );
     server.closeAllConnections();
     await closed;
     for (const c of closers) {

@@ -19,11 +19,23 @@ import type { Identity } from "../core/issue/provenance.ts";
  */
 export async function sweepInstallations(
   app: Probot,
-  options: { clock: Clock; log: Logger; lock: AlertLock; apiUrl: string; env: Record<string, string | undefined>; dryRun?: boolean; states?: Map<string, SweepStateStore>; self: () => Promise<Identity> },
+  options: {
+    clock: Clock;
+    log: Logger;
+    lock: AlertLock;
+    apiUrl: string;
+    env: Record<string, string | undefined>;
+    dryRun?: boolean;
+    states?: Map<string, SweepStateStore>;
+    self: () => Promise<Identity>;
+  },
 ): Promise<SweepReport[]> {
   const { log } = options;
   const appOctokit = (await app.auth()) as unknown as OctokitLike;
-  const installations = (await appOctokit.paginate("GET /app/installations", { per_page: 100 })) as { id: number; account: { login?: string } | null }[];
+  const installations = (await appOctokit.paginate("GET /app/installations", { per_page: 100 })) as {
+    id: number;
+    account: { login?: string } | null;
+  }[];
   const reports: SweepReport[] = [];
   for (const inst of installations) {
     const org = inst.account?.login;
@@ -34,13 +46,21 @@ export async function sweepInstallations(
         const id = scopeId(scope, WHOLE);
         const store = options.states ? (options.states.get(org) ?? options.states.set(org, memoryStateStore()).get(org)!) : null;
         const sweepState = store ? await loadSweepState(store, id, options.clock.now(), log) : null;
-        const github = new OctokitPort((await app.auth(inst.id)) as unknown as OctokitLike, { self: await options.self(), log, sweepState });
+        const github = new OctokitPort((await app.auth(inst.id)) as unknown as OctokitLike, {
+          self: await options.self(),
+          log,
+          sweepState,
+        });
         const run = new Run({ github, clock: options.clock, log }, { dryRun: options.dryRun ?? false });
-        const report = await sweep(run, scope, { effects: buildEffects({ github, apiUrl: options.apiUrl, env: options.env, clock: options.clock, log }) });
+        const report = await sweep(run, scope, {
+          effects: buildEffects({ github, apiUrl: options.apiUrl, env: options.env, clock: options.clock, log }),
+        });
         if (store) await saveSweepState(store, github, id, log);
         return report;
       });
-      log.info(`interval sweep of ${org}: ${report.alerts} alert(s), ${report.clocks} clock(s), ${report.opened} opened, ${report.updated} updated.`);
+      log.info(
+        `interval sweep of ${org}: ${report.alerts} alert(s), ${report.clocks} clock(s), ${report.opened} opened, ${report.updated} updated.`,
+      );
       reports.push(report);
     } catch (e) {
       log.error(`interval sweep of ${org} failed: ${(e as Error).message}; the next interval retries.`);

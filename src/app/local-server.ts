@@ -33,7 +33,11 @@ let localKey: Promise<string> | undefined;
  */
 export function localAppKey(): Promise<string> {
   localKey ??= new Promise((resolve, reject) =>
-    generateKeyPair("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }, (e, _publicKey, privateKey) => (e ? reject(e) : resolve(privateKey))),
+    generateKeyPair(
+      "rsa",
+      { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } },
+      (e, _publicKey, privateKey) => (e ? reject(e) : resolve(privateKey)),
+    ),
   );
   return localKey;
 }
@@ -63,9 +67,21 @@ export async function startLocalAppServer(options: {
     // No pacing against a local GitHub (GitHub.com wants writes spaced; the sandbox does not). Retries
     // as in production: `retryOnFailure` instead of Probot's @octokit/plugin-retry (same policy, no
     // limiter on every request; src/github/octokit.ts).
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false }, retryOnFailure: { enabled: options.retries ?? true }, throttle: { ...(o.throttle as object), enabled: false } })).plugin(retryOnFailure),
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      retryOnFailure: { enabled: options.retries ?? true },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })).plugin(retryOnFailure),
   });
-  const middleware = await createNodeMiddleware(nhiStewardApp({ ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}), ...(options.deliveries ? { deliveries: options.deliveries } : {}) }), { probot });
+  const middleware = await createNodeMiddleware(
+    nhiStewardApp({
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.deliveries ? { deliveries: options.deliveries } : {}),
+    }),
+    { probot },
+  );
   const server: Server = createServer(guardDeliveries(middleware));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -39,7 +39,12 @@ export function createAppMetrics(options: { processMetrics?: boolean } = {}): Ap
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   return {
     registry,
-    deliveries: new Counter({ name: `${METRIC_PREFIX}deliveries_total`, help: "Webhook deliveries by event and outcome (ok, failed, rejected).", labelNames: ["event", "outcome"], registers }),
+    deliveries: new Counter({
+      name: `${METRIC_PREFIX}deliveries_total`,
+      help: "Webhook deliveries by event and outcome (ok, failed, rejected).",
+      labelNames: ["event", "outcome"],
+      registers,
+    }),
     deliveryDuration: new Histogram({
       name: `${METRIC_PREFIX}delivery_duration_seconds`,
       help: "Time from Probot handing a verified delivery to the app until every handler settled.",
@@ -48,8 +53,18 @@ export function createAppMetrics(options: { processMetrics?: boolean } = {}): Ap
       registers,
     }),
     deliveriesInFlight: new Gauge({ name: `${METRIC_PREFIX}deliveries_in_flight`, help: "Deliveries being handled now.", registers }),
-    githubRequests: new Counter({ name: `${METRIC_PREFIX}github_requests_total`, help: "Requests to GitHub by method and HTTP status (none: no answer), once per request after retries.", labelNames: ["method", "status"], registers }),
-    rateLimitRemaining: new Gauge({ name: `${METRIC_PREFIX}github_rate_limit_remaining`, help: "x-ratelimit-remaining of GitHub's last answer, per rate-limit resource.", labelNames: ["resource"], registers }),
+    githubRequests: new Counter({
+      name: `${METRIC_PREFIX}github_requests_total`,
+      help: "Requests to GitHub by method and HTTP status (none: no answer), once per request after retries.",
+      labelNames: ["method", "status"],
+      registers,
+    }),
+    rateLimitRemaining: new Gauge({
+      name: `${METRIC_PREFIX}github_rate_limit_remaining`,
+      help: "x-ratelimit-remaining of GitHub's last answer, per rate-limit resource.",
+      labelNames: ["resource"],
+      registers,
+    }),
     sweepDuration: new Histogram({
       name: `${METRIC_PREFIX}sweep_duration_seconds`,
       help: "Duration of one account's interval sweep.",
@@ -161,7 +176,8 @@ export function instrumentLock(lock: AlertLock, metrics: AppMetrics, inFlight: I
         }
       };
       const locked = lock.withLock(key, work).catch((e: unknown) => {
-        if (!acquired && e instanceof LockTimeoutError) metrics.lockWait.observe({ kind, outcome: "timeout" }, (performance.now() - waitStarted) / 1000);
+        if (!acquired && e instanceof LockTimeoutError)
+          metrics.lockWait.observe({ kind, outcome: "timeout" }, (performance.now() - waitStarted) / 1000);
         throw e;
       });
       return kind === "sweep" ? inFlight.track(key, locked) : locked;

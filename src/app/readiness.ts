@@ -16,7 +16,10 @@ export interface ReadinessCheck {
  * token is minted with). A success is remembered for `cacheMs` (default 30 s) so a probe every few
  * seconds does not spend the app's rate limit; a failure is not remembered.
  */
-export function githubCheck(appOctokit: () => Promise<{ request(route: string): Promise<unknown> }>, options: { cacheMs?: number; now?: () => number } = {}): ReadinessCheck {
+export function githubCheck(
+  appOctokit: () => Promise<{ request(route: string): Promise<unknown> }>,
+  options: { cacheMs?: number; now?: () => number } = {},
+): ReadinessCheck {
   const cacheMs = options.cacheMs ?? 30_000;
   const now = options.now ?? (() => performance.now());
   let okUntil = -Infinity;
@@ -30,7 +33,10 @@ export function githubCheck(appOctokit: () => Promise<{ request(route: string): 
         await octokit.request("GET /app");
       } catch (e) {
         const status = (e as { status?: unknown }).status;
-        throw new Error(`GET /app with the app's JWT failed${typeof status === "number" ? ` (${status})` : ""}: ${(e as Error).message}. Check APP_ID, PRIVATE_KEY and GHE_HOST.`, { cause: e });
+        throw new Error(
+          `GET /app with the app's JWT failed${typeof status === "number" ? ` (${status})` : ""}: ${(e as Error).message}. Check APP_ID, PRIVATE_KEY and GHE_HOST.`,
+          { cause: e },
+        );
       }
       okUntil = now() + cacheMs;
     },
@@ -42,7 +48,13 @@ export function githubCheck(appOctokit: () => Promise<{ request(route: string): 
  * connection that is down fails the check at once with its last error rather than waiting.
  */
 export function redisCheck(url: string): ReadinessCheck {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: (times) => Math.min(times * 200, 2_000) });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
   let lastError = "";
   client.on("error", (e: Error) => (lastError = e.message));
   client.on("ready", () => (lastError = ""));
@@ -52,7 +64,8 @@ export function redisCheck(url: string): ReadinessCheck {
     async check() {
       connecting ??= client.connect().catch(() => undefined);
       if (client.status === "connecting" || client.status === "connect" || client.status === "wait") await connecting;
-      if (client.status !== "ready") throw new Error(`Redis at ${redactUrl(url)} is not connected (${client.status}${lastError ? `: ${lastError}` : ""}).`);
+      if (client.status !== "ready")
+        throw new Error(`Redis at ${redactUrl(url)} is not connected (${client.status}${lastError ? `: ${lastError}` : ""}).`);
       const reply = await client.ping();
       if (reply !== "PONG") throw new Error(`Redis answered PING with ${JSON.stringify(reply)}.`);
     },

@@ -26,8 +26,21 @@ const deliveries = createDeliveryLog({ redisUrl: process.env.REDIS_URL, log, clo
 const apiUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}/api/v3` : "https://api.github.com";
 // Retries by `retryOnFailure` (src/github/octokit.ts), not Probot's @octokit/plugin-retry: the same policy
 // without a Bottleneck limiter on every request. Metrics after it: one outcome per request, after retries.
-const probot = createProbot({ overrides: { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } })).plugin(retryOnFailure, requestMetrics(metrics)) } });
-const app = nhiStewardApp({ dryRun: process.env.NHI_DRY_RUN === "true", lock, deliveries, sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES?.trim() || DEFAULT_SWEEP_INTERVAL_MINUTES), apiUrl });
+const probot = createProbot({
+  overrides: {
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } })).plugin(
+      retryOnFailure,
+      requestMetrics(metrics),
+    ),
+  },
+});
+const app = nhiStewardApp({
+  dryRun: process.env.NHI_DRY_RUN === "true",
+  lock,
+  deliveries,
+  sweepEveryMinutes: Number(process.env.NHI_SWEEP_INTERVAL_MINUTES?.trim() || DEFAULT_SWEEP_INTERVAL_MINUTES),
+  apiUrl,
+});
 const middleware = await createNodeMiddleware(app, { probot });
 instrumentDeliveries(probot.webhooks, metrics, inFlight);
 const readiness = [githubCheck(() => probot.auth()), ...(process.env.REDIS_URL?.trim() ? [redisCheck(process.env.REDIS_URL.trim())] : [])];
@@ -38,7 +51,11 @@ log.info(`listening on :${port}, webhooks at /api/github/webhooks; /healthz, /re
 const grace = Number(process.env.NHI_SHUTDOWN_GRACE_SECONDS ?? 25);
 if (!(grace >= 0)) log.warn(`NHI_SHUTDOWN_GRACE_SECONDS=${process.env.NHI_SHUTDOWN_GRACE_SECONDS} is not a number of seconds; using 25`);
 const graceMs = (grace >= 0 ? grace : 25) * 1000;
-const closers = [{ name: "lock", close: () => lock.close() }, { name: "deliveries", close: () => deliveries.close() }, ...readiness.filter((c) => c.close).map((c) => ({ name: `${c.name} readiness`, close: () => c.close!() }))];
+const closers = [
+  { name: "lock", close: () => lock.close() },
+  { name: "deliveries", close: () => deliveries.close() },
+  ...readiness.filter((c) => c.close).map((c) => ({ name: `${c.name} readiness`, close: () => c.close!() })),
+];
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (inFlight.closing) {

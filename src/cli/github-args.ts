@@ -8,7 +8,13 @@ import { describeError } from "../github/explain-error.ts";
 import type { Identity } from "../core/issue/provenance.ts";
 
 /** The options every command that talks to GitHub shares. */
-export const GITHUB_OPTIONS = { repo: { type: "string" }, org: { type: "string" }, "api-url": { type: "string" }, "app-slug": { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+export const GITHUB_OPTIONS = {
+  repo: { type: "string" },
+  org: { type: "string" },
+  "api-url": { type: "string" },
+  "app-slug": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 export interface GitHubContext {
   scope: AlertScope;
@@ -25,7 +31,12 @@ export interface GitHubContext {
  * Resolves `--repo`/`--org`, GITHUB_TOKEN and the API URL into a connected port; on a problem,
  * prints what to fix and returns the exit code instead.
  */
-export async function connect(values: { repo?: string | undefined; org?: string | undefined; "api-url"?: string | undefined; "app-slug"?: string | undefined }, io: CliIo, command: string, usage: string): Promise<GitHubContext | number> {
+export async function connect(
+  values: { repo?: string | undefined; org?: string | undefined; "api-url"?: string | undefined; "app-slug"?: string | undefined },
+  io: CliIo,
+  command: string,
+  usage: string,
+): Promise<GitHubContext | number> {
   if (!values.repo === !values.org) {
     io.stderr(`${command} needs exactly one of --repo or --org.\n\n${usage}`);
     return 2;
@@ -47,7 +58,12 @@ export async function connect(values: { repo?: string | undefined; org?: string 
     io.stderr((e as Error).message);
     return 2;
   }
-  const log: Logger = { debug: () => {}, info: (m) => io.stderr(m), warn: (m) => io.stderr(`warning: ${m}`), error: (m) => io.stderr(`error: ${m}`) };
+  const log: Logger = {
+    debug: () => {},
+    info: (m) => io.stderr(m),
+    warn: (m) => io.stderr(`warning: ${m}`),
+    error: (m) => io.stderr(`error: ${m}`),
+  };
   const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
   const octokit = createOctokit({ token: token.trim(), log, baseUrl: apiUrl });
   let self: Identity;

@@ -44,7 +44,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     return await command(rest, io);
   } catch (e) {
-    io.stderr(verbose ? `nhi-steward ${name}: ${describeError(e, "cli")}\n\n${details(e)}` : `nhi-steward ${name}: ${describeError(e, "cli")} (--verbose shows the details)`);
+    io.stderr(
+      verbose
+        ? `nhi-steward ${name}: ${describeError(e, "cli")}\n\n${details(e)}`
+        : `nhi-steward ${name}: ${describeError(e, "cli")} (--verbose shows the details)`,
+    );
     return 1;
   }
 }

@@ -43,7 +43,9 @@ export class OfflinePort implements GitHubPort {
     return { repo, visibility: "private", defaultBranch: "main", hasIssues: true };
   }
   async getSecretScanningAlert(repo: RepoRef, alertNumber: number): Promise<unknown> {
-    this.unknowns.add(`${repo.owner}/${repo.name} alert#${alertNumber} as GitHub has it now (validity, provider, state): not readable offline; planned from the payload alone.`);
+    this.unknowns.add(
+      `${repo.owner}/${repo.name} alert#${alertNumber} as GitHub has it now (validity, provider, state): not readable offline; planned from the payload alone.`,
+    );
     throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber} cannot be read offline: fix the payload file instead.`);
   }
   readSecretForRevocation(): never {
@@ -55,7 +57,9 @@ export class OfflinePort implements GitHubPort {
   // eslint-disable-next-line require-yield
   async *listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert> {
     this.askedForAlerts = true;
-    this.unknowns.add(`the open alerts of ${scope.kind === "organization" ? scope.org : `${scope.repo.owner}/${scope.repo.name}`}: none known offline.`);
+    this.unknowns.add(
+      `the open alerts of ${scope.kind === "organization" ? scope.org : `${scope.repo.owner}/${scope.repo.name}`}: none known offline.`,
+    );
     return;
   }
   async listRecentlyResolvedAlerts(org: string): Promise<ListedAlert[]> {
@@ -67,12 +71,19 @@ export class OfflinePort implements GitHubPort {
     return {};
   }
   async readFile(repo: RepoRef, path: string): Promise<FileContent | null> {
-    const text = path === CODEOWNERS_LOCATIONS[0] ? this.files.codeowners : path === POLICY_FILE && repo.name === ".github" ? this.files.policy : undefined;
+    const text =
+      path === CODEOWNERS_LOCATIONS[0]
+        ? this.files.codeowners
+        : path === POLICY_FILE && repo.name === ".github"
+          ? this.files.policy
+          : undefined;
     if (text === undefined) return null;
     return { path, text, sha: "offline", size: Buffer.byteLength(text) };
   }
   async listTeamMembers(org: string, slug: string): Promise<string[] | null> {
-    this.unknowns.add(`the members of @${org}/${slug}: not known offline; taken as none (the team is mentioned, and nobody counts as its member).`);
+    this.unknowns.add(
+      `the members of @${org}/${slug}: not known offline; taken as none (the team is mentioned, and nobody counts as its member).`,
+    );
     return null;
   }
   async isAssignable(repo: RepoRef, login: string): Promise<boolean> {
@@ -104,7 +115,9 @@ export class OfflinePort implements GitHubPort {
   }
   async findIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null> {
     this.askedForIssues = true;
-    this.unknowns.add(`whether ${repo.owner}/${repo.name} has an issue for ${key}: none known offline (only an issue a payload carries is).`);
+    this.unknowns.add(
+      `whether ${repo.owner}/${repo.name} has an issue for ${key}: none known offline (only an issue a payload carries is).`,
+    );
     return null;
   }
   getIssue(): never {

@@ -52,22 +52,45 @@ export function needsDismissRight(act: Act, githubAlert: boolean, approvalRequir
 export function authorize(act: Act, s: Standing): { ok: true } | { ok: false; reply: string } {
   const isOwner = has(s.owners, s.actor) || has(s.ownerTeamMembers, s.actor);
   const isSecurity = has(s.securityTeamMembers, s.actor);
-  const what = act.kind === "resolve" ? (act.via === "close" ? `close this as \`${act.resolution}\`` : `\`/resolve ${act.resolution}\``) : `\`/${act.kind}\``;
-  const who = [s.owners.length ? `the routed owners (${s.owners.map((o) => `@${o}`).join(", ")})` : null, ...s.ownerTeams.map((t) => `members of ${t}`), s.securityTeam ? `members of ${s.securityTeam}` : null].filter(Boolean);
+  const what =
+    act.kind === "resolve"
+      ? act.via === "close"
+        ? `close this as \`${act.resolution}\``
+        : `\`/resolve ${act.resolution}\``
+      : `\`/${act.kind}\``;
+  const who = [
+    s.owners.length ? `the routed owners (${s.owners.map((o) => `@${o}`).join(", ")})` : null,
+    ...s.ownerTeams.map((t) => `members of ${t}`),
+    s.securityTeam ? `members of ${s.securityTeam}` : null,
+  ].filter(Boolean);
   const whoText = who.length ? who.join(", ") : "the routed owners";
   const dismissText = `GitHub's right to dismiss the alert (admin on ${s.repo}) or a grant in the policy's \`commands.risk_acceptance\``;
 
   if (act.kind === "approve") {
-    if (!isSecurity) return { ok: false, reply: `@${s.actor}, only members of ${s.securityTeam ?? "the security team (set `commands.security_team`)"} may \`/approve\`.` };
-    if (needsDismissRight(act, s.githubAlert, s.approvalRequired) && s.mayDismiss !== true) return { ok: false, reply: `@${s.actor}, approving a risk acceptance dismisses the alert, which also needs ${dismissText}. Ask someone who has it.` };
+    if (!isSecurity)
+      return {
+        ok: false,
+        reply: `@${s.actor}, only members of ${s.securityTeam ?? "the security team (set `commands.security_team`)"} may \`/approve\`.`,
+      };
+    if (needsDismissRight(act, s.githubAlert, s.approvalRequired) && s.mayDismiss !== true)
+      return {
+        ok: false,
+        reply: `@${s.actor}, approving a risk acceptance dismisses the alert, which also needs ${dismissText}. Ask someone who has it.`,
+      };
     return { ok: true };
   }
   if (!isOwner && !isSecurity) {
-    return { ok: false, reply: `@${s.actor}, only ${whoText} may ${what} here. Ask one of them, or ask security to hand it to you (\`/handoff\`).` };
+    return {
+      ok: false,
+      reply: `@${s.actor}, only ${whoText} may ${what} here. Ask one of them, or ask security to hand it to you (\`/handoff\`).`,
+    };
   }
   if (act.kind === "resolve" && needsDismissRight(act, s.githubAlert, s.approvalRequired) && s.mayDismiss !== true) {
     const reason = NEEDS_REASON.includes(act.resolution) ? "" : " (with a comment saying why)";
-    return { ok: false, reply: `@${s.actor}, \`${act.resolution}\` accepts the risk and dismisses the alert on GitHub, which also needs ${dismissText}. Ask someone who has it to resolve it${reason}, or revoke the credential and resolve as \`revoked\`.` };
+    return {
+      ok: false,
+      reply: `@${s.actor}, \`${act.resolution}\` accepts the risk and dismisses the alert on GitHub, which also needs ${dismissText}. Ask someone who has it to resolve it${reason}, or revoke the credential and resolve as \`revoked\`.`,
+    };
   }
   return { ok: true };
 }

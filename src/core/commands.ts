@@ -232,7 +232,7 @@ function inlineMask(s: string): Uint8Array {
   const mask = new Uint8Array(s.length);
   const starts: number[] = [];
   const lengths: number[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s[i] !== "`") {
       i++;
       continue;
@@ -254,7 +254,7 @@ function inlineMask(s: string): Uint8Array {
   }
   let r = 0;
   let close = -2;
-  for (let p = 0; p < s.length; ) {
+  for (let p = 0; p < s.length;) {
     while (r < starts.length && starts[r]! < p) r++;
     const c = s[p];
     if (c === "\\") {
@@ -335,7 +335,11 @@ export function parseCommand(body: string): { ok: true; command: Command } | { o
         const parsed = parseDuration(words.slice(0, n).join(" "));
         if (parsed.ok) {
           const reason = words.slice(n).join(" ");
-          if (!reason) return { ok: false, error: "`/snooze` needs a reason after the duration, e.g. `/snooze 2d waiting for the vendor to rotate the key`." };
+          if (!reason)
+            return {
+              ok: false,
+              error: "`/snooze` needs a reason after the duration, e.g. `/snooze 2d waiting for the vendor to rotate the key`.",
+            };
           return { ok: true, command: { name: "snooze", duration: parsed.value, reason } };
         }
       }
@@ -343,12 +347,17 @@ export function parseCommand(body: string): { ok: true; command: Command } | { o
     }
     case "/handoff": {
       const m = /^(@[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?)\s*(.*)$/.exec(args);
-      if (!m) return { ok: false, error: "`/handoff` needs who to hand it to, e.g. `/handoff @acme/payments they own the Stripe account`." };
+      if (!m)
+        return { ok: false, error: "`/handoff` needs who to hand it to, e.g. `/handoff @acme/payments they own the Stripe account`." };
       return { ok: true, command: { name: "handoff", to: m[1]!, reason: m[2]!.trim() } };
     }
     case "/resolve": {
       const [resolution, ...comment] = args.split(/\s+/);
-      if (!resolution || !isResolution(resolution)) return { ok: false, error: `\`/resolve\` needs one of ${Object.keys(RESOLUTIONS).join(", ")}, e.g. \`/resolve rotated new key in vault\`.` };
+      if (!resolution || !isResolution(resolution))
+        return {
+          ok: false,
+          error: `\`/resolve\` needs one of ${Object.keys(RESOLUTIONS).join(", ")}, e.g. \`/resolve rotated new key in vault\`.`,
+        };
       return { ok: true, command: { name: "resolve", resolution, comment: comment.join(" ").trim() } };
     }
   }
@@ -371,11 +380,17 @@ export function authorize(command: Command, a: Authority): { ok: true } | { ok: 
   if (command.name === "ack" || command.name === "resolve" || command.name === "handoff" || command.name === "revoke") {
     if (isOwner || isSecurity) return { ok: true };
   }
-  if (command.name === "snooze" && (a.ownerTeamMembers.includes(a.actor) || a.assignees.includes(a.actor) || isSecurity)) return { ok: true };
+  if (command.name === "snooze" && (a.ownerTeamMembers.includes(a.actor) || a.assignees.includes(a.actor) || isSecurity))
+    return { ok: true };
   if (command.name === "approve") {
     if (isSecurity) return { ok: true };
-    return { ok: false, reply: `@${a.actor}, only members of ${a.securityTeam ?? "the security team (set `commands.security_team`)"} may \`/approve\`.` };
+    return {
+      ok: false,
+      reply: `@${a.actor}, only members of ${a.securityTeam ?? "the security team (set `commands.security_team`)"} may \`/approve\`.`,
+    };
   }
-  const who = ["the assignees", "members of the owning team", a.securityTeam ? `members of ${a.securityTeam}` : null].filter(Boolean).join(", ");
+  const who = ["the assignees", "members of the owning team", a.securityTeam ? `members of ${a.securityTeam}` : null]
+    .filter(Boolean)
+    .join(", ");
   return { ok: false, reply: `@${a.actor}, only ${who} may use \`/${command.name}\` here. Ask one of them, or ask security to add you.` };
 }

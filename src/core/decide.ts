@@ -40,11 +40,27 @@ export interface Decision {
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 export function emptyState(): Decision["state"] {
-  return { acknowledged: null, escalation: { level: 0, at: null }, snooze: null, resolution: null, pending: null, autoRevoked: null, timeline: [], comments: null };
+  return {
+    acknowledged: null,
+    escalation: { level: 0, at: null },
+    snooze: null,
+    resolution: null,
+    pending: null,
+    autoRevoked: null,
+    timeline: [],
+    comments: null,
+  };
 }
 
 /** The labels that show an issue's state: severity, SLA clock, escalation level, acknowledgement, snooze. */
-export function stateLabels(policy: Policy, severity: Severity, sla: SlaClock, state: Decision["state"], unowned: boolean, now: Date): string[] {
+export function stateLabels(
+  policy: Policy,
+  severity: Severity,
+  sla: SlaClock,
+  state: Decision["state"],
+  unowned: boolean,
+  now: Date,
+): string[] {
   const labels: string[] = [LABELS.response.name];
   if (policy.severity_labels) labels.push(`severity:${severity}`);
   if (unowned) labels.push(LABELS.unowned.name);
@@ -92,30 +108,57 @@ export function decide(alert: Alert, routing: Routing, inputs: DecideInputs): De
   const previous = inputs.previous ?? null;
   const openedAt = previous?.openedAt ?? now.toISOString();
   const cls = classification.identityClass;
-  const state = previous ? { acknowledged: previous.acknowledged, escalation: previous.escalation, snooze: previous.snooze, resolution: previous.resolution, pending: previous.pending, autoRevoked: previous.autoRevoked, timeline: [...previous.timeline], comments: previous.comments } : emptyState();
+  const state = previous
+    ? {
+        acknowledged: previous.acknowledged,
+        escalation: previous.escalation,
+        snooze: previous.snooze,
+        resolution: previous.resolution,
+        pending: previous.pending,
+        autoRevoked: previous.autoRevoked,
+        timeline: [...previous.timeline],
+        comments: previous.comments,
+      }
+    : emptyState();
   let sla: SlaClock;
   if (!previous?.sla) {
     sla = startClock(policy, severity.severity, cls, new Date(openedAt), system?.name ?? null);
     if (!previous) state.timeline.push({ at: now.toISOString(), event: "opened", by: null, detail: routing.why } satisfies TimelineEntry);
   } else if (SEVERITY_RANK[severity.severity] > SEVERITY_RANK[previous.severity as Severity]) {
     sla = tightenClock(previous.sla as SlaClock, policy, severity.severity, cls, now, system?.name ?? null);
-    state.timeline.push({ at: now.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} → ${severity.severity}` });
+    state.timeline.push({
+      at: now.toISOString(),
+      event: "severity-changed",
+      by: null,
+      detail: `${previous.severity} → ${severity.severity}`,
+    });
   } else {
     sla = previous.sla as SlaClock;
-    if (previous.severity !== severity.severity) state.timeline.push({ at: now.toISOString(), event: "severity-changed", by: null, detail: `${previous.severity} → ${severity.severity}` });
+    if (previous.severity !== severity.severity)
+      state.timeline.push({
+        at: now.toISOString(),
+        event: "severity-changed",
+        by: null,
+        detail: `${previous.severity} → ${severity.severity}`,
+      });
   }
 
-  const notes = publicSafe ? ["This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository."] : [];
+  const notes = publicSafe
+    ? [
+        "This repository is public, so this issue is public too: it leaves out where the secret is and whether it works. Set `response_repository` in the policy to open such issues in a private repository.",
+      ]
+    : [];
   const labels = stateLabels(policy, severity.severity, sla, state, routing.unowned, now);
 
   const grant = isGrant(alert);
-  const [runbook, runbookSource] = grant && !system?.runbook && !policy.runbooks[cls]
-    ? [GRANT_RUNBOOK, "the default runbook for risky grants"]
-    : system?.runbook
-    ? [system.runbook, `the runbook of system ${system.name}`]
-    : policy.runbooks[cls]
-      ? [policy.runbooks[cls]!, `the policy's runbook for ${cls}`]
-      : [RUNBOOKS[cls], `the default runbook for ${cls}`];
+  const [runbook, runbookSource] =
+    grant && !system?.runbook && !policy.runbooks[cls]
+      ? [GRANT_RUNBOOK, "the default runbook for risky grants"]
+      : system?.runbook
+        ? [system.runbook, `the runbook of system ${system.name}`]
+        : policy.runbooks[cls]
+          ? [policy.runbooks[cls]!, `the policy's runbook for ${cls}`]
+          : [RUNBOOKS[cls], `the default runbook for ${cls}`];
 
   return {
     alert,

@@ -230,7 +230,7 @@ function findFrom(b: Block, s: string, from: number, limit: number, cp: boolean)
     spend((j < 0 ? s.length - from : j - from) + lit.length);
     return j >= 0 && j <= last ? j + lit.length : -1;
   }
-  for (let j = from; j <= last; ) {
+  for (let j = from; j <= last;) {
     const e = matchAt(b, s, j, cp);
     if (e >= 0) return e <= limit ? e : -1;
     j += cp && isHigh(s.charCodeAt(j)) && isLow(s.charCodeAt(j + 1)) ? 2 : 1;
@@ -257,7 +257,8 @@ export function wildcardMatches(w: Wildcard, s: string): boolean {
     let start = len - tail.units;
     if (cp) {
       start = len;
-      for (let k = 0; k < tail.points; k++) start -= start >= 2 && isLow(s.charCodeAt(start - 1)) && isHigh(s.charCodeAt(start - 2)) ? 2 : 1;
+      for (let k = 0; k < tail.points; k++)
+        start -= start >= 2 && isLow(s.charCodeAt(start - 1)) && isHigh(s.charCodeAt(start - 2)) ? 2 : 1;
       spend(tail.points);
     }
     if (start < pos || matchAt(tail, s, start, cp) !== len) return false;
@@ -305,7 +306,8 @@ export function globSegmentTest(parts: readonly WildPart[], codePoints: boolean)
   if (len === 1 && p0!.kind === "star") t.k = S_ANY;
   else if (len === 2 && p0!.kind === "star" && p1!.kind === "text") [t.k, t.a] = [S_SUFFIX, p1!.text];
   else if (len === 2 && p0!.kind === "text" && p1!.kind === "star") [t.k, t.a] = [S_PREFIX, p0!.text];
-  else if (len === 3 && p0!.kind === "text" && p1!.kind === "star" && p2!.kind === "text") [t.k, t.a, t.b] = [S_PREFIX_SUFFIX, p0!.text, p2!.text];
+  else if (len === 3 && p0!.kind === "text" && p1!.kind === "star" && p2!.kind === "text")
+    [t.k, t.a, t.b] = [S_PREFIX_SUFFIX, p0!.text, p2!.text];
   else if (len === 3 && p0!.kind === "star" && p1!.kind === "text" && p2!.kind === "star") [t.k, t.a] = [S_CONTAINS, p1!.text];
   else t.w = compileWildcard(parts, codePoints);
   return t;
@@ -353,7 +355,14 @@ function findBlock(tests: readonly SegmentTest[], from: number, to: number, segs
  * with 1 <= k, and k <= n (MODE_ANY), k < n (MODE_DIR) or k === n (MODE_EXACT)? No backtracking:
  * O(|tests| × n) segment tests (see the top of this file).
  */
-export function segmentsMatch(tests: readonly SegmentTest[], si: number, segs: readonly string[], pi: number, n: number, mode: number): boolean {
+export function segmentsMatch(
+  tests: readonly SegmentTest[],
+  si: number,
+  segs: readonly string[],
+  pi: number,
+  n: number,
+  mode: number,
+): boolean {
   const m = tests.length;
   // The first block, up to the first `**`, at pi.
   while (si < m) {
@@ -378,7 +387,7 @@ export function segmentsMatch(tests: readonly SegmentTest[], si: number, segs: r
     if (end < pi) return false;
     for (let j = 0; j < tail; j++) if (!segmentPasses(tests[last + 1 + j]!, segs[end + j]!)) return false;
   }
-  for (si++; si <= last; ) {
+  for (si++; si <= last;) {
     let to = si;
     while (tests[to]!.k !== S_GLOBSTAR) to++;
     const width = to - si;
@@ -470,7 +479,8 @@ function compileAlternative(pattern: string, nocase: boolean): Alternative {
     tests.push(t);
   }
   // picomatch: a trailing `/**` after a segment that ends with `*` (`src/*/**`) needs one more segment.
-  if (starEnded && tests.length >= 2 && tests[tests.length - 1]!.k === S_GLOBSTAR) tests.splice(tests.length - 1, 0, { k: S_ANY, a: "", b: "", w: undefined });
+  if (starEnded && tests.length >= 2 && tests[tests.length - 1]!.k === S_GLOBSTAR)
+    tests.splice(tests.length - 1, 0, { k: S_ANY, a: "", b: "", w: undefined });
   return tests;
 }
 
@@ -570,7 +580,7 @@ class BraceParser {
     const s = this.s;
     const seq: BraceNode[] = [];
     let text = "";
-    for (let i = from; i < to; ) {
+    for (let i = from; i < to;) {
       const ch = s[i]!;
       if (ch === "\\") {
         text += s.slice(i, i + 2);

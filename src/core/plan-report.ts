@@ -44,8 +44,19 @@ export function summaryMarkdown(outcomes: ChangeOutcome[], heading: string): str
   const rows = outcomes.map(({ change, status, issue, url, error }) => {
     const issueCell = issue ? (url ? link(`#${issue}`, url) : text(`${change.repo}#${issue}`)) : "—";
     const owner = change.assignees.length ? change.assignees.map(ownerMention).join(" ") : "—";
-    const what = error ? `${text(status)}: ${text(error)}` : status === "unchanged" ? "up to date" : `${text(status)}: ${text(change.action)}`;
+    const what = error
+      ? `${text(status)}: ${text(error)}`
+      : status === "unchanged"
+        ? "up to date"
+        : `${text(status)}: ${text(change.action)}`;
     return `| ${cell(inlineCode(change.key))} | ${cell(issueCell)} | ${cell(what)} | ${cell(owner)} | ${cell(fragment(change.why))} |`;
   });
-  return [`### ${heading}`, "", "| Alert | Issue | Result | Assigned | Why |", "|---|---|---|---|---|", ...(rows.length ? rows : ["| — | — | no open alerts | — | — |"]), ""].join("\n");
+  return [
+    `### ${heading}`,
+    "",
+    "| Alert | Issue | Result | Assigned | Why |",
+    "|---|---|---|---|---|",
+    ...(rows.length ? rows : ["| — | — | no open alerts | — | — |"]),
+    "",
+  ].join("\n");
 }

@@ -16,7 +16,16 @@ export type Op =
   /** Sets the secret scanning alert's assignee on GitHub (null: nobody), so the Security tab names the issue's owner. */
   | { op: "assign-alert"; repo: string; alert: number; assignee: string | null }
   /** Not a GitHub write, but a side effect all the same: dry-run and the budget apply. */
-  | { op: "page"; alertKey: string; severity: "critical" | "high" | "medium" | "low"; summary: string; url: string | null; identityClass: string; secretType: string; via?: string }
+  | {
+      op: "page";
+      alertKey: string;
+      severity: "critical" | "high" | "medium" | "low";
+      summary: string;
+      url: string | null;
+      identityClass: string;
+      secretType: string;
+      via?: string;
+    }
   /** GitHub's credential revocation (or the organisation's rotation webhook). The secret is read at that moment only. */
   | { op: "revoke"; alertKey: string; repo: string; alert: number; secretType: string; identityClass: string; issueUrl: string | null }
   | { op: "comment"; issue: number; body: string };
@@ -69,7 +78,10 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
       issue: null,
       summary: `open an issue for ${decision.alert.key}, assigned to ${who(decision)}`,
       labels: decision.labels.map(labelSpec),
-      ops: [{ op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees }, ...assignAlertOps(decision.alert, decision.routing.assignees)],
+      ops: [
+        { op: "create-issue", title: rendered.title, body: rendered.body, labels: decision.labels, assignees: decision.routing.assignees },
+        ...assignAlertOps(decision.alert, decision.routing.assignees),
+      ],
     };
   }
 
@@ -79,12 +91,26 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
   if (reopen) {
     const resolved = decodeMarker(existing.body)?.resolution;
     rendered.marker.resolution = null;
-    rendered.marker.timeline = [...rendered.marker.timeline, { at: rendered.marker.timeline.at(-1)?.at ?? decision.openedAt, event: "reopened", by: null, detail: resolved ? `alert still open after ${resolved.resolution}` : "alert open" }];
+    rendered.marker.timeline = [
+      ...rendered.marker.timeline,
+      {
+        at: rendered.marker.timeline.at(-1)?.at ?? decision.openedAt,
+        event: "reopened",
+        by: null,
+        detail: resolved ? `alert still open after ${resolved.resolution}` : "alert open",
+      },
+    ];
     rendered.body = replaceMarker(rendered.body, rendered.marker);
   }
   const body = carryCheckedBoxes(existing.body, rendered.body);
   if (body !== existing.body || rendered.title !== existing.title || reopen) {
-    ops.push({ op: "update-issue", issue: existing.number, ...(rendered.title !== existing.title ? { title: rendered.title } : {}), ...(body !== existing.body ? { body } : {}), ...(reopen ? { state: "open" as const } : {}) });
+    ops.push({
+      op: "update-issue",
+      issue: existing.number,
+      ...(rendered.title !== existing.title ? { title: rendered.title } : {}),
+      ...(body !== existing.body ? { body } : {}),
+      ...(reopen ? { state: "open" as const } : {}),
+    });
   }
   const missing = decision.labels.filter((l) => !existing.labels.includes(l));
   if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
@@ -95,9 +121,13 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
   // The alert names nobody on GitHub (an assignment that failed when the issue opened, or an issue
   // opened before nhi-steward assigned alerts): it gets the issue's owner. An alert someone
   // assigned to another person on GitHub is left alone (its `assigned` webhook moved the issue).
-  if (decision.alert.assignedTo === null && (existing.state === "open" || reopen)) ops.push(...assignAlertOps(decision.alert, decision.routing.assignees));
+  if (decision.alert.assignedTo === null && (existing.state === "open" || reopen))
+    ops.push(...assignAlertOps(decision.alert, decision.routing.assignees));
   const news = whatChanged(existing.body, rendered.marker);
-  if (reopen) news.unshift("**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.");
+  if (reopen)
+    news.unshift(
+      "**Reopened**: the secret scanning alert is still open on GitHub. Close this issue with a resolution label (`resolution:revoked`, `resolution:rotated`, `resolution:false-positive`, `resolution:used-in-tests`, `resolution:wont-fix`) or `/resolve <resolution> <comment>` once it is handled.",
+    );
   // The comment goes first: if the run dies after it, the next one says it again (at least once);
   // after the body, the news would be lost, because the marker already records the new state.
   if (news.length) ops.unshift({ op: "comment", issue: existing.number, body: news.join("\n") });
@@ -106,7 +136,9 @@ export function planChange(decision: Decision, existing: ExistingIssue | null): 
     ...base,
     action: ops.length ? "update" : "none",
     issue: existing.number,
-    summary: ops.length ? `update #${existing.number} for ${decision.alert.key}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}` : `#${existing.number} for ${decision.alert.key} is up to date`,
+    summary: ops.length
+      ? `update #${existing.number} for ${decision.alert.key}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}`
+      : `#${existing.number} for ${decision.alert.key} is up to date`,
     labels: missing.map(labelSpec),
     ops,
   };
@@ -142,7 +174,8 @@ function whatChanged(oldBody: string, next: ReturnType<typeof renderIssue>["mark
     );
   }
   if (old.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${old.severity}).`);
-  if (!old.publiclyLeaked && next.publiclyLeaked) news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
+  if (!old.publiclyLeaked && next.publiclyLeaked)
+    news.push("**The secret was found in a public source.** Treat it as compromised and revoke it now.");
   const added = next.locations.filter((l) => !old.locations.includes(l));
   if (added.length) news.push(`The secret was found in ${added.length} more location${added.length > 1 ? "s" : ""}; the issue lists them.`);
   return news;
@@ -152,7 +185,14 @@ function whatChanged(oldBody: string, next: ReturnType<typeof renderIssue>["mark
 export function afterOps(issue: ExistingIssue, ops: Op[]): ExistingIssue {
   let next: ExistingIssue = { ...issue, labels: [...issue.labels] };
   for (const op of ops) {
-    if (op.op === "update-issue") next = { ...next, ...(op.body !== undefined ? { body: op.body } : {}), ...(op.title !== undefined ? { title: op.title } : {}), ...(op.state ? { state: op.state } : {}), ...(op.assignees ? { assignees: op.assignees } : {}) };
+    if (op.op === "update-issue")
+      next = {
+        ...next,
+        ...(op.body !== undefined ? { body: op.body } : {}),
+        ...(op.title !== undefined ? { title: op.title } : {}),
+        ...(op.state ? { state: op.state } : {}),
+        ...(op.assignees ? { assignees: op.assignees } : {}),
+      };
     if (op.op === "add-labels") next.labels = [...next.labels, ...op.labels.filter((l) => !next.labels.includes(l))];
     if (op.op === "remove-label") next.labels = next.labels.filter((l) => l !== op.label);
     if (op.op === "add-assignees") next.assignees = [...(next.assignees ?? []), ...op.assignees];

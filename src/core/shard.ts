@@ -16,7 +16,9 @@ export function parseShard(text: string): Shard {
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
   if (!m || index < 1 || count < 1 || index > count || count > 256) {
-    throw new Error(`shard "${text}" is not a part of the organisation: write it as k/n with 1 ≤ k ≤ n ≤ 256, e.g. "2/4" (a matrix of 4 jobs, shard: "\${{ matrix.shard }}/4").`);
+    throw new Error(
+      `shard "${text}" is not a part of the organisation: write it as k/n with 1 ≤ k ≤ n ≤ 256, e.g. "2/4" (a matrix of 4 jobs, shard: "\${{ matrix.shard }}/4").`,
+    );
   }
   return { index, count };
 }

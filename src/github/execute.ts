@@ -79,7 +79,9 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
       continue;
     }
     if (!budget.canAfford(worstCaseCost(change))) {
-      log.warn(`${change.key}: deferred to the next run: the operations budget (${budget.max}) is spent; raise max-operations to do more per run.`);
+      log.warn(
+        `${change.key}: deferred to the next run: the operations budget (${budget.max}) is spent; raise max-operations to do more per run.`,
+      );
       results.push({ change, status: "deferred", issue: change.issue, url: null });
       continue;
     }
@@ -116,7 +118,9 @@ export async function execute(plan: Plan, port: GitHubPort, options: ExecuteOpti
       const code = typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : 0;
       if (code === 429 || (code === 403 && /secondary rate limit|rate limit exceeded/i.test(message))) {
         throttled = message;
-        log.warn(`${change.key}: GitHub asked to slow down (${code}: ${message}); this and the remaining changes wait for the next run, which resumes them.`);
+        log.warn(
+          `${change.key}: GitHub asked to slow down (${code}: ${message}); this and the remaining changes wait for the next run, which resumes them.`,
+        );
         results.push({ change, status: "deferred", issue, url });
         continue;
       }
@@ -157,7 +161,12 @@ async function apply(op: Op, repo: RepoRef, key: string, port: GitHubPort, effec
       return { wrote: true, issue: created.number, url: created.url };
     }
     case "update-issue":
-      await port.updateIssue(repo, op.issue, { ...(op.title !== undefined ? { title: op.title } : {}), ...(op.body !== undefined ? { body: op.body } : {}), ...(op.state ? { state: op.state } : {}), ...(op.assignees ? { assignees: op.assignees } : {}) });
+      await port.updateIssue(repo, op.issue, {
+        ...(op.title !== undefined ? { title: op.title } : {}),
+        ...(op.body !== undefined ? { body: op.body } : {}),
+        ...(op.state ? { state: op.state } : {}),
+        ...(op.assignees ? { assignees: op.assignees } : {}),
+      });
       return { wrote: true };
     case "add-labels":
       await port.addLabels(repo, op.issue, op.labels);

@@ -54,7 +54,13 @@ function requestLine(err: HttpErrorLike): { method: string; path: string } | nul
 
 /** GitHub's own message, first line only, clipped (it never carries the token). */
 function gitHubSaid(err: HttpErrorLike): string {
-  const text = typeof err.message === "string" ? err.message.split("\n")[0]!.replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, "").trim() : "";
+  const text =
+    typeof err.message === "string"
+      ? err.message
+          .split("\n")[0]!
+          .replace(/\s+-\s+https:\/\/docs\.github\.com\S*$/, "")
+          .trim()
+      : "";
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
 
@@ -64,7 +70,8 @@ function header(err: HttpErrorLike, name: string): string | null {
 }
 
 const NEW_TOKEN = {
-  action: "pass a current App installation token in input `token` (actions/create-github-app-token mints one per run; installation tokens expire after an hour)",
+  action:
+    "pass a current App installation token in input `token` (actions/create-github-app-token mints one per run; installation tokens expire after an hour)",
   cli: "set GITHUB_TOKEN to a current token (an App installation token expires after an hour)",
 } as const;
 
@@ -94,14 +101,16 @@ export function explainGitHubError(e: unknown, source: TokenSource): string | nu
     if (/\/secret-scanning\//.test(path) && /not accessible by integration/i.test(said)) {
       return `${what}. ${APP_TOKEN[source]}; an App token needs the permission \`secret_scanning_alerts: read\` (app.yml; write to resolve alerts).`;
     }
-    if (needs) return `${what}: the token lacks the permission \`${needs}\` (app.yml's default_permissions): grant it to the GitHub App and approve the new permissions on the installation${source === "action" ? "" : ", or use a token that has it"}.`;
+    if (needs)
+      return `${what}: the token lacks the permission \`${needs}\` (app.yml's default_permissions): grant it to the GitHub App and approve the new permissions on the installation${source === "action" ? "" : ", or use a token that has it"}.`;
     return `${what}: the token is not allowed to do this; check the GitHub App's permissions against app.yml.`;
   }
   if (err.status === 404) {
     if (/\/secret-scanning\//.test(path)) {
       return `${what}: the repository or organisation does not exist, the token cannot see it (is the GitHub App installed on it?), or secret scanning is not enabled there.`;
     }
-    if (/^\/(repos|orgs)\//.test(path)) return `${what}: it does not exist or the token cannot see it: check the name, and that the GitHub App is installed on it.`;
+    if (/^\/(repos|orgs)\//.test(path))
+      return `${what}: it does not exist or the token cannot see it: check the name, and that the GitHub App is installed on it.`;
     return null;
   }
   return null;

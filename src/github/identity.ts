@@ -15,8 +15,12 @@ export async function resolveIdentity(octokit: OctokitLike, appSlug: string | nu
   if (slug) {
     // Not quoted: a token pasted into the wrong input must not reach the log.
     if (!/^[a-z0-9][a-z0-9-]*$/i.test(slug)) {
-      const token = /^(gh[pousr]_|github_pat_)/.test(slug) ? " It looks like a token: the token goes in `token`, the app's slug in `app-slug`." : "";
-      throw new Error(`app-slug is not a GitHub App slug (letters, digits and dashes, as in github.com/apps/<slug>; the value is not shown here).${token}`);
+      const token = /^(gh[pousr]_|github_pat_)/.test(slug)
+        ? " It looks like a token: the token goes in `token`, the app's slug in `app-slug`."
+        : "";
+      throw new Error(
+        `app-slug is not a GitHub App slug (letters, digits and dashes, as in github.com/apps/<slug>; the value is not shown here).${token}`,
+      );
     }
     return appIdentity(slug);
   }
@@ -27,7 +31,10 @@ export async function resolveIdentity(octokit: OctokitLike, appSlug: string | nu
     const status = (e as { status?: unknown } | null)?.status;
     // A refused token (401) is said as such by the caller (src/github/explain-error.ts): rethrown as GitHub's error.
     if (status === 401) throw e;
-    throw new Error(`nhi-steward cannot tell which account it writes as (GET /user answered ${typeof status === "number" ? status : "an error"}), so it cannot tell its own issues from look-alikes. ${IDENTITY_HINT}`, { cause: e });
+    throw new Error(
+      `nhi-steward cannot tell which account it writes as (GET /user answered ${typeof status === "number" ? status : "an error"}), so it cannot tell its own issues from look-alikes. ${IDENTITY_HINT}`,
+      { cause: e },
+    );
   }
 }
 

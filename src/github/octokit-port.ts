@@ -14,7 +14,15 @@ import { Lru } from "../core/lru.ts";
 import { DirectoryCache } from "./directory-cache.ts";
 import { jsonPages, nextLink } from "./pages.ts";
 import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, ListedComment, RepositoryInfo } from "./port.ts";
-import { isIncomplete, issueFromState, patchStoredIssue, SINCE_MARGIN_MS, storeIssue, type StoredAlert, type SweepState } from "./sweep-state.ts";
+import {
+  isIncomplete,
+  issueFromState,
+  patchStoredIssue,
+  SINCE_MARGIN_MS,
+  storeIssue,
+  type StoredAlert,
+  type SweepState,
+} from "./sweep-state.ts";
 
 export interface PortOptions {
   /**
@@ -42,11 +50,28 @@ function status(e: unknown): number | undefined {
 /** Logins a 422 "Validation Failed" names as invalid assignees. */
 function refusedAssignees(e: unknown): string[] {
   const errors = (e as { response?: { data?: { errors?: { field?: string; value?: unknown }[] } } }).response?.data?.errors ?? [];
-  return errors.filter((x) => x.field === "assignees").flatMap((x) => (Array.isArray(x.value) ? x.value : [x.value])).map((v) => String(v).toLowerCase());
+  return errors
+    .filter((x) => x.field === "assignees")
+    .flatMap((x) => (Array.isArray(x.value) ? x.value : [x.value]))
+    .map((v) => String(v).toLowerCase());
 }
 
 /** The fields of a listed issue nhi-steward reads. */
-type ListedIssue = Pick<Endpoints["GET /repos/{owner}/{repo}/issues"]["response"]["data"][number], "number" | "state" | "title" | "body" | "labels" | "assignees" | "html_url" | "pull_request" | "created_at" | "closed_at" | "user" | "performed_via_github_app">;
+type ListedIssue = Pick<
+  Endpoints["GET /repos/{owner}/{repo}/issues"]["response"]["data"][number],
+  | "number"
+  | "state"
+  | "title"
+  | "body"
+  | "labels"
+  | "assignees"
+  | "html_url"
+  | "pull_request"
+  | "created_at"
+  | "closed_at"
+  | "user"
+  | "performed_via_github_app"
+>;
 
 const key = (repo: RepoRef) => `${repo.owner}/${repo.name}`;
 
@@ -128,8 +153,15 @@ export class OctokitPort implements GitHubPort {
   }
 
   async readSecretForRevocation(repo: RepoRef, alertNumber: number): Promise<string> {
-    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { owner: repo.owner, repo: repo.name, alert_number: alertNumber });
-    if (typeof data.secret !== "string" || !data.secret) throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber}: GitHub did not return the secret, so it cannot be revoked automatically.`);
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {
+      owner: repo.owner,
+      repo: repo.name,
+      alert_number: alertNumber,
+    });
+    if (typeof data.secret !== "string" || !data.secret)
+      throw new Error(
+        `${repo.owner}/${repo.name} alert#${alertNumber}: GitHub did not return the secret, so it cannot be revoked automatically.`,
+      );
     return data.secret;
   }
 
@@ -148,19 +180,28 @@ export class OctokitPort implements GitHubPort {
     try {
       switch (ref.kind) {
         case "issue":
-          data = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...base, issue_number: ref.number })).data;
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...base, issue_number: ref.number }))
+            .data;
           break;
         case "issue-comment":
-          data = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...base, comment_id: ref.id })).data;
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...base, comment_id: ref.id }))
+            .data;
           break;
         case "pull":
           data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...base, pull_number: ref.number })).data;
           break;
         case "pull-review":
-          data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", { ...base, pull_number: ref.number, review_id: ref.id })).data;
+          data = (
+            await this.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}", {
+              ...base,
+              pull_number: ref.number,
+              review_id: ref.id,
+            })
+          ).data;
           break;
         case "pull-review-comment":
-          data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/comments/{comment_id}", { ...base, comment_id: ref.id })).data;
+          data = (await this.octokit.request("GET /repos/{owner}/{repo}/pulls/comments/{comment_id}", { ...base, comment_id: ref.id }))
+            .data;
           break;
       }
     } catch (e) {
@@ -181,7 +222,12 @@ export class OctokitPort implements GitHubPort {
       params = { org: scope.org, hide_secret: true, per_page: 100 };
     } else {
       const info = await this.getRepository(scope.repo);
-      repository = { name: scope.repo.name, owner: { login: scope.repo.owner }, visibility: info.visibility, private: info.visibility !== "public" };
+      repository = {
+        name: scope.repo.name,
+        owner: { login: scope.repo.owner },
+        visibility: info.visibility,
+        private: info.visibility !== "public",
+      };
       route = "GET /repos/{owner}/{repo}/secret-scanning/alerts";
       params = { owner: scope.repo.owner, repo: scope.repo.name, hide_secret: true, per_page: 100 };
     }
@@ -250,7 +296,8 @@ export class OctokitPort implements GitHubPort {
     try {
       const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/properties/values", { owner: repo.owner, repo: repo.name });
       const out: Record<string, string> = {};
-      for (const p of data) if (p.value !== null && p.value !== undefined) out[p.property_name] = Array.isArray(p.value) ? p.value.join(",") : String(p.value);
+      for (const p of data)
+        if (p.value !== null && p.value !== undefined) out[p.property_name] = Array.isArray(p.value) ? p.value.join(",") : String(p.value);
       return out;
     } catch (e) {
       // Custom properties need the "Custom properties: read" permission and an organisation.
@@ -273,7 +320,10 @@ export class OctokitPort implements GitHubPort {
         ...(cached ? { headers: { "if-none-match": cached.etag } } : {}),
       });
       const data = response.data;
-      const file = Array.isArray(data) || data.type !== "file" || !("content" in data) ? null : { path, text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha, size: data.size };
+      const file =
+        Array.isArray(data) || data.type !== "file" || !("content" in data)
+          ? null
+          : { path, text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha, size: data.size };
       const etag = response.headers.etag;
       if (etag) this.files.set(cacheKey, { etag, file });
       return file;
@@ -306,7 +356,12 @@ export class OctokitPort implements GitHubPort {
 
   async isAssignable(repo: RepoRef, login: string): Promise<boolean> {
     // Most repositories list all their assignable people on one page: one request answers for all.
-    const everyone = await this.smallList(`assignees:${key(repo)}`, "GET /repos/{owner}/{repo}/assignees", repo, (u: { login: string }) => u.login);
+    const everyone = await this.smallList(
+      `assignees:${key(repo)}`,
+      "GET /repos/{owner}/{repo}/assignees",
+      repo,
+      (u: { login: string }) => u.login,
+    );
     const corrected = this.directory.peek<boolean>(`assignable:${key(repo)}:${login}`.toLowerCase());
     if (everyone && !corrected) return everyone.has(login.toLowerCase());
     return this.directory.remember(`assignable:${key(repo)}:${login}`.toLowerCase(), () =>
@@ -322,7 +377,11 @@ export class OctokitPort implements GitHubPort {
 
   async repositoryPermission(repo: RepoRef, login: string): Promise<string | null> {
     try {
-      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner: repo.owner, repo: repo.name, username: login });
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", {
+        owner: repo.owner,
+        repo: repo.name,
+        username: login,
+      });
       return data.permission;
     } catch (e) {
       if (status(e) === 404) return "none";
@@ -337,10 +396,15 @@ export class OctokitPort implements GitHubPort {
    */
   async completeIssue(repo: RepoRef, issue: ExistingIssue): Promise<ExistingIssue> {
     if (!isIncomplete(issue)) return issue;
-    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issue.number });
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issue.number,
+    });
     const full = existingFrom(data as ListedIssue);
     // The body was left out of the state, not the check: it is made again on what GitHub sends now.
-    if (!this.isRecord(repo, data as ListedIssue)) throw new Error(`${key(repo)}#${issue.number} is no longer an nhi-steward record; it is left alone.`);
+    if (!this.isRecord(repo, data as ListedIssue))
+      throw new Error(`${key(repo)}#${issue.number} is no longer an nhi-steward record; it is left alone.`);
     for (const [k, index] of this.settled) {
       if (!k.startsWith(`${key(repo)}|`)) continue;
       for (const [ik, v] of index) if (v === issue) index.set(ik, full);
@@ -376,7 +440,12 @@ export class OctokitPort implements GitHubPort {
     return { v: 1, scope, fullReadAt, alerts: { readAt: this.alertsSeen.readAt, open: [...this.alertsSeen.open.values()] }, issues };
   }
 
-  async findIssue(repo: RepoRef, issueKey: string, label: string, options: { fresh?: boolean; openOnly?: boolean } = {}): Promise<ExistingIssue | null> {
+  async findIssue(
+    repo: RepoRef,
+    issueKey: string,
+    label: string,
+    options: { fresh?: boolean; openOnly?: boolean } = {},
+  ): Promise<ExistingIssue | null> {
     const k = `${key(repo)}|${label}`;
     const known = this.issueIndex.get(k);
     const index = await this.issuesByKey(repo, label);
@@ -392,7 +461,8 @@ export class OctokitPort implements GitHubPort {
     let closed = this.closedLoaded.get(k);
     if (!closed) {
       closed = (async () => {
-        for await (const page of this.issuePages(repo, label, { state: "closed" })) for (const issue of page) this.addToIndex(repo, index, issue);
+        for await (const page of this.issuePages(repo, label, { state: "closed" }))
+          for (const issue of page) this.addToIndex(repo, index, issue);
       })();
       this.closedLoaded.set(k, closed);
       closed.catch(() => this.closedLoaded.delete(k));
@@ -411,15 +481,26 @@ export class OctokitPort implements GitHubPort {
     const readAt = this.indexReadAt.get(k);
     if (!readAt) return;
     const since = new Date(readAt - 60_000).toISOString();
-    for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
+    for await (const page of this.issuePages(repo, label, { state: "all", since }, k))
+      for (const issue of page) this.addToIndex(repo, index, issue);
   }
 
   /** Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for `refreshIndex`). */
-  private issuePages(repo: RepoRef, label: string, filter: { state: "open" | "closed" | "all"; since?: string }, indexKey?: string): AsyncIterable<ListedIssue[]> {
-    return jsonPages<ListedIssue>(this.octokit, "GET /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, labels: label, ...filter, per_page: 100 }, (headers) => {
-      const at = Date.parse(String(headers.date ?? ""));
-      if (indexKey && !Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
-    });
+  private issuePages(
+    repo: RepoRef,
+    label: string,
+    filter: { state: "open" | "closed" | "all"; since?: string },
+    indexKey?: string,
+  ): AsyncIterable<ListedIssue[]> {
+    return jsonPages<ListedIssue>(
+      this.octokit,
+      "GET /repos/{owner}/{repo}/issues",
+      { owner: repo.owner, repo: repo.name, labels: label, ...filter, per_page: 100 },
+      (headers) => {
+        const at = Date.parse(String(headers.date ?? ""));
+        if (indexKey && !Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
+      },
+    );
   }
 
   async updatedSinceLastSweep(repo: RepoRef, label: string): Promise<ReadonlySet<number> | null> {
@@ -428,18 +509,33 @@ export class OctokitPort implements GitHubPort {
   }
 
   async getIssue(repo: RepoRef, issueNumber: number): Promise<unknown> {
-    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber });
+    const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issueNumber,
+    });
     return data;
   }
 
   async listIssueCommentsSince(repo: RepoRef, since: Date): Promise<ListedComment[]> {
     const out: ListedComment[] = [];
     type Raw = { id: number; issue_url: string; body?: string | null; user?: { login?: string; type?: string } | null; created_at: string };
-    for await (const page of jsonPages<Raw>(this.octokit, "GET /repos/{owner}/{repo}/issues/comments", { owner: repo.owner, repo: repo.name, since: since.toISOString(), per_page: 100 })) {
+    for await (const page of jsonPages<Raw>(this.octokit, "GET /repos/{owner}/{repo}/issues/comments", {
+      owner: repo.owner,
+      repo: repo.name,
+      since: since.toISOString(),
+      per_page: 100,
+    })) {
       for (const c of page) {
         const issue = Number(/\/issues\/(\d+)$/.exec(c.issue_url)?.[1]);
         if (!Number.isInteger(issue)) continue;
-        out.push({ id: c.id, issue, body: c.body ?? "", user: c.user?.login ? { login: c.user.login, type: c.user.type ?? "User" } : null, createdAt: c.created_at });
+        out.push({
+          id: c.id,
+          issue,
+          body: c.body ?? "",
+          user: c.user?.login ? { login: c.user.login, type: c.user.type ?? "User" } : null,
+          createdAt: c.created_at,
+        });
       }
     }
     return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id));
@@ -450,15 +546,33 @@ export class OctokitPort implements GitHubPort {
     for await (const page of this.issuePages(repo, label, { state: "all" })) {
       for (const i of page) {
         if (i.pull_request || !this.isRecord(repo, i)) continue;
-        out.push({ number: i.number, html_url: i.html_url, title: i.title, state: i.state, created_at: i.created_at, closed_at: i.closed_at, body: i.body ?? null, labels: i.labels as IssueRecordInput["labels"], assignees: (i.assignees ?? []).map((a) => ({ login: a.login })) });
+        out.push({
+          number: i.number,
+          html_url: i.html_url,
+          title: i.title,
+          state: i.state,
+          created_at: i.created_at,
+          closed_at: i.closed_at,
+          body: i.body ?? null,
+          labels: i.labels as IssueRecordInput["labels"],
+          assignees: (i.assignees ?? []).map((a) => ({ login: a.login })),
+        });
       }
     }
     return out;
   }
 
-  async listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string; clientId?: string | null }[]> {
+  async listOrgInstallations(
+    org: string,
+  ): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string; clientId?: string | null }[]> {
     const list = await this.octokit.paginate("GET /orgs/{org}/installations", { org, per_page: 100 });
-    return list.map((i) => ({ id: i.id, slug: i.app_slug, permissions: i.permissions as Record<string, string>, selection: i.repository_selection, ...(i.client_id ? { clientId: i.client_id } : {}) }));
+    return list.map((i) => ({
+      id: i.id,
+      slug: i.app_slug,
+      permissions: i.permissions as Record<string, string>,
+      selection: i.repository_selection,
+      ...(i.client_id ? { clientId: i.client_id } : {}),
+    }));
   }
 
   async getAppOwner(slug: string): Promise<string | null> {
@@ -472,8 +586,18 @@ export class OctokitPort implements GitHubPort {
   }
 
   /** GitHub Enterprise Cloud only (`api.github.com`'s description leaves it out, hence the untyped route). */
-  async readOrgAuditLog(org: string, query: { phrase: string; after: string | null; perPage: number }): Promise<{ entries: unknown[]; next: string | null }> {
-    const res = await this.octokit.request("GET /orgs/{org}/audit-log", { org, phrase: query.phrase, include: "web", order: "asc", per_page: query.perPage, ...(query.after ? { after: query.after } : {}) });
+  async readOrgAuditLog(
+    org: string,
+    query: { phrase: string; after: string | null; perPage: number },
+  ): Promise<{ entries: unknown[]; next: string | null }> {
+    const res = await this.octokit.request("GET /orgs/{org}/audit-log", {
+      org,
+      phrase: query.phrase,
+      include: "web",
+      order: "asc",
+      per_page: query.perPage,
+      ...(query.after ? { after: query.after } : {}),
+    });
     const next = nextLink(String((res.headers as Record<string, unknown>).link ?? ""));
     return { entries: Array.isArray(res.data) ? (res.data as unknown[]) : [], next: next ? new URL(next).searchParams.get("after") : null };
   }
@@ -513,7 +637,8 @@ export class OctokitPort implements GitHubPort {
           }
           this.updatedSince.set(k, updated);
         } else {
-          for await (const page of this.issuePages(repo, label, { state: "open" }, k)) for (const issue of page) this.addToIndex(repo, index, issue);
+          for await (const page of this.issuePages(repo, label, { state: "open" }, k))
+            for (const issue of page) this.addToIndex(repo, index, issue);
         }
         this.settled.set(k, index);
         return index;
@@ -549,29 +674,53 @@ export class OctokitPort implements GitHubPort {
     if (!why) return true;
     if (this.log && !this.noticed.get(where)) {
       this.noticed.set(where, true);
-      this.log.warn(`${where} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored: nothing is closed, resolved, escalated, revoked or counted from it.`);
+      this.log.warn(
+        `${where} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored: nothing is closed, resolved, escalated, revoked or counted from it.`,
+      );
     }
     return false;
   }
 
-  async createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }> {
+  async createIssue(
+    repo: RepoRef,
+    issue: { title: string; body: string; labels: string[]; assignees: string[] },
+  ): Promise<{ number: number; url: string }> {
     // Never retried automatically: if GitHub created it but the answer was lost, a retry would open a
     // second issue. A failure here is retried by the next delivery or sweep, which finds the first.
     let data;
     try {
-      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue, request: { retries: 0 } }));
+      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", {
+        owner: repo.owner,
+        repo: repo.name,
+        ...issue,
+        request: { retries: 0 },
+      }));
     } catch (e) {
       // 422 naming assignees GitHub refuses (they lost access since we checked): open it without them.
       const refused = status(e) === 422 ? refusedAssignees(e) : [];
       if (!refused.length) throw e;
       const assignees = issue.assignees.filter((a) => !refused.includes(a.toLowerCase()));
       for (const login of refused) this.directory.set(`assignable:${key(repo)}:${login}`.toLowerCase(), false);
-      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", { owner: repo.owner, repo: repo.name, ...issue, assignees, request: { retries: 0 } }));
+      ({ data } = await this.octokit.request("POST /repos/{owner}/{repo}/issues", {
+        owner: repo.owner,
+        repo: repo.name,
+        ...issue,
+        assignees,
+        request: { retries: 0 },
+      }));
     }
     const issueKeys = markerKeys(issue.body);
     const index = this.issueIndex.get(`${key(repo)}|${issue.labels[0]}`);
     if (issueKeys.length && index) {
-      const created: ExistingIssue = { number: data.number, state: "open", title: issue.title, body: issue.body, labels: issue.labels, assignees: issue.assignees, url: data.html_url };
+      const created: ExistingIssue = {
+        number: data.number,
+        state: "open",
+        title: issue.title,
+        body: issue.body,
+        labels: issue.labels,
+        assignees: issue.assignees,
+        url: data.html_url,
+      };
       const resolved = await index;
       for (const k of issueKeys) if (!resolved.has(k)) resolved.set(k, created);
     }
@@ -580,12 +729,19 @@ export class OctokitPort implements GitHubPort {
 
   async assignAlert(repo: RepoRef, alertNumber: number, assignee: string | null): Promise<void> {
     try {
-      await this.octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { owner: repo.owner, repo: repo.name, alert_number: alertNumber, assignee });
+      await this.octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {
+        owner: repo.owner,
+        repo: repo.name,
+        alert_number: alertNumber,
+        assignee,
+      });
     } catch (e) {
       // A mirror of the issue's owner, not the response itself: an owner GitHub will not assign to
       // the alert (no access to security alerts) is logged, and the issue still names them.
       if (status(e) !== 422) throw e;
-      this.log?.warn(`${repo.owner}/${repo.name} alert#${alertNumber}: GitHub would not assign the alert to ${assignee ? `@${assignee}` : "nobody"} (${(e as Error).message}); the issue keeps its assignees.`);
+      this.log?.warn(
+        `${repo.owner}/${repo.name} alert#${alertNumber}: GitHub would not assign the alert to ${assignee ? `@${assignee}` : "nobody"} (${(e as Error).message}); the issue keeps its assignees.`,
+      );
     }
   }
 
@@ -610,8 +766,17 @@ export class OctokitPort implements GitHubPort {
     }
   }
 
-  async updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void> {
-    await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, ...patch });
+  async updateIssue(
+    repo: RepoRef,
+    issueNumber: number,
+    patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] },
+  ): Promise<void> {
+    await this.octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issueNumber,
+      ...patch,
+    });
     // Keep this run's index true to what was written: a group's new member keys find it from now on.
     for (const [k, p] of this.issueIndex) {
       if (!k.startsWith(`${key(repo)}|`)) continue;
@@ -621,14 +786,25 @@ export class OctokitPort implements GitHubPort {
       // A new object, never a mutation: callers may hold (and have decoded) the old one.
       const next: ExistingIssue = isIncomplete(prior)
         ? patchStoredIssue(prior, patch)
-        : { ...prior, ...(patch.title !== undefined ? { title: patch.title } : {}), ...(patch.body !== undefined ? { body: patch.body } : {}), ...(patch.state ? { state: patch.state } : {}), ...(patch.assignees ? { assignees: patch.assignees } : {}) };
+        : {
+            ...prior,
+            ...(patch.title !== undefined ? { title: patch.title } : {}),
+            ...(patch.body !== undefined ? { body: patch.body } : {}),
+            ...(patch.state ? { state: patch.state } : {}),
+            ...(patch.assignees ? { assignees: patch.assignees } : {}),
+          };
       for (const [ik, issue] of index) if (issue === prior) index.set(ik, next);
       for (const mk of patch.body !== undefined ? markerKeys(patch.body) : []) if (!index.has(mk)) index.set(mk, next);
     }
   }
 
   async addLabels(repo: RepoRef, issueNumber: number, labels: string[]): Promise<void> {
-    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, labels });
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issueNumber,
+      labels,
+    });
     await this.relabelIndexed(repo, issueNumber, (now) => [...now, ...labels.filter((l) => !now.includes(l))]);
   }
 
@@ -649,7 +825,12 @@ export class OctokitPort implements GitHubPort {
 
   async removeLabel(repo: RepoRef, issueNumber: number, label: string): Promise<void> {
     try {
-      await this.octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, name: label });
+      await this.octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+        owner: repo.owner,
+        repo: repo.name,
+        issue_number: issueNumber,
+        name: label,
+      });
     } catch (e) {
       if (status(e) !== 404) throw e;
     }
@@ -657,11 +838,22 @@ export class OctokitPort implements GitHubPort {
   }
 
   async addAssignees(repo: RepoRef, issueNumber: number, assignees: string[]): Promise<void> {
-    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, assignees });
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/assignees", {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issueNumber,
+      assignees,
+    });
   }
 
   async createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void> {
-    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: repo.owner, repo: repo.name, issue_number: issueNumber, body, request: { retries: 0 } });
+    await this.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issueNumber,
+      body,
+      request: { retries: 0 },
+    });
   }
 
   /**
@@ -669,7 +861,12 @@ export class OctokitPort implements GitHubPort {
    * is all of it; null when there are more pages (then each name is asked about on its own).
    * Kept in the directory cache, like team members.
    */
-  private smallList<T>(cacheKey: string, route: "GET /repos/{owner}/{repo}/assignees" | "GET /repos/{owner}/{repo}/labels", repo: RepoRef, name: (item: T) => string): Promise<Set<string> | null> {
+  private smallList<T>(
+    cacheKey: string,
+    route: "GET /repos/{owner}/{repo}/assignees" | "GET /repos/{owner}/{repo}/labels",
+    repo: RepoRef,
+    name: (item: T) => string,
+  ): Promise<Set<string> | null> {
     return this.directory.remember(cacheKey.toLowerCase(), async () => {
       const response = await this.octokit.request(route, { owner: repo.owner, repo: repo.name, per_page: 100 });
       if (nextLink(response.headers.link)) return null;
@@ -730,7 +927,12 @@ function storeAlert(repository: unknown, alert: Record<string, unknown>): Stored
   for (const field of KEPT_ALERT_FIELDS) if (field in alert) rest[field] = alert[field];
   return {
     id: `${r.owner.login}/${r.name}#${alert.number}`,
-    repository: { name: r.name, owner: { login: r.owner.login }, ...(typeof r.visibility === "string" ? { visibility: r.visibility } : {}), ...(typeof r.private === "boolean" ? { private: r.private } : {}) },
+    repository: {
+      name: r.name,
+      owner: { login: r.owner.login },
+      ...(typeof r.visibility === "string" ? { visibility: r.visibility } : {}),
+      ...(typeof r.private === "boolean" ? { private: r.private } : {}),
+    },
     alert: rest,
   };
 }
@@ -754,7 +956,10 @@ function fileInIndex(index: Map<string, ExistingIssue>, issue: ListedIssue, keys
     const prior = index.get(k);
     // A re-read of the same issue replaces it. Otherwise an open issue is the record over a closed
     // one, and among issues in the same state the oldest; later ones are duplicates.
-    const wins = !prior || prior.number === existing.number || (prior.state === existing.state ? existing.number < prior.number : existing.state === "open");
+    const wins =
+      !prior ||
+      prior.number === existing.number ||
+      (prior.state === existing.state ? existing.number < prior.number : existing.state === "open");
     if (wins) index.set(k, existing);
   }
 }

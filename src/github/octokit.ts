@@ -28,7 +28,13 @@ export interface RetryOnFailureOptions {
  * (Not carried over: the plugin's retry of a GraphQL 200 "Something went wrong"; nhi-steward uses REST.)
  */
 export function retryOnFailure(octokit: Octokit, octokitOptions: OctokitOptions): Record<string, never> {
-  const state = { enabled: true, retries: 3, retryAfterBaseValue: 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...(octokitOptions.retryOnFailure as RetryOnFailureOptions | undefined) };
+  const state = {
+    enabled: true,
+    retries: 3,
+    retryAfterBaseValue: 1000,
+    doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+    ...(octokitOptions.retryOnFailure as RetryOnFailureOptions | undefined),
+  };
   if (!state.enabled) return {};
   octokit.hook.wrap("request", async (request, options) => {
     const own = options.request as { retries?: number; signal?: AbortSignal } | undefined;
@@ -40,7 +46,8 @@ export function retryOnFailure(octokit: Octokit, octokitOptions: OctokitOptions)
         const e = error as { status?: unknown; request?: unknown };
         const status = typeof e.status === "number" ? e.status : 0;
         // Only answers (or their absence) from GitHub: `request` is set on Octokit's RequestError.
-        if (attempt >= retries || e.request === undefined || status < 400 || state.doNotRetry.includes(status) || own?.signal?.aborted) throw error;
+        if (attempt >= retries || e.request === undefined || status < 400 || state.doNotRetry.includes(status) || own?.signal?.aborted)
+          throw error;
         options.request = { ...options.request, retryCount: attempt + 1 };
         await sleep((attempt + 1) ** 2 * state.retryAfterBaseValue);
       }
@@ -80,7 +87,12 @@ export function observeRequests(octokit: Pick<Octokit, "hook">, observe: (outcom
   });
   octokit.hook.error("request", (error, options) => {
     const e = error as { status?: unknown; response?: { headers?: RequestOutcome["headers"] } };
-    safely({ method: options.method, url: options.url, status: typeof e.status === "number" && e.status > 0 ? e.status : null, headers: e.response?.headers ?? {} });
+    safely({
+      method: options.method,
+      url: options.url,
+      status: typeof e.status === "number" && e.status > 0 ? e.status : null,
+      headers: e.response?.headers ?? {},
+    });
     throw error;
   });
 }
@@ -91,7 +103,14 @@ export function observeRequests(octokit: Pick<Octokit, "hook">, observe: (outcom
  * loopback (the sandbox of `nhi-steward simulate` and the tests: GitHub.com and GHES never are), where
  * spacing writes ≥ 1 s apart only makes the demo wait.
  */
-export function createOctokit(options: { token: string; baseUrl?: string; log: Logger; userAgent?: string; pace?: boolean; onRequest?: (outcome: RequestOutcome) => void }): OctokitLike {
+export function createOctokit(options: {
+  token: string;
+  baseUrl?: string;
+  log: Logger;
+  userAgent?: string;
+  pace?: boolean;
+  onRequest?: (outcome: RequestOutcome) => void;
+}): OctokitLike {
   const { log } = options;
   const baseUrl = options.baseUrl ?? "https://api.github.com";
   const octokit = new ActionOctokit({
@@ -103,11 +122,15 @@ export function createOctokit(options: { token: string; baseUrl?: string; log: L
       onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         // The audit log has its own limit (1,750 queries an hour); its reader stops and the next sweep resumes.
         if (/\/audit-log\b/.test(request.url)) return false;
-        log.warn(`GitHub rate limit reached on ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`);
+        log.warn(
+          `GitHub rate limit reached on ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`,
+        );
         return retryCount < 2;
       },
       onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-        log.warn(`GitHub secondary rate limit on ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`);
+        log.warn(
+          `GitHub secondary rate limit on ${request.method} ${request.url}; ${retryCount < 2 ? `retrying in ${retryAfter}s` : "giving up"}.`,
+        );
         return retryCount < 2;
       },
     },

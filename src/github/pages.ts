@@ -14,7 +14,12 @@ export function nextLink(link: string | undefined): string | null {
  * no such integers. Requests still go through the Octokit (auth, retries, throttling); pages
  * follow GitHub's `Link` header like `octokit.paginate`.
  */
-export async function* jsonPages<T>(octokit: OctokitLike, route: string, params: Record<string, unknown>, onFirstResponse?: (headers: Record<string, string | number | undefined>) => void): AsyncIterable<T[]> {
+export async function* jsonPages<T>(
+  octokit: OctokitLike,
+  route: string,
+  params: Record<string, unknown>,
+  onFirstResponse?: (headers: Record<string, string | number | undefined>) => void,
+): AsyncIterable<T[]> {
   const raw = { request: { parseSuccessResponseBody: false } };
   let response = await octokit.request(route, { ...params, ...raw });
   onFirstResponse?.(response.headers as Record<string, string | number | undefined>);

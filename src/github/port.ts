@@ -116,7 +116,9 @@ export interface GitHubPort {
   /** Every issue with `label` (open and closed) with its dates, for metrics: one paginated read per 100 issues. */
   listIssueRecords(repo: RepoRef, label: string): Promise<IssueRecordInput[]>;
   /** App installations on an organisation: app slug, permissions, repository selection, client ID. */
-  listOrgInstallations(org: string): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string; clientId?: string | null }[]>;
+  listOrgInstallations(
+    org: string,
+  ): Promise<{ id: number; slug: string; permissions: Record<string, string>; selection: string; clientId?: string | null }[]>;
   /** The login of the account that owns (publishes) a GitHub App; null when the app cannot be read. */
   getAppOwner(slug: string): Promise<string | null>;
   /**
@@ -128,8 +130,15 @@ export interface GitHubPort {
   /** The repositories of an organisation the token can see. */
   listOrgRepositories(org: string): Promise<RepoRef[]>;
 
-  createIssue(repo: RepoRef, issue: { title: string; body: string; labels: string[]; assignees: string[] }): Promise<{ number: number; url: string }>;
-  updateIssue(repo: RepoRef, issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): Promise<void>;
+  createIssue(
+    repo: RepoRef,
+    issue: { title: string; body: string; labels: string[]; assignees: string[] },
+  ): Promise<{ number: number; url: string }>;
+  updateIssue(
+    repo: RepoRef,
+    issueNumber: number,
+    patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] },
+  ): Promise<void>;
   /** Resolves a secret scanning alert (GitHub resolution names: revoked, false_positive, used_in_tests, wont_fix). */
   resolveAlert(repo: RepoRef, alertNumber: number, resolution: string, comment: string): Promise<void>;
   /** Sets a secret scanning alert's assignee (`PATCH …/secret-scanning/alerts/{n}` with `assignee`); null unassigns. */

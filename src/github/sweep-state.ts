@@ -73,7 +73,14 @@ const markers = new WeakMap<StoredIssue, Marker | null>();
  * throws, so nothing can be written from a body that was not read.
  */
 export function issueFromState(stored: StoredIssue, state: "open" | "closed" = "open"): ExistingIssue {
-  const issue = { number: stored.number, state, title: stored.title, labels: [...stored.labels], assignees: [...stored.assignees], ...(stored.url ? { url: stored.url } : {}) } as ExistingIssue;
+  const issue = {
+    number: stored.number,
+    state,
+    title: stored.title,
+    labels: [...stored.labels],
+    assignees: [...stored.assignees],
+    ...(stored.url ? { url: stored.url } : {}),
+  } as ExistingIssue;
   Object.defineProperty(issue, "body", {
     enumerable: true,
     get() {
@@ -96,25 +103,48 @@ export function storedMarker(issue: ExistingIssue): Marker | null | undefined {
 }
 
 /** The same issue after a write of title, state or assignees (a body makes it complete). */
-export function patchStoredIssue(issue: ExistingIssue, patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] }): ExistingIssue {
+export function patchStoredIssue(
+  issue: ExistingIssue,
+  patch: { title?: string; body?: string; state?: "open" | "closed"; assignees?: string[] },
+): ExistingIssue {
   const stored = storedOf.get(issue)!;
   if (patch.body !== undefined) {
-    return { number: issue.number, state: patch.state ?? issue.state, title: patch.title ?? issue.title, body: patch.body, labels: issue.labels, assignees: patch.assignees ?? issue.assignees ?? [], ...(issue.url ? { url: issue.url } : {}) };
+    return {
+      number: issue.number,
+      state: patch.state ?? issue.state,
+      title: patch.title ?? issue.title,
+      body: patch.body,
+      labels: issue.labels,
+      assignees: patch.assignees ?? issue.assignees ?? [],
+      ...(issue.url ? { url: issue.url } : {}),
+    };
   }
-  return issueFromState({ ...stored, title: patch.title ?? issue.title, assignees: patch.assignees ?? issue.assignees ?? [], labels: issue.labels }, patch.state ?? issue.state);
+  return issueFromState(
+    { ...stored, title: patch.title ?? issue.title, assignees: patch.assignees ?? issue.assignees ?? [], labels: issue.labels },
+    patch.state ?? issue.state,
+  );
 }
 
 /** What the state keeps of an open issue; null for one it cannot keep (a group issue: its body is its checklist). */
 export function storeIssue(issue: ExistingIssue): StoredIssue | null {
   const known = storedOf.get(issue);
   // Unchanged, the same record (so a file store writes back the line it read).
-  if (known && known.title === issue.title && sameList(known.labels, issue.labels) && sameList(known.assignees, issue.assignees ?? [])) return known;
+  if (known && known.title === issue.title && sameList(known.labels, issue.labels) && sameList(known.assignees, issue.assignees ?? []))
+    return known;
   if (known) return { ...known, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [] };
   const text = markerText(issue.body);
   if (text === null || text.includes('"group":{')) return null;
   // A copy: the matched text would otherwise keep the whole body alive as long as the state lives.
   const marker = JSON.parse(JSON.stringify(text)) as string;
-  return { number: issue.number, title: issue.title, labels: issue.labels, assignees: issue.assignees ?? [], ...(issue.url ? { url: issue.url } : {}), keys: markerKeys(issue.body), marker };
+  return {
+    number: issue.number,
+    title: issue.title,
+    labels: issue.labels,
+    assignees: issue.assignees ?? [],
+    ...(issue.url ? { url: issue.url } : {}),
+    keys: markerKeys(issue.body),
+    marker,
+  };
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -128,15 +158,22 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
 export function usableSweepState(raw: unknown, scope: string, now: Date): { state: SweepState | null; reason: string | null } {
   if (raw === null || raw === undefined) return { state: null, reason: "no state from an earlier sweep" };
   const s = raw as Partial<SweepState>;
-  if (typeof s !== "object" || s.v !== SWEEP_STATE_VERSION) return { state: null, reason: `the state is not a version ${SWEEP_STATE_VERSION} sweep state` };
+  if (typeof s !== "object" || s.v !== SWEEP_STATE_VERSION)
+    return { state: null, reason: `the state is not a version ${SWEEP_STATE_VERSION} sweep state` };
   if (s.scope !== scope) return { state: null, reason: `the state is of ${String(s.scope)}, this sweep is of ${scope}` };
   const full = Date.parse(String(s.fullReadAt));
   if (Number.isNaN(full)) return { state: null, reason: "the state has no valid fullReadAt" };
-  if (now.getTime() - full > FULL_READ_EVERY_MS) return { state: null, reason: `everything was last read at ${s.fullReadAt}, more than a day ago` };
+  if (now.getTime() - full > FULL_READ_EVERY_MS)
+    return { state: null, reason: `everything was last read at ${s.fullReadAt}, more than a day ago` };
   // Times are GitHub's, `now` is ours: a little skew is normal, a state from the future is not.
-  const future = [full, ...(s.alerts ? [Date.parse(s.alerts.readAt)] : []), ...Object.values(s.issues ?? {}).map((p) => Date.parse(String(p?.readAt)))].some((t) => t > now.getTime() + MAX_SKEW_MS);
+  const future = [
+    full,
+    ...(s.alerts ? [Date.parse(s.alerts.readAt)] : []),
+    ...Object.values(s.issues ?? {}).map((p) => Date.parse(String(p?.readAt))),
+  ].some((t) => t > now.getTime() + MAX_SKEW_MS);
   if (future) return { state: null, reason: "the state was read later than now (clocks disagree)" };
-  if (typeof s.issues !== "object" || s.issues === null || (s.alerts !== null && !isAlertPart(s.alerts))) return { state: null, reason: "the state is malformed" };
+  if (typeof s.issues !== "object" || s.issues === null || (s.alerts !== null && !isAlertPart(s.alerts)))
+    return { state: null, reason: "the state is malformed" };
   for (const part of Object.values(s.issues)) if (!isIssuePart(part)) return { state: null, reason: "the state is malformed" };
   return { state: s as SweepState, reason: null };
 }
@@ -145,7 +182,19 @@ const isTime = (v: unknown) => typeof v === "string" && !Number.isNaN(Date.parse
 
 function isAlertPart(part: unknown): boolean {
   const p = part as SweepState["alerts"];
-  return !!p && isTime(p.readAt) && Array.isArray(p.open) && p.open.every((a) => typeof a?.id === "string" && typeof a.repository?.name === "string" && typeof a.repository.owner?.login === "string" && typeof a.alert === "object" && a.alert !== null);
+  return (
+    !!p &&
+    isTime(p.readAt) &&
+    Array.isArray(p.open) &&
+    p.open.every(
+      (a) =>
+        typeof a?.id === "string" &&
+        typeof a.repository?.name === "string" &&
+        typeof a.repository.owner?.login === "string" &&
+        typeof a.alert === "object" &&
+        a.alert !== null,
+    )
+  );
 }
 
 function isIssuePart(part: unknown): boolean {
@@ -154,7 +203,15 @@ function isIssuePart(part: unknown): boolean {
     !!p &&
     isTime(p.readAt) &&
     Array.isArray(p.open) &&
-    p.open.every((i) => Number.isInteger(i?.number) && typeof i.title === "string" && typeof i.marker === "string" && Array.isArray(i.keys) && Array.isArray(i.labels) && Array.isArray(i.assignees))
+    p.open.every(
+      (i) =>
+        Number.isInteger(i?.number) &&
+        typeof i.title === "string" &&
+        typeof i.marker === "string" &&
+        Array.isArray(i.keys) &&
+        Array.isArray(i.labels) &&
+        Array.isArray(i.assignees),
+    )
   );
 }
 
@@ -204,7 +261,11 @@ export function fileStateStore(path: string): SweepStateStore {
 /** The line each record was read from (see fileStateStore). */
 const lineOf = new WeakMap<object, string>();
 
-type Line = { v: number; scope: string; fullReadAt: string; alertsReadAt: string | null } | { alert: StoredAlert } | { repo: string; readAt: string } | { issue: StoredIssue };
+type Line =
+  | { v: number; scope: string; fullReadAt: string; alertsReadAt: string | null }
+  | { alert: StoredAlert }
+  | { repo: string; readAt: string }
+  | { issue: StoredIssue };
 
 function parseStateLines(bytes: Buffer): SweepState {
   let head: SweepState | null = null;
@@ -217,8 +278,15 @@ function parseStateLines(bytes: Buffer): SweepState {
     if (!text) continue;
     const line = JSON.parse(text) as Line;
     if (!head) {
-      if (!("v" in line) || typeof line.scope !== "string" || typeof line.fullReadAt !== "string") throw new Error("its first line is not the head of a sweep state");
-      head = { v: line.v as typeof SWEEP_STATE_VERSION, scope: line.scope, fullReadAt: line.fullReadAt, alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null, issues: {} };
+      if (!("v" in line) || typeof line.scope !== "string" || typeof line.fullReadAt !== "string")
+        throw new Error("its first line is not the head of a sweep state");
+      head = {
+        v: line.v as typeof SWEEP_STATE_VERSION,
+        scope: line.scope,
+        fullReadAt: line.fullReadAt,
+        alerts: line.alertsReadAt ? { readAt: line.alertsReadAt, open: [] } : null,
+        issues: {},
+      };
     } else if ("alert" in line) {
       if (!head.alerts) throw new Error("an alert line without an alert list");
       head.alerts.open.push(line.alert);
@@ -279,13 +347,21 @@ export async function loadSweepState(store: SweepStateStore, scope: string, now:
     return null;
   }
   const { state, reason } = usableSweepState(raw, scope, now);
-  if (state) log.info(`sweep state: reading only what changed since the last sweep (${state.alerts?.readAt ?? "issues only"}; everything was last read at ${state.fullReadAt}).`);
+  if (state)
+    log.info(
+      `sweep state: reading only what changed since the last sweep (${state.alerts?.readAt ?? "issues only"}; everything was last read at ${state.fullReadAt}).`,
+    );
   else log.info(`sweep state: ${reason}; this sweep reads everything.`);
   return state;
 }
 
 /** Keeps what this sweep read for the next one. A failure to save costs the next sweep a full read, nothing else. */
-export async function saveSweepState(store: SweepStateStore, port: { nextSweepState(scope: string): SweepState | null }, scope: string, log: Logger): Promise<void> {
+export async function saveSweepState(
+  store: SweepStateStore,
+  port: { nextSweepState(scope: string): SweepState | null },
+  scope: string,
+  log: Logger,
+): Promise<void> {
   const next = port.nextSweepState(scope);
   if (!next) {
     log.warn("sweep state: the alert list was not read to its end, so no state is kept; the next sweep reads everything.");

@@ -33,13 +33,32 @@ function readInventory(body: string): InventoryState | null {
 
 function auditLine(audit: AuditLogState | null): string[] {
   if (!audit) return [];
-  if (audit.unavailable) return [`Audit log (Enterprise Cloud): unavailable here (${text(audit.unavailable.reason)}); checked ${text(audit.unavailable.checkedAt)}, checked again daily.`, ""];
-  return [`Audit log (Enterprise Cloud): read up to ${audit.since}${audit.resume ? "; more to read, the next sweep continues" : ""}. OAuth app approvals, SSO credential authorizations, token grants and installations the policy calls risky open a response issue.`, ""];
+  if (audit.unavailable)
+    return [
+      `Audit log (Enterprise Cloud): unavailable here (${text(audit.unavailable.reason)}); checked ${text(audit.unavailable.checkedAt)}, checked again daily.`,
+      "",
+    ];
+  return [
+    `Audit log (Enterprise Cloud): read up to ${audit.since}${audit.resume ? "; more to read, the next sweep continues" : ""}. OAuth app approvals, SSO credential authorizations, token grants and installations the policy calls risky open a response issue.`,
+    "",
+  ];
 }
 
 function inventoryBody(org: string, apps: InstalledApp[], audit: AuditLogState | null): string {
-  const rows = apps.map((a) => `| ${cell(text(a.slug))} | ${a.id} | ${cell(text(a.selection))} | ${cell(text(Object.entries(a.permissions).map(([k, v]) => `${k}: ${v}`).join(", ")))} |`);
-  const state = JSON.stringify({ apps: Object.fromEntries(apps.map((a) => [String(a.id), a])), ...(audit ? { auditLog: audit } : {}) }).replace(/--/g, "-\\u002d");
+  const rows = apps.map(
+    (a) =>
+      `| ${cell(text(a.slug))} | ${a.id} | ${cell(text(a.selection))} | ${cell(
+        text(
+          Object.entries(a.permissions)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(", "),
+        ),
+      )} |`,
+  );
+  const state = JSON.stringify({
+    apps: Object.fromEntries(apps.map((a) => [String(a.id), a])),
+    ...(audit ? { auditLog: audit } : {}),
+  }).replace(/--/g, "-\\u002d");
   return [
     `App installations in **${org}** as nhi-steward last saw them. A new installation, or a permission increase the policy calls risky (\`app_access\`), opens a response issue.`,
     "",
@@ -77,7 +96,10 @@ export async function planAppAccess(run: Run, org: string): Promise<Change[]> {
   if (known) {
     for (const app of apps) {
       const gained = riskyIncrease(known[String(app.id)], app, policy);
-      if (gained.length) changes.push(await planAlert(run, alertFromInstallation(org, known[String(app.id)], app, gained, home, await publisherOf(run, app.slug))));
+      if (gained.length)
+        changes.push(
+          await planAlert(run, alertFromInstallation(org, known[String(app.id)], app, gained, home, await publisherOf(run, app.slug))),
+        );
     }
   } else {
     log.info(`${org}: recording the baseline of ${apps.length} app installation(s); later changes are compared with it.`);
@@ -89,8 +111,22 @@ export async function planAppAccess(run: Run, org: string): Promise<Change[]> {
   changes.push(...audit.changes);
   const body = inventoryBody(org, apps, audit.state);
   const base = { key, repo: `${home.owner}/${home.name}`, assignees: [], why: "app inventory", issue: existing?.number ?? null };
-  if (!existing) changes.push({ ...base, action: "open", summary: `record the app inventory of ${org}`, labels: [LABELS.inventory], ops: [{ op: "create-issue", title: `nhi-steward app inventory: ${org}`, body, labels: [LABELS.inventory.name], assignees: [] }] });
-  else if (existing.body !== body) changes.push({ ...base, action: "update", summary: `update the app inventory of ${org}`, labels: [], ops: [{ op: "update-issue", issue: existing.number, body }] });
+  if (!existing)
+    changes.push({
+      ...base,
+      action: "open",
+      summary: `record the app inventory of ${org}`,
+      labels: [LABELS.inventory],
+      ops: [{ op: "create-issue", title: `nhi-steward app inventory: ${org}`, body, labels: [LABELS.inventory.name], assignees: [] }],
+    });
+  else if (existing.body !== body)
+    changes.push({
+      ...base,
+      action: "update",
+      summary: `update the app inventory of ${org}`,
+      labels: [],
+      ops: [{ op: "update-issue", issue: existing.number, body }],
+    });
   return changes;
 }
 

@@ -1,4 +1,13 @@
-import { alertFromAuditEntry, auditAliases, auditEntryRisks, auditKey, auditPhrase, parseAuditEntry, type AuditEntry, type AuditLogState } from "../core/alert/audit-log.ts";
+import {
+  alertFromAuditEntry,
+  auditAliases,
+  auditEntryRisks,
+  auditKey,
+  auditPhrase,
+  parseAuditEntry,
+  type AuditEntry,
+  type AuditLogState,
+} from "../core/alert/audit-log.ts";
 import type { RepoRef } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import type { Change } from "../core/plan.ts";
@@ -38,7 +47,11 @@ function errorStatus(e: unknown): number {
 function rateLimited(e: unknown): boolean {
   const status = errorStatus(e);
   const headers = (e as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
-  return status === 429 || (status === 403 && (/rate limit/i.test((e as Error).message) || headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined));
+  return (
+    status === 429 ||
+    (status === 403 &&
+      (/rate limit/i.test((e as Error).message) || headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined))
+  );
 }
 
 /**
@@ -55,7 +68,9 @@ export async function planAuditLog(run: Run, org: string, ctx: AuditContext): Pr
   const now = clock.now();
   const state: AuditLogState = ctx.state ?? { since: now.toISOString(), seen: {}, resume: null, unavailable: null, pending: [] };
   if (state.unavailable && now.getTime() - Date.parse(state.unavailable.checkedAt) < AUDIT_REPROBE_MS) {
-    log.debug(`${org}: the audit log is unavailable (${state.unavailable.reason}); checked ${state.unavailable.checkedAt}, next check a day later.`);
+    log.debug(
+      `${org}: the audit log is unavailable (${state.unavailable.reason}); checked ${state.unavailable.checkedAt}, next check a day later.`,
+    );
     return { changes: [], state };
   }
 
@@ -96,21 +111,28 @@ export async function planAuditLog(run: Run, org: string, ctx: AuditContext): Pr
   let unavailable = state.unavailable;
   const phrase = resume?.phrase ?? auditPhrase(new Date(Date.parse(state.since) - OVERLAP_MS).toISOString());
   let after = resume?.after ?? null;
-  for (let pages = 0; ; ) {
+  for (let pages = 0; ;) {
     let page;
     try {
       page = await github.readOrgAuditLog(org, { phrase, after, perPage: AUDIT_PER_PAGE });
     } catch (e) {
       const status = errorStatus(e);
       if (status === 404 || (status === 403 && !rateLimited(e))) {
-        const reason = status === 404 ? "GitHub answers 404: the organisation audit log API needs GitHub Enterprise Cloud" : `GitHub answers 403 (${(e as Error).message}): the app needs the organization permission Administration (read)`;
+        const reason =
+          status === 404
+            ? "GitHub answers 404: the organisation audit log API needs GitHub Enterprise Cloud"
+            : `GitHub answers 403 (${(e as Error).message}): the app needs the organization permission Administration (read)`;
         if (!state.unavailable) {
-          log.info(`${org}: the audit log source is unavailable on this ${status === 404 ? "plan" : "installation"} (${reason}); OAuth app approvals, SSO credential authorizations and token grants are not read from it. nhi-steward checks again once a day and logs only when it becomes available.`);
+          log.info(
+            `${org}: the audit log source is unavailable on this ${status === 404 ? "plan" : "installation"} (${reason}); OAuth app approvals, SSO credential authorizations and token grants are not read from it. nhi-steward checks again once a day and logs only when it becomes available.`,
+          );
         }
         unavailable = { reason, checkedAt: now.toISOString() };
       } else {
         if (after) resume = { phrase, after };
-        log.warn(`${org}: reading the audit log stopped after ${pages} page(s): ${rateLimited(e) ? "its rate limit was reached" : "GitHub failed"} (${status || "no status"}: ${(e as Error).message}). The next sweep resumes from the saved cursor.`);
+        log.warn(
+          `${org}: reading the audit log stopped after ${pages} page(s): ${rateLimited(e) ? "its rate limit was reached" : "GitHub failed"} (${status || "no status"}: ${(e as Error).message}). The next sweep resumes from the saved cursor.`,
+        );
       }
       break;
     }
@@ -122,7 +144,9 @@ export async function planAuditLog(run: Run, org: string, ctx: AuditContext): Pr
     for (const raw of page.entries) {
       const e = parseAuditEntry(raw);
       if (!e) {
-        log.warn(`${org}: skipped an audit log entry that is not one of the four grant actions or has no id or time (action ${JSON.stringify((raw as { action?: unknown } | null)?.action ?? null)}).`);
+        log.warn(
+          `${org}: skipped an audit log entry that is not one of the four grant actions or has no id or time (action ${JSON.stringify((raw as { action?: unknown } | null)?.action ?? null)}).`,
+        );
         continue;
       }
       if (seen[e.id]) continue;
@@ -137,7 +161,9 @@ export async function planAuditLog(run: Run, org: string, ctx: AuditContext): Pr
     after = page.next;
     resume = { phrase, after };
     if (pages >= AUDIT_PAGES_PER_SWEEP) {
-      log.info(`${org}: read ${pages} audit log page(s), the most one sweep reads (the audit log API allows 1,750 queries an hour); the next sweep continues.`);
+      log.info(
+        `${org}: read ${pages} audit log page(s), the most one sweep reads (the audit log API allows 1,750 queries an hour); the next sweep continues.`,
+      );
       break;
     }
   }
@@ -147,6 +173,9 @@ export async function planAuditLog(run: Run, org: string, ctx: AuditContext): Pr
     .filter(([, at]) => at >= keepFrom)
     .sort((a, b) => (a[1] < b[1] ? 1 : -1))
     .slice(0, MAX_SEEN);
-  if (pending.length > MAX_PENDING) log.warn(`${org}: ${pending.length} risky audit log entries are waiting for their issues; only the newest ${MAX_PENDING} are kept for the next sweep to check (raise max-operations so each sweep can open them).`);
+  if (pending.length > MAX_PENDING)
+    log.warn(
+      `${org}: ${pending.length} risky audit log entries are waiting for their issues; only the newest ${MAX_PENDING} are kept for the next sweep to check (raise max-operations so each sweep can open them).`,
+    );
   return { changes, state: { since, seen: Object.fromEntries(kept), resume, unavailable, pending: pending.slice(-MAX_PENDING) } };
 }

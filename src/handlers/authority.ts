@@ -21,7 +21,13 @@ async function membersOf(run: Run, teams: string[]): Promise<string[]> {
  * word on the right to dismiss, only when the act would accept a risk) and applies the one rule
  * (src/core/authority.ts). Owners are the marker's routed owners, never whoever is assigned now.
  */
-export async function authorizeAct(run: Run, marker: Marker, policy: Policy, actor: string, act: Act): Promise<{ ok: true; bySecurity: boolean } | { ok: false; reply: string }> {
+export async function authorizeAct(
+  run: Run,
+  marker: Marker,
+  policy: Policy,
+  actor: string,
+  act: Act,
+): Promise<{ ok: true; bySecurity: boolean } | { ok: false; reply: string }> {
   const mentions = marker.routing.mentions;
   const ownerTeams = mentions.filter((m) => m.includes("/"));
   const owners = [...marker.routing.assignees, ...mentions.filter((m) => !m.includes("/")).map((m) => m.replace(/^@/, ""))];
@@ -29,10 +35,26 @@ export async function authorizeAct(run: Run, marker: Marker, policy: Policy, act
   const securityTeamMembers = securityTeam ? await membersOf(run, [securityTeam]) : [];
   const githubAlert = marker.group !== null || isGitHubAlert(marker.key);
   const resolution = act.kind === "resolve" ? act.resolution : act.kind === "approve" ? act.resolution : null;
-  const approvalRequired = act.kind === "resolve" && resolution !== null && policy.commands.approval_required.includes(resolution as never) && !securityTeamMembers.some((m) => m.toLowerCase() === actor.toLowerCase());
+  const approvalRequired =
+    act.kind === "resolve" &&
+    resolution !== null &&
+    policy.commands.approval_required.includes(resolution as never) &&
+    !securityTeamMembers.some((m) => m.toLowerCase() === actor.toLowerCase());
   let mayDismiss: boolean | null = null;
-  if (needsDismissRight(act, githubAlert, approvalRequired)) mayDismiss = await mayDismissAlert(run, marker.group?.repo ?? marker.repo, actor, policy);
-  const standing: Standing = { actor, owners, ownerTeams, ownerTeamMembers: await membersOf(run, ownerTeams), securityTeam, securityTeamMembers, githubAlert, mayDismiss, approvalRequired, repo: marker.repo };
+  if (needsDismissRight(act, githubAlert, approvalRequired))
+    mayDismiss = await mayDismissAlert(run, marker.group?.repo ?? marker.repo, actor, policy);
+  const standing: Standing = {
+    actor,
+    owners,
+    ownerTeams,
+    ownerTeamMembers: await membersOf(run, ownerTeams),
+    securityTeam,
+    securityTeamMembers,
+    githubAlert,
+    mayDismiss,
+    approvalRequired,
+    repo: marker.repo,
+  };
   const verdict = authorize(act, standing);
   if (!verdict.ok) run.deps.log.info(`${marker.key}: @${actor} may not ${act.kind}${resolution ? ` ${resolution}` : ""}; refused.`);
   return verdict.ok ? { ok: true, bySecurity: securityTeamMembers.some((m) => m.toLowerCase() === actor.toLowerCase()) } : verdict;

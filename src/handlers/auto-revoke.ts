@@ -35,7 +35,11 @@ function lastEvent(m: Marker, event: Marker["timeline"][number]["event"]): strin
  * lapsed long enough ago (or someone asked); the alert is still open and the secret active or
  * unknown (re-read now); the issue is not snoozed; per-run and per-day limits; dry-run plans only.
  */
-export async function planRevocations(run: Run, candidates: RevocationCandidate[], supports: (c: RevocationCandidate) => boolean): Promise<Change[]> {
+export async function planRevocations(
+  run: Run,
+  candidates: RevocationCandidate[],
+  supports: (c: RevocationCandidate) => boolean,
+): Promise<Change[]> {
   const { clock, github, log } = run.deps;
   const now = clock.now();
   const changes: Change[] = [];
@@ -51,7 +55,10 @@ export async function planRevocations(run: Run, candidates: RevocationCandidate[
     const requested = c.requested || (requestedAt !== null && (failedAt === null || failedAt < requestedAt));
     const due = allowed !== null && now.getTime() >= new Date(m.sla.remediateBy).getTime() + allowed.after;
     if (!due && !(requested && allowed)) {
-      if (requested && !allowed) log.info(`${where}: revocation was requested, but the policy does not allow automatic revocation for ${m.identityClass}; nothing done.`);
+      if (requested && !allowed)
+        log.info(
+          `${where}: revocation was requested, but the policy does not allow automatic revocation for ${m.identityClass}; nothing done.`,
+        );
       continue;
     }
     if (m.snooze && new Date(m.snooze.until) > now) {
@@ -92,7 +99,17 @@ export async function planRevocations(run: Run, candidates: RevocationCandidate[
       assignees: [],
       why: m.routing.why,
       labels: [],
-      ops: [{ op: "revoke", alertKey: m.key, repo: m.repo, alert: m.alert, secretType: m.secretType, identityClass: m.identityClass, issueUrl: c.issue.url ?? null }],
+      ops: [
+        {
+          op: "revoke",
+          alertKey: m.key,
+          repo: m.repo,
+          alert: m.alert,
+          secretType: m.secretType,
+          identityClass: m.identityClass,
+          issueUrl: c.issue.url ?? null,
+        },
+      ],
     });
   }
   return changes;
@@ -107,14 +124,58 @@ export function planAfterRevocation(run: Run, c: RevocationCandidate, report: Ex
   const m = c.marker;
   if (result.status === "applied") {
     const method = "credentials revocation";
-    const after: Marker = { ...m, autoRevoked: { at, method }, timeline: [...m.timeline, { at, event: "auto-revoked", by: "nhi-steward", detail: method }] };
-    return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now, [
-      { op: "resolve-alert", repo: m.repo, alert: m.alert, resolution: "revoked", comment: `Revoked automatically by nhi-steward after the SLA lapsed (${c.issue.url ?? `#${c.issue.number}`})` },
-      { op: "comment", issue: c.issue.number, body: `**Revoked automatically** at ${at} (the remediate deadline was ${m.sla?.remediateBy}). The alert is resolved as revoked. Check what depended on this credential (see “What usually breaks” above), then close this issue with \`/resolve revoked\`.` },
-    ], `record the revocation of ${m.key}`);
+    const after: Marker = {
+      ...m,
+      autoRevoked: { at, method },
+      timeline: [...m.timeline, { at, event: "auto-revoked", by: "nhi-steward", detail: method }],
+    };
+    return planStateChange(
+      c.issueRepo,
+      c.issue,
+      m,
+      after,
+      c.policy,
+      now,
+      [
+        {
+          op: "resolve-alert",
+          repo: m.repo,
+          alert: m.alert,
+          resolution: "revoked",
+          comment: `Revoked automatically by nhi-steward after the SLA lapsed (${c.issue.url ?? `#${c.issue.number}`})`,
+        },
+        {
+          op: "comment",
+          issue: c.issue.number,
+          body: `**Revoked automatically** at ${at} (the remediate deadline was ${m.sla?.remediateBy}). The alert is resolved as revoked. Check what depended on this credential (see “What usually breaks” above), then close this issue with \`/resolve revoked\`.`,
+        },
+      ],
+      `record the revocation of ${m.key}`,
+    );
   }
   const error = result.error ?? "unknown error";
-  const after: Marker = { ...m, escalation: { level: m.escalation.level + 1, at }, timeline: [...m.timeline, { at, event: "revocation-failed", by: "nhi-steward", detail: error }] };
-  const who = [...m.routing.assignees.map((a) => `@${a}`), ...m.routing.mentions, c.policy.escalation.incident_commander ?? ""].filter(Boolean).join(" ");
-  return planStateChange(c.issueRepo, c.issue, m, after, c.policy, now, [{ op: "comment", issue: c.issue.number, body: `**Automatic revocation failed**: ${text(error)}. ${who}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.` }], `report the failed revocation of ${m.key}`);
+  const after: Marker = {
+    ...m,
+    escalation: { level: m.escalation.level + 1, at },
+    timeline: [...m.timeline, { at, event: "revocation-failed", by: "nhi-steward", detail: error }],
+  };
+  const who = [...m.routing.assignees.map((a) => `@${a}`), ...m.routing.mentions, c.policy.escalation.incident_commander ?? ""]
+    .filter(Boolean)
+    .join(" ");
+  return planStateChange(
+    c.issueRepo,
+    c.issue,
+    m,
+    after,
+    c.policy,
+    now,
+    [
+      {
+        op: "comment",
+        issue: c.issue.number,
+        body: `**Automatic revocation failed**: ${text(error)}. ${who}, revoke it by hand now (see the runbook); this is escalated to level ${after.escalation.level}.`,
+      },
+    ],
+    `report the failed revocation of ${m.key}`,
+  );
 }

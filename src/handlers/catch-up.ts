@@ -53,10 +53,17 @@ export async function catchUpClose(run: Run, issueRepo: RepoRef, issueNumber: nu
   const self = github.self?.login.toLowerCase();
   if (raw.closed_at && self) {
     const since = await github.listIssueCommentsSince(issueRepo, new Date(raw.closed_at));
-    if (since.some((c) => c.issue === issueNumber && c.user?.login.toLowerCase() === self && c.createdAt >= raw.closed_at!)) return "answered";
+    if (since.some((c) => c.issue === issueNumber && c.user?.login.toLowerCase() === self && c.createdAt >= raw.closed_at!))
+      return "answered";
   }
-  run.deps.log.info(`${repoName(issueRepo)}#${issueNumber}: closed by @${raw.closed_by?.login ?? "someone"} while no server listened; applying the close.`);
-  return onIssueClosed(runAt(run, raw.closed_at), { issue: raw, repository: repositoryOf(issueRepo), ...(raw.closed_by ? { sender: raw.closed_by as { login?: string; type?: string } } : {}) });
+  run.deps.log.info(
+    `${repoName(issueRepo)}#${issueNumber}: closed by @${raw.closed_by?.login ?? "someone"} while no server listened; applying the close.`,
+  );
+  return onIssueClosed(runAt(run, raw.closed_at), {
+    issue: raw,
+    repository: repositoryOf(issueRepo),
+    ...(raw.closed_by ? { sender: raw.closed_by as { login?: string; type?: string } } : {}),
+  });
 }
 
 /** What the comment catch-up of one repository did. */
@@ -83,7 +90,11 @@ function caughtUpTo(issue: ExistingIssue): string | null {
  * the order they were written, each with its author's rights. Bots' comments (nhi-steward's own
  * replies among them) are never commands.
  */
-export async function catchUpComments(run: Run, issueRepo: RepoRef, owns: (alertRepo: string) => boolean = () => true): Promise<CommentCatchUp> {
+export async function catchUpComments(
+  run: Run,
+  issueRepo: RepoRef,
+  owns: (alertRepo: string) => boolean = () => true,
+): Promise<CommentCatchUp> {
   const { github, log } = run.deps;
   const done: CommentCatchUp = { read: 0, applied: 0, reports: [] };
   const open = await github.listIssues(issueRepo, LABELS.response.name);
@@ -101,7 +112,9 @@ export async function catchUpComments(run: Run, issueRepo: RepoRef, owns: (alert
   try {
     comments = await github.listIssueCommentsSince(issueRepo, since);
   } catch (e) {
-    log.warn(`sweep: could not list comments in ${repoName(issueRepo)} (${(e as Error).message}); commands written there wait for the next sweep.`);
+    log.warn(
+      `sweep: could not list comments in ${repoName(issueRepo)} (${(e as Error).message}); commands written there wait for the next sweep.`,
+    );
     return done;
   }
   done.read = comments.length;
@@ -115,11 +128,17 @@ export async function catchUpComments(run: Run, issueRepo: RepoRef, owns: (alert
     try {
       // Read again for each command: the one before may have changed it (acknowledged, closed, handed off).
       const raw = (await github.getIssue(issueRepo, c.issue)) as RawIssue;
-      const report = await onIssueComment(runAt(run, c.createdAt), { issue: raw, comment: { id: c.id, created_at: c.createdAt, body: c.body, user: c.user }, repository: repositoryOf(issueRepo) });
+      const report = await onIssueComment(runAt(run, c.createdAt), {
+        issue: raw,
+        comment: { id: c.id, created_at: c.createdAt, body: c.body, user: c.user },
+        repository: repositoryOf(issueRepo),
+      });
       done.applied++;
       if (report) done.reports.push(report);
     } catch (e) {
-      log.error(`sweep: ${repoName(issueRepo)}#${c.issue}: comment ${c.id} by @${c.user.login} could not be applied (${(e as Error).message}); the next sweep tries again.`);
+      log.error(
+        `sweep: ${repoName(issueRepo)}#${c.issue}: comment ${c.id} by @${c.user.login} could not be applied (${(e as Error).message}); the next sweep tries again.`,
+      );
     }
   }
   return done;

@@ -7,7 +7,13 @@ import { SignedWebhookPager } from "../github/notify/signed-webhook.ts";
 import type { Pager } from "../github/notify/types.ts";
 import type { GitHubPort } from "../github/port.ts";
 import { parseRepo } from "../github/port.ts";
-import { chooseMethod, CredentialsApiRevoker, WebhookRevoker, type RevocationMethod, type RevocationTarget } from "../github/revoke/index.ts";
+import {
+  chooseMethod,
+  CredentialsApiRevoker,
+  WebhookRevoker,
+  type RevocationMethod,
+  type RevocationTarget,
+} from "../github/revoke/index.ts";
 import type { Logger } from "../log.ts";
 import type { RevocationCandidate } from "./auto-revoke.ts";
 
@@ -44,14 +50,25 @@ export function buildEffects(config: EffectsConfig): RunEffects {
     const key = env[pdEnv];
     if (key) {
       const id = `pd:${pdEnv}`;
-      if (!pagers.has(id)) pagers.set(id, new PagerDutyClient({ routingKey: key, clock, log, ...(env.NHI_PAGERDUTY_API_URL ? { baseUrl: env.NHI_PAGERDUTY_API_URL } : {}), ...fetchOpt }));
+      if (!pagers.has(id))
+        pagers.set(
+          id,
+          new PagerDutyClient({
+            routingKey: key,
+            clock,
+            log,
+            ...(env.NHI_PAGERDUTY_API_URL ? { baseUrl: env.NHI_PAGERDUTY_API_URL } : {}),
+            ...fetchOpt,
+          }),
+        );
       return { id, pager: pagers.get(id)! };
     }
     const urlEnv = policy.escalation.pager_webhook_url_env;
     const secretEnv = policy.escalation.pager_webhook_secret_env;
     if (urlEnv && secretEnv && env[urlEnv] && env[secretEnv]) {
       const id = `wh:${urlEnv}`;
-      if (!pagers.has(id)) pagers.set(id, new SignedWebhookPager({ url: env[urlEnv]!, signingSecret: env[secretEnv]!, clock, log, ...fetchOpt }));
+      if (!pagers.has(id))
+        pagers.set(id, new SignedWebhookPager({ url: env[urlEnv]!, signingSecret: env[secretEnv]!, clock, log, ...fetchOpt }));
       return { id, pager: pagers.get(id)! };
     }
     return null;
@@ -64,12 +81,20 @@ export function buildEffects(config: EffectsConfig): RunEffects {
     const urlEnv = policy.auto_revoke.webhook_url_env;
     const secretEnv = policy.auto_revoke.webhook_secret_env;
     if (urlEnv && secretEnv && env[urlEnv] && env[secretEnv]) {
-      if (!webhookRevokers.has(urlEnv)) webhookRevokers.set(urlEnv, new WebhookRevoker({ url: env[urlEnv]!, signingSecret: env[secretEnv]!, clock, log, ...fetchOpt }));
+      if (!webhookRevokers.has(urlEnv))
+        webhookRevokers.set(urlEnv, new WebhookRevoker({ url: env[urlEnv]!, signingSecret: env[secretEnv]!, clock, log, ...fetchOpt }));
       methods.push(webhookRevokers.get(urlEnv)!);
     }
     return methods;
   };
-  const targetOf = (op: { alertKey: string; repo: string; alert: number; secretType: string; identityClass: string; issueUrl: string | null }): RevocationTarget => ({
+  const targetOf = (op: {
+    alertKey: string;
+    repo: string;
+    alert: number;
+    secretType: string;
+    identityClass: string;
+    issueUrl: string | null;
+  }): RevocationTarget => ({
     alertKey: op.alertKey,
     repo: op.repo,
     alertNumber: op.alert,
@@ -86,14 +111,36 @@ export function buildEffects(config: EffectsConfig): RunEffects {
     supports(c) {
       const methods = methodsFor(c.policy);
       methodsByKey.set(c.marker.key, methods);
-      return chooseMethod(methods, targetOf({ alertKey: c.marker.key, repo: c.marker.repo, alert: c.marker.alert, secretType: c.marker.secretType, identityClass: c.marker.identityClass, issueUrl: c.issue.url ?? null })) !== null;
+      return (
+        chooseMethod(
+          methods,
+          targetOf({
+            alertKey: c.marker.key,
+            repo: c.marker.repo,
+            alert: c.marker.alert,
+            secretType: c.marker.secretType,
+            identityClass: c.marker.identityClass,
+            issueUrl: c.issue.url ?? null,
+          }),
+        ) !== null
+      );
     },
     effects: {
       async page(op: Extract<Op, { op: "page" }>) {
         const pager = op.via ? pagers.get(op.via) : undefined;
         if (!pager) throw new Error("no pager is configured for this page");
         const [repo, number] = op.alertKey.replace(/^[^:]+:/, "").split("#");
-        const result = await pager.send({ action: "trigger", alertKey: op.alertKey, summary: op.summary, severity: op.severity, repo: repo ?? "", alertNumber: Number(number), secretType: op.secretType || op.identityClass, identityClass: op.identityClass, issueUrl: op.url });
+        const result = await pager.send({
+          action: "trigger",
+          alertKey: op.alertKey,
+          summary: op.summary,
+          severity: op.severity,
+          repo: repo ?? "",
+          alertNumber: Number(number),
+          secretType: op.secretType || op.identityClass,
+          identityClass: op.identityClass,
+          issueUrl: op.url,
+        });
         if (!result.ok) throw new Error(`paging failed: ${result.detail}`);
       },
       async revoke(op: Extract<Op, { op: "revoke" }>) {

@@ -1,6 +1,12 @@
 import { InputError } from "../core/alert/input-error.ts";
 import { contentRefOf, derivedPageUrl, htmlBaseOf } from "../core/alert/locations.ts";
-import { alertNumberOf, mergeLocations, missingAlertFields, normalizeLocation, normalizeSecretScanningAlert } from "../core/alert/secret-scanning.ts";
+import {
+  alertNumberOf,
+  mergeLocations,
+  missingAlertFields,
+  normalizeLocation,
+  normalizeSecretScanningAlert,
+} from "../core/alert/secret-scanning.ts";
 import { alertContext, repoName, type Alert, type AlertLocation, type RepoRef, type Visibility } from "../core/alert/types.ts";
 import { classify } from "../core/policy/classify.ts";
 import type { Policy } from "../core/policy/schema.ts";
@@ -11,7 +17,14 @@ import type { Run } from "./run.ts";
  * object is malformed but names its number, the alert is read again from the REST API, so bad
  * input never loses an alert.
  */
-export async function gatherAlert(run: Run, raw: unknown, repo: RepoRef, visibility: Visibility | null, extraLocations: unknown[] = [], policy?: Policy): Promise<Alert> {
+export async function gatherAlert(
+  run: Run,
+  raw: unknown,
+  repo: RepoRef,
+  visibility: Visibility | null,
+  extraLocations: unknown[] = [],
+  policy?: Policy,
+): Promise<Alert> {
   return withLocations(run, await readAlert(run, raw, repo, visibility, { fill: true, ...(policy ? { policy } : {}) }), extraLocations);
 }
 
@@ -34,7 +47,13 @@ export function providerMatters(policy: Policy, secretType: string): boolean {
  * over REST (`hide_secret=true`) and its values fill the gaps; the webhook's own values win. With
  * the `policy`, a missing provider alone is filled only where it decides something (providerMatters).
  */
-export async function readAlert(run: Run, raw: unknown, repo: RepoRef, visibility: Visibility | null, options: { fill?: boolean; policy?: Policy } = {}): Promise<Alert> {
+export async function readAlert(
+  run: Run,
+  raw: unknown,
+  repo: RepoRef,
+  visibility: Visibility | null,
+  options: { fill?: boolean; policy?: Policy } = {},
+): Promise<Alert> {
   let alert: Alert;
   try {
     alert = normalizeSecretScanningAlert(raw, repo, visibility);
@@ -45,13 +64,17 @@ export async function readAlert(run: Run, raw: unknown, repo: RepoRef, visibilit
     return normalizeSecretScanningAlert(await run.deps.github.getSecretScanningAlert(repo, number), repo, visibility);
   }
   const policy = options.policy;
-  const missing = options.fill ? missingAlertFields(raw).filter((k) => k !== "provider" || !policy || providerMatters(policy, alert.secretType)) : [];
+  const missing = options.fill
+    ? missingAlertFields(raw).filter((k) => k !== "provider" || !policy || providerMatters(policy, alert.secretType))
+    : [];
   if (!missing.length) return alert;
   let rest: unknown;
   try {
     rest = await run.deps.github.getSecretScanningAlert(repo, alert.number);
   } catch (e) {
-    run.deps.log.warn(`${alertContext(alert)}: the event lacks ${missing.join(", ")} and the alert could not be read (${(e as Error).message}); deciding with what the event says.`);
+    run.deps.log.warn(
+      `${alertContext(alert)}: the event lacks ${missing.join(", ")} and the alert could not be read (${(e as Error).message}); deciding with what the event says.`,
+    );
     return alert;
   }
   const filled = { ...(rest as object), ...definedFields(raw) };
@@ -76,9 +99,13 @@ export async function withLocations(run: Run, alert: Alert, extraLocations: unkn
   const fromEvent = extraLocations.map(normalizeLocation).filter((l): l is AlertLocation => l !== null);
   let listed: AlertLocation[] = [];
   try {
-    listed = (await run.deps.github.listSecretScanningAlertLocations(alert.repo, alert.number)).map(normalizeLocation).filter((l): l is AlertLocation => l !== null);
+    listed = (await run.deps.github.listSecretScanningAlertLocations(alert.repo, alert.number))
+      .map(normalizeLocation)
+      .filter((l): l is AlertLocation => l !== null);
   } catch (e) {
-    run.deps.log.warn(`${alertContext(alert)}: could not list the alert's locations (${(e as Error).message}); routing with what the event says.`);
+    run.deps.log.warn(
+      `${alertContext(alert)}: could not list the alert's locations (${(e as Error).message}); routing with what the event says.`,
+    );
   }
   const locations = mergeLocations(listed, fromEvent, alert.locations);
   return { ...alert, locations: await withContent(run, alert, locations) };
@@ -110,7 +137,9 @@ async function withContent(run: Run, alert: Alert, locations: AlertLocation[]): 
       try {
         info = await read.call(run.deps.github, ref);
       } catch (e) {
-        run.deps.log.warn(`${alertContext(alert)}: could not read the ${l.type.replace(/_/g, " ")} where the secret was found (${(e as Error).message}).`);
+        run.deps.log.warn(
+          `${alertContext(alert)}: could not read the ${l.type.replace(/_/g, " ")} where the secret was found (${(e as Error).message}).`,
+        );
       }
     }
     out.push({ ...l, pageUrl: info?.htmlUrl ?? (base ? derivedPageUrl(ref, base) : null), author: info?.author ?? null });

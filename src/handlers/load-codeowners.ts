@@ -12,7 +12,9 @@ export function loadCodeowners(run: Run, repo: RepoRef): Promise<{ codeowners: C
         file = await github.readFile(repo, path);
       } catch (e) {
         // Not "no owner": a passing error must not send the alert to the fallback owner for good.
-        log.warn(`${repo.owner}/${repo.name}: ${path} could not be read (${(e as Error).message}); the alert is retried rather than routed without CODEOWNERS.`);
+        log.warn(
+          `${repo.owner}/${repo.name}: ${path} could not be read (${(e as Error).message}); the alert is retried rather than routed without CODEOWNERS.`,
+        );
         run.codeowners.delete(`${repo.owner}/${repo.name}`);
         throw e;
       }
@@ -25,7 +27,10 @@ export function loadCodeowners(run: Run, repo: RepoRef): Promise<{ codeowners: C
       const cacheKey = `${path}@${file.sha}`;
       const codeowners = run.deps.parsedCodeowners?.get(cacheKey) ?? parseCodeowners(file.text, { path });
       run.deps.parsedCodeowners?.set(cacheKey, codeowners);
-      if (codeowners.errors.length) log.warn(`${repo.owner}/${repo.name}: ${path} has ${codeowners.errors.length} invalid line(s), skipped; first: line ${codeowners.errors[0]!.line}: ${codeowners.errors[0]!.message}`);
+      if (codeowners.errors.length)
+        log.warn(
+          `${repo.owner}/${repo.name}: ${path} has ${codeowners.errors.length} invalid line(s), skipped; first: line ${codeowners.errors[0]!.line}: ${codeowners.errors[0]!.message}`,
+        );
       return { codeowners };
     }
     return { codeowners: null, problem: "The repository has no CODEOWNERS file (looked in .github/, the root and docs/)." };

@@ -9,7 +9,8 @@ import { formatProblem, validatePolicyText } from "../core/policy/validate.ts";
 import type { LoadedPolicy, Run } from "./run.ts";
 
 type Data = Record<string, unknown>;
-type FileLoad = { found: false } | { found: true; ok: true; data: Data; source: string } | { found: true; ok: false; problems: string[]; source: string };
+type FileLoad =
+  { found: false } | { found: true; ok: true; data: Data; source: string } | { found: true; ok: false; problems: string[]; source: string };
 
 const MAX_EXTENDS = 3;
 
@@ -22,22 +23,47 @@ async function loadFile(run: Run, repo: RepoRef, path: string, depth = 0, seen =
   const { github } = run.deps;
   const source = `${repo.owner}/${repo.name}:${path}`;
   const file = await github.readFile(repo, path);
-  if (!file) return depth === 0 ? { found: false } : { found: true, ok: false, source, problems: [`${source} does not exist, but a policy \`_extends\` it.`] };
+  if (!file)
+    return depth === 0
+      ? { found: false }
+      : { found: true, ok: false, source, problems: [`${source} does not exist, but a policy \`_extends\` it.`] };
   const checked = validatePolicyText(file.text, path);
-  if (checked.problems.length) return { found: true, ok: false, source, problems: checked.problems.map((p) => formatProblem({ ...p, file: source })) };
+  if (checked.problems.length)
+    return { found: true, ok: false, source, problems: checked.problems.map((p) => formatProblem({ ...p, file: source })) };
   let data = checked.data ?? {};
   if (checked.extendsFrom) {
     const target = parseExtends(checked.extendsFrom, repo.owner, POLICY_FILE);
     const id = target ? `${target.owner}/${target.name}:${target.path}` : "";
-    if (!target) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" is not a repository; write \`.github\`, \`owner/repo\` or \`owner/repo:path.yml\`.`] };
-    if (seen.has(id) || depth >= MAX_EXTENDS) return { found: true, ok: false, source, problems: [`${source}: _extends: "${checked.extendsFrom}" goes in a circle or deeper than ${MAX_EXTENDS} files.`] };
+    if (!target)
+      return {
+        found: true,
+        ok: false,
+        source,
+        problems: [
+          `${source}: _extends: "${checked.extendsFrom}" is not a repository; write \`.github\`, \`owner/repo\` or \`owner/repo:path.yml\`.`,
+        ],
+      };
+    if (seen.has(id) || depth >= MAX_EXTENDS)
+      return {
+        found: true,
+        ok: false,
+        source,
+        problems: [`${source}: _extends: "${checked.extendsFrom}" goes in a circle or deeper than ${MAX_EXTENDS} files.`],
+      };
     const base = await loadFile(run, { owner: target.owner, name: target.name }, target.path, depth + 1, new Set([...seen, source]));
-    if (!base.found || !base.ok) return { found: true, ok: false, source, problems: base.found && !base.ok ? base.problems : [`${id} was not found.`] };
+    if (!base.found || !base.ok)
+      return { found: true, ok: false, source, problems: base.found && !base.ok ? base.problems : [`${id} was not found.`] };
     data = mergePolicyData(base.data, data);
   }
   // A merge can produce something invalid even when each file is fine.
   const merged = policySchema.safeParse(data);
-  if (!merged.success) return { found: true, ok: false, source, problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`) };
+  if (!merged.success)
+    return {
+      found: true,
+      ok: false,
+      source,
+      problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`),
+    };
   return { found: true, ok: true, data, source };
 }
 
@@ -47,7 +73,11 @@ function reportInvalid(run: Run, repo: RepoRef, problems: string[]): void {
   run.deps.log.error(`${key} is invalid, the default policy applies: ${problems.join(" | ")}`);
   void run.cached(run.sideChanges, `config-error:${key}`, async () => {
     try {
-      const existing = await run.deps.github.findIssue(repo, `config-error:${repo.owner}/${repo.name}:${POLICY_FILE}`, LABELS.configError.name);
+      const existing = await run.deps.github.findIssue(
+        repo,
+        `config-error:${repo.owner}/${repo.name}:${POLICY_FILE}`,
+        LABELS.configError.name,
+      );
       return planConfigError(repo, POLICY_FILE, problems, existing);
     } catch (e) {
       run.deps.log.warn(`${key}: could not look for the config-error issue (${(e as Error).message}).`);
@@ -70,7 +100,9 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
       try {
         return await loadFile(run, where, POLICY_FILE);
       } catch (e) {
-        log.warn(`${where.owner}/${where.name}: could not read ${POLICY_FILE} (${(e as Error).message}); the default policy applies for now.`);
+        log.warn(
+          `${where.owner}/${where.name}: could not read ${POLICY_FILE} (${(e as Error).message}); the default policy applies for now.`,
+        );
         return { found: false };
       }
     };
@@ -107,10 +139,13 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
       }
     }
     // Repositories without overrides share the organisation's parsed policy (and its fingerprint).
-    if (org.found && org.ok && data === org.data) return run.cached(run.policies, `org:${orgRepo.owner}`, async () => loaded(policySchema.parse(data), source));
+    if (org.found && org.ok && data === org.data)
+      return run.cached(run.policies, `org:${orgRepo.owner}`, async () => loaded(policySchema.parse(data), source));
     const parsed = policySchema.safeParse(data);
     if (!parsed.success) {
-      log.error(`${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`);
+      log.error(
+        `${repo.owner}/${repo.name}: the merged policy is invalid (${parsed.error.issues.map((i) => i.message).join("; ")}); the default policy applies.`,
+      );
       return loaded(DEFAULT_POLICY, null);
     }
     return loaded(parsed.data, source);

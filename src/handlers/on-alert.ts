@@ -55,9 +55,17 @@ export async function onAlertAssignment(run: Run, raw: unknown): Promise<Executi
   let after: Marker;
   let ops: Op[];
   if (action === "assigned") {
-    if (marker.routing.assignees.length === 1 && same(marker.routing.assignees[0]!, assignee) && current.length === 1 && same(current[0]!, assignee)) return null;
+    if (
+      marker.routing.assignees.length === 1 &&
+      same(marker.routing.assignees[0]!, assignee) &&
+      current.length === 1 &&
+      same(current[0]!, assignee)
+    )
+      return null;
     if (!(await github.isAssignable(issueRepo, assignee))) {
-      log.info(`${alertContext(alert)}: assigned to @${assignee} on GitHub, who cannot be assigned in ${repoName(issueRepo)}; the issue keeps its owners.`);
+      log.info(
+        `${alertContext(alert)}: assigned to @${assignee} on GitHub, who cannot be assigned in ${repoName(issueRepo)}; the issue keeps its owners.`,
+      );
       return null;
     }
     after = {
@@ -65,19 +73,46 @@ export async function onAlertAssignment(run: Run, raw: unknown): Promise<Executi
       routing: { ...marker.routing, assignees: [assignee], mentions: [], why: `assigned on GitHub by @${by}` },
       timeline: [...marker.timeline, { at, event: "handoff", by, detail: `@${assignee} (alert assigned on GitHub)` }],
     };
-    ops = [{ op: "update-issue", issue: issue.number, assignees: [assignee] }, { op: "comment", issue: issue.number, body: `@${by} assigned the secret scanning alert to @${assignee} on GitHub; this issue is now theirs.` }];
+    ops = [
+      { op: "update-issue", issue: issue.number, assignees: [assignee] },
+      {
+        op: "comment",
+        issue: issue.number,
+        body: `@${by} assigned the secret scanning alert to @${assignee} on GitHub; this issue is now theirs.`,
+      },
+    ];
   } else {
     if (!current.some((a) => same(a, assignee)) && !marker.routing.assignees.some((a) => same(a, assignee))) return null;
     const rest = current.filter((a) => !same(a, assignee));
     after = {
       ...marker,
-      routing: { ...marker.routing, assignees: marker.routing.assignees.filter((a) => !same(a, assignee)), why: `@${assignee} unassigned on GitHub by @${by}` },
+      routing: {
+        ...marker.routing,
+        assignees: marker.routing.assignees.filter((a) => !same(a, assignee)),
+        why: `@${assignee} unassigned on GitHub by @${by}`,
+      },
       timeline: [...marker.timeline, { at, event: "handoff", by, detail: `@${assignee} unassigned from the alert on GitHub` }],
     };
-    ops = [{ op: "update-issue", issue: issue.number, assignees: rest }, { op: "comment", issue: issue.number, body: `@${by} unassigned @${assignee} from the secret scanning alert on GitHub; this issue follows.` }];
+    ops = [
+      { op: "update-issue", issue: issue.number, assignees: rest },
+      {
+        op: "comment",
+        issue: issue.number,
+        body: `@${by} unassigned @${assignee} from the secret scanning alert on GitHub; this issue follows.`,
+      },
+    ];
   }
   const { policy } = await loadPolicy(run, alert.repo);
-  const change = planStateChange(repoName(issueRepo), issue, marker, after, policy, clock.now(), ops, `follow the alert's assignment on GitHub (${action} @${assignee} by @${by})`);
+  const change = planStateChange(
+    repoName(issueRepo),
+    issue,
+    marker,
+    after,
+    policy,
+    clock.now(),
+    ops,
+    `follow the alert's assignment on GitHub (${action} @${assignee} by @${by})`,
+  );
   log.info(`${alertContext(alert)}: ${change.summary}`);
   return execute({ changes: [change] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
 }
@@ -99,7 +134,9 @@ export interface AlertEvent {
 /** The lock key for a delivery (`org/repo#12`), so concurrent deliveries of one alert run one at a time. */
 export function alertLockKey(event: AlertEvent): string | null {
   const p = (event.payload ?? {}) as { alert?: { number?: unknown }; repository?: { full_name?: unknown } };
-  return typeof p.repository?.full_name === "string" && typeof p.alert?.number === "number" ? `${p.repository.full_name}#${p.alert.number}` : null;
+  return typeof p.repository?.full_name === "string" && typeof p.alert?.number === "number"
+    ? `${p.repository.full_name}#${p.alert.number}`
+    : null;
 }
 
 /** How long after its creation an alert's `created` delivery is taken to be its first. */
@@ -127,7 +164,12 @@ async function handleAlertEvent(run: Run, event: AlertEvent): Promise<ExecutionR
   const payload = (event.payload ?? {}) as { action?: unknown; alert?: unknown; location?: unknown; repository?: unknown };
   const action = typeof payload.action === "string" ? payload.action : "";
   const wanted = (RESPOND_TO as Record<string, readonly string[]>)[event.name];
-  if (!wanted) throw new InputError(`nhi-steward cannot handle the ${event.name} event`, [`event: ${event.name}`], `It handles ${Object.keys(RESPOND_TO).join(" and ")}.`);
+  if (!wanted)
+    throw new InputError(
+      `nhi-steward cannot handle the ${event.name} event`,
+      [`event: ${event.name}`],
+      `It handles ${Object.keys(RESPOND_TO).join(" and ")}.`,
+    );
   if (!wanted.includes(action)) {
     log.debug(`${event.name}.${action}: nothing to do.`);
     return null;
@@ -159,7 +201,13 @@ async function handleAlertEvent(run: Run, event: AlertEvent): Promise<ExecutionR
  * its issue closed). An open issue of its own is closed with a comment, as the sweep would; a
  * group's row is ticked by the next sweep.
  */
-async function onResolved(run: Run, raw: unknown, repo: RepoRef, visibility: Visibility | null, event: AlertEvent): Promise<ExecutionReport | null> {
+async function onResolved(
+  run: Run,
+  raw: unknown,
+  repo: RepoRef,
+  visibility: Visibility | null,
+  event: AlertEvent,
+): Promise<ExecutionReport | null> {
   const { log, github } = run.deps;
   const alert = await readAlert(run, raw, repo, visibility);
   const found = await openIssueOf(run, alert);
@@ -171,6 +219,8 @@ async function onResolved(run: Run, raw: unknown, repo: RepoRef, visibility: Vis
   const { issue, issueRepo } = found;
   const change = await planResolvedOnGitHub(run, issue, marker, issueRepo);
   if (!change) return null;
-  log.info(`${alertContext(alert)}: resolved on GitHub${event.id ? ` (delivery ${event.id})` : ""}; closing ${repoName(issueRepo)}#${issue.number}.`);
+  log.info(
+    `${alertContext(alert)}: resolved on GitHub${event.id ? ` (delivery ${event.id})` : ""}; closing ${repoName(issueRepo)}#${issue.number}.`,
+  );
   return execute({ changes: [change] }, github, { dryRun: run.options.dryRun, budget: run.budget, log });
 }

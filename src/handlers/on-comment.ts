@@ -36,20 +36,36 @@ export interface RawIssue {
  * nhi-steward's own identity wrote is one, and only when its marker agrees with where it lives:
  * a look-alike (a person's issue with a copied marker and the label) is reported and ignored.
  */
-export function issueContextFrom(run: Run, raw: RawIssue, issueRepo: string): { issue: ExistingIssue & { url: string }; marker: Marker } | null {
+export function issueContextFrom(
+  run: Run,
+  raw: RawIssue,
+  issueRepo: string,
+): { issue: ExistingIssue & { url: string }; marker: Marker } | null {
   const labels = raw.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
   if (!labels.includes(LABELS.response.name)) return null;
   const marker = decodeMarker(raw.body);
   if (!marker) return null;
   const self = run.deps.github.self;
   const author = authorOf(raw);
-  const why = !self ? "this run does not know nhi-steward's own identity" : !writtenBy(author, self) ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${self.login}` : markerProblem(raw.body, issueRepo);
+  const why = !self
+    ? "this run does not know nhi-steward's own identity"
+    : !writtenBy(author, self)
+      ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${self.login}`
+      : markerProblem(raw.body, issueRepo);
   if (why) {
     run.deps.log.warn(`${issueRepo}#${raw.number} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored.`);
     return null;
   }
   return {
-    issue: { number: raw.number, url: raw.html_url, title: raw.title, state: raw.state === "closed" ? "closed" : "open", body: raw.body ?? "", labels, assignees: (raw.assignees ?? []).map((a) => a.login) },
+    issue: {
+      number: raw.number,
+      url: raw.html_url,
+      title: raw.title,
+      state: raw.state === "closed" ? "closed" : "open",
+      body: raw.body ?? "",
+      labels,
+      assignees: (raw.assignees ?? []).map((a) => a.login),
+    },
     marker,
   };
 }
@@ -82,7 +98,10 @@ function withAppliedComment(marker: Marker, comment: RawComment): Marker {
  * `/approve`. A sweep's catch-up calls it too, with the issue as GitHub returns it now and the
  * comment from the repository's comment list, so a command has one meaning whichever way it came in.
  */
-export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comment?: RawComment; repository?: unknown }): Promise<ExecutionReport | null> {
+export async function onIssueComment(
+  run: Run,
+  payload: { issue?: RawIssue; comment?: RawComment; repository?: unknown },
+): Promise<ExecutionReport | null> {
   // Bots (nhi-steward's own replies among them) never run commands.
   const comment = payload.comment;
   if (!payload.issue || !comment?.body || comment.user?.type === "Bot" || !comment.user?.login) return null;
@@ -100,7 +119,9 @@ export async function onIssueComment(run: Run, payload: { issue?: RawIssue; comm
   };
   if (applied(event)) return null;
   // A group issue is read again under its lock, so a command never writes away a row added meanwhile.
-  return withGroupIssue(run, issueRepo, event, (found) => (applied(found) ? Promise.resolve(null) : command(run, found, parsed, actor, issueRepo, comment)));
+  return withGroupIssue(run, issueRepo, event, (found) =>
+    applied(found) ? Promise.resolve(null) : command(run, found, parsed, actor, issueRepo, comment),
+  );
 }
 
 /**
@@ -132,7 +153,14 @@ function recordComment(change: Change, found: NonNullable<ReturnType<typeof issu
   return { ...change, action: "update", ops: [...change.ops, { op: "update-issue", issue: n, body }] };
 }
 
-async function command(run: Run, found: NonNullable<ReturnType<typeof issueContextFrom>>, parsed: NonNullable<ReturnType<typeof parseCommand>>, actor: string, issueRepo: string, comment: RawComment): Promise<ExecutionReport> {
+async function command(
+  run: Run,
+  found: NonNullable<ReturnType<typeof issueContextFrom>>,
+  parsed: NonNullable<ReturnType<typeof parseCommand>>,
+  actor: string,
+  issueRepo: string,
+  comment: RawComment,
+): Promise<ExecutionReport> {
   const { log, clock } = run.deps;
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
   const misplaced = placeProblem(found.marker.repo, issueRepo, policy.response_repository);
@@ -142,7 +170,17 @@ async function command(run: Run, found: NonNullable<ReturnType<typeof issueConte
   }
   const ctx: IssueContext = { issueRepo, ...found, policy };
   const now = clock.now();
-  const reply = (body: string, summary: string): Change => ({ key: found.marker.key, repo: issueRepo, action: "update", issue: found.issue.number, summary, assignees: [], why: "", labels: [], ops: [{ op: "comment", issue: found.issue.number, body }] });
+  const reply = (body: string, summary: string): Change => ({
+    key: found.marker.key,
+    repo: issueRepo,
+    action: "update",
+    issue: found.issue.number,
+    summary,
+    assignees: [],
+    why: "",
+    labels: [],
+    ops: [{ op: "comment", issue: found.issue.number, body }],
+  });
 
   let change: Change;
   if (!parsed.ok) {
@@ -162,7 +200,8 @@ async function command(run: Run, found: NonNullable<ReturnType<typeof issueConte
 /** What a command asks for, for the authorisation rule. */
 function actOf(command: Command, marker: Marker): Act {
   if (command.name === "resolve") return { kind: "resolve", resolution: command.resolution, via: "command" };
-  if (command.name === "approve") return { kind: "approve", resolution: marker.pending && isResolution(marker.pending.resolution) ? marker.pending.resolution : null };
+  if (command.name === "approve")
+    return { kind: "approve", resolution: marker.pending && isResolution(marker.pending.resolution) ? marker.pending.resolution : null };
   return { kind: command.name };
 }
 
@@ -173,8 +212,17 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
   const change = (after: Marker, ops: Op[], summary: string) => planStateChange(issueRepo, issue, marker, after, policy, now, ops, summary);
   switch (command.name) {
     case "ack": {
-      if (marker.acknowledged) return change(marker, [{ op: "comment", issue: issue.number, body: `Already acknowledged by @${marker.acknowledged.by}.` }], "already acknowledged");
-      const after: Marker = { ...marker, acknowledged: { at, by: actor }, timeline: [...marker.timeline, { at, event: "acknowledged", by: actor, detail: null }] };
+      if (marker.acknowledged)
+        return change(
+          marker,
+          [{ op: "comment", issue: issue.number, body: `Already acknowledged by @${marker.acknowledged.by}.` }],
+          "already acknowledged",
+        );
+      const after: Marker = {
+        ...marker,
+        acknowledged: { at, by: actor },
+        timeline: [...marker.timeline, { at, event: "acknowledged", by: actor, detail: null }],
+      };
       const by = marker.sla ? ` Remediate by ${formatDeadline(new Date(marker.sla.remediateBy), zone, now)}.` : "";
       return change(after, [{ op: "comment", issue: issue.number, body: `Acknowledged by @${actor}.${by}` }], `acknowledge ${marker.key}`);
     }
@@ -182,10 +230,35 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
       const max = policy.commands.snooze_max;
       const ms = command.duration.kind === "elapsed" ? command.duration.ms : command.duration.days * 86_400_000;
       const maxMs = max.kind === "elapsed" ? max.ms : max.days * 86_400_000;
-      if (ms > maxMs) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, a snooze may last at most ${formatDuration(max)} (the policy's \`commands.snooze_max\`).` }], "refuse a long snooze");
+      if (ms > maxMs)
+        return change(
+          marker,
+          [
+            {
+              op: "comment",
+              issue: issue.number,
+              body: `@${actor}, a snooze may last at most ${formatDuration(max)} (the policy's \`commands.snooze_max\`).`,
+            },
+          ],
+          "refuse a long snooze",
+        );
       const until = new Date(now.getTime() + ms).toISOString();
-      const after: Marker = { ...marker, snooze: { until, by: actor, reason: command.reason }, timeline: [...marker.timeline, { at, event: "snoozed", by: actor, detail: until }] };
-      return change(after, [{ op: "comment", issue: issue.number, body: `Snoozed by @${actor} until ${formatDeadline(new Date(until), zone, now)}: ${text(command.reason)}. Escalation pauses until then; the deadlines do not move, and the snooze is reported.` }], `snooze ${marker.key}`);
+      const after: Marker = {
+        ...marker,
+        snooze: { until, by: actor, reason: command.reason },
+        timeline: [...marker.timeline, { at, event: "snoozed", by: actor, detail: until }],
+      };
+      return change(
+        after,
+        [
+          {
+            op: "comment",
+            issue: issue.number,
+            body: `Snoozed by @${actor} until ${formatDeadline(new Date(until), zone, now)}: ${text(command.reason)}. Escalation pauses until then; the deadlines do not move, and the snooze is reported.`,
+          },
+        ],
+        `snooze ${marker.key}`,
+      );
     }
     case "handoff": {
       const to = parseOwner(command.to);
@@ -193,29 +266,90 @@ async function apply(run: Run, ctx: IssueContext, command: Command, actor: strin
       if (to?.kind === "user") assignees = (await run.deps.github.isAssignable(parseRepo(issueRepo), to.login)) ? [to.login] : [];
       if (to?.kind === "team") {
         const members = (await run.deps.github.listTeamMembers(to.org, to.slug)) ?? [];
-        for (const m of members) if (assignees.length < 10 && (await run.deps.github.isAssignable(parseRepo(issueRepo), m))) assignees.push(m);
+        for (const m of members)
+          if (assignees.length < 10 && (await run.deps.github.isAssignable(parseRepo(issueRepo), m))) assignees.push(m);
       }
-      if (!assignees.length && to?.kind === "user") return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, ${owner(command.to)} cannot be assigned in this repository; nothing changed.` }], "refuse a handoff");
+      if (!assignees.length && to?.kind === "user")
+        return change(
+          marker,
+          [
+            {
+              op: "comment",
+              issue: issue.number,
+              body: `@${actor}, ${owner(command.to)} cannot be assigned in this repository; nothing changed.`,
+            },
+          ],
+          "refuse a handoff",
+        );
       const after: Marker = {
         ...marker,
-        routing: { ...marker.routing, assignees, mentions: to?.kind === "team" ? [command.to] : [], why: `handed off by @${actor}${command.reason ? `: ${command.reason}` : ""}` },
-        timeline: [...marker.timeline, { at, event: "handoff", by: actor, detail: `${command.to}${command.reason ? `: ${command.reason}` : ""}` }],
+        routing: {
+          ...marker.routing,
+          assignees,
+          mentions: to?.kind === "team" ? [command.to] : [],
+          why: `handed off by @${actor}${command.reason ? `: ${command.reason}` : ""}`,
+        },
+        timeline: [
+          ...marker.timeline,
+          { at, event: "handoff", by: actor, detail: `${command.to}${command.reason ? `: ${command.reason}` : ""}` },
+        ],
       };
       // The alert on GitHub names the same person (its `assigned` webhook, sent by us, is ignored).
-      const alertOps: Op[] = !marker.group && isGitHubAlert(marker.key) && assignees[0] ? [{ op: "assign-alert", repo: marker.repo, alert: marker.alert, assignee: assignees[0] }] : [];
-      return change(after, [{ op: "update-issue", issue: issue.number, assignees }, { op: "comment", issue: issue.number, body: `Handed off to ${owner(command.to)} by @${actor}${command.reason ? `: ${text(command.reason)}` : ""}.` }, ...alertOps], `hand ${marker.key} to ${command.to}`);
+      const alertOps: Op[] =
+        !marker.group && isGitHubAlert(marker.key) && assignees[0]
+          ? [{ op: "assign-alert", repo: marker.repo, alert: marker.alert, assignee: assignees[0] }]
+          : [];
+      return change(
+        after,
+        [
+          { op: "update-issue", issue: issue.number, assignees },
+          {
+            op: "comment",
+            issue: issue.number,
+            body: `Handed off to ${owner(command.to)} by @${actor}${command.reason ? `: ${text(command.reason)}` : ""}.`,
+          },
+          ...alertOps,
+        ],
+        `hand ${marker.key} to ${command.to}`,
+      );
     }
     case "revoke": {
       // Alerts the policy may revoke automatically are never grouped, so nothing here can be.
-      if (marker.group) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, automatic revocation does not apply to grouped alerts (alerts the policy may revoke automatically always get their own issue). Revoke each credential at its provider (see the runbook), then tick its row or resolve its alert.` }], `refuse /revoke on group ${marker.key}`);
+      if (marker.group)
+        return change(
+          marker,
+          [
+            {
+              op: "comment",
+              issue: issue.number,
+              body: `@${actor}, automatic revocation does not apply to grouped alerts (alerts the policy may revoke automatically always get their own issue). Revoke each credential at its provider (see the runbook), then tick its row or resolve its alert.`,
+            },
+          ],
+          `refuse /revoke on group ${marker.key}`,
+        );
       const after: Marker = { ...marker, timeline: [...marker.timeline, { at, event: "revocation-requested", by: actor, detail: null }] };
-      return change(after, [{ op: "comment", issue: issue.number, body: `Revocation requested by @${actor}. The next sweep revokes it if the policy allows automatic revocation for this credential and its safety gates pass (alert still open, secret active or unknown, not snoozed, a method that supports it, within the limits).` }], `request revocation of ${marker.key}`);
+      return change(
+        after,
+        [
+          {
+            op: "comment",
+            issue: issue.number,
+            body: `Revocation requested by @${actor}. The next sweep revokes it if the policy allows automatic revocation for this credential and its safety gates pass (alert still open, secret active or unknown, not snoozed, a method that supports it, within the limits).`,
+          },
+        ],
+        `request revocation of ${marker.key}`,
+      );
     }
     case "resolve":
       return planResolve(run, ctx, command.resolution, command.comment, actor, { bySecurity });
     case "approve": {
       const p = marker.pending;
-      if (!p || !isResolution(p.resolution)) return change(marker, [{ op: "comment", issue: issue.number, body: `@${actor}, there is nothing waiting for approval here.` }], "nothing to approve");
+      if (!p || !isResolution(p.resolution))
+        return change(
+          marker,
+          [{ op: "comment", issue: issue.number, body: `@${actor}, there is nothing waiting for approval here.` }],
+          "nothing to approve",
+        );
       return planResolve(run, ctx, p.resolution, p.comment ?? "", p.by, { bySecurity, approvedBy: actor });
     }
   }

@@ -24,7 +24,12 @@ export interface FindingsReport extends ExecutionReport {
  * Routes findings from outside GitHub's secret scanning (a detector's report, a dispatched alert)
  * exactly like secret scanning alerts: owner, runbook, SLA, one issue per finding.
  */
-export async function onFindings(run: Run, findings: ExternalFinding[], defaultRepo: RepoRef, skipped: FindingsReport["skipped"] = []): Promise<FindingsReport> {
+export async function onFindings(
+  run: Run,
+  findings: ExternalFinding[],
+  defaultRepo: RepoRef,
+  skipped: FindingsReport["skipped"] = [],
+): Promise<FindingsReport> {
   const { github, log } = run.deps;
   const changes: Change[] = [];
   const receiver = repoName(defaultRepo);
@@ -40,7 +45,9 @@ export async function onFindings(run: Run, findings: ExternalFinding[], defaultR
         orgPolicy ??= loadPolicy(run, { owner: defaultRepo.owner, name: ".github" }).then((loaded) => loaded.policy);
         const scope = findingScope(receiver, f.repository, await orgPolicy);
         if (!scope.ok) {
-          log.error(`${f.source} finding sent to ${receiver} names ${scope.claimed}: refused, ${scope.problem}. To allow it, ${scope.fix}. It opens in ${receiver} instead, so it still reaches a person.`);
+          log.error(
+            `${f.source} finding sent to ${receiver} names ${scope.claimed}: refused, ${scope.problem}. To allow it, ${scope.fix}. It opens in ${receiver} instead, so it still reaches a person.`,
+          );
           refused = scope.claimed;
           repo = defaultRepo;
         }
@@ -53,7 +60,9 @@ export async function onFindings(run: Run, findings: ExternalFinding[], defaultR
       // A refused token refuses every finding alike: the caller says what to fix once.
       if ((e as { status?: unknown } | null)?.status === 401) throw e;
       unroutable++;
-      log.error(`${f.source} finding in ${f.repository ?? repoName(defaultRepo)}: could not be routed (${(e as Error).message}); it is not lost: fix the cause and send it again.`);
+      log.error(
+        `${f.source} finding in ${f.repository ?? repoName(defaultRepo)}: could not be routed (${(e as Error).message}); it is not lost: fix the cause and send it again.`,
+      );
     }
   }
   for (const s of skipped) log.warn(`findings: skipped ${s.where}: ${s.reason}`);

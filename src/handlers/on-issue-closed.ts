@@ -19,17 +19,27 @@ import type { Run } from "./run.ts";
  * `issues.closed` on a response issue. With a `resolution:*` label, the alert is resolved to
  * match. Without one, the issue is reopened with a request for a resolution: the clock keeps running.
  */
-export async function onIssueClosed(run: Run, payload: { issue?: RawIssue; repository?: unknown; sender?: { login?: string; type?: string } }): Promise<ExecutionReport | null> {
+export async function onIssueClosed(
+  run: Run,
+  payload: { issue?: RawIssue; repository?: unknown; sender?: { login?: string; type?: string } },
+): Promise<ExecutionReport | null> {
   if (!payload.issue) return null;
   const { repo } = repositoryFrom(payload.repository);
   const issueRepo = repoName(repo);
   const event = issueContextFrom(run, payload.issue, issueRepo);
   if (!event || event.marker.resolution) return null; // not ours, or closed by nhi-steward after resolving
   // A group issue is read again under its lock: rows added since the event was sent are resolved too.
-  return withGroupIssue(run, issueRepo, event, (found) => (found.marker.resolution ? Promise.resolve(null) : closed(run, payload, found, issueRepo)));
+  return withGroupIssue(run, issueRepo, event, (found) =>
+    found.marker.resolution ? Promise.resolve(null) : closed(run, payload, found, issueRepo),
+  );
 }
 
-async function closed(run: Run, payload: { sender?: { login?: string } }, found: NonNullable<ReturnType<typeof issueContextFrom>>, issueRepo: string): Promise<ExecutionReport | null> {
+async function closed(
+  run: Run,
+  payload: { sender?: { login?: string } },
+  found: NonNullable<ReturnType<typeof issueContextFrom>>,
+  issueRepo: string,
+): Promise<ExecutionReport | null> {
   const { log, clock } = run.deps;
   const actor = payload.sender?.login ?? "someone";
   const { policy } = await loadPolicy(run, parseRepo(found.marker.repo));
@@ -43,31 +53,71 @@ async function closed(run: Run, payload: { sender?: { login?: string } }, found:
   const known = labelled.filter(isResolution);
 
   let change;
-  const verdict = known.length === 1 ? await authorizeAct(run, found.marker, policy, actor, { kind: "resolve", resolution: known[0]!, via: "close" }) : null;
+  const verdict =
+    known.length === 1
+      ? await authorizeAct(run, found.marker, policy, actor, { kind: "resolve", resolution: known[0]!, via: "close" })
+      : null;
   if (verdict && !verdict.ok) {
     // Not theirs to close: reopened as it was, the resolution label they added taken off, the alert untouched.
     const at = now.toISOString();
-    const after: Marker = { ...found.marker, timeline: [...found.marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: `resolution:${known[0]!} refused: not authorised` }] };
-    change = planStateChange(issueRepo, found.issue, found.marker, after, policy, now, [
-      { op: "update-issue", issue: found.issue.number, state: "open" },
-      { op: "remove-label", issue: found.issue.number, label: `resolution:${known[0]!}` },
-      { op: "comment", issue: found.issue.number, body: `${verdict.reply}\n\nThis issue is reopened and the alert is untouched. The SLA clock keeps running.` },
-    ], `refuse a close of #${found.issue.number} by @${actor}`);
+    const after: Marker = {
+      ...found.marker,
+      timeline: [
+        ...found.marker.timeline,
+        { at, event: "closed-without-resolution", by: actor, detail: `resolution:${known[0]!} refused: not authorised` },
+      ],
+    };
+    change = planStateChange(
+      issueRepo,
+      found.issue,
+      found.marker,
+      after,
+      policy,
+      now,
+      [
+        { op: "update-issue", issue: found.issue.number, state: "open" },
+        { op: "remove-label", issue: found.issue.number, label: `resolution:${known[0]!}` },
+        {
+          op: "comment",
+          issue: found.issue.number,
+          body: `${verdict.reply}\n\nThis issue is reopened and the alert is untouched. The SLA clock keeps running.`,
+        },
+      ],
+      `refuse a close of #${found.issue.number} by @${actor}`,
+    );
   } else if (verdict) {
     change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor, { bySecurity: verdict.bySecurity });
   } else {
     const at = now.toISOString();
-    const after: Marker = { ...found.marker, timeline: [...found.marker.timeline, { at, event: "closed-without-resolution", by: actor, detail: known.length > 1 ? `conflicting labels ${known.join(", ")}` : null }] };
-    const why = known.length > 1 ? `it carries ${known.length} resolution labels (${known.map((k) => `\`resolution:${k}\``).join(", ")}); keep exactly one` : "it was closed without saying how";
-    change = planStateChange(issueRepo, found.issue, found.marker, after, policy, now, [
-      { op: "update-issue", issue: found.issue.number, state: "open" },
-      { op: "add-labels", issue: found.issue.number, labels: [LABELS.needsResolution.name] },
-      {
-        op: "comment",
-        issue: found.issue.number,
-        body: `@${actor}, this is reopened because ${why}. Close it with one label of \`resolution:revoked\`, \`resolution:rotated\`, \`resolution:false-positive\`, \`resolution:used-in-tests\`, \`resolution:wont-fix\`, or comment \`/resolve <resolution> <comment>\`. The SLA clock keeps running.`,
-      },
-    ], `ask for a resolution on #${found.issue.number}`);
+    const after: Marker = {
+      ...found.marker,
+      timeline: [
+        ...found.marker.timeline,
+        { at, event: "closed-without-resolution", by: actor, detail: known.length > 1 ? `conflicting labels ${known.join(", ")}` : null },
+      ],
+    };
+    const why =
+      known.length > 1
+        ? `it carries ${known.length} resolution labels (${known.map((k) => `\`resolution:${k}\``).join(", ")}); keep exactly one`
+        : "it was closed without saying how";
+    change = planStateChange(
+      issueRepo,
+      found.issue,
+      found.marker,
+      after,
+      policy,
+      now,
+      [
+        { op: "update-issue", issue: found.issue.number, state: "open" },
+        { op: "add-labels", issue: found.issue.number, labels: [LABELS.needsResolution.name] },
+        {
+          op: "comment",
+          issue: found.issue.number,
+          body: `@${actor}, this is reopened because ${why}. Close it with one label of \`resolution:revoked\`, \`resolution:rotated\`, \`resolution:false-positive\`, \`resolution:used-in-tests\`, \`resolution:wont-fix\`, or comment \`/resolve <resolution> <comment>\`. The SLA clock keeps running.`,
+        },
+      ],
+      `ask for a resolution on #${found.issue.number}`,
+    );
     change.labels.push(LABELS.needsResolution);
   }
   log.info(`${found.marker.key}: ${change.summary}`);

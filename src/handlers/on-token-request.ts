@@ -33,8 +33,16 @@ export async function onTokenRequest(run: Run, payload: TokenRequestPayload): Pr
     // person can still find the request in the organisation's settings.
     const org = payload?.organization?.login ?? "?";
     const r = payload?.personal_access_token_request;
-    const said = [typeof r?.id === "number" ? `request #${r.id}` : null, r?.owner?.login ? `by @${r.owner.login}` : null, r?.token_name ? `token “${r.token_name}”` : null].filter(Boolean).join(" ");
-    run.deps.log.warn(`${org}: personal_access_token_request.${String(payload?.action ?? "?")}${said ? ` (${said})` : ""} ignored, as GitHub cannot fix it by redelivering: ${e.message}`);
+    const said = [
+      typeof r?.id === "number" ? `request #${r.id}` : null,
+      r?.owner?.login ? `by @${r.owner.login}` : null,
+      r?.token_name ? `token “${r.token_name}”` : null,
+    ]
+      .filter(Boolean)
+      .join(" ");
+    run.deps.log.warn(
+      `${org}: personal_access_token_request.${String(payload?.action ?? "?")}${said ? ` (${said})` : ""} ignored, as GitHub cannot fix it by redelivering: ${e.message}`,
+    );
     return null;
   }
 }
@@ -44,7 +52,12 @@ async function handleTokenRequest(run: Run, payload: TokenRequestPayload): Promi
   if (payload.action === "denied" || payload.action === "cancelled") return onTokenRequestEnded(run, payload, payload.action);
   if (payload.action !== "created" && payload.action !== "approved") return null;
   const org = payload.organization?.login;
-  if (!org) throw new InputError("The personal_access_token_request event is malformed", ["organization.login: missing"], "Check the webhook payload.");
+  if (!org)
+    throw new InputError(
+      "The personal_access_token_request event is malformed",
+      ["organization.login: missing"],
+      "Check the webhook payload.",
+    );
   const { policy } = await loadPolicy(run, { owner: org, name: ".github" });
   const alert = alertFromTokenRequest(payload, policy);
   if (!alert) {
@@ -68,12 +81,20 @@ function tokenRequestHome(policy: Policy, org: string) {
  * issue already closed with a resolution is left alone; no issue (the request was within policy,
  * or never seen) is only logged.
  */
-async function onTokenRequestEnded(run: Run, payload: TokenRequestPayload, action: "denied" | "cancelled"): Promise<ExecutionReport | null> {
+async function onTokenRequestEnded(
+  run: Run,
+  payload: TokenRequestPayload,
+  action: "denied" | "cancelled",
+): Promise<ExecutionReport | null> {
   const { log, github, clock } = run.deps;
   const org = payload.organization?.login;
   const request = payload.personal_access_token_request;
   if (!org || typeof request?.token_id !== "number") {
-    throw new InputError("The personal_access_token_request event is malformed", [!org ? "organization.login: missing" : "personal_access_token_request.token_id: missing"], "Check the webhook payload.");
+    throw new InputError(
+      "The personal_access_token_request event is malformed",
+      [!org ? "organization.login: missing" : "personal_access_token_request.token_id: missing"],
+      "Check the webhook payload.",
+    );
   }
   const key = tokenRequestKey(org, request.token_id);
   const { policy } = await loadPolicy(run, { owner: org, name: ".github" });
@@ -81,11 +102,15 @@ async function onTokenRequestEnded(run: Run, payload: TokenRequestPayload, actio
   const issue = await github.findIssue(home, key, LABELS.response.name);
   const marker = issue ? decodeMarker(issue.body) : null;
   if (!issue || !marker) {
-    log.info(`${key}: token request #${request.id ?? "?"} was ${action}; no issue was opened for it (it was within policy, or never seen), so there is nothing to close.`);
+    log.info(
+      `${key}: token request #${request.id ?? "?"} was ${action}; no issue was opened for it (it was within policy, or never seen), so there is nothing to close.`,
+    );
     return null;
   }
   if (marker.resolution) {
-    log.info(`${key}: token request ${action}; ${home.owner}/${home.name}#${issue.number} is already resolved (${marker.resolution.resolution}).`);
+    log.info(
+      `${key}: token request ${action}; ${home.owner}/${home.name}#${issue.number} is already resolved (${marker.resolution.resolution}).`,
+    );
     return null;
   }
   const now = clock.now();
@@ -102,7 +127,16 @@ async function onTokenRequestEnded(run: Run, payload: TokenRequestPayload, actio
     resolution: { resolution: action, at, by, comment: `token request ${action} on GitHub` },
     timeline: [...marker.timeline, { at, event: "resolved", by, detail: `token request ${action} on GitHub` }],
   };
-  const change = planStateChange(`${home.owner}/${home.name}`, issue, marker, after, policy, now, [{ op: "update-issue", issue: issue.number, state: "closed" }], `close #${issue.number}: the token request was ${action}`);
+  const change = planStateChange(
+    `${home.owner}/${home.name}`,
+    issue,
+    marker,
+    after,
+    policy,
+    now,
+    [{ op: "update-issue", issue: issue.number, state: "closed" }],
+    `close #${issue.number}: the token request was ${action}`,
+  );
   // The comment goes first: a run that dies after it says it again (at least once), never closes silently.
   change.ops.unshift({ op: "comment", issue: issue.number, body: comment });
   log.info(`${key}: ${change.summary}`);

@@ -24,7 +24,9 @@ function loadProperties(run: Run, repo: RepoRef): Promise<Record<string, string>
     try {
       return await run.deps.github.getRepositoryProperties(repo);
     } catch (e) {
-      run.deps.log.warn(`${repo.owner}/${repo.name}: could not read custom properties (${(e as Error).message}); rules that use them do not match.`);
+      run.deps.log.warn(
+        `${repo.owner}/${repo.name}: could not read custom properties (${(e as Error).message}); rules that use them do not match.`,
+      );
       return {};
     }
   });
@@ -47,7 +49,10 @@ export async function planAlert(run: Run, alert: Alert, options: { newAlert?: bo
     const response = policy.response_repository;
     if ((e as { status?: number }).status !== 410) throw e;
     if (!response || response === `${issueRepo.owner}/${issueRepo.name}`) {
-      throw new Error(`Issues are disabled in ${issueRepo.owner}/${issueRepo.name} and the policy names no response_repository: set \`response_repository\` in .github/nhi-steward.yml so such alerts reach a person.`, { cause: e });
+      throw new Error(
+        `Issues are disabled in ${issueRepo.owner}/${issueRepo.name} and the policy names no response_repository: set \`response_repository\` in .github/nhi-steward.yml so such alerts reach a person.`,
+        { cause: e },
+      );
     }
     log.warn(`${alertContext(alert)}: issues are disabled in ${issueRepo.owner}/${issueRepo.name}; the issue opens in ${response}.`);
     issueRepo = parseRepo(response);

@@ -1,6 +1,17 @@
 import { alertContext, repoName, type Alert, type RepoRef } from "../core/alert/types.ts";
 import { decide, type Decision } from "../core/decide.ts";
-import { closedToNewAlerts, GROUP_BODY_LIMIT, memberAsPrevious, memberNews, memberOf, openGroup, ownerSignature, planGroupChange, renderGroup, withMember } from "../core/issue/group.ts";
+import {
+  closedToNewAlerts,
+  GROUP_BODY_LIMIT,
+  memberAsPrevious,
+  memberNews,
+  memberOf,
+  openGroup,
+  ownerSignature,
+  planGroupChange,
+  renderGroup,
+  withMember,
+} from "../core/issue/group.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { text } from "../core/issue/markdown.ts";
 import { decodeMarker, replaceMarker, type Marker } from "../core/issue/marker.ts";
@@ -36,7 +47,29 @@ export interface GroupDraft {
 const OPEN_PLACEHOLDER: ExistingIssue = { number: 0, state: "open", title: "", body: "", labels: [] };
 
 function newDraft(run: Run, issueRepo: string, base: ExistingIssue | null, marker: Marker, policy: Policy): GroupDraft {
-  const draft: GroupDraft = { key: marker.key, issueRepo, base, marker, policy, lone: null, news: [], reopen: false, untick: new Set(), summaries: [], change: { key: marker.key, repo: issueRepo, action: "none", issue: base?.number ?? null, summary: "", assignees: [], why: "", labels: [], ops: [] } };
+  const draft: GroupDraft = {
+    key: marker.key,
+    issueRepo,
+    base,
+    marker,
+    policy,
+    lone: null,
+    news: [],
+    reopen: false,
+    untick: new Set(),
+    summaries: [],
+    change: {
+      key: marker.key,
+      repo: issueRepo,
+      action: "none",
+      issue: base?.number ?? null,
+      summary: "",
+      assignees: [],
+      why: "",
+      labels: [],
+      ops: [],
+    },
+  };
   run.groups.set(marker.key, draft);
   return draft;
 }
@@ -45,11 +78,36 @@ function newDraft(run: Run, issueRepo: string, base: ExistingIssue | null, marke
 function commit(run: Run, draft: GroupDraft, alert: Alert, summary: string, first: boolean): Change {
   const now = run.deps.clock.now();
   draft.summaries.push(summary);
-  const rendered = renderGroup(draft.marker, draft.policy, { decision: draft.lone, oldBody: draft.base?.body ?? null, untick: draft.untick }) ?? { title: draft.base?.title ?? "", body: replaceMarker(draft.base?.body ?? "", draft.marker) };
-  const change = planGroupChange({ existing: draft.base, marker: draft.marker, title: rendered.title, body: rendered.body, policy: draft.policy, now, issueRepo: draft.issueRepo, news: draft.news, reopen: draft.reopen, summary: draft.summaries.join("; ") });
+  const rendered = renderGroup(draft.marker, draft.policy, {
+    decision: draft.lone,
+    oldBody: draft.base?.body ?? null,
+    untick: draft.untick,
+  }) ?? { title: draft.base?.title ?? "", body: replaceMarker(draft.base?.body ?? "", draft.marker) };
+  const change = planGroupChange({
+    existing: draft.base,
+    marker: draft.marker,
+    title: rendered.title,
+    body: rendered.body,
+    policy: draft.policy,
+    now,
+    issueRepo: draft.issueRepo,
+    news: draft.news,
+    reopen: draft.reopen,
+    summary: draft.summaries.join("; "),
+  });
   Object.assign(draft.change, change);
   if (first) return draft.change;
-  return { key: alert.key, repo: draft.issueRepo, action: "none", issue: draft.base?.number ?? null, summary, assignees: [], why: "", labels: [], ops: [] };
+  return {
+    key: alert.key,
+    repo: draft.issueRepo,
+    action: "none",
+    issue: draft.base?.number ?? null,
+    summary,
+    assignees: [],
+    why: "",
+    labels: [],
+    ops: [],
+  };
 }
 
 /**
@@ -64,12 +122,15 @@ export async function planGroupJoin(run: Run, decision: Decision, policy: Policy
   const ctx = { policy, now, repo: repoName(alert.repo), owner: ownerSignature(decision.routing) };
 
   const candidates: { issue: ExistingIssue; marker: Marker; draft: GroupDraft | null }[] = [];
-  for (const draft of run.groups.values()) if (draft.issueRepo === where) candidates.push({ issue: draft.base ?? OPEN_PLACEHOLDER, marker: draft.marker, draft });
+  for (const draft of run.groups.values())
+    if (draft.issueRepo === where) candidates.push({ issue: draft.base ?? OPEN_PLACEHOLDER, marker: draft.marker, draft });
   for (const issue of await github.listIssues(issueRepo, LABELS.response.name)) {
     const marker = issueMarker(issue);
     if (marker?.group && !run.groups.has(marker.key)) candidates.push({ issue, marker, draft: null });
   }
-  const open = candidates.filter((c) => closedToNewAlerts(c.issue, c.marker, ctx) === null).sort((a, b) => b.marker.openedAt.localeCompare(a.marker.openedAt));
+  const open = candidates
+    .filter((c) => closedToNewAlerts(c.issue, c.marker, ctx) === null)
+    .sort((a, b) => b.marker.openedAt.localeCompare(a.marker.openedAt));
 
   for (const c of open) {
     const marker = withMember(c.marker, memberOf(decision));
@@ -80,7 +141,10 @@ export async function planGroupJoin(run: Run, decision: Decision, policy: Policy
     }
     const first = !c.draft;
     const draft = c.draft ?? newDraft(run, where, c.issue, c.marker, policy);
-    if (marker.severity !== draft.marker.severity) draft.news.push(`Severity is now **${marker.severity}** (was ${draft.marker.severity}): #${alert.number} (${text(alert.secretTypeDisplayName)}) joined this issue.`);
+    if (marker.severity !== draft.marker.severity)
+      draft.news.push(
+        `Severity is now **${marker.severity}** (was ${draft.marker.severity}): #${alert.number} (${text(alert.secretTypeDisplayName)}) joined this issue.`,
+      );
     draft.marker = marker;
     draft.lone = null;
     const n = draft.base ? `#${draft.base.number}` : draft.key;
@@ -114,8 +178,18 @@ export function planGroupMember(run: Run, alert: Alert, ctx: MemberContext): Cha
   const existingDraft = run.groups.get(ctx.marker.key) ?? null;
   const current = existingDraft?.marker ?? ctx.marker;
   const before = current.group!.members.find((m) => m.key === alert.key) ?? null;
-  if (!before) log.warn(`${alertContext(alert)}: the index names ${ctx.marker.key} (#${ctx.existing.number}) but its marker does not list the alert; adding it back.`);
-  const decision = decide(alert, current.routing, { policy: ctx.policy, properties: ctx.properties, now, previous: before ? memberAsPrevious(current, before) : null, issueRepo: ctx.issueRepo, inputs: ctx.inputs });
+  if (!before)
+    log.warn(
+      `${alertContext(alert)}: the index names ${ctx.marker.key} (#${ctx.existing.number}) but its marker does not list the alert; adding it back.`,
+    );
+  const decision = decide(alert, current.routing, {
+    policy: ctx.policy,
+    properties: ctx.properties,
+    now,
+    previous: before ? memberAsPrevious(current, before) : null,
+    issueRepo: ctx.issueRepo,
+    inputs: ctx.inputs,
+  });
   const after = memberOf(decision, before);
   const draft = existingDraft ?? newDraft(run, repoName(ctx.issueRepo), ctx.existing, ctx.marker, ctx.policy);
   const issueClosed = (draft.base?.state ?? "open") === "closed";
@@ -127,17 +201,30 @@ export function planGroupMember(run: Run, alert: Alert, ctx: MemberContext): Cha
     next = withMember(next, { ...after, resolution: null });
     draft.untick.add(alert.key);
     const was = before?.resolution?.resolution ?? current.resolution?.resolution;
-    next = { ...next, resolution: null, timeline: [...next.timeline, { at, event: "reopened", by: null, detail: `#${alert.number} still open${was ? ` after ${was}` : ""}` }] };
+    next = {
+      ...next,
+      resolution: null,
+      timeline: [...next.timeline, { at, event: "reopened", by: null, detail: `#${alert.number} still open${was ? ` after ${was}` : ""}` }],
+    };
     if (issueClosed) draft.reopen = true;
-    news.unshift(`**Reopened**: #${alert.number} is still open on GitHub. Resolve it (or close this issue with a resolution label or \`/resolve <resolution> <comment>\`) once it is handled.`);
+    news.unshift(
+      `**Reopened**: #${alert.number} is still open on GitHub. Resolve it (or close this issue with a resolution label or \`/resolve <resolution> <comment>\`) once it is handled.`,
+    );
   }
   // The member's own line already says so when its rise is the group's.
-  if (next.severity !== current.severity && after.severity !== next.severity) news.push(`Severity is now **${next.severity}** (was ${current.severity}).`);
+  if (next.severity !== current.severity && after.severity !== next.severity)
+    news.push(`Severity is now **${next.severity}** (was ${current.severity}).`);
   draft.marker = next;
   draft.news.push(...news);
   draft.lone = next.group!.members.length === 1 ? decision : null;
   const n = draft.base ? `#${draft.base.number}` : draft.key;
-  return commit(run, draft, alert, `update ${alert.key} in ${n}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}`, !existingDraft);
+  return commit(
+    run,
+    draft,
+    alert,
+    `update ${alert.key} in ${n}${news.length ? ` (${news.length} change${news.length > 1 ? "s" : ""} to report)` : ""}`,
+    !existingDraft,
+  );
 }
 
 /**
@@ -145,7 +232,12 @@ export function planGroupMember(run: Run, alert: Alert, ctx: MemberContext): Cha
  * again, so the change is planned on the rows as they are now (an alert may have joined since the
  * event was sent) and no row is written away.
  */
-export async function withGroupIssue<T>(run: Run, issueRepo: string, found: { issue: ExistingIssue & { url: string }; marker: Marker }, fn: (fresh: { issue: ExistingIssue & { url: string }; marker: Marker }) => Promise<T>): Promise<T> {
+export async function withGroupIssue<T>(
+  run: Run,
+  issueRepo: string,
+  found: { issue: ExistingIssue & { url: string }; marker: Marker },
+  fn: (fresh: { issue: ExistingIssue & { url: string }; marker: Marker }) => Promise<T>,
+): Promise<T> {
   const group = found.marker.group;
   if (!group) return fn(found);
   const work = async () => {
@@ -155,7 +247,9 @@ export async function withGroupIssue<T>(run: Run, issueRepo: string, found: { is
       const marker = issue?.number === found.issue.number ? decodeMarker(issue.body) : null;
       if (issue && marker?.group) fresh = { issue: { ...issue, url: issue.url ?? found.issue.url }, marker };
     } catch (e) {
-      run.deps.log.warn(`${found.marker.key}: could not read #${found.issue.number} again (${(e as Error).message}); using the event's copy.`);
+      run.deps.log.warn(
+        `${found.marker.key}: could not read #${found.issue.number} again (${(e as Error).message}); using the event's copy.`,
+      );
     }
     return fn(fresh);
   };

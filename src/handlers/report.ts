@@ -1,7 +1,15 @@
 import { repoName, type RepoRef } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
 import { encodeKeyMarker } from "../core/issue/marker.ts";
-import { computeMetrics, recordFromIssue, renderReportCsv, renderReportJson, renderReportMarkdown, type Metrics, type ResponseRecord } from "../core/metrics/index.ts";
+import {
+  computeMetrics,
+  recordFromIssue,
+  renderReportCsv,
+  renderReportJson,
+  renderReportMarkdown,
+  type Metrics,
+  type ResponseRecord,
+} from "../core/metrics/index.ts";
 import type { Change } from "../core/plan.ts";
 import { execute, type ExecutionReport } from "../github/execute.ts";
 import type { AlertScope } from "../github/port.ts";
@@ -72,7 +80,22 @@ export async function publishReport(run: Run, where: RepoRef, scopeName: string,
   const body = `${report.markdown}\n\n<sub>Updated in place by nhi-steward; pin this issue to keep it at the top.</sub>\n\n${encodeKeyMarker(key, "report")}`;
   const base = { key, repo: repoName(where), assignees: [], why: "report", issue: existing?.number ?? null };
   const change: Change = existing
-    ? { ...base, action: existing.body === body ? "none" : "update", summary: `update the report issue #${existing.number}`, labels: [], ops: existing.body === body ? [] : [{ op: "update-issue", issue: existing.number, body, ...(existing.state === "closed" ? { state: "open" as const } : {}) }] }
-    : { ...base, action: "open", summary: `open the report issue in ${repoName(where)}`, labels: [LABELS.report], ops: [{ op: "create-issue", title, body, labels: [LABELS.report.name], assignees: [] }] };
+    ? {
+        ...base,
+        action: existing.body === body ? "none" : "update",
+        summary: `update the report issue #${existing.number}`,
+        labels: [],
+        ops:
+          existing.body === body
+            ? []
+            : [{ op: "update-issue", issue: existing.number, body, ...(existing.state === "closed" ? { state: "open" as const } : {}) }],
+      }
+    : {
+        ...base,
+        action: "open",
+        summary: `open the report issue in ${repoName(where)}`,
+        labels: [LABELS.report],
+        ops: [{ op: "create-issue", title, body, labels: [LABELS.report.name], assignees: [] }],
+      };
   return execute({ changes: [change] }, run.deps.github, { dryRun: run.options.dryRun, budget: run.budget, log: run.deps.log });
 }

@@ -105,7 +105,12 @@ export const ROUTES = [
     final: (e) => e instanceof InputError,
   }),
   route<`personal_access_token_request.${"created" | "approved" | "denied" | "cancelled"}`>({
-    on: ["personal_access_token_request.created", "personal_access_token_request.approved", "personal_access_token_request.denied", "personal_access_token_request.cancelled"],
+    on: [
+      "personal_access_token_request.created",
+      "personal_access_token_request.approved",
+      "personal_access_token_request.denied",
+      "personal_access_token_request.cancelled",
+    ],
     claim: "personal_access_token_request",
     handle: (run, event) => onTokenRequest(run, event.payload as Parameters<typeof onTokenRequest>[1]),
   }),

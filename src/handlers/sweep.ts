@@ -101,7 +101,8 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       // What people did there since the last sweep comes first: nothing is planned from a stale issue.
       await catchUp(where);
       // GitHub's list names the first location and says whether there are more: read them only then.
-      const alert = hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run, listedAlert);
+      const alert =
+        hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run, listedAlert);
       // Most alerts have not changed since their issue was written: nothing to render or write.
       if (await issueIsCurrent(run, alert)) continue;
       // Its issue is about to be planned from its body: read that first if the sweep state left it out.
@@ -126,7 +127,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
     try {
       resolved = await github.listRecentlyResolvedAlerts(scope.org, lookback, RESOLVED_MAX_PAGES);
     } catch (e) {
-      log.warn(`sweep: could not list recently resolved alerts (${(e as Error).message}); issues of repositories with no open alert wait for the next sweep.`);
+      log.warn(
+        `sweep: could not list recently resolved alerts (${(e as Error).message}); issues of repositories with no open alert wait for the next sweep.`,
+      );
     }
     for (const listed of resolved) {
       try {
@@ -234,7 +237,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
         candidates.push({
           issueRepo: repoName(issueRepo),
           // An issue without its body has nothing planned on it; it is read if it is revoked.
-          issue: isIncomplete(issue) ? issue : { ...issue, body: body?.body ?? issue.body, labels: [...issue.labels.filter((l) => !removed.includes(l)), ...added] },
+          issue: isIncomplete(issue)
+            ? issue
+            : { ...issue, body: body?.body ?? issue.body, labels: [...issue.labels.filter((l) => !removed.includes(l)), ...added] },
           marker: planned.marker,
           policy,
           requested: planned.revokeRequested,
@@ -246,17 +251,37 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   }
 
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
-  log.info(`sweep of ${where}: ${alerts} open alert(s), ${commands} command(s) caught up, ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`);
+  log.info(
+    `sweep of ${where}: ${alerts} open alert(s), ${commands} command(s) caught up, ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`,
+  );
   const side = await run.drainSideChanges();
-  const exec = (list: Change[]) => execute({ changes: list }, github, { dryRun: run.options.dryRun, budget: run.budget, log, recheckBeforeCreate: true, ...(options.effects ? { effects: options.effects.effects } : {}) });
+  const exec = (list: Change[]) =>
+    execute({ changes: list }, github, {
+      dryRun: run.options.dryRun,
+      budget: run.budget,
+      log,
+      recheckBeforeCreate: true,
+      ...(options.effects ? { effects: options.effects.effects } : {}),
+    });
   // Alerts first in the operations budget: the app inventory and config-error issues take what is
   // left, and wait whole for the next run while any alert does.
   const records = [...changes.filter((c) => c.key.startsWith(INVENTORY_KEY_PREFIX)), ...side];
   let report = await exec(changes.filter((c) => !c.key.startsWith(INVENTORY_KEY_PREFIX)));
   if (report.deferred && !report.dryRun) {
     const waiting = records.filter((c) => c.ops.length);
-    if (waiting.length) log.warn(`sweep: ${waiting.map((c) => c.key).join(", ")} deferred to the next run: alerts go first and ${report.deferred} still wait.`);
-    report = merge(report, { results: records.map((change) => ({ change, status: change.ops.length ? "deferred" : "unchanged", issue: change.issue, url: null })), opened: 0, updated: 0, deferred: waiting.length, failed: 0, writes: 0, dryRun: false });
+    if (waiting.length)
+      log.warn(
+        `sweep: ${waiting.map((c) => c.key).join(", ")} deferred to the next run: alerts go first and ${report.deferred} still wait.`,
+      );
+    report = merge(report, {
+      results: records.map((change) => ({ change, status: change.ops.length ? "deferred" : "unchanged", issue: change.issue, url: null })),
+      opened: 0,
+      updated: 0,
+      deferred: waiting.length,
+      failed: 0,
+      writes: 0,
+      dryRun: false,
+    });
   } else report = merge(report, await exec(records));
 
   // Revocations go last, after the clocks they depend on are written; then what they did is recorded.
@@ -283,7 +308,15 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
 const INVENTORY_KEY_PREFIX = "inventory:";
 
 function merge(a: ExecutionReport, b: ExecutionReport): ExecutionReport {
-  return { results: [...a.results, ...b.results], opened: a.opened + b.opened, updated: a.updated + b.updated, deferred: a.deferred + b.deferred, failed: a.failed + b.failed, writes: a.writes + b.writes, dryRun: a.dryRun };
+  return {
+    results: [...a.results, ...b.results],
+    opened: a.opened + b.opened,
+    updated: a.updated + b.updated,
+    deferred: a.deferred + b.deferred,
+    failed: a.failed + b.failed,
+    writes: a.writes + b.writes,
+    dryRun: a.dryRun,
+  };
 }
 
 /** The issue with its body: as it is, or read now when the sweep state left the body out. */

@@ -16,7 +16,13 @@ import type { Run } from "./run.ts";
 export async function planResolvedOnGitHub(run: Run, issue: ExistingIssue, marker: Marker, issueRepo: RepoRef): Promise<Change | null> {
   const { github, clock, log } = run.deps;
   const repo = parseRepo(marker.repo);
-  let raw: { state?: string; resolution?: string | null; resolved_by?: { login?: string } | null; resolved_at?: string | null; resolution_comment?: string | null };
+  let raw: {
+    state?: string;
+    resolution?: string | null;
+    resolved_by?: { login?: string } | null;
+    resolved_at?: string | null;
+    resolution_comment?: string | null;
+  };
   try {
     raw = (await github.getSecretScanningAlert(repo, marker.alert)) as typeof raw;
   } catch (e) {
@@ -42,7 +48,11 @@ export async function planResolvedOnGitHub(run: Run, issue: ExistingIssue, marke
     why: marker.routing.why,
     labels: [],
     ops: [
-      { op: "comment", issue: issue.number, body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (“${text(raw.resolution_comment)}”)` : ""}. Closing this issue to match.` },
+      {
+        op: "comment",
+        issue: issue.number,
+        body: `The secret scanning alert was resolved on GitHub as **${resolution}** by @${by}${raw.resolution_comment ? ` (“${text(raw.resolution_comment)}”)` : ""}. Closing this issue to match.`,
+      },
       { op: "update-issue", issue: issue.number, body: replaceMarker(issue.body, next), state: "closed" },
     ],
   };
@@ -53,7 +63,13 @@ export async function planResolvedOnGitHub(run: Run, issue: ExistingIssue, marke
  * ticked (their rows say how and by whom). When all are resolved the group is closed with a
  * comment, as a single issue is. Null when nothing changed.
  */
-export async function planGroupResolvedOnGitHub(run: Run, issue: ExistingIssue, marker: Marker, issueRepo: RepoRef, openKeys: ReadonlySet<string>): Promise<Change | null> {
+export async function planGroupResolvedOnGitHub(
+  run: Run,
+  issue: ExistingIssue,
+  marker: Marker,
+  issueRepo: RepoRef,
+  openKeys: ReadonlySet<string>,
+): Promise<Change | null> {
   const { github, clock, log } = run.deps;
   const group = marker.group;
   if (!group) return null;
@@ -80,7 +96,16 @@ export async function planGroupResolvedOnGitHub(run: Run, issue: ExistingIssue, 
   const { policy } = await loadPolicy(run, repo);
   const now = clock.now();
   if (!all) {
-    return planStateChange(repoName(issueRepo), { ...issue, body: groupBody(issue.body, next, policy) }, marker, next, policy, now, [], `tick ${ticked.length} alert(s) resolved on GitHub in #${issue.number}`);
+    return planStateChange(
+      repoName(issueRepo),
+      { ...issue, body: groupBody(issue.body, next, policy) },
+      marker,
+      next,
+      policy,
+      now,
+      [],
+      `tick ${ticked.length} alert(s) resolved on GitHub in #${issue.number}`,
+    );
   }
   const kinds = [...new Set(members.map((m) => m.resolution!.resolution))];
   next = {
@@ -88,8 +113,21 @@ export async function planGroupResolvedOnGitHub(run: Run, issue: ExistingIssue, 
     resolution: { resolution: kinds.length === 1 ? kinds[0]! : "resolved", at, by: "nhi-steward", comment: null },
     timeline: [...next.timeline, { at, event: "resolved", by: null, detail: `every alert resolved on GitHub (${kinds.join(", ")})` }],
   };
-  return planStateChange(repoName(issueRepo), { ...issue, body: groupBody(issue.body, next, policy) }, marker, next, policy, now, [
-    { op: "comment", issue: issue.number, body: `Resolved on GitHub: ${ticked.join(", ")}. Every alert in this issue is now resolved; closing it to match.` },
-    { op: "update-issue", issue: issue.number, state: "closed" },
-  ], `close #${issue.number}: every alert in it was resolved on GitHub`);
+  return planStateChange(
+    repoName(issueRepo),
+    { ...issue, body: groupBody(issue.body, next, policy) },
+    marker,
+    next,
+    policy,
+    now,
+    [
+      {
+        op: "comment",
+        issue: issue.number,
+        body: `Resolved on GitHub: ${ticked.join(", ")}. Every alert in this issue is now resolved; closing it to match.`,
+      },
+      { op: "update-issue", issue: issue.number, state: "closed" },
+    ],
+    `close #${issue.number}: every alert in it was resolved on GitHub`,
+  );
 }

@@ -50,11 +50,51 @@ const s = DEMO_SECRET_VALUES;
 
 /** The demo's alerts, in creation order; numbers are per repository. */
 export const DEMO_ALERTS: readonly DemoAlert[] = [
-  { owner: "acme", repo: "payments-api", number: 1, secretType: "stripe_api_key", secret: s.stripeKey, path: "config/stripe.ts", expectedOwners: ["@carol"] },
-  { owner: "acme", repo: "payments-api", number: 2, secretType: "aws_access_key_id", secret: s.awsAccessKeyId, path: "deploy/terraform.tfvars", expectedOwners: ["@acme/platform"] },
-  { owner: "acme", repo: "platform-infra", number: 1, secretType: "github_personal_access_token", secret: s.githubPat, path: "scripts/release.sh", expectedOwners: ["@bob"] },
-  { owner: "acme", repo: "platform-infra", number: 2, secretType: "slack_incoming_webhook_url", secret: s.slackWebhook, path: "tools/notify.py", expectedOwners: [] },
-  { owner: "acme", repo: "web-frontend", number: 1, secretType: "npm_access_token", secret: s.npmToken, path: ".npmrc", expectedOwners: [] },
+  {
+    owner: "acme",
+    repo: "payments-api",
+    number: 1,
+    secretType: "stripe_api_key",
+    secret: s.stripeKey,
+    path: "config/stripe.ts",
+    expectedOwners: ["@carol"],
+  },
+  {
+    owner: "acme",
+    repo: "payments-api",
+    number: 2,
+    secretType: "aws_access_key_id",
+    secret: s.awsAccessKeyId,
+    path: "deploy/terraform.tfvars",
+    expectedOwners: ["@acme/platform"],
+  },
+  {
+    owner: "acme",
+    repo: "platform-infra",
+    number: 1,
+    secretType: "github_personal_access_token",
+    secret: s.githubPat,
+    path: "scripts/release.sh",
+    expectedOwners: ["@bob"],
+  },
+  {
+    owner: "acme",
+    repo: "platform-infra",
+    number: 2,
+    secretType: "slack_incoming_webhook_url",
+    secret: s.slackWebhook,
+    path: "tools/notify.py",
+    expectedOwners: [],
+  },
+  {
+    owner: "acme",
+    repo: "web-frontend",
+    number: 1,
+    secretType: "npm_access_token",
+    secret: s.npmToken,
+    path: ".npmrc",
+    expectedOwners: [],
+  },
 ];
 
 export interface DemoSeed {

@@ -1,7 +1,17 @@
 /** An in-memory GitHub served over real HTTP on 127.0.0.1, validated against GitHub's REST description. */
 export { startSandbox, ROUTES, DEFAULT_START, type Sandbox } from "./server.ts";
 export { SandboxState } from "./state.ts";
-export type { AlertRecord, IssueRecord, LabelRecord, RepoRecord, UserRecord, TeamRecord, InstallationRecord, LocationRecord, DispatchRecord } from "./state.ts";
+export type {
+  AlertRecord,
+  IssueRecord,
+  LabelRecord,
+  RepoRecord,
+  UserRecord,
+  TeamRecord,
+  InstallationRecord,
+  LocationRecord,
+  DispatchRecord,
+} from "./state.ts";
 export type {
   Fault,
   RequestLogEntry,

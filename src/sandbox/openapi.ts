@@ -18,7 +18,12 @@ interface Spec {
   paths?: Record<string, Record<string, unknown>>;
   /** OpenAPI 3.1 webhooks (the @octokit/openapi-webhooks description): `<event>-<action>` → operation. */
   webhooks?: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, unknown>; parameters?: Record<string, unknown>; responses?: Record<string, unknown>; examples?: Record<string, unknown> };
+  components: {
+    schemas: Record<string, unknown>;
+    parameters?: Record<string, unknown>;
+    responses?: Record<string, unknown>;
+    examples?: Record<string, unknown>;
+  };
 }
 
 export interface SpecParam {
@@ -68,7 +73,8 @@ const RESPONSE_QUIRKS: Record<string, RegExp> = {
  */
 export const GHEC_ONLY_PATHS: readonly string[] = ["/orgs/{org}/audit-log"];
 const ghecOnly = new Router<true>();
-for (const template of GHEC_ONLY_PATHS) for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) ghecOnly.add(method, template, true);
+for (const template of GHEC_ONLY_PATHS)
+  for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) ghecOnly.add(method, template, true);
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -124,9 +130,12 @@ export class OpenApi {
       for (const method of HTTP_METHODS) {
         const op = item[method];
         if (!isRecord(op)) continue;
-        const params = [...common, ...(Array.isArray(op.parameters) ? op.parameters : [])].map((p) => this.deref(p, "parameters") as unknown as SpecParam);
+        const params = [...common, ...(Array.isArray(op.parameters) ? op.parameters : [])].map(
+          (p) => this.deref(p, "parameters") as unknown as SpecParam,
+        );
         const requestBody = isRecord(op.requestBody) ? op.requestBody : undefined;
-        const bodySchema = requestBody && isRecord(requestBody.content) ? (requestBody.content["application/json"] as Json | undefined)?.schema : undefined;
+        const bodySchema =
+          requestBody && isRecord(requestBody.content) ? (requestBody.content["application/json"] as Json | undefined)?.schema : undefined;
         const operation: SpecOperation = {
           method: method.toUpperCase(),
           template,
@@ -160,7 +169,12 @@ export class OpenApi {
     if (d !== this) return d.checkRequest(method, path, query, body, hasBody);
     const match = this.router.match(method, path);
     if (!match) {
-      return { route: null, docs: undefined, status: 404, problems: [{ kind: "unknown-route", reason: `no path of GitHub's REST API matches ${path}` }] };
+      return {
+        route: null,
+        docs: undefined,
+        status: 404,
+        problems: [{ kind: "unknown-route", reason: `no path of GitHub's REST API matches ${path}` }],
+      };
     }
     const op = match.value;
     if (!op) {
@@ -237,7 +251,10 @@ export class OpenApi {
     if (webhooks) {
       const ref = (op: Record<string, unknown> | undefined): string | null => {
         const post = isRecord(op?.post) ? op.post : undefined;
-        const body = post && isRecord(post.requestBody) && isRecord(post.requestBody.content) ? (post.requestBody.content["application/json"] as Json | undefined) : undefined;
+        const body =
+          post && isRecord(post.requestBody) && isRecord(post.requestBody.content)
+            ? (post.requestBody.content["application/json"] as Json | undefined)
+            : undefined;
         const r = isRecord(body?.schema) ? body.schema.$ref : undefined;
         return typeof r === "string" ? r.split("/").pop()! : null;
       };
@@ -274,14 +291,19 @@ export class OpenApi {
 
   private checkParams(op: SpecOperation, where: string, params: SpecParam[], values: Record<string, unknown>): string[] {
     const problems: string[] = [];
-    for (const p of params) if (p.required && values[p.name] === undefined) problems.push(`missing required ${where} parameter '${p.name}'`);
+    for (const p of params)
+      if (p.required && values[p.name] === undefined) problems.push(`missing required ${where} parameter '${p.name}'`);
     const present = params.filter((p) => values[p.name] !== undefined);
     if (present.length === 0) return problems;
-    const validate = this.compiled(`${where} ${op.method} ${op.template}`, () => {
-      const properties: Json = {};
-      for (const p of params) properties[p.name] = p.schema ?? {};
-      return this.toJsonSchema({ type: "object", properties });
-    }, true);
+    const validate = this.compiled(
+      `${where} ${op.method} ${op.template}`,
+      () => {
+        const properties: Json = {};
+        for (const p of params) properties[p.name] = p.schema ?? {};
+        return this.toJsonSchema({ type: "object", properties });
+      },
+      true,
+    );
     const copy = { ...values };
     if (!validate(copy)) problems.push(...formatErrors(where, validate.errors));
     return problems;

@@ -3,7 +3,18 @@
  * @octokit/openapi's api.github.com description (simple-user, full-repository, issue, label,
  * issue-comment, secret-scanning-alert, secret-scanning-location, installation, team-full…).
  */
-import type { SandboxState, UserRecord, RepoRecord, IssueRecord, LabelRecord, CommentRecord, AlertRecord, LocationRecord, InstallationRecord, TeamRecord } from "./state.ts";
+import type {
+  SandboxState,
+  UserRecord,
+  RepoRecord,
+  IssueRecord,
+  LabelRecord,
+  CommentRecord,
+  AlertRecord,
+  LocationRecord,
+  InstallationRecord,
+  TeamRecord,
+} from "./state.ts";
 import { nodeId } from "./util.ts";
 
 /** Where the sandbox's URLs point: `api` is the sandbox (with `/api/v3` when the client used it), `html` the web UI base. */
@@ -367,7 +378,13 @@ function alertCommon(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: U
 }
 
 /** REST secret-scanning-alert (organisation lists add `repository`). `secret` only when not hidden. */
-export function alert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: Urls, opts: { hideSecret: boolean; withRepository?: boolean }): Json {
+export function alert(
+  state: SandboxState,
+  a: AlertRecord,
+  r: RepoRecord,
+  urls: Urls,
+  opts: { hideSecret: boolean; withRepository?: boolean },
+): Json {
   const first = a.locations[0];
   const out: Json = {
     ...alertCommon(state, a, r, urls),
@@ -387,14 +404,30 @@ export function alert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: 
  * What an older GitHub Enterprise Server sends, or GitHub leaves out: alert fields a webhook may
  * lack (its schema does not require them). `WebhookRef.omit` names them.
  */
-export const OMITTABLE_ALERT_FIELDS = ["validity", "publicly_leaked", "multi_repo", "secret_type_display_name", "push_protection_bypassed_by", "push_protection_bypassed_at", "assigned_to", "resolution_comment", "updated_at"] as const;
+export const OMITTABLE_ALERT_FIELDS = [
+  "validity",
+  "publicly_leaked",
+  "multi_repo",
+  "secret_type_display_name",
+  "push_protection_bypassed_by",
+  "push_protection_bypassed_at",
+  "assigned_to",
+  "resolution_comment",
+  "updated_at",
+] as const;
 export type OmittableAlertField = (typeof OMITTABLE_ALERT_FIELDS)[number];
 
 /**
  * secret-scanning-alert-webhook: the alert as webhooks carry it — no `secret`, no `state` (the
  * action says it) and no `provider` or `provider_slug` (GitHub's webhook schema has neither; REST has both).
  */
-export function webhookAlert(state: SandboxState, a: AlertRecord, r: RepoRecord, urls: Urls, omit: readonly OmittableAlertField[] = []): Json {
+export function webhookAlert(
+  state: SandboxState,
+  a: AlertRecord,
+  r: RepoRecord,
+  urls: Urls,
+  omit: readonly OmittableAlertField[] = [],
+): Json {
   const out = alertCommon(state, a, r, urls);
   for (const k of omit) delete out[k];
   return out;

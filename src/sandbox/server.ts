@@ -24,12 +24,27 @@ import { secretScanningRoutes } from "./routes/secret-scanning.ts";
 import { teamRoutes } from "./routes/teams.ts";
 import { SandboxState } from "./state.ts";
 import type { Fault, RequestLogEntry, SandboxOptions, ValidationErrorEntry, ValidationErrorKind } from "./types.ts";
-import { buildInstallationWebhook, buildWebhook, type InstallationWebhookRef, type WebhookDelivery, type WebhookEvent, type WebhookRef } from "./webhooks.ts";
+import {
+  buildInstallationWebhook,
+  buildWebhook,
+  type InstallationWebhookRef,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookRef,
+} from "./webhooks.ts";
 
 export const DEFAULT_START = "2026-01-05T09:00:00Z";
 
 /** Every route the sandbox serves, with path templates exactly as in GitHub's REST description. */
-export const ROUTES: readonly Route[] = [...appRoutes, ...auditLogRoutes, ...repoRoutes, ...secretScanningRoutes, ...teamRoutes, ...issueRoutes, ...miscRoutes];
+export const ROUTES: readonly Route[] = [
+  ...appRoutes,
+  ...auditLogRoutes,
+  ...repoRoutes,
+  ...secretScanningRoutes,
+  ...teamRoutes,
+  ...issueRoutes,
+  ...miscRoutes,
+];
 
 export interface Sandbox {
   /** "http://127.0.0.1:<port>" — use as Octokit's baseUrl, Probot's baseUrl or GITHUB_API_URL. "<url>/api/v3" works too. */
@@ -128,14 +143,16 @@ class SandboxServer implements Sandbox {
 
   installationWebhook(action: "created" | "added", ref: InstallationWebhookRef): WebhookDelivery {
     const delivery = buildInstallationWebhook(this.state, { api: this.url, html: this.htmlUrl }, action, ref);
-    for (const reason of delivery.problems) this.validationErrors.push({ method: "WEBHOOK", path: `${delivery.name}.${action}`, route: null, kind: "webhook", reason });
+    for (const reason of delivery.problems)
+      this.validationErrors.push({ method: "WEBHOOK", path: `${delivery.name}.${action}`, route: null, kind: "webhook", reason });
     return delivery;
   }
 
   webhook(event: WebhookEvent, action: string, ref: WebhookRef): WebhookDelivery {
     const delivery = buildWebhook(this.state, { api: this.url, html: this.htmlUrl }, event, action, ref);
     // A payload GitHub would never send is a sandbox bug, recorded like a request outside the spec.
-    for (const reason of delivery.problems) this.validationErrors.push({ method: "WEBHOOK", path: `${event}.${action}`, route: null, kind: "webhook", reason });
+    for (const reason of delivery.problems)
+      this.validationErrors.push({ method: "WEBHOOK", path: `${event}.${action}`, route: null, kind: "webhook", reason });
     return delivery;
   }
 
@@ -177,7 +194,17 @@ class SandboxServer implements Sandbox {
         body = raw;
       }
     }
-    const entry: RequestLogEntry = { method, path: shownPath, query: Object.fromEntries(url.searchParams), status: 0, token, at: this.state.now(), body: body ?? null, counted: false, fault: false };
+    const entry: RequestLogEntry = {
+      method,
+      path: shownPath,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      token,
+      at: this.state.now(),
+      body: body ?? null,
+      counted: false,
+      fault: false,
+    };
     this.requests.push(entry);
     const urls: Urls = { api: this.url + prefix, html: this.htmlUrl };
     const record = (route: string | null, kind: ValidationErrorKind, reason: string): void => {
@@ -229,7 +256,11 @@ class SandboxServer implements Sandbox {
       }
       if (fault.status !== undefined) {
         this.countRequest(entry, token);
-        const reply: Reply = { status: fault.status, body: fault.body ?? errorBody(fault.status, defaultMessage(fault.status), served?.docs ?? DOCS), headers: fault.headers ?? {} };
+        const reply: Reply = {
+          status: fault.status,
+          body: fault.body ?? errorBody(fault.status, defaultMessage(fault.status), served?.docs ?? DOCS),
+          headers: fault.headers ?? {},
+        };
         this.send(req, res, entry, reply, token);
         return;
       }
@@ -246,7 +277,10 @@ class SandboxServer implements Sandbox {
     const isRateLimitRoute = routeDef.path === "/rate_limit";
     if (this.enforceRateLimit && !isRateLimitRoute && this.rate.exhausted(token)) {
       const who = token === null ? "127.0.0.1" : `token ${token.slice(0, 8)}…`;
-      const reply: Reply = { status: 403, body: errorBody(403, `API rate limit exceeded for ${who}.`, "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api") };
+      const reply: Reply = {
+        status: 403,
+        body: errorBody(403, `API rate limit exceeded for ${who}.`, "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"),
+      };
       this.send(req, res, entry, reply, token);
       return;
     }
@@ -262,7 +296,11 @@ class SandboxServer implements Sandbox {
         const reply: Reply = {
           status: 403,
           headers: { "retry-after": String(Math.max(1, retryAfter)) },
-          body: errorBody(403, "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"),
+          body: errorBody(
+            403,
+            "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.",
+            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+          ),
         };
         this.send(req, res, entry, reply, token);
         return;
@@ -315,7 +353,8 @@ class SandboxServer implements Sandbox {
     if (!isRateLimitRoute) this.countRequest(entry, token);
 
     if (this.validateResponses && reply.raw === undefined && reply.body !== undefined) {
-      for (const reason of OpenApi.shared().checkResponse(method, routeDef.path, reply.status, reply.body)) record(`${method} ${routeDef.path}`, "response", reason);
+      for (const reason of OpenApi.shared().checkResponse(method, routeDef.path, reply.status, reply.body))
+        record(`${method} ${routeDef.path}`, "response", reason);
     }
     this.send(req, res, entry, reply, token);
   }

@@ -4,14 +4,7 @@
  * the HTTP routes read and mutate the same records.
  */
 import type { Clock } from "../core/clock.ts";
-import type {
-  SandboxAlertInput,
-  SandboxAlertPatch,
-  SandboxComment,
-  SandboxIssue,
-  SandboxLabel,
-  SandboxLocationInput,
-} from "./types.ts";
+import type { SandboxAlertInput, SandboxAlertPatch, SandboxComment, SandboxIssue, SandboxLabel, SandboxLocationInput } from "./types.ts";
 import { blobSha, fakeSha, iso, key } from "./util.ts";
 
 export type AccountType = "User" | "Organization" | "Bot";
@@ -200,12 +193,41 @@ export class SandboxState {
   readonly clock: Clock;
   readonly app: AppRecord = { id: 1, slug: "nhi-steward", name: "NHI Steward", owner: "nhi-steward" };
   /** Other apps installed on organisations (what GET /orgs/{org}/installations lists), by org. */
-  readonly orgApps = new Map<string, { id: number; appId: number; appSlug: string; owner: string | null; permissions: Record<string, string>; repositorySelection: "all" | "selected"; createdAt: string }[]>();
+  readonly orgApps = new Map<
+    string,
+    {
+      id: number;
+      appId: number;
+      appSlug: string;
+      owner: string | null;
+      permissions: Record<string, string>;
+      repositorySelection: "all" | "selected";
+      createdAt: string;
+    }[]
+  >();
 
   /** Installs (or changes) a third-party app on an organisation. `owner`: the account that publishes the app (GET /apps/{slug}). */
-  setOrgAppInstallation(org: string, inst: { id: number; appId?: number; appSlug: string; owner?: string; permissions: Record<string, string>; repositorySelection?: "all" | "selected" }): void {
+  setOrgAppInstallation(
+    org: string,
+    inst: {
+      id: number;
+      appId?: number;
+      appSlug: string;
+      owner?: string;
+      permissions: Record<string, string>;
+      repositorySelection?: "all" | "selected";
+    },
+  ): void {
     const list = this.orgApps.get(key(org)) ?? [];
-    const entry = { id: inst.id, appId: inst.appId ?? 1000 + inst.id, appSlug: inst.appSlug, owner: inst.owner ?? null, permissions: inst.permissions, repositorySelection: inst.repositorySelection ?? "all", createdAt: this.now() };
+    const entry = {
+      id: inst.id,
+      appId: inst.appId ?? 1000 + inst.id,
+      appSlug: inst.appSlug,
+      owner: inst.owner ?? null,
+      permissions: inst.permissions,
+      repositorySelection: inst.repositorySelection ?? "all",
+      createdAt: this.now(),
+    };
     const i = list.findIndex((x) => x.id === inst.id);
     if (i >= 0) list[i] = { ...entry, createdAt: list[i]!.createdAt };
     else list.push(entry);
@@ -213,7 +235,10 @@ export class SandboxState {
   }
   /** Uninstalls a third-party app from an organisation. */
   removeOrgAppInstallation(org: string, id: number): void {
-    this.orgApps.set(key(org), (this.orgApps.get(key(org)) ?? []).filter((x) => x.id !== id));
+    this.orgApps.set(
+      key(org),
+      (this.orgApps.get(key(org)) ?? []).filter((x) => x.id !== id),
+    );
   }
 
   /** Organisations on GitHub Enterprise Cloud: only they answer GET /orgs/{org}/audit-log (others 404). */
@@ -240,7 +265,13 @@ export class SandboxState {
   addAuditLogEntry(org: string, entry: Record<string, unknown> & { action: string }): Record<string, unknown> {
     this.requireOrg(org);
     const at = typeof entry["@timestamp"] === "number" ? entry["@timestamp"] : this.clock.now().getTime();
-    const full = { "@timestamp": at, created_at: at, _document_id: `sandboxDoc${String(++this.auditCounter).padStart(6, "0")}`, org, ...entry };
+    const full = {
+      "@timestamp": at,
+      created_at: at,
+      _document_id: `sandboxDoc${String(++this.auditCounter).padStart(6, "0")}`,
+      org,
+      ...entry,
+    };
     const list = this.auditLogs.get(key(org)) ?? [];
     list.push(full);
     this.auditLogs.set(key(org), list);
@@ -249,7 +280,9 @@ export class SandboxState {
 
   /** The organisation's audit log, oldest first. */
   auditLog(org: string): Record<string, unknown>[] {
-    return [...(this.auditLogs.get(key(org)) ?? [])].sort((a, b) => Number(a["@timestamp"]) - Number(b["@timestamp"]) || String(a._document_id).localeCompare(String(b._document_id)));
+    return [...(this.auditLogs.get(key(org)) ?? [])].sort(
+      (a, b) => Number(a["@timestamp"]) - Number(b["@timestamp"]) || String(a._document_id).localeCompare(String(b._document_id)),
+    );
   }
 
   /**
@@ -373,7 +406,13 @@ export class SandboxState {
 
   // ---------------------------------------------------------------- installations and tokens
 
-  addInstallation(opts: { id: number; account: string; repositories?: "all" | string[]; permissions?: Record<string, string>; events?: string[] }): void {
+  addInstallation(opts: {
+    id: number;
+    account: string;
+    repositories?: "all" | string[];
+    permissions?: Record<string, string>;
+    events?: string[];
+  }): void {
     if (!this.users.has(key(opts.account))) throw new Error(`sandbox: unknown account ${opts.account} (addOrg/addUser first)`);
     this.installations.set(opts.id, {
       id: opts.id,
@@ -580,7 +619,10 @@ export class SandboxState {
     return (this.findLabel(r, name) ?? this.createLabel(r, name)).name;
   }
 
-  newIssue(r: RepoRecord, fields: { title: string; body: string | null; user: string; labels: string[]; assignees: string[] }): IssueRecord {
+  newIssue(
+    r: RepoRecord,
+    fields: { title: string; body: string | null; user: string; labels: string[]; assignees: string[] },
+  ): IssueRecord {
     const now = this.now();
     const issue: IssueRecord = {
       id: this.nextId.issue++,
@@ -662,9 +704,12 @@ export class SandboxState {
     const path = normalisePath(wirePath);
     if ((type === "commit" || type === "wiki_commit") && !path) throw new Error(`sandbox: a ${type} location needs a path`);
     if (type === "issue_title" || type === "issue_body" || type === "issue_comment") {
-      if (location.issue === undefined && location.url === undefined) throw new Error(`sandbox: an ${type} location needs an issue (or a url)`);
-      if (location.issue !== undefined && !r.issues.some((i) => i.number === location.issue)) throw new Error(`sandbox: no issue ${owner}/${repo}#${location.issue}`);
-      if (type === "issue_comment" && location.url === undefined && location.comment === undefined) throw new Error("sandbox: an issue_comment location needs a comment");
+      if (location.issue === undefined && location.url === undefined)
+        throw new Error(`sandbox: an ${type} location needs an issue (or a url)`);
+      if (location.issue !== undefined && !r.issues.some((i) => i.number === location.issue))
+        throw new Error(`sandbox: no issue ${owner}/${repo}#${location.issue}`);
+      if (type === "issue_comment" && location.url === undefined && location.comment === undefined)
+        throw new Error("sandbox: an issue_comment location needs a comment");
     }
     const content = type === "commit" ? r.files.get(path) : undefined;
     // Where the file holds the secret, point at it exactly like GitHub does (1-based lines and columns).

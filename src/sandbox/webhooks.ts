@@ -52,7 +52,8 @@ export function checkWebhookPayload(event: string, payload: Record<string, unkno
   const alert = payload.alert;
   if (event.startsWith("secret_scanning_alert") && alert && typeof alert === "object") {
     const known = spec.schemaProperties("secret-scanning-alert-webhook") ?? [];
-    for (const k of Object.keys(alert)) if (!known.includes(k)) problems.push(`payload/alert has '${k}', which GitHub's webhook schema does not name`);
+    for (const k of Object.keys(alert))
+      if (!known.includes(k)) problems.push(`payload/alert has '${k}', which GitHub's webhook schema does not name`);
   }
   return problems;
 }
@@ -78,7 +79,8 @@ export function buildWebhook(state: SandboxState, urls: Urls, event: WebhookEven
   const { permissions: _permissions, ...repo } = repository(state, r, urls);
   payload.repository = repo;
   if (owner.type === "Organization") payload.organization = orgSimple(owner, urls);
-  if (installationId !== undefined) payload.installation = { id: installationId, node_id: Buffer.from(`0:Installation${installationId}`).toString("base64") };
+  if (installationId !== undefined)
+    payload.installation = { id: installationId, node_id: Buffer.from(`0:Installation${installationId}`).toString("base64") };
   payload.sender = simpleUser(state.ensureUser(senderLogin), urls);
   return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
 }
@@ -95,7 +97,12 @@ export interface InstallationWebhookRef {
  * `installation.created` or `installation_repositories.added` for an installation in the state (which
  * should already cover the repositories), as GitHub sends them to every app.
  */
-export function buildInstallationWebhook(state: SandboxState, urls: Urls, action: "created" | "added", ref: InstallationWebhookRef): WebhookDelivery {
+export function buildInstallationWebhook(
+  state: SandboxState,
+  urls: Urls,
+  action: "created" | "added",
+  ref: InstallationWebhookRef,
+): WebhookDelivery {
   const inst = state.installation(ref.installationId);
   if (!inst) throw new Error(`sandbox: no installation ${ref.installationId}`);
   const names = ref.repos ?? state.installationRepos(inst).map((r) => r.name);
@@ -109,6 +116,14 @@ export function buildInstallationWebhook(state: SandboxState, urls: Urls, action
   const payload: Record<string, unknown> =
     action === "created"
       ? { action, installation: installation(state, inst, urls), repositories: repos, requester: null, sender }
-      : { action, installation: installation(state, inst, urls), repository_selection: inst.repositories === "all" ? "all" : "selected", repositories_added: repos, repositories_removed: [], requester: null, sender };
+      : {
+          action,
+          installation: installation(state, inst, urls),
+          repository_selection: inst.repositories === "all" ? "all" : "selected",
+          repositories_added: repos,
+          repositories_removed: [],
+          requester: null,
+          sender,
+        };
   return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
 }

@@ -7,11 +7,26 @@ const given = (values: Partial<Record<InputName, string>>) => (name: InputName) 
 
 describe("Action inputs", () => {
   it("applies the defaults action.yml declares", () => {
-    expect(readInputs(given({ token: "t" }))).toEqual({ token: "t", command: "sweep", scope: "repository", "dry-run": false, "max-operations": 200, "report-days": 30, findings: "", alert: "", "sweep-state": "", shard: { index: 1, count: 1 }, "app-slug": "" });
+    expect(readInputs(given({ token: "t" }))).toEqual({
+      token: "t",
+      command: "sweep",
+      scope: "repository",
+      "dry-run": false,
+      "max-operations": 200,
+      "report-days": 30,
+      findings: "",
+      alert: "",
+      "sweep-state": "",
+      shard: { index: 1, count: 1 },
+      "app-slug": "",
+    });
   });
 
   it.each([
-    [{ token: "t", scope: "organization", "dry-run": "true", "max-operations": "5" }, { scope: "organization", "dry-run": true, "max-operations": 5 }],
+    [
+      { token: "t", scope: "organization", "dry-run": "true", "max-operations": "5" },
+      { scope: "organization", "dry-run": true, "max-operations": 5 },
+    ],
     [{ token: "t", "dry-run": " false " }, { "dry-run": false }],
     [{ token: "t", scope: "organization", shard: "3/4" }, { shard: { index: 3, count: 4 } }],
     [{ token: "t", "sweep-state": " /tmp/nhi/state.json.gz " }, { "sweep-state": "/tmp/nhi/state.json.gz" }],
@@ -53,7 +68,9 @@ describe("Action inputs", () => {
     // The other inputs are quoted nowhere either, in case a secret lands in the wrong one.
     let message = "";
     try {
-      readInputs(given({ token: "t", scope: token, "dry-run": token, "max-operations": token, command: token, "report-days": token, shard: token }));
+      readInputs(
+        given({ token: "t", scope: token, "dry-run": token, "max-operations": token, command: token, "report-days": token, shard: token }),
+      );
     } catch (e) {
       message = (e as Error).message;
     }

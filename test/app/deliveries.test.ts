@@ -8,7 +8,14 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeliveryLog, DELIVERY_KEY_PREFIX, MemoryDeliveryLog, RedisDeliveryLog, type DeliveryClaim, type DeliveryLog } from "../../src/app/deliveries.ts";
+import {
+  createDeliveryLog,
+  DELIVERY_KEY_PREFIX,
+  MemoryDeliveryLog,
+  RedisDeliveryLog,
+  type DeliveryClaim,
+  type DeliveryLog,
+} from "../../src/app/deliveries.ts";
 import { VirtualClock } from "../../src/core/clock.ts";
 import { MemoryLogger } from "../../src/log.ts";
 
@@ -143,7 +150,10 @@ describe("in Redis (every replica)", () => {
     try {
       await admin.connect();
     } catch (e) {
-      throw new Error(`Redis is not reachable at ${REDIS_URL}: start one with \`export REDIS_URL="$(bash scripts/redis.sh)"\` (${(e as Error).message})`, { cause: e });
+      throw new Error(
+        `Redis is not reachable at ${REDIS_URL}: start one with \`export REDIS_URL="$(bash scripts/redis.sh)"\` (${(e as Error).message})`,
+        { cause: e },
+      );
     }
   });
   afterAll(async () => {

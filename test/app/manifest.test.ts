@@ -8,7 +8,8 @@ const manifest = parse(readFileSync("app.yml", "utf8")) as { default_events: str
 
 describe("app.yml, the App manifest", () => {
   it("asks only for permissions GitHub knows, at a level GitHub allows", () => {
-    const known = (spec as unknown as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } }).components.schemas["app-permissions"]!.properties;
+    const known = (spec as unknown as { components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }> }> } })
+      .components.schemas["app-permissions"]!.properties;
     for (const [name, level] of Object.entries(manifest.default_permissions)) {
       expect(known, name).toHaveProperty(name);
       expect(known[name]!.enum ?? [], name).toContain(level);

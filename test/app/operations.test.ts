@@ -27,7 +27,9 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } 
   return { promise, resolve };
 }
 
-async function serve(options: { readiness?: ReadinessCheck[]; webhooks?: (req: IncomingMessage, res: ServerResponse) => void; checkTimeoutMs?: number } = {}) {
+async function serve(
+  options: { readiness?: ReadinessCheck[]; webhooks?: (req: IncomingMessage, res: ServerResponse) => void; checkTimeoutMs?: number } = {},
+) {
   const metrics = createAppMetrics({ processMetrics: false });
   const inFlight = new InFlight();
   const log = new MemoryLogger();
@@ -48,7 +50,16 @@ const ok = (name: string): ReadinessCheck => ({ name, check: async () => undefin
 
 describe("the operators' endpoints", () => {
   it("/healthz answers while the process serves; /readyz runs every check and says which failed", async () => {
-    const { url, log } = await serve({ readiness: [ok("github"), { name: "redis", check: async () => Promise.reject(new Error("Redis at redis://127.0.0.1:1/ is not connected (reconnecting: connect ECONNREFUSED 127.0.0.1:1).")) }] });
+    const { url, log } = await serve({
+      readiness: [
+        ok("github"),
+        {
+          name: "redis",
+          check: async () =>
+            Promise.reject(new Error("Redis at redis://127.0.0.1:1/ is not connected (reconnecting: connect ECONNREFUSED 127.0.0.1:1).")),
+        },
+      ],
+    });
     const health = await fetch(`${url}/healthz`);
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
     const ready = await fetch(`${url}/readyz`);
@@ -58,25 +69,50 @@ describe("the operators' endpoints", () => {
       ready: false,
       checks: {
         github: { ok: true, ms: expect.any(Number) },
-        redis: { ok: false, ms: expect.any(Number), error: "Redis at redis://127.0.0.1:1/ is not connected (reconnecting: connect ECONNREFUSED 127.0.0.1:1)." },
+        redis: {
+          ok: false,
+          ms: expect.any(Number),
+          error: "Redis at redis://127.0.0.1:1/ is not connected (reconnecting: connect ECONNREFUSED 127.0.0.1:1).",
+        },
       },
     });
     expect(log.text()).toContain("warn: not ready: redis: Redis at redis://127.0.0.1:1/ is not connected");
   });
 
   it("/readyz gives a check that does not answer its bound, and names what may hang", async () => {
-    const hanging: ReadinessCheck = { name: "github", timeoutHint: "GitHub did not answer GET /app", check: () => new Promise<void>(() => undefined) };
+    const hanging: ReadinessCheck = {
+      name: "github",
+      timeoutHint: "GitHub did not answer GET /app",
+      check: () => new Promise<void>(() => undefined),
+    };
     const { url } = await serve({ readiness: [hanging], checkTimeoutMs: 30 });
     const res = await fetch(`${url}/readyz`);
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { checks: { github: { error: string } } }).checks.github.error).toBe("no answer within 30 ms: GitHub did not answer GET /app.");
+    expect(((await res.json()) as { checks: { github: { error: string } } }).checks.github.error).toBe(
+      "no answer within 30 ms: GitHub did not answer GET /app.",
+    );
   });
 
   it("/metrics is Prometheus text with the GitHub requests by status and the rate limit left", async () => {
     const { url, metrics } = await serve();
-    recordRequest(metrics, { method: "post", url: "/repos/{owner}/{repo}/issues", status: 201, headers: { "x-ratelimit-remaining": "4990", "x-ratelimit-resource": "core" } });
-    recordRequest(metrics, { method: "GET", url: "/repos/{owner}/{repo}/contents/{path}", status: 304, headers: { "x-ratelimit-remaining": "4990" } });
-    recordRequest(metrics, { method: "GET", url: "/search/issues", status: 200, headers: { "x-ratelimit-remaining": "29", "x-ratelimit-resource": "search" } });
+    recordRequest(metrics, {
+      method: "post",
+      url: "/repos/{owner}/{repo}/issues",
+      status: 201,
+      headers: { "x-ratelimit-remaining": "4990", "x-ratelimit-resource": "core" },
+    });
+    recordRequest(metrics, {
+      method: "GET",
+      url: "/repos/{owner}/{repo}/contents/{path}",
+      status: 304,
+      headers: { "x-ratelimit-remaining": "4990" },
+    });
+    recordRequest(metrics, {
+      method: "GET",
+      url: "/search/issues",
+      status: 200,
+      headers: { "x-ratelimit-remaining": "29", "x-ratelimit-resource": "search" },
+    });
     recordRequest(metrics, { method: "GET", url: "/app", status: null, headers: {} });
     const res = await fetch(`${url}/metrics`);
     expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
@@ -119,7 +155,15 @@ describe("shutdown", () => {
     const { app, inFlight, log } = await serve();
     void inFlight.track("secret_scanning_alert delivery 42", new Promise(() => undefined));
     const closed: string[] = [];
-    expect(await app.shutdown({ drainMs: 20, closers: [{ name: "lock", close: async () => void closed.push("lock") }, { name: "redis", close: () => Promise.reject(new Error("already closed")) }] })).toEqual({ drained: false, abandoned: ["secret_scanning_alert delivery 42"] });
+    expect(
+      await app.shutdown({
+        drainMs: 20,
+        closers: [
+          { name: "lock", close: async () => void closed.push("lock") },
+          { name: "redis", close: () => Promise.reject(new Error("already closed")) },
+        ],
+      }),
+    ).toEqual({ drained: false, abandoned: ["secret_scanning_alert delivery 42"] });
     expect(closed).toEqual(["lock"]);
     expect(log.text()).toContain("error: shutting down: gave up after 0 s on secret_scanning_alert delivery 42;");
     expect(log.text()).toContain("warn: shutting down: redis: already closed");
@@ -176,7 +220,9 @@ describe("readiness: GitHub", () => {
       if (fail) throw Object.assign(new Error(fail.message), { status: fail.status });
     };
     const check = githubCheck(async () => ({ request }), { cacheMs: 30_000, now: () => now });
-    await expect(check.check()).rejects.toThrow("GET /app with the app's JWT failed (401): A JSON web token could not be decoded. Check APP_ID, PRIVATE_KEY and GHE_HOST.");
+    await expect(check.check()).rejects.toThrow(
+      "GET /app with the app's JWT failed (401): A JSON web token could not be decoded. Check APP_ID, PRIVATE_KEY and GHE_HOST.",
+    );
     fail = null;
     await check.check();
     now = 29_999;
@@ -215,7 +261,9 @@ describe("the measured lock", () => {
     const sweeping = lock.withLock("sweep:acme", () => done.promise);
     expect(inFlight.labels()).toEqual(["sweep:acme"]);
     const drained = inFlight.drain(10_000);
-    await expect(lock.withLock("sweep:globex", async () => undefined)).rejects.toThrow('not starting the sweep "sweep:globex": the app is shutting down');
+    await expect(lock.withLock("sweep:globex", async () => undefined)).rejects.toThrow(
+      'not starting the sweep "sweep:globex": the app is shutting down',
+    );
     // Deliveries still take their alert's lock while the process drains.
     expect(await lock.withLock("acme/api#2", async () => "handled")).toBe("handled");
     done.resolve();

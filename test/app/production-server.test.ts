@@ -98,7 +98,10 @@ describe("node src/app/server.ts (the container's entry point)", { timeout: 60_0
     expect(refused.status).toBe(503);
     const refusedReport = JSON.parse(refused.text) as { ready: boolean; checks: Record<string, { ok: boolean; error?: string }> };
     expect(refusedReport.ready).toBe(false);
-    expect(refusedReport.checks.github).toMatchObject({ ok: false, error: expect.stringMatching(/^GET \/app with the app's JWT failed \(401\): .*Check APP_ID, PRIVATE_KEY and GHE_HOST\.$/) });
+    expect(refusedReport.checks.github).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^GET \/app with the app's JWT failed \(401\): .*Check APP_ID, PRIVATE_KEY and GHE_HOST\.$/),
+    });
     expect(refusedReport.checks.redis).toMatchObject({ ok: true });
 
     const ready = await get(app, "/readyz");
@@ -114,7 +117,12 @@ describe("node src/app/server.ts (the container's entry point)", { timeout: 60_0
     // Signed with another secret: rejected, and counted without the event name its sender chose.
     const forged = await fetch(`${app.url}/api/github/webhooks`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "made_up_event", "x-github-delivery": randomUUID(), "x-hub-signature-256": "sha256=" + "0".repeat(64) },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "made_up_event",
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": "sha256=" + "0".repeat(64),
+      },
       body: JSON.stringify(d.payload),
     });
     expect(forged.status).toBe(400);
@@ -150,7 +158,12 @@ describe("node src/app/server.ts (the container's entry point)", { timeout: 60_0
     expect(readyz.status).toBe(503);
     const report = JSON.parse(readyz.text) as { ready: boolean; checks: Record<string, { ok: boolean; error?: string }> };
     expect(report.ready).toBe(false);
-    expect(report.checks.redis).toMatchObject({ ok: false, error: expect.stringMatching(/^Redis at redis:\/\/127\.0\.0\.1:\d+ is not connected \(\w+: connect ECONNREFUSED 127\.0\.0\.1:\d+\)\.$/) });
+    expect(report.checks.redis).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        /^Redis at redis:\/\/127\.0\.0\.1:\d+ is not connected \(\w+: connect ECONNREFUSED 127\.0\.0\.1:\d+\)\.$/,
+      ),
+    });
     await app.waitForOutput(/nhi-steward warning: not ready: .*redis: Redis at /);
 
     app.child.kill("SIGTERM");

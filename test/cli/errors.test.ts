@@ -11,7 +11,10 @@ async function refusingGitHub(status: number, message: string): Promise<{ url: s
     res.end(JSON.stringify({ message, documentation_url: "https://docs.github.com/rest", status: String(status) }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 const TOKEN = "ghp_cliTOKENvalue0123456789";
@@ -47,14 +50,18 @@ describe("the CLI's errors: one line that says what to do (--verbose: the detail
     github = await refusingGitHub(401, "Bad credentials");
     const io = captureIo({ env: { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url } });
     expect(await main(["report", "--repo", "acme/api"], io)).toBe(2);
-    expect(io.err().trim()).toBe("GitHub answered 401 (Bad credentials) to GET /user: the token is wrong, expired or revoked; set GITHUB_TOKEN to a current token (an App installation token expires after an hour).");
+    expect(io.err().trim()).toBe(
+      "GitHub answered 401 (Bad credentials) to GET /user: the token is wrong, expired or revoked; set GITHUB_TOKEN to a current token (an App installation token expires after an hour).",
+    );
   });
 
   it("a token that cannot read secret scanning alerts: says which token can", async () => {
     github = await refusingGitHub(403, "Resource not accessible by integration");
     const io = captureIo({ env: { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: github.url, NHI_APP_SLUG: "nhi-steward" } });
     expect(await main(["sweep", "--org", "acme"], io)).toBe(1);
-    expect(io.err()).toContain("nhi-steward sweep: GitHub answered 403 (Resource not accessible by integration) to GET /orgs/acme/secret-scanning/alerts. GITHUB_TOKEN must be a token that can read secret scanning alerts");
+    expect(io.err()).toContain(
+      "nhi-steward sweep: GitHub answered 403 (Resource not accessible by integration) to GET /orgs/acme/secret-scanning/alerts. GITHUB_TOKEN must be a token that can read secret scanning alerts",
+    );
   });
 
   it("a GITHUB_TOKEN with a line break: refused without echoing it", async () => {

@@ -19,7 +19,22 @@ describe("nhi-steward plan --codeowners FILE", () => {
     const owners = file("team-owners.txt", "/infra/ alice\n* @acme/platform\n/infra/deploy.sh @bob\n");
     const payload = file("location.json", JSON.stringify(locationCreated("infra/deploy.sh", 12)));
     const io = captureIo();
-    expect(await main(["plan", "--event-name", "secret_scanning_alert_location", "--payload", payload, "--codeowners", owners, "--now", "2026-11-26T09:00:00Z"], io)).toBe(0);
+    expect(
+      await main(
+        [
+          "plan",
+          "--event-name",
+          "secret_scanning_alert_location",
+          "--payload",
+          payload,
+          "--codeowners",
+          owners,
+          "--now",
+          "2026-11-26T09:00:00Z",
+        ],
+        io,
+      ),
+    ).toBe(0);
     const [change] = JSON.parse(io.out()).changes;
     expect(change.why).toBe(`${owners} line 3: \`/infra/deploy.sh @bob\``);
     expect(change.operations[0].body).toContain(`${owners} line 3`);
@@ -30,16 +45,25 @@ describe("nhi-steward plan --codeowners FILE", () => {
 
 describe("nhi-steward validate FILE", () => {
   it("reports a YAML syntax error at its line and column", async () => {
-    const policy = file("policy.yml", '# org policy\nfallback_owner: "@acme/security"\nteam_mentions: ["@acme/security"\nissues_in: alert-repository\n');
+    const policy = file(
+      "policy.yml",
+      '# org policy\nfallback_owner: "@acme/security"\nteam_mentions: ["@acme/security"\nissues_in: alert-repository\n',
+    );
     const io = captureIo();
     expect(await main(["validate", policy], io)).toBe(1);
-    expect(io.out()).toMatch(new RegExp(`^${policy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:4:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \\]\\.$`));
+    expect(io.out()).toMatch(
+      new RegExp(
+        `^${policy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:4:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a \\]\\.$`,
+      ),
+    );
   });
 
   it("says what to write for a missing key", async () => {
     const policy = file("targets.yml", "sla:\n  targets:\n    high: { acknowledge: 1h, remediate: 4h }\n");
     const io = captureIo();
     expect(await main(["validate", policy], io)).toBe(1);
-    expect(io.out()).toBe(`${policy}:3:11: sla.targets.high.calendar is missing: write \`calendar: 24x7\` or \`calendar: business\`. Count round the clock, or only in \`sla.business_hours\`.`);
+    expect(io.out()).toBe(
+      `${policy}:3:11: sla.targets.high.calendar is missing: write \`calendar: 24x7\` or \`calendar: business\`. Count round the clock, or only in \`sla.business_hours\`.`,
+    );
   });
 });

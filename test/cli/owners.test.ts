@@ -47,7 +47,16 @@ async function owners(argv: string[], files: Record<string, string> = { CODEOWNE
 
 describe("nhi-steward owners: resolving paths", () => {
   it("prints one JSON object mapping each path to its owners and deciding line", async () => {
-    const r = await owners(["--codeowners", "CODEOWNERS", "--json", "src/app.js", "docs/getting-started.md", "docs/build-app/troubleshooting.md", "apps/github/x.rb", "apps/web/x.rb"]);
+    const r = await owners([
+      "--codeowners",
+      "CODEOWNERS",
+      "--json",
+      "src/app.js",
+      "docs/getting-started.md",
+      "docs/build-app/troubleshooting.md",
+      "apps/github/x.rb",
+      "apps/web/x.rb",
+    ]);
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
     expect(JSON.parse(r.out)).toEqual({
@@ -65,7 +74,9 @@ describe("nhi-steward owners: resolving paths", () => {
   });
 
   it("prints a readable line per path without --json", async () => {
-    const r = await owners(["--codeowners", "CODEOWNERS", "src/app.js", "apps/github/x.rb", "README.md"], { CODEOWNERS: "*.js @a @b\n/apps/github\n" });
+    const r = await owners(["--codeowners", "CODEOWNERS", "src/app.js", "apps/github/x.rb", "README.md"], {
+      CODEOWNERS: "*.js @a @b\n/apps/github\n",
+    });
     expect(r.code).toBe(0);
     expect(r.out.split("\n")).toEqual([
       "src/app.js        @a @b  (line 1)",
@@ -88,7 +99,10 @@ describe("nhi-steward owners: resolving paths", () => {
 
   it("accepts ./ and / in front of a repository-relative path", async () => {
     const r = await owners(["--codeowners", "CODEOWNERS", "--json", "./apps/web/x", "/apps/web/y"]);
-    expect(JSON.parse(r.out)).toEqual({ "./apps/web/x": { owners: ["@octocat"], line: 5 }, "/apps/web/y": { owners: ["@octocat"], line: 5 } });
+    expect(JSON.parse(r.out)).toEqual({
+      "./apps/web/x": { owners: ["@octocat"], line: 5 },
+      "/apps/web/y": { owners: ["@octocat"], line: 5 },
+    });
   });
 
   it("refuses a CODEOWNERS file of 3 MB or more, as GitHub does", async () => {
@@ -114,9 +128,15 @@ describe("nhi-steward owners --check", () => {
     expect(r.code).toBe(1);
     const lines = r.out.split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^CODEOWNERS:2:1: Invalid pattern `!secret\.txt`: negation .* \(Write `secret\.txt` with no owners on a line after the broader rule\.\)$/);
-    expect(lines[1]).toMatch(/^CODEOWNERS:3:3: Invalid pattern `\*\.\[ch\]`: character ranges .* \(To match the brackets literally, write `\*\.\\\[ch\\\]`\.\)$/);
-    expect(lines[2]).toBe("CODEOWNERS:4:14: Invalid owner `user`: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply). (Did you mean `@user`?)");
+    expect(lines[0]).toMatch(
+      /^CODEOWNERS:2:1: Invalid pattern `!secret\.txt`: negation .* \(Write `secret\.txt` with no owners on a line after the broader rule\.\)$/,
+    );
+    expect(lines[1]).toMatch(
+      /^CODEOWNERS:3:3: Invalid pattern `\*\.\[ch\]`: character ranges .* \(To match the brackets literally, write `\*\.\\\[ch\\\]`\.\)$/,
+    );
+    expect(lines[2]).toBe(
+      "CODEOWNERS:4:14: Invalid owner `user`: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply). (Did you mean `@user`?)",
+    );
     for (const line of lines) expect(line).not.toMatch(/Invalid (owner|pattern).*Invalid (owner|pattern)| on line \d/);
   });
 
@@ -131,7 +151,8 @@ describe("nhi-steward owners --check", () => {
       kind: "Invalid owner",
       source: "/docs/ @docs user",
       suggestion: "Did you mean `@user`?",
-      message: "Invalid owner `user` on line 4: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).",
+      message:
+        "Invalid owner `user` on line 4: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).",
       path: "CODEOWNERS",
     });
   });
@@ -216,7 +237,18 @@ describe("nhi-steward owners --repo DIR --coverage", () => {
   it("counts files no line matches, at the root as '.'", async () => {
     const dir = repo({ "docs/CODEOWNERS": "/src/ @dev\n", "src/a.ts": "", "b.txt": "", "c.txt": "" });
     const r = await owners(["--repo", dir, "--coverage", "--json"]);
-    expect(JSON.parse(r.out)).toMatchObject({ codeowners: "docs/CODEOWNERS", files: 4, owned: 1, ownedPercent: 25, unmatched: 3, noOwners: 0, unownedDirectories: [{ directory: ".", files: 2 }, { directory: "docs", files: 1 }] });
+    expect(JSON.parse(r.out)).toMatchObject({
+      codeowners: "docs/CODEOWNERS",
+      files: 4,
+      owned: 1,
+      ownedPercent: 25,
+      unmatched: 3,
+      noOwners: 0,
+      unownedDirectories: [
+        { directory: ".", files: 2 },
+        { directory: "docs", files: 1 },
+      ],
+    });
   });
 
   it("uses the repository's CODEOWNERS to resolve paths and to --check", async () => {
@@ -233,14 +265,18 @@ describe("nhi-steward owners --repo DIR --coverage", () => {
     const r = await owners(["--repo", dir, "--coverage"]);
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
-    expect(r.err).toContain(`${join(dir, ".github/CODEOWNERS")} is 3145733 bytes; GitHub does not load a CODEOWNERS file of 3145728 bytes (3 MB) or more`);
+    expect(r.err).toContain(
+      `${join(dir, ".github/CODEOWNERS")} is 3145733 bytes; GitHub does not load a CODEOWNERS file of 3145728 bytes (3 MB) or more`,
+    );
   });
 
   it("says when the checkout has no CODEOWNERS", async () => {
     const dir = repo({ "a.txt": "" });
     const r = await owners(["--repo", dir, "--coverage"]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`${dir} has no CODEOWNERS (looked for .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS), so GitHub names no code owners there.`);
+    expect(r.err).toBe(
+      `${dir} has no CODEOWNERS (looked for .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS), so GitHub names no code owners there.`,
+    );
   });
 
   it("says when the directory is not a git checkout", async () => {

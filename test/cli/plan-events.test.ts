@@ -26,16 +26,41 @@ function rootIo(env: Record<string, string> = {}) {
 interface Planned {
   event: string;
   dryRun: boolean;
-  changes: { action: string; summary: string; assignees: string[]; operations: { op: string; body?: string; state?: string; resolution?: string }[] }[];
+  changes: {
+    action: string;
+    summary: string;
+    assignees: string[];
+    operations: { op: string; body?: string; state?: string; resolution?: string }[];
+  }[];
   nothing?: string;
   offline: string[];
   log: string[];
 }
 
-async function plan(file: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; out: Planned | null; err: string }> {
+async function plan(
+  file: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: Planned | null; err: string }> {
   const io = rootIo(env);
   const event = file.split(".")[0]!;
-  const code = await main(["plan", "--event-name", event, "--payload", join("examples/payloads", file), "--codeowners", "examples/CODEOWNERS", "--policy", "examples/nhi-steward.yml", "--now", NOW, ...extra], io);
+  const code = await main(
+    [
+      "plan",
+      "--event-name",
+      event,
+      "--payload",
+      join("examples/payloads", file),
+      "--codeowners",
+      "examples/CODEOWNERS",
+      "--policy",
+      "examples/nhi-steward.yml",
+      "--now",
+      NOW,
+      ...extra,
+    ],
+    io,
+  );
   return { code, out: code === 0 ? (JSON.parse(io.out()) as Planned) : null, err: io.err() };
 }
 
@@ -64,7 +89,11 @@ const files = readdirSync(payloads).filter((f) => f.endsWith(".json"));
 describe("plan: every example payload", () => {
   it("has an expectation here, and every event the App handles has an example", () => {
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
-    for (const event of ROUTED_EVENTS) expect(files.some((f) => f.startsWith(`${event}.`)), event).toBe(true);
+    for (const event of ROUTED_EVENTS)
+      expect(
+        files.some((f) => f.startsWith(`${event}.`)),
+        event,
+      ).toBe(true);
   });
 
   it.each(files)("%s plans the change the App would make", async (file) => {
@@ -119,11 +148,15 @@ describe("plan: every example payload", () => {
       const { code, out } = await plan(file, ["--app-slug", "other-app"]);
       expect(code).toBe(0);
       expect(out!.changes).toEqual([]);
-      expect(out!.nothing).toContain("not an nhi-steward record: it was written by @nhi-steward[bot] (app nhi-steward), not by other-app[bot]");
+      expect(out!.nothing).toContain(
+        "not an nhi-steward record: it was written by @nhi-steward[bot] (app nhi-steward), not by other-app[bot]",
+      );
     }
     // NHI_APP_SLUG names it too; --app-slug wins; `SLUG[bot]` is accepted.
     expect((await plan("issue_comment.created.json", [], { NHI_APP_SLUG: "other-app" })).out!.changes).toEqual([]);
-    expect((await plan("issue_comment.created.json", ["--app-slug", "nhi-steward[bot]"], { NHI_APP_SLUG: "other-app" })).out!.changes).toHaveLength(1);
+    expect(
+      (await plan("issue_comment.created.json", ["--app-slug", "nhi-steward[bot]"], { NHI_APP_SLUG: "other-app" })).out!.changes,
+    ).toHaveLength(1);
     expect((await plan("issue_comment.created.json", ["--app-slug", "no/slug"])).code).toBe(2);
   });
 
@@ -131,7 +164,11 @@ describe("plan: every example payload", () => {
     const io = rootIo();
     expect(await main(["plan", "--event-name", "issues", "--payload", "examples/payloads/issue_comment.created.json"], io)).toBe(0);
     const out = JSON.parse(io.out()) as Planned;
-    expect(out).toMatchObject({ event: "issues.created", changes: [], nothing: "the App does not handle issues.created (it handles issues.closed)." });
+    expect(out).toMatchObject({
+      event: "issues.created",
+      changes: [],
+      nothing: "the App does not handle issues.created (it handles issues.closed).",
+    });
   });
 });
 
@@ -140,7 +177,9 @@ describe("docs/cli.md's plan example", () => {
   const section = readme.slice(readme.indexOf("## Command line"), readme.indexOf("\n## ", readme.indexOf("## Command line") + 1));
 
   it("runs as written against examples/ and exits 0", async () => {
-    const commands = [...section.matchAll(/^npx nhi-steward plan (?:.*\\\n)*.*$/gm)].map((m) => m[0].replace(/\\\n/g, " ")).filter((c) => c.includes("examples/"));
+    const commands = [...section.matchAll(/^npx nhi-steward plan (?:.*\\\n)*.*$/gm)]
+      .map((m) => m[0].replace(/\\\n/g, " "))
+      .filter((c) => c.includes("examples/"));
     expect(commands).toHaveLength(1);
     const argv = commands[0]!.trim().split(/\s+/).slice(2);
     const io = rootIo();

@@ -13,7 +13,9 @@ describe("nhi-steward simulate", () => {
     expect(out).toContain("via Action");
     expect(out).toContain("→ @carol: .github/CODEOWNERS line 4");
     // The rest of the loop, on the virtual clock.
-    expect(out).toMatch(/after hours: the sweep escalates \(Escalation L\d.*, to on-call: outside business hours\) and pages: [1-9]\d* page\(s\) sent/);
+    expect(out).toMatch(
+      /after hours: the sweep escalates \(Escalation L\d.*, to on-call: outside business hours\) and pages: [1-9]\d* page\(s\) sent/,
+    );
     expect(out).toMatch(/\/ack by @\w+ → acknowledged at /);
     expect(out).toMatch(/a day later, the sweep: [1-9]\d* clock\(s\) advanced/);
     expect(out).toMatch(/closes it with resolution:revoked → issue closed; the alert on GitHub: resolved as revoked/);

@@ -9,9 +9,18 @@ import { deliver, PLANTED, startWorld, type World } from "../support/world.ts";
 let world: World;
 beforeAll(async () => {
   world = await startWorld();
-  const n = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/a.sh", startLine: 1 }] }).number;
+  const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret: PLANTED.pat,
+    validity: "active",
+    locations: [{ path: "infra/a.sh", startLine: 1 }],
+  }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
-  world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "npm_access_token", secret: PLANTED.npm, locations: [{ path: "src/b.ts", startLine: 1 }] });
+  world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "npm_access_token",
+    secret: PLANTED.npm,
+    locations: [{ path: "src/b.ts", startLine: 1 }],
+  });
 });
 afterAll(async () => {
   await world.close();
@@ -61,7 +70,9 @@ describe("nhi-steward sweep and report from a shell", () => {
     const second = captureIo({ env: env() });
     expect(await main(["sweep", "--repo", "acme/api", "--dry-run", "--state", file], second)).toBe(0);
     expect(second.err()).toContain("sweep state: reading only what changed since the last sweep");
-    expect(JSON.parse(second.out()).changes.map((c: { action: string }) => c.action)).toEqual(JSON.parse(first.out()).changes.map((c: { action: string }) => c.action));
+    expect(JSON.parse(second.out()).changes.map((c: { action: string }) => c.action)).toEqual(
+      JSON.parse(first.out()).changes.map((c: { action: string }) => c.action),
+    );
     const alertList = world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/secret-scanning/alerts");
     expect(alertList.map((r) => r.query.sort)).toEqual(["updated"]);
   });
@@ -77,7 +88,9 @@ describe("nhi-steward sweep and report from a shell", () => {
     world.sandbox.state.addToken("ghp_erin_cli", "erin");
     const io = captureIo({ env: { GITHUB_TOKEN: "ghp_erin_cli", GITHUB_API_URL: world.sandbox.url } });
     expect(await main(["report", "--repo", "acme/api"], io)).toBe(0);
-    expect(io.err()).toContain("carries an nhi-steward marker but is not an nhi-steward record: it was written by @nhi-steward[bot] (app nhi-steward), not by erin");
+    expect(io.err()).toContain(
+      "carries an nhi-steward marker but is not an nhi-steward record: it was written by @nhi-steward[bot] (app nhi-steward), not by erin",
+    );
   });
 
   it("says which variable to set when there is no token", async () => {

@@ -43,8 +43,14 @@ describe("normalizeSecretScanningAlert", () => {
   });
 
   it("takes first_location_detected from REST alerts as a file location", () => {
-    const alert = normalizeSecretScanningAlert({ ...rawAlert(), first_location_detected: { path: "infra/deploy.sh", start_line: 7, commit_sha: "abc" } }, repo, null);
-    expect(alert.locations).toEqual([{ type: "commit", path: "infra/deploy.sh", startLine: 7, endLine: null, commitSha: "abc", blobUrl: null }]);
+    const alert = normalizeSecretScanningAlert(
+      { ...rawAlert(), first_location_detected: { path: "infra/deploy.sh", start_line: 7, commit_sha: "abc" } },
+      repo,
+      null,
+    );
+    expect(alert.locations).toEqual([
+      { type: "commit", path: "infra/deploy.sh", startLine: 7, endLine: null, commitSha: "abc", blobUrl: null },
+    ]);
   });
 });
 
@@ -66,7 +72,10 @@ describe("locations", () => {
     expect(mergeLocations([l!], [l!])).toHaveLength(1);
   });
   it("keeps non-file locations with their link", () => {
-    expect(normalizeLocation({ type: "issue_comment", details: { issue_comment_url: "https://api.github.com/x" } })).toEqual({ type: "issue_comment", url: "https://api.github.com/x" });
+    expect(normalizeLocation({ type: "issue_comment", details: { issue_comment_url: "https://api.github.com/x" } })).toEqual({
+      type: "issue_comment",
+      url: "https://api.github.com/x",
+    });
     expect(normalizeLocation({ nope: 1 })).toBeNull();
   });
 });

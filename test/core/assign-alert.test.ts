@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { assignAlertOps } from "../../src/core/plan.ts";
 
-const alert = (assignedTo: string | null | undefined, key = "secret-scanning:acme/api#7") => ({ key, repo: { owner: "acme", name: "api" }, number: 7, state: "open" as const, ...(assignedTo !== undefined ? { assignedTo } : {}) });
+const alert = (assignedTo: string | null | undefined, key = "secret-scanning:acme/api#7") => ({
+  key,
+  repo: { owner: "acme", name: "api" },
+  number: 7,
+  state: "open" as const,
+  ...(assignedTo !== undefined ? { assignedTo } : {}),
+});
 
 describe("assignAlertOps: the alert on GitHub names the issue's first assignee", () => {
   it("assigns when the alert names nobody, or someone else, or is not known to name anyone", () => {

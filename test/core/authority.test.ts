@@ -18,7 +18,10 @@ const base: Standing = {
   approvalRequired: false,
   repo: "acme/api",
 };
-const resolve = (resolution: "revoked" | "rotated" | "false-positive" | "used-in-tests" | "wont-fix", via: "command" | "close" = "command"): Act => ({ kind: "resolve", resolution, via });
+const resolve = (
+  resolution: "revoked" | "rotated" | "false-positive" | "used-in-tests" | "wont-fix",
+  via: "command" | "close" = "command",
+): Act => ({ kind: "resolve", resolution, via });
 
 describe("who may do what on a response issue", () => {
   it.each([
@@ -44,7 +47,10 @@ describe("who may do what on a response issue", () => {
 
   it("says who may, and what accepting a risk needs", () => {
     const refused = authorize({ kind: "ack" }, { ...base, actor: "mallory" });
-    expect(refused).toEqual({ ok: false, reply: expect.stringContaining("only the routed owners (@alice), members of @acme/platform, members of @acme/security may `/ack`") });
+    expect(refused).toEqual({
+      ok: false,
+      reply: expect.stringContaining("only the routed owners (@alice), members of @acme/platform, members of @acme/security may `/ack`"),
+    });
     const risk = authorize(resolve("wont-fix", "close"), { ...base, actor: "alice" });
     expect(risk).toEqual({ ok: false, reply: expect.stringContaining("admin on acme/api") });
     expect(risk.ok ? "" : risk.reply).toContain("commands.risk_acceptance");

@@ -6,7 +6,10 @@ describe("parsing commands", () => {
     ["/ack", { name: "ack" }],
     ["thanks!\n/ack\nmore", { name: "ack" }],
     ["/snooze 2d waiting for vendor", { name: "snooze", duration: { kind: "elapsed", ms: 172_800_000 }, reason: "waiting for vendor" }],
-    ["/snooze 1 business day rotating tomorrow", { name: "snooze", duration: { kind: "working-days", days: 1 }, reason: "rotating tomorrow" }],
+    [
+      "/snooze 1 business day rotating tomorrow",
+      { name: "snooze", duration: { kind: "working-days", days: 1 }, reason: "rotating tomorrow" },
+    ],
     ["/handoff @acme/payments owns it", { name: "handoff", to: "@acme/payments", reason: "owns it" }],
     ["/revoke", { name: "revoke" }],
     ["/resolve rotated new key in vault", { name: "resolve", resolution: "rotated", comment: "new key in vault" }],
@@ -60,7 +63,7 @@ describe("commands shown as examples do not run", () => {
     ["an HTML comment indented", "  <!--\n/approve\n  -->"],
     ["an inline HTML comment over lines", "noted <!--\n/revoke\n--> thanks"],
     ["a <pre> block", "<pre>\n/revoke\n</pre>"],
-    ["an unclosed <PRE> block", "<PRE class=\"x\">\n/resolve wont-fix"],
+    ["an unclosed <PRE> block", '<PRE class="x">\n/resolve wont-fix'],
   ])("in %s", (_, body) => {
     expect(parseCommand(body)).toBeNull();
   });
@@ -79,8 +82,16 @@ describe("commands shown as examples do not run", () => {
     ["after an unmatched backtick (literal)", "a `stray backtick\n/ack", { name: "ack" }],
     ["after an indented code block", "    /revoke\n/ack", { name: "ack" }],
     ["indented 3 spaces", "   /ack", { name: "ack" }],
-    ["with a code span in its text", "/resolve rotated new key in `vault/prod`", { name: "resolve", resolution: "rotated", comment: "new key in `vault/prod`" }],
-    ["with an HTML comment in its text (not shown, so not taken)", "/resolve rotated new key <!-- ticket 12 --> in vault", { name: "resolve", resolution: "rotated", comment: "new key in vault" }],
+    [
+      "with a code span in its text",
+      "/resolve rotated new key in `vault/prod`",
+      { name: "resolve", resolution: "rotated", comment: "new key in `vault/prod`" },
+    ],
+    [
+      "with an HTML comment in its text (not shown, so not taken)",
+      "/resolve rotated new key <!-- ticket 12 --> in vault",
+      { name: "resolve", resolution: "rotated", comment: "new key in vault" },
+    ],
     ["with three backticks and a backtick later (a code span, not a fence)", "```inline` ok\n/ack", { name: "ack" }],
   ])("%s", (_, body, command) => {
     expect(parseCommand(body)).toEqual({ ok: true, command });
@@ -90,7 +101,13 @@ describe("commands shown as examples do not run", () => {
     // An unclosed comment or fence hides what follows, as GitHub renders it.
     ["unclosed comment openers", "<!--".repeat(long / 4), null],
     ["nested quote markers", ">".repeat(long), { ok: true }],
-    ["backtick runs of every length", Array.from({ length: 720 }, (_, i) => "`".repeat(i + 1)).join("x").slice(0, long), { ok: true }],
+    [
+      "backtick runs of every length",
+      Array.from({ length: 720 }, (_, i) => "`".repeat(i + 1))
+        .join("x")
+        .slice(0, long),
+      { ok: true },
+    ],
     ["one long backtick run, then single ones", "``" + " `".repeat(long / 2), { ok: true }],
     ["unmatched single backticks and escapes", "\\``x".repeat(long / 4), { ok: true }],
     ["fence openers", "```\n~~~\n".repeat(long / 8), null],

@@ -42,16 +42,30 @@ describe("fuzzed input never crashes", () => {
 
   it("the token request normaliser takes anything", () => {
     const policy = policyFrom({});
-    fc.assert(fc.property(fc.anything(), (payload) => valueOrInputError(() => alertFromTokenRequest({ action: "created", organization: { login: "acme" }, personal_access_token_request: payload }, policy))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.anything(), (payload) =>
+        valueOrInputError(() =>
+          alertFromTokenRequest({ action: "created", organization: { login: "acme" }, personal_access_token_request: payload }, policy),
+        ),
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it("the policy validator returns problems for any text, never throws", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `fallback_owner: ${s}\nsystems: [${s}]`), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        const r = validatePolicyText(text, "f.yml");
-        expect(r.policy === null).toBe(r.problems.length > 0);
-        for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `fallback_owner: ${s}\nsystems: [${s}]`),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const r = validatePolicyText(text, "f.yml");
+          expect(r.policy === null).toBe(r.problems.length > 0);
+          for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -2,7 +2,17 @@
 // earlier (a file path, a detector field, a quoted comment), one inside a code fence, and one
 // followed by other text are never read (src/core/issue/marker.ts).
 import { describe, expect, it } from "vitest";
-import { decodeMarker, encodeKeyMarker, encodeMarker, markerKey, markerKeys, markerSchema, markerText, replaceMarker, type MarkerInput } from "../../src/core/issue/marker.ts";
+import {
+  decodeMarker,
+  encodeKeyMarker,
+  encodeMarker,
+  markerKey,
+  markerKeys,
+  markerSchema,
+  markerText,
+  replaceMarker,
+  type MarkerInput,
+} from "../../src/core/issue/marker.ts";
 
 const marker: MarkerInput = {
   v: 1,
@@ -42,11 +52,7 @@ describe("marker: read only at the end of the body", () => {
   const real = encodeMarker(marker);
 
   it("reads the real marker at the end, not one planted earlier", () => {
-    for (const body of [
-      `Where: \`${planted}\` line 3\n\n${real}`,
-      `${planted}\n\ntext\n\n${real}`,
-      `${planted}\n${real}`,
-    ]) {
+    for (const body of [`Where: \`${planted}\` line 3\n\n${real}`, `${planted}\n\ntext\n\n${real}`, `${planted}\n${real}`]) {
       expect(decodeMarker(body)?.key).toBe("secret-scanning:acme/api#12");
       expect(markerKey(body)).toBe("secret-scanning:acme/api#12");
       expect(markerKeys(body)).toEqual(["secret-scanning:acme/api#12"]);
@@ -81,8 +87,12 @@ describe("marker: read only at the end of the body", () => {
   });
 
   it("keeps reading the key markers of config-error, report and inventory issues", () => {
-    expect(markerKey(`body\n\n${encodeKeyMarker("config-error:acme/api:.github/nhi-steward.yml", "config-error")}`)).toBe("config-error:acme/api:.github/nhi-steward.yml");
-    expect(markerKey(`x\n<!-- nhi-steward:inventory {"apps":{}} -->\n${encodeKeyMarker("inventory:acme", "inventory")}`)).toBe("inventory:acme");
+    expect(markerKey(`body\n\n${encodeKeyMarker("config-error:acme/api:.github/nhi-steward.yml", "config-error")}`)).toBe(
+      "config-error:acme/api:.github/nhi-steward.yml",
+    );
+    expect(markerKey(`x\n<!-- nhi-steward:inventory {"apps":{}} -->\n${encodeKeyMarker("inventory:acme", "inventory")}`)).toBe(
+      "inventory:acme",
+    );
   });
 
   it("replaceMarker rewrites the marker at the end and leaves a planted one as text", () => {

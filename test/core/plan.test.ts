@@ -10,12 +10,32 @@ import { rawAlert } from "../fixtures/webhooks.ts";
 
 const NOW = new Date("2026-11-26T09:00:00Z");
 /** decide() with a policy given as plain data. */
-const decide = (a: Alert, r: Routing, policy: object, now: Date, previousBody?: string) => decideWith(a, r, { policy: policyFrom(policy), now, previous: previousBody ? decodeMarker(previousBody) : null });
+const decide = (a: Alert, r: Routing, policy: object, now: Date, previousBody?: string) =>
+  decideWith(a, r, { policy: policyFrom(policy), now, previous: previousBody ? decodeMarker(previousBody) : null });
 const repo = { owner: "acme", name: "api" };
-const routing: Routing = { source: "codeowners", why: ".github/CODEOWNERS line 3: `/infra/ @alice`", assignees: ["alice"], mentions: [], unowned: false, notes: [] };
+const routing: Routing = {
+  source: "codeowners",
+  why: ".github/CODEOWNERS line 3: `/infra/ @alice`",
+  assignees: ["alice"],
+  mentions: [],
+  unowned: false,
+  notes: [],
+};
 
 function alert(over: Parameters<typeof rawAlert>[0] = {}, paths = ["infra/deploy.sh"]): Alert {
-  return normalizeSecretScanningAlert(rawAlert(over), repo, "private", paths.map((path, i) => ({ type: "commit", path, startLine: 3 + i, endLine: 3 + i, commitSha: "9f2c1d4e8b7a6f5e4d3c", blobUrl: `https://github.com/acme/api/blob/9f2c/${path}` })));
+  return normalizeSecretScanningAlert(
+    rawAlert(over),
+    repo,
+    "private",
+    paths.map((path, i) => ({
+      type: "commit",
+      path,
+      startLine: 3 + i,
+      endLine: 3 + i,
+      commitSha: "9f2c1d4e8b7a6f5e4d3c",
+      blobUrl: `https://github.com/acme/api/blob/9f2c/${path}`,
+    })),
+  );
 }
 
 function opened(a: Alert, r: Routing = routing) {
@@ -64,7 +84,14 @@ describe("opening a response issue", () => {
   });
 
   it("labels unowned alerts and explains the fallback", () => {
-    const { op } = opened(alert(), { source: "fallback", why: "fallback owner `@acme/security` from the policy", assignees: ["erin"], mentions: ["@acme/security"], unowned: true, notes: ["No line of CODEOWNERS matches `x`."] });
+    const { op } = opened(alert(), {
+      source: "fallback",
+      why: "fallback owner `@acme/security` from the policy",
+      assignees: ["erin"],
+      mentions: ["@acme/security"],
+      unowned: true,
+      notes: ["No line of CODEOWNERS matches `x`."],
+    });
     expect(op.labels).toEqual(["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"]);
     expect(op.body).toContain("@erin, @acme/security (fallback owner `@acme/security` from the policy)");
     expect(op.body).toContain("- No line of CODEOWNERS matches `x`.");
@@ -72,23 +99,39 @@ describe("opening a response issue", () => {
 
   it("hides the alert's identity in a marker that reads back", () => {
     const m = decodeMarker(opened(alert()).op.body);
-    expect(m).toMatchObject({ key: "secret-scanning:acme/api#12", validity: "active", routing: { assignees: ["alice"] }, openedAt: NOW.toISOString() });
+    expect(m).toMatchObject({
+      key: "secret-scanning:acme/api#12",
+      validity: "active",
+      routing: { assignees: ["alice"] },
+      openedAt: NOW.toISOString(),
+    });
   });
 
   it("takes SLA targets from the credential's system first, then its class, then its severity", () => {
     const policy = {
-      systems: [{ name: "payments", steward: "@pay", credentials: [{ secret_types: ["stripe_api_key"] }], sla: { high: { acknowledge: "15m", remediate: "2h", calendar: "24x7" } } }],
+      systems: [
+        {
+          name: "payments",
+          steward: "@pay",
+          credentials: [{ secret_types: ["stripe_api_key"] }],
+          sla: { high: { acknowledge: "15m", remediate: "2h", calendar: "24x7" } },
+        },
+      ],
       sla: { by_class: { "personal-access-token": { high: { acknowledge: "30m", remediate: "3h", calendar: "24x7" } } } },
     };
     const body = (a: Alert) => (planChange(decide(a, routing, policy, NOW), null).ops[0] as { body: string }).body;
-    expect(body(alert({ secret_type: "stripe_api_key", secret_type_display_name: "Stripe API Key" }))).toContain("| **Remediate by** | Thu 26 Nov 11:00 UTC, in 2 h |");
+    expect(body(alert({ secret_type: "stripe_api_key", secret_type_display_name: "Stripe API Key" }))).toContain(
+      "| **Remediate by** | Thu 26 Nov 11:00 UTC, in 2 h |",
+    );
     expect(body(alert())).toContain("| **Remediate by** | Thu 26 Nov 12:00 UTC, in 3 h |");
     expect(body(alert({ secret_type: "aws_access_key_id" }))).toContain("| **Remediate by** | Fri 27 Nov 09:00 UTC, in 1 day |");
   });
 
   it("opens issues for public repositories in the response repository when configured", () => {
     const pub = normalizeSecretScanningAlert(rawAlert(), repo, "public");
-    expect(planChange(decide(pub, routing, { response_repository: "acme/security-response" }, NOW), null).repo).toBe("acme/security-response");
+    expect(planChange(decide(pub, routing, { response_repository: "acme/security-response" }, NOW), null).repo).toBe(
+      "acme/security-response",
+    );
     const warned = planChange(decide(pub, routing, {}, NOW), null);
     expect(warned.repo).toBe("acme/api");
     const body = (warned.ops[0] as { body: string }).body;
@@ -144,7 +187,11 @@ describe("updating the existing issue", () => {
     const a = alert();
     const existing = asExisting(a);
     const change = planChange(decide(a, { ...routing, unowned: true }, {}, NOW, existing.body), { ...existing, labels: [] });
-    expect(change.ops).toContainEqual({ op: "add-labels", issue: 7, labels: ["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"] });
+    expect(change.ops).toContainEqual({
+      op: "add-labels",
+      issue: 7,
+      labels: ["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"],
+    });
     expect(change.labels.map((l) => l.name)).toEqual(["nhi-response", "severity:high", "nhi:unowned", "sla:on-track"]);
   });
 });

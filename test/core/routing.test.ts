@@ -21,19 +21,33 @@ function lookup(teams: Record<string, string[] | null>, assignable: string[]): S
 }
 
 /** Runs the whole precedence chain with a fixed directory. */
-function route(path: string | null, opts: { codeowners?: string | null; fallback?: string; teams?: Record<string, string[] | null>; assignable?: string[] }) {
+function route(
+  path: string | null,
+  opts: { codeowners?: string | null; fallback?: string; teams?: Record<string, string[] | null>; assignable?: string[] },
+) {
   const codeowners = opts.codeowners === null ? null : parseCodeowners(opts.codeowners ?? CODEOWNERS, { path: ".github/CODEOWNERS" });
   const alert = alertIn(path);
   const policy = policyFrom(opts.fallback ? { fallback_owner: opts.fallback } : {});
   const candidates = ownerCandidates(alert, { codeowners, policy, classification: classify(alert, policy), properties: null });
-  const dir = lookup(opts.teams ?? { "acme/platform": ["carol", "dave"], "acme/security": ["erin"] }, opts.assignable ?? ["alice", "bob", "carol", "dave", "erin"]);
-  return decideRouting(candidates, candidates.steps.map((s) => assignStep(s, dir)));
+  const dir = lookup(
+    opts.teams ?? { "acme/platform": ["carol", "dave"], "acme/security": ["erin"] },
+    opts.assignable ?? ["alice", "bob", "carol", "dave", "erin"],
+  );
+  return decideRouting(
+    candidates,
+    candidates.steps.map((s) => assignStep(s, dir)),
+  );
 }
 
 describe("owner routing", () => {
   it("assigns the CODEOWNERS owner of the leaked file and says which line decided", () => {
     const r = route("infra/deploy.sh", {});
-    expect(r).toMatchObject({ source: "codeowners", assignees: ["alice"], unowned: false, why: ".github/CODEOWNERS line 3: `/infra/ @alice`" });
+    expect(r).toMatchObject({
+      source: "codeowners",
+      assignees: ["alice"],
+      unowned: false,
+      why: ".github/CODEOWNERS line 3: `/infra/ @alice`",
+    });
   });
 
   it("expands a team owner to its assignable members and mentions the team", () => {

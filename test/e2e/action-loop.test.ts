@@ -10,7 +10,18 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { asUser, closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import {
+  asUser,
+  closeIssue,
+  comment,
+  deliver,
+  leaks,
+  PLANTED,
+  responseIssues,
+  startWorld,
+  sweepAsAction,
+  type World,
+} from "../support/world.ts";
 
 type Mode = "app" | "action with events" | "action with sweeps only" | "action with sweeps only, from its sweep-state";
 
@@ -35,7 +46,8 @@ class Story {
   constructor(world: World, mode: Mode) {
     this.world = world;
     this.mode = mode;
-    this.state = mode === "action with sweeps only, from its sweep-state" ? join(mkdtempSync(join(tmpdir(), "nhi-loop-")), "sweep-state.jsonl") : null;
+    this.state =
+      mode === "action with sweeps only, from its sweep-state" ? join(mkdtempSync(join(tmpdir(), "nhi-loop-")), "sweep-state.jsonl") : null;
   }
 
   private get eventsReachTheAction(): boolean {
@@ -44,7 +56,14 @@ class Story {
 
   private async action(event: string, payload: unknown = {}, code = 0): Promise<ActionRun> {
     const inputs = { token: "ghs_test_installation_token", ...(this.state && event === "schedule" ? { "sweep-state": this.state } : {}) };
-    const run = await runActionBundle({ apiUrl: this.world.sandbox.url, repository: "acme/api", event, payload, now: this.world.clock.now(), inputs });
+    const run = await runActionBundle({
+      apiUrl: this.world.sandbox.url,
+      repository: "acme/api",
+      event,
+      payload,
+      now: this.world.clock.now(),
+      inputs,
+    });
     runs.push(run);
     expect(run.code, run.stdout).toBe(code);
     return run;
@@ -120,8 +139,20 @@ async function tell(mode: Mode) {
   const steps: Record<string, ReturnType<typeof snapshot>> = {};
 
   // 08:55 Monday: two leaked tokens in infra/ (owned by @alice); a sweep (or the webhook) opens their issues.
-  const rotated = s.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secretTypeDisplayName: "GitHub Personal Access Token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/deploy.sh", startLine: 12 }] }).number;
-  const unsaid = s.addSecretScanningAlert("acme", "api", { secretType: "npm_access_token", secretTypeDisplayName: "npm Access Token", secret: PLANTED.npm, validity: "unknown", locations: [{ path: "infra/publish.sh", startLine: 3 }] }).number;
+  const rotated = s.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secretTypeDisplayName: "GitHub Personal Access Token",
+    secret: PLANTED.pat,
+    validity: "active",
+    locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+  }).number;
+  const unsaid = s.addSecretScanningAlert("acme", "api", {
+    secretType: "npm_access_token",
+    secretTypeDisplayName: "npm Access Token",
+    secret: PLANTED.npm,
+    validity: "unknown",
+    locations: [{ path: "infra/publish.sh", startLine: 3 }],
+  }).number;
   await story.alertCreated(rotated);
   await story.alertCreated(unsaid);
   await story.sweep();
@@ -140,9 +171,16 @@ async function tell(mode: Mode) {
   expect(markerOf(rotated).snooze).toBeNull();
   expect(issueOf(rotated).labels).toContain("nhi:acknowledged");
   expect(issueOf(rotated).comments.map((c) => c.body)).toEqual(
-    expect.arrayContaining([expect.stringContaining("Acknowledged by @alice."), "@mallory, only the routed owners (@alice), members of @acme/security may `/snooze` here. Ask one of them, or ask security to hand it to you (`/handoff`)."]),
+    expect.arrayContaining([
+      expect.stringContaining("Acknowledged by @alice."),
+      "@mallory, only the routed owners (@alice), members of @acme/security may `/snooze` here. Ask one of them, or ask security to hand it to you (`/handoff`).",
+    ]),
   );
-  expect(issueOf(rotated).comments.filter((c) => c.user === "nhi-steward[bot]").every((c) => !c.body.startsWith("/"))).toBe(true);
+  expect(
+    issueOf(rotated)
+      .comments.filter((c) => c.user === "nhi-steward[bot]")
+      .every((c) => !c.body.startsWith("/")),
+  ).toBe(true);
   // A re-run applies nothing twice.
   const before = issueOf(rotated).comments.length;
   await story.sweep();
@@ -200,7 +238,12 @@ describe("the Action alone runs the whole loop", () => {
       if (!action) continue;
       for (const step of ["opened", "commands", "escalated", "closed"]) {
         // With sweeps only, the replies come after the commands the sweep found (not after each one).
-        const strip = (snap: ReturnType<typeof snapshot>) => snap.map(({ marker, comments, ...rest }) => ({ ...rest, comments: mode.startsWith("action with sweeps only") ? [...comments].sort() : comments, marker: { ...marker, comments: marker.comments?.through ?? null } }));
+        const strip = (snap: ReturnType<typeof snapshot>) =>
+          snap.map(({ marker, comments, ...rest }) => ({
+            ...rest,
+            comments: mode.startsWith("action with sweeps only") ? [...comments].sort() : comments,
+            marker: { ...marker, comments: marker.comments?.through ?? null },
+          }));
         expect(strip(action[step]!), `${mode}: ${step}`).toEqual(strip(app[step]!));
       }
     }
@@ -212,7 +255,13 @@ describe("what a sweep catches up goes through the same rules", () => {
     const world = await startWorld();
     worlds.push(world);
     world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
-    const alert = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secretTypeDisplayName: "GitHub Personal Access Token", secret: PLANTED.pat, validity: "unknown", locations: [{ path: "infra/deploy.sh", startLine: 12 }] }).number;
+    const alert = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "github_personal_access_token",
+      secretTypeDisplayName: "GitHub Personal Access Token",
+      secret: PLANTED.pat,
+      validity: "unknown",
+      locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+    }).number;
     const story = new Story(world, "action with sweeps only");
     await story.sweep();
     const issue = () => responseIssues(world, "acme/api")[0]!;
@@ -229,8 +278,14 @@ describe("what a sweep catches up goes through the same rules", () => {
     expect(world.sandbox.state.alert("acme", "api", alert)).toMatchObject({ state: "open" });
     expect(issue().state).toBe("open");
     expect(issue().labels).not.toContain("resolution:used-in-tests");
-    expect(issue().comments.at(-1)!.body).toContain("@mallory, only the routed owners (@alice), members of @acme/security may close this as `used-in-tests` here.");
-    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "closed-without-resolution", by: "mallory", at: "2026-11-23T09:30:00.000Z" });
+    expect(issue().comments.at(-1)!.body).toContain(
+      "@mallory, only the routed owners (@alice), members of @acme/security may close this as `used-in-tests` here.",
+    );
+    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({
+      event: "closed-without-resolution",
+      by: "mallory",
+      at: "2026-11-23T09:30:00.000Z",
+    });
   }, 60_000);
 
   it("a close GitHub refused to resolve (delegated dismissal) is explained once, not at every sweep", async () => {
@@ -255,9 +310,15 @@ describe("what a sweep catches up goes through the same rules", () => {
     const { world, story, issue } = await sweptWorld();
     const s = world.sandbox.state;
     s.addUser("other-app[bot]", { type: "Bot" });
-    await asUser(world, "other-app[bot]", "POST", `/repos/acme/api/issues/${issue().number}/comments`, { body: "/resolve false-positive says the bot" });
+    await asUser(world, "other-app[bot]", "POST", `/repos/acme/api/issues/${issue().number}/comments`, {
+      body: "/resolve false-positive says the bot",
+    });
     // A person's copy of the record, with the label: alice's /ack there must not acknowledge anything.
-    const copy = (await asUser(world, "mallory", "POST", "/repos/acme/api/issues", { title: issue().title, body: issue().body, labels: ["nhi-response"] })) as { number: number };
+    const copy = (await asUser(world, "mallory", "POST", "/repos/acme/api/issues", {
+      title: issue().title,
+      body: issue().body,
+      labels: ["nhi-response"],
+    })) as { number: number };
     await asUser(world, "alice", "POST", `/repos/acme/api/issues/${copy.number}/comments`, { body: "/ack" });
     world.clock.set("2026-11-23T10:00:00Z");
     const writes = world.sandbox.requests.filter((r) => r.method !== "GET").length;
@@ -266,7 +327,12 @@ describe("what a sweep catches up goes through the same rules", () => {
     expect(marker.resolution).toBeNull();
     expect(marker.acknowledged).toBeNull();
     expect(issue().state).toBe("open");
-    expect(s.listIssues("acme", "api").find((i) => i.number === copy.number)!.comments.map((c) => c.user)).toEqual(["alice"]);
+    expect(
+      s
+        .listIssues("acme", "api")
+        .find((i) => i.number === copy.number)!
+        .comments.map((c) => c.user),
+    ).toEqual(["alice"]);
     // Nothing was written for either (the clock at 10:00 changes nothing yet).
     expect(world.sandbox.requests.filter((r) => r.method !== "GET").slice(writes)).toEqual([]);
   }, 60_000);

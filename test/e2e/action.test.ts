@@ -18,17 +18,44 @@ afterEach(async () => {
 });
 
 async function action(inputs: Record<string, string>, repository = "acme/api", event = "schedule"): Promise<ActionRun> {
-  const run = await runActionBundle({ apiUrl: world.sandbox.url, repository, event, inputs: { token: "ghs_test_installation_token", ...inputs } });
+  const run = await runActionBundle({
+    apiUrl: world.sandbox.url,
+    repository,
+    event,
+    inputs: { token: "ghs_test_installation_token", ...inputs },
+  });
   runs.push(run);
   return run;
 }
 
 function seedAlerts() {
   const s = world.sandbox.state;
-  const a = s.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secretTypeDisplayName: "GitHub Personal Access Token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/deploy.sh", startLine: 12 }] }).number;
-  const b = s.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secretTypeDisplayName: "Amazon AWS Access Key ID", secret: PLANTED.aws, validity: "unknown", locations: [{ path: "src/config.ts", startLine: 4 }] }).number;
-  const c = s.addSecretScanningAlert("acme", "site", { secretType: "npm_access_token", secretTypeDisplayName: "npm Access Token", secret: PLANTED.npm, locations: [{ path: "index.html", startLine: 1 }] }).number;
-  s.addSecretScanningAlert("acme", "api", { secretType: "stripe_api_key", secret: "sk_live_resolved_long_ago", state: "resolved", resolution: "revoked" });
+  const a = s.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secretTypeDisplayName: "GitHub Personal Access Token",
+    secret: PLANTED.pat,
+    validity: "active",
+    locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+  }).number;
+  const b = s.addSecretScanningAlert("acme", "api", {
+    secretType: "aws_access_key_id",
+    secretTypeDisplayName: "Amazon AWS Access Key ID",
+    secret: PLANTED.aws,
+    validity: "unknown",
+    locations: [{ path: "src/config.ts", startLine: 4 }],
+  }).number;
+  const c = s.addSecretScanningAlert("acme", "site", {
+    secretType: "npm_access_token",
+    secretTypeDisplayName: "npm Access Token",
+    secret: PLANTED.npm,
+    locations: [{ path: "index.html", startLine: 1 }],
+  }).number;
+  s.addSecretScanningAlert("acme", "api", {
+    secretType: "stripe_api_key",
+    secret: "sk_live_resolved_long_ago",
+    state: "resolved",
+    resolution: "revoked",
+  });
   return { a, b, c };
 }
 
@@ -48,11 +75,16 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     ]);
     expect(responseIssues(world, "acme/site")).toEqual([]);
     const plan = JSON.parse(run.outputs.plan!);
-    expect(plan.changes.map((c: { status: string; action: string }) => `${c.action}:${c.status}`)).toEqual(["open:applied", "open:applied"]);
+    expect(plan.changes.map((c: { status: string; action: string }) => `${c.action}:${c.status}`)).toEqual([
+      "open:applied",
+      "open:applied",
+    ]);
     expect(run.summary).toContain("| Alert | Issue | Result | Assigned | Why |");
     expect(run.summary).toContain(`| \`secret-scanning:acme/api#${a}\` |`);
     // Every REST read of alerts hides the secret.
-    const alertReads = world.sandbox.requests.filter((r) => r.method === "GET" && r.path.includes("/secret-scanning/alerts") && !r.path.endsWith("/locations"));
+    const alertReads = world.sandbox.requests.filter(
+      (r) => r.method === "GET" && r.path.includes("/secret-scanning/alerts") && !r.path.endsWith("/locations"),
+    );
     expect(alertReads.length).toBeGreaterThan(0);
     for (const r of alertReads) expect(r.query.hide_secret).toBe("true");
   });
@@ -76,7 +108,12 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     const plan = JSON.parse(run.outputs.plan!);
     expect(plan.dryRun).toBe(true);
     // Three alerts, plus the app inventory an organisation sweep records.
-    expect(plan.changes.map((c: { alert: string; status: string }) => `${c.alert.split(":")[0]}:${c.status}`).sort()).toEqual(["inventory:planned", "secret-scanning:planned", "secret-scanning:planned", "secret-scanning:planned"]);
+    expect(plan.changes.map((c: { alert: string; status: string }) => `${c.alert.split(":")[0]}:${c.status}`).sort()).toEqual([
+      "inventory:planned",
+      "secret-scanning:planned",
+      "secret-scanning:planned",
+      "secret-scanning:planned",
+    ]);
     expect(run.summary).toContain("(dry run)");
   });
 
@@ -89,7 +126,10 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     expect(alertChanges.map((c: { status: string }) => c.status).sort()).toEqual(["applied", "deferred", "deferred"]);
     expect(first.stdout).toContain("deferred to the next run");
     const second = await action({ scope: "organization" });
-    const opened = JSON.parse(second.outputs.plan!).changes.filter((c: { alert: string; action: string; status: string }) => c.alert.startsWith("secret-scanning:") && c.action === "open" && c.status === "applied");
+    const opened = JSON.parse(second.outputs.plan!).changes.filter(
+      (c: { alert: string; action: string; status: string }) =>
+        c.alert.startsWith("secret-scanning:") && c.action === "open" && c.status === "applied",
+    );
     expect(opened).toHaveLength(2);
     expect([...responseIssues(world, "acme/api"), ...responseIssues(world, "acme/site")]).toHaveLength(3);
   });
@@ -118,7 +158,11 @@ describe("the Action (dist/index.js run as a runner runs it)", () => {
     const file = join(dir, "sweep-state.jsonl");
     try {
       const first = await action({ scope: "organization", "sweep-state": file });
-      expect(JSON.parse(first.outputs.plan!).changes.filter((c: { alert: string; status: string }) => c.alert.startsWith("secret-scanning:") && c.status === "applied")).toHaveLength(3);
+      expect(
+        JSON.parse(first.outputs.plan!).changes.filter(
+          (c: { alert: string; status: string }) => c.alert.startsWith("secret-scanning:") && c.status === "applied",
+        ),
+      ).toHaveLength(3);
       world.clock.advance(10 * 60_000);
       const mark = world.sandbox.requests.length;
       const before = writes(world).length;

@@ -13,7 +13,12 @@ let world: World;
 let n: number;
 beforeEach(async () => {
   world = await startWorld();
-  n = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/deploy.sh", startLine: 1 }] }).number;
+  n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret: PLANTED.pat,
+    validity: "active",
+    locations: [{ path: "infra/deploy.sh", startLine: 1 }],
+  }).number;
 });
 afterEach(async () => {
   expect(world.sandbox.validationErrors).toEqual([]);
@@ -23,7 +28,8 @@ afterEach(async () => {
 
 const issue = () => responseIssues(world, "acme/api")[0]!;
 const alertAssignee = () => world.sandbox.state.alert("acme", "api", n)!.assignedTo;
-const assigns = () => world.sandbox.requests.filter((r) => r.method === "PATCH" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`);
+const assigns = () =>
+  world.sandbox.requests.filter((r) => r.method === "PATCH" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`);
 const writes = () => world.sandbox.requests.filter((r) => r.method !== "GET").length;
 /** What GitHub delivers when `sender` (un)assigns `assignee` on the alert. */
 const assignment = (action: "assigned" | "unassigned", assignee: string, sender: string) => {
@@ -83,7 +89,11 @@ describe("a person assigns the alert on GitHub", () => {
   it("unassigned on GitHub: the issue drops that person", async () => {
     expect(await assignment("unassigned", "alice", "erin")).toBe(200);
     expect(issue().assignees).toEqual([]);
-    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "handoff", by: "erin", detail: "@alice unassigned from the alert on GitHub" });
+    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({
+      event: "handoff",
+      by: "erin",
+      detail: "@alice unassigned from the alert on GitHub",
+    });
     // Nobody is routed now, so the next event does not assign the alert back.
     const patches = assigns().length;
     await deliver(world, "secret_scanning_alert", "validated", "acme/api", n);

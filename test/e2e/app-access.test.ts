@@ -4,7 +4,12 @@ import { leaks, responseIssues, startWorld, sweepAsAction, type World } from "..
 let world: World;
 beforeEach(async () => {
   world = await startWorld();
-  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\napp_access:\n  approved_apps: [dependabot-like]\n');
+  world.sandbox.state.setFile(
+    "acme",
+    ".github",
+    ".github/nhi-steward.yml",
+    'fallback_owner: "@acme/security"\napp_access:\n  approved_apps: [dependabot-like]\n',
+  );
   world.sandbox.state.setOrgAppInstallation("acme", { id: 501, appSlug: "ci-helper", permissions: { contents: "read", metadata: "read" } });
 });
 afterEach(async () => {
@@ -23,7 +28,11 @@ describe("app installations diffed against the inventory issue", () => {
     expect(inventory()).toHaveLength(1);
     expect(grants()).toEqual([]);
 
-    world.sandbox.state.setOrgAppInstallation("acme", { id: 502, appSlug: "shady-deployer", permissions: { administration: "write", contents: "write" } });
+    world.sandbox.state.setOrgAppInstallation("acme", {
+      id: 502,
+      appSlug: "shady-deployer",
+      permissions: { administration: "write", contents: "write" },
+    });
     world.sandbox.state.setOrgAppInstallation("acme", { id: 503, appSlug: "dependabot-like", permissions: { contents: "write" } });
     await sweepOrg();
     expect(grants().map((i) => i.title)).toEqual(["Risky GitHub App “shady-deployer” installation in acme (app installation #502)"]);
@@ -35,7 +44,11 @@ describe("app installations diffed against the inventory issue", () => {
     expect(grants()).toHaveLength(1);
     expect(inventory()).toHaveLength(1);
 
-    world.sandbox.state.setOrgAppInstallation("acme", { id: 501, appSlug: "ci-helper", permissions: { contents: "write", metadata: "read" } });
+    world.sandbox.state.setOrgAppInstallation("acme", {
+      id: 501,
+      appSlug: "ci-helper",
+      permissions: { contents: "write", metadata: "read" },
+    });
     await sweepOrg();
     expect(grants().map((i) => i.title)).toContain("Risky GitHub App “ci-helper” permission increase in acme (app installation #501)");
     expect(grants()).toHaveLength(2);

@@ -47,7 +47,12 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     await deliver(world, "secret_scanning_alert", "reopened", "acme/api", n);
     world.sandbox.state.updateAlert("acme", "api", n, { validity: "inactive" });
     await deliver(world, "secret_scanning_alert", "validated", "acme/api", n);
-    world.sandbox.state.addAlertLocation("acme", "api", n, { path: "scripts/release.sh", startLine: 4, endLine: 4, commitSha: "1111111111111111111111111111111111111111" });
+    world.sandbox.state.addAlertLocation("acme", "api", n, {
+      path: "scripts/release.sh",
+      startLine: 4,
+      endLine: 4,
+      commitSha: "1111111111111111111111111111111111111111",
+    });
     await deliver(world, "secret_scanning_alert_location", "created", "acme/api", n);
 
     const issues = responseIssues(world, "acme/api");
@@ -55,9 +60,15 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     const body = issues[0]!.body!;
     expect(body).toContain("`scripts/release.sh` line 4");
     expect(body).toContain("The provider reports it inactive");
-    expect(decodeMarker(body)).toMatchObject({ validity: "inactive", locations: expect.arrayContaining([expect.stringContaining("scripts/release.sh")]) });
+    expect(decodeMarker(body)).toMatchObject({
+      validity: "inactive",
+      locations: expect.arrayContaining([expect.stringContaining("scripts/release.sh")]),
+    });
     const comments = issues[0]!.comments.map((c) => c.body);
-    expect(comments).toEqual([expect.stringContaining("Validity changed from active to **inactive**"), expect.stringContaining("found in 1 more location")]);
+    expect(comments).toEqual([
+      expect.stringContaining("Validity changed from active to **inactive**"),
+      expect.stringContaining("found in 1 more location"),
+    ]);
   });
 
   it("expands a team owner to its assignable members and mentions the team", async () => {
@@ -85,7 +96,9 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     expect(issue!.labels).toEqual(expect.arrayContaining(["nhi-response", "nhi:unowned"]));
     expect(issue!.body).toContain("fallback owner `@acme/security` from the policy");
     expect(issue!.body).toContain("The repository has no CODEOWNERS file");
-    expect(world.sandbox.state.labels("acme", "site")).toContainEqual(expect.objectContaining({ name: "nhi:unowned", description: expect.stringContaining("fallback owner") }));
+    expect(world.sandbox.state.labels("acme", "site")).toContainEqual(
+      expect.objectContaining({ name: "nhi:unowned", description: expect.stringContaining("fallback owner") }),
+    );
   });
 
   it("reads a malformed webhook alert again from the REST API instead of dropping it", async () => {
@@ -119,7 +132,12 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     const labelReads = world.sandbox.requests.filter((r) => r.path.startsWith("/repos/acme/api/labels"));
     // One list of the repository's labels (they fit on a page), then the missing ones created.
     expect(labelReads.filter((r) => r.method === "GET").map((r) => r.path)).toEqual(["/repos/acme/api/labels"]);
-    expect(labelReads.filter((r) => r.method === "POST").map((r) => (r.body as { name: string }).name).sort()).toEqual(["nhi-response", "severity:high", "sla:on-track"]);
+    expect(
+      labelReads
+        .filter((r) => r.method === "POST")
+        .map((r) => (r.body as { name: string }).name)
+        .sort(),
+    ).toEqual(["nhi-response", "severity:high", "sla:on-track"]);
     expect(responseIssues(world, "acme/api")).toHaveLength(2);
   });
 
@@ -136,7 +154,12 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     const { signPayload } = await import("../../src/app/local-server.ts");
     const res = await fetch(world.app.webhookUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": "d-1", "x-hub-signature-256": signPayload(world.app.secret, body) },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "secret_scanning_alert",
+        "x-github-delivery": "d-1",
+        "x-hub-signature-256": signPayload(world.app.secret, body),
+      },
       body,
     });
     expect(res.status).toBeGreaterThanOrEqual(400);

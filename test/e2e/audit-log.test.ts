@@ -38,8 +38,30 @@ describe("the audit log on GitHub Enterprise Cloud", () => {
 
     world.clock.set(new Date(AT + 3_600_000));
     // A token request the app already raised from its webhook.
-    const request = { id: 77, owner: { login: "carol" }, permissions_added: {}, permissions_result: { repository: { contents: "write" } }, repository_selection: "all", repository_count: null, repositories: null, created_at: "2026-11-23T10:30:00Z", token_id: 4242, token_name: "release-bot", token_expired: false, token_expires_at: null, token_last_used_at: null };
-    expect(await world.app.deliver("personal_access_token_request", { action: "approved", personal_access_token_request: request, organization: { login: "acme", id: 9919 }, sender: { login: "erin" }, installation: { id: 1 } })).toBe(200);
+    const request = {
+      id: 77,
+      owner: { login: "carol" },
+      permissions_added: {},
+      permissions_result: { repository: { contents: "write" } },
+      repository_selection: "all",
+      repository_count: null,
+      repositories: null,
+      created_at: "2026-11-23T10:30:00Z",
+      token_id: 4242,
+      token_name: "release-bot",
+      token_expired: false,
+      token_expires_at: null,
+      token_last_used_at: null,
+    };
+    expect(
+      await world.app.deliver("personal_access_token_request", {
+        action: "approved",
+        personal_access_token_request: request,
+        organization: { login: "acme", id: 9919 },
+        sender: { login: "erin" },
+        installation: { id: 1 },
+      }),
+    ).toBe(200);
     expect(grants()).toHaveLength(1);
 
     const s = world.sandbox.state;
@@ -56,7 +78,9 @@ describe("the audit log on GitHub Enterprise Cloud", () => {
     s.addAuditLogEntry("acme", appInstalled({ _document_id: "appINVENTORY", integration: "shady-deployer", name: "Shady Deployer" }));
 
     await sweepOrg();
-    const titles = grants().map((i) => i.title).sort();
+    const titles = grants()
+      .map((i) => i.title)
+      .sort();
     expect(titles).toEqual([
       "Risky GitHub App “ghost-deployer” installation in acme (audit log event appINSTALLED0001)",
       "Risky GitHub App “shady-deployer” installation in acme (app installation #502)",
@@ -97,7 +121,12 @@ describe("the audit log on GitHub Enterprise Cloud", () => {
     ]);
     for (let i = 0; i < 250; i++) {
       const over = { _document_id: `bulk${String(i).padStart(3, "0")}`, "@timestamp": AT + i * 10_000, created_at: AT + i * 10_000 };
-      world.sandbox.state.addAuditLogEntry("acme", risky.has(i) ? oauthApproved({ ...over, oauth_application_name: risky.get(i) }) : credentialGranted({ ...over, token_scopes: "read:org" }));
+      world.sandbox.state.addAuditLogEntry(
+        "acme",
+        risky.has(i)
+          ? oauthApproved({ ...over, oauth_application_name: risky.get(i) })
+          : credentialGranted({ ...over, token_scopes: "read:org" }),
+      );
     }
     // Page 1 answers; page 2 hits the audit log's own rate limit.
     world.sandbox.faults.inject({ method: "GET", path: "/orgs/acme/audit-log", times: 1 });
@@ -107,7 +136,11 @@ describe("the audit log on GitHub Enterprise Cloud", () => {
       times: 1,
       status: 403,
       headers: { "x-ratelimit-limit": "1750", "x-ratelimit-remaining": "0" },
-      body: { message: "API rate limit exceeded for user ID 1.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", status: "403" },
+      body: {
+        message: "API rate limit exceeded for user ID 1.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+        status: "403",
+      },
     });
     const before = auditRequests().length;
     await sweepOrg();
@@ -123,7 +156,11 @@ describe("the audit log on GitHub Enterprise Cloud", () => {
     expect(resumed).toHaveLength(2); // pages 2 and 3
     expect(resumed[0]!.query.after).toBe(cursor);
     expect(resumed[0]!.status).toBe(200);
-    expect(grants().map((i) => i.title).sort()).toEqual([
+    expect(
+      grants()
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual([
       "Risky OAuth app “Shady One” approved for acme (audit log event bulk020)",
       "Risky OAuth app “Shady Three” approved for acme (audit log event bulk220)",
       "Risky OAuth app “Shady Two” approved for acme (audit log event bulk120)",

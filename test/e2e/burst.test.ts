@@ -27,7 +27,8 @@ afterAll(async () => {
 
 describe("a backfill burst against GitHub's content-creation limit", () => {
   it("ends with exactly one issue per alert: paced by the limit, resumed by later sweeps, none lost or doubled", async () => {
-    const github = () => new OctokitPort(createOctokit({ token: "ghs_burst", baseUrl: sandbox.url, log, pace: false }), { self: SANDBOX_APP_IDENTITY });
+    const github = () =>
+      new OctokitPort(createOctokit({ token: "ghs_burst", baseUrl: sandbox.url, log, pace: false }), { self: SANDBOX_APP_IDENTITY });
     let sweeps = 0;
     const issues = () => Array.from({ length: REPOS }, (_, r) => sandbox.state.listIssues("acme", `svc-${r}`)).flat();
     while (issues().length < REPOS * PER_REPO && sweeps < 20) {

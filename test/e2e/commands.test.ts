@@ -6,7 +6,12 @@ let world: World;
 let alertNumber: number;
 beforeEach(async () => {
   world = await startWorld();
-  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n  snooze_max: 3d\n');
+  world.sandbox.state.setFile(
+    "acme",
+    ".github",
+    ".github/nhi-steward.yml",
+    'fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n  snooze_max: 3d\n',
+  );
   alertNumber = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
     secretTypeDisplayName: "GitHub Personal Access Token",
@@ -36,7 +41,9 @@ describe("owners answer in the issue", () => {
 
   it("refuses commands from people without the right, saying who may", async () => {
     await comment(world, "acme/api", issue().number, "mallory", "/snooze 2d not my problem");
-    expect(lastComment()).toBe("@mallory, only the routed owners (@alice), members of @acme/security may `/snooze` here. Ask one of them, or ask security to hand it to you (`/handoff`).");
+    expect(lastComment()).toBe(
+      "@mallory, only the routed owners (@alice), members of @acme/security may `/snooze` here. Ask one of them, or ask security to hand it to you (`/handoff`).",
+    );
     expect(decodeMarker(issue().body)!.snooze).toBeNull();
   });
 
@@ -106,28 +113,47 @@ describe("closing the issue records the remediation", () => {
 describe("delegated alert dismissal", () => {
   it("a 403 when resolving the alert is explained in the issue, not swallowed", async () => {
     world.sandbox.state.updateAlert("acme", "api", alertNumber, { validity: "inactive" });
-    world.sandbox.faults.inject({ method: "PATCH", path: /\/secret-scanning\/alerts\/\d+$/, status: 403, body: { message: "Resource not accessible by integration" }, times: 1 });
+    world.sandbox.faults.inject({
+      method: "PATCH",
+      path: /\/secret-scanning\/alerts\/\d+$/,
+      status: 403,
+      body: { message: "Resource not accessible by integration" },
+      times: 1,
+    });
     await comment(world, "acme/api", issue().number, "alice", "/resolve revoked rotated in vault");
-    expect(lastComment()).toContain("could not be resolved: GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal");
+    expect(lastComment()).toContain(
+      "could not be resolved: GitHub refused to resolve the alert (403). The repository may use delegated alert dismissal",
+    );
     expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
   });
 });
 
 describe("risk acceptance that needs security's approval", () => {
   it("wont-fix waits for /approve by a member of the security team, then resolves", async () => {
-    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n  approval_required: [wont-fix, false-positive]\n');
+    world.sandbox.state.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      'fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n  approval_required: [wont-fix, false-positive]\n',
+    );
     await comment(world, "acme/api", issue().number, "alice", "/resolve wont-fix vendor sandbox key, no production access");
     expect(lastComment()).toContain("needs a member of @acme/security to confirm with `/approve`");
     expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
     await comment(world, "acme/api", issue().number, "alice", "/approve");
     expect(lastComment()).toContain("only members of @acme/security may `/approve`");
     await comment(world, "acme/api", issue().number, "erin", "/approve");
-    expect(lastComment()).toContain("approving a risk acceptance dismisses the alert, which also needs GitHub's right to dismiss the alert (admin on acme/api)");
+    expect(lastComment()).toContain(
+      "approving a risk acceptance dismisses the alert, which also needs GitHub's right to dismiss the alert (admin on acme/api)",
+    );
     expect(world.sandbox.state.alert("acme", "api", alertNumber)!.state).toBe("open");
     world.sandbox.state.setPermission("acme", "api", "erin", "admin");
     await comment(world, "acme/api", issue().number, "erin", "/approve");
     expect(world.sandbox.state.alert("acme", "api", alertNumber)).toMatchObject({ state: "resolved", resolution: "wont_fix" });
-    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "resolved", by: "alice", detail: expect.stringContaining("approved by @erin") });
+    expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({
+      event: "resolved",
+      by: "alice",
+      detail: expect.stringContaining("approved by @erin"),
+    });
   });
 });
 

@@ -34,7 +34,8 @@ const SAME_DELIVERY_TIMES = 5;
 
 // ---------------------------------------------------------------------------------------------- Redis
 
-const REDIS_HELP = 'Start a throwaway redis-server with `export REDIS_URL="$(bash scripts/redis.sh)"` (it listens on 127.0.0.1:6390; CI runs it before the tests).';
+const REDIS_HELP =
+  'Start a throwaway redis-server with `export REDIS_URL="$(bash scripts/redis.sh)"` (it listens on 127.0.0.1:6390; CI runs it before the tests).';
 
 /** The Redis URL, or a failure that says how to get one: these tests must not pass without the shared lock. */
 async function redisUrl(): Promise<string> {
@@ -79,7 +80,11 @@ async function startReplica(options: { baseUrl: string; clock: VirtualClock; log
     secret,
     baseUrl: options.baseUrl,
     logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: true }, throttle: { ...(o.throttle as object), enabled: false } })),
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: true },
+      throttle: { ...(o.throttle as object), enabled: false },
+    })),
   });
   const middleware = await createNodeMiddleware(nhiStewardApp({ clock: options.clock, log: options.log, lock: options.lock }), { probot });
   const server = createServer((req, res) => {
@@ -94,7 +99,13 @@ async function startReplica(options: { baseUrl: string; clock: VirtualClock; log
       const body = JSON.stringify(payload);
       const res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-github-event": name, "x-github-delivery": id, "x-hub-signature-256": signPayload(secret, body), "user-agent": "GitHub-Hookshot/test" },
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": name,
+          "x-github-delivery": id,
+          "x-hub-signature-256": signPayload(secret, body),
+          "user-agent": "GitHub-Hookshot/test",
+        },
         body,
       });
       await res.arrayBuffer();
@@ -107,7 +118,11 @@ async function startReplica(options: { baseUrl: string; clock: VirtualClock; log
 }
 
 /** One throwaway key for every replica (they are one GitHub App). */
-const { privateKey: testPrivateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+const { privateKey: testPrivateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
 
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
@@ -152,7 +167,12 @@ async function race(sandbox: Sandbox, replicas: [Replica, Replica]): Promise<{ a
   const alerts: number[] = [];
   for (let i = 0; i < ALERTS; i++) {
     const n = addAlert(sandbox, `src/service-${i}.ts`);
-    sandbox.state.addAlertLocation("acme", "api", n, { path: `config/service-${i}.env`, startLine: 1, endLine: 1, commitSha: "1111111111111111111111111111111111111111" });
+    sandbox.state.addAlertLocation("acme", "api", n, {
+      path: `config/service-${i}.env`,
+      startLine: 1,
+      endLine: 1,
+      commitSha: "1111111111111111111111111111111111111111",
+    });
     alerts.push(n);
   }
   const sends: Promise<number>[] = [];
@@ -181,10 +201,15 @@ describe("two replicas, the same alert delivered at once", () => {
     const keyPrefix = `nhi-steward:test:${randomUUID()}:`;
     const locks = [0, 1].map(() => new RedisLock({ redis: url, log, keyPrefix }));
     for (const lock of locks) cleanups.push(() => lock.close());
-    const replicas = (await Promise.all(locks.map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })))) as [Replica, Replica];
+    const replicas = (await Promise.all(locks.map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })))) as [
+      Replica,
+      Replica,
+    ];
 
     const { alerts, statuses, ms } = await race(sandbox, replicas);
-    console.log(`shared RedisLock: ${statuses.length} deliveries in ${Math.round(ms)} ms → ${sandbox.state.listIssues("acme", "api").length} issues for ${alerts.length} alerts`);
+    console.log(
+      `shared RedisLock: ${statuses.length} deliveries in ${Math.round(ms)} ms → ${sandbox.state.listIssues("acme", "api").length} issues for ${alerts.length} alerts`,
+    );
 
     expect(statuses.every((s) => s === 200)).toBe(true);
     const byAlert = issuesByAlert(sandbox);
@@ -208,7 +233,9 @@ describe("two replicas, the same alert delivered at once", () => {
   it("without a shared lock (one MemoryLock per replica): reports how many issues the race makes", async () => {
     const { sandbox, clock } = await newSandbox();
     const log = new MemoryLogger();
-    const replicas = (await Promise.all([new MemoryLock(), new MemoryLock()].map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })))) as [Replica, Replica];
+    const replicas = (await Promise.all(
+      [new MemoryLock(), new MemoryLock()].map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })),
+    )) as [Replica, Replica];
 
     const { alerts, statuses, ms } = await race(sandbox, replicas);
     const byAlert = issuesByAlert(sandbox);
@@ -232,7 +259,11 @@ describe("two replicas, the same alert delivered at once", () => {
  * destroyed) and every later request of that replica is reset. GitHub did the write; the replica
  * never learns it.
  */
-async function startKillingProxy(target: string, killAfter: (method: string, path: string) => boolean, options: { onlyOnce?: boolean } = {}) {
+async function startKillingProxy(
+  target: string,
+  killAfter: (method: string, path: string) => boolean,
+  options: { onlyOnce?: boolean } = {},
+) {
   const upstream = new URL(target);
   let dead = false;
   let killed = 0;
@@ -243,19 +274,22 @@ async function startKillingProxy(target: string, killAfter: (method: string, pat
     }
     const path = new URL(req.url ?? "/", "http://proxy.invalid").pathname;
     const fatal = killAfter(req.method ?? "GET", path) && !(options.onlyOnce && killed > 0);
-    const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-      if (fatal) {
-        killed++;
-        upRes.resume();
-        upRes.on("end", () => {
-          if (!options.onlyOnce) dead = true;
-          req.socket.destroy();
-        });
-        return;
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-    });
+    const up = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        if (fatal) {
+          killed++;
+          upRes.resume();
+          upRes.on("end", () => {
+            if (!options.onlyOnce) dead = true;
+            req.socket.destroy();
+          });
+          return;
+        }
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
     up.on("error", () => req.socket.destroy());
     req.pipe(up);
   });
@@ -278,7 +312,10 @@ async function appServer(baseUrl: string, clock: VirtualClock, log: MemoryLogger
  */
 async function sweepApi(sandbox: Sandbox, clock: VirtualClock, log: MemoryLogger) {
   const octokit = createOctokit({ token: "ghs_sweep", baseUrl: sandbox.url, log });
-  const report = await sweep(new Run({ github: new OctokitPort(octokit, { self: SANDBOX_APP_IDENTITY }), clock, log }, { dryRun: false, maxOperations: null }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+  const report = await sweep(
+    new Run({ github: new OctokitPort(octokit, { self: SANDBOX_APP_IDENTITY }), clock, log }, { dryRun: false, maxOperations: null }),
+    { kind: "repository", repo: { owner: "acme", name: "api" } },
+  );
   const alerts = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
   const count = (action: string) => alerts.filter((r) => r.status === "applied" && r.change.action === action).length;
   return { opened: count("open"), updated: count("update"), failed: alerts.filter((r) => r.status === "failed").length };
@@ -334,7 +371,10 @@ describe("a replica killed in the middle of its work", () => {
     // The secret turns up in public: severity rises, so the update is PATCH body, add label, remove label, comment.
     sandbox.state.updateAlert("acme", "api", n, { publiclyLeaked: true });
     const leaked = sandbox.webhook("secret_scanning_alert", "publicly_leaked", ref);
-    const proxy = await startKillingProxy(sandbox.url, (method, path) => method === "PATCH" && path === `/repos/acme/api/issues/${before!.number}`);
+    const proxy = await startKillingProxy(
+      sandbox.url,
+      (method, path) => method === "PATCH" && path === `/repos/acme/api/issues/${before!.number}`,
+    );
     const dyingLog = new MemoryLogger();
     const dying = await appServer(proxy.url, clock, dyingLog, false);
     await dying.deliver(leaked.name, leaked.payload, { id: leaked.id });
@@ -367,7 +407,10 @@ describe("a replica killed in the middle of its work", () => {
     await healthy.deliver(created.name, created.payload, { id: created.id });
     sandbox.state.updateAlert("acme", "api", n, { publiclyLeaked: true });
     const leaked = sandbox.webhook("secret_scanning_alert", "publicly_leaked", ref);
-    const proxy = await startKillingProxy(sandbox.url, (method, path) => method === "PATCH" && /^\/repos\/acme\/api\/issues\/\d+$/.test(path));
+    const proxy = await startKillingProxy(
+      sandbox.url,
+      (method, path) => method === "PATCH" && /^\/repos\/acme\/api\/issues\/\d+$/.test(path),
+    );
     const dying = await appServer(proxy.url, clock, new MemoryLogger(), false);
     await dying.deliver(leaked.name, leaked.payload, { id: leaked.id });
     await dying.close();
@@ -384,7 +427,9 @@ describe("a replica killed in the middle of its work", () => {
   it("the answer to the issue POST lost once, retries on (as in production): still one issue", async () => {
     const { sandbox, clock } = await newSandbox();
     const n = addAlert(sandbox, "infra/deploy.sh");
-    const proxy = await startKillingProxy(sandbox.url, (method, path) => method === "POST" && path === "/repos/acme/api/issues", { onlyOnce: true });
+    const proxy = await startKillingProxy(sandbox.url, (method, path) => method === "POST" && path === "/repos/acme/api/issues", {
+      onlyOnce: true,
+    });
     const log = new MemoryLogger();
     const app = await appServer(proxy.url, clock, log, true);
     const delivery = sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
@@ -406,7 +451,10 @@ describe("two replicas with grouping on", () => {
     const keyPrefix = `nhi-steward:test:${randomUUID()}:`;
     const locks = [0, 1].map(() => new RedisLock({ redis: url, log, keyPrefix }));
     for (const lock of locks) cleanups.push(() => lock.close());
-    const replicas = (await Promise.all(locks.map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })))) as [Replica, Replica];
+    const replicas = (await Promise.all(locks.map((lock) => startReplica({ baseUrl: sandbox.url, clock, log, lock })))) as [
+      Replica,
+      Replica,
+    ];
 
     const { alerts, statuses } = await race(sandbox, replicas);
     expect(statuses.every((s) => s === 200)).toBe(true);

@@ -24,7 +24,12 @@ function countedSince(mark: number): string[] {
 }
 
 const addAlert = (secret: string, path = "src/app/config.ts") =>
-  world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret, validity: "active", locations: [{ path, startLine: 3 }] }).number;
+  world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret,
+    validity: "active",
+    locations: [{ path, startLine: 3 }],
+  }).number;
 
 const sweepApi = () => sweepAsAction(world, { repo: { owner: "acme", name: "api" } });
 
@@ -36,9 +41,17 @@ describe("requests per alert, once the app has seen the repository", () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", second);
 
     // The fourth sets the alert's assignee on GitHub to the issue's first assignee (once: never again in steady state).
-    expect(countedSince(mark)).toEqual(["GET /repos/acme/api/issues", "GET /repos/acme/api/secret-scanning/alerts/N/locations", "PATCH /repos/acme/api/secret-scanning/alerts/N", "POST /repos/acme/api/issues"]);
+    expect(countedSince(mark)).toEqual([
+      "GET /repos/acme/api/issues",
+      "GET /repos/acme/api/secret-scanning/alerts/N/locations",
+      "PATCH /repos/acme/api/secret-scanning/alerts/N",
+      "POST /repos/acme/api/issues",
+    ]);
     // CODEOWNERS and the organisation policy were asked again, and answered 304 (free).
-    const free = world.sandbox.requests.slice(mark).filter((r) => r.status === 304).map((r) => r.path);
+    const free = world.sandbox.requests
+      .slice(mark)
+      .filter((r) => r.status === 304)
+      .map((r) => r.path);
     expect(free.sort()).toEqual(["/repos/acme/.github/contents/.github/nhi-steward.yml", "/repos/acme/api/contents/.github/CODEOWNERS"]);
     // Team members and assignability came from the app's cache, and the issue is still assigned.
     const [, issue] = responseIssues(world, "acme/api");
@@ -63,7 +76,13 @@ describe("requests per sweep", () => {
     const mark = world.sandbox.requests.length;
     const report = await sweepApi();
     expect(report.clocks).toBe(1);
-    expect(countedSince(mark)).toEqual(["GET /repos/acme/.github/contents/.github/nhi-steward.yml", "GET /repos/acme/api", "GET /repos/acme/api/issues", "GET /repos/acme/api/issues/comments", "GET /repos/acme/api/secret-scanning/alerts"]);
+    expect(countedSince(mark)).toEqual([
+      "GET /repos/acme/.github/contents/.github/nhi-steward.yml",
+      "GET /repos/acme/api",
+      "GET /repos/acme/api/issues",
+      "GET /repos/acme/api/issues/comments",
+      "GET /repos/acme/api/secret-scanning/alerts",
+    ]);
   });
 
   it("still notices what changed: validity, and a new location (read only because GitHub says there are more)", async () => {
@@ -89,7 +108,8 @@ describe("requests per sweep", () => {
 });
 
 describe("closed issues, which pile up over the years", () => {
-  const closedReads = (mark: number) => world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/issues" && r.query.state === "closed").length;
+  const closedReads = (mark: number) =>
+    world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/issues" && r.query.state === "closed").length;
 
   it("are not read for a new alert, nor by a sweep with nothing new; an alert reopened on GitHub finds its closed issue", async () => {
     const first = addAlert(PLANTED.pat);
@@ -118,7 +138,12 @@ describe("a sweep skips unchanged issues, but not a changed policy", () => {
   it("re-renders every issue when the policy changes (here: the runbook), and skips them again after", async () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
     await sweepApi();
-    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\nrunbooks:\n  personal-access-token: "1. Revoke the token at https://github.com/settings/tokens.\\n2. Tell #sec-team."\n');
+    world.sandbox.state.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      'fallback_owner: "@acme/security"\nrunbooks:\n  personal-access-token: "1. Revoke the token at https://github.com/settings/tokens.\\n2. Tell #sec-team."\n',
+    );
     await sweepApi();
     const [issue] = responseIssues(world, "acme/api");
     expect(issue!.body).toContain("Tell #sec-team.");

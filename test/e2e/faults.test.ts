@@ -41,7 +41,9 @@ async function worldWithAlert(seed?: Parameters<typeof startWorld>[0]): Promise<
 
 const sig = (r: RequestLogEntry) => `${r.method} ${r.path}`;
 const hits = (w: World, method: string, path: string | RegExp) =>
-  w.sandbox.requests.filter((r) => r.method === method && (typeof path === "string" ? r.path === path : path.test(r.path))).map((r) => r.status);
+  w.sandbox.requests
+    .filter((r) => r.method === method && (typeof path === "string" ? r.path === path : path.test(r.path)))
+    .map((r) => r.status);
 const CORRECT_LABELS = ["nhi-response", "severity:high", "sla:on-track"];
 
 /** The requests of one clean delivery of the same alert in the same world: what every case is compared with. */
@@ -86,13 +88,23 @@ function expectOpenedLog(w: World, n: number): void {
  */
 async function sweepApi(w: World) {
   const octokit = createOctokit({ token: "ghs_sweep", baseUrl: w.sandbox.url, log: w.log });
-  const report = await sweep(new Run({ github: new OctokitPort(octokit, { self: SANDBOX_APP_IDENTITY }), clock: w.clock, log: w.log }, { dryRun: false, maxOperations: null }), { kind: "repository", repo: { owner: "acme", name: "api" } });
+  const report = await sweep(
+    new Run(
+      { github: new OctokitPort(octokit, { self: SANDBOX_APP_IDENTITY }), clock: w.clock, log: w.log },
+      { dryRun: false, maxOperations: null },
+    ),
+    { kind: "repository", repo: { owner: "acme", name: "api" } },
+  );
   const alerts = report.results.filter((r) => r.change.key.startsWith("secret-scanning:"));
-  return { opened: alerts.filter((r) => r.status === "applied" && r.change.action === "open").length, failed: alerts.filter((r) => r.status === "failed").length };
+  return {
+    opened: alerts.filter((r) => r.status === "applied" && r.change.action === "open").length,
+    failed: alerts.filter((r) => r.status === "failed").length,
+  };
 }
 
 const SECONDARY_RATE_LIMIT = {
-  message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 5A4D:0001.",
+  message:
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 5A4D:0001.",
   documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
 };
 
@@ -100,10 +112,34 @@ describe("transient errors on a read are retried once and leave no trace but the
   // The retried read happens inside Octokit: nhi-steward's log only shows the outcome. The sandbox's
   // request log is the evidence: exactly one extra request, on the faulted route.
   const cases: { name: string; fault: Fault; method: string; path: string | RegExp; statuses: number[] }[] = [
-    { name: "500 on CODEOWNERS", fault: { method: "GET", path: "/repos/acme/api/contents/.github/CODEOWNERS", status: 500, times: 1 }, method: "GET", path: "/repos/acme/api/contents/.github/CODEOWNERS", statuses: [500, 200] },
-    { name: "502 on the response-issue list", fault: { method: "GET", path: "/repos/acme/api/issues", status: 502, times: 1 }, method: "GET", path: "/repos/acme/api/issues", statuses: [502, 200] },
-    { name: "503 on the alert's locations", fault: { method: "GET", path: /\/secret-scanning\/alerts\/\d+\/locations$/, status: 503, times: 1 }, method: "GET", path: /\/locations$/, statuses: [503, 200] },
-    { name: "connection reset on the organisation policy", fault: { method: "GET", path: "/repos/acme/.github/contents/.github/nhi-steward.yml", reset: true, times: 1 }, method: "GET", path: "/repos/acme/.github/contents/.github/nhi-steward.yml", statuses: [0, 200] },
+    {
+      name: "500 on CODEOWNERS",
+      fault: { method: "GET", path: "/repos/acme/api/contents/.github/CODEOWNERS", status: 500, times: 1 },
+      method: "GET",
+      path: "/repos/acme/api/contents/.github/CODEOWNERS",
+      statuses: [500, 200],
+    },
+    {
+      name: "502 on the response-issue list",
+      fault: { method: "GET", path: "/repos/acme/api/issues", status: 502, times: 1 },
+      method: "GET",
+      path: "/repos/acme/api/issues",
+      statuses: [502, 200],
+    },
+    {
+      name: "503 on the alert's locations",
+      fault: { method: "GET", path: /\/secret-scanning\/alerts\/\d+\/locations$/, status: 503, times: 1 },
+      method: "GET",
+      path: /\/locations$/,
+      statuses: [503, 200],
+    },
+    {
+      name: "connection reset on the organisation policy",
+      fault: { method: "GET", path: "/repos/acme/.github/contents/.github/nhi-steward.yml", reset: true, times: 1 },
+      method: "GET",
+      path: "/repos/acme/.github/contents/.github/nhi-steward.yml",
+      statuses: [0, 200],
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: one correct issue, one extra request`, async () => {
@@ -123,7 +159,13 @@ describe("transient errors on a read are retried once and leave no trace but the
 describe("rate limits", () => {
   it("429 with retry-after on the issue create: not retried in place (a lost answer could open a duplicate), deferred; the next sweep opens the one issue", async () => {
     const { w, n } = await worldWithAlert();
-    const { status } = await deliverWith(w, n, { method: "POST", path: "/repos/acme/api/issues", status: 429, headers: { "retry-after": "1" }, times: 1 });
+    const { status } = await deliverWith(w, n, {
+      method: "POST",
+      path: "/repos/acme/api/issues",
+      status: 429,
+      headers: { "retry-after": "1" },
+      times: 1,
+    });
     expect(status).toBe(200);
     expect(responseIssues(w, "acme/api")).toEqual([]);
     expect(hits(w, "POST", "/repos/acme/api/issues")).toEqual([429]);
@@ -134,7 +176,14 @@ describe("rate limits", () => {
 
   it("403 secondary rate limit (retry-after: 1) on the issue create: not retried, deferred and logged, delivery answered 200; the next sweep opens the issue", async () => {
     const { w, n } = await worldWithAlert();
-    const { status } = await deliverWith(w, n, { method: "POST", path: "/repos/acme/api/issues", status: 403, headers: { "retry-after": "1" }, body: SECONDARY_RATE_LIMIT, times: 1 });
+    const { status } = await deliverWith(w, n, {
+      method: "POST",
+      path: "/repos/acme/api/issues",
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: SECONDARY_RATE_LIMIT,
+      times: 1,
+    });
     // Documented outcome: Octokit never retries a 403 (nor does Probot's throttling, for a secondary
     // limit), and the executor defers the change, so the delivery succeeds and GitHub does not
     // redeliver it. Nothing is open until the sweep.
@@ -143,7 +192,9 @@ describe("rate limits", () => {
     expect(hits(w, "POST", "/repos/acme/api/issues")).toEqual([403]);
     // One fewer than a good delivery: the alert's assignee is set only once its issue is open.
     expect(w.sandbox.requests).toHaveLength(baseline.length - 1);
-    expect(w.log.text()).toMatch(new RegExp(`secret-scanning:acme/api#${n}: .*You have exceeded a secondary rate limit\\..*(next run|next delivery or sweep)`));
+    expect(w.log.text()).toMatch(
+      new RegExp(`secret-scanning:acme/api#${n}: .*You have exceeded a secondary rate limit\\..*(next run|next delivery or sweep)`),
+    );
 
     expect(await sweepApi(w)).toEqual({ opened: 1, failed: 0 });
     expectTheCorrectIssue(w);
@@ -151,10 +202,19 @@ describe("rate limits", () => {
 
   it("403 secondary rate limit on the CODEOWNERS read: the delivery fails (GitHub may redeliver) rather than route without CODEOWNERS; the sweep opens it for the right owner", async () => {
     const { w, n } = await worldWithAlert();
-    const { status } = await deliverWith(w, n, { method: "GET", path: "/repos/acme/api/contents/.github/CODEOWNERS", status: 403, headers: { "retry-after": "1" }, body: SECONDARY_RATE_LIMIT, times: 1 });
+    const { status } = await deliverWith(w, n, {
+      method: "GET",
+      path: "/repos/acme/api/contents/.github/CODEOWNERS",
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: SECONDARY_RATE_LIMIT,
+      times: 1,
+    });
     expect(status).toBeGreaterThanOrEqual(400); // the delivery fails with GitHub's status
     expect(responseIssues(w, "acme/api")).toEqual([]);
-    expect(w.log.text()).toMatch(/acme\/api: \.github\/CODEOWNERS could not be read \(You have exceeded a secondary rate limit\..*retried rather than routed without CODEOWNERS/);
+    expect(w.log.text()).toMatch(
+      /acme\/api: \.github\/CODEOWNERS could not be read \(You have exceeded a secondary rate limit\..*retried rather than routed without CODEOWNERS/,
+    );
     expect(await sweepApi(w)).toEqual({ opened: 1, failed: 0 });
     expectTheCorrectIssue(w);
   });
@@ -183,7 +243,13 @@ describe("owners GitHub will not take", () => {
     const { w, n } = await worldWithAlert();
     w.sandbox.state.setFile("acme", "api", ".github/CODEOWNERS", "* @acme/platform\n/infra/ @mallory @alice\n");
     // The assignee list still names mallory (access removed a moment later).
-    await deliverWith(w, n, { method: "GET", path: "/repos/acme/api/assignees", status: 200, times: 1, body: ["mallory", "alice", "bob", "carol", "dave", "erin"].map((login, id) => ({ login, id: id + 1, type: "User" })) });
+    await deliverWith(w, n, {
+      method: "GET",
+      path: "/repos/acme/api/assignees",
+      status: 200,
+      times: 1,
+      body: ["mallory", "alice", "bob", "carol", "dave", "erin"].map((login, id) => ({ login, id: id + 1, type: "User" })),
+    });
     expect(hits(w, "POST", "/repos/acme/api/issues")).toEqual([422, 201]);
     const issues = responseIssues(w, "acme/api");
     expect(issues).toHaveLength(1);
@@ -204,7 +270,9 @@ describe("missing things", () => {
     expect(issues[0]!.body).toContain("The repository has no CODEOWNERS file");
     expect(issues[0]!.body).toContain("fallback owner `@acme/security` from the policy");
     expect(hits(w, "GET", codeowners)).toEqual([404, 404, 404]);
-    expect(w.log.text()).toContain(`secret-scanning:acme/api#${n}: open an issue for secret-scanning:acme/api#${n}, assigned to @erin, @acme/security`);
+    expect(w.log.text()).toContain(
+      `secret-scanning:acme/api#${n}: open an issue for secret-scanning:acme/api#${n}, assigned to @erin, @acme/security`,
+    );
   });
 
   it("410 Issues are disabled on the issue create: documented outcome, not retried, no issue anywhere, the log says why", async () => {
@@ -225,7 +293,9 @@ describe("missing things", () => {
     expect(w.sandbox.requests).toHaveLength(baseline.length - 1);
     expect(w.sandbox.state.alert("acme", "api", n)?.state).toBe("open");
     expect(w.log.text()).toMatch(
-      new RegExp(`error: secret-scanning:acme/api#${n}: could not open an issue for secret-scanning:acme/api#${n}, assigned to @alice: Issues are disabled for this repo.*The next delivery or sweep retries it\\.`),
+      new RegExp(
+        `error: secret-scanning:acme/api#${n}: could not open an issue for secret-scanning:acme/api#${n}, assigned to @alice: Issues are disabled for this repo.*The next delivery or sweep retries it\\.`,
+      ),
     );
   });
 
@@ -249,7 +319,12 @@ describe("missing things", () => {
 function seedAcmeWithResponseRepository(sandbox: World["sandbox"]): void {
   seedAcme(sandbox);
   const s = sandbox.state;
-  s.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\nresponse_repository: acme/security-response\n');
+  s.setFile(
+    "acme",
+    ".github",
+    ".github/nhi-steward.yml",
+    'fallback_owner: "@acme/security"\nresponse_repository: acme/security-response\n',
+  );
   s.addRepo({ owner: "acme", name: "security-response", visibility: "private", assignable: ["alice", "erin"] });
   s.repo("acme", "api")!.hasIssues = false;
 }

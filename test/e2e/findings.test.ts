@@ -15,7 +15,10 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   expect(world.sandbox.validationErrors).toEqual([]);
-  const everything = world.sandbox.state.everythingWritten() + world.log.text() + outputs.map((o) => o.stdout + o.summary + JSON.stringify(o.outputs)).join("");
+  const everything =
+    world.sandbox.state.everythingWritten() +
+    world.log.text() +
+    outputs.map((o) => o.stdout + o.summary + JSON.stringify(o.outputs)).join("");
   expect(everything).not.toContain(GITLEAKS_PLANTED);
   expect(everything).not.toContain(GITLEAKS_PLANTED_PAT);
   expect(leaks(world)).toEqual([]);
@@ -26,31 +29,50 @@ describe("beyond secret scanning: detector reports and dispatched alerts", () =>
   it("a gitleaks report from an earlier step becomes owned issues, once each, with no secret in them", async () => {
     const report = join(mkdtempSync(join(tmpdir(), "nhi-findings-")), "gitleaks.json");
     writeFileSync(report, readFileSync("test/fixtures/findings/gitleaks-report.json", "utf8"));
-    const run = await runActionBundle({ apiUrl: world.sandbox.url, repository: "acme/api", event: "push", inputs: { token: "ghs_x", findings: report } });
+    const run = await runActionBundle({
+      apiUrl: world.sandbox.url,
+      repository: "acme/api",
+      event: "push",
+      inputs: { token: "ghs_x", findings: report },
+    });
     outputs.push(run);
     expect(run.code).toBe(0);
     const issues = responseIssues(world, "acme/api");
     expect(issues.length).toBeGreaterThan(0);
     expect(issues.every((i) => i.title.includes("gitleaks finding"))).toBe(true);
     expect(issues.every((i) => i.assignees.length > 0)).toBe(true); // CODEOWNERS: * @acme/platform
-    const again = await runActionBundle({ apiUrl: world.sandbox.url, repository: "acme/api", event: "push", inputs: { token: "ghs_x", findings: report } });
+    const again = await runActionBundle({
+      apiUrl: world.sandbox.url,
+      repository: "acme/api",
+      event: "push",
+      inputs: { token: "ghs_x", findings: report },
+    });
     outputs.push(again);
     expect(again.outputs.opened).toBe("0");
     expect(responseIssues(world, "acme/api")).toHaveLength(issues.length);
   });
 
   it("a repository_dispatch nhi-alert is routed by its identity class; an invalid one is refused with the failing field", async () => {
-    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\nowners:\n  - match: { identity_classes: [cloud-access-key] }\n    owners: ["@bob"]\n');
+    world.sandbox.state.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      'fallback_owner: "@acme/security"\nowners:\n  - match: { identity_classes: [cloud-access-key] }\n    owners: ["@bob"]\n',
+    );
     const repository = { name: "api", full_name: "acme/api", owner: { login: "acme" }, private: true, visibility: "private" };
     const payload = nhiAlert({ resource: { repository: "acme/api" } });
-    expect(await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: payload, repository, installation: { id: 1 } })).toBe(200);
+    expect(
+      await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: payload, repository, installation: { id: 1 } }),
+    ).toBe(200);
     const [issue] = responseIssues(world, "acme/api");
     expect(issue).toBeDefined();
     expect(issue!.body).toContain("the class the reporting source gave");
     expect(issue!.assignees).toEqual(["bob"]); // the owner rule for cloud-access-key
 
     const bad = { ...payload, identity: { name: "x" } };
-    expect(await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: bad, repository, installation: { id: 1 } })).toBe(200);
+    expect(
+      await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: bad, repository, installation: { id: 1 } }),
+    ).toBe(200);
     expect(world.log.text()).toMatch(/rejected: The nhi-alert dispatch payload is invalid: client_payload\.identity\.class/);
     expect(world.log.text()).toContain("dispatch-schema.json");
   });

@@ -10,7 +10,10 @@ import { checkWebhookPayload } from "../../src/sandbox/webhooks.ts";
 import { startWorld, type World } from "../support/world.ts";
 
 const require = createRequire(import.meta.url);
-const documented = require("@octokit/webhooks-examples/api.github.com/index.json") as { name: string; examples: Record<string, unknown>[] }[];
+const documented = require("@octokit/webhooks-examples/api.github.com/index.json") as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 const examplesOf = (name: string) => documented.find((e) => e.name === name)?.examples ?? [];
 
 const locationCreated = OpenApi.webhooks().examples()["secret-scanning-alert-location-created"] as Record<string, unknown>;
@@ -36,7 +39,20 @@ const tokenRequest = (overrides: Record<string, unknown> = {}) => ({
     token_last_used_at: null,
     ...overrides,
   },
-  organization: { login: "acme", id: 9919, node_id: "O_kgDOAAAAAQ", url: "https://api.github.com/orgs/acme", repos_url: "https://api.github.com/orgs/acme/repos", events_url: "https://api.github.com/orgs/acme/events", hooks_url: "https://api.github.com/orgs/acme/hooks", issues_url: "https://api.github.com/orgs/acme/issues", members_url: "https://api.github.com/orgs/acme/members{/member}", public_members_url: "https://api.github.com/orgs/acme/public_members{/member}", avatar_url: "https://avatars.githubusercontent.com/u/9919?v=4", description: null },
+  organization: {
+    login: "acme",
+    id: 9919,
+    node_id: "O_kgDOAAAAAQ",
+    url: "https://api.github.com/orgs/acme",
+    repos_url: "https://api.github.com/orgs/acme/repos",
+    events_url: "https://api.github.com/orgs/acme/events",
+    hooks_url: "https://api.github.com/orgs/acme/hooks",
+    issues_url: "https://api.github.com/orgs/acme/issues",
+    members_url: "https://api.github.com/orgs/acme/members{/member}",
+    public_members_url: "https://api.github.com/orgs/acme/public_members{/member}",
+    avatar_url: "https://avatars.githubusercontent.com/u/9919?v=4",
+    description: null,
+  },
   sender: locationCreated.sender,
   installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
 });
@@ -44,7 +60,9 @@ const tokenRequest = (overrides: Record<string, unknown> = {}) => ({
 const CASES: [string, Record<string, unknown>][] = [
   ["secret_scanning_alert_location", locationCreated],
   ["secret_scanning_alert", { ...alertCreatedBody, action: "created" }],
-  ...(["issues", "issue_comment", "repository_dispatch", "installation"] as const).flatMap((name) => examplesOf(name).map((p): [string, Record<string, unknown>] => [name, p])),
+  ...(["issues", "issue_comment", "repository_dispatch", "installation"] as const).flatMap((name) =>
+    examplesOf(name).map((p): [string, Record<string, unknown>] => [name, p]),
+  ),
 ];
 
 let world: World;
@@ -59,7 +77,11 @@ describe("GitHub's own example payloads", () => {
   it("the secret scanning examples match GitHub's schemas (the documentation's older examples of other events need not)", () => {
     expect(CASES.length).toBeGreaterThan(40);
     // GitHub's example carries `state` and a placeholder `secret` in the alert, which the schema does not name.
-    for (const [name, payload] of CASES.slice(0, 2)) expect(checkWebhookPayload(name, payload).filter((p) => !p.includes("does not name")), name).toEqual([]);
+    for (const [name, payload] of CASES.slice(0, 2))
+      expect(
+        checkWebhookPayload(name, payload).filter((p) => !p.includes("does not name")),
+        name,
+      ).toEqual([]);
   });
 
   it("answer 2xx through the App and write nothing that is not ours", async () => {
@@ -77,9 +99,21 @@ describe("GitHub's own example payloads", () => {
   it("GitHub's location example, in a repository it serves: `/example/secrets.txt` meets `/example/ @alice`, and what the example lacks is read over REST", async () => {
     const s = world.sandbox.state;
     s.setFile("acme", "api", ".github/CODEOWNERS", "* @acme/platform\n/example/ @alice\n");
-    for (let i = 1; i <= 42; i++) s.addSecretScanningAlert("acme", "api", { secretType: "mailchimp_api_key", secret: `XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX${String(i).padStart(2, "0")}-us2`, validity: "active", locations: [{ path: "/example/secrets.txt" }] });
-    const json = JSON.stringify(locationCreated).replaceAll("octocat-repo/hello-world", "acme/api").replaceAll("hello-world", "api").replaceAll('"login":"octocat"', '"login":"acme"');
-    const payload = { ...(JSON.parse(json) as Record<string, unknown>), installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" } };
+    for (let i = 1; i <= 42; i++)
+      s.addSecretScanningAlert("acme", "api", {
+        secretType: "mailchimp_api_key",
+        secret: `XXXXXXXXXXXXXXXXXXXXXXXXXXXXXX${String(i).padStart(2, "0")}-us2`,
+        validity: "active",
+        locations: [{ path: "/example/secrets.txt" }],
+      });
+    const json = JSON.stringify(locationCreated)
+      .replaceAll("octocat-repo/hello-world", "acme/api")
+      .replaceAll("hello-world", "api")
+      .replaceAll('"login":"octocat"', '"login":"acme"');
+    const payload = {
+      ...(JSON.parse(json) as Record<string, unknown>),
+      installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
+    };
     expect(await world.app.deliver("secret_scanning_alert_location", payload)).toBe(200);
     const [issue] = world.sandbox.state.listIssues("acme", "api");
     expect(issue?.title).toBe("Leaked Mailchimp Api Key in acme/api (secret scanning alert #42)");
@@ -93,18 +127,27 @@ describe("GitHub's own example payloads", () => {
   it("a token request in an organisation it serves is ours: one issue; without token_id, a 2xx and one log line naming the field", async () => {
     expect(checkWebhookPayload("personal_access_token_request", tokenRequest())).toEqual([]);
     expect(await world.app.deliver("personal_access_token_request", tokenRequest())).toBe(200);
-    expect(world.sandbox.state.listIssues("acme", ".github").map((i) => i.title)).toEqual(["Risky fine-grained token “release-bot” requested by @octocat (token request #25381)"]);
+    expect(world.sandbox.state.listIssues("acme", ".github").map((i) => i.title)).toEqual([
+      "Risky fine-grained token “release-bot” requested by @octocat (token request #25381)",
+    ]);
 
     const { token_id: _dropped, ...withoutTokenId } = tokenRequest({ id: 25382 }).personal_access_token_request;
     const bad = { ...tokenRequest(), personal_access_token_request: withoutTokenId };
-    expect(checkWebhookPayload("personal_access_token_request", bad)).toEqual(["payload/personal_access_token_request must have required property 'token_id'"]);
+    expect(checkWebhookPayload("personal_access_token_request", bad)).toEqual([
+      "payload/personal_access_token_request must have required property 'token_id'",
+    ]);
     const written = world.sandbox.state.everythingWritten();
     const logged = world.log.lines.length;
     expect(await world.app.deliver("personal_access_token_request", bad)).toBe(200);
     expect(world.sandbox.state.everythingWritten()).toBe(written);
-    const lines = world.log.lines.slice(logged).filter((l) => l.message.includes("token_id")).map((l) => `${l.level}: ${l.message}`);
+    const lines = world.log.lines
+      .slice(logged)
+      .filter((l) => l.message.includes("token_id"))
+      .map((l) => `${l.level}: ${l.message}`);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^warn: acme: personal_access_token_request\.created \(request #25382 by @octocat token “release-bot”\) ignored, as GitHub cannot fix it by redelivering: .*personal_access_token_request\.token_id/);
+    expect(lines[0]).toMatch(
+      /^warn: acme: personal_access_token_request\.created \(request #25382 by @octocat token “release-bot”\) ignored, as GitHub cannot fix it by redelivering: .*personal_access_token_request\.token_id/,
+    );
     // Denied without token_id: the same.
     expect(await world.app.deliver("personal_access_token_request", { ...bad, action: "denied" })).toBe(200);
     expect(world.sandbox.state.everythingWritten()).toBe(written);

@@ -14,7 +14,13 @@ let world: World;
 beforeEach(async () => {
   world = await startWorld();
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", GROUPING);
-  world.sandbox.state.addRepo({ owner: "acme", name: "web", visibility: "private", files: { ".github/CODEOWNERS": "* @bob\n" }, assignable: ["bob", "erin"] });
+  world.sandbox.state.addRepo({
+    owner: "acme",
+    name: "web",
+    visibility: "private",
+    files: { ".github/CODEOWNERS": "* @bob\n" },
+    assignable: ["bob", "erin"],
+  });
 });
 afterEach(async () => {
   expect(world.sandbox.validationErrors).toEqual([]);
@@ -30,13 +36,20 @@ const TYPES = [
 ];
 
 function addAlert(repo: string, path: string, i = 0, extra: Record<string, unknown> = {}): number {
-  return world.sandbox.state.addSecretScanningAlert("acme", repo, { ...TYPES[i % 3]!, secret: SECRETS[i % 3]!, validity: "unknown", locations: [{ path, startLine: 3 + i, endLine: 3 + i, commitSha: "9f2c1d4e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e" }], ...extra }).number;
+  return world.sandbox.state.addSecretScanningAlert("acme", repo, {
+    ...TYPES[i % 3]!,
+    secret: SECRETS[i % 3]!,
+    validity: "unknown",
+    locations: [{ path, startLine: 3 + i, endLine: 3 + i, commitSha: "9f2c1d4e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e" }],
+    ...extra,
+  }).number;
 }
 
 const groups = (repo: string) => responseIssues(world, repo).map((i) => ({ issue: i, marker: decodeMarker(i.body)! }));
 const members = (m: Marker) => m.group?.members.map((x) => x.alert) ?? [];
 /** Issues opened (the org sweep also opens its app inventory issue in acme/.github: not counted). */
-const issuePosts = () => world.sandbox.requests.filter((r) => r.method === "POST" && /^\/repos\/acme\/(?!\.github\/)[^/]+\/issues$/.test(r.path));
+const issuePosts = () =>
+  world.sandbox.requests.filter((r) => r.method === "POST" && /^\/repos\/acme\/(?!\.github\/)[^/]+\/issues$/.test(r.path));
 
 const sweepNow = () => sweepAsAction(world);
 
@@ -48,7 +61,12 @@ describe("grouping a backfill", () => {
     for (let i = 0; i < 20; i++) sent.push(["acme/site", addAlert("site", `pages/p${i}.html`, i)]); // fallback @acme/security
     for (let i = 0; i < 20; i++) sent.push(["acme/web", addAlert("web", `app/a${i}.js`, i)]); // @bob
     // All at once, with a location event racing each created: different alerts race for the same group.
-    const statuses = await Promise.all(sent.flatMap(([repo, n]) => [deliver(world, "secret_scanning_alert", "created", repo, n), deliver(world, "secret_scanning_alert_location", "created", repo, n)]));
+    const statuses = await Promise.all(
+      sent.flatMap(([repo, n]) => [
+        deliver(world, "secret_scanning_alert", "created", repo, n),
+        deliver(world, "secret_scanning_alert_location", "created", repo, n),
+      ]),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
 
     const all = [...groups("acme/api"), ...groups("acme/site"), ...groups("acme/web")];
@@ -58,7 +76,9 @@ describe("grouping a backfill", () => {
     expect(new Set(keys)).toEqual(new Set(sent.map(([repo, n]) => `secret-scanning:${repo}#${n}`)));
     expect(issuePosts()).toHaveLength(4);
 
-    const byOwner = Object.fromEntries(all.map((g) => [g.issue.title, { assignees: g.issue.assignees, n: members(g.marker).length, comments: g.issue.comments.length }]));
+    const byOwner = Object.fromEntries(
+      all.map((g) => [g.issue.title, { assignees: g.issue.assignees, n: members(g.marker).length, comments: g.issue.comments.length }]),
+    );
     expect(byOwner).toEqual({
       "10 leaked credentials for @alice in acme/api": { assignees: ["alice"], n: 10, comments: 0 },
       "10 leaked credentials for @acme/platform in acme/api": { assignees: ["carol", "dave"], n: 10, comments: 0 },
@@ -105,7 +125,12 @@ describe("grouping a backfill", () => {
   });
 
   it("starts a new group when one is full or older than the window", async () => {
-    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ngrouping: { enabled: true, max_alerts: 3, window: 30m }\n');
+    world.sandbox.state.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      'fallback_owner: "@acme/security"\ngrouping: { enabled: true, max_alerts: 3, window: 30m }\n',
+    );
     for (let i = 0; i < 7; i++) await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert("api", `infra/f${i}.sh`, i));
     expect(groups("acme/api").map((g) => members(g.marker).length)).toEqual([3, 3, 1]);
     world.clock.advance(31 * 60_000);
@@ -145,7 +170,12 @@ describe("a member of a group", () => {
     await deliver(world, "secret_scanning_alert", "validated", "acme/api", b!);
     world.sandbox.state.updateAlert("acme", "api", c!, { publiclyLeaked: true });
     await deliver(world, "secret_scanning_alert", "publicly_leaked", "acme/api", c!);
-    world.sandbox.state.addAlertLocation("acme", "api", a!, { path: "scripts/release.sh", startLine: 4, endLine: 4, commitSha: "1111111111111111111111111111111111111111" });
+    world.sandbox.state.addAlertLocation("acme", "api", a!, {
+      path: "scripts/release.sh",
+      startLine: 4,
+      endLine: 4,
+      commitSha: "1111111111111111111111111111111111111111",
+    });
     await deliver(world, "secret_scanning_alert_location", "created", "acme/api", a!);
 
     const [g, ...rest] = groups("acme/api");
@@ -160,7 +190,11 @@ describe("a member of a group", () => {
     expect(g!.issue.labels).not.toContain("severity:medium");
     const comments = g!.issue.comments.map((x) => x.body);
     expect(comments).toEqual([
-      expect.stringMatching(new RegExp(`\\*\\*#${b} \\(AWS Access Key ID\\) is active\\*\\*.*\\n#${b} \\(AWS Access Key ID\\): severity is now \\*\\*high\\*\\* \\(was medium\\)\\.$`)),
+      expect.stringMatching(
+        new RegExp(
+          `\\*\\*#${b} \\(AWS Access Key ID\\) is active\\*\\*.*\\n#${b} \\(AWS Access Key ID\\): severity is now \\*\\*high\\*\\* \\(was medium\\)\\.$`,
+        ),
+      ),
       expect.stringContaining(`**#${c} (npm Access Token) was found in a public source.**`),
       expect.stringContaining(`#${a} (GitHub Personal Access Token) was found in 1 more location`),
     ]);
@@ -180,7 +214,8 @@ describe("a member of a group", () => {
     expect(g!.issue.body).toMatch(new RegExp(`^- \\[ \\] \\*\\*#${b}\\*\\*`, "m"));
     expect(g!.issue.comments).toEqual([]);
 
-    for (const n of [b!, c!]) world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "false_positive", resolvedBy: "bob" });
+    for (const n of [b!, c!])
+      world.sandbox.state.updateAlert("acme", "api", n, { state: "resolved", resolution: "false_positive", resolvedBy: "bob" });
     await sweepNow();
     [g] = groups("acme/api");
     expect(g!.issue.state).toBe("closed");

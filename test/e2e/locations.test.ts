@@ -21,10 +21,19 @@ afterEach(async () => {
 type Input = Parameters<World["sandbox"]["state"]["addSecretScanningAlert"]>[2];
 
 function alert(fields: Partial<Input> = {}): number {
-  return world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, validity: "active", ...fields }).number;
+  return world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret: PLANTED.pat,
+    validity: "active",
+    ...fields,
+  }).number;
 }
 
-async function send(event: "secret_scanning_alert" | "secret_scanning_alert_location", number: number, ref: Partial<WebhookRef> = {}): Promise<void> {
+async function send(
+  event: "secret_scanning_alert" | "secret_scanning_alert_location",
+  number: number,
+  ref: Partial<WebhookRef> = {},
+): Promise<void> {
   const d = world.sandbox.webhook(event, "created", { owner: "acme", repo: "api", alertNumber: number, installationId: 1, ...ref });
   expect(await world.app.deliver(d.name, d.payload, { id: d.id })).toBe(200);
 }
@@ -45,18 +54,26 @@ describe("commit locations", () => {
     await send("secret_scanning_alert_location", n);
     const issue = issueFor(n);
     expect(issue.assignees).toEqual(["alice"]);
-    expect(issue.body).toContain("`infra/deploy.sh` line 1 in commit `9f2c1d4e8b7a` ([view](https://github.com/acme/api/blob/9f2c1d4e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e/infra/deploy.sh#L1))");
-    expect(issue.body).toContain("- Owner: .github/CODEOWNERS line 3: `/infra/ @alice` for `infra/deploy.sh` (precedence step: CODEOWNERS).");
+    expect(issue.body).toContain(
+      "`infra/deploy.sh` line 1 in commit `9f2c1d4e8b7a` ([view](https://github.com/acme/api/blob/9f2c1d4e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e/infra/deploy.sh#L1))",
+    );
+    expect(issue.body).toContain(
+      "- Owner: .github/CODEOWNERS line 3: `/infra/ @alice` for `infra/deploy.sh` (precedence step: CODEOWNERS).",
+    );
   });
 });
 
 describe("wiki pages", () => {
   it("never go through CODEOWNERS (not even `*`), and link the page", async () => {
-    const n = alert({ locations: [{ type: "wiki_commit", path: "/infra/Home.md", commitSha: "302c0b7e200761c9dd9b57e57db540ee0b4293a5" }] });
+    const n = alert({
+      locations: [{ type: "wiki_commit", path: "/infra/Home.md", commitSha: "302c0b7e200761c9dd9b57e57db540ee0b4293a5" }],
+    });
     await send("secret_scanning_alert_location", n);
     const issue = issueFor(n);
     expect(issue.assignees).toEqual(["erin"]);
-    expect(issue.body).toContain("wiki page `infra/Home.md` line 1 ([view page](https://github.com/acme/api/wiki/Home/302c0b7e200761c9dd9b57e57db540ee0b4293a5))");
+    expect(issue.body).toContain(
+      "wiki page `infra/Home.md` line 1 ([view page](https://github.com/acme/api/wiki/Home/302c0b7e200761c9dd9b57e57db540ee0b4293a5))",
+    );
     expect(issue.body).toContain("wiki pages are not repository files, so CODEOWNERS does not apply");
     expect(issue.body).not.toContain("@acme/platform");
   });
@@ -65,17 +82,30 @@ describe("wiki pages", () => {
 describe("issues, pull requests and discussions", () => {
   it("the issue comment's page is linked and whoever posted it owns it; an unassignable poster is skipped with a note", async () => {
     const r = world.sandbox.state.requireRepo("acme", "api");
-    const posted = world.sandbox.state.newIssue(r, { title: "deploy fails", body: `token ${PLANTED.pat}`, user: "mallory", labels: [], assignees: [] });
+    const posted = world.sandbox.state.newIssue(r, {
+      title: "deploy fails",
+      body: `token ${PLANTED.pat}`,
+      user: "mallory",
+      labels: [],
+      assignees: [],
+    });
     const reply = world.sandbox.state.newComment(posted, `try ${PLANTED.pat}`, "bob");
     // Keep the planted value out of what leaks() reads: the person wrote it, not nhi-steward.
     posted.body = "token [redacted by the test]";
     reply.body = "try [redacted by the test]";
-    const n = alert({ locations: [{ type: "issue_body", issue: posted.number }, { type: "issue_comment", issue: posted.number, comment: reply.id }] });
+    const n = alert({
+      locations: [
+        { type: "issue_body", issue: posted.number },
+        { type: "issue_comment", issue: posted.number, comment: reply.id },
+      ],
+    });
     await send("secret_scanning_alert", n);
     const issue = issueFor(n);
     expect(issue.assignees).toEqual(["bob"]);
     expect(issue.body).toContain(`[issue body](https://github.com/acme/api/issues/${posted.number}) by \`@mallory\``);
-    expect(issue.body).toContain(`[issue comment](https://github.com/acme/api/issues/${posted.number}#issuecomment-${reply.id}) by \`@bob\``);
+    expect(issue.body).toContain(
+      `[issue comment](https://github.com/acme/api/issues/${posted.number}#issuecomment-${reply.id}) by \`@bob\``,
+    );
     expect(issue.body).toContain("(precedence step: who posted the content)");
     expect(issue.body).toMatch(/@\u200bmallory cannot be assigned|mallory.*cannot be assigned/);
   });
@@ -110,7 +140,9 @@ describe("fill, don't default", () => {
     const n = alert({ validity: "active", publiclyLeaked: true, locations: [{ path: "infra/deploy.sh" }] });
     const mark = world.sandbox.requests.length;
     await send("secret_scanning_alert", n, { omit: ["validity", "publicly_leaked"] });
-    const reads = world.sandbox.requests.slice(mark).filter((r) => r.method === "GET" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`);
+    const reads = world.sandbox.requests
+      .slice(mark)
+      .filter((r) => r.method === "GET" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`);
     expect(reads.map((r) => r.query)).toEqual([{ hide_secret: "true" }]);
     const issue = issueFor(n);
     expect(issue.body).toContain("**Yes.** GitHub checked with the provider");
@@ -130,7 +162,9 @@ describe("fill, don't default", () => {
     const n = alert({ locations: [{ path: "src/app.ts" }] });
     const mark = world.sandbox.requests.length;
     await send("secret_scanning_alert", n);
-    expect(world.sandbox.requests.slice(mark).filter((r) => r.method === "GET" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`)).toEqual([]);
+    expect(
+      world.sandbox.requests.slice(mark).filter((r) => r.method === "GET" && r.path === `/repos/acme/api/secret-scanning/alerts/${n}`),
+    ).toEqual([]);
   });
 });
 
@@ -142,7 +176,9 @@ describe("bad but signed", () => {
     expect(await world.app.deliver(d.name, { ...payload, repository: { full_name: "acme/api" } }, { id: "bad-1" })).toBe(200);
     const lines = world.log.lines.filter((l) => l.message.includes("repository.name"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]!.message).toMatch(/^acme\/api: secret_scanning_alert\.created \(delivery bad-1\) ignored: The event's repository is not readable/);
+    expect(lines[0]!.message).toMatch(
+      /^acme\/api: secret_scanning_alert\.created \(delivery bad-1\) ignored: The event's repository is not readable/,
+    );
     expect(responseIssues(world, "acme/api")).toEqual([]);
   });
 });

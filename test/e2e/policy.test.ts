@@ -32,7 +32,14 @@ function setOrgPolicy(text: string) {
 }
 
 function addAlert(repo: string, secretType: string, path: string, extra: Record<string, unknown> = {}) {
-  return world.sandbox.state.addSecretScanningAlert("acme", repo, { secretType, secretTypeDisplayName: secretType, secret: PLANTED.pat, validity: "active", locations: [{ path, startLine: 3 }], ...extra }).number;
+  return world.sandbox.state.addSecretScanningAlert("acme", repo, {
+    secretType,
+    secretTypeDisplayName: secretType,
+    secret: PLANTED.pat,
+    validity: "active",
+    locations: [{ path, startLine: 3 }],
+    ...extra,
+  }).number;
 }
 
 describe("policy as code, end to end", () => {
@@ -53,7 +60,13 @@ describe("policy as code, end to end", () => {
 
   it("opens the issue for a public repository's alert in the private response repository", async () => {
     setOrgPolicy(ORG_POLICY);
-    world.sandbox.state.addRepo({ owner: "acme", name: "oss-lib", visibility: "public", files: { CODEOWNERS: "* @alice\n" }, assignable: ["alice"] });
+    world.sandbox.state.addRepo({
+      owner: "acme",
+      name: "oss-lib",
+      visibility: "public",
+      files: { CODEOWNERS: "* @alice\n" },
+      assignable: ["alice"],
+    });
     world.sandbox.state.addRepo({ owner: "acme", name: "security-response", visibility: "private", assignable: ["alice", "erin"] });
     const n = addAlert("oss-lib", "github_personal_access_token", "src/index.js");
     await deliver(world, "secret_scanning_alert", "created", "acme/oss-lib", n);
@@ -93,7 +106,12 @@ describe("policy as code, end to end", () => {
 
   it("lets a repository change only what the organisation allows, and reports the rest", async () => {
     setOrgPolicy(ORG_POLICY);
-    world.sandbox.state.setFile("acme", "site", ".github/nhi-steward.yml", 'owners:\n  - match: { paths: ["**"] }\n    owners: ["@bob"]\nfallback_owner: "@erin"\n');
+    world.sandbox.state.setFile(
+      "acme",
+      "site",
+      ".github/nhi-steward.yml",
+      'owners:\n  - match: { paths: ["**"] }\n    owners: ["@bob"]\nfallback_owner: "@erin"\n',
+    );
     const n = addAlert("site", "github_personal_access_token", "index.html");
     await deliver(world, "secret_scanning_alert", "created", "acme/site", n);
     const [issue] = responseIssues(world, "acme/site");
@@ -104,7 +122,12 @@ describe("policy as code, end to end", () => {
   });
 
   it("follows _extends to a shared policy repository", async () => {
-    world.sandbox.state.addRepo({ owner: "acme", name: "policies", visibility: "private", files: { "nhi/base.yml": 'fallback_owner: "@bob"\n' } });
+    world.sandbox.state.addRepo({
+      owner: "acme",
+      name: "policies",
+      visibility: "private",
+      files: { "nhi/base.yml": 'fallback_owner: "@bob"\n' },
+    });
     setOrgPolicy("_extends: policies:nhi/base.yml\n");
     const n = addAlert("site", "github_personal_access_token", "index.html");
     await deliver(world, "secret_scanning_alert", "created", "acme/site", n);

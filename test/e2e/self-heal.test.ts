@@ -23,9 +23,25 @@ afterEach(async () => {
 });
 
 const addAlert = (repo: string, path: string, secret: string = PLANTED.pat) =>
-  world.sandbox.state.addSecretScanningAlert("acme", repo, { secretType: "github_personal_access_token", secret, validity: "active", locations: [{ path, startLine: 1 }] }).number;
-const titled = (repo: string, n: number) => responseIssues(world, `acme/${repo}`).filter((i) => i.title.endsWith(`(secret scanning alert #${n})`) || decodeMarker(i.body)?.group?.members.some((m) => m.alert === n));
-const interval = () => sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, self: async () => SANDBOX_APP_IDENTITY });
+  world.sandbox.state.addSecretScanningAlert("acme", repo, {
+    secretType: "github_personal_access_token",
+    secret,
+    validity: "active",
+    locations: [{ path, startLine: 1 }],
+  }).number;
+const titled = (repo: string, n: number) =>
+  responseIssues(world, `acme/${repo}`).filter(
+    (i) => i.title.endsWith(`(secret scanning alert #${n})`) || decodeMarker(i.body)?.group?.members.some((m) => m.alert === n),
+  );
+const interval = () =>
+  sweepInstallations(world.app.probot, {
+    clock: world.clock,
+    log: world.log,
+    lock: new MemoryLock(),
+    apiUrl: world.sandbox.url,
+    env: {},
+    self: async () => SANDBOX_APP_IDENTITY,
+  });
 
 describe("a failed delivery is healed without an operator", () => {
   it("the interval sweep is on by default, and opens the issue a failed delivery could not", async () => {
@@ -33,7 +49,17 @@ describe("a failed delivery is healed without an operator", () => {
     const n = addAlert("api", "infra/deploy.sh");
     // GitHub will not let the CODEOWNERS file be read: the delivery fails (rather than route without
     // it), and GitHub will not send it again.
-    world.sandbox.faults.inject({ method: "GET", path: "/repos/acme/api/contents/.github/CODEOWNERS", status: 403, headers: { "retry-after": "1" }, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }, times: 1 });
+    world.sandbox.faults.inject({
+      method: "GET",
+      path: "/repos/acme/api/contents/.github/CODEOWNERS",
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: {
+        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      },
+      times: 1,
+    });
     const status = await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
     world.sandbox.faults.clear();
     expect(status).toBeGreaterThanOrEqual(400);
@@ -64,14 +90,23 @@ describe("installing the app sweeps the new repositories", () => {
   });
 
   it("installation_repositories.added: only the added repositories, grouped when the policy groups", async () => {
-    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ngrouping:\n  enabled: true\n');
+    world.sandbox.state.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      'fallback_owner: "@acme/security"\ngrouping:\n  enabled: true\n',
+    );
     const site = [addAlert("site", "a.html"), addAlert("site", "b.html", PLANTED.aws), addAlert("site", "c.html", PLANTED.npm)];
     const api = addAlert("api", "infra/deploy.sh");
     const d = world.sandbox.installationWebhook("added", { installationId: 1, repos: ["site"] });
     expect(await world.app.deliver(d.name, d.payload, { id: d.id })).toBe(200);
     const issues = responseIssues(world, "acme/site");
     expect(issues).toHaveLength(1);
-    expect(decodeMarker(issues[0]!.body)!.group!.members.map((m) => m.alert).sort()).toEqual(site.sort());
+    expect(
+      decodeMarker(issues[0]!.body)!
+        .group!.members.map((m) => m.alert)
+        .sort(),
+    ).toEqual(site.sort());
     // acme/api was not added: untouched.
     expect(titled("api", api)).toEqual([]);
     // The same delivery again (a redelivery) changes nothing.

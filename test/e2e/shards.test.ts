@@ -27,7 +27,17 @@ afterAll(async () => {
 });
 
 const shardSweep = (index: number) =>
-  sweep(new Run({ github: new OctokitPort(createOctokit({ token: `ghs_shard${index}`, baseUrl: sandbox.url, log, pace: false }), { self: SANDBOX_APP_IDENTITY }), clock, log }), { kind: "organization", org: "acme" }, { shard: { index, count: 3 } });
+  sweep(
+    new Run({
+      github: new OctokitPort(createOctokit({ token: `ghs_shard${index}`, baseUrl: sandbox.url, log, pace: false }), {
+        self: SANDBOX_APP_IDENTITY,
+      }),
+      clock,
+      log,
+    }),
+    { kind: "organization", org: "acme" },
+    { shard: { index, count: 3 } },
+  );
 
 const repoOf = (path: string) => /^\/repos\/(acme\/[^/]+)\//.exec(path)?.[1];
 
@@ -36,10 +46,14 @@ describe("a sweep sharded by repository with an Actions matrix", () => {
     const reports = await Promise.all([1, 2, 3].map(shardSweep));
     expect(reports.reduce((n, r) => n + r.alerts, 0)).toBe(REPOS * PER_REPO);
     expect(reports.reduce((n, r) => n + r.opened, 0)).toBe(REPOS * PER_REPO); // response issues only: the app inventory issue is not one
-    expect(reports.flatMap((r) => r.results).filter((x) => x.change.key.startsWith("inventory:") && x.status === "applied")).toHaveLength(1);
+    expect(reports.flatMap((r) => r.results).filter((x) => x.change.key.startsWith("inventory:") && x.status === "applied")).toHaveLength(
+      1,
+    );
     expect(reports.every((r) => r.alerts > 0)).toBe(true); // 12 repositories do spread over three shards
 
-    const keys = Array.from({ length: REPOS }, (_, r) => sandbox.state.listIssues("acme", `svc-${r}`)).flat().map((i) => decodeMarker(i.body)!.key);
+    const keys = Array.from({ length: REPOS }, (_, r) => sandbox.state.listIssues("acme", `svc-${r}`))
+      .flat()
+      .map((i) => decodeMarker(i.body)!.key);
     expect(new Set(keys).size).toBe(REPOS * PER_REPO);
     expect(keys).toHaveLength(REPOS * PER_REPO);
 
@@ -50,7 +64,9 @@ describe("a sweep sharded by repository with an Actions matrix", () => {
     }
     // Organisation-level work (the app inventory) ran in one shard only.
     const installationReads = sandbox.requests.filter((q) => q.path === "/orgs/acme/installations");
-    expect(new Set(installationReads.map((q) => q.token))).toEqual(new Set([`ghs_shard${[1, 2, 3].find((i) => ownsRepository({ index: i, count: 3 }, "acme/.github"))}`]));
+    expect(new Set(installationReads.map((q) => q.token))).toEqual(
+      new Set([`ghs_shard${[1, 2, 3].find((i) => ownsRepository({ index: i, count: 3 }, "acme/.github"))}`]),
+    );
     expect(sandbox.state.everythingWritten() + log.text()).not.toMatch(/ghp_shard\d+x\d+PLANTED/);
   });
 

@@ -33,7 +33,9 @@ beforeAll(async () => {
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       pages.push(JSON.parse(body));
-      res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", message: "Event processed", dedup_key: "x" }));
+      res
+        .writeHead(202, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: "success", message: "Event processed", dedup_key: "x" }));
     });
   });
   await new Promise<void>((r) => pd.listen(0, "127.0.0.1", r));
@@ -48,7 +50,11 @@ afterAll(async () => {
 async function sweepNow() {
   const github = actionPort(world);
   const env = { NHI_PAGERDUTY_ROUTING_KEY: "pd-routing-key-test", NHI_PAGERDUTY_API_URL: pdUrl };
-  return sweepAsAction(world, { org: "acme" }, { github, effects: buildEffects({ github, apiUrl: world.sandbox.url, env, clock: world.clock, log: world.log }) });
+  return sweepAsAction(
+    world,
+    { org: "acme" },
+    { github, effects: buildEffects({ github, apiUrl: world.sandbox.url, env, clock: world.clock, log: world.log }) },
+  );
 }
 
 const issue = () => responseIssues(world, "acme/api")[0]!;

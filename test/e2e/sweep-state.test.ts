@@ -43,7 +43,10 @@ async function sweepWithState(world: World, options: { store?: SweepStateStore }
   const id = scopeId(ORG, WHOLE);
   const s = options.store ?? store;
   const sweepState = await loadSweepState(s, id, world.clock.now(), world.log);
-  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), { self: SANDBOX_APP_IDENTITY, sweepState });
+  const github = new OctokitPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), {
+    self: SANDBOX_APP_IDENTITY,
+    sweepState,
+  });
   const report = await sweepAsAction(world, { org: "acme" }, { github });
   await saveSweepState(s, github, id, world.log);
   return report;
@@ -63,7 +66,9 @@ function snapshot(world: World): unknown {
       assignees: [...i.assignees].sort(),
       comments: i.comments.map((c) => c.body),
     })),
-    alerts: world.sandbox.state.alerts("acme", r.name).map((a) => ({ number: a.number, state: a.state, resolution: a.resolution, validity: a.validity })),
+    alerts: world.sandbox.state
+      .alerts("acme", r.name)
+      .map((a) => ({ number: a.number, state: a.state, resolution: a.resolution, validity: a.validity })),
   }));
   return JSON.parse(JSON.stringify(out).replaceAll(host, "HOST"));
 }
@@ -83,9 +88,15 @@ async function sweepBoth(): Promise<{ warmRequests: { method: string; path: stri
 }
 
 const addAlert = (w: World, repo: string, secret: string, path: string) =>
-  w.sandbox.state.addSecretScanningAlert("acme", repo, { secretType: "github_personal_access_token", secret, validity: "active", locations: [{ path, startLine: 3 }] }).number;
+  w.sandbox.state.addSecretScanningAlert("acme", repo, {
+    secretType: "github_personal_access_token",
+    secret,
+    validity: "active",
+    locations: [{ path, startLine: 3 }],
+  }).number;
 
-const issueFor = (w: World, repo: string, alert: number) => w.sandbox.state.listIssues("acme", repo).find((i) => i.body?.includes(`"key":"secret-scanning:acme/${repo}#${alert}"`))!;
+const issueFor = (w: World, repo: string, alert: number) =>
+  w.sandbox.state.listIssues("acme", repo).find((i) => i.body?.includes(`"key":"secret-scanning:acme/${repo}#${alert}"`))!;
 
 describe("a sweep from its state does what a full sweep does", () => {
   it("through new alerts, validity changes, edits, escalations, resolutions and reopenings", async () => {
@@ -118,7 +129,9 @@ describe("a sweep from its state does what a full sweep does", () => {
     // A person edits an issue and comments; later its acknowledge deadline passes.
     await both(async (w) => {
       const issue = issueFor(w, "api", 2);
-      await asUser(w, "carol", "PATCH", `/repos/acme/api/issues/${issue.number}`, { body: `Note from carol: rotating tonight.\n\n${issue.body}` });
+      await asUser(w, "carol", "PATCH", `/repos/acme/api/issues/${issue.number}`, {
+        body: `Note from carol: rotating tonight.\n\n${issue.body}`,
+      });
       await asUser(w, "carol", "POST", `/repos/acme/api/issues/${issue.number}/comments`, { body: "on it" });
     });
     await sweepBoth();
@@ -146,7 +159,12 @@ describe("a sweep from its state does what a full sweep does", () => {
     await both((w) => w.clock.advance(25 * 3600_000));
     const logged = warm.log.lines.length;
     ({ warmRequests } = await sweepBoth());
-    expect(warm.log.lines.slice(logged).map((l) => l.message).join("\n")).toContain("more than a day ago");
+    expect(
+      warm.log.lines
+        .slice(logged)
+        .map((l) => l.message)
+        .join("\n"),
+    ).toContain("more than a day ago");
     expect(warmRequests.some((r) => r.path === "/orgs/acme/secret-scanning/alerts" && r.query.state === "open")).toBe(true);
 
     // The state never holds a secret.
@@ -164,7 +182,9 @@ describe("a state the sweep cannot use means a full read, never a lost alert", (
   it("an unreadable file: warned, everything read, the file replaced", async () => {
     await writeFile(file, "not a state");
     const report = await sweepWithState(warm);
-    expect(report.results.filter((r) => r.change.key.startsWith("secret-scanning:") && r.change.action === "open" && r.status === "applied")).toHaveLength(1);
+    expect(
+      report.results.filter((r) => r.change.key.startsWith("secret-scanning:") && r.change.action === "open" && r.status === "applied"),
+    ).toHaveLength(1);
     expect(warm.log.text()).toMatch(/sweep state: .*state\.jsonl is not a sweep state written by nhi-steward.*reads everything/);
     const kept = (await store.load()) as { v: number; alerts: { open: unknown[] } };
     expect(kept.v).toBe(1);
@@ -200,9 +220,27 @@ describe("a sweep from its state does what a full sweep does, whatever happens i
     | { t: "sweep" };
   const step: fc.Arbitrary<Step> = fc.oneof(
     fc.record({ t: fc.constant("add" as const), repo: fc.constantFrom("api" as const, "site" as const), path: fc.nat(5) }),
-    fc.record({ t: fc.constantFrom("validity" as const, "resolve" as const, "reopen" as const, "location" as const, "edit" as const, "close" as const, "comment" as const), i: fc.nat(20) }),
+    fc.record({
+      t: fc.constantFrom(
+        "validity" as const,
+        "resolve" as const,
+        "reopen" as const,
+        "location" as const,
+        "edit" as const,
+        "close" as const,
+        "comment" as const,
+      ),
+      i: fc.nat(20),
+    }),
     // Mostly short steps (the state stays usable), sometimes long ones (deadlines pass, a day runs out).
-    fc.record({ t: fc.constant("advance" as const), minutes: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 90 }), weight: 2 }, { arbitrary: fc.integer({ min: 4 * 60, max: 10 * 60 }), weight: 2 }, { arbitrary: fc.integer({ min: 10 * 60, max: 16 * 60 }), weight: 1 }) }),
+    fc.record({
+      t: fc.constant("advance" as const),
+      minutes: fc.oneof(
+        { arbitrary: fc.integer({ min: 1, max: 90 }), weight: 2 },
+        { arbitrary: fc.integer({ min: 4 * 60, max: 10 * 60 }), weight: 2 },
+        { arbitrary: fc.integer({ min: 10 * 60, max: 16 * 60 }), weight: 1 },
+      ),
+    }),
     fc.constant({ t: "sweep" as const }),
     fc.constant({ t: "sweep" as const }),
   );
@@ -211,19 +249,33 @@ describe("a sweep from its state does what a full sweep does, whatever happens i
   /** The same step in one world; alerts and issues are picked by position, the same in both. */
   async function apply(w: World, s: Step): Promise<void> {
     const alerts = ["api", "site"].flatMap((repo) => w.sandbox.state.alerts("acme", repo).map((a) => ({ repo, a })));
-    const issues = ["api", "site"].flatMap((repo) => w.sandbox.state.listIssues("acme", repo).filter((i) => i.labels.includes("nhi-response")).map((i) => ({ repo, i })));
+    const issues = ["api", "site"].flatMap((repo) =>
+      w.sandbox.state
+        .listIssues("acme", repo)
+        .filter((i) => i.labels.includes("nhi-response"))
+        .map((i) => ({ repo, i })),
+    );
     const alert = "i" in s && alerts.length ? alerts[s.i % alerts.length]! : null;
     const issue = "i" in s && issues.length ? issues[s.i % issues.length]! : null;
     switch (s.t) {
       case "add":
         // The same value in both worlds: the n-th secret of this story.
-        w.sandbox.state.addSecretScanningAlert("acme", s.repo, { secretType: "github_personal_access_token", secret: `ghp_FUZZstory${String(secrets).padStart(28, "0")}`, validity: "active", locations: [{ path: `src/file${s.path}.ts`, startLine: 1 + s.path }] });
+        w.sandbox.state.addSecretScanningAlert("acme", s.repo, {
+          secretType: "github_personal_access_token",
+          secret: `ghp_FUZZstory${String(secrets).padStart(28, "0")}`,
+          validity: "active",
+          locations: [{ path: `src/file${s.path}.ts`, startLine: 1 + s.path }],
+        });
         return;
       case "validity":
-        if (alert) w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { validity: alert.a.validity === "active" ? "inactive" : "active" });
+        if (alert)
+          w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, {
+            validity: alert.a.validity === "active" ? "inactive" : "active",
+          });
         return;
       case "resolve":
-        if (alert?.a.state === "open") w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { state: "resolved", resolution: "revoked" });
+        if (alert?.a.state === "open")
+          w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { state: "resolved", resolution: "revoked" });
         return;
       case "reopen":
         if (alert?.a.state === "resolved") w.sandbox.state.updateAlert("acme", alert.repo, alert.a.number, { state: "open" });
@@ -232,13 +284,18 @@ describe("a sweep from its state does what a full sweep does, whatever happens i
         if (alert) w.sandbox.state.addAlertLocation("acme", alert.repo, alert.a.number, { path: `lib/extra${s.i}.js`, startLine: 2 });
         return;
       case "edit":
-        if (issue) await asUser(w, "carol", "PATCH", `/repos/acme/${issue.repo}/issues/${issue.i.number}`, { body: `Note ${s.i} from carol.\n\n${issue.i.body ?? ""}` });
+        if (issue)
+          await asUser(w, "carol", "PATCH", `/repos/acme/${issue.repo}/issues/${issue.i.number}`, {
+            body: `Note ${s.i} from carol.\n\n${issue.i.body ?? ""}`,
+          });
         return;
       case "close":
-        if (issue?.i.state === "open") await asUser(w, "erin", "PATCH", `/repos/acme/${issue.repo}/issues/${issue.i.number}`, { state: "closed" });
+        if (issue?.i.state === "open")
+          await asUser(w, "erin", "PATCH", `/repos/acme/${issue.repo}/issues/${issue.i.number}`, { state: "closed" });
         return;
       case "comment":
-        if (issue) await asUser(w, "dave", "POST", `/repos/acme/${issue.repo}/issues/${issue.i.number}/comments`, { body: `looking (${s.i})` });
+        if (issue)
+          await asUser(w, "dave", "POST", `/repos/acme/${issue.repo}/issues/${issue.i.number}/comments`, { body: `looking (${s.i})` });
         return;
       case "advance":
         w.clock.advance(s.minutes * 60_000);
@@ -257,7 +314,12 @@ describe("a sweep from its state does what a full sweep does, whatever happens i
         secrets = 0;
         try {
           // Every story starts with alerts whose issues are open and a state to start from.
-          const opening: Step[] = [{ t: "add", repo: "api", path: 0 }, { t: "add", repo: "site", path: 1 }, { t: "add", repo: "api", path: 2 }, { t: "sweep" }];
+          const opening: Step[] = [
+            { t: "add", repo: "api", path: 0 },
+            { t: "add", repo: "site", path: 1 },
+            { t: "add", repo: "api", path: 2 },
+            { t: "sweep" },
+          ];
           for (const s of [...opening, ...story, { t: "sweep" as const }]) {
             await apply(a, s);
             await apply(b, s);

@@ -9,7 +9,12 @@ let world: World;
 let n: number;
 beforeEach(async () => {
   world = await startWorld();
-  n = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, validity: "active", locations: [{ path: "infra/deploy.sh", startLine: 1 }] }).number;
+  n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret: PLANTED.pat,
+    validity: "active",
+    locations: [{ path: "infra/deploy.sh", startLine: 1 }],
+  }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
 });
 afterEach(async () => {
@@ -50,16 +55,33 @@ describe("self-hosted interval sweep", () => {
   it("sweeps every installation with the app's own credentials and heals a missed webhook", async () => {
     const { sweepInstallations } = await import("../../src/app/interval-sweep.ts");
     const { MemoryLock } = await import("../../src/github/lock/index.ts");
-    const missed = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
-    const reports = await sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, self: async () => SANDBOX_APP_IDENTITY });
+    const missed = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "aws_access_key_id",
+      secret: PLANTED.aws,
+      locations: [{ path: "src/x.ts", startLine: 2 }],
+    }).number;
+    const reports = await sweepInstallations(world.app.probot, {
+      clock: world.clock,
+      log: world.log,
+      lock: new MemoryLock(),
+      apiUrl: world.sandbox.url,
+      env: {},
+      self: async () => SANDBOX_APP_IDENTITY,
+    });
     expect(reports).toHaveLength(1);
-    expect(responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`in acme/api (secret scanning alert #${missed})`))).toHaveLength(1);
+    expect(
+      responseIssues(world, "acme/api").filter((i) => i.title.endsWith(`in acme/api (secret scanning alert #${missed})`)),
+    ).toHaveLength(1);
   });
 });
 
 describe("a `created` delivered again after its issue was closed", () => {
   it("finds the closed issue instead of opening a second one", async () => {
-    const n = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
+    const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "aws_access_key_id",
+      secret: PLANTED.aws,
+      locations: [{ path: "src/x.ts", startLine: 2 }],
+    }).number;
     await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
     const issue = responseIssues(world, "acme/api").find((i) => i.title.endsWith(`(secret scanning alert #${n})`));
     // Closed while the app was down (its `issues.closed` never arrived).
@@ -76,14 +98,32 @@ describe("self-hosted interval sweeps keep their state between intervals", () =>
     const { sweepInstallations } = await import("../../src/app/interval-sweep.ts");
     const { MemoryLock } = await import("../../src/github/lock/index.ts");
     const states = new Map();
-    const interval = () => sweepInstallations(world.app.probot, { clock: world.clock, log: world.log, lock: new MemoryLock(), apiUrl: world.sandbox.url, env: {}, states, self: async () => SANDBOX_APP_IDENTITY });
-    const first = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, validity: "active", locations: [{ path: "src/x.ts", startLine: 2 }] }).number;
+    const interval = () =>
+      sweepInstallations(world.app.probot, {
+        clock: world.clock,
+        log: world.log,
+        lock: new MemoryLock(),
+        apiUrl: world.sandbox.url,
+        env: {},
+        states,
+        self: async () => SANDBOX_APP_IDENTITY,
+      });
+    const first = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "aws_access_key_id",
+      secret: PLANTED.aws,
+      validity: "active",
+      locations: [{ path: "src/x.ts", startLine: 2 }],
+    }).number;
     await interval();
     expect(states.has("acme")).toBe(true);
 
     // Between intervals: a webhook opens an issue for a new alert, and the first alert turns inactive.
     world.clock.advance(15 * 60_000);
-    const second = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, locations: [{ path: "src/y.ts", startLine: 5 }] }).number;
+    const second = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "github_personal_access_token",
+      secret: PLANTED.pat,
+      locations: [{ path: "src/y.ts", startLine: 5 }],
+    }).number;
     await deliver(world, "secret_scanning_alert", "created", "acme/api", second);
     world.sandbox.state.updateAlert("acme", "api", first, { validity: "inactive" });
     const mark = world.sandbox.requests.length;
@@ -92,16 +132,26 @@ describe("self-hosted interval sweeps keep their state between intervals", () =>
     expect(report!.opened).toBe(0);
     const issues = responseIssues(world, "acme/api");
     expect(issues.filter((i) => i.title.endsWith(`(secret scanning alert #${second})`))).toHaveLength(1);
-    expect(issues.find((i) => i.title.endsWith(`(secret scanning alert #${first})`))!.comments.at(-1)!.body).toContain("Validity changed from active to **inactive**");
+    expect(issues.find((i) => i.title.endsWith(`(secret scanning alert #${first})`))!.comments.at(-1)!.body).toContain(
+      "Validity changed from active to **inactive**",
+    );
     const reads = world.sandbox.requests.slice(mark).filter((r) => r.method === "GET");
-    expect(reads.filter((r) => r.path === "/repos/acme/api/issues" && r.query.labels === "nhi-response").map((r) => r.query.since !== undefined)).toEqual([true]);
-    expect(reads.filter((r) => r.path === "/orgs/acme/secret-scanning/alerts" && r.query.state !== "resolved").map((r) => r.query.sort)).toEqual(["updated"]);
+    expect(
+      reads.filter((r) => r.path === "/repos/acme/api/issues" && r.query.labels === "nhi-response").map((r) => r.query.since !== undefined),
+    ).toEqual([true]);
+    expect(
+      reads.filter((r) => r.path === "/orgs/acme/secret-scanning/alerts" && r.query.state !== "resolved").map((r) => r.query.sort),
+    ).toEqual(["updated"]);
   });
 });
 
 describe("a sweep racing a webhook", () => {
   it("does not open a second issue when the webhook opened one after the sweep made its plan", async () => {
-    const late = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "src/late.ts", startLine: 1 }] }).number;
+    const late = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "aws_access_key_id",
+      secret: PLANTED.aws,
+      locations: [{ path: "src/late.ts", startLine: 1 }],
+    }).number;
     // The webhook for the new alert lands while the sweep is between planning and opening issues.
     class RacingPort extends OctokitPort {
       raced = false;
@@ -114,7 +164,9 @@ describe("a sweep racing a webhook", () => {
         return super.ensureLabel(...args);
       }
     }
-    const github = new RacingPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), { self: SANDBOX_APP_IDENTITY });
+    const github = new RacingPort(createOctokit({ token: "ghs_sweep", baseUrl: world.sandbox.url, log: world.log, pace: false }), {
+      self: SANDBOX_APP_IDENTITY,
+    });
     const report = await sweepAsAction(world, { repo: { owner: "acme", name: "api" } }, { github });
     expect(github.raced).toBe(true);
     expect(report.opened).toBe(0);

@@ -41,7 +41,12 @@ function visible(world: World, issue: { title: string; body: string | null; labe
   return {
     title: issue.title,
     body: body.replace(/<!-- nhi-steward:v1 .* -->/s, "").replace(/^\| \*\*(Acknowledge|Remediate) by\*\* \|.*$/gm, "| deadline |"),
-    marker: { ...marker, openedAt: "…", sla: { ...marker.sla!, acknowledgeBy: "…", remediateBy: "…", startedAt: "…" }, timeline: marker.timeline.map((t) => ({ ...t, at: "…" })) },
+    marker: {
+      ...marker,
+      openedAt: "…",
+      sla: { ...marker.sla!, acknowledgeBy: "…", remediateBy: "…", startedAt: "…" },
+      timeline: marker.timeline.map((t) => ({ ...t, at: "…" })),
+    },
     labels: [...issue.labels].sort(),
     assignees: issue.assignees,
   };
@@ -60,12 +65,32 @@ describe("webhook, Action sweep and CLI plan produce the same issue for the same
 
     const viaCli = await worldWithAlert();
     const dir = mkdtempSync(join(tmpdir(), "nhi-3ways-"));
-    const delivery = viaCli.world.sandbox.webhook("secret_scanning_alert_location", "created", { owner: "acme", repo: "api", alertNumber: viaCli.number, installationId: 1 });
+    const delivery = viaCli.world.sandbox.webhook("secret_scanning_alert_location", "created", {
+      owner: "acme",
+      repo: "api",
+      alertNumber: viaCli.number,
+      installationId: 1,
+    });
     writeFileSync(join(dir, "payload.json"), JSON.stringify(delivery.payload));
     writeFileSync(join(dir, "CODEOWNERS"), "# API owners\n* @acme/platform\n/infra/ @alice\n/legacy/ @mallory\n");
     writeFileSync(join(dir, "policy.yml"), 'fallback_owner: "@acme/security"\n');
     const io = captureIo();
-    expect(await main(["plan", "--event-name", "secret_scanning_alert_location", "--payload", join(dir, "payload.json"), "--codeowners", join(dir, "CODEOWNERS"), "--policy", join(dir, "policy.yml")], io)).toBe(0);
+    expect(
+      await main(
+        [
+          "plan",
+          "--event-name",
+          "secret_scanning_alert_location",
+          "--payload",
+          join(dir, "payload.json"),
+          "--codeowners",
+          join(dir, "CODEOWNERS"),
+          "--policy",
+          join(dir, "policy.yml"),
+        ],
+        io,
+      ),
+    ).toBe(0);
     const op = JSON.parse(io.out()).changes[0].operations[0];
 
     expect(appIssue).toBeDefined();

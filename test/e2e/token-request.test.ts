@@ -34,13 +34,38 @@ function request(action: "created" | "approved" | "denied" | "cancelled", over: 
 
 describe("which token requests are risky", () => {
   const policy = policyFrom({});
-  const risks = (over: Record<string, unknown>) => tokenRequestRisks(request("created", over).personal_access_token_request as never, policy);
+  const risks = (over: Record<string, unknown>) =>
+    tokenRequestRisks(request("created", over).personal_access_token_request as never, policy);
   it.each([
     [{}, ["it never expires", "write access to all repositories"]],
     [{ token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 2 }, []],
-    [{ token_expires_at: "2027-11-23T08:00:00Z", repository_selection: "subset", repository_count: 1, permissions_result: { repository: { contents: "read" } } }, ["it lives 365 days, more than the policy's 90"]],
-    [{ token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1, permissions_result: { organization: { members: "write" } } }, ["organization permission `members: write`"]],
-    [{ token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1, permissions_result: { repository: { workflows: "write" } } }, ["repository permission `workflows: write`"]],
+    [
+      {
+        token_expires_at: "2027-11-23T08:00:00Z",
+        repository_selection: "subset",
+        repository_count: 1,
+        permissions_result: { repository: { contents: "read" } },
+      },
+      ["it lives 365 days, more than the policy's 90"],
+    ],
+    [
+      {
+        token_expires_at: "2026-12-01T00:00:00Z",
+        repository_selection: "subset",
+        repository_count: 1,
+        permissions_result: { organization: { members: "write" } },
+      },
+      ["organization permission `members: write`"],
+    ],
+    [
+      {
+        token_expires_at: "2026-12-01T00:00:00Z",
+        repository_selection: "subset",
+        repository_count: 1,
+        permissions_result: { repository: { workflows: "write" } },
+      },
+      ["repository permission `workflows: write`"],
+    ],
   ])("%j → %j", (over, expected) => {
     expect(risks(over)).toEqual(expected);
   });
@@ -49,7 +74,12 @@ describe("which token requests are risky", () => {
 let world: World;
 beforeEach(async () => {
   world = await startWorld();
-  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", 'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\n');
+  world.sandbox.state.setFile(
+    "acme",
+    ".github",
+    ".github/nhi-steward.yml",
+    'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\n',
+  );
   world.sandbox.state.setAssignable("acme", ".github", ["carol", "dave", "erin"]);
 });
 afterEach(async () => {
@@ -75,7 +105,10 @@ describe("token requests through the app", () => {
   });
 
   it("a request within policy opens nothing", async () => {
-    await world.app.deliver("personal_access_token_request", request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
+    await world.app.deliver(
+      "personal_access_token_request",
+      request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }),
+    );
     expect(responseIssues(world, "acme/.github")).toEqual([]);
   });
 });
@@ -89,7 +122,10 @@ describe("owner rules by requester", () => {
       'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\nowners:\n  - name: Bot tokens\n    match: { requesters: ["@bot-x"], permissions: ["contents:write"] }\n    owners: ["@acme/security"]\n',
     );
     world.sandbox.state.addUser("bot-x");
-    await world.app.deliver("personal_access_token_request", { ...request("created", { owner: { login: "bot-x", id: 40, type: "User" } }), sender: { login: "bot-x", id: 40, type: "User" } });
+    await world.app.deliver("personal_access_token_request", {
+      ...request("created", { owner: { login: "bot-x", id: 40, type: "User" } }),
+      sender: { login: "bot-x", id: 40, type: "User" },
+    });
     const [issue] = responseIssues(world, "acme/.github");
     expect(issue!.assignees).toEqual(["erin"]);
     expect(issue!.body).toContain("owner rule “Bot tokens” (@acme/security)");
@@ -108,11 +144,27 @@ describe("denied and cancelled requests close their issue", () => {
     expect(await world.app.deliver("personal_access_token_request", denied)).toBe(200);
     const closed = world.sandbox.state.getIssue("acme", ".github", opened!.number)!;
     expect(closed.state).toBe("closed");
-    expect(comments(closed.number)).toEqual([expect.stringContaining("@erin denied this request on GitHub: the fine-grained token “release-bot” of @carol does not get the access it asked for.")]);
+    expect(comments(closed.number)).toEqual([
+      expect.stringContaining(
+        "@erin denied this request on GitHub: the fine-grained token “release-bot” of @carol does not get the access it asked for.",
+      ),
+    ]);
     const marker = decodeMarker(closed.body)!;
     expect(marker.resolution).toMatchObject({ resolution: "denied", by: "erin", at: "2026-11-23T10:55:00.000Z" });
     expect(marker.timeline.at(-1)).toMatchObject({ event: "resolved", by: "erin" });
-    const record = recordFromIssue({ number: closed.number, html_url: "x", title: closed.title, state: closed.state, created_at: closed.createdAt, closed_at: closed.closedAt, body: closed.body, labels: closed.labels }, world.clock.now())!;
+    const record = recordFromIssue(
+      {
+        number: closed.number,
+        html_url: "x",
+        title: closed.title,
+        state: closed.state,
+        created_at: closed.createdAt,
+        closed_at: closed.closedAt,
+        body: closed.body,
+        labels: closed.labels,
+      },
+      world.clock.now(),
+    )!;
     expect(record.resolution).toBe("denied");
     expect(record.remediatedAt?.toISOString()).toBe("2026-11-23T10:55:00.000Z");
 
@@ -132,8 +184,14 @@ describe("denied and cancelled requests close their issue", () => {
   });
 
   it("a request that never had an issue: nothing is opened, and the log says so", async () => {
-    await world.app.deliver("personal_access_token_request", request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
-    await world.app.deliver("personal_access_token_request", request("cancelled", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
+    await world.app.deliver(
+      "personal_access_token_request",
+      request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }),
+    );
+    await world.app.deliver(
+      "personal_access_token_request",
+      request("cancelled", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }),
+    );
     expect(responseIssues(world, "acme/.github")).toEqual([]);
     expect(world.log.text()).toContain("token-request:acme#4242: token request #77 was cancelled; no issue was opened for it");
   });

@@ -5,7 +5,11 @@ import type { OctokitLike } from "../../src/github/octokit-port.ts";
 
 /** What Octokit's RequestError carries. */
 function refused(status: number, message: string, method: string, url: string, headers: Record<string, string> = {}) {
-  return Object.assign(new Error(message), { status, request: { method, url, headers: { authorization: "token ghs_SECRET" } }, response: { status, url, headers, data: { message } } });
+  return Object.assign(new Error(message), {
+    status,
+    request: { method, url, headers: { authorization: "token ghs_SECRET" } },
+    response: { status, url, headers, data: { message } },
+  });
 }
 
 const ALERTS = "https://api.github.com/repos/acme/api/secret-scanning/alerts?state=open&hide_secret=true&per_page=100";
@@ -23,20 +27,53 @@ describe("explainGitHubError: GitHub's refusals said as what to do", () => {
     const e = refused(403, "Resource not accessible by integration", "GET", ALERTS);
     const said = explainGitHubError(e, "action")!;
     expect(said).toContain("GitHub answered 403 (Resource not accessible by integration) to GET /repos/acme/api/secret-scanning/alerts.");
-    expect(said).toContain("The workflow's GITHUB_TOKEN cannot read secret scanning alerts: pass an App installation token in input `token`");
+    expect(said).toContain(
+      "The workflow's GITHUB_TOKEN cannot read secret scanning alerts: pass an App installation token in input `token`",
+    );
     expect(said).toContain("`secret_scanning_alerts: read`");
   });
 
   it("403 elsewhere: names the missing permission as app.yml does (GitHub's header first)", () => {
-    expect(explainGitHubError(refused(403, "Resource not accessible by integration", "POST", "https://api.github.com/repos/acme/api/issues"), "action")).toContain("the token lacks the permission `issues: write` (app.yml's default_permissions)");
-    expect(explainGitHubError(refused(403, "Resource not accessible by integration", "GET", "https://api.github.com/orgs/acme/teams/platform/members"), "action")).toContain("`members: read`");
-    expect(explainGitHubError(refused(403, "Resource not accessible by integration", "GET", "https://ghe.example/api/v3/repos/acme/api/contents/.github/CODEOWNERS"), "cli")).toContain("to GET /repos/acme/api/contents/.github/CODEOWNERS: the token lacks the permission `contents: read`");
-    expect(explainGitHubError(refused(403, "Resource not accessible by integration", "GET", "https://api.github.com/orgs/acme/installations", { "x-accepted-github-permissions": "organization_administration=read" }), "action")).toContain("`organization_administration: read`");
+    expect(
+      explainGitHubError(
+        refused(403, "Resource not accessible by integration", "POST", "https://api.github.com/repos/acme/api/issues"),
+        "action",
+      ),
+    ).toContain("the token lacks the permission `issues: write` (app.yml's default_permissions)");
+    expect(
+      explainGitHubError(
+        refused(403, "Resource not accessible by integration", "GET", "https://api.github.com/orgs/acme/teams/platform/members"),
+        "action",
+      ),
+    ).toContain("`members: read`");
+    expect(
+      explainGitHubError(
+        refused(
+          403,
+          "Resource not accessible by integration",
+          "GET",
+          "https://ghe.example/api/v3/repos/acme/api/contents/.github/CODEOWNERS",
+        ),
+        "cli",
+      ),
+    ).toContain("to GET /repos/acme/api/contents/.github/CODEOWNERS: the token lacks the permission `contents: read`");
+    expect(
+      explainGitHubError(
+        refused(403, "Resource not accessible by integration", "GET", "https://api.github.com/orgs/acme/installations", {
+          "x-accepted-github-permissions": "organization_administration=read",
+        }),
+        "action",
+      ),
+    ).toContain("`organization_administration: read`");
   });
 
   it("404: the repository does not exist or the token cannot see it", () => {
-    expect(explainGitHubError(refused(404, "Not Found", "GET", ALERTS), "action")).toContain("the token cannot see it (is the GitHub App installed on it?), or secret scanning is not enabled there");
-    expect(explainGitHubError(refused(404, "Not Found", "GET", "https://api.github.com/repos/acme/nope"), "cli")).toContain("it does not exist or the token cannot see it");
+    expect(explainGitHubError(refused(404, "Not Found", "GET", ALERTS), "action")).toContain(
+      "the token cannot see it (is the GitHub App installed on it?), or secret scanning is not enabled there",
+    );
+    expect(explainGitHubError(refused(404, "Not Found", "GET", "https://api.github.com/repos/acme/nope"), "cli")).toContain(
+      "it does not exist or the token cannot see it",
+    );
   });
 
   it("leaves alone what is not GitHub's refusal (and rate limits, which the client waits out)", () => {

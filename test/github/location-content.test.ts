@@ -25,11 +25,29 @@ describe("OctokitPort.readLocationContent", () => {
     const asked: string[] = [];
     const port = new OctokitPort(fakeOctokit(answers, asked), { self: null });
     const read = (url: string) => port.readLocationContent(contentRefOf(url)!);
-    expect(await read("https://evil.example/repos/acme/api/issues/comments/9")).toEqual({ htmlUrl: "https://github.com/acme/api/issues/3#issuecomment-9", author: "bob" });
-    expect(await read("https://api.github.com/repos/acme/api/pulls/4")).toEqual({ htmlUrl: "https://github.com/acme/api/pull/4", author: "carol" });
-    expect(await read("https://api.github.com/repos/acme/api/pulls/4/reviews/80")).toEqual({ htmlUrl: "https://github.com/acme/api/pull/4#pullrequestreview-80", author: null });
-    expect(await read("https://api.github.com/repos/acme/api/pulls/comments/12")).toEqual({ htmlUrl: "https://github.com/acme/api/pull/4#discussion_r12", author: "dave" });
+    expect(await read("https://evil.example/repos/acme/api/issues/comments/9")).toEqual({
+      htmlUrl: "https://github.com/acme/api/issues/3#issuecomment-9",
+      author: "bob",
+    });
+    expect(await read("https://api.github.com/repos/acme/api/pulls/4")).toEqual({
+      htmlUrl: "https://github.com/acme/api/pull/4",
+      author: "carol",
+    });
+    expect(await read("https://api.github.com/repos/acme/api/pulls/4/reviews/80")).toEqual({
+      htmlUrl: "https://github.com/acme/api/pull/4#pullrequestreview-80",
+      author: null,
+    });
+    expect(await read("https://api.github.com/repos/acme/api/pulls/comments/12")).toEqual({
+      htmlUrl: "https://github.com/acme/api/pull/4#discussion_r12",
+      author: "dave",
+    });
     expect(await read("https://api.github.com/repos/acme/api/issues/77")).toBeNull(); // deleted: 404
-    expect(asked).toEqual(["GET /repos/acme/api/issues/comments/9", "GET /repos/acme/api/pulls/4", "GET /repos/acme/api/pulls/4/reviews/80", "GET /repos/acme/api/pulls/comments/12", "GET /repos/acme/api/issues/77"]);
+    expect(asked).toEqual([
+      "GET /repos/acme/api/issues/comments/9",
+      "GET /repos/acme/api/pulls/4",
+      "GET /repos/acme/api/pulls/4/reviews/80",
+      "GET /repos/acme/api/pulls/comments/12",
+      "GET /repos/acme/api/issues/77",
+    ]);
   });
 });

@@ -28,7 +28,11 @@ afterEach(() => {
   server = undefined;
 });
 
-async function attempt(answers: (number | "reset")[], route: string, params: Record<string, unknown> = {}): Promise<{ hits: string[]; status: number }> {
+async function attempt(
+  answers: (number | "reset")[],
+  route: string,
+  params: Record<string, unknown> = {},
+): Promise<{ hits: string[]; status: number }> {
   const s = await serve(answers);
   server = s.server;
   const octokit = new RetryingOctokit({ baseUrl: s.url, retryOnFailure: { retryAfterBaseValue: 1 } });
@@ -46,11 +50,17 @@ describe("retryOnFailure (the app's and the Action's retries, @octokit/plugin-re
   });
 
   it("retries a dropped connection (Octokit reports it as status 500)", async () => {
-    expect(await attempt(["reset", 200], "GET /repos/acme/api")).toEqual({ hits: ["GET /repos/acme/api", "GET /repos/acme/api"], status: 200 });
+    expect(await attempt(["reset", 200], "GET /repos/acme/api")).toEqual({
+      hits: ["GET /repos/acme/api", "GET /repos/acme/api"],
+      status: 200,
+    });
   });
 
   it("gives up after 3 retries", async () => {
-    expect(await attempt([500, 500, 500, 500, 200], "GET /repos/acme/api")).toEqual({ hits: Array(4).fill("GET /repos/acme/api"), status: 500 });
+    expect(await attempt([500, 500, 500, 500, 200], "GET /repos/acme/api")).toEqual({
+      hits: Array(4).fill("GET /repos/acme/api"),
+      status: 500,
+    });
   });
 
   it("never retries 400, 401, 403, 404, 410, 422, 451", async () => {
@@ -61,7 +71,10 @@ describe("retryOnFailure (the app's and the Action's retries, @octokit/plugin-re
   });
 
   it("honours a request's own `retries: 0` (issue and comment POSTs: a lost answer must not open a duplicate)", async () => {
-    expect(await attempt([502, 201], "POST /repos/acme/api/issues", { title: "t", request: { retries: 0 } })).toEqual({ hits: ["POST /repos/acme/api/issues"], status: 502 });
+    expect(await attempt([502, 201], "POST /repos/acme/api/issues", { title: "t", request: { retries: 0 } })).toEqual({
+      hits: ["POST /repos/acme/api/issues"],
+      status: 502,
+    });
   });
 
   it("passes a success through untouched", async () => {
@@ -71,7 +84,14 @@ describe("retryOnFailure (the app's and the Action's retries, @octokit/plugin-re
 
 describe("isLoopback (no write pacing against the sandbox)", () => {
   it("is true for this machine only", () => {
-    expect(["http://127.0.0.1:3000/api", "http://localhost:1", "http://[::1]:4/", "http://127.1.2.3"].map(isLoopback)).toEqual([true, true, true, true]);
-    expect(["https://api.github.com", "https://ghe.acme.example/api/v3", "https://127.0.0.1.evil.example", "not a url"].map(isLoopback)).toEqual([false, false, false, false]);
+    expect(["http://127.0.0.1:3000/api", "http://localhost:1", "http://[::1]:4/", "http://127.1.2.3"].map(isLoopback)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ["https://api.github.com", "https://ghe.acme.example/api/v3", "https://127.0.0.1.evil.example", "not a url"].map(isLoopback),
+    ).toEqual([false, false, false, false]);
   });
 });

@@ -59,7 +59,13 @@ const groupMarker: MarkerInput = {
         validity: "active",
         publiclyLeaked: false,
         severity: "high",
-        sla: { acknowledgeBy: "2026-11-26T13:00:00.000Z", remediateBy: "2026-11-27T09:00:00.000Z", calendar: "24x7", timeZone: "UTC", startedAt: "2026-11-26T09:00:00.000Z" },
+        sla: {
+          acknowledgeBy: "2026-11-26T13:00:00.000Z",
+          remediateBy: "2026-11-27T09:00:00.000Z",
+          calendar: "24x7",
+          timeZone: "UTC",
+          startedAt: "2026-11-26T09:00:00.000Z",
+        },
       },
     ],
   },
@@ -102,12 +108,30 @@ describe("usableSweepState", () => {
     ["a fresh state", validState(), null],
     ["no alert list (alerts: null)", validState({ alerts: null }), null],
     ["alerts missing", validState({ alerts: undefined }), "the state is malformed"],
-    ["an alert without repository.owner.login", validState({ alerts: { readAt: at(0), open: [{ id: "acme/api#1", repository: { name: "api", owner: {} }, alert: { number: 1 } }] } }), "the state is malformed"],
-    ["an alert without its alert object", validState({ alerts: { readAt: at(0), open: [{ id: "acme/api#1", repository: { name: "api", owner: { login: "acme" } }, alert: null }] } }), "the state is malformed"],
+    [
+      "an alert without repository.owner.login",
+      validState({ alerts: { readAt: at(0), open: [{ id: "acme/api#1", repository: { name: "api", owner: {} }, alert: { number: 1 } }] } }),
+      "the state is malformed",
+    ],
+    [
+      "an alert without its alert object",
+      validState({
+        alerts: { readAt: at(0), open: [{ id: "acme/api#1", repository: { name: "api", owner: { login: "acme" } }, alert: null }] },
+      }),
+      "the state is malformed",
+    ],
     ["alerts with an invalid readAt", validState({ alerts: { readAt: "soon", open: [] } }), "the state is malformed"],
     ["issues missing", validState({ issues: undefined }), "the state is malformed"],
-    ["an issue without a marker string", validState({ issues: { "acme/api|nhi-response": { readAt: at(0), open: [{ ...storedIssue(), marker: undefined }] } } }), "the state is malformed"],
-    ["an issue with a non-integer number", validState({ issues: { "acme/api|nhi-response": { readAt: at(0), open: [storedIssue({ number: 1.5 })] } } }), "the state is malformed"],
+    [
+      "an issue without a marker string",
+      validState({ issues: { "acme/api|nhi-response": { readAt: at(0), open: [{ ...storedIssue(), marker: undefined }] } } }),
+      "the state is malformed",
+    ],
+    [
+      "an issue with a non-integer number",
+      validState({ issues: { "acme/api|nhi-response": { readAt: at(0), open: [storedIssue({ number: 1.5 })] } } }),
+      "the state is malformed",
+    ],
     ["an issue part without open", validState({ issues: { "acme/api|nhi-response": { readAt: at(0) } } }), "the state is malformed"],
   ])("%s", (_name, raw, reason) => {
     const result = usableSweepState(raw, SCOPE, NOW);
@@ -137,7 +161,14 @@ describe("issues from the state", () => {
 
   it("gives everything but the body", () => {
     const issue = issueFromState(storedIssue());
-    expect(issue).toMatchObject({ number: 7, state: "open", title: "Leaked token in acme/api", labels: ["nhi-response", "severity:high"], assignees: ["alice"], url: "https://github.com/acme/api/issues/7" });
+    expect(issue).toMatchObject({
+      number: 7,
+      state: "open",
+      title: "Leaked token in acme/api",
+      labels: ["nhi-response", "severity:high"],
+      assignees: ["alice"],
+      url: "https://github.com/acme/api/issues/7",
+    });
     const closed = issueFromState(storedIssue({ url: undefined }), "closed");
     expect(closed.state).toBe("closed");
     expect("url" in closed).toBe(false);
@@ -168,7 +199,12 @@ describe("issues from the state", () => {
     expect(isIncomplete(closed)).toBe(true);
     expect(closed === issue).toBe(false);
     expect(() => closed.body).toThrow(IncompleteIssueError);
-    expect({ number: closed.number, state: closed.state, title: closed.title, assignees: closed.assignees }).toEqual({ number: 7, state: "closed", title: "Renamed", assignees: ["bob"] });
+    expect({ number: closed.number, state: closed.state, title: closed.title, assignees: closed.assignees }).toEqual({
+      number: 7,
+      state: "closed",
+      title: "Renamed",
+      assignees: ["bob"],
+    });
     expect(storedMarker(closed)).toMatchObject({ key: marker.key });
     // The issue it was made from is unchanged.
     expect(issue.state).toBe("open");
@@ -180,13 +216,35 @@ describe("issues from the state", () => {
     const written = patchStoredIssue(issue, { body: "new body" });
     expect(isIncomplete(written)).toBe(false);
     expect(written.body).toBe("new body");
-    expect({ ...written }).toMatchObject({ number: 7, state: "open", title: "Leaked token in acme/api", assignees: ["alice"], url: "https://github.com/acme/api/issues/7" });
+    expect({ ...written }).toMatchObject({
+      number: 7,
+      state: "open",
+      title: "Leaked token in acme/api",
+      assignees: ["alice"],
+      url: "https://github.com/acme/api/issues/7",
+    });
     expect(storedMarker(written)).toBeUndefined();
   });
 
   it("stores a complete issue with its keys and marker as written", () => {
-    const issue: ExistingIssue = { number: 9, state: "open", title: "Leaked token", body, labels: ["nhi-response"], assignees: ["alice"], url: "https://github.com/acme/api/issues/9" };
-    expect(storeIssue(issue)).toEqual({ number: 9, title: "Leaked token", labels: ["nhi-response"], assignees: ["alice"], url: "https://github.com/acme/api/issues/9", keys: [marker.key], marker: storedText });
+    const issue: ExistingIssue = {
+      number: 9,
+      state: "open",
+      title: "Leaked token",
+      body,
+      labels: ["nhi-response"],
+      assignees: ["alice"],
+      url: "https://github.com/acme/api/issues/9",
+    };
+    expect(storeIssue(issue)).toEqual({
+      number: 9,
+      title: "Leaked token",
+      labels: ["nhi-response"],
+      assignees: ["alice"],
+      url: "https://github.com/acme/api/issues/9",
+      keys: [marker.key],
+      marker: storedText,
+    });
     const noAssignees = storeIssue({ number: 9, state: "open", title: "t", body, labels: [] });
     expect(noAssignees).toMatchObject({ assignees: [], keys: [marker.key] });
     expect(noAssignees).not.toHaveProperty("url");
@@ -203,7 +261,9 @@ describe("issues from the state", () => {
     const issue = issueFromState(storedIssue());
     issue.labels.push("acknowledged");
     issue.title = "Leaked token (acknowledged)";
-    expect(storeIssue(issue)).toEqual(storedIssue({ title: "Leaked token (acknowledged)", labels: ["nhi-response", "severity:high", "acknowledged"] }));
+    expect(storeIssue(issue)).toEqual(
+      storedIssue({ title: "Leaked token (acknowledged)", labels: ["nhi-response", "severity:high", "acknowledged"] }),
+    );
     const patched = patchStoredIssue(issue, { assignees: ["bob"] });
     expect(storeIssue(patched)).toMatchObject({ assignees: ["bob"], marker: storedText, keys: [marker.key] });
   });
@@ -224,9 +284,25 @@ describe("fileStateStore", () => {
     const path = join(tempDir(), "state.jsonl");
     const store = fileStateStore(path);
     const issues = Object.fromEntries(
-      ["api", "site", "web"].map((repo) => [`acme/${repo}|nhi-response`, { readAt: at(60_000), open: Array.from({ length: 400 }, (_, i) => storedIssue({ number: i + 1, title: `Leaked token ${i} in acme/${repo} “quoted” → ok`, keys: [`secret-scanning:acme/${repo}#${i + 1}`] })) }]),
+      ["api", "site", "web"].map((repo) => [
+        `acme/${repo}|nhi-response`,
+        {
+          readAt: at(60_000),
+          open: Array.from({ length: 400 }, (_, i) =>
+            storedIssue({
+              number: i + 1,
+              title: `Leaked token ${i} in acme/${repo} “quoted” → ok`,
+              keys: [`secret-scanning:acme/${repo}#${i + 1}`],
+            }),
+          ),
+        },
+      ]),
     );
-    for (const state of [validState({ issues }), validState({ issues, alerts: null }), validState({ issues: {} })] as unknown as SweepState[]) {
+    for (const state of [
+      validState({ issues }),
+      validState({ issues, alerts: null }),
+      validState({ issues: {} }),
+    ] as unknown as SweepState[]) {
       await store.save(state);
       expect(await store.load()).toEqual(state);
     }
@@ -256,7 +332,10 @@ describe("fileStateStore", () => {
     const path = join(tempDir(), "state.jsonl");
     writeFileSync(path, '{"v":1}');
     await expect(fileStateStore(path).load()).rejects.toThrow(`${path} is not a sweep state written by nhi-steward`);
-    writeFileSync(path, '{"v":1,"scope":"organization:acme 1/1","fullReadAt":"2026-11-27T00:00:00Z","alertsReadAt":null}\n{"something":"else"}\n');
+    writeFileSync(
+      path,
+      '{"v":1,"scope":"organization:acme 1/1","fullReadAt":"2026-11-27T00:00:00Z","alertsReadAt":null}\n{"something":"else"}\n',
+    );
     await expect(fileStateStore(path).load()).rejects.toThrow("line 2 is neither an alert, a repository nor an issue");
     writeFileSync(path, "\u001f\u008b binary");
     await expect(fileStateStore(path).load()).rejects.toThrow(`${path} is not a sweep state written by nhi-steward`);
@@ -268,7 +347,9 @@ describe("loadSweepState and saveSweepState", () => {
 
   it("reads everything when the state cannot be loaded, and says so", async () => {
     const log = new MemoryLogger();
-    const failing = store({ load: () => Promise.reject(new Error("state.jsonl is not a sweep state written by nhi-steward (incorrect header check)")) });
+    const failing = store({
+      load: () => Promise.reject(new Error("state.jsonl is not a sweep state written by nhi-steward (incorrect header check)")),
+    });
     expect(await loadSweepState(failing, SCOPE, NOW, log)).toBeNull();
     const warnings = log.lines.filter((l) => l.level === "warn");
     expect(warnings).toHaveLength(1);
@@ -302,7 +383,9 @@ describe("loadSweepState and saveSweepState", () => {
     expect(nextSweepState).toHaveBeenCalledWith(SCOPE);
     expect(save).toHaveBeenCalledWith(state);
     expect(log.lines).toEqual([]);
-    await expect(saveSweepState(store({ save: () => Promise.reject(new Error("disk full")) }), { nextSweepState }, SCOPE, log)).resolves.toBeUndefined();
+    await expect(
+      saveSweepState(store({ save: () => Promise.reject(new Error("disk full")) }), { nextSweepState }, SCOPE, log),
+    ).resolves.toBeUndefined();
     expect(log.text()).toMatch(/warn: .*could not be saved \(disk full\)/);
   });
 });

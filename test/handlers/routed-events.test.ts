@@ -10,7 +10,8 @@ describe("routed-events.ts (the Action's light list of the router's event names)
   it("never says no where routeFor finds a route", () => {
     const names = [...ROUTED_EVENTS, "push", "schedule", "workflow_dispatch", "pull_request", "release"];
     const actions = [undefined, "created", "closed", "opened", "added", "approved", "assigned", "nhi-alert", "deleted"];
-    for (const name of names) for (const action of actions) if (routeFor(name, action)) expect(mayHaveRoute(name), `${name}.${action}`).toBe(true);
+    for (const name of names)
+      for (const action of actions) if (routeFor(name, action)) expect(mayHaveRoute(name), `${name}.${action}`).toBe(true);
     expect(mayHaveRoute("push")).toBe(false);
   });
 });

@@ -12,7 +12,13 @@ beforeAll(async () => {
   seedSmall(sandbox);
   sandbox.state.addOrg("free-org");
   sandbox.state.setOrgPlan("acme", "enterprise-cloud");
-  for (let i = 0; i < 5; i++) sandbox.state.addAuditLogEntry("acme", { action: i % 2 ? "repo.create" : "org.oauth_app_access_approved", actor: "alice", "@timestamp": T0 + i * 60_000, _document_id: `doc${i}` });
+  for (let i = 0; i < 5; i++)
+    sandbox.state.addAuditLogEntry("acme", {
+      action: i % 2 ? "repo.create" : "org.oauth_app_access_approved",
+      actor: "alice",
+      "@timestamp": T0 + i * 60_000,
+      _document_id: `doc${i}`,
+    });
   gh = client(sandbox);
 });
 afterEach(() => {
@@ -25,7 +31,9 @@ const read = (query: Record<string, string | number>) => gh.request("GET /orgs/{
 describe("GET /orgs/{org}/audit-log (Enterprise Cloud only)", () => {
   it("is checked against GitHub's Enterprise Cloud description, the documented exception", () => {
     expect(GHEC_ONLY_PATHS).toEqual(["/orgs/{org}/audit-log"]);
-    expect(OpenApi.shared().operationFor("GET", "/orgs/{org}/audit-log")?.docs).toBe("https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization");
+    expect(OpenApi.shared().operationFor("GET", "/orgs/{org}/audit-log")?.docs).toBe(
+      "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization",
+    );
   });
 
   it("answers 404 for an organisation on another plan, as GitHub does", async () => {

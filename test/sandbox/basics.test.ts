@@ -46,11 +46,19 @@ describe("repositories, organisations and users", () => {
     expect(data.map((r) => [r.name, r.default_branch])).toEqual([["site", "trunk"]]);
     const err = await failure(gh.rest.repos.get({ owner: "acme", repo: "nope" }));
     expect(err.status).toBe(404);
-    expect(err.response.data).toEqual({ message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" });
+    expect(err.response.data).toEqual({
+      message: "Not Found",
+      documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository",
+      status: "404",
+    });
   });
 
   it("serves users, organisations and teams with members", async () => {
-    expect((await gh.rest.users.getByUsername({ username: "alice" })).data).toMatchObject({ login: "alice", type: "User", email: "alice@acme.example" });
+    expect((await gh.rest.users.getByUsername({ username: "alice" })).data).toMatchObject({
+      login: "alice",
+      type: "User",
+      email: "alice@acme.example",
+    });
     expect((await gh.rest.orgs.get({ org: "acme" })).data).toMatchObject({ login: "acme", type: "Organization" });
     const team = await gh.rest.teams.getByName({ org: "acme", team_slug: "platform" });
     expect(team.data).toMatchObject({ slug: "platform", name: "Platform", members_count: 2, organization: { login: "acme" } });
@@ -75,13 +83,24 @@ describe("contents", () => {
     const { data } = await gh.rest.repos.getContent({ owner: "acme", repo: "api", path: ".github/CODEOWNERS", ref: "main" });
     if (Array.isArray(data) || data.type !== "file") throw new Error("expected a file");
     expect(Buffer.from(data.content, "base64").toString("utf8")).toBe("* @acme/platform\n");
-    expect(data).toMatchObject({ encoding: "base64", path: ".github/CODEOWNERS", name: "CODEOWNERS", size: 17, sha: blobSha("* @acme/platform\n") });
+    expect(data).toMatchObject({
+      encoding: "base64",
+      path: ".github/CODEOWNERS",
+      name: "CODEOWNERS",
+      size: 17,
+      sha: blobSha("* @acme/platform\n"),
+    });
     // The sha is git's: `printf 'hello\n' | git hash-object --stdin`.
     expect(blobSha("hello\n")).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
   });
 
   it("returns the raw file for Accept: application/vnd.github.raw", async () => {
-    const res = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: "acme", repo: "api", path: "src/app.ts", mediaType: { format: "raw" } });
+    const res = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      owner: "acme",
+      repo: "api",
+      path: "src/app.ts",
+      mediaType: { format: "raw" },
+    });
     expect(res.data).toBe("export {};\n");
     expect(res.headers["content-type"]).toBe("text/plain; charset=utf-8");
   });
@@ -109,12 +128,20 @@ describe("GitHub App endpoints", () => {
     expect(status).toBe(201);
     expect(data).toMatchObject({ expires_at: "2026-01-05T10:00:00Z", repository_selection: "all", permissions: { issues: "write" } });
     expect(data.token).toMatch(/^ghs_[0-9a-f]{30}\d{6}$/);
-    expect(sandbox.requests.at(-1)).toMatchObject({ method: "POST", path: "/app/installations/7/access_tokens", token: "eyJhbGciOiJSUzI1NiJ9.fake.jwt", status: 201 });
+    expect(sandbox.requests.at(-1)).toMatchObject({
+      method: "POST",
+      path: "/app/installations/7/access_tokens",
+      token: "eyJhbGciOiJSUzI1NiJ9.fake.jwt",
+      status: 201,
+    });
 
     const asInstallation = client(sandbox, data.token);
     const repos = await asInstallation.rest.apps.listReposAccessibleToInstallation();
     expect(repos.data.total_count).toBe(2);
-    expect((await app.rest.apps.getRepoInstallation({ owner: "acme", repo: "api" })).data).toMatchObject({ id: 7, account: { login: "acme" } });
+    expect((await app.rest.apps.getRepoInstallation({ owner: "acme", repo: "api" })).data).toMatchObject({
+      id: 7,
+      account: { login: "acme" },
+    });
     expect((await app.rest.apps.getOrgInstallation({ org: "acme" })).data.id).toBe(7);
     expect((await app.rest.apps.listInstallations()).data.map((i) => i.id)).toEqual([7]);
     expect((await failure(app.rest.apps.createInstallationAccessToken({ installation_id: 8 }))).status).toBe(404);
@@ -140,9 +167,39 @@ describe("GitHub Enterprise Server style prefix, auth schemes and the request lo
     await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS?ref=main`, { headers: { authorization: "token t-token" } });
     await fetch(`${sandbox.url}/repos/acme/api`);
     expect(sandbox.requests.slice(-3)).toEqual([
-      { method: "GET", path: "/repos/acme/api", query: {}, status: 200, token: "b-token", at: "2026-01-05T09:00:00Z", body: null, counted: true, fault: false },
-      { method: "GET", path: "/repos/acme/api/contents/.github/CODEOWNERS", query: { ref: "main" }, status: 200, token: "t-token", at: "2026-01-05T09:00:00Z", body: null, counted: true, fault: false },
-      { method: "GET", path: "/repos/acme/api", query: {}, status: 200, token: null, at: "2026-01-05T09:00:00Z", body: null, counted: true, fault: false },
+      {
+        method: "GET",
+        path: "/repos/acme/api",
+        query: {},
+        status: 200,
+        token: "b-token",
+        at: "2026-01-05T09:00:00Z",
+        body: null,
+        counted: true,
+        fault: false,
+      },
+      {
+        method: "GET",
+        path: "/repos/acme/api/contents/.github/CODEOWNERS",
+        query: { ref: "main" },
+        status: 200,
+        token: "t-token",
+        at: "2026-01-05T09:00:00Z",
+        body: null,
+        counted: true,
+        fault: false,
+      },
+      {
+        method: "GET",
+        path: "/repos/acme/api",
+        query: {},
+        status: 200,
+        token: null,
+        at: "2026-01-05T09:00:00Z",
+        body: null,
+        counted: true,
+        fault: false,
+      },
     ]);
   });
 
@@ -168,7 +225,6 @@ describe("credential revocation", () => {
     expect(sandbox.state.revocations()).toEqual(["ghp_one", "ghp_two"]);
   });
 });
-
 
 describe("the route table", () => {
   it("serves only operations of GitHub's REST description, with their documentation URLs", () => {
@@ -209,7 +265,10 @@ describe("Router", () => {
 
   it("prefers literal segments over parameters", () => {
     expect(router.match("GET", "/repos/a/b/issues/comments")?.value).toBe("comments");
-    expect(router.match("GET", "/repos/a/b/issues/12")).toMatchObject({ value: "issue", params: { owner: "a", repo: "b", issue_number: "12" } });
+    expect(router.match("GET", "/repos/a/b/issues/12")).toMatchObject({
+      value: "issue",
+      params: { owner: "a", repo: "b", issue_number: "12" },
+    });
   });
 
   it("lets {path} span segments and decodes parameters", () => {

@@ -18,7 +18,9 @@ export function client(sandbox: Sandbox, auth: string | null = "x", baseSuffix =
 }
 
 /** The error an Octokit call rejects with (status, response headers and data). */
-export async function failure(p: Promise<unknown>): Promise<{ status: number; response: { headers: Record<string, string | undefined>; data: unknown } }> {
+export async function failure(
+  p: Promise<unknown>,
+): Promise<{ status: number; response: { headers: Record<string, string | undefined>; data: unknown } }> {
   try {
     await p;
   } catch (e) {
@@ -37,5 +39,10 @@ export function seedSmall(sandbox: Sandbox): void {
   s.addUser("outsider");
   s.addTeam("acme", "platform", ["alice", "bob"], { name: "Platform" });
   s.addInstallation({ id: 7, account: "acme" });
-  s.addRepo({ owner: "acme", name: "api", files: { ".github/CODEOWNERS": "* @acme/platform\n", "src/app.ts": "export {};\n" }, assignable: ["alice", "bob"] });
+  s.addRepo({
+    owner: "acme",
+    name: "api",
+    files: { ".github/CODEOWNERS": "* @acme/platform\n", "src/app.ts": "export {};\n" },
+    assignable: ["alice", "bob"],
+  });
 }

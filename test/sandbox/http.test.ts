@@ -23,12 +23,16 @@ const untyped = (route: string, params: Record<string, unknown>) => gh.request(r
 describe("conditional requests", () => {
   it("sends an ETag and answers a matching If-None-Match with 304, which does not count", async () => {
     const token = "etag-token";
-    const first = await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS`, { headers: { authorization: `token ${token}` } });
+    const first = await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS`, {
+      headers: { authorization: `token ${token}` },
+    });
     const etag = first.headers.get("etag");
     expect(first.status).toBe(200);
     expect(etag).toMatch(/^W\/"[0-9a-f]{64}"$/);
     await first.text();
-    const second = await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS`, { headers: { authorization: `token ${token}`, "if-none-match": etag! } });
+    const second = await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS`, {
+      headers: { authorization: `token ${token}`, "if-none-match": etag! },
+    });
     expect(second.status).toBe(304);
     expect(await second.text()).toBe("");
     expect(second.headers.get("etag")).toBe(etag);
@@ -40,7 +44,9 @@ describe("conditional requests", () => {
     ]);
     // A change to the file changes the ETag.
     sandbox.state.setFile("acme", "api", ".github/CODEOWNERS", "* @alice\n");
-    const third = await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS`, { headers: { authorization: `token ${token}`, "if-none-match": etag! } });
+    const third = await fetch(`${sandbox.url}/repos/acme/api/contents/.github%2FCODEOWNERS`, {
+      headers: { authorization: `token ${token}`, "if-none-match": etag! },
+    });
     expect(third.status).toBe(200);
     await third.text();
     sandbox.state.setFile("acme", "api", ".github/CODEOWNERS", "* @acme/platform\n");
@@ -55,7 +61,14 @@ describe("conditional requests", () => {
 
 describe("fault injection", () => {
   it("answers the next `times` matching requests with the status, headers and body, then expires", async () => {
-    sandbox.faults.inject({ method: "GET", path: "/repos/acme/api", times: 2, status: 403, headers: { "retry-after": "7", "x-ratelimit-remaining": "0" }, body: { message: "You have exceeded a secondary rate limit." } });
+    sandbox.faults.inject({
+      method: "GET",
+      path: "/repos/acme/api",
+      times: 2,
+      status: 403,
+      headers: { "retry-after": "7", "x-ratelimit-remaining": "0" },
+      body: { message: "You have exceeded a secondary rate limit." },
+    });
     const a = await failure(gh.rest.repos.get(repo));
     expect(a.status).toBe(403);
     expect(a.response.headers["retry-after"]).toBe("7");
@@ -112,7 +125,15 @@ describe("validation against GitHub's REST description", () => {
     const res = await fetch(`${sandbox.url}/repos/acme/api/secret-scaning/alerts`, { headers: { authorization: "token x" } });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" });
-    expect(sandbox.validationErrors).toEqual([{ method: "GET", path: "/repos/acme/api/secret-scaning/alerts", route: null, kind: "unknown-route", reason: expect.stringContaining("no path") }]);
+    expect(sandbox.validationErrors).toEqual([
+      {
+        method: "GET",
+        path: "/repos/acme/api/secret-scaning/alerts",
+        route: null,
+        kind: "unknown-route",
+        reason: expect.stringContaining("no path"),
+      },
+    ]);
   });
 
   it("records a path that exists only with other methods", async () => {
@@ -124,9 +145,19 @@ describe("validation against GitHub's REST description", () => {
   it("records a missing required body field with 422", async () => {
     const err = await failure(untyped("POST /repos/{owner}/{repo}/issues", { ...repo, body: "no title" }));
     expect(err.status).toBe(422);
-    expect(err.response.data).toMatchObject({ message: expect.stringContaining("must have required property 'title'"), documentation_url: "https://docs.github.com/rest/issues/issues#create-an-issue", status: "422" });
+    expect(err.response.data).toMatchObject({
+      message: expect.stringContaining("must have required property 'title'"),
+      documentation_url: "https://docs.github.com/rest/issues/issues#create-an-issue",
+      status: "422",
+    });
     expect(sandbox.validationErrors).toEqual([
-      { method: "POST", path: "/repos/acme/api/issues", route: "POST /repos/{owner}/{repo}/issues", kind: "body", reason: "body must have required property 'title'" },
+      {
+        method: "POST",
+        path: "/repos/acme/api/issues",
+        route: "POST /repos/{owner}/{repo}/issues",
+        kind: "body",
+        reason: "body must have required property 'title'",
+      },
     ]);
     expect(sandbox.state.listIssues("acme", "api")).toEqual([]);
   });
@@ -144,12 +175,18 @@ describe("validation against GitHub's REST description", () => {
   it("records unknown query parameters, wrong types, non-JSON bodies, bad path parameters and routes the sandbox lacks", async () => {
     await failure(untyped("GET /repos/{owner}/{repo}/secret-scanning/alerts", { ...repo, "hide-secret": "true" }));
     await failure(untyped("GET /repos/{owner}/{repo}/issues", { ...repo, per_page: "many" }));
-    const junk = await fetch(`${sandbox.url}/repos/acme/api/issues`, { method: "POST", body: "{not json", headers: { "content-type": "application/json" } });
+    const junk = await fetch(`${sandbox.url}/repos/acme/api/issues`, {
+      method: "POST",
+      body: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(junk.status).toBe(400);
     expect((await fetch(`${sandbox.url}/repos/acme/api/issues/abc`)).status).toBe(404);
     expect((await failure(gh.request("GET /repos/{owner}/{repo}/pulls", repo))).status).toBe(404);
     expect(sandbox.validationErrors.map((e) => e.kind)).toEqual(["query", "query", "body", "path", "unimplemented"]);
-    expect(sandbox.validationErrors[0]!.reason).toBe("unknown query parameter 'hide-secret' for GET /repos/{owner}/{repo}/secret-scanning/alerts");
+    expect(sandbox.validationErrors[0]!.reason).toBe(
+      "unknown query parameter 'hide-secret' for GET /repos/{owner}/{repo}/secret-scanning/alerts",
+    );
     expect(sandbox.validationErrors[4]!.reason).toBe("the sandbox does not implement GET /repos/{owner}/{repo}/pulls");
   });
 });
@@ -159,7 +196,10 @@ describe("options", () => {
     const fast = await start({ validate: false });
     try {
       seedSmall(fast);
-      const res = await fetch(`${fast.url}/repos/acme/api/issues`, { method: "POST", body: JSON.stringify({ title: "ok", extra: { not: "in spec" } }) });
+      const res = await fetch(`${fast.url}/repos/acme/api/issues`, {
+        method: "POST",
+        body: JSON.stringify({ title: "ok", extra: { not: "in spec" } }),
+      });
       expect(res.status).toBe(201);
       expect((await fetch(`${fast.url}/nowhere`)).status).toBe(404);
       expect(fast.validationErrors).toEqual([expect.objectContaining({ kind: "unknown-route", path: "/nowhere" })]);

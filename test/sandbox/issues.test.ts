@@ -22,7 +22,13 @@ const repo = { owner: "acme", repo: "api" };
 
 describe("issues", () => {
   it("creates an issue with labels (created with GitHub's default colour) and assignees", async () => {
-    const { data, status, headers } = await gh.rest.issues.create({ ...repo, title: "Leaked token", body: "Rotate it.", labels: ["nhi-response"], assignees: ["alice"] });
+    const { data, status, headers } = await gh.rest.issues.create({
+      ...repo,
+      title: "Leaked token",
+      body: "Rotate it.",
+      labels: ["nhi-response"],
+      assignees: ["alice"],
+    });
     expect(status).toBe(201);
     expect(headers.location).toBe(`${sandbox.url}/repos/acme/api/issues/${data.number}`);
     expect(data).toMatchObject({
@@ -36,7 +42,11 @@ describe("issues", () => {
       created_at: "2026-01-05T09:00:00Z",
       html_url: `https://github.com/acme/api/issues/${data.number}`,
     });
-    expect(sandbox.state.getIssue("acme", "api", data.number)).toMatchObject({ labels: ["nhi-response"], assignees: ["alice"], user: "nhi-steward[bot]" });
+    expect(sandbox.state.getIssue("acme", "api", data.number)).toMatchObject({
+      labels: ["nhi-response"],
+      assignees: ["alice"],
+      user: "nhi-steward[bot]",
+    });
     // Written with the app's installation token: GitHub names the app, as it does for every app-written issue.
     expect(data.performed_via_github_app).toMatchObject({ id: 1, slug: "nhi-steward" });
     expect(sandbox.state.labels("acme", "api")).toEqual([{ name: "nhi-response", color: "ededed", description: null }]);
@@ -45,7 +55,11 @@ describe("issues", () => {
   it("answers 422 Validation Failed for an assignee who cannot be assigned (create and update)", async () => {
     const err = await failure(gh.rest.issues.create({ ...repo, title: "x", assignees: ["carol"] }));
     expect(err.status).toBe(422);
-    expect(err.response.data).toMatchObject({ message: "Validation Failed", errors: [{ value: "carol", resource: "Issue", field: "assignees", code: "invalid" }], status: "422" });
+    expect(err.response.data).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ value: "carol", resource: "Issue", field: "assignees", code: "invalid" }],
+      status: "422",
+    });
     const { data } = await gh.rest.issues.create({ ...repo, title: "y" });
     expect((await failure(gh.rest.issues.update({ ...repo, issue_number: data.number, assignees: ["carol"] }))).status).toBe(422);
   });
@@ -62,8 +76,22 @@ describe("issues", () => {
   it("updates title, body, state and state_reason, stamping times from the clock", async () => {
     const { data } = await gh.rest.issues.create({ ...repo, title: "to close" });
     clock.advance(60_000);
-    const closed = await gh.rest.issues.update({ ...repo, issue_number: data.number, title: "closed now", body: "done", state: "closed", state_reason: "not_planned" });
-    expect(closed.data).toMatchObject({ title: "closed now", body: "done", state: "closed", state_reason: "not_planned", closed_at: "2026-01-05T09:01:00Z", updated_at: "2026-01-05T09:01:00Z" });
+    const closed = await gh.rest.issues.update({
+      ...repo,
+      issue_number: data.number,
+      title: "closed now",
+      body: "done",
+      state: "closed",
+      state_reason: "not_planned",
+    });
+    expect(closed.data).toMatchObject({
+      title: "closed now",
+      body: "done",
+      state: "closed",
+      state_reason: "not_planned",
+      closed_at: "2026-01-05T09:01:00Z",
+      updated_at: "2026-01-05T09:01:00Z",
+    });
     expect(closed.data.closed_by?.login).toBe("nhi-steward[bot]");
     const reopened = await gh.rest.issues.update({ ...repo, issue_number: data.number, state: "open" });
     expect(reopened.data).toMatchObject({ state: "open", state_reason: "reopened", closed_at: null });
@@ -112,7 +140,12 @@ describe("issues", () => {
       [a.id, "a, edited", String(one)],
       [b.id, "b", String(two)],
     ]);
-    const byCreated = await gh.rest.issues.listCommentsForRepo({ ...repo, since: "2026-01-06T00:00:00Z", sort: "created", direction: "desc" });
+    const byCreated = await gh.rest.issues.listCommentsForRepo({
+      ...repo,
+      since: "2026-01-06T00:00:00Z",
+      sort: "created",
+      direction: "desc",
+    });
     expect(byCreated.data.map((c) => c.id)).toEqual([b.id, a.id]);
     expect((await gh.rest.issues.listCommentsForRepo({ ...repo, since: "2026-01-06T12:00:00Z" })).data).toEqual([]);
     clock.set(was);
@@ -127,7 +160,11 @@ describe("issues", () => {
     const three = await gh.rest.issues.create({ ...r, title: "three" });
     await gh.rest.issues.update({ ...r, issue_number: three.data.number, state: "closed" });
     expect((await gh.rest.issues.listForRepo(r)).data.map((i) => i.title)).toEqual(["two", "one"]);
-    expect((await gh.rest.issues.listForRepo({ ...r, state: "all", direction: "asc" })).data.map((i) => i.title)).toEqual(["one", "two", "three"]);
+    expect((await gh.rest.issues.listForRepo({ ...r, state: "all", direction: "asc" })).data.map((i) => i.title)).toEqual([
+      "one",
+      "two",
+      "three",
+    ]);
     expect((await gh.rest.issues.listForRepo({ ...r, labels: "x,Y" })).data.map((i) => i.title)).toEqual(["two"]);
     expect((await gh.rest.issues.listForRepo({ ...r, state: "closed" })).data.map((i) => i.title)).toEqual(["three"]);
     expect((await gh.rest.issues.listForRepo({ ...r, creator: "someone-else" })).data).toEqual([]);
@@ -136,19 +173,36 @@ describe("issues", () => {
   it("answers 410 Gone when issues are disabled", async () => {
     const err = await failure(gh.rest.issues.create({ owner: "acme", repo: "no-issues", title: "x" }));
     expect(err.status).toBe(410);
-    expect(err.response.data).toEqual({ message: "Issues are disabled for this repo", documentation_url: "https://docs.github.com/rest/issues/issues#create-an-issue", status: "410" });
+    expect(err.response.data).toEqual({
+      message: "Issues are disabled for this repo",
+      documentation_url: "https://docs.github.com/rest/issues/issues#create-an-issue",
+      status: "410",
+    });
     expect((await failure(gh.rest.issues.listForRepo({ owner: "acme", repo: "no-issues" }))).status).toBe(410);
   });
 });
 
 describe("repository labels", () => {
   it("creates a label and refuses a duplicate name (any case) with 422 already_exists", async () => {
-    const created = await gh.rest.issues.createLabel({ ...repo, name: "nhi:unowned", color: "FBCA04", description: "No owner: sent to the fallback owner" });
+    const created = await gh.rest.issues.createLabel({
+      ...repo,
+      name: "nhi:unowned",
+      color: "FBCA04",
+      description: "No owner: sent to the fallback owner",
+    });
     expect(created.status).toBe(201);
-    expect(created.data).toMatchObject({ name: "nhi:unowned", color: "fbca04", description: "No owner: sent to the fallback owner", default: false });
+    expect(created.data).toMatchObject({
+      name: "nhi:unowned",
+      color: "fbca04",
+      description: "No owner: sent to the fallback owner",
+      default: false,
+    });
     const err = await failure(gh.rest.issues.createLabel({ ...repo, name: "NHI:Unowned", color: "000000" }));
     expect(err.status).toBe(422);
-    expect(err.response.data).toMatchObject({ message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] });
+    expect(err.response.data).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ resource: "Label", code: "already_exists", field: "name" }],
+    });
   });
 
   it("gets, updates (renaming on issues too) and deletes labels", async () => {
@@ -168,7 +222,10 @@ describe("repository labels", () => {
   it("collects everything written through the API for leak hunts", async () => {
     await gh.rest.repos.createDispatchEvent({ ...repo, event_type: "nhi-sweep", client_payload: { reason: "payload-marker" } });
     const written = sandbox.state.everythingWritten();
-    for (const text of ["Leaked token", "Rotate it.", "first, edited", "No owner: sent to the fallback owner", "payload-marker"]) expect(written).toContain(text);
-    expect(sandbox.state.dispatches("acme", "api")).toEqual([{ eventType: "nhi-sweep", clientPayload: { reason: "payload-marker" }, at: "2026-01-05T09:01:00Z" }]);
+    for (const text of ["Leaked token", "Rotate it.", "first, edited", "No owner: sent to the fallback owner", "payload-marker"])
+      expect(written).toContain(text);
+    expect(sandbox.state.dispatches("acme", "api")).toEqual([
+      { eventType: "nhi-sweep", clientPayload: { reason: "payload-marker" }, at: "2026-01-05T09:01:00Z" },
+    ]);
   });
 });

@@ -21,7 +21,12 @@ beforeAll(async () => {
     locations: [{ path: "config/.env" }],
   }).number;
   // 34 more alerts in acme/api, for pagination.
-  for (let i = 0; i < 34; i++) s.addSecretScanningAlert("acme", "api", { secretType: i % 2 ? "aws_access_key_id" : "npm_access_token", secret: `fake-secret-${i}`, validity: i % 3 ? "unknown" : "active" });
+  for (let i = 0; i < 34; i++)
+    s.addSecretScanningAlert("acme", "api", {
+      secretType: i % 2 ? "aws_access_key_id" : "npm_access_token",
+      secret: `fake-secret-${i}`,
+      validity: i % 3 ? "unknown" : "active",
+    });
   gh = client(sandbox);
 });
 afterEach(() => {
@@ -83,10 +88,21 @@ describe("secret scanning alerts", () => {
   });
 
   it("filters by state, secret_type and validity, and sorts ascending on request", async () => {
-    const aws = await gh.paginate(gh.rest.secretScanning.listAlertsForRepo, { owner: "acme", repo: "api", secret_type: "aws_access_key_id", hide_secret: true });
+    const aws = await gh.paginate(gh.rest.secretScanning.listAlertsForRepo, {
+      owner: "acme",
+      repo: "api",
+      secret_type: "aws_access_key_id",
+      hide_secret: true,
+    });
     expect(aws).toHaveLength(17);
     expect(aws.every((a) => a.secret_type === "aws_access_key_id")).toBe(true);
-    const active = await gh.paginate(gh.rest.secretScanning.listAlertsForRepo, { owner: "acme", repo: "api", validity: "active", direction: "asc", hide_secret: true });
+    const active = await gh.paginate(gh.rest.secretScanning.listAlertsForRepo, {
+      owner: "acme",
+      repo: "api",
+      validity: "active",
+      direction: "asc",
+      hide_secret: true,
+    });
     expect(active.map((a) => a.number).slice(0, 3)).toEqual([1, 4, 7]);
     const resolved = await gh.rest.secretScanning.listAlertsForRepo({ owner: "acme", repo: "api", state: "resolved" });
     expect(resolved.data).toEqual([]);
@@ -104,18 +120,45 @@ describe("secret scanning alerts", () => {
 
   it("resolves and reopens an alert with PATCH, recording who and the comment", async () => {
     const n = sandbox.state.addSecretScanningAlert("acme", "web", { secretType: "stripe_api_key", secret: "sk_test_sandbox" }).number;
-    const { data } = await gh.rest.secretScanning.updateAlert({ owner: "acme", repo: "web", alert_number: n, state: "resolved", resolution: "revoked", resolution_comment: "rotated in vault" });
-    expect(data).toMatchObject({ state: "resolved", resolution: "revoked", resolution_comment: "rotated in vault", resolved_at: "2026-01-05T09:00:00Z", resolved_by: { login: "nhi-steward[bot]" } });
-    expect(sandbox.state.alert("acme", "web", n)).toMatchObject({ state: "resolved", resolution: "revoked", resolutionComment: "rotated in vault" });
+    const { data } = await gh.rest.secretScanning.updateAlert({
+      owner: "acme",
+      repo: "web",
+      alert_number: n,
+      state: "resolved",
+      resolution: "revoked",
+      resolution_comment: "rotated in vault",
+    });
+    expect(data).toMatchObject({
+      state: "resolved",
+      resolution: "revoked",
+      resolution_comment: "rotated in vault",
+      resolved_at: "2026-01-05T09:00:00Z",
+      resolved_by: { login: "nhi-steward[bot]" },
+    });
+    expect(sandbox.state.alert("acme", "web", n)).toMatchObject({
+      state: "resolved",
+      resolution: "revoked",
+      resolutionComment: "rotated in vault",
+    });
     expect(sandbox.state.everythingWritten()).toContain("rotated in vault");
-    const again = await failure(gh.rest.secretScanning.updateAlert({ owner: "acme", repo: "web", alert_number: n, state: "resolved", resolution: "revoked" }));
+    const again = await failure(
+      gh.rest.secretScanning.updateAlert({ owner: "acme", repo: "web", alert_number: n, state: "resolved", resolution: "revoked" }),
+    );
     expect(again.status).toBe(400);
     const reopened = await gh.rest.secretScanning.updateAlert({ owner: "acme", repo: "web", alert_number: n, state: "open" });
     expect(reopened.data).toMatchObject({ state: "open", resolution: null, resolved_by: null });
   });
 
   it("refuses a resolution without resolved state (422) and unknown alerts (404)", async () => {
-    const bad = await failure(gh.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}" as string, { owner: "acme", repo: "web", alert_number: first, state: "open", resolution: "revoked" }));
+    const bad = await failure(
+      gh.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}" as string, {
+        owner: "acme",
+        repo: "web",
+        alert_number: first,
+        state: "open",
+        resolution: "revoked",
+      }),
+    );
     expect(bad.status).toBe(422);
     expect((await failure(gh.rest.secretScanning.getAlert({ owner: "acme", repo: "web", alert_number: 999 }))).status).toBe(404);
   });
@@ -143,12 +186,24 @@ describe("the demo organisation and its webhooks", () => {
   describe("webhook payloads", () => {
     it("builds a secret_scanning_alert delivery that matches GitHub's webhook schema and never carries the secret", () => {
       demo.state.updateAlert("acme", "payments-api", 1, { state: "resolved", resolution: "revoked", resolvedBy: "carol" });
-      const d = demo.webhook("secret_scanning_alert", "resolved", { owner: "acme", repo: "payments-api", alertNumber: 1, installationId: 1 });
+      const d = demo.webhook("secret_scanning_alert", "resolved", {
+        owner: "acme",
+        repo: "payments-api",
+        alertNumber: 1,
+        installationId: 1,
+      });
       expect(d.name).toBe("secret_scanning_alert");
       expect(d.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(d.payload).toMatchObject({
         action: "resolved",
-        alert: { number: 1, secret_type: "stripe_api_key", resolution: "revoked", resolved_by: { login: "carol" }, validity: "active", url: `${demo.url}/repos/acme/payments-api/secret-scanning/alerts/1` },
+        alert: {
+          number: 1,
+          secret_type: "stripe_api_key",
+          resolution: "revoked",
+          resolved_by: { login: "carol" },
+          validity: "active",
+          url: `${demo.url}/repos/acme/payments-api/secret-scanning/alerts/1`,
+        },
         repository: { full_name: "acme/payments-api", private: true, owner: { login: "acme", type: "Organization" } },
         organization: { login: "acme" },
         installation: { id: 1 },
@@ -182,7 +237,10 @@ describe("the demo organisation and its webhooks", () => {
 
   describe("the demo organisation", () => {
     it("serves CODEOWNERS in .github/, at the root, and none; the org policy in acme/.github", async () => {
-      const raw = (repo: string, path: string) => demoGh.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: "acme", repo, path, mediaType: { format: "raw" } }).then((r) => String(r.data));
+      const raw = (repo: string, path: string) =>
+        demoGh
+          .request("GET /repos/{owner}/{repo}/contents/{path}", { owner: "acme", repo, path, mediaType: { format: "raw" } })
+          .then((r) => String(r.data));
       expect(await raw("payments-api", ".github/CODEOWNERS")).toContain("/config/stripe.ts   @carol");
       expect(await raw("platform-infra", "CODEOWNERS")).toContain("/scripts/     @bob");
       expect(await raw(".github", ".github/nhi-steward.yml")).toContain('fallback_owner: "@acme/security"');
@@ -192,13 +250,21 @@ describe("the demo organisation and its webhooks", () => {
 
     it("has open alerts of five types whose secrets sit at their locations", async () => {
       const alerts = await demoGh.paginate(demoGh.rest.secretScanning.listAlertsForOrg, { org: "acme", state: "open" });
-      expect(alerts.map((a) => a.secret_type).sort()).toEqual(["aws_access_key_id", "github_personal_access_token", "npm_access_token", "slack_incoming_webhook_url", "stripe_api_key"]);
+      expect(alerts.map((a) => a.secret_type).sort()).toEqual([
+        "aws_access_key_id",
+        "github_personal_access_token",
+        "npm_access_token",
+        "slack_incoming_webhook_url",
+        "stripe_api_key",
+      ]);
       expect(alerts.filter((a) => a.publicly_leaked).map((a) => a.secret_type)).toEqual(["aws_access_key_id"]);
       expect(alerts.filter((a) => a.validity === "active")).toHaveLength(3);
       for (const planted of DEMO_ALERTS) {
         const file = demo.state.file(planted.owner, planted.repo, planted.path);
         expect(file).toContain(planted.secret);
-        const [loc] = (await demoGh.rest.secretScanning.listLocationsForAlert({ owner: planted.owner, repo: planted.repo, alert_number: planted.number })).data;
+        const [loc] = (
+          await demoGh.rest.secretScanning.listLocationsForAlert({ owner: planted.owner, repo: planted.repo, alert_number: planted.number })
+        ).data;
         const line = file!.split("\n")[(loc!.details as { start_line: number }).start_line - 1];
         expect(line).toContain(planted.secret);
       }

@@ -25,7 +25,9 @@ describe("webhook fixtures", () => {
 
   it("finds what GitHub would never send", () => {
     const withProvider = alertCreated({ provider: "GitHub" } as never);
-    expect(checkWebhookPayload("secret_scanning_alert", withProvider)).toEqual(["payload/alert has 'provider', which GitHub's webhook schema does not name"]);
+    expect(checkWebhookPayload("secret_scanning_alert", withProvider)).toEqual([
+      "payload/alert has 'provider', which GitHub's webhook schema does not name",
+    ]);
     const { repository: _r, ...noRepository } = alertCreated();
     expect(checkWebhookPayload("secret_scanning_alert", noRepository)).toEqual(["payload must have required property 'repository'"]);
   });
@@ -52,7 +54,10 @@ describe("the sandbox's webhooks", () => {
         { type: "issue_title", issue: issue.number },
         { type: "issue_body", issue: issue.number },
         { type: "issue_comment", issue: issue.number, comment: comment.id },
-        ...LOCATION_TYPES.filter((t) => t.startsWith("discussion_") || t.startsWith("pull_request_")).map((type) => ({ type, url: `https://api.github.com/repos/acme/api/${type.startsWith("pull") ? "pulls/1" : "discussions/1"}` })),
+        ...LOCATION_TYPES.filter((t) => t.startsWith("discussion_") || t.startsWith("pull_request_")).map((type) => ({
+          type,
+          url: `https://api.github.com/repos/acme/api/${type.startsWith("pull") ? "pulls/1" : "discussions/1"}`,
+        })),
       ],
     });
   });
@@ -69,14 +74,25 @@ describe("the sandbox's webhooks", () => {
     }
     const count = LOCATION_TYPES.length;
     for (let i = 0; i < count; i++) {
-      const d = sandbox.webhook("secret_scanning_alert_location", "created", { owner: "acme", repo: "api", alertNumber: 1, locationIndex: i });
+      const d = sandbox.webhook("secret_scanning_alert_location", "created", {
+        owner: "acme",
+        repo: "api",
+        alertNumber: 1,
+        locationIndex: i,
+      });
       expect(d.problems, LOCATION_TYPES[i]).toEqual([]);
       expect((d.payload.location as { type: string }).type).toBe(LOCATION_TYPES[i]);
     }
   });
 
   it("sends paths as given (GitHub's documentation writes a leading slash) and can leave out what older servers do not send", () => {
-    const d = sandbox.webhook("secret_scanning_alert_location", "created", { owner: "acme", repo: "api", alertNumber: 1, locationIndex: 0, omit: ["validity", "publicly_leaked"] });
+    const d = sandbox.webhook("secret_scanning_alert_location", "created", {
+      owner: "acme",
+      repo: "api",
+      alertNumber: 1,
+      locationIndex: 0,
+      omit: ["validity", "publicly_leaked"],
+    });
     expect((d.payload.location as { details: { path: string } }).details.path).toBe("/infra/deploy.sh");
     expect(d.payload.alert).not.toHaveProperty("validity");
     expect(d.payload.alert).not.toHaveProperty("publicly_leaked");

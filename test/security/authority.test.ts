@@ -18,7 +18,13 @@ beforeEach(async () => {
   world = await startWorld();
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", policy());
   world.sandbox.state.setPermission("acme", "api", "mallory", "triage");
-  alertNumber = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secretTypeDisplayName: "GitHub Personal Access Token", secret: PLANTED.pat, validity: "unknown", locations: [{ path: "infra/deploy.sh", startLine: 12 }] }).number;
+  alertNumber = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secretTypeDisplayName: "GitHub Personal Access Token",
+    secret: PLANTED.pat,
+    validity: "unknown",
+    locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+  }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", alertNumber);
 });
 afterEach(async () => {
@@ -38,7 +44,9 @@ describe("a person with triage rights", () => {
     expect(alertState()).toBe("open");
     expect(issue().state).toBe("open");
     expect(issue().labels).not.toContain("resolution:used-in-tests");
-    expect(lastComment()).toContain("@mallory, only the routed owners (@alice), members of @acme/security may close this as `used-in-tests` here.");
+    expect(lastComment()).toContain(
+      "@mallory, only the routed owners (@alice), members of @acme/security may close this as `used-in-tests` here.",
+    );
     expect(lastComment()).toContain("the alert is untouched");
     expect(decodeMarker(issue().body)!.timeline.at(-1)).toMatchObject({ event: "closed-without-resolution", by: "mallory" });
   });
@@ -67,7 +75,9 @@ describe("accepting a risk", () => {
     await closeIssue(world, "acme/api", issue().number, "alice", ["resolution:used-in-tests"]);
     expect(alertState()).toBe("open");
     expect(issue().state).toBe("open");
-    expect(lastComment()).toContain("`used-in-tests` accepts the risk and dismisses the alert on GitHub, which also needs GitHub's right to dismiss the alert (admin on acme/api)");
+    expect(lastComment()).toContain(
+      "`used-in-tests` accepts the risk and dismisses the alert on GitHub, which also needs GitHub's right to dismiss the alert (admin on acme/api)",
+    );
     world.sandbox.state.setPermission("acme", "api", "alice", "admin");
     await closeIssue(world, "acme/api", issue().number, "alice", ["resolution:used-in-tests"]);
     expect(world.sandbox.state.alert("acme", "api", alertNumber)).toMatchObject({ state: "resolved", resolution: "used_in_tests" });

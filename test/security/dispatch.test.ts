@@ -55,7 +55,9 @@ describe("through the app: a dispatch to acme/site naming acme/api", () => {
 
     expect(responseIssues(world, "acme/api")).toEqual([]);
     expect(writesIn("acme/api")).toEqual([]);
-    expect(world.log.text()).toContain(`dispatch finding sent to acme/site names acme/api: refused, acme/site may not open issues in acme/api. To allow it, if acme/site should speak for acme/api, add to the organisation policy (acme/.github:.github/nhi-steward.yml): ${ADD_THIS}.`);
+    expect(world.log.text()).toContain(
+      `dispatch finding sent to acme/site names acme/api: refused, acme/site may not open issues in acme/api. To allow it, if acme/site should speak for acme/api, add to the organisation policy (acme/.github:.github/nhi-steward.yml): ${ADD_THIS}.`,
+    );
 
     const [issue] = responseIssues(world, "acme/site");
     expect(issue).toBeDefined();
@@ -133,14 +135,31 @@ describe("as the Action calls it, in the repository the workflow runs in", () =>
 
   it("onDispatch (a `repository_dispatch` to the workflow, or the `alert` input) naming acme/api: refused, opened in acme/site", async () => {
     setOrgPolicy();
-    const report = await onDispatch(run(), { action: "nhi-alert", client_payload: nhiAlert({ resource: { repository: "acme/api" } }) }, here);
+    const report = await onDispatch(
+      run(),
+      { action: "nhi-alert", client_payload: nhiAlert({ resource: { repository: "acme/api" } }) },
+      here,
+    );
     expect(report.opened).toBe(1);
     expect(writesIn("acme/api")).toEqual([]);
     expect(responseIssues(world, "acme/site")).toHaveLength(1);
-    expect(world.log.text()).toContain(`To allow it, if acme/site should speak for acme/api, add to the organisation policy (acme/.github:.github/nhi-steward.yml): ${ADD_THIS}.`);
+    expect(world.log.text()).toContain(
+      `To allow it, if acme/site should speak for acme/api, add to the organisation policy (acme/.github:.github/nhi-steward.yml): ${ADD_THIS}.`,
+    );
 
     setOrgPolicy(`${ADD_THIS}\n`);
-    const allowed = await onDispatch(run(), { action: "nhi-alert", client_payload: nhiAlert({ resource: { repository: "acme/api" }, source: { name: "wiz", id: "wiz-2" }, identity: { class: "cloud-access-key", name: "other", identifier: "arn:aws:iam::123456789012:user/other" } }) }, here);
+    const allowed = await onDispatch(
+      run(),
+      {
+        action: "nhi-alert",
+        client_payload: nhiAlert({
+          resource: { repository: "acme/api" },
+          source: { name: "wiz", id: "wiz-2" },
+          identity: { class: "cloud-access-key", name: "other", identifier: "arn:aws:iam::123456789012:user/other" },
+        }),
+      },
+      here,
+    );
     expect(allowed.opened).toBe(1);
     expect(responseIssues(world, "acme/api")).toHaveLength(1);
   });

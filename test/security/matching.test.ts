@@ -34,7 +34,12 @@ const ENGINES: [string, (text: string) => Codeowners][] = [
 ];
 
 /** Who owns `path` under `line` (after a catch-all `* @acme/fallback` on line 1), with the steps it took. */
-function owner(engine: (text: string) => Codeowners, line: string, path: string, limit = budget(line, path)): { owners: string[]; steps: number } {
+function owner(
+  engine: (text: string) => Codeowners,
+  line: string,
+  path: string,
+  limit = budget(line, path),
+): { owners: string[]; steps: number } {
   const co = engine(`* @acme/fallback\n${line} @mallory\n`);
   const { value, steps } = counted(limit, () => co.match(path));
   return { owners: value.kind === "owned" ? value.owners : [], steps };
@@ -103,7 +108,8 @@ describe("control: CODEOWNERS lines and policy globs are matched in polynomial t
       expect(line.length).toBeLessThan(CODEOWNERS_MAX_BYTES - 50);
       // |pattern| × |path| would allow 10^10 steps here; no more than |path|² are needed, since a
       // pattern can use no more segments than the path has.
-      for (const path of [a(2046, "b/c"), a(100, "b/c")]) expect(owner(engine, line, path, FACTOR * (path.length + 1) ** 2).owners).toEqual(["@acme/fallback"]);
+      for (const path of [a(2046, "b/c"), a(100, "b/c")])
+        expect(owner(engine, line, path, FACTOR * (path.length + 1) ** 2).owners).toEqual(["@acme/fallback"]);
     });
   }
 
@@ -113,18 +119,35 @@ describe("control: CODEOWNERS lines and policy globs are matched in polynomial t
       cases.push([glob, a(2047, "c"), false], [glob, a(2047, "b"), true], [glob, `${"a".repeat(4095)}c`, false]);
     }
     const stars = `**/${"*a".repeat(20)}*b`;
-    cases.push([stars, a(2047, "b"), false], [stars, "a".repeat(4096), false], [stars, `${"a".repeat(4095)}b`, true], [stars, `x/${"a".repeat(4093)}b`, true]);
+    cases.push(
+      [stars, a(2047, "b"), false],
+      [stars, "a".repeat(4096), false],
+      [stars, `${"a".repeat(4095)}b`, true],
+      [stars, `x/${"a".repeat(4093)}b`, true],
+    );
     for (const [glob, path, want] of cases) {
       // Braces: three alternatives, each within the budget.
       const { value } = counted(3 * budget(glob, path), () => selectorMatches({ paths: [glob] }, facts(path)));
       expect([glob.slice(0, 20), path.slice(-3), value]).toEqual([glob.slice(0, 20), path.slice(-3), want]);
     }
     const repoGlob = `${"*a".repeat(20)}*b`;
-    expect(counted(budget(repoGlob, "x".repeat(200)), () => selectorMatches({ repositories: [repoGlob] }, facts("x", `acme/${"a".repeat(95)}`))).value).toBe(false);
-    expect(counted(budget(repoGlob, "x".repeat(200)), () => selectorMatches({ repositories: [`acme/${repoGlob}`] }, facts("x", `acme/${"a".repeat(95)}b`))).value).toBe(true);
+    expect(
+      counted(budget(repoGlob, "x".repeat(200)), () => selectorMatches({ repositories: [repoGlob] }, facts("x", `acme/${"a".repeat(95)}`)))
+        .value,
+    ).toBe(false);
+    expect(
+      counted(budget(repoGlob, "x".repeat(200)), () =>
+        selectorMatches({ repositories: [`acme/${repoGlob}`] }, facts("x", `acme/${"a".repeat(95)}b`)),
+      ).value,
+    ).toBe(true);
     const appGlob = `${"*A".repeat(20)}*B`;
-    expect(counted(budget(appGlob, "x".repeat(200)), () => selectorMatches({ apps: [appGlob] }, { ...facts("x"), app: "a".repeat(200) })).value).toBe(false);
-    expect(counted(budget(appGlob, "x".repeat(200)), () => selectorMatches({ apps: [appGlob] }, { ...facts("x"), app: `${"a".repeat(199)}b` })).value).toBe(true);
+    expect(
+      counted(budget(appGlob, "x".repeat(200)), () => selectorMatches({ apps: [appGlob] }, { ...facts("x"), app: "a".repeat(200) })).value,
+    ).toBe(false);
+    expect(
+      counted(budget(appGlob, "x".repeat(200)), () => selectorMatches({ apps: [appGlob] }, { ...facts("x"), app: `${"a".repeat(199)}b` }))
+        .value,
+    ).toBe(true);
   });
 
   it("a pattern with a long run of `/` after `\\#` is reported at once (was a quadratic regular expression)", () => {
@@ -135,7 +158,16 @@ describe("control: CODEOWNERS lines and policy globs are matched in polynomial t
 });
 
 function facts(path: string, repo = "acme/api"): AlertFacts {
-  return { source: "secret_scanning", secretType: "github_personal_access_token", provider: null, identityClass: "personal-access-token" as never, repo, path, visibility: "private", properties: null };
+  return {
+    source: "secret_scanning",
+    secretType: "github_personal_access_token",
+    provider: null,
+    identityClass: "personal-access-token" as never,
+    repo,
+    path,
+    visibility: "private",
+    properties: null,
+  };
 }
 
 describe("control, end to end: an alert whose CODEOWNERS has adversarial lines gets the right owner", () => {
@@ -155,8 +187,18 @@ describe("control, end to end: an alert whose CODEOWNERS has adversarial lines g
     const s = world.sandbox.state;
     // acme/api's CODEOWNERS: `* @acme/platform`, `/infra/ @alice`, then the adversarial lines (later
     // lines are checked first); the organisation policy has an adversarial `paths` glob too.
-    s.setFile("acme", "api", ".github/CODEOWNERS", `# API owners\n* @acme/platform\n/infra/ @alice\n${MANY_GLOBSTARS} @mallory\n${MANY_STARS} @mallory\n/infra/${"**/a/".repeat(8)}**/c @mallory\n`);
-    s.setFile("acme", ".github", ".github/nhi-steward.yml", `fallback_owner: "@acme/security"\nowners:\n  - match: { paths: ["${"**/a/".repeat(8)}**/c"] }\n    owners: ["@mallory"]\n`);
+    s.setFile(
+      "acme",
+      "api",
+      ".github/CODEOWNERS",
+      `# API owners\n* @acme/platform\n/infra/ @alice\n${MANY_GLOBSTARS} @mallory\n${MANY_STARS} @mallory\n/infra/${"**/a/".repeat(8)}**/c @mallory\n`,
+    );
+    s.setFile(
+      "acme",
+      ".github",
+      ".github/nhi-steward.yml",
+      `fallback_owner: "@acme/security"\nowners:\n  - match: { paths: ["${"**/a/".repeat(8)}**/c"] }\n    owners: ["@mallory"]\n`,
+    );
     // 1,000 segments `a` (for the `**` lines), one of 2,000 `a` (for the `*` line), then `b`.
     const path = `infra/${a(1000, "a".repeat(2000))}/b`;
     expect(path.length).toBeLessThanOrEqual(4096);

@@ -15,7 +15,19 @@ import { decodeMarker, encodeMarker, replaceMarker } from "../../src/core/issue/
 import { buildEffects } from "../../src/handlers/effects.ts";
 import { buildReport } from "../../src/handlers/report.ts";
 import { Run } from "../../src/handlers/run.ts";
-import { actionPort, asUser, closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import {
+  actionPort,
+  asUser,
+  closeIssue,
+  comment,
+  deliver,
+  leaks,
+  PLANTED,
+  responseIssues,
+  startWorld,
+  sweepAsAction,
+  type World,
+} from "../support/world.ts";
 
 const POLICY = `fallback_owner: "@acme/security"
 auto_revoke:
@@ -31,7 +43,13 @@ let real: number;
 beforeEach(async () => {
   world = await startWorld();
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
-  real = world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secretTypeDisplayName: "GitHub Personal Access Token", secret: PLANTED.pat, validity: "unknown", locations: [{ path: "infra/deploy.sh", startLine: 12 }] }).number;
+  real = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secretTypeDisplayName: "GitHub Personal Access Token",
+    secret: PLANTED.pat,
+    validity: "unknown",
+    locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+  }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", real);
 });
 afterEach(async () => {
@@ -41,14 +59,23 @@ afterEach(async () => {
 });
 
 const ours = () => responseIssues(world, "acme/api").find((i) => i.user === "nhi-steward[bot]")!;
-const writesTo = (repo: string, n: number) => world.sandbox.requests.filter((r) => r.method !== "GET" && r.path.startsWith(`/repos/${repo}/issues/${n}`));
+const writesTo = (repo: string, n: number) =>
+  world.sandbox.requests.filter((r) => r.method !== "GET" && r.path.startsWith(`/repos/${repo}/issues/${n}`));
 
 /** A person (or another app's token) opens an issue that copies a real record, edited as they like. */
-async function forge(login: string, repo: string, edit: (m: NonNullable<ReturnType<typeof decodeMarker>>) => object = (m) => m): Promise<number> {
+async function forge(
+  login: string,
+  repo: string,
+  edit: (m: NonNullable<ReturnType<typeof decodeMarker>>) => object = (m) => m,
+): Promise<number> {
   const original = ours();
   const marker = edit(decodeMarker(original.body)!);
   const body = replaceMarker(original.body!, marker as never);
-  const created = (await asUser(world, login, "POST", `/repos/${repo}/issues`, { title: original.title, body, labels: ["nhi-response"] })) as { number: number };
+  const created = (await asUser(world, login, "POST", `/repos/${repo}/issues`, {
+    title: original.title,
+    body,
+    labels: ["nhi-response"],
+  })) as { number: number };
   return created.number;
 }
 
@@ -61,7 +88,9 @@ describe("through the App", () => {
     // Nothing is written to the look-alike by nhi-steward (the close and label above are mallory's own).
     expect(writesTo("acme/api", fake).filter((r) => r.token?.startsWith("ghs_")).length).toBe(0);
     expect(writesTo("acme/api", fake).length).toBe(before + 2);
-    expect(world.log.text()).toContain(`acme/api#${fake} carries an nhi-steward marker but is not an nhi-steward record: it was written by @mallory`);
+    expect(world.log.text()).toContain(
+      `acme/api#${fake} carries an nhi-steward marker but is not an nhi-steward record: it was written by @mallory`,
+    );
   });
 
   it("a copy in another repository cannot resolve the alert either", async () => {
@@ -72,7 +101,10 @@ describe("through the App", () => {
 
   it("commands in a look-alike do nothing, even when its marker names mallory's team as owner", async () => {
     world.sandbox.state.addTeam("acme", "mallorys", ["mallory"]);
-    const fake = await forge("mallory", "acme/api", (m) => ({ ...m, routing: { ...m.routing, mentions: ["@acme/mallorys"], assignees: ["mallory"] } }));
+    const fake = await forge("mallory", "acme/api", (m) => ({
+      ...m,
+      routing: { ...m.routing, mentions: ["@acme/mallorys"], assignees: ["mallory"] },
+    }));
     await comment(world, "acme/api", fake, "mallory", "/resolve revoked trust me");
     await comment(world, "acme/api", ours().number, "mallory", "/ack");
     expect(world.sandbox.state.alert("acme", "api", real)!.state).toBe("open");
@@ -91,13 +123,19 @@ describe("through the App", () => {
     const fake = ((await res.json()) as { number: number }).number;
     await closeIssue(world, "acme/api", fake, "alice", ["resolution:revoked"]);
     expect(world.sandbox.state.alert("acme", "api", real)!.state).toBe("open");
-    expect(world.log.text()).toContain(`acme/api#${fake} carries an nhi-steward marker but is not an nhi-steward record: it was written by @github-actions[bot] (app github-actions)`);
+    expect(world.log.text()).toContain(
+      `acme/api#${fake} carries an nhi-steward marker but is not an nhi-steward record: it was written by @github-actions[bot] (app github-actions)`,
+    );
   });
 
   it("an open look-alike keyed to the next alert does not capture it: the alert gets its own issue", async () => {
     const next = real + 1;
     await forge("mallory", "acme/api", (m) => ({ ...m, key: `secret-scanning:acme/api#${next}`, alert: next }));
-    world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: "ghp_another_value_not_planted_0000000000", locations: [{ path: "infra/x.sh", startLine: 1 }] });
+    world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "github_personal_access_token",
+      secret: "ghp_another_value_not_planted_0000000000",
+      locations: [{ path: "infra/x.sh", startLine: 1 }],
+    });
     await deliver(world, "secret_scanning_alert", "created", "acme/api", next);
     const records = responseIssues(world, "acme/api").filter((i) => i.user === "nhi-steward[bot]");
     expect(records.map((i) => decodeMarker(i.body)!.alert).sort()).toEqual([real, next]);
@@ -115,7 +153,9 @@ describe("through the App", () => {
     const moved = ((await res.json()) as { number: number }).number;
     await closeIssue(world, "acme/site", moved, "alice", ["resolution:revoked"]);
     expect(world.sandbox.state.alert("acme", "api", real)!.state).toBe("open");
-    expect(world.log.text()).toContain(`acme/site#${moved} is not acted on: it is about acme/api but lives in acme/site, which is neither that repository nor the policy's response repository`);
+    expect(world.log.text()).toContain(
+      `acme/site#${moved} is not acted on: it is about acme/api but lives in acme/site, which is neither that repository nor the policy's response repository`,
+    );
   });
 });
 
@@ -128,18 +168,40 @@ describe("through a sweep (the Action's code, in process)", () => {
       key: "secret-scanning:acme/site#1",
       repo: "acme/site",
       alert: 1,
-      sla: { ...m.sla!, acknowledgeBy: "2026-01-01T00:00:00.000Z", remediateBy: "2026-01-01T00:00:00.000Z", startedAt: "2025-12-31T00:00:00.000Z" },
+      sla: {
+        ...m.sla!,
+        acknowledgeBy: "2026-01-01T00:00:00.000Z",
+        remediateBy: "2026-01-01T00:00:00.000Z",
+        startedAt: "2025-12-31T00:00:00.000Z",
+      },
       timeline: [...m.timeline, { at: "2026-01-01T00:00:00.000Z", event: "revocation-requested", by: "mallory", detail: null }],
     }));
-    world.sandbox.state.addSecretScanningAlert("acme", "site", { secretType: "github_personal_access_token", secret: PLANTED.npm, validity: "active", locations: [{ path: "index.html", startLine: 1 }] });
+    world.sandbox.state.addSecretScanningAlert("acme", "site", {
+      secretType: "github_personal_access_token",
+      secret: PLANTED.npm,
+      validity: "active",
+      locations: [{ path: "index.html", startLine: 1 }],
+    });
     world.clock.advance(3 * 3600_000);
     const github = actionPort(world);
-    await sweepAsAction(world, { org: "acme" }, { github, effects: buildEffects({ github, apiUrl: world.sandbox.url, env: {}, clock: world.clock, log: world.log }) });
+    await sweepAsAction(
+      world,
+      { org: "acme" },
+      { github, effects: buildEffects({ github, apiUrl: world.sandbox.url, env: {}, clock: world.clock, log: world.log }) },
+    );
     expect(writesTo("acme/site", fake).filter((r) => r.token?.startsWith("ghs_")).length).toBe(0);
     expect(world.sandbox.state.revocations()).not.toContain(PLANTED.npm);
     // The real alert in acme/site got its own issue, written by nhi-steward.
-    expect(responseIssues(world, "acme/site").filter((i) => i.user === "nhi-steward[bot]").map((i) => decodeMarker(i.body)!.key)).toEqual(["secret-scanning:acme/site#1"]);
-    const report = await buildReport(new Run({ github: actionPort(world), clock: world.clock, log: world.log }), { kind: "organization", org: "acme" }, 30);
+    expect(
+      responseIssues(world, "acme/site")
+        .filter((i) => i.user === "nhi-steward[bot]")
+        .map((i) => decodeMarker(i.body)!.key),
+    ).toEqual(["secret-scanning:acme/site#1"]);
+    const report = await buildReport(
+      new Run({ github: actionPort(world), clock: world.clock, log: world.log }),
+      { kind: "organization", org: "acme" },
+      30,
+    );
     expect(report.records.map((r) => `${r.repo}#${r.issue}`).sort()).toEqual(["acme/api#1", "acme/site#2"]);
     expect(fake).toBe(1);
     expect(report.records).toHaveLength(2);
@@ -150,7 +212,11 @@ describe("through the bundled Action", () => {
   it("a sweep opens the real issue although an open look-alike claims the alert, and never writes to the look-alike", async () => {
     const next = real + 1;
     const fake = await forge("mallory", "acme/api", (m) => ({ ...m, key: `secret-scanning:acme/api#${next}`, alert: next }));
-    world.sandbox.state.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: "ghp_another_value_not_planted_0000000000", locations: [{ path: "infra/x.sh", startLine: 1 }] });
+    world.sandbox.state.addSecretScanningAlert("acme", "api", {
+      secretType: "github_personal_access_token",
+      secret: "ghp_another_value_not_planted_0000000000",
+      locations: [{ path: "infra/x.sh", startLine: 1 }],
+    });
     const run = await runActionBundle({ apiUrl: world.sandbox.url, repository: "acme/api", inputs: { token: "ghs_action_token" } });
     expect(run.code).toBe(0);
     expect(run.outputs.opened).toBe("1");
@@ -159,7 +225,11 @@ describe("through the bundled Action", () => {
   });
 
   it("refuses to run without knowing its own identity, and says how to name it", async () => {
-    const run = await runActionBundle({ apiUrl: world.sandbox.url, repository: "acme/api", inputs: { token: "ghs_action_token", "app-slug": "" } });
+    const run = await runActionBundle({
+      apiUrl: world.sandbox.url,
+      repository: "acme/api",
+      inputs: { token: "ghs_action_token", "app-slug": "" },
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("nhi-steward cannot tell which account it writes as");
     expect(run.stdout).toContain("app-slug: ${{ steps.app-token.outputs.app-slug }}");

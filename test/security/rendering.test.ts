@@ -66,7 +66,11 @@ describe("a planted marker in a committed file path", () => {
   it("is never read: the issue's marker names its own alert, and the alert it names still gets its own issue", async () => {
     const s = world.sandbox.state;
     const path = `src/${planted("secret-scanning:acme/api#2")}.env`;
-    const first = s.addSecretScanningAlert("acme", "api", { secretType: "github_personal_access_token", secret: PLANTED.pat, locations: [{ path, startLine: 3 }] });
+    const first = s.addSecretScanningAlert("acme", "api", {
+      secretType: "github_personal_access_token",
+      secret: PLANTED.pat,
+      locations: [{ path, startLine: 3 }],
+    });
     await deliver(world, "secret_scanning_alert", "created", "acme/api", first.number);
 
     const [issue] = responseIssues(world, "acme/api");
@@ -82,7 +86,11 @@ describe("a planted marker in a committed file path", () => {
     expect(markerKeys(edited)).toEqual([`secret-scanning:acme/api#${first.number}`]);
 
     // The alert the planted markers name arrives: it gets its own issue; the first alert keeps its one issue.
-    const second = s.addSecretScanningAlert("acme", "api", { secretType: "aws_access_key_id", secret: PLANTED.aws, locations: [{ path: "infra/deploy.sh", startLine: 1 }] });
+    const second = s.addSecretScanningAlert("acme", "api", {
+      secretType: "aws_access_key_id",
+      secret: PLANTED.aws,
+      locations: [{ path: "infra/deploy.sh", startLine: 1 }],
+    });
     expect(second.number).toBe(2);
     await deliver(world, "secret_scanning_alert", "created", "acme/api", second.number);
     await deliver(world, "secret_scanning_alert", "created", "acme/api", first.number);
@@ -95,10 +103,30 @@ describe("a planted marker in a committed file path", () => {
 /** An nhi-alert whose identity name mentions two teams and whose links try to escape and add images. */
 const hostileDispatch = () =>
   nhiAlert({
-    identity: { class: "cloud-access-key", name: "@acme/security @acme/platform deployer", provider: "Amazon AWS @acme/platform", identifier: "arn:aws:iam::123456789012:user/deployer" },
-    resource: { repository: "acme/api", system: "@acme/security ![s](https://evil.example/s.png)", url: "https://console.aws.amazon.com/iam/home#/users/deployer" },
-    locations: [{ path: `infra/${planted("secret-scanning:acme/api#1")} @acme/platform.tf`, line: 8, url: "https://github.com/acme/api/blob/4f9c2b7/infra/main.tf)![x](https://evil.example/x.png" }],
-    links: [{ title: "Runbook](https://evil.example/phish) ![x](https://evil.example/x.png) [more", url: "https://wiki.example.com/nhi/aws)![x](https://evil.example/x.png" }],
+    identity: {
+      class: "cloud-access-key",
+      name: "@acme/security @acme/platform deployer",
+      provider: "Amazon AWS @acme/platform",
+      identifier: "arn:aws:iam::123456789012:user/deployer",
+    },
+    resource: {
+      repository: "acme/api",
+      system: "@acme/security ![s](https://evil.example/s.png)",
+      url: "https://console.aws.amazon.com/iam/home#/users/deployer",
+    },
+    locations: [
+      {
+        path: `infra/${planted("secret-scanning:acme/api#1")} @acme/platform.tf`,
+        line: 8,
+        url: "https://github.com/acme/api/blob/4f9c2b7/infra/main.tf)![x](https://evil.example/x.png",
+      },
+    ],
+    links: [
+      {
+        title: "Runbook](https://evil.example/phish) ![x](https://evil.example/x.png) [more",
+        url: "https://wiki.example.com/nhi/aws)![x](https://evil.example/x.png",
+      },
+    ],
     source: { name: "wiz", id: "wiz-issue-1", url: "https://app.wiz.io/issues/1)![x](https://evil.example/x.png" },
   });
 
@@ -109,7 +137,14 @@ describe("a hostile repository_dispatch or detector report", () => {
   it("through the app: no live mention of @acme/security or @acme/platform, no injected link or image, the right marker", async () => {
     world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
     const repository = { name: "api", full_name: "acme/api", owner: { login: "acme" }, private: true, visibility: "private" };
-    expect(await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: hostileDispatch(), repository, installation: { id: 1 } })).toBe(200);
+    expect(
+      await world.app.deliver("repository_dispatch", {
+        action: "nhi-alert",
+        client_payload: hostileDispatch(),
+        repository,
+        installation: { id: 1 },
+      }),
+    ).toBe(200);
 
     const [issue] = responseIssues(world, "acme/api");
     expect(issue).toBeDefined();
@@ -120,7 +155,10 @@ describe("a hostile repository_dispatch or detector report", () => {
     // Still shown: the name (escaped), and the links, each one link to its own host.
     expect(bodyOf(issue!)).toContain("@\u200bacme/security @\u200bacme/platform deployer");
     expect(linkTargets(live(bodyOf(issue!)))).toEqual(
-      expect.arrayContaining(["https://wiki.example.com/nhi/aws%29!%5Bx%5D%28https://evil.example/x.png", "https://app.wiz.io/issues/1%29!%5Bx%5D%28https://evil.example/x.png"]),
+      expect.arrayContaining([
+        "https://wiki.example.com/nhi/aws%29!%5Bx%5D%28https://evil.example/x.png",
+        "https://app.wiz.io/issues/1%29!%5Bx%5D%28https://evil.example/x.png",
+      ]),
     );
     // The title is plain text on one line.
     expect(issue!.title).not.toMatch(/[\r\n]/);
@@ -129,7 +167,13 @@ describe("a hostile repository_dispatch or detector report", () => {
   it("through the Action (an alert input, and a gitleaks report with a planted marker in File and a bad Link)", async () => {
     world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
     const source = join(process.cwd(), "src/action/index.ts");
-    const dispatched = await runActionBundle({ apiUrl: world.sandbox.url, repository: "acme/api", event: "workflow_dispatch", inputs: { token: "ghs_x", alert: JSON.stringify(hostileDispatch()) }, bundle: source });
+    const dispatched = await runActionBundle({
+      apiUrl: world.sandbox.url,
+      repository: "acme/api",
+      event: "workflow_dispatch",
+      inputs: { token: "ghs_x", alert: JSON.stringify(hostileDispatch()) },
+      bundle: source,
+    });
     runs.push(dispatched);
     expect(dispatched.code).toBe(0);
 
@@ -146,7 +190,13 @@ describe("a hostile repository_dispatch or detector report", () => {
       Fingerprint: "4f9c2b7e1d3a5c6b8e0f2a4c6e8b0d2f4a6c8e0b:config/app.env:generic-api-key:4",
     };
     writeFileSync(report, JSON.stringify([finding]));
-    const scanned = await runActionBundle({ apiUrl: world.sandbox.url, repository: "acme/api", event: "push", inputs: { token: "ghs_x", findings: report }, bundle: source });
+    const scanned = await runActionBundle({
+      apiUrl: world.sandbox.url,
+      repository: "acme/api",
+      event: "push",
+      inputs: { token: "ghs_x", findings: report },
+      bundle: source,
+    });
     runs.push(scanned);
     expect(scanned.code).toBe(0);
 

@@ -41,7 +41,8 @@ async function worldWithAlert(): Promise<{ w: World; n: number }> {
   return { w: world, n };
 }
 
-const alertDelivery = (w: World, n: number) => w.sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
+const alertDelivery = (w: World, n: number) =>
+  w.sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
 
 describe("one app: the same delivery twice", () => {
   it("an alert delivery replayed with its id: processed once, the replay reads and writes nothing", async () => {
@@ -63,7 +64,9 @@ describe("one app: the same delivery twice", () => {
     await w.app.deliver(d.name, d.payload, { id: d.id });
     const [issue] = responseIssues(w, "acme/api");
     // alice comments `/ack`; GitHub delivers issue_comment.created (built as test/support/world.ts `comment` does).
-    const created = (await asUser(w, "alice", "POST", `/repos/acme/api/issues/${issue!.number}/comments`, { body: "On it.\n/ack" })) as object;
+    const created = (await asUser(w, "alice", "POST", `/repos/acme/api/issues/${issue!.number}/comments`, {
+      body: "On it.\n/ack",
+    })) as object;
     const payload = {
       action: "created",
       issue: await asUser(w, "alice", "GET", `/repos/acme/api/issues/${issue!.number}`),
@@ -94,7 +97,10 @@ describe("one app: the same delivery twice", () => {
       path: "/repos/acme/api/contents/.github/CODEOWNERS",
       status: 403,
       headers: { "retry-after": "1" },
-      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" },
+      body: {
+        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+      },
       times: 1,
     });
     expect(await w.app.deliver(d.name, d.payload, { id: d.id })).toBeGreaterThanOrEqual(400);
@@ -117,7 +123,12 @@ describe("one app: the same delivery twice", () => {
     const d = alertDelivery(w, n);
     expect(await w.app.deliver(d.name, d.payload, { id: d.id })).toBe(200);
     const before = w.sandbox.requests.length;
-    const other = w.sandbox.webhook("secret_scanning_alert_location", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
+    const other = w.sandbox.webhook("secret_scanning_alert_location", "created", {
+      owner: "acme",
+      repo: "api",
+      alertNumber: n,
+      installationId: 1,
+    });
     expect(await w.app.deliver(other.name, other.payload, { id: d.id })).toBe(200);
     expect(w.sandbox.requests.length).toBeGreaterThan(before);
     expect(w.log.text()).not.toContain("a replay is ignored");
@@ -144,7 +155,10 @@ describe("two replicas sharing Redis", () => {
     try {
       await probe.connect();
     } catch (e) {
-      throw new Error(`Redis is not reachable at ${url}: start one with \`export REDIS_URL="$(bash scripts/redis.sh)"\` (${(e as Error).message})`, { cause: e });
+      throw new Error(
+        `Redis is not reachable at ${url}: start one with \`export REDIS_URL="$(bash scripts/redis.sh)"\` (${(e as Error).message})`,
+        { cause: e },
+      );
     } finally {
       probe.disconnect();
     }
@@ -190,6 +204,8 @@ describe("two replicas sharing Redis", () => {
     expect(statuses).toEqual([200, 200, 200, 200]);
     expect(responseIssues(w, "acme/api")).toHaveLength(1);
     expect(w.sandbox.requests.filter((r) => r.method === "POST" && r.path === "/repos/acme/api/issues")).toHaveLength(1);
-    expect(w.log.lines.filter((l) => /delivery .* (was processed already|is being processed by another attempt)/.test(l.message))).toHaveLength(3);
+    expect(
+      w.log.lines.filter((l) => /delivery .* (was processed already|is being processed by another attempt)/.test(l.message)),
+    ).toHaveLength(3);
   });
 });

@@ -1,7 +1,9 @@
 import type { CliIo } from "../../src/cli/io.ts";
 
 /** A CliIo that keeps what a command prints. */
-export function captureIo(options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): CliIo & { out(): string; err(): string } {
+export function captureIo(
+  options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+): CliIo & { out(): string; err(): string } {
   const out: string[] = [];
   const err: string[] = [];
   return {

@@ -36,12 +36,21 @@ export function seedAcme(sandbox: Sandbox): void {
   s.addTeam("acme", "platform", ["carol", "dave"]);
   s.addTeam("acme", "security", ["erin"]);
   s.addInstallation({ id: 1, account: "acme", repositories: "all" });
-  s.addRepo({ owner: "acme", name: ".github", visibility: "private", files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\n' }, assignable: ["erin"] });
+  s.addRepo({
+    owner: "acme",
+    name: ".github",
+    visibility: "private",
+    files: { ".github/nhi-steward.yml": 'fallback_owner: "@acme/security"\n' },
+    assignable: ["erin"],
+  });
   s.addRepo({
     owner: "acme",
     name: "api",
     visibility: "private",
-    files: { ".github/CODEOWNERS": "# API owners\n* @acme/platform\n/infra/ @alice\n/legacy/ @mallory\n", "infra/deploy.sh": "#!/bin/sh\n" },
+    files: {
+      ".github/CODEOWNERS": "# API owners\n* @acme/platform\n/infra/ @alice\n/legacy/ @mallory\n",
+      "infra/deploy.sh": "#!/bin/sh\n",
+    },
     assignable: ["alice", "bob", "carol", "dave", "erin"],
   });
   s.addRepo({ owner: "acme", name: "site", visibility: "private", files: { "index.html": "<html></html>" }, assignable: ["erin", "bob"] });
@@ -59,7 +68,12 @@ export function seedServices(sandbox: Sandbox, repos: number, perRepo: number, s
   s.addRepo({ owner: "acme", name: ".github", files: { ".github/nhi-steward.yml": 'fallback_owner: "@alice"\n' }, assignable: ["alice"] });
   for (let r = 0; r < repos; r++) {
     s.addRepo({ owner: "acme", name: `svc-${r}`, files: { CODEOWNERS: "* @alice\n" }, assignable: ["alice"] });
-    for (let i = 0; i < perRepo; i++) s.addSecretScanningAlert("acme", `svc-${r}`, { secretType: "github_personal_access_token", secret: secret(r, i), locations: [{ path: `src/f${i}.ts`, startLine: 1 }] });
+    for (let i = 0; i < perRepo; i++)
+      s.addSecretScanningAlert("acme", `svc-${r}`, {
+        secretType: "github_personal_access_token",
+        secret: secret(r, i),
+        locations: [{ path: `src/f${i}.ts`, startLine: 1 }],
+      });
   }
 }
 
@@ -82,7 +96,13 @@ export async function startWorld(options: { seed?: (sandbox: Sandbox) => void } 
 }
 
 /** Delivers a secret scanning webhook built from the sandbox's current state. */
-export async function deliver(world: World, event: "secret_scanning_alert" | "secret_scanning_alert_location", action: string, repo: string, alertNumber: number): Promise<number> {
+export async function deliver(
+  world: World,
+  event: "secret_scanning_alert" | "secret_scanning_alert_location",
+  action: string,
+  repo: string,
+  alertNumber: number,
+): Promise<number> {
   const [owner, name] = repo.split("/") as [string, string];
   const d = world.sandbox.webhook(event, action, { owner, repo: name, alertNumber, installationId: 1 });
   return world.app.deliver(d.name, d.payload, { id: d.id });
@@ -91,7 +111,9 @@ export async function deliver(world: World, event: "secret_scanning_alert" | "se
 /** Response issues (labelled nhi-response, with nhi-steward's marker) in a repository. */
 export function responseIssues(world: World, repo: string) {
   const [owner, name] = repo.split("/") as [string, string];
-  return world.sandbox.state.listIssues(owner, name).filter((i) => i.labels.includes("nhi-response") && i.body?.includes("<!-- nhi-steward:v1"));
+  return world.sandbox.state
+    .listIssues(owner, name)
+    .filter((i) => i.labels.includes("nhi-response") && i.body?.includes("<!-- nhi-steward:v1"));
 }
 
 /** Asserts-friendly: every planted value found in anything written or logged. */
@@ -104,7 +126,11 @@ export function leaks(world: World, extra = ""): string[] {
 export async function asUser(world: World, login: string, method: string, path: string, body?: object): Promise<unknown> {
   const token = `ghp_user_${login}`;
   world.sandbox.state.addToken(token, login);
-  const res = await fetch(`${world.sandbox.url}${path}`, { method, headers: { authorization: `token ${token}`, "content-type": "application/json", accept: "application/vnd.github+json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${world.sandbox.url}${path}`, {
+    method,
+    headers: { authorization: `token ${token}`, "content-type": "application/json", accept: "application/vnd.github+json" },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await res.text();
   return text ? JSON.parse(text) : null;
 }
@@ -114,7 +140,14 @@ export async function comment(world: World, repo: string, issueNumber: number, l
   const created = (await asUser(world, login, "POST", `/repos/${repo}/issues/${issueNumber}/comments`, { body })) as object;
   const issue = await asUser(world, login, "GET", `/repos/${repo}/issues/${issueNumber}`);
   const repository = await asUser(world, login, "GET", `/repos/${repo}`);
-  return world.app.deliver("issue_comment", { action: "created", issue, comment: created, repository, installation: { id: 1 }, sender: { login, type: "User" } });
+  return world.app.deliver("issue_comment", {
+    action: "created",
+    issue,
+    comment: created,
+    repository,
+    installation: { id: 1 },
+    sender: { login, type: "User" },
+  });
 }
 
 /** A person closes an issue (optionally labelling it first); GitHub delivers `issues.closed`. */
@@ -131,7 +164,11 @@ export function actionPort(world: Pick<World, "sandbox" | "log">, token = "ghs_s
 }
 
 /** One sweep at the world's current (virtual) time, as the Action runs it: the organisation, or one repository. */
-export function sweepAsAction(world: World, where: { org: string } | { repo: RepoRef } = { org: "acme" }, options: SweepOptions & { github?: OctokitPort } = {}) {
+export function sweepAsAction(
+  world: World,
+  where: { org: string } | { repo: RepoRef } = { org: "acme" },
+  options: SweepOptions & { github?: OctokitPort } = {},
+) {
   const { github = actionPort(world), ...rest } = options;
   const scope = "org" in where ? ({ kind: "organization", org: where.org } as const) : ({ kind: "repository", repo: where.repo } as const);
   return sweep(new Run({ github, clock: world.clock, log: world.log }), scope, rest);

@@ -67,9 +67,11 @@ export async function ownersCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.coverage && values.repo === undefined) return usage(io, "--coverage needs --repo DIR: it lists the files git tracks there.");
   const wantsPaths = positionals.length > 0 || values["paths-from"] !== undefined;
   if ((values.check || values.coverage) && wantsPaths) return usage(io, `--${values.check ? "check" : "coverage"} takes no paths.`);
-  if (!values.check && !values.coverage && !wantsPaths) return usage(io, "Give the paths to resolve, as arguments or with --paths-from FILE.");
+  if (!values.check && !values.coverage && !wantsPaths)
+    return usage(io, "Give the paths to resolve, as arguments or with --paths-from FILE.");
 
-  const source: Source = values.repo !== undefined ? { kind: "repo", dir: resolve(io.cwd, values.repo) } : { kind: "file", path: values.codeowners! };
+  const source: Source =
+    values.repo !== undefined ? { kind: "repo", dir: resolve(io.cwd, values.repo) } : { kind: "file", path: values.codeowners! };
   const json = values.json === true;
 
   if (values.coverage) return coverage(io, (source as { dir: string }).dir, json);
@@ -194,7 +196,9 @@ function check(io: CliIo, loaded: { codeowners: Codeowners; shown: string }, jso
   } else if (errors.length === 0) {
     io.stdout(`${loaded.shown}: no errors (${plural(loaded.codeowners.rules.length, "rule")})`);
   } else {
-    io.stdout(errors.map((e) => `${loaded.shown}:${e.line}:${e.column}: ${checkMessage(e)}${e.suggestion ? ` (${e.suggestion})` : ""}`).join("\n"));
+    io.stdout(
+      errors.map((e) => `${loaded.shown}:${e.line}:${e.column}: ${checkMessage(e)}${e.suggestion ? ` (${e.suggestion})` : ""}`).join("\n"),
+    );
   }
   return errors.length > 0 ? 1 : 0;
 }
@@ -277,8 +281,7 @@ export function coverageReport(co: Codeowners, files: string[]): CoverageReport 
     const dir = slash < 0 ? "." : file.slice(0, slash);
     byDir.set(dir, (byDir.get(dir) ?? 0) + 1);
   }
-  const top = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, TOP);
+  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, TOP);
   return {
     codeowners: co.path,
     rules: co.rules.length,

@@ -135,7 +135,8 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     // The port serves --codeowners where GitHub looks first (.github/CODEOWNERS). Parsed here under
     // the name given (the run's cache is keyed by path and sha), so the plan says `FILE line 3`.
     const served = values.codeowners ? await github.readFile({ owner: "", name: "" }, CODEOWNERS_LOCATIONS[0]) : null;
-    if (served && values.codeowners) parsedCodeowners.set(`${served.path}@${served.sha}`, parseCodeowners(served.text, { path: values.codeowners }));
+    if (served && values.codeowners)
+      parsedCodeowners.set(`${served.path}@${served.sha}`, parseCodeowners(served.text, { path: values.codeowners }));
     const unreadable = unreadableAlert(eventName, action, payload);
     if (unreadable) {
       io.stderr(`Cannot plan this payload: ${unreadable}`);

@@ -20,7 +20,10 @@ NHI_APP_SLUG names the GitHub App an installation token belongs to).`;
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { ...GITHUB_OPTIONS, days: { type: "string" }, out: { type: "string" }, "publish-to": { type: "string" } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { ...GITHUB_OPTIONS, days: { type: "string" }, out: { type: "string" }, "publish-to": { type: "string" } },
+    }));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n\n${REPORT_USAGE}`);
     return 2;

@@ -61,19 +61,33 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     const viaWebhook = demo.alerts.slice(0, Math.ceil(demo.alerts.length / 2));
     say(`1. The app receives signed secret_scanning_alert webhooks for ${viaWebhook.length} alerts:`);
     for (const a of viaWebhook) {
-      const delivery = sandbox.webhook("secret_scanning_alert", "created", { owner: a.owner, repo: a.repo, alertNumber: a.number, installationId: demo.installationId });
+      const delivery = sandbox.webhook("secret_scanning_alert", "created", {
+        owner: a.owner,
+        repo: a.repo,
+        alertNumber: a.number,
+        installationId: demo.installationId,
+      });
       const status = await app.deliver(delivery.name, delivery.payload, { id: delivery.id });
       say(`   ${a.owner}/${a.repo} alert #${a.number} → HTTP ${status}`);
     }
     const again = viaWebhook[0]!;
-    const redelivery = sandbox.webhook("secret_scanning_alert", "created", { owner: again.owner, repo: again.repo, alertNumber: again.number, installationId: demo.installationId });
+    const redelivery = sandbox.webhook("secret_scanning_alert", "created", {
+      owner: again.owner,
+      repo: again.repo,
+      alertNumber: again.number,
+      installationId: demo.installationId,
+    });
     const status = await app.deliver(redelivery.name, redelivery.payload);
     say(`   redelivery of ${again.owner}/${again.repo} alert #${again.number} → HTTP ${status} (updates, never duplicates)`);
     say("");
 
     // 2. The Action, on schedule: sweeps the organisation and opens what is missing.
     say("2. The Action sweeps the organisation (dist/index.js, as a runner starts it):");
-    const action = await runActionBundle({ apiUrl: sandbox.url, repository: `${demo.org}/.github`, inputs: { token: "ghs_simulated_installation_token", scope: "organization", "dry-run": "false", "max-operations": "100" } });
+    const action = await runActionBundle({
+      apiUrl: sandbox.url,
+      repository: `${demo.org}/.github`,
+      inputs: { token: "ghs_simulated_installation_token", scope: "organization", "dry-run": "false", "max-operations": "100" },
+    });
     say(`   exit ${action.code}; outputs: opened=${action.outputs.opened ?? "?"} updated=${action.outputs.updated ?? "?"}`);
     if (values.verbose) say(action.stdout.replace(/^/gm, "   | "));
     say("");
@@ -100,9 +114,12 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     say("");
 
     // 5. The guarantee that matters most.
-    const written = sandbox.state.everythingWritten() + "\n" + log.text() + "\n" + action.stdout + "\n" + action.summary + "\n" + loop.written;
+    const written =
+      sandbox.state.everythingWritten() + "\n" + log.text() + "\n" + action.stdout + "\n" + action.summary + "\n" + loop.written;
     const leaked = demo.secrets.filter((s) => written.includes(s));
-    say(`5. Planted secret values found in issues, comments, labels, logs, pages, the report or the job summary: ${leaked.length} of ${demo.secrets.length}.`);
+    say(
+      `5. Planted secret values found in issues, comments, labels, logs, pages, the report or the job summary: ${leaked.length} of ${demo.secrets.length}.`,
+    );
     if (values.verbose) say(log.text().replace(/^/gm, "   | "));
     if (sandbox.validationErrors.length) {
       say(`   Requests GitHub would have rejected: ${sandbox.validationErrors.length}`);
@@ -135,25 +152,50 @@ type LocalApp = Awaited<ReturnType<typeof startLocalAppServer>>;
  * the virtual clock (as the app's interval sweep does); people act through the sandbox's REST API
  * and their webhooks go to the app. `ok` is false when a step did not happen as it should.
  */
-async function wholeLoop(sandbox: Sandbox, app: LocalApp, demo: ReturnType<typeof seedDemo>, clock: VirtualClock, log: MemoryLogger, say: (s?: string) => void): Promise<{ ok: boolean; written: string }> {
+async function wholeLoop(
+  sandbox: Sandbox,
+  app: LocalApp,
+  demo: ReturnType<typeof seedDemo>,
+  clock: VirtualClock,
+  log: MemoryLogger,
+  say: (s?: string) => void,
+): Promise<{ ok: boolean; written: string }> {
   const pages: string[] = [];
   const pd = createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       pages.push(body);
-      res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ status: "success", message: "Event processed", dedup_key: "simulated" }));
+      res
+        .writeHead(202, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: "success", message: "Event processed", dedup_key: "simulated" }));
     });
   });
   await new Promise<void>((r) => pd.listen(0, "127.0.0.1", r));
   try {
     const pdUrl = `http://127.0.0.1:${(pd.address() as AddressInfo).port}`;
-    const github = new OctokitPort(createOctokit({ token: "ghs_simulated_installation_token", baseUrl: sandbox.url, log, pace: false }), { self: SANDBOX_APP_IDENTITY });
-    const effects = buildEffects({ github, apiUrl: sandbox.url, env: { NHI_PAGERDUTY_ROUTING_KEY: "simulated-routing-key", NHI_PAGERDUTY_API_URL: pdUrl }, clock, log });
+    const github = new OctokitPort(createOctokit({ token: "ghs_simulated_installation_token", baseUrl: sandbox.url, log, pace: false }), {
+      self: SANDBOX_APP_IDENTITY,
+    });
+    const effects = buildEffects({
+      github,
+      apiUrl: sandbox.url,
+      env: { NHI_PAGERDUTY_ROUTING_KEY: "simulated-routing-key", NHI_PAGERDUTY_API_URL: pdUrl },
+      clock,
+      log,
+    });
     const sweepNow = () => sweep(new Run({ github, clock, log }), { kind: "organization", org: demo.org }, { effects });
     const asUser = async (login: string, method: string, path: string, body?: object): Promise<unknown> => {
       sandbox.state.addToken(`ghp_simulated_${login}`, login);
-      const res = await fetch(`${sandbox.url}${path}`, { method, headers: { authorization: `token ghp_simulated_${login}`, "content-type": "application/json", accept: "application/vnd.github+json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${sandbox.url}${path}`, {
+        method,
+        headers: {
+          authorization: `token ghp_simulated_${login}`,
+          "content-type": "application/json",
+          accept: "application/vnd.github+json",
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       const text = await res.text();
       return text ? JSON.parse(text) : null;
     };
@@ -176,9 +218,15 @@ async function wholeLoop(sandbox: Sandbox, app: LocalApp, demo: ReturnType<typeo
     clock.set(night);
     say(`4. The rest of the loop on a virtual clock, for ${where}#${found.number} (${target.secretType}, critical):`);
     await sweepNow();
-    const escalated = issueOf()!.comments.map((c) => c.body).filter((b) => b.includes("**Escalation")).at(-1) ?? "";
+    const escalated =
+      issueOf()!
+        .comments.map((c) => c.body)
+        .filter((b) => b.includes("**Escalation"))
+        .at(-1) ?? "";
     const toOnCall = escalated.includes("outside business hours");
-    say(`   ${night.toISOString().slice(0, 16)}Z, after hours: the sweep escalates (${escalated.split("\n")[0]!.replace(/\*\*/g, "").split(":")[0]}${toOnCall ? ", to on-call: outside business hours" : ""}) and pages: ${pages.length} page(s) sent to PagerDuty (a local stand-in)`);
+    say(
+      `   ${night.toISOString().slice(0, 16)}Z, after hours: the sweep escalates (${escalated.split("\n")[0]!.replace(/\*\*/g, "").split(":")[0]}${toOnCall ? ", to on-call: outside business hours" : ""}) and pages: ${pages.length} page(s) sent to PagerDuty (a local stand-in)`,
+    );
 
     // b. The owner acknowledges in the issue; GitHub delivers the comment to the app.
     const owner = markerOf()?.routing.assignees[0] ?? "dave";
@@ -186,22 +234,41 @@ async function wholeLoop(sandbox: Sandbox, app: LocalApp, demo: ReturnType<typeo
     clock.advance(20 * 60_000);
     const created = await asUser(owner, "POST", `${path}/comments`, { body: "/ack on it, rotating the key now" });
     const repository = await asUser(owner, "GET", `/repos/${where}`);
-    await deliver("issue_comment", { action: "created", issue: await asUser(owner, "GET", path), comment: created, repository, installation: { id: demo.installationId }, sender: { login: owner, type: "User" } });
+    await deliver("issue_comment", {
+      action: "created",
+      issue: await asUser(owner, "GET", path),
+      comment: created,
+      repository,
+      installation: { id: demo.installationId },
+      sender: { login: owner, type: "User" },
+    });
     const acked = markerOf()?.acknowledged;
     say(`   /ack by @${owner} → ${acked ? `acknowledged at ${acked.at.slice(0, 16)}Z` : "not acknowledged"}`);
 
     // c. A day later, the scheduled sweep: clocks advance, escalation goes on until it is remediated.
     clock.advance(86_400_000);
     const later = await sweepNow();
-    say(`   a day later, the sweep: ${later.clocks} clock(s) advanced, ${later.updated} issue(s) updated; labels now [${issueOf()!.labels.filter((l) => l.startsWith("sla:") || l.startsWith("escalation:")).join(", ")}]`);
+    say(
+      `   a day later, the sweep: ${later.clocks} clock(s) advanced, ${later.updated} issue(s) updated; labels now [${issueOf()!
+        .labels.filter((l) => l.startsWith("sla:") || l.startsWith("escalation:"))
+        .join(", ")}]`,
+    );
 
     // d. The owner revoked the key (GitHub now sees it inactive) and closes the issue as revoked.
     sandbox.state.updateAlert(target.owner, target.repo, target.number, { validity: "inactive" });
     await asUser(owner, "POST", `${path}/labels`, { labels: ["resolution:revoked"] });
     const closed = await asUser(owner, "PATCH", path, { state: "closed", state_reason: "completed" });
-    await deliver("issues", { action: "closed", issue: closed, repository, installation: { id: demo.installationId }, sender: { login: owner, type: "User" } });
+    await deliver("issues", {
+      action: "closed",
+      issue: closed,
+      repository,
+      installation: { id: demo.installationId },
+      sender: { login: owner, type: "User" },
+    });
     const alert = sandbox.state.alert(target.owner, target.repo, target.number)!;
-    say(`   @${owner} closes it with resolution:revoked → issue ${issueOf()!.state}; the alert on GitHub: ${alert.state}${alert.resolution ? ` as ${alert.resolution}` : ""}`);
+    say(
+      `   @${owner} closes it with resolution:revoked → issue ${issueOf()!.state}; the alert on GitHub: ${alert.state}${alert.resolution ? ` as ${alert.resolution}` : ""}`,
+    );
 
     // e. The metrics report, as the Action's `report` command computes it.
     const report = await buildReport(new Run({ github, clock, log }), { kind: "organization", org: demo.org }, 30);
@@ -209,7 +276,13 @@ async function wholeLoop(sandbox: Sandbox, app: LocalApp, demo: ReturnType<typeo
     await writeFile(file, report.markdown);
     say(`   metrics report (Markdown with ${report.markdown.includes("```mermaid") ? "Mermaid charts" : "tables"}): ${file}`);
 
-    const ok = toOnCall && pages.length > 0 && Boolean(acked) && issueOf()!.state === "closed" && alert.state === "resolved" && report.markdown.includes("```mermaid");
+    const ok =
+      toOnCall &&
+      pages.length > 0 &&
+      Boolean(acked) &&
+      issueOf()!.state === "closed" &&
+      alert.state === "resolved" &&
+      report.markdown.includes("```mermaid");
     return { ok, written: pages.join("\n") + "\n" + report.markdown };
   } finally {
     await new Promise((r) => pd.close(r));

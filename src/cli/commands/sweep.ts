@@ -26,7 +26,13 @@ export async function sweepCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...GITHUB_OPTIONS, "dry-run": { type: "boolean" }, "max-operations": { type: "string" }, shard: { type: "string" }, state: { type: "string" } },
+      options: {
+        ...GITHUB_OPTIONS,
+        "dry-run": { type: "boolean" },
+        "max-operations": { type: "string" },
+        shard: { type: "string" },
+        state: { type: "string" },
+      },
     }));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n\n${SWEEP_USAGE}`);

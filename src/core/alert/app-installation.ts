@@ -27,7 +27,14 @@ export function riskyIncrease(before: InstalledApp | undefined, now: InstalledAp
 }
 
 /** A risky new installation or permission increase, as an `oauth-grant` alert. `publisher`: the app's owner, when known. */
-export function alertFromInstallation(org: string, before: InstalledApp | undefined, now: InstalledApp, gained: string[], home: RepoRef, publisher: string | null = null): Alert {
+export function alertFromInstallation(
+  org: string,
+  before: InstalledApp | undefined,
+  now: InstalledApp,
+  gained: string[],
+  home: RepoRef,
+  publisher: string | null = null,
+): Alert {
   const what = before ? "gained" : "was installed with";
   return {
     source: "app-installation",
@@ -52,7 +59,14 @@ export function alertFromInstallation(org: string, before: InstalledApp | undefi
     details: [
       ["Why it is risky", text(`${now.slug} ${what} ${gained.join(", ")}`)],
       ["Repositories", text(now.selection)],
-      ["All permissions", text(Object.entries(now.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none")],
+      [
+        "All permissions",
+        text(
+          Object.entries(now.permissions)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(", ") || "none",
+        ),
+      ],
       ...(publisher ? [["Publisher", inlineCode(publisher)] as [string, string]] : []),
     ],
     identity: { kind: "app", app: now.slug, clientId: now.clientId ?? null, publisher, permissions: now.permissions, requester: null },

@@ -22,7 +22,12 @@ import type { Alert, GrantIdentity, RepoRef } from "./types.ts";
  * `programmatic_access_type`). Entries carry no secret; every string is still passed through the
  * token-shape redaction the detector parsers use.
  */
-export const AUDIT_ACTIONS = ["org.oauth_app_access_approved", "org_credential_authorization.grant", "personal_access_token.access_granted", "integration_installation.create"] as const;
+export const AUDIT_ACTIONS = [
+  "org.oauth_app_access_approved",
+  "org_credential_authorization.grant",
+  "personal_access_token.access_granted",
+  "integration_installation.create",
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 const text = z.string().nullish();
@@ -84,21 +89,30 @@ export function parseAuditEntry(raw: unknown): AuditEntry | null {
   const e = parsed.data;
   const at = instant(e);
   if (!at) return null;
-  const permissions = e.permissions ? Object.fromEntries(Object.entries(e.permissions).map(([k, v]) => [clean(k, 100)!, clean(v, 20)!])) : null;
+  const permissions = e.permissions
+    ? Object.fromEntries(Object.entries(e.permissions).map(([k, v]) => [clean(k, 100)!, clean(v, 20)!]))
+    : null;
   return {
     action: e.action,
     id: clip(redact(e._document_id), 200),
     at,
     actor: clean(e.actor, 100),
     user: clean(e.user, 100),
-    app: clean(e.action === "integration_installation.create" ? (e.integration ?? e.name) : (e.oauth_application_name ?? e.oauth_application ?? e.name)),
+    app: clean(
+      e.action === "integration_installation.create"
+        ? (e.integration ?? e.name)
+        : (e.oauth_application_name ?? e.oauth_application ?? e.name),
+    ),
     clientId: clean(e.client_id, 100),
     oauthAppId: e.oauth_application_id ?? null,
     repositorySelection: clean(e.repository_selection, 20),
     permissions,
     tokenName: clean(e.user_programmatic_access_name),
     tokenId: e.token_id ?? null,
-    scopes: (e.token_scopes ?? "").split(",").map((s) => clean(s.trim(), 60)).filter((s): s is string => !!s),
+    scopes: (e.token_scopes ?? "")
+      .split(",")
+      .map((s) => clean(s.trim(), 60))
+      .filter((s): s is string => !!s),
     accessType: clean(e.programmatic_access_type, 60),
   };
 }
@@ -109,28 +123,43 @@ export function auditPhrase(since: string): string {
 }
 
 const STRONG = new Set(["write", "admin"]);
-const approved = (app: string | null, policy: Policy) => app !== null && policy.app_access.approved_apps.some((a) => a.toLowerCase() === app.toLowerCase());
+const approved = (app: string | null, policy: Policy) =>
+  app !== null && policy.app_access.approved_apps.some((a) => a.toLowerCase() === app.toLowerCase());
 
 /** Why an entry is risky under the policy (`app_access`, `token_requests`); empty when it is not. */
 export function auditEntryRisks(e: AuditEntry, policy: Policy): string[] {
   switch (e.action) {
     case "org.oauth_app_access_approved":
-      return approved(e.app, policy) ? [] : [`OAuth app “${e.app ?? "unknown"}” was approved for the organisation's data${e.actor ? ` by \`${e.actor}\`` : ""} and is not in \`app_access.approved_apps\``];
+      return approved(e.app, policy)
+        ? []
+        : [
+            `OAuth app “${e.app ?? "unknown"}” was approved for the organisation's data${e.actor ? ` by \`${e.actor}\`` : ""} and is not in \`app_access.approved_apps\``,
+          ];
     case "integration_installation.create": {
       if (approved(e.app, policy)) return [];
-      if (!e.permissions) return [`GitHub App “${e.app ?? "unknown"}” was installed${e.actor ? ` by \`${e.actor}\`` : ""} and was gone before the sweep could read its permissions`];
-      const risky = Object.entries(e.permissions).filter(([name, level]) => STRONG.has(level) && policy.app_access.risky_permissions.includes(name));
-      return risky.length ? [`GitHub App “${e.app ?? "unknown"}” was installed with ${risky.map(([n, l]) => `${n}: ${l}`).join(", ")}`] : [];
+      if (!e.permissions)
+        return [
+          `GitHub App “${e.app ?? "unknown"}” was installed${e.actor ? ` by \`${e.actor}\`` : ""} and was gone before the sweep could read its permissions`,
+        ];
+      const risky = Object.entries(e.permissions).filter(
+        ([name, level]) => STRONG.has(level) && policy.app_access.risky_permissions.includes(name),
+      );
+      return risky.length
+        ? [`GitHub App “${e.app ?? "unknown"}” was installed with ${risky.map(([n, l]) => `${n}: ${l}`).join(", ")}`]
+        : [];
     }
     case "personal_access_token.access_granted": {
       const risks: string[] = [];
-      for (const [name, level] of Object.entries(e.permissions ?? {})) if (STRONG.has(level) && policy.token_requests.risky_permissions.includes(name)) risks.push(`permission \`${name}: ${level}\``);
+      for (const [name, level] of Object.entries(e.permissions ?? {}))
+        if (STRONG.has(level) && policy.token_requests.risky_permissions.includes(name)) risks.push(`permission \`${name}: ${level}\``);
       if (e.repositorySelection === "all") risks.push("access to all repositories");
       return risks;
     }
     case "org_credential_authorization.grant": {
       const risky = e.scopes.filter((s) => policy.token_requests.risky_scopes.includes(s));
-      return risky.length ? [`a ${e.accessType ?? "credential"} was authorised for single sign-on with ${risky.map((s) => `\`${s}\``).join(", ")}`] : [];
+      return risky.length
+        ? [`a ${e.accessType ?? "credential"} was authorised for single sign-on with ${risky.map((s) => `\`${s}\``).join(", ")}`]
+        : [];
     }
   }
 }
@@ -152,14 +181,20 @@ const SETTINGS: Record<AuditAction, (org: string, e: AuditEntry) => string> = {
   "org.oauth_app_access_approved": (org) => `https://github.com/organizations/${org}/settings/oauth_application_policy`,
   "integration_installation.create": (org) => `https://github.com/organizations/${org}/settings/installations`,
   "personal_access_token.access_granted": (org) => `https://github.com/organizations/${org}/settings/personal-access-tokens/active`,
-  "org_credential_authorization.grant": (org, e) => (e.actor ? `https://github.com/orgs/${org}/people/${encodeURIComponent(e.actor)}/sso` : `https://github.com/orgs/${org}/people`),
+  "org_credential_authorization.grant": (org, e) =>
+    e.actor ? `https://github.com/orgs/${org}/people/${encodeURIComponent(e.actor)}/sso` : `https://github.com/orgs/${org}/people`,
 };
 
 /** A risky audit log entry as an `oauth-grant` alert; its issue opens in `home` (the response or `.github` repository). */
 export function alertFromAuditEntry(org: string, e: AuditEntry, risks: string[], home: RepoRef): Alert {
   const app = e.app ?? "unknown app";
   const token = e.action === "personal_access_token.access_granted" || e.action === "org_credential_authorization.grant";
-  const requester = e.action === "personal_access_token.access_granted" ? (e.user ?? e.actor) : e.action === "org.oauth_app_access_approved" ? null : e.actor;
+  const requester =
+    e.action === "personal_access_token.access_granted"
+      ? (e.user ?? e.actor)
+      : e.action === "org.oauth_app_access_approved"
+        ? null
+        : e.actor;
   const [secretType, display] = ((): [string, string] => {
     switch (e.action) {
       case "org.oauth_app_access_approved":
@@ -167,12 +202,22 @@ export function alertFromAuditEntry(org: string, e: AuditEntry, risks: string[],
       case "integration_installation.create":
         return ["github_app_installation", `GitHub App “${app}” installation in ${org}`];
       case "personal_access_token.access_granted":
-        return ["github_fine_grained_token_grant", `fine-grained token “${e.tokenName ?? e.tokenId ?? "unnamed"}” granted to @${requester ?? "unknown"}`];
+        return [
+          "github_fine_grained_token_grant",
+          `fine-grained token “${e.tokenName ?? e.tokenId ?? "unnamed"}” granted to @${requester ?? "unknown"}`,
+        ];
       case "org_credential_authorization.grant":
         return ["github_sso_credential_authorization", `${e.accessType ?? "credential"} authorised for SSO by @${e.actor ?? "unknown"}`];
     }
   })();
-  const identity: GrantIdentity = { kind: token ? "token" : "app", app: token ? null : e.app, clientId: e.clientId, publisher: null, permissions: e.permissions ?? {}, requester };
+  const identity: GrantIdentity = {
+    kind: token ? "token" : "app",
+    app: token ? null : e.app,
+    clientId: e.clientId,
+    publisher: null,
+    permissions: e.permissions ?? {},
+    requester,
+  };
   const search = `https://github.com/organizations/${org}/settings/audit-log?q=${encodeURIComponent(`action:${e.action}${e.actor ? ` actor:${e.actor}` : ""}`)}`;
   return {
     source: "audit-log",
@@ -202,7 +247,18 @@ export function alertFromAuditEntry(org: string, e: AuditEntry, risks: string[],
       ["Why it is risky", fragment(risks.join("; "))],
       ["Audit log event", `${inlineCode(e.action)} by ${inlineCode(e.actor ?? "unknown")} at ${mdText(e.at)} (${inlineCode(e.id)})`],
       ...(e.repositorySelection ? [["Repositories", mdText(e.repositorySelection)] as [string, string]] : []),
-      ...(e.permissions ? [["Permissions", mdText(Object.entries(e.permissions).map(([k, v]) => `${k}: ${v}`).join(", ") || "none")] as [string, string]] : []),
+      ...(e.permissions
+        ? [
+            [
+              "Permissions",
+              mdText(
+                Object.entries(e.permissions)
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join(", ") || "none",
+              ),
+            ] as [string, string],
+          ]
+        : []),
       ...(e.scopes.length ? [["Scopes", e.scopes.map(inlineCode).join(", ")] as [string, string]] : []),
     ],
     ...(token && requester ? { mention: [`@${requester}`] } : {}),

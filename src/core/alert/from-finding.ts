@@ -18,7 +18,14 @@ export function fingerprintId(fingerprint: string): string {
  * only when they are http(s), re-serialised by `new URL`, so no other scheme reaches an issue.
  */
 export function alertFromFinding(f: ExternalFinding, repo: RepoRef, visibility: Visibility | null): Alert {
-  const locations: AlertLocation[] = f.locations.map((l) => ({ type: "commit", path: l.path, startLine: l.startLine, endLine: l.endLine, commitSha: l.commitSha, blobUrl: safeUrl(l.url) }));
+  const locations: AlertLocation[] = f.locations.map((l) => ({
+    type: "commit",
+    path: l.path,
+    startLine: l.startLine,
+    endLine: l.endLine,
+    commitSha: l.commitSha,
+    blobUrl: safeUrl(l.url),
+  }));
   const links = f.links.flatMap((l) => {
     const url = safeUrl(l.url);
     return url ? [{ title: plain(l.title, 200), url }] : [];

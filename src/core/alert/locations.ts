@@ -22,7 +22,10 @@ const ROUTES: [RegExp, (m: RegExpExecArray, repo: RepoRef) => ContentRef][] = [
   [new RegExp(`/repos/(${NAME})/(${NAME})/issues/comments/(\\d+)$`), (m, repo) => ({ kind: "issue-comment", repo, id: Number(m[3]) })],
   [new RegExp(`/repos/(${NAME})/(${NAME})/issues/(\\d+)$`), (m, repo) => ({ kind: "issue", repo, number: Number(m[3]) })],
   [new RegExp(`/repos/(${NAME})/(${NAME})/pulls/comments/(\\d+)$`), (m, repo) => ({ kind: "pull-review-comment", repo, id: Number(m[3]) })],
-  [new RegExp(`/repos/(${NAME})/(${NAME})/pulls/(\\d+)/reviews/(\\d+)$`), (m, repo) => ({ kind: "pull-review", repo, number: Number(m[3]), id: Number(m[4]) })],
+  [
+    new RegExp(`/repos/(${NAME})/(${NAME})/pulls/(\\d+)/reviews/(\\d+)$`),
+    (m, repo) => ({ kind: "pull-review", repo, number: Number(m[3]), id: Number(m[4]) }),
+  ],
   [new RegExp(`/repos/(${NAME})/(${NAME})/pulls/(\\d+)$`), (m, repo) => ({ kind: "pull", repo, number: Number(m[3]) })],
 ];
 
@@ -97,7 +100,8 @@ export function locationPageUrl(l: AlertLocation, htmlBase: string | null = null
   if (l.type === "commit" && "path" in l) {
     if (l.pageUrl) return l.pageUrl;
     if (l.blobUrl && !isApiUrl(l.blobUrl)) return l.blobUrl; // external findings link their page
-    if (htmlBase && repo && l.commitSha) return `${htmlBase}/${repo.owner}/${repo.name}/blob/${l.commitSha}/${l.path.split("/").map(encodeURIComponent).join("/")}${l.startLine ? `#L${l.startLine}` : ""}`;
+    if (htmlBase && repo && l.commitSha)
+      return `${htmlBase}/${repo.owner}/${repo.name}/blob/${l.commitSha}/${l.path.split("/").map(encodeURIComponent).join("/")}${l.startLine ? `#L${l.startLine}` : ""}`;
     return null;
   }
   const c = l as ContentLocation;

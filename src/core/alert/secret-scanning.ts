@@ -18,12 +18,18 @@ const rawAlertSchema = z.object({
   publicly_leaked: z.boolean().nullish(),
   multi_repo: z.boolean().nullish(),
   push_protection_bypassed: z.boolean().nullish(),
-  push_protection_bypassed_by: z.object({ login: z.string().min(1) }).nullish().catch(null),
+  push_protection_bypassed_by: z
+    .object({ login: z.string().min(1) })
+    .nullish()
+    .catch(null),
   html_url: z.string().nullish(),
   created_at: z.string().nullish(),
   resolved_at: z.string().nullish(),
   first_location_detected: z.record(z.string(), z.unknown()).nullish(),
-  assigned_to: z.object({ login: z.string().min(1) }).nullish().catch(null),
+  assigned_to: z
+    .object({ login: z.string().min(1) })
+    .nullish()
+    .catch(null),
 });
 
 /** The fields of a REST or webhook alert nhi-steward reads (a sweep's state keeps only these). */

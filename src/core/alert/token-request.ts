@@ -29,12 +29,15 @@ export function tokenRequestRisks(r: TokenRequest, policy: Policy): string[] {
     const days = (new Date(r.token_expires_at).getTime() - new Date(r.created_at).getTime()) / 86_400_000;
     if (days > p.max_expiry_days) risks.push(`it lives ${Math.round(days)} days, more than the policy's ${p.max_expiry_days}`);
   }
-  for (const [name, level] of Object.entries(r.permissions_result.organization ?? {})) if (strong(level)) risks.push(`organization permission \`${name}: ${level}\``);
+  for (const [name, level] of Object.entries(r.permissions_result.organization ?? {}))
+    if (strong(level)) risks.push(`organization permission \`${name}: ${level}\``);
   const repoPerms = Object.entries(r.permissions_result.repository ?? {});
-  for (const [name, level] of repoPerms) if (strong(level) && p.risky_permissions.includes(name)) risks.push(`repository permission \`${name}: ${level}\``);
+  for (const [name, level] of repoPerms)
+    if (strong(level) && p.risky_permissions.includes(name)) risks.push(`repository permission \`${name}: ${level}\``);
   const writes = repoPerms.some(([, level]) => strong(level));
   const many = r.repository_selection === "all" || (r.repository_count ?? 0) >= p.many_repositories;
-  if (writes && many) risks.push(`write access to ${r.repository_selection === "all" ? "all repositories" : `${r.repository_count} repositories`}`);
+  if (writes && many)
+    risks.push(`write access to ${r.repository_selection === "all" ? "all repositories" : `${r.repository_count} repositories`}`);
   return risks;
 }
 
@@ -60,7 +63,12 @@ export function alertFromTokenRequest(payload: unknown, policy: Policy): Alert |
   const [owner, name] = (policy.response_repository ?? `${org}/.github`).split("/") as [string, string];
   const repo: RepoRef = { owner, name };
   const approved = p.action === "approved";
-  const perms = (o: Record<string, string> | null | undefined) => text(Object.entries(o ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "none");
+  const perms = (o: Record<string, string> | null | undefined) =>
+    text(
+      Object.entries(o ?? {})
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ") || "none",
+    );
   return {
     source: "token-request",
     key: tokenRequestKey(org, r.token_id),
@@ -90,7 +98,14 @@ export function alertFromTokenRequest(payload: unknown, policy: Policy): Alert |
       ["Expires", r.token_expires_at ? text(r.token_expires_at) : "never"],
     ],
     mention: [`@${r.owner.login}`],
-    identity: { kind: "token", app: null, clientId: null, publisher: null, permissions: flattenPermissions(r.permissions_result), requester: r.owner.login },
+    identity: {
+      kind: "token",
+      app: null,
+      clientId: null,
+      publisher: null,
+      permissions: flattenPermissions(r.permissions_result),
+      requester: r.owner.login,
+    },
   };
 }
 

@@ -81,7 +81,16 @@ export function isContentLocation(l: AlertLocation): l is ContentLocation {
  * external detectors later) becomes this shape; nothing after `normalize` looks at raw payloads.
  * It never holds a secret value.
  */
-export const ALERT_SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation", "audit-log"] as const;
+export const ALERT_SOURCES = [
+  "secret-scanning",
+  "gitleaks",
+  "trufflehog",
+  "sarif",
+  "dispatch",
+  "token-request",
+  "app-installation",
+  "audit-log",
+] as const;
 export type AlertSource = (typeof ALERT_SOURCES)[number];
 
 /**

@@ -81,7 +81,8 @@ class IndexedCodeowners implements Codeowners {
       this.#mode.push(MODE_ANY);
       this.#extra.push(undefined);
       this.#compiled.push(0);
-      if (compiled !== null || !this.#placeLiteral(index, pattern)) this.#place(index, compiled ?? (compilePattern(pattern) as { pattern: CompiledPattern }).pattern);
+      if (compiled !== null || !this.#placeLiteral(index, pattern))
+        this.#place(index, compiled ?? (compilePattern(pattern) as { pattern: CompiledPattern }).pattern);
     });
     this.path = this.#table.path;
   }

@@ -19,9 +19,7 @@ export type CodeownersLocation = (typeof CODEOWNERS_LOCATIONS)[number];
 
 /** What a repository's CODEOWNERS lookup found. */
 export type CodeownersLookup =
-  | { kind: "found"; codeowners: Codeowners }
-  | { kind: "too-large"; path: CodeownersLocation; bytes: number }
-  | { kind: "missing" };
+  { kind: "found"; codeowners: Codeowners } | { kind: "too-large"; path: CodeownersLocation; bytes: number } | { kind: "missing" };
 
 /**
  * Finds and parses a repository's CODEOWNERS the way GitHub does: the first of CODEOWNERS_LOCATIONS

@@ -104,7 +104,9 @@ export class RuleTable {
           const p = compiled.problem;
           const line = text.slice(lineStart, lineEnd);
           const message = `Invalid pattern \`${pattern}\` on line ${lineNo}: ${p.message}.`;
-          this.#patternErrors.push(error(this.path, lineNo, line, patternStart - lineStart + p.offset + 1, "Invalid pattern", message, p.suggestion));
+          this.#patternErrors.push(
+            error(this.path, lineNo, line, patternStart - lineStart + p.offset + 1, "Invalid pattern", message, p.suggestion),
+          );
         }
       }
       lineStart = next;
@@ -187,7 +189,15 @@ export class RuleTable {
   }
 }
 
-function error(path: string, line: number, source: string, column: number, kind: string, message: string, suggestion: string | null): CodeownersError {
+function error(
+  path: string,
+  line: number,
+  source: string,
+  column: number,
+  kind: string,
+  message: string,
+  suggestion: string | null,
+): CodeownersError {
   return { line, column, kind, source: trimEnd(source), suggestion, message, path };
 }
 

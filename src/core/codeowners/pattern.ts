@@ -15,10 +15,7 @@
 
 export type GlobPart = { kind: "text"; text: string } | { kind: "star" } | { kind: "one" };
 
-export type Segment =
-  | { kind: "literal"; text: string }
-  | { kind: "globstar" }
-  | { kind: "glob"; parts: GlobPart[] };
+export type Segment = { kind: "literal"; text: string } | { kind: "globstar" } | { kind: "glob"; parts: GlobPart[] };
 
 /** "any": the path or a directory above it; "dir": a directory above it; "exact": the path itself. */
 export type MatchMode = "any" | "dir" | "exact";
@@ -77,7 +74,11 @@ function compileEscaped(raw: string): PatternResult {
     if (ch === "\\") {
       if (i + 1 >= raw.length) {
         const fixed = raw.slice(0, -1);
-        return fail(i, "the pattern ends with a lone `\\`, which escapes nothing, so the line is ignored; remove it, or write `\\\\` to match a backslash", fixed ? `Did you mean \`${fixed}\`?` : null);
+        return fail(
+          i,
+          "the pattern ends with a lone `\\`, which escapes nothing, so the line is ignored; remove it, or write `\\\\` to match a backslash",
+          fixed ? `Did you mean \`${fixed}\`?` : null,
+        );
       }
       // Escape one code point (a surrogate pair counts as one).
       const next = String.fromCodePoint(raw.codePointAt(i + 1)!);
@@ -156,7 +157,11 @@ function finish(segments: Segment[], trailingSlash: boolean): PatternResult {
 }
 
 function lonePatternSlash(): PatternResult {
-  return fail(0, "the pattern `/` will never match anything, so the line is ignored; use `*` to give owners to every file", "The pattern `/` will never match anything, did you mean `*` instead?");
+  return fail(
+    0,
+    "the pattern `/` will never match anything, so the line is ignored; use `*` to give owners to every file",
+    "The pattern `/` will never match anything, did you mean `*` instead?",
+  );
 }
 
 const BRACKET = /[[\]]/;

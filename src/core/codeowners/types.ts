@@ -35,9 +35,7 @@ export interface CodeownersError {
 }
 
 export type CodeownersMatch =
-  | { kind: "owned"; rule: CodeownersRule; owners: string[] }
-  | { kind: "no-owners"; rule: CodeownersRule }
-  | { kind: "unmatched" };
+  { kind: "owned"; rule: CodeownersRule; owners: string[] } | { kind: "no-owners"; rule: CodeownersRule } | { kind: "unmatched" };
 
 export interface Codeowners {
   /** Which file this came from, e.g. ".github/CODEOWNERS". */

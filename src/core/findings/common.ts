@@ -16,7 +16,7 @@ const EXPECTED: Record<ReportFormat, { name: string; hint: string }> = {
   },
   sarif: {
     name: "a SARIF 2.1.0 log",
-    hint: "Pass a SARIF 2.1.0 file: an object with `\"version\": \"2.1.0\"` and a `runs` array.",
+    hint: 'Pass a SARIF 2.1.0 file: an object with `"version": "2.1.0"` and a `runs` array.',
   },
 };
 
@@ -82,7 +82,8 @@ export function commitSha(value: unknown): string | null {
   return /^[0-9a-f]{7,64}$/i.test(t) ? t.toLowerCase() : null;
 }
 
-const GITHUB_REPO = /^(?:https?:\/\/(?:[^@/\s]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100}?)(?:\.git)?(?:[/?#].*)?$/i;
+const GITHUB_REPO =
+  /^(?:https?:\/\/(?:[^@/\s]+@)?(?:www\.)?github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100}?)(?:\.git)?(?:[/?#].*)?$/i;
 
 /** `owner/name` from a github.com repository, blob or clone URL, else null. */
 export function githubRepository(url: unknown): string | null {
@@ -116,7 +117,26 @@ export function secretTypeFromDetector(detector: string): string {
   return s || "unknown";
 }
 
-const ACRONYMS = new Set(["api", "aws", "gcp", "id", "jwt", "oauth", "pat", "sql", "ssh", "url", "uri", "ci", "cd", "jdbc", "ldap", "ftp", "smtp", "sms"]);
+const ACRONYMS = new Set([
+  "api",
+  "aws",
+  "gcp",
+  "id",
+  "jwt",
+  "oauth",
+  "pat",
+  "sql",
+  "ssh",
+  "url",
+  "uri",
+  "ci",
+  "cd",
+  "jdbc",
+  "ldap",
+  "ftp",
+  "smtp",
+  "sms",
+]);
 
 /** `generic-api-key` → `Generic API key`, `DatadogToken` → `Datadog token`: a name for an unmapped detector. */
 export function humanize(detector: string): string {

@@ -24,7 +24,12 @@ type Row = readonly [secretType: string, displayName: string, provider: string |
 const TABLE: Readonly<Record<string, Row>> = {
   // --- gitleaks -------------------------------------------------------------------------------
   "github-pat": ["github_personal_access_token", "GitHub personal access token", "GitHub", "personal-access-token"],
-  "github-fine-grained-pat": ["github_personal_access_token", "GitHub fine-grained personal access token", "GitHub", "personal-access-token"],
+  "github-fine-grained-pat": [
+    "github_personal_access_token",
+    "GitHub fine-grained personal access token",
+    "GitHub",
+    "personal-access-token",
+  ],
   "github-oauth": ["github_oauth_access_token", "GitHub OAuth access token", "GitHub", "oauth-token"],
   "github-app-token": ["github_app_installation_access_token", "GitHub App token", "GitHub", "github-app-credential"],
   "github-refresh-token": ["github_refresh_token", "GitHub refresh token", "GitHub", "github-app-credential"],
@@ -33,7 +38,12 @@ const TABLE: Readonly<Record<string, Row>> = {
   "gitlab-ptt": ["gitlab_pipeline_trigger_token", "GitLab pipeline trigger token", "GitLab", "ci-cd-token"],
   "gitlab-rrt": ["gitlab_runner_registration_token", "GitLab runner registration token", "GitLab", "ci-cd-token"],
   "gitlab-runner-authentication-token": ["gitlab_runner_auth_token", "GitLab runner authentication token", "GitLab", "ci-cd-token"],
-  "gitlab-runner-authentication-token-routable": ["gitlab_runner_auth_token", "GitLab runner authentication token", "GitLab", "ci-cd-token"],
+  "gitlab-runner-authentication-token-routable": [
+    "gitlab_runner_auth_token",
+    "GitLab runner authentication token",
+    "GitLab",
+    "ci-cd-token",
+  ],
   "gitlab-deploy-token": ["gitlab_deploy_token", "GitLab deploy token", "GitLab", "ci-cd-token"],
   "gitlab-cicd-job-token": ["gitlab_ci_build_token", "GitLab CI/CD job token", "GitLab", "ci-cd-token"],
   "gitlab-kubernetes-agent-token": ["gitlab_kubernetes_agent_token", "GitLab Kubernetes agent token", "GitLab", "ci-cd-token"],
@@ -82,7 +92,12 @@ const TABLE: Readonly<Record<string, Row>> = {
   "doppler-api-token": ["doppler_personal_token", "Doppler personal token", "Doppler", "personal-access-token"],
   "dynatrace-api-token": ["dynatrace_api_token", "Dynatrace API token", "Dynatrace", "api-key"],
   "grafana-cloud-api-token": ["grafana_cloud_api_token", "Grafana Cloud API token", "Grafana", "api-key"],
-  "grafana-service-account-token": ["grafana_project_service_account_token", "Grafana service account token", "Grafana", "service-account-key"],
+  "grafana-service-account-token": [
+    "grafana_project_service_account_token",
+    "Grafana service account token",
+    "Grafana",
+    "service-account-key",
+  ],
   "linear-api-key": ["linear_api_key", "Linear API key", "Linear", "personal-access-token"],
   "new-relic-user-api-key": ["new_relic_personal_api_key", "New Relic user API key", "New Relic", "personal-access-token"],
   "notion-api-token": ["notion_api_token", "Notion API token", "Notion", "api-key"],
@@ -152,7 +167,13 @@ export function describeDetector(detector: string, rawPrefixSource?: string | nu
   }
   const row = Object.hasOwn(TABLE, key) ? TABLE[key] : undefined;
   if (row) return info(row);
-  return { secretType: secretTypeFromDetector(detector), displayName: humanize(detector), provider: null, identityClass: null, mapped: false };
+  return {
+    secretType: secretTypeFromDetector(detector),
+    displayName: humanize(detector),
+    provider: null,
+    identityClass: null,
+    mapped: false,
+  };
 }
 
 /** Every row, for the table in docs and the consistency test. */

@@ -54,10 +54,16 @@ const identitySchema = z
   .strictObject(
     {
       class: z
-        .enum(IDENTITY_CLASSES, { error: (iss) => (iss.input === undefined ? `is required: one of ${CLASS_LIST}` : `must be one of ${CLASS_LIST}`) })
+        .enum(IDENTITY_CLASSES, {
+          error: (iss) => (iss.input === undefined ? `is required: one of ${CLASS_LIST}` : `must be one of ${CLASS_LIST}`),
+        })
         .describe("The identity class, which picks the runbook."),
-      name: text(200, 'a human name for the identity, e.g. "ci-deployer"').describe("A human name for the identity, e.g. the service account or key name."),
-      provider: text(100, 'the platform that issued the credential, e.g. "Amazon AWS"').optional().describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
+      name: text(200, 'a human name for the identity, e.g. "ci-deployer"').describe(
+        "A human name for the identity, e.g. the service account or key name.",
+      ),
+      provider: text(100, 'the platform that issued the credential, e.g. "Amazon AWS"')
+        .optional()
+        .describe('The platform that issued the credential, e.g. "Amazon AWS", "GitHub".'),
       identifier: text(200, "an id that names the credential without being it: a key id, client id, token name or ARN")
         .superRefine((value, ctx) => {
           const shape = secretShapeIn(value);
@@ -68,9 +74,18 @@ const identitySchema = z
             });
           }
         })
-        .describe("An id that names the credential but is NOT the secret: key id, client id, token name, ARN. Values shaped like a token are refused."),
+        .describe(
+          "An id that names the credential but is NOT the secret: key id, client id, token name, ARN. Values shaped like a token are refused.",
+        ),
     },
-    { error: objectError("send { class, name, identifier, provider? } describing the identity", ["class", "name", "provider", "identifier"]) },
+    {
+      error: objectError("send { class, name, identifier, provider? } describing the identity", [
+        "class",
+        "name",
+        "provider",
+        "identifier",
+      ]),
+    },
   )
   .describe("The non-human identity the alert is about.");
 
@@ -84,7 +99,9 @@ const resourceSchema = z
         .describe(
           "The repository the alert belongs to, as owner/name. Its issue opens there only when it is the repository the dispatch is sent to, the organisation's response_repository, or one the organisation policy lets that repository name (dispatch.trusted); otherwise it opens in the repository the dispatch was sent to, with a note.",
         ),
-      system: text(200, 'the system the identity acts on, e.g. "payments-prod"').optional().describe("The system the identity acts on, when it is not a repository."),
+      system: text(200, 'the system the identity acts on, e.g. "payments-prod"')
+        .optional()
+        .describe("The system the identity acts on, when it is not a repository."),
       url: httpUrl("a link to the affected resource").optional().describe("A link to the affected resource."),
     },
     { error: objectError("send { repository?, system?, url? } naming what the identity can reach", ["repository", "system", "url"]) },
@@ -247,19 +264,30 @@ export type FindingScope =
  * case-insensitively, as GitHub does. `policy` must be the organisation's (a repository's own file
  * could grant itself anything).
  */
-export function findingScope(receiver: string, claimed: string | null, policy: Pick<Policy, "response_repository" | "dispatch">): FindingScope {
+export function findingScope(
+  receiver: string,
+  claimed: string | null,
+  policy: Pick<Policy, "response_repository" | "dispatch">,
+): FindingScope {
   const to = receiver.toLowerCase();
   const named = claimed?.toLowerCase() ?? to;
   if (named === to) return { ok: true, repository: claimed ?? receiver, because: "sent there" };
-  if (policy.response_repository && named === policy.response_repository.toLowerCase()) return { ok: true, repository: claimed!, because: "the response repository" };
+  if (policy.response_repository && named === policy.response_repository.toLowerCase())
+    return { ok: true, repository: claimed!, because: "the response repository" };
   const problem = `${receiver} may not open issues in ${claimed}`;
   const [toOwner] = to.split("/");
   const [namedOwner] = named.split("/");
   if (toOwner !== namedOwner) {
-    return { ok: false, claimed: claimed!, problem, fix: `send findings about ${claimed} to a repository of ${claimed!.split("/")[0]}: a policy lets repositories name only repositories of their own organisation` };
+    return {
+      ok: false,
+      claimed: claimed!,
+      problem,
+      fix: `send findings about ${claimed} to a repository of ${claimed!.split("/")[0]}: a policy lets repositories name only repositories of their own organisation`,
+    };
   }
   const lower = (patterns: readonly string[]) => patterns.map((p) => p.toLowerCase());
-  if (policy.dispatch.trusted.some((t) => repoMatches(lower([t.repository]), to) && repoMatches(lower(t.may_name), named))) return { ok: true, repository: claimed!, because: "trusted" };
+  if (policy.dispatch.trusted.some((t) => repoMatches(lower([t.repository]), to) && repoMatches(lower(t.may_name), named)))
+    return { ok: true, repository: claimed!, because: "trusted" };
   return {
     ok: false,
     claimed: claimed!,

@@ -22,7 +22,8 @@ export function parseGitleaksReport(text: string): ParseResult {
 }
 
 export function gitleaksFromValue(value: unknown): ParseResult {
-  if (!Array.isArray(value)) throw unreadableReport("gitleaks", `the top level must be a JSON array of findings, but it is ${jsonKind(value)}`);
+  if (!Array.isArray(value))
+    throw unreadableReport("gitleaks", `the top level must be a JSON array of findings, but it is ${jsonKind(value)}`);
   const result: ParseResult = { findings: [], skipped: [] };
   value.forEach((entry: unknown, index) => {
     const where = `finding [${index}]`;

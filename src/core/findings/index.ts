@@ -15,7 +15,8 @@ export { dispatchJsonSchema, dispatchPayloadSchema, parseDispatchPayload, DISPAT
 
 export type ReportFormatOption = "gitleaks" | "trufflehog" | "sarif" | "auto";
 
-const AUTO_HINT = "Pass a gitleaks JSON report (`--report-format json`), TruffleHog JSON lines (`--json`) or a SARIF 2.1.0 log, or name the format explicitly.";
+const AUTO_HINT =
+  "Pass a gitleaks JSON report (`--report-format json`), TruffleHog JSON lines (`--json`) or a SARIF 2.1.0 log, or name the format explicitly.";
 
 function undetectable(problem: string): InputError {
   return new InputError("The findings report's format cannot be recognised", [problem], AUTO_HINT);
@@ -35,7 +36,8 @@ function looksLikeSarif(value: Record<string, unknown>): boolean {
  * nothing when it finds nothing). Nothing else is ever thrown.
  */
 export function parseFindingsReport(text: string, format: ReportFormatOption = "auto"): ParseResult {
-  if (typeof text !== "string") throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text)}`], AUTO_HINT);
+  if (typeof text !== "string")
+    throw new InputError("The findings report is not text", [`expected a string, got ${jsonKind(text)}`], AUTO_HINT);
   switch (format) {
     case "gitleaks":
       return parseGitleaksReport(text);
@@ -71,9 +73,15 @@ function parseAuto(text: string): ParseResult {
     const t = line.trim();
     if (!t.startsWith("{")) continue;
     const parsed = parseJson(t);
-    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value)) return parseTrufflehogReport(text);
+    if (parsed.ok && isRecord(parsed.value) && (isTrufflehogResult(parsed.value) || "msg" in parsed.value))
+      return parseTrufflehogReport(text);
   }
   const first = text.trimStart()[0];
-  const expected = first === "[" ? "a gitleaks JSON report" : first === "{" ? "a SARIF log or TruffleHog JSON lines" : "a gitleaks, TruffleHog or SARIF report";
+  const expected =
+    first === "["
+      ? "a gitleaks JSON report"
+      : first === "{"
+        ? "a SARIF log or TruffleHog JSON lines"
+        : "a gitleaks, TruffleHog or SARIF report";
   throw undetectable(`it looks like ${expected}, but it is not valid JSON (${whole.error})`);
 }

@@ -130,7 +130,8 @@ export function locateJsonError(text: string): { offset: number; problem: string
         expect = "comma-or-close";
         continue;
       }
-      if (ch !== '"') return fail(expect === "key" && ch === "}" ? "a trailing comma before '}'" : "expected a double-quoted property name");
+      if (ch !== '"')
+        return fail(expect === "key" && ch === "}" ? "a trailing comma before '}'" : "expected a double-quoted property name");
       const err = scanString();
       if (err) return err;
       expect = "colon";

@@ -28,9 +28,15 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { name: "a Stripe secret key (sk_live_, rk_live_)", pattern: /\b[rs]k_live_[A-Za-z0-9]{10,}/g },
   { name: "a private key (-----BEGIN … PRIVATE KEY-----)", pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g },
   { name: "an npm token (npm_)", pattern: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g },
-  { name: "a GitLab token (glpat-, glptt-, glrt-, gldt-, …)", pattern: /\bgl(?:pat|ptt|rt|dt|cbt|ft|oas|soat|agent|imt|ffct)-[A-Za-z0-9_-]{20,}/g },
+  {
+    name: "a GitLab token (glpat-, glptt-, glrt-, gldt-, …)",
+    pattern: /\bgl(?:pat|ptt|rt|dt|cbt|ft|oas|soat|agent|imt|ffct)-[A-Za-z0-9_-]{20,}/g,
+  },
   { name: "a Google API key (AIza…)", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
-  { name: "an OpenAI or Anthropic API key (sk-…)", pattern: /\bsk-(?:ant-(?:api|admin)\d\d-|proj-|svcacct-|admin-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/g },
+  {
+    name: "an OpenAI or Anthropic API key (sk-…)",
+    pattern: /\bsk-(?:ant-(?:api|admin)\d\d-|proj-|svcacct-|admin-)[A-Za-z0-9_-]{20,}|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}/g,
+  },
   { name: "a Hugging Face token (hf_)", pattern: /\bhf_[A-Za-z]{34}(?![A-Za-z])/g },
   { name: "a PyPI token (pypi-)", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}/g },
   { name: "a SendGrid API key (SG.)", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g },
@@ -38,8 +44,14 @@ export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { name: "a HashiCorp Vault token (hvs., hvb.)", pattern: /\bhv[sb]\.[A-Za-z0-9_-]{24,}/g },
   { name: "a Shopify token (shpat_, shpca_, shppa_, shpss_)", pattern: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/g },
   { name: "a JSON Web Token (eyJ….eyJ….…)", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
-  { name: "a URL with a password (scheme://user:password@host)", pattern: /\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@]{1,200}:[^\s/@]{1,200}@/g },
-  { name: "a connection string with a key or password (AccountKey=, SharedAccessKey=, Password=)", pattern: /\b(?:AccountKey|SharedAccessKey|Password|Pwd)=[^;\s]{6,}/gi },
+  {
+    name: "a URL with a password (scheme://user:password@host)",
+    pattern: /\b[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/:@]{1,200}:[^\s/@]{1,200}@/g,
+  },
+  {
+    name: "a connection string with a key or password (AccountKey=, SharedAccessKey=, Password=)",
+    pattern: /\b(?:AccountKey|SharedAccessKey|Password|Pwd)=[^;\s]{6,}/gi,
+  },
 ];
 
 /** The first well-known credential shape `value` contains, or null. */

@@ -50,7 +50,10 @@ export function sarifFromValue(value: unknown): ParseResult {
     throw unreadableReport("sarif", `\`version\` must be "2.1.0", but it is ${v}`);
   }
   if (!Array.isArray(value.runs)) {
-    throw unreadableReport("sarif", value.runs === undefined ? "`runs` is missing" : `\`runs\` must be an array, but it is ${jsonKind(value.runs)}`);
+    throw unreadableReport(
+      "sarif",
+      value.runs === undefined ? "`runs` is missing" : `\`runs\` must be an array, but it is ${jsonKind(value.runs)}`,
+    );
   }
   const result: ParseResult = { findings: [], skipped: [] };
   value.runs.forEach((run: unknown, r) => {
@@ -243,7 +246,9 @@ function sarifFinding(res: JsonRecord, ctx: RunContext): ExternalFinding | strin
   const known = knownSecrets([...snippets, ...propertySecrets(res)]);
   const partial = isRecord(res.partialFingerprints) ? res.partialFingerprints : {};
   const commit = commitSha(partial.commitSha) ?? ctx.revision;
-  const locations = (Array.isArray(res.locations) ? res.locations : []).map((l) => location(l, ctx, commit)).filter((l): l is FindingLocation => l !== null);
+  const locations = (Array.isArray(res.locations) ? res.locations : [])
+    .map((l) => location(l, ctx, commit))
+    .filter((l): l is FindingLocation => l !== null);
 
   const full = fingerprintPairs(res.fingerprints, false);
   const part = fingerprintPairs(res.partialFingerprints, true);
@@ -255,7 +260,11 @@ function sarifFinding(res: JsonRecord, ctx: RunContext): ExternalFinding | strin
   const shortText = rule ? text(rule.shortDescription) : null;
   const ruleText = shortText ?? (rule ? text(rule.fullDescription) : null);
   const ruleName = rule ? str(rule, "name") : null;
-  const displayName = detector.mapped ? detector.displayName : shortText && shortText.length <= 100 ? shortText : ruleName ?? humanize(ruleId);
+  const displayName = detector.mapped
+    ? detector.displayName
+    : shortText && shortText.length <= 100
+      ? shortText
+      : (ruleName ?? humanize(ruleId));
 
   const rawMessage = text(res.message);
   const message = rawMessage ? redact(rawMessage, knownSecrets([...known, ...words(snippets)])).trim() : null;

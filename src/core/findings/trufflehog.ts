@@ -1,4 +1,15 @@
-import { commitSha, githubRepository, httpUrl, isRecord, jsonKind, lineNumber, normalizePath, str, unreadableReport, type JsonRecord } from "./common.ts";
+import {
+  commitSha,
+  githubRepository,
+  httpUrl,
+  isRecord,
+  jsonKind,
+  lineNumber,
+  normalizePath,
+  str,
+  unreadableReport,
+  type JsonRecord,
+} from "./common.ts";
 import { describeDetector } from "./detectors.ts";
 import { parseJson } from "./json.ts";
 import { knownSecrets, sanitizeFinding } from "./redact.ts";
@@ -72,7 +83,9 @@ function sourceMetadata(v: JsonRecord): [string, JsonRecord] | null {
 
 function trufflehogFinding(v: JsonRecord): ExternalFinding | string {
   if (isLogRecord(v)) return "a TruffleHog log record, not a finding";
-  const detectorName = str(v, "DetectorName") ?? (typeof v.DetectorType === "number" && Number.isSafeInteger(v.DetectorType) ? `DetectorType ${v.DetectorType}` : null);
+  const detectorName =
+    str(v, "DetectorName") ??
+    (typeof v.DetectorType === "number" && Number.isSafeInteger(v.DetectorType) ? `DetectorType ${v.DetectorType}` : null);
   if (!detectorName) return "DetectorName is missing or not a string";
   if (v.Verified !== undefined && typeof v.Verified !== "boolean") return `Verified must be true or false, got ${jsonKind(v.Verified)}`;
 
@@ -92,7 +105,9 @@ function trufflehogFinding(v: JsonRecord): ExternalFinding | string {
     !link && repository && commit && file && !file.startsWith("/") && (kind === "Git" || kind === "Github")
       ? `https://github.com/${repository}/blob/${commit}/${file.split("/").map(encodeURIComponent).join("/")}${line ? `#L${line}` : ""}`
       : null;
-  const locations: FindingLocation[] = file ? [{ path: file, startLine: line, endLine: line, commitSha: commit, url: link ?? blobUrl }] : [];
+  const locations: FindingLocation[] = file
+    ? [{ path: file, startLine: line, endLine: line, commitSha: commit, url: link ?? blobUrl }]
+    : [];
   const links: { title: string; url: string }[] = [];
   if (!file && link) links.push({ title: `Where TruffleHog found it (${kind})`, url: link });
   const rotation = isRecord(v.ExtraData) ? httpUrl(v.ExtraData.rotation_guide) : null;

@@ -35,15 +35,26 @@ export function planConfigError(repo: RepoRef, path: string, problems: string[],
   ].join("\n");
   const base = { key, repo: repoName(repo), assignees: [], why: "invalid policy file" };
   if (!existing) {
-    return { ...base, action: "open", issue: null, summary: `report the invalid policy ${repoName(repo)}:${path}`, labels: [LABELS.configError], ops: [{ op: "create-issue", title, body, labels: [LABELS.configError.name], assignees: [] }] };
+    return {
+      ...base,
+      action: "open",
+      issue: null,
+      summary: `report the invalid policy ${repoName(repo)}:${path}`,
+      labels: [LABELS.configError],
+      ops: [{ op: "create-issue", title, body, labels: [LABELS.configError.name], assignees: [] }],
+    };
   }
   const changed = existing.body !== body || existing.title !== title || existing.state === "closed";
   return {
     ...base,
     action: changed ? "update" : "none",
     issue: existing.number,
-    summary: changed ? `update the config-error issue #${existing.number} for ${repoName(repo)}:${path}` : `config-error issue #${existing.number} is up to date`,
+    summary: changed
+      ? `update the config-error issue #${existing.number} for ${repoName(repo)}:${path}`
+      : `config-error issue #${existing.number} is up to date`,
     labels: [],
-    ops: changed ? [{ op: "update-issue", issue: existing.number, title, body, ...(existing.state === "closed" ? { state: "open" as const } : {}) }] : [],
+    ops: changed
+      ? [{ op: "update-issue", issue: existing.number, title, body, ...(existing.state === "closed" ? { state: "open" as const } : {}) }]
+      : [],
   };
 }

@@ -19,7 +19,12 @@ export function fingerprint(text: string): string {
  * marker keeps it, so a sweep can tell an issue is up to date without reading the alert's
  * locations or rendering the body again.
  */
-export function inputsDigest(alert: Alert, policyFingerprint: string, properties: Record<string, string> | null, issueRepo: RepoRef): string {
+export function inputsDigest(
+  alert: Alert,
+  policyFingerprint: string,
+  properties: Record<string, string> | null,
+  issueRepo: RepoRef,
+): string {
   // `provider`: GitHub's webhook alert has none (REST has it); it is read over REST only where it
   // decides something (handlers/gather-alert.ts), so a webhook and a sweep would disagree on it.
   // `assignedTo`: who is assigned on GitHub is not what the issue is rendered from.

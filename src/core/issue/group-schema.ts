@@ -22,7 +22,13 @@ export const groupMemberSchema = z.object({
   /** How many locations GitHub reported, so a new one is news. */
   locs: z.number().int().min(0).default(0),
   /** The alert's own clock; the group's is the earliest of its open alerts'. `startedAt` is when it joined. */
-  sla: z.object({ acknowledgeBy: z.string(), remediateBy: z.string(), calendar: z.enum(["24x7", "business"]), timeZone: z.string(), startedAt: z.string() }),
+  sla: z.object({
+    acknowledgeBy: z.string(),
+    remediateBy: z.string(),
+    calendar: z.enum(["24x7", "business"]),
+    timeZone: z.string(),
+    startedAt: z.string(),
+  }),
   resolution: z.object({ resolution: z.string(), at: z.string(), by: z.string() }).nullable().default(null),
   /** The alert's inputs digest (as a single issue's marker keeps it). */
   inputs: z.string().nullable().default(null),

@@ -64,7 +64,13 @@ export function isGroupKey(key: string): boolean {
  */
 export function groupable(decision: Decision, policy: Policy): boolean {
   if (!policy.grouping.enabled || decision.alert.source !== "secret-scanning" || decision.publicSafe) return false;
-  return autoRevokeRule(policy, { identityClass: decision.classification.identityClass, secretType: decision.alert.secretType, system: decision.system?.name ?? null }) === null;
+  return (
+    autoRevokeRule(policy, {
+      identityClass: decision.classification.identityClass,
+      secretType: decision.alert.secretType,
+      system: decision.system?.name ?? null,
+    }) === null
+  );
 }
 
 export function windowMs(policy: Policy): number {
@@ -73,7 +79,11 @@ export function windowMs(policy: Policy): number {
 }
 
 /** Why a group cannot take a new alert for `owner` in `repo` now; null when it can. */
-export function closedToNewAlerts(issue: ExistingIssue, marker: Marker, ctx: { policy: Policy; now: Date; repo: string; owner: string }): string | null {
+export function closedToNewAlerts(
+  issue: ExistingIssue,
+  marker: Marker,
+  ctx: { policy: Policy; now: Date; repo: string; owner: string },
+): string | null {
   const group = marker.group;
   if (!group) return "not a group";
   if (group.repo !== ctx.repo) return "another repository";
@@ -112,14 +122,22 @@ export function memberOf(decision: Decision, previous: GroupMember | null = null
     system: decision.system?.name ?? null,
     where: firstWhere(alert) ?? previous?.where ?? null,
     locs: Math.max(alert.locations.length, previous?.locs ?? 0),
-    sla: { acknowledgeBy: sla.acknowledgeBy, remediateBy: sla.remediateBy, calendar: sla.calendar, timeZone: sla.timeZone, startedAt: sla.startedAt },
+    sla: {
+      acknowledgeBy: sla.acknowledgeBy,
+      remediateBy: sla.remediateBy,
+      calendar: sla.calendar,
+      timeZone: sla.timeZone,
+      startedAt: sla.startedAt,
+    },
     resolution: previous?.resolution ?? null,
     inputs: decision.inputs ?? null,
   };
 }
 
 /** The fields a member and a single issue's marker share about the alert itself. */
-function alertFieldsOf(member: GroupMember): Pick<Marker, "identityClass" | "secretType" | "validity" | "publiclyLeaked" | "severity" | "system"> {
+function alertFieldsOf(
+  member: GroupMember,
+): Pick<Marker, "identityClass" | "secretType" | "validity" | "publiclyLeaked" | "severity" | "system"> {
   const { identityClass, secretType, validity, publiclyLeaked, severity, system } = member;
   return { identityClass, secretType, validity, publiclyLeaked, severity, system };
 }
@@ -156,13 +174,22 @@ export function summarize(marker: Marker): Marker {
   const acknowledgeBy = live.map((m) => m.sla.acknowledgeBy).reduce((a, b) => (new Date(b) < new Date(a) ? b : a));
   return {
     ...marker,
-    identityClass: one(live.map((m) => m.identityClass), "mixed"),
-    secretType: one(live.map((m) => m.secretType), ""),
+    identityClass: one(
+      live.map((m) => m.identityClass),
+      "mixed",
+    ),
+    secretType: one(
+      live.map((m) => m.secretType),
+      "",
+    ),
     validity: live.some((m) => m.validity === "active") ? "active" : live.some((m) => m.validity === "unknown") ? "unknown" : "inactive",
     publiclyLeaked: live.some((m) => m.publiclyLeaked),
     // The highest any member had (or an escalation raised it to): it never drops.
     severity: members.reduce<Severity>((s, m) => maxSeverity(s, m.severity), marker.severity as Severity),
-    system: one(live.map((m) => m.system), null),
+    system: one(
+      live.map((m) => m.system),
+      null,
+    ),
     sla: { ...earliest.sla, acknowledgeBy },
   };
 }
@@ -201,11 +228,17 @@ export function memberNews(before: GroupMember, after: GroupMember): string[] {
   const name = `#${after.alert} (${text(after.type)})`;
   const news: string[] = [];
   if (before.validity !== after.validity) {
-    news.push(after.validity === "active" ? `**${name} is active**: GitHub now reports it works (was ${before.validity}). Revoke it now.` : `${name}: validity changed from ${before.validity} to **${after.validity}**.`);
+    news.push(
+      after.validity === "active"
+        ? `**${name} is active**: GitHub now reports it works (was ${before.validity}). Revoke it now.`
+        : `${name}: validity changed from ${before.validity} to **${after.validity}**.`,
+    );
   }
   if (before.severity !== after.severity) news.push(`${name}: severity is now **${after.severity}** (was ${before.severity}).`);
-  if (!before.publiclyLeaked && after.publiclyLeaked) news.push(`**${name} was found in a public source.** Treat it as compromised and revoke it now.`);
-  if (after.locs > before.locs) news.push(`${name} was found in ${after.locs - before.locs} more location${after.locs - before.locs > 1 ? "s" : ""}; see the alert.`);
+  if (!before.publiclyLeaked && after.publiclyLeaked)
+    news.push(`**${name} was found in a public source.** Treat it as compromised and revoke it now.`);
+  if (after.locs > before.locs)
+    news.push(`${name} was found in ${after.locs - before.locs} more location${after.locs - before.locs > 1 ? "s" : ""}; see the alert.`);
   return news;
 }
 
@@ -267,7 +300,12 @@ function memberRow(m: GroupMember, ticked: boolean): string {
 }
 
 /** The checklist layout of a group with two or more alerts. */
-function renderChecklist(marker: Marker, policy: Policy, oldBody: string | null, untick: ReadonlySet<string>): { title: string; body: string } {
+function renderChecklist(
+  marker: Marker,
+  policy: Policy,
+  oldBody: string | null,
+  untick: ReadonlySet<string>,
+): { title: string; body: string } {
   const group = marker.group!;
   const members = group.members;
   const open = members.filter((m) => !m.resolution);
@@ -290,10 +328,19 @@ function renderChecklist(marker: Marker, policy: Policy, oldBody: string | null,
   const classes = [...new Set(members.map((m) => text(CLASS_NAME(m.identityClass))))];
 
   const rows: [string, string][] = [
-    ["Alerts", `${members.length} in ${inlineCode(group.repo)}: ${open.length} open, ${members.length - open.length} resolved; ${classes.join(", ")}`],
+    [
+      "Alerts",
+      `${members.length} in ${inlineCode(group.repo)}: ${open.length} open, ${members.length - open.length} resolved; ${classes.join(", ")}`,
+    ],
     ["Severity", `**${sev}** (the highest of its alerts)`],
-    ["Acknowledge by", `${formatDeadline(new Date(sla.acknowledgeBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
-    ["Remediate by", `${formatDeadline(new Date(sla.remediateBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}, the earliest deadline of its open alerts`],
+    [
+      "Acknowledge by",
+      `${formatDeadline(new Date(sla.acknowledgeBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``,
+    ],
+    [
+      "Remediate by",
+      `${formatDeadline(new Date(sla.remediateBy), sla.timeZone, new Date(sla.startedAt))}${sla.calendar === "business" ? " (business hours)" : ""}, the earliest deadline of its open alerts`,
+    ],
     ["Owner", ownerLine(marker.routing)],
   ];
 
@@ -311,7 +358,12 @@ function renderChecklist(marker: Marker, policy: Policy, oldBody: string | null,
     "",
     "## What to do",
     "",
-    ...[...sections.values()].flatMap((s) => [`**For ${s.members.map((m) => `#${m.alert}`).join(", ")}:**`, "", demoteHeadings(s.text).trim(), ""]),
+    ...[...sections.values()].flatMap((s) => [
+      `**For ${s.members.map((m) => `#${m.alert}`).join(", ")}:**`,
+      "",
+      demoteHeadings(s.text).trim(),
+      "",
+    ]),
     "<details><summary>Why you? How nhi-steward routed these alerts</summary>",
     "",
     `- Owner: ${fragment(marker.routing.why)} (for the first alert; every alert here went to the same people).`,
@@ -360,7 +412,21 @@ export function renderGroup(marker: Marker, policy: Policy, options: GroupRender
   if (members.length >= 2) return renderChecklist(marker, policy, options.oldBody ?? null, options.untick ?? new Set());
   const decision = options.decision;
   if (decision && members[0]?.key === decision.alert.key) {
-    const rendered = renderIssue({ ...decision, routing: marker.routing, sla: marker.sla as SlaClock, state: { acknowledged: marker.acknowledged, escalation: marker.escalation, snooze: marker.snooze, resolution: marker.resolution, pending: marker.pending, autoRevoked: marker.autoRevoked, timeline: marker.timeline, comments: marker.comments } });
+    const rendered = renderIssue({
+      ...decision,
+      routing: marker.routing,
+      sla: marker.sla as SlaClock,
+      state: {
+        acknowledged: marker.acknowledged,
+        escalation: marker.escalation,
+        snooze: marker.snooze,
+        resolution: marker.resolution,
+        pending: marker.pending,
+        autoRevoked: marker.autoRevoked,
+        timeline: marker.timeline,
+        comments: marker.comments,
+      },
+    });
     const body = replaceMarker(rendered.body, marker);
     return { title: rendered.title, body: options.oldBody ? carryCheckedBoxes(options.oldBody, body) : body };
   }
@@ -395,17 +461,38 @@ export function planGroupChange(input: GroupPlanInput): Change {
   const labels = stateLabels(policy, marker.severity as Severity, marker.sla as SlaClock, marker, marker.routing.unowned, now);
   const base = { key: marker.key, repo: input.issueRepo, assignees: marker.routing.assignees, why: marker.routing.why };
   if (!existing) {
-    return { ...base, action: "open", issue: null, summary: input.summary, labels: labels.map(labelSpec), ops: [{ op: "create-issue", title: input.title, body: input.body, labels, assignees: marker.routing.assignees }] };
+    return {
+      ...base,
+      action: "open",
+      issue: null,
+      summary: input.summary,
+      labels: labels.map(labelSpec),
+      ops: [{ op: "create-issue", title: input.title, body: input.body, labels, assignees: marker.routing.assignees }],
+    };
   }
   const ops: Op[] = [];
   const body = input.body;
   if (body !== existing.body || input.title !== existing.title || input.reopen) {
-    ops.push({ op: "update-issue", issue: existing.number, ...(input.title !== existing.title ? { title: input.title } : {}), ...(body !== existing.body ? { body } : {}), ...(input.reopen ? { state: "open" as const } : {}) });
+    ops.push({
+      op: "update-issue",
+      issue: existing.number,
+      ...(input.title !== existing.title ? { title: input.title } : {}),
+      ...(body !== existing.body ? { body } : {}),
+      ...(input.reopen ? { state: "open" as const } : {}),
+    });
   }
   const missing = labels.filter((l) => !existing.labels.includes(l));
   if (missing.length) ops.push({ op: "add-labels", issue: existing.number, labels: missing });
-  for (const stale of existing.labels.filter((l) => isManagedStateLabel(l) && !labels.includes(l))) ops.push({ op: "remove-label", issue: existing.number, label: stale });
+  for (const stale of existing.labels.filter((l) => isManagedStateLabel(l) && !labels.includes(l)))
+    ops.push({ op: "remove-label", issue: existing.number, label: stale });
   // The comment goes first, as for a single issue: a run that dies after it says it again.
   if (input.news.length) ops.unshift({ op: "comment", issue: existing.number, body: input.news.join("\n") });
-  return { ...base, action: ops.length ? "update" : "none", issue: existing.number, summary: ops.length ? input.summary : `#${existing.number} (${marker.key}) is up to date`, labels: missing.map(labelSpec), ops };
+  return {
+    ...base,
+    action: ops.length ? "update" : "none",
+    issue: existing.number,
+    summary: ops.length ? input.summary : `#${existing.number} (${marker.key}) is up to date`,
+    labels: missing.map(labelSpec),
+    ops,
+  };
 }

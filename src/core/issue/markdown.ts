@@ -26,8 +26,9 @@
 const ZWSP = "\u200b";
 
 /** Controls and invisible format characters, except ZWNJ/ZWJ (U+200C/U+200D, which scripts and emoji need). */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/g;
 const BREAKS = /\r\n|[\r\n\t\u2028\u2029\u0085]/g;
 
 /** One line of text: line breaks and tabs as spaces, controls and invisible characters dropped. */
@@ -79,7 +80,9 @@ function lineSafe(s: string): string {
  * inside, and `<!--`/`-->` are broken so the raw body never holds what looks like a marker.
  */
 export function inlineCode(s: string): string {
-  const body = clean(s).replace(/<!--/g, `<${ZWSP}!--`).replace(/--(?=>)/g, `--${ZWSP}`);
+  const body = clean(s)
+    .replace(/<!--/g, `<${ZWSP}!--`)
+    .replace(/--(?=>)/g, `--${ZWSP}`);
   if (body === "") return "` `";
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
@@ -113,7 +116,10 @@ export function safeUrl(raw: string | null | undefined): string | null {
 export function link(title: string, url: string | null | undefined): string {
   const target = safeUrl(url);
   if (!target) return text(title);
-  const label = defuse(entities(clean(title).trim()).replace(TEXT_ESCAPES, (c) => `\\${c}`), false);
+  const label = defuse(
+    entities(clean(title).trim()).replace(TEXT_ESCAPES, (c) => `\\${c}`),
+    false,
+  );
   return `[${label || "link"}](${target})`;
 }
 
@@ -150,7 +156,7 @@ export function fragment(markdown: string): string {
     const run = j - i;
     // CommonMark: a code span closes at the next backtick run of exactly the same length.
     let close = -1;
-    for (let k = j; k < s.length; ) {
+    for (let k = j; k < s.length;) {
       if (s[k] !== "`") {
         k++;
         continue;
@@ -241,5 +247,7 @@ export function closeBlocks(markdown: string): string {
 export function carryCheckedBoxes(oldBody: string, newBody: string): string {
   const checked = new Set([...oldBody.matchAll(/^(\s*)- \[[xX]\] (.*)$/gm)].map((m) => m[2]!.trim()));
   if (checked.size === 0) return newBody;
-  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent: string, text: string) => (checked.has(text.trim()) ? `${indent}- [x] ${text}` : line));
+  return newBody.replace(/^(\s*)- \[ \] (.*)$/gm, (line, indent: string, text: string) =>
+    checked.has(text.trim()) ? `${indent}- [x] ${text}` : line,
+  );
 }

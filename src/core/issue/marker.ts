@@ -92,7 +92,10 @@ export const markerSchema = z.object({
    * `created_at`, and the ids applied at or after the oldest time a sweep may still list (the latest
    * few), so a command is applied once whichever way in saw it first.
    */
-  comments: z.object({ through: z.string(), ids: z.array(z.number().int()).max(MAX_COMMENT_IDS) }).nullable().default(null),
+  comments: z
+    .object({ through: z.string(), ids: z.array(z.number().int()).max(MAX_COMMENT_IDS) })
+    .nullable()
+    .default(null),
   /** What the content was computed from (`inputsDigest`): a sweep skips issues whose inputs are unchanged. */
   inputs: z.string().nullable().default(null),
   /** Set on a group issue (`grouping` in the policy): its alerts; `key` is then the group's own key. */
@@ -126,7 +129,9 @@ function findMarker(body: string | null | undefined): { start: number; end: numb
 
 export function encodeMarker(marker: MarkerInput): string {
   // "--" can only occur inside JSON strings, where "\u002d" means the same; this keeps "-->" out.
-  const json = JSON.stringify(marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline, marker.group ? MAX_GROUP_TIMELINE : MAX_TIMELINE) } : marker).replace(/--/g, "-\\u002d");
+  const json = JSON.stringify(
+    marker.timeline ? { ...marker, timeline: capTimeline(marker.timeline, marker.group ? MAX_GROUP_TIMELINE : MAX_TIMELINE) } : marker,
+  ).replace(/--/g, "-\\u002d");
   return `<!-- nhi-steward:v1 ${json} -->`;
 }
 
@@ -166,7 +171,9 @@ export function markerKeys(body: string | null | undefined): string[] {
   try {
     const parsed = JSON.parse(m.json) as { key?: unknown; group?: { members?: { key?: unknown }[] } | null };
     if (typeof parsed.key !== "string") return [];
-    const members = Array.isArray(parsed.group?.members) ? parsed.group.members.map((x) => x?.key).filter((k): k is string => typeof k === "string") : [];
+    const members = Array.isArray(parsed.group?.members)
+      ? parsed.group.members.map((x) => x?.key).filter((k): k is string => typeof k === "string")
+      : [];
     return [parsed.key, ...members];
   } catch {
     return [];

@@ -31,7 +31,10 @@ export function authorOf(raw: unknown): Author {
   const via = r.performed_via_github_app;
   return {
     login: typeof r.user?.login === "string" ? r.user.login : null,
-    app: via && typeof via === "object" ? { id: typeof via.id === "number" ? via.id : null, slug: typeof via.slug === "string" ? via.slug : null } : null,
+    app:
+      via && typeof via === "object"
+        ? { id: typeof via.id === "number" ? via.id : null, slug: typeof via.slug === "string" ? via.slug : null }
+        : null,
   };
 }
 
@@ -65,7 +68,10 @@ function claimsOf(body: string | null | undefined): Claims | null {
     if (typeof m.key !== "string") return null;
     if (typeof m.kind === "string") return { key: m.key, repo: null, alert: -1, group: null };
     if (typeof m.repo !== "string") return null;
-    const group = m.group && typeof m.group === "object" && typeof m.group.repo === "string" && Array.isArray(m.group.members) ? { repo: m.group.repo, members: m.group.members } : null;
+    const group =
+      m.group && typeof m.group === "object" && typeof m.group.repo === "string" && Array.isArray(m.group.members)
+        ? { repo: m.group.repo, members: m.group.members }
+        : null;
     return { key: m.key, repo: m.repo, alert: typeof m.alert === "number" ? m.alert : -1, group };
   } catch {
     return null;
@@ -94,7 +100,8 @@ export function markerProblem(body: string | null | undefined, issueRepo: string
   if (c.group) {
     if (!same(c.group.repo, c.repo)) return `its group names ${c.group.repo}, not ${c.repo}`;
     for (const m of c.group.members) {
-      if (typeof m?.key !== "string" || typeof m.alert !== "number" || !same(m.key, `secret-scanning:${c.repo}#${m.alert}`)) return `a group row's key ${String(m?.key)} does not name an alert of ${c.repo}`;
+      if (typeof m?.key !== "string" || typeof m.alert !== "number" || !same(m.key, `secret-scanning:${c.repo}#${m.alert}`))
+        return `a group row's key ${String(m?.key)} does not name an alert of ${c.repo}`;
     }
   }
   return null;

@@ -1,4 +1,14 @@
-import { alertLabel, isCommitLocation, isContentLocation, isGrant, isWikiLocation, leakedFile, repoName, type Alert, type AlertLocation } from "../alert/types.ts";
+import {
+  alertLabel,
+  isCommitLocation,
+  isContentLocation,
+  isGrant,
+  isWikiLocation,
+  leakedFile,
+  repoName,
+  type Alert,
+  type AlertLocation,
+} from "../alert/types.ts";
 import { htmlBaseOf, locationPageUrl, locationTypeText } from "../alert/locations.ts";
 import type { Decision } from "../decide.ts";
 import { encodeMarker, type Marker } from "./marker.ts";
@@ -112,14 +122,21 @@ export function renderIssue(decision: Decision): RenderedIssue {
   const where = decision.publicSafe
     ? hidden
     : alert.locations.length
-      ? alert.locations.slice(0, 10).map((l) => describeLocation(alert, htmlBaseOf(alert.htmlUrl, alert.repo), l)).join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
+      ? alert.locations
+          .slice(0, 10)
+          .map((l) => describeLocation(alert, htmlBaseOf(alert.htmlUrl, alert.repo), l))
+          .join("<br>") + (alert.locations.length > 10 ? `<br>…and ${alert.locations.length - 10} more (see the alert)` : "")
       : "not reported yet (see the alert)";
   const exposure = [
     alert.publiclyLeaked ? "**found in public sources**" : "no public leak reported",
     alert.multiRepo ? "**also in other repositories**" : null,
-    alert.pushProtectionBypassed ? `pushed past push protection${alert.pushProtectionBypassedBy ? ` by ${inlineCode(`@${alert.pushProtectionBypassedBy}`)}` : ""}` : null,
+    alert.pushProtectionBypassed
+      ? `pushed past push protection${alert.pushProtectionBypassedBy ? ` by ${inlineCode(`@${alert.pushProtectionBypassedBy}`)}` : ""}`
+      : null,
     alert.visibility ? `${alert.visibility} repository` : null,
-  ].filter(Boolean).join("; ");
+  ]
+    .filter(Boolean)
+    .join("; ");
   const system = decision.system;
   const escalation = [ownerOrNull(decision), system?.manager ? owner(system.manager) : null].filter((x): x is string => Boolean(x));
 
@@ -134,16 +151,27 @@ export function renderIssue(decision: Decision): RenderedIssue {
     ["Exposure", decision.publicSafe ? hidden : exposure],
     ...(system
       ? ([
-          ["Owning system", `**${text(system.name)}**${system.description ? ` (${fragment(system.description)})` : ""}, steward ${owner(system.steward)}${system.manager ? `, manager ${owner(system.manager)}` : ""}`],
+          [
+            "Owning system",
+            `**${text(system.name)}**${system.description ? ` (${fragment(system.description)})` : ""}, steward ${owner(system.steward)}${system.manager ? `, manager ${owner(system.manager)}` : ""}`,
+          ],
           ["Revoking this affects", system.dependents.length ? system.dependents.map(text).join(", ") : "no dependents declared"],
           ...(system.depends_on.length ? ([["Depends on", system.depends_on.map(text).join(", ")]] as [string, string][]) : []),
           ["Revocation method", system.revocation ? fragment(system.revocation) : "not declared for this system; follow the runbook below"],
         ] as [string, string][])
       : []),
-    ["Acknowledge by", `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``],
-    ["Remediate by", `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`],
+    [
+      "Acknowledge by",
+      `${formatDeadline(new Date(decision.sla.acknowledgeBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}: comment \`/ack\``,
+    ],
+    [
+      "Remediate by",
+      `${formatDeadline(new Date(decision.sla.remediateBy), decision.sla.timeZone, new Date(decision.sla.startedAt))}${decision.sla.calendar === "business" ? " (business hours)" : ""}`,
+    ],
     ["Alert", link(`${repoName(alert.repo)} ${alertLabel(alert)}`, alert.htmlUrl)],
-    ...((alert.links ?? []).length > 1 ? ([["Links", (alert.links ?? []).map((l) => link(l.title, l.url)).join(", ")]] as [string, string][]) : []),
+    ...((alert.links ?? []).length > 1
+      ? ([["Links", (alert.links ?? []).map((l) => link(l.title, l.url)).join(", ")]] as [string, string][])
+      : []),
     ["Owner", ownerLine(decision)],
     ...(escalation.length > 1 ? ([["Escalation path", escalation.join(" → ")]] as [string, string][]) : []),
   ];

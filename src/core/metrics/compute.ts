@@ -1,11 +1,6 @@
 import { DateTime } from "luxon";
 import { DAY_MS } from "../sla/duration.ts";
-import {
-  acknowledgedInstant,
-  timeToAcknowledgeMs,
-  timeToRemediateMs,
-  type ResponseRecord,
-} from "./record.ts";
+import { acknowledgedInstant, timeToAcknowledgeMs, timeToRemediateMs, type ResponseRecord } from "./record.ts";
 
 /**
  * Response metrics over a window. Every definition here is also in `docs/metrics.md`, as a table,

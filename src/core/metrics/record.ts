@@ -184,8 +184,7 @@ export function recordFromIssue(issue: IssueInput, now: Date): ResponseRecord | 
   const remediateBy = instant(marker.sla?.remediateBy);
   const breached =
     has("breached") ||
-    (remediateBy !== null &&
-      (remediatedAt ? remediatedAt.getTime() > remediateBy.getTime() : now.getTime() > remediateBy.getTime()));
+    (remediateBy !== null && (remediatedAt ? remediatedAt.getTime() > remediateBy.getTime() : now.getTime() > remediateBy.getTime()));
 
   return {
     key: marker.key,

@@ -146,10 +146,16 @@ export function renderReportMarkdown(m: Metrics, options: ReportOptions): string
     ...table(
       ["Headline", ""],
       [
-        ["Items in scope", `${totals.items}: ${totals.opened} opened in the window, ${totals.remediated} remediated in it, ${totals.open} open now`],
+        [
+          "Items in scope",
+          `${totals.items}: ${totals.opened} opened in the window, ${totals.remediated} remediated in it, ${totals.open} open now`,
+        ],
         ["Time to acknowledge", durationLine(m.timeToAcknowledge)],
         ["Time to remediate", durationLine(m.timeToRemediate)],
-        ["SLA compliance", c.rate === null ? `${DASH} (no deadline came due)` : `${percent(c.rate)}: ${c.met} of ${c.met + c.missed} deadlines met`],
+        [
+          "SLA compliance",
+          c.rate === null ? `${DASH} (no deadline came due)` : `${percent(c.rate)}: ${c.met} of ${c.met + c.missed} deadlines met`,
+        ],
         ["Breaches", String(totals.breached)],
         ["Escalated", totals.escalated === 0 ? "0" : `${totals.escalated} (${escalations})`],
         ["Auto-revoked", String(totals.autoRevoked)],

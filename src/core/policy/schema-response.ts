@@ -7,7 +7,9 @@ const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
 const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
 const team = z.string().regex(TEAM, "must be a team written `@org/team`");
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
-const identityClass = z.enum(IDENTITY_CLASSES, { error: (issue) => `${JSON.stringify(issue.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
+const identityClass = z.enum(IDENTITY_CLASSES, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}`,
+});
 
 const target = z
   .object({
@@ -18,7 +20,6 @@ const target = z
   .strict();
 export type TargetPolicy = { acknowledge: Duration; remediate: Duration; calendar: "24x7" | "business" };
 
-
 /** Targets per severity (a partial set; missing severities fall through to the next level of policy). */
 export const slaTargetsSchema = z
   .object({ critical: target.optional(), high: target.optional(), medium: target.optional(), low: target.optional() })
@@ -28,7 +29,9 @@ export const slaSchema = z
   .object({
     business_hours: calendarSchema
       .prefault({ time_zone: "UTC" })
-      .describe("The organisation's business hours: `{ time_zone: Europe/Berlin, days: mon-fri, hours: \"09:00-17:00\", holidays: [2026-12-25] }`. Business-day targets count in them; escalations outside them go to the after-hours route."),
+      .describe(
+        'The organisation\'s business hours: `{ time_zone: Europe/Berlin, days: mon-fri, hours: "09:00-17:00", holidays: [2026-12-25] }`. Business-day targets count in them; escalations outside them go to the after-hours route.',
+      ),
     at_risk: z.number().gt(0).max(1).default(0.75).describe("Share of the window used when `sla:on-track` becomes `sla:at-risk`."),
     targets: z
       .object({
@@ -39,7 +42,9 @@ export const slaSchema = z
       })
       .strict()
       .default({})
-      .describe("Acknowledge and remediate deadlines per severity; missing severities keep the defaults (critical 1h/4h 24x7, high 8h/24h 24x7, medium 1/5 business days, low 2/15 business days)."),
+      .describe(
+        "Acknowledge and remediate deadlines per severity; missing severities keep the defaults (critical 1h/4h 24x7, high 8h/24h 24x7, medium 1/5 business days, low 2/15 business days).",
+      ),
     by_class: z
       .partialRecord(identityClass, slaTargetsSchema)
       .default({})
@@ -82,7 +87,11 @@ export const escalationLevelSchema = z
     target: z
       .union([z.enum(ESCALATION_TARGETS), owner])
       .describe("Who is engaged: owner, steward, manager, incident-commander, on-call, or a named `@user`/`@org/team`."),
-    actions: z.array(z.enum(ESCALATION_ACTIONS)).min(1).default(["comment"]).describe("comment (with mention), assign, raise-severity, page, revoke."),
+    actions: z
+      .array(z.enum(ESCALATION_ACTIONS))
+      .min(1)
+      .default(["comment"])
+      .describe("comment (with mention), assign, raise-severity, page, revoke."),
   })
   .strict();
 export type EscalationLevel = z.output<typeof escalationLevelSchema>;
@@ -101,8 +110,14 @@ export const escalationSchema = z
     repeat: durationSchema.optional().describe("Re-run the last level every interval until resolved, as a pager's escalation loop does."),
     incident_commander: owner.optional().describe("Who `incident-commander` means."),
     on_call: team.optional().describe("The team mentioned when a level fires outside business hours (the after-hours route)."),
-    pagerduty_routing_key_env: z.string().optional().describe("Name of the environment variable that holds the PagerDuty Events API v2 routing key (never put the key in this file)."),
-    pager_webhook_url_env: z.string().optional().describe("Name of the environment variable with the URL of a generic pager webhook (signed with `pager_webhook_secret_env`)."),
+    pagerduty_routing_key_env: z
+      .string()
+      .optional()
+      .describe("Name of the environment variable that holds the PagerDuty Events API v2 routing key (never put the key in this file)."),
+    pager_webhook_url_env: z
+      .string()
+      .optional()
+      .describe("Name of the environment variable with the URL of a generic pager webhook (signed with `pager_webhook_secret_env`)."),
     pager_webhook_secret_env: z.string().optional().describe("Name of the environment variable with the pager webhook's signing secret."),
   })
   .strict()
@@ -126,7 +141,12 @@ export const autoRevokeSchema = z
     per_run: z.number().int().min(0).default(5).describe("Most revocations one sweep may make."),
     per_day: z.number().int().min(0).default(20).describe("Most revocations in 24 hours."),
     dry_run: z.boolean().default(false).describe("Plan and report revocations without making them."),
-    webhook_url_env: z.string().optional().describe("Environment variable with the URL of your rotation service, for credentials GitHub cannot revoke (it receives metadata, never the secret)."),
+    webhook_url_env: z
+      .string()
+      .optional()
+      .describe(
+        "Environment variable with the URL of your rotation service, for credentials GitHub cannot revoke (it receives metadata, never the secret).",
+      ),
     webhook_secret_env: z.string().optional().describe("Environment variable with the rotation webhook's signing secret."),
   })
   .strict()
@@ -134,7 +154,11 @@ export const autoRevokeSchema = z
 
 export const commandsSchema = z
   .object({
-    security_team: team.optional().describe("Members of this team may run every command on any response issue and `/approve` risk acceptance (accepting a risk also needs GitHub's right to dismiss the alert, see `risk_acceptance`)."),
+    security_team: team
+      .optional()
+      .describe(
+        "Members of this team may run every command on any response issue and `/approve` risk acceptance (accepting a risk also needs GitHub's right to dismiss the alert, see `risk_acceptance`).",
+      ),
     snooze_max: durationSchema.prefault("7d").describe("The longest `/snooze` allowed."),
     approval_required: z
       .array(z.enum(["false-positive", "wont-fix", "used-in-tests"]))
@@ -155,17 +179,26 @@ export const MAX_GROUP_ALERTS = 100;
 
 export const groupingSchema = z
   .object({
-    enabled: z.boolean().default(false).describe("Group new secret scanning alerts per repository and owner into one issue with a checklist row per alert, so a backfill scan of 1,000 alerts does not mean 1,000 issues and notifications. Off: one issue per alert."),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Group new secret scanning alerts per repository and owner into one issue with a checklist row per alert, so a backfill scan of 1,000 alerts does not mean 1,000 issues and notifications. Off: one issue per alert.",
+      ),
     window: durationSchema
       .prefault("1h")
-      .describe("How long a group issue takes new alerts after it opened; a later alert opens a new group. Also closed to new alerts once acknowledged, snoozed or resolved."),
+      .describe(
+        "How long a group issue takes new alerts after it opened; a later alert opens a new group. Also closed to new alerts once acknowledged, snoozed or resolved.",
+      ),
     max_alerts: z
       .number()
       .int()
       .min(2)
       .max(MAX_GROUP_ALERTS)
       .default(50)
-      .describe(`Most alerts in one group issue (at most ${MAX_GROUP_ALERTS}); the next alert opens a new group. A group also stops taking alerts when its body nears GitHub's 65,536-character limit.`),
+      .describe(
+        `Most alerts in one group issue (at most ${MAX_GROUP_ALERTS}); the next alert opens a new group. A group also stops taking alerts when its body nears GitHub's 65,536-character limit.`,
+      ),
   })
   .strict()
   .prefault({});

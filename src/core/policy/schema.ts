@@ -12,14 +12,25 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const VISIBILITIES = ["public", "private", "internal"] as const;
 export const VALIDITIES = ["active", "inactive", "unknown"] as const;
-export const SOURCES = ["secret-scanning", "gitleaks", "trufflehog", "sarif", "dispatch", "token-request", "app-installation", "audit-log"] as const;
+export const SOURCES = [
+  "secret-scanning",
+  "gitleaks",
+  "trufflehog",
+  "sarif",
+  "dispatch",
+  "token-request",
+  "app-installation",
+  "audit-log",
+] as const;
 export const PERMISSION_LEVELS = ["read", "write", "admin"] as const;
 const LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 const PERMISSION = /^[a-z][a-z0-9_]*(?::(?:read|write|admin))?$/;
 
 const owner = z.string().regex(OWNER, "must be a user (`@login`) or a team (`@org/team`)");
 const team = z.string().regex(TEAM, "must be a team written `@org/team`");
-const identityClass = z.enum(IDENTITY_CLASSES, { error: (issue) => `${JSON.stringify(issue.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}` });
+const identityClass = z.enum(IDENTITY_CLASSES, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an identity class; use one of ${IDENTITY_CLASSES.join(", ")}`,
+});
 const list = <T extends z.ZodType>(item: T) => z.array(item).min(1, "must list at least one value");
 const glob = z
   .string()
@@ -48,17 +59,28 @@ const selectorFields = {
   property: property.optional(),
   apps: list(glob)
     .optional()
-    .describe("Grants only: app slug (GitHub App) or name (OAuth app) globs, e.g. `datadog*`; case-insensitive. Never matches a leaked secret."),
+    .describe(
+      "Grants only: app slug (GitHub App) or name (OAuth app) globs, e.g. `datadog*`; case-insensitive. Never matches a leaked secret.",
+    ),
   client_ids: list(z.string().min(1)).optional().describe("Grants only: the app's client ID, e.g. `Iv1.8a61f9b3a7aba766`."),
-  publishers: list(z.string().regex(LOGIN, "must be an account login, e.g. `datadog`")).optional().describe("Grants only: the account that publishes the app (its owner), e.g. `datadog`; `@` optional, case-insensitive."),
+  publishers: list(z.string().regex(LOGIN, "must be an account login, e.g. `datadog`"))
+    .optional()
+    .describe("Grants only: the account that publishes the app (its owner), e.g. `datadog`; `@` optional, case-insensitive."),
   permissions: list(z.string().regex(PERMISSION, "must be a permission name, optionally with a level: `contents` or `contents:write`"))
     .optional()
-    .describe("Grants only: any of these permissions held by the app or token. `contents` matches any level; `contents:write` matches write or admin (at least that level)."),
-  requesters: list(z.string().regex(LOGIN, "must be a login, e.g. `@bot-x`")).optional().describe("Grants only: who asked for or received the grant (a token's owner), e.g. `@bot-x`; case-insensitive."),
+    .describe(
+      "Grants only: any of these permissions held by the app or token. `contents` matches any level; `contents:write` matches write or admin (at least that level).",
+    ),
+  requesters: list(z.string().regex(LOGIN, "must be a login, e.g. `@bot-x`"))
+    .optional()
+    .describe("Grants only: who asked for or received the grant (a token's owner), e.g. `@bot-x`; case-insensitive."),
 };
 
 const nonEmptySelector = (s: Record<string, unknown>) => Object.values(s).some((v) => v !== undefined);
-export const selectorSchema = z.object(selectorFields).strict().refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
+export const selectorSchema = z
+  .object(selectorFields)
+  .strict()
+  .refine(nonEmptySelector, "must name at least one thing to match, e.g. `secret_types` or `repositories`");
 export type Selector = z.infer<typeof selectorSchema>;
 
 export const systemSchema = z
@@ -67,12 +89,21 @@ export const systemSchema = z
     description: z.string().optional().describe("One line on what the system is."),
     steward: owner.describe("Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."),
     manager: owner.optional().describe("The manager or service owner, shown in the issue and used for escalation."),
-    credentials: list(selectorSchema).describe("Which credentials belong to the system; an alert matching any of these selectors is the system's."),
+    credentials: list(selectorSchema).describe(
+      "Which credentials belong to the system; an alert matching any of these selectors is the system's.",
+    ),
     depends_on: z.array(z.string()).default([]).describe("Systems this one depends on."),
-    dependents: z.array(z.string()).default([]).describe("Systems that break when this system's credentials are revoked; shown as “revoking this affects …”."),
+    dependents: z
+      .array(z.string())
+      .default([])
+      .describe("Systems that break when this system's credentials are revoked; shown as “revoking this affects …”."),
     revocation: z.string().optional().describe("How to revoke or rotate this system's credentials, shown in the issue."),
     runbook: z.string().optional().describe("Markdown that replaces the identity class's runbook for this system's alerts."),
-    sla: slaTargetsSchema.optional().describe("Acknowledge and remediate targets per severity for this system's credentials; they win over the class and severity targets."),
+    sla: slaTargetsSchema
+      .optional()
+      .describe(
+        "Acknowledge and remediate targets per severity for this system's credentials; they win over the class and severity targets.",
+      ),
   })
   .strict();
 export type System = z.infer<typeof systemSchema>;
@@ -107,7 +138,19 @@ export const severityRuleSchema = z
 export type SeverityRule = z.infer<typeof severityRuleSchema>;
 
 /** Keys a repository's own `.github/nhi-steward.yml` may change, when the organisation allows it. */
-export const OVERRIDABLE_KEYS = ["fallback_owner", "response_repository", "issues_in", "owner_property", "systems", "owners", "severity", "runbooks", "identity_classes", "sla", "escalation"] as const;
+export const OVERRIDABLE_KEYS = [
+  "fallback_owner",
+  "response_repository",
+  "issues_in",
+  "owner_property",
+  "systems",
+  "owners",
+  "severity",
+  "runbooks",
+  "identity_classes",
+  "sla",
+  "escalation",
+] as const;
 
 export const DEFAULT_STANDARDS = [
   "OWASP Non-Human Identities Top 10 (2025): NHI2 Secret Leakage, NHI7 Long-Lived Secrets",
@@ -126,21 +169,36 @@ export const policySchema = z
       .string()
       .regex(REPO, "must be `owner/name`")
       .optional()
-      .describe("A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public."),
+      .describe(
+        "A private repository (`owner/name`) for response issues of public repositories, so an unrevoked secret is never described in public.",
+      ),
     issues_in: z
       .enum(["alert-repository", "response-repository"])
       .default("alert-repository")
-      .describe("Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`."),
-    owner_property: z.string().min(1).default("owner").describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
+      .describe(
+        "Where response issues open: in the alert's repository (public ones always go to `response_repository`), or always in `response_repository`.",
+      ),
+    owner_property: z
+      .string()
+      .min(1)
+      .default("owner")
+      .describe("The repository custom property that names a repository's owner (`@user` or `@org/team`); used after CODEOWNERS."),
     repository_overrides: z
       .array(z.enum(OVERRIDABLE_KEYS))
       .default([])
-      .describe(`Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}. With none (the default), repositories' files are not read at all.`),
+      .describe(
+        `Keys a repository's own \`.github/nhi-steward.yml\` may change (organisation policy only). Any of: ${OVERRIDABLE_KEYS.join(", ")}. With none (the default), repositories' files are not read at all.`,
+      ),
     identity_classes: z
       .partialRecord(identityClass, z.array(z.string()))
       .default({})
-      .describe("Extra `secret_type` → identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack."),
-    systems: z.array(systemSchema).default([]).describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
+      .describe(
+        "Extra `secret_type` → identity class mappings, e.g. `{ ci-cd-token: [my_custom_pattern] }`; they win over the default pack.",
+      ),
+    systems: z
+      .array(systemSchema)
+      .default([])
+      .describe("Systems, their stewards and the credentials they own. A matching system's steward gets the alert first."),
     routing: z
       .object({
         precedence: z
@@ -154,7 +212,12 @@ export const policySchema = z
       .strict()
       .prefault({})
       .describe("The order in which owner candidates are asked; the issue's “Why you?” names the one that applied."),
-    owners: z.array(ownerRuleSchema).default([]).describe("Owner rules by identity class, repository, path, visibility or property, and for grants by app, client ID, publisher, permission or requester; the first matching rule applies after systems."),
+    owners: z
+      .array(ownerRuleSchema)
+      .default([])
+      .describe(
+        "Owner rules by identity class, repository, path, visibility or property, and for grants by app, client ID, publisher, permission or requester; the first matching rule applies after systems.",
+      ),
     severity: z
       .object({
         rules: z.array(severityRuleSchema).describe("First matching rule decides; they come before the default rules."),
@@ -169,48 +232,112 @@ export const policySchema = z
       .describe("Markdown that replaces the shipped runbook of an identity class."),
     standards: z.array(z.string()).default(DEFAULT_STANDARDS).describe("Standards each response answers to, listed in the issue."),
     severity_labels: z.boolean().default(true).describe("Label issues `severity:critical|high|medium|low`."),
-    team_mentions: z.array(team).default([]).describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned."),
+    team_mentions: z
+      .array(team)
+      .default([])
+      .describe("Teams mentioned on every response issue (e.g. `@acme/security`), without being assigned."),
     sla: slaSchema.describe("The SLA clock: business hours, at-risk share, acknowledge and remediate targets per severity."),
-    escalation: escalationSchema.describe("What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging."),
+    escalation: escalationSchema.describe(
+      "What happens as deadlines pass: levels, repeat, incident commander, after-hours on-call and paging.",
+    ),
     auto_revoke: autoRevokeSchema.describe("Guarded automatic revocation once an SLA has lapsed (opt-in)."),
-    grouping: groupingSchema.describe("Group a backfill's alerts per repository and owner into one issue with a checklist (opt-in). Alerts the policy may revoke automatically, and alerts whose issue would be public, always get their own issue."),
+    grouping: groupingSchema.describe(
+      "Group a backfill's alerts per repository and owner into one issue with a checklist (opt-in). Alerts the policy may revoke automatically, and alerts whose issue would be public, always get their own issue.",
+    ),
     token_requests: z
       .object({
-        owner: owner.optional().describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
+        owner: owner
+          .optional()
+          .describe("Who reviews risky fine-grained token requests (by default the fallback owner), e.g. the identity team."),
         max_expiry_days: z.number().int().min(1).default(90).describe("A token that never expires, or lives longer than this, is risky."),
         risky_permissions: z
           .array(z.string())
-          .default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "actions", "environments", "organization_self_hosted_runners"])
+          .default([
+            "administration",
+            "organization_administration",
+            "members",
+            "secrets",
+            "organization_secrets",
+            "workflows",
+            "actions",
+            "environments",
+            "organization_self_hosted_runners",
+          ])
           .describe("Permissions that make a request risky at write or admin level."),
-        many_repositories: z.number().int().min(1).default(10).describe("Write access to at least this many repositories (or all) is risky."),
+        many_repositories: z
+          .number()
+          .int()
+          .min(1)
+          .default(10)
+          .describe("Write access to at least this many repositories (or all) is risky."),
         risky_scopes: z
           .array(z.string())
-          .default(["repo", "admin:org", "write:org", "admin:repo_hook", "admin:org_hook", "delete_repo", "workflow", "admin:enterprise", "admin:public_key", "write:packages", "delete:packages"])
-          .describe("Classic token (and OAuth) scopes that make an SSO credential authorization in the audit log (`org_credential_authorization.grant`) risky."),
+          .default([
+            "repo",
+            "admin:org",
+            "write:org",
+            "admin:repo_hook",
+            "admin:org_hook",
+            "delete_repo",
+            "workflow",
+            "admin:enterprise",
+            "admin:public_key",
+            "write:packages",
+            "delete:packages",
+          ])
+          .describe(
+            "Classic token (and OAuth) scopes that make an SSO credential authorization in the audit log (`org_credential_authorization.grant`) risky.",
+          ),
       })
       .strict()
       .prefault({})
-      .describe("Which `personal_access_token_request` events (and, on Enterprise Cloud, audit-log token grants and SSO credential authorizations) become alerts."),
+      .describe(
+        "Which `personal_access_token_request` events (and, on Enterprise Cloud, audit-log token grants and SSO credential authorizations) become alerts.",
+      ),
     app_access: z
       .object({
         risky_permissions: z
           .array(z.string())
-          .default(["administration", "organization_administration", "members", "secrets", "organization_secrets", "workflows", "contents", "actions", "environments", "organization_personal_access_tokens"])
+          .default([
+            "administration",
+            "organization_administration",
+            "members",
+            "secrets",
+            "organization_secrets",
+            "workflows",
+            "contents",
+            "actions",
+            "environments",
+            "organization_personal_access_tokens",
+          ])
           .describe("Permissions that make a new app installation, or an increase, risky at write or admin level."),
-        approved_apps: z.array(z.string()).default([]).describe("App slugs (GitHub Apps) or names (OAuth apps) that may hold risky permissions, or be approved for the organisation, without an alert."),
-        owner: owner.optional().describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk."),
+        approved_apps: z
+          .array(z.string())
+          .default([])
+          .describe(
+            "App slugs (GitHub Apps) or names (OAuth apps) that may hold risky permissions, or be approved for the organisation, without an alert.",
+          ),
+        owner: owner
+          .optional()
+          .describe("Who reviews risky app access (by default the fallback owner), e.g. the application owner with vendor risk."),
       })
       .strict()
       .prefault({})
-      .describe("Which GitHub App installations (and permission increases), and on Enterprise Cloud which audit-log OAuth app approvals, the sweep raises as oauth-grant alerts."),
+      .describe(
+        "Which GitHub App installations (and permission increases), and on Enterprise Cloud which audit-log OAuth app approvals, the sweep raises as oauth-grant alerts.",
+      ),
     dispatch: z
       .object({
         trusted: z
           .array(
             z
               .object({
-                repository: glob.describe("The repository findings are sent to (owner/name, or a glob such as `acme/detector-*`): where a `repository_dispatch` `nhi-alert` is sent, or where the Action runs with `findings`."),
-                may_name: list(glob).describe("Repositories of the same organisation its findings may open issues for (globs, e.g. `acme/*` or `payments-*`)."),
+                repository: glob.describe(
+                  "The repository findings are sent to (owner/name, or a glob such as `acme/detector-*`): where a `repository_dispatch` `nhi-alert` is sent, or where the Action runs with `findings`.",
+                ),
+                may_name: list(glob).describe(
+                  "Repositories of the same organisation its findings may open issues for (globs, e.g. `acme/*` or `payments-*`).",
+                ),
               })
               .strict(),
           )

@@ -84,7 +84,11 @@ export function selectorMatches(s: Selector, f: AlertFacts): boolean {
 }
 
 /** Whether the policy needs repository custom properties to decide anything. */
-export function usesProperties(policy: { systems: { credentials: Selector[] }[]; owners: { match: Selector }[]; severity?: { rules: { when: { property?: unknown } }[] } | undefined }): boolean {
+export function usesProperties(policy: {
+  systems: { credentials: Selector[] }[];
+  owners: { match: Selector }[];
+  severity?: { rules: { when: { property?: unknown } }[] } | undefined;
+}): boolean {
   return (
     policy.systems.some((s) => s.credentials.some((c) => c.property)) ||
     policy.owners.some((r) => r.match.property) ||

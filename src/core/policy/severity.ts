@@ -31,15 +31,20 @@ function holds(rule: SeverityRule, alert: Alert, facts: AlertFacts): boolean {
 }
 
 function describe(rule: SeverityRule): string {
-  const parts = Object.entries(rule.when).map(([k, v]) => `${k.replace(/_/g, " ")} ${Array.isArray(v) ? v.join("/") : typeof v === "object" ? `${(v as { name: string }).name}=${JSON.stringify((v as { value: unknown }).value)}` : v}`);
+  const parts = Object.entries(rule.when).map(
+    ([k, v]) =>
+      `${k.replace(/_/g, " ")} ${Array.isArray(v) ? v.join("/") : typeof v === "object" ? `${(v as { name: string }).name}=${JSON.stringify((v as { value: unknown }).value)}` : v}`,
+  );
   return parts.length ? parts.join(", ") : "always";
 }
 
 /** First matching rule wins: the policy's rules, then the default pack's, then the default. */
 export function severityOf(alert: Alert, facts: AlertFacts, policy: Pick<Policy, "severity">): SeverityDecision {
   const own = policy.severity?.rules ?? [];
-  for (const [i, rule] of own.entries()) if (holds(rule, alert, facts)) return { severity: rule.severity, reason: `policy severity rule ${i + 1} (${describe(rule)})` };
-  for (const rule of DEFAULT_SEVERITY_RULES) if (holds(rule, alert, facts)) return { severity: rule.severity, reason: `default rule (${describe(rule)})` };
+  for (const [i, rule] of own.entries())
+    if (holds(rule, alert, facts)) return { severity: rule.severity, reason: `policy severity rule ${i + 1} (${describe(rule)})` };
+  for (const rule of DEFAULT_SEVERITY_RULES)
+    if (holds(rule, alert, facts)) return { severity: rule.severity, reason: `default rule (${describe(rule)})` };
   const fallback = policy.severity?.default ?? "medium";
   return { severity: fallback, reason: "no rule matched; the default severity" };
 }

@@ -34,7 +34,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
   let s = schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } };
   for (;;) {
     const def = s._zod.def;
-    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType) s = def.innerType as never;
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable" || def.type === "prefault") && def.innerType)
+      s = def.innerType as never;
     else if (def.type === "pipe" && def.in) s = def.in as never;
     else return s as unknown as z.ZodType;
   }
@@ -67,7 +68,7 @@ function schemaAt(path: readonly PropertyKey[]): z.ZodType | null {
 
 /** The option's description from the schema (on it or on what it wraps), without a final period. */
 function descriptionOf(schema: z.ZodType): string | null {
-  for (let s: z.ZodType | undefined = schema; s; ) {
+  for (let s: z.ZodType | undefined = schema; s;) {
     if (s.description) return s.description.replace(/\.$/, "");
     const def: SchemaDef = defOf(s);
     s = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
@@ -81,7 +82,13 @@ function enumValues(schema: z.ZodType): string[] | null {
   return def.type === "enum" && def.entries ? Object.values(def.entries).map(String) : null;
 }
 
-const TYPE_WORDS: Record<string, string> = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "a mapping" };
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+};
 
 /**
  * A required key that is not there: where it goes and what to write, from the schema, e.g.
@@ -93,7 +100,10 @@ function missing(issue: z.core.$ZodIssue, where: string): string {
   const description = schema ? descriptionOf(schema) : null;
   const values = schema ? enumValues(schema) : null;
   const expected = values ? `one of ${values.join(", ")}` : issue.code === "invalid_type" ? TYPE_WORDS[issue.expected] : undefined;
-  const write = values && values.length <= 3 ? `write ${values.map((v) => `\`${key}: ${v}\``).join(" or ")}` : `add \`${key}:\`${expected ? ` (${expected})` : ""}`;
+  const write =
+    values && values.length <= 3
+      ? `write ${values.map((v) => `\`${key}: ${v}\``).join(" or ")}`
+      : `add \`${key}:\`${expected ? ` (${expected})` : ""}`;
   return `${where} is missing: ${write}.${description ? ` ${description}.` : ""}`;
 }
 
@@ -157,7 +167,10 @@ function explain(issue: z.core.$ZodIssue, data: unknown): string {
   if (isMissingKey(issue, data)) return missing(issue, where);
   if (issue.code === "invalid_type") {
     const got = valueAt(data, issue.path);
-    const asList = issue.expected === "array" && (typeof got === "string" || typeof got === "number") ? ` Write it as a list: [${JSON.stringify(got)}].` : "";
+    const asList =
+      issue.expected === "array" && (typeof got === "string" || typeof got === "number")
+        ? ` Write it as a list: [${JSON.stringify(got)}].`
+        : "";
     return `${prefix}expected ${article(issue.expected)}, got ${kind(got)} (${JSON.stringify(got)}).${asList}`;
   }
   if (issue.code === "invalid_value" && "values" in issue) {
@@ -210,16 +223,38 @@ export function validatePolicyText(text: string, file: string): ValidatedPolicy 
   } catch (e) {
     // e.g. an alias (`*name`) with no anchor: the parser accepts it, building the value does not.
     const pos = counter.linePos(unresolvedAlias(doc) ?? 0);
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: pos.line, column: pos.col, message: `not valid YAML: ${(e as Error).message}` }] };
+    return {
+      policy: null,
+      data: null,
+      extendsFrom: null,
+      problems: [{ file, line: pos.line, column: pos.col, message: `not valid YAML: ${(e as Error).message}` }],
+    };
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     const pos = counter.linePos((doc.contents as Node | null)?.range?.[0] ?? 0);
-    return { policy: null, data: null, extendsFrom: null, problems: [{ file, line: pos.line, column: pos.col, message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.` }] };
+    return {
+      policy: null,
+      data: null,
+      extendsFrom: null,
+      problems: [
+        {
+          file,
+          line: pos.line,
+          column: pos.col,
+          message: `the policy must be a mapping of keys (like \`fallback_owner: "@acme/security"\`), not ${kind(raw)}.`,
+        },
+      ],
+    };
   }
   const { _extends, ...data } = raw as Record<string, unknown>;
   if (_extends !== undefined && typeof _extends !== "string") {
     const pos = position(doc, counter, ["_extends"]);
-    problems.push({ file, line: pos.line, column: pos.col, message: "_extends: must name a repository, like `.github`, `acme/policies` or `acme/policies:path/file.yml`." });
+    problems.push({
+      file,
+      line: pos.line,
+      column: pos.col,
+      message: "_extends: must name a repository, like `.github`, `acme/policies` or `acme/policies:path/file.yml`.",
+    });
   }
   const parsed = policySchema.safeParse(data);
   if (!parsed.success) {

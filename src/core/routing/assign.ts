@@ -81,6 +81,9 @@ export function decideRouting(candidates: Candidates, results: StepResult[]): Ro
     assignees: [],
     mentions: candidates.notify,
     unowned: true,
-    notes: [...notes, "Set `fallback_owner` in `.github/nhi-steward.yml` of the organisation's `.github` repository so unowned alerts always reach a person."],
+    notes: [
+      ...notes,
+      "Set `fallback_owner` in `.github/nhi-steward.yml` of the organisation's `.github` repository so unowned alerts always reach a person.",
+    ],
   };
 }

@@ -72,27 +72,45 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
   const notify = [...policy.team_mentions, ...(alert.mention ?? [])];
 
   const system = policy.systems.find((s) => s.credentials.some((c) => selectorMatches(c, facts))) ?? null;
-  if (system) add({ source: "system", owners: owners([system.steward]), why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential` });
+  if (system)
+    add({
+      source: "system",
+      owners: owners([system.steward]),
+      why: `steward of system **${system.name}** (\`${system.steward}\`), which owns this credential`,
+    });
 
   const ruleIndex = policy.owners.findIndex((r) => selectorMatches(r.match, facts));
   const rule = policy.owners[ruleIndex];
   if (rule) {
-    add({ source: "owner-rule", owners: owners(rule.owners), why: `owner rule ${rule.name ? `“${rule.name}”` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})` });
+    add({
+      source: "owner-rule",
+      owners: owners(rule.owners),
+      why: `owner rule ${rule.name ? `“${rule.name}”` : `#${ruleIndex + 1}`} (${rule.owners.join(", ")})`,
+    });
     notify.push(...rule.notify);
   }
 
   // Grants without a matching rule go to the policy's reviewer for their kind (token or app).
   if (alert.identity?.kind === "token" && policy.token_requests.owner) {
-    add({ source: "owner-rule", owners: owners([policy.token_requests.owner]), why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)` });
+    add({
+      source: "owner-rule",
+      owners: owners([policy.token_requests.owner]),
+      why: `the policy's reviewer of token requests (\`${policy.token_requests.owner}\`)`,
+    });
   }
 
   if (alert.identity?.kind === "app" && policy.app_access.owner) {
-    add({ source: "owner-rule", owners: owners([policy.app_access.owner]), why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)` });
+    add({
+      source: "owner-rule",
+      owners: owners([policy.app_access.owner]),
+      why: `the policy's reviewer of app access (\`${policy.app_access.owner}\`)`,
+    });
   }
 
   // Whoever pushed the secret past push protection saw the warning and chose to push it.
   const bypasser = alert.pushProtectionBypassedBy ? parseOwner(`@${alert.pushProtectionBypassedBy}`) : null;
-  if (bypasser) add({ source: "bypasser", owners: [bypasser], why: `\`@${alert.pushProtectionBypassedBy}\` pushed this secret past push protection` });
+  if (bypasser)
+    add({ source: "bypasser", owners: [bypasser], why: `\`@${alert.pushProtectionBypassedBy}\` pushed this secret past push protection` });
 
   const file = leakedFile(alert);
   const wiki = alert.locations.find(isWikiLocation);
@@ -116,7 +134,9 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
       if (!(e instanceof MatchBudgetExceeded)) throw e;
     }
     if (match === null) {
-      notes.push(`${co.path} is too costly to match against \`${file.path}\` (more than ${CODEOWNERS_MATCH_BUDGET.toLocaleString("en")} steps; its patterns are mostly \`*\` and \`**\`), so it names no owner here. Simplify its patterns, or name an owner in the policy.`);
+      notes.push(
+        `${co.path} is too costly to match against \`${file.path}\` (more than ${CODEOWNERS_MATCH_BUDGET.toLocaleString("en")} steps; its patterns are mostly \`*\` and \`**\`), so it names no owner here. Simplify its patterns, or name an owner in the policy.`,
+      );
     } else if (match.kind === "owned") {
       add({ source: "codeowners", owners: owners(match.owners), why: `${co.path} line ${match.rule.line}: \`${match.rule.text}\`` });
     } else if (match.kind === "no-owners") {
@@ -144,14 +164,19 @@ export function ownerCandidates(alert: Alert, sources: OwnershipSources): Candid
   if (propertyValue) {
     const named = propertyValue.split(/[\s,]+/).filter(Boolean);
     const parsed = owners(named.map((n) => (n.startsWith("@") || n.includes("@") ? n : `@${n}`)));
-    if (parsed.length) add({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
-    else notes.push(`The repository property \`${policy.owner_property}\` is \`${propertyValue}\`, which names no \`@user\` or \`@org/team\`.`);
+    if (parsed.length)
+      add({ source: "property", owners: parsed, why: `repository property \`${policy.owner_property}\` = \`${propertyValue}\`` });
+    else
+      notes.push(
+        `The repository property \`${policy.owner_property}\` is \`${propertyValue}\`, which names no \`@user\` or \`@org/team\`.`,
+      );
   }
 
   const precedence = policy.routing.precedence;
   const steps: OwnerStep[] = precedence.flatMap((source) => bySource.get(source) ?? []);
   for (const [source, skipped] of bySource) {
-    if (!precedence.includes(source)) notes.push(`Not asked, as the policy's \`routing.precedence\` leaves out \`${source}\`: ${skipped[0]!.why}.`);
+    if (!precedence.includes(source))
+      notes.push(`Not asked, as the policy's \`routing.precedence\` leaves out \`${source}\`: ${skipped[0]!.why}.`);
   }
 
   const fallback = policy.fallback_owner ? parseOwner(policy.fallback_owner) : null;

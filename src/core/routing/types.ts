@@ -1,7 +1,4 @@
-export type OwnerRef =
-  | { kind: "user"; login: string }
-  | { kind: "team"; org: string; slug: string }
-  | { kind: "email"; email: string };
+export type OwnerRef = { kind: "user"; login: string } | { kind: "team"; org: string; slug: string } | { kind: "email"; email: string };
 
 /**
  * The steps of the precedence chain, in their default order (the policy's `routing.precedence`

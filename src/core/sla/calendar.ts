@@ -62,13 +62,23 @@ export interface CalendarProblem {
 }
 
 const DAY_NAMES: Record<string, number> = {
-  mon: 1, monday: 1,
-  tue: 2, tues: 2, tuesday: 2,
-  wed: 3, wednesday: 3,
-  thu: 4, thur: 4, thurs: 4, thursday: 4,
-  fri: 5, friday: 5,
-  sat: 6, saturday: 6,
-  sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
 
 const DAYS_EXAMPLE = 'like "mon-fri" or ["mon", "tue", "wed"]';
@@ -130,7 +140,10 @@ function parseDays(input: unknown, problems: CalendarProblem[]): number[] | null
   if (input === undefined) return [1, 2, 3, 4, 5];
   let items: { text: string; path: (string | number)[] }[];
   if (typeof input === "string") {
-    items = input.split(",").filter((s) => s.trim() !== "").map((text) => ({ text, path: ["days"] }));
+    items = input
+      .split(",")
+      .filter((s) => s.trim() !== "")
+      .map((text) => ({ text, path: ["days"] }));
   } else if (Array.isArray(input)) {
     items = [];
     for (const [i, item] of input.entries()) {
@@ -194,11 +207,17 @@ function parseHours(input: unknown, problems: CalendarProblem[]): { start: strin
     return null;
   }
   if (start === end) {
-    problems.push({ path, message: `hours ${shown} open and close at the same time; write an opening time before the closing time, ${HOURS_EXAMPLE}` });
+    problems.push({
+      path,
+      message: `hours ${shown} open and close at the same time; write an opening time before the closing time, ${HOURS_EXAMPLE}`,
+    });
     return null;
   }
   if (start > end) {
-    problems.push({ path, message: `hours ${shown} close before they open; write the opening time first, ${HOURS_EXAMPLE} (hours past midnight are not supported)` });
+    problems.push({
+      path,
+      message: `hours ${shown} close before they open; write the opening time first, ${HOURS_EXAMPLE} (hours past midnight are not supported)`,
+    });
     return null;
   }
   return { start: hhmm(start), end: hhmm(end) };
@@ -218,7 +237,10 @@ function parseHoliday(input: unknown, i: number, problems: CalendarProblem[]): s
 function parseHolidays(input: unknown, problems: CalendarProblem[]): string[] | null {
   if (input === undefined || input === null) return [];
   if (!Array.isArray(input)) {
-    problems.push({ path: ["holidays"], message: `holidays must be a list of dates, like ["2026-12-25", "2026-12-26"], not ${show(input)}` });
+    problems.push({
+      path: ["holidays"],
+      message: `holidays must be a list of dates, like ["2026-12-25", "2026-12-26"], not ${show(input)}`,
+    });
     return null;
   }
   const out = new Set<string>();
@@ -233,7 +255,9 @@ function parseHolidays(input: unknown, problems: CalendarProblem[]): string[] | 
 
 function unknownKey(key: string): string {
   const squashed = key.toLowerCase().replace(/[^a-z]/g, "");
-  const meant = ["timezone", "tz", "zone"].includes(squashed) ? "time_zone" : KEYS.find((k) => k.replace(/_/g, "") === squashed || k.slice(0, -1) === squashed);
+  const meant = ["timezone", "tz", "zone"].includes(squashed)
+    ? "time_zone"
+    : KEYS.find((k) => k.replace(/_/g, "") === squashed || k.slice(0, -1) === squashed);
   const hint = meant ? `did you mean ${meant}? ` : "";
   return `${JSON.stringify(key)} is not a calendar setting; ${hint}a business-hours calendar has time_zone, days, hours and holidays, like ${CALENDAR_EXAMPLE}`;
 }
@@ -291,11 +315,20 @@ export const calendarSchema = z
         properties: {
           time_zone: { type: "string", description: 'IANA time zone, like "Europe/Berlin" or "UTC".' },
           days: {
-            description: 'Working days: a range like "mon-fri", a comma list like "mon,wed,fri", or a list of days or ranges. Default "mon-fri".',
+            description:
+              'Working days: a range like "mon-fri", a comma list like "mon,wed,fri", or a list of days or ranges. Default "mon-fri".',
             anyOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }],
           },
-          hours: { type: "string", pattern: "^\\s*\\d{1,2}:\\d{2}\\s*[-\\u2013]\\s*\\d{1,2}:\\d{2}\\s*$", description: 'Opening hours, local, like "09:00-17:00". Default "09:00-17:00".' },
-          holidays: { type: "array", items: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, description: "Whole days off, YYYY-MM-DD in the calendar's time zone." },
+          hours: {
+            type: "string",
+            pattern: "^\\s*\\d{1,2}:\\d{2}\\s*[-\\u2013]\\s*\\d{1,2}:\\d{2}\\s*$",
+            description: 'Opening hours, local, like "09:00-17:00". Default "09:00-17:00".',
+          },
+          holidays: {
+            type: "array",
+            items: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+            description: "Whole days off, YYYY-MM-DD in the calendar's time zone.",
+          },
         },
       },
     ],
@@ -332,14 +365,26 @@ function compile(cal: BusinessCalendar): Compiled {
     compiledByObject.set(cal, same);
     return same;
   }
-  if (!IANAZone.isValidZone(cal.timeZone)) throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
+  if (!IANAZone.isValidZone(cal.timeZone))
+    throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
   const open = minutesOf(cal.start, false);
   const close = minutesOf(cal.end, true);
-  if (open === null || close === null || open >= close) throw new RangeError(`calendar hours ${cal.start}-${cal.end} are not an opening and a later closing time, like 09:00-17:00`);
-  if (cal.days.length === 0 || cal.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new RangeError(`calendar days [${cal.days.join(", ")}] must be ISO weekdays 1 (Mon) to 7 (Sun), at least one`);
+  if (open === null || close === null || open >= close)
+    throw new RangeError(`calendar hours ${cal.start}-${cal.end} are not an opening and a later closing time, like 09:00-17:00`);
+  if (cal.days.length === 0 || cal.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
+    throw new RangeError(`calendar days [${cal.days.join(", ")}] must be ISO weekdays 1 (Mon) to 7 (Sun), at least one`);
   const badHoliday = cal.holidays.find((h) => !/^\d{4}-\d{2}-\d{2}$/.test(h) || !DateTime.fromISO(h, { zone: "utc" }).isValid);
-  if (badHoliday !== undefined) throw new RangeError(`calendar holiday ${JSON.stringify(badHoliday)} is not a date written YYYY-MM-DD, like "2026-12-25"`);
-  const compiled: Compiled = { zone: IANAZone.create(cal.timeZone), days: new Set(cal.days), open, close, holidays: new Set(cal.holidays), windows: new Map(), offsets: new Map() };
+  if (badHoliday !== undefined)
+    throw new RangeError(`calendar holiday ${JSON.stringify(badHoliday)} is not a date written YYYY-MM-DD, like "2026-12-25"`);
+  const compiled: Compiled = {
+    zone: IANAZone.create(cal.timeZone),
+    days: new Set(cal.days),
+    open,
+    close,
+    holidays: new Set(cal.holidays),
+    windows: new Map(),
+    offsets: new Map(),
+  };
   compiledByObject.set(cal, compiled);
   if (compiledByContent.size >= COMPILED_CACHE_SIZE) compiledByContent.clear();
   compiledByContent.set(content, compiled);
@@ -387,7 +432,10 @@ function isWorkingDay(c: Compiled, day: number): boolean {
 function localInstant(c: Compiled, day: number, minutes: number, second = 0, millisecond = 0): number {
   // 24:00 is the first instant of the next day (which is 01:00 where a DST change skips midnight).
   if (minutes >= 1440) return DateTime.fromObject(ymd(day + 1), { zone: c.zone }).toMillis();
-  return DateTime.fromObject({ ...ymd(day), hour: Math.floor(minutes / 60), minute: minutes % 60, second, millisecond }, { zone: c.zone }).toMillis();
+  return DateTime.fromObject(
+    { ...ymd(day), hour: Math.floor(minutes / 60), minute: minutes % 60, second, millisecond },
+    { zone: c.zone },
+  ).toMillis();
 }
 
 interface Window {
@@ -464,7 +512,11 @@ export function workingLength(cal: Calendar, d: Duration): number {
 function checkDuration(d: Duration): void {
   const n = d.kind === "elapsed" ? d.ms : d.days;
   if (!Number.isFinite(n) || n < 0 || (d.kind === "working-days" && !Number.isInteger(n))) {
-    throw new RangeError(d.kind === "elapsed" ? `a duration of ${d.ms} ms cannot be added; it must be zero or more` : `${d.days} working days cannot be added; it must be a whole number, zero or more`);
+    throw new RangeError(
+      d.kind === "elapsed"
+        ? `a duration of ${d.ms} ms cannot be added; it must be zero or more`
+        : `${d.days} working days cannot be added; it must be a whole number, zero or more`,
+    );
   }
 }
 
@@ -495,7 +547,7 @@ export function addWorkingTime(cal: Calendar, start: Date, d: Duration): Date {
   if (d.days === 0) return new Date(from);
   // Counting working days after the one the clock starts on.
   let day = first.day;
-  for (let counted = 0, idle = 0; counted < d.days; ) {
+  for (let counted = 0, idle = 0; counted < d.days;) {
     day += 1;
     if (isWorkingDay(c, day)) {
       counted += 1;

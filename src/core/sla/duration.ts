@@ -125,7 +125,8 @@ function notAString(input: unknown): string {
     if (!parsed.ok) return parsed.error;
   }
   if (input === undefined) return `a duration is required; write it like ${EXAMPLES}`;
-  const shown = typeof input === "boolean" || input === null ? JSON.stringify(input) : Array.isArray(input) ? "a list" : `a ${typeof input}`;
+  const shown =
+    typeof input === "boolean" || input === null ? JSON.stringify(input) : Array.isArray(input) ? "a list" : `a ${typeof input}`;
   return `${shown} is not a duration; write it like ${EXAMPLES}`;
 }
 

@@ -36,7 +36,14 @@ export function levelDueAt(level: EscalationLevel, sla: SlaClock, policy: Policy
     const window = workingTimeBetween(cal, start, deadline);
     return addWorkingTime(cal, start, { kind: "elapsed", ms: Math.max(60_000, Math.round(window * level.after.share)) });
   }
-  return level.after.duration ? new Date(deadline.getTime() + (level.after.duration.kind === "elapsed" ? level.after.duration.ms : workingLength(calendarFor("24x7", policy), level.after.duration))) : deadline;
+  return level.after.duration
+    ? new Date(
+        deadline.getTime() +
+          (level.after.duration.kind === "elapsed"
+            ? level.after.duration.ms
+            : workingLength(calendarFor("24x7", policy), level.after.duration)),
+      )
+    : deadline;
 }
 
 interface Target {
@@ -58,13 +65,28 @@ function resolveTarget(level: EscalationLevel, marker: Marker, policy: Policy): 
       return { mentions: people, assign: [], describe: "the owner" };
     }
     case "steward":
-      return system ? { ...owners([system.steward]), describe: `the steward of ${system.name}` } : { ...owners(policy.fallback_owner ? [policy.fallback_owner] : []), describe: "the fallback owner (no system steward is declared)" };
+      return system
+        ? { ...owners([system.steward]), describe: `the steward of ${system.name}` }
+        : {
+            ...owners(policy.fallback_owner ? [policy.fallback_owner] : []),
+            describe: "the fallback owner (no system steward is declared)",
+          };
     case "manager":
       if (system?.manager) return { ...owners([system.manager]), describe: `the manager of ${system.name}` };
-      if (policy.escalation.incident_commander) return { ...owners([policy.escalation.incident_commander]), describe: "the incident commander (no manager is declared)" };
+      if (policy.escalation.incident_commander)
+        return { ...owners([policy.escalation.incident_commander]), describe: "the incident commander (no manager is declared)" };
       return { ...owners(policy.fallback_owner ? [policy.fallback_owner] : []), describe: "the fallback owner (no manager is declared)" };
     case "incident-commander":
-      return { ...owners(policy.escalation.incident_commander ? [policy.escalation.incident_commander] : policy.fallback_owner ? [policy.fallback_owner] : []), describe: "the incident commander" };
+      return {
+        ...owners(
+          policy.escalation.incident_commander
+            ? [policy.escalation.incident_commander]
+            : policy.fallback_owner
+              ? [policy.fallback_owner]
+              : [],
+        ),
+        describe: "the incident commander",
+      };
     case "on-call":
       return { ...owners(policy.escalation.on_call ? [policy.escalation.on_call] : []), describe: "on-call" };
     default:
@@ -87,7 +109,8 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
   const comments: string[] = [];
   const assign = new Set<string>();
   let revokeRequested = false;
-  const event = (e: TimelineEntry["event"], detail: string | null = null, by: string | null = null) => next.timeline.push({ at, event: e, by, detail });
+  const event = (e: TimelineEntry["event"], detail: string | null = null, by: string | null = null) =>
+    next.timeline.push({ at, event: e, by, detail });
 
   if (!sla || marker.resolution) return { change: emptyChange(issue, marker), revokeRequested: false, marker };
 
@@ -118,7 +141,9 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
       `**Escalation ${shown}${repeat ? ", repeated" : ""}**: ${who.join(" ") || "(nobody configured)"}, this ${next.severity} alert is not ${level.from === "acknowledge" ? "acknowledged" : "remediated"} (${when}).`,
     ];
     if (toOnCall) {
-      lines.push(`It is outside business hours, so this goes to on-call instead of ${target.describe}; the owner gets it back at the next business opening.`);
+      lines.push(
+        `It is outside business hours, so this goes to on-call instead of ${target.describe}; the owner gets it back at the next business opening.`,
+      );
       event("after-hours", `${name} → ${policy.escalation.on_call}`);
     }
     if (level.actions.includes("assign") && !toOnCall) target.assign.forEach((a) => assign.add(a));
@@ -129,7 +154,15 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
       next.severity = raised;
     }
     if ((level.actions.includes("page") || toOnCall) && ctx.pagerConfigured) {
-      ops.push({ op: "page", alertKey: marker.key, severity: next.severity as Severity, summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`, url: issue.url ?? null, identityClass: marker.identityClass, secretType: marker.secretType });
+      ops.push({
+        op: "page",
+        alertKey: marker.key,
+        severity: next.severity as Severity,
+        summary: `nhi-steward ${name}: ${marker.key} (${next.severity}) not remediated`,
+        url: issue.url ?? null,
+        identityClass: marker.identityClass,
+        secretType: marker.secretType,
+      });
       lines.push("On-call has been paged.");
     }
     if (level.actions.includes("revoke")) {
@@ -168,7 +201,10 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
   if (lastAfterHours && !afterHours && (!lastHandback || lastHandback.at < lastAfterHours.at)) {
     const overnight = next.timeline.filter((e) => e.at >= lastAfterHours.at && e.event !== "handed-back");
     comments.push(
-      [`Good morning ${owner}: this is back with you. What happened outside business hours:`, ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${fragment(e.detail)})` : ""}`)].join("\n"),
+      [
+        `Good morning ${owner}: this is back with you. What happened outside business hours:`,
+        ...overnight.map((e) => `- ${e.at.slice(0, 16).replace("T", " ")} UTC: ${e.event}${e.detail ? ` (${fragment(e.detail)})` : ""}`),
+      ].join("\n"),
     );
     event("handed-back", owner);
   }
@@ -190,7 +226,9 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
       repo: "",
       action: ops.length ? "update" : "none",
       issue: issue.number,
-      summary: ops.length ? `advance the clock of #${issue.number} (${state}${next.escalation.level ? `, escalation L${next.escalation.level}` : ""})` : `#${issue.number} clock unchanged (${state})`,
+      summary: ops.length
+        ? `advance the clock of #${issue.number} (${state}${next.escalation.level ? `, escalation L${next.escalation.level}` : ""})`
+        : `#${issue.number} clock unchanged (${state})`,
       assignees: marker.routing.assignees,
       why: marker.routing.why,
       labels: add.map(labelSpec),
@@ -202,9 +240,27 @@ export function planClock(issue: ExistingIssue, marker: Marker, ctx: ClockContex
 }
 
 function pickState(m: Marker) {
-  return { acknowledged: m.acknowledged, escalation: m.escalation, snooze: m.snooze, resolution: m.resolution, pending: m.pending, autoRevoked: m.autoRevoked, timeline: m.timeline };
+  return {
+    acknowledged: m.acknowledged,
+    escalation: m.escalation,
+    snooze: m.snooze,
+    resolution: m.resolution,
+    pending: m.pending,
+    autoRevoked: m.autoRevoked,
+    timeline: m.timeline,
+  };
 }
 
 function emptyChange(issue: ExistingIssue, marker: Marker): Change {
-  return { key: marker.key, repo: "", action: "none", issue: issue.number, summary: `#${issue.number} has no clock`, assignees: [], why: marker.routing.why, labels: [], ops: [] };
+  return {
+    key: marker.key,
+    repo: "",
+    action: "none",
+    issue: issue.number,
+    summary: `#${issue.number} has no clock`,
+    assignees: [],
+    why: marker.routing.why,
+    labels: [],
+    ops: [],
+  };
 }

@@ -39,18 +39,40 @@ function targetFor(policy: Policy, severity: Severity, cls: IdentityClass, syste
 /** Deadlines for a response starting at `start`. */
 export function startClock(policy: Policy, severity: Severity, cls: IdentityClass, start: Date, system: string | null = null): SlaClock {
   const t = targetFor(policy, severity, cls, system);
-  const { acknowledgeBy, remediateBy } = computeDeadlines(start, { acknowledge: t.acknowledge, remediate: t.remediate, calendar: calendarFor(t.calendar, policy) });
-  return { acknowledgeBy: acknowledgeBy.toISOString(), remediateBy: remediateBy.toISOString(), calendar: t.calendar, timeZone: displayZone(policy), startedAt: start.toISOString() };
+  const { acknowledgeBy, remediateBy } = computeDeadlines(start, {
+    acknowledge: t.acknowledge,
+    remediate: t.remediate,
+    calendar: calendarFor(t.calendar, policy),
+  });
+  return {
+    acknowledgeBy: acknowledgeBy.toISOString(),
+    remediateBy: remediateBy.toISOString(),
+    calendar: t.calendar,
+    timeZone: displayZone(policy),
+    startedAt: start.toISOString(),
+  };
 }
 
 /**
  * When severity rises, deadlines tighten: each becomes the earlier of the old one and a fresh
  * clock started now. They never move later.
  */
-export function tightenClock(previous: SlaClock, policy: Policy, severity: Severity, cls: IdentityClass, now: Date, system: string | null = null): SlaClock {
+export function tightenClock(
+  previous: SlaClock,
+  policy: Policy,
+  severity: Severity,
+  cls: IdentityClass,
+  now: Date,
+  system: string | null = null,
+): SlaClock {
   const fresh = startClock(policy, severity, cls, now, system);
   const earlier = (a: string, b: string) => (new Date(a) <= new Date(b) ? a : b);
-  return { ...fresh, acknowledgeBy: earlier(previous.acknowledgeBy, fresh.acknowledgeBy), remediateBy: earlier(previous.remediateBy, fresh.remediateBy), startedAt: previous.startedAt };
+  return {
+    ...fresh,
+    acknowledgeBy: earlier(previous.acknowledgeBy, fresh.acknowledgeBy),
+    remediateBy: earlier(previous.remediateBy, fresh.remediateBy),
+    startedAt: previous.startedAt,
+  };
 }
 
 const RANK: Record<ClockState, number> = { "on-track": 0, "at-risk": 1, breached: 2 };

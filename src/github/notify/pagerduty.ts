@@ -16,7 +16,12 @@ import { pageContext, type PageDetails, type PageEvent, type PageResult, type Pa
 
 export type PagerDutySeverity = "critical" | "error" | "warning" | "info";
 
-export const PAGERDUTY_SEVERITY: Readonly<Record<Severity, PagerDutySeverity>> = { critical: "critical", high: "error", medium: "warning", low: "info" };
+export const PAGERDUTY_SEVERITY: Readonly<Record<Severity, PagerDutySeverity>> = {
+  critical: "critical",
+  high: "error",
+  medium: "warning",
+  low: "info",
+};
 
 export const MAX_SUMMARY = 1024;
 export const MAX_DEDUP_KEY = 255;
@@ -75,7 +80,8 @@ export class PagerDutyClient implements Pager {
     const headers = { "content-type": "application/json", accept: "application/json", "user-agent": USER_AGENT };
     const { result, attempts } = await withRetries(async () => {
       const r = await post(this.fetchImpl, this.url, body, headers, this.timeoutMs);
-      if (r.kind !== "response" || r.status >= 300) this.log.debug(`${context}: ${this.name}: ${event.action} attempt: ${this.describe(r)}`);
+      if (r.kind !== "response" || r.status >= 300)
+        this.log.debug(`${context}: ${this.name}: ${event.action} attempt: ${this.describe(r)}`);
       return r;
     }, this.retry);
     const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
@@ -83,7 +89,13 @@ export class PagerDutyClient implements Pager {
       const returned = parse(result.body)?.dedup_key;
       const key = typeof returned === "string" && returned !== "" ? returned : dedupKey;
       this.log.info(`${context}: ${this.name}: ${event.action} accepted (HTTP ${result.status})${tries}`);
-      return { ok: true, status: result.status, dedupKey: key, detail: `PagerDuty accepted the ${event.action} (HTTP ${result.status})${tries}`, attempts };
+      return {
+        ok: true,
+        status: result.status,
+        dedupKey: key,
+        detail: `PagerDuty accepted the ${event.action} (HTTP ${result.status})${tries}`,
+        attempts,
+      };
     }
     const detail = `PagerDuty did not accept the ${event.action}: ${this.describe(result)}${tries}`;
     this.log.warn(`${context}: ${this.name}: ${detail}`);
@@ -127,7 +139,10 @@ export class PagerDutyClient implements Pager {
   private describe(result: PostResult): string {
     if (result.kind !== "response") return describeNonResponse(result);
     const json = parse(result.body);
-    const parts = [typeof json?.message === "string" ? json.message : "", Array.isArray(json?.errors) ? json.errors.filter((e) => typeof e === "string").join("; ") : ""].filter(Boolean);
+    const parts = [
+      typeof json?.message === "string" ? json.message : "",
+      Array.isArray(json?.errors) ? json.errors.filter((e) => typeof e === "string").join("; ") : "",
+    ].filter(Boolean);
     const said = parts.join(": ").split(this.routingKey).join("[routing key]").slice(0, 300);
     return `HTTP ${result.status}${said ? ` (${said})` : ""}`;
   }

@@ -24,7 +24,10 @@ export function retryable(result: PostResult): boolean {
  * Runs `attempt` until it gives a non-retryable result or the retries are spent, sleeping
  * `baseDelayMs * 2^(n-1)` before retry n (or the server's Retry-After, if longer).
  */
-export async function withRetries(attempt: () => Promise<PostResult>, options: RetryOptions = {}): Promise<{ result: PostResult; attempts: number }> {
+export async function withRetries(
+  attempt: () => Promise<PostResult>,
+  options: RetryOptions = {},
+): Promise<{ result: PostResult; attempts: number }> {
   const retries = Math.max(0, options.retries ?? 2);
   const base = options.baseDelayMs ?? 1000;
   const max = options.maxDelayMs ?? 30_000;

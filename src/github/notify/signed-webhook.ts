@@ -95,7 +95,13 @@ export class SignedWebhookPager implements Pager {
     const tries = attempts === 1 ? "" : ` after ${attempts} attempts`;
     if (result.kind === "response" && result.status >= 200 && result.status < 300) {
       this.log.info(`${context}: ${this.name}: ${event.action} accepted by ${where} (HTTP ${result.status})${tries}`);
-      return { ok: true, status: result.status, dedupKey, detail: `${where} accepted the ${event.action} (HTTP ${result.status})${tries}`, attempts };
+      return {
+        ok: true,
+        status: result.status,
+        dedupKey,
+        detail: `${where} accepted the ${event.action} (HTTP ${result.status})${tries}`,
+        attempts,
+      };
     }
     // The receiver's body is not quoted: it is not ours to vouch for.
     const what = result.kind === "response" ? `HTTP ${result.status}` : describeNonResponse(result);

@@ -143,7 +143,11 @@ export class CredentialsApiRevoker implements RevocationMethod {
   async revoke(target: RevocationTarget, secret: () => Promise<string>): Promise<RevocationOutcome> {
     const context = targetContext(target);
     if (!this.supports(target)) {
-      return { status: "unsupported", method: this.name, detail: `GitHub's credential revocation API does not accept ${target.secretType} secrets` };
+      return {
+        status: "unsupported",
+        method: this.name,
+        detail: `GitHub's credential revocation API does not accept ${target.secretType} secrets`,
+      };
     }
     // No slot and no batch to join: say so without reading the secret.
     if (!this.open && this.budget.available(this.now()) === 0) return this.deferred(context);
@@ -160,7 +164,8 @@ export class CredentialsApiRevoker implements RevocationMethod {
       return {
         status: "unsupported",
         method: this.name,
-        detail: "the secret is not a token GitHub's credential revocation API accepts (ghp_, github_pat_, gho_, ghu_ or ghr_); it was not sent",
+        detail:
+          "the secret is not a token GitHub's credential revocation API accepts (ghp_, github_pat_, gho_, ghu_ or ghr_); it was not sent",
       };
     }
     return this.enqueue(value, context);
@@ -227,7 +232,12 @@ export class CredentialsApiRevoker implements RevocationMethod {
 
   private async request(tokens: string[], what: string): Promise<RevocationOutcome> {
     // No Authorization header: an authenticated request gets 403.
-    const headers = { accept: "application/vnd.github+json", "content-type": "application/json", "user-agent": USER_AGENT, "x-github-api-version": "2022-11-28" };
+    const headers = {
+      accept: "application/vnd.github+json",
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+      "x-github-api-version": "2022-11-28",
+    };
     const result = await post(this.fetchImpl, this.url, JSON.stringify({ credentials: tokens }), headers, this.timeoutMs);
     if (result.kind !== "response") {
       return { status: "failed", method: this.name, detail: `revoking ${what}: ${describeNonResponse(result)}`, retryable: true };
@@ -246,20 +256,38 @@ export class CredentialsApiRevoker implements RevocationMethod {
       return { status: "revoked", method: this.name, detail: `GitHub accepted ${what} for revocation (${ref}); the owners are notified` };
     }
     if (status >= 300 && status < 400) {
-      return { status: "failed", method: this.name, detail: `revoking ${what}: unexpected redirect, not followed (${ref})`, retryable: false };
+      return {
+        status: "failed",
+        method: this.name,
+        detail: `revoking ${what}: unexpected redirect, not followed (${ref})`,
+        retryable: false,
+      };
     }
     if (status === 429 || status >= 500 || (status === 403 && rateLimited)) {
-      return { status: "failed", method: this.name, detail: `revoking ${what}: ${rateLimited || status === 429 ? "rate limited" : "server error"} (${ref})`, retryable: true };
+      return {
+        status: "failed",
+        method: this.name,
+        detail: `revoking ${what}: ${rateLimited || status === 429 ? "rate limited" : "server error"} (${ref})`,
+        retryable: true,
+      };
     }
     const why =
-      status === 403 ? "forbidden; the request must be unauthenticated" : status === 422 ? "validation failed, or the endpoint has been spammed" : "rejected";
+      status === 403
+        ? "forbidden; the request must be unauthenticated"
+        : status === 422
+          ? "validation failed, or the endpoint has been spammed"
+          : "rejected";
     return { status: "failed", method: this.name, detail: `revoking ${what}: ${why} (${ref})`, retryable: false };
   }
 
   private deferred(context: string): RevocationOutcome {
     const at = new Date(this.budget.nextSlotAt(this.now())).toISOString();
     this.log.info(`${context}: ${this.name}: deferred, the hourly request budget is spent until ${at}`);
-    return { status: "deferred", method: this.name, detail: `GitHub's credential revocation API allows ${this.budget.limit} requests an hour; the next slot opens at ${at}` };
+    return {
+      status: "deferred",
+      method: this.name,
+      detail: `GitHub's credential revocation API allows ${this.budget.limit} requests an hour; the next slot opens at ${at}`,
+    };
   }
 
   private now(): number {

@@ -45,11 +45,16 @@ export class FineGrainedAccessRevoker implements RevocationMethod {
     try {
       await this.octokit.request("POST /orgs/{org}/personal-access-tokens/{pat_id}", { org, pat_id: patId, action: "revoke" });
       this.log.info(`${context}: ${this.name}: revoked grant ${patId}'s access to ${org}`);
-      return { status: "revoked", method: this.name, detail: `revoked fine-grained token grant ${patId}'s access to ${org} (the token stays valid outside ${org})` };
+      return {
+        status: "revoked",
+        method: this.name,
+        detail: `revoked fine-grained token grant ${patId}'s access to ${org} (the token stays valid outside ${org})`,
+      };
     } catch (e) {
       const status = statusOf(e);
       const headers = headersOf(e);
-      const rateLimited = status === 429 || (status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined));
+      const rateLimited =
+        status === 429 || (status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined));
       const ref = status === undefined ? "no response" : `HTTP ${status}`;
       let outcome: RevocationOutcome;
       if (rateLimited) {
@@ -59,7 +64,7 @@ export class FineGrainedAccessRevoker implements RevocationMethod {
       } else {
         const why =
           status === 403
-            ? "forbidden: only a GitHub App with the organisation permission \"Personal access tokens: write\" may do this"
+            ? 'forbidden: only a GitHub App with the organisation permission "Personal access tokens: write" may do this'
             : status === 404
               ? "not found: no such grant in the organisation, or the App is not installed there"
               : status === 422

@@ -19,7 +19,13 @@ export const USER_AGENT = "nhi-steward";
  * response, so a body is never re-sent to a host other than the one named. Times out through an
  * AbortSignal after `timeoutMs` (a timer, not a clock read).
  */
-export async function post(fetchImpl: typeof fetch, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+export async function post(
+  fetchImpl: typeof fetch,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {

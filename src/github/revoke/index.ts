@@ -11,7 +11,14 @@ export function chooseMethod(methods: readonly RevocationMethod[], target: Revoc
 
 export type { RevocationMethod, RevocationOutcome, RevocationTarget } from "./types.ts";
 export { targetContext } from "./types.ts";
-export { CREDENTIALS_API_SECRET_TYPES, CREDENTIALS_PER_REQUEST, CredentialsApiRevoker, HourlyBudget, REQUESTS_PER_HOUR, type CredentialsApiRevokerOptions } from "./credentials-api.ts";
+export {
+  CREDENTIALS_API_SECRET_TYPES,
+  CREDENTIALS_PER_REQUEST,
+  CredentialsApiRevoker,
+  HourlyBudget,
+  REQUESTS_PER_HOUR,
+  type CredentialsApiRevokerOptions,
+} from "./credentials-api.ts";
 export { FineGrainedAccessRevoker } from "./fine-grained-access.ts";
 export { revokeIdempotencyKey, WebhookRevoker, type WebhookRevokerOptions } from "./webhook.ts";
 export { EVENT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signature } from "./http.ts";

@@ -33,7 +33,10 @@ export interface RevocationMethod {
    * outcome. `secret` reads the raw value lazily; only methods that must send it call it, and they
    * send it only to the revocation endpoint.
    */
-  revoke(target: RevocationTarget, secret: () => Promise<string> /* read lazily, only by methods that need it */): Promise<RevocationOutcome>;
+  revoke(
+    target: RevocationTarget,
+    secret: () => Promise<string> /* read lazily, only by methods that need it */,
+  ): Promise<RevocationOutcome>;
 }
 
 /** The context prefix for log lines: `acme/api alert#12`. */

@@ -79,14 +79,33 @@ export class WebhookRevoker implements RevocationMethod {
     const where = hostOf(this.url);
     let outcome: RevocationOutcome;
     if (result.kind !== "response") {
-      outcome = { status: "failed", method: this.name, detail: `rotation service at ${where}: ${describeNonResponse(result)}`, retryable: true };
+      outcome = {
+        status: "failed",
+        method: this.name,
+        detail: `rotation service at ${where}: ${describeNonResponse(result)}`,
+        retryable: true,
+      };
     } else if (result.status >= 200 && result.status < 300) {
-      outcome = { status: "revoked", method: this.name, detail: `rotation service at ${where} accepted the request (HTTP ${result.status})` };
+      outcome = {
+        status: "revoked",
+        method: this.name,
+        detail: `rotation service at ${where} accepted the request (HTTP ${result.status})`,
+      };
     } else if (result.status === 429 || result.status >= 500) {
-      outcome = { status: "failed", method: this.name, detail: `rotation service at ${where} answered HTTP ${result.status}`, retryable: true };
+      outcome = {
+        status: "failed",
+        method: this.name,
+        detail: `rotation service at ${where} answered HTTP ${result.status}`,
+        retryable: true,
+      };
     } else {
       const why = result.status < 400 ? "a redirect, not followed" : "a rejection";
-      outcome = { status: "failed", method: this.name, detail: `rotation service at ${where} answered HTTP ${result.status} (${why})`, retryable: false };
+      outcome = {
+        status: "failed",
+        method: this.name,
+        detail: `rotation service at ${where} answered HTTP ${result.status} (${why})`,
+        retryable: false,
+      };
     }
     this.log[outcome.status === "revoked" ? "info" : "warn"](`${context}: ${this.name}: ${outcome.status}: ${outcome.detail}`);
     return outcome;

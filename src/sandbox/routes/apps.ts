@@ -26,9 +26,23 @@ export const appRoutes: Route[] = [
   route("GET", "/orgs/{org}/installations", "orgs/orgs#list-app-installations-for-an-organization", (ctx) => {
     const org = ctx.params.org ?? "";
     const account = ctx.state.ensureUser(org);
-    const ours = ctx.state.allInstallations().filter((i) => i.account.toLowerCase() === org.toLowerCase()).map((i) => installation(ctx.state, i, ctx.urls));
+    const ours = ctx.state
+      .allInstallations()
+      .filter((i) => i.account.toLowerCase() === org.toLowerCase())
+      .map((i) => installation(ctx.state, i, ctx.urls));
     const others = (ctx.state.orgApps.get(org.toLowerCase()) ?? []).map((i) => ({
-      ...(installation(ctx.state, { id: i.id, account: account.login, repositories: i.repositorySelection === "all" ? "all" : [], permissions: i.permissions, events: [], createdAt: i.createdAt } as never, ctx.urls) as object),
+      ...(installation(
+        ctx.state,
+        {
+          id: i.id,
+          account: account.login,
+          repositories: i.repositorySelection === "all" ? "all" : [],
+          permissions: i.permissions,
+          events: [],
+          createdAt: i.createdAt,
+        } as never,
+        ctx.urls,
+      ) as object),
       app_id: i.appId,
       app_slug: i.appSlug,
       client_id: `Iv1.app${i.appId}`,
@@ -63,8 +77,11 @@ export const appRoutes: Route[] = [
     });
   }),
 
-  route("GET", "/app/installations", "https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app", (ctx) =>
-    paginate(ctx, ctx.state.allInstallations(), (i) => installation(ctx.state, i, ctx.urls)),
+  route(
+    "GET",
+    "/app/installations",
+    "https://docs.github.com/enterprise-server@3.9/rest/apps/apps#list-installations-for-the-authenticated-app",
+    (ctx) => paginate(ctx, ctx.state.allInstallations(), (i) => installation(ctx.state, i, ctx.urls)),
   ),
 
   route("GET", "/app/installations/{installation_id}", "apps/apps#get-an-installation-for-the-authenticated-app", (ctx) =>
@@ -77,7 +94,10 @@ export const appRoutes: Route[] = [
     const minted = ctx.state.mintInstallationToken(inst.id);
     const selected = inst.repositories !== "all" || Array.isArray(body.repositories) || Array.isArray(body.repository_ids);
     let repos = ctx.state.installationRepos(inst);
-    if (Array.isArray(body.repositories)) repos = repos.filter((r) => (body.repositories as unknown[]).some((n) => typeof n === "string" && n.toLowerCase() === r.name.toLowerCase()));
+    if (Array.isArray(body.repositories))
+      repos = repos.filter((r) =>
+        (body.repositories as unknown[]).some((n) => typeof n === "string" && n.toLowerCase() === r.name.toLowerCase()),
+      );
     if (Array.isArray(body.repository_ids)) repos = repos.filter((r) => (body.repository_ids as unknown[]).includes(r.id));
     return json(201, {
       token: minted.token,

@@ -64,33 +64,41 @@ function link(ctx: RouteContext, rel: string, params: Record<string, string>): s
 }
 
 export const auditLogRoutes: Route[] = [
-  route("GET", "/orgs/{org}/audit-log", "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization", (ctx) => {
-    const org = ctx.params.org ?? "";
-    if (!ctx.state.isOrg(org) || !ctx.state.isEnterpriseCloud(org)) throw notFound();
-    const order = queryEnum(ctx, "order", ["asc", "desc"] as const, "desc");
-    const perPageRaw = Number(ctx.query.get("per_page") ?? DEFAULT_PER_PAGE);
-    const perPage = Number.isFinite(perPageRaw) && perPageRaw >= 1 ? Math.min(Math.floor(perPageRaw), MAX_PER_PAGE) : DEFAULT_PER_PAGE;
-    const match = phraseFilter(ctx.query.get("phrase") ?? "", ctx.state.clock.now().getTime());
-    const entries = ctx.state.auditLog(org).filter(match);
-    if (order === "desc") entries.reverse();
-    // Cursors are opaque: the position of an entry. `after` starts past it, `before` ends before it.
-    const at = (cursor: string | null, fallback: number) => {
-      if (!cursor) return fallback;
-      const i = entries.findIndex((e) => cursorOf(e) === cursor);
-      if (i < 0) throw validationFailed([{ resource: "AuditLog", field: "cursor", code: "invalid", value: cursor }]);
-      return i;
-    };
-    const afterCursor = ctx.query.get("after") || null;
-    const beforeCursor = ctx.query.get("before") || null;
-    const start = afterCursor ? at(afterCursor, 0) + 1 : 0;
-    const end = at(beforeCursor, entries.length);
-    const page = beforeCursor && !afterCursor ? entries.slice(Math.max(0, end - perPage), end) : entries.slice(start, Math.min(end, start + perPage));
-    const rels: string[] = [];
-    const last = page.at(-1);
-    const first = page[0];
-    if (last && entries.indexOf(last) + 1 < end) rels.push(link(ctx, "next", { after: cursorOf(last), before: "" }));
-    rels.push(link(ctx, "first", { per_page: String(perPage) }));
-    if (first && entries.indexOf(first) > 0) rels.push(link(ctx, "prev", { after: "", before: cursorOf(first) }));
-    return { status: 200, body: page, headers: { link: rels.join(", ") } };
-  }),
+  route(
+    "GET",
+    "/orgs/{org}/audit-log",
+    "https://docs.github.com/enterprise-cloud@latest/rest/orgs/orgs#get-the-audit-log-for-an-organization",
+    (ctx) => {
+      const org = ctx.params.org ?? "";
+      if (!ctx.state.isOrg(org) || !ctx.state.isEnterpriseCloud(org)) throw notFound();
+      const order = queryEnum(ctx, "order", ["asc", "desc"] as const, "desc");
+      const perPageRaw = Number(ctx.query.get("per_page") ?? DEFAULT_PER_PAGE);
+      const perPage = Number.isFinite(perPageRaw) && perPageRaw >= 1 ? Math.min(Math.floor(perPageRaw), MAX_PER_PAGE) : DEFAULT_PER_PAGE;
+      const match = phraseFilter(ctx.query.get("phrase") ?? "", ctx.state.clock.now().getTime());
+      const entries = ctx.state.auditLog(org).filter(match);
+      if (order === "desc") entries.reverse();
+      // Cursors are opaque: the position of an entry. `after` starts past it, `before` ends before it.
+      const at = (cursor: string | null, fallback: number) => {
+        if (!cursor) return fallback;
+        const i = entries.findIndex((e) => cursorOf(e) === cursor);
+        if (i < 0) throw validationFailed([{ resource: "AuditLog", field: "cursor", code: "invalid", value: cursor }]);
+        return i;
+      };
+      const afterCursor = ctx.query.get("after") || null;
+      const beforeCursor = ctx.query.get("before") || null;
+      const start = afterCursor ? at(afterCursor, 0) + 1 : 0;
+      const end = at(beforeCursor, entries.length);
+      const page =
+        beforeCursor && !afterCursor
+          ? entries.slice(Math.max(0, end - perPage), end)
+          : entries.slice(start, Math.min(end, start + perPage));
+      const rels: string[] = [];
+      const last = page.at(-1);
+      const first = page[0];
+      if (last && entries.indexOf(last) + 1 < end) rels.push(link(ctx, "next", { after: cursorOf(last), before: "" }));
+      rels.push(link(ctx, "first", { per_page: String(perPage) }));
+      if (first && entries.indexOf(first) > 0) rels.push(link(ctx, "prev", { after: "", before: cursorOf(first) }));
+      return { status: 200, body: page, headers: { link: rels.join(", ") } };
+    },
+  ),
 ];

@@ -111,19 +111,22 @@ function listIssues(ctx: RouteContext): Reply {
   const milestone = ctx.query.get("milestone");
   const since = ctx.query.get("since");
   const sinceMs = since ? Date.parse(since) : undefined;
-  if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw validationFailed([{ resource: "Issue", field: "since", code: "invalid", value: since }]);
+  if (sinceMs !== undefined && Number.isNaN(sinceMs))
+    throw validationFailed([{ resource: "Issue", field: "since", code: "invalid", value: since }]);
   const items = r.issues.filter((i) => {
     if (state !== "all" && i.state !== state) return false;
     if (labels && !labels.every((l) => i.labels.some((x) => x.toLowerCase() === l))) return false;
     if (creator && i.user.toLowerCase() !== creator) return false;
     if (assignee === "none" && i.assignees.length > 0) return false;
     if (assignee === "*" && i.assignees.length === 0) return false;
-    if (assignee && assignee !== "none" && assignee !== "*" && !i.assignees.some((a) => a.toLowerCase() === assignee.toLowerCase())) return false;
+    if (assignee && assignee !== "none" && assignee !== "*" && !i.assignees.some((a) => a.toLowerCase() === assignee.toLowerCase()))
+      return false;
     if (milestone && milestone !== "none") return false; // the sandbox has no milestones
     if (sinceMs !== undefined && Date.parse(i.updatedAt) < sinceMs) return false;
     return true;
   });
-  const keyOf = (i: IssueRecord): string | number => (sort === "updated" ? i.updatedAt : sort === "comments" ? i.comments.length : i.createdAt);
+  const keyOf = (i: IssueRecord): string | number =>
+    sort === "updated" ? i.updatedAt : sort === "comments" ? i.comments.length : i.createdAt;
   items.sort((a, b) => {
     const ka = keyOf(a);
     const kb = keyOf(b);
@@ -152,7 +155,8 @@ function updateIssue(ctx: RouteContext): Reply {
   const text = optString(body, "body", { nullable: true });
   const state = optString(body, "state");
   const reason = optString(body, "state_reason", { nullable: true });
-  if (state !== undefined && state !== "open" && state !== "closed") throw validationFailed([{ resource: "Issue", field: "state", code: "invalid", value: state }]);
+  if (state !== undefined && state !== "open" && state !== "closed")
+    throw validationFailed([{ resource: "Issue", field: "state", code: "invalid", value: state }]);
   if (reason && !["completed", "not_planned", "duplicate", "reopened"].includes(reason)) {
     throw validationFailed([{ resource: "Issue", field: "state_reason", code: "invalid", value: reason }]);
   }
@@ -263,19 +267,28 @@ export const issueRoutes: Route[] = [
     if (!ctx.state.isAssignable(r, ctx.params.assignee ?? "")) throw notFound();
     return noContent();
   }),
-  route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "collaborators/collaborators#get-repository-permissions-for-a-user", (ctx) => {
-    const r = repoOf(ctx);
-    const user = ctx.state.user(ctx.params.username ?? "");
-    if (!user || user.type === "Organization") throw notFound();
-    const permission = ctx.state.permissionOf(r, user.login);
-    const level = { admin: 5, maintain: 4, write: 3, triage: 2, read: 1, none: 0 }[permission];
-    return json(200, {
-      // GitHub's legacy field folds maintain into write and triage into read.
-      permission: permission === "maintain" ? "write" : permission === "triage" ? "read" : permission,
-      role_name: permission,
-      user: { ...(simpleUser(user, ctx.urls) as object), permissions: { admin: level >= 5, maintain: level >= 4, push: level >= 3, triage: level >= 2, pull: level >= 1 }, role_name: permission },
-    });
-  }),
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/collaborators/{username}/permission",
+    "collaborators/collaborators#get-repository-permissions-for-a-user",
+    (ctx) => {
+      const r = repoOf(ctx);
+      const user = ctx.state.user(ctx.params.username ?? "");
+      if (!user || user.type === "Organization") throw notFound();
+      const permission = ctx.state.permissionOf(r, user.login);
+      const level = { admin: 5, maintain: 4, write: 3, triage: 2, read: 1, none: 0 }[permission];
+      return json(200, {
+        // GitHub's legacy field folds maintain into write and triage into read.
+        permission: permission === "maintain" ? "write" : permission === "triage" ? "read" : permission,
+        role_name: permission,
+        user: {
+          ...(simpleUser(user, ctx.urls) as object),
+          permissions: { admin: level >= 5, maintain: level >= 4, push: level >= 3, triage: level >= 2, pull: level >= 1 },
+          role_name: permission,
+        },
+      });
+    },
+  ),
   route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/assignees", "issues/assignees#add-assignees-to-an-issue", (ctx) => {
     const r = repoWithIssues(ctx);
     const i = issueOf(ctx, r);
@@ -310,7 +323,9 @@ export const issueRoutes: Route[] = [
     const r = repoWithIssues(ctx);
     const i = issueOf(ctx, r);
     const c = ctx.state.newComment(i, reqString(bodyObject(ctx), "body"), ctx.actor().login);
-    return json(201, comment(ctx.state, c, i, r, ctx.urls), { location: `${ctx.urls.api}/repos/${r.owner}/${r.name}/issues/comments/${c.id}` });
+    return json(201, comment(ctx.state, c, i, r, ctx.urls), {
+      location: `${ctx.urls.api}/repos/${r.owner}/${r.name}/issues/comments/${c.id}`,
+    });
   }),
   // Every comment on the repository's issues: by ascending id by default; `since` compares `updated_at`.
   route("GET", "/repos/{owner}/{repo}/issues/comments", "issues/comments#list-issue-comments-for-a-repository", (ctx) => {
@@ -319,8 +334,11 @@ export const issueRoutes: Route[] = [
     const direction = queryEnum(ctx, "direction", ["asc", "desc"] as const, "desc");
     const since = ctx.query.get("since");
     const sinceMs = since ? Date.parse(since) : undefined;
-    if (sinceMs !== undefined && Number.isNaN(sinceMs)) throw validationFailed([{ resource: "IssueComment", field: "since", code: "invalid", value: since }]);
-    const items = r.issues.flatMap((i) => i.comments.filter((c) => sinceMs === undefined || Date.parse(c.updatedAt) >= sinceMs).map((c) => ({ c, i })));
+    if (sinceMs !== undefined && Number.isNaN(sinceMs))
+      throw validationFailed([{ resource: "IssueComment", field: "since", code: "invalid", value: since }]);
+    const items = r.issues.flatMap((i) =>
+      i.comments.filter((c) => sinceMs === undefined || Date.parse(c.updatedAt) >= sinceMs).map((c) => ({ c, i })),
+    );
     if (sort === null) items.sort((a, b) => a.c.id - b.c.id);
     else {
       const keyOf = (x: (typeof items)[number]) => (sort === "updated" ? x.c.updatedAt : x.c.createdAt);
@@ -362,7 +380,9 @@ export const issueRoutes: Route[] = [
     const description = optString(body, "description") ?? null;
     if (ctx.state.findLabel(r, name)) throw validationFailed([{ resource: "Label", code: "already_exists", field: "name" }]);
     const l = ctx.state.createLabel(r, name, color, description);
-    return json(201, label(l, r, ctx.urls), { location: `${ctx.urls.api}/repos/${r.owner}/${r.name}/labels/${encodeURIComponent(l.name)}` });
+    return json(201, label(l, r, ctx.urls), {
+      location: `${ctx.urls.api}/repos/${r.owner}/${r.name}/labels/${encodeURIComponent(l.name)}`,
+    });
   }),
   route("GET", "/repos/{owner}/{repo}/labels/{name}", "issues/labels#get-a-label", (ctx) => {
     const r = repoOf(ctx);

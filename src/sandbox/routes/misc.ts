@@ -4,10 +4,11 @@ import { HttpError, bodyObject, json, optStringArray, route, type Route } from "
 export const miscRoutes: Route[] = [
   // GitHub: "Any authenticated requests will return a 403." The endpoint is meant for credentials the caller does not own.
   route("POST", "/credentials/revoke", "credentials/revoke#revoke-a-list-of-credentials", (ctx) => {
-    if (ctx.token !== null) throw new HttpError(403, "Must not be authenticated: send credential revocations without an Authorization header.");
+    if (ctx.token !== null)
+      throw new HttpError(403, "Must not be authenticated: send credential revocations without an Authorization header.");
     const credentials = optStringArray(bodyObject(ctx), "credentials");
     if (!credentials || credentials.length === 0 || credentials.length > 1000) {
-      throw new HttpError(422, "Invalid request.\n\n\"credentials\" must list 1 to 1000 credentials.");
+      throw new HttpError(422, 'Invalid request.\n\n"credentials" must list 1 to 1000 credentials.');
     }
     ctx.state.recordRevocations(credentials);
     return json(202, {});

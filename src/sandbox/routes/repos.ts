@@ -1,5 +1,18 @@
 /** Repositories, organisations, file contents and repository dispatches. */
-import { HttpError, bodyObject, json, noContent, notFound, paginate, queryEnum, reqString, route, type Reply, type Route, type RouteContext } from "../http.ts";
+import {
+  HttpError,
+  bodyObject,
+  json,
+  noContent,
+  notFound,
+  paginate,
+  queryEnum,
+  reqString,
+  route,
+  type Reply,
+  type Route,
+  type RouteContext,
+} from "../http.ts";
 import { fullRepository, orgFull, repository, type Urls } from "../render.ts";
 import type { RepoRecord } from "../state.ts";
 import { base64Lines, blobSha, fakeSha } from "../util.ts";
@@ -58,7 +71,15 @@ function getContent(ctx: RouteContext): Reply {
       const dir = prefix + rest.slice(0, slash);
       if (!entries.has(dir)) {
         const sha = fakeSha("tree", r.owner, r.name, dir);
-        entries.set(dir, { type: "dir", size: 0, name: rest.slice(0, slash), path: dir, sha, ...contentLinks(r, dir, sha, "dir", ctx.urls), download_url: null });
+        entries.set(dir, {
+          type: "dir",
+          size: 0,
+          name: rest.slice(0, slash),
+          path: dir,
+          sha,
+          ...contentLinks(r, dir, sha, "dir", ctx.urls),
+          download_url: null,
+        });
       }
     }
   }
@@ -70,10 +91,19 @@ const ORG_REPO_TYPES = ["all", "public", "private", "forks", "sources", "member"
 const ORG_REPO_SORTS = ["created", "updated", "pushed", "full_name"] as const;
 
 export const repoRoutes: Route[] = [
-  route("GET", "/repos/{owner}/{repo}/properties/values", "repos/custom-properties#get-all-custom-property-values-for-a-repository", (ctx) =>
-    json(200, [...repoOf(ctx).properties.entries()].map(([property_name, value]) => ({ property_name, value }))),
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/properties/values",
+    "repos/custom-properties#get-all-custom-property-values-for-a-repository",
+    (ctx) =>
+      json(
+        200,
+        [...repoOf(ctx).properties.entries()].map(([property_name, value]) => ({ property_name, value })),
+      ),
   ),
-  route("GET", "/repos/{owner}/{repo}", "repos/repos#get-a-repository", (ctx) => json(200, fullRepository(ctx.state, repoOf(ctx), ctx.urls))),
+  route("GET", "/repos/{owner}/{repo}", "repos/repos#get-a-repository", (ctx) =>
+    json(200, fullRepository(ctx.state, repoOf(ctx), ctx.urls)),
+  ),
 
   route("GET", "/orgs/{org}", "orgs/orgs#get-an-organization", (ctx) => {
     const org = ctx.state.user(ctx.params.org ?? "");
@@ -92,7 +122,13 @@ export const repoRoutes: Route[] = [
     if (type === "private") repos = repos.filter((r) => r.visibility !== "public");
     if (type === "forks") repos = [];
     const keyOf = (r: RepoRecord): string | number =>
-      sort === "full_name" ? `${r.owner}/${r.name}`.toLowerCase() : sort === "updated" ? r.updatedAt : sort === "pushed" ? r.pushedAt : r.createdAt;
+      sort === "full_name"
+        ? `${r.owner}/${r.name}`.toLowerCase()
+        : sort === "updated"
+          ? r.updatedAt
+          : sort === "pushed"
+            ? r.pushedAt
+            : r.createdAt;
     repos = [...repos].sort((a, b) => {
       const ka = keyOf(a);
       const kb = keyOf(b);

@@ -1,5 +1,21 @@
 /** Secret-scanning alerts: repository and organisation lists, single alerts, updates and locations. */
-import { HttpError, bodyObject, intParam, json, notFound, optString, paginate, queryBool, queryEnum, queryList, route, validationFailed, type Reply, type Route, type RouteContext } from "../http.ts";
+import {
+  HttpError,
+  bodyObject,
+  intParam,
+  json,
+  notFound,
+  optString,
+  paginate,
+  queryBool,
+  queryEnum,
+  queryList,
+  route,
+  validationFailed,
+  type Reply,
+  type Route,
+  type RouteContext,
+} from "../http.ts";
 import { alert, location } from "../render.ts";
 import type { AlertRecord, RepoRecord } from "../state.ts";
 import { repoOf } from "./common.ts";
@@ -75,14 +91,17 @@ function updateAlert(ctx: RouteContext): Reply {
   if (state === undefined && assignee === undefined && validity === undefined) {
     throw new HttpError(422, "Invalid request.\n\nOne of state, assignee or validity must be supplied.");
   }
-  if (state !== undefined && state !== "open" && state !== "resolved") throw validationFailed([{ resource: "SecretScanningAlert", field: "state", code: "invalid", value: state }]);
+  if (state !== undefined && state !== "open" && state !== "resolved")
+    throw validationFailed([{ resource: "SecretScanningAlert", field: "state", code: "invalid", value: state }]);
   if (state === "resolved" && !resolution) throw new HttpError(422, "A resolution is required when the state is resolved.");
-  if (resolution && !RESOLUTIONS.includes(resolution)) throw validationFailed([{ resource: "SecretScanningAlert", field: "resolution", code: "invalid", value: resolution }]);
+  if (resolution && !RESOLUTIONS.includes(resolution))
+    throw validationFailed([{ resource: "SecretScanningAlert", field: "resolution", code: "invalid", value: resolution }]);
   if (resolution && state !== "resolved") throw new HttpError(422, "State does not match the resolution.");
   if (validity !== undefined && validity !== null && validity !== "active" && validity !== "inactive") {
     throw validationFailed([{ resource: "SecretScanningAlert", field: "validity", code: "invalid", value: validity }]);
   }
-  if (assignee && !ctx.state.isAssignable(r, assignee)) throw new HttpError(422, "The assignee does not have write access to the repository.");
+  if (assignee && !ctx.state.isAssignable(r, assignee))
+    throw new HttpError(422, "The assignee does not have write access to the repository.");
   if (state === "resolved" && a.state === "resolved" && a.resolution === resolution && !comment) {
     throw new HttpError(400, "The resolution was not changed.");
   }
@@ -112,30 +131,53 @@ export const secretScanningRoutes: Route[] = [
   route("GET", "/repos/{owner}/{repo}/secret-scanning/alerts", DOCS_LIST_REPO, (ctx) => {
     const r = scannedRepo(ctx);
     const hideSecret = queryBool(ctx, "hide_secret") === true;
-    const items = filterAndSort(ctx, r.alerts.map((a) => ({ a, r })));
+    const items = filterAndSort(
+      ctx,
+      r.alerts.map((a) => ({ a, r })),
+    );
     return paginate(ctx, items, ({ a }) => alert(ctx.state, a, r, ctx.urls, { hideSecret }));
   }),
 
-  route("GET", "/orgs/{org}/secret-scanning/alerts", "secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization", (ctx) => {
-    const org = ctx.state.user(ctx.params.org ?? "");
-    if (!org || org.type !== "Organization") throw notFound();
-    const hideSecret = queryBool(ctx, "hide_secret") === true;
-    const all = ctx.state
-      .reposOf(org.login)
-      .filter((r) => r.secretScanning)
-      .flatMap((r) => r.alerts.map((a) => ({ a, r })));
-    return paginate(ctx, filterAndSort(ctx, all), ({ a, r }) => alert(ctx.state, a, r, ctx.urls, { hideSecret, withRepository: true }));
-  }),
+  route(
+    "GET",
+    "/orgs/{org}/secret-scanning/alerts",
+    "secret-scanning/secret-scanning#list-secret-scanning-alerts-for-an-organization",
+    (ctx) => {
+      const org = ctx.state.user(ctx.params.org ?? "");
+      if (!org || org.type !== "Organization") throw notFound();
+      const hideSecret = queryBool(ctx, "hide_secret") === true;
+      const all = ctx.state
+        .reposOf(org.login)
+        .filter((r) => r.secretScanning)
+        .flatMap((r) => r.alerts.map((a) => ({ a, r })));
+      return paginate(ctx, filterAndSort(ctx, all), ({ a, r }) => alert(ctx.state, a, r, ctx.urls, { hideSecret, withRepository: true }));
+    },
+  ),
 
-  route("GET", "/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", "secret-scanning/secret-scanning#get-a-secret-scanning-alert", (ctx) => {
-    const r = scannedRepo(ctx);
-    return json(200, alert(ctx.state, alertOf(ctx, r), r, ctx.urls, { hideSecret: queryBool(ctx, "hide_secret") === true }));
-  }),
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}",
+    "secret-scanning/secret-scanning#get-a-secret-scanning-alert",
+    (ctx) => {
+      const r = scannedRepo(ctx);
+      return json(200, alert(ctx.state, alertOf(ctx, r), r, ctx.urls, { hideSecret: queryBool(ctx, "hide_secret") === true }));
+    },
+  ),
 
-  route("PATCH", "/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", "secret-scanning/secret-scanning#update-a-secret-scanning-alert", updateAlert),
+  route(
+    "PATCH",
+    "/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}",
+    "secret-scanning/secret-scanning#update-a-secret-scanning-alert",
+    updateAlert,
+  ),
 
-  route("GET", "/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations", "secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert", (ctx) => {
-    const r = scannedRepo(ctx);
-    return paginate(ctx, alertOf(ctx, r).locations, (l) => location(l, r, ctx.urls));
-  }),
+  route(
+    "GET",
+    "/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+    "secret-scanning/secret-scanning#list-locations-for-a-secret-scanning-alert",
+    (ctx) => {
+      const r = scannedRepo(ctx);
+      return paginate(ctx, alertOf(ctx, r).locations, (l) => location(l, r, ctx.urls));
+    },
+  ),
 ];

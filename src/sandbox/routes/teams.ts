@@ -16,7 +16,9 @@ export const teamRoutes: Route[] = [
     return paginate(ctx, ctx.state.teamsOf(org.login), (t) => team(ctx.state, t, ctx.urls));
   }),
 
-  route("GET", "/orgs/{org}/teams/{team_slug}", "teams/teams#get-a-team-by-name", (ctx) => json(200, teamFull(ctx.state, teamOf(ctx), ctx.urls))),
+  route("GET", "/orgs/{org}/teams/{team_slug}", "teams/teams#get-a-team-by-name", (ctx) =>
+    json(200, teamFull(ctx.state, teamOf(ctx), ctx.urls)),
+  ),
 
   route("GET", "/orgs/{org}/teams/{team_slug}/members", "teams/members#list-team-members", (ctx) => {
     const t = teamOf(ctx);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { alertFromAuditEntry, auditAliases, auditEntryRisks, auditKey, auditLogStateSchema, auditPhrase, parseAuditEntry } from "../../../src/core/alert/audit-log.ts";
+import {
+  alertFromAuditEntry,
+  auditAliases,
+  auditEntryRisks,
+  auditKey,
+  auditLogStateSchema,
+  auditPhrase,
+  parseAuditEntry,
+} from "../../../src/core/alert/audit-log.ts";
 import { policyFrom } from "../../../src/core/policy/load.ts";
 import { appInstalled, credentialGranted, oauthApproved, patGranted } from "../../fixtures/audit-log.ts";
 
@@ -9,8 +17,18 @@ const entry = (raw: unknown) => parseAuditEntry(raw)!;
 
 describe("audit log entries, as GitHub documents them", () => {
   it("reads the four grant actions with their documented fields", () => {
-    expect(entry(oauthApproved())).toMatchObject({ action: "org.oauth_app_access_approved", id: "oauthAPPROVED0001", at: "2026-11-23T10:00:00.000Z", actor: "erin", app: "Shady CRM" });
-    expect(entry(credentialGranted())).toMatchObject({ actor: "dave", scopes: ["repo", "admin:org", "read:user"], accessType: "personal access token (classic)" });
+    expect(entry(oauthApproved())).toMatchObject({
+      action: "org.oauth_app_access_approved",
+      id: "oauthAPPROVED0001",
+      at: "2026-11-23T10:00:00.000Z",
+      actor: "erin",
+      app: "Shady CRM",
+    });
+    expect(entry(credentialGranted())).toMatchObject({
+      actor: "dave",
+      scopes: ["repo", "admin:org", "read:user"],
+      accessType: "personal access token (classic)",
+    });
     expect(entry(patGranted())).toMatchObject({ user: "carol", tokenName: "deploy-everything", repositorySelection: "all", tokenId: null });
     expect(entry(appInstalled())).toMatchObject({ app: "ghost-deployer", actor: "bob", permissions: null });
   });
@@ -40,15 +58,31 @@ describe("audit log entries, as GitHub documents them", () => {
 
 describe("which audit entries the policy calls risky", () => {
   it.each<[string, unknown, string[]]>([
-    ["an OAuth app not approved", oauthApproved(), ["OAuth app “Shady CRM” was approved for the organisation's data by `erin` and is not in `app_access.approved_apps`"]],
+    [
+      "an OAuth app not approved",
+      oauthApproved(),
+      ["OAuth app “Shady CRM” was approved for the organisation's data by `erin` and is not in `app_access.approved_apps`"],
+    ],
     ["an approved OAuth app (any case)", oauthApproved({ oauth_application_name: "trusted ci" }), []],
-    ["an SSO authorization with risky scopes", credentialGranted(), ["a personal access token (classic) was authorised for single sign-on with `repo`, `admin:org`"]],
+    [
+      "an SSO authorization with risky scopes",
+      credentialGranted(),
+      ["a personal access token (classic) was authorised for single sign-on with `repo`, `admin:org`"],
+    ],
     ["an SSO authorization with harmless scopes", credentialGranted({ token_scopes: "read:org,read:user" }), []],
     ["an SSH key authorised for SSO (no scopes)", credentialGranted({ token_scopes: undefined, programmatic_access_type: "SSH key" }), []],
     ["a token granted all repositories", patGranted(), ["access to all repositories"]],
     ["a token granted a subset", patGranted({ repository_selection: "subset" }), []],
-    ["a token granted a risky permission", patGranted({ repository_selection: "subset", permissions: { workflows: "write", contents: "read" } }), ["permission `workflows: write`"]],
-    ["an app installed, permissions unknown", appInstalled(), ["GitHub App “ghost-deployer” was installed by `bob` and was gone before the sweep could read its permissions"]],
+    [
+      "a token granted a risky permission",
+      patGranted({ repository_selection: "subset", permissions: { workflows: "write", contents: "read" } }),
+      ["permission `workflows: write`"],
+    ],
+    [
+      "an app installed, permissions unknown",
+      appInstalled(),
+      ["GitHub App “ghost-deployer” was installed by `bob` and was gone before the sweep could read its permissions"],
+    ],
     ["an app installed with harmless permissions", appInstalled({ permissions: { metadata: "read", issues: "write" } }), []],
     ["an approved app installed", appInstalled({ integration: "Trusted CI" }), []],
   ])("%s", (_name, raw, risks) => {
@@ -71,26 +105,41 @@ describe("audit entries as alerts", () => {
       identity: { kind: "app", app: "Shady CRM", clientId: "0af1c3", publisher: null, permissions: {}, requester: null },
     });
     expect(alert.mention).toBeUndefined();
-    expect(alert.details?.[1]).toEqual(["Audit log event", "`org.oauth_app_access_approved` by `erin` at 2026-11-23T10:00:00.000Z (`oauthAPPROVED0001`)"]);
+    expect(alert.details?.[1]).toEqual([
+      "Audit log event",
+      "`org.oauth_app_access_approved` by `erin` at 2026-11-23T10:00:00.000Z (`oauthAPPROVED0001`)",
+    ]);
   });
 
   it("a token grant: a token grant to its owner, who is mentioned", () => {
     const e = entry(patGranted());
     const alert = alertFromAuditEntry("acme", e, auditEntryRisks(e, policy), home);
-    expect(alert).toMatchObject({ secretTypeDisplayName: "fine-grained token “deploy-everything” granted to @carol", multiRepo: true, mention: ["@carol"], identity: { kind: "token", requester: "carol", app: null } });
+    expect(alert).toMatchObject({
+      secretTypeDisplayName: "fine-grained token “deploy-everything” granted to @carol",
+      multiRepo: true,
+      mention: ["@carol"],
+      identity: { kind: "token", requester: "carol", app: null },
+    });
     expect(alert.details).toContainEqual(["Repositories", "all"]);
   });
 
   it("an SSO credential authorization: a token of the member who authorised it, scopes listed", () => {
     const e = entry(credentialGranted());
     const alert = alertFromAuditEntry("acme", e, auditEntryRisks(e, policy), home);
-    expect(alert).toMatchObject({ identityClassHint: "personal-access-token", identity: { kind: "token", requester: "dave" }, htmlUrl: "https://github.com/orgs/acme/people/dave/sso" });
+    expect(alert).toMatchObject({
+      identityClassHint: "personal-access-token",
+      identity: { kind: "token", requester: "dave" },
+      htmlUrl: "https://github.com/orgs/acme/people/dave/sso",
+    });
     expect(alert.details).toContainEqual(["Scopes", "`repo`, `admin:org`, `read:user`"]);
   });
 
   it("an installation: the same secret type as the inventory's, requester the installer", () => {
     const e = entry(appInstalled());
-    expect(alertFromAuditEntry("acme", e, ["x"], home)).toMatchObject({ secretType: "github_app_installation", identity: { kind: "app", app: "ghost-deployer", requester: "bob" } });
+    expect(alertFromAuditEntry("acme", e, ["x"], home)).toMatchObject({
+      secretType: "github_app_installation",
+      identity: { kind: "app", app: "ghost-deployer", requester: "bob" },
+    });
   });
 
   it("a token grant naming its token coincides with the token request's issue", () => {
@@ -108,7 +157,13 @@ describe("the audit log query and the reader's state", () => {
   });
 
   it("fills the state's defaults and refuses a damaged one", () => {
-    expect(auditLogStateSchema.parse({ since: "2026-11-23T10:00:00.000Z" })).toEqual({ since: "2026-11-23T10:00:00.000Z", seen: {}, resume: null, unavailable: null, pending: [] });
+    expect(auditLogStateSchema.parse({ since: "2026-11-23T10:00:00.000Z" })).toEqual({
+      since: "2026-11-23T10:00:00.000Z",
+      seen: {},
+      resume: null,
+      unavailable: null,
+      pending: [],
+    });
     expect(auditLogStateSchema.safeParse({ seen: {} }).success).toBe(false);
   });
 });

@@ -17,14 +17,27 @@ describe("normalizeLocation: every type GitHub lists", () => {
   });
 
   it("wiki pages are their own type, with their page, and never a leaked file", () => {
-    expect(all.wiki_commit).toEqual({ type: "wiki_commit", path: "Home.md", startLine: 1, endLine: 1, commitSha: "302c0b7e200761c9dd9b57e57db540ee0b4293a5", pageUrl: "https://github.com/acme/api/wiki/Home/302c0b7e200761c9dd9b57e57db540ee0b4293a5" });
+    expect(all.wiki_commit).toEqual({
+      type: "wiki_commit",
+      path: "Home.md",
+      startLine: 1,
+      endLine: 1,
+      commitSha: "302c0b7e200761c9dd9b57e57db540ee0b4293a5",
+      pageUrl: "https://github.com/acme/api/wiki/Home/302c0b7e200761c9dd9b57e57db540ee0b4293a5",
+    });
     expect(leakedFile({ locations: [all.wiki_commit!] })).toBeNull();
   });
 
   it("content types keep the URL named after their type", () => {
     expect(all.issue_comment).toEqual({ type: "issue_comment", url: "https://api.github.com/repos/acme/api/issues/comments/1081119451" });
-    expect(all.pull_request_review).toEqual({ type: "pull_request_review", url: "https://api.github.com/repos/acme/api/pulls/2846/reviews/80" });
-    expect(all.discussion_comment).toEqual({ type: "discussion_comment", url: "https://github.com/acme/api/discussions/39082#discussioncomment-4158232" });
+    expect(all.pull_request_review).toEqual({
+      type: "pull_request_review",
+      url: "https://api.github.com/repos/acme/api/pulls/2846/reviews/80",
+    });
+    expect(all.discussion_comment).toEqual({
+      type: "discussion_comment",
+      url: "https://github.com/acme/api/discussions/39082#discussioncomment-4158232",
+    });
   });
 
   it("every type has a page to link to (derived where the API URL says enough; comments need a read)", () => {
@@ -45,15 +58,30 @@ describe("normalizeLocation: every type GitHub lists", () => {
       pull_request_review_comment: null,
     });
     // A page read from GitHub wins.
-    expect(locationPageUrl({ type: "issue_comment", url: "https://api.github.com/repos/acme/api/issues/comments/5", pageUrl: "https://github.com/acme/api/issues/3#issuecomment-5" })).toBe("https://github.com/acme/api/issues/3#issuecomment-5");
+    expect(
+      locationPageUrl({
+        type: "issue_comment",
+        url: "https://api.github.com/repos/acme/api/issues/comments/5",
+        pageUrl: "https://github.com/acme/api/issues/3#issuecomment-5",
+      }),
+    ).toBe("https://github.com/acme/api/issues/3#issuecomment-5");
   });
 });
 
 describe("contentRefOf and the web UI's base", () => {
   it("reads api.github.com and GitHub Enterprise Server API URLs, and nothing else", () => {
     expect(contentRefOf("https://api.github.com/repos/acme/api/issues/comments/9")).toEqual({ kind: "issue-comment", repo, id: 9 });
-    expect(contentRefOf("https://ghe.example.com/api/v3/repos/acme/api/pulls/comments/12")).toEqual({ kind: "pull-review-comment", repo, id: 12 });
-    expect(contentRefOf("https://api.github.com/repos/acme/api/pulls/4/reviews/80")).toEqual({ kind: "pull-review", repo, number: 4, id: 80 });
+    expect(contentRefOf("https://ghe.example.com/api/v3/repos/acme/api/pulls/comments/12")).toEqual({
+      kind: "pull-review-comment",
+      repo,
+      id: 12,
+    });
+    expect(contentRefOf("https://api.github.com/repos/acme/api/pulls/4/reviews/80")).toEqual({
+      kind: "pull-review",
+      repo,
+      number: 4,
+      id: 80,
+    });
     expect(contentRefOf("https://github.com/acme/api/discussions/1")).toBeNull();
     expect(contentRefOf("javascript:alert(1)//repos/a/b/issues/1")).toBeNull();
     expect(contentRefOf("not a url")).toBeNull();
@@ -75,10 +103,16 @@ describe("webhook alert fields", () => {
   });
 
   it("reads push_protection_bypassed_by", () => {
-    const bypassed = normalizeSecretScanningAlert(rawAlert({ push_protection_bypassed: true, push_protection_bypassed_by: { login: "dave" } as never }), repo, "private");
+    const bypassed = normalizeSecretScanningAlert(
+      rawAlert({ push_protection_bypassed: true, push_protection_bypassed_by: { login: "dave" } as never }),
+      repo,
+      "private",
+    );
     expect(bypassed).toMatchObject({ pushProtectionBypassed: true, pushProtectionBypassedBy: "dave" });
     expect(normalizeSecretScanningAlert(rawAlert(), repo, "private").pushProtectionBypassedBy).toBeNull();
-    expect(normalizeSecretScanningAlert(rawAlert({ push_protection_bypassed_by: "dave" as never }), repo, "private").pushProtectionBypassedBy).toBeNull();
+    expect(
+      normalizeSecretScanningAlert(rawAlert({ push_protection_bypassed_by: "dave" as never }), repo, "private").pushProtectionBypassedBy,
+    ).toBeNull();
   });
 
   it("a REST first_location_detected of a wiki page is a wiki location", () => {

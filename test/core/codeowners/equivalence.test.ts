@@ -10,7 +10,29 @@ import { answer } from "./helpers.ts";
 
 // A small alphabet, so that generated patterns and paths actually meet.
 const NAMES = ["a", "b", "ab", "a.js", "ba.js", "b.md", "x y", "a+b", "A", "lib", ".js"];
-const PATTERN_SEGMENTS = [...NAMES, "x\\ y", "*", "*", "**", "**", "?", "*.js", "*a.js", "*.md", "a*", "*b", "*a*", "a*b", "a*a", "?.md", "a?", "*.*", "l*b", "\\*", "\\?"];
+const PATTERN_SEGMENTS = [
+  ...NAMES,
+  "x\\ y",
+  "*",
+  "*",
+  "**",
+  "**",
+  "?",
+  "*.js",
+  "*a.js",
+  "*.md",
+  "a*",
+  "*b",
+  "*a*",
+  "a*b",
+  "a*a",
+  "?.md",
+  "a?",
+  "*.*",
+  "l*b",
+  "\\*",
+  "\\?",
+];
 const OWNERS = ["@u1", "@org/t", "me@x.io", "bad-owner"];
 
 const segmentsArb = fc.oneof(
@@ -49,7 +71,12 @@ describe("the index never changes an answer", () => {
 
   it("agrees with the reference on files of plain directory patterns (the trie's shortcuts)", () => {
     const literalLine = fc
-      .tuple(fc.constantFrom("", "/"), fc.array(fc.constantFrom("a", "b", "ab", ""), { minLength: 1, maxLength: 4 }), fc.constantFrom("", "/"), fc.subarray(["@u1", "@u2"]))
+      .tuple(
+        fc.constantFrom("", "/"),
+        fc.array(fc.constantFrom("a", "b", "ab", ""), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom("", "/"),
+        fc.subarray(["@u1", "@u2"]),
+      )
       .map(([lead, segs, trail, owners]) => [`${lead}${segs.join("/")}${trail}`, ...owners].join(" "));
     const smallPath = fc.array(fc.constantFrom("a", "b", "ab"), { minLength: 1, maxLength: 4 }).map((s) => s.join("/"));
     fc.assert(
@@ -103,21 +130,27 @@ describe.skipIf(corpora.length === 0)(`every path of every corpus in ${CORPUS}`,
     expect(corpora.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(corpora)("%s: the indexed engine and the reference give the same answer for every path", (name) => {
-    const text = readFileSync(join(CORPUS, `${name}-CODEOWNERS`), "utf8");
-    const paths = readFileSync(join(CORPUS, `${name}-paths.txt`), "utf8").split("\n").filter(Boolean);
-    const fast = parseCodeowners(text);
-    const slow = parseCodeownersReference(text);
-    const differences: string[] = [];
-    let owned = 0;
-    for (const path of paths) {
-      const a = answer(fast, path);
-      const b = answer(slow, path);
-      if (a.line !== null && a.owners.length > 0) owned++;
-      if (JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
-    }
-    expect(differences.slice(0, 10)).toEqual([]);
-    // The corpus is not trivially unowned: the comparison covered real matches.
-    expect(owned).toBeGreaterThan(paths.length / 10);
-  }, 120_000);
+  it.each(corpora)(
+    "%s: the indexed engine and the reference give the same answer for every path",
+    (name) => {
+      const text = readFileSync(join(CORPUS, `${name}-CODEOWNERS`), "utf8");
+      const paths = readFileSync(join(CORPUS, `${name}-paths.txt`), "utf8")
+        .split("\n")
+        .filter(Boolean);
+      const fast = parseCodeowners(text);
+      const slow = parseCodeownersReference(text);
+      const differences: string[] = [];
+      let owned = 0;
+      for (const path of paths) {
+        const a = answer(fast, path);
+        const b = answer(slow, path);
+        if (a.line !== null && a.owners.length > 0) owned++;
+        if (JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      }
+      expect(differences.slice(0, 10)).toEqual([]);
+      // The corpus is not trivially unowned: the comparison covered real matches.
+      expect(owned).toBeGreaterThan(paths.length / 10);
+    },
+    120_000,
+  );
 });

@@ -9,7 +9,14 @@ import {
 } from "../../../src/core/codeowners/index.ts";
 import { answer, ENGINES, owned, unmatched } from "./helpers.ts";
 
-const pick = (e: CodeownersError) => ({ line: e.line, column: e.column, kind: e.kind, source: e.source, suggestion: e.suggestion, path: e.path });
+const pick = (e: CodeownersError) => ({
+  line: e.line,
+  column: e.column,
+  kind: e.kind,
+  source: e.source,
+  suggestion: e.suggestion,
+  path: e.path,
+});
 
 describe("unsupported syntax: the line is reported and skipped, the rest of the file still applies", () => {
   const file = [
@@ -27,12 +34,54 @@ describe("unsupported syntax: the line is reported and skipped, the rest of the 
     it(`${engine.name}: reports each with its line and column`, () => {
       const co = engine.parse(file, { path: "CODEOWNERS" });
       expect(co.errors.map(pick)).toEqual([
-        { line: 2, column: 1, kind: "Invalid pattern", source: "!secrets.txt @a", suggestion: "Write `secrets.txt` with no owners on a line after the broader rule.", path: "CODEOWNERS" },
-        { line: 3, column: 3, kind: "Invalid pattern", source: "*.[ch] @c-team", suggestion: "To match the brackets literally, write `*.\\[ch\\]`.", path: "CODEOWNERS" },
-        { line: 4, column: 1, kind: "Invalid pattern", source: "\\#notes.md @a", suggestion: "Did you mean `**/#notes.md`?", path: "CODEOWNERS" },
-        { line: 5, column: 1, kind: "Invalid pattern", source: "/ @root", suggestion: "The pattern `/` will never match anything, did you mean `*` instead?", path: "CODEOWNERS" },
-        { line: 6, column: 9, kind: "Invalid pattern", source: "  docs/x] @a", suggestion: "To match the brackets literally, write `docs/x\\]`.", path: "CODEOWNERS" },
-        { line: 8, column: 10, kind: "Invalid pattern", source: "/trailing\\", suggestion: "Did you mean `/trailing`?", path: "CODEOWNERS" },
+        {
+          line: 2,
+          column: 1,
+          kind: "Invalid pattern",
+          source: "!secrets.txt @a",
+          suggestion: "Write `secrets.txt` with no owners on a line after the broader rule.",
+          path: "CODEOWNERS",
+        },
+        {
+          line: 3,
+          column: 3,
+          kind: "Invalid pattern",
+          source: "*.[ch] @c-team",
+          suggestion: "To match the brackets literally, write `*.\\[ch\\]`.",
+          path: "CODEOWNERS",
+        },
+        {
+          line: 4,
+          column: 1,
+          kind: "Invalid pattern",
+          source: "\\#notes.md @a",
+          suggestion: "Did you mean `**/#notes.md`?",
+          path: "CODEOWNERS",
+        },
+        {
+          line: 5,
+          column: 1,
+          kind: "Invalid pattern",
+          source: "/ @root",
+          suggestion: "The pattern `/` will never match anything, did you mean `*` instead?",
+          path: "CODEOWNERS",
+        },
+        {
+          line: 6,
+          column: 9,
+          kind: "Invalid pattern",
+          source: "  docs/x] @a",
+          suggestion: "To match the brackets literally, write `docs/x\\]`.",
+          path: "CODEOWNERS",
+        },
+        {
+          line: 8,
+          column: 10,
+          kind: "Invalid pattern",
+          source: "/trailing\\",
+          suggestion: "Did you mean `/trailing`?",
+          path: "CODEOWNERS",
+        },
       ]);
     });
 
@@ -76,13 +125,33 @@ describe("unsupported syntax: the line is reported and skipped, the rest of the 
 
 describe("owners", () => {
   it("accepts @user, @org/team and email addresses", () => {
-    for (const owner of ["@octocat", "@tobias-", "@user_emu", "@octo-org/octocats", "@DataDog/agent-integrations", "@org/team.name", "docs@example.com", "first.last+tag@sub.example.co.uk"]) {
+    for (const owner of [
+      "@octocat",
+      "@tobias-",
+      "@user_emu",
+      "@octo-org/octocats",
+      "@DataDog/agent-integrations",
+      "@org/team.name",
+      "docs@example.com",
+      "first.last+tag@sub.example.co.uk",
+    ]) {
       expect([owner, isValidOwner(owner)]).toEqual([owner, true]);
     }
   });
 
   it("rejects anything else", () => {
-    for (const owner of ["octocat", "@", "@-x", "@org/", "@org/team/sub", "@a,b", "user@", "@user@example.com", "docs@localhost", "<a@b.co>"]) {
+    for (const owner of [
+      "octocat",
+      "@",
+      "@-x",
+      "@org/",
+      "@org/team/sub",
+      "@a,b",
+      "user@",
+      "@user@example.com",
+      "docs@localhost",
+      "<a@b.co>",
+    ]) {
       expect([owner, isValidOwner(owner)]).toEqual([owner, false]);
     }
   });
@@ -92,9 +161,30 @@ describe("owners", () => {
       const co = engine.parse("# owners\n*.js @ok user @org/team/x me@example.com, @also-ok\n", { path: "docs/CODEOWNERS" });
       expect(answer(co, "a.js")).toEqual(owned(2, "@ok", "@also-ok"));
       expect(co.errors.map(pick)).toEqual([
-        { line: 2, column: 10, kind: "Invalid owner", source: "*.js @ok user @org/team/x me@example.com, @also-ok", suggestion: "Did you mean `@user`?", path: "docs/CODEOWNERS" },
-        { line: 2, column: 15, kind: "Invalid owner", source: "*.js @ok user @org/team/x me@example.com, @also-ok", suggestion: null, path: "docs/CODEOWNERS" },
-        { line: 2, column: 27, kind: "Invalid owner", source: "*.js @ok user @org/team/x me@example.com, @also-ok", suggestion: "Did you mean `me@example.com`?", path: "docs/CODEOWNERS" },
+        {
+          line: 2,
+          column: 10,
+          kind: "Invalid owner",
+          source: "*.js @ok user @org/team/x me@example.com, @also-ok",
+          suggestion: "Did you mean `@user`?",
+          path: "docs/CODEOWNERS",
+        },
+        {
+          line: 2,
+          column: 15,
+          kind: "Invalid owner",
+          source: "*.js @ok user @org/team/x me@example.com, @also-ok",
+          suggestion: null,
+          path: "docs/CODEOWNERS",
+        },
+        {
+          line: 2,
+          column: 27,
+          kind: "Invalid owner",
+          source: "*.js @ok user @org/team/x me@example.com, @also-ok",
+          suggestion: "Did you mean `me@example.com`?",
+          path: "docs/CODEOWNERS",
+        },
       ]);
       expect(co.errors[0]!.message).toBe(
         "Invalid owner `user` on line 2: an owner must be a @username, an @org/team-name or an email address; fix or remove it (the line's other owners still apply).",
@@ -176,6 +266,11 @@ describe("finding the CODEOWNERS file", () => {
   });
 
   it("says when there is none", () => {
-    expect(findCodeowners(() => undefined, () => "")).toEqual({ kind: "missing" });
+    expect(
+      findCodeowners(
+        () => undefined,
+        () => "",
+      ),
+    ).toEqual({ kind: "missing" });
   });
 });

@@ -8,7 +8,18 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileWildcard, MODE_ANY, MODE_DIR, MODE_EXACT, segmentsMatch, wildcardMatches, GLOBSTAR_TEST, globSegmentTest, literalTest, type WildPart } from "../../../src/core/glob.ts";
+import {
+  compileWildcard,
+  MODE_ANY,
+  MODE_DIR,
+  MODE_EXACT,
+  segmentsMatch,
+  wildcardMatches,
+  GLOBSTAR_TEST,
+  globSegmentTest,
+  literalTest,
+  type WildPart,
+} from "../../../src/core/glob.ts";
 import { parseCodeowners, parseCodeownersReference } from "../../../src/core/codeowners/index.ts";
 import { compilePattern, type CompiledPattern, type GlobPart, type Segment } from "../../../src/core/codeowners/pattern.ts";
 import { globMatches, patternMatches } from "../../../src/core/codeowners/reference.ts";
@@ -56,7 +67,12 @@ const textArb = (max: number) => fc.array(fc.constantFrom(...CHARS), { maxLength
 const partArb: fc.Arbitrary<GlobPart> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<GlobPart>({ kind: "star" }) },
   { weight: 2, arbitrary: fc.constant<GlobPart>({ kind: "one" }) },
-  { weight: 4, arbitrary: textArb(3).filter((t) => t.length > 0).map((text): GlobPart => ({ kind: "text", text })) },
+  {
+    weight: 4,
+    arbitrary: textArb(3)
+      .filter((t) => t.length > 0)
+      .map((text): GlobPart => ({ kind: "text", text })),
+  },
 );
 /** As compilePattern makes them: no two stars in a row, no two texts in a row. */
 const partsArb = fc.array(partArb, { minLength: 1, maxLength: 9 }).map((parts) => {
@@ -111,7 +127,10 @@ const patternArb = fc
   .tuple(fc.constantFrom("", "/"), fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 7 }), fc.constantFrom("", "", "/"))
   .map(([lead, segs, trail]) => `${lead}${segs.join("/")}${trail}`);
 const PATH_SEGMENTS = ["a", "a", "b", "ab", "aab", "ba", "a.b", "😀a", "x", ""];
-const pathArb = fc.array(fc.constantFrom(...PATH_SEGMENTS), { minLength: 1, maxLength: 7 }).map((s) => s.join("/")).filter((p) => p !== "");
+const pathArb = fc
+  .array(fc.constantFrom(...PATH_SEGMENTS), { minLength: 1, maxLength: 7 })
+  .map((s) => s.join("/"))
+  .filter((p) => p !== "");
 
 describe("whole patterns: `**`, `*` and the modes", () => {
   it("parseCodeowners and parseCodeownersReference answer as the backtracking matcher does", () => {
@@ -123,7 +142,11 @@ describe("whole patterns: `**`, `*` and the modes", () => {
         const expected = want ? { kind: "owned", line: 1 } : { kind: "unmatched", line: undefined };
         for (const co of [parseCodeowners(`${pattern} @o`), parseCodeownersReference(`${pattern} @o`)]) {
           const m = co.match(path);
-          expect([pattern, path, { kind: m.kind, line: m.kind === "unmatched" ? undefined : m.rule.line }]).toEqual([pattern, path, expected]);
+          expect([pattern, path, { kind: m.kind, line: m.kind === "unmatched" ? undefined : m.rule.line }]).toEqual([
+            pattern,
+            path,
+            expected,
+          ]);
         }
         expect([pattern, path, patternMatches(compiled.pattern, path.split("/"))]).toEqual([pattern, path, want]);
       }),
@@ -132,7 +155,8 @@ describe("whole patterns: `**`, `*` and the modes", () => {
   });
 
   it("segmentsMatch agrees with the backtracking matcher in every mode and from every start", () => {
-    const testOf = (s: Segment) => (s.kind === "literal" ? literalTest(s.text) : s.kind === "globstar" ? GLOBSTAR_TEST : globSegmentTest(s.parts, true));
+    const testOf = (s: Segment) =>
+      s.kind === "literal" ? literalTest(s.text) : s.kind === "globstar" ? GLOBSTAR_TEST : globSegmentTest(s.parts, true);
     const modes = [
       ["any", MODE_ANY],
       ["dir", MODE_DIR],
@@ -146,12 +170,29 @@ describe("whole patterns: `**`, `*` and the modes", () => {
         const tests = compiled.pattern.segments.map(testOf);
         for (const [mode, code] of modes) {
           const p: CompiledPattern = { segments: compiled.pattern.segments, mode };
-          expect([pattern, path, mode, segmentsMatch(tests, 0, segs, 0, segs.length, code)]).toEqual([pattern, path, mode, naivePattern(p, segs)]);
+          expect([pattern, path, mode, segmentsMatch(tests, 0, segs, 0, segs.length, code)]).toEqual([
+            pattern,
+            path,
+            mode,
+            naivePattern(p, segs),
+          ]);
           // From a start after a prefix the caller already matched (the index's trie does this).
           const from = Math.min(start, segs.length, tests.length);
-          const prefix: CompiledPattern = { segments: [...segs.slice(0, from).map((text): Segment => ({ kind: "literal", text })), ...compiled.pattern.segments.slice(from)], mode };
+          const prefix: CompiledPattern = {
+            segments: [
+              ...segs.slice(0, from).map((text): Segment => ({ kind: "literal", text })),
+              ...compiled.pattern.segments.slice(from),
+            ],
+            mode,
+          };
           const fromTests = [...segs.slice(0, from).map(literalTest), ...tests.slice(from)];
-          expect([pattern, path, mode, from, segmentsMatch(fromTests, from, segs, from, segs.length, code)]).toEqual([pattern, path, mode, from, naivePattern(prefix, segs)]);
+          expect([pattern, path, mode, from, segmentsMatch(fromTests, from, segs, from, segs.length, code)]).toEqual([
+            pattern,
+            path,
+            mode,
+            from,
+            naivePattern(prefix, segs),
+          ]);
         }
       }),
       { numRuns: 10_000 },

@@ -8,7 +8,8 @@ import { nhiAlert } from "../../fixtures/findings/dispatch.ts";
 import { DISPATCH_PLANTED_TOKEN } from "../../fixtures/findings/planted.ts";
 
 const HINT = "Fix client_payload to match the published JSON Schema policies/dispatch-schema.json and send the repository_dispatch again.";
-const CLASSES = "personal-access-token, oauth-token, github-app-credential, ci-cd-token, cloud-access-key, service-account-key, api-key, database-credential, private-key, webhook-secret, generic";
+const CLASSES =
+  "personal-access-token, oauth-token, github-app-credential, ci-cd-token, cloud-access-key, service-account-key, api-key, database-credential, private-key, webhook-secret, generic";
 const TOP_KEYS = "identity, resource, validity, severity, locations, links, source, summary";
 
 function problemsOf(payload: unknown): string[] {
@@ -43,7 +44,9 @@ describe("parseDispatchPayload", () => {
           validity: "active",
           severityHint: "high",
           repository: "acme/api",
-          locations: [{ path: "infra/main.tf", startLine: 8, endLine: 8, commitSha: "4f9c2b7e1d3a5c6b8e0f2a4c6e8b0d2f4a6c8e0b", url: null }],
+          locations: [
+            { path: "infra/main.tf", startLine: 8, endLine: 8, commitSha: "4f9c2b7e1d3a5c6b8e0f2a4c6e8b0d2f4a6c8e0b", url: null },
+          ],
           links: [
             { title: "wiz alert wiz-issue-8812", url: "https://app.wiz.io/issues/8812" },
             { title: "payments-prod", url: "https://console.aws.amazon.com/iam/home#/users/ci-deployer" },
@@ -60,7 +63,15 @@ describe("parseDispatchPayload", () => {
 
   it("needs only identity and source; validity defaults to unknown", () => {
     const minimal = { identity: { class: "api-key", name: "billing-bot", identifier: "key-7f3a" }, source: { name: "siem", id: "42" } };
-    expect(parseDispatchPayload(minimal).findings[0]).toMatchObject({ validity: "unknown", severityHint: null, repository: null, locations: [], links: [], description: null, provider: null });
+    expect(parseDispatchPayload(minimal).findings[0]).toMatchObject({
+      validity: "unknown",
+      severityHint: null,
+      repository: null,
+      locations: [],
+      links: [],
+      description: null,
+      provider: null,
+    });
   });
 
   it("accepts the whole repository_dispatch event and refuses other event types", () => {
@@ -69,7 +80,11 @@ describe("parseDispatchPayload", () => {
   });
 
   it.each<[string, unknown, string[]]>([
-    ["missing identity", { source: { name: "wiz", id: "1" } }, ["client_payload.identity: is required: send { class, name, identifier, provider? } describing the identity"]],
+    [
+      "missing identity",
+      { source: { name: "wiz", id: "1" } },
+      ["client_payload.identity: is required: send { class, name, identifier, provider? } describing the identity"],
+    ],
     ["not an object", "alert!", ["client_payload: must be an object: send a JSON object"]],
     ["unknown class", withIdentity({ class: "robot" }), [`client_payload.identity.class: must be one of ${CLASSES}`]],
     [
@@ -80,24 +95,78 @@ describe("parseDispatchPayload", () => {
         `client_payload: has unknown keys "extra1", "extra2", "extra3": allowed keys are ${TOP_KEYS}`,
       ],
     ],
-    ["an unknown identity key", withIdentity({ secret: "x" }), ['client_payload.identity: has unknown key "secret": allowed keys are class, name, provider, identifier']],
-    ["bad repository form", nhiAlert({ resource: { repository: "https://github.com/acme/api" } }), ['client_payload.resource.repository: must be "owner/name", e.g. "acme/api"']],
+    [
+      "an unknown identity key",
+      withIdentity({ secret: "x" }),
+      ['client_payload.identity: has unknown key "secret": allowed keys are class, name, provider, identifier'],
+    ],
+    [
+      "bad repository form",
+      nhiAlert({ resource: { repository: "https://github.com/acme/api" } }),
+      ['client_payload.resource.repository: must be "owner/name", e.g. "acme/api"'],
+    ],
     [
       "too many locations",
       nhiAlert({ locations: Array.from({ length: 51 }, (_, i) => ({ path: `f${i}.env` })) }),
       ["client_payload.locations: has more than 50 entries: send the 50 most relevant and link the rest through links or source.url"],
     ],
-    ["too many links", nhiAlert({ links: Array.from({ length: 21 }, () => ({ title: "t", url: "https://e.example" })) }), ["client_payload.links: has more than 20 entries: send at most 20 links"]],
-    ["identity.name a number", withIdentity({ name: 42 }), ['client_payload.identity.name: must be a string: a human name for the identity, e.g. "ci-deployer"']],
-    ["empty identifier", withIdentity({ identifier: "  " }), ["client_payload.identity.identifier: must not be empty: an id that names the credential without being it: a key id, client id, token name or ARN"]],
-    ["validity unknown word", nhiAlert({ validity: "revoked" }), ["client_payload.validity: must be one of active, inactive, unknown (leave it out when not known)"]],
-    ["severity a number", nhiAlert({ severity: 9 }), ["client_payload.severity: must be one of critical, high, medium, low (or leave it out)"]],
-    ["locations an object", nhiAlert({ locations: { path: "a" } }), ["client_payload.locations: must be an array of { path, line?, commit?, url? }"]],
-    ["line a string", nhiAlert({ locations: [{ path: "a.env", line: "8" }] }), ["client_payload.locations.0.line: must be a whole number of 1 or more"]],
-    ["commit not a SHA", nhiAlert({ locations: [{ path: "a.env", commit: "main" }] }), ["client_payload.locations.0.commit: must be a commit SHA: 7 to 64 hexadecimal characters"]],
-    ["javascript: URL", nhiAlert({ source: { name: "wiz", id: "1", url: "javascript:alert(1)" } }), ["client_payload.source.url: must be an http(s) URL: a link to the alert in the reporting platform"]],
-    ["source missing id", nhiAlert({ source: { name: "wiz" } }), ["client_payload.source.id: is required: the platform's own id for this alert"]],
-    ["summary too long", nhiAlert({ summary: "x".repeat(501) }), ["client_payload.summary: is longer than 500 characters: shorten it and link the details through links or source.url"]],
+    [
+      "too many links",
+      nhiAlert({ links: Array.from({ length: 21 }, () => ({ title: "t", url: "https://e.example" })) }),
+      ["client_payload.links: has more than 20 entries: send at most 20 links"],
+    ],
+    [
+      "identity.name a number",
+      withIdentity({ name: 42 }),
+      ['client_payload.identity.name: must be a string: a human name for the identity, e.g. "ci-deployer"'],
+    ],
+    [
+      "empty identifier",
+      withIdentity({ identifier: "  " }),
+      [
+        "client_payload.identity.identifier: must not be empty: an id that names the credential without being it: a key id, client id, token name or ARN",
+      ],
+    ],
+    [
+      "validity unknown word",
+      nhiAlert({ validity: "revoked" }),
+      ["client_payload.validity: must be one of active, inactive, unknown (leave it out when not known)"],
+    ],
+    [
+      "severity a number",
+      nhiAlert({ severity: 9 }),
+      ["client_payload.severity: must be one of critical, high, medium, low (or leave it out)"],
+    ],
+    [
+      "locations an object",
+      nhiAlert({ locations: { path: "a" } }),
+      ["client_payload.locations: must be an array of { path, line?, commit?, url? }"],
+    ],
+    [
+      "line a string",
+      nhiAlert({ locations: [{ path: "a.env", line: "8" }] }),
+      ["client_payload.locations.0.line: must be a whole number of 1 or more"],
+    ],
+    [
+      "commit not a SHA",
+      nhiAlert({ locations: [{ path: "a.env", commit: "main" }] }),
+      ["client_payload.locations.0.commit: must be a commit SHA: 7 to 64 hexadecimal characters"],
+    ],
+    [
+      "javascript: URL",
+      nhiAlert({ source: { name: "wiz", id: "1", url: "javascript:alert(1)" } }),
+      ["client_payload.source.url: must be an http(s) URL: a link to the alert in the reporting platform"],
+    ],
+    [
+      "source missing id",
+      nhiAlert({ source: { name: "wiz" } }),
+      ["client_payload.source.id: is required: the platform's own id for this alert"],
+    ],
+    [
+      "summary too long",
+      nhiAlert({ summary: "x".repeat(501) }),
+      ["client_payload.summary: is longer than 500 characters: shorten it and link the details through links or source.url"],
+    ],
   ])("rejects %s with the field path and how to fix it", (_name, payload, problems) => {
     expect(problemsOf(payload)).toEqual(problems);
   });
@@ -120,12 +189,16 @@ describe("parseDispatchPayload", () => {
     expect(problems.join(" ")).not.toContain(identifier);
   });
 
-  it.each(["AKIAIOSFODNN7", "client-7f3a9c2e", "arn:aws:iam::123456789012:role/deployer", "projects/acme/serviceAccounts/ci@acme.iam.gserviceaccount.com", "ghp_", "xoxb-short"])(
-    "accepts identifiers that name a credential: %s",
-    (identifier) => {
-      expect(parseDispatchPayload(withIdentity({ identifier })).findings[0]!.identifier).toBe(identifier);
-    },
-  );
+  it.each([
+    "AKIAIOSFODNN7",
+    "client-7f3a9c2e",
+    "arn:aws:iam::123456789012:role/deployer",
+    "projects/acme/serviceAccounts/ci@acme.iam.gserviceaccount.com",
+    "ghp_",
+    "xoxb-short",
+  ])("accepts identifiers that name a credential: %s", (identifier) => {
+    expect(parseDispatchPayload(withIdentity({ identifier })).findings[0]!.identifier).toBe(identifier);
+  });
 
   it("redacts a token pasted into free text instead of keeping it", () => {
     const result = parseDispatchPayload(nhiAlert({ summary: `Leaked token ${DISPATCH_PLANTED_TOKEN} in CI logs` }));
@@ -149,11 +222,20 @@ describe("dispatchJsonSchema", () => {
 
   it("accepts and refuses what parseDispatchPayload does (checked with a JSON Schema validator)", () => {
     type FormatsPlugin = (ajv: Ajv) => Ajv;
-    const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ?? addFormatsImport) as unknown as FormatsPlugin;
-    const validate = addFormats(new Ajv({ strict: false })).compile(JSON.parse(readFileSync(new URL("../../../policies/dispatch-schema.json", import.meta.url), "utf8")));
+    const addFormats = ((addFormatsImport as unknown as { default?: FormatsPlugin }).default ??
+      addFormatsImport) as unknown as FormatsPlugin;
+    const validate = addFormats(new Ajv({ strict: false })).compile(
+      JSON.parse(readFileSync(new URL("../../../policies/dispatch-schema.json", import.meta.url), "utf8")),
+    );
     const minimal = { identity: { class: "api-key", name: "billing-bot", identifier: "key-7f3a" }, source: { name: "siem", id: "42" } };
     for (const ok of [nhiAlert(), minimal]) expect(validate(ok)).toBe(true);
-    for (const bad of [{ source: { name: "wiz", id: "1" } }, nhiAlert({ extra: 1 }), withIdentity({ class: "robot" }), nhiAlert({ resource: { repository: "acme" } }), nhiAlert({ summary: "x".repeat(501) })]) {
+    for (const bad of [
+      { source: { name: "wiz", id: "1" } },
+      nhiAlert({ extra: 1 }),
+      withIdentity({ class: "robot" }),
+      nhiAlert({ resource: { repository: "acme" } }),
+      nhiAlert({ summary: "x".repeat(501) }),
+    ]) {
       expect(validate(bad)).toBe(false);
       expect(() => parseDispatchPayload(bad)).toThrow(InputError);
     }

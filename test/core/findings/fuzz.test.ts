@@ -61,7 +61,11 @@ const secret = fc.stringMatching(/^[A-Za-z0-9]{16,40}$/).map((s) => `Zq9x${s}`);
 const gitleaksEntry = (s: fc.Arbitrary<string>) =>
   fc.record(
     {
-      RuleID: fc.oneof(fc.constantFrom("github-pat", "aws-access-token", "generic-api-key", "__proto__", "constructor"), fc.string(), anything),
+      RuleID: fc.oneof(
+        fc.constantFrom("github-pat", "aws-access-token", "generic-api-key", "__proto__", "constructor"),
+        fc.string(),
+        anything,
+      ),
       Description: fc.oneof(fc.string(), anything),
       StartLine: fc.oneof(fc.integer(), anything),
       EndLine: fc.oneof(fc.integer(), anything),
@@ -84,7 +88,12 @@ const trufflehogLine = (s: fc.Arbitrary<string>) =>
         {
           SourceMetadata: fc.oneof(
             anything,
-            fc.record({ Data: fc.dictionary(fc.constantFrom("Git", "Github", "Filesystem", "Slack", "S3"), fc.dictionary(fc.constantFrom("file", "line", "commit", "repository", "link", "path"), anything)) }),
+            fc.record({
+              Data: fc.dictionary(
+                fc.constantFrom("Git", "Github", "Filesystem", "Slack", "S3"),
+                fc.dictionary(fc.constantFrom("file", "line", "commit", "repository", "link", "path"), anything),
+              ),
+            }),
           ),
           DetectorName: fc.oneof(fc.constantFrom("AWS", "Github", "Slack", "toString"), fc.string(), anything),
           DetectorType: fc.oneof(fc.integer(), anything),
@@ -108,8 +117,19 @@ const sarifLog = (s: fc.Arbitrary<string>) =>
         fc.array(
           fc.record(
             {
-              tool: fc.oneof(anything, fc.record({ driver: fc.record({ name: fc.oneof(fc.string(), anything), rules: fc.oneof(anything, fc.array(fc.record({ id: fc.oneof(fc.string(), anything) }))) }) })),
-              versionControlProvenance: fc.oneof(anything, fc.constant([{ repositoryUri: "https://github.com/acme/api", revisionId: "abcdef1234" }])),
+              tool: fc.oneof(
+                anything,
+                fc.record({
+                  driver: fc.record({
+                    name: fc.oneof(fc.string(), anything),
+                    rules: fc.oneof(anything, fc.array(fc.record({ id: fc.oneof(fc.string(), anything) }))),
+                  }),
+                }),
+              ),
+              versionControlProvenance: fc.oneof(
+                anything,
+                fc.constant([{ repositoryUri: "https://github.com/acme/api", revisionId: "abcdef1234" }]),
+              ),
               results: fc.oneof(
                 anything,
                 fc.array(
@@ -126,7 +146,10 @@ const sarifLog = (s: fc.Arbitrary<string>) =>
                             fc.array(
                               fc.record({
                                 physicalLocation: fc.record({
-                                  artifactLocation: fc.oneof(anything, fc.record({ uri: fc.oneof(fc.string(), anything), index: fc.oneof(fc.integer(), anything) })),
+                                  artifactLocation: fc.oneof(
+                                    anything,
+                                    fc.record({ uri: fc.oneof(fc.string(), anything), index: fc.oneof(fc.integer(), anything) }),
+                                  ),
                                   region: fc.oneof(anything, fc.record({ startLine: anything, endLine: anything })),
                                 }),
                               }),
@@ -146,7 +169,12 @@ const sarifLog = (s: fc.Arbitrary<string>) =>
                       ...result,
                       message: { text: `found ${value} here` },
                       locations: [
-                        { physicalLocation: { artifactLocation: { uri: "p.txt" }, region: { startLine: 2, snippet: { text: `k = "${value}"` } } } },
+                        {
+                          physicalLocation: {
+                            artifactLocation: { uri: "p.txt" },
+                            region: { startLine: 2, snippet: { text: `k = "${value}"` } },
+                          },
+                        },
                         ...(Array.isArray(result.locations) ? result.locations : []),
                       ],
                       ...(offender ? { properties: { offender: value } } : {}),
@@ -163,16 +191,22 @@ const sarifLog = (s: fc.Arbitrary<string>) =>
 
 describe("fuzz: parsers return a ParseResult or throw InputError, never anything else", () => {
   it("parseFindingsReport on arbitrary strings", () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), formats, (text, format) => {
-      outcome(() => parseFindingsReport(text, format));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), formats, (text, format) => {
+        outcome(() => parseFindingsReport(text, format));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("parseFindingsReport on arbitrary JSON documents and JSON lines", () => {
-    fc.assert(fc.property(fc.jsonValue(), formats, (value, format) => {
-      outcome(() => parseFindingsReport(JSON.stringify(value), format));
-      if (Array.isArray(value)) outcome(() => parseFindingsReport(value.map((v) => JSON.stringify(v) ?? "").join("\n"), format));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), formats, (value, format) => {
+        outcome(() => parseFindingsReport(JSON.stringify(value), format));
+        if (Array.isArray(value)) outcome(() => parseFindingsReport(value.map((v) => JSON.stringify(v) ?? "").join("\n"), format));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("parseFindingsReport on report-shaped input never keeps the planted secret", () => {
@@ -196,28 +230,68 @@ describe("fuzz: parsers return a ParseResult or throw InputError, never anything
   });
 
   it("gitleaks-, TruffleHog- and SARIF-shaped input with arbitrary field values", () => {
-    fc.assert(fc.property(fc.array(gitleaksEntry(fc.string())), (entries) => void outcome(() => parseFindingsReport(JSON.stringify(entries)))), { numRuns: 200 });
-    fc.assert(fc.property(fc.array(trufflehogLine(fc.string())), (lines) => void outcome(() => parseFindingsReport(lines.join("\n")))), { numRuns: 200 });
-    fc.assert(fc.property(sarifLog(fc.string()), (text) => void outcome(() => parseFindingsReport(text))), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(gitleaksEntry(fc.string())), (entries) => void outcome(() => parseFindingsReport(JSON.stringify(entries)))),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.array(trufflehogLine(fc.string())), (lines) => void outcome(() => parseFindingsReport(lines.join("\n")))),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(sarifLog(fc.string()), (text) => void outcome(() => parseFindingsReport(text))),
+      { numRuns: 200 },
+    );
   });
 
   it("parseDispatchPayload on arbitrary JSON values and alert-shaped objects", () => {
     const alertShaped = fc.record(
       {
-        identity: fc.oneof(anything, fc.record({ class: fc.oneof(fc.constantFrom(...IDENTITY_CLASSES), anything), name: fc.oneof(fc.string(), anything), identifier: fc.oneof(fc.string(), anything), provider: anything }, { requiredKeys: [] })),
-        resource: fc.oneof(anything, fc.record({ repository: fc.oneof(fc.constantFrom("acme/api", "acme"), anything), url: fc.oneof(fc.webUrl(), anything) }, { requiredKeys: [] })),
+        identity: fc.oneof(
+          anything,
+          fc.record(
+            {
+              class: fc.oneof(fc.constantFrom(...IDENTITY_CLASSES), anything),
+              name: fc.oneof(fc.string(), anything),
+              identifier: fc.oneof(fc.string(), anything),
+              provider: anything,
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+        resource: fc.oneof(
+          anything,
+          fc.record(
+            { repository: fc.oneof(fc.constantFrom("acme/api", "acme"), anything), url: fc.oneof(fc.webUrl(), anything) },
+            { requiredKeys: [] },
+          ),
+        ),
         validity: fc.oneof(fc.constantFrom("active", "inactive", "unknown"), anything),
         severity: anything,
-        locations: fc.oneof(anything, fc.array(fc.record({ path: fc.oneof(fc.string(), anything), line: fc.oneof(fc.integer(), anything), commit: anything }, { requiredKeys: [] }))),
+        locations: fc.oneof(
+          anything,
+          fc.array(
+            fc.record(
+              { path: fc.oneof(fc.string(), anything), line: fc.oneof(fc.integer(), anything), commit: anything },
+              { requiredKeys: [] },
+            ),
+          ),
+        ),
         links: fc.oneof(anything, fc.array(fc.record({ title: fc.oneof(fc.string(), anything), url: fc.oneof(fc.webUrl(), anything) }))),
-        source: fc.oneof(anything, fc.record({ name: fc.oneof(fc.string(), anything), id: fc.oneof(fc.string(), anything), url: anything }, { requiredKeys: [] })),
+        source: fc.oneof(
+          anything,
+          fc.record({ name: fc.oneof(fc.string(), anything), id: fc.oneof(fc.string(), anything), url: anything }, { requiredKeys: [] }),
+        ),
         summary: fc.oneof(fc.string(), anything),
         action: fc.constantFrom("nhi-alert", "other"),
         client_payload: anything,
       },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(fc.oneof(fc.jsonValue(), anything, alertShaped), (payload) => void outcome(() => parseDispatchPayload(payload))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), anything, alertShaped), (payload) => void outcome(() => parseDispatchPayload(payload))),
+      { numRuns: 500 },
+    );
   });
 
   it("a dispatch identifier that carries a token is always refused", () => {
@@ -260,20 +334,30 @@ const LOCATOR_PROBLEMS = [
 describe("fuzz: the JSON error locator", () => {
   it("finds an in-bounds position for any text JSON.parse rejects, and never quotes letters or digits", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json().map((j) => j.slice(0, Math.max(0, j.length - 1))), fc.json().map((j) => `${j}x`)), (text) => {
-        let valid = true;
-        try {
-          JSON.parse(text);
-        } catch {
-          valid = false;
-        }
-        if (valid) return;
-        const { offset, problem } = locateJsonError(text);
-        expect(offset).toBeGreaterThanOrEqual(0);
-        expect(offset).toBeLessThanOrEqual(text.length);
-        expect(LOCATOR_PROBLEMS.some((re) => re.test(problem)), problem).toBe(true);
-        expect(describeJsonError(text)).toMatch(/^line \d+, column \d+: /);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json().map((j) => j.slice(0, Math.max(0, j.length - 1))),
+          fc.json().map((j) => `${j}x`),
+        ),
+        (text) => {
+          let valid = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            valid = false;
+          }
+          if (valid) return;
+          const { offset, problem } = locateJsonError(text);
+          expect(offset).toBeGreaterThanOrEqual(0);
+          expect(offset).toBeLessThanOrEqual(text.length);
+          expect(
+            LOCATOR_PROBLEMS.some((re) => re.test(problem)),
+            problem,
+          ).toBe(true);
+          expect(describeJsonError(text)).toMatch(/^line \d+, column \d+: /);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -23,10 +23,17 @@ describe("parseGitleaksReport", () => {
       severityHint: null,
       repository: "acme/api",
       locations: [
-        { path: "deploy/config.yml", startLine: 12, endLine: 12, commitSha: SHA1, url: `https://github.com/acme/api/blob/${SHA1}/deploy/config.yml#L12` },
+        {
+          path: "deploy/config.yml",
+          startLine: 12,
+          endLine: 12,
+          commitSha: SHA1,
+          url: `https://github.com/acme/api/blob/${SHA1}/deploy/config.yml#L12`,
+        },
       ],
       links: [],
-      description: "Uncovered a GitHub Personal Access Token, potentially leading to unauthorized repository access and sensitive content exposure.",
+      description:
+        "Uncovered a GitHub Personal Access Token, potentially leading to unauthorized repository access and sensitive content exposure.",
       identifier: null,
       reporter: "gitleaks",
     });
@@ -40,7 +47,9 @@ describe("parseGitleaksReport", () => {
       identityClass: null,
       provider: null,
       repository: null,
-      locations: [{ path: "services/payments/.env", startLine: 3, endLine: 3, commitSha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", url: null }],
+      locations: [
+        { path: "services/payments/.env", startLine: 3, endLine: 3, commitSha: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", url: null },
+      ],
     });
   });
 
@@ -60,7 +69,8 @@ describe("parseGitleaksReport", () => {
 
   it("drops Secret, Match, the commit message and the author", () => {
     const out = JSON.stringify(result);
-    for (const gone of [GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT, "dana@example.com", "Dana Developer", "temporary: deploy token"]) expect(out).not.toContain(gone);
+    for (const gone of [GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT, "dana@example.com", "Dana Developer", "temporary: deploy token"])
+      expect(out).not.toContain(gone);
   });
 
   it("rebuilds gitleaks' fingerprint when the report has none", () => {
@@ -80,9 +90,15 @@ describe("parseGitleaksReport", () => {
   });
 
   it.each([
-    ["{}", "The findings report cannot be read as a gitleaks JSON report: the top level must be a JSON array of findings, but it is an object."],
+    [
+      "{}",
+      "The findings report cannot be read as a gitleaks JSON report: the top level must be a JSON array of findings, but it is an object.",
+    ],
     ["", "The findings report cannot be read as a gitleaks JSON report: it is not valid JSON (line 1, column 1: the input is empty)."],
-    ['[{"RuleID": "x",\n  "File": }]', "The findings report cannot be read as a gitleaks JSON report: it is not valid JSON (line 2, column 11: unexpected '}' where a value should be)."],
+    [
+      '[{"RuleID": "x",\n  "File": }]',
+      "The findings report cannot be read as a gitleaks JSON report: it is not valid JSON (line 2, column 11: unexpected '}' where a value should be).",
+    ],
   ])("throws InputError for an unreadable report: %j", (text, message) => {
     expect(() => parseGitleaksReport(text)).toThrow(InputError);
     expect(() => parseGitleaksReport(text)).toThrow(message);

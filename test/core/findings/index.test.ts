@@ -19,7 +19,11 @@ describe("parseFindingsReport format detection", () => {
   });
 
   it("recognises a single TruffleHog line, an empty gitleaks report and SARIF without $schema", () => {
-    const line = JSON.stringify({ SourceMetadata: { Data: { Filesystem: { file: "a.env", line: 2 } } }, DetectorName: "Stripe", Verified: false });
+    const line = JSON.stringify({
+      SourceMetadata: { Data: { Filesystem: { file: "a.env", line: 2 } } },
+      DetectorName: "Stripe",
+      Verified: false,
+    });
     expect(parseFindingsReport(line).findings[0]!.source).toBe("trufflehog");
     expect(parseFindingsReport("[]")).toEqual({ findings: [], skipped: [] });
     expect(parseFindingsReport('{"version":"2.1.0","runs":[]}')).toEqual({ findings: [], skipped: [] });
@@ -32,15 +36,27 @@ describe("parseFindingsReport format detection", () => {
 
   it("recognises TruffleHog JSON lines mixed with its log output", () => {
     const text = `{"level":"info-0","msg":"running source"}\nnot json\n${JSON.stringify({ DetectorName: "AWS", SourceMetadata: { Data: { Git: { file: "x", line: 1 } } } })}\n`;
-    expect(parseFindingsReport(text)).toMatchObject({ findings: [{ detector: "AWS" }], skipped: [{ where: "line 1" }, { where: "line 2" }] });
+    expect(parseFindingsReport(text)).toMatchObject({
+      findings: [{ detector: "AWS" }],
+      skipped: [{ where: "line 1" }, { where: "line 2" }],
+    });
   });
 
   it.each([
     ["[1, 2]", "The findings report's format cannot be recognised: the input is a JSON array, but no element has gitleaks' RuleID."],
-    ['{"hello": "world"}', "The findings report's format cannot be recognised: the input is a JSON object, but it has neither SARIF's `runs` nor TruffleHog's DetectorName/SourceMetadata."],
+    [
+      '{"hello": "world"}',
+      "The findings report's format cannot be recognised: the input is a JSON object, but it has neither SARIF's `runs` nor TruffleHog's DetectorName/SourceMetadata.",
+    ],
     ["42", "The findings report's format cannot be recognised: the input is a number, not a report."],
-    ['[{"RuleID": "github-pat",\n  "Secret": "abc"', "The findings report's format cannot be recognised: it looks like a gitleaks JSON report, but it is not valid JSON (line 2, column 18: the input ends before the JSON value is complete)."],
-    ["Found verified result 🐷🔑", "The findings report's format cannot be recognised: it looks like a gitleaks, TruffleHog or SARIF report, but it is not valid JSON (line 1, column 1: unexpected letter or digit where a value should be)."],
+    [
+      '[{"RuleID": "github-pat",\n  "Secret": "abc"',
+      "The findings report's format cannot be recognised: it looks like a gitleaks JSON report, but it is not valid JSON (line 2, column 18: the input ends before the JSON value is complete).",
+    ],
+    [
+      "Found verified result 🐷🔑",
+      "The findings report's format cannot be recognised: it looks like a gitleaks, TruffleHog or SARIF report, but it is not valid JSON (line 1, column 1: unexpected letter or digit where a value should be).",
+    ],
   ])("throws InputError saying what was expected and where it went wrong: %j", (text, message) => {
     expect(() => parseFindingsReport(text)).toThrow(InputError);
     expect(() => parseFindingsReport(text)).toThrow(message);
@@ -78,7 +94,10 @@ describe("dedupeFindings", () => {
       partialFingerprints: { "secretHash/v1": "c0ffee" },
       locations: [{ physicalLocation: { artifactLocation: { uri: "src/a.py" }, region: { startLine: line } } }],
     });
-    const text = JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name: "scanner" } }, results: [result(3), result(3), result(9)] }] });
+    const text = JSON.stringify({
+      version: "2.1.0",
+      runs: [{ tool: { driver: { name: "scanner" } }, results: [result(3), result(3), result(9)] }],
+    });
     const merged = dedupeFindings(parseFindingsReport(text).findings);
     expect(merged).toHaveLength(1);
     expect(merged[0]!.locations.map((l) => l.startLine)).toEqual([3, 9]);
@@ -86,7 +105,12 @@ describe("dedupeFindings", () => {
 
   it("merges the same TruffleHog result found through two decoders", () => {
     const hit = (decoder: string, verified: boolean) =>
-      JSON.stringify({ SourceMetadata: { Data: { Git: { file: "a.env", line: 4, commit: "abcdef1" } } }, DetectorName: "Slack", DecoderName: decoder, Verified: verified });
+      JSON.stringify({
+        SourceMetadata: { Data: { Git: { file: "a.env", line: 4, commit: "abcdef1" } } },
+        DetectorName: "Slack",
+        DecoderName: decoder,
+        Verified: verified,
+      });
     const merged = dedupeFindings(parseFindingsReport([hit("PLAIN", false), hit("BASE64", true)].join("\n")).findings);
     expect(merged).toHaveLength(1);
     expect(merged[0]!.validity).toBe("active");
@@ -95,7 +119,14 @@ describe("dedupeFindings", () => {
 
   it("merges dispatch alerts about the same identity from the same platform", () => {
     const first = parseDispatchPayload(nhiAlert()).findings;
-    const second = parseDispatchPayload(nhiAlert({ validity: "unknown", severity: "critical", locations: [{ path: "ci/deploy.yml", line: 3 }], links: [{ title: "Runbook", url: "https://wiki.example.com/nhi/aws" }] })).findings;
+    const second = parseDispatchPayload(
+      nhiAlert({
+        validity: "unknown",
+        severity: "critical",
+        locations: [{ path: "ci/deploy.yml", line: 3 }],
+        links: [{ title: "Runbook", url: "https://wiki.example.com/nhi/aws" }],
+      }),
+    ).findings;
     const merged = dedupeFindings([...first, ...second]);
     expect(merged).toHaveLength(1);
     expect(merged[0]).toMatchObject({ validity: "active", severityHint: "critical" });

@@ -1,7 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/alert/input-error.ts";
-import { parseDispatchPayload, parseFindingsReport, parseGitleaksReport, parseSarif, parseTrufflehogReport } from "../../../src/core/findings/index.ts";
+import {
+  parseDispatchPayload,
+  parseFindingsReport,
+  parseGitleaksReport,
+  parseSarif,
+  parseTrufflehogReport,
+} from "../../../src/core/findings/index.ts";
 import { nhiAlert } from "../../fixtures/findings/dispatch.ts";
 import * as planted from "../../fixtures/findings/planted.ts";
 
@@ -19,7 +25,12 @@ function everything(run: () => unknown): string {
 
 describe("the raw secret never survives parsing", () => {
   it.each([
-    ["gitleaks", "gitleaks-report.json", [planted.GITLEAKS_PLANTED, planted.GITLEAKS_PLANTED_PAT], () => parseGitleaksReport(fixture("gitleaks-report.json"))],
+    [
+      "gitleaks",
+      "gitleaks-report.json",
+      [planted.GITLEAKS_PLANTED, planted.GITLEAKS_PLANTED_PAT],
+      () => parseGitleaksReport(fixture("gitleaks-report.json")),
+    ],
     [
       "trufflehog",
       "trufflehog.jsonl",
@@ -36,16 +47,22 @@ describe("the raw secret never survives parsing", () => {
 
   it("dispatch: a token in free text is redacted, a token as the identifier is refused without being quoted", () => {
     const token = planted.DISPATCH_PLANTED_TOKEN;
-    const kept = everything(() => parseDispatchPayload(nhiAlert({ summary: `token ${token} seen`, links: [{ title: `key ${token}`, url: "https://e.example/x" }] })));
+    const kept = everything(() =>
+      parseDispatchPayload(nhiAlert({ summary: `token ${token} seen`, links: [{ title: `key ${token}`, url: "https://e.example/x" }] })),
+    );
     expect(kept).not.toContain(token);
-    const refused = everything(() => parseDispatchPayload(nhiAlert({ identity: { class: "personal-access-token", name: "bot", identifier: token } })));
+    const refused = everything(() =>
+      parseDispatchPayload(nhiAlert({ identity: { class: "personal-access-token", name: "bot", identifier: token } })),
+    );
     expect(refused).toContain("must not be the secret itself");
     expect(refused).not.toContain(token);
   });
 
   it("a secret copied into a kept field (the path, the description) is replaced there too", () => {
     const secret = "plantedEverywhere0x4Rt8Yp2Wq6";
-    const report = JSON.stringify([{ RuleID: "x", Description: `matches ${secret}`, File: `conf/${secret}.env`, StartLine: 1, Secret: secret, Match: secret }]);
+    const report = JSON.stringify([
+      { RuleID: "x", Description: `matches ${secret}`, File: `conf/${secret}.env`, StartLine: 1, Secret: secret, Match: secret },
+    ]);
     const out = JSON.stringify(parseGitleaksReport(report));
     expect(out).not.toContain(secret);
     expect(out).toContain("conf/[redacted].env");
@@ -53,7 +70,13 @@ describe("the raw secret never survives parsing", () => {
 
   it("errors about broken reports never quote the report", () => {
     const secret = planted.GITLEAKS_PLANTED;
-    for (const text of [`[{"Secret": "${secret}", `, `[{"Secret": ${secret}}]`, `${secret}`, `{"runs": [${secret}]}`, `[{"Secret": "${secret}\n"}]`]) {
+    for (const text of [
+      `[{"Secret": "${secret}", `,
+      `[{"Secret": ${secret}}]`,
+      `${secret}`,
+      `{"runs": [${secret}]}`,
+      `[{"Secret": "${secret}\n"}]`,
+    ]) {
       for (const format of ["auto", "gitleaks", "sarif", "trufflehog"] as const) {
         expect(everything(() => parseFindingsReport(text, format))).not.toContain(secret);
       }
@@ -61,7 +84,10 @@ describe("the raw secret never survives parsing", () => {
   });
 
   it("a secret-shaped value is redacted even where the parser could not know it was the secret", () => {
-    const line = JSON.stringify({ SourceMetadata: { Data: { Git: { file: `notes/${planted.DISPATCH_PLANTED_TOKEN}.txt`, line: 1 } } }, DetectorName: "Github" });
+    const line = JSON.stringify({
+      SourceMetadata: { Data: { Git: { file: `notes/${planted.DISPATCH_PLANTED_TOKEN}.txt`, line: 1 } } },
+      DetectorName: "Github",
+    });
     expect(JSON.stringify(parseTrufflehogReport(line))).not.toContain(planted.DISPATCH_PLANTED_TOKEN);
   });
 });

@@ -27,7 +27,15 @@ describe("parseSarif", () => {
       validity: "unknown",
       severityHint: "high",
       repository: "acme/api",
-      locations: [{ path: "infra/main.tf", startLine: 8, endLine: 8, commitSha: SHA1, url: `https://github.com/acme/api/blob/${SHA1}/infra/main.tf#L8` }],
+      locations: [
+        {
+          path: "infra/main.tf",
+          startLine: 8,
+          endLine: 8,
+          commitSha: SHA1,
+          url: `https://github.com/acme/api/blob/${SHA1}/infra/main.tf#L8`,
+        },
+      ],
       links: [],
       description: `Identified a pattern that may indicate AWS credentials, risking unauthorized cloud resource access and data breaches on AWS platforms.\n\naws-access-token has detected secret for file infra/main.tf at commit ${SHA1}.`,
       identifier: null,
@@ -68,7 +76,8 @@ describe("parseSarif", () => {
 
   it("drops snippets, context regions, related locations, fixes and properties", () => {
     const out = JSON.stringify(result);
-    for (const gone of [SARIF_PLANTED, SARIF_PLANTED_MESSAGE, "access_key =", "API_KEY", "settings_test.py", "dana@example.com"]) expect(out).not.toContain(gone);
+    for (const gone of [SARIF_PLANTED, SARIF_PLANTED_MESSAGE, "access_key =", "API_KEY", "settings_test.py", "dana@example.com"])
+      expect(out).not.toContain(gone);
   });
 
   it("removes from message.text a secret that only appears as a word of the snippet", () => {
@@ -77,7 +86,14 @@ describe("parseSarif", () => {
         {
           ruleId: "hardcoded",
           message: { text: "Token Zk4rT9wQ2mX7pL1v found" },
-          locations: [{ physicalLocation: { artifactLocation: { uri: "a.js" }, region: { startLine: 1, snippet: { text: 'const t = "Zk4rT9wQ2mX7pL1v";' } } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: "a.js" },
+                region: { startLine: 1, snippet: { text: 'const t = "Zk4rT9wQ2mX7pL1v";' } },
+              },
+            },
+          ],
         },
       ]),
     );
@@ -88,12 +104,16 @@ describe("parseSarif", () => {
     const loc = [{ physicalLocation: { artifactLocation: { uri: "x.txt" }, region: { startLine: 3 } } }];
     const r = parseSarif(
       sarif([
-        { ruleId: "r", locations: loc, fingerprints: { "v1": "aa" }, partialFingerprints: { "h/v1": "bb" } },
+        { ruleId: "r", locations: loc, fingerprints: { v1: "aa" }, partialFingerprints: { "h/v1": "bb" } },
         { ruleId: "r", locations: loc, partialFingerprints: { "h/v1": "bb" } },
         { ruleId: "r", locations: loc },
       ]),
     );
-    expect(r.findings.map((f) => f.fingerprint)).toEqual(["sarif:scanner:r:fingerprints:v1=aa", "sarif:scanner:r:partialFingerprints:h/v1=bb", "sarif:scanner:r:location:x.txt:3"]);
+    expect(r.findings.map((f) => f.fingerprint)).toEqual([
+      "sarif:scanner:r:fingerprints:v1=aa",
+      "sarif:scanner:r:partialFingerprints:h/v1=bb",
+      "sarif:scanner:r:location:x.txt:3",
+    ]);
   });
 
   it.each([
@@ -117,16 +137,30 @@ describe("parseSarif", () => {
   });
 
   it("only keeps http(s) links", () => {
-    const r = parseSarif(sarif([{ ruleId: "r", hostedViewerUri: "javascript:alert(1)" }], { name: "s", rules: [{ id: "r", helpUri: "https://docs.example.com/r" }] }));
+    const r = parseSarif(
+      sarif([{ ruleId: "r", hostedViewerUri: "javascript:alert(1)" }], {
+        name: "s",
+        rules: [{ id: "r", helpUri: "https://docs.example.com/r" }],
+      }),
+    );
     expect(r.findings[0]!.links).toEqual([{ title: "About r", url: "https://docs.example.com/r" }]);
   });
 
   it.each([
     ["[]", "The findings report cannot be read as a SARIF 2.1.0 log: the top level must be a JSON object, but it is an array."],
-    ['{"version":"2.0.0","runs":[]}', 'The findings report cannot be read as a SARIF 2.1.0 log: `version` must be "2.1.0", but it is "2.0.0".'],
+    [
+      '{"version":"2.0.0","runs":[]}',
+      'The findings report cannot be read as a SARIF 2.1.0 log: `version` must be "2.1.0", but it is "2.0.0".',
+    ],
     ['{"version":"2.1.0"}', "The findings report cannot be read as a SARIF 2.1.0 log: `runs` is missing."],
-    ['{"version":"2.1.0","runs":{}}', "The findings report cannot be read as a SARIF 2.1.0 log: `runs` must be an array, but it is an object."],
-    ['{"version":"2.1.0",\n"runs":[\n{"results": [,]}]}', "The findings report cannot be read as a SARIF 2.1.0 log: it is not valid JSON (line 3, column 14: unexpected ',' where a value should be)."],
+    [
+      '{"version":"2.1.0","runs":{}}',
+      "The findings report cannot be read as a SARIF 2.1.0 log: `runs` must be an array, but it is an object.",
+    ],
+    [
+      '{"version":"2.1.0",\n"runs":[\n{"results": [,]}]}',
+      "The findings report cannot be read as a SARIF 2.1.0 log: it is not valid JSON (line 3, column 14: unexpected ',' where a value should be).",
+    ],
   ])("throws InputError for %j", (text, message) => {
     expect(() => parseSarif(text)).toThrow(InputError);
     expect(() => parseSarif(text)).toThrow(message);

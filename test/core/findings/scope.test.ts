@@ -23,7 +23,14 @@ describe("which repository a finding sent to one repository may open its issue i
     ["no repository named: where it was sent", "acme/site", null, policy(), "acme/site", "sent there"],
     ["its own repository", "acme/site", "acme/site", policy(), "acme/site", "sent there"],
     ["its own repository, other case", "acme/site", "Acme/Site", policy(), "Acme/Site", "sent there"],
-    ["the organisation's response repository", "acme/site", "acme/security-responses", trusting, "acme/security-responses", "the response repository"],
+    [
+      "the organisation's response repository",
+      "acme/site",
+      "acme/security-responses",
+      trusting,
+      "acme/security-responses",
+      "the response repository",
+    ],
     ["a hub trusted for the organisation", "acme/detector-hub", "acme/api", trusting, "acme/api", "trusted"],
     ["a trusted hub, names compared case-insensitively", "Acme/Detector-Hub", "ACME/API", trusting, "ACME/API", "trusted"],
     ["a glob of trusted senders, a name glob", "acme/scanner-eu", "acme/payments-core", trusting, "acme/payments-core", "trusted"],
@@ -46,7 +53,11 @@ describe("which repository a finding sent to one repository may open its issue i
     ["a trusted sender naming outside its list", "acme/scanner-eu", "acme/api"],
     ["a repository whose name only looks like the response repository", "acme/site", "acme/security-responses-old"],
   ])("refuses %s", (_, receiver, claimed) => {
-    expect(findingScope(receiver, claimed, trusting)).toMatchObject({ ok: false, claimed, problem: `${receiver} may not open issues in ${claimed}` });
+    expect(findingScope(receiver, claimed, trusting)).toMatchObject({
+      ok: false,
+      claimed,
+      problem: `${receiver} may not open issues in ${claimed}`,
+    });
   });
 
   it("never lets a repository name another organisation's repository, whatever the policy says", () => {
@@ -63,7 +74,9 @@ describe("which repository a finding sent to one repository may open its issue i
   it("the policy option is validated", () => {
     expect(policySchema.safeParse({ dispatch: { trusted: [{ repository: "acme/hub" }] } }).success).toBe(false);
     expect(policySchema.safeParse({ dispatch: { trusted: [{ repository: "acme/hub", may_name: [] }] } }).success).toBe(false);
-    expect(policySchema.safeParse({ dispatch: { trusted: [{ repository: "acme/hub", may_name: ["acme/*"], for: ["x"] }] } }).success).toBe(false);
+    expect(policySchema.safeParse({ dispatch: { trusted: [{ repository: "acme/hub", may_name: ["acme/*"], for: ["x"] }] } }).success).toBe(
+      false,
+    );
     expect(policy().dispatch).toEqual({ trusted: [] });
   });
 });

@@ -2,14 +2,24 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/core/alert/input-error.ts";
 import { parseTrufflehogReport } from "../../../src/core/findings/index.ts";
-import { TRUFFLEHOG_PLANTED, TRUFFLEHOG_PLANTED_DATADOG, TRUFFLEHOG_PLANTED_GHS, TRUFFLEHOG_PLANTED_KEY_ID } from "../../fixtures/findings/planted.ts";
+import {
+  TRUFFLEHOG_PLANTED,
+  TRUFFLEHOG_PLANTED_DATADOG,
+  TRUFFLEHOG_PLANTED_GHS,
+  TRUFFLEHOG_PLANTED_KEY_ID,
+} from "../../fixtures/findings/planted.ts";
 
 const lines = readFileSync(new URL("../../fixtures/findings/trufflehog.jsonl", import.meta.url), "utf8");
 const SHA1 = "4f9c2b7e1d3a5c6b8e0f2a4c6e8b0d2f4a6c8e0b";
 const SHA2 = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 
 function line(fields: Record<string, unknown>): string {
-  return JSON.stringify({ SourceMetadata: { Data: { Git: { file: "a.env", line: 1, commit: "abcdef1" } } }, DetectorName: "AWS", Verified: false, ...fields });
+  return JSON.stringify({
+    SourceMetadata: { Data: { Git: { file: "a.env", line: 1, commit: "abcdef1" } } },
+    DetectorName: "AWS",
+    Verified: false,
+    ...fields,
+  });
 }
 
 describe("parseTrufflehogReport", () => {
@@ -28,10 +38,17 @@ describe("parseTrufflehogReport", () => {
       severityHint: null,
       repository: "acme/api",
       locations: [
-        { path: "infra/terraform.tfvars", startLine: 7, endLine: 7, commitSha: SHA1, url: `https://github.com/acme/api/blob/${SHA1}/infra/terraform.tfvars#L7` },
+        {
+          path: "infra/terraform.tfvars",
+          startLine: 7,
+          endLine: 7,
+          commitSha: SHA1,
+          url: `https://github.com/acme/api/blob/${SHA1}/infra/terraform.tfvars#L7`,
+        },
       ],
       links: [{ title: "How to rotate this credential", url: "https://howtorotate.com/docs/tutorials/aws/" }],
-      description: "AWS (Amazon Web Services) is a comprehensive cloud computing platform. AWS keys can be used to access and manage these services.",
+      description:
+        "AWS (Amazon Web Services) is a comprehensive cloud computing platform. AWS keys can be used to access and manage these services.",
       identifier: null,
       reporter: "trufflehog",
     });
@@ -56,7 +73,14 @@ describe("parseTrufflehogReport", () => {
       secretType: "datadog_token",
       identityClass: null,
       repository: "acme/web",
-      locations: [{ path: "src/monitoring.ts", startLine: 40, commitSha: SHA2, url: `https://github.com/acme/web/blob/${SHA2}/src/monitoring.ts#L40` }],
+      locations: [
+        {
+          path: "src/monitoring.ts",
+          startLine: 40,
+          commitSha: SHA2,
+          url: `https://github.com/acme/web/blob/${SHA2}/src/monitoring.ts#L40`,
+        },
+      ],
     });
   });
 
@@ -84,7 +108,15 @@ describe("parseTrufflehogReport", () => {
 
   it("drops Raw, RawV2, Redacted, ExtraData and personal data", () => {
     const out = JSON.stringify(result);
-    for (const gone of [TRUFFLEHOG_PLANTED, TRUFFLEHOG_PLANTED_KEY_ID, TRUFFLEHOG_PLANTED_GHS, TRUFFLEHOG_PLANTED_DATADOG, "dana@example.com", "ops@example.com", "123456789012"]) {
+    for (const gone of [
+      TRUFFLEHOG_PLANTED,
+      TRUFFLEHOG_PLANTED_KEY_ID,
+      TRUFFLEHOG_PLANTED_GHS,
+      TRUFFLEHOG_PLANTED_DATADOG,
+      "dana@example.com",
+      "ops@example.com",
+      "123456789012",
+    ]) {
       expect(out).not.toContain(gone);
     }
   });
@@ -98,8 +130,15 @@ describe("parseTrufflehogReport", () => {
   });
 
   it("keeps a link-only source (no file) as a link", () => {
-    const slack = JSON.stringify({ SourceMetadata: { Data: { Slack: { channel_name: "ops", link: "https://acme.slack.com/archives/C1/p1" } } }, DetectorName: "Stripe", Verified: false });
-    expect(parseTrufflehogReport(slack).findings[0]).toMatchObject({ locations: [], links: [{ title: "Where TruffleHog found it (Slack)", url: "https://acme.slack.com/archives/C1/p1" }] });
+    const slack = JSON.stringify({
+      SourceMetadata: { Data: { Slack: { channel_name: "ops", link: "https://acme.slack.com/archives/C1/p1" } } },
+      DetectorName: "Stripe",
+      Verified: false,
+    });
+    expect(parseTrufflehogReport(slack).findings[0]).toMatchObject({
+      locations: [],
+      links: [{ title: "Where TruffleHog found it (Slack)", url: "https://acme.slack.com/archives/C1/p1" }],
+    });
   });
 
   it("returns nothing for empty output (TruffleHog found nothing)", () => {
@@ -110,6 +149,8 @@ describe("parseTrufflehogReport", () => {
   it("throws InputError naming the first bad line when no line is JSON", () => {
     const text = "\n🐷🔑🐷  TruffleHog. Unearth your secrets. 🐷🔑🐷\nFound verified result 🐷🔑\n";
     expect(() => parseTrufflehogReport(text)).toThrow(InputError);
-    expect(() => parseTrufflehogReport(text)).toThrow("The findings report cannot be read as TruffleHog JSON lines: no line is a JSON object; line 2 does not start with '{'.");
+    expect(() => parseTrufflehogReport(text)).toThrow(
+      "The findings report cannot be read as TruffleHog JSON lines: no line is a JSON object; line 2 does not start with '{'.",
+    );
   });
 });

@@ -2,7 +2,19 @@
 // break out of a code span or table cell, mention anyone, or inject a link or image
 // (src/core/issue/markdown.ts: text, inlineCode, link, safeUrl, cell, fragment, owner, plain/title).
 import { describe, expect, it } from "vitest";
-import { cell, closeBlocks, fragment, inlineCode, link, openFence, owner, plain, safeUrl, text, title } from "../../../src/core/issue/markdown.ts";
+import {
+  cell,
+  closeBlocks,
+  fragment,
+  inlineCode,
+  link,
+  openFence,
+  owner,
+  plain,
+  safeUrl,
+  text,
+  title,
+} from "../../../src/core/issue/markdown.ts";
 
 const ZWSP = "\u200b";
 
@@ -130,12 +142,18 @@ describe("safeUrl and link: http(s) only, re-serialised, nothing that ends the l
   });
 
   it("keeps ordinary URLs as they were", () => {
-    expect(safeUrl("https://github.com/acme/api/blob/9f2c/infra/deploy.sh#L3")).toBe("https://github.com/acme/api/blob/9f2c/infra/deploy.sh#L3");
-    expect(safeUrl("https://console.aws.amazon.com/iam/home#/users/ci-deployer")).toBe("https://console.aws.amazon.com/iam/home#/users/ci-deployer");
+    expect(safeUrl("https://github.com/acme/api/blob/9f2c/infra/deploy.sh#L3")).toBe(
+      "https://github.com/acme/api/blob/9f2c/infra/deploy.sh#L3",
+    );
+    expect(safeUrl("https://console.aws.amazon.com/iam/home#/users/ci-deployer")).toBe(
+      "https://console.aws.amazon.com/iam/home#/users/ci-deployer",
+    );
   });
 
   it("escapes the title, which cannot nest a link, an image or a mention", () => {
-    expect(link("[x](https://evil) @acme/security <img>", "https://e.example/")).toBe(`[\\[x\\](https:${ZWSP}//evil) @${ZWSP}acme/security &lt;img&gt;](https://e.example/)`);
+    expect(link("[x](https://evil) @acme/security <img>", "https://e.example/")).toBe(
+      `[\\[x\\](https:${ZWSP}//evil) @${ZWSP}acme/security &lt;img&gt;](https://e.example/)`,
+    );
     expect(link("a)b", "https://e.example/a)b")).toBe("[a)b](https://e.example/a%29b)");
   });
 });
@@ -150,7 +168,9 @@ describe("cell: a table cell from safe Markdown", () => {
 
 describe("fragment: our Markdown around outside text", () => {
   it("keeps our code spans and emphasis", () => {
-    expect(fragment("steward of system **payments** (`@acme/payments`), which owns this credential")).toBe("steward of system **payments** (`@acme/payments`), which owns this credential");
+    expect(fragment("steward of system **payments** (`@acme/payments`), which owns this credential")).toBe(
+      "steward of system **payments** (`@acme/payments`), which owns this credential",
+    );
     expect(fragment(".github/CODEOWNERS line 3: `/infra/ @alice`")).toBe(".github/CODEOWNERS line 3: `/infra/ @alice`");
   });
 

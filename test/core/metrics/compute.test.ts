@@ -57,7 +57,14 @@ describe("percentile: nearest rank", () => {
 describe("age buckets and ISO weeks", () => {
   it("puts each bound in the upper bucket", () => {
     expect([0, D - 1, D, 7 * D - 1, 7 * D, 30 * D - 1, 30 * D, 400 * D].map(ageBucket)).toEqual([
-      "<1 d", "<1 d", "1–7 d", "1–7 d", "7–30 d", "7–30 d", ">30 d", ">30 d",
+      "<1 d",
+      "<1 d",
+      "1–7 d",
+      "1–7 d",
+      "7–30 d",
+      "7–30 d",
+      ">30 d",
+      ">30 d",
     ]);
   });
   it("lists the ISO weeks that overlap the window, clipped to it, across a 53-week year", () => {
@@ -119,11 +126,21 @@ describe("computeMetrics on the hand-built set (window 2–16 Nov 2026, now = 16
   });
 
   it("by severity: always all four, most severe first", () => {
-    expect(m.bySeverity.map((g) => [g.key, g.items])).toEqual([["critical", 3], ["high", 5], ["medium", 1], ["low", 1]]);
+    expect(m.bySeverity.map((g) => [g.key, g.items])).toEqual([
+      ["critical", 3],
+      ["high", 5],
+      ["medium", 1],
+      ["low", 1],
+    ]);
     // critical = A, B, G. Acknowledged after 30 min and 2 h → mean 75 min, p50 (rank 1) 30 min.
     // Remediated after 4 h and 24 h → p50 4 h, p90 24 h. A met, B missed → 50 %.
     expect(group(m.bySeverity, "critical")).toEqual({
-      key: "critical", items: 3, opened: 2, open: 1, remediated: 2, breached: 2,
+      key: "critical",
+      items: 3,
+      opened: 2,
+      open: 1,
+      remediated: 2,
+      breached: 2,
       timeToAcknowledge: { count: 2, meanMs: 75 * MIN, p50Ms: 30 * MIN, p90Ms: 2 * H },
       timeToRemediate: { count: 2, meanMs: 14 * H, p50Ms: 4 * H, p90Ms: 24 * H },
       compliance: { met: 1, missed: 1, rate: 0.5 },
@@ -132,7 +149,12 @@ describe("computeMetrics on the hand-built set (window 2–16 Nov 2026, now = 16
     // mean (0.25+1+24+216)/4 = 60.3125 h. Remediated: C 24 h, D 48 h, H 216 h → p50 rank 2 = 48 h,
     // p90 rank 3 = 216 h, mean 96 h. C missed, D met, K missed → 1/3.
     expect(group(m.bySeverity, "high")).toEqual({
-      key: "high", items: 5, opened: 4, open: 2, remediated: 3, breached: 3,
+      key: "high",
+      items: 5,
+      opened: 4,
+      open: 2,
+      remediated: 3,
+      breached: 3,
       timeToAcknowledge: { count: 4, meanMs: 60.3125 * H, p50Ms: 1 * H, p90Ms: 216 * H },
       timeToRemediate: { count: 3, meanMs: 96 * H, p50Ms: 48 * H, p90Ms: 216 * H },
       compliance: { met: 1, missed: 2, rate: 1 / 3 },
@@ -155,26 +177,52 @@ describe("computeMetrics on the hand-built set (window 2–16 Nov 2026, now = 16
     // bob: B missed (G was decided in October) → 0 %.
     expect(group(m.byOwner, "@bob").compliance).toEqual({ met: 0, missed: 1, rate: 0 });
     // carol: D met → 100 %; remediated after 48 h and 216 h.
-    expect(group(m.byOwner, "@carol")).toMatchObject({ compliance: { met: 1, missed: 0, rate: 1 }, timeToRemediate: { p50Ms: 48 * H, p90Ms: 216 * H } });
+    expect(group(m.byOwner, "@carol")).toMatchObject({
+      compliance: { met: 1, missed: 0, rate: 1 },
+      timeToRemediate: { p50Ms: 48 * H, p90Ms: 216 * H },
+    });
   });
 
   it("by identity class and by system", () => {
-    expect(m.byIdentityClass.map((g) => [g.key, g.items])).toEqual([["aws-access-key", 4], ["generic", 2], ["github-pat", 2], ["slack-token", 2]]);
+    expect(m.byIdentityClass.map((g) => [g.key, g.items])).toEqual([
+      ["aws-access-key", 4],
+      ["generic", 2],
+      ["github-pat", 2],
+      ["slack-token", 2],
+    ]);
     // aws-access-key = A C G K: A met, C missed, K missed.
     expect(group(m.byIdentityClass, "aws-access-key").compliance).toEqual({ met: 1, missed: 2, rate: 1 / 3 });
-    expect(m.bySystem.map((g) => [g.key, g.items])).toEqual([["payments", 4], ["(no system)", 3], ["chat", 3]]);
+    expect(m.bySystem.map((g) => [g.key, g.items])).toEqual([
+      ["payments", 4],
+      ["(no system)", 3],
+      ["chat", 3],
+    ]);
   });
 
   it("escalations per highest level reached, and auto-revocations", () => {
-    expect(m.escalations).toEqual([{ level: 1, count: 1 }, { level: 2, count: 1 }, { level: 3, count: 1 }]);
+    expect(m.escalations).toEqual([
+      { level: 1, count: 1 },
+      { level: 2, count: 1 },
+      { level: 3, count: 1 },
+    ]);
   });
 
   it("open backlog by age and severity", () => {
     // E 5 d 12 h, K 2 d → 1–7 d; G 27 d → 7–30 d; F 46 d → >30 d.
     expect(m.backlog).toEqual({
       total: 4,
-      byAge: [{ bucket: "<1 d", count: 0 }, { bucket: "1–7 d", count: 2 }, { bucket: "7–30 d", count: 1 }, { bucket: ">30 d", count: 1 }],
-      bySeverity: [{ severity: "critical", count: 1 }, { severity: "high", count: 2 }, { severity: "medium", count: 0 }, { severity: "low", count: 1 }],
+      byAge: [
+        { bucket: "<1 d", count: 0 },
+        { bucket: "1–7 d", count: 2 },
+        { bucket: "7–30 d", count: 1 },
+        { bucket: ">30 d", count: 1 },
+      ],
+      bySeverity: [
+        { severity: "critical", count: 1 },
+        { severity: "high", count: 2 },
+        { severity: "medium", count: 0 },
+        { severity: "low", count: 1 },
+      ],
     });
   });
 
@@ -222,12 +270,26 @@ describe("computeMetrics at scale", () => {
       const remediatedAt = fixed ? new Date(Math.min(now.getTime(), openedAt.getTime() + Math.floor(rand() * 20 * D))) : null;
       const remediateBy = rand() < 0.9 ? new Date(openedAt.getTime() + Math.floor(rand() * 10 * D)) : null;
       return {
-        key: `k${i}`, repo: `acme/r${i % 37}`, issue: i + 1, url: `https://github.com/acme/x/issues/${i + 1}`, title: `t${i}`,
+        key: `k${i}`,
+        repo: `acme/r${i % 37}`,
+        issue: i + 1,
+        url: `https://github.com/acme/x/issues/${i + 1}`,
+        title: `t${i}`,
         state: fixed || rand() < 0.1 ? "closed" : "open",
-        severity: severities[i % 4]!, identityClass: `class-${i % 13}`, owner: `@owner${i % 97}`, system: i % 5 ? `sys${i % 7}` : null,
-        openedAt, acknowledgedAt: rand() < 0.5 ? new Date(openedAt.getTime() + Math.floor(rand() * D)) : null,
-        remediatedAt, resolution: fixed ? "revoked" : null, acknowledgeBy: null, remediateBy,
-        escalationLevel: Math.floor(rand() * 4), breached: false, autoRevoked: rand() < 0.1, reopened: rand() < 0.05 ? 1 : 0,
+        severity: severities[i % 4]!,
+        identityClass: `class-${i % 13}`,
+        owner: `@owner${i % 97}`,
+        system: i % 5 ? `sys${i % 7}` : null,
+        openedAt,
+        acknowledgedAt: rand() < 0.5 ? new Date(openedAt.getTime() + Math.floor(rand() * D)) : null,
+        remediatedAt,
+        resolution: fixed ? "revoked" : null,
+        acknowledgeBy: null,
+        remediateBy,
+        escalationLevel: Math.floor(rand() * 4),
+        breached: false,
+        autoRevoked: rand() < 0.1,
+        reopened: rand() < 0.05 ? 1 : 0,
         snoozedMs: rand() < 0.1 ? Math.floor(rand() * D) : 0,
       };
     });

@@ -30,7 +30,13 @@ describe("recordFromIssue: not a response issue", () => {
     ["a marker missing required fields", '<!-- nhi-steward:v1 {"v":1,"key":"k","repo":"acme/api"} -->'],
     ["a marker of another version", encodeMarker(marker(base)).replace('"v":1', '"v":2')],
     ["a marker with an unknown severity", encodeMarker(marker(base)).replace('"severity":"high"', '"severity":"urgent"')],
-    ["a marker with an unknown timeline event", encodeMarker({ ...marker(base), timeline: [{ at: "2026-11-02T09:00:00Z", event: "opened" }] }).replace('"event":"opened"', '"event":"exploded"')],
+    [
+      "a marker with an unknown timeline event",
+      encodeMarker({ ...marker(base), timeline: [{ at: "2026-11-02T09:00:00Z", event: "opened" }] }).replace(
+        '"event":"opened"',
+        '"event":"exploded"',
+      ),
+    ],
   ])("%s → null", (_, body) => {
     expect(recordFromIssue(issueWith(base, body), NOW)).toBeNull();
   });
@@ -72,11 +78,29 @@ describe("recordFromIssue: a full marker", () => {
 
 describe("recordFromIssue: a partial marker falls back to the issue", () => {
   // Only the required fields: no sla, acknowledgement, resolution or timeline (an older writer).
-  const minimal = { ...marker(base), sla: undefined, acknowledged: undefined, escalation: undefined, resolution: undefined, autoRevoked: undefined, timeline: undefined };
+  const minimal = {
+    ...marker(base),
+    sla: undefined,
+    acknowledged: undefined,
+    escalation: undefined,
+    resolution: undefined,
+    autoRevoked: undefined,
+    timeline: undefined,
+  };
 
   it("reads the defaults: no deadline, not acknowledged, level 0, no snoozes", () => {
     const r = recordFromIssue(issueWith(base, encodeMarker(minimal)), NOW)!;
-    expect(r).toMatchObject({ state: "open", acknowledgedAt: null, remediatedAt: null, acknowledgeBy: null, remediateBy: null, escalationLevel: 0, breached: false, reopened: 0, snoozedMs: 0 });
+    expect(r).toMatchObject({
+      state: "open",
+      acknowledgedAt: null,
+      remediatedAt: null,
+      acknowledgeBy: null,
+      remediateBy: null,
+      escalationLevel: 0,
+      breached: false,
+      reopened: 0,
+      snoozedMs: 0,
+    });
   });
 
   it("a closed issue with no resolution is not remediated", () => {
@@ -122,7 +146,10 @@ describe("recordFromIssue: reopen, breach, escalation, auto-revocation", () => {
     const r = record({
       ...base,
       resolvedAt: "2026-11-02T10:00:00Z",
-      timeline: [{ at: "2026-11-02T10:00:00Z", event: "resolved" }, { at: "2026-11-03T10:00:00Z", event: "reopened" }],
+      timeline: [
+        { at: "2026-11-02T10:00:00Z", event: "resolved" },
+        { at: "2026-11-03T10:00:00Z", event: "reopened" },
+      ],
     });
     expect([r.state, r.remediatedAt, r.reopened]).toEqual(["open", null, 1]);
   });
@@ -133,7 +160,10 @@ describe("recordFromIssue: reopen, breach, escalation, auto-revocation", () => {
       state: "closed",
       resolvedAt: "2026-11-02T10:00:00Z",
       closedAt: "2026-11-04T10:00:00Z",
-      timeline: [{ at: "2026-11-03T10:00:00Z", event: "reopened" }, { at: "2026-11-04T10:00:00Z", event: "closed-without-resolution" }],
+      timeline: [
+        { at: "2026-11-03T10:00:00Z", event: "reopened" },
+        { at: "2026-11-04T10:00:00Z", event: "closed-without-resolution" },
+      ],
     });
     expect([r.remediatedAt, r.resolution]).toEqual([null, null]);
   });
@@ -154,7 +184,12 @@ describe("recordFromIssue: reopen, breach, escalation, auto-revocation", () => {
 
   it("names the resolution from a `resolved` entry when the marker has none", () => {
     const named = (detail: string | null) =>
-      record({ ...base, state: "closed", closedAt: "2026-11-02T11:00:00Z", timeline: [{ at: "2026-11-02T11:00:00Z", event: "resolved", detail }] }).resolution;
+      record({
+        ...base,
+        state: "closed",
+        closedAt: "2026-11-02T11:00:00Z",
+        timeline: [{ at: "2026-11-02T11:00:00Z", event: "resolved", detail }],
+      }).resolution;
     expect(named("on GitHub as false_positive")).toBe("false_positive");
     expect(named("wont-fix: accepted, rotated next quarter")).toBe("wont-fix");
     expect(named(null)).toBe("resolved");
@@ -173,7 +208,11 @@ describe("recordFromIssue: reopen, breach, escalation, auto-revocation", () => {
 
   it("escalation level: the highest level that fired", () => {
     const level = (detail: string | null, markerLevel = 0, at: string | null = null) => {
-      const body = encodeMarker({ ...marker(base), escalation: { level: markerLevel, at }, timeline: [{ at: "2026-11-02T10:00:00Z", event: "escalated", detail }] });
+      const body = encodeMarker({
+        ...marker(base),
+        escalation: { level: markerLevel, at },
+        timeline: [{ at: "2026-11-02T10:00:00Z", event: "escalated", detail }],
+      });
       return recordFromIssue(issueWith(base, body), NOW)!.escalationLevel;
     };
     expect(level("L2 (manager) → @bob")).toBe(2); // as the escalation sweep writes it
@@ -204,19 +243,29 @@ describe("snoozes", () => {
     expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-02T06:00:00Z")], now)).toBe(6 * H);
   });
   it("…or to an earlier snooze-expired or resolved entry", () => {
-    expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"), entry("2026-11-02T02:00:00Z", "snooze-expired")], now)).toBe(2 * H);
-    expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"), entry("2026-11-02T03:00:00Z", "resolved")], now)).toBe(3 * H);
+    expect(
+      snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"), entry("2026-11-02T02:00:00Z", "snooze-expired")], now),
+    ).toBe(2 * H);
+    expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"), entry("2026-11-02T03:00:00Z", "resolved")], now)).toBe(
+      3 * H,
+    );
     // Entries that do not end a snooze are ignored.
-    expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-02T04:00:00Z"), entry("2026-11-02T01:00:00Z", "acknowledged")], now)).toBe(4 * H);
+    expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-02T04:00:00Z"), entry("2026-11-02T01:00:00Z", "acknowledged")], now)).toBe(
+      4 * H,
+    );
   });
   it("…or to now, while it runs", () => {
     expect(snoozedTime([snoozed("2026-11-09T20:00:00Z", "2026-11-12T00:00:00Z")], now)).toBe(4 * H);
   });
   it("a new snooze replaces the running one: 2 h of the first, then 5 h of the second = 7 h", () => {
-    expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-04T00:00:00Z"), snoozed("2026-11-02T02:00:00Z", "2026-11-02T07:00:00Z")], now)).toBe(7 * H);
+    expect(
+      snoozedTime([snoozed("2026-11-02T00:00:00Z", "2026-11-04T00:00:00Z"), snoozed("2026-11-02T02:00:00Z", "2026-11-02T07:00:00Z")], now),
+    ).toBe(7 * H);
   });
   it("two separate snoozes add up, whatever order the timeline lists them in: 1 h + 3 h", () => {
-    expect(snoozedTime([snoozed("2026-11-05T00:00:00Z", "2026-11-05T03:00:00Z"), snoozed("2026-11-02T00:00:00Z", "2026-11-02T01:00:00Z")], now)).toBe(4 * H);
+    expect(
+      snoozedTime([snoozed("2026-11-05T00:00:00Z", "2026-11-05T03:00:00Z"), snoozed("2026-11-02T00:00:00Z", "2026-11-02T01:00:00Z")], now),
+    ).toBe(4 * H);
   });
   it("a date inside longer text counts; a detail with no zoned date counts nothing", () => {
     expect(snoozedTime([snoozed("2026-11-02T00:00:00Z", "until 2026-11-02T02:00:00Z (vendor fix)")], now)).toBe(2 * H);

@@ -51,7 +51,8 @@ describe("renderReportMarkdown", () => {
   it("has exactly two Mermaid blocks, every line of them in a shape Mermaid parses", () => {
     const blocks = mermaidBlocks(markdown);
     expect(blocks).toHaveLength(2);
-    const xy = /^(xychart-beta| {4}title "[^"]*"| {4}x-axis \["[^"]+"(, "[^"]+")*\]| {4}y-axis "[^"]*" \d+ --> \d+| {4}(bar|line) \[\d+(\.\d+)?(, \d+(\.\d+)?)*\])$/;
+    const xy =
+      /^(xychart-beta| {4}title "[^"]*"| {4}x-axis \["[^"]+"(, "[^"]+")*\]| {4}y-axis "[^"]*" \d+ --> \d+| {4}(bar|line) \[\d+(\.\d+)?(, \d+(\.\d+)?)*\])$/;
     const pie = /^(pie showData| {4}title [^\n"]+| {4}"[a-z]+" : \d+)$/;
     for (const line of blocks[0]!.split("\n")) expect(line).toMatch(xy);
     for (const line of blocks[1]!.split("\n")) expect(line).toMatch(pie);
@@ -69,15 +70,23 @@ describe("renderReportMarkdown", () => {
     expect(xy).toContain('x-axis ["2026-W44", "2026-W45", "2026-W46"]');
     expect(xy).toContain("bar [0, 24, 48]");
     expect(xy).toContain("line [0, 33.3, 50]");
-    const slow = computeMetrics(records.map((r) => (r.issue === 4 ? { ...r, openedAt: new Date("2026-11-01T00:00:00Z") } : r)), window, NOW);
+    const slow = computeMetrics(
+      records.map((r) => (r.issue === 4 ? { ...r, openedAt: new Date("2026-11-01T00:00:00Z") } : r)),
+      window,
+      NOW,
+    );
     // D now took 10 days 9 h = 249 h: W46's p50 is 249 → the axis goes to 249.
     expect(mermaidBlocks(renderReportMarkdown(slow, options))[0]).toContain('y-axis "hours / %" 0 --> 249');
   });
 
   it("links the slowest open items, escaping their titles and never @-mentioning owners", () => {
-    expect(markdown).toContain("| 1 | [acme/api#6](https://github.com/acme/responses/issues/6) Leaked \\| token &lt;b&gt;x&lt;/b&gt; in \\*docs\\* \\[old\\] | low | `(unassigned)` | 46 days |");
+    expect(markdown).toContain(
+      "| 1 | [acme/api#6](https://github.com/acme/responses/issues/6) Leaked \\| token &lt;b&gt;x&lt;/b&gt; in \\*docs\\* \\[old\\] | low | `(unassigned)` | 46 days |",
+    );
     // "#7" in a title is the alert's number, not an issue of the report's repository: no reference.
-    expect(markdown).toContain("| 2 | [acme/api#7](https://github.com/acme/responses/issues/7) Leaked secret #\u200b7 | critical | `@bob` | 27 days | 2026-10-20 04:00 UTC **breached** |");
+    expect(markdown).toContain(
+      "| 2 | [acme/api#7](https://github.com/acme/responses/issues/7) Leaked secret #\u200b7 | critical | `@bob` | 27 days | 2026-10-20 04:00 UTC **breached** |",
+    );
     expect(markdown).not.toMatch(/(^|[^`])@(alice|bob|carol|dave|acme)/m);
   });
 
@@ -97,17 +106,47 @@ describe("renderReportJson", () => {
 
   it("has a stable key order, ISO instants, and durations in ms and hours", () => {
     expect(Object.keys(doc)).toEqual([
-      "version", "window", "now", "totals", "timeToAcknowledge", "timeToRemediate", "compliance",
-      "bySeverity", "byIdentityClass", "byOwner", "bySystem", "escalations", "backlog", "slowestOpen", "weekly",
+      "version",
+      "window",
+      "now",
+      "totals",
+      "timeToAcknowledge",
+      "timeToRemediate",
+      "compliance",
+      "bySeverity",
+      "byIdentityClass",
+      "byOwner",
+      "bySystem",
+      "escalations",
+      "backlog",
+      "slowestOpen",
+      "weekly",
     ]);
     expect(doc.window).toEqual({ from: "2026-11-02T00:00:00.000Z", to: "2026-11-16T00:00:00.000Z" });
     // 63.2 h = 227,520,000 ms; 40.625 h rounds to 40.63.
-    expect(doc.timeToRemediate).toEqual({ count: 5, meanMs: 227_520_000, meanHours: 63.2, p50Ms: 86_400_000, p50Hours: 24, p90Ms: 777_600_000, p90Hours: 216 });
+    expect(doc.timeToRemediate).toEqual({
+      count: 5,
+      meanMs: 227_520_000,
+      meanHours: 63.2,
+      p50Ms: 86_400_000,
+      p50Hours: 24,
+      p90Ms: 777_600_000,
+      p90Hours: 216,
+    });
     expect((doc.timeToAcknowledge as { meanHours: number }).meanHours).toBe(40.63);
     expect((doc.slowestOpen as unknown[])[0]).toEqual({
-      key: "secret-scanning:acme/api#6", repo: "acme/api", issue: 6, url: "https://github.com/acme/responses/issues/6",
-      title: "Leaked | token <b>x</b> in *docs* [old]", severity: "low", owner: "(unassigned)", openedAt: "2026-10-01T00:00:00.000Z",
-      ageMs: 46 * 86_400_000, ageHours: 1104, remediateBy: null, breached: false,
+      key: "secret-scanning:acme/api#6",
+      repo: "acme/api",
+      issue: 6,
+      url: "https://github.com/acme/responses/issues/6",
+      title: "Leaked | token <b>x</b> in *docs* [old]",
+      severity: "low",
+      owner: "(unassigned)",
+      openedAt: "2026-10-01T00:00:00.000Z",
+      ageMs: 46 * 86_400_000,
+      ageHours: 1104,
+      remediateBy: null,
+      breached: false,
     });
   });
 
@@ -147,6 +186,8 @@ describe("renderReportCsv", () => {
       "secret-scanning:acme/api#3,acme/api,3,https://github.com/acme/responses/issues/3,high,aws-access-key,@alice,,closed,2026-11-04T08:00:00.000Z,,2026-11-06T08:00:00.000Z,revoked,2026-11-05T08:00:00.000Z,true,0,false,24,24",
     );
     // F: open, no deadline, nothing acknowledged or remediated.
-    expect(rows[6]).toBe("secret-scanning:acme/api#6,acme/api,6,https://github.com/acme/responses/issues/6,low,generic,(unassigned),,open,2026-10-01T00:00:00.000Z,,,,,false,0,false,,");
+    expect(rows[6]).toBe(
+      "secret-scanning:acme/api#6,acme/api,6,https://github.com/acme/responses/issues/6,low,generic,(unassigned),,open,2026-10-01T00:00:00.000Z,,,,,false,0,false,,",
+    );
   });
 });

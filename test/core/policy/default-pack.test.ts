@@ -29,12 +29,21 @@ describe("the default policy pack", () => {
   });
 
   it("falls back to the provider, then to generic, and says so", () => {
-    expect(classify({ secretType: "brand_new_pattern", provider: "Amazon AWS" })).toMatchObject({ identityClass: "cloud-access-key", reason: expect.stringContaining("provider Amazon AWS") });
-    expect(classify({ secretType: "brand_new_pattern", provider: null })).toEqual({ identityClass: "generic", reason: expect.stringContaining("treated as generic") });
+    expect(classify({ secretType: "brand_new_pattern", provider: "Amazon AWS" })).toMatchObject({
+      identityClass: "cloud-access-key",
+      reason: expect.stringContaining("provider Amazon AWS"),
+    });
+    expect(classify({ secretType: "brand_new_pattern", provider: null })).toEqual({
+      identityClass: "generic",
+      reason: expect.stringContaining("treated as generic"),
+    });
   });
 
   it("lets the policy map its own patterns", () => {
     const policy = policyFrom({ identity_classes: { "ci-cd-token": ["acme_deploy_key"] } });
-    expect(classify({ secretType: "acme_deploy_key", provider: null }, policy)).toMatchObject({ identityClass: "ci-cd-token", reason: expect.stringContaining("mapped by the policy") });
+    expect(classify({ secretType: "acme_deploy_key", provider: null }, policy)).toMatchObject({
+      identityClass: "ci-cd-token",
+      reason: expect.stringContaining("mapped by the policy"),
+    });
   });
 });

@@ -28,7 +28,8 @@ function policyBlocks(file: string, markdown: string): Block[] {
     const [, indent, fence, info] = open as unknown as [string, string, string, string];
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !new RegExp(`^\\s*${fence[0]}{${fence.length},}\\s*$`).test(lines[j]!); j++) body.push(lines[j]!.startsWith(indent) ? lines[j]!.slice(indent.length) : lines[j]!.trimStart());
+    for (; j < lines.length && !new RegExp(`^\\s*${fence[0]}{${fence.length},}\\s*$`).test(lines[j]!); j++)
+      body.push(lines[j]!.startsWith(indent) ? lines[j]!.slice(indent.length) : lines[j]!.trimStart());
     const text = body.join("\n") + "\n";
     if (isPolicy(text, info)) blocks.push({ file, line: i + 2, text });
     i = j;
@@ -74,7 +75,12 @@ describe("policies/examples: starter policies", () => {
   it("say what they show", () => {
     const load = (name: string) => validatePolicyText(readFileSync(`${EXAMPLES}/${name}`, "utf8"), name).policy!;
     const minimal = load("minimal.yml");
-    expect(minimal).toMatchObject({ fallback_owner: "@acme/security", response_repository: "acme/security-response", systems: [], owners: [] });
+    expect(minimal).toMatchObject({
+      fallback_owner: "@acme/security",
+      response_repository: "acme/security-response",
+      systems: [],
+      owners: [],
+    });
 
     const systems = load("systems-and-stewards.yml");
     expect(systems.systems.map((s) => [s.name, s.steward])).toEqual([
@@ -94,7 +100,13 @@ describe("policies/examples: starter policies", () => {
 });
 
 describe("policies shown in the README and docs/", () => {
-  const files = ["README.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`), "policies/README.md"];
+  const files = [
+    "README.md",
+    ...readdirSync("docs")
+      .filter((f) => f.endsWith(".md"))
+      .map((f) => `docs/${f}`),
+    "policies/README.md",
+  ];
   const blocks = files.flatMap((f) => policyBlocks(f, readFileSync(f, "utf8")));
 
   it("finds them (the README's full example and its grant-owners fragment at least)", () => {
@@ -107,12 +119,31 @@ describe("policies shown in the README and docs/", () => {
   });
 
   it("tells a policy block from a workflow, and reports a problem at its line in the Markdown file", () => {
-    const markdown = ["# Doc", "", "```yaml", "jobs:", "  sweep: {}", "```", "", "  ```yaml", "  fallback_owner: alice", "  ```", "", "```yaml policy", "nope: 1", "```", ""].join("\n");
+    const markdown = [
+      "# Doc",
+      "",
+      "```yaml",
+      "jobs:",
+      "  sweep: {}",
+      "```",
+      "",
+      "  ```yaml",
+      "  fallback_owner: alice",
+      "  ```",
+      "",
+      "```yaml policy",
+      "nope: 1",
+      "```",
+      "",
+    ].join("\n");
     const found = policyBlocks("doc.md", markdown);
     expect(found.map((b) => [b.line, b.text])).toEqual([
       [9, "fallback_owner: alice\n"],
       [13, "nope: 1\n"],
     ]);
-    expect(found.flatMap(problemsOf)).toEqual(["doc.md:9:17: fallback_owner: must be a user (`@login`) or a team (`@org/team`).", expect.stringMatching(/^doc\.md:13:1: unknown key "nope"\./)]);
+    expect(found.flatMap(problemsOf)).toEqual([
+      "doc.md:9:17: fallback_owner: must be a user (`@login`) or a team (`@org/team`).",
+      expect.stringMatching(/^doc\.md:13:1: unknown key "nope"\./),
+    ]);
   });
 });

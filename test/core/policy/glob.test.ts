@@ -180,7 +180,8 @@ function naiveOne(pattern: string, text: string, nocase: boolean): boolean {
   while (pattern.startsWith("./")) pattern = pattern.slice(2);
   // Characters with their escapes resolved: [char, escaped].
   const chars: [string, boolean][] = [];
-  for (let i = 0; i < pattern.length; i++) chars.push(pattern[i] === "\\" && i + 1 < pattern.length ? [pattern[++i]!, true] : [pattern[i]!, false]);
+  for (let i = 0; i < pattern.length; i++)
+    chars.push(pattern[i] === "\\" && i + 1 < pattern.length ? [pattern[++i]!, true] : [pattern[i]!, false]);
   const segs: [string, boolean][][] = [[]];
   for (const c of chars) {
     if (c[0] === "/") segs.push([]);
@@ -263,7 +264,17 @@ describe("policy globs against a plain backtracking matcher", () => {
   });
 
   it("select.ts uses them for paths, repositories and apps", () => {
-    const facts: AlertFacts = { source: "secret_scanning", secretType: "x", provider: null, identityClass: "unknown" as never, repo: "acme/payments-api", path: "deploy/prod/key.pem", visibility: "private", properties: null, app: "Shady CRM" };
+    const facts: AlertFacts = {
+      source: "secret_scanning",
+      secretType: "x",
+      provider: null,
+      identityClass: "unknown" as never,
+      repo: "acme/payments-api",
+      path: "deploy/prod/key.pem",
+      visibility: "private",
+      properties: null,
+      app: "Shady CRM",
+    };
     expect(selectorMatches({ paths: ["deploy/**/*.pem"] }, facts)).toBe(true);
     expect(selectorMatches({ paths: ["deploy/*.pem"] }, facts)).toBe(false);
     expect(selectorMatches({ repositories: ["payments-{api,web}"] }, facts)).toBe(true);

@@ -34,16 +34,39 @@ const tokenRequest = alertFromTokenRequest(
   },
   policyFrom({}),
 )!;
-const installation = alertFromInstallation("acme", undefined, { id: 502, slug: "datadog", permissions: { contents: "write", metadata: "read" }, selection: "all", clientId: "Iv1.dd42" }, ["contents: write"], home, "DataDog");
+const installation = alertFromInstallation(
+  "acme",
+  undefined,
+  { id: 502, slug: "datadog", permissions: { contents: "write", metadata: "read" }, selection: "all", clientId: "Iv1.dd42" },
+  ["contents: write"],
+  home,
+  "DataDog",
+);
 const oauthApproval = alertFromAuditEntry(
   "acme",
-  parseAuditEntry({ action: "org.oauth_app_access_approved", _document_id: "d1", "@timestamp": 1795420800000, actor: "erin", org: "acme", oauth_application_name: "Shady CRM", client_id: "0af1c3" })!,
+  parseAuditEntry({
+    action: "org.oauth_app_access_approved",
+    _document_id: "d1",
+    "@timestamp": 1795420800000,
+    actor: "erin",
+    org: "acme",
+    oauth_application_name: "Shady CRM",
+    client_id: "0af1c3",
+  })!,
   ["r"],
   home,
 );
 const patGrant = alertFromAuditEntry(
   "acme",
-  parseAuditEntry({ action: "personal_access_token.access_granted", _document_id: "d2", "@timestamp": 1795420800000, actor: "erin", user: "carol", user_programmatic_access_name: "deploy", repository_selection: "all" })!,
+  parseAuditEntry({
+    action: "personal_access_token.access_granted",
+    _document_id: "d2",
+    "@timestamp": 1795420800000,
+    actor: "erin",
+    user: "carol",
+    user_programmatic_access_name: "deploy",
+    repository_selection: "all",
+  })!,
   ["r"],
   home,
 );
@@ -57,10 +80,19 @@ describe("owner rules by grant identity: valid policy", () => {
     ["apps", "owners:\n  - name: Datadog grants\n    match: { apps: [datadog, 'shady-*'] }\n    owners: ['@acme/observability']\n"],
     ["client IDs", "owners:\n  - match: { client_ids: [Iv1.dd42] }\n    owners: ['@acme/observability']\n"],
     ["publishers, with or without @", "owners:\n  - match: { publishers: [datadog, '@acme'] }\n    owners: ['@acme/observability']\n"],
-    ["permissions, with and without a level", "owners:\n  - match: { permissions: [contents, 'administration:write', 'organization_secrets:admin'] }\n    owners: ['@acme/platform']\n"],
+    [
+      "permissions, with and without a level",
+      "owners:\n  - match: { permissions: [contents, 'administration:write', 'organization_secrets:admin'] }\n    owners: ['@acme/platform']\n",
+    ],
     ["requesters", "owners:\n  - match: { requesters: ['@bot-x', 'dependabot[bot]'] }\n    owners: ['@acme/platform']\n"],
-    ["grant selectors with other keys", "owners:\n  - match: { sources: [audit-log], requesters: [carol] }\n    owners: ['@acme/platform']\n"],
-    ["grant selectors in a system", "systems:\n  - name: observability\n    steward: '@acme/observability'\n    credentials: [{ apps: [datadog] }]\n"],
+    [
+      "grant selectors with other keys",
+      "owners:\n  - match: { sources: [audit-log], requesters: [carol] }\n    owners: ['@acme/platform']\n",
+    ],
+    [
+      "grant selectors in a system",
+      "systems:\n  - name: observability\n    steward: '@acme/observability'\n    credentials: [{ apps: [datadog] }]\n",
+    ],
     ["risky scopes", "token_requests:\n  risky_scopes: [repo, 'admin:org']\n"],
   ])("accepts %s", (_name, text) => {
     expect(problems(text)).toEqual([]);
@@ -69,12 +101,24 @@ describe("owner rules by grant identity: valid policy", () => {
 
 describe("owner rules by grant identity: invalid policy says where and how to fix it", () => {
   it.each([
-    ["owners:\n  - match: { permissions: ['contents:execute'] }\n    owners: ['@a']", "nhi-steward.yml:2:28: owners[0].match.permissions[0]: must be a permission name, optionally with a level: `contents` or `contents:write`."],
-    ["owners:\n  - match: { requesters: ['not a login'] }\n    owners: ['@a']", "nhi-steward.yml:2:27: owners[0].match.requesters[0]: must be a login, e.g. `@bot-x`."],
-    ["owners:\n  - match: { publishers: ['acme/team'] }\n    owners: ['@a']", "nhi-steward.yml:2:27: owners[0].match.publishers[0]: must be an account login, e.g. `datadog`."],
+    [
+      "owners:\n  - match: { permissions: ['contents:execute'] }\n    owners: ['@a']",
+      "nhi-steward.yml:2:28: owners[0].match.permissions[0]: must be a permission name, optionally with a level: `contents` or `contents:write`.",
+    ],
+    [
+      "owners:\n  - match: { requesters: ['not a login'] }\n    owners: ['@a']",
+      "nhi-steward.yml:2:27: owners[0].match.requesters[0]: must be a login, e.g. `@bot-x`.",
+    ],
+    [
+      "owners:\n  - match: { publishers: ['acme/team'] }\n    owners: ['@a']",
+      "nhi-steward.yml:2:27: owners[0].match.publishers[0]: must be an account login, e.g. `datadog`.",
+    ],
     ["owners:\n  - match: { apps: [] }\n    owners: ['@a']", "nhi-steward.yml:2:20: owners[0].match.apps: must list at least one value."],
     ["owners:\n  - match: { client_ids: [''] }\n    owners: ['@a']", "nhi-steward.yml:2:27: owners[0].match.client_ids[0]: "],
-    ["owners:\n  - match: { publisher: [datadog] }\n    owners: ['@a']", 'nhi-steward.yml:2:14: owners[0].match: unknown key "publisher". Did you mean "publishers"?'],
+    [
+      "owners:\n  - match: { publisher: [datadog] }\n    owners: ['@a']",
+      'nhi-steward.yml:2:14: owners[0].match: unknown key "publisher". Did you mean "publishers"?',
+    ],
     ["token_requests:\n  risky_scopes: repo", "nhi-steward.yml:2:17: token_requests.risky_scopes: expected an array, got a string"],
   ])("%j", (text, expected) => {
     const found = problems(text);
@@ -131,7 +175,10 @@ describe("routing a grant by its identity", () => {
   };
   const route = (alert: Alert, policy: ReturnType<typeof policyFrom>) => {
     const candidates = ownerCandidates(alert, { codeowners: null, policy, classification: classify(alert, policy), properties: null });
-    return decideRouting(candidates, candidates.steps.map((s) => assignStep(s, lookup)));
+    return decideRouting(
+      candidates,
+      candidates.steps.map((s) => assignStep(s, lookup)),
+    );
   };
   const policy = policyFrom({
     fallback_owner: "@acme/security",
@@ -146,8 +193,18 @@ describe("routing a grant by its identity", () => {
   it.each<[string, Alert, string, string[]]>([
     ["an app installation by app slug", installation, "owner rule “Datadog grants” (@acme/observability)", ["olga"]],
     ["a token request by requester", tokenRequest, "owner rule “Bot tokens” (@acme/platform)", ["carol", "dave"]],
-    ["an audit-log token grant with no rule: the token reviewer", patGrant, "the policy's reviewer of token requests (`@acme/identity`)", ["ivan"]],
-    ["an audit-log OAuth approval with no rule: the app reviewer", oauthApproval, "the policy's reviewer of app access (`@acme/security`)", ["erin"]],
+    [
+      "an audit-log token grant with no rule: the token reviewer",
+      patGrant,
+      "the policy's reviewer of token requests (`@acme/identity`)",
+      ["ivan"],
+    ],
+    [
+      "an audit-log OAuth approval with no rule: the app reviewer",
+      oauthApproval,
+      "the policy's reviewer of app access (`@acme/security`)",
+      ["erin"],
+    ],
   ])("%s", (_name, alert, why, assignees) => {
     const r = route(alert, policy);
     expect(r).toMatchObject({ source: "owner-rule", why, assignees, unowned: false });
@@ -155,7 +212,10 @@ describe("routing a grant by its identity", () => {
   });
 
   it("a rule by grant identity does not take a leaked secret", () => {
-    const r = route(leaked, policyFrom({ fallback_owner: "@acme/security", owners: [{ match: { apps: ["*"] }, owners: ["@acme/observability"] }] }));
+    const r = route(
+      leaked,
+      policyFrom({ fallback_owner: "@acme/security", owners: [{ match: { apps: ["*"] }, owners: ["@acme/observability"] }] }),
+    );
     expect(r.source).toBe("fallback");
   });
 });

@@ -9,34 +9,63 @@ const problems = (text: string) => validatePolicyText(text, ".github/nhi-steward
 
 describe("YAML syntax errors are reported where they are", () => {
   it.each([
-    ["an unclosed flow list", 'fallback_owner: "@acme/security"\nteam_mentions: [\n', ".github/nhi-steward.yml:3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]."],
-    ["a key given twice", 'fallback_owner: "@a"\nissues_in: alert-repository\nfallback_owner: "@b"\n', ".github/nhi-steward.yml:3:1: not valid YAML: Map keys must be unique."],
-    ["a mis-indented key in a list item", "systems:\n  - name: pay\n   steward: '@acme/pay'\n", ".github/nhi-steward.yml:3:1: not valid YAML: Sequence item without - indicator."],
-    ["an unclosed quote", 'fallback_owner: "@acme/security\nissues_in: alert-repository\n', ".github/nhi-steward.yml:3:1: not valid YAML: Missing closing \"quote."],
+    [
+      "an unclosed flow list",
+      'fallback_owner: "@acme/security"\nteam_mentions: [\n',
+      ".github/nhi-steward.yml:3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ].",
+    ],
+    [
+      "a key given twice",
+      'fallback_owner: "@a"\nissues_in: alert-repository\nfallback_owner: "@b"\n',
+      ".github/nhi-steward.yml:3:1: not valid YAML: Map keys must be unique.",
+    ],
+    [
+      "a mis-indented key in a list item",
+      "systems:\n  - name: pay\n   steward: '@acme/pay'\n",
+      ".github/nhi-steward.yml:3:1: not valid YAML: Sequence item without - indicator.",
+    ],
+    [
+      "an unclosed quote",
+      'fallback_owner: "@acme/security\nissues_in: alert-repository\n',
+      '.github/nhi-steward.yml:3:1: not valid YAML: Missing closing "quote.',
+    ],
     ["a tab as indentation", "sla:\n\tat_risk: 0.5\n", ".github/nhi-steward.yml:2:1: not valid YAML: Tabs are not allowed as indentation."],
-    ["a nested mapping on one line", "escalation: on_call: '@acme/oncall'\n", ".github/nhi-steward.yml:1:13: not valid YAML: Nested mappings are not allowed in compact mappings."],
+    [
+      "a nested mapping on one line",
+      "escalation: on_call: '@acme/oncall'\n",
+      ".github/nhi-steward.yml:1:13: not valid YAML: Nested mappings are not allowed in compact mappings.",
+    ],
   ])("%s", (_what, text, expected) => {
     expect(problems(text)).toEqual([expected]);
   });
 
   it("an alias without an anchor, at the alias", () => {
-    expect(problems('fallback_owner: "@a"\nteam_mentions: [*security]\n')).toEqual([expect.stringMatching(/^\.github\/nhi-steward\.yml:2:17: not valid YAML: Unresolved alias/)]);
+    expect(problems('fallback_owner: "@a"\nteam_mentions: [*security]\n')).toEqual([
+      expect.stringMatching(/^\.github\/nhi-steward\.yml:2:17: not valid YAML: Unresolved alias/),
+    ]);
   });
 
   it("a file that is not a mapping, where its content starts", () => {
-    expect(problems("# the policy\n\n- fallback_owner: '@a'\n")).toEqual(['.github/nhi-steward.yml:3:1: the policy must be a mapping of keys (like `fallback_owner: "@acme/security"`), not a list.']);
+    expect(problems("# the policy\n\n- fallback_owner: '@a'\n")).toEqual([
+      '.github/nhi-steward.yml:3:1: the policy must be a mapping of keys (like `fallback_owner: "@acme/security"`), not a list.',
+    ]);
   });
 
   it("every syntax error, in order", () => {
-    expect(problems("a: 1\na: 2\nb: [\n").map((p) => p.split(": not valid")[0])).toEqual([".github/nhi-steward.yml:2:1", ".github/nhi-steward.yml:4:1"]);
+    expect(problems("a: 1\na: 2\nb: [\n").map((p) => p.split(": not valid")[0])).toEqual([
+      ".github/nhi-steward.yml:2:1",
+      ".github/nhi-steward.yml:4:1",
+    ]);
   });
 });
 
 describe("schema errors point at the value, or where a missing key goes", () => {
   it("a wrong value at its own line and column, deep in the file", () => {
-    expect(problems("# owners\nowners:\n  - name: ci\n    match: { identity_classes: [ci-cd-token] }\n    owners: ['@acme/platform', platform]\n")).toEqual([
-      ".github/nhi-steward.yml:5:32: owners[0].owners[1]: must be a user (`@login`) or a team (`@org/team`).",
-    ]);
+    expect(
+      problems(
+        "# owners\nowners:\n  - name: ci\n    match: { identity_classes: [ci-cd-token] }\n    owners: ['@acme/platform', platform]\n",
+      ),
+    ).toEqual([".github/nhi-steward.yml:5:32: owners[0].owners[1]: must be a user (`@login`) or a team (`@org/team`)."]);
   });
 
   it("a severity target without calendar says what to write, at the target", () => {
@@ -79,7 +108,8 @@ describe("schema errors point at the value, or where a missing key goes", () => 
   });
 
   it("never says `undefined`", () => {
-    const text = "sla:\n  targets:\n    low: {}\nsystems:\n  - {}\nowners:\n  - {}\nescalation:\n  levels:\n    - {}\nseverity:\n  rules:\n    - {}\n";
+    const text =
+      "sla:\n  targets:\n    low: {}\nsystems:\n  - {}\nowners:\n  - {}\nescalation:\n  levels:\n    - {}\nseverity:\n  rules:\n    - {}\n";
     const all = problems(text);
     expect(all.length).toBeGreaterThanOrEqual(8);
     for (const p of all) expect(p).not.toMatch(/undefined|Invalid input|is required/);

@@ -9,15 +9,32 @@ import { rawAlert } from "../../fixtures/webhooks.ts";
 
 const POLICY = {
   fallback_owner: "@fallback",
-  systems: [{ name: "payments", steward: "@steward", manager: "@manager", credentials: [{ secret_types: ["stripe_api_key"], repositories: ["payments-*"] }], dependents: ["checkout"] }],
+  systems: [
+    {
+      name: "payments",
+      steward: "@steward",
+      manager: "@manager",
+      credentials: [{ secret_types: ["stripe_api_key"], repositories: ["payments-*"] }],
+      dependents: ["checkout"],
+    },
+  ],
   owners: [{ name: "CI tokens", match: { identity_classes: ["ci-cd-token"] }, owners: ["@ruler"], notify: ["@acme/vendor-risk"] }],
 };
 const CODEOWNERS = "/src/ @coder\n";
 
 /** Routes an alert with everyone assignable but those listed. */
-function route(opts: { type: string; repo?: string; path?: string; properties?: Record<string, string> | null; unassignable?: readonly string[]; codeowners?: boolean }) {
+function route(opts: {
+  type: string;
+  repo?: string;
+  path?: string;
+  properties?: Record<string, string> | null;
+  unassignable?: readonly string[];
+  codeowners?: boolean;
+}) {
   const repo = { owner: "acme", name: opts.repo ?? "payments-api" };
-  const alert = normalizeSecretScanningAlert(rawAlert({ secret_type: opts.type }), repo, "private", [{ type: "commit", path: opts.path ?? "src/a.ts", startLine: 1, endLine: 1, commitSha: null, blobUrl: null }]);
+  const alert = normalizeSecretScanningAlert(rawAlert({ secret_type: opts.type }), repo, "private", [
+    { type: "commit", path: opts.path ?? "src/a.ts", startLine: 1, endLine: 1, commitSha: null, blobUrl: null },
+  ]);
   const policy = policyFrom(POLICY);
   const candidates = ownerCandidates(alert, {
     codeowners: opts.codeowners === false ? null : parseCodeowners(CODEOWNERS, { path: "CODEOWNERS" }),
@@ -25,7 +42,12 @@ function route(opts: { type: string; repo?: string; path?: string; properties?: 
     classification: classify(alert, policy),
     properties: opts.properties === undefined ? { owner: "@propowner" } : opts.properties,
   });
-  const lookup = { teamMembers: new Map<string, string[] | null>([["acme/vendor-risk", ["vera"]]]), assignable: new Map(["steward", "manager", "ruler", "coder", "propowner", "fallback"].map((l) => [l, !(opts.unassignable ?? []).includes(l)])) };
+  const lookup = {
+    teamMembers: new Map<string, string[] | null>([["acme/vendor-risk", ["vera"]]]),
+    assignable: new Map(
+      ["steward", "manager", "ruler", "coder", "propowner", "fallback"].map((l) => [l, !(opts.unassignable ?? []).includes(l)]),
+    ),
+  };
   const results: StepResult[] = [];
   for (const step of candidates.steps) {
     const r = assignStep(step, lookup);
@@ -46,9 +68,24 @@ describe("owner precedence: system steward → owner rule → CODEOWNERS → rep
     ["an unassignable steward is skipped to the next step", { type: "stripe_api_key", unassignable: ["steward"] }, "codeowners", ["coder"]],
     ["an unassignable rule owner is skipped", { type: "npm_access_token", unassignable: ["ruler"] }, "codeowners", ["coder"]],
     ["an unassignable code owner is skipped", { type: "github_personal_access_token", unassignable: ["coder"] }, "property", ["propowner"]],
-    ["an unassignable property owner is skipped", { type: "github_personal_access_token", unassignable: ["coder", "propowner"] }, "fallback", ["fallback"]],
-    ["no CODEOWNERS file skips that step", { type: "github_personal_access_token", codeowners: false, properties: {} }, "fallback", ["fallback"]],
-    ["nobody assignable at all leaves it unassigned", { type: "github_personal_access_token", unassignable: ["coder", "propowner", "fallback"] }, "none", []],
+    [
+      "an unassignable property owner is skipped",
+      { type: "github_personal_access_token", unassignable: ["coder", "propowner"] },
+      "fallback",
+      ["fallback"],
+    ],
+    [
+      "no CODEOWNERS file skips that step",
+      { type: "github_personal_access_token", codeowners: false, properties: {} },
+      "fallback",
+      ["fallback"],
+    ],
+    [
+      "nobody assignable at all leaves it unassigned",
+      { type: "github_personal_access_token", unassignable: ["coder", "propowner", "fallback"] },
+      "none",
+      [],
+    ],
   ] as const)("%s", (_name, opts, source, assignees) => {
     const { routing } = route(opts);
     expect(routing.source).toBe(source);

@@ -5,9 +5,27 @@ import { policyFrom } from "../../../src/core/policy/load.ts";
 import { severityOf } from "../../../src/core/policy/severity.ts";
 import { rawAlert } from "../../fixtures/webhooks.ts";
 
-function sev(a: Parameters<typeof rawAlert>[0], visibility: Visibility = "private", policy: object = {}, properties: Record<string, string> | null = null) {
+function sev(
+  a: Parameters<typeof rawAlert>[0],
+  visibility: Visibility = "private",
+  policy: object = {},
+  properties: Record<string, string> | null = null,
+) {
   const alert = normalizeSecretScanningAlert(rawAlert(a), { owner: "acme", name: "api" }, visibility);
-  return severityOf(alert, { source: "secret-scanning", secretType: alert.secretType, provider: null, identityClass: "personal-access-token", repo: "acme/api", path: null, visibility, properties }, policyFrom(policy)).severity;
+  return severityOf(
+    alert,
+    {
+      source: "secret-scanning",
+      secretType: alert.secretType,
+      provider: null,
+      identityClass: "personal-access-token",
+      repo: "acme/api",
+      path: null,
+      visibility,
+      properties,
+    },
+    policyFrom(policy),
+  ).severity;
 }
 
 describe("severity", () => {
@@ -25,7 +43,17 @@ describe("severity", () => {
   });
 
   it("applies the policy's rules first, including repository properties, then its default", () => {
-    const policy = { severity: { rules: [{ when: { property: { name: "criticality", value: ["high", "critical"] }, validity: ["active", "unknown"] }, severity: "critical" }], default: "low" } };
+    const policy = {
+      severity: {
+        rules: [
+          {
+            when: { property: { name: "criticality", value: ["high", "critical"] }, validity: ["active", "unknown"] },
+            severity: "critical",
+          },
+        ],
+        default: "low",
+      },
+    };
     expect(sev({ validity: "unknown" }, "private", policy, { criticality: "high" })).toBe("critical");
     expect(sev({ validity: "unknown" }, "private", policy, { criticality: "low" })).toBe("low");
     expect(sev({ validity: "active" }, "private", policy, { criticality: "low" })).toBe("high");

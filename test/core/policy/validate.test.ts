@@ -53,16 +53,50 @@ describe("policy validation: every problem is located and says how to fix it", (
     ["fallback_owner: alice", ["nhi-steward.yml:1:17: fallback_owner: must be a user (`@login`) or a team (`@org/team`)."]],
     ["fallback_owner: 42", ["nhi-steward.yml:1:17: fallback_owner: expected a string, got a number (42)."]],
     ["team_mentions: ['@alice']", ["nhi-steward.yml:1:17: team_mentions[0]: must be a team written `@org/team`."]],
-    ["identity_classes:\n  cloud-acess-key: [x]", ['nhi-steward.yml:2:3: identity_classes: "cloud-acess-key" is not an identity class. Did you mean "cloud-access-key"?']],
-    ["owners:\n  - match: { identity_classes: [ci-token] }\n    owners: ['@a']", ['nhi-steward.yml:2:33: owners[0].match.identity_classes[0]: "ci-token" is not an identity class.']],
-    ["owners:\n  - match: { paths: ['a/**'] }\n    owners: '@acme/platform'", ['nhi-steward.yml:3:13: owners[0].owners: expected an array, got a string ("@acme/platform"). Write it as a list: ["@acme/platform"].']],
-    ["owners:\n  - match: { paths: ['{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}/x'] }\n    owners: ['@a']", ["nhi-steward.yml:2:22: owners[0].match.paths[0]: its braces give more than 1024 alternatives; list fewer, or use `*`."]],
-    ["owners:\n  - match: {}\n    owners: ['@a']", ["nhi-steward.yml:2:12: owners[0].match: must name at least one thing to match, e.g. `secret_types` or `repositories`."]],
-    ["systems:\n  - name: pay\n    credentials: [{ secret_types: [x] }]", ["nhi-steward.yml:2:5: systems[0].steward is missing: add `steward:` (a string). Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS."]],
-    ["systems:\n  - name: pay\n    steward: '@a'\n    credentials:\n      - secret_type: [x]", ['nhi-steward.yml:5:9: systems[0].credentials[0]: unknown key "secret_type". Did you mean "secret_types"?']],
-    ["issues_in: response", ['nhi-steward.yml:1:12: issues_in: "response" is not allowed. Use one of alert-repository, response-repository.']],
+    [
+      "identity_classes:\n  cloud-acess-key: [x]",
+      ['nhi-steward.yml:2:3: identity_classes: "cloud-acess-key" is not an identity class. Did you mean "cloud-access-key"?'],
+    ],
+    [
+      "owners:\n  - match: { identity_classes: [ci-token] }\n    owners: ['@a']",
+      ['nhi-steward.yml:2:33: owners[0].match.identity_classes[0]: "ci-token" is not an identity class.'],
+    ],
+    [
+      "owners:\n  - match: { paths: ['a/**'] }\n    owners: '@acme/platform'",
+      [
+        'nhi-steward.yml:3:13: owners[0].owners: expected an array, got a string ("@acme/platform"). Write it as a list: ["@acme/platform"].',
+      ],
+    ],
+    [
+      "owners:\n  - match: { paths: ['{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}/x'] }\n    owners: ['@a']",
+      ["nhi-steward.yml:2:22: owners[0].match.paths[0]: its braces give more than 1024 alternatives; list fewer, or use `*`."],
+    ],
+    [
+      "owners:\n  - match: {}\n    owners: ['@a']",
+      ["nhi-steward.yml:2:12: owners[0].match: must name at least one thing to match, e.g. `secret_types` or `repositories`."],
+    ],
+    [
+      "systems:\n  - name: pay\n    credentials: [{ secret_types: [x] }]",
+      [
+        "nhi-steward.yml:2:5: systems[0].steward is missing: add `steward:` (a string). Who owns the system's credentials: `@user` or `@org/team`. Gets the alert before CODEOWNERS.",
+      ],
+    ],
+    [
+      "systems:\n  - name: pay\n    steward: '@a'\n    credentials:\n      - secret_type: [x]",
+      ['nhi-steward.yml:5:9: systems[0].credentials[0]: unknown key "secret_type". Did you mean "secret_types"?'],
+    ],
+    [
+      "issues_in: response",
+      ['nhi-steward.yml:1:12: issues_in: "response" is not allowed. Use one of alert-repository, response-repository.'],
+    ],
     ["response_repository: security-response", ["nhi-steward.yml:1:22: response_repository: must be `owner/name`."]],
-    ["severity:\n  rules:\n    - when: { validity: [alive] }\n      severity: urgent", ['nhi-steward.yml:3:26: severity.rules[0].when.validity[0]: "alive" is not allowed. Did you mean "active"? Use one of active, inactive, unknown.', 'nhi-steward.yml:4:17: severity.rules[0].severity: "urgent" is not allowed. Use one of critical, high, medium, low.']],
+    [
+      "severity:\n  rules:\n    - when: { validity: [alive] }\n      severity: urgent",
+      [
+        'nhi-steward.yml:3:26: severity.rules[0].when.validity[0]: "alive" is not allowed. Did you mean "active"? Use one of active, inactive, unknown.',
+        'nhi-steward.yml:4:17: severity.rules[0].severity: "urgent" is not allowed. Use one of critical, high, medium, low.',
+      ],
+    ],
     ["repository_overrides: [standards]", ['nhi-steward.yml:1:24: repository_overrides[0]: "standards" is not allowed.']],
     ["_extends: 3", ["nhi-steward.yml:1:11: _extends: must name a repository"]],
     ["fallback_owner: [", ["nhi-steward.yml:1:18: not valid YAML: Flow sequence"]],

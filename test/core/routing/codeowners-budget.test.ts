@@ -15,12 +15,21 @@ import { rawAlert } from "../../fixtures/webhooks.ts";
  */
 // As in the `adversarial-3MB-file` row of bench:codeowners, a few thousand lines instead of 60,000.
 const path = `${"a/".repeat(1023)}b`;
-const costly = Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? `${"**/a/".repeat(6)}**/x${i}/**/b/ @acme/t` : `**/${"*a".repeat(10)}*x${i}* @acme/t`)).join("\n");
+const costly = Array.from({ length: 3000 }, (_, i) =>
+  i % 2 === 0 ? `${"**/a/".repeat(6)}**/x${i}/**/b/ @acme/t` : `**/${"*a".repeat(10)}*x${i}* @acme/t`,
+).join("\n");
 
 function candidatesFor(text: string) {
-  const alert = normalizeSecretScanningAlert(rawAlert(), { owner: "acme", name: "api" }, "private", [{ type: "commit", path, startLine: 1 } as never]);
+  const alert = normalizeSecretScanningAlert(rawAlert(), { owner: "acme", name: "api" }, "private", [
+    { type: "commit", path, startLine: 1 } as never,
+  ]);
   const policy = policyFrom({ fallback_owner: "@acme/security" });
-  return ownerCandidates(alert, { codeowners: parseCodeowners(text, { path: ".github/CODEOWNERS" }), policy, classification: classify(alert, policy), properties: null });
+  return ownerCandidates(alert, {
+    codeowners: parseCodeowners(text, { path: ".github/CODEOWNERS" }),
+    policy,
+    classification: classify(alert, policy),
+    properties: null,
+  });
 }
 
 describe("CODEOWNERS work per path is bounded", () => {

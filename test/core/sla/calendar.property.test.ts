@@ -1,19 +1,41 @@
 import fc from "fast-check";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { addWorkingTime, isWorkingTime, nextOpening, workingLength, workingTimeBetween, type Calendar } from "../../../src/core/sla/calendar.ts";
+import {
+  addWorkingTime,
+  isWorkingTime,
+  nextOpening,
+  workingLength,
+  workingTimeBetween,
+  type Calendar,
+} from "../../../src/core/sla/calendar.ts";
 import type { Duration } from "../../../src/core/sla/duration.ts";
 
 const MIN = 60_000;
 const YEAR_START = Date.UTC(2026, 0, 1);
 const YEAR_END = Date.UTC(2027, 0, 1);
 
-const biz = (timeZone: string, days: number[], start: string, end: string, holidays: string[] = []): Calendar => ({ kind: "business", timeZone, days, start, end, holidays });
+const biz = (timeZone: string, days: number[], start: string, end: string, holidays: string[] = []): Calendar => ({
+  kind: "business",
+  timeZone,
+  days,
+  start,
+  end,
+  holidays,
+});
 
 /** Calendars whose opening hours never contain a daylight-saving change. */
 const WALL_CLOCK_SAFE: Calendar[] = [
   { kind: "24x7" },
-  biz("Europe/Berlin", [1, 2, 3, 4, 5], "09:00", "17:00", ["2026-04-03", "2026-04-06", "2026-05-01", "2026-12-24", "2026-12-25", "2026-12-31", "2027-01-01"]),
+  biz("Europe/Berlin", [1, 2, 3, 4, 5], "09:00", "17:00", [
+    "2026-04-03",
+    "2026-04-06",
+    "2026-05-01",
+    "2026-12-24",
+    "2026-12-25",
+    "2026-12-31",
+    "2027-01-01",
+  ]),
   biz("Europe/Berlin", [1, 2, 3, 4, 5, 6, 7], "07:30", "22:00"),
   biz("America/New_York", [1, 2, 3, 4, 5], "08:30", "17:30", ["2026-07-03", "2026-11-26"]),
   biz("Asia/Dubai", [7, 1, 2, 3, 4], "08:00", "16:00"),
@@ -33,10 +55,12 @@ const DST_IN_HOURS: Calendar[] = [
 ];
 
 /** Instants in 2026: any millisecond, or on a quarter hour (which often hits an opening exactly). */
-const starts = fc.oneof(
-  fc.integer({ min: YEAR_START, max: YEAR_END - 1 }),
-  fc.integer({ min: 0, max: (YEAR_END - YEAR_START) / (15 * MIN) - 1 }).map((q) => YEAR_START + q * 15 * MIN),
-).map((ms) => new Date(ms));
+const starts = fc
+  .oneof(
+    fc.integer({ min: YEAR_START, max: YEAR_END - 1 }),
+    fc.integer({ min: 0, max: (YEAR_END - YEAR_START) / (15 * MIN) - 1 }).map((q) => YEAR_START + q * 15 * MIN),
+  )
+  .map((ms) => new Date(ms));
 
 const elapsed = fc.integer({ min: 1, max: 60 * 24 * 30 }).map((m): Duration => ({ kind: "elapsed", ms: m * MIN }));
 const workingDays = fc.integer({ min: 1, max: 30 }).map((days): Duration => ({ kind: "working-days", days }));

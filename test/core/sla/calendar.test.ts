@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addWorkingTime, isWorkingTime, nextOpening, workingLength, workingTimeBetween, type Calendar } from "../../../src/core/sla/calendar.ts";
+import {
+  addWorkingTime,
+  isWorkingTime,
+  nextOpening,
+  workingLength,
+  workingTimeBetween,
+  type Calendar,
+} from "../../../src/core/sla/calendar.ts";
 import type { Duration } from "../../../src/core/sla/duration.ts";
 
 // Instants are written with their Europe/Berlin offset: +01:00 in winter (CET), +02:00 in summer (CEST).
@@ -12,10 +19,31 @@ const hours = (n: number): Duration => ({ kind: "elapsed", ms: n * H });
 const bd = (days: number): Duration => ({ kind: "working-days", days });
 
 const ALWAYS: Calendar = { kind: "24x7" };
-const BERLIN: Calendar = { kind: "business", timeZone: "Europe/Berlin", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00", holidays: ["2026-12-24", "2026-12-25"] };
-const BERLIN_EVERY_DAY: Calendar = { kind: "business", timeZone: "Europe/Berlin", days: [1, 2, 3, 4, 5, 6, 7], start: "09:00", end: "17:00", holidays: [] };
+const BERLIN: Calendar = {
+  kind: "business",
+  timeZone: "Europe/Berlin",
+  days: [1, 2, 3, 4, 5],
+  start: "09:00",
+  end: "17:00",
+  holidays: ["2026-12-24", "2026-12-25"],
+};
+const BERLIN_EVERY_DAY: Calendar = {
+  kind: "business",
+  timeZone: "Europe/Berlin",
+  days: [1, 2, 3, 4, 5, 6, 7],
+  start: "09:00",
+  end: "17:00",
+  holidays: [],
+};
 /** Round the clock, but in a zone with holidays: its hours contain the DST changes. */
-const BERLIN_ALL_HOURS: Calendar = { kind: "business", timeZone: "Europe/Berlin", days: [1, 2, 3, 4, 5, 6, 7], start: "00:00", end: "24:00", holidays: ["2026-12-25"] };
+const BERLIN_ALL_HOURS: Calendar = {
+  kind: "business",
+  timeZone: "Europe/Berlin",
+  days: [1, 2, 3, 4, 5, 6, 7],
+  start: "00:00",
+  end: "24:00",
+  holidays: ["2026-12-25"],
+};
 
 describe("24x7 calendar: the clock always runs, on real elapsed time", () => {
   it("is working time at 03:00 on a Sunday, and the next opening is now", () => {
@@ -134,14 +162,31 @@ describe("daylight-saving changes in Europe/Berlin do not move deadlines", () =>
     ["1 business day from Fri 10:00 CET ends Mon 10:00 CEST", "2026-03-27T10:00:00+01:00", bd(1), "2026-03-30T10:00:00+02:00"],
     ["2 h from Fri 16:00 CEST ends Mon 10:00 CET", "2026-10-23T16:00:00+02:00", hours(2), "2026-10-26T10:00:00+01:00"],
     ["1 business day from Fri 10:00 CEST ends Mon 10:00 CET", "2026-10-23T10:00:00+02:00", bd(1), "2026-10-26T10:00:00+01:00"],
-    ["started Sunday 29 Mar after the change, 1 business day ends Mon 17:00 CEST", "2026-03-29T12:00:00+02:00", bd(1), "2026-03-30T17:00:00+02:00"],
+    [
+      "started Sunday 29 Mar after the change, 1 business day ends Mon 17:00 CEST",
+      "2026-03-29T12:00:00+02:00",
+      bd(1),
+      "2026-03-30T17:00:00+02:00",
+    ],
   ])("Mon–Fri 09:00–17:00: %s", (_, start, d, deadline) => {
     expect(addWorkingTime(BERLIN, t(start), d)).toEqual(t(deadline));
   });
 
   it.each<[string, string, string, string, string]>([
-    ["29 Mar (02:00 → 03:00)", "2026-03-29T00:00:00+01:00", "2026-03-30T00:00:00+02:00", "2026-03-29T09:00:00+02:00", "2026-03-29T17:00:00+02:00"],
-    ["25 Oct (03:00 → 02:00)", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00", "2026-10-25T09:00:00+01:00", "2026-10-25T17:00:00+01:00"],
+    [
+      "29 Mar (02:00 → 03:00)",
+      "2026-03-29T00:00:00+01:00",
+      "2026-03-30T00:00:00+02:00",
+      "2026-03-29T09:00:00+02:00",
+      "2026-03-29T17:00:00+02:00",
+    ],
+    [
+      "25 Oct (03:00 → 02:00)",
+      "2026-10-25T00:00:00+02:00",
+      "2026-10-26T00:00:00+01:00",
+      "2026-10-25T09:00:00+01:00",
+      "2026-10-25T17:00:00+01:00",
+    ],
   ])("every day 09:00–17:00: on %s the day opens at 09:00 local and has 8 working hours", (_, midnight, nextMidnight, opening, closing) => {
     expect(workingTimeBetween(BERLIN_EVERY_DAY, t(midnight), t(nextMidnight))).toBe(8 * H);
     expect(nextOpening(BERLIN_EVERY_DAY, t(midnight))).toEqual(t(opening));
@@ -170,7 +215,14 @@ describe("daylight-saving changes in Europe/Berlin do not move deadlines", () =>
 });
 
 describe("other zones", () => {
-  const NEW_YORK: Calendar = { kind: "business", timeZone: "America/New_York", days: [1, 2, 3, 4, 5], start: "08:30", end: "17:30", holidays: [] };
+  const NEW_YORK: Calendar = {
+    kind: "business",
+    timeZone: "America/New_York",
+    days: [1, 2, 3, 4, 5],
+    start: "08:30",
+    end: "17:30",
+    holidays: [],
+  };
 
   it("reads the opening hours on the calendar's wall clock, across the US change on 8 Mar 2026", () => {
     // Fri 6 Mar 17:00 EST (-05:00) + 1 h → Mon 9 Mar 09:00 EDT (-04:00).
@@ -178,7 +230,9 @@ describe("other zones", () => {
   });
 
   it("throws on a calendar built in code with an unknown time zone or empty days", () => {
-    expect(() => isWorkingTime({ ...NEW_YORK, timeZone: "Mars/Olympus" }, t("2026-03-06T12:00:00Z"))).toThrow(/"Mars\/Olympus" is not an IANA time zone/);
+    expect(() => isWorkingTime({ ...NEW_YORK, timeZone: "Mars/Olympus" }, t("2026-03-06T12:00:00Z"))).toThrow(
+      /"Mars\/Olympus" is not an IANA time zone/,
+    );
     expect(() => isWorkingTime({ ...NEW_YORK, days: [] }, t("2026-03-06T12:00:00Z"))).toThrow(/at least one/);
     expect(() => isWorkingTime({ ...NEW_YORK, start: "18:00" }, t("2026-03-06T12:00:00Z"))).toThrow(/18:00-17:30/);
   });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Calendar } from "../../../src/core/sla/calendar.ts";
-import { atRiskShareSchema, clockLabel, clockState, computeDeadlines, DEFAULT_BUSINESS_CALENDAR, DEFAULT_SLA, remaining, type ClockState, type Severity, type SlaTarget } from "../../../src/core/sla/deadlines.ts";
+import {
+  atRiskShareSchema,
+  clockLabel,
+  clockState,
+  computeDeadlines,
+  DEFAULT_BUSINESS_CALENDAR,
+  DEFAULT_SLA,
+  remaining,
+  type ClockState,
+  type Severity,
+  type SlaTarget,
+} from "../../../src/core/sla/deadlines.ts";
 
 // 2026: Mon 23 Nov … Fri 27 Nov, Sat 28, Sun 29, Mon 30 Nov. The default business calendar is Mon–Fri 09:00–17:00 UTC.
 const t = (iso: string) => new Date(iso);
@@ -13,10 +24,25 @@ describe("DEFAULT_SLA", () => {
     expect(DEFAULT_SLA).toEqual({
       critical: { acknowledge: { kind: "elapsed", ms: 1 * H }, remediate: { kind: "elapsed", ms: 4 * H }, calendar: { kind: "24x7" } },
       high: { acknowledge: { kind: "elapsed", ms: 8 * H }, remediate: { kind: "elapsed", ms: 24 * H }, calendar: { kind: "24x7" } },
-      medium: { acknowledge: { kind: "working-days", days: 1 }, remediate: { kind: "working-days", days: 5 }, calendar: DEFAULT_BUSINESS_CALENDAR },
-      low: { acknowledge: { kind: "working-days", days: 2 }, remediate: { kind: "working-days", days: 15 }, calendar: DEFAULT_BUSINESS_CALENDAR },
+      medium: {
+        acknowledge: { kind: "working-days", days: 1 },
+        remediate: { kind: "working-days", days: 5 },
+        calendar: DEFAULT_BUSINESS_CALENDAR,
+      },
+      low: {
+        acknowledge: { kind: "working-days", days: 2 },
+        remediate: { kind: "working-days", days: 15 },
+        calendar: DEFAULT_BUSINESS_CALENDAR,
+      },
     });
-    expect(DEFAULT_BUSINESS_CALENDAR).toEqual({ kind: "business", timeZone: "UTC", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00", holidays: [] });
+    expect(DEFAULT_BUSINESS_CALENDAR).toEqual({
+      kind: "business",
+      timeZone: "UTC",
+      days: [1, 2, 3, 4, 5],
+      start: "09:00",
+      end: "17:00",
+      holidays: [],
+    });
   });
 
   it("cannot be changed by one caller for everyone", () => {
@@ -90,12 +116,15 @@ describe("clockState: share of the window's working time used", () => {
     ["2026-11-30T12:59:00Z", "on-track", "at-risk"],
     ["2026-11-30T13:00:00Z", "at-risk", "at-risk"],
     ["2026-11-30T15:00:00Z", "breached", "breached"],
-  ])("a business clock stands still over the weekend: at %s it is %s (a 24x7 clock over the same window: %s)", (now, business, roundTheClock) => {
-    const start = t("2026-11-27T15:00:00Z");
-    const deadline = t("2026-11-30T15:00:00Z");
-    expect(clockState(DEFAULT_BUSINESS_CALENDAR, start, deadline, t(now))).toBe(business);
-    expect(clockState(ALWAYS, start, deadline, t(now))).toBe(roundTheClock);
-  });
+  ])(
+    "a business clock stands still over the weekend: at %s it is %s (a 24x7 clock over the same window: %s)",
+    (now, business, roundTheClock) => {
+      const start = t("2026-11-27T15:00:00Z");
+      const deadline = t("2026-11-30T15:00:00Z");
+      expect(clockState(DEFAULT_BUSINESS_CALENDAR, start, deadline, t(now))).toBe(business);
+      expect(clockState(ALWAYS, start, deadline, t(now))).toBe(roundTheClock);
+    },
+  );
 
   it("uses the configured share", () => {
     const at = (now: string, share?: number) => clockState(ALWAYS, t("2026-11-23T10:00:00Z"), t("2026-11-23T14:00:00Z"), t(now), share);
@@ -115,10 +144,22 @@ describe("clockState: share of the window's working time used", () => {
 describe("remaining", () => {
   it.each<[string, Calendar, string, string, number]>([
     ["24x7: real time left", ALWAYS, "2026-11-27T16:00:00Z", "2026-11-30T10:00:00Z", 66 * H],
-    ["business hours: working time left (1 h Friday + 1 h Monday)", DEFAULT_BUSINESS_CALENDAR, "2026-11-27T16:00:00Z", "2026-11-30T10:00:00Z", 2 * H],
+    [
+      "business hours: working time left (1 h Friday + 1 h Monday)",
+      DEFAULT_BUSINESS_CALENDAR,
+      "2026-11-27T16:00:00Z",
+      "2026-11-30T10:00:00Z",
+      2 * H,
+    ],
     ["at the deadline: nothing", DEFAULT_BUSINESS_CALENDAR, "2026-11-30T10:00:00Z", "2026-11-30T10:00:00Z", 0],
     ["overdue: minus the time since", DEFAULT_BUSINESS_CALENDAR, "2026-11-30T12:00:00Z", "2026-11-30T10:00:00Z", -2 * H],
-    ["overdue over a weekend: minus the real time since, not the working time", DEFAULT_BUSINESS_CALENDAR, "2026-11-30T09:00:00Z", "2026-11-27T17:00:00Z", -64 * H],
+    [
+      "overdue over a weekend: minus the real time since, not the working time",
+      DEFAULT_BUSINESS_CALENDAR,
+      "2026-11-30T09:00:00Z",
+      "2026-11-27T17:00:00Z",
+      -64 * H,
+    ],
   ])("%s", (_, cal, now, deadline, ms) => {
     expect(remaining(cal, t(now), t(deadline))).toBe(ms);
   });

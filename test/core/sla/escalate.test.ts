@@ -7,10 +7,25 @@ import { planClock } from "../../../src/core/sla/escalate.ts";
 // Opened Mon 23 Nov 2026 10:00 Berlin (09:00Z), high: acknowledge by 17:00 Berlin, remediate by Tue 10:00 Berlin (24x7).
 const OPENED = "2026-11-23T09:00:00.000Z";
 const base: MarkerInput = {
-  v: 1, key: "secret-scanning:acme/api#1", repo: "acme/api", alert: 1, identityClass: "api-key", validity: "active", publiclyLeaked: false, severity: "high", system: null, locations: [],
+  v: 1,
+  key: "secret-scanning:acme/api#1",
+  repo: "acme/api",
+  alert: 1,
+  identityClass: "api-key",
+  validity: "active",
+  publiclyLeaked: false,
+  severity: "high",
+  system: null,
+  locations: [],
   routing: { source: "codeowners", why: "x", assignees: ["alice"], mentions: [], unowned: false, notes: [] },
   openedAt: OPENED,
-  sla: { acknowledgeBy: "2026-11-23T16:00:00.000Z", remediateBy: "2026-11-24T09:00:00.000Z", calendar: "24x7", timeZone: "Europe/Berlin", startedAt: OPENED },
+  sla: {
+    acknowledgeBy: "2026-11-23T16:00:00.000Z",
+    remediateBy: "2026-11-24T09:00:00.000Z",
+    calendar: "24x7",
+    timeZone: "Europe/Berlin",
+    startedAt: OPENED,
+  },
 };
 const policy = policyFrom({
   sla: { business_hours: { time_zone: "Europe/Berlin" } },
@@ -49,11 +64,17 @@ describe("escalation levels", () => {
   it("fires every level that came due since the last sweep, in order", () => {
     const p = plan("2026-11-24T09:30:00Z"); // Tue 10:30 Berlin, past the remediate deadline, business hours
     expect(p.marker.escalation.level).toBe(3);
-    expect(comments(p).map((c) => c.split(":")[0])).toEqual(["**Escalation L1 (reminder)**", "**Escalation L2 (at risk)**", "**Escalation L3 (breached)**"]);
+    expect(comments(p).map((c) => c.split(":")[0])).toEqual([
+      "**Escalation L1 (reminder)**",
+      "**Escalation L2 (at risk)**",
+      "**Escalation L3 (breached)**",
+    ]);
     expect(comments(p)[2]).toContain("@ic"); // no system manager declared → the incident commander
     expect(comments(p)[2]).toContain("Severity raised from high to **critical**");
     expect(p.change.ops).toContainEqual({ op: "add-assignees", issue: 7, assignees: ["ic"] });
-    expect(p.change.ops.find((o) => o.op === "add-labels")).toMatchObject({ labels: expect.arrayContaining(["sla:breached", "escalation:L3", "severity:critical"]) });
+    expect(p.change.ops.find((o) => o.op === "add-labels")).toMatchObject({
+      labels: expect.arrayContaining(["sla:breached", "escalation:L3", "severity:critical"]),
+    });
   });
 
   it("skips acknowledge levels once acknowledged", () => {
@@ -88,7 +109,11 @@ describe("escalation levels", () => {
   it("is idempotent: planning again on its own result changes nothing", () => {
     const first = plan("2026-11-24T09:30:00Z");
     const labels = ["nhi-response", "severity:critical", "sla:breached", "escalation:L3"];
-    const second = planClock({ number: 7, state: "open", title: "t", body: "b", labels, assignees: ["alice", "ic"] }, first.marker, { policy, now: new Date("2026-11-24T09:30:00Z"), pagerConfigured: true });
+    const second = planClock({ number: 7, state: "open", title: "t", body: "b", labels, assignees: ["alice", "ic"] }, first.marker, {
+      policy,
+      now: new Date("2026-11-24T09:30:00Z"),
+      pagerConfigured: true,
+    });
     expect(second.change.ops).toEqual([]);
   });
 });

@@ -74,7 +74,13 @@ describe("PagerDutyClient: the event", () => {
 
     const result = await client.trigger(DETAILS);
 
-    expect(result).toEqual({ ok: true, status: 202, dedupKey: "secret-scanning:acme/api#12", detail: "PagerDuty accepted the trigger (HTTP 202)", attempts: 1 });
+    expect(result).toEqual({
+      ok: true,
+      status: 202,
+      dedupKey: "secret-scanning:acme/api#12",
+      detail: "PagerDuty accepted the trigger (HTTP 202)",
+      attempts: 1,
+    });
     scope.done();
     expect(wire.map((w) => w.url)).toEqual([`${PD}/v2/enqueue`]);
     expect(log.text()).toContain("acme/api alert#12: pagerduty: trigger accepted (HTTP 202)");
@@ -134,7 +140,9 @@ describe("PagerDutyClient: the event", () => {
 
   it.each(["acknowledge", "resolve"] as const)("sends %s with routing_key, dedup_key and event_action only", async (action) => {
     const { client } = setup();
-    const scope = nock(PD).post("/v2/enqueue", { routing_key: ROUTING_KEY, event_action: action, dedup_key: DETAILS.alertKey }).reply(202, accepted(DETAILS.alertKey));
+    const scope = nock(PD)
+      .post("/v2/enqueue", { routing_key: ROUTING_KEY, event_action: action, dedup_key: DETAILS.alertKey })
+      .reply(202, accepted(DETAILS.alertKey));
     const result = await client[action](DETAILS.alertKey);
     expect(result).toMatchObject({ ok: true, status: 202, dedupKey: DETAILS.alertKey });
     scope.done();
@@ -144,9 +152,21 @@ describe("PagerDutyClient: the event", () => {
 describe("PagerDutyClient: retries", () => {
   it("retries 500 and 429, backing off, then succeeds", async () => {
     const { client, sleep, log } = setup();
-    const scope = nock(PD).post("/v2/enqueue").reply(500).post("/v2/enqueue").reply(429).post("/v2/enqueue").reply(202, accepted(DETAILS.alertKey));
+    const scope = nock(PD)
+      .post("/v2/enqueue")
+      .reply(500)
+      .post("/v2/enqueue")
+      .reply(429)
+      .post("/v2/enqueue")
+      .reply(202, accepted(DETAILS.alertKey));
     const result = await client.trigger(DETAILS);
-    expect(result).toEqual({ ok: true, status: 202, dedupKey: DETAILS.alertKey, detail: "PagerDuty accepted the trigger (HTTP 202) after 3 attempts", attempts: 3 });
+    expect(result).toEqual({
+      ok: true,
+      status: 202,
+      dedupKey: DETAILS.alertKey,
+      detail: "PagerDuty accepted the trigger (HTTP 202) after 3 attempts",
+      attempts: 3,
+    });
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([1000, 2000]);
     scope.done();
     expect(log.text()).toContain("pagerduty: trigger attempt: HTTP 500");
@@ -166,17 +186,29 @@ describe("PagerDutyClient: retries", () => {
     const { client, sleep, log } = setup();
     nock(PD)
       .post("/v2/enqueue")
-      .reply(400, { status: "invalid event", message: "Event object is invalid", errors: [`routing_key ${ROUTING_KEY} is not a known integration`] });
+      .reply(400, {
+        status: "invalid event",
+        message: "Event object is invalid",
+        errors: [`routing_key ${ROUTING_KEY} is not a known integration`],
+      });
     const result = await client.trigger(DETAILS);
     expect(result).toMatchObject({ ok: false, status: 400, attempts: 1 });
-    expect(result.detail).toBe("PagerDuty did not accept the trigger: HTTP 400 (Event object is invalid: routing_key [routing key] is not a known integration)");
+    expect(result.detail).toBe(
+      "PagerDuty did not accept the trigger: HTTP 400 (Event object is invalid: routing_key [routing key] is not a known integration)",
+    );
     expect(sleep).not.toHaveBeenCalled();
     expectNoLeak(ROUTING_KEY, { log: log.text(), result });
   });
 
   it("waits as long as Retry-After asks, up to the cap", async () => {
     const { client, sleep } = setup();
-    nock(PD).post("/v2/enqueue").reply(429, "", { "retry-after": "5" }).post("/v2/enqueue").reply(429, "", { "retry-after": "3600" }).post("/v2/enqueue").reply(202, {});
+    nock(PD)
+      .post("/v2/enqueue")
+      .reply(429, "", { "retry-after": "5" })
+      .post("/v2/enqueue")
+      .reply(429, "", { "retry-after": "3600" })
+      .post("/v2/enqueue")
+      .reply(202, {});
     expect((await client.trigger(DETAILS)).ok).toBe(true);
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([5000, 30_000]);
   });
@@ -200,7 +232,13 @@ describe("PagerDutyClient: retries", () => {
     const { client } = setup({ timeoutMs: 20, retry: { retries: 1, sleep: async () => {} } });
     nock(PD).post("/v2/enqueue").times(2).delay(1000).reply(202);
     const result = await client.trigger(DETAILS);
-    expect(result).toEqual({ ok: false, status: null, dedupKey: DETAILS.alertKey, detail: "PagerDuty did not accept the trigger: timed out after 20 ms after 2 attempts", attempts: 2 });
+    expect(result).toEqual({
+      ok: false,
+      status: null,
+      dedupKey: DETAILS.alertKey,
+      detail: "PagerDuty did not accept the trigger: timed out after 20 ms after 2 attempts",
+      attempts: 2,
+    });
   });
 });
 

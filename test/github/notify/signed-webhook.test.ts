@@ -18,7 +18,16 @@ function setup(over: Partial<SignedWebhookPagerOptions> = {}) {
   const wire: Wire[] = [];
   const sleep = vi.fn(async (_ms: number) => {});
   let n = 0;
-  const pager = new SignedWebhookPager({ url: `${HOOK}/page`, signingSecret: SIGNING_SECRET, clock, log, fetch: recordingFetch(wire), retry: { sleep }, newId: () => `delivery-${++n}`, ...over });
+  const pager = new SignedWebhookPager({
+    url: `${HOOK}/page`,
+    signingSecret: SIGNING_SECRET,
+    clock,
+    log,
+    fetch: recordingFetch(wire),
+    retry: { sleep },
+    newId: () => `delivery-${++n}`,
+    ...over,
+  });
   return { pager, log, clock, wire, sleep };
 }
 
@@ -63,7 +72,13 @@ describe("SignedWebhookPager", () => {
 
     const result = await pager.trigger(DETAILS);
 
-    expect(result).toEqual({ ok: true, status: 204, dedupKey: DETAILS.alertKey, detail: "pager.acme.test accepted the trigger (HTTP 204)", attempts: 1 });
+    expect(result).toEqual({
+      ok: true,
+      status: 204,
+      dedupKey: DETAILS.alertKey,
+      detail: "pager.acme.test accepted the trigger (HTTP 204)",
+      attempts: 1,
+    });
     scope.done();
     const [sent] = wire as [Wire];
     expect(sent.headers["x-nhi-steward-signature-256"]).toBe(sign(sent.body));
@@ -73,7 +88,9 @@ describe("SignedWebhookPager", () => {
 
   it("sends resolve with the dedup key and no alert details", async () => {
     const { pager, wire } = setup();
-    const scope = nock(HOOK).post("/page", { event: "page", action: "resolve", dedup_key: DETAILS.alertKey, sent_at: "2025-06-02T23:15:00.000Z" }).reply(200);
+    const scope = nock(HOOK)
+      .post("/page", { event: "page", action: "resolve", dedup_key: DETAILS.alertKey, sent_at: "2025-06-02T23:15:00.000Z" })
+      .reply(200);
     expect((await pager.resolve(DETAILS.alertKey)).ok).toBe(true);
     scope.done();
     expect(wire[0]?.headers["x-nhi-steward-signature-256"]).toBe(sign(wire[0]?.body ?? ""));
@@ -94,9 +111,17 @@ describe("SignedWebhookPager", () => {
 
   it("does not retry a 4xx, nor quote the receiver's body", async () => {
     const { pager, sleep } = setup();
-    nock(HOOK).post("/page").reply(401, { error: `bad signature, expected ${SIGNING_SECRET}` });
+    nock(HOOK)
+      .post("/page")
+      .reply(401, { error: `bad signature, expected ${SIGNING_SECRET}` });
     const result = await pager.trigger(DETAILS);
-    expect(result).toEqual({ ok: false, status: 401, dedupKey: DETAILS.alertKey, detail: "pager.acme.test did not accept the trigger: HTTP 401", attempts: 1 });
+    expect(result).toEqual({
+      ok: false,
+      status: 401,
+      dedupKey: DETAILS.alertKey,
+      detail: "pager.acme.test did not accept the trigger: HTTP 401",
+      attempts: 1,
+    });
     expect(sleep).not.toHaveBeenCalled();
   });
 
@@ -104,7 +129,13 @@ describe("SignedWebhookPager", () => {
     const { pager, log } = setup({ timeoutMs: 25 });
     nock(HOOK).post("/page").times(3).delay(1000).reply(202);
     const result = await pager.trigger(DETAILS);
-    expect(result).toEqual({ ok: false, status: null, dedupKey: DETAILS.alertKey, detail: "pager.acme.test did not accept the trigger: timed out after 25 ms after 3 attempts", attempts: 3 });
+    expect(result).toEqual({
+      ok: false,
+      status: null,
+      dedupKey: DETAILS.alertKey,
+      detail: "pager.acme.test did not accept the trigger: timed out after 25 ms after 3 attempts",
+      attempts: 3,
+    });
     expect(log.text()).toContain("acme/api alert#12: signed-webhook: pager.acme.test did not accept the trigger");
   });
 

@@ -1,7 +1,11 @@
 import nock from "nock";
 import { describe, expect, it, vi } from "vitest";
 import { VirtualClock } from "../../../src/core/clock.ts";
-import { CREDENTIALS_API_SECRET_TYPES, CredentialsApiRevoker, type CredentialsApiRevokerOptions } from "../../../src/github/revoke/credentials-api.ts";
+import {
+  CREDENTIALS_API_SECRET_TYPES,
+  CredentialsApiRevoker,
+  type CredentialsApiRevokerOptions,
+} from "../../../src/github/revoke/credentials-api.ts";
 import type { RevocationOutcome } from "../../../src/github/revoke/types.ts";
 import { MemoryLogger } from "../../../src/log.ts";
 import { carrying, expectNoLeak, PLANTED, recordingFetch, target, tick, token, useNock, type Wire } from "./support.ts";
@@ -34,7 +38,11 @@ describe("CredentialsApiRevoker: the request", () => {
 
     const outcome = await revoker.revoke(target(), read(PLANTED.pat));
 
-    expect(outcome).toEqual({ status: "revoked", method: "credentials-api", detail: "GitHub accepted 1 credential for revocation (HTTP 202, request C0DE:1234); the owners are notified" });
+    expect(outcome).toEqual({
+      status: "revoked",
+      method: "credentials-api",
+      detail: "GitHub accepted 1 credential for revocation (HTTP 202, request C0DE:1234); the owners are notified",
+    });
     scope.done();
     expect(wire).toHaveLength(1);
     const [sent] = wire as [Wire];
@@ -48,21 +56,28 @@ describe("CredentialsApiRevoker: the request", () => {
 
   it("supports exactly the token types the API accepts", () => {
     const { revoker } = setup();
-    expect([...CREDENTIALS_API_SECRET_TYPES].sort()).toEqual(["github_oauth_access_token", "github_personal_access_token", "github_refresh_token"]);
+    expect([...CREDENTIALS_API_SECRET_TYPES].sort()).toEqual([
+      "github_oauth_access_token",
+      "github_personal_access_token",
+      "github_refresh_token",
+    ]);
     for (const secretType of CREDENTIALS_API_SECRET_TYPES) expect(revoker.supports(target({ secretType }))).toBe(true);
     for (const secretType of ["github_app_installation_access_token", "github_ssh_private_key", "aws_access_key_id", "slack_api_token"]) {
       expect(revoker.supports(target({ secretType }))).toBe(false);
     }
   });
 
-  it.each(["github_app_installation_access_token", "github_ssh_private_key", "aws_access_key_id"])("refuses %s without reading the secret", async (secretType) => {
-    const { revoker, wire } = setup();
-    const secret = read(PLANTED.installation);
-    const outcome = await revoker.revoke(target({ secretType }), secret);
-    expect(outcome.status).toBe("unsupported");
-    expect(secret).not.toHaveBeenCalled();
-    expect(wire).toEqual([]);
-  });
+  it.each(["github_app_installation_access_token", "github_ssh_private_key", "aws_access_key_id"])(
+    "refuses %s without reading the secret",
+    async (secretType) => {
+      const { revoker, wire } = setup();
+      const secret = read(PLANTED.installation);
+      const outcome = await revoker.revoke(target({ secretType }), secret);
+      expect(outcome.status).toBe("unsupported");
+      expect(secret).not.toHaveBeenCalled();
+      expect(wire).toEqual([]);
+    },
+  );
 
   it.each([
     ["an installation token (ghs_)", PLANTED.installation],
@@ -81,7 +96,9 @@ describe("CredentialsApiRevoker: the request", () => {
 
   it("trims whitespace around the secret before sending it", async () => {
     const { revoker } = setup();
-    const scope = nock(BASE).post("/credentials/revoke", { credentials: [PLANTED.oauth] }).reply(202);
+    const scope = nock(BASE)
+      .post("/credentials/revoke", { credentials: [PLANTED.oauth] })
+      .reply(202);
     const outcome = await revoker.revoke(target({ secretType: "github_oauth_access_token" }), read(`  ${PLANTED.oauth}\n`));
     expect(outcome.status).toBe("revoked");
     scope.done();
@@ -92,7 +109,11 @@ describe("CredentialsApiRevoker: batching", () => {
   it("sends three concurrent revocations as one request with three credentials", async () => {
     const { revoker, log, wire } = setup({ batchWindowMs: 20 });
     const scope = nock(BASE)
-      .post("/credentials/revoke", (body: { credentials: string[] }) => [...body.credentials].sort().join() === [PLANTED.pat, PLANTED.fineGrained, PLANTED.oauth].sort().join())
+      .post(
+        "/credentials/revoke",
+        (body: { credentials: string[] }) =>
+          [...body.credentials].sort().join() === [PLANTED.pat, PLANTED.fineGrained, PLANTED.oauth].sort().join(),
+      )
       .once()
       .reply(202);
 
@@ -114,7 +135,10 @@ describe("CredentialsApiRevoker: batching", () => {
   it("flush() sends the open batch at once instead of waiting for the window", async () => {
     const { revoker, wire } = setup({ batchWindowMs: 60_000 });
     const scope = nock(BASE).post("/credentials/revoke").once().reply(202);
-    const pending = [revoker.revoke(target({ alertNumber: 1 }), read(token(1))), revoker.revoke(target({ alertNumber: 2 }), read(token(2)))];
+    const pending = [
+      revoker.revoke(target({ alertNumber: 1 }), read(token(1))),
+      revoker.revoke(target({ alertNumber: 2 }), read(token(2))),
+    ];
     await tick();
     expect(wire).toEqual([]);
 
@@ -144,8 +168,14 @@ describe("CredentialsApiRevoker: batching", () => {
 
   it("sends a token queued twice once, and answers both", async () => {
     const { revoker, wire } = setup();
-    const scope = nock(BASE).post("/credentials/revoke", { credentials: [PLANTED.pat] }).once().reply(202);
-    const outcomes = await Promise.all([revoker.revoke(target({ alertNumber: 1 }), read(PLANTED.pat)), revoker.revoke(target({ alertNumber: 2 }), read(PLANTED.pat))]);
+    const scope = nock(BASE)
+      .post("/credentials/revoke", { credentials: [PLANTED.pat] })
+      .once()
+      .reply(202);
+    const outcomes = await Promise.all([
+      revoker.revoke(target({ alertNumber: 1 }), read(PLANTED.pat)),
+      revoker.revoke(target({ alertNumber: 2 }), read(PLANTED.pat)),
+    ]);
     expect(outcomes.map((o) => o.status)).toEqual(["revoked", "revoked"]);
     expect(wire).toHaveLength(1);
     scope.done();
@@ -166,7 +196,11 @@ describe("CredentialsApiRevoker: the 60-an-hour budget", () => {
 
     const secret = read(token(60));
     const deferred = await revoker.revoke(target({ alertNumber: 60 }), secret);
-    expect(deferred).toEqual({ status: "deferred", method: "credentials-api", detail: expect.stringContaining("2025-06-02T11:00:00.000Z") });
+    expect(deferred).toEqual({
+      status: "deferred",
+      method: "credentials-api",
+      detail: expect.stringContaining("2025-06-02T11:00:00.000Z"),
+    });
     expect(secret).not.toHaveBeenCalled();
     expect(wire).toHaveLength(60);
 
@@ -193,12 +227,17 @@ describe("CredentialsApiRevoker: the 60-an-hour budget", () => {
   it("stops until GitHub's reset when GitHub says the limit is spent", async () => {
     const { revoker, clock } = setup({ batchWindowMs: 0 });
     const reset = Date.parse("2025-06-02T10:15:00.000Z") / 1000;
-    nock(BASE).post("/credentials/revoke").reply(403, { message: "API rate limit exceeded" }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) });
+    nock(BASE)
+      .post("/credentials/revoke")
+      .reply(403, { message: "API rate limit exceeded" }, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) });
     const first = await revoker.revoke(target(), read(PLANTED.pat));
     expect(first).toMatchObject({ status: "failed", retryable: true, detail: expect.stringContaining("rate limited (HTTP 403)") });
 
     const secret = read(PLANTED.pat);
-    expect(await revoker.revoke(target(), secret)).toMatchObject({ status: "deferred", detail: expect.stringContaining("2025-06-02T10:15:00.000Z") });
+    expect(await revoker.revoke(target(), secret)).toMatchObject({
+      status: "deferred",
+      detail: expect.stringContaining("2025-06-02T10:15:00.000Z"),
+    });
     expect(secret).not.toHaveBeenCalled();
 
     clock.set("2025-06-02T10:15:00.000Z");
@@ -277,10 +316,29 @@ describe("CredentialsApiRevoker: failures", () => {
 describe("CredentialsApiRevoker: the secret goes to the revocation endpoint and nowhere else", () => {
   const scenarios: [string, () => void, Partial<RevocationOutcome> & { retryable?: boolean }][] = [
     ["202", () => nock(BASE).post("/credentials/revoke").reply(202), { status: "revoked" }],
-    ["422 echoing the body", () => nock(BASE).post("/credentials/revoke").reply(422, (req: Request) => req.text()), { status: "failed", retryable: false }],
-    ["500 quoting the secret", () => nock(BASE).post("/credentials/revoke").reply(500, { message: PLANTED.fineGrained }), { status: "failed", retryable: true }],
-    ["redirect", () => nock(BASE).post("/credentials/revoke").reply(308, "", { location: "https://collector.evil.test/" }), { status: "failed", retryable: false }],
-    ["network error", () => nock(BASE).post("/credentials/revoke").replyWithError(`boom ${PLANTED.fineGrained}`), { status: "failed", retryable: true }],
+    [
+      "422 echoing the body",
+      () =>
+        nock(BASE)
+          .post("/credentials/revoke")
+          .reply(422, (req: Request) => req.text()),
+      { status: "failed", retryable: false },
+    ],
+    [
+      "500 quoting the secret",
+      () => nock(BASE).post("/credentials/revoke").reply(500, { message: PLANTED.fineGrained }),
+      { status: "failed", retryable: true },
+    ],
+    [
+      "redirect",
+      () => nock(BASE).post("/credentials/revoke").reply(308, "", { location: "https://collector.evil.test/" }),
+      { status: "failed", retryable: false },
+    ],
+    [
+      "network error",
+      () => nock(BASE).post("/credentials/revoke").replyWithError(`boom ${PLANTED.fineGrained}`),
+      { status: "failed", retryable: true },
+    ],
   ];
 
   it.each(scenarios)("%s: not in a log line, an outcome, or any other request", async (_name, mock, expected) => {

@@ -41,7 +41,11 @@ describe("FineGrainedAccessRevoker", () => {
 
     const outcome = await revoker.revoke(PAT_TARGET, secret);
 
-    expect(outcome).toEqual({ status: "revoked", method: "fine-grained-pat-access", detail: "revoked fine-grained token grant 4242's access to acme (the token stays valid outside acme)" });
+    expect(outcome).toEqual({
+      status: "revoked",
+      method: "fine-grained-pat-access",
+      detail: "revoked fine-grained token grant 4242's access to acme (the token stays valid outside acme)",
+    });
     scope.done();
     expect(secret).not.toHaveBeenCalled();
     expect(wire).toHaveLength(1);

@@ -20,7 +20,9 @@ interface Seen {
   body: string;
 }
 
-async function listen(handler: (seen: Seen, reply: (status: number, headers?: Record<string, string>, body?: string) => void) => void): Promise<{ url: string; seen: Seen[]; server: Server }> {
+async function listen(
+  handler: (seen: Seen, reply: (status: number, headers?: Record<string, string>, body?: string) => void) => void,
+): Promise<{ url: string; seen: Seen[]; server: Server }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +44,8 @@ beforeAll(async () => {
   collector = await listen((_s, reply) => reply(200));
   api = await listen((s, reply) => {
     if (s.url === "/credentials/revoke") reply(202, { "content-type": "application/json" }, "null");
-    else if (s.url.startsWith("/redirect/")) reply(Number(s.url.slice("/redirect/".length, "/redirect/".length + 3)), { location: `${collector.url}/steal` });
+    else if (s.url.startsWith("/redirect/"))
+      reply(Number(s.url.slice("/redirect/".length, "/redirect/".length + 3)), { location: `${collector.url}/steal` });
     else if (s.url === "/slow") setTimeout(() => reply(202), 2000);
     else reply(404);
   });
@@ -71,16 +74,19 @@ describe("on the wire", () => {
     expectNoLeak(PLANTED.pat, { log: log.text(), outcome });
   });
 
-  it.each([301, 302, 303, 307, 308])("a %i from the revocation endpoint is not followed: the secret never reaches the Location", async (status) => {
-    const log = new MemoryLogger();
-    // baseUrl points at the redirecting path, so `${baseUrl}/credentials/revoke` is redirected.
-    const revoker = new CredentialsApiRevoker({ baseUrl: `${api.url}/redirect/${status}`, clock, log, batchWindowMs: 0 });
-    const before = collector.seen.length;
-    const outcome = await revoker.revoke(target(), async () => PLANTED.pat);
-    expect(outcome).toMatchObject({ status: "failed", retryable: false, detail: expect.stringContaining(`HTTP ${status}`) });
-    expect(collector.seen.slice(before)).toEqual([]);
-    expectNoLeak(PLANTED.pat, { log: log.text(), outcome, collector: collector.seen });
-  });
+  it.each([301, 302, 303, 307, 308])(
+    "a %i from the revocation endpoint is not followed: the secret never reaches the Location",
+    async (status) => {
+      const log = new MemoryLogger();
+      // baseUrl points at the redirecting path, so `${baseUrl}/credentials/revoke` is redirected.
+      const revoker = new CredentialsApiRevoker({ baseUrl: `${api.url}/redirect/${status}`, clock, log, batchWindowMs: 0 });
+      const before = collector.seen.length;
+      const outcome = await revoker.revoke(target(), async () => PLANTED.pat);
+      expect(outcome).toMatchObject({ status: "failed", retryable: false, detail: expect.stringContaining(`HTTP ${status}`) });
+      expect(collector.seen.slice(before)).toEqual([]);
+      expectNoLeak(PLANTED.pat, { log: log.text(), outcome, collector: collector.seen });
+    },
+  );
 
   it("the rotation webhook does not follow a redirect either", async () => {
     const before = collector.seen.length;

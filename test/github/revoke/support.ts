@@ -75,7 +75,11 @@ export function leakForms(secret: string): string[] {
 /** Asserts no form of `secret` appears in any of `places` (stringified). */
 export function expectNoLeak(secret: string, places: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(places)) {
-    const text = typeof value === "string" ? value : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)) ?? "";
+    const text =
+      typeof value === "string"
+        ? value
+        : (JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v)) ??
+          "");
     for (const form of leakForms(secret)) expect(text.includes(form), `${name} contains the secret (${form.slice(0, 6)}…)`).toBe(false);
   }
 }

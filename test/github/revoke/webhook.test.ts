@@ -21,12 +21,19 @@ function setup(over: Partial<WebhookRevokerOptions> = {}) {
 }
 
 /** Recomputed here, independently of src: HMAC-SHA256 of the raw body, hex, prefixed like GitHub's. */
-const expectedSignature = (body: string) => `sha256=${createHmac("sha256", SIGNING_SECRET).update(Buffer.from(body, "utf8")).digest("hex")}`;
+const expectedSignature = (body: string) =>
+  `sha256=${createHmac("sha256", SIGNING_SECRET).update(Buffer.from(body, "utf8")).digest("hex")}`;
 
 /** A secret reader that must never run. */
 const untouchable = () => vi.fn(async (): Promise<string> => PLANTED.aws);
 
-const AWS_TARGET = target({ alertKey: "secret-scanning:acme/api#31", alertNumber: 31, secretType: "aws_access_key_id", identityClass: "cloud-access-key", issueUrl: "https://github.com/acme/api/issues/40" });
+const AWS_TARGET = target({
+  alertKey: "secret-scanning:acme/api#31",
+  alertNumber: 31,
+  secretType: "aws_access_key_id",
+  identityClass: "cloud-access-key",
+  issueUrl: "https://github.com/acme/api/issues/40",
+});
 
 describe("WebhookRevoker: the request", () => {
   it("POSTs the alert's metadata, signed, with the event and idempotency headers, and never reads the secret", async () => {
@@ -51,7 +58,11 @@ describe("WebhookRevoker: the request", () => {
 
     const outcome = await revoker.revoke(AWS_TARGET, secret);
 
-    expect(outcome).toEqual({ status: "revoked", method: "webhook", detail: "rotation service at rotate.acme.test accepted the request (HTTP 202)" });
+    expect(outcome).toEqual({
+      status: "revoked",
+      method: "webhook",
+      detail: "rotation service at rotate.acme.test accepted the request (HTTP 202)",
+    });
     scope.done();
     expect(secret).not.toHaveBeenCalled();
     expect(wire).toHaveLength(1);
@@ -113,7 +124,10 @@ describe("WebhookRevoker: answers", () => {
     [302, "failed", false],
   ] as const)("HTTP %i → %s (retryable %s)", async (status, expected, retryable) => {
     const { revoker } = setup();
-    nock(SERVICE).post("/hooks/nhi").query(true).reply(status, "", status === 302 ? { location: "https://elsewhere.test/" } : {});
+    nock(SERVICE)
+      .post("/hooks/nhi")
+      .query(true)
+      .reply(status, "", status === 302 ? { location: "https://elsewhere.test/" } : {});
     const outcome = await revoker.revoke(AWS_TARGET, untouchable());
     expect(outcome.status).toBe(expected);
     expect(outcome.detail).toContain(`HTTP ${status}`);
@@ -126,7 +140,12 @@ describe("WebhookRevoker: answers", () => {
     const started = performance.now();
     const outcome = await revoker.revoke(AWS_TARGET, untouchable());
     expect(performance.now() - started).toBeLessThan(900);
-    expect(outcome).toEqual({ status: "failed", method: "webhook", retryable: true, detail: "rotation service at rotate.acme.test: timed out after 40 ms" });
+    expect(outcome).toEqual({
+      status: "failed",
+      method: "webhook",
+      retryable: true,
+      detail: "rotation service at rotate.acme.test: timed out after 40 ms",
+    });
     expect(log.text()).toContain("acme/api alert#31: webhook: failed");
   });
 
@@ -138,8 +157,15 @@ describe("WebhookRevoker: answers", () => {
 
   it("a network error is failed, retryable", async () => {
     const { revoker } = setup();
-    nock(SERVICE).post("/hooks/nhi").query(true).replyWithError(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
-    expect(await revoker.revoke(AWS_TARGET, untouchable())).toMatchObject({ status: "failed", retryable: true, detail: expect.stringContaining("ECONNREFUSED") });
+    nock(SERVICE)
+      .post("/hooks/nhi")
+      .query(true)
+      .replyWithError(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }));
+    expect(await revoker.revoke(AWS_TARGET, untouchable())).toMatchObject({
+      status: "failed",
+      retryable: true,
+      detail: expect.stringContaining("ECONNREFUSED"),
+    });
   });
 
   it("never reads nor sends the secret, and logs neither it nor the signing key, whatever the answer", async () => {
