@@ -57,17 +57,13 @@ async function closed(
     known.length === 1
       ? await authorizeAct(run, found.marker, policy, actor, { kind: "resolve", resolution: known[0]!, via: "close" })
       : null;
-  if (verdict && !verdict.ok) {
-    // Not theirs to close: reopened as it was, the resolution label they added taken off, the alert untouched.
-    const at = now.toISOString();
+  /** Reopens the issue, records why in the timeline, and makes `label` the change (added or taken off). */
+  const reopen = (detail: string | null, label: { add?: string; remove?: string }, body: string, summary: string) => {
     const after: Marker = {
       ...found.marker,
-      timeline: [
-        ...found.marker.timeline,
-        { at, event: "closed-without-resolution", by: actor, detail: `resolution:${known[0]!} refused: not authorised` },
-      ],
+      timeline: [...found.marker.timeline, { at: now.toISOString(), event: "closed-without-resolution", by: actor, detail }],
     };
-    change = planStateChange(
+    return planStateChange(
       issueRepo,
       found.issue,
       found.marker,
@@ -76,46 +72,33 @@ async function closed(
       now,
       [
         { op: "update-issue", issue: found.issue.number, state: "open" },
-        { op: "remove-label", issue: found.issue.number, label: `resolution:${known[0]!}` },
-        {
-          op: "comment",
-          issue: found.issue.number,
-          body: `${verdict.reply}\n\nThis issue is reopened and the alert is untouched. The SLA clock keeps running.`,
-        },
+        label.remove
+          ? { op: "remove-label", issue: found.issue.number, label: label.remove }
+          : { op: "add-labels", issue: found.issue.number, labels: [label.add!] },
+        { op: "comment", issue: found.issue.number, body },
       ],
+      summary,
+    );
+  };
+  if (verdict && !verdict.ok) {
+    // Not theirs to close: reopened as it was, the resolution label they added taken off, the alert untouched.
+    change = reopen(
+      `resolution:${known[0]!} refused: not authorised`,
+      { remove: `resolution:${known[0]!}` },
+      `${verdict.reply}\n\nThis issue is reopened and the alert is untouched. The SLA clock keeps running.`,
       `refuse a close of #${found.issue.number} by @${actor}`,
     );
   } else if (verdict) {
     change = await planResolve(run, { issueRepo, ...found, policy }, known[0]!, "", actor, { bySecurity: verdict.bySecurity });
   } else {
-    const at = now.toISOString();
-    const after: Marker = {
-      ...found.marker,
-      timeline: [
-        ...found.marker.timeline,
-        { at, event: "closed-without-resolution", by: actor, detail: known.length > 1 ? `conflicting labels ${known.join(", ")}` : null },
-      ],
-    };
     const why =
       known.length > 1
         ? `it carries ${known.length} resolution labels (${known.map((k) => `\`resolution:${k}\``).join(", ")}); keep exactly one`
         : "it was closed without saying how";
-    change = planStateChange(
-      issueRepo,
-      found.issue,
-      found.marker,
-      after,
-      policy,
-      now,
-      [
-        { op: "update-issue", issue: found.issue.number, state: "open" },
-        { op: "add-labels", issue: found.issue.number, labels: [LABELS.needsResolution.name] },
-        {
-          op: "comment",
-          issue: found.issue.number,
-          body: `@${actor}, this is reopened because ${why}. Close it with one label of \`resolution:revoked\`, \`resolution:rotated\`, \`resolution:false-positive\`, \`resolution:used-in-tests\`, \`resolution:wont-fix\`, or comment \`/resolve <resolution> <comment>\`. The SLA clock keeps running.`,
-        },
-      ],
+    change = reopen(
+      known.length > 1 ? `conflicting labels ${known.join(", ")}` : null,
+      { add: LABELS.needsResolution.name },
+      `@${actor}, this is reopened because ${why}. Close it with one label of \`resolution:revoked\`, \`resolution:rotated\`, \`resolution:false-positive\`, \`resolution:used-in-tests\`, \`resolution:wont-fix\`, or comment \`/resolve <resolution> <comment>\`. The SLA clock keeps running.`,
       `ask for a resolution on #${found.issue.number}`,
     );
     change.labels.push(LABELS.needsResolution);

@@ -3,6 +3,7 @@ import { IDENTITY_CLASSES } from "./identity-classes.ts";
 import { PRECEDENCE_STEPS } from "../routing/types.ts";
 import { autoRevokeSchema, commandsSchema, escalationSchema, groupingSchema, slaSchema, slaTargetsSchema } from "./schema-response.ts";
 import { globProblem } from "../glob.ts";
+import { ALERT_SOURCES } from "../alert/types.ts";
 
 const OWNER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\/[A-Za-z0-9._-]+)?$/;
 const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9._-]+$/;
@@ -12,16 +13,8 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const VISIBILITIES = ["public", "private", "internal"] as const;
 export const VALIDITIES = ["active", "inactive", "unknown"] as const;
-export const SOURCES = [
-  "secret-scanning",
-  "gitleaks",
-  "trufflehog",
-  "sarif",
-  "dispatch",
-  "token-request",
-  "app-installation",
-  "audit-log",
-] as const;
+/** Where an alert may come from (the alert normalisers' sources). */
+export const SOURCES = ALERT_SOURCES;
 export const PERMISSION_LEVELS = ["read", "write", "admin"] as const;
 const LOGIN = /^@?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/;
 const PERMISSION = /^[a-z][a-z0-9_]*(?::(?:read|write|admin))?$/;
