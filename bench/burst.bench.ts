@@ -1,36 +1,49 @@
 /**
- * Burst benchmark: `npm run bench:burst [-- --alerts 1000 --repos 50 --no-baseline --no-retries-off]` (Node 24).
+ * Burst benchmark: `npm run bench:burst [-- --alerts 1000 --repos 50 --no-baseline --no-defaults]` (Node 24).
  *
  * A burst of `secret_scanning_alert.created` deliveries (default 1,000 alerts across 50 repositories
- * of one organisation, round-robin, so the first 50 are each repository's first) goes through the
- * real Probot app (`startLocalAppServer`, loopback) to the sandbox GitHub. The sandbox runs in a
- * child process (validation off, rate limit counted but not enforced, no latency), so the figures of
- * this process are the app's own: CPU, memory and time.
+ * of one organisation, round-robin, so the first 50 are each repository's first) goes to the App and from
+ * it to the sandbox GitHub. The sandbox runs in a child process (validation off, rate limit counted but not
+ * enforced, no latency).
  *
- * Deliveries are sent one at a time. For each: the GitHub requests it caused (the sandbox's request
- * log: counted against the rate limit, or answered 304), its wall time, and the time spent waiting on
- * GitHub (every `fetch` the app makes to the sandbox is timed up to the end of its body; overlapping
- * requests count once). Processing time = wall time − GitHub time: Probot (signature check, routing),
- * nhi-steward (normalise, policy, CODEOWNERS, plan, render) and the Octokit plugins.
+ * Deliveries are sent one at a time, signed, by this process. For each: the GitHub requests it caused (the
+ * sandbox's request log: counted against the rate limit, or answered 304), its wall time (here, from sending
+ * the delivery to reading the App's answer), and the time the App spent waiting on GitHub. Processing time =
+ * wall time − GitHub time: Probot (signature check, routing), nhi-steward (normalise, policy, CODEOWNERS,
+ * plan, render), Octokit, Node's fetch and the loopback HTTP of the delivery itself.
  *
  * Passes, each against a freshly seeded sandbox:
- *   app           one long-lived app, as deployed (Octokit retries on)
- *   retries off   the same with retries off, to show what retrying costs per request (since the app's
- *                 `retryOnFailure` replaced @octokit/plugin-retry: nothing on success)
- *   naive         a fresh app per alert: no process-level caches (no ETag/CODEOWNERS cache, no
- *                 installation-token cache); app start-up is not timed
- * Memory is sampled every 10 ms (rss, heapUsed) in this process. Nothing is written to the repository.
+ *   app                    production: the App as the image runs it, in a process of its own: the bundle of
+ *                          scripts/build-app.mjs (built into a temporary folder first) run by
+ *                          `node <NODE_FLAGS> server.mjs` with src/app/runtime.ts's ENV, configured through
+ *                          its environment like the container (GHE_HOST = the sandbox)
+ *   Node defaults, from .ts the same server, `node src/app/server.ts` with no flags and glibc's defaults
+ *                          (NODE_ENV=production only): what the Dockerfile ran until 2026-12-04 (`--no-defaults`: skip)
+ *   naive                  the baseline: a fresh app per alert, in this process (`startLocalAppServer`), so no
+ *                          process-level caches (no ETag/CODEOWNERS cache, no installation-token cache); app
+ *                          start-up is not timed (`--no-baseline`: skip)
+ * In the first two, the App's process loads bench/support/probe.mjs (`node --import`), which times its
+ * requests to GitHub from undici's diagnostics channels and samples its memory (heap every 10 ms, rss every
+ * 100 ms) and CPU; the App's code is not touched. Both run with NHI_SWEEP_INTERVAL_MINUTES=0, so that no
+ * interval sweep runs during the burst. Nothing is written to the repository.
  */
-import { cpus } from "node:os";
+import { subscribe } from "node:diagnostics_channel";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { startLocalAppServer, type LocalAppServer } from "../src/app/local-server.ts";
+import { localAppKey, startLocalAppServer } from "../src/app/local-server.ts";
+import { ENV, NODE_FLAGS } from "../src/app/runtime.ts";
 import { VirtualClock } from "../src/core/clock.ts";
 import { decodeMarker } from "../src/core/issue/marker.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
+import { systemClock } from "../src/system-clock.ts";
+import { buildApp } from "../scripts/build-app.mjs";
+import { startAppProcess, type AppProcess } from "./support/app-process.ts";
 import { SandboxChild } from "./support/child.ts";
 
 const START = "2026-11-23T08:55:00Z";
@@ -165,7 +178,7 @@ export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[
 // ----------------------------------------------------------------------- the sandbox (child process)
 
 type Compact = [method: string, path: string, status: number, counted: boolean];
-type Call = { op: "start"; alerts: number; repos: number } | { op: "finish" };
+type Call = { op: "start"; alerts: number; repos: number; clock: "system" | "virtual" } | { op: "finish" };
 
 async function sandboxProcess(): Promise<void> {
   let sandbox: Sandbox | undefined;
@@ -173,7 +186,9 @@ async function sandboxProcess(): Promise<void> {
     void (async () => {
       const { id, call } = message;
       if (call.op === "start") {
-        sandbox = await startSandbox({ clock: new VirtualClock(START), validate: false, rateLimit: { enforce: false } });
+        // The App in a process of its own reads the system clock (as in production): so does its GitHub.
+        const clock = call.clock === "system" ? systemClock : new VirtualClock(START);
+        sandbox = await startSandbox({ clock, validate: false, rateLimit: { enforce: false } });
         const deliveries = seed(sandbox, call.alerts, call.repos);
         process.send!({ id, result: { url: sandbox.url, deliveries } });
       } else {
@@ -325,13 +340,13 @@ export function sampleMemory(): {
   };
 }
 
-let github: GitHubTimer;
 let memory: ReturnType<typeof sampleMemory>;
 let gc: () => void;
 
 // ------------------------------------------------------------------------------------- passes
 
-type PassName = "app" | "retries off" | "naive";
+/** "app", "app, flags: …" (`--flags`), "Node defaults, from .ts" or "naive". */
+type PassName = string;
 
 interface DeliveryResult {
   status: number;
@@ -343,6 +358,8 @@ interface DeliveryResult {
 
 interface PassResult {
   name: PassName;
+  /** How the App ran, for the report. */
+  command: string;
   deliveries: DeliveryResult[];
   requests: Compact[][];
   issues: number;
@@ -376,13 +393,132 @@ function countingLogger(): Logger & { counts: PassResult["logged"] } {
   };
 }
 
-async function runPass(name: PassName, child: SandboxChild<Call>, alerts: number, repos: number): Promise<PassResult> {
-  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos });
-  github.target = url;
+/** GitHub time of the requests that ran within [from, to] (ms, monotonic), overlaps once, and how many started in it. */
+function githubWithin(starts: number[], ends: number[], from: number, to: number): { ms: number; count: number } {
+  const intervals: [number, number][] = [];
+  for (let i = 0; i < starts.length; i++) if (starts[i]! >= from && starts[i]! <= to) intervals.push([starts[i]!, ends[i]!]);
+  return { ms: unionMs(intervals), count: intervals.length };
+}
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** Requests this process sends to `target` (the naive pass's in-process apps), timed from undici's diagnostics channels as probe.mjs does. */
+const local = { target: "", starts: [] as number[], ends: [] as number[], open: new WeakMap<object, number>() };
+subscribe("undici:request:create", (m) => {
+  const request = (m as { request: { origin: string } }).request;
+  if (local.target && request.origin === local.target) local.open.set(request, nowMs());
+});
+for (const channel of ["undici:request:trailers", "undici:request:error"])
+  subscribe(channel, (m) => {
+    const request = (m as { request: object }).request;
+    const started = local.open.get(request);
+    if (started === undefined) return;
+    local.open.delete(request);
+    local.starts.push(started);
+    local.ends.push(nowMs());
+  });
+
+async function finishPass(
+  child: SandboxChild<Call>,
+  pass: Omit<PassResult, "requests" | "issues" | "alertsWithIssue" | "duplicates" | "mismatch">,
+  outside: number,
+): Promise<PassResult> {
+  const done = await child.call<{ requests: Compact[]; issues: number; alertsWithIssue: number; duplicates: number }>({ op: "finish" });
+  // Split the sandbox's log by delivery, using how many requests the app sent during each.
+  const perDelivery: Compact[][] = [];
+  let at = 0;
+  for (const r of pass.deliveries) {
+    perDelivery.push(done.requests.slice(at, at + r.requests));
+    at += r.requests;
+  }
+  const mismatch =
+    at === done.requests.length && outside === 0
+      ? null
+      : `the sandbox logged ${done.requests.length} requests, the app sent ${at} during deliveries and ${outside} outside them`;
+  return {
+    ...pass,
+    requests: perDelivery,
+    issues: done.issues,
+    alertsWithIssue: done.alertsWithIssue,
+    duplicates: done.duplicates,
+    mismatch,
+  };
+}
+
+/** The App in a process of its own (production, or Node's defaults from the sources), one delivery at a time. */
+async function runProcessPass(
+  name: PassName,
+  child: SandboxChild<Call>,
+  alerts: number,
+  repos: number,
+  bundle: string,
+  profile: string | undefined,
+  flags: readonly string[],
+): Promise<PassResult> {
+  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos, clock: "system" });
+  // Production: the bundle with runtime.ts's ENV and flags (or, for an "app, flags: …" pass, other flags).
+  const production = name.startsWith("app");
+  const tag = name === "app" ? "app" : name.startsWith("app, bundle") ? "app-baseline" : production ? "app-flags" : "defaults";
+  const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${resolve(profile)}`, `--cpu-prof-name=${tag}.cpuprofile`] : [];
+  const app: AppProcess = await startAppProcess({
+    githubUrl: url,
+    privateKey: await localAppKey(),
+    ...(production
+      ? { flags: [...flags, ...profiling], entry: bundle, env: ENV }
+      : { flags: profiling, entry: fileURLToPath(new URL("../src/app/server.ts", import.meta.url)), env: { NODE_ENV: "production" } }),
+    ...(profile ? { probeEnv: { NHI_BENCH_ALLOC_PROFILE: join(resolve(profile), `${tag}.heapprofile`) } } : {}),
+  });
+  try {
+    const start = await app.mark();
+    const results: DeliveryResult[] = [];
+    const windows: [number, number][] = [];
+    let totalMs = 0;
+    for (const d of deliveries) {
+      const t0 = nowMs();
+      const status = await app.deliver(d.name, d.payload, d.id);
+      const t1 = nowMs();
+      totalMs += t1 - t0;
+      windows.push([t0, t1]);
+      results.push({ status, wallMs: t1 - t0, githubMs: 0, requests: 0, repo: d.repo });
+    }
+    const end = await app.end();
+    let inside = 0;
+    windows.forEach(([t0, t1], i) => {
+      const g = githubWithin(end.starts, end.ends, t0, t1);
+      results[i]!.githubMs = g.ms;
+      results[i]!.requests = g.count;
+      inside += g.count;
+    });
+    return await finishPass(
+      child,
+      {
+        name,
+        command: app.command,
+        deliveries: results,
+        logged: app.logged(),
+        totalMs,
+        cpuMs: end.cpuMs,
+        startRss: start.rss,
+        startHeap: start.heapUsed,
+        peakRss: end.peakRss,
+        peakHeap: end.peakHeap,
+        atPeak: end.atPeak,
+        retainedHeap: end.retainedHeap,
+      },
+      end.starts.length - inside,
+    );
+  } finally {
+    await app.stop();
+  }
+}
+
+/** The naive baseline: a fresh app per alert, in this process. */
+async function runNaivePass(child: SandboxChild<Call>, alerts: number, repos: number): Promise<PassResult> {
+  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos, clock: "virtual" });
+  local.target = new URL(url).origin;
   const clock = new VirtualClock(START);
   const log = countingLogger();
-  const options = { baseUrl: url, clock, log, retries: name !== "retries off" };
-  const shared: LocalAppServer | undefined = name === "naive" ? undefined : await startLocalAppServer(options);
+  const options = { baseUrl: url, clock, log };
 
   gc();
   const start = memory.reset();
@@ -390,52 +526,43 @@ async function runPass(name: PassName, child: SandboxChild<Call>, alerts: number
   let totalMs = 0;
   let cpuMs = 0;
   for (const d of deliveries) {
-    const app = shared ?? (await startLocalAppServer(options));
-    github.reset();
+    const app = await startLocalAppServer(options);
+    local.starts = [];
+    local.ends = [];
     const cpu = process.cpuUsage();
-    const t0 = performance.now();
+    const t0 = nowMs();
     const status = await app.deliver(d.name, d.payload, { id: d.id });
-    const wallMs = performance.now() - t0;
+    const t1 = nowMs();
     const used = process.cpuUsage(cpu);
-    totalMs += wallMs;
+    totalMs += t1 - t0;
     cpuMs += (used.user + used.system) / 1000;
-    results.push({ status, wallMs, githubMs: github.busyMs(), requests: github.count, repo: d.repo });
-    if (!shared) await app.close();
+    const g = githubWithin(local.starts, local.ends, -Infinity, Infinity);
+    results.push({ status, wallMs: t1 - t0, githubMs: g.ms, requests: g.count, repo: d.repo });
+    await app.close();
   }
   const { rss: peakRss, heap: peakHeap, atRss: atPeak } = memory.peak;
-  // What the app still holds after the burst (its caches; for naive, whatever 1,000 closed apps left behind).
+  // Whatever 1,000 closed apps left behind.
   gc();
   const retainedHeap = process.memoryUsage().heapUsed;
-  await shared?.close();
-  github.target = "";
-
-  const done = await child.call<{ requests: Compact[]; issues: number; alertsWithIssue: number; duplicates: number }>({ op: "finish" });
-  // Split the sandbox's log by delivery, using how many requests the app sent during each.
-  const perDelivery: Compact[][] = [];
-  let at = 0;
-  for (const r of results) {
-    perDelivery.push(done.requests.slice(at, at + r.requests));
-    at += r.requests;
-  }
-  const mismatch = at === done.requests.length ? null : `the sandbox logged ${done.requests.length} requests, the app sent ${at}`;
-  return {
-    name,
-    deliveries: results,
-    requests: perDelivery,
-    issues: done.issues,
-    alertsWithIssue: done.alertsWithIssue,
-    duplicates: done.duplicates,
-    logged: log.counts,
-    totalMs,
-    cpuMs,
-    startRss: start.rss,
-    startHeap: start.heapUsed,
-    peakRss,
-    peakHeap,
-    atPeak,
-    retainedHeap,
-    mismatch,
-  };
+  local.target = "";
+  return finishPass(
+    child,
+    {
+      name: "naive",
+      command: "in the benchmark's process, from .ts, a new app per delivery",
+      deliveries: results,
+      logged: log.counts,
+      totalMs,
+      cpuMs,
+      startRss: start.rss,
+      startHeap: start.heapUsed,
+      peakRss,
+      peakHeap,
+      atPeak,
+      retainedHeap,
+    },
+    0,
+  );
 }
 
 // ------------------------------------------------------------------------------------- report
@@ -513,6 +640,17 @@ async function main(): Promise<void> {
       alerts: { type: "string", default: "1000" },
       repos: { type: "string", default: "50" },
       "no-baseline": { type: "boolean", default: false },
+      "no-defaults": { type: "boolean", default: false },
+      // Writes a V8 CPU profile of each App process (`node --cpu-prof`) into this folder, and a sampling
+      // profile of what it allocated during the burst, garbage included (`app.heapprofile`, bench/support/probe.mjs).
+      profile: { type: "string" },
+      // Experiments: one more pass after "app", the same bundle and ENV with these V8 flags instead of
+      // src/app/runtime.ts's (space-separated, `--flags="--a --b"`; "" for none).
+      flags: { type: "string" },
+      // Before/after in one run: one more pass, another App bundle (e.g. built from an earlier commit with
+      // scripts/build-app.mjs) run exactly as "app" is.
+      "baseline-bundle": { type: "string" },
+      // Until 2026-12-04 a pass with retries off; retries cost nothing on success since (`retryOnFailure`).
       "no-retries-off": { type: "boolean", default: false },
     },
   });
@@ -520,12 +658,14 @@ async function main(): Promise<void> {
   const repos = Number(values.repos);
   if (!(Number.isInteger(alerts) && alerts > 0 && Number.isInteger(repos) && repos > 0 && repos <= alerts))
     throw new Error("--alerts and --repos must be whole numbers, 0 < repos <= alerts");
-  github = timeGitHubRequests();
   memory = sampleMemory();
   gc = exposeGc();
+  const extraFlags = values.flags?.split(/\s+/).filter(Boolean);
   const passes: PassName[] = [
     "app",
-    ...(values["no-retries-off"] ? [] : (["retries off"] as const)),
+    ...(extraFlags ? [`app, flags: ${extraFlags.join(" ") || "none"}`] : []),
+    ...(values["baseline-bundle"] ? [`app, bundle: ${values["baseline-bundle"]}`] : []),
+    ...(values["no-defaults"] ? [] : (["Node defaults, from .ts"] as const)),
     ...(values["no-baseline"] ? [] : (["naive"] as const)),
   ];
 
@@ -533,21 +673,39 @@ async function main(): Promise<void> {
   console.log("# Burst benchmark\n");
   console.log(`node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? "unknown CPU"}), ${process.platform}/${process.arch}.`);
   console.log(
-    `${alerts} \`secret_scanning_alert.created\` deliveries across ${repos} repositories, one at a time, through the Probot app on loopback; ` +
+    `${alerts} \`secret_scanning_alert.created\` deliveries across ${repos} repositories, one at a time, to the App on loopback; ` +
       `the sandbox GitHub in a child process (validation off, no latency). Steady state = each repository's deliveries after its first ` +
-      `(${alerts - repos} of ${alerts}). Times in ms per delivery; processing = wall − time waiting on GitHub. Memory: this process (the app), sampled every 10 ms.\n`,
+      `(${alerts - repos} of ${alerts}). Times in ms per delivery; processing = wall − time waiting on GitHub. CPU and memory: the App's process ` +
+      `(heap sampled every 10 ms, rss every 100 ms).\n`,
   );
 
+  const built = await buildApp(mkdtempSync(join(tmpdir(), "nhi-steward-burst-")));
   const child = await SandboxChild.start<Call>(fileURLToPath(import.meta.url));
   const results: PassResult[] = [];
   try {
     for (const name of passes) {
       process.stderr.write(`burst: ${name} pass (${alerts} deliveries)…\n`);
-      results.push(await runPass(name, child, alerts, repos));
+      results.push(
+        name === "naive"
+          ? await runNaivePass(child, alerts, repos)
+          : await runProcessPass(
+              name,
+              child,
+              alerts,
+              repos,
+              name.startsWith("app, bundle: ") ? resolve(values["baseline-bundle"]!) : built,
+              values.profile,
+              name.startsWith("app, flags: ") ? (extraFlags ?? []) : NODE_FLAGS,
+            ),
+      );
     }
   } finally {
     child.stop();
+    rmSync(dirname(built), { recursive: true, force: true });
   }
+  console.log("How each pass ran the App:\n");
+  for (const r of results) console.log(`- ${r.name}: \`${r.command}\``);
+  console.log("");
 
   const summaries = new Map(results.map((r) => [r.name, summarise(r)]));
   console.log(

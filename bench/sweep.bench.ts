@@ -3,7 +3,7 @@
  *
  * `--profile FILE` also writes CPU profiles of the "nothing changed" pass (FILE) and of the "from
  * state: nothing changed" pass (FILE with `.state.cpuprofile`). `--quick` skips the naive baseline and
- * the changed passes (for trying a change).
+ * the alert-change passes (for trying a change), but keeps the catch-up passes (commands, closes).
  *
  * An organisation with `--issues` open secret scanning alerts across `--repos` repositories (the
  * burst benchmark's organisation), each with its open response issue. The sandbox GitHub runs in a
@@ -17,6 +17,10 @@
  *   sweep, N alerts changed    after `--changed` alerts changed validity on GitHub
  *   sweep, N commands …        after the owner wrote `/ack` on `--changed` issues: the sweep's
  *                              catch-up (one comment list per repository, one GET per command)
+ *   sweep, N closes …          after owners closed `--changed` issues while no server listened (half
+ *                              with `resolution:revoked`, half without a resolution): the
+ *                              catch-up of closings (one list of closed issues per repository without
+ *                              a state, none with one; per close one GET, one comment list, its writes)
  *   floor                      only reading the two lists every full sweep must read
  *   from state: …              the same with the Action's `sweep-state` file: load, sweep, save,
  *                              five virtual minutes apart (first: full read, writes the state;
@@ -119,7 +123,7 @@ async function readListsOnly(run: Run): Promise<SweepReport> {
 
 // ----------------------------------------------------------------------- the sandbox (child process)
 
-type Compact = [method: string, path: string, status: number, counted: boolean];
+type Compact = [method: string, path: string, status: number, counted: boolean, state: string];
 type Call =
   | { op: "start"; issues: number; repos: number }
   | { op: "advance"; ms: number }
@@ -128,6 +132,7 @@ type Call =
   | { op: "index" }
   | { op: "mutate"; count: number }
   | { op: "comment"; count: number }
+  | { op: "close"; count: number }
   | { op: "stop" };
 
 async function sandboxProcess(): Promise<void> {
@@ -167,7 +172,7 @@ async function sandboxProcess(): Promise<void> {
         clock.advance(call.ms);
         return clock.now().toISOString();
       case "since":
-        return sandbox!.requests.slice(call.from).map((r): Compact => [r.method, r.path, r.status, r.counted]);
+        return sandbox!.requests.slice(call.from).map((r): Compact => [r.method, r.path, r.status, r.counted, r.query.state ?? ""]);
       case "index": {
         // The naive baseline's "database": alert key → issue number.
         const index: [key: string, repo: string, number: number][] = [];
@@ -205,6 +210,33 @@ async function sandboxProcess(): Promise<void> {
           written++;
         }
         return written;
+      }
+      case "close": {
+        // Owners close `count` open response issues, evenly spread (half a step away from those the
+        // commands went to), while no server listens: every other one with `resolution:revoked`
+        // (resolved, or reopened where GitHub still sees the secret as active), the rest without one
+        // (reopened with the request for a resolution).
+        const s = sandbox!.state;
+        const open = s.reposOf("acme").flatMap((repo) => {
+          const r = s.requireRepo("acme", repo.name);
+          return r.issues.filter((i) => i.state === "open" && i.labels.includes("nhi-response")).map((i) => ({ r, i }));
+        });
+        const step = Math.max(1, Math.floor(open.length / call.count));
+        let closed = 0;
+        for (let k = Math.floor(step / 2); k < open.length && closed < call.count; k += step) {
+          const { r, i } = open[k]!;
+          const now = s.now();
+          if (closed % 2 === 0) i.labels.push(s.ensureLabel(r, "resolution:revoked"));
+          Object.assign(i, {
+            state: "closed",
+            stateReason: "completed",
+            closedAt: now,
+            closedBy: i.assignees[0] ?? "alice",
+            updatedAt: now,
+          });
+          closed++;
+        }
+        return closed;
       }
       case "stop":
         await sandbox?.close();
@@ -411,12 +443,21 @@ async function main(): Promise<void> {
       results.push(
         await pass("sweep, nothing changed (again)", new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY })),
       );
-      // Commands written while no server listened: one comment list per repository, then per command
-      // the issue read again and the command's writes.
-      const commented = await child.call<number>({ op: "comment", count: changes });
+    }
+    // What people did while no server listened, caught up (also with `--quick`): commands (one comment
+    // list per repository, then per command the issue read again and its writes), then closes.
+    if (changed) {
+      const commented = await child.call<number>({ op: "comment", count: changed });
       results.push(
         await pass(
           `sweep, ${commented} commands caught up`,
+          new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+        ),
+      );
+      const closed = await child.call<number>({ op: "close", count: changed });
+      results.push(
+        await pass(
+          `sweep, ${closed} closes caught up`,
           new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
         ),
       );
@@ -461,6 +502,17 @@ async function main(): Promise<void> {
         ),
       );
       if (stateProfiler && values.profile) await stateProfiler.stop(values.profile.replace(/(\.cpuprofile)?$/, ".state.cpuprofile"));
+      if (changed) {
+        await later();
+        const closed = await child.call<number>({ op: "close", count: changed });
+        results.push(
+          await pass(
+            `from state: ${closed} closes caught up`,
+            new OctokitPort(octokitFor(seeded.url, "ghs_bench"), { self: SANDBOX_APP_IDENTITY }),
+            withState,
+          ),
+        );
+      }
       if (changes) {
         await later();
         const again = await child.call<number>({ op: "mutate", count: changes });
@@ -519,12 +571,18 @@ async function main(): Promise<void> {
     const steady = results[0]!;
     const floor = results.find((r) => r.name.startsWith("floor"))!;
     const naive = results.find((r) => r.name.startsWith("naive"));
-    const lists = steady.requests.filter((q) => q[3] && route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues").length;
+    const lists = steady.requests.filter(
+      (q) => q[3] && route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues" && q[4] !== "closed",
+    ).length;
+    const closedLists = steady.requests.filter(
+      (q) => q[3] && route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues" && q[4] === "closed",
+    ).length;
     const perRepo = Math.ceil(issues / repos);
     const listTarget = repos * Math.ceil(perRepo / 100);
     const countedOf = (r: PassResult) => r.requests.filter((q) => q[3]).length;
     console.log(
-      `\nTarget: one list call per 100 issues plus one request per change. Response-issue list calls: ${lists} (⌈${perRepo}/100⌉ × ${repos} repositories = ${listTarget}). ` +
+      `\nTarget: one list call per 100 issues plus one request per change. Response-issue list calls: ${lists} (⌈${perRepo}/100⌉ × ${repos} repositories = ${listTarget}), ` +
+        `and ${closedLists} of issues closed lately (the catch-up of closings without a sweep state: one per repository). ` +
         `All counted requests of a sweep with nothing to change: ${countedOf(steady)} (${f(countedOf(steady) / issues, 2)} per issue).`,
     );
     if (changes) {
@@ -544,7 +602,26 @@ async function main(): Promise<void> {
       `sweep − floor (nhi-steward's own work on top of reading the lists): CPU ${f((steady.cpuMs - floor.cpuMs) / 1000, 2)} s of ${f(steady.cpuMs / 1000, 2)} s ` +
         `(${f(((steady.cpuMs - floor.cpuMs) / issues) * 100)} ms per 100 issues); sweep ÷ floor: CPU ${f(steady.cpuMs / floor.cpuMs, 2)}×.`,
     );
+    // The catch-up's cost: lists per repository, and requests per command or close applied, over the
+    // same sweep with nothing to catch up (the full sweep, or the sweep from state).
+    const listsOf = (r: PassResult, closed: boolean) =>
+      r.requests.filter(
+        (q) =>
+          q[3] &&
+          (closed
+            ? route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues" && q[4] === "closed"
+            : route(q[0], q[1]) === "GET /repos/{owner}/{repo}/issues/comments"),
+      ).length;
     const warm = results.find((r) => r.name === "from state: nothing changed");
+    for (const r of results.filter((x) => / (commands|closes) caught up$/.test(x.name))) {
+      const base = r.name.startsWith("from state") ? warm! : steady;
+      const applied = Number(/(\d+) (commands|closes) caught up$/.exec(r.name)![1]);
+      const extra = countedOf(r) - countedOf(base);
+      console.log(
+        `${r.name}: ${listsOf(r, false)} comment list(s) and ${listsOf(r, true)} closed-issue list(s) (nothing to catch up: ${listsOf(base, false)} and ${listsOf(base, true)}); ` +
+          `${extra} more counted requests than "${base.name}" (${f(extra / Math.max(1, applied), 2)} per ${/commands/.test(r.name) ? "command" : "close"}; ${r.report.writes} writes).`,
+      );
+    }
     if (warm) {
       console.log(
         `from state, nothing changed ÷ sweep, nothing changed: counted requests ${f(countedOf(warm) / countedOf(steady), 2)}×, CPU ${f(warm.cpuMs / steady.cpuMs, 2)}×, ` +

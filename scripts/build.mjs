@@ -1,8 +1,9 @@
 // Bundles the Action into dist/index.js (committed: GitHub runs it as is). `npm run bundle`.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundledPackages, NOTICES_FILE, renderNotices } from "./build-package.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -84,10 +85,15 @@ export function actionBuildOptions(outdir = join(root, "dist")) {
   };
 }
 
-/** Builds the Action bundle into `outdir` (default dist/). Deterministic: same sources, same bytes. */
+/**
+ * Builds the Action bundle into `outdir` (default dist/), with THIRD-PARTY-NOTICES.md: the license
+ * text of every package whose code went in (license comments are left out of the minified code).
+ * Deterministic: same sources, same bytes.
+ */
 export async function bundleAction(outdir = join(root, "dist")) {
   rmSync(join(outdir, "chunks"), { recursive: true, force: true }); // no stale chunks
-  await build(actionBuildOptions(outdir));
+  const result = await build({ ...actionBuildOptions(outdir), metafile: true });
+  writeFileSync(join(outdir, NOTICES_FILE), renderNotices(bundledPackages(result.metafile), "nhi-steward's Action (dist/)"));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,26 +1,40 @@
 /**
- * Smoke test of the app as the container runs it: `node src/app/server.ts` as a child process, with
- * the environment an operator gives it (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST…), against the
- * sandbox GitHub on loopback. Checks /healthz, /readyz and /metrics, sends one signed delivery, and
- * stops the app with SIGTERM (it must exit 0).
+ * Smoke test of the app as the container runs it: the App bundle (scripts/build-app.mjs), alone in a
+ * folder of its own (no node_modules, no package.json, as in the image), run by `node` with the flags
+ * and environment of src/app/runtime.ts plus what an operator gives it (APP_ID, PRIVATE_KEY,
+ * WEBHOOK_SECRET, GHE_HOST…), against the sandbox GitHub on loopback. Checks /healthz, /readyz and
+ * /metrics, sends one signed delivery, and stops the app with SIGTERM (it must exit 0).
  *
- *   node scripts/smoke-app.ts                       # without Redis
+ *   node scripts/smoke-app.ts                       # builds the bundle first (esbuild, < 1 s); without Redis
  *   REDIS_URL=redis://127.0.0.1:6390 node scripts/smoke-app.ts
- *   node scripts/smoke-app.ts --dir DIR             # the app in DIR, e.g. a copy of package*.json and src/
- *                                                   # installed with `npm ci --omit=dev`, as the Dockerfile does
+ *   node scripts/smoke-app.ts --bundle FILE         # an App bundle already built, e.g. copied out of the image
  *
- * `startProductionApp` is also what test/app/production-server.test.ts starts.
+ * `buildProductionApp` and `startProductionApp` are also what test/app/production-server.test.ts runs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { signPayload } from "../src/app/local-server.ts";
+import { ENV, productionCommand } from "../src/app/runtime.ts";
 import { systemClock } from "../src/system-clock.ts";
 import { startSandbox } from "../src/sandbox/index.ts";
+import { buildApp } from "./build-app.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Where production's entry point comes from (what the bundle is built from). */
 export const SERVER_ENTRY = "src/app/server.ts";
+
+/**
+ * Builds the App bundle into a new temporary folder, where it is the only file (as in the image's
+ * runtime stage). Returns its path and a function that removes the folder.
+ */
+export async function buildProductionApp(): Promise<{ bundle: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "nhi-steward-app-"));
+  const bundle = await buildApp(dir);
+  return { bundle, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export interface ProductionApp {
   /** http://127.0.0.1:PORT */
@@ -49,23 +63,24 @@ export function testPrivateKey(): string {
 }
 
 /**
- * Starts `node src/app/server.ts` on a port the OS picks (PORT=0, read back from its log), with
+ * Starts the App bundle `bundle` ({@link buildProductionApp}) as the image does, `node <NODE_FLAGS> server.mjs`
+ * in the bundle's folder with runtime.ts's ENV, on a port the OS picks (PORT=0, read back from its log), with
  * GitHub at `githubUrl` (`http://host:port`, given as GHE_HOST with GHE_PROTOCOL=http, so Probot
  * talks to `…/api/v3`). Only the variables given here reach it (not this process's REDIS_URL).
  */
 export async function startProductionApp(options: {
+  bundle: string;
   githubUrl: string;
   redisUrl?: string;
   env?: Record<string, string>;
   privateKey?: string;
   startTimeoutMs?: number;
-  /** Where to run it from (default: this checkout), e.g. a copy installed with `npm ci --omit=dev`, as in the container. */
-  dir?: string;
 }): Promise<ProductionApp> {
   const github = new URL(options.githubUrl);
   const secret = `smoke-${randomUUID()}`;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
+    ...ENV,
     APP_ID: "1",
     PRIVATE_KEY: options.privateKey ?? testPrivateKey(),
     WEBHOOK_SECRET: secret,
@@ -77,7 +92,11 @@ export async function startProductionApp(options: {
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.env,
   };
-  const child = spawn(process.execPath, [SERVER_ENTRY], { cwd: options.dir ?? ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, productionCommand(basename(options.bundle)), {
+    cwd: dirname(options.bundle),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let text = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
@@ -100,10 +119,13 @@ export async function startProductionApp(options: {
       const check = (): void => {
         const m = pattern.exec(text);
         if (m) return done(() => resolve(m));
-        if (hasExited) done(() => reject(new Error(`${SERVER_ENTRY} exited before printing ${pattern}. Its output:\n${text}`)));
+        if (hasExited) done(() => reject(new Error(`the App (${options.bundle}) exited before printing ${pattern}. Its output:\n${text}`)));
       };
       const timer = setTimeout(
-        () => done(() => reject(new Error(`${SERVER_ENTRY} did not print ${pattern} within ${timeoutMs} ms. Its output:\n${text}`))),
+        () =>
+          done(() =>
+            reject(new Error(`the App (${options.bundle}) did not print ${pattern} within ${timeoutMs} ms. Its output:\n${text}`)),
+          ),
         timeoutMs,
       );
       const done = (settle: () => void): void => {
@@ -149,7 +171,9 @@ export async function startProductionApp(options: {
 
 /** The smoke test: exits non-zero, saying what failed, when the app does not behave. */
 async function smoke(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { dir: { type: "string" } } });
+  const { values } = parseArgs({ args: argv, options: { bundle: { type: "string" } } });
+  const built = values.bundle ? undefined : await buildProductionApp();
+  const bundle = values.bundle ?? built!.bundle;
   const sandbox = await startSandbox({ clock: systemClock });
   const s = sandbox.state;
   s.addOrg("acme");
@@ -161,11 +185,7 @@ async function smoke(argv: string[]): Promise<void> {
     secret: "ghp_" + "SMOKEtestNotARealToken".padEnd(36, "0"),
     locations: [{ path: "deploy.sh", startLine: 1 }],
   });
-  const app = await startProductionApp({
-    githubUrl: sandbox.url,
-    redisUrl: process.env.REDIS_URL?.trim() || undefined,
-    ...(values.dir ? { dir: values.dir } : {}),
-  });
+  const app = await startProductionApp({ bundle, githubUrl: sandbox.url, redisUrl: process.env.REDIS_URL?.trim() || undefined });
   const failures: string[] = [];
   const expect = (ok: boolean, what: string): void => {
     console.error(`${ok ? "ok  " : "FAIL"} ${what}`);
@@ -173,7 +193,11 @@ async function smoke(argv: string[]): Promise<void> {
   };
   try {
     console.error(
-      `smoke: ${values.dir ? `${values.dir}/` : ""}${SERVER_ENTRY} listening at ${app.url}, GitHub sandbox at ${sandbox.url}${process.env.REDIS_URL ? `, Redis at ${process.env.REDIS_URL}` : ""}`,
+      `smoke: node ${productionCommand(bundle).join(" ")} (${Object.entries(ENV)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(
+          " ",
+        )}) listening at ${app.url}, GitHub sandbox at ${sandbox.url}${process.env.REDIS_URL ? `, Redis at ${process.env.REDIS_URL}` : ""}`,
     );
     expect((await fetch(`${app.url}/healthz`)).status === 200, "GET /healthz answers 200");
     const ready = await fetch(`${app.url}/readyz`);
@@ -196,6 +220,7 @@ async function smoke(argv: string[]): Promise<void> {
   } finally {
     await app.stop();
     await sandbox.close();
+    built?.remove();
   }
   if (failures.length) {
     console.error(`smoke: ${failures.length} failed. The app's output:\n${app.output()}`);

@@ -7,10 +7,10 @@ import { generatedFiles, ROOT } from "../scripts/generate.ts";
 // @ts-expect-error - plain JavaScript build script
 import { bundleAction } from "../scripts/build.mjs";
 
-/** index.js and every chunk, relative to the bundle's directory. */
+/** index.js, every chunk and the third-party notices, relative to the bundle's directory. */
 function bundleFiles(dir: string): string[] {
   const chunks = join(dir, "chunks");
-  return ["index.js", ...(existsSync(chunks) ? readdirSync(chunks).map((f) => `chunks/${f}`) : [])].sort();
+  return ["index.js", "THIRD-PARTY-NOTICES.md", ...(existsSync(chunks) ? readdirSync(chunks).map((f) => `chunks/${f}`) : [])].sort();
 }
 
 describe("generated files are up to date (run `npm run generate` / `npm run bundle`)", () => {
@@ -20,7 +20,7 @@ describe("generated files are up to date (run `npm run generate` / `npm run bund
     });
   }
 
-  it("dist/ (index.js and its chunks) matches the sources", async () => {
+  it("dist/ (index.js, its chunks and the third-party notices) matches the sources", async () => {
     const out = mkdtempSync(join(tmpdir(), "nhi-dist-"));
     await bundleAction(out);
     const fresh = bundleFiles(out);

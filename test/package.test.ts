@@ -1,13 +1,16 @@
 // The npm package works where users run it: `npm pack` (its prepack builds lib/), `npm install` of
 // the tarball in an empty folder, then the installed bin on Node 24, the way `npx nhi-steward` starts
-// it. No test reaches the internet: the dependencies come `--offline` from npm's cache, which the
-// `npm ci` before the tests (.ci/run, README's set-up) has filled with every locked package.
+// it. The package has no dependencies (scripts/build-package.mjs bundles them into lib/), so the
+// install is `--offline` and nothing else comes with it; no test reaches the internet.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error - plain JavaScript build script
+import { checkImports, packageBuildOptions } from "../scripts/build-package.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The vitest worker's own Node: the repository's Node 24 (node_modules/.bin/node). */
@@ -72,7 +75,7 @@ beforeAll(async () => {
   if (installed.code !== 0) {
     const uncached = /ENOTCACHED/.test(installed.stderr);
     throw new Error(
-      `${uncached ? "a dependency of the package is not in npm's cache: run `npm ci` first (it fills the cache; this test never reaches the registry): " : "npm install of the packed tarball failed: "}exit ${installed.code}\n${installed.stderr.slice(-3000)}`,
+      `${uncached ? "the package has a dependency, which is not in npm's cache (this test never reaches the registry): the package should have none; " : "npm install of the packed tarball failed: "}exit ${installed.code}\n${installed.stderr.slice(-3000)}`,
     );
   }
   bin = join(app, "node_modules", ".bin", "nhi-steward");
@@ -83,18 +86,46 @@ afterAll(() => {
 });
 
 describe("the npm package", () => {
-  it("ships the compiled CLI and no sources, tests or Action bundle", async () => {
+  it("ships the compiled CLI, its license and the bundled libraries' notices, and no sources, tests or Action bundle", async () => {
     const dry = await npm(["pack", "--dry-run", "--json", "--ignore-scripts"], ROOT);
     expect(dry.code, dry.stderr).toBe(0);
-    const [info] = JSON.parse(dry.stdout) as { files: { path: string }[]; unpackedSize: number }[];
+    const [info] = JSON.parse(dry.stdout) as { files: { path: string }[]; size: number; unpackedSize: number }[];
     const paths = info!.files.map((f) => f.path);
-    expect(paths).toContain("bin/nhi-steward.js");
-    expect(paths).toContain("lib/cli.js");
-    expect(paths).toContain("package.json");
-    expect(paths).toContain("README.md");
-    expect(paths.filter((p) => !/^(bin\/nhi-steward\.js|lib\/.+\.js|package\.json|README\.md|LICENSE)$/.test(p))).toEqual([]);
-    // The CLI and README are some 600 KB; a megabyte means something else got in.
-    expect(info!.unpackedSize).toBeLessThan(1_000_000);
+    expect(paths).toEqual(
+      expect.arrayContaining(["bin/nhi-steward.js", "lib/cli.js", "lib/THIRD-PARTY-NOTICES.md", "package.json", "README.md", "LICENSE"]),
+    );
+    expect(
+      paths.filter(
+        (p) =>
+          !/^(bin\/nhi-steward\.js|lib\/cli\.js|lib\/chunks\/[\w-]+\.js|lib\/THIRD-PARTY-NOTICES\.md|package\.json|README\.md|LICENSE)$/.test(
+            p,
+          ),
+      ),
+    ).toEqual([]);
+    // The CLI with its libraries bundled is some 1.2 MB (300 KB packed); more means something else got in.
+    expect(info!.unpackedSize).toBeLessThan(1_500_000);
+    expect(info!.size).toBeLessThan(400_000);
+  });
+
+  it("installs nothing but itself: no dependencies, so none of the App's or the Action's packages", () => {
+    const installed = readdirSync(join(app, "node_modules")).filter((name) => !name.startsWith("."));
+    expect(installed).toEqual(["nhi-steward"]);
+    const manifest = JSON.parse(readFileSync(join(app, "node_modules", "nhi-steward", "package.json"), "utf8")) as Record<string, unknown>;
+    for (const field of ["dependencies", "optionalDependencies", "peerDependencies", "bundleDependencies"])
+      expect(manifest[field]).toBeUndefined();
+    expect(manifest.repository).toEqual({ type: "git", url: "git+https://github.com/nhi-steward/nhi-steward.git" });
+  });
+
+  it("carries its MIT license and the licenses of the libraries bundled into it", () => {
+    const license = readFileSync(join(app, "node_modules", "nhi-steward", "LICENSE"), "utf8");
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) 2026 nhi-steward contributors\n/);
+    const notices = readFileSync(join(app, "node_modules", "nhi-steward", "lib", "THIRD-PARTY-NOTICES.md"), "utf8");
+    for (const name of ["@octokit/core", "luxon", "yaml", "zod", "bottleneck", "before-after-hook"]) {
+      const section = notices.split(/^## /m).find((s) => s.startsWith(`${name} `));
+      expect(section, `no notice for ${name}`).toBeDefined();
+      // Each with its license's own text (MIT, ISC or Apache-2.0), not only its name.
+      expect(section).toMatch(/Permission (is hereby granted|to use, copy, modify)|Apache License/);
+    }
   });
 
   it("nhi-steward --help runs from the installed package", async () => {
@@ -126,6 +157,29 @@ describe("the npm package", () => {
     expect(text.stdout).toContain("@acme/payments");
   });
 
+  it("nhi-steward validate reads policy files: the starter policies pass, a mistake is reported at its line and column", async () => {
+    for (const example of ["minimal.yml", "systems-and-stewards.yml", "after-hours-and-auto-revoke.yml"])
+      copyFileSync(join(ROOT, "policies", "examples", example), join(app, example));
+    const ok = await run(bin, ["validate", "minimal.yml", "systems-and-stewards.yml", "after-hours-and-auto-revoke.yml"], app);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split("\n")).toEqual([
+      "minimal.yml: ok",
+      "systems-and-stewards.yml: ok",
+      "after-hours-and-auto-revoke.yml: ok",
+    ]);
+
+    writeFileSync(
+      join(app, "nhi-steward.yml"),
+      ['fallback_owner: "@acme/security"', "sla:", "  targets:", "    critical: { calendar: 24x7, acknowledge: soon, remediate: 4h }"].join(
+        "\n",
+      ) + "\n",
+    );
+    const bad = await run(bin, ["validate", "nhi-steward.yml"], app);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^nhi-steward\.yml:4:\d+: sla\.targets\.critical\.acknowledge: "soon" is not a duration/m);
+  });
+
   it("runs the compiled code on Node 24, not the sources", async () => {
     expect(process.versions.node.split(".")[0]).toBe("24");
     const version = await run(join(NODE_DIR, "node"), ["--version"], app);
@@ -134,5 +188,27 @@ describe("the npm package", () => {
     const r = await run(bin, ["simulate"], app);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("simulate runs from a clone");
+  });
+});
+
+describe("the package build", () => {
+  it("refuses a CLI that imports a package the installed tarball lacks, and dependencies the CLI never imports", async () => {
+    // yaml left unbundled, as if someone marked it external: an install without it in `dependencies` would fail.
+    const result = await build({ ...packageBuildOptions(join(tmpdir(), "nhi-steward-unused")), external: ["yaml"], write: false });
+    expect(() => checkImports(result.metafile, { dependencies: {} })).toThrow(/the CLI imports yaml, not in package.json's dependencies/);
+    expect(() => checkImports(result.metafile, { dependencies: { yaml: "^2.9.1" } })).not.toThrow();
+    // The App's packages in `dependencies` would be downloaded by every `npx nhi-steward` for nothing.
+    expect(() => checkImports(result.metafile, { dependencies: { yaml: "^2.9.1", probot: "^14.3.2" } })).toThrow(
+      /dependencies name probot, which lib\/ never imports/,
+    );
+  });
+
+  it("package.json has no dependencies: everything the CLI needs is bundled, the rest is for development", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as Record<string, Record<string, string> | undefined>;
+    expect(pkg.dependencies ?? {}).toEqual({});
+    // A clone's `npm ci` still installs the App's, the Action's and the CLI's packages.
+    expect(Object.keys(pkg.devDependencies ?? {})).toEqual(
+      expect.arrayContaining(["probot", "ioredis", "prom-client", "zod", "yaml", "luxon"]),
+    );
   });
 });

@@ -9,7 +9,7 @@ import { DirectoryCache } from "../github/directory-cache.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { Run } from "../handlers/run.ts";
 import { ALWAYS_DELIVERED, ROUTED_EVENTS, ROUTES } from "../handlers/router.ts";
-import { sweepInstallations } from "./interval-sweep.ts";
+import { scheduleSweeps, sweepInstallations, type SweepTimers } from "./interval-sweep.ts";
 import type { SweepStateStore } from "../github/sweep-state.ts";
 import type { Logger } from "../log.ts";
 import { systemClock } from "../system-clock.ts";
@@ -37,8 +37,14 @@ export interface AppOptions {
   log?: Logger;
   /** Serialises work per alert across deliveries and replicas (server.ts uses Redis when REDIS_URL is set). */
   lock?: AlertLock;
-  /** Sweep every installation this often (minutes), for self-hosted apps without the Action; 0: never. */
+  /**
+   * Sweep every installation this often (minutes), for self-hosted apps without the Action; 0: never.
+   * The first sweep runs a minute or two after start (interval-sweep.ts, `firstSweepDelay`).
+   */
   sweepEveryMinutes?: number;
+  /** The timers the sweeps run on (Node's when absent; tests pass their own) and the first sweep's jitter source. */
+  sweepTimers?: SweepTimers;
+  sweepRandom?: () => number;
   /**
    * Deliveries already processed, by `X-GitHub-Delivery` id, so a replayed delivery is not processed
    * twice (server.ts uses Redis when REDIS_URL is set); this process's memory when absent.
@@ -99,14 +105,17 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
     const deliveries = options.deliveries ?? new MemoryDeliveryLog({ clock, ...(options.log ? { log: options.log } : {}) });
     // Runs after Probot verified the delivery's signature, so only signed deliveries are recorded.
     // Claimed per handler (`what`), in case two handlers ever take the same event (none do today),
-    // and per body as well as id: a replay or a redelivery repeats both, while ids that are not
-    // unique (a test GitHub's counters sharing a Redis across runs) cannot swallow a new event.
+    // and per signed body, not per `X-GitHub-Delivery` id: the id is a header outside the signature,
+    // so a captured delivery replayed under a new id is still the same body and is refused; GitHub
+    // never sends two different events with one body (each carries its own object state and sender).
     const guarded = (what: string, handler: (context: Context) => Promise<unknown>) => async (context: Context) => {
       let claim: DeliveryClaim | null = null;
       try {
         if (context.id) {
           const body = createHash("sha256").update(JSON.stringify(context.payload)).digest("hex").slice(0, 32);
-          claim = await deliveries.claim(`${what}:${context.id}:${body}`);
+          // A repository_dispatch is the exception: a detector sending the same finding again is a new
+          // report (its body is the sender's to repeat), so it counts by delivery id as well.
+          claim = await deliveries.claim(context.name === "repository_dispatch" ? `${what}:${context.id}:${body}` : `${what}:${body}`);
           if (!claim.fresh) {
             const why =
               claim.state === "done"
@@ -152,7 +161,7 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       const states = new Map<string, SweepStateStore>();
       // Listing the installations may fail (GitHub down, a key rotated): logged, and the next interval tries again.
       const tick = () =>
-        void sweepInstallations(app, {
+        sweepInstallations(app, {
           clock,
           log,
           lock,
@@ -161,8 +170,16 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
           dryRun: options.dryRun ?? false,
           states,
           self: identity,
-        }).catch((e: unknown) => log.error(`interval sweep could not start: ${(e as Error).message}; the next interval tries again.`));
-      setInterval(tick, options.sweepEveryMinutes * 60_000).unref();
+        }).then(
+          () => undefined,
+          (e: unknown) => log.error(`interval sweep could not start: ${(e as Error).message}; the next interval tries again.`),
+        );
+      // The first soon after start, so deliveries missed while the App was down wait minutes, not an interval.
+      scheduleSweeps(tick, {
+        everyMs: options.sweepEveryMinutes * 60_000,
+        ...(options.sweepTimers ? { timers: options.sweepTimers } : {}),
+        ...(options.sweepRandom ? { random: options.sweepRandom } : {}),
+      });
     }
   };
 }

@@ -68,3 +68,39 @@ export async function sweepInstallations(
   }
   return reports;
 }
+
+/** The timers the App's sweeps run on: Node's (unref'd, so they never keep a stopping process alive), or a test's. */
+export interface SweepTimers {
+  /** Runs `fn` once, `ms` from now. */
+  after(ms: number, fn: () => Promise<void>): void;
+  /** Runs `fn` every `ms` from now on. */
+  every(ms: number, fn: () => Promise<void>): void;
+}
+
+export const nodeTimers: SweepTimers = {
+  after: (ms, fn) => void setTimeout(() => void fn(), ms).unref(),
+  every: (ms, fn) => void setInterval(() => void fn(), ms).unref(),
+};
+
+/**
+ * How long after a start the first sweep waits: at least this, at most twice this. Deliveries GitHub
+ * could not make while the App was down (it never sends them again) then wait a minute or two, not a
+ * whole interval; the server is ready and answers the deliveries that arrive as it starts before the
+ * sweep competes with them; and replicas started together (a rolling deploy) spread their first
+ * sweeps over a minute instead of queueing on each account's lock at the same instant.
+ */
+export const FIRST_SWEEP_DELAY_MS = 60_000;
+
+/** The first sweep's delay for a start: FIRST_SWEEP_DELAY_MS plus up to as much again (`random` in [0, 1)), never past the first interval. */
+export function firstSweepDelay(everyMs: number, random: () => number = Math.random): number {
+  return Math.min(everyMs, FIRST_SWEEP_DELAY_MS + Math.floor(random() * FIRST_SWEEP_DELAY_MS));
+}
+
+/** The first sweep soon after start (firstSweepDelay), then one every `everyMs` from there. */
+export function scheduleSweeps(tick: () => Promise<void>, options: { everyMs: number; timers?: SweepTimers; random?: () => number }): void {
+  const timers = options.timers ?? nodeTimers;
+  timers.after(firstSweepDelay(options.everyMs, options.random), () => {
+    timers.every(options.everyMs, tick);
+    return tick();
+  });
+}

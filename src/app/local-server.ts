@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { Clock } from "../core/clock.ts";
-import { retryOnFailure } from "../github/octokit.ts";
+import { nativeJson, retryOnFailure } from "../github/octokit.ts";
 import type { Logger } from "../log.ts";
 import { nhiStewardApp } from "./app.ts";
 import type { DeliveryLog } from "./deliveries.ts";
@@ -66,13 +66,13 @@ export async function startLocalAppServer(options: {
     logLevel: "fatal",
     // No pacing against a local GitHub (GitHub.com wants writes spaced; the sandbox does not). Retries
     // as in production: `retryOnFailure` instead of Probot's @octokit/plugin-retry (same policy, no
-    // limiter on every request; src/github/octokit.ts).
+    // limiter on every request; src/github/octokit.ts), and answers parsed with JSON.parse (`nativeJson`).
     Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
       ...o,
       retry: { enabled: false },
       retryOnFailure: { enabled: options.retries ?? true },
       throttle: { ...(o.throttle as object), enabled: false },
-    })).plugin(retryOnFailure),
+    })).plugin(retryOnFailure, nativeJson),
   });
   const middleware = await createNodeMiddleware(
     nhiStewardApp({

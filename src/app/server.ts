@@ -1,6 +1,6 @@
 import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
 import { createLock } from "../github/lock/index.ts";
-import { retryOnFailure } from "../github/octokit.ts";
+import { isLoopback, nativeJson, retryOnFailure } from "../github/octokit.ts";
 import { consoleLogger } from "../log.ts";
 import { DEFAULT_SWEEP_INTERVAL_MINUTES, nhiStewardApp } from "./app.ts";
 import { createDeliveryLog } from "./deliveries.ts";
@@ -13,8 +13,8 @@ import { githubCheck, redisCheck } from "./readiness.ts";
 
 // Reads APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET, GHE_HOST, REDIS_URL… from the environment.
 // With REDIS_URL, replicas share a per-alert lock (and Probot shares rate limits through the same Redis).
-// NHI_SWEEP_INTERVAL_MINUTES (default 60; 0: never): sweep every installation that often, which is how the
-// app heals deliveries that failed (GitHub does not redeliver them) — docs/app.md.
+// NHI_SWEEP_INTERVAL_MINUTES (default 60; 0: never): sweep every installation that often, the first time one to
+// two minutes after start, which is how the app heals deliveries that failed (GitHub does not redeliver them) — docs/app.md.
 // PORT (0: any free port, logged), HOST; NHI_SHUTDOWN_GRACE_SECONDS (default 25): how long SIGTERM waits for deliveries in flight.
 // Operators' endpoints: /healthz, /readyz, /metrics (src/app/http-server.ts).
 const log = consoleLogger();
@@ -26,12 +26,17 @@ const deliveries = createDeliveryLog({ redisUrl: process.env.REDIS_URL, log, clo
 const apiUrl = process.env.GHE_HOST ? `${process.env.GHE_PROTOCOL ?? "https"}://${process.env.GHE_HOST}/api/v3` : "https://api.github.com";
 // Retries by `retryOnFailure` (src/github/octokit.ts), not Probot's @octokit/plugin-retry: the same policy
 // without a Bottleneck limiter on every request. Metrics after it: one outcome per request, after retries.
+// Answers parsed with the built-in JSON.parse (`nativeJson`), not Octokit's BigInt-aware reviver.
+// Probot's throttling (writes spaced ≥ 1 s apart, rate limits waited out) stays on, except against a GitHub
+// on loopback (a sandbox: GitHub.com and GHES never are), as for the Action's `createOctokit`.
+const pace = !isLoopback(apiUrl);
 const probot = createProbot({
   overrides: {
-    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, retry: { enabled: false } })).plugin(
-      retryOnFailure,
-      requestMetrics(metrics),
-    ),
+    Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      ...o,
+      retry: { enabled: false },
+      ...(pace ? {} : { throttle: { ...(o.throttle as object), enabled: false } }),
+    })).plugin(retryOnFailure, requestMetrics(metrics), nativeJson),
   },
 });
 const app = nhiStewardApp({

@@ -12,6 +12,7 @@ import type { Logger } from "../log.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
 import { DirectoryCache } from "./directory-cache.ts";
+import { readDiscussion } from "./discussions.ts";
 import { jsonPages, nextLink } from "./pages.ts";
 import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, ListedComment, RepositoryInfo } from "./port.ts";
 import {
@@ -41,7 +42,7 @@ export interface PortOptions {
 }
 
 /** What we need of an Octokit: Probot's and the Action's both fit. */
-export type OctokitLike = Pick<Octokit, "request"> & { paginate: PaginateInterface };
+export type OctokitLike = Pick<Octokit, "request"> & { paginate: PaginateInterface; graphql?: Octokit["graphql"] };
 
 function status(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
@@ -92,6 +93,8 @@ export class OctokitPort implements GitHubPort {
   private readonly refreshed = new Set<string>();
   /** From a sweep state: per `repo|label`, the issues GitHub listed as updated since the last sweep read them. */
   private readonly updatedSince = new Map<string, Set<number>>();
+  /** From a sweep state: per `repo|label`, the records among those that are closed, and the time the list began. */
+  private readonly closedSince = new Map<string, { issues: ExistingIssue[]; since: Date }>();
   private readonly closedLoaded = new Map<string, Promise<void>>();
   private readonly issueIndex = new Map<string, Promise<Map<string, ExistingIssue>>>();
   /** Indexes read to the end, by `owner/repo|label` (what the next sweep state keeps). */
@@ -175,6 +178,11 @@ export class OctokitPort implements GitHubPort {
   }
 
   async readLocationContent(ref: ContentRef): Promise<ContentInfo | null> {
+    // Discussions have no REST API: one GraphQL query (discussions.ts).
+    if (ref.kind === "discussion" || ref.kind === "discussion-comment") {
+      const graphql = this.octokit.graphql;
+      return graphql ? readDiscussion((q, v) => graphql(q, v), ref) : null;
+    }
     const base = { owner: ref.repo.owner, repo: ref.repo.name };
     let data: { html_url?: unknown; user?: { login?: unknown } | null };
     try {
@@ -206,6 +214,16 @@ export class OctokitPort implements GitHubPort {
       }
     } catch (e) {
       const status = (e as { status?: number }).status;
+      // GitHub's answer when the installation lacks the permission: said, so the log names it.
+      if (status === 403 && /Resource not accessible by integration/.test((e as Error).message)) {
+        const permission = ref.kind.startsWith("pull") ? "pull_requests" : "issues";
+        throw new Error(
+          `the App's installation lacks the \`${permission}: read\` permission (GitHub: Resource not accessible by integration), so the owner falls back`,
+          {
+            cause: e,
+          },
+        );
+      }
       if (status === 404 || status === 403 || status === 410) return null;
       throw e;
     }
@@ -508,6 +526,16 @@ export class OctokitPort implements GitHubPort {
     return this.updatedSince.get(`${key(repo)}|${label}`) ?? null;
   }
 
+  async closedSinceLastSweep(repo: RepoRef, label: string, since: Date): Promise<{ issues: ExistingIssue[]; since: Date }> {
+    await this.issuesByKey(repo, label);
+    const known = this.closedSince.get(`${key(repo)}|${label}`);
+    if (known) return known;
+    const issues: ExistingIssue[] = [];
+    for await (const page of this.issuePages(repo, label, { state: "closed", since: since.toISOString() }))
+      for (const issue of page) if (!issue.pull_request && this.isRecord(repo, issue)) issues.push(existingFrom(issue));
+    return { issues, since };
+  }
+
   async getIssue(repo: RepoRef, issueNumber: number): Promise<unknown> {
     const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
       owner: repo.owner,
@@ -629,13 +657,16 @@ export class OctokitPort implements GitHubPort {
           }
           const since = new Date(Date.parse(prior.readAt) - SINCE_MARGIN_MS).toISOString();
           const updated = new Set<number>();
+          const closed: ExistingIssue[] = [];
           for await (const page of this.issuePages(repo, label, { state: "all", since }, k)) {
             for (const issue of page) {
               updated.add(issue.number);
               this.addToIndex(repo, index, issue);
+              if (issue.state === "closed" && !issue.pull_request && this.isRecord(repo, issue)) closed.push(existingFrom(issue));
             }
           }
           this.updatedSince.set(k, updated);
+          this.closedSince.set(k, { issues: closed, since: new Date(since) });
         } else {
           for await (const page of this.issuePages(repo, label, { state: "open" }, k))
             for (const issue of page) this.addToIndex(repo, index, issue);

@@ -106,6 +106,12 @@ export interface GitHubPort {
    * Null (or absent) without a state: anything may have changed.
    */
   updatedSinceLastSweep?(repo: RepoRef, label: string): Promise<ReadonlySet<number> | null>;
+  /**
+   * Records with `label` that are closed now and were updated (closed, labelled, commented) since the
+   * previous sweep read the repository, from the sweep state's own `since` list (no request); without
+   * a state, since `since` (one paginated `GET …/issues?state=closed&since=`). With the time it read from.
+   */
+  closedSinceLastSweep?(repo: RepoRef, label: string, since: Date): Promise<{ issues: ExistingIssue[]; since: Date }>;
   /** One issue as GitHub returns it (`GET …/issues/{n}`): body, labels, author, state, `closed_by`. */
   getIssue(repo: RepoRef, issueNumber: number): Promise<unknown>;
   /**

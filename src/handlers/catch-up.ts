@@ -1,6 +1,7 @@
 import type { RepoRef } from "../core/alert/types.ts";
 import { repoName } from "../core/alert/types.ts";
 import { LABELS } from "../core/issue/labels.ts";
+import { decodeMarker } from "../core/issue/marker.ts";
 import { parseCommand } from "../core/commands.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import type { ExecutionReport } from "../github/execute.ts";
@@ -47,7 +48,8 @@ function repositoryOf(repo: RepoRef) {
 export async function catchUpClose(run: Run, issueRepo: RepoRef, issueNumber: number): Promise<ExecutionReport | "answered" | null> {
   const { github } = run.deps;
   const raw = (await github.getIssue(issueRepo, issueNumber)) as IssueFromGitHub & { closed_at?: string | null };
-  if (raw.state !== "closed") return null;
+  // Reopened since, or closed by nhi-steward once resolved (a command caught up just before, maybe).
+  if (raw.state !== "closed" || decodeMarker(raw.body)?.resolution) return null;
   // nhi-steward already answered this close (GitHub refused to resolve the alert, and the issue says
   // so and stays as it was until the person closes it again): it is not answered twice.
   const self = github.self?.login.toLowerCase();
@@ -64,6 +66,61 @@ export async function catchUpClose(run: Run, issueRepo: RepoRef, issueNumber: nu
     repository: repositoryOf(issueRepo),
     ...(raw.closed_by ? { sender: raw.closed_by as { login?: string; type?: string } } : {}),
   });
+}
+
+/** Response issues closed now and updated since the last sweep (`GitHubPort.closedSinceLastSweep`). */
+export interface ClosedSince {
+  issues: ExistingIssue[];
+  /** When the list begins: what happened before it, an earlier sweep saw. */
+  since: Date;
+}
+
+/** What the closing catch-up of one repository did. */
+export interface CloseCatchUp {
+  /** Closes handed to the close handler (resolved, refused or reopened with the request). */
+  applied: number;
+  /** Issue numbers whose close this sweep applied or found answered already: nothing more is planned on them this sweep. */
+  handled: Set<number>;
+  /** The alert keys those issues answer for (a group's members too). */
+  handledKeys: Set<string>;
+  reports: ExecutionReport[];
+}
+
+/**
+ * Every kind of response issue (secret scanning alert, group, token request, external finding, audit
+ * log record) that a person closed while no server listened: those closed since the last sweep whose
+ * marker records no resolution, handed to the close handler one by one (catchUpClose). Applied at most
+ * once: the handler's answer either records a resolution, or reopens the issue, or (GitHub refused
+ * to resolve the alert) replies, which catchUpClose recognises. Costs nothing for closes that were
+ * applied (their marker says so, from the list already read); one issue read, one comment list and
+ * the handler's writes for each close that was not.
+ */
+export async function catchUpClosings(
+  run: Run,
+  issueRepo: RepoRef,
+  closed: ClosedSince,
+  owns: (alertRepo: string) => boolean = () => true,
+): Promise<CloseCatchUp> {
+  const done: CloseCatchUp = { applied: 0, handled: new Set(), handledKeys: new Set(), reports: [] };
+  for (const issue of [...closed.issues].sort((a, b) => a.number - b.number)) {
+    const marker = issueMarker(issue);
+    // Resolved (by a person's close the App applied, a command, GitHub, a denied token request…): nothing to catch up.
+    if (!marker || marker.resolution || !owns(marker.repo)) continue;
+    try {
+      const report = await catchUpClose(run, issueRepo, issue.number);
+      if (report === null) continue;
+      done.handled.add(issue.number);
+      for (const k of [marker.key, ...(marker.group?.members.map((m) => m.key) ?? [])]) done.handledKeys.add(k);
+      if (report === "answered") continue;
+      done.applied++;
+      done.reports.push(report);
+    } catch (e) {
+      run.deps.log.error(
+        `sweep: ${repoName(issueRepo)}#${issue.number} (${marker.key}): its close could not be applied (${(e as Error).message}); the next sweep tries again.`,
+      );
+    }
+  }
+  return done;
 }
 
 /** What the comment catch-up of one repository did. */
@@ -83,7 +140,9 @@ function caughtUpTo(issue: ExistingIssue): string | null {
 }
 
 /**
- * Commands written on a repository's open response issues since they were last caught up: one
+ * Commands written on a repository's open response issues since they were last caught up, and on
+ * its closed ones since the last sweep (`closed`: the App applies a command whatever the issue's
+ * state, e.g. `/resolve` after GitHub refused to resolve a close): one
  * paginated `GET …/issues/comments?since=` for the repository, then, per comment that carries a
  * command and was not applied yet (its id is not in the issue's marker, and it is not older than the
  * newest applied one), the issue read again and the comment handed to the handler the App uses, in
@@ -94,6 +153,7 @@ export async function catchUpComments(
   run: Run,
   issueRepo: RepoRef,
   owns: (alertRepo: string) => boolean = () => true,
+  closed: ClosedSince | null = null,
 ): Promise<CommentCatchUp> {
   const { github, log } = run.deps;
   const done: CommentCatchUp = { read: 0, applied: 0, reports: [] };
@@ -104,7 +164,20 @@ export async function catchUpComments(
   // From a sweep state: no open response issue was updated since the last sweep, so nobody commented.
   const updated = (await github.updatedSinceLastSweep?.(issueRepo, LABELS.response.name)) ?? null;
   if (updated) for (const n of [...byNumber.keys()]) if (!updated.has(n)) byNumber.delete(n);
-  const times = [...byNumber.values()].map(caughtUpTo).filter((t): t is string => t !== null);
+  // Closed records updated since the last sweep: their commands from then on (earlier ones, that sweep saw).
+  const floor = new Map<number, string>();
+  for (const issue of closed?.issues ?? []) {
+    if (byNumber.has(issue.number) || !owns(issueMarker(issue)?.repo ?? "")) continue;
+    byNumber.set(issue.number, issue);
+    floor.set(issue.number, closed!.since.toISOString());
+  }
+  const times = [...byNumber.values()]
+    .map((i) => {
+      const t = caughtUpTo(i);
+      const f = floor.get(i.number);
+      return t !== null && f !== undefined && f > t ? f : t;
+    })
+    .filter((t): t is string => t !== null);
   if (!times.length) return done;
   // A minute early: the runner's clock wrote the marker, GitHub's clock stamps the comments.
   const since = new Date(Date.parse(times.reduce((a, b) => (a < b ? a : b))) - 60_000);
@@ -125,6 +198,8 @@ export async function catchUpComments(
     if (!marker) continue;
     // Applied already, or older than the newest one applied (which the webhook that applied it came after).
     if (commentApplied(marker, { id: c.id }) || (marker.comments && c.createdAt < marker.comments.through)) continue;
+    const from = floor.get(c.issue);
+    if (from !== undefined && c.createdAt < from) continue;
     try {
       // Read again for each command: the one before may have changed it (acknowledged, closed, handed off).
       const raw = (await github.getIssue(issueRepo, c.issue)) as RawIssue;

@@ -1,5 +1,5 @@
 import { InputError } from "../core/alert/input-error.ts";
-import { contentRefOf, derivedPageUrl, htmlBaseOf } from "../core/alert/locations.ts";
+import { contentRefOf, derivedPageUrl, htmlBaseOf, type ContentInfo } from "../core/alert/locations.ts";
 import {
   alertNumberOf,
   mergeLocations,
@@ -114,7 +114,8 @@ export async function withLocations(run: Run, alert: Alert, extraLocations: unkn
 /**
  * Issue and pull request locations carry only an API URL: each is read (a fixed route, in the
  * alert's repository only) for its page and who posted it. Where it cannot be read, the page is
- * derived from the URL when the URL says enough (issues, pull requests, reviews).
+ * derived from the URL when the URL says enough (issues, pull requests, reviews). Discussion
+ * locations carry the page: who posted it is read with one GraphQL query (no REST API exists).
  */
 async function withContent(run: Run, alert: Alert, locations: AlertLocation[]): Promise<AlertLocation[]> {
   const base = htmlBaseOf(alert.htmlUrl, alert.repo);
@@ -126,23 +127,29 @@ async function withContent(run: Run, alert: Alert, locations: AlertLocation[]): 
       continue;
     }
     const ref = contentRefOf(l.url);
-    if (!ref || repoName(ref.repo).toLowerCase() !== repoName(alert.repo).toLowerCase()) {
+    // A discussion comment whose URL names no comment (`#discussioncomment-{id}`): the discussion's
+    // author did not post it, so nothing is read and the location keeps its page.
+    const unnamedComment = l.type === "discussion_comment" && ref?.kind !== "discussion-comment";
+    if (!ref || unnamedComment || repoName(ref.repo).toLowerCase() !== repoName(alert.repo).toLowerCase()) {
       out.push(l);
       continue;
     }
-    let info: { htmlUrl: string | null; author: string | null } | null = null;
+    let info: ContentInfo | null = null;
     const read = run.deps.github.readLocationContent;
+    const what = l.type.replace(/_/g, " ");
     if (read && reads < MAX_CONTENT_READS) {
       reads++;
       try {
         info = await read.call(run.deps.github, ref);
       } catch (e) {
-        run.deps.log.warn(
-          `${alertContext(alert)}: could not read the ${l.type.replace(/_/g, " ")} where the secret was found (${(e as Error).message}).`,
-        );
+        run.deps.log.warn(`${alertContext(alert)}: could not read the ${what} where the secret was found (${(e as Error).message}).`);
       }
     }
-    out.push({ ...l, pageUrl: info?.htmlUrl ?? (base ? derivedPageUrl(ref, base) : null), author: info?.author ?? null });
+    if (info?.note) run.deps.log.info(`${alertContext(alert)}: the ${what} where the secret was found: ${info.note}.`);
+    // Discussion locations are GitHub's page already (with the body's or comment's anchor): kept.
+    const discussion = ref.kind === "discussion" || ref.kind === "discussion-comment";
+    const pageUrl = discussion ? l.url : (info?.htmlUrl ?? (base ? derivedPageUrl(ref, base) : null));
+    out.push({ ...l, pageUrl, author: info?.author ?? null });
   }
   return out;
 }

@@ -15,7 +15,7 @@ import {
 import { LABELS } from "../core/issue/labels.ts";
 import { text } from "../core/issue/markdown.ts";
 import { decodeMarker, replaceMarker, type Marker } from "../core/issue/marker.ts";
-import type { Change, ExistingIssue } from "../core/plan.ts";
+import { assignAlertOps, type Change, type ExistingIssue, type Op } from "../core/plan.ts";
 import type { Policy } from "../core/policy/schema.ts";
 import { parseRepo } from "../github/port.ts";
 import { issueMarker } from "./issue-marker.ts";
@@ -40,6 +40,12 @@ export interface GroupDraft {
   reopen: boolean;
   untick: Set<string>;
   summaries: string[];
+  /**
+   * The `assign-alert` write of the alert whose change is the group's own (the first of the run), so
+   * its GitHub alert names the group's owner (one owner in both places). Later alerts carry theirs
+   * in their own change: a large backfill never makes the group's change too big for the budget.
+   */
+  alertOps: Op[];
   /** The run's one change for this group; rewritten in place as more alerts come in. */
   change: Change;
 }
@@ -58,6 +64,7 @@ function newDraft(run: Run, issueRepo: string, base: ExistingIssue | null, marke
     reopen: false,
     untick: new Set(),
     summaries: [],
+    alertOps: [],
     change: {
       key: marker.key,
       repo: issueRepo,
@@ -74,9 +81,13 @@ function newDraft(run: Run, issueRepo: string, base: ExistingIssue | null, marke
   return draft;
 }
 
-/** Rewrites the draft's change from its marker; returns it the first time, and a no-op for later alerts of the same run. */
-function commit(run: Run, draft: GroupDraft, alert: Alert, summary: string, first: boolean): Change {
+/**
+ * Rewrites the draft's change from its marker; returns it the first time, and for later alerts of
+ * the same run a change of their own that holds only their `alertOps` (usually none).
+ */
+function commit(run: Run, draft: GroupDraft, alert: Alert, summary: string, first: boolean, alertOps: Op[] = []): Change {
   const now = run.deps.clock.now();
+  if (first) draft.alertOps = alertOps;
   draft.summaries.push(summary);
   const rendered = renderGroup(draft.marker, draft.policy, {
     decision: draft.lone,
@@ -96,23 +107,29 @@ function commit(run: Run, draft: GroupDraft, alert: Alert, summary: string, firs
     summary: draft.summaries.join("; "),
   });
   Object.assign(draft.change, change);
+  if (draft.alertOps.length) {
+    draft.change.ops = [...draft.change.ops, ...draft.alertOps];
+    if (draft.change.action === "none") draft.change.action = "update";
+  }
   if (first) return draft.change;
   return {
     key: alert.key,
     repo: draft.issueRepo,
     action: "none",
     issue: draft.base?.number ?? null,
-    summary,
+    summary: alertOps.length ? `${summary}; assign ${alert.key} to its owner on GitHub` : summary,
     assignees: [],
     why: "",
     labels: [],
-    ops: [],
+    ops: alertOps,
   };
 }
 
 /**
  * A new alert with grouping on: join the newest group for its owner in its repository that still
- * takes alerts (one row more, no new issue, no new assignment), else open a new group.
+ * takes alerts (one row more, no new issue, no new issue assignment), else open a new group. Either
+ * way the alert on GitHub is assigned to the group's first owner (nothing when it already names
+ * them): GitHub's `assigned` webhook that follows is ours, and group issues ignore it anyway.
  */
 export async function planGroupJoin(run: Run, decision: Decision, policy: Policy, issueRepo: RepoRef): Promise<Change> {
   const { github, clock, log } = run.deps;
@@ -149,13 +166,20 @@ export async function planGroupJoin(run: Run, decision: Decision, policy: Policy
     draft.lone = null;
     const n = draft.base ? `#${draft.base.number}` : draft.key;
     log.info(`${alertContext(alert)}: joins ${n} for ${ctx.owner || "nobody"} (${marker.group!.members.length} alerts).`);
-    return commit(run, draft, alert, `add ${alert.key} to ${n}`, first);
+    return commit(run, draft, alert, `add ${alert.key} to ${n}`, first, assignAlertOps(alert, marker.routing.assignees));
   }
 
   const marker = openGroup(decision, now);
   const draft = newDraft(run, where, null, marker, policy);
   draft.lone = decision;
-  return commit(run, draft, alert, `open a group issue for ${alert.key}, assigned to ${ctx.owner || "nobody"}`, true);
+  return commit(
+    run,
+    draft,
+    alert,
+    `open a group issue for ${alert.key}, assigned to ${ctx.owner || "nobody"}`,
+    true,
+    assignAlertOps(alert, marker.routing.assignees),
+  );
 }
 
 export interface MemberContext {

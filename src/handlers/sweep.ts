@@ -19,10 +19,15 @@ import { placeProblem } from "../core/issue/provenance.ts";
 import { planAppAccess } from "./app-inventory.ts";
 import { planGroupResolvedOnGitHub, planResolvedOnGitHub } from "./sync-alert.ts";
 import type { Run } from "./run.ts";
-import { catchUpClose, catchUpComments } from "./catch-up.ts";
+import { catchUpClose, catchUpClosings, catchUpComments, type ClosedSince } from "./catch-up.ts";
 
 /** How far back a sweep looks for alerts resolved on GitHub (sweeps run at least daily). */
 const RESOLVED_LOOKBACK_MS = 7 * 24 * 3600_000;
+/**
+ * Without a sweep state, how far back a sweep looks for response issues closed while no server
+ * listened (sweeps run at least daily); with one, it looks back to the last sweep only.
+ */
+const CLOSED_LOOKBACK_MS = RESOLVED_LOOKBACK_MS;
 /** At most this many pages of 100 recently resolved alerts per sweep. */
 const RESOLVED_MAX_PAGES = 10;
 
@@ -43,9 +48,9 @@ export interface SweepOptions {
 }
 
 /**
- * One pass over a scope: (0) what people did on response issues since the last sweep (closings,
- * slash commands) is applied first, through the App's own handlers (catch-up.ts), so an organisation
- * without a server gets the whole loop; (1) every open secret scanning alert gets its issue, exactly as a
+ * One pass over a scope: (0) what people did on response issues since the last sweep (slash commands
+ * on open and closed issues, then closes of every kind of response issue) is applied first, through
+ * the App's own handlers (catch-up.ts), so an organisation without a server gets the whole loop; (1) every open secret scanning alert gets its issue, exactly as a
  * webhook would (a missed webhook is healed); (2) every open response issue's SLA clock is
  * advanced: labels, escalations, after-hours routing, handback; (3) issues whose alert was
  * resolved on GitHub are closed. One plan, one executor; running it twice at the same instant
@@ -64,17 +69,42 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   const caughtUp = new Map<string, Promise<void>>();
   const caughtUpReports: ExecutionReport[] = [];
   let commands = 0;
+  let closes = 0;
+  /** `owner/repo#n` of the issues whose close the catch-up applied (or found answered) this sweep, and their alerts' keys. */
+  const closesHandled = new Set<string>();
+  const closedKeys = new Set<string>();
+  const owns = (repo: string) => ownsRepository(shard, repo);
   const catchUp = (where: RepoRef): Promise<void> => {
     const k = repoName(where);
     let p = caughtUp.get(k);
     if (!p) {
-      p = catchUpComments(run, where, (repo) => ownsRepository(shard, repo)).then(
-        (done) => {
+      p = (async () => {
+        // Response issues closed since the last sweep (its state), or in the last days without one.
+        let closed: ClosedSince | null = null;
+        try {
+          closed = (await github.closedSinceLastSweep?.(where, LABELS.response.name, new Date(now.getTime() - CLOSED_LOOKBACK_MS))) ?? null;
+        } catch (e) {
+          log.warn(`sweep: could not list closed response issues in ${k} (${(e as Error).message}); their closes wait for the next sweep.`);
+        }
+        // Commands first (a `/resolve` after a close settles it), then closes, as the App would have had them.
+        try {
+          const done = await catchUpComments(run, where, owns, closed);
           commands += done.applied;
           caughtUpReports.push(...done.reports);
-        },
-        (e: unknown) => log.warn(`sweep: could not catch up on commands in ${k} (${(e as Error).message}); the next sweep tries again.`),
-      );
+        } catch (e) {
+          log.warn(`sweep: could not catch up on commands in ${k} (${(e as Error).message}); the next sweep tries again.`);
+        }
+        if (!closed) return;
+        try {
+          const done = await catchUpClosings(run, where, closed, owns);
+          closes += done.applied;
+          caughtUpReports.push(...done.reports);
+          for (const n of done.handled) closesHandled.add(`${k}#${n}`);
+          for (const key of done.handledKeys) closedKeys.add(key);
+        } catch (e) {
+          log.warn(`sweep: could not catch up on closings in ${k} (${(e as Error).message}); the next sweep tries again.`);
+        }
+      })();
       caughtUp.set(k, p);
     }
     return p;
@@ -82,6 +112,16 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
   const caughtUpClose = async (where: RepoRef, key: string): Promise<boolean> => {
     const issue = await github.findIssue(where, key, LABELS.response.name).catch(() => null);
     const marker = issue?.state === "closed" ? issueMarker(issue) : null;
+    // Closed by the catch-up above (a `/resolve`, a close applied or answered): the alert was listed
+    // before that, so it is planned again only by the next sweep, from GitHub's copy (never reopened
+    // as if it were still open).
+    const id = issue ? `${repoName(where)}#${issue.number}` : "";
+    if (
+      issue?.state === "closed" &&
+      (closesHandled.has(id) ||
+        caughtUpReports.some((r) => r.results.some((x) => x.status === "applied" && `${x.change.repo}#${x.issue}` === id)))
+    )
+      return true;
     if (!issue || !marker || marker.resolution) return false;
     const report = await catchUpClose(run, where, issue.number);
     if (report && report !== "answered") caughtUpReports.push(report);
@@ -100,6 +140,8 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       issueRepos.set(repoName(where), where);
       // What people did there since the last sweep comes first: nothing is planned from a stale issue.
       await catchUp(where);
+      // Its issue's close was just applied (resolved, or reopened saying why): the next sweep plans it from GitHub's copy.
+      if (closedKeys.has(listedAlert.key)) continue;
       // GitHub's list names the first location and says whether there are more: read them only then.
       const alert =
         hasMoreLocations(listed.alert) === false && listedAlert.locations.length ? listedAlert : await withLocations(run, listedAlert);
@@ -167,6 +209,9 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       continue;
     }
     for (let listed of issues) {
+      // Its close was applied by the catch-up above (reopened saying why, or resolved): the listed copy
+      // predates that, so its clock is run by the next sweep, whichever way this one read the list.
+      if (closesHandled.has(`${repoName(issueRepo)}#${listed.number}`)) continue;
       const found = byKey.get(issueMarker(listed)?.key ?? "");
       if (found) listed = await complete(run, issueRepo, listed);
       let issue = found ? afterOps(listed, found.ops) : listed;
@@ -252,7 +297,7 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
 
   const where = scope.kind === "organization" ? `organization ${scope.org}` : repoName(scope.repo);
   log.info(
-    `sweep of ${where}: ${alerts} open alert(s), ${commands} command(s) caught up, ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`,
+    `sweep of ${where}: ${alerts} open alert(s), ${commands} command(s) and ${closes} close(s) caught up, ${clocks} clock(s), ${changes.filter((c) => c.ops.length).length} change(s) to make.`,
   );
   const side = await run.drainSideChanges();
   const exec = (list: Change[]) =>

@@ -11,6 +11,11 @@ export type {
   InstallationRecord,
   LocationRecord,
   DispatchRecord,
+  PullRecord,
+  ReviewRecord,
+  ReviewCommentRecord,
+  DiscussionRecord,
+  DiscussionCommentRecord,
 } from "./state.ts";
 export type {
   Fault,
@@ -25,7 +30,7 @@ export type {
   ValidationErrorEntry,
   ValidationErrorKind,
 } from "./types.ts";
-export type { WebhookDelivery, WebhookEvent, WebhookRef } from "./webhooks.ts";
+export type { IssueWebhookRef, WebhookDelivery, WebhookEvent, WebhookRef } from "./webhooks.ts";
 export { OpenApi } from "./openapi.ts";
 export { seedDemo, DEMO_SECRETS, DEMO_SECRET_VALUES, DEMO_ALERTS, type DemoAlert, type DemoSeed } from "./demo.ts";
 import { appIdentity } from "../core/issue/provenance.ts";

@@ -14,8 +14,10 @@ import type {
   LocationRecord,
   InstallationRecord,
   TeamRecord,
+  ReviewRecord,
+  ReviewCommentRecord,
 } from "./state.ts";
-import { nodeId } from "./util.ts";
+import { fakeSha, nodeId } from "./util.ts";
 
 /** Where the sandbox's URLs point: `api` is the sandbox (with `/api/v3` when the client used it), `html` the web UI base. */
 export interface Urls {
@@ -200,7 +202,7 @@ export function repository(state: SandboxState, r: RepoRecord, urls: Urls): Json
     has_wiki: false,
     has_pages: false,
     has_downloads: true,
-    has_discussions: false,
+    has_discussions: r.discussions.length > 0,
     archived: false,
     disabled: false,
     visibility: r.visibility,
@@ -258,7 +260,7 @@ export function issue(state: SandboxState, i: IssueRecord, r: RepoRecord, urls: 
     labels_url: `${api}/labels{/name}`,
     comments_url: `${api}/comments`,
     events_url: `${api}/events`,
-    html_url: `${urls.html}/${r.owner}/${r.name}/issues/${i.number}`,
+    html_url: `${urls.html}/${r.owner}/${r.name}/${i.pull ? "pull" : "issues"}/${i.number}`,
     id: i.id,
     node_id: nodeId("Issue", i.id),
     number: i.number,
@@ -285,6 +287,17 @@ export function issue(state: SandboxState, i: IssueRecord, r: RepoRecord, urls: 
     timeline_url: `${api}/timeline`,
     performed_via_github_app: viaApp(state, i.viaApp, urls),
     state_reason: i.stateReason,
+    ...(i.pull
+      ? {
+          pull_request: {
+            url: `${repoApi}/pulls/${i.number}`,
+            html_url: `${urls.html}/${r.owner}/${r.name}/pull/${i.number}`,
+            diff_url: `${urls.html}/${r.owner}/${r.name}/pull/${i.number}.diff`,
+            patch_url: `${urls.html}/${r.owner}/${r.name}/pull/${i.number}.patch`,
+            merged_at: null,
+          },
+        }
+      : {}),
   };
 }
 
@@ -294,7 +307,7 @@ export function comment(state: SandboxState, c: CommentRecord, i: IssueRecord, r
     id: c.id,
     node_id: nodeId("IssueComment", c.id),
     url: `${repoApi}/issues/comments/${c.id}`,
-    html_url: `${urls.html}/${r.owner}/${r.name}/issues/${i.number}#issuecomment-${c.id}`,
+    html_url: `${urls.html}/${r.owner}/${r.name}/${i.pull ? "pull" : "issues"}/${i.number}#issuecomment-${c.id}`,
     body: c.body,
     user: simpleUser(state.ensureUser(c.user), urls),
     created_at: c.createdAt,
@@ -337,10 +350,163 @@ export function locationDetails(l: LocationRecord, r: RepoRecord, urls: Urls): J
     case "issue_body":
       return { [`${l.type}_url`]: l.url ?? `${repoApi}/issues/${l.issue}` };
     case "issue_comment":
-      return { issue_comment_url: l.url ?? `${repoApi}/issues/comments/${l.comment}` };
-    default:
-      return { [`${l.type}_url`]: l.url ?? `${repoHtml}/discussions/1` };
+    case "pull_request_comment":
+      return { [`${l.type}_url`]: l.url ?? `${repoApi}/issues/comments/${l.comment}` };
+    case "pull_request_title":
+    case "pull_request_body":
+      return { [`${l.type}_url`]: l.url ?? `${repoApi}/pulls/${l.issue}` };
+    case "pull_request_review":
+      return { pull_request_review_url: l.url ?? `${repoApi}/pulls/${l.issue}/reviews/${l.comment}` };
+    case "pull_request_review_comment":
+      return { pull_request_review_comment_url: l.url ?? `${repoApi}/pulls/comments/${l.comment}` };
+    default: {
+      // Discussions: GitHub gives the page (REST has no discussions), with the body's or comment's anchor.
+      if (l.url !== null || l.discussion === null) return { [`${l.type}_url`]: l.url ?? `${repoHtml}/discussions/1` };
+      const page = `${repoHtml}/discussions/${l.discussion}`;
+      const d = r.discussions.find((x) => x.number === l.discussion);
+      const anchor =
+        l.type === "discussion_comment"
+          ? `#discussioncomment-${l.comment}`
+          : l.type === "discussion_body" && d
+            ? `#discussion-${d.id}`
+            : "";
+      return { [`${l.type}_url`]: `${page}${anchor}` };
+    }
   }
+}
+
+/** GET /repos/{owner}/{repo}/pulls/{pull_number}: the pull-request schema (an open, unmerged pull request). */
+export function pullRequest(state: SandboxState, i: IssueRecord, r: RepoRecord, urls: Urls): Json {
+  const pull = i.pull!;
+  const repoApi = `${urls.api}/repos/${r.owner}/${r.name}`;
+  const api = `${repoApi}/pulls/${i.number}`;
+  const html = `${urls.html}/${r.owner}/${r.name}/pull/${i.number}`;
+  const assignees = i.assignees.map((a) => simpleUser(state.ensureUser(a), urls));
+  const branch = (ref: string, sha: string): Json => ({
+    label: `${r.owner}:${ref}`,
+    ref,
+    repo: repository(state, r, urls),
+    sha,
+    user: simpleUser(state.ensureUser(r.owner), urls),
+  });
+  const link = (href: string): Json => ({ href });
+  return {
+    url: api,
+    id: i.id,
+    node_id: nodeId("PullRequest", i.id),
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: `${repoApi}/issues/${i.number}`,
+    commits_url: `${api}/commits`,
+    review_comments_url: `${api}/comments`,
+    review_comment_url: `${repoApi}/pulls/comments{/number}`,
+    comments_url: `${repoApi}/issues/${i.number}/comments`,
+    statuses_url: `${repoApi}/statuses/${pull.headSha}`,
+    number: i.number,
+    state: i.state,
+    locked: i.locked,
+    title: i.title,
+    user: simpleUser(state.ensureUser(i.user), urls),
+    body: i.body,
+    labels: i.labels.flatMap((name) => {
+      const l = state.findLabel(r, name);
+      return l ? [label(l, r, urls)] : [];
+    }),
+    milestone: null,
+    active_lock_reason: null,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+    closed_at: i.closedAt,
+    merged_at: null,
+    merge_commit_sha: null,
+    assignee: assignees[0] ?? null,
+    assignees,
+    requested_reviewers: [],
+    requested_teams: [],
+    head: branch(pull.head, pull.headSha),
+    base: branch(pull.base, fakeSha("base", r.owner, r.name, i.number)),
+    _links: {
+      self: link(api),
+      html: link(html),
+      issue: link(`${repoApi}/issues/${i.number}`),
+      comments: link(`${repoApi}/issues/${i.number}/comments`),
+      review_comments: link(`${api}/comments`),
+      review_comment: link(`${repoApi}/pulls/comments{/number}`),
+      commits: link(`${api}/commits`),
+      statuses: link(`${repoApi}/statuses/${pull.headSha}`),
+    },
+    author_association: "NONE",
+    auto_merge: null,
+    draft: false,
+    merged: false,
+    mergeable: true,
+    rebaseable: true,
+    mergeable_state: "clean",
+    merged_by: null,
+    comments: i.comments.length,
+    review_comments: pull.reviewComments.length,
+    maintainer_can_modify: false,
+    commits: 1,
+    additions: 1,
+    deletions: 0,
+    changed_files: 1,
+  };
+}
+
+/** GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}: the pull-request-review schema. */
+export function review(state: SandboxState, rv: ReviewRecord, i: IssueRecord, r: RepoRecord, urls: Urls): Json {
+  const api = `${urls.api}/repos/${r.owner}/${r.name}/pulls/${i.number}`;
+  const html = `${urls.html}/${r.owner}/${r.name}/pull/${i.number}#pullrequestreview-${rv.id}`;
+  return {
+    id: rv.id,
+    node_id: nodeId("PullRequestReview", rv.id),
+    user: simpleUser(state.ensureUser(rv.user), urls),
+    body: rv.body,
+    state: rv.state,
+    html_url: html,
+    pull_request_url: api,
+    _links: { html: { href: html }, pull_request: { href: api } },
+    submitted_at: rv.submittedAt,
+    commit_id: rv.commitId,
+    author_association: "NONE",
+  };
+}
+
+/** GET /repos/{owner}/{repo}/pulls/comments/{comment_id}: the pull-request-review-comment schema. */
+export function reviewComment(state: SandboxState, c: ReviewCommentRecord, i: IssueRecord, r: RepoRecord, urls: Urls): Json {
+  const repoApi = `${urls.api}/repos/${r.owner}/${r.name}`;
+  const api = `${repoApi}/pulls/comments/${c.id}`;
+  const pr = `${repoApi}/pulls/${i.number}`;
+  const html = `${urls.html}/${r.owner}/${r.name}/pull/${i.number}#discussion_r${c.id}`;
+  return {
+    url: api,
+    pull_request_review_id: c.reviewId,
+    id: c.id,
+    node_id: nodeId("PullRequestReviewComment", c.id),
+    diff_hunk: `@@ -${c.line},0 +${c.line},1 @@`,
+    path: c.path,
+    position: 1,
+    original_position: 1,
+    commit_id: c.commitId,
+    original_commit_id: c.commitId,
+    user: simpleUser(state.ensureUser(c.user), urls),
+    body: c.body,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    html_url: html,
+    pull_request_url: pr,
+    author_association: "NONE",
+    _links: { self: { href: api }, html: { href: html }, pull_request: { href: pr } },
+    start_line: null,
+    original_start_line: null,
+    start_side: null,
+    line: c.line,
+    original_line: c.line,
+    side: "RIGHT",
+    subject_type: "line",
+    reactions: reactions(`${api}/reactions`),
+  };
 }
 
 export function location(l: LocationRecord, r: RepoRecord, urls: Urls): Json {
@@ -497,7 +663,15 @@ export function integration(state: SandboxState, urls: Urls): Json {
     html_url: `${urls.html}/apps/${state.app.slug}`,
     created_at: owner.createdAt,
     updated_at: owner.createdAt,
-    permissions: { contents: "read", issues: "write", metadata: "read", members: "read", secret_scanning_alerts: "write" },
+    permissions: {
+      contents: "read",
+      issues: "write",
+      metadata: "read",
+      members: "read",
+      secret_scanning_alerts: "write",
+      pull_requests: "read",
+      discussions: "read",
+    },
     events: ["secret_scanning_alert", "secret_scanning_alert_location"],
     installations_count: state.allInstallations().length,
   };

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { VirtualClock, type Clock } from "../core/clock.ts";
 import { silentLogger, type Logger } from "../log.ts";
 import { Faults } from "./faults.ts";
+import { answerGraphql } from "./graphql.ts";
 import { DOCS, HttpError, errorBody, type Reply, type Route, type RouteContext } from "./http.ts";
 import { OpenApi } from "./openapi.ts";
 import { RateLimits } from "./ratelimit.ts";
@@ -19,6 +20,7 @@ import { appRoutes } from "./routes/apps.ts";
 import { auditLogRoutes } from "./routes/audit-log.ts";
 import { issueRoutes } from "./routes/issues.ts";
 import { miscRoutes } from "./routes/misc.ts";
+import { pullRoutes } from "./routes/pulls.ts";
 import { repoRoutes } from "./routes/repos.ts";
 import { secretScanningRoutes } from "./routes/secret-scanning.ts";
 import { teamRoutes } from "./routes/teams.ts";
@@ -26,8 +28,11 @@ import { SandboxState } from "./state.ts";
 import type { Fault, RequestLogEntry, SandboxOptions, ValidationErrorEntry, ValidationErrorKind } from "./types.ts";
 import {
   buildInstallationWebhook,
+  buildIssueWebhook,
   buildWebhook,
+  checkWebhookPayload,
   type InstallationWebhookRef,
+  type IssueWebhookRef,
   type WebhookDelivery,
   type WebhookEvent,
   type WebhookRef,
@@ -43,6 +48,7 @@ export const ROUTES: readonly Route[] = [
   ...secretScanningRoutes,
   ...teamRoutes,
   ...issueRoutes,
+  ...pullRoutes,
   ...miscRoutes,
 ];
 
@@ -56,6 +62,13 @@ export interface Sandbox {
   webhook(event: WebhookEvent, action: string, ref: WebhookRef): WebhookDelivery;
   /** `installation.created` / `installation_repositories.added`, checked against GitHub's webhook schema. */
   installationWebhook(action: "created" | "added", ref: InstallationWebhookRef): WebhookDelivery;
+  /** `issues.<action>` / `issue_comment.<action>` for an issue as the state has it now, checked against GitHub's webhook schema. */
+  issueWebhook(event: "issues" | "issue_comment", action: string, ref: IssueWebhookRef): WebhookDelivery;
+  /**
+   * Checks a payload a test wrote itself against GitHub's webhook schema, recording problems in
+   * `validationErrors` like the sandbox's own; returns them.
+   */
+  checkWebhook(event: string, payload: Record<string, unknown>): string[];
   /** Requests counted against the primary rate limit: for one token (null = anonymous), or all. */
   countedRequests(token?: string | null): number;
   close(): Promise<void>;
@@ -116,7 +129,7 @@ class SandboxServer implements Sandbox {
     this.state = new SandboxState(clock);
     this.faults = new Faults();
     this.validate = options.validate ?? true;
-    this.validateResponses = options.validateResponses ?? false;
+    this.validateResponses = options.validateResponses ?? this.validate;
     this.enforceRateLimit = options.rateLimit?.enforce ?? true;
     this.contentLimit = options.contentLimit ?? null;
     this.clock = clock;
@@ -154,6 +167,21 @@ class SandboxServer implements Sandbox {
     for (const reason of delivery.problems)
       this.validationErrors.push({ method: "WEBHOOK", path: `${event}.${action}`, route: null, kind: "webhook", reason });
     return delivery;
+  }
+
+  issueWebhook(event: "issues" | "issue_comment", action: string, ref: IssueWebhookRef): WebhookDelivery {
+    const delivery = buildIssueWebhook(this.state, { api: this.url, html: this.htmlUrl }, event, action, ref);
+    for (const reason of delivery.problems)
+      this.validationErrors.push({ method: "WEBHOOK", path: `${event}.${action}`, route: null, kind: "webhook", reason });
+    return delivery;
+  }
+
+  checkWebhook(event: string, payload: Record<string, unknown>): string[] {
+    const problems = checkWebhookPayload(event, payload);
+    const action = typeof payload.action === "string" ? payload.action : "";
+    for (const reason of problems)
+      this.validationErrors.push({ method: "WEBHOOK", path: `${event}.${action}`, route: null, kind: "webhook", reason });
+    return problems;
   }
 
   countedRequests(token?: string | null): number {
@@ -212,6 +240,26 @@ class SandboxServer implements Sandbox {
       this.logger.warn(`sandbox: ${method} ${shownPath}: ${kind}: ${reason}`);
     };
 
+    // 0. GraphQL (not in the REST description): the queries nhi-steward sends, after faults had their say.
+    if (method === "POST" && (url.pathname === "/graphql" || url.pathname === "/api/graphql")) {
+      const fault = this.faults.take(method, shownPath, path);
+      if (fault) entry.fault = true;
+      if (fault?.status !== undefined) {
+        this.send(
+          req,
+          res,
+          entry,
+          { status: fault.status, body: fault.body ?? { message: defaultMessage(fault.status) }, headers: fault.headers ?? {} },
+          token,
+        );
+        return;
+      }
+      const answer = answerGraphql(this.state, token, body, urls);
+      if (answer.unimplemented) record("POST /graphql", "unimplemented", answer.unimplemented);
+      this.send(req, res, entry, answer.reply, token);
+      return;
+    }
+
     // 1. Validation: recorded now, answered after faults had their say.
     const match = router.match(method, path);
     const served = match?.value;
@@ -243,6 +291,7 @@ class SandboxServer implements Sandbox {
     if (fault) {
       entry.fault = true;
       if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.until) await fault.until.catch(() => undefined);
       if (res.destroyed) return;
       if (fault.reset) {
         this.logger.debug(`sandbox: ${method} ${path} → fault: reset`);

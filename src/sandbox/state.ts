@@ -77,6 +77,59 @@ export interface IssueRecord {
   updatedAt: string;
   closedAt: string | null;
   closedBy: string | null;
+  /** Set when the issue is a pull request (GitHub numbers them together; `GET …/issues/{n}` lists both). */
+  pull?: PullRecord;
+}
+
+/** What a pull request adds to its issue: branches, reviews and review (diff) comments. */
+export interface PullRecord {
+  head: string;
+  base: string;
+  headSha: string;
+  reviews: ReviewRecord[];
+  reviewComments: ReviewCommentRecord[];
+}
+
+export interface ReviewRecord {
+  id: number;
+  body: string;
+  user: string;
+  state: "COMMENTED" | "APPROVED" | "CHANGES_REQUESTED";
+  commitId: string;
+  submittedAt: string;
+}
+
+/** A comment on a line of a pull request's diff (`GET …/pulls/comments/{id}`), part of a review. */
+export interface ReviewCommentRecord {
+  id: number;
+  reviewId: number;
+  body: string;
+  user: string;
+  path: string;
+  line: number;
+  commitId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A repository discussion (GraphQL only: GitHub has no REST API for them). */
+export interface DiscussionRecord {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  user: string;
+  comments: DiscussionCommentRecord[];
+  createdAt: string;
+}
+
+export interface DiscussionCommentRecord {
+  id: number;
+  body: string;
+  user: string;
+  /** The top-level comment this one replies to (GitHub nests one level); null for a top-level comment. */
+  replyTo: number | null;
+  createdAt: string;
 }
 
 export interface LocationRecord {
@@ -88,6 +141,7 @@ export interface LocationRecord {
   /** Content locations: the issue (and comment) they name, or the URL as given. */
   issue: number | null;
   comment: number | null;
+  discussion: number | null;
   url: string | null;
   startLine: number;
   endLine: number;
@@ -143,6 +197,7 @@ export interface RepoRecord {
   assignable: Set<string> | null;
   labels: LabelRecord[];
   issues: IssueRecord[];
+  discussions: DiscussionRecord[];
   alerts: AlertRecord[];
   dispatches: DispatchRecord[];
   /** Custom property values (Settings → Custom properties). */
@@ -303,7 +358,17 @@ export class SandboxState {
   private readonly repos = new Map<string, RepoRecord>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly revoked: string[] = [];
-  private nextId = { user: 1000, team: 100, repo: 500000, label: 7000000, issue: 9000000, comment: 12000000 };
+  private nextId = {
+    user: 1000,
+    team: 100,
+    repo: 500000,
+    label: 7000000,
+    issue: 9000000,
+    comment: 12000000,
+    review: 80,
+    discussion: 4566270,
+    discussionComment: 4158232,
+  };
   private tokenCounter = 0;
 
   constructor(clock: Clock) {
@@ -424,6 +489,8 @@ export class SandboxState {
         metadata: "read",
         members: "read",
         secret_scanning_alerts: "write",
+        pull_requests: "read",
+        discussions: "read",
       },
       events: opts.events ?? ["secret_scanning_alert", "secret_scanning_alert_location"],
       createdAt: this.now(),
@@ -546,6 +613,7 @@ export class SandboxState {
       assignable: opts.assignable ? new Set(opts.assignable.map((l) => key(l))) : null,
       labels: [],
       issues: [],
+      discussions: [],
       alerts: [],
       dispatches: [],
       properties: new Map(Object.entries(opts.properties ?? {})),
@@ -626,7 +694,7 @@ export class SandboxState {
     const now = this.now();
     const issue: IssueRecord = {
       id: this.nextId.issue++,
-      number: r.issues.length + 1,
+      number: r.issues.length + r.discussions.length + 1,
       title: fields.title,
       body: fields.body,
       state: "open",
@@ -660,6 +728,78 @@ export class SandboxState {
       if (comment) return { issue, comment };
     }
     return undefined;
+  }
+
+  /** A pull request (an issue with a `pull`), opened by `user` from `head` into the default branch. */
+  newPull(r: RepoRecord, fields: { title: string; body: string | null; user: string; head?: string }): IssueRecord {
+    const issue = this.newIssue(r, { ...fields, labels: [], assignees: [] });
+    const head = fields.head ?? `${fields.user}-patch-${issue.number}`;
+    issue.pull = { head, base: r.defaultBranch, headSha: fakeSha("head", r.owner, r.name, issue.number), reviews: [], reviewComments: [] };
+    return issue;
+  }
+
+  /** A submitted review of a pull request, with review comments on lines of its diff. */
+  newReview(
+    pr: IssueRecord,
+    fields: { body: string; user: string; state?: ReviewRecord["state"]; comments?: { path: string; line: number; body: string }[] },
+  ): { review: ReviewRecord; comments: ReviewCommentRecord[] } {
+    if (!pr.pull) throw new Error(`sandbox: #${pr.number} is not a pull request`);
+    const now = this.now();
+    const review: ReviewRecord = {
+      id: this.nextId.review++,
+      body: fields.body,
+      user: fields.user,
+      state: fields.state ?? "COMMENTED",
+      commitId: pr.pull.headSha,
+      submittedAt: now,
+    };
+    pr.pull.reviews.push(review);
+    const comments = (fields.comments ?? []).map((c): ReviewCommentRecord => ({
+      id: this.nextId.comment++,
+      reviewId: review.id,
+      body: c.body,
+      user: fields.user,
+      path: c.path,
+      line: c.line,
+      commitId: pr.pull!.headSha,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    pr.pull.reviewComments.push(...comments);
+    pr.updatedAt = now;
+    return { review, comments };
+  }
+
+  findReviewComment(r: RepoRecord, id: number): { pr: IssueRecord; comment: ReviewCommentRecord } | undefined {
+    for (const pr of r.issues) {
+      const comment = pr.pull?.reviewComments.find((c) => c.id === id);
+      if (comment) return { pr, comment };
+    }
+    return undefined;
+  }
+
+  /** A discussion (numbered with the repository's issues and pull requests, as on GitHub). */
+  newDiscussion(r: RepoRecord, fields: { title: string; body: string; user: string }): DiscussionRecord {
+    this.ensureUser(fields.user);
+    const d: DiscussionRecord = {
+      id: this.nextId.discussion++,
+      number: r.issues.length + r.discussions.length + 1,
+      ...fields,
+      comments: [],
+      createdAt: this.now(),
+    };
+    r.discussions.push(d);
+    return d;
+  }
+
+  /** A comment on a discussion, or (with `replyTo`) a reply to one of its comments. */
+  newDiscussionComment(d: DiscussionRecord, body: string, user: string, replyTo: number | null = null): DiscussionCommentRecord {
+    this.ensureUser(user);
+    if (replyTo !== null && !d.comments.some((c) => c.id === replyTo && c.replyTo === null))
+      throw new Error(`sandbox: discussion #${d.number} has no top-level comment ${replyTo}`);
+    const c: DiscussionCommentRecord = { id: this.nextId.discussionComment++, body, user, replyTo, createdAt: this.now() };
+    d.comments.push(c);
+    return c;
   }
 
   // ---------------------------------------------------------------- secret scanning
@@ -703,13 +843,34 @@ export class SandboxState {
     const wirePath = location.path ?? "";
     const path = normalisePath(wirePath);
     if ((type === "commit" || type === "wiki_commit") && !path) throw new Error(`sandbox: a ${type} location needs a path`);
-    if (type === "issue_title" || type === "issue_body" || type === "issue_comment") {
-      if (location.issue === undefined && location.url === undefined)
-        throw new Error(`sandbox: an ${type} location needs an issue (or a url)`);
-      if (location.issue !== undefined && !r.issues.some((i) => i.number === location.issue))
-        throw new Error(`sandbox: no issue ${owner}/${repo}#${location.issue}`);
-      if (type === "issue_comment" && location.url === undefined && location.comment === undefined)
-        throw new Error("sandbox: an issue_comment location needs a comment");
+    if ((type.startsWith("issue_") || type.startsWith("pull_request_")) && location.url === undefined) {
+      const pull = type.startsWith("pull_request_");
+      // A comment's URL names only the comment; titles, bodies and reviews name the issue or pull request.
+      const byComment = type.endsWith("_comment");
+      if (!byComment && location.issue === undefined)
+        throw new Error(`sandbox: a ${type} location needs ${pull ? "a pull request" : "an issue"} (or a url)`);
+      const target = location.issue === undefined ? undefined : r.issues.find((i) => i.number === location.issue);
+      if (location.issue !== undefined && (!target || (pull && !target.pull)))
+        throw new Error(`sandbox: no ${pull ? "pull request" : "issue"} ${owner}/${repo}#${location.issue}`);
+      const id = location.comment;
+      const named =
+        type === "pull_request_review_comment"
+          ? id !== undefined && this.findReviewComment(r, id) !== undefined
+          : type === "pull_request_review"
+            ? target?.pull?.reviews.some((x) => x.id === id) === true
+            : byComment
+              ? id !== undefined && this.findComment(r, id) !== undefined
+              : true;
+      if (!named)
+        throw new Error(`sandbox: a ${type} location needs the id of an existing ${type.replace(/^(issue|pull_request)_/, "")} (comment)`);
+    }
+    if (type.startsWith("discussion_")) {
+      if (location.discussion === undefined && location.url === undefined)
+        throw new Error(`sandbox: a ${type} location needs a discussion (or a url)`);
+      const d = location.discussion === undefined ? undefined : r.discussions.find((x) => x.number === location.discussion);
+      if (location.discussion !== undefined && !d) throw new Error(`sandbox: no discussion ${owner}/${repo}#${location.discussion}`);
+      if (type === "discussion_comment" && location.url === undefined && !d?.comments.some((c) => c.id === location.comment))
+        throw new Error("sandbox: a discussion_comment location needs a comment of its discussion");
     }
     const content = type === "commit" ? r.files.get(path) : undefined;
     // Where the file holds the secret, point at it exactly like GitHub does (1-based lines and columns).
@@ -727,6 +888,7 @@ export class SandboxState {
       wirePath,
       issue: location.issue ?? null,
       comment: location.comment ?? null,
+      discussion: location.discussion ?? null,
       url: location.url ?? null,
       startLine,
       endLine: location.endLine ?? startLine,

@@ -7,7 +7,7 @@ export interface SandboxOptions {
   clock?: Clock;
   /** Check every request against GitHub's REST description (default true). Turn off for benchmarks. */
   validate?: boolean;
-  /** Also check every JSON response the sandbox sends against the spec's response schema (default false; the sandbox's own tests turn it on). */
+  /** Also check every JSON response the sandbox sends against the spec's response schema, into `validationErrors` (default: as `validate`). */
   validateResponses?: boolean;
   logger?: Logger;
   /** Port to listen on (default 0 = ephemeral). Always binds 127.0.0.1. */
@@ -74,6 +74,8 @@ export interface Fault {
   body?: unknown;
   /** Wait this long (real time) before answering (or before resetting). */
   delayMs?: number;
+  /** Answer (or reset) only once this settles: a test holds a request in flight for as long as it needs, whatever the machine's load. */
+  until?: Promise<unknown>;
   /** Destroy the socket without answering. */
   reset?: boolean;
   /** Never answer (the socket is destroyed by `close()`). */
@@ -112,8 +114,9 @@ export interface SandboxLabel {
 /**
  * Where a secret was found. `commit` (the default) and `wiki_commit` name a file (`path`, sent as
  * given: GitHub's documentation writes `/example/secrets.txt`); issue and pull request types name
- * an issue of the sandbox (`issue`, and `comment` for comments) or carry `url` as given; discussion
- * types carry `url` (GitHub gives the page itself).
+ * an issue or pull request of the sandbox (`issue`, and `comment` for comments, reviews and review
+ * comments), discussion types a discussion (`discussion`, and `comment`), or any of them carry
+ * `url` as given (GitHub gives API URLs for issues and pull requests, the page for discussions).
  */
 export interface SandboxLocationInput {
   type?:
@@ -132,10 +135,15 @@ export interface SandboxLocationInput {
     | "pull_request_review_comment";
   /** commit, wiki_commit: the file or page path. */
   path?: string;
-  /** issue_title, issue_body, issue_comment: the issue's number in the alert's repository. */
+  /** issue_* and pull_request_*: the issue's (pull request's) number in the alert's repository. */
   issue?: number;
-  /** issue_comment: the comment's id (a comment of `issue`). */
+  /**
+   * issue_comment, pull_request_comment: the issue comment's id; pull_request_review: the review's id;
+   * pull_request_review_comment: the review comment's id; discussion_comment: the discussion comment's id.
+   */
   comment?: number;
+  /** discussion_*: the discussion's number in the alert's repository. */
+  discussion?: number;
   /** Any other content type: the URL GitHub would send. */
   url?: string;
   startLine?: number;

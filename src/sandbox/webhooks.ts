@@ -5,7 +5,19 @@
  * the alert carries only fields GitHub's schema names (no `secret`, `state`, `provider`).
  */
 import { OpenApi } from "./openapi.ts";
-import { installation, orgSimple, repository, simpleUser, location, webhookAlert, type OmittableAlertField, type Urls } from "./render.ts";
+import {
+  comment,
+  installation,
+  issue,
+  label,
+  orgSimple,
+  repository,
+  simpleUser,
+  location,
+  webhookAlert,
+  type OmittableAlertField,
+  type Urls,
+} from "./render.ts";
 import type { SandboxState } from "./state.ts";
 
 export type WebhookEvent = "secret_scanning_alert" | "secret_scanning_alert_location";
@@ -82,6 +94,73 @@ export function buildWebhook(state: SandboxState, urls: Urls, event: WebhookEven
   if (installationId !== undefined)
     payload.installation = { id: installationId, node_id: Buffer.from(`0:Installation${installationId}`).toString("base64") };
   payload.sender = simpleUser(state.ensureUser(senderLogin), urls);
+  return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
+}
+
+/** The `repository`, `organization`, `installation` and `sender` every repository event carries. */
+function envelope(
+  state: SandboxState,
+  urls: Urls,
+  owner: string,
+  repo: string,
+  sender: string,
+  installationId?: number,
+): Record<string, unknown> {
+  const r = state.requireRepo(owner, repo);
+  const account = state.ensureUser(r.owner);
+  const id = installationId ?? state.installationForRepo(r.owner, r.name)?.id;
+  const { permissions: _permissions, ...repository_ } = repository(state, r, urls);
+  return {
+    repository: repository_,
+    ...(account.type === "Organization" ? { organization: orgSimple(account, urls) } : {}),
+    ...(id !== undefined ? { installation: { id, node_id: Buffer.from(`0:Installation${id}`).toString("base64") } } : {}),
+    sender: simpleUser(state.ensureUser(sender), urls),
+  };
+}
+
+export interface IssueWebhookRef {
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  /** Who acted: closed the issue, wrote the comment… */
+  sender: string;
+  /** `issue_comment`: the comment (default: the issue's last). */
+  commentId?: number;
+  /** `issues.labeled` / `unlabeled`: the label's name. */
+  label?: string;
+  /** `edited`: what changed, as GitHub sends it (`{ body: { from } }`). */
+  changes?: Record<string, unknown>;
+  /** Defaults to the installation covering the repository (omitted when there is none). */
+  installationId?: number;
+}
+
+/**
+ * `issues.<action>` or `issue_comment.<action>` for an issue (or pull request) as the state has it
+ * now (after the change the event reports), checked against GitHub's webhook schema.
+ */
+export function buildIssueWebhook(
+  state: SandboxState,
+  urls: Urls,
+  event: "issues" | "issue_comment",
+  action: string,
+  ref: IssueWebhookRef,
+): WebhookDelivery {
+  const r = state.requireRepo(ref.owner, ref.repo);
+  const i = r.issues.find((x) => x.number === ref.issueNumber);
+  if (!i) throw new Error(`sandbox: no issue ${r.owner}/${r.name}#${ref.issueNumber}`);
+  const payload: Record<string, unknown> = { action, issue: issue(state, i, r, urls) };
+  if (event === "issue_comment") {
+    const c = ref.commentId === undefined ? i.comments.at(-1) : i.comments.find((x) => x.id === ref.commentId);
+    if (!c) throw new Error(`sandbox: issue ${r.owner}/${r.name}#${i.number} has no comment ${ref.commentId ?? ""}`);
+    payload.comment = comment(state, c, i, r, urls);
+  }
+  if (ref.label !== undefined) {
+    const l = state.findLabel(r, ref.label);
+    if (!l) throw new Error(`sandbox: no label ${ref.label} in ${r.owner}/${r.name}`);
+    payload.label = label(l, r, urls);
+  }
+  if (ref.changes !== undefined) payload.changes = ref.changes;
+  Object.assign(payload, envelope(state, urls, r.owner, r.name, ref.sender, ref.installationId));
   return { name: event, id: deliveryId(), payload, problems: checkWebhookPayload(event, payload) };
 }
 

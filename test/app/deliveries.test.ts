@@ -5,7 +5,7 @@
  * id); one being processed is not processed a second time at once.
  */
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
+import { setImmediate as setImmediatePromise } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -179,19 +179,32 @@ describe("in Redis (every replica)", () => {
     expect(await admin.pttl(`${keyPrefix}k1`)).toBeGreaterThan(HOUR - 10_000);
   });
 
+  /**
+   * Lets a key's TTL run out now, as if its time had passed: checks the TTL the code set (within
+   * (0, ms]), then has Redis expire it and waits until it has. Claims and TTLs in these tests are a
+   * minute or more, so a stalled machine cannot make one run out by itself between two steps.
+   */
+  async function runOut(key: string, ms: number): Promise<void> {
+    const ttl = await admin.pttl(`${keyPrefix}${key}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(ms);
+    await admin.pexpire(`${keyPrefix}${key}`, 1);
+    while ((await admin.exists(`${keyPrefix}${key}`)) === 1) await setImmediatePromise();
+  }
+
   it("a replica that died mid-delivery frees the id when its claim runs out", async () => {
-    const [a, b] = [make({ runningMs: 50 }), make({ runningMs: 50 })];
+    const [a, b] = [make({ runningMs: 60_000 }), make({ runningMs: 60_000 })];
     fresh(await a.claim("k2")); // never completed: the replica died
     expect(await b.claim("k2")).toEqual({ fresh: false, state: "running" });
-    await sleep(120);
+    await runOut("k2", 60_000);
     await fresh(await b.claim("k2")).completed();
     expect(await a.claim("k2")).toEqual({ fresh: false, state: "done" });
   });
 
   it("a late failure of an expired claim does not release the claim another replica took since", async () => {
-    const [a, b] = [make({ runningMs: 50 }), make({ runningMs: 60_000 })];
+    const [a, b] = [make({ runningMs: 60_000 }), make({ runningMs: 120_000 })];
     const late = fresh(await a.claim("k3"));
-    await sleep(120);
+    await runOut("k3", 60_000);
     fresh(await b.claim("k3"));
     await late.failed();
     expect(await a.claim("k3")).toEqual({ fresh: false, state: "running" });
@@ -204,10 +217,10 @@ describe("in Redis (every replica)", () => {
   });
 
   it("a completed delivery is forgotten after its TTL", async () => {
-    const log = make({ ttlMs: 50 });
+    const log = make({ ttlMs: HOUR });
     await fresh(await log.claim("k5")).completed();
     expect(await log.claim("k5")).toEqual({ fresh: false, state: "done" });
-    await sleep(120);
+    await runOut("k5", HOUR);
     fresh(await log.claim("k5"));
   });
 

@@ -1,17 +1,28 @@
 /**
- * The production entry point, as the container runs it: `node src/app/server.ts` as a child process
- * (started by scripts/smoke-app.ts's `startProductionApp`, on a port the OS picks), configured only
- * through its environment, against the sandbox GitHub in this process and the test Redis.
+ * The production entry point, as the container runs it: src/app/server.ts bundled by
+ * scripts/build-app.mjs (built once here, alone in a temporary folder: no node_modules beside it, as in
+ * the image), run by `node` with src/app/runtime.ts's flags and environment as a child process
+ * (scripts/smoke-app.ts's `startProductionApp`, on a port the OS picks), configured only through its
+ * environment, against the sandbox GitHub in this process and the test Redis.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { basename } from "node:path";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { productionCommand } from "../../src/app/runtime.ts";
 import { LOCK_KEY_PREFIX } from "../../src/github/lock/index.ts";
 import { startSandbox, type RequestLogEntry, type Sandbox } from "../../src/sandbox/index.ts";
 import { systemClock } from "../../src/system-clock.ts";
-import { startProductionApp, type ProductionApp } from "../../scripts/smoke-app.ts";
+import { buildProductionApp, startProductionApp, type ProductionApp } from "../../scripts/smoke-app.ts";
+
+let built: Awaited<ReturnType<typeof buildProductionApp>>;
+beforeAll(async () => {
+  built = await buildProductionApp();
+});
+afterAll(() => built?.remove());
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -48,7 +59,7 @@ async function world(): Promise<{ sandbox: Sandbox; org: string; alert: number }
 }
 
 async function start(sandbox: Sandbox, options: { redisUrl?: string } = {}): Promise<ProductionApp> {
-  const app = await startProductionApp({ githubUrl: sandbox.url, ...options });
+  const app = await startProductionApp({ bundle: built.bundle, githubUrl: sandbox.url, ...options });
   cleanups.push(() => app.stop());
   return app;
 }
@@ -83,7 +94,7 @@ function delivery(sandbox: Sandbox, org: string, alert: number) {
   return sandbox.webhook("secret_scanning_alert", "created", { owner: org, repo: "api", alertNumber: alert, installationId: 1 });
 }
 
-describe("node src/app/server.ts (the container's entry point)", { timeout: 60_000 }, () => {
+describe("the App bundle run as the container runs it (node <runtime.ts flags> server.mjs)", { timeout: 60_000 }, () => {
   it("answers /healthz, /readyz (not ready while GitHub refuses the app) and /metrics with the delivery counted", async () => {
     const { sandbox, org, alert } = await world();
     const app = await start(sandbox, { redisUrl: redisUrl() });
@@ -91,6 +102,11 @@ describe("node src/app/server.ts (the container's entry point)", { timeout: 60_0
     const health = await get(app, "/healthz");
     expect(health.status).toBe(200);
     expect(JSON.parse(health.text)).toEqual({ status: "ok" });
+    // It is the image's command line: node, runtime.ts's flags, the bundle (Linux shows it in /proc).
+    if (process.platform === "linux")
+      expect(readFileSync(`/proc/${app.child.pid}/cmdline`, "utf8").split("\0").filter(Boolean).slice(1)).toEqual(
+        productionCommand(basename(built.bundle)),
+      );
 
     // GitHub refuses the app's JWT once: not ready, and /readyz says which check failed.
     sandbox.faults.inject({ method: "GET", path: "/app", status: 401, times: 1 });
@@ -173,8 +189,11 @@ describe("node src/app/server.ts (the container's entry point)", { timeout: 60_0
   it("on SIGTERM, stops taking deliveries, finishes the one in flight (its write reaches GitHub), then exits 0", async () => {
     const { sandbox, org, alert } = await world();
     const app = await start(sandbox, { redisUrl: redisUrl() });
-    // GitHub is slow to create the issue: the delivery is still in flight when SIGTERM comes.
-    sandbox.faults.inject({ method: "POST", path: `/repos/${org}/api/issues`, delayMs: 3_000, times: 1 });
+    // GitHub holds the issue create until the test lets it go: the delivery is in flight when SIGTERM comes,
+    // and stays so until the app has said it is waiting for it, however slow the machine.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    sandbox.faults.inject({ method: "POST", path: `/repos/${org}/api/issues`, until: held, times: 1 });
     const creating = whenRequested(sandbox, "POST", new RegExp(`^/repos/${org}/api/issues$`));
 
     const d = delivery(sandbox, org, alert);
@@ -187,6 +206,7 @@ describe("node src/app/server.ts (the container's entry point)", { timeout: 60_0
     await app.waitForOutput(new RegExp(`shutting down: waiting up to 25 s for \\d+ in flight: .*secret_scanning_alert delivery ${d.id}`));
     // A new connection is refused meanwhile (the listening socket is closed).
     await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+    release();
 
     const res = await answered;
     expect(res.status).toBe(200);

@@ -23,6 +23,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  expect(world.sandbox.validationErrors).toEqual([]);
   await world.close();
 });
 

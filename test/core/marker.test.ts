@@ -1,6 +1,6 @@
-// Control: the marker is read at one place only, the last line of the body; a marker planted
-// earlier (a file path, a detector field, a quoted comment), one inside a code fence, and one
-// followed by other text are never read (src/core/issue/marker.ts).
+// Control: the marker is the last line outside code fences that is a whole marker; a marker planted
+// in a line of other text (a file path, a detector field, a quoted comment) or inside a code fence is
+// never read, and text people write below the marker does not hide it (src/core/issue/marker.ts).
 import { describe, expect, it } from "vitest";
 import {
   decodeMarker,
@@ -47,7 +47,7 @@ describe("marker", () => {
   });
 });
 
-describe("marker: read only at the end of the body", () => {
+describe("marker: the last marker line outside fences", () => {
   const planted = encodeMarker({ ...marker, key: "secret-scanning:acme/api#2", alert: 2 });
   const real = encodeMarker(marker);
 
@@ -64,13 +64,33 @@ describe("marker: read only at the end of the body", () => {
     expect(decodeMarker(`text\r\n\r\n${real}\r\n  \n`)?.alert).toBe(12);
   });
 
-  it("reads no marker followed by other text", () => {
-    for (const body of [`${real}\nmore text`, `${real} trailing`, `${real}\n\n<!-- a comment -->`, `${planted}\n\nplease fix this`]) {
+  it("reads the marker when people wrote below it (GitHub's editor shows it, and new notes go after it)", () => {
+    for (const body of [`${real}\nmore text`, `${real}\n\n<!-- a comment -->`, `text\n\n${real}\r\n\r\nRotated on Monday. @bob FYI\n`]) {
+      expect(decodeMarker(body)?.key).toBe("secret-scanning:acme/api#12");
+      expect(markerKey(body)).toBe("secret-scanning:acme/api#12");
+      expect(markerKeys(body)).toEqual(["secret-scanning:acme/api#12"]);
+    }
+    // Below it, only a marker of its own line counts, and the last one outside a fence wins.
+    expect(decodeMarker(`${real}\n\nsee \`${planted}\``)?.alert).toBe(12);
+    expect(decodeMarker(`${real}\n\n\`\`\`\n${planted}\n\`\`\``)?.alert).toBe(12);
+  });
+
+  it("reads no marker with other text on its own line", () => {
+    for (const body of [`${real} trailing`, `text ${real}\nmore`, `x \`${planted}\`\n\nplease fix this`]) {
       expect(decodeMarker(body)).toBeNull();
       expect(markerKey(body)).toBeNull();
       expect(markerKeys(body)).toEqual([]);
       expect(markerText(body)).toBeNull();
     }
+  });
+
+  it("replaceMarker moves the marker back to the end below what people wrote after it", () => {
+    const body = `# Title\n\ntext\n\n${real}\n\nRotated on Monday.\n\n\`\`\`\nleft open`;
+    const next = replaceMarker(body, { ...marker, severity: "critical" });
+    expect(next.indexOf("Rotated on Monday.")).toBeLessThan(next.indexOf("<!-- nhi-steward:v1"));
+    expect(next.match(/<!-- nhi-steward:v1/g)).toHaveLength(1);
+    expect(decodeMarker(next)).toMatchObject({ key: "secret-scanning:acme/api#12", severity: "critical" });
+    expect(next.trimEnd().endsWith("-->")).toBe(true);
   });
 
   it("reads no marker inside a code fence, closed or left open", () => {

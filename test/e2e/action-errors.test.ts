@@ -1,11 +1,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
+import { checkWebhookPayload } from "../../src/sandbox/webhooks.ts";
 import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+
+const documented = createRequire(import.meta.url)("@octokit/webhooks-examples/api.github.com/index.json") as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 
 /**
  * A GitHub that refuses the requests `refuse` matches as it refuses a token (status and GitHub's
@@ -155,12 +162,15 @@ describe("the Action says what to do when it is set up wrong (dist/index.js)", (
   });
 
   it("an action of a routed event that no route handles (issues.opened): nothing to do, nothing asked", async () => {
+    // GitHub's documented example of issues.opened (@octokit/webhooks-examples), which matches its webhook schema.
+    const issueOpened = documented.find((e) => e.name === "issues")!.examples.find((p) => p.action === "opened")!;
+    expect(checkWebhookPayload("issues", issueOpened)).toEqual([]);
     github = await refusingGitHub(500, "never asked");
     const run = await runActionBundle({
       apiUrl: github.url,
       repository: "acme/api",
       event: "issues",
-      payload: { action: "opened" },
+      payload: issueOpened,
       inputs: { token: TOKEN },
     });
     runs.push(run);

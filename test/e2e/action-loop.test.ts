@@ -89,9 +89,15 @@ class Story {
     }
     const created = await asUser(this.world, login, "POST", `/repos/acme/api/issues/${issue}/comments`, { body });
     if (!this.eventsReachTheAction) return;
-    const raw = await asUser(this.world, login, "GET", `/repos/acme/api/issues/${issue}`);
-    const repository = await asUser(this.world, login, "GET", "/repos/acme/api");
-    await this.action("issue_comment", { action: "created", issue: raw, comment: created, repository, sender: { login, type: "User" } });
+    // The event payload the runner writes to GITHUB_EVENT_PATH: GitHub's webhook payload (built by the sandbox, checked against GitHub's schema).
+    const d = this.world.sandbox.issueWebhook("issue_comment", "created", {
+      owner: "acme",
+      repo: "api",
+      issueNumber: issue,
+      commentId: (created as { id: number }).id,
+      sender: login,
+    });
+    await this.action("issue_comment", d.payload);
   }
 
   async close(issue: number, login: string, labels: string[] = []): Promise<void> {
@@ -100,10 +106,10 @@ class Story {
       return;
     }
     if (labels.length) await asUser(this.world, login, "POST", `/repos/acme/api/issues/${issue}/labels`, { labels });
-    const raw = await asUser(this.world, login, "PATCH", `/repos/acme/api/issues/${issue}`, { state: "closed", state_reason: "completed" });
+    await asUser(this.world, login, "PATCH", `/repos/acme/api/issues/${issue}`, { state: "closed", state_reason: "completed" });
     if (!this.eventsReachTheAction) return;
-    const repository = await asUser(this.world, login, "GET", "/repos/acme/api");
-    await this.action("issues", { action: "closed", issue: raw, repository, sender: { login, type: "User" } });
+    const d = this.world.sandbox.issueWebhook("issues", "closed", { owner: "acme", repo: "api", issueNumber: issue, sender: login });
+    await this.action("issues", d.payload);
   }
 }
 

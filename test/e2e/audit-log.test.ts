@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AT, appInstalled, credentialGranted, oauthApproved, patGranted } from "../fixtures/audit-log.ts";
-import { leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import {
+  leaks,
+  PLANTED,
+  responseIssues,
+  sendWebhook,
+  startWorld,
+  sweepAsAction,
+  tokenRequestPayload,
+  type World,
+} from "../support/world.ts";
 
 const POLICY = `fallback_owner: "@acme/security"
 app_access:
@@ -38,30 +47,11 @@ describe("the audit log on GitHub Enterprise Cloud", () => {
 
     world.clock.set(new Date(AT + 3_600_000));
     // A token request the app already raised from its webhook.
-    const request = {
-      id: 77,
-      owner: { login: "carol" },
-      permissions_added: {},
-      permissions_result: { repository: { contents: "write" } },
-      repository_selection: "all",
-      repository_count: null,
-      repositories: null,
-      created_at: "2026-11-23T10:30:00Z",
-      token_id: 4242,
-      token_name: "release-bot",
-      token_expired: false,
-      token_expires_at: null,
-      token_last_used_at: null,
-    };
-    expect(
-      await world.app.deliver("personal_access_token_request", {
-        action: "approved",
-        personal_access_token_request: request,
-        organization: { login: "acme", id: 9919 },
-        sender: { login: "erin" },
-        installation: { id: 1 },
-      }),
-    ).toBe(200);
+    const approved = tokenRequestPayload(world, "approved", {
+      sender: "erin",
+      request: { permissions_added: {}, permissions_result: { repository: { contents: "write" } }, created_at: "2026-11-23T10:30:00Z" },
+    });
+    expect(await sendWebhook(world, "personal_access_token_request", approved)).toBe(200);
     expect(grants()).toHaveLength(1);
 
     const s = world.sandbox.state;

@@ -18,10 +18,11 @@ const log = new MemoryLogger();
 
 beforeAll(async () => {
   // GitHub's content-creation limits (80 a minute, 500 an hour), scaled down 8× so the test stays short.
-  sandbox = await startSandbox({ clock, validate: false, contentLimit: { perMinute: 10, perHour: 60 } });
+  sandbox = await startSandbox({ clock, contentLimit: { perMinute: 10, perHour: 60 } });
   seedServices(sandbox, REPOS, PER_REPO, (r, i) => `ghp_burst${r}x${i}PLANTED000000000000000000`);
 });
 afterAll(async () => {
+  expect(sandbox.validationErrors).toEqual([]);
   await sandbox.close();
 });
 

@@ -70,7 +70,7 @@ describe("requests per alert, once the app has seen the repository", () => {
 });
 
 describe("requests per sweep", () => {
-  it("a sweep with nothing new reads the policy, the repository and three lists (alerts, issues, comments since): no alert locations, no writes", async () => {
+  it("a sweep with nothing new reads the policy, the repository and four lists (alerts, open issues, issues closed lately, comments since): no alert locations, no writes", async () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
     await sweepApi(); // the first sweep may settle what the webhook could not know
     const mark = world.sandbox.requests.length;
@@ -79,6 +79,9 @@ describe("requests per sweep", () => {
     expect(countedSince(mark)).toEqual([
       "GET /repos/acme/.github/contents/.github/nhi-steward.yml",
       "GET /repos/acme/api",
+      "GET /repos/acme/api/issues",
+      // Closed since the last sweep, for the closes people made while no server listened: without a
+      // sweep state, those of the last week (`state=closed&since=`); with one, none (it is in its list).
       "GET /repos/acme/api/issues",
       "GET /repos/acme/api/issues/comments",
       "GET /repos/acme/api/secret-scanning/alerts",
@@ -108,10 +111,12 @@ describe("requests per sweep", () => {
 });
 
 describe("closed issues, which pile up over the years", () => {
+  /** Reads of the whole closed list (a sweep reads only the issues closed lately: `since=` a week ago). */
   const closedReads = (mark: number) =>
-    world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/issues" && r.query.state === "closed").length;
+    world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/issues" && r.query.state === "closed" && !r.query.since)
+      .length;
 
-  it("are not read for a new alert, nor by a sweep with nothing new; an alert reopened on GitHub finds its closed issue", async () => {
+  it("are not read for a new alert, nor by a sweep with nothing new (only those closed lately); an alert reopened on GitHub finds its closed issue", async () => {
     const first = addAlert(PLANTED.pat);
     await deliver(world, "secret_scanning_alert", "created", "acme/api", first);
     world.sandbox.state.updateAlert("acme", "api", first, { state: "resolved", resolution: "revoked" });
@@ -122,6 +127,8 @@ describe("closed issues, which pile up over the years", () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert("ghp_FOURTHfourthFOURTH000000000000000004"));
     await sweepApi();
     expect(closedReads(mark)).toBe(0);
+    const lately = world.sandbox.requests.slice(mark).filter((r) => r.path === "/repos/acme/api/issues" && r.query.state === "closed");
+    expect(lately.map((r) => r.query.since)).toEqual([new Date(world.clock.now().getTime() - 7 * 86_400_000).toISOString()]);
     expect(responseIssues(world, "acme/api")).toHaveLength(2);
 
     world.sandbox.state.updateAlert("acme", "api", first, { state: "open" });

@@ -58,11 +58,9 @@ beforeAll(async () => {
 });
 
 /** Delivers the alert's `created` once with the faults armed; returns the HTTP status and the time it took. */
-async function deliverWith(w: World, n: number, ...faults: Fault[]): Promise<{ status: number; ms: number }> {
+async function deliverWith(w: World, n: number, ...faults: Fault[]): Promise<{ status: number }> {
   for (const f of faults) w.sandbox.faults.inject(f);
-  const started = performance.now();
-  const status = await deliver(w, "secret_scanning_alert", "created", "acme/api", n);
-  return { status, ms: performance.now() - started };
+  return { status: await deliver(w, "secret_scanning_alert", "created", "acme/api", n) };
 }
 
 /** The one issue a clean delivery opens: assigned to alice, labelled as it should be. */
@@ -144,14 +142,13 @@ describe("transient errors on a read are retried once and leave no trace but the
   for (const c of cases) {
     it(`${c.name}: one correct issue, one extra request`, async () => {
       const { w, n } = await worldWithAlert();
-      const { status, ms } = await deliverWith(w, n, c.fault);
+      const { status } = await deliverWith(w, n, c.fault);
       expect(status).toBe(200);
       expectTheCorrectIssue(w);
       expect(hits(w, c.method, c.path)).toEqual(c.statuses);
       expect(w.sandbox.requests).toHaveLength(baseline.length + 1);
       expect(w.sandbox.requests.filter((r) => !r.fault).map(sig)).toEqual(baseline);
       expectOpenedLog(w, n);
-      expect(ms).toBeLessThan(10_000);
     });
   }
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT } from "../fixtures/findings/planted.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
-import { leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+import { dispatchPayload, leaks, responseIssues, sendWebhook, startWorld, type World } from "../support/world.ts";
 
 let world: World;
 const outputs: ActionRun[] = [];
@@ -59,20 +59,19 @@ describe("beyond secret scanning: detector reports and dispatched alerts", () =>
       ".github/nhi-steward.yml",
       'fallback_owner: "@acme/security"\nowners:\n  - match: { identity_classes: [cloud-access-key] }\n    owners: ["@bob"]\n',
     );
-    const repository = { name: "api", full_name: "acme/api", owner: { login: "acme" }, private: true, visibility: "private" };
     const payload = nhiAlert({ resource: { repository: "acme/api" } });
-    expect(
-      await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: payload, repository, installation: { id: 1 } }),
-    ).toBe(200);
+    // Delivered as GitHub sends a dispatch to the App, checked against GitHub's webhook schema.
+    const send = (client_payload: Record<string, unknown>) =>
+      sendWebhook(world, "repository_dispatch", dispatchPayload(world, "acme/api", client_payload));
+    expect(await send(payload)).toBe(200);
     const [issue] = responseIssues(world, "acme/api");
     expect(issue).toBeDefined();
     expect(issue!.body).toContain("the class the reporting source gave");
     expect(issue!.assignees).toEqual(["bob"]); // the owner rule for cloud-access-key
 
     const bad = { ...payload, identity: { name: "x" } };
-    expect(
-      await world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload: bad, repository, installation: { id: 1 } }),
-    ).toBe(200);
+    // The envelope is GitHub's (valid); the client_payload, free-form to GitHub, fails nhi-steward's schema.
+    expect(await send(bad)).toBe(200);
     expect(world.log.text()).toMatch(/rejected: The nhi-alert dispatch payload is invalid: client_payload\.identity\.class/);
     expect(world.log.text()).toContain("dispatch-schema.json");
   });

@@ -114,6 +114,12 @@ describe("GitHub's own example payloads", () => {
       ...(JSON.parse(json) as Record<string, unknown>),
       installation: { id: 1, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" },
     };
+    // GitHub's example as GitHub wrote it, so it departs from GitHub's schema only where the example does:
+    // its alert's `state` and placeholder `secret` (sent with `world.app.deliver`, not `sendWebhook`).
+    expect(checkWebhookPayload("secret_scanning_alert_location", payload)).toEqual([
+      "payload/alert has 'state', which GitHub's webhook schema does not name",
+      "payload/alert has 'secret', which GitHub's webhook schema does not name",
+    ]);
     expect(await world.app.deliver("secret_scanning_alert_location", payload)).toBe(200);
     const [issue] = world.sandbox.state.listIssues("acme", "api");
     expect(issue?.title).toBe("Leaked Mailchimp Api Key in acme/api (secret scanning alert #42)");

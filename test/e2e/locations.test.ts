@@ -5,7 +5,7 @@
  * policy's precedence; fields a webhook lacks are read over REST, not defaulted.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { WebhookRef } from "../../src/sandbox/webhooks.ts";
+import { checkWebhookPayload, type WebhookRef } from "../../src/sandbox/webhooks.ts";
 import { PLANTED, leaks, responseIssues, startWorld, type World } from "../support/world.ts";
 
 let world: World;
@@ -110,7 +110,7 @@ describe("issues, pull requests and discussions", () => {
     expect(issue.body).toMatch(/@\u200bmallory cannot be assigned|mallory.*cannot be assigned/);
   });
 
-  it("a discussion links its page (GitHub gives the page), and goes to the fallback: no author can be read over REST", async () => {
+  it("a discussion GitHub cannot find (deleted since) links its page and goes to the fallback", async () => {
     const n = alert({ locations: [{ type: "discussion_body", url: "https://github.com/acme/api/discussions/7" }] });
     await send("secret_scanning_alert", n);
     const issue = issueFor(n);
@@ -173,7 +173,13 @@ describe("bad but signed", () => {
     const n = alert({ locations: [{ path: "src/app.ts" }] });
     const d = world.sandbox.webhook("secret_scanning_alert", "created", { owner: "acme", repo: "api", alertNumber: n, installationId: 1 });
     const { repository: _r, ...payload } = d.payload;
-    expect(await world.app.deliver(d.name, { ...payload, repository: { full_name: "acme/api" } }, { id: "bad-1" })).toBe(200);
+    // Malformed on purpose (signed, but not GitHub's shape): it fails GitHub's webhook schema, so it is sent
+    // with `world.app.deliver`, not `sendWebhook` (which would record the problems as a test bug).
+    const bad = { ...payload, repository: { full_name: "acme/api" } };
+    const problems = checkWebhookPayload(d.name, bad);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.every((p) => p.startsWith("payload/repository must have required property"))).toBe(true);
+    expect(await world.app.deliver(d.name, bad, { id: "bad-1" })).toBe(200);
     const lines = world.log.lines.filter((l) => l.message.includes("repository.name"));
     expect(lines).toHaveLength(1);
     expect(lines[0]!.message).toMatch(

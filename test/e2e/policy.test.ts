@@ -145,3 +145,28 @@ describe("policy as code, end to end", () => {
     expect(issue!.labels).not.toContain("nhi:unowned");
   });
 });
+
+describe("routing precedence per repository", () => {
+  const PREFER_CODEOWNERS = "routing:\n  precedence: [system, owner-rule, codeowners, bypasser, author, property]\n";
+  const bypassed = () => addAlert("api", "github_personal_access_token", "infra/deploy.sh", { pushProtectionBypassedBy: "dave" });
+
+  it("a repository puts CODEOWNERS before the push-protection bypasser when the organisation allows `routing`", async () => {
+    setOrgPolicy('fallback_owner: "@acme/security"\nrepository_overrides: [routing]\n');
+    world.sandbox.state.setFile("acme", "api", ".github/nhi-steward.yml", PREFER_CODEOWNERS);
+    const n = bypassed();
+    expect(await deliver(world, "secret_scanning_alert", "created", "acme/api", n)).toBe(200);
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.assignees).toEqual(["alice"]);
+    expect(issue!.body).toContain("(precedence step: CODEOWNERS)");
+  });
+
+  it("without `routing` in repository_overrides the repository's precedence is refused, said why, and the organisation's applies", async () => {
+    setOrgPolicy('fallback_owner: "@acme/security"\nrepository_overrides: [owners]\n');
+    world.sandbox.state.setFile("acme", "api", ".github/nhi-steward.yml", PREFER_CODEOWNERS);
+    const n = bypassed();
+    expect(await deliver(world, "secret_scanning_alert", "created", "acme/api", n)).toBe(200);
+    const [issue] = responseIssues(world, "acme/api");
+    expect(issue!.assignees).toEqual(["dave"]);
+    expect(world.log.text()).toContain("`routing` may not be set by a repository");
+  });
+});

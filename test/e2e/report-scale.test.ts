@@ -15,7 +15,7 @@ let sandbox: Sandbox;
 const clock = new VirtualClock("2026-11-26T12:00:00Z");
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ clock, validate: false });
+  sandbox = await startSandbox({ clock });
   seedAcme(sandbox);
   const repo = sandbox.state.repo("acme", "api")!;
   for (let i = 1; i <= N; i++) {
@@ -52,6 +52,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  expect(sandbox.validationErrors).toEqual([]);
   await sandbox.close();
 });
 

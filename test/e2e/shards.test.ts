@@ -23,6 +23,7 @@ beforeAll(async () => {
   seedServices(sandbox, REPOS, PER_REPO, (r, i) => `ghp_shard${r}x${i}PLANTED0000000000000000000`);
 });
 afterAll(async () => {
+  expect(sandbox.validationErrors).toEqual([]);
   await sandbox.close();
 });
 

@@ -3,34 +3,21 @@ import { tokenRequestRisks } from "../../src/core/alert/token-request.ts";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { recordFromIssue } from "../../src/core/metrics/record.ts";
 import { policyFrom } from "../../src/core/policy/load.ts";
-import { leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+import { leaks, responseIssues, sendWebhook, startWorld, tokenRequestPayload, type World } from "../support/world.ts";
 
-/** A personal_access_token_request payload as GitHub documents it. */
-function request(action: "created" | "approved" | "denied" | "cancelled", over: Record<string, unknown> = {}) {
-  return {
-    action,
-    personal_access_token_request: {
-      id: 77,
-      owner: { login: "carol", id: 3, type: "User" },
-      permissions_added: { repository: { contents: "write" } },
-      permissions_upgraded: {},
-      permissions_result: { repository: { contents: "write", metadata: "read" } },
-      repository_selection: "all",
-      repository_count: null,
-      repositories: null,
-      created_at: "2026-11-23T08:00:00Z",
-      token_id: 4242,
-      token_name: "release-bot",
-      token_expired: false,
-      token_expires_at: null,
-      token_last_used_at: null,
-      ...over,
-    },
-    organization: { login: "acme", id: 9919 },
-    sender: { login: "carol", id: 3, type: "User" },
-    installation: { id: 1 },
-  };
+/**
+ * A personal_access_token_request payload as GitHub sends it (test/support/world.ts builds it from the
+ * sandbox's state in GitHub's shape): carol asks for “release-bot”; `over` changes the request.
+ */
+function request(
+  action: "created" | "approved" | "denied" | "cancelled",
+  over: Record<string, unknown> = {},
+  who: { requester?: string; sender?: string } = {},
+) {
+  return tokenRequestPayload(world, action, { ...who, request: over }) as { personal_access_token_request: Record<string, unknown> };
 }
+/** Delivers it to the App, checked against GitHub's webhook schema first. */
+const send = (payload: Record<string, unknown>) => sendWebhook(world, "personal_access_token_request", payload);
 
 describe("which token requests are risky", () => {
   const policy = policyFrom({});
@@ -90,14 +77,14 @@ afterEach(async () => {
 
 describe("token requests through the app", () => {
   it("a risky request becomes one issue for the identity reviewers, mentioning the requester; the grant updates it", async () => {
-    expect(await world.app.deliver("personal_access_token_request", request("created"))).toBe(200);
+    expect(await send(request("created"))).toBe(200);
     const [issue] = responseIssues(world, "acme/.github");
     expect(issue!.title).toBe("Risky fine-grained token “release-bot” requested by @carol (token request #77)");
     expect(issue!.assignees).toEqual(["carol", "dave"]);
     expect(issue!.body).toContain("| **Why it is risky** | it never expires; write access to all repositories |");
     expect(issue!.body).toContain("@carol");
     expect(issue!.body).toContain("the policy's reviewer of token requests (`@acme/platform`)");
-    await world.app.deliver("personal_access_token_request", request("approved"));
+    await send(request("approved"));
     expect(responseIssues(world, "acme/.github")).toHaveLength(1);
     // The token's name is the requester's text: the display name is escaped (no mention), while the
     // requester stays mentioned on purpose in the Owner row.
@@ -105,10 +92,7 @@ describe("token requests through the app", () => {
   });
 
   it("a request within policy opens nothing", async () => {
-    await world.app.deliver(
-      "personal_access_token_request",
-      request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }),
-    );
+    await send(request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
     expect(responseIssues(world, "acme/.github")).toEqual([]);
   });
 });
@@ -122,10 +106,7 @@ describe("owner rules by requester", () => {
       'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\nowners:\n  - name: Bot tokens\n    match: { requesters: ["@bot-x"], permissions: ["contents:write"] }\n    owners: ["@acme/security"]\n',
     );
     world.sandbox.state.addUser("bot-x");
-    await world.app.deliver("personal_access_token_request", {
-      ...request("created", { owner: { login: "bot-x", id: 40, type: "User" } }),
-      sender: { login: "bot-x", id: 40, type: "User" },
-    });
+    await send(request("created", {}, { requester: "bot-x" }));
     const [issue] = responseIssues(world, "acme/.github");
     expect(issue!.assignees).toEqual(["erin"]);
     expect(issue!.body).toContain("owner rule “Bot tokens” (@acme/security)");
@@ -137,11 +118,11 @@ describe("denied and cancelled requests close their issue", () => {
   const comments = (n: number) => world.sandbox.state.getIssue("acme", ".github", n)!.comments.map((c) => c.body);
 
   it("denied by an owner: closed with a comment naming them and a resolution metrics count; a redelivery changes nothing", async () => {
-    await world.app.deliver("personal_access_token_request", request("created"));
+    await send(request("created"));
     const [opened] = responseIssues(world, "acme/.github");
     world.clock.advance(2 * 3_600_000);
-    const denied = { ...request("denied"), sender: { login: "erin", id: 5, type: "User" } };
-    expect(await world.app.deliver("personal_access_token_request", denied)).toBe(200);
+    const denied = request("denied", {}, { sender: "erin" });
+    expect(await send(denied)).toBe(200);
     const closed = world.sandbox.state.getIssue("acme", ".github", opened!.number)!;
     expect(closed.state).toBe("closed");
     expect(comments(closed.number)).toEqual([
@@ -168,15 +149,15 @@ describe("denied and cancelled requests close their issue", () => {
     expect(record.resolution).toBe("denied");
     expect(record.remediatedAt?.toISOString()).toBe("2026-11-23T10:55:00.000Z");
 
-    expect(await world.app.deliver("personal_access_token_request", denied)).toBe(200);
+    expect(await send(denied)).toBe(200);
     expect(comments(closed.number)).toHaveLength(1);
     expect(world.sandbox.state.getIssue("acme", ".github", closed.number)!.body).toBe(closed.body);
   });
 
   it("cancelled by the requester: closed as cancelled", async () => {
-    await world.app.deliver("personal_access_token_request", request("created"));
+    await send(request("created"));
     const [opened] = responseIssues(world, "acme/.github");
-    await world.app.deliver("personal_access_token_request", request("cancelled"));
+    await send(request("cancelled"));
     const closed = world.sandbox.state.getIssue("acme", ".github", opened!.number)!;
     expect(closed.state).toBe("closed");
     expect(comments(closed.number)).toEqual([expect.stringContaining("@carol cancelled this request on GitHub")]);
@@ -184,14 +165,8 @@ describe("denied and cancelled requests close their issue", () => {
   });
 
   it("a request that never had an issue: nothing is opened, and the log says so", async () => {
-    await world.app.deliver(
-      "personal_access_token_request",
-      request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }),
-    );
-    await world.app.deliver(
-      "personal_access_token_request",
-      request("cancelled", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }),
-    );
+    await send(request("created", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
+    await send(request("cancelled", { token_expires_at: "2026-12-01T00:00:00Z", repository_selection: "subset", repository_count: 1 }));
     expect(responseIssues(world, "acme/.github")).toEqual([]);
     expect(world.log.text()).toContain("token-request:acme#4242: token request #77 was cancelled; no issue was opened for it");
   });

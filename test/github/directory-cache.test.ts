@@ -17,8 +17,12 @@ describe("DirectoryCache", () => {
   it("shares one request between concurrent callers", async () => {
     let asked = 0;
     const cache = new DirectoryCache(() => 0);
-    const load = () => new Promise<number>((resolve) => setTimeout(() => resolve(++asked), 5));
-    expect(await Promise.all([cache.remember("k", load), cache.remember("k", load), cache.remember("k", load)])).toEqual([1, 1, 1]);
+    const answers: (() => void)[] = [];
+    const load = () => new Promise<number>((resolve) => answers.push(() => resolve(++asked)));
+    const all = Promise.all([cache.remember("k", load), cache.remember("k", load), cache.remember("k", load)]);
+    expect(answers).toHaveLength(1); // one request while it is pending…
+    for (const answer of answers) answer();
+    expect(await all).toEqual([1, 1, 1]); // …and its answer for all three
   });
 
   it("does not keep failures: the next caller asks again", async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { isLoopback, retryOnFailure } from "../../src/github/octokit.ts";
+import { isLoopback, nativeJson, retryOnFailure } from "../../src/github/octokit.ts";
 
 /** A loopback server answering each request with the next of `answers` (a status, or "reset": the connection drops). */
 async function serve(answers: (number | "reset")[]): Promise<{ url: string; hits: string[]; server: Server }> {
@@ -93,5 +93,41 @@ describe("isLoopback (no write pacing against the sandbox)", () => {
     expect(
       ["https://api.github.com", "https://ghe.acme.example/api/v3", "https://127.0.0.1.evil.example", "not a url"].map(isLoopback),
     ).toEqual([false, false, false, false]);
+  });
+});
+
+describe("nativeJson (answers parsed with the built-in JSON.parse)", () => {
+  async function answer(contentType: string | null, body: string | Buffer, request: Record<string, unknown> = {}): Promise<unknown> {
+    const s = createServer((_req, res) => {
+      res.writeHead(200, contentType ? { "content-type": contentType } : {});
+      res.end(body);
+    });
+    server = s;
+    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+    const octokit = new (Octokit.plugin(retryOnFailure, nativeJson))({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}` });
+    const res = await octokit.request("GET /x", { request });
+    return res.data;
+  }
+
+  it("gives what Octokit's own parsing gives, for JSON and every other kind of answer", async () => {
+    expect(await answer("application/json; charset=utf-8", '{"id":12,"labels":[{"name":"a"}],"n":1.5,"s":"é"}')).toEqual({
+      id: 12,
+      labels: [{ name: "a" }],
+      n: 1.5,
+      s: "é",
+    });
+    expect(await answer("application/scim+json", "[1,2]")).toEqual([1, 2]);
+    expect(await answer("application/json", "not json")).toBe("not json");
+    expect(await answer("text/plain", "plain")).toBe("plain");
+    expect(await answer("application/vnd.github.raw; charset=utf-8", "* @alice\n")).toBe("* @alice\n");
+    expect(await answer(null, "no type")).toBe("no type");
+    const bytes = await answer("application/octet-stream; charset=utf-8", Buffer.from([1, 2, 3]));
+    expect(bytes).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(bytes as ArrayBuffer)]).toEqual([1, 2, 3]);
+  });
+
+  it("leaves the raw body to a request that asks for it", async () => {
+    const data = await answer("application/json", "[1]", { parseSuccessResponseBody: false });
+    expect(await new Response(data as ReadableStream).text()).toBe("[1]");
   });
 });

@@ -102,6 +102,18 @@ describe("fault injection", () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
   });
 
+  it("holds an answer until the test releases it (until)", async () => {
+    let release!: () => void;
+    sandbox.faults.inject({ path: "/repos/acme/api", times: 1, until: new Promise<void>((r) => (release = r)) });
+    let answered = false;
+    const pending = gh.rest.repos.get(repo).then((r) => ((answered = true), r));
+    // Another request goes through meanwhile: only the held one waits.
+    expect((await gh.rest.issues.listForRepo(repo)).status).toBe(200);
+    expect(answered).toBe(false);
+    release();
+    expect((await pending).status).toBe(200);
+  });
+
   it("resets the connection", async () => {
     sandbox.faults.inject({ path: "/repos/acme/api", times: 1, reset: true });
     await expect(fetch(`${sandbox.url}/repos/acme/api`)).rejects.toThrow();

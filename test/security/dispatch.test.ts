@@ -15,7 +15,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { onDispatch, onFindingsReport } from "../../src/handlers/on-findings.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
 import { GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT } from "../fixtures/findings/planted.ts";
-import { actionPort, leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+import { actionPort, dispatchPayload, leaks, responseIssues, sendWebhook, startWorld, type World } from "../support/world.ts";
 
 let world: World;
 beforeEach(async () => {
@@ -35,12 +35,13 @@ afterEach(async () => {
 const ORG_POLICY = 'fallback_owner: "@acme/security"\nresponse_repository: acme/responses\n';
 const setOrgPolicy = (extra = "") => world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", ORG_POLICY + extra);
 
-/** Sends `nhi-alert` to `to` (as GitHub delivers it to the app) naming `names` as its repository. */
-function dispatch(to: string, names: string | null, visibility: "private" | "public" = "private"): Promise<number> {
-  const [owner, name] = to.split("/") as [string, string];
-  const repository = { name, full_name: to, owner: { login: owner }, private: visibility !== "public", visibility };
+/**
+ * Sends `nhi-alert` to `to` (as GitHub delivers it to the app, with `to`'s repository as the sandbox
+ * has it, public or private, checked against GitHub's webhook schema) naming `names` as its repository.
+ */
+function dispatch(to: string, names: string | null): Promise<number> {
   const client_payload = nhiAlert(names ? { resource: { repository: names } } : { resource: { system: "payments-prod" } });
-  return world.app.deliver("repository_dispatch", { action: "nhi-alert", client_payload, repository, installation: { id: 1 } });
+  return sendWebhook(world, "repository_dispatch", dispatchPayload(world, to, client_payload));
 }
 
 /** Everything written in a repository (issues, comments, labels). */
@@ -120,7 +121,7 @@ describe("through the app: a dispatch to acme/site naming acme/api", () => {
   it("from a public repository: the note does not name the other repository", async () => {
     setOrgPolicy("issues_in: alert-repository\n");
     world.sandbox.state.addRepo({ owner: "acme", name: "docs", visibility: "public", files: {}, assignable: ["erin"] });
-    expect(await dispatch("acme/docs", "acme/api", "public")).toBe(200);
+    expect(await dispatch("acme/docs", "acme/api")).toBe(200);
     expect(writesIn("acme/api")).toEqual([]);
     const issues = [...responseIssues(world, "acme/docs"), ...responseIssues(world, "acme/responses")];
     expect(issues).toHaveLength(1);
@@ -132,14 +133,16 @@ describe("through the app: a dispatch to acme/site naming acme/api", () => {
 describe("as the Action calls it, in the repository the workflow runs in", () => {
   const here: RepoRef = { owner: "acme", name: "site" };
   const run = () => new Run({ github: actionPort(world), clock: world.clock, log: world.log });
+  /** The event a `repository_dispatch` to acme/site writes to GITHUB_EVENT_PATH (GitHub's payload, checked against its schema). */
+  const dispatched = (client_payload: Record<string, unknown>) => {
+    const payload = dispatchPayload(world, "acme/site", client_payload);
+    world.sandbox.checkWebhook("repository_dispatch", payload);
+    return payload;
+  };
 
   it("onDispatch (a `repository_dispatch` to the workflow, or the `alert` input) naming acme/api: refused, opened in acme/site", async () => {
     setOrgPolicy();
-    const report = await onDispatch(
-      run(),
-      { action: "nhi-alert", client_payload: nhiAlert({ resource: { repository: "acme/api" } }) },
-      here,
-    );
+    const report = await onDispatch(run(), dispatched(nhiAlert({ resource: { repository: "acme/api" } })), here);
     expect(report.opened).toBe(1);
     expect(writesIn("acme/api")).toEqual([]);
     expect(responseIssues(world, "acme/site")).toHaveLength(1);
@@ -150,14 +153,13 @@ describe("as the Action calls it, in the repository the workflow runs in", () =>
     setOrgPolicy(`${ADD_THIS}\n`);
     const allowed = await onDispatch(
       run(),
-      {
-        action: "nhi-alert",
-        client_payload: nhiAlert({
+      dispatched(
+        nhiAlert({
           resource: { repository: "acme/api" },
           source: { name: "wiz", id: "wiz-2" },
           identity: { class: "cloud-access-key", name: "other", identifier: "arn:aws:iam::123456789012:user/other" },
         }),
-      },
+      ),
       here,
     );
     expect(allowed.opened).toBe(1);

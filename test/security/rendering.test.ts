@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { decodeMarker, markerKeys } from "../../src/core/issue/marker.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
-import { asUser, deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { asUser, deliver, dispatchPayload, leaks, PLANTED, responseIssues, sendWebhook, startWorld, type World } from "../support/world.ts";
 
 let world: World;
 const runs: ActionRun[] = [];
@@ -136,15 +136,7 @@ const HOSTS = ["github.com", "app.wiz.io", "wiki.example.com", "console.aws.amaz
 describe("a hostile repository_dispatch or detector report", () => {
   it("through the app: no live mention of @acme/security or @acme/platform, no injected link or image, the right marker", async () => {
     world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
-    const repository = { name: "api", full_name: "acme/api", owner: { login: "acme" }, private: true, visibility: "private" };
-    expect(
-      await world.app.deliver("repository_dispatch", {
-        action: "nhi-alert",
-        client_payload: hostileDispatch(),
-        repository,
-        installation: { id: 1 },
-      }),
-    ).toBe(200);
+    expect(await sendWebhook(world, "repository_dispatch", dispatchPayload(world, "acme/api", hostileDispatch()))).toBe(200);
 
     const [issue] = responseIssues(world, "acme/api");
     expect(issue).toBeDefined();

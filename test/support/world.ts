@@ -7,6 +7,7 @@ import { Run } from "../../src/handlers/run.ts";
 import { sweep, type SweepOptions } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { orgSimple, repository as renderRepository, simpleUser, type Urls } from "../../src/sandbox/render.ts";
 import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
 /** A planted secret: tests assert it never appears in anything nhi-steward writes. */
@@ -135,27 +136,43 @@ export async function asUser(world: World, login: string, method: string, path: 
   return text ? JSON.parse(text) : null;
 }
 
-/** A person comments on an issue; GitHub delivers `issue_comment.created`. */
-export async function comment(world: World, repo: string, issueNumber: number, login: string, body: string): Promise<number> {
-  const created = (await asUser(world, login, "POST", `/repos/${repo}/issues/${issueNumber}/comments`, { body })) as object;
-  const issue = await asUser(world, login, "GET", `/repos/${repo}/issues/${issueNumber}`);
-  const repository = await asUser(world, login, "GET", `/repos/${repo}`);
-  return world.app.deliver("issue_comment", {
-    action: "created",
-    issue,
-    comment: created,
-    repository,
-    installation: { id: 1 },
-    sender: { login, type: "User" },
-  });
+/**
+ * Delivers a payload a test wrote itself, after checking it against GitHub's webhook schema like
+ * the sandbox's own (problems land in `sandbox.validationErrors`, which e2e tests assert empty).
+ * Tests that send a malformed payload on purpose call `world.app.deliver` directly.
+ */
+export async function sendWebhook(
+  world: World,
+  name: string,
+  payload: Record<string, unknown>,
+  options: { id?: string } = {},
+): Promise<number> {
+  world.sandbox.checkWebhook(name, payload);
+  return world.app.deliver(name, payload, options);
 }
 
-/** A person closes an issue (optionally labelling it first); GitHub delivers `issues.closed`. */
+/** A person comments on an issue; GitHub delivers `issue_comment.created` (built by the sandbox, checked against GitHub's schema). */
+export async function comment(world: World, repo: string, issueNumber: number, login: string, body: string): Promise<number> {
+  const [owner, name] = repo.split("/") as [string, string];
+  const created = (await asUser(world, login, "POST", `/repos/${repo}/issues/${issueNumber}/comments`, { body })) as { id: number };
+  const d = world.sandbox.issueWebhook("issue_comment", "created", {
+    owner,
+    repo: name,
+    issueNumber,
+    commentId: created.id,
+    sender: login,
+    installationId: 1,
+  });
+  return world.app.deliver(d.name, d.payload, { id: d.id });
+}
+
+/** A person closes an issue (optionally labelling it first); GitHub delivers `issues.closed` (built by the sandbox, checked against GitHub's schema). */
 export async function closeIssue(world: World, repo: string, issueNumber: number, login: string, labels: string[] = []): Promise<number> {
+  const [owner, name] = repo.split("/") as [string, string];
   if (labels.length) await asUser(world, login, "POST", `/repos/${repo}/issues/${issueNumber}/labels`, { labels });
-  const issue = await asUser(world, login, "PATCH", `/repos/${repo}/issues/${issueNumber}`, { state: "closed", state_reason: "completed" });
-  const repository = await asUser(world, login, "GET", `/repos/${repo}`);
-  return world.app.deliver("issues", { action: "closed", issue, repository, installation: { id: 1 }, sender: { login, type: "User" } });
+  await asUser(world, login, "PATCH", `/repos/${repo}/issues/${issueNumber}`, { state: "closed", state_reason: "completed" });
+  const d = world.sandbox.issueWebhook("issues", "closed", { owner, repo: name, issueNumber, sender: login, installationId: 1 });
+  return world.app.deliver(d.name, d.payload, { id: d.id });
 }
 
 /** A GitHubPort as the Action builds it (a fresh one per run), against the sandbox, with write pacing off. */
@@ -172,4 +189,108 @@ export function sweepAsAction(
   const { github = actionPort(world), ...rest } = options;
   const scope = "org" in where ? ({ kind: "organization", org: where.org } as const) : ({ kind: "repository", repo: where.repo } as const);
   return sweep(new Run({ github, clock: world.clock, log: world.log }), scope, rest);
+}
+
+/*
+ * Payloads of events the sandbox does not build (token requests, dispatches), assembled from the
+ * sandbox's state in GitHub's webhook shapes: the same `sender`, `organization`, `repository` and
+ * `installation` objects its own deliveries carry. Send them with `sendWebhook`, which checks them.
+ */
+
+/** The URLs the sandbox's own deliveries carry (startWorld keeps the default web UI, github.com). */
+function urlsOf(world: Pick<World, "sandbox">): Urls {
+  return { api: world.sandbox.url, html: "https://github.com" };
+}
+
+/** A person (or bot) as webhooks carry them (`sender`, `owner`, `assignee`…): GitHub's simple-user. */
+export function userJson(world: Pick<World, "sandbox">, login: string): Record<string, unknown> {
+  return simpleUser(world.sandbox.state.ensureUser(login, login.endsWith("[bot]") ? "Bot" : undefined), urlsOf(world));
+}
+
+/** `organization`, as organisation and repository webhooks carry it. */
+export function orgJson(world: Pick<World, "sandbox">, org = "acme"): Record<string, unknown> {
+  return orgSimple(world.sandbox.state.ensureUser(org, "Organization"), urlsOf(world));
+}
+
+/** `installation`, as the webhooks of an App's installation carry it: its id and node id only. */
+export function installationJson(id = 1): Record<string, unknown> {
+  return { id, node_id: Buffer.from(`0:Installation${id}`).toString("base64") };
+}
+
+/** `repository` (`owner/name`), as webhooks carry it: the REST repository without `permissions`. */
+export function repositoryJson(world: Pick<World, "sandbox">, repo: string): Record<string, unknown> {
+  const [owner, name] = repo.split("/") as [string, string];
+  const { permissions: _permissions, ...json } = renderRepository(
+    world.sandbox.state,
+    world.sandbox.state.requireRepo(owner, name),
+    urlsOf(world),
+  );
+  return json;
+}
+
+/**
+ * `personal_access_token_request.<action>` as GitHub sends it to an App installed on the organisation:
+ * a request by `requester` (default carol) for the token “release-bot” (id 4242) that never expires,
+ * with write access to all repositories; `request` overrides fields of the request.
+ */
+export function tokenRequestPayload(
+  world: Pick<World, "sandbox">,
+  action: "created" | "approved" | "denied" | "cancelled",
+  options: {
+    id?: number;
+    requester?: string;
+    sender?: string;
+    org?: string;
+    installationId?: number;
+    request?: Record<string, unknown>;
+  } = {},
+): Record<string, unknown> {
+  const requester = options.requester ?? "carol";
+  return {
+    action,
+    personal_access_token_request: {
+      id: options.id ?? 77,
+      owner: userJson(world, requester),
+      permissions_added: { repository: { contents: "write" } },
+      permissions_upgraded: {},
+      permissions_result: { repository: { contents: "write", metadata: "read" } },
+      repository_selection: "all",
+      repository_count: null,
+      repositories: null,
+      created_at: "2026-11-23T08:00:00Z",
+      token_id: 4242,
+      token_name: "release-bot",
+      token_expired: false,
+      token_expires_at: null,
+      token_last_used_at: null,
+      ...options.request,
+    },
+    organization: orgJson(world, options.org ?? "acme"),
+    installation: installationJson(options.installationId ?? 1),
+    sender: userJson(world, options.sender ?? requester),
+  };
+}
+
+/**
+ * `repository_dispatch` as GitHub sends it to an App after `POST /repos/{repo}/dispatches`: the
+ * `event_type` is the action, the default branch, the `client_payload`, and who dispatched (default: the
+ * workflow's github-actions[bot]).
+ */
+export function dispatchPayload(
+  world: Pick<World, "sandbox">,
+  repo: string,
+  clientPayload: Record<string, unknown>,
+  options: { eventType?: string; sender?: string; installationId?: number } = {},
+): Record<string, unknown> {
+  const repository = repositoryJson(world, repo);
+  const owner = world.sandbox.state.ensureUser(repo.split("/")[0]!);
+  return {
+    action: options.eventType ?? "nhi-alert",
+    branch: repository.default_branch,
+    client_payload: clientPayload,
+    repository,
+    ...(owner.type === "Organization" ? { organization: orgJson(world, owner.login) } : {}),
+    installation: installationJson(options.installationId ?? 1),
+    sender: userJson(world, options.sender ?? "github-actions[bot]"),
+  };
 }

@@ -1,20 +1,25 @@
 import type { AlertLocation, ContentLocation, RepoRef } from "./types.ts";
 
 /**
- * What an issue or pull request location's API URL points at, so it can be read (for its page and
- * its author) with a fixed REST route, never by fetching the URL itself.
+ * What an issue or pull request location's API URL (or a discussion location's page URL) points at,
+ * so it can be read (for its page and its author) with a fixed REST route or GraphQL query, never
+ * by fetching the URL itself.
  */
 export type ContentRef =
   | { kind: "issue"; repo: RepoRef; number: number }
   | { kind: "issue-comment"; repo: RepoRef; id: number }
   | { kind: "pull"; repo: RepoRef; number: number }
   | { kind: "pull-review"; repo: RepoRef; number: number; id: number }
-  | { kind: "pull-review-comment"; repo: RepoRef; id: number };
+  | { kind: "pull-review-comment"; repo: RepoRef; id: number }
+  | { kind: "discussion"; repo: RepoRef; number: number }
+  | { kind: "discussion-comment"; repo: RepoRef; number: number; id: number };
 
 /** What reading a location's content said: its page, and who posted it. */
 export interface ContentInfo {
   htmlUrl: string | null;
   author: string | null;
+  /** Why the author is not known although the content was read (logged). */
+  note?: string;
 }
 
 const NAME = "[A-Za-z0-9._-]+";
@@ -29,16 +34,34 @@ const ROUTES: [RegExp, (m: RegExpExecArray, repo: RepoRef) => ContentRef][] = [
   [new RegExp(`/repos/(${NAME})/(${NAME})/pulls/(\\d+)$`), (m, repo) => ({ kind: "pull", repo, number: Number(m[3]) })],
 ];
 
-/** The content an API URL of a location names (`…/repos/{o}/{r}/issues/{n}`, …); null for anything else. */
+/** A discussion's page (`/{o}/{r}/discussions/{n}`), and a comment's anchor on it (`#discussioncomment-{id}`). */
+const DISCUSSION_PAGE = new RegExp(`^/(${NAME})/(${NAME})/discussions/(\\d+)$`);
+const DISCUSSION_COMMENT_ANCHOR = /^#discussioncomment-(\d+)$/;
+
+/**
+ * The content a location's URL names: an API URL (`…/repos/{o}/{r}/issues/{n}`, …) or a discussion's
+ * page (`https://github.com/{o}/{r}/discussions/{n}`, with `#discussioncomment-{id}` for a comment:
+ * GitHub gives discussion locations as pages); null for anything else.
+ */
 export function contentRefOf(url: string | null | undefined): ContentRef | null {
   if (!url) return null;
   let path: string;
+  let hash: string;
   try {
     const u = new URL(url);
     if (u.protocol !== "https:" && u.protocol !== "http:") return null;
     path = u.pathname.replace(/\/+$/, "");
+    hash = u.hash;
   } catch {
     return null;
+  }
+  const d = DISCUSSION_PAGE.exec(path);
+  if (d) {
+    const repo = { owner: d[1]!, name: d[2]! };
+    const comment = DISCUSSION_COMMENT_ANCHOR.exec(hash);
+    return comment
+      ? { kind: "discussion-comment", repo, number: Number(d[3]), id: Number(comment[1]) }
+      : { kind: "discussion", repo, number: Number(d[3]) };
   }
   for (const [re, make] of ROUTES) {
     const m = re.exec(path);
@@ -74,8 +97,8 @@ export function htmlBaseOf(alertHtmlUrl: string | null, repo: RepoRef): string |
 
 /**
  * The page of an issue or pull request location derived from its API URL, where the URL alone says
- * it (`issues/{n}`, `pulls/{n}`, `pulls/{n}/reviews/{id}`); comments need a read (their URL has no
- * issue number). null when it cannot be derived.
+ * it (`issues/{n}`, `pulls/{n}`, `pulls/{n}/reviews/{id}`; discussions are pages already); comments
+ * need a read (their URL has no issue number). null when it cannot be derived.
  */
 export function derivedPageUrl(ref: ContentRef, htmlBase: string): string | null {
   const repo = `${htmlBase}/${ref.repo.owner}/${ref.repo.name}`;
@@ -86,6 +109,10 @@ export function derivedPageUrl(ref: ContentRef, htmlBase: string): string | null
       return `${repo}/pull/${ref.number}`;
     case "pull-review":
       return `${repo}/pull/${ref.number}#pullrequestreview-${ref.id}`;
+    case "discussion":
+      return `${repo}/discussions/${ref.number}`;
+    case "discussion-comment":
+      return `${repo}/discussions/${ref.number}#discussioncomment-${ref.id}`;
     default:
       return null;
   }

@@ -109,22 +109,56 @@ const MARKER_PREFIX = "<!-- nhi-steward:v1 ";
 const MARKER_SUFFIX = " -->";
 
 /**
- * Where a body's marker stands. It is read at one place only: the last line of the body (trailing
- * whitespace aside), starting the line, outside any code fence. A marker-like text anywhere earlier
- * (a planted one in a file path, a detector field, a comment quoted into the body) is never read,
- * and neither is a last one followed by any other text.
+ * Where a body's marker stands: the last line outside any code fence that is a whole marker
+ * (starting the line, trailing whitespace aside). Text people write below it is allowed (GitHub's
+ * editor shows the marker, and new notes go after it), but a marker-like text that does not start
+ * its line (a planted one in a file path, a detector field) or sits inside a fence is never read,
+ * and nhi-steward writes its marker last, so an earlier one never wins over it. Rendered outside
+ * text never holds `<!--` (markdown.ts), so a marker line is nhi-steward's or written by someone
+ * who may edit the issue, whom the provenance and place checks (provenance.ts) answer for.
+ * One pass over the body, whatever it holds.
  */
 function findMarker(body: string | null | undefined): { start: number; end: number; json: string } | null {
-  if (!body) return null;
-  const trimmed = body.trimEnd();
+  if (!body || !body.includes(MARKER_PREFIX)) return null;
+  // Without fences (most bodies), from the end: the last marker line is the first one found.
+  if (!body.includes("```") && !body.includes("~~~")) {
+    for (let at = body.lastIndexOf(MARKER_PREFIX); at >= 0; at = at > 0 ? body.lastIndexOf(MARKER_PREFIX, at - 1) : -1) {
+      if (at > 0 && body[at - 1] !== "\n" && body[at - 1] !== "\r") continue;
+      const found = markerLine(body, at);
+      if (found) return found;
+    }
+    return null;
+  }
+  let found: { start: number; end: number; json: string } | null = null;
+  let open: { char: string; length: number } | null = null;
+  const lines = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+  for (let m = lines.exec(body); m; m = lines.exec(body)) {
+    const line = m[1]!;
+    const at = m.index;
+    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (fence) {
+      const [, run, rest] = fence as unknown as [string, string, string];
+      if (!open) {
+        // A backtick fence's info string may not contain backticks.
+        if (!(run[0] === "`" && rest.includes("`"))) open = { char: run[0]!, length: run.length };
+      } else if (run[0] === open.char && run.length >= open.length && rest.trim() === "") open = null;
+    } else if (!open && line.startsWith(MARKER_PREFIX)) found = markerLine(body, at) ?? found;
+    if (!m[2]) break;
+  }
+  return found;
+}
+
+/** The marker on the line starting at `at` (which starts with the prefix), if the whole line is one. */
+function markerLine(body: string, at: number): { start: number; end: number; json: string } | null {
+  const lineEnd = /[\r\n]/g;
+  lineEnd.lastIndex = at;
+  const eol = lineEnd.exec(body)?.index ?? body.length;
+  const trimmed = body.slice(at, eol).trimEnd();
   if (!trimmed.endsWith(MARKER_SUFFIX)) return null;
-  const start = trimmed.lastIndexOf(MARKER_PREFIX);
-  if (start < 0 || (start > 0 && trimmed[start - 1] !== "\n")) return null;
-  const json = trimmed.slice(start + MARKER_PREFIX.length, trimmed.length - MARKER_SUFFIX.length);
+  const json = trimmed.slice(MARKER_PREFIX.length, trimmed.length - MARKER_SUFFIX.length);
   // encodeMarker writes one line with no "--" in it, so the comment cannot have ended earlier.
-  if (!json.startsWith("{") || !json.endsWith("}") || /[\r\n]/.test(json) || json.includes("-->")) return null;
-  if (openFence(trimmed.slice(0, start))) return null;
-  return { start, end: trimmed.length, json };
+  if (!json.startsWith("{") || !json.endsWith("}") || json.includes("-->")) return null;
+  return { start: at, end: at + trimmed.length, json };
 }
 
 export function encodeMarker(marker: MarkerInput): string {
@@ -138,10 +172,12 @@ export function encodeMarker(marker: MarkerInput): string {
 /** The body with its marker replaced (the rest, written by people or earlier renders, is kept). */
 export function replaceMarker(body: string, marker: MarkerInput): string {
   const found = findMarker(body);
-  if (found) return `${body.slice(0, found.start)}${encodeMarker(marker)}${body.slice(found.end)}`;
-  // Appended as the last line; a code block left open above is closed first, or it would hold the marker.
-  const fence = openFence(body);
-  return `${body}${fence ? `\n${fence}` : ""}\n\n${encodeMarker(marker)}`;
+  if (found && body.slice(found.end).trim() === "") return `${body.slice(0, found.start)}${encodeMarker(marker)}${body.slice(found.end)}`;
+  // Appended as the last line (what people wrote below an old one moves above it, the old one goes);
+  // a code block left open above is closed first, or it would hold the marker.
+  const rest = found ? `${body.slice(0, found.start).trimEnd()}\n\n${body.slice(found.end).replace(/^[ \t]*(\r\n|\r|\n)/, "")}` : body;
+  const fence = openFence(rest);
+  return `${rest.trimEnd()}${fence ? `\n${fence}` : ""}\n\n${encodeMarker(marker)}`;
 }
 
 /** Keeps the first entry and the latest ones, so the marker fits in an issue body. */

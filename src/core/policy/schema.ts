@@ -143,6 +143,7 @@ export const OVERRIDABLE_KEYS = [
   "identity_classes",
   "sla",
   "escalation",
+  "routing",
 ] as const;
 
 export const DEFAULT_STANDARDS = [

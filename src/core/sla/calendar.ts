@@ -98,6 +98,26 @@ function zoneName(name: string): string {
   return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }
 
+/**
+ * Names already looked up: the name as {@link zoneName} writes it, or null when it is not a time zone.
+ * Each lookup builds an `Intl.DateTimeFormat` (luxon's `isValidZone`, then `zoneName`: ~1 ms a policy
+ * load, once per delivery in the App); the answer depends only on the name and the runtime's time-zone
+ * data, so it is kept. Bounded: cleared when full.
+ */
+const zoneLookups = new Map<string, string | null>();
+const ZONE_LOOKUPS_SIZE = 512;
+
+/** `name` as an IANA time zone name (capitalised as IANA writes it), or null when it names no time zone. */
+export function lookUpTimeZone(name: string): string | null {
+  let found = zoneLookups.get(name);
+  if (found === undefined) {
+    found = IANAZone.isValidZone(name) ? zoneName(name) : null;
+    if (zoneLookups.size >= ZONE_LOOKUPS_SIZE) zoneLookups.clear();
+    zoneLookups.set(name, found);
+  }
+  return found;
+}
+
 function parseTimeZone(input: unknown, problems: CalendarProblem[]): string | null {
   const path = ["time_zone"];
   if (input === undefined) {
@@ -108,12 +128,12 @@ function parseTimeZone(input: unknown, problems: CalendarProblem[]): string | nu
     problems.push({ path, message: `time_zone must be the name of an IANA time zone, ${ZONE_EXAMPLE}, not ${show(input)}` });
     return null;
   }
-  const name = input.trim();
-  if (!IANAZone.isValidZone(name)) {
+  const zone = lookUpTimeZone(input.trim());
+  if (zone === null) {
     problems.push({ path, message: `${JSON.stringify(input)} is not a time zone; name an IANA time zone, ${ZONE_EXAMPLE}` });
     return null;
   }
-  return zoneName(name);
+  return zone;
 }
 
 function parseDayItem(item: string, path: (string | number)[], problems: CalendarProblem[]): number[] | null {
@@ -365,7 +385,7 @@ function compile(cal: BusinessCalendar): Compiled {
     compiledByObject.set(cal, same);
     return same;
   }
-  if (!IANAZone.isValidZone(cal.timeZone))
+  if (lookUpTimeZone(cal.timeZone) === null)
     throw new RangeError(`calendar time zone ${JSON.stringify(cal.timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
   const open = minutesOf(cal.start, false);
   const close = minutesOf(cal.end, true);

@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "./duration.ts";
+import { lookUpTimeZone } from "./calendar.ts";
 
 // Built by hand rather than with Intl, so the words never depend on the runtime's locale data.
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -33,7 +34,7 @@ export function formatSpan(ms: number): string {
  * not the current year in that zone. Less than a minute overdue reads `just now`.
  */
 export function formatDeadline(deadline: Date, timeZone: string, now: Date): string {
-  if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`${JSON.stringify(timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
+  if (lookUpTimeZone(timeZone) === null) throw new RangeError(`${JSON.stringify(timeZone)} is not an IANA time zone, like "Europe/Berlin"`);
   if (Number.isNaN(deadline.getTime()) || Number.isNaN(now.getTime())) throw new RangeError("formatDeadline needs valid dates");
   const local = DateTime.fromMillis(deadline.getTime(), { zone: timeZone });
   const today = DateTime.fromMillis(now.getTime(), { zone: timeZone });

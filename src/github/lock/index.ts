@@ -4,7 +4,7 @@ import { RedisLock } from "./redis.ts";
 import type { AlertLock } from "./types.ts";
 import { redactUrl } from "../redis-client.ts";
 
-export { LockClosedError, LockTimeoutError, type AlertLock } from "./types.ts";
+export { LockClosedError, LockTimeoutError, realTimers, type AlertLock, type LockTimers } from "./types.ts";
 export { MemoryLock, type MemoryLockOptions } from "./memory.ts";
 export { LOCK_KEY_PREFIX, RedisLock, type RedisLockOptions } from "./redis.ts";
 

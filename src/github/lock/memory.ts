@@ -1,8 +1,10 @@
-import { LockClosedError, LockTimeoutError, type AlertLock } from "./types.ts";
+import { LockClosedError, LockTimeoutError, realTimers, type AlertLock, type LockTimers } from "./types.ts";
 
 export interface MemoryLockOptions {
   /** How long a caller waits for the same key's earlier callers before giving up. Default 30 s. */
   waitMs?: number;
+  /** The clock and timers the wait is measured with. Default: the real ones. */
+  timers?: LockTimers;
 }
 
 /**
@@ -12,12 +14,14 @@ export interface MemoryLockOptions {
  */
 export class MemoryLock implements AlertLock {
   private readonly waitMs: number;
+  private readonly timers: LockTimers;
   /** The promise that settles when the last queued caller for a key has released it. */
   private readonly tails = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(options: MemoryLockOptions = {}) {
     this.waitMs = options.waitMs ?? 30_000;
+    this.timers = options.timers ?? realTimers;
     if (!(this.waitMs >= 0)) throw new RangeError(`waitMs must be >= 0, got ${this.waitMs}`);
   }
 
@@ -34,15 +38,15 @@ export class MemoryLock implements AlertLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     };
 
-    const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), this.waitMs)));
+    const started = this.timers.now();
+    let cancel = (): void => {};
+    const timedOut = new Promise<"timeout">((resolve) => (cancel = this.timers.after(this.waitMs, () => resolve("timeout"))));
     const outcome = await Promise.race([previous.then(() => "acquired" as const), timedOut]);
-    clearTimeout(timer);
+    cancel();
     if (outcome === "timeout") {
       release();
       void tail.then(cleanUp);
-      throw new LockTimeoutError(key, performance.now() - started);
+      throw new LockTimeoutError(key, this.timers.now() - started);
     }
 
     try {

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { redisClient } from "../redis-client.ts";
 import type { Logger } from "../../log.ts";
-import { LockClosedError, LockTimeoutError, type AlertLock } from "./types.ts";
+import { LockClosedError, LockTimeoutError, realTimers, type AlertLock, type LockTimers } from "./types.ts";
 
 export const LOCK_KEY_PREFIX = "nhi-steward:lock:";
 
@@ -34,6 +33,8 @@ export interface RedisLockOptions {
   retryMaxMs?: number;
   /** Default "nhi-steward:lock:". */
   keyPrefix?: string;
+  /** The clock and timers for waiting, retry delays and lease renewals. Default: the real ones. */
+  timers?: LockTimers;
 }
 
 /**
@@ -50,6 +51,7 @@ export class RedisLock implements AlertLock {
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
   private readonly keyPrefix: string;
+  private readonly timers: LockTimers;
   private closed = false;
 
   constructor(options: RedisLockOptions) {
@@ -59,6 +61,7 @@ export class RedisLock implements AlertLock {
     this.retryMinMs = options.retryMinMs ?? 50;
     this.retryMaxMs = options.retryMaxMs ?? 1_000;
     this.keyPrefix = options.keyPrefix ?? LOCK_KEY_PREFIX;
+    this.timers = options.timers ?? realTimers;
     if (!Number.isInteger(this.leaseMs) || this.leaseMs < 30) throw new RangeError(`leaseMs must be an integer >= 30, got ${this.leaseMs}`);
     if (!(this.waitMs >= 0)) throw new RangeError(`waitMs must be >= 0, got ${this.waitMs}`);
     if (!(this.retryMinMs > 0 && this.retryMaxMs >= this.retryMinMs)) {
@@ -95,30 +98,29 @@ export class RedisLock implements AlertLock {
   }
 
   private async acquire(key: string, redisKey: string, token: string): Promise<void> {
-    const started = performance.now();
+    const started = this.timers.now();
     for (let attempt = 0; ; attempt++) {
       const reply = await this.client.set(redisKey, token, "PX", this.leaseMs, "NX");
       if (reply === "OK") {
-        if (attempt > 0) this.log.debug(`lock: took "${key}" after ${Math.round(performance.now() - started)} ms`);
+        if (attempt > 0) this.log.debug(`lock: took "${key}" after ${Math.round(this.timers.now() - started)} ms`);
         return;
       }
-      const remaining = this.waitMs - (performance.now() - started);
-      if (remaining <= 0) throw new LockTimeoutError(key, performance.now() - started);
+      const remaining = this.waitMs - (this.timers.now() - started);
+      if (remaining <= 0) throw new LockTimeoutError(key, this.timers.now() - started);
       const ceiling = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** Math.min(attempt, 30));
       const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-      await sleep(Math.min(delay, remaining));
+      await new Promise<void>((resolve) => this.timers.after(Math.min(delay, remaining), resolve));
     }
   }
 
   /** Extends the lease every leaseMs/3 until stopped; logs loudly if the lock was lost meanwhile. */
   private startRenewal(key: string, redisKey: string, token: string): { stop(): void } {
     let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = (): void => {};
     const every = Math.max(10, Math.floor(this.leaseMs / 3));
     const schedule = (): void => {
-      timer = setTimeout(() => void renew(), every);
       // fn is what keeps the process busy; a renewal timer alone must not keep it alive.
-      timer.unref();
+      cancel = this.timers.after(every, () => void renew(), { unref: true });
     };
     const renew = async (): Promise<void> => {
       try {
@@ -142,7 +144,7 @@ export class RedisLock implements AlertLock {
     return {
       stop: () => {
         stopped = true;
-        clearTimeout(timer);
+        cancel();
       },
     };
   }

@@ -37,3 +37,23 @@ export class LockClosedError extends Error {
     this.name = "LockClosedError";
   }
 }
+
+/**
+ * Where a lock gets its time: a monotonic clock in milliseconds and one-shot timers. The real one
+ * is {@link realTimers}; tests pass a virtual one so that waits, timeouts and lease renewals happen
+ * when the test moves time, not when the machine gets round to it.
+ */
+export interface LockTimers {
+  now(): number;
+  /** Calls fn after ms; the returned function cancels it. `unref`: this timer alone does not keep the process alive. */
+  after(ms: number, fn: () => void, options?: { unref?: boolean }): () => void;
+}
+
+export const realTimers: LockTimers = {
+  now: () => performance.now(),
+  after(ms, fn, options = {}) {
+    const timer = setTimeout(fn, ms);
+    if (options.unref) timer.unref();
+    return () => clearTimeout(timer);
+  },
+};

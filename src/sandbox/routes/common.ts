@@ -14,3 +14,13 @@ export function repoWithIssues(ctx: RouteContext): RepoRecord {
   if (!r.hasIssues) throw new HttpError(410, "Issues are disabled for this repo");
   return r;
 }
+
+/**
+ * GitHub's 403 for an installation token whose installation lacks `permission` (any level). Other
+ * tokens (people, the Action's) are not checked.
+ */
+export function requireInstallationPermission(ctx: RouteContext, permission: string): void {
+  const id = ctx.state.tokenInfo(ctx.token)?.installationId;
+  const inst = id === null || id === undefined ? undefined : ctx.state.installation(id);
+  if (inst && !inst.permissions[permission]) throw new HttpError(403, "Resource not accessible by integration");
+}

@@ -82,7 +82,9 @@ describe("contentRefOf and the web UI's base", () => {
       number: 4,
       id: 80,
     });
-    expect(contentRefOf("https://github.com/acme/api/discussions/1")).toBeNull();
+    // Discussions: GitHub gives the page, read with GraphQL (discussion-refs.test.ts).
+    expect(contentRefOf("https://github.com/acme/api/discussions/1")).toEqual({ kind: "discussion", repo, number: 1 });
+    expect(contentRefOf("https://github.com/acme/api/issues/1")).toBeNull();
     expect(contentRefOf("javascript:alert(1)//repos/a/b/issues/1")).toBeNull();
     expect(contentRefOf("not a url")).toBeNull();
   });

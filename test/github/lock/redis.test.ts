@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLock, LOCK_KEY_PREFIX, LockTimeoutError, RedisLock, type RedisLockOptions } from "../../../src/github/lock/index.ts";
 import { MemoryLogger } from "../../../src/log.ts";
-import { Sections, sleep } from "./helpers.ts";
+import { deferred, Sections, settle, VirtualTimers } from "./helpers.ts";
 
 // A real redis-server, started by scripts/redis.sh (CI runs it before the tests). Not mocked:
 // the point is SET NX PX, the Lua scripts and lease expiry as Redis really does them.
@@ -23,6 +24,34 @@ function lockOn(client: Redis | string, options: Partial<RedisLockOptions> = {})
   const lock = new RedisLock({ redis: client, log: new MemoryLogger(), retryMinMs: 5, retryMaxMs: 40, ...options });
   opened.push({ lock, client: typeof client === "string" ? undefined : client });
   return lock;
+}
+
+/**
+ * Virtual timers for a lock on `client`: after each timer, a round trip on that connection (so the
+ * command the timer sent has been answered) and a turn of the event loop (so its answer is acted on).
+ */
+function timersFor(client: Redis): VirtualTimers {
+  const idle = async (): Promise<void> => {
+    await settle();
+    await client.ping();
+    await settle();
+  };
+  return new VirtualTimers(idle);
+}
+
+/** The lease's clock, moved by hand: takes ms off the key's TTL in Redis; a TTL that reaches 0 is gone (expired). */
+const ELAPSE_SCRIPT = `
+local ttl = redis.call("pttl", KEYS[1])
+if ttl < 0 then return ttl end
+if ttl - tonumber(ARGV[1]) <= 0 then
+  redis.call("del", KEYS[1])
+  return 0
+end
+redis.call("pexpire", KEYS[1], ttl - tonumber(ARGV[1]))
+return ttl - tonumber(ARGV[1])`;
+
+async function elapse(redisKey: string, ms: number): Promise<number> {
+  return (await admin.eval(ELAPSE_SCRIPT, 1, redisKey, ms)) as number;
 }
 
 /** A key of its own per test, so reruns and parallel files never see each other's locks. */
@@ -80,60 +109,88 @@ describe("RedisLock against a real redis-server", () => {
   });
 
   it("holds the key under the nhi-steward:lock: prefix with a lease, and deletes it when fn settles", async () => {
-    const lock = lockOn(connect(), { leaseMs: 5_000 });
+    const lock = lockOn(connect(), { leaseMs: 60_000 });
     const key = freshKey("prefix");
     await lock.withLock(key, async () => {
       expect(await admin.get(`nhi-steward:lock:${key}`)).toMatch(/^[0-9a-f-]{36}$/);
       const ttl = await admin.pttl(`nhi-steward:lock:${key}`);
-      expect(ttl).toBeGreaterThan(4_000);
-      expect(ttl).toBeLessThanOrEqual(5_000);
+      expect(ttl).toBeGreaterThan(30_000); // the lease, less however long this machine took to ask
+      expect(ttl).toBeLessThanOrEqual(60_000);
     });
     expect(await admin.exists(`nhi-steward:lock:${key}`)).toBe(0);
     await expect(lock.withLock(key, () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await admin.exists(`nhi-steward:lock:${key}`)).toBe(0);
   });
 
+  // Lease times below pass by hand (virtual timers for the lock, `elapse` for Redis's TTL), with a
+  // real lease of a minute, so a stalled machine cannot make one run out by itself mid-test.
+  const LEASE = 60_000;
+
   it("a holder that dies without releasing blocks the key only until its lease expires", async () => {
     const doomedClient = connect();
-    const doomed = lockOn(doomedClient, { leaseMs: 400 });
+    const doomed = lockOn(doomedClient, { leaseMs: LEASE, timers: timersFor(doomedClient) });
     const key = freshKey("dies");
-    let entered!: () => void;
-    const holding = new Promise<void>((resolve) => (entered = resolve));
-    // Its fn never finishes: the replica "dies" mid-work, taking its connection with it.
+    const redisKey = LOCK_KEY_PREFIX + key;
+    const holding = deferred();
+    // Its fn never finishes: the replica "dies" mid-work, taking its connection with it (its timers never run again).
     void doomed.withLock(key, () => {
-      entered();
+      holding.resolve();
       return new Promise<never>(() => {});
     });
-    await holding;
-    const diedAt = performance.now();
+    await holding.promise;
     doomedClient.disconnect();
 
-    const survivor = lockOn(connect(), { waitMs: 5_000 });
-    const result = await survivor.withLock(key, async () => performance.now());
-    const waited = result - diedAt;
-    expect(waited).toBeGreaterThanOrEqual(300); // blocked while the lease ran…
-    expect(waited).toBeLessThan(1_500); // …and not much longer.
+    const survivorClient = connect();
+    const timers = timersFor(survivorClient);
+    const survivor = lockOn(survivorClient, { waitMs: 2 * LEASE, retryMinMs: 100, retryMaxMs: 1_000, timers });
+    let enteredAt: number | undefined;
+    const result = survivor.withLock(key, async () => (enteredAt = timers.now()));
+    const step = 5_000;
+    let leaseLeft = await admin.pttl(redisKey);
+    while (leaseLeft > 0) {
+      await timers.advance(step);
+      expect(enteredAt, "got in while the dead holder's lease still ran").toBeUndefined();
+      leaseLeft = await elapse(redisKey, step);
+    }
+    expect(leaseLeft).toBe(0); // it expired (a key without a lease would answer -1)
+    const expiredAt = timers.now();
+    expect(expiredAt).toBeGreaterThanOrEqual(LEASE - step); // blocked for the whole lease…
+    await timers.advance(1_000); // the longest retry delay
+    expect(await result).toBe(enteredAt);
+    expect(enteredAt!).toBeGreaterThan(expiredAt); // …and in at the next try after it ran out
+    expect(enteredAt!).toBeLessThanOrEqual(expiredAt + 1_000);
   });
 
   it("renews the lease while a long fn runs (3× the lease): no one else gets in", async () => {
     const log = new MemoryLogger();
-    const holder = lockOn(connect(), { leaseMs: 300, log });
-    const contender = lockOn(connect(), { leaseMs: 300, waitMs: 5_000 });
+    const holderClient = connect();
+    const timers = timersFor(holderClient);
+    const holder = lockOn(holderClient, { leaseMs: LEASE, log, timers });
+    // The contender runs on real time, trying every 5–40 ms throughout.
+    const contender = lockOn(connect(), { leaseMs: LEASE, waitMs: 10 * LEASE });
     const key = freshKey("renew");
+    const redisKey = LOCK_KEY_PREFIX + key;
     const sections = new Sections();
-    let holderStarted!: () => void;
-    const started = new Promise<void>((resolve) => (holderStarted = resolve));
+    const started = deferred();
+    const finish = deferred();
     const long = holder.withLock(key, () =>
       sections.run("holder", async () => {
-        holderStarted();
-        await sleep(900);
-        return await admin.pttl(LOCK_KEY_PREFIX + key);
+        started.resolve();
+        await finish.promise;
       }),
     );
-    await started;
+    await started.promise;
     const other = contender.withLock(key, () => sections.run("contender", async () => "contender"));
-    const ttlAtEnd = await long;
-    expect(ttlAtEnd).toBeGreaterThan(0); // still held (renewed) after 3 leases
+    // Three leases pass, a renewal interval (lease/3) at a time, for the holder and for Redis alike.
+    for (let i = 0; i < 9; i++) {
+      expect(await elapse(redisKey, LEASE / 3), `step ${i}: lease ran out`).toBeGreaterThan(0);
+      await timers.advance(LEASE / 3);
+      expect(await admin.pttl(redisKey), `step ${i}: not renewed`).toBeGreaterThan(LEASE - LEASE / 6);
+    }
+    await settle();
+    expect(sections.spans).toEqual([]); // the holder is still inside, the contender never got in
+    finish.resolve();
+    await long;
     await expect(other).resolves.toBe("contender");
     expect(sections.spans.map((s) => s.id)).toEqual(["holder", "contender"]);
     sections.expectNoOverlap();
@@ -142,53 +199,61 @@ describe("RedisLock against a real redis-server", () => {
 
   it("never deletes or extends another holder's lock once its own lease is gone", async () => {
     const log = new MemoryLogger();
-    const lock = lockOn(connect(), { leaseMs: 150, log });
+    const client = connect();
+    const timers = timersFor(client);
+    const lock = lockOn(client, { leaseMs: LEASE, log, timers });
     const key = freshKey("foreign");
     const redisKey = LOCK_KEY_PREFIX + key;
     await lock.withLock(key, async () => {
       // As if our lease ran out and another replica took the lock: its token, its own 10 s lease.
       await admin.set(redisKey, "someone-else", "PX", 10_000);
-      await sleep(200); // past at least one renewal attempt
+      await timers.advance(LEASE / 3); // one renewal attempt, answered
+      expect(log.text()).toMatch(/error: lock: lost the lock on ".*foreign/);
     });
     expect(await admin.get(redisKey)).toBe("someone-else");
     const ttl = await admin.pttl(redisKey);
-    expect(ttl).toBeGreaterThan(9_000);
-    expect(ttl).toBeLessThanOrEqual(10_000 - 200 + 50); // not pushed back by our renewals
-    expect(log.text()).toMatch(/error: lock: lost the lock on ".*foreign/);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(10_000); // not pushed back to our 60 s lease by the renewal
     expect(log.text()).toMatch(/warn: lock: ".*foreign.*" was no longer ours at release/);
     await admin.del(redisKey);
   });
 
   it("throws LockTimeoutError when the wait exceeds its bound, without running fn", async () => {
-    const holder = lockOn(connect(), { leaseMs: 5_000 });
-    const impatient = lockOn(connect(), { waitMs: 300 });
+    const holder = lockOn(connect(), { leaseMs: LEASE });
+    const impatientClient = connect();
+    const timers = timersFor(impatientClient);
+    const impatient = lockOn(impatientClient, { waitMs: 300, timers });
     const key = freshKey("timeout");
-    let release!: () => void;
-    let entered!: () => void;
-    const holding = new Promise<void>((resolve) => (entered = resolve));
+    const release = deferred();
+    const holding = deferred();
     const held = holder.withLock(key, () => {
-      entered();
-      return new Promise<void>((resolve) => (release = resolve));
+      holding.resolve();
+      return release.promise;
     });
-    await holding;
+    await holding.promise;
 
     let ran = false;
-    const started = performance.now();
-    const error = await impatient
+    let outcome: unknown = "pending";
+    void impatient
       .withLock(key, async () => {
         ran = true;
       })
-      .catch((e: unknown) => e);
-    const waited = performance.now() - started;
-    expect(error).toBeInstanceOf(LockTimeoutError);
-    expect((error as LockTimeoutError).key).toBe(key);
-    expect((error as Error).message).toContain(`"${key}"`);
-    expect((error as Error).message).toMatch(/after \d+ ms.*next delivery or sweep will retry/);
-    expect(waited).toBeGreaterThanOrEqual(290);
-    expect(waited).toBeLessThan(1_000);
+      .then(
+        () => (outcome = "ran"),
+        (e: unknown) => (outcome = e),
+      );
+    await timers.advance(299);
+    expect(outcome).toBe("pending"); // still trying just before its bound
+    await timers.advance(1);
+    expect(outcome).toBeInstanceOf(LockTimeoutError);
+    const error = outcome as LockTimeoutError;
+    expect(error.key).toBe(key);
+    expect(error.waitedMs).toBe(300);
+    expect(error.message).toContain(`"${key}"`);
+    expect(error.message).toMatch(/after 300 ms.*next delivery or sweep will retry/);
     expect(ran).toBe(false);
 
-    release();
+    release.resolve();
     await held;
     expect(await admin.exists(LOCK_KEY_PREFIX + key)).toBe(0);
   });

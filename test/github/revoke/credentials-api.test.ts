@@ -281,10 +281,10 @@ describe("CredentialsApiRevoker: failures", () => {
 
   it("times out through the abort signal: failed, retryable", async () => {
     const { revoker, log } = setup({ timeoutMs: 30 });
+    // The 202 comes on a timer set after the 30 ms abort, so the abort comes first however loaded the
+    // machine is; a revoker that waited for the answer would report it.
     nock(BASE).post("/credentials/revoke").delay(1000).reply(202);
-    const started = performance.now();
     const outcome = await revoker.revoke(target(), read(PLANTED.pat));
-    expect(performance.now() - started).toBeLessThan(900);
     expect(outcome).toMatchObject({ status: "failed", retryable: true, detail: expect.stringContaining("timed out after 30 ms") });
     expectNoLeak(PLANTED.pat, { log: log.text(), outcome });
   });

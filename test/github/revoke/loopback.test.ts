@@ -95,11 +95,11 @@ describe("on the wire", () => {
     expect(collector.seen.slice(before)).toEqual([]);
   });
 
-  it("a server slower than the timeout gives failed, retryable, in about the timeout", async () => {
+  it("a server slower than the timeout gives failed, retryable, without waiting for its answer", async () => {
+    // The server answers 202 after 2 s, a timer set after the revoker's 50 ms one, so the abort always comes first
+    // (however loaded the machine); a revoker that waited for the answer would report "revoked".
     const revoker = new WebhookRevoker({ url: `${api.url}/slow`, signingSecret: "k", clock, log: new MemoryLogger(), timeoutMs: 50 });
-    const started = performance.now();
     const outcome = await revoker.revoke(target(), async () => PLANTED.pat);
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(outcome).toMatchObject({ status: "failed", retryable: true, detail: expect.stringContaining("timed out after 50 ms") });
   });
 });

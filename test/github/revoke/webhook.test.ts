@@ -136,10 +136,10 @@ describe("WebhookRevoker: answers", () => {
 
   it("times out after the configured time: failed, retryable", async () => {
     const { revoker, log } = setup({ timeoutMs: 40 });
+    // The 202 comes on a timer set after the 40 ms abort, so the abort comes first however loaded the
+    // machine is; a revoker that waited for the answer would report it.
     nock(SERVICE).post("/hooks/nhi").query(true).delay(1000).reply(202);
-    const started = performance.now();
     const outcome = await revoker.revoke(AWS_TARGET, untouchable());
-    expect(performance.now() - started).toBeLessThan(900);
     expect(outcome).toEqual({
       status: "failed",
       method: "webhook",
