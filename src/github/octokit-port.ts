@@ -310,6 +310,37 @@ export class OctokitPort implements GitHubPort {
     return out;
   }
 
+  async repositoriesWithOpenIssues(
+    org: string,
+    label: string,
+    maxPages: number,
+  ): Promise<{ repos: RepoRef[]; total: number; complete: boolean }> {
+    const repos = new Map<string, RepoRef>();
+    let total = 0;
+    let seen = 0;
+    let incomplete = false;
+    for (let page = 1; page <= maxPages; page++) {
+      const { data } = (await this.octokit.request("GET /search/issues", {
+        q: `org:${org} label:"${label}" is:issue is:open`,
+        // Least recently updated first: an issue no sweep reaches is never updated by one, so when there
+        // are more than a search serves (1,000), those come first.
+        sort: "updated",
+        order: "asc",
+        per_page: 100,
+        page,
+      })) as { data: { total_count: number; incomplete_results: boolean; items: { repository_url: string }[] } };
+      total = data.total_count;
+      incomplete ||= data.incomplete_results;
+      for (const item of data.items) {
+        const m = /\/repos\/([^/]+)\/([^/]+)$/.exec(item.repository_url);
+        if (m) repos.set(`${m[1]}/${m[2]}`.toLowerCase(), { owner: m[1]!, name: m[2]! });
+      }
+      seen += data.items.length;
+      if (data.items.length < 100 || seen >= total) break;
+    }
+    return { repos: [...repos.values()], total, complete: !incomplete && seen >= total };
+  }
+
   async getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>> {
     try {
       const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/properties/values", { owner: repo.owner, repo: repo.name });

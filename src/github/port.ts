@@ -76,6 +76,17 @@ export interface GitHubPort {
   listOpenSecretScanningAlerts(scope: AlertScope): AsyncIterable<ListedAlert>;
   /** An organisation's alerts resolved since `since` (by `updated_at`), newest first, at most `maxPages` pages of 100. */
   listRecentlyResolvedAlerts(org: string, since: Date, maxPages: number): Promise<ListedAlert[]>;
+  /**
+   * The repositories of an organisation with an open issue carrying `label`, found by one issue search
+   * (at most `maxPages` pages of 100 results; GitHub serves no more than 1,000). `complete` is false
+   * when the search found more issues than it could page through. Optional: ports that cannot search
+   * leave it out, and a sweep then reaches only the repositories its alerts name.
+   */
+  repositoriesWithOpenIssues?(
+    org: string,
+    label: string,
+    maxPages: number,
+  ): Promise<{ repos: RepoRef[]; total: number; complete: boolean }>;
   /** Repository custom properties as name → value (multi-select values joined with commas). */
   getRepositoryProperties(repo: RepoRef): Promise<Record<string, string>>;
   /** A file on the default branch; null when it does not exist. */

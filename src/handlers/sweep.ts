@@ -30,6 +30,8 @@ const RESOLVED_LOOKBACK_MS = 7 * 24 * 3600_000;
 const CLOSED_LOOKBACK_MS = RESOLVED_LOOKBACK_MS;
 /** At most this many pages of 100 recently resolved alerts per sweep. */
 const RESOLVED_MAX_PAGES = 10;
+/** At most this many pages of 100 results of the search for open response issues (GitHub serves 1,000). */
+const SEARCH_MAX_PAGES = 10;
 
 export interface SweepReport extends ExecutionReport {
   /** Open alerts seen in scope. */
@@ -183,6 +185,21 @@ export async function sweep(run: Run, scope: AlertScope, options: SweepOptions =
       } catch (e) {
         log.warn(`sweep: a resolved alert could not be read: ${(e as Error).message}`);
       }
+    }
+    // Issues of other kinds (detector findings, dispatched alerts) can live in repositories that have no
+    // secret scanning alert to bring them into the sweep: one issue search names every repository with
+    // an open response issue, so their clocks run and what people did there is caught up.
+    try {
+      const found = await github.repositoriesWithOpenIssues?.(scope.org, LABELS.response.name, SEARCH_MAX_PAGES);
+      for (const r of found?.repos ?? []) if (ownsRepository(shard, repoName(r))) issueRepos.set(repoName(r), r);
+      if (found && !found.complete)
+        log.warn(
+          `sweep: ${found.total} open response issues in ${scope.org}, more than one search can page through (1,000): repositories whose only response issues are not among them, and that have no secret scanning alert, wait for a later sweep. Put the issues in one repository (\`issues_in: response-repository\`) at this size.`,
+        );
+    } catch (e) {
+      log.warn(
+        `sweep: could not search ${scope.org} for open response issues (${(e as Error).message}); issues in repositories without a secret scanning alert wait for the next sweep.`,
+      );
     }
     // Organisation-level work belongs to the shard that owns the organisation's .github repository.
     if (ownsRepository(shard, `${scope.org}/.github`)) changes.push(...(await planAppAccess(run, scope.org)));

@@ -19,6 +19,7 @@ import { Router } from "./router.ts";
 import { appRoutes } from "./routes/apps.ts";
 import { auditLogRoutes } from "./routes/audit-log.ts";
 import { issueRoutes } from "./routes/issues.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { miscRoutes } from "./routes/misc.ts";
 import { pullRoutes } from "./routes/pulls.ts";
 import { repoRoutes } from "./routes/repos.ts";
@@ -49,6 +50,7 @@ export const ROUTES: readonly Route[] = [
   ...teamRoutes,
   ...issueRoutes,
   ...pullRoutes,
+  ...searchRoutes,
   ...miscRoutes,
 ];
 

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT } from "../fixtures/findings/planted.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
-import { dispatchPayload, leaks, responseIssues, sendWebhook, startWorld, type World } from "../support/world.ts";
+import { decodeMarker } from "../../src/core/issue/marker.ts";
+import { dispatchPayload, leaks, responseIssues, sendWebhook, startWorld, sweepAsAction, type World } from "../support/world.ts";
 
 let world: World;
 const outputs: ActionRun[] = [];
@@ -74,5 +75,35 @@ describe("beyond secret scanning: detector reports and dispatched alerts", () =>
     expect(await send(bad)).toBe(200);
     expect(world.log.text()).toMatch(/rejected: The nhi-alert dispatch payload is invalid: client_payload\.identity\.class/);
     expect(world.log.text()).toContain("dispatch-schema.json");
+  });
+});
+
+describe("an organisation sweep finds response issues wherever they are", () => {
+  it("a detector's issue in a repository with no secret scanning alert still has its clock run and escalates", async () => {
+    const report = join(mkdtempSync(join(tmpdir(), "nhi-findings-")), "gitleaks.json");
+    writeFileSync(report, readFileSync("test/fixtures/findings/gitleaks-report.json", "utf8"));
+    const run = await runActionBundle({
+      apiUrl: world.sandbox.url,
+      repository: "acme/site",
+      event: "push",
+      inputs: { token: "ghs_x", findings: report },
+      now: world.clock.now(),
+    });
+    outputs.push(run);
+    expect(run.code).toBe(0);
+    const opened = responseIssues(world, "acme/site");
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.every((i) => decodeMarker(i.body)!.escalation.level === 0)).toBe(true);
+
+    // A week later, nobody acknowledged: the scheduled sweep of the organisation escalates them,
+    // although acme/site has no secret scanning alert to bring it into the sweep.
+    world.clock.advance(7 * 24 * 60 * 60_000);
+    await sweepAsAction(world);
+    const after = responseIssues(world, "acme/site");
+    expect(after).toHaveLength(opened.length);
+    for (const issue of after) {
+      expect(decodeMarker(issue.body)!.escalation.level).toBeGreaterThan(0);
+      expect(issue.labels.some((l) => l.startsWith("escalation:"))).toBe(true);
+    }
   });
 });
