@@ -724,6 +724,12 @@ export class OctokitPort implements GitHubPort {
    * Whether an issue with a marker is a record: written by nhi-steward's own identity, with a marker
    * that agrees with where the issue lives. Anything else is reported once and ignored.
    */
+  firstNotice(what: string): boolean {
+    if (this.noticed.get(what)) return false;
+    this.noticed.set(what, true);
+    return true;
+  }
+
   private isRecord(repo: RepoRef, issue: ListedIssue): boolean {
     if (!markerKeys(issue.body).length) return false;
     const where = `${key(repo)}#${issue.number}`;
@@ -734,8 +740,7 @@ export class OctokitPort implements GitHubPort {
         ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${this.self.login}`
         : markerProblem(issue.body, key(repo));
     if (!why) return true;
-    if (this.log && !this.noticed.get(where)) {
-      this.noticed.set(where, true);
+    if (this.log && this.firstNotice(where)) {
       this.log.warn(
         `${where} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored: nothing is closed, resolved, escalated, revoked or counted from it.`,
       );

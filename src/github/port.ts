@@ -82,6 +82,11 @@ export interface GitHubPort {
    * when the search found more issues than it could page through. Optional: ports that cannot search
    * leave it out, and a sweep then reaches only the repositories its alerts name.
    */
+  /**
+   * True the first time this process (or run) is told of `what`, false after: for warnings that
+   * would otherwise repeat on every event (a look-alike issue commented on again and again).
+   */
+  firstNotice?(what: string): boolean;
   repositoriesWithOpenIssues?(
     org: string,
     label: string,

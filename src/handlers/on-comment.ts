@@ -53,7 +53,12 @@ export function issueContextFrom(
       ? `it was written by @${author.login ?? "unknown"}${author.app?.slug ? ` (app ${author.app.slug})` : ""}, not by ${self.login}`
       : markerProblem(raw.body, issueRepo);
   if (why) {
-    run.deps.log.warn(`${issueRepo}#${raw.number} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored.`);
+    // Once per issue and process (the index path shares the same memory): a look-alike commented on
+    // again and again is not a new warning each time.
+    if (run.deps.github.firstNotice?.(`${issueRepo}#${raw.number}`) ?? true)
+      run.deps.log.warn(
+        `${issueRepo}#${raw.number} carries an nhi-steward marker but is not an nhi-steward record: ${why}. It is ignored.`,
+      );
     return null;
   }
   return {

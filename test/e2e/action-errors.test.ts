@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { checkWebhookPayload } from "../../src/sandbox/webhooks.ts";
-import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { PLANTED, responseIssues, type World, worldsStartedInTests } from "../support/world.ts";
 
 const documented = createRequire(import.meta.url)("@octokit/webhooks-examples/api.github.com/index.json") as {
   name: string;
@@ -62,7 +62,7 @@ async function refusingGitHub(
 }
 
 const TOKEN = "ghs_e2eTOKENvalue0123456789";
-let world: World | null = null;
+const startWorld = worldsStartedInTests();
 let github: Awaited<ReturnType<typeof refusingGitHub>> | null = null;
 const runs: ActionRun[] = [];
 afterEach(async () => {
@@ -77,12 +77,6 @@ afterEach(async () => {
   runs.length = 0;
   await github?.close();
   github = null;
-  if (world) {
-    expect(world.sandbox.validationErrors).toEqual([]);
-    expect(leaks(world)).toEqual([]);
-    await world.close();
-  }
-  world = null;
 });
 
 async function action(
@@ -109,7 +103,7 @@ const failure = (run: ActionRun) =>
 
 describe("the Action says what to do when it is set up wrong (dist/index.js)", () => {
   it("the workflow's GITHUB_TOKEN: secret scanning alerts are not accessible, use an App installation token", async () => {
-    world = await startWorld();
+    const world = await startWorld();
     github = await refusingGitHub(403, "Resource not accessible by integration", {
       refuse: /\/secret-scanning\//,
       upstream: world.sandbox.url,
@@ -212,7 +206,7 @@ describe("the Action's step result and outputs (dist/index.js against the sandbo
   }
 
   it("accepts dry-run: TRUE, as Actions reads YAML booleans", async () => {
-    world = await startWorld();
+    const world = await startWorld();
     seed(world);
     const run = await action(world.sandbox.url, { "dry-run": "TRUE" });
     expect(run.code).toBe(0);
@@ -221,7 +215,7 @@ describe("the Action's step result and outputs (dist/index.js against the sandbo
   });
 
   it("a finding that cannot be routed (unknown repository) fails the step", async () => {
-    world = await startWorld();
+    const world = await startWorld();
     const report = join(mkdtempSync(join(tmpdir(), "nhi-findings-")), "gitleaks.json");
     writeFileSync(report, readFileSync("test/fixtures/findings/gitleaks-report.json", "utf8"));
     const run = await action(world.sandbox.url, { findings: report }, { repository: "acme/no-such-repo", event: "push" });
@@ -231,7 +225,7 @@ describe("the Action's step result and outputs (dist/index.js against the sandbo
   });
 
   it("alerts come before the app inventory in max-operations, and `opened` counts response issues only", async () => {
-    world = await startWorld();
+    const world = await startWorld();
     seed(world);
     const first = await action(world.sandbox.url, { scope: "organization", "max-operations": "2" });
     expect(first.code).toBe(0);

@@ -1,20 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
-import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { leaks, PLANTED, responseIssues, type World, worldPerTest } from "../support/world.ts";
 
-let world: World;
 const runs: ActionRun[] = [];
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest({ extra: () => runs.map((r) => r.stdout + r.summary + JSON.stringify(r.outputs)).join("\n") });
+beforeEach(() => {
   runs.length = 0;
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world, runs.map((r) => r.stdout + r.summary + JSON.stringify(r.outputs)).join("\n"))).toEqual([]);
-  await world.close();
 });
 
 async function action(inputs: Record<string, string>, repository = "acme/api", event = "schedule"): Promise<ActionRun> {

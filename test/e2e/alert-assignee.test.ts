@@ -5,25 +5,19 @@
  * alert on GitHub moves the issue, recorded as a handoff by that person; our own assignment's
  * webhook is ignored, so nothing loops.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { comment, deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { comment, deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
-let world: World;
+const world = worldPerTest();
 let n: number;
-beforeEach(async () => {
-  world = await startWorld();
+beforeEach(() => {
   n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
     secret: PLANTED.pat,
     validity: "active",
     locations: [{ path: "infra/deploy.sh", startLine: 1 }],
   }).number;
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const issue = () => responseIssues(world, "acme/api")[0]!;

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { leaks, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { responseIssues, sweepAsAction, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest();
+beforeEach(() => {
   world.sandbox.state.setFile(
     "acme",
     ".github",
@@ -11,11 +10,6 @@ beforeEach(async () => {
     'fallback_owner: "@acme/security"\napp_access:\n  approved_apps: [dependabot-like]\n',
   );
   world.sandbox.state.setOrgAppInstallation("acme", { id: 501, appSlug: "ci-helper", permissions: { contents: "read", metadata: "read" } });
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const sweepOrg = () => sweepAsAction(world);

@@ -1,15 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { AT, appInstalled, credentialGranted, oauthApproved, patGranted } from "../fixtures/audit-log.ts";
-import {
-  leaks,
-  PLANTED,
-  responseIssues,
-  sendWebhook,
-  startWorld,
-  sweepAsAction,
-  tokenRequestPayload,
-  type World,
-} from "../support/world.ts";
+import { PLANTED, responseIssues, sendWebhook, sweepAsAction, tokenRequestPayload, worldPerTest } from "../support/world.ts";
 
 const POLICY = `fallback_owner: "@acme/security"
 app_access:
@@ -20,17 +11,11 @@ owners:
     owners: ["@acme/platform"]
 `;
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest();
+beforeEach(() => {
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
   world.sandbox.state.setAssignable("acme", ".github", ["carol", "dave", "erin"]);
   world.sandbox.state.setOrgAppInstallation("acme", { id: 501, appSlug: "ci-helper", permissions: { contents: "read", metadata: "read" } });
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const sweepOrg = () => sweepAsAction(world);

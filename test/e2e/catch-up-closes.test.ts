@@ -5,34 +5,16 @@
  * since the last sweep; and commands written on a closed issue (the App applies them whatever the
  * issue's state).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { WHOLE } from "../../src/core/shard.ts";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
 import { loadSweepState, memoryStateStore, saveSweepState, scopeId } from "../../src/github/sweep-state.ts";
 import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
-import {
-  asUser,
-  leaks,
-  PLANTED,
-  responseIssues,
-  sendWebhook,
-  startWorld,
-  sweepAsAction,
-  tokenRequestPayload,
-  type World,
-} from "../support/world.ts";
+import { asUser, PLANTED, responseIssues, sendWebhook, sweepAsAction, tokenRequestPayload, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 /** A risky personal_access_token_request by carol as GitHub sends it (checked against its schema): its issue opens in acme/.github. */
 const tokenRequest = () => sendWebhook(world, "personal_access_token_request", tokenRequestPayload(world, "created"));

@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { closeIssue, comment, deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
-let world: World;
+const world = worldPerTest();
 let alertNumber: number;
 beforeEach(async () => {
-  world = await startWorld();
   world.sandbox.state.setFile(
     "acme",
     ".github",
@@ -20,11 +19,6 @@ beforeEach(async () => {
     locations: [{ path: "infra/deploy.sh", startLine: 12 }],
   }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", alertNumber);
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const issue = () => responseIssues(world, "acme/api")[0]!;

@@ -5,18 +5,10 @@
  * page on github.com, never api.github.com. Discussions are read with GraphQL (no REST API exists);
  * an installation without `discussions: read` falls back to the fallback owner with one log line.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PLANTED, leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+import { describe, expect, it } from "vitest";
+import { PLANTED, responseIssues, type World, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 type Input = Parameters<World["sandbox"]["state"]["addSecretScanningAlert"]>[2];
 type LocationInput = NonNullable<Input["locations"]>[number];

@@ -1,19 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { describe, expect, it } from "vitest";
+import { deliver, PLANTED, responseIssues, sweepAsAction, worldPerTest } from "../support/world.ts";
 
 /**
  * What nhi-steward costs in GitHub's rate limit: the requests that count (a 304 does not), by route.
  * The benchmarks (bench/) measure the same at scale; these pin the per-alert and per-sweep shape.
  */
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 function countedSince(mark: number): string[] {
   return world.sandbox.requests

@@ -3,23 +3,16 @@
  * editor shows the marker, and new notes go at the end). The issue stays nhi-steward's record: a
  * redelivery finds it instead of opening a second one, commands still work, and the clock still runs.
  */
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { asUser, comment, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { asUser, comment, deliver, PLANTED, responseIssues, sweepAsAction, worldsStartedInTests } from "../support/world.ts";
 
-let world: World | undefined;
-afterEach(async () => {
-  if (!world) return;
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-  world = undefined;
-});
+const startWorld = worldsStartedInTests();
 
 const NOTE = "Rotated the token on Monday, waiting for the deploy. — alice";
 
 it("a note written below the marker: no second issue, /ack applies, the sweep runs the clock", async () => {
-  const w = (world = await startWorld());
+  const w = await startWorld();
   const n = w.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
     secretTypeDisplayName: "GitHub Personal Access Token",

@@ -8,27 +8,20 @@
  * connection reset are retried, up to 3 times, after 1, 4, 9 s (it ignores `retry-after`); 400,
  * 401, 403, 404, 410, 422 and 451 are never retried.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
 import { Run } from "../../src/handlers/run.ts";
 import { sweep } from "../../src/handlers/sweep.ts";
 import type { Fault, RequestLogEntry } from "../../src/sandbox/index.ts";
-import { deliver, leaks, PLANTED, responseIssues, seedAcme, startWorld, type World } from "../support/world.ts";
+import { deliver, PLANTED, responseIssues, seedAcme, type World, worldsStartedInTests } from "../support/world.ts";
 import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
-let world: World | undefined;
-afterEach(async () => {
-  if (!world) return;
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-  world = undefined;
-});
+const startWorld = worldsStartedInTests();
 
 /** A fresh world with one active PAT alert in `infra/deploy.sh` (CODEOWNERS: `/infra/ @alice`). */
 async function worldWithAlert(seed?: Parameters<typeof startWorld>[0]): Promise<{ w: World; n: number }> {
-  world = await startWorld(seed);
+  const world = await startWorld(seed);
   const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
     secretTypeDisplayName: "GitHub Personal Access Token",
@@ -54,7 +47,6 @@ beforeAll(async () => {
   baseline = w.sandbox.requests.map(sig);
   expect(responseIssues(w, "acme/api").map((i) => i.assignees)).toEqual([["alice"]]);
   await w.close();
-  world = undefined;
 });
 
 /** Delivers the alert's `created` once with the faults armed; returns the HTTP status and the time it took. */

@@ -6,24 +6,21 @@ import { runActionBundle, type ActionRun } from "../../src/action/local-runner.t
 import { GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT } from "../fixtures/findings/planted.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { dispatchPayload, leaks, responseIssues, sendWebhook, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { dispatchPayload, responseIssues, sendWebhook, sweepAsAction, worldPerTest } from "../support/world.ts";
 
-let world: World;
+const world = worldPerTest();
 const outputs: ActionRun[] = [];
-beforeEach(async () => {
-  world = await startWorld();
+beforeEach(() => {
   outputs.length = 0;
 });
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
+// Before worldPerTest's own checks (validationErrors, leaks): the detector's planted values too.
+afterEach(() => {
   const everything =
     world.sandbox.state.everythingWritten() +
     world.log.text() +
     outputs.map((o) => o.stdout + o.summary + JSON.stringify(o.outputs)).join("");
   expect(everything).not.toContain(GITLEAKS_PLANTED);
   expect(everything).not.toContain(GITLEAKS_PLANTED_PAT);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 describe("beyond secret scanning: detector reports and dispatched alerts", () => {

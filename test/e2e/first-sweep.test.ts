@@ -4,23 +4,15 @@
  * The App's timers are injected (no wall-clock waits); the jitter's source too.
  */
 import { Probot, ProbotOctokit } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nhiStewardApp } from "../../src/app/app.ts";
 import { FIRST_SWEEP_DELAY_MS, firstSweepDelay, type SweepTimers } from "../../src/app/interval-sweep.ts";
 import { localAppKey } from "../../src/app/local-server.ts";
 import { retryOnFailure } from "../../src/github/octokit.ts";
 import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
-import { leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 /** Timers that only record what the App asked for; the test fires them. */
 function fakeTimers() {

@@ -4,13 +4,12 @@
  * issue does), once; redeliveries and sweeps write nothing more, and GitHub's `assigned` webhook for
  * our own write is ignored.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { deliver, PLANTED, responseIssues, sweepAsAction, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest();
+beforeEach(() => {
   world.sandbox.state.setFile(
     "acme",
     ".github",
@@ -24,11 +23,6 @@ beforeEach(async () => {
     files: { ".github/CODEOWNERS": "* @bob\n" },
     assignable: ["bob", "erin"],
   });
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const SECRETS = [PLANTED.pat, PLANTED.aws, PLANTED.npm];

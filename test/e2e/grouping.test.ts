@@ -4,15 +4,14 @@
  * every alert is in exactly one issue, redeliveries update rows, GitHub's resolutions tick rows,
  * and closing the group resolves its alerts.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker, type Marker } from "../../src/core/issue/marker.ts";
-import { closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { closeIssue, comment, deliver, PLANTED, responseIssues, sweepAsAction, worldPerTest } from "../support/world.ts";
 
 const GROUPING = 'fallback_owner: "@acme/security"\ngrouping:\n  enabled: true\n';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest();
+beforeEach(() => {
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", GROUPING);
   world.sandbox.state.addRepo({
     owner: "acme",
@@ -21,11 +20,6 @@ beforeEach(async () => {
     files: { ".github/CODEOWNERS": "* @bob\n" },
     assignable: ["bob", "erin"],
   });
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const SECRETS = [PLANTED.pat, PLANTED.aws, PLANTED.npm];

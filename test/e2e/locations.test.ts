@@ -4,19 +4,11 @@
  * routed sensibly; push protection bypassers and content authors are owner candidates in the
  * policy's precedence; fields a webhook lacks are read over REST, not defaulted.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkWebhookPayload, type WebhookRef } from "../../src/sandbox/webhooks.ts";
-import { PLANTED, leaks, responseIssues, startWorld, type World } from "../support/world.ts";
+import { PLANTED, responseIssues, type World, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 type Input = Parameters<World["sandbox"]["state"]["addSecretScanningAlert"]>[2];
 

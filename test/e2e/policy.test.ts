@@ -1,16 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 const ORG_POLICY = `# yaml-language-server: $schema=https://example.com/schema.json
 fallback_owner: "@acme/security"

@@ -3,24 +3,16 @@
  * so the interval sweep (on by default in the production server) converges on GitHub's state; and
  * installing the app, or giving it more repositories, turns their open alerts into issues at once.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_SWEEP_INTERVAL_MINUTES, HANDLED_EVENTS } from "../../src/app/app.ts";
 import { sweepInstallations } from "../../src/app/interval-sweep.ts";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { MemoryLock } from "../../src/github/lock/index.ts";
 import { ALWAYS_DELIVERED, routeFor } from "../../src/handlers/router.ts";
 import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-});
+const world = worldPerTest();
 
 const addAlert = (repo: string, path: string, secret: string = PLANTED.pat) =>
   world.sandbox.state.addSecretScanningAlert("acme", repo, {

@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { createOctokit } from "../../src/github/octokit.ts";
 import { OctokitPort } from "../../src/github/octokit-port.ts";
-import { asUser, deliver, leaks, PLANTED, responseIssues, startWorld, sweepAsAction, type World } from "../support/world.ts";
+import { asUser, deliver, PLANTED, responseIssues, sweepAsAction, worldPerTest } from "../support/world.ts";
 import { SANDBOX_APP_IDENTITY } from "../../src/sandbox/index.ts";
 
-let world: World;
+const world = worldPerTest();
 let n: number;
 beforeEach(async () => {
-  world = await startWorld();
   n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
     secret: PLANTED.pat,
@@ -16,11 +15,6 @@ beforeEach(async () => {
     locations: [{ path: "infra/deploy.sh", startLine: 1 }],
   }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", n);
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const sweepRepo = () => sweepAsAction(world, { repo: { owner: "acme", name: "api" } });

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { tokenRequestRisks } from "../../src/core/alert/token-request.ts";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
 import { recordFromIssue } from "../../src/core/metrics/record.ts";
 import { policyFrom } from "../../src/core/policy/load.ts";
-import { leaks, responseIssues, sendWebhook, startWorld, tokenRequestPayload, type World } from "../support/world.ts";
+import { responseIssues, sendWebhook, tokenRequestPayload, worldPerTest } from "../support/world.ts";
 
 /**
  * A personal_access_token_request payload as GitHub sends it (test/support/world.ts builds it from the
@@ -58,9 +58,8 @@ describe("which token requests are risky", () => {
   });
 });
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest();
+beforeEach(() => {
   world.sandbox.state.setFile(
     "acme",
     ".github",
@@ -68,11 +67,6 @@ beforeEach(async () => {
     'fallback_owner: "@acme/security"\ntoken_requests:\n  owner: "@acme/platform"\n',
   );
   world.sandbox.state.setAssignable("acme", ".github", ["carol", "dave", "erin"]);
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 describe("token requests through the app", () => {

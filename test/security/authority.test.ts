@@ -7,15 +7,14 @@
  * the alert untouched. Proven by making `authorize` answer ok: every refusal here then fails (the
  * last two tests show what stays allowed).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { asUser, closeIssue, comment, deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { asUser, closeIssue, comment, deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
-let world: World;
+const world = worldPerTest();
 let alertNumber: number;
 const policy = (extra = "") => `fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n${extra}`;
 beforeEach(async () => {
-  world = await startWorld();
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", policy());
   world.sandbox.state.setPermission("acme", "api", "mallory", "triage");
   alertNumber = world.sandbox.state.addSecretScanningAlert("acme", "api", {
@@ -26,11 +25,6 @@ beforeEach(async () => {
     locations: [{ path: "infra/deploy.sh", startLine: 12 }],
   }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", alertNumber);
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const issue = () => responseIssues(world, "acme/api")[0]!;

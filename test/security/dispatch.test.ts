@@ -15,21 +15,18 @@ import { Run } from "../../src/handlers/run.ts";
 import { onDispatch, onFindingsReport } from "../../src/handlers/on-findings.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
 import { GITLEAKS_PLANTED, GITLEAKS_PLANTED_PAT } from "../fixtures/findings/planted.ts";
-import { actionPort, dispatchPayload, leaks, responseIssues, sendWebhook, startWorld, type World } from "../support/world.ts";
+import { actionPort, dispatchPayload, responseIssues, sendWebhook, worldPerTest } from "../support/world.ts";
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest();
+beforeEach(() => {
   world.sandbox.state.addRepo({ owner: "acme", name: "responses", visibility: "private", files: {}, assignable: ["erin"] });
   world.sandbox.state.addRepo({ owner: "acme", name: "detector-hub", visibility: "private", files: {}, assignable: ["erin"] });
 });
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
+// Before worldPerTest's own checks (validationErrors, leaks): the detector's planted values too.
+afterEach(() => {
   const everything = world.sandbox.state.everythingWritten() + world.log.text();
   expect(everything).not.toContain(GITLEAKS_PLANTED);
   expect(everything).not.toContain(GITLEAKS_PLANTED_PAT);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const ORG_POLICY = 'fallback_owner: "@acme/security"\nresponse_repository: acme/responses\n';

@@ -15,11 +15,11 @@
  * adversarial cases fail without running. Inputs go up to GitHub's limits: 4,096-byte paths, and a
  * CODEOWNERS line of almost 3 MB.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CODEOWNERS_MAX_BYTES, parseCodeowners, parseCodeownersReference, type Codeowners } from "../../src/core/codeowners/index.ts";
 import { matchWork, withMatchBudget } from "../../src/core/glob.ts";
 import { selectorMatches, type AlertFacts } from "../../src/core/policy/select.ts";
-import { deliver, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
 
 /** Steps allowed per (pattern byte + 1) × (path byte + 1). */
 const FACTOR = 4;
@@ -171,15 +171,9 @@ function facts(path: string, repo = "acme/api"): AlertFacts {
 }
 
 describe("control, end to end: an alert whose CODEOWNERS has adversarial lines gets the right owner", () => {
-  let world: World;
-  beforeEach(async () => {
-    world = await startWorld();
-  });
-  afterEach(async () => {
+  const world = worldPerTest();
+  afterEach(() => {
     matchWork.limit = Number.POSITIVE_INFINITY;
-    expect(world.sandbox.validationErrors).toEqual([]);
-    expect(leaks(world)).toEqual([]);
-    await world.close();
   });
 
   it("opens the issue for the owner of the deciding line, through the real App and the sandbox GitHub", async () => {

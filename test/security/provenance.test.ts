@@ -9,7 +9,7 @@
  * place check (`placeProblem`: a record lives in its alert's repository or the response repository)
  * also stops; removing that one fails them.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle } from "../../src/action/local-runner.ts";
 import { decodeMarker, encodeMarker, replaceMarker } from "../../src/core/issue/marker.ts";
 import { buildEffects } from "../../src/handlers/effects.ts";
@@ -21,12 +21,10 @@ import {
   closeIssue,
   comment,
   deliver,
-  leaks,
   PLANTED,
   responseIssues,
-  startWorld,
   sweepAsAction,
-  type World,
+  worldPerTest,
 } from "../support/world.ts";
 
 const POLICY = `fallback_owner: "@acme/security"
@@ -38,10 +36,9 @@ commands:
   security_team: "@acme/security"
 `;
 
-let world: World;
+const world = worldPerTest();
 let real: number;
 beforeEach(async () => {
-  world = await startWorld();
   world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", POLICY);
   real = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
@@ -51,11 +48,6 @@ beforeEach(async () => {
     locations: [{ path: "infra/deploy.sh", startLine: 12 }],
   }).number;
   await deliver(world, "secret_scanning_alert", "created", "acme/api", real);
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
 });
 
 const ours = () => responseIssues(world, "acme/api").find((i) => i.user === "nhi-steward[bot]")!;

@@ -6,22 +6,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { runActionBundle, type ActionRun } from "../../src/action/local-runner.ts";
 import { decodeMarker, markerKeys } from "../../src/core/issue/marker.ts";
 import { nhiAlert } from "../fixtures/findings/dispatch.ts";
-import { asUser, deliver, dispatchPayload, leaks, PLANTED, responseIssues, sendWebhook, startWorld, type World } from "../support/world.ts";
+import { asUser, deliver, dispatchPayload, PLANTED, responseIssues, sendWebhook, worldPerTest } from "../support/world.ts";
 
-let world: World;
 const runs: ActionRun[] = [];
-beforeEach(async () => {
-  world = await startWorld();
+const world = worldPerTest({ extra: () => runs.map((r) => r.stdout + r.summary).join("") });
+beforeEach(() => {
   runs.length = 0;
-});
-afterEach(async () => {
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world, runs.map((r) => r.stdout + r.summary).join(""))).toEqual([]);
-  await world.close();
 });
 
 /** An issue's body as the sandbox holds it ("" when it has none). */

@@ -14,24 +14,20 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisDeliveryLog } from "../../src/app/deliveries.ts";
 import { startLocalAppServer, type LocalAppServer } from "../../src/app/local-server.ts";
-import { asUser, leaks, PLANTED, responseIssues, startWorld, type World } from "../support/world.ts";
+import { asUser, PLANTED, responseIssues, type World, worldsStartedInTests } from "../support/world.ts";
 
-let world: World | undefined;
+const startWorld = worldsStartedInTests();
 const cleanups: (() => Promise<void>)[] = [];
+// Before the world's checks: what a test started around it.
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  if (!world) return;
-  expect(world.sandbox.validationErrors).toEqual([]);
-  expect(leaks(world)).toEqual([]);
-  await world.close();
-  world = undefined;
 });
 
 const writes = (w: World) => w.sandbox.requests.filter((r) => r.method !== "GET");
 
 /** A world with one active PAT alert in `infra/deploy.sh` (CODEOWNERS: `/infra/ @alice`). */
 async function worldWithAlert(): Promise<{ w: World; n: number }> {
-  world = await startWorld();
+  const world = await startWorld();
   const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
     secretTypeDisplayName: "GitHub Personal Access Token",

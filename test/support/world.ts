@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, expect } from "vitest";
 import { startLocalAppServer, type LocalAppServer } from "../../src/app/local-server.ts";
 import type { RepoRef } from "../../src/core/alert/types.ts";
 import { VirtualClock } from "../../src/core/clock.ts";
@@ -93,6 +94,80 @@ export async function startWorld(options: { seed?: (sandbox: Sandbox) => void } 
       await app.close();
       await sandbox.close();
     },
+  };
+}
+
+export type WorldOptions = Parameters<typeof startWorld>[0];
+
+/** What every test's world must hold at its end: GitHub's shapes respected, and no planted secret written (`extra`: Action output…). */
+async function checkAndClose(world: World, extra: string): Promise<void> {
+  try {
+    expect(world.sandbox.validationErrors).toEqual([]);
+    expect(leaks(world, extra)).toEqual([]);
+  } finally {
+    await world.close();
+  }
+}
+
+/**
+ * A fresh world for each test of the file (or `describe`) it is called in: started before each test
+ * (before the caller's own `beforeEach`, which may seed it), then checked and closed after it (after
+ * the caller's own `afterEach`): `sandbox.validationErrors` empty, and `leaks(world, extra())` empty.
+ * Returns a handle that is always the current test's world (an error outside a test).
+ */
+export function worldPerTest(options: WorldOptions & { extra?: () => string } = {}): World {
+  const { extra, ...start } = options;
+  let current: World | undefined;
+  const world = (): World => {
+    if (!current) throw new Error("worldPerTest: the world exists only while a test (or its beforeEach/afterEach) runs");
+    return current;
+  };
+  beforeEach(async () => {
+    current = await startWorld(start);
+  });
+  afterEach(async () => {
+    const w = current;
+    current = undefined;
+    if (w) await checkAndClose(w, extra?.() ?? "");
+  });
+  return {
+    get clock() {
+      return world().clock;
+    },
+    get sandbox() {
+      return world().sandbox;
+    },
+    get log() {
+      return world().log;
+    },
+    get app() {
+      return world().app;
+    },
+    close: () => world().close(),
+  };
+}
+
+/**
+ * For files whose tests start their own world (or none): returns `startWorld`; every world started
+ * by it during a test (or its `beforeEach`) is checked and closed after the test, as `worldPerTest`
+ * does. A world started in `beforeAll` is the caller's to close.
+ */
+export function worldsStartedInTests(options: { extra?: () => string } = {}): (start?: WorldOptions) => Promise<World> {
+  let started: World[] = [];
+  beforeEach(() => {
+    started = [];
+  });
+  afterEach(async () => {
+    const worlds = started;
+    started = [];
+    const failures: unknown[] = [];
+    for (const w of worlds) await checkAndClose(w, options.extra?.() ?? "").catch((e: unknown) => failures.push(e));
+    if (failures.length) throw failures[0];
+  });
+  return async (start) => {
+    const w = await startWorld(start);
+    started.push(w);
+    return w;
   };
 }
 
