@@ -33,7 +33,7 @@ import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { localAppKey, startLocalAppServer } from "../src/app/local-server.ts";
 import { ENV, NODE_FLAGS } from "../src/app/runtime.ts";
@@ -43,6 +43,7 @@ import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
 import { systemClock } from "../src/system-clock.ts";
 import { buildApp } from "../scripts/build-app.mjs";
+import { sampleMemory, type PeakBreakdown } from "./support/memory-sampler.mjs";
 import { startAppProcess, type AppProcess } from "./support/app-process.ts";
 import { SandboxChild } from "./support/child.ts";
 
@@ -285,59 +286,6 @@ function unionMs(intervals: [number, number][]): number {
 export function exposeGc(): () => void {
   setFlagsFromString("--expose-gc");
   return runInNewContext("gc") as () => void;
-}
-
-/** The rss at its peak, and what of it was V8's heap (committed pages, of which used) and memory outside it. */
-export interface PeakBreakdown {
-  rss: number;
-  heapCommitted: number;
-  heapUsed: number;
-  /** Memory of C++ objects bound to JavaScript (Buffers, ArrayBuffers…), counted in rss but not in the heap. */
-  external: number;
-  arrayBuffers: number;
-}
-
-/**
- * Peak rss and heap used of this process, sampled every 10 ms from the last `reset()` (with the
- * cheap calls: `process.memoryUsage()` itself costs ~0.1 ms, which would show in the CPU figures).
- */
-export function sampleMemory(): {
-  reset(): { rss: number; heapUsed: number };
-  peak: { rss: number; heap: number; atRss: PeakBreakdown | null };
-} {
-  const peak = { rss: 0, heap: 0, atRss: null as PeakBreakdown | null };
-  // The heap every 10 ms (cheap); rss every 100 ms: reading it costs ~0.2 ms, which at 10 ms was ~2 % of
-  // the measured CPU time.
-  let ticks = 0;
-  setInterval(() => {
-    const heap = getHeapStatistics().used_heap_size;
-    if (heap > peak.heap) peak.heap = heap;
-    if (ticks++ % 10) return;
-    const rss = process.memoryUsage.rss();
-    if (rss > peak.rss) {
-      peak.rss = rss;
-      // What the rss was made of at its peak (rarely: only when a new peak is seen).
-      const h = getHeapStatistics();
-      const m = process.memoryUsage();
-      peak.atRss = {
-        rss,
-        heapCommitted: h.total_physical_size,
-        heapUsed: h.used_heap_size,
-        external: m.external,
-        arrayBuffers: m.arrayBuffers,
-      };
-    }
-  }, 10).unref();
-  return {
-    peak,
-    reset() {
-      const m = process.memoryUsage();
-      peak.rss = m.rss;
-      peak.heap = m.heapUsed;
-      peak.atRss = null;
-      return m;
-    },
-  };
 }
 
 let memory: ReturnType<typeof sampleMemory>;

@@ -54,7 +54,8 @@ import { Run } from "../src/handlers/run.ts";
 import { sweep, type SweepReport } from "../src/handlers/sweep.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
-import { exposeGc, repoName, route, sampleMemory, seed, timeGitHubRequests } from "./burst.bench.ts";
+import { exposeGc, repoName, route, seed, timeGitHubRequests } from "./burst.bench.ts";
+import { sampleMemory } from "./support/memory-sampler.mjs";
 import { SandboxChild } from "./support/child.ts";
 import { SANDBOX_APP_IDENTITY } from "../src/sandbox/index.ts";
 

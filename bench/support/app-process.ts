@@ -4,7 +4,7 @@ import { appendFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signPayload } from "../../src/app/local-server.ts";
-import type { PeakBreakdown } from "../burst.bench.ts";
+import type { PeakBreakdown } from "./memory-sampler.mjs";
 
 const PROBE = new URL("./probe.mjs", import.meta.url);
 

@@ -14,8 +14,9 @@
 //
 // Plain JavaScript, so that loading it costs the production run no type stripping.
 import { subscribe } from "node:diagnostics_channel";
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { sampleMemory } from "./memory-sampler.mjs";
 
 const target = process.env.NHI_BENCH_GITHUB ?? "";
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -37,26 +38,8 @@ const finish = ({ request }) => {
 subscribe("undici:request:trailers", finish);
 subscribe("undici:request:error", finish);
 
-const peak = { rss: 0, heap: 0, atRss: null };
-let ticks = 0;
-setInterval(() => {
-  const heap = getHeapStatistics().used_heap_size;
-  if (heap > peak.heap) peak.heap = heap;
-  if (ticks++ % 10) return;
-  const rss = process.memoryUsage.rss();
-  if (rss > peak.rss) {
-    peak.rss = rss;
-    const h = getHeapStatistics();
-    const m = process.memoryUsage();
-    peak.atRss = {
-      rss,
-      heapCommitted: h.total_physical_size,
-      heapUsed: h.used_heap_size,
-      external: m.external,
-      arrayBuffers: m.arrayBuffers,
-    };
-  }
-}, 10).unref();
+const memory = sampleMemory();
+const peak = memory.peak;
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc");
@@ -75,10 +58,7 @@ process.on("message", (message) => {
   if (message?.probe === "mark") {
     // Before the burst: a full GC, then the figures start.
     gc();
-    const m = process.memoryUsage();
-    peak.rss = m.rss;
-    peak.heap = m.heapUsed;
-    peak.atRss = null;
+    const m = memory.reset();
     starts.length = 0;
     ends.length = 0;
     cpu = process.cpuUsage();

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { lastMondayEvening } from "../../src/cli/commands/simulate.ts";
 import { main } from "../../src/cli/main.ts";
 import { captureIo } from "../support/capture-io.ts";
 
@@ -27,4 +28,15 @@ describe("nhi-steward simulate", () => {
     expect(out).toContain("Planted secret values found in issues, comments, labels, logs, pages, the report or the job summary: 0 of 5.");
     expect(out).not.toContain("Requests GitHub would have rejected");
   }, 60_000);
+
+  it("tells the same story whatever day and hour it is run: it starts on the latest Monday at 22:55 UTC", () => {
+    // Every hour of a week (the real clock decided which escalation levels had fired by 02:00 before).
+    const monday = Date.parse("2026-11-30T22:55:00Z");
+    for (let h = 0; h < 7 * 24; h++) {
+      const now = new Date(monday + h * 3_600_000 + 60_000);
+      expect(lastMondayEvening(now).toISOString()).toBe("2026-11-30T22:55:00.000Z");
+    }
+    expect(lastMondayEvening(new Date("2026-11-30T22:55:00Z")).toISOString()).toBe("2026-11-30T22:55:00.000Z");
+    expect(lastMondayEvening(new Date("2026-11-30T22:54:00Z")).toISOString()).toBe("2026-11-23T22:55:00.000Z");
+  });
 });

@@ -43,9 +43,11 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
 
-  // Starts at the real time: the built Action runs as a child process on the real clock, and the
-  // demo's deadlines should agree with it.
-  const clock = new VirtualClock(systemClock.now());
+  // Starts on the latest Monday at 22:55 UTC, whatever day and hour it is run: the story (the alerts,
+  // then 02:00 the same night, after hours on a weekday, then a day later) is the same every time.
+  // Started at the real time, the levels that had fired by 02:00 depended on the hour it was run. The
+  // built Action is given the same clock (NHI_STEWARD_NOW), so its deadlines agree with the app's.
+  const clock = new VirtualClock(lastMondayEvening(systemClock.now()));
   // The app's RSA key is found on the thread pool while the sandbox loads GitHub's description.
   void localAppKey().catch(() => {});
   const sandbox = await startSandbox({ clock });
@@ -87,6 +89,7 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
       apiUrl: sandbox.url,
       repository: `${demo.org}/.github`,
       inputs: { token: "ghs_simulated_installation_token", scope: "organization", "dry-run": "false", "max-operations": "100" },
+      now: clock.now(),
     });
     say(`   exit ${action.code}; outputs: opened=${action.outputs.opened ?? "?"} updated=${action.outputs.updated ?? "?"}`);
     if (values.verbose) say(action.stdout.replace(/^/gm, "   | "));
@@ -130,6 +133,15 @@ export async function simulateCommand(argv: string[], io: CliIo): Promise<number
     await app.close();
     await sandbox.close();
   }
+}
+
+/** The latest Monday 22:55 UTC at or before `now`. */
+export function lastMondayEvening(now: Date): Date {
+  const d = new Date(now);
+  d.setUTCHours(22, 55, 0, 0);
+  if (d > now) d.setUTCDate(d.getUTCDate() - 1);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d;
 }
 
 /** The demo's policy for the loop: business hours in UTC, on-call after hours, and who is security. */
