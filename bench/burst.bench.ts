@@ -22,6 +22,10 @@
  *   naive                  the baseline: a fresh app per alert, in this process (`startLocalAppServer`), so no
  *                          process-level caches (no ETag/CODEOWNERS cache, no installation-token cache); app
  *                          start-up is not timed (`--no-baseline`: skip)
+ * `--existing N` first seeds N open response issues (written by the App, valid markers, for alerts that do not
+ * exist) spread round-robin over the repositories, created and last updated an hour before the burst: a
+ * repository with many open response issues (`issues_in: response-repository` gathers an organisation's).
+ * They are left out of the issue counts.
  * In the first two, the App's process loads bench/support/probe.mjs (`node --import`), which times its
  * requests to GitHub from undici's diagnostics channels and samples its memory (heap every 10 ms, rss every
  * 100 ms) and CPU; the App's code is not touched. Both run with NHI_SWEEP_INTERVAL_MINUTES=0, so that no
@@ -38,7 +42,7 @@ import { runInNewContext } from "node:vm";
 import { localAppKey, startLocalAppServer } from "../src/app/local-server.ts";
 import { ENV, NODE_FLAGS } from "../src/app/runtime.ts";
 import { VirtualClock } from "../src/core/clock.ts";
-import { decodeMarker } from "../src/core/issue/marker.ts";
+import { decodeMarker, encodeMarker } from "../src/core/issue/marker.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
 import { systemClock } from "../src/system-clock.ts";
@@ -126,7 +130,7 @@ export interface Delivery {
  * alerts spread round-robin over them (mixed secret types, validity and paths). Returns each alert's
  * `created` delivery, in that order.
  */
-export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[] {
+export function seed(sandbox: Sandbox, alerts: number, repos: number, existing = 0): Delivery[] {
   const s = sandbox.state;
   s.addOrg("acme");
   for (const u of USERS) {
@@ -149,6 +153,7 @@ export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[
       assignable: USERS,
     });
 
+  seedExisting(sandbox, existing, repos);
   const deliveries: Delivery[] = [];
   for (let i = 0; i < alerts; i++) {
     const r = i % repos;
@@ -176,10 +181,53 @@ export function seed(sandbox: Sandbox, alerts: number, repos: number): Delivery[
   return deliveries;
 }
 
+/** Alert numbers of the seeded response issues (`--existing`) start here; no such alert exists. */
+const EXISTING_FROM = 1_000_000;
+
+/**
+ * `count` open response issues written by the App's identity with valid markers, round-robin over the
+ * repositories, created and last updated an hour before now: what a delivery finds in a repository
+ * that has answered many alerts. Their alerts do not exist (numbers from EXISTING_FROM).
+ */
+function seedExisting(sandbox: Sandbox, count: number, repos: number): void {
+  const s = sandbox.state;
+  const at = new Date(s.clock.now().getTime() - 3600_000).toISOString();
+  for (let i = 0; i < count; i++) {
+    const r = i % repos;
+    const repo = s.repo("acme", repoName(r))!;
+    const alert = EXISTING_FROM + i;
+    const marker = encodeMarker({
+      v: 1,
+      key: `secret-scanning:acme/${repoName(r)}#${alert}`,
+      repo: `acme/${repoName(r)}`,
+      alert,
+      identityClass: "api-key",
+      validity: "active",
+      publiclyLeaked: false,
+      severity: "high",
+      system: null,
+      locations: [],
+      routing: { source: "fallback", why: "seeded", assignees: ["dev19"], mentions: [], unowned: false, notes: [] },
+      openedAt: at,
+      sla: { acknowledgeBy: at, remediateBy: at, calendar: "24x7", timeZone: "UTC", startedAt: at },
+    });
+    const issue = s.newIssue(repo, {
+      title: `Leaked API key (seeded ${i})`,
+      // About the size of a real issue's body (~3 KB), so a full read costs what it would.
+      body: `${"An earlier alert's issue. ".repeat(110)}\n\n${marker}`,
+      user: s.defaultActor,
+      labels: [s.ensureLabel(repo, "nhi-response")],
+      assignees: ["dev19"],
+    });
+    issue.createdAt = at;
+    issue.updatedAt = at;
+  }
+}
+
 // ----------------------------------------------------------------------- the sandbox (child process)
 
 type Compact = [method: string, path: string, status: number, counted: boolean];
-type Call = { op: "start"; alerts: number; repos: number; clock: "system" | "virtual" } | { op: "finish" };
+type Call = { op: "start"; alerts: number; repos: number; existing: number; clock: "system" | "virtual" } | { op: "finish" };
 
 async function sandboxProcess(): Promise<void> {
   let sandbox: Sandbox | undefined;
@@ -190,7 +238,7 @@ async function sandboxProcess(): Promise<void> {
         // The App in a process of its own reads the system clock (as in production): so does its GitHub.
         const clock = call.clock === "system" ? systemClock : new VirtualClock(START);
         sandbox = await startSandbox({ clock, validate: false, rateLimit: { enforce: false } });
-        const deliveries = seed(sandbox, call.alerts, call.repos);
+        const deliveries = seed(sandbox, call.alerts, call.repos, call.existing);
         process.send!({ id, result: { url: sandbox.url, deliveries } });
       } else {
         const s = sandbox!;
@@ -198,8 +246,8 @@ async function sandboxProcess(): Promise<void> {
         const perAlert = new Map<string, number>();
         for (const r of s.state.reposOf("acme")) {
           for (const issue of s.state.listIssues("acme", r.name)) {
-            const key = decodeMarker(issue.body ?? "")?.key;
-            if (key) perAlert.set(key, (perAlert.get(key) ?? 0) + 1);
+            const marker = decodeMarker(issue.body ?? "");
+            if (marker?.key && !(marker.alert >= EXISTING_FROM)) perAlert.set(marker.key, (perAlert.get(marker.key) ?? 0) + 1);
           }
         }
         await s.close();
@@ -289,6 +337,8 @@ export function exposeGc(): () => void {
 }
 
 let memory: ReturnType<typeof sampleMemory>;
+/** `--existing`: open response issues seeded before each pass. */
+let existing = 0;
 let gc: () => void;
 
 // ------------------------------------------------------------------------------------- passes
@@ -403,7 +453,13 @@ async function runProcessPass(
   profile: string | undefined,
   flags: readonly string[],
 ): Promise<PassResult> {
-  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos, clock: "system" });
+  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({
+    op: "start",
+    alerts,
+    repos,
+    existing,
+    clock: "system",
+  });
   // Production: the bundle with runtime.ts's ENV and flags (or, for an "app, flags: …" pass, other flags).
   const production = name.startsWith("app");
   const tag = name === "app" ? "app" : name.startsWith("app, bundle") ? "app-baseline" : production ? "app-flags" : "defaults";
@@ -462,7 +518,13 @@ async function runProcessPass(
 
 /** The naive baseline: a fresh app per alert, in this process. */
 async function runNaivePass(child: SandboxChild<Call>, alerts: number, repos: number): Promise<PassResult> {
-  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({ op: "start", alerts, repos, clock: "virtual" });
+  const { url, deliveries } = await child.call<{ url: string; deliveries: Delivery[] }>({
+    op: "start",
+    alerts,
+    repos,
+    existing,
+    clock: "virtual",
+  });
   local.target = new URL(url).origin;
   const clock = new VirtualClock(START);
   const log = countingLogger();
@@ -587,6 +649,8 @@ async function main(): Promise<void> {
     options: {
       alerts: { type: "string", default: "1000" },
       repos: { type: "string", default: "50" },
+      // Open response issues already there (see seedExisting), spread over the repositories.
+      existing: { type: "string", default: "0" },
       "no-baseline": { type: "boolean", default: false },
       "no-defaults": { type: "boolean", default: false },
       // Writes a V8 CPU profile of each App process (`node --cpu-prof`) into this folder, and a sampling
@@ -606,6 +670,8 @@ async function main(): Promise<void> {
   const repos = Number(values.repos);
   if (!(Number.isInteger(alerts) && alerts > 0 && Number.isInteger(repos) && repos > 0 && repos <= alerts))
     throw new Error("--alerts and --repos must be whole numbers, 0 < repos <= alerts");
+  existing = Number(values.existing);
+  if (!(Number.isInteger(existing) && existing >= 0)) throw new Error("--existing must be a whole number");
   memory = sampleMemory();
   gc = exposeGc();
   const extraFlags = values.flags?.split(/\s+/).filter(Boolean);
@@ -626,6 +692,10 @@ async function main(): Promise<void> {
       `(${alerts - repos} of ${alerts}). Times in ms per delivery; processing = wall − time waiting on GitHub. CPU and memory: the App's process ` +
       `(heap sampled every 10 ms, rss every 100 ms).\n`,
   );
+  if (existing)
+    console.log(
+      `Each repository starts with its share of ${existing} open response issues, written by the App an hour before the burst (not counted below).\n`,
+    );
 
   const built = await buildApp(mkdtempSync(join(tmpdir(), "nhi-steward-burst-")));
   const child = await SandboxChild.start<Call>(fileURLToPath(import.meta.url));

@@ -9,11 +9,13 @@
 //   assign each request to the delivery during which it ran.
 // - Memory: heap used every 10 ms, rss every 100 ms, and what the rss was made of at its peak.
 // - CPU: `process.cpuUsage()` of this process between `mark` and `end`.
+// - GC pauses: perf_hooks' `gc` entries (start, end, major or not), on the same monotonic clock.
 // - With NHI_BENCH_ALLOC_PROFILE=FILE: V8's sampling heap profile of everything allocated between `mark`
 //   and `end`, garbage included (what the GC has to clear), written to FILE (`.heapprofile`, for DevTools).
 //
 // Plain JavaScript, so that loading it costs the production run no type stripping.
 import { subscribe } from "node:diagnostics_channel";
+import { constants, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { sampleMemory } from "./memory-sampler.mjs";
@@ -38,6 +40,20 @@ const finish = ({ request }) => {
 subscribe("undici:request:trailers", finish);
 subscribe("undici:request:error", finish);
 
+// GC pauses (perf_hooks' `gc` entries: the time the App's JavaScript stood still), on the same clock as the
+// requests: performance.now() and hrtime are both monotonic, one offset apart.
+const perfOffset = nowMs() - performance.now();
+const gcStarts = [];
+const gcEnds = [];
+const gcMajor = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcStarts.push(perfOffset + e.startTime);
+    gcEnds.push(perfOffset + e.startTime + e.duration);
+    gcMajor.push(e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+  }
+}).observe({ entryTypes: ["gc"] });
+
 const memory = sampleMemory();
 const peak = memory.peak;
 
@@ -61,6 +77,9 @@ process.on("message", (message) => {
     const m = memory.reset();
     starts.length = 0;
     ends.length = 0;
+    gcStarts.length = 0;
+    gcEnds.length = 0;
+    gcMajor.length = 0;
     cpu = process.cpuUsage();
     const sampling = session
       ? post("HeapProfiler.startSampling", {
@@ -84,7 +103,13 @@ process.on("message", (message) => {
     void written.then(() => {
       // What the App still holds after the burst.
       gc();
-      process.send({ ...result, retainedHeap: process.memoryUsage().heapUsed, starts, ends });
+      process.send({
+        ...result,
+        retainedHeap: process.memoryUsage().heapUsed,
+        starts,
+        ends,
+        gc: { starts: gcStarts, ends: gcEnds, major: gcMajor },
+      });
     });
   }
 });

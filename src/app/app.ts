@@ -6,6 +6,7 @@ import { Lru } from "../core/lru.ts";
 import { MemoryLock, type AlertLock } from "../github/lock/index.ts";
 import { MemoryDeliveryLog, type DeliveryClaim, type DeliveryLog } from "./deliveries.ts";
 import { DirectoryCache } from "../github/directory-cache.ts";
+import { IssueIndexCache } from "../github/issue-index-cache.ts";
 import { newFileCache, OctokitPort, type OctokitLike } from "../github/octokit-port.ts";
 import { Run } from "../handlers/run.ts";
 import { ALWAYS_DELIVERED, ROUTED_EVENTS, ROUTES } from "../handlers/router.ts";
@@ -68,13 +69,16 @@ function probotLogger(context: Context): Logger {
 /** The Probot app: alert deliveries open or update response issues; owners answer in the issue. */
 export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
   const clock = options.clock ?? systemClock;
-  // Kept for the life of the process: repeat alerts in a repository cost 304s, and no re-parse.
-  const files = newFileCache();
+  // Kept for the life of the process: CODEOWNERS and the policy are used for FILE_FRESH_MS after
+  // GitHub last confirmed them, then asked again (a 304 while unchanged); parsed once per version.
+  const files = newFileCache({ now: () => clock.now().getTime() });
   const parsedCodeowners = new Lru<Codeowners>(1000);
   const labels = new Lru<true>(5000);
   const directory = new DirectoryCache(() => clock.now().getTime());
   // Look-alike issues are reported once per process, not once per delivery.
   const noticed = new Lru<true>(5000);
+  // Each repository's open response issues: a delivery reads only those updated since the last one.
+  const issueIndex = new IssueIndexCache({ now: () => clock.now().getTime() });
   return (app: Probot) => {
     const lock = options.lock ?? new MemoryLock();
     // Who the app is on GitHub (`GET /app` with its JWT, once): it acts only on issues it wrote.
@@ -93,7 +97,15 @@ export function nhiStewardApp(options: AppOptions = {}): ApplicationFunction {
       const me = await identity();
       return new Run(
         {
-          github: new OctokitPort(context.octokit as unknown as OctokitLike, { self: me, log, noticed, files, labels, directory }),
+          github: new OctokitPort(context.octokit as unknown as OctokitLike, {
+            self: me,
+            log,
+            noticed,
+            files,
+            labels,
+            directory,
+            issueIndex,
+          }),
           clock,
           log,
           parsedCodeowners,

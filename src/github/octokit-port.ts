@@ -12,6 +12,7 @@ import type { Logger } from "../log.ts";
 import type { ExistingIssue } from "../core/plan.ts";
 import { Lru } from "../core/lru.ts";
 import { DirectoryCache } from "./directory-cache.ts";
+import type { IndexedIssue, IssueIndexCache, IssueIndexEntry } from "./issue-index-cache.ts";
 import { readDiscussion } from "./discussions.ts";
 import { jsonPages, nextLink } from "./pages.ts";
 import type { AlertScope, FileContent, GitHubPort, IssueRecordInput, ListedAlert, ListedComment, RepositoryInfo } from "./port.ts";
@@ -39,6 +40,11 @@ export interface PortOptions {
   labels?: Lru<true>;
   directory?: DirectoryCache;
   sweepState?: SweepState | null;
+  /**
+   * The response-issue indexes a long-lived app shares across deliveries (issue-index-cache.ts):
+   * a delivery reads only the issues updated since the last one. Not with a sweep state.
+   */
+  issueIndex?: IssueIndexCache;
 }
 
 /** What we need of an Octokit: Probot's and the Action's both fit. */
@@ -69,6 +75,7 @@ type ListedIssue = Pick<
   | "html_url"
   | "pull_request"
   | "created_at"
+  | "updated_at"
   | "closed_at"
   | "user"
   | "performed_via_github_app"
@@ -76,9 +83,25 @@ type ListedIssue = Pick<
 
 const key = (repo: RepoRef) => `${repo.owner}/${repo.name}`;
 
-/** Files read, by `owner/repo:path`, with the ETag GitHub sent (null content: the file was missing). */
-export type FileCache = Lru<{ etag: string; file: FileContent | null }>;
-export const newFileCache = (max = 5000): FileCache => new Lru(max);
+/** How long a long-lived app uses a file it read (CODEOWNERS, the policy) before asking GitHub again. */
+export const FILE_FRESH_MS = 60_000;
+
+/**
+ * Files read, by `owner/repo:path`, with the ETag GitHub sent (null content: the file was missing)
+ * and when GitHub last confirmed them. Within `freshMs` of that a file is used without asking; after
+ * it, GitHub is asked with `If-None-Match` and answers 304 (no rate limit) while it is unchanged.
+ * One run's cache (no `now`) asks every time it reads.
+ */
+export interface FileCache {
+  entries: Lru<{ etag: string; file: FileContent | null; checkedAt: number }>;
+  now: () => number;
+  freshMs: number;
+}
+export const newFileCache = (options: { now?: () => number; freshMs?: number; max?: number } = {}): FileCache => ({
+  entries: new Lru(options.max ?? 5000),
+  now: options.now ?? (() => 0),
+  freshMs: options.now ? (options.freshMs ?? FILE_FRESH_MS) : 0,
+});
 
 /**
  * GitHubPort over the REST API. One instance serves one run (a delivery or a sweep) and caches
@@ -103,6 +126,8 @@ export class OctokitPort implements GitHubPort {
   private readonly knownLabels: Lru<true>;
   /** The previous sweep's state: this sweep reads only what changed since (see sweep-state.ts). */
   private readonly previous: SweepState | null;
+  /** The app's shared response-issue indexes (deliveries only). */
+  private readonly issueCache: IssueIndexCache | null;
   /** The open alerts this run listed, to the end, and when GitHub answered the first page. */
   private alertsSeen: { readAt: string; open: Map<string, StoredAlert> } | null = null;
   /** Who nhi-steward is here: only issues this identity wrote are records. Null: no issue is (read-only uses). */
@@ -121,6 +146,7 @@ export class OctokitPort implements GitHubPort {
     this.log = options.log ?? null;
     this.noticed = options.noticed ?? new Lru<true>(1000);
     this.previous = options.sweepState ?? null;
+    this.issueCache = this.previous ? null : (options.issueIndex ?? null);
     this.files = options.files ?? newFileCache();
     // Team members, assignability and missing files. Without one from the app, this run's own
     // (no expiry matters within a run; the real clock is not read).
@@ -357,10 +383,14 @@ export class OctokitPort implements GitHubPort {
 
   async readFile(repo: RepoRef, path: string): Promise<FileContent | null> {
     const cacheKey = `${key(repo)}:${path}`;
-    const cached = this.files.get(cacheKey);
+    const { entries, now, freshMs } = this.files;
+    const cached = entries.get(cacheKey);
+    const age = cached ? now() - cached.checkedAt : -1;
+    if (cached && age >= 0 && age < freshMs) return cached.file;
     // A 404 without an ETag cannot be re-asked for free: trust it for the directory's TTL.
     const missing = this.directory.peek<null>(`missing:${cacheKey}`);
     if (missing && !cached) return missing;
+    const checkedAt = now();
     try {
       const response = await this.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
         owner: repo.owner,
@@ -374,15 +404,18 @@ export class OctokitPort implements GitHubPort {
           ? null
           : { path, text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha, size: data.size };
       const etag = response.headers.etag;
-      if (etag) this.files.set(cacheKey, { etag, file });
+      if (etag) entries.set(cacheKey, { etag, file, checkedAt });
       return file;
     } catch (e) {
-      if (status(e) === 304 && cached) return cached.file;
+      if (status(e) === 304 && cached) {
+        entries.set(cacheKey, { ...cached, checkedAt });
+        return cached.file;
+      }
       if (status(e) === 404) {
         const etag = (e as { response?: { headers?: Record<string, string> } }).response?.headers?.etag;
-        if (etag) this.files.set(cacheKey, { etag, file: null });
+        if (etag) entries.set(cacheKey, { etag, file: null, checkedAt });
         else {
-          this.files.delete(cacheKey);
+          entries.delete(cacheKey);
           this.directory.set(`missing:${cacheKey}`, null);
         }
         return null;
@@ -504,7 +537,12 @@ export class OctokitPort implements GitHubPort {
       this.refreshed.add(k);
       await this.refreshIndex(repo, label, index);
     }
-    const open = index.get(issueKey);
+    let open = index.get(issueKey);
+    // From the app's shared index, without its body: read it (and check it is still an open record) before it is used.
+    while (open && this.issueCache && isIncomplete(open)) {
+      await this.completeCached(repo, label, index, open);
+      open = index.get(issueKey);
+    }
     if (open || options.openOnly) return open ?? null;
     // Closed issues pile up over the years; they are read only when an open one is not found.
     let closed = this.closedLoaded.get(k);
@@ -534,12 +572,16 @@ export class OctokitPort implements GitHubPort {
       for (const issue of page) this.addToIndex(repo, index, issue);
   }
 
-  /** Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for `refreshIndex`). */
+  /**
+   * Pages of a repository's issues with a label; with `indexKey`, remembers when GitHub answered (for
+   * `refreshIndex`); `answered` hears GitHub's `Date` of each page (NaN without one).
+   */
   private issuePages(
     repo: RepoRef,
     label: string,
     filter: { state: "open" | "closed" | "all"; since?: string },
     indexKey?: string,
+    answered?: (at: number) => void,
   ): AsyncIterable<ListedIssue[]> {
     return jsonPages<ListedIssue>(
       this.octokit,
@@ -548,6 +590,7 @@ export class OctokitPort implements GitHubPort {
       (headers) => {
         const at = Date.parse(String(headers.date ?? ""));
         if (indexKey && !Number.isNaN(at)) this.indexReadAt.set(indexKey, at);
+        answered?.(at);
       },
     );
   }
@@ -679,6 +722,11 @@ export class OctokitPort implements GitHubPort {
       p = (async () => {
         const index = new Map<string, ExistingIssue>();
         const prior = label === LABELS.response.name ? this.previous?.issues[k] : undefined;
+        if (!prior && this.issueCache && label === LABELS.response.name) {
+          const cached = await this.indexWithCache(repo, label, this.issueCache);
+          this.settled.set(k, cached);
+          return cached;
+        }
         if (prior) {
           // The open issues the last sweep kept, then every issue updated since it read them
           // (edited, labelled, commented, closed or opened): one request when little changed.
@@ -711,12 +759,112 @@ export class OctokitPort implements GitHubPort {
     return p;
   }
 
+  /**
+   * The open records with a label, by key, through the app's shared cache: from the cached open
+   * records and the issues updated since they were read (`state=all&since=`: open records in, closed
+   * ones and those no longer records out), or from the open list in full when there is no usable entry
+   * (none, small, or its last full read older than the TTL). The cache then learns what was read.
+   * Only open records are in the result, as after a full read: closed ones are read on demand.
+   */
+  private async indexWithCache(repo: RepoRef, label: string, cache: IssueIndexCache): Promise<Map<string, ExistingIssue>> {
+    const k = `${key(repo)}|${label}`;
+    const entry = cache.usable(k);
+    const open = new Map<number, { issue: ExistingIssue; keys: string[]; updatedAt: number }>();
+    let readAt: number | null = null;
+    let dated = true;
+    const answered = (at: number) => {
+      if (Number.isNaN(at)) dated = false;
+      // The first page's: whatever changed while later pages were read is after it.
+      else if (readAt === null) readAt = at;
+    };
+    const take = (issue: ListedIssue) => {
+      if (issue.pull_request) return;
+      open.delete(issue.number);
+      if (issue.state !== "open") return;
+      const keys = markerKeys(issue.body);
+      if (!keys.length || !this.isRecord(repo, issue, true)) return;
+      open.set(issue.number, { issue: existingFrom(issue), keys, updatedAt: Date.parse(issue.updated_at) || 0 });
+    };
+    const fullAt = entry ? entry.fullAt : cache.now();
+    if (entry) {
+      for (const [n, c] of entry.open) open.set(n, { issue: issueFromState(c.stored), keys: c.stored.keys, updatedAt: c.updatedAt });
+      const since = new Date(entry.readAt - SINCE_MARGIN_MS).toISOString();
+      for await (const page of this.issuePages(repo, label, { state: "all", since }, k, answered)) for (const issue of page) take(issue);
+    } else {
+      for await (const page of this.issuePages(repo, label, { state: "open" }, k, answered)) for (const issue of page) take(issue);
+    }
+    // Oldest first: among open records for one key, the oldest is the record (as fileInIndex does).
+    const index = new Map<string, ExistingIssue>();
+    for (const n of [...open.keys()].sort((a, b) => a - b)) {
+      const o = open.get(n)!;
+      for (const ik of o.keys) if (!index.has(ik)) index.set(ik, o.issue);
+    }
+    // A small index is read in full next time too (one page, with bodies): nothing worth keeping.
+    if (readAt === null || !dated || open.size < cache.minOpen) {
+      cache.forget(k);
+      return index;
+    }
+    const kept = new Map<number, IndexedIssue>();
+    for (const [n, o] of open) {
+      const stored = storeIssue(o.issue);
+      // A group issue cannot be kept without its body (its checklist): this index is read in full each time.
+      if (!stored) {
+        cache.forget(k);
+        return index;
+      }
+      kept.set(n, { stored, updatedAt: o.updatedAt });
+    }
+    const read: IssueIndexEntry = { readAt, fullAt, open: kept };
+    cache.merge(k, read);
+    return index;
+  }
+
+  /**
+   * Reads an issue the shared index holds without its body. Still an open record under the same keys
+   * (the usual case): it replaces the thin copy. Anything else (closed, edited, relabelled,
+   * transferred, deleted since the list was read) means the index is wrong in a way `since` may not
+   * show: the cache entry is dropped and the open list read again in full.
+   */
+  private async completeCached(repo: RepoRef, label: string, index: Map<string, ExistingIssue>, thin: ExistingIssue): Promise<void> {
+    let data: ListedIssue | null = null;
+    try {
+      ({ data } = (await this.octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+        owner: repo.owner,
+        repo: repo.name,
+        issue_number: thin.number,
+      })) as unknown as { data: ListedIssue });
+    } catch (e) {
+      if (![301, 404, 410].includes(status(e) ?? 0)) throw e;
+    }
+    const keys = data ? markerKeys(data.body) : [];
+    const same =
+      data !== null &&
+      !data.pull_request &&
+      data.state === "open" &&
+      data.labels.some((l) => (typeof l === "string" ? l : l.name) === label) &&
+      keys.length > 0 &&
+      this.isRecord(repo, data, true) &&
+      [...index].every(([ik, v]) => v !== thin || keys.includes(ik));
+    if (same) {
+      const full = existingFrom(data!);
+      for (const [ik, v] of index) if (v === thin) index.set(ik, full);
+      return;
+    }
+    const k = `${key(repo)}|${label}`;
+    this.issueCache?.forget(k);
+    const fresh = new Map<string, ExistingIssue>();
+    for await (const page of this.issuePages(repo, label, { state: "open" }, k))
+      for (const issue of page) this.addToIndex(repo, fresh, issue);
+    index.clear();
+    for (const [ik, v] of fresh) index.set(ik, v);
+  }
+
   /** Files a listed issue in the index when it is one of nhi-steward's records. */
   private addToIndex(repo: RepoRef, index: Map<string, ExistingIssue>, issue: ListedIssue): void {
     if (issue.pull_request) return;
     // A group issue answers for its own key and every member alert's.
     const keys = markerKeys(issue.body);
-    if (!keys.length || !this.isRecord(repo, issue)) return;
+    if (!keys.length || !this.isRecord(repo, issue, true)) return;
     fileInIndex(index, issue, keys);
   }
 
@@ -730,8 +878,8 @@ export class OctokitPort implements GitHubPort {
     return true;
   }
 
-  private isRecord(repo: RepoRef, issue: ListedIssue): boolean {
-    if (!markerKeys(issue.body).length) return false;
+  private isRecord(repo: RepoRef, issue: ListedIssue, hasMarker = markerKeys(issue.body).length > 0): boolean {
+    if (!hasMarker) return false;
     const where = `${key(repo)}#${issue.number}`;
     const author = authorOf(issue);
     const why = !this.self

@@ -9,6 +9,7 @@ import type { ListedComment } from "../github/port.ts";
 import { issueMarker } from "./issue-marker.ts";
 import { commentApplied, onIssueComment, type RawIssue } from "./on-comment.ts";
 import { onIssueClosed } from "./on-issue-closed.ts";
+import { REFUSED_RESOLVE_REPLY } from "./respond-to-owner.ts";
 import type { Run } from "./run.ts";
 
 /**
@@ -51,12 +52,18 @@ export async function catchUpClose(run: Run, issueRepo: RepoRef, issueNumber: nu
   // Reopened since, or closed by nhi-steward once resolved (a command caught up just before, maybe).
   if (raw.state !== "closed" || decodeMarker(raw.body)?.resolution) return null;
   // nhi-steward already answered this close (GitHub refused to resolve the alert, and the issue says
-  // so and stays as it was until the person closes it again): it is not answered twice.
+  // so and stays as it was until the person closes it again): it is not answered twice. Only that
+  // reply counts: another of nhi-steward's comments in the same second (GitHub's times are whole
+  // seconds), an escalation or an answer to a command, does not make the close answered.
   const self = github.self?.login.toLowerCase();
   if (raw.closed_at && self) {
     const since = await github.listIssueCommentsSince(issueRepo, new Date(raw.closed_at));
-    if (since.some((c) => c.issue === issueNumber && c.user?.login.toLowerCase() === self && c.createdAt >= raw.closed_at!))
-      return "answered";
+    const answer = (c: ListedComment) =>
+      c.issue === issueNumber &&
+      c.user?.login.toLowerCase() === self &&
+      c.createdAt >= raw.closed_at! &&
+      c.body.startsWith(REFUSED_RESOLVE_REPLY);
+    if (since.some(answer)) return "answered";
   }
   run.deps.log.info(
     `${repoName(issueRepo)}#${issueNumber}: closed by @${raw.closed_by?.login ?? "someone"} while no server listened; applying the close.`,

@@ -5,7 +5,8 @@ import { fingerprint } from "../core/issue/digest.ts";
 import { DEFAULT_POLICY } from "../core/policy/load.ts";
 import { allowedOverrides, mergePolicyData, parseExtends } from "../core/policy/merge.ts";
 import { policySchema, POLICY_FILE, type Policy } from "../core/policy/schema.ts";
-import { formatProblem, validatePolicyText } from "../core/policy/validate.ts";
+import { formatProblem, validatePolicyText, type ValidatedPolicy } from "../core/policy/validate.ts";
+import type { FileContent } from "../github/port.ts";
 import type { LoadedPolicy, Run } from "./run.ts";
 
 type Data = Record<string, unknown>;
@@ -18,6 +19,42 @@ function loaded(policy: Policy, source: string | null): LoadedPolicy {
   return { policy, source, fingerprint: fingerprint(JSON.stringify(policy)) };
 }
 
+/**
+ * What was made of a file object before. A long-lived App's file cache hands out the same object for
+ * as long as GitHub answers 304, so each policy text is parsed, checked and fingerprinted once per
+ * process rather than at every delivery. Keyed by identity (a changed file is a new object), never
+ * by anything a person can choose; frozen, because every run shares them.
+ */
+const checkedFiles = new WeakMap<FileContent, ValidatedPolicy>();
+const loadedFromData = new WeakMap<Data, LoadedPolicy>();
+
+function checkFile(file: FileContent, path: string): ValidatedPolicy {
+  let checked = checkedFiles.get(file);
+  if (!checked) {
+    checked = deepFreeze(validatePolicyText(file.text, path));
+    checkedFiles.set(file, checked);
+  }
+  return checked;
+}
+
+/** The organisation's policy as every repository without overrides sees it. */
+function loadedOnce(data: Data, source: string | null): LoadedPolicy {
+  let done = loadedFromData.get(data);
+  if (!done || done.source !== source) {
+    done = deepFreeze(loaded(policySchema.parse(data), source));
+    loadedFromData.set(data, done);
+  }
+  return done;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** Reads one policy file and what it `_extends`, merged; never throws for bad content. */
 async function loadFile(run: Run, repo: RepoRef, path: string, depth = 0, seen = new Set<string>()): Promise<FileLoad> {
   const { github } = run.deps;
@@ -27,7 +64,7 @@ async function loadFile(run: Run, repo: RepoRef, path: string, depth = 0, seen =
     return depth === 0
       ? { found: false }
       : { found: true, ok: false, source, problems: [`${source} does not exist, but a policy \`_extends\` it.`] };
-  const checked = validatePolicyText(file.text, path);
+  const checked = checkFile(file, path);
   if (checked.problems.length)
     return { found: true, ok: false, source, problems: checked.problems.map((p) => formatProblem({ ...p, file: source })) };
   let data = checked.data ?? {};
@@ -54,16 +91,16 @@ async function loadFile(run: Run, repo: RepoRef, path: string, depth = 0, seen =
     if (!base.found || !base.ok)
       return { found: true, ok: false, source, problems: base.found && !base.ok ? base.problems : [`${id} was not found.`] };
     data = mergePolicyData(base.data, data);
+    // A merge can produce something invalid even when each file is fine.
+    const merged = policySchema.safeParse(data);
+    if (!merged.success)
+      return {
+        found: true,
+        ok: false,
+        source,
+        problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`),
+      };
   }
-  // A merge can produce something invalid even when each file is fine.
-  const merged = policySchema.safeParse(data);
-  if (!merged.success)
-    return {
-      found: true,
-      ok: false,
-      source,
-      problems: merged.error.issues.map((i) => `${source} (merged with what it extends): ${i.path.join(".")}: ${i.message}`),
-    };
   return { found: true, ok: true, data, source };
 }
 
@@ -115,7 +152,7 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
     if (org.found && org.ok) {
       data = org.data;
       source = org.source;
-      allowed = policySchema.parse(org.data).repository_overrides;
+      allowed = loadedOnce(org.data, org.source).policy.repository_overrides;
     } else if (org.found) {
       reportInvalid(run, orgRepo, org.problems);
       allowed = [];
@@ -140,7 +177,7 @@ export function loadPolicy(run: Run, repo: RepoRef): Promise<LoadedPolicy> {
     }
     // Repositories without overrides share the organisation's parsed policy (and its fingerprint).
     if (org.found && org.ok && data === org.data)
-      return run.cached(run.policies, `org:${orgRepo.owner}`, async () => loaded(policySchema.parse(data), source));
+      return run.cached(run.policies, `org:${orgRepo.owner}`, async () => loadedOnce(data, source));
     const parsed = policySchema.safeParse(data);
     if (!parsed.success) {
       log.error(

@@ -215,6 +215,9 @@ async function planResolveGroup(
  * When GitHub refused to resolve the alert (delegated dismissal, missing permission), the owner
  * hears why in the issue instead of the refusal being swallowed in a log.
  */
+/** How nhi-steward's reply begins when GitHub refused to resolve an alert (a sweep recognises its answer by it). */
+export const REFUSED_RESOLVE_REPLY = "The secret scanning alert could not be resolved:";
+
 export async function explainRefusals(run: Run, report: ExecutionReport): Promise<ExecutionReport | null> {
   const refused = report.results.filter(
     (r) => r.status === "failed" && r.change.ops.some((o) => o.op === "resolve-alert") && r.change.issue !== null,
@@ -233,7 +236,7 @@ export async function explainRefusals(run: Run, report: ExecutionReport): Promis
       {
         op: "comment",
         issue: r.change.issue!,
-        body: `The secret scanning alert could not be resolved: ${text(r.error ?? "GitHub refused")}. This issue stays as it was; try again once that is sorted.`,
+        body: `${REFUSED_RESOLVE_REPLY} ${text(r.error ?? "GitHub refused")}. This issue stays as it was; try again once that is sorted.`,
       },
     ],
   }));

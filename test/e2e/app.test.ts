@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
+import { FILE_FRESH_MS } from "../../src/github/octokit-port.ts";
 import { deliver, PLANTED, responseIssues, sendWebhook, worldPerTest } from "../support/world.ts";
 
 const world = worldPerTest();
@@ -111,12 +112,25 @@ describe("the app, through a real Probot server and the sandbox GitHub", () => {
     expect(responseIssues(world, "acme/api")[0]?.assignees).toEqual(["alice"]);
   });
 
-  it("reads CODEOWNERS with If-None-Match on a repeat alert and takes GitHub's 304", async () => {
+  it("uses CODEOWNERS it read within the minute, then asks with If-None-Match and takes GitHub's 304", async () => {
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat());
     await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat("infra/other.sh"));
-    const reads = world.sandbox.requests.filter((r) => r.method === "GET" && r.path.endsWith("/contents/.github/CODEOWNERS"));
-    expect(reads.map((r) => r.status)).toEqual([200, 304]);
-    expect(responseIssues(world, "acme/api").map((i) => i.assignees)).toEqual([["alice"], ["alice"]]);
+    const reads = () => world.sandbox.requests.filter((r) => r.method === "GET" && r.path.endsWith("/contents/.github/CODEOWNERS"));
+    expect(reads().map((r) => r.status)).toEqual([200]);
+    world.clock.advance(FILE_FRESH_MS);
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat("infra/third.sh"));
+    expect(reads().map((r) => r.status)).toEqual([200, 304]);
+    expect(responseIssues(world, "acme/api").map((i) => i.assignees)).toEqual([["alice"], ["alice"], ["alice"]]);
+  });
+
+  it("a CODEOWNERS change applies to alerts a minute after the push, not before", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat());
+    world.sandbox.state.setFile("acme", "api", ".github/CODEOWNERS", "* @bob\n");
+    world.clock.advance(FILE_FRESH_MS - 1);
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat("infra/other.sh"));
+    world.clock.advance(1);
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addPat("infra/third.sh"));
+    expect(responseIssues(world, "acme/api").map((i) => i.assignees)).toEqual([["alice"], ["alice"], ["bob"]]);
   });
 
   it("checks each label once per process, not once per alert", async () => {

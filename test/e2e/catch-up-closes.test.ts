@@ -71,6 +71,19 @@ describe("a sweep applies closes of every kind of response issue", () => {
     expect(writes()).toBe(before);
   });
 
+  it("a close in the same second as another comment of nhi-steward's is still applied (only its answer to a close counts)", async () => {
+    const n = await openTokenRequest();
+    // nhi-steward comments on the issue (an escalation, say), and in that same second (GitHub's times
+    // are whole seconds) erin closes it as revoked, unheard.
+    await asUser(world, SANDBOX_APP_IDENTITY.login, "POST", `/repos/acme/.github/issues/${n}/comments`, { body: "Escalated to @erin." });
+    await closeUnheard("acme/.github", n, "erin", ["resolution:revoked"]);
+    expect(home().comments.at(-1)!.createdAt).toBe(home().closedAt);
+    world.clock.advance(60 * 60_000);
+    await sweepAsAction(world);
+    expect(home().state).toBe("closed");
+    expect(decodeMarker(home().body)!.resolution).toMatchObject({ resolution: "revoked", by: "erin" });
+  });
+
   it("from a sweep state, the closes come from the list the sweep reads anyway: no list of closed issues", async () => {
     expect(await tokenRequest()).toBe(200);
     const n = home().number;

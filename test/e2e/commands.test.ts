@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { closeIssue, comment, deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
+import { closeIssue, comment, deliver, PLANTED, pushFile, responseIssues, worldPerTest } from "../support/world.ts";
 
 const world = worldPerTest();
 let alertNumber: number;
 beforeEach(async () => {
-  world.sandbox.state.setFile(
+  pushFile(
+    world,
     "acme",
     ".github",
     ".github/nhi-steward.yml",
@@ -124,7 +125,8 @@ describe("delegated alert dismissal", () => {
 
 describe("risk acceptance that needs security's approval", () => {
   it("wont-fix waits for /approve by a member of the security team, then resolves", async () => {
-    world.sandbox.state.setFile(
+    pushFile(
+      world,
       "acme",
       ".github",
       ".github/nhi-steward.yml",

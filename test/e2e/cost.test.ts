@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FILE_FRESH_MS } from "../../src/github/octokit-port.ts";
 import { deliver, PLANTED, responseIssues, sweepAsAction, worldPerTest } from "../support/world.ts";
 
 /**
@@ -39,15 +40,24 @@ describe("requests per alert, once the app has seen the repository", () => {
       "PATCH /repos/acme/api/secret-scanning/alerts/N",
       "POST /repos/acme/api/issues",
     ]);
-    // CODEOWNERS and the organisation policy were asked again, and answered 304 (free).
+    // CODEOWNERS and the organisation policy read a moment ago were used as they were: not even a 304.
+    expect(world.sandbox.requests.slice(mark).filter((r) => r.path.includes("/contents/"))).toEqual([]);
+    // Team members and assignability came from the app's cache, and the issue is still assigned.
+    const [, issue] = responseIssues(world, "acme/api");
+    expect(issue!.assignees.sort()).toEqual(["carol", "dave"]);
+  });
+
+  it("asks GitHub about files again after a minute, and an unchanged file is a 304 (free)", async () => {
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert(PLANTED.pat));
+    world.clock.advance(FILE_FRESH_MS);
+    const mark = world.sandbox.requests.length;
+    await deliver(world, "secret_scanning_alert", "created", "acme/api", addAlert("ghp_SECONDsecondSECONDsecond0000000000002"));
+    expect(countedSince(mark)).toHaveLength(4);
     const free = world.sandbox.requests
       .slice(mark)
       .filter((r) => r.status === 304)
       .map((r) => r.path);
     expect(free.sort()).toEqual(["/repos/acme/.github/contents/.github/nhi-steward.yml", "/repos/acme/api/contents/.github/CODEOWNERS"]);
-    // Team members and assignability came from the app's cache, and the issue is still assigned.
-    const [, issue] = responseIssues(world, "acme/api");
-    expect(issue!.assignees.sort()).toEqual(["carol", "dave"]);
   });
 
   it("asks again about people once the cache's five minutes have passed", async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkWebhookPayload, type WebhookRef } from "../../src/sandbox/webhooks.ts";
-import { PLANTED, responseIssues, type World, worldPerTest } from "../support/world.ts";
+import { PLANTED, pushFile, responseIssues, type World, worldPerTest } from "../support/world.ts";
 
 const world = worldPerTest();
 
@@ -37,7 +37,7 @@ function issueFor(number: number) {
 }
 
 function setPolicy(yaml: string): void {
-  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", `fallback_owner: "@acme/security"\n${yaml}`);
+  pushFile(world, "acme", ".github", ".github/nhi-steward.yml", `fallback_owner: "@acme/security"\n${yaml}`);
 }
 
 describe("commit locations", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
+import { deliver, PLANTED, pushFile, responseIssues, worldPerTest } from "../support/world.ts";
 
 const world = worldPerTest();
 
@@ -20,7 +20,7 @@ systems:
 `;
 
 function setOrgPolicy(text: string) {
-  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", text);
+  pushFile(world, "acme", ".github", ".github/nhi-steward.yml", text);
 }
 
 function addAlert(repo: string, secretType: string, path: string, extra: Record<string, unknown> = {}) {
@@ -98,7 +98,8 @@ describe("policy as code, end to end", () => {
 
   it("lets a repository change only what the organisation allows, and reports the rest", async () => {
     setOrgPolicy(ORG_POLICY);
-    world.sandbox.state.setFile(
+    pushFile(
+      world,
       "acme",
       "site",
       ".github/nhi-steward.yml",
@@ -144,7 +145,7 @@ describe("routing precedence per repository", () => {
 
   it("a repository puts CODEOWNERS before the push-protection bypasser when the organisation allows `routing`", async () => {
     setOrgPolicy('fallback_owner: "@acme/security"\nrepository_overrides: [routing]\n');
-    world.sandbox.state.setFile("acme", "api", ".github/nhi-steward.yml", PREFER_CODEOWNERS);
+    pushFile(world, "acme", "api", ".github/nhi-steward.yml", PREFER_CODEOWNERS);
     const n = bypassed();
     expect(await deliver(world, "secret_scanning_alert", "created", "acme/api", n)).toBe(200);
     const [issue] = responseIssues(world, "acme/api");
@@ -154,7 +155,7 @@ describe("routing precedence per repository", () => {
 
   it("without `routing` in repository_overrides the repository's precedence is refused, said why, and the organisation's applies", async () => {
     setOrgPolicy('fallback_owner: "@acme/security"\nrepository_overrides: [owners]\n');
-    world.sandbox.state.setFile("acme", "api", ".github/nhi-steward.yml", PREFER_CODEOWNERS);
+    pushFile(world, "acme", "api", ".github/nhi-steward.yml", PREFER_CODEOWNERS);
     const n = bypassed();
     expect(await deliver(world, "secret_scanning_alert", "created", "acme/api", n)).toBe(200);
     const [issue] = responseIssues(world, "acme/api");

@@ -9,13 +9,13 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { decodeMarker } from "../../src/core/issue/marker.ts";
-import { asUser, closeIssue, comment, deliver, PLANTED, responseIssues, worldPerTest } from "../support/world.ts";
+import { asUser, closeIssue, comment, deliver, PLANTED, pushFile, responseIssues, worldPerTest } from "../support/world.ts";
 
 const world = worldPerTest();
 let alertNumber: number;
 const policy = (extra = "") => `fallback_owner: "@acme/security"\ncommands:\n  security_team: "@acme/security"\n${extra}`;
 beforeEach(async () => {
-  world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", policy());
+  pushFile(world, "acme", ".github", ".github/nhi-steward.yml", policy());
   world.sandbox.state.setPermission("acme", "api", "mallory", "triage");
   alertNumber = world.sandbox.state.addSecretScanningAlert("acme", "api", {
     secretType: "github_personal_access_token",
@@ -79,7 +79,7 @@ describe("accepting a risk", () => {
   });
 
   it("is allowed without it when the policy grants it explicitly", async () => {
-    world.sandbox.state.setFile("acme", ".github", ".github/nhi-steward.yml", policy('  risk_acceptance: ["@acme/security"]\n'));
+    pushFile(world, "acme", ".github", ".github/nhi-steward.yml", policy('  risk_acceptance: ["@acme/security"]\n'));
     await closeIssue(world, "acme/api", issue().number, "erin", ["resolution:used-in-tests"]);
     expect(world.sandbox.state.alert("acme", "api", alertNumber)).toMatchObject({ state: "resolved", resolution: "used_in_tests" });
   });

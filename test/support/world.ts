@@ -3,7 +3,7 @@ import { startLocalAppServer, type LocalAppServer } from "../../src/app/local-se
 import type { RepoRef } from "../../src/core/alert/types.ts";
 import { VirtualClock } from "../../src/core/clock.ts";
 import { createOctokit } from "../../src/github/octokit.ts";
-import { OctokitPort } from "../../src/github/octokit-port.ts";
+import { FILE_FRESH_MS, OctokitPort } from "../../src/github/octokit-port.ts";
 import { Run } from "../../src/handlers/run.ts";
 import { sweep, type SweepOptions } from "../../src/handlers/sweep.ts";
 import { MemoryLogger } from "../../src/log.ts";
@@ -182,6 +182,16 @@ export async function deliver(
   const [owner, name] = repo.split("/") as [string, string];
   const d = world.sandbox.webhook(event, action, { owner, repo: name, alertNumber, installationId: 1 });
   return world.app.deliver(d.name, d.payload, { id: d.id });
+}
+
+/**
+ * Changes a file on GitHub as a person's push does. The App uses a file it read for up to
+ * FILE_FRESH_MS before asking GitHub again, so the change applies once that minute has passed:
+ * the clock moves on by as much.
+ */
+export function pushFile(world: Pick<World, "sandbox" | "clock">, owner: string, repo: string, path: string, text: string): void {
+  world.sandbox.state.setFile(owner, repo, path, text);
+  world.clock.advance(FILE_FRESH_MS);
 }
 
 /** Response issues (labelled nhi-response, with nhi-steward's marker) in a repository. */
