@@ -18,6 +18,8 @@ export interface ProbeEnd {
   /** Each request to GitHub: start and end, ms on the machine's monotonic clock (`process.hrtime`). */
   starts: number[];
   ends: number[];
+  /** GC pauses in the App (perf_hooks' `gc` entries), on the same clock; `major`: a mark-compact. */
+  gc?: { starts: number[]; ends: number[]; major: boolean[] };
 }
 
 export interface AppProcess {
