@@ -42,7 +42,7 @@ import { runInNewContext } from "node:vm";
 import { localAppKey, startLocalAppServer } from "../src/app/local-server.ts";
 import { ENV, NODE_FLAGS } from "../src/app/runtime.ts";
 import { VirtualClock } from "../src/core/clock.ts";
-import { decodeMarker, encodeMarker } from "../src/core/issue/marker.ts";
+import { decodeMarker } from "../src/core/issue/marker.ts";
 import type { Logger } from "../src/log.ts";
 import { startSandbox, type Sandbox } from "../src/sandbox/index.ts";
 import { systemClock } from "../src/system-clock.ts";
@@ -50,6 +50,7 @@ import { buildApp } from "../scripts/build-app.mjs";
 import { sampleMemory, type PeakBreakdown } from "./support/memory-sampler.mjs";
 import { startAppProcess, type AppProcess } from "./support/app-process.ts";
 import { SandboxChild } from "./support/child.ts";
+import { seedResponseIssues } from "../test/support/response-issues.ts";
 
 const START = "2026-11-23T08:55:00Z";
 
@@ -185,42 +186,16 @@ export function seed(sandbox: Sandbox, alerts: number, repos: number, existing =
 const EXISTING_FROM = 1_000_000;
 
 /**
- * `count` open response issues written by the App's identity with valid markers, round-robin over the
+ * `count` open response issues written by the App's identity with valid markers, spread evenly over the
  * repositories, created and last updated an hour before now: what a delivery finds in a repository
  * that has answered many alerts. Their alerts do not exist (numbers from EXISTING_FROM).
  */
 function seedExisting(sandbox: Sandbox, count: number, repos: number): void {
-  const s = sandbox.state;
-  const at = new Date(s.clock.now().getTime() - 3600_000).toISOString();
-  for (let i = 0; i < count; i++) {
-    const r = i % repos;
-    const repo = s.repo("acme", repoName(r))!;
-    const alert = EXISTING_FROM + i;
-    const marker = encodeMarker({
-      v: 1,
-      key: `secret-scanning:acme/${repoName(r)}#${alert}`,
-      repo: `acme/${repoName(r)}`,
-      alert,
-      identityClass: "api-key",
-      validity: "active",
-      publiclyLeaked: false,
-      severity: "high",
-      system: null,
-      locations: [],
-      routing: { source: "fallback", why: "seeded", assignees: ["dev19"], mentions: [], unowned: false, notes: [] },
-      openedAt: at,
-      sla: { acknowledgeBy: at, remediateBy: at, calendar: "24x7", timeZone: "UTC", startedAt: at },
-    });
-    const issue = s.newIssue(repo, {
-      title: `Leaked API key (seeded ${i})`,
-      // About the size of a real issue's body (~3 KB), so a full read costs what it would.
-      body: `${"An earlier alert's issue. ".repeat(110)}\n\n${marker}`,
-      user: s.defaultActor,
-      labels: [s.ensureLabel(repo, "nhi-response")],
-      assignees: ["dev19"],
-    });
-    issue.createdAt = at;
-    issue.updatedAt = at;
+  for (let r = 0; r < repos; r++) {
+    const share = Math.floor(count / repos) + (r < count % repos ? 1 : 0);
+    // About the size of a real issue's body (~3 KB), so a full read costs what it would.
+    const filler = "An earlier alert's issue. ".repeat(110);
+    seedResponseIssues(sandbox, "acme", repoName(r), share, { first: EXISTING_FROM + r * count, assignee: "dev19", filler });
   }
 }
 
