@@ -1,10 +1,16 @@
-/** A bounded map that forgets the least recently used entry first. */
+/**
+ * A bounded map that forgets the least recently used entry first: beyond `max` entries, and, with a
+ * `budget`, beyond a total weight (e.g. records held), keeping at least the newest entry.
+ */
 export class Lru<V> {
   private readonly entries = new Map<string, V>();
   private readonly max: number;
+  private readonly budget: { weight: (value: V) => number; max: number } | null;
+  private weight = 0;
 
-  constructor(max: number) {
+  constructor(max: number, budget?: { weight: (value: V) => number; max: number }) {
     this.max = max;
+    this.budget = budget ?? null;
   }
 
   get(key: string): V | undefined {
@@ -17,13 +23,18 @@ export class Lru<V> {
   }
 
   set(key: string, value: V): void {
-    this.entries.delete(key);
+    this.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    if (this.budget) this.weight += this.budget.weight(value);
+    while (this.entries.size > this.max || (this.budget && this.weight > this.budget.max && this.entries.size > 1))
+      this.delete(this.entries.keys().next().value!);
   }
 
   delete(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
     this.entries.delete(key);
+    if (this.budget) this.weight -= this.budget.weight(old);
   }
 
   get size(): number {

@@ -44,12 +44,17 @@ export const ISSUE_INDEX_FULL_READ_MS = 10 * 60_000;
  */
 export const ISSUE_INDEX_MIN_OPEN = 100;
 
+/** Records the cache holds in all: ~20–40 MB of markers at most, within the App's memory budget. */
+export const ISSUE_INDEX_MAX_RECORDS = 20_000;
+
 export interface IssueIndexCacheOptions {
   /** The app's clock (ms); never the wall clock. */
   now: () => number;
   fullReadEveryMs?: number;
   /** Indexes kept (least recently used forgotten first). */
   max?: number;
+  /** Records kept in all (each holds its marker, ~1–2 KB): beyond it, least recently used indexes are forgotten. */
+  maxRecords?: number;
   /** The fewest open records for which the cache is used (see ISSUE_INDEX_MIN_OPEN). */
   minOpen?: number;
 }
@@ -64,7 +69,7 @@ export class IssueIndexCache {
     this.now = options.now;
     this.fullReadEveryMs = options.fullReadEveryMs ?? ISSUE_INDEX_FULL_READ_MS;
     this.minOpen = options.minOpen ?? ISSUE_INDEX_MIN_OPEN;
-    this.entries = new Lru(options.max ?? 500);
+    this.entries = new Lru(options.max ?? 500, { weight: (e) => e.open.size, max: options.maxRecords ?? ISSUE_INDEX_MAX_RECORDS });
   }
 
   /** The entry a read can start from: null without one, when small, or when its last full read is older than the TTL. */

@@ -211,13 +211,13 @@ async function planResolveGroup(
   );
 }
 
+/** How nhi-steward's reply begins when GitHub refused to resolve an alert (a sweep recognises its answer by it). */
+export const REFUSED_RESOLVE_REPLY = "The secret scanning alert could not be resolved:";
+
 /**
  * When GitHub refused to resolve the alert (delegated dismissal, missing permission), the owner
  * hears why in the issue instead of the refusal being swallowed in a log.
  */
-/** How nhi-steward's reply begins when GitHub refused to resolve an alert (a sweep recognises its answer by it). */
-export const REFUSED_RESOLVE_REPLY = "The secret scanning alert could not be resolved:";
-
 export async function explainRefusals(run: Run, report: ExecutionReport): Promise<ExecutionReport | null> {
   const refused = report.results.filter(
     (r) => r.status === "failed" && r.change.ops.some((o) => o.op === "resolve-alert") && r.change.issue !== null,

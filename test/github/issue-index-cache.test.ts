@@ -74,3 +74,19 @@ describe("merging what two deliveries read into the shared index", () => {
     expect(cache.peek("acme/api|nhi-response")).toBeUndefined();
   });
 });
+
+describe("what the shared index holds", () => {
+  it("forgets the least recently used repositories once it holds more records than its budget", () => {
+    const cache = new IssueIndexCache({ now: () => T, maxRecords: 250, minOpen: 1 });
+    const many = (from: number) => Array.from({ length: 100 }, (_, i) => issue(from + i, T));
+    cache.merge("acme/a|nhi-response", entry(T, T, many(1)));
+    cache.merge("acme/b|nhi-response", entry(T, T, many(101)));
+    expect(cache.usable("acme/a|nhi-response")).not.toBeNull(); // a is now the most recently used
+    cache.merge("acme/c|nhi-response", entry(T, T, many(201)));
+    expect([cache.peek("acme/a|nhi-response"), cache.peek("acme/b|nhi-response"), cache.peek("acme/c|nhi-response")].map(Boolean)).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
+});
