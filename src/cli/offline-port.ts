@@ -14,12 +14,23 @@ export interface OfflineFiles {
   self?: Identity | null;
   /** What the alert's location list answers (`--path`), in GitHub's location shape. */
   locations?: unknown[];
+  /** The alert a payload carries: what reading that alert from GitHub answers offline. */
+  alert?: unknown;
+}
+
+/** A response issue given on the command line (`--issue`), already checked to be nhi-steward's record. */
+export interface KnownIssue {
+  repo: RepoRef;
+  issue: ExistingIssue;
+  /** The keys its marker answers for (a group issue: every member's too). */
+  keys: string[];
 }
 
 /**
  * A GitHubPort made of local files, for `nhi-steward plan`: it touches no network. Every user is
  * taken as assignable, teams cannot be expanded (they are mentioned), and no issue exists but the
- * one a payload carries (handlers take that from the payload, not from here).
+ * one a payload carries (handlers take that from the payload, not from here) and those given with
+ * `--issue` (`know`).
  * What it cannot know offline it answers as "none" and notes in `unknowns`, so a plan can say so.
  */
 export class OfflinePort implements GitHubPort {
@@ -32,6 +43,7 @@ export class OfflinePort implements GitHubPort {
   /** Whether anything listed open alerts (offline, none is known). */
   askedForAlerts = false;
   private readonly files: OfflineFiles;
+  private readonly known: KnownIssue[] = [];
 
   constructor(files: OfflineFiles) {
     this.files = files;
@@ -46,6 +58,8 @@ export class OfflinePort implements GitHubPort {
     this.unknowns.add(
       `${repo.owner}/${repo.name} alert#${alertNumber} as GitHub has it now (validity, provider, state): not readable offline; planned from the payload alone.`,
     );
+    const carried = this.files.alert as { number?: unknown } | undefined;
+    if (carried?.number === alertNumber) return carried;
     throw new Error(`${repo.owner}/${repo.name} alert#${alertNumber} cannot be read offline: fix the payload file instead.`);
   }
   readSecretForRevocation(): never {
@@ -109,14 +123,27 @@ export class OfflinePort implements GitHubPort {
   async listOrgRepositories(): Promise<RepoRef[]> {
     return [];
   }
+  /** A response issue of `repo` to answer for (`--issue`). */
+  know(issue: KnownIssue): void {
+    this.known.push(issue);
+  }
+  private knownIn(repo: RepoRef): KnownIssue[] {
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    return this.known.filter((k) => same(k.repo.owner, repo.owner) && same(k.repo.name, repo.name));
+  }
+
   async listIssues(repo: RepoRef): Promise<ExistingIssue[]> {
-    this.unknowns.add(`the response issues in ${repo.owner}/${repo.name}: none known offline (only an issue a payload carries is).`);
-    return [];
+    this.unknowns.add(
+      `the response issues in ${repo.owner}/${repo.name}: none known offline but those given with --issue (and one a payload carries).`,
+    );
+    return this.knownIn(repo).map((k) => k.issue);
   }
   async findIssue(repo: RepoRef, key: string): Promise<ExistingIssue | null> {
+    const found = this.knownIn(repo).find((k) => k.keys.includes(key));
+    if (found) return found.issue;
     this.askedForIssues = true;
     this.unknowns.add(
-      `whether ${repo.owner}/${repo.name} has an issue for ${key}: none known offline (only an issue a payload carries is).`,
+      `whether ${repo.owner}/${repo.name} has an issue for ${key}: none known offline (only one given with --issue, or that a payload carries, is).`,
     );
     return null;
   }

@@ -4,8 +4,9 @@
  * handler offline, with examples/CODEOWNERS and examples/nhi-steward.yml, and plans the kind of
  * change the App would make. docs/cli.md's plan command runs as written.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -127,6 +128,49 @@ describe("plan: every example payload", () => {
     expect(out!.changes).toEqual([]);
     expect(JSON.stringify(out)).not.toMatch(/Revoke or rotate it now|create-issue/);
     expect(out!.offline.join("\n")).toContain("whether acme/api has an issue for secret-scanning:acme/api#42: none known offline");
+  });
+
+  describe("--issue: a response issue that exists, as GitHub's REST API returns it", () => {
+    // The issue of examples/payloads/issues.closed.json (written by nhi-steward[bot], alert #42), still open.
+    const issueFile = (change: (issue: Record<string, unknown>) => void = () => {}) => {
+      const issue = JSON.parse(readFileSync(join(payloads, "issues.closed.json"), "utf8")).issue as Record<string, unknown>;
+      Object.assign(issue, { state: "open", closed_at: null, state_reason: null });
+      issue.labels = (issue.labels as { name: string }[]).filter((l) => !l.name.startsWith("resolution:"));
+      change(issue);
+      const dir = mkdtempSync(join(tmpdir(), "nhi-plan-issue-"));
+      const path = join(dir, "issue.json");
+      writeFileSync(path, JSON.stringify(issue));
+      return path;
+    };
+
+    it("a resolved alert plans closing that issue instead of finding none", async () => {
+      const { code, out } = await plan("secret_scanning_alert.resolved.json", ["--issue", issueFile()]);
+      expect(code).toBe(0);
+      expect(out!.nothing).toBeUndefined();
+      const [change] = out!.changes;
+      expect(change!.operations).toContainEqual(expect.objectContaining({ op: "update-issue", state: "closed" }));
+      expect(out!.offline.join("\n")).not.toContain("whether acme/api has an issue for secret-scanning:acme/api#42");
+    });
+
+    it("an issue someone else wrote is refused, with why and what to pass instead", async () => {
+      const forged = issueFile((issue) => {
+        issue.user = { login: "mallory", id: 66, type: "User" };
+        issue.performed_via_github_app = null;
+      });
+      const { code, out, err } = await plan("secret_scanning_alert.resolved.json", ["--issue", forged]);
+      expect(code).toBe(1);
+      expect(out).toBeNull();
+      expect(err).toMatch(/is not one of nhi-steward's response issues .*written by @mallory, not by nhi-steward\[bot\]/);
+    });
+
+    it("a file that is not an issue says what to pass", async () => {
+      const { code, err } = await plan("secret_scanning_alert.resolved.json", [
+        "--issue",
+        issueFile((issue) => delete issue.repository_url),
+      ]);
+      expect(code).toBe(1);
+      expect(err).toContain("gh api repos/OWNER/REPO/issues/N");
+    });
   });
 
   it("a comment on the issue in the payload: /ack by its owner is acknowledged", async () => {

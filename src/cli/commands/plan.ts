@@ -12,13 +12,15 @@ import { ROUTED_EVENTS, ROUTES, routeFor } from "../../handlers/router.ts";
 import { Run } from "../../handlers/run.ts";
 import { MemoryLogger } from "../../log.ts";
 import type { CliIo } from "../io.ts";
-import { OfflinePort } from "../offline-port.ts";
+import { OfflinePort, type KnownIssue } from "../offline-port.ts";
+import { issueContextFrom, type RawIssue } from "../../handlers/on-comment.ts";
+import { markerKeys } from "../../core/issue/marker.ts";
 import { systemClock } from "../../system-clock.ts";
 
 /** The App's slug when neither --app-slug nor NHI_APP_SLUG names one: the manifest's name (app.yml). */
 export const DEFAULT_APP_SLUG = "nhi-steward";
 
-export const PLAN_USAGE = `Usage: nhi-steward plan --event-name NAME --payload FILE [--codeowners FILE] [--policy FILE] [--app-slug SLUG] [--path FILE[:LINE]] [--now ISO]
+export const PLAN_USAGE = `Usage: nhi-steward plan --event-name NAME --payload FILE [--codeowners FILE] [--policy FILE] [--issue FILE]... [--app-slug SLUG] [--path FILE[:LINE]] [--now ISO]
 
 Prints, as JSON, what the App would do with one webhook delivery: the event and its \`action\` go
 through the same handler the App and the Action call (src/handlers/router.ts), in a dry run that
@@ -27,14 +29,17 @@ touches no network.
   --payload      the webhook payload (JSON file, or - for standard input)
   --codeowners   the repository's CODEOWNERS file, to route by
   --policy       the organisation's .github/nhi-steward.yml to apply
+  --issue        a response issue that exists, as GitHub's REST API returns it (JSON file, e.g.
+                 \`gh api repos/OWNER/REPO/issues/N > issue.json\`); repeat for several. It is used
+                 only when nhi-steward (--app-slug) wrote it and its marker names where it lives
   --app-slug     the App's slug: an issue in an issues or issue_comment payload is nhi-steward's
                  record only when SLUG[bot] wrote it; default: NHI_APP_SLUG, else ${DEFAULT_APP_SLUG}
   --path         where the secret leaked, when the payload does not say (webhooks for new alerts do not)
   --now          the instant to plan at (ISO 8601); default: now
 
-What only GitHub knows (its existing issues, team members, permissions, the alert as it is now) is
-taken as none, and the output's "offline" list names each such assumption. When nothing would be
-done, "nothing" says why.`;
+What only GitHub knows (its existing issues but those given with --issue, team members,
+permissions, the alert as it is now) is taken as none, and the output's "offline" list names each
+such assumption. When nothing would be done, "nothing" says why.`;
 
 export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   let values;
@@ -46,6 +51,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
         payload: { type: "string" },
         codeowners: { type: "string" },
         policy: { type: "string" },
+        issue: { type: "string", multiple: true },
         "app-slug": { type: "string" },
         path: { type: "string" },
         now: { type: "string" },
@@ -107,9 +113,17 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     locations.push({ type: "commit", details: { path, start_line: line ? Number(line) : null } });
   }
   const log = new MemoryLogger();
-  const github = new OfflinePort({ ...files, self: appIdentity(slug), locations });
+  const github = new OfflinePort({ ...files, self: appIdentity(slug), locations, alert: alertAsRead(payload.alert, action) });
   const parsedCodeowners = new Lru<Codeowners>(1);
   const run = new Run({ github, clock: now ? new VirtualClock(now) : systemClock, log, parsedCodeowners }, { dryRun: true });
+  for (const issueFile of values.issue ?? []) {
+    try {
+      github.know(readIssue(run, await io.readFile(issueFile), slug));
+    } catch (e) {
+      io.stderr(`--issue ${issueFile}: ${(e as Error).message}`);
+      return 1;
+    }
+  }
   const print = (results: ChangeResult[], nothing: string | null) =>
     io.stdout(
       JSON.stringify(
@@ -150,6 +164,51 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
 }
+
+/**
+ * The alert as reading it from GitHub would answer, offline: the payload's, with the `state` its
+ * event implies when the payload leaves it out (GitHub's webhook schema does not require it).
+ */
+function alertAsRead(alert: unknown, action: string | undefined): unknown {
+  if (!alert || typeof alert !== "object" || "state" in alert) return alert;
+  const state =
+    action === "resolved" ? "resolved" : action && ["created", "reopened", "validated", "publicly_leaked"].includes(action) ? "open" : null;
+  return state ? { ...alert, state } : alert;
+}
+
+/**
+ * A response issue from a file, as GitHub's REST API returns one: where it lives (its
+ * `repository_url`), and only when it is nhi-steward's record (the provenance check the App applies
+ * to an issue in a payload). Throws with what is wrong and what to pass instead.
+ */
+function readIssue(run: Run, text: string, slug: string): KnownIssue {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON (${(e as Error).message}). Pass an issue as GitHub's REST API returns it: gh api repos/OWNER/REPO/issues/N`, {
+      cause: e,
+    });
+  }
+  const r = raw as Partial<RawIssue> & { repository_url?: unknown };
+  const where = typeof r.repository_url === "string" ? /\/repos\/([^/]+)\/([^/]+)$/.exec(r.repository_url) : null;
+  if (!raw || typeof raw !== "object" || typeof r.number !== "number" || typeof r.title !== "string" || !Array.isArray(r.labels) || !where)
+    throw new Error(
+      "not an issue as GitHub's REST API returns it (number, title, labels and repository_url are needed): gh api repos/OWNER/REPO/issues/N",
+    );
+  const repo = { owner: where[1]!, name: where[2]! };
+  const found = issueContextFrom(run, { html_url: "", state: "open", body: null, ...r } as RawIssue, `${repo.owner}/${repo.name}`);
+  if (!found)
+    throw new Error(
+      `#${r.number} in ${repo.owner}/${repo.name} is not one of nhi-steward's response issues (it needs the nhi-response label, a marker that names where it lives, and ${slug}[bot] as its author; --app-slug names the App)${lastWarning(run)}.`,
+    );
+  return { repo, issue: found.issue, keys: markerKeys(found.issue.body) };
+}
+
+const lastWarning = (run: Run): string => {
+  const last = (run.deps.log as MemoryLogger).lines.at(-1);
+  return last?.level === "warn" ? `: ${last.message}` : "";
+};
 
 /**
  * A secret scanning alert the App could not read: it logs the delivery as malformed and drops it
