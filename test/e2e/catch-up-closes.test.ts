@@ -111,17 +111,22 @@ describe("a sweep applies closes of every kind of response issue", () => {
   });
 });
 
+/** An inactive token's alert in acme/api, and the issue the first (Action) sweep opens for it. */
+async function alertWithIssue() {
+  const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
+    secretType: "github_personal_access_token",
+    secret: PLANTED.pat,
+    validity: "inactive",
+    locations: [{ path: "infra/deploy.sh", startLine: 12 }],
+  }).number;
+  const api = { repo: { owner: "acme", name: "api" } };
+  await sweepAsAction(world, api);
+  return { n, api, issue: () => responseIssues(world, "acme/api")[0]! };
+}
+
 describe("a command on a closed issue", () => {
   it("/resolve after GitHub refused to resolve a close is applied by the next sweep, as the App applies it", async () => {
-    const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
-      secretType: "github_personal_access_token",
-      secret: PLANTED.pat,
-      validity: "inactive",
-      locations: [{ path: "infra/deploy.sh", startLine: 12 }],
-    }).number;
-    const api = { repo: { owner: "acme", name: "api" } };
-    await sweepAsAction(world, api);
-    const issue = () => responseIssues(world, "acme/api")[0]!;
+    const { n, api, issue } = await alertWithIssue();
     await closeUnheard("acme/api", issue().number, "alice", ["resolution:rotated"]);
     world.sandbox.faults.inject({ method: "PATCH", path: /\/secret-scanning\/alerts\/\d+$/, status: 403, times: 1 });
     world.clock.advance(30 * 60_000);
@@ -145,15 +150,7 @@ describe("a command on a closed issue", () => {
   });
 
   it("a /resolve caught up by a sweep is not undone by the same sweep (the alert was listed open before it)", async () => {
-    const n = world.sandbox.state.addSecretScanningAlert("acme", "api", {
-      secretType: "github_personal_access_token",
-      secret: PLANTED.pat,
-      validity: "inactive",
-      locations: [{ path: "infra/deploy.sh", startLine: 12 }],
-    }).number;
-    const api = { repo: { owner: "acme", name: "api" } };
-    await sweepAsAction(world, api);
-    const issue = () => responseIssues(world, "acme/api")[0]!;
+    const { n, api, issue } = await alertWithIssue();
     world.clock.advance(10 * 60_000);
     await asUser(world, "alice", "POST", `/repos/acme/api/issues/${issue().number}/comments`, {
       body: "/resolve rotated new key in vault",
